@@ -1,0 +1,172 @@
+"""The source contract of ``../shared/spec/sources.md`` as data.
+
+One definition serves the simulator (which writes these files), the validator (which checks
+them) and the raw zone (which stores the typed, validated rows for dbt).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas")
+XLSX_KINDS = ("pegawai", "kinerja")
+
+FILE_NAME = re.compile(
+    r"^(?P<kind>pegawai|absensi|ketidakhadiran|kinerja|aktivitas)_(?P<yyyymm>\d{6})\.(?P<ext>csv|xlsx)$",
+    re.IGNORECASE,
+)
+
+STATUS_PEGAWAI = ("PNS", "CPNS", "PPPK")
+GOLONGAN_PNS = tuple(f"{r}/{s}" for r in ("I", "II", "III", "IV") for s in "abcd") + ("IV/e",)
+GOLONGAN_PPPK = (
+    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX",
+    "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII",
+)  # fmt: skip
+JENIS_JABATAN = ("JPT", "ADMINISTRATOR", "PENGAWAS", "FUNGSIONAL", "PELAKSANA")
+JENIS_TAP = ("MASUK", "PULANG")
+METODE_TAP = ("FINGER", "WAJAH", "MOBILE")
+KODE_ABSEN = ("CT", "CS", "CB", "CM", "CAP", "CLTN", "DL", "DIKLAT", "TB", "IZIN")
+STATUS_PENGAJUAN = ("DISETUJUI", "DITOLAK", "DIAJUKAN")
+RATING = ("DI_ATAS", "SESUAI", "DI_BAWAH")
+PREDIKAT = ("SANGAT_BAIK", "BAIK", "BUTUH_PERBAIKAN", "KURANG", "SANGAT_KURANG")
+STATUS_PENILAIAN = ("FINAL", "DRAFT")
+
+# PermenPANRB 6/2022: (hasil_kerja, perilaku) -> predikat. The matrix is the truth.
+PREDIKAT_MATRIX = {
+    ("DI_ATAS", "DI_BAWAH"): "KURANG",
+    ("DI_ATAS", "SESUAI"): "BAIK",
+    ("DI_ATAS", "DI_ATAS"): "SANGAT_BAIK",
+    ("SESUAI", "DI_BAWAH"): "KURANG",
+    ("SESUAI", "SESUAI"): "BAIK",
+    ("SESUAI", "DI_ATAS"): "BAIK",
+    ("DI_BAWAH", "DI_BAWAH"): "SANGAT_KURANG",
+    ("DI_BAWAH", "SESUAI"): "BUTUH_PERBAIKAN",
+    ("DI_BAWAH", "DI_ATAS"): "BUTUH_PERBAIKAN",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export file.
+
+    ``kind`` names the parser: text, nip, enum, int, decimal, date, timestamp, periode.
+    """
+
+    name: str
+    kind: str
+    required: bool = True  # the column must be present in the header
+    nullable: bool = False  # an empty cell is allowed
+    values: tuple[str, ...] = ()  # allowed values for enum columns
+    min: int | None = None
+    max: int | None = None
+
+
+SCHEMAS: dict[str, tuple[Column, ...]] = {
+    "pegawai": (
+        Column("nip", "nip"),
+        Column("nama", "text"),
+        Column("status", "enum", values=STATUS_PEGAWAI),
+        Column("golongan", "enum", values=GOLONGAN_PNS + GOLONGAN_PPPK),
+        Column("jenis_jabatan", "enum", values=JENIS_JABATAN),
+        Column("nama_jabatan", "text"),
+        Column("kelas_jabatan", "int", min=1, max=17),
+        Column("kode_opd", "text"),
+        Column("nama_opd", "text"),
+        Column("tmt_opd", "date"),
+        Column("aktif_sampai", "date", nullable=True),
+    ),
+    "absensi": (
+        Column("id_mesin", "text"),
+        Column("nip", "nip"),
+        Column("waktu", "timestamp"),
+        Column("jenis", "enum", nullable=True, values=JENIS_TAP),
+        Column("metode", "enum", values=METODE_TAP),
+        Column("lat", "decimal", nullable=True, min=-90, max=90),
+        Column("lon", "decimal", nullable=True, min=-180, max=180),
+    ),
+    "ketidakhadiran": (
+        Column("nip", "nip"),
+        Column("kode", "enum", values=KODE_ABSEN),
+        Column("mulai", "date"),
+        Column("selesai", "date"),
+        Column("status", "enum", values=STATUS_PENGAJUAN),
+        Column("nomor_surat", "text", nullable=True),
+    ),
+    "kinerja": (
+        Column("nip", "nip"),
+        Column("periode", "periode"),
+        Column("hasil_kerja", "enum", values=RATING),
+        Column("perilaku", "enum", values=RATING),
+        Column("predikat", "enum", nullable=True, values=PREDIKAT),
+        Column("status", "enum", values=STATUS_PENILAIAN),
+        Column("nip_penilai", "nip"),
+        Column("tanggal_penilaian", "date"),
+    ),
+    "aktivitas": (
+        Column("nip", "nip"),
+        Column("tanggal", "date"),
+        Column("uraian", "text"),
+        Column("durasi_menit", "int", min=1, max=720),
+        Column("status", "enum", values=STATUS_PENGAJUAN),
+    ),
+}
+
+_POLARS_TYPE = {
+    "text": pl.String,
+    "nip": pl.String,
+    "enum": pl.String,
+    "int": pl.Int32,
+    "decimal": pl.Float64,  # coordinates only; money is never read from exports
+    "date": pl.Date,
+    "timestamp": pl.Datetime("us"),
+    "periode": pl.String,
+}
+
+# Lineage columns every raw-zone row carries, so a finding downstream can name file and line.
+LINEAGE = {"periode": pl.String, "source_file": pl.String, "line_no": pl.Int32}
+
+
+def raw_schema(kind: str) -> pl.Schema:
+    """Typed schema of the raw-zone Parquet for ``kind`` (what dbt's staging reads).
+
+    The file's own ``periode`` column (kinerja) is the file's period after validation, so it is
+    stored once, as the lineage ``periode``.
+    """
+    cols = {c.name: _POLARS_TYPE[c.kind] for c in SCHEMAS[kind] if c.name != "periode"}
+    return pl.Schema({**LINEAGE, **cols})
+
+
+QUARANTINE_SCHEMA = pl.Schema(
+    {
+        "kind": pl.String,
+        "periode": pl.String,
+        "source_file": pl.String,
+        "line_no": pl.Int32,  # 0 for a finding about the whole file
+        "kolom": pl.String,
+        "nilai": pl.String,
+        "alasan": pl.String,
+    }
+)
+
+
+def parse_file_name(name: str) -> tuple[str, str, str] | None:
+    """``absensi_202403.csv`` -> ("absensi", "2024-03", "csv"); None when it is not an export."""
+    m = FILE_NAME.match(name)
+    if not m:
+        return None
+    yyyymm = m["yyyymm"]
+    month = int(yyyymm[4:])
+    if not 1 <= month <= 12:
+        return None
+    kind, ext = m["kind"].lower(), m["ext"].lower()
+    if ext == "xlsx" and kind not in XLSX_KINDS:
+        return None
+    return kind, f"{yyyymm[:4]}-{yyyymm[4:]}", ext
+
+
+def format_nip(nip: str) -> str:
+    """``199008152016011005`` -> ``19900815 201601 1 005`` (display form)."""
+    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}" if len(nip) == 18 else nip

@@ -1,0 +1,74 @@
+"""Where the platform keeps its data under one data directory (default ``./data``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TRANSFORMS_DIR = PROJECT_ROOT / "transforms"
+SEEDS_DIR = TRANSFORMS_DIR / "seeds"
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("KINERJA_DATA", "data")).resolve()
+
+
+@dataclass(frozen=True)
+class DataDir:
+    """Layout of a data directory.
+
+    - ``raw/<kind>/<YYYY-MM>.parquet``: validated, typed rows of the current file of that period
+      (``raw/<kind>/_schema.parquet`` is an empty file with the schema, so readers always match);
+    - ``raw/karantina/<kind>/<YYYY-MM>.parquet``: rows (and whole files) rejected by the contract;
+    - ``archive/<sha256>.<ext>``: every export file ever ingested, content-addressed, never
+      overwritten;
+    - ``registry.sqlite``: the file registry (what was seen, when, with what result);
+    - ``warehouse.duckdb``: the dbt warehouse (only the pipeline opens it);
+    - ``published/``: what readers (app, exports) use;
+    - ``dagster/``: the Dagster instance (runs, event log) the UI shows.
+    """
+
+    root: Path
+
+    @classmethod
+    def resolve(cls, root: str | Path | None = None) -> DataDir:
+        return cls(Path(root).resolve() if root else default_data_dir())
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "raw"
+
+    def raw_file(self, kind: str, periode: str) -> Path:
+        return self.raw / kind / f"{periode}.parquet"
+
+    def raw_schema_file(self, kind: str) -> Path:
+        return self.raw / kind / "_schema.parquet"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.raw / "karantina"
+
+    def quarantine_file(self, kind: str, periode: str) -> Path:
+        return self.quarantine / kind / f"{periode}.parquet"
+
+    @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def registry(self) -> Path:
+        return self.root / "registry.sqlite"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def published(self) -> Path:
+        return self.root / "published"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster"
