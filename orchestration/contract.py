@@ -147,7 +147,8 @@ QUARANTINE_SCHEMA = pl.Schema(
         "line_no": pl.Int32,  # 0 for a finding about the whole file
         "kolom": pl.String,
         "nilai": pl.String,
-        "alasan": pl.String,
+        "kode_alasan": pl.String,  # machine code, e.g. NIP_TIDAK_VALID, KOLOM_HILANG, NIP_GANDA
+        "alasan": pl.String,  # plain Bahasa Indonesia sentence for people
     }
 )
 
