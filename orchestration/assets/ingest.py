@@ -1,0 +1,66 @@
+"""Ingest assets: one per source kind, monthly partitions, export folder -> raw zone."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.contract import KINDS
+from orchestration.ingest import ensure_raw_zone, ingest_period
+from orchestration.partitions import monthly
+from orchestration.resources import KinerjaStorage
+
+# Without these a period cannot be paid: a missing file must stop the run, not turn into
+# "everyone absent" or "nobody evaluated".
+REQUIRED_KINDS = ("pegawai", "absensi", "kinerja")
+
+
+def _ingest_asset(kind: str) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=kind,
+        key_prefix="raw",
+        group_name="ingest",
+        partitions_def=monthly,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        retry_policy=dg.RetryPolicy(max_retries=1),
+        kinds={"polars", "parquet"},
+        description=f"Ekspor {kind}_YYYYMM divalidasi kontrak, baris ditolak ke karantina.",
+    )
+    def _asset(context: dg.AssetExecutionContext, storage: KinerjaStorage) -> dg.MaterializeResult:
+        data = storage.data
+        ensure_raw_zone(data)
+        rows, missing = [], []
+        for periode in context.partition_keys:
+            result = ingest_period(data, storage.exports, kind, periode)
+            context.log.info(result.message)
+            if result.action == "missing" and kind in REQUIRED_KINDS:
+                missing.append(periode)
+            rows.append(
+                {
+                    "periode": periode,
+                    "file": result.file or "-",
+                    "aksi": result.action,
+                    **{k: int(v) for k, v in result.counts.items()},
+                }
+            )
+        if missing:
+            raise dg.Failure(
+                description=(
+                    f"File {kind} tidak ada untuk periode {', '.join(missing)}: "
+                    "TPP tidak dapat dihitung tanpa file ini."
+                )
+            )
+        totals = {
+            k: sum(r.get(k, 0) for r in rows)
+            for k in ("read", "loaded", "quarantined", "duplicates")
+        }
+        return dg.MaterializeResult(
+            metadata={
+                **{f"rows_{k}": v for k, v in totals.items()},
+                "files": dg.MetadataValue.table([dg.TableRecord(r) for r in rows]),
+            }
+        )
+
+    return _asset
+
+
+ingest_assets = [_ingest_asset(kind) for kind in KINDS]

@@ -1,0 +1,103 @@
+"""The ``kinerja`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from orchestration.paths import DataDir
+
+DEFAULT_EXPORTS = Path("exports")
+
+
+def _periode(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError(f"periode harus berbentuk YYYY-MM, bukan {text!r}")
+    return text
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from orchestration.simulator import simulate
+
+    result = simulate(
+        out=Path(args.out), pegawai=args.pegawai, opd=args.opd, mulai=args.mulai,
+        sampai=args.sampai, seed=args.seed, kotor=args.kotor, xlsx=args.xlsx, progress=True,
+    )  # fmt: skip
+    size = sum(p.stat().st_size for p in result.files) / 1e6
+    print(f"{len(result.files)} file ({size:,.1f} MB) ditulis ke {args.out} "
+          f"dalam {result.seconds:.1f} detik.")  # fmt: skip
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from orchestration.run import run_pipeline
+
+    summary = run_pipeline(Path(args.exports), DataDir.resolve(args.data), args.periode)
+    print(f"Selesai: {len(summary.periods)} periode ({summary.periods[0]} s.d. "
+          f"{summary.periods[-1]}) dalam {summary.seconds:.1f} detik. "
+          f"Gudang data: {DataDir.resolve(args.data).warehouse}")  # fmt: skip
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    exports = Path(args.exports)
+    if not any(exports.glob("absensi_*.csv")):
+        cmd_simulate(argparse.Namespace(
+            out=str(exports), pegawai=args.pegawai, opd=39, mulai=args.mulai, sampai=args.sampai,
+            seed=42, kotor=0.0, xlsx=False,
+        ))  # fmt: skip
+    return cmd_run(argparse.Namespace(exports=str(exports), data=args.data, periode=None))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kinerja", description="Si-Kinerja Analytics: TPP ASN Provinsi NTT"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("simulate", help="tulis ekspor bulanan tersimulasi (format sources.md)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--pegawai", type=int, default=15794)
+    p.add_argument("--opd", type=int, default=39)
+    p.add_argument("--mulai", type=_periode, default="2025-01")
+    p.add_argument("--sampai", type=_periode, default="2025-12")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--kotor", type=float, default=0.0, help="porsi baris cacat yang disisipkan")
+    p.add_argument("--xlsx", action="store_true", help="pegawai dan kinerja sebagai XLSX")
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("run", help="jalankan pipeline (ingest, dbt, cek) lewat Dagster")
+    p.add_argument("--exports", default=str(DEFAULT_EXPORTS))
+    p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
+    p.add_argument("--periode", type=_periode, default=None)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("demo", help="simulasikan setahun lalu jalankan pipeline")
+    p.add_argument("--exports", default=str(DEFAULT_EXPORTS))
+    p.add_argument("--data", default=None)
+    p.add_argument("--pegawai", type=int, default=15794)
+    p.add_argument("--mulai", type=_periode, default="2025-01")
+    p.add_argument("--sampai", type=_periode, default="2025-12")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from orchestration.run import RunError
+
+    try:
+        return args.func(args)
+    except RunError as error:
+        print(f"kinerja: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("kinerja: dihentikan.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

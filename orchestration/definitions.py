@@ -1,0 +1,41 @@
+"""The Dagster code location of Si-Kinerja Analytics.
+
+Loaded lazily: importing this module parses nothing; the dbt manifest is read (and refreshed
+with ``dbt parse`` only when the dbt project changed) when Dagster asks for the definitions.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+
+def build_definitions() -> dg.Definitions:
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.assets.ingest import ingest_assets
+    from orchestration.assets.transforms import build_tpp_dbt_assets
+    from orchestration.dbt_project import dbt_project
+    from orchestration.partitions import monthly
+    from orchestration.resources import KinerjaStorage
+    from orchestration.sensors import JOB_NAME, ekspor_baru, monthly_schedule
+
+    storage = KinerjaStorage.from_env()
+    os.environ.setdefault("KINERJA_DATA", storage.data_dir)
+    job = dg.define_asset_job(JOB_NAME, selection=dg.AssetSelection.all(), partitions_def=monthly)
+    return dg.Definitions(
+        assets=[*ingest_assets, build_tpp_dbt_assets()],
+        jobs=[job],
+        schedules=[monthly_schedule(job)],
+        sensors=[ekspor_baru],
+        resources={
+            "storage": storage,
+            "dbt": DbtCliResource(project_dir=dbt_project()),
+        },
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions()

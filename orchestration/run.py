@@ -1,0 +1,141 @@
+"""``kinerja run``: the whole asset graph in-process through Dagster, recorded in DATA/dagster."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from orchestration.paths import DataDir
+
+RANGE_START = "dagster/asset_partition_range_start"
+RANGE_END = "dagster/asset_partition_range_end"
+
+
+class RunError(RuntimeError):
+    """A run that did not succeed; the message is one line for people."""
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    periods: list[str]
+    run_ids: list[str]
+    seconds: float
+
+
+def contiguous_ranges(periods: list[str]) -> list[tuple[str, str]]:
+    """['2025-01','2025-02','2025-04'] -> [('2025-01','2025-02'), ('2025-04','2025-04')]."""
+
+    def index(p: str) -> int:
+        return int(p[:4]) * 12 + int(p[5:]) - 1
+
+    ranges: list[tuple[str, str]] = []
+    for p in sorted(set(periods)):
+        if ranges and index(p) == index(ranges[-1][1]) + 1:
+            ranges[-1] = (ranges[-1][0], p)
+        else:
+            ranges.append((p, p))
+    return ranges
+
+
+@contextmanager
+def exclusive(data: DataDir) -> Iterator[None]:
+    """One pipeline at a time per data directory; a second one fails at once, clearly."""
+    data.root.mkdir(parents=True, exist_ok=True)
+    with open(data.root / ".pipeline.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunError(
+                f"Pipeline lain sedang berjalan pada {data.root}; coba lagi nanti."
+            ) from None
+        yield
+
+
+def prepare_environment(exports: Path, data: DataDir) -> None:
+    """Point Dagster, dbt and the resources at these folders."""
+    os.environ["KINERJA_EXPORTS"] = str(exports.resolve())
+    os.environ["KINERJA_DATA"] = str(data.root)
+    data.dagster_home.mkdir(parents=True, exist_ok=True)
+    (data.dagster_home / "dagster.yaml").touch()
+    os.environ["DAGSTER_HOME"] = str(data.dagster_home)
+
+
+class _ProgressHandler(logging.Handler):
+    """Prints one short line per step and per message from our own assets."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None) or {}
+        event = meta.get("dagster_event")
+        step = meta.get("step_key") or ""
+        if event is None:
+            text = meta.get("orig_message") or record.getMessage()
+        elif event.event_type_value in ("STEP_START", "STEP_SUCCESS", "STEP_FAILURE"):
+            label = {"STEP_START": "mulai", "STEP_SUCCESS": "selesai", "STEP_FAILURE": "GAGAL"}
+            text = label[event.event_type_value]
+        else:
+            return
+        print(f"[{time.strftime('%H:%M:%S')}] {step}: {text}", file=sys.stderr, flush=True)
+
+
+def run_pipeline(exports: Path, data: DataDir, periode: str | None = None) -> RunSummary:
+    """Ingest, transform and check every period found in ``exports`` (or just ``periode``)."""
+    import dagster as dg
+
+    from orchestration.definitions import build_definitions
+    from orchestration.ingest import discover
+    from orchestration.sensors import JOB_NAME
+
+    started = time.perf_counter()
+    if not exports.is_dir():
+        raise RunError(f"Folder ekspor {exports} tidak ada.")
+    periods = sorted({p for (_, p) in discover(exports)})
+    if periode:
+        periods = [p for p in periods if p == periode]
+    if not periods:
+        which = f" untuk periode {periode}" if periode else ""
+        raise RunError(f"Tidak ada file ekspor{which} di {exports}.")
+
+    prepare_environment(exports, data)
+    run_ids = []
+    with exclusive(data):
+        defs = build_definitions()
+        job = defs.resolve_job_def(JOB_NAME)
+        instance = dg.DagsterInstance.get()
+
+        @dg.logger
+        def progress(_init_context):
+            logger = logging.getLogger("kinerja.progress")
+            logger.handlers = [_ProgressHandler()]
+            logger.setLevel(logging.INFO)
+            logger.propagate = False
+            return logger
+
+        job = job.with_logger_defs({"progress": progress})
+        for start, end in contiguous_ranges(periods):
+            result = job.execute_in_process(
+                instance=instance,
+                tags={RANGE_START: start, RANGE_END: end},
+                run_config={"loggers": {"progress": {}}},
+                raise_on_error=False,
+            )
+            run_ids.append(result.run_id)
+            if not result.success:
+                raise RunError(_failure_reason(result, start, end))
+    return RunSummary(periods, run_ids, time.perf_counter() - started)
+
+
+def _failure_reason(result, start: str, end: str) -> str:
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            message = (error.message or "").strip().splitlines()
+            detail = message[0] if message else "kesalahan tidak dikenal"
+            return f"Langkah {event.step_key} gagal untuk {start}..{end}: {detail}"
+    return f"Run {result.run_id} untuk {start}..{end} tidak berhasil."

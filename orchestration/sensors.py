@@ -1,0 +1,32 @@
+"""Landing-folder sensor and the monthly schedule."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.ingest import discover, pending_periods
+from orchestration.resources import KinerjaStorage
+
+JOB_NAME = "tpp_bulanan"
+
+
+@dg.sensor(
+    job_name=JOB_NAME, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED
+)
+def ekspor_baru(context: dg.SensorEvaluationContext, storage: KinerjaStorage):
+    """Request a run for every period whose export files are new or changed (by SHA-256)."""
+    if not storage.exports.is_dir():
+        return dg.SkipReason(f"Folder ekspor {storage.exports} tidak ada.")
+    pending = pending_periods(storage.data, discover(storage.exports))
+    if not pending:
+        return dg.SkipReason("Tidak ada file ekspor baru.")
+    for periode, fingerprint in sorted(pending.items()):
+        # run_key = the files' hashes: the same bytes never trigger twice
+        yield dg.RunRequest(run_key=f"{periode}:{fingerprint}", partition_key=periode)
+
+
+def monthly_schedule(job: dg.UnresolvedAssetJobDefinition) -> dg.ScheduleDefinition:
+    """Month M runs on the 6th of M+1 at 02:00 WITA, after exports close on the 5th."""
+    return dg.build_schedule_from_partitioned_job(
+        job, day_of_month=6, hour_of_day=2, minute_of_hour=0, name="tpp_bulanan_terjadwal"
+    )
