@@ -275,7 +275,8 @@ class ValidationResult:
 
     @property
     def counts(self) -> dict[str, int]:
-        rejected_rows = self.read if self.file_rejected else self.quarantine.height
+        rows = self.quarantine.filter(pl.col(LINE_NO) > 0).height
+        rejected_rows = self.read if self.file_rejected else rows
         return {
             "read": self.read,
             "loaded": self.valid.height,
@@ -320,14 +321,36 @@ def reject_file(
     **fields: object,
 ) -> ValidationResult:
     """A whole file rejected: nothing valid, one line-0 quarantine row."""
+    kode, teks = alasan(template_id, berkas=source_file, periode=periode, **fields)
+    return rejected_result(
+        kind, periode, source_file, kode, teks, read=read, kolom=kolom, nilai=nilai, notes=notes
+    )
+
+
+def rejected_result(
+    kind: str,
+    periode: str,
+    source_file: str,
+    kode: str,
+    teks: str,
+    *,
+    read: int = 0,
+    kolom: str | None = None,
+    nilai: str | None = None,
+    notes: list[str] | None = None,
+) -> ValidationResult:
+    """A whole file rejected with an already rendered reason (e.g. from the reader)."""
+    quarantine = pl.DataFrame(
+        [[kind, periode, source_file, 0, kolom, nilai, kode, teks]],
+        schema=QUARANTINE_SCHEMA,
+        orient="row",
+    )
     return ValidationResult(
         kind=kind,
         periode=periode,
         source_file=source_file,
         valid=raw_schema(kind).to_frame(),
-        quarantine=quarantine_row(
-            kind, periode, source_file, template_id, kolom=kolom, nilai=nilai, **fields
-        ),
+        quarantine=quarantine,
         duplicates=DUPLICATES_SCHEMA.to_frame(),
         notes=list(notes or []),
         file_rejected=True,
