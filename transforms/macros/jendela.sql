@@ -1,0 +1,58 @@
+{#-
+  Period window of a run: vars periode_mulai / periode_sampai ('YYYY-MM', inclusive).
+  Unset (null or '') = open on that side, i.e. every period found in the raw zone.
+-#}
+
+{% macro _periode_var(name) -%}
+  {%- set value = var(name, none) -%}
+  {%- if value is none or (value | string | trim) in ('', 'None', 'null') -%}
+    {{ return(none) }}
+  {%- endif -%}
+  {%- set value = value | string | trim -%}
+  {%- if not modules.re.match('^[0-9]{4}-(0[1-9]|1[0-2])$', value) -%}
+    {{ exceptions.raise_compiler_error("var " ~ name ~ " harus berformat YYYY-MM, bukan '" ~ value ~ "'") }}
+  {%- endif -%}
+  {{ return(value) }}
+{%- endmacro %}
+
+{% macro periode_mulai() -%}{{ return(_periode_var('periode_mulai')) }}{%- endmacro %}
+{% macro periode_sampai() -%}{{ return(_periode_var('periode_sampai')) }}{%- endmacro %}
+
+{#- 'YYYY-MM' one month before p (Jinja, compile time). -#}
+{% macro periode_sebelum(p) -%}
+  {%- set y = p[:4] | int -%}
+  {%- set m = p[5:] | int -%}
+  {%- if m == 1 -%}{{ return((y - 1) ~ '-12') }}{%- endif -%}
+  {{ return(y ~ '-' ~ ('%02d' | format(m - 1))) }}
+{%- endmacro %}
+
+{#- SQL predicate: column is inside the window. with_previous also admits the month before the
+    window (the previous master snapshot is needed for transfers). -#}
+{% macro dalam_jendela(column, with_previous=false) -%}
+  {%- set mulai = periode_mulai() -%}
+  {%- set sampai = periode_sampai() -%}
+  {%- if mulai is not none and with_previous -%}{%- set mulai = periode_sebelum(mulai) -%}{%- endif -%}
+  ({%- if mulai is none and sampai is none -%} 1 = 1
+  {%- else -%}
+    {%- if mulai is not none -%} {{ column }} >= '{{ mulai }}'{%- endif -%}
+    {%- if mulai is not none and sampai is not none %} and {% endif -%}
+    {%- if sampai is not none -%} {{ column }} <= '{{ sampai }}'{%- endif -%}
+  {%- endif -%})
+{%- endmacro %}
+
+{#- pre_hook of the per-period incremental marts: a rerun of a window replaces exactly the
+    periods of that window (idempotent per month; a period that now yields no rows is emptied). -#}
+{% macro hapus_periode_jendela() -%}
+  {%- if is_incremental() -%}
+    delete from {{ this }} where {{ dalam_jendela('periode') }}
+  {%- else -%}
+    select 1
+  {%- endif -%}
+{%- endmacro %}
+
+{#- Rulebook version forced by var aturan_versi (none = effective-dated choice). -#}
+{% macro aturan_versi_paksa() -%}
+  {%- set value = var('aturan_versi', none) -%}
+  {%- if value is none or (value | string | trim) in ('', 'None', 'null') -%}{{ return(none) }}{%- endif -%}
+  {{ return(value | string | trim) }}
+{%- endmacro %}

@@ -1,0 +1,44 @@
+{#- Date/time helpers. DuckDB-specific SQL lives only here (spark__ variants where they differ). -#}
+
+{#- first day of a 'YYYY-MM' text period -#}
+{% macro awal_periode(periode) -%}
+  cast({{ periode }} || '-01' as date)
+{%- endmacro %}
+
+{#- 'YYYY-MM' of a date -#}
+{% macro periode_dari(tanggal) -%}{{ return(adapter.dispatch('periode_dari')(tanggal)) }}{%- endmacro %}
+{% macro default__periode_dari(tanggal) -%}strftime({{ tanggal }}, '%Y-%m'){%- endmacro %}
+{% macro spark__periode_dari(tanggal) -%}date_format({{ tanggal }}, 'yyyy-MM'){%- endmacro %}
+
+{#- date + n days, as a date -#}
+{% macro tambah_hari(tanggal, n) -%}
+  cast({{ dbt.dateadd('day', n, tanggal) }} as date)
+{%- endmacro %}
+
+{#- ISO day of week: 1 = Monday .. 7 = Sunday -#}
+{% macro hari_iso(tanggal) -%}{{ return(adapter.dispatch('hari_iso')(tanggal)) }}{%- endmacro %}
+{% macro default__hari_iso(tanggal) -%}isodow({{ tanggal }}){%- endmacro %}
+{% macro spark__hari_iso(tanggal) -%}(((dayofweek({{ tanggal }}) + 5) % 7) + 1){%- endmacro %}
+
+{#- seconds since midnight of a timestamp (fractions of a second dropped) -#}
+{% macro detik_hari(ts) -%}
+  (cast(extract(hour from {{ ts }}) as integer) * 3600
+   + cast(extract(minute from {{ ts }}) as integer) * 60
+   + cast(floor(extract(second from {{ ts }})) as integer))
+{%- endmacro %}
+
+{#- seconds since midnight of a 'HH:MM:SS' text -#}
+{% macro detik_dari_teks(jam) -%}
+  (cast({{ dbt.split_part(jam, "':'", 1) }} as integer) * 3600
+   + cast({{ dbt.split_part(jam, "':'", 2) }} as integer) * 60
+   + cast({{ dbt.split_part(jam, "':'", 3) }} as integer))
+{%- endmacro %}
+
+{#- 'HH:MM:SS' of seconds since midnight -#}
+{% macro teks_jam(detik) -%}{{ return(adapter.dispatch('teks_jam')(detik)) }}{%- endmacro %}
+{% macro default__teks_jam(detik) -%}
+  case when {{ detik }} is not null then
+    lpad(cast({{ detik }} // 3600 as varchar), 2, '0') || ':'
+    || lpad(cast(({{ detik }} % 3600) // 60 as varchar), 2, '0') || ':'
+    || lpad(cast({{ detik }} % 60 as varchar), 2, '0') end
+{%- endmacro %}

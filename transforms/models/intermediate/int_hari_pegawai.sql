@@ -1,0 +1,172 @@
+-- The employee-day grid: every working day of every active department segment, classified
+-- exactly as tpp-rules §2 (first rule that applies wins):
+--   1. an approved absence covers the day -> its code, taps ignored;
+--   2. no check-in and no check-out -> TK;
+--   3. otherwise HADIR with at most one arrival code (TL bands; no check-in -> the band marked
+--      tanpa_tap) and one departure code (PSW bands; no check-out -> the band marked tanpa_tap).
+-- Minutes are whole minutes rounded down, never negative. Points come from the rulebook:
+-- poin + poin_per_menit x minutes per code. CLTN/TB (hari_efektif false in the rulebook) make
+-- the day not effective. Taps are joined per day (no taps x days explosion).
+with segmen as (
+    select periode, nip, kode_opd, segmen, mulai, selesai
+    from {{ ref('int_pegawai_segmen') }}
+    where aktif
+),
+
+kalender as (
+    select * from {{ ref('int_kalender') }} where hari_kerja
+),
+
+tap as (
+    select * from {{ ref('int_tap_harian') }}
+),
+
+absen as (
+    select * from {{ ref('int_absen_hari') }}
+),
+
+potongan as (
+    select * from {{ ref('stg_aturan_potongan') }}
+),
+
+grid as (
+    select
+        s.periode,
+        s.nip,
+        s.kode_opd,
+        s.segmen,
+        k.tanggal,
+        k.hari_iso,
+        k.ramadan,
+        k.aturan_versi,
+        k.jam_masuk,
+        k.jam_pulang,
+        k.detik_masuk,
+        k.detik_pulang
+    from segmen as s
+    inner join kalender as k
+        on k.periode = s.periode
+        and k.tanggal between s.mulai and s.selesai
+),
+
+hari as (
+    select
+        g.*,
+        t.waktu_datang,
+        t.waktu_pulang,
+        coalesce(t.jumlah_tap, 0) as jumlah_tap,
+        t.baris_datang,
+        t.baris_pulang,
+        t.sumber_absensi,
+        a.kode_absen,
+        a.nomor_surat,
+        a.jumlah_absen,
+        a.kode_absen_semua,
+        a.source_file as sumber_ketidakhadiran,
+        a.line_no as baris_ketidakhadiran,
+        case
+            when a.kode_absen is not null then a.kode_absen
+            when t.waktu_datang is null and t.waktu_pulang is null then 'TK'
+            else 'HADIR'
+        end as kode_hari
+    from grid as g
+    left join tap as t
+        on t.periode = g.periode and t.nip = g.nip and t.tanggal = g.tanggal
+    left join absen as a
+        on a.periode = g.periode and a.nip = g.nip and a.tanggal = g.tanggal
+),
+
+menit as (
+    select
+        h.*,
+        case
+            when h.kode_hari = 'HADIR' and h.waktu_datang is not null
+                then {{ bagi_bulat('greatest(' ~ detik_hari('h.waktu_datang') ~ ' - h.detik_masuk, 0)', 60) }}
+        end as menit_terlambat,
+        case
+            when h.kode_hari = 'HADIR' and h.waktu_pulang is not null
+                then {{ bagi_bulat('greatest(h.detik_pulang - ' ~ detik_hari('h.waktu_pulang') ~ ', 0)', 60) }}
+        end as menit_pulang_cepat
+    from hari as h
+),
+
+berkode as (
+    select
+        m.*,
+        tl.kode as kode_datang,
+        psw.kode as kode_pulang,
+        case when tl.kode is not null
+            then tl.poin + tl.poin_per_menit * coalesce(m.menit_terlambat, 0) end as poin_datang,
+        case when psw.kode is not null
+            then psw.poin + psw.poin_per_menit * coalesce(m.menit_pulang_cepat, 0) end as poin_pulang,
+        kh.poin as poin_kode_hari,
+        kh.hari_efektif as kode_hari_efektif
+    from menit as m
+    left join potongan as tl
+        on tl.aturan_versi = m.aturan_versi
+        and tl.kategori = 'TERLAMBAT'
+        and m.kode_hari = 'HADIR'
+        and (
+            (m.waktu_datang is null and tl.tanpa_tap)
+            or (
+                m.waktu_datang is not null
+                and m.menit_terlambat >= tl.menit_min
+                and (tl.menit_max is null or m.menit_terlambat <= tl.menit_max)
+            )
+        )
+    left join potongan as psw
+        on psw.aturan_versi = m.aturan_versi
+        and psw.kategori = 'PULANG_CEPAT'
+        and m.kode_hari = 'HADIR'
+        and (
+            (m.waktu_pulang is null and psw.tanpa_tap)
+            or (
+                m.waktu_pulang is not null
+                and m.menit_pulang_cepat >= psw.menit_min
+                and (psw.menit_max is null or m.menit_pulang_cepat <= psw.menit_max)
+            )
+        )
+    left join potongan as kh
+        on kh.aturan_versi = m.aturan_versi
+        and kh.kategori in ('HARI', 'KETIDAKHADIRAN')
+        and kh.kode = m.kode_hari
+)
+
+select
+    periode,
+    nip,
+    kode_opd,
+    segmen,
+    tanggal,
+    hari_iso,
+    ramadan,
+    aturan_versi,
+    jam_masuk,
+    jam_pulang,
+    detik_masuk,
+    detik_pulang,
+    waktu_datang,
+    waktu_pulang,
+    jumlah_tap,
+    baris_datang,
+    baris_pulang,
+    sumber_absensi,
+    kode_hari,
+    kode_datang,
+    kode_pulang,
+    menit_terlambat,
+    menit_pulang_cepat,
+    cast(
+        case
+            when kode_hari = 'HADIR' then coalesce(poin_datang, 0) + coalesce(poin_pulang, 0)
+            else coalesce(poin_kode_hari, 0)
+        end as decimal(18, 4)
+    ) as poin,
+    case when kode_hari = 'HADIR' then true else coalesce(kode_hari_efektif, true) end as hari_efektif,
+    kode_absen,
+    kode_absen_semua,
+    jumlah_absen,
+    nomor_surat,
+    sumber_ketidakhadiran,
+    baris_ketidakhadiran
+from berkode

@@ -1,0 +1,135 @@
+-- Department segments of every employee of each period's master (tpp-rules §1, §5, §7):
+-- * UTAMA: the current department, from tmt_opd (first appearance / transfer) or the first of
+--   the month, to aktif_sampai or the end of the month, with this month's values;
+-- * ASAL: a mid-month transfer (tmt_opd inside the month and the previous snapshot shows another
+--   department): the days before tmt_opd, with the previous snapshot's department, status,
+--   golongan and kelas. Same department in the previous snapshot -> one UTAMA segment over the
+--   whole month with this month's values.
+-- A NIP listed twice in one snapshot cannot be paid from (NIP_GANDA finding); it gets no segment.
+-- `aktif` = the segment has at least one calendar day.
+with periode as (
+    select * from {{ ref('int_periode') }}
+),
+
+pegawai as (
+    select * from {{ ref('stg_pegawai') }}
+),
+
+ganda as (
+    select periode, nip from pegawai group by periode, nip having count(*) > 1
+),
+
+unik as (
+    select pg.*
+    from pegawai as pg
+    left join ganda as g on g.periode = pg.periode and g.nip = pg.nip
+    where g.nip is null
+),
+
+kini as (
+    select
+        u.*,
+        p.tanggal_awal,
+        p.tanggal_akhir,
+        p.periode_sebelumnya,
+        p.ada_pegawai_sebelumnya,
+        case
+            when u.aktif_sampai is not null and u.aktif_sampai < p.tanggal_akhir then u.aktif_sampai
+            else p.tanggal_akhir
+        end as akhir_aktif
+    from unik as u
+    inner join periode as p on p.periode = u.periode
+),
+
+gabung as (
+    select
+        k.*,
+        s.nip is not null as ada_snapshot_sebelumnya,
+        s.kode_opd as sebelum_kode_opd,
+        s.nama_opd as sebelum_nama_opd,
+        s.status as sebelum_status,
+        s.golongan as sebelum_golongan,
+        s.golongan_pokok as sebelum_golongan_pokok,
+        s.jenis_jabatan as sebelum_jenis_jabatan,
+        s.nama_jabatan as sebelum_nama_jabatan,
+        s.kelas_jabatan as sebelum_kelas_jabatan,
+        s.aktif_sampai as sebelum_aktif_sampai,
+        s.source_file as sebelum_source_file,
+        s.line_no as sebelum_line_no,
+        (
+            k.tmt_opd > k.tanggal_awal
+            and s.nip is not null
+            and s.kode_opd <> k.kode_opd
+        ) as mutasi
+    from kini as k
+    left join unik as s on s.periode = k.periode_sebelumnya and s.nip = k.nip
+),
+
+segmen as (
+    select
+        periode,
+        nip,
+        kode_opd,
+        'UTAMA' as segmen,
+        case
+            when tmt_opd <= tanggal_awal then tanggal_awal
+            when ada_snapshot_sebelumnya and not mutasi then tanggal_awal
+            else tmt_opd
+        end as mulai,
+        akhir_aktif as selesai,
+        nama,
+        nama_opd,
+        status,
+        golongan,
+        golongan_pokok,
+        jenis_jabatan,
+        nama_jabatan,
+        kelas_jabatan,
+        tmt_opd,
+        aktif_sampai,
+        mutasi,
+        (tmt_opd > tanggal_awal and tmt_opd <= tanggal_akhir
+            and not ada_snapshot_sebelumnya and not ada_pegawai_sebelumnya) as tanpa_snapshot_sebelumnya,
+        periode as periode_snapshot,
+        source_file,
+        line_no
+    from gabung
+
+    union all
+
+    select
+        periode,
+        nip,
+        sebelum_kode_opd as kode_opd,
+        'ASAL' as segmen,
+        tanggal_awal as mulai,
+        least(
+            {{ tambah_hari('tmt_opd', -1) }},
+            akhir_aktif,
+            coalesce(sebelum_aktif_sampai, tanggal_akhir)
+        ) as selesai,
+        nama,
+        sebelum_nama_opd as nama_opd,
+        sebelum_status as status,
+        sebelum_golongan as golongan,
+        sebelum_golongan_pokok as golongan_pokok,
+        sebelum_jenis_jabatan as jenis_jabatan,
+        sebelum_nama_jabatan as nama_jabatan,
+        sebelum_kelas_jabatan as kelas_jabatan,
+        tmt_opd,
+        aktif_sampai,
+        mutasi,
+        false as tanpa_snapshot_sebelumnya,
+        periode_sebelumnya as periode_snapshot,
+        sebelum_source_file as source_file,
+        sebelum_line_no as line_no
+    from gabung
+    where mutasi
+)
+
+select
+    *,
+    mulai <= selesai as aktif,
+    case when mulai <= selesai then {{ dbt.datediff('mulai', 'selesai', 'day') }} + 1 else 0 end
+        as hari_kalender
+from segmen

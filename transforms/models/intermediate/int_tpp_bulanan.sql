@@ -1,0 +1,257 @@
+-- TPP amounts per (periode, nip, kode_opd) (tpp-rules §5, §7), exact:
+-- every amount is ONE integer fraction rounded half-up once, with every rule number taken from
+-- the period's rulebook version as integer ppm (percent x 10^4):
+--   basis_x      = basis_jabatan x persen_basis_ppm                     (rupiah x 10^6)
+--   tpp_kinerja  = rhu(basis_x x hari_efektif x bobot_kinerja_ppm x persen_kinerja_ppm
+--                      x [persen_disiplin_ppm if dasar_potongan = TOTAL else 10^6] / (hari_kerja x 10^24))
+--   tpp_disiplin = rhu(basis_x x hari_efektif x bobot_disiplin_ppm x persen_disiplin_ppm / (hari_kerja x 10^18))
+--   pph21 = rhu(bruto x tarif_ppm / 10^6); iuran_bpjs = rhu(bruto x persen_bpjs_ppm / 10^6)
+-- which is exactly round_half_up(basis x faktor x hari_efektif / hari_kerja x bobot x persen ...).
+-- Rows: every active UTAMA segment (even with zero pay), ASAL segments with >= 1 working day.
+{%- set bb = tipe_bulat_besar() %}
+
+with periode as (
+    select * from {{ ref('int_periode') }}
+),
+
+kalender as (
+    select
+        periode,
+        sum(case when hari_kerja then 1 else 0 end) as hari_kerja,
+        sum(case when hari_berjam and libur then 1 else 0 end) as hari_libur
+    from {{ ref('int_kalender') }}
+    group by periode
+),
+
+segmen as (
+    select * from {{ ref('int_pegawai_segmen') }} where aktif
+),
+
+disiplin as (
+    select * from {{ ref('int_disiplin_bulanan') }}
+),
+
+kinerja as (
+    select * from {{ ref('int_kinerja_bulanan') }}
+),
+
+basis as (
+    select * from {{ ref('stg_aturan_basis') }}
+),
+
+status_aturan as (
+    select * from {{ ref('stg_aturan_status') }}
+),
+
+pph as (
+    select * from {{ ref('stg_aturan_pph21') }}
+),
+
+baris as (
+    select
+        s.periode,
+        s.nip,
+        s.nama,
+        s.kode_opd,
+        s.nama_opd,
+        s.segmen,
+        s.status,
+        s.golongan,
+        s.golongan_pokok,
+        s.jenis_jabatan,
+        s.nama_jabatan,
+        s.kelas_jabatan,
+        s.mulai as tanggal_mulai,
+        s.selesai as tanggal_selesai,
+        s.hari_kalender,
+        s.tmt_opd,
+        s.aktif_sampai,
+        s.mutasi,
+        s.tanpa_snapshot_sebelumnya,
+        s.periode_snapshot,
+        s.source_file,
+        s.line_no,
+        kal.hari_kerja,
+        kal.hari_libur,
+        coalesce(d.hari_kerja_segmen, 0) as hari_kerja_segmen,
+        coalesce(d.hari_efektif, 0) as hari_efektif,
+        coalesce(d.hari_tidak_efektif, 0) as hari_tidak_efektif,
+        coalesce(d.hadir, 0) as hadir,
+        coalesce(d.tk, 0) as tk,
+        {%- for c in ['tl1', 'tl2', 'tl3', 'tl4', 'psw1', 'psw2', 'psw3', 'psw4',
+                      'ct', 'cs', 'cb', 'cm', 'cap', 'cltn', 'dl', 'diklat', 'tb', 'izin',
+                      'menit_terlambat', 'menit_pulang_cepat'] %}
+        coalesce(d.{{ c }}, 0) as {{ c }},
+        {%- endfor %}
+        cast(coalesce(d.jumlah_poin, 0) as decimal(18, 4)) as jumlah_poin,
+        -- no working day in the segment -> no deduction
+        cast(coalesce(d.persen_disiplin, 100) as decimal(9, 4)) as persen_disiplin,
+        k.predikat,
+        k.predikat_sumber,
+        k.hasil_kerja,
+        k.perilaku,
+        k.nip_penilai,
+        k.tanggal_penilaian,
+        k.jumlah_final,
+        k.source_file as sumber_kinerja,
+        k.line_no as baris_kinerja,
+        k.nip is null as tanpa_penilaian,
+        cast(coalesce(k.persen_kinerja, 0) as decimal(9, 4)) as persen_kinerja,
+        p.aturan_versi,
+        p.bobot_kinerja,
+        p.bobot_disiplin,
+        p.persen_bpjs,
+        p.dasar_potongan,
+        p.bobot_kinerja_ppm,
+        p.bobot_disiplin_ppm,
+        p.persen_bpjs_ppm,
+        coalesce(b_opd.basis, b_umum.basis) as basis_jabatan,
+        st.persen_basis,
+        st.persen_basis_ppm,
+        st.kelompok_pph21,
+        t.tarif_pph21,
+        t.tarif_pph21_ppm
+    from segmen as s
+    inner join periode as p on p.periode = s.periode
+    inner join kalender as kal on kal.periode = s.periode
+    left join disiplin as d
+        on d.periode = s.periode
+        and d.nip = s.nip
+        and d.kode_opd = s.kode_opd
+        and d.segmen = s.segmen
+    left join kinerja as k on k.periode = s.periode and k.nip = s.nip
+    left join basis as b_opd
+        on b_opd.aturan_versi = p.aturan_versi
+        and b_opd.kode_opd = s.kode_opd
+        and b_opd.kelas_jabatan = s.kelas_jabatan
+    left join basis as b_umum
+        on b_umum.aturan_versi = p.aturan_versi
+        and b_umum.kode_opd = '*'
+        and b_umum.kelas_jabatan = s.kelas_jabatan
+    left join status_aturan as st
+        on st.aturan_versi = p.aturan_versi and st.status = s.status
+    left join pph as t
+        on t.aturan_versi = p.aturan_versi
+        and t.kelompok_pph21 = st.kelompok_pph21
+        and t.golongan_pokok = s.golongan_pokok
+    where s.segmen = 'UTAMA' or coalesce(d.hari_kerja_segmen, 0) >= 1
+),
+
+bilangan as (
+    select
+        *,
+        cast(coalesce(basis_jabatan, 0) as {{ bb }}) * cast(coalesce(persen_basis_ppm, 0) as {{ bb }}) as basis_x,
+        cast(hari_efektif as {{ bb }}) as he,
+        cast(hari_kerja as {{ bb }}) as hk,
+        {{ ke_ppm('persen_kinerja') }} as persen_kinerja_ppm,
+        {{ ke_ppm('persen_disiplin') }} as persen_disiplin_ppm,
+        case
+            when dasar_potongan = 'TOTAL' then {{ ke_ppm('persen_disiplin') }}
+            else {{ pangkat10(6) }}
+        end as faktor_potongan_kinerja_ppm
+    from baris
+),
+
+jumlah as (
+    select
+        *,
+        {{ bulat_setengah_naik('basis_x', pangkat10(6)) }} as tpp_basis_hitung,
+        case when hk > 0 then
+            {{ bulat_setengah_naik('basis_x * he * ' ~ pangkat10(10), 'hk * ' ~ pangkat10(6)) }}
+        else 0 end as basis_efektif_e10,
+        case when hk > 0 then
+            {{ bulat_setengah_naik(
+                'basis_x * he * bobot_kinerja_ppm * persen_kinerja_ppm * faktor_potongan_kinerja_ppm',
+                'hk * ' ~ pangkat10(24)) }}
+        else 0 end as tpp_kinerja_hitung,
+        case when hk > 0 then
+            {{ bulat_setengah_naik(
+                'basis_x * he * bobot_disiplin_ppm * persen_disiplin_ppm',
+                'hk * ' ~ pangkat10(18)) }}
+        else 0 end as tpp_disiplin_hitung
+    from bilangan
+),
+
+bruto as (
+    select
+        *,
+        tpp_kinerja_hitung + tpp_disiplin_hitung as tpp_bruto_hitung
+    from jumlah
+),
+
+potongan as (
+    select
+        *,
+        {{ bulat_setengah_naik('tpp_bruto_hitung * coalesce(tarif_pph21_ppm, 0)', pangkat10(6)) }} as pph21_hitung,
+        {{ bulat_setengah_naik('tpp_bruto_hitung * persen_bpjs_ppm', pangkat10(6)) }} as iuran_bpjs_hitung
+    from bruto
+)
+
+select
+    periode,
+    nip,
+    nama,
+    kode_opd,
+    nama_opd,
+    segmen,
+    status,
+    golongan,
+    jenis_jabatan,
+    nama_jabatan,
+    kelas_jabatan,
+    tanggal_mulai,
+    tanggal_selesai,
+    hari_kalender,
+    tmt_opd,
+    aktif_sampai,
+    mutasi,
+    tanpa_snapshot_sebelumnya,
+    periode_snapshot,
+    source_file,
+    line_no,
+    hari_kerja,
+    hari_libur,
+    hari_kerja_segmen,
+    hari_efektif,
+    hari_tidak_efektif,
+    hadir,
+    tk,
+    tl1, tl2, tl3, tl4,
+    psw1, psw2, psw3, psw4,
+    ct, cs, cb, cm, cap, cltn, dl, diklat, tb, izin,
+    menit_terlambat,
+    menit_pulang_cepat,
+    jumlah_poin,
+    predikat,
+    predikat_sumber,
+    hasil_kerja,
+    perilaku,
+    nip_penilai,
+    tanggal_penilaian,
+    jumlah_final,
+    sumber_kinerja,
+    baris_kinerja,
+    tanpa_penilaian,
+    persen_kinerja,
+    persen_disiplin,
+    basis_jabatan,
+    persen_basis,
+    cast(tpp_basis_hitung as bigint) as tpp_basis,
+    cast(cast(basis_efektif_e10 as decimal(28, 0)) * cast(0.0000000001 as decimal(11, 10))
+        as decimal(38, 10)) as basis_efektif,
+    cast(tpp_kinerja_hitung as bigint) as tpp_kinerja,
+    cast(tpp_disiplin_hitung as bigint) as tpp_disiplin,
+    cast(tpp_bruto_hitung as bigint) as tpp_bruto,
+    cast(pph21_hitung as bigint) as pph21,
+    cast(iuran_bpjs_hitung as bigint) as iuran_bpjs,
+    cast(tpp_bruto_hitung - pph21_hitung - iuran_bpjs_hitung as bigint) as tpp_neto,
+    kelompok_pph21,
+    tarif_pph21,
+    persen_bpjs,
+    bobot_kinerja,
+    bobot_disiplin,
+    dasar_potongan,
+    aturan_versi,
+    basis_jabatan is null as basis_tidak_ditemukan,
+    (persen_basis_ppm is null or tarif_pph21_ppm is null) as aturan_tidak_lengkap
+from potongan

@@ -1,0 +1,267 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='sync_all_columns',
+        pre_hook="{{ hapus_periode_jendela() }}",
+    )
+}}
+-- Findings per period. ERROR blocks paying the period until the source is corrected; WARN is
+-- for people to look at. pesan is one plain Bahasa Indonesia sentence.
+with periode as (
+    select * from {{ ref('int_periode') }}
+),
+
+pegawai as (
+    select periode, nip, min(kode_opd) as kode_opd
+    from {{ ref('stg_pegawai') }}
+    group by periode, nip
+),
+
+absen as (
+    select a.*, pr.prioritas
+    from {{ ref('stg_ketidakhadiran') }} as a
+    inner join periode as p on p.periode = a.periode
+    left join {{ ref('stg_aturan_potongan') }} as pr
+        on pr.aturan_versi = p.aturan_versi and pr.kode = a.kode and pr.kategori = 'KETIDAKHADIRAN'
+    where a.status = 'DISETUJUI' and not a.duplikat
+),
+
+tumpang_tindih as (
+    select
+        b.periode,
+        'WARN' as tingkat,
+        'ABSEN_TUMPANG_TINDIH' as kode,
+        b.nip,
+        pg.kode_opd,
+        b.source_file,
+        b.line_no,
+        'Ketidakhadiran disetujui tumpang tindih: ' || a.kode || ' (baris ' || cast(a.line_no as varchar)
+            || ', ' || cast(a.mulai as varchar) || ' s.d. ' || cast(a.selesai as varchar) || ') dan '
+            || b.kode || ' (baris ' || cast(b.line_no as varchar) || ', ' || cast(b.mulai as varchar)
+            || ' s.d. ' || cast(b.selesai as varchar) || '); pada hari yang sama berlaku '
+            || case
+                when a.prioritas is null or (b.prioritas is not null and b.prioritas < a.prioritas)
+                    then b.kode
+                else a.kode
+            end
+            || ' menurut urutan prioritas.' as pesan
+    from absen as a
+    inner join absen as b
+        on b.periode = a.periode
+        and b.nip = a.nip
+        and a.line_no < b.line_no
+        and a.mulai <= b.selesai
+        and b.mulai <= a.selesai
+    inner join periode as p on p.periode = b.periode
+    inner join pegawai as pg on pg.periode = b.periode and pg.nip = b.nip
+    where greatest(a.mulai, b.mulai) <= p.tanggal_akhir
+        and least(a.selesai, b.selesai) >= p.tanggal_awal
+),
+
+kinerja_final as (
+    select k.*, m.predikat as predikat_matriks, pg.kode_opd
+    from {{ ref('stg_kinerja') }} as k
+    inner join periode as p on p.periode = k.periode
+    inner join pegawai as pg on pg.periode = k.periode and pg.nip = k.nip
+    left join {{ ref('stg_matriks_predikat') }} as m
+        on m.hasil_kerja = k.hasil_kerja and m.perilaku = k.perilaku
+    where k.status = 'FINAL' and not k.duplikat
+),
+
+final_ganda as (
+    select
+        k.periode,
+        'WARN' as tingkat,
+        'PENILAIAN_FINAL_GANDA' as kode,
+        k.nip,
+        pg.kode_opd,
+        k.source_file,
+        k.line_no,
+        'Ada ' || cast(k.jumlah_final as varchar) || ' penilaian FINAL untuk periode ' || k.periode
+            || '; yang dipakai baris ' || cast(k.line_no as varchar) || ' (tanggal penilaian '
+            || cast(k.tanggal_penilaian as varchar) || ', terbaru).' as pesan
+    from {{ ref('int_kinerja_bulanan') }} as k
+    inner join pegawai as pg on pg.periode = k.periode and pg.nip = k.nip
+    where k.jumlah_final > 1
+),
+
+predikat_beda as (
+    select
+        periode,
+        'WARN' as tingkat,
+        'PREDIKAT_TIDAK_SESUAI_MATRIKS' as kode,
+        nip,
+        kode_opd,
+        source_file,
+        line_no,
+        'Predikat tertulis ' || predikat_sumber || ' tidak sesuai matriks PermenPANRB 6/2022 (hasil kerja '
+            || hasil_kerja || ', perilaku ' || perilaku || ' = ' || predikat_matriks
+            || '); yang dipakai ' || predikat_matriks || '.' as pesan
+    from kinerja_final
+    where predikat_sumber is not null and predikat_sumber <> predikat_matriks
+),
+
+penilai_sama as (
+    select
+        periode,
+        'WARN' as tingkat,
+        'PENILAI_SAMA_DENGAN_DINILAI' as kode,
+        nip,
+        kode_opd,
+        source_file,
+        line_no,
+        'Penilaian FINAL dinilai oleh pegawai itu sendiri (nip_penilai sama dengan nip).' as pesan
+    from kinerja_final
+    where nip_penilai = nip
+),
+
+segmen as (
+    select * from {{ ref('int_pegawai_segmen') }}
+),
+
+tidak_aktif as (
+    select
+        periode,
+        'WARN' as tingkat,
+        'PEGAWAI_TIDAK_AKTIF' as kode,
+        nip,
+        kode_opd,
+        source_file,
+        line_no,
+        'Pegawai ada di data pegawai periode ' || periode || ' tetapi tidak aktif di ' || kode_opd
+            || ' pada satu hari pun bulan ini (tmt_opd ' || cast(tmt_opd as varchar)
+            || coalesce(', aktif_sampai ' || cast(aktif_sampai as varchar), '')
+            || '); tidak ada baris TPP untuk departemen ini.' as pesan
+    from segmen
+    where segmen = 'UTAMA' and not aktif
+),
+
+tanpa_snapshot as (
+    select
+        periode,
+        'WARN' as tingkat,
+        'SNAPSHOT_SEBELUMNYA_TIDAK_ADA' as kode,
+        nip,
+        kode_opd,
+        source_file,
+        line_no,
+        'tmt_opd ' || cast(tmt_opd as varchar) || ' di tengah bulan, tetapi data pegawai periode sebelumnya '
+            || 'tidak tersedia: hari sebelum tmt_opd tidak dihitung untuk departemen mana pun.' as pesan
+    from segmen
+    where segmen = 'UTAMA' and tanpa_snapshot_sebelumnya
+),
+
+nip_ganda as (
+    select
+        k.periode,
+        'ERROR' as tingkat,
+        'NIP_GANDA' as kode,
+        k.nilai as nip,
+        cast(null as varchar) as kode_opd,
+        k.source_file,
+        k.line_no,
+        'NIP ' || {{ format_nip('k.nilai') }} || ' muncul pada lebih dari satu baris berbeda di data pegawai '
+            || 'periode ' || k.periode || '; baris dikarantina dan periode ini tidak boleh dibayar sampai '
+            || 'sumber diperbaiki.' as pesan
+    from {{ ref('stg_karantina') }} as k
+    where k.kind = 'pegawai' and k.kode_alasan = 'NIP_GANDA'
+
+    union all
+
+    select
+        pg.periode,
+        'ERROR' as tingkat,
+        'NIP_GANDA' as kode,
+        pg.nip,
+        pg.kode_opd,
+        pg.source_file,
+        pg.line_no,
+        'NIP ' || {{ format_nip('pg.nip') }} || ' muncul pada lebih dari satu baris berbeda di data pegawai '
+            || 'periode ' || pg.periode || '; pegawai ini tidak dihitung dan periode ini tidak boleh '
+            || 'dibayar sampai sumber diperbaiki.' as pesan
+    from {{ ref('stg_pegawai') }} as pg
+    inner join (
+        select periode, nip from {{ ref('stg_pegawai') }} group by periode, nip having count(*) > 1
+    ) as g on g.periode = pg.periode and g.nip = pg.nip
+    where {{ dalam_jendela('pg.periode') }}
+),
+
+tpp as (
+    select * from {{ ref('int_tpp_bulanan') }}
+),
+
+tanpa_penilaian as (
+    select
+        periode,
+        'WARN' as tingkat,
+        'TANPA_PENILAIAN' as kode,
+        nip,
+        kode_opd,
+        source_file,
+        line_no,
+        'Tidak ada penilaian kinerja FINAL untuk periode ' || periode
+            || ': TPP kinerja 0, TPP disiplin tetap dibayar.' as pesan
+    from tpp
+    where tanpa_penilaian and segmen = 'UTAMA'
+),
+
+aturan_kurang as (
+    select
+        periode,
+        'ERROR' as tingkat,
+        case when basis_tidak_ditemukan then 'BASIS_TIDAK_DITEMUKAN' else 'ATURAN_TIDAK_LENGKAP' end as kode,
+        nip,
+        kode_opd,
+        source_file,
+        line_no,
+        case
+            when basis_tidak_ditemukan then
+                'Rulebook ' || aturan_versi || ' tidak punya pagu TPP untuk OPD ' || kode_opd
+                || ' kelas ' || cast(kelas_jabatan as varchar) || ' (juga tidak ada baris *).'
+            else
+                'Rulebook ' || aturan_versi || ' tidak punya faktor status ' || status
+                || ' atau tarif PPh 21 golongan ' || golongan || '.'
+        end as pesan
+    from tpp
+    where basis_tidak_ditemukan or aturan_tidak_lengkap
+),
+
+tanpa_pegawai as (
+    select
+        periode,
+        'ERROR' as tingkat,
+        'DATA_PEGAWAI_TIDAK_ADA' as kode,
+        cast(null as varchar) as nip,
+        cast(null as varchar) as kode_opd,
+        cast(null as varchar) as source_file,
+        cast(0 as integer) as line_no,
+        'Tidak ada data pegawai (SIMPEG) untuk periode ' || periode
+            || ': TPP periode ini tidak dapat dihitung.' as pesan
+    from periode
+    where not ada_pegawai
+),
+
+semua as (
+    select * from tumpang_tindih
+    union all select * from final_ganda
+    union all select * from predikat_beda
+    union all select * from penilai_sama
+    union all select * from tidak_aktif
+    union all select * from tanpa_snapshot
+    union all select * from nip_ganda
+    union all select * from tanpa_penilaian
+    union all select * from aturan_kurang
+    union all select * from tanpa_pegawai
+)
+
+select
+    cast(periode as varchar) as periode,
+    cast(tingkat as varchar) as tingkat,
+    cast(kode as varchar) as kode,
+    cast(nip as varchar) as nip,
+    cast(kode_opd as varchar) as kode_opd,
+    cast(source_file as varchar) as source_file,
+    cast(line_no as integer) as line_no,
+    cast(pesan as varchar) as pesan
+from semua

@@ -1,0 +1,40 @@
+-- Attendance taps, one row per raw line (lineage kept for the quarantine); `duplikat` marks an
+-- exact re-sent copy of an earlier line, which counts once.
+with src as (
+    select * from {{ source('raw', 'absensi') }}
+    where {{ dalam_jendela('periode') }}
+),
+
+typed as (
+    select
+        cast(periode as varchar) as periode,
+        cast(source_file as varchar) as source_file,
+        cast(line_no as integer) as line_no,
+        trim(cast(id_mesin as varchar)) as id_mesin,
+        trim(cast(nip as varchar)) as nip,
+        cast(waktu as timestamp) as waktu,
+        nullif(upper(trim(cast(jenis as varchar))), '') as jenis,
+        upper(trim(cast(metode as varchar))) as metode,
+        cast(lat as double) as lat,
+        cast(lon as double) as lon
+    from src
+)
+
+select
+    periode,
+    source_file,
+    line_no,
+    id_mesin,
+    nip,
+    waktu,
+    cast(waktu as date) as tanggal,
+    {{ detik_hari('waktu') }} as detik,
+    jenis,
+    metode,
+    lat,
+    lon,
+    row_number() over (
+        partition by periode, nip, waktu, jenis, id_mesin, metode, lat, lon
+        order by line_no
+    ) > 1 as duplikat
+from typed

@@ -1,0 +1,16 @@
+-- Daily activity log (analytics only; checked against the master for the quarantine).
+with src as (
+    select * from {{ source('raw', 'aktivitas') }}
+    where {{ dalam_jendela('periode') }}
+)
+
+select
+    cast(periode as varchar) as periode,
+    cast(source_file as varchar) as source_file,
+    cast(line_no as integer) as line_no,
+    trim(cast(nip as varchar)) as nip,
+    cast(tanggal as date) as tanggal,
+    cast(uraian as varchar) as uraian,
+    cast(durasi_menit as integer) as durasi_menit,
+    upper(trim(cast(status as varchar))) as status
+from src

@@ -1,0 +1,7 @@
+-- Ramadan periods (inclusive).
+select
+    cast(tahun as integer) as tahun,
+    cast(mulai as date) as mulai,
+    cast(selesai as date) as selesai,
+    cast(keterangan as varchar) as keterangan
+from {{ ref('kalender_ramadan') }}
