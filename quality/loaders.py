@@ -1,0 +1,79 @@
+"""Read what the checks judge: raw-zone Parquet (polars) and marts (DuckDB, read-only)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import polars as pl
+
+from orchestration.contract import raw_schema
+from orchestration.paths import DataDir
+
+
+def previous_periode(periode: str) -> str:
+    year, month = int(periode[:4]), int(periode[5:7])
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
+def read_raw(data: DataDir, kind: str, periode: str) -> pl.DataFrame | None:
+    """Rows of ``raw/<kind>/<periode>.parquet``; None when that period has no file."""
+    path = data.raw_file(kind, periode)
+    if not path.is_file():
+        return None
+    return pl.read_parquet(path)
+
+
+def empty_raw(kind: str) -> pl.DataFrame:
+    return raw_schema(kind).to_frame()
+
+
+class Warehouse:
+    """Read-only access to marts of ``DATA/warehouse.duckdb`` (tables may sit in any schema)."""
+
+    def __init__(self, con) -> None:
+        self._con = con
+        rows = con.execute(
+            "select table_schema, table_name from information_schema.tables"
+        ).fetchall()
+        self._where: dict[str, list[str]] = {}
+        for schema, name in rows:
+            self._where.setdefault(name, []).append(schema)
+
+    def has(self, name: str) -> bool:
+        return name in self._where
+
+    def _relation(self, name: str) -> str:
+        schemas = self._where[name]
+        # prefer the default schema, then the marts' own, then anything else (sorted: stable)
+        order = sorted(schemas, key=lambda s: (s != "main", "mart" not in s, s))
+        return f'"{order[0]}"."{name}"'
+
+    def table(self, name: str, periods: Sequence[str] | None = None) -> pl.DataFrame | None:
+        """Rows of a mart (only ``periods`` when given and the table has ``periode``)."""
+        if not self.has(name):
+            return None
+        relation = self._relation(name)
+        if periods is None:
+            return self._con.execute(f"select * from {relation}").pl()
+        columns = {r[0] for r in self._con.execute(f"describe {relation}").fetchall()}
+        if "periode" not in columns:
+            return self._con.execute(f"select * from {relation}").pl()
+        marks = ", ".join("?" for _ in periods) or "null"
+        sql = f"select * from {relation} where cast(periode as varchar) in ({marks})"
+        return self._con.execute(sql, list(periods)).pl()
+
+
+@contextmanager
+def warehouse(data: DataDir) -> Iterator[Warehouse | None]:
+    """A short-lived read-only connection; None when the warehouse does not exist yet."""
+    if not data.warehouse.is_file():
+        yield None
+        return
+    import duckdb
+
+    con = duckdb.connect(str(data.warehouse), read_only=True)
+    try:
+        yield Warehouse(con)
+    finally:
+        con.close()

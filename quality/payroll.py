@@ -1,0 +1,228 @@
+"""Checks that matter for payroll: pure functions over polars frames of one period.
+
+Each returns a ``CheckOutcome``; the Dagster asset checks in ``orchestration.checks`` only read
+the frames and call these. All are ERROR (blocking) unless the catalog says otherwise.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from quality.catalog import CHECKS
+from quality.outcome import CheckOutcome, from_failures, not_run
+from quality.suites import month_bounds
+
+KEY = ["periode", "nip", "kode_opd"]
+TPP_SHOW = ["nip", "nama", "kode_opd", "segmen", "source_file", "line_no"]
+
+
+def _for(frame: pl.DataFrame, periode: str) -> pl.DataFrame:
+    if "periode" not in frame.columns:
+        return frame
+    return frame.filter(pl.col("periode").cast(pl.String) == periode)
+
+
+def _missing(frame: pl.DataFrame, columns: list[str]) -> list[str]:
+    return [c for c in columns if c not in frame.columns]
+
+
+def _outcome(name: str, periode: str, failing: pl.DataFrame, **kw) -> CheckOutcome:
+    info = CHECKS[name]
+    return from_failures(check=name, asset=info.asset, severity=info.severity, periode=periode,
+                         failing=failing, **kw)  # fmt: skip
+
+
+def _cannot(name: str, periode: str, reason: str) -> CheckOutcome:
+    info = CHECKS[name]
+    return not_run(name, info.asset, info.severity, periode, reason)
+
+
+def check_unique_rows(tpp: pl.DataFrame, periode: str) -> CheckOutcome:
+    """One row per (periode, nip, kode_opd)."""
+    name = "satu_baris_per_pegawai_opd"
+    if cols := _missing(tpp, KEY):
+        return _cannot(name, periode, f"kolom {', '.join(cols)} tidak ada di tpp_bulanan")
+    rows = _for(tpp, periode)
+    failing = rows.filter(pl.len().over(KEY) > 1).sort(KEY)
+    return _outcome(
+        name, periode, failing, key=KEY, show=TPP_SHOW + ["tpp_bruto"],
+        ok="Setiap (periode, NIP, OPD) periode {periode} tepat satu baris.",
+        fail="{n} baris tpp_bulanan periode {periode} berulang untuk (periode, NIP, OPD) yang "
+             "sama: pegawai bisa dibayar dua kali.",
+    )  # fmt: skip
+
+
+def active_master(pegawai: pl.DataFrame, periode: str) -> pl.DataFrame:
+    """Master rows active on >= 1 calendar day of the month in their current department.
+
+    Active days in the current department run from ``tmt_opd`` (or the 1st) to
+    ``aktif_sampai`` (or the month end), tpp-rules §1 and §7.
+    """
+    start, end = month_bounds(periode)
+    first = pl.max_horizontal(pl.col("tmt_opd"), pl.lit(start))
+    last = pl.min_horizontal(pl.col("aktif_sampai").fill_null(pl.lit(end)), pl.lit(end))
+    return pegawai.filter(pl.col("tmt_opd").is_not_null() & (first <= last))
+
+
+def check_active_employees_paid(
+    pegawai: pl.DataFrame, tpp: pl.DataFrame, periode: str
+) -> CheckOutcome:
+    """Every employee of the month's master active on >= 1 day has a row for that department."""
+    name = "pegawai_aktif_punya_tpp"
+    if cols := _missing(pegawai, ["nip", "kode_opd", "tmt_opd", "aktif_sampai"]):
+        return _cannot(name, periode, f"kolom {', '.join(cols)} tidak ada di data pegawai")
+    if cols := _missing(tpp, KEY):
+        return _cannot(name, periode, f"kolom {', '.join(cols)} tidak ada di tpp_bulanan")
+    active = active_master(_for(pegawai, periode), periode)
+    paid = (
+        _for(tpp, periode)
+        .select(pl.col("nip").cast(pl.String), pl.col("kode_opd").cast(pl.String))
+        .unique()
+    )
+    failing = active.join(paid, on=["nip", "kode_opd"], how="anti").sort(["kode_opd", "nip"])
+    return _outcome(
+        name, periode, failing, key=["nip", "kode_opd"],
+        show=["nip", "nama", "kode_opd", "tmt_opd", "aktif_sampai", "source_file", "line_no"],
+        extra={"pegawai_aktif": active.height},
+        ok=f"Semua {active.height} pegawai aktif periode {{periode}} punya baris TPP.",
+        fail="{n} pegawai aktif di data pegawai periode {periode} tidak punya baris di "
+             "tpp_bulanan: daftar TPP menghilangkan pegawai.",
+    )  # fmt: skip
+
+
+def check_bruto_within_basis(tpp: pl.DataFrame, periode: str) -> CheckOutcome:
+    """``tpp_bruto <= tpp_basis`` (and neither is missing)."""
+    name = "bruto_tidak_melebihi_basis"
+    if cols := _missing(tpp, [*KEY, "tpp_bruto", "tpp_basis"]):
+        return _cannot(name, periode, f"kolom {', '.join(cols)} tidak ada di tpp_bulanan")
+    rows = _for(tpp, periode)
+    bad = (
+        pl.col("tpp_bruto").is_null()
+        | pl.col("tpp_basis").is_null()
+        | (pl.col("tpp_bruto") > pl.col("tpp_basis"))
+    )
+    failing = rows.filter(bad).sort(KEY)
+    return _outcome(
+        name, periode, failing, key=KEY, show=TPP_SHOW + ["tpp_basis", "tpp_bruto"],
+        ok="TPP bruto periode {periode} tidak pernah melebihi basis.",
+        fail="{n} baris tpp_bulanan periode {periode} punya TPP bruto melebihi basis (atau "
+             "kosong).",
+    )  # fmt: skip
+
+
+def check_net_amount(tpp: pl.DataFrame, periode: str) -> CheckOutcome:
+    """``tpp_neto = tpp_bruto - pph21 - iuran_bpjs`` exactly (whole rupiah)."""
+    name = "neto_sesuai_potongan"
+    cols = ["tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto"]
+    if missing := _missing(tpp, [*KEY, *cols]):
+        return _cannot(name, periode, f"kolom {', '.join(missing)} tidak ada di tpp_bulanan")
+    rows = _for(tpp, periode).with_columns(pl.col(cols).cast(pl.Int64))
+    expected = pl.col("tpp_bruto") - pl.col("pph21") - pl.col("iuran_bpjs")
+    bad = pl.any_horizontal(pl.col(cols).is_null()) | (pl.col("tpp_neto") != expected)
+    failing = rows.filter(bad).with_columns(expected.alias("neto_seharusnya")).sort(KEY)
+    return _outcome(
+        name, periode, failing, key=KEY, show=TPP_SHOW + [*cols, "neto_seharusnya"],
+        ok="TPP neto periode {periode} = bruto - PPh 21 - BPJS di setiap baris.",
+        fail="{n} baris tpp_bulanan periode {periode} punya TPP neto yang tidak sama dengan "
+             "bruto - PPh 21 - iuran BPJS.",
+    )  # fmt: skip
+
+
+PERCENT_COLUMNS = ("persen_kinerja", "persen_disiplin")
+
+
+def check_percentages(tpp: pl.DataFrame, periode: str) -> CheckOutcome:
+    """``persen_kinerja`` and ``persen_disiplin`` in 0..100 and present."""
+    name = "persentase_0_sampai_100"
+    if missing := _missing(tpp, [*KEY, *PERCENT_COLUMNS]):
+        return _cannot(name, periode, f"kolom {', '.join(missing)} tidak ada di tpp_bulanan")
+    rows = _for(tpp, periode).with_columns(pl.col(PERCENT_COLUMNS).cast(pl.Float64))
+    bad = pl.any_horizontal(
+        [pl.col(c).is_null() | (pl.col(c) < 0) | (pl.col(c) > 100) for c in PERCENT_COLUMNS]
+    )
+    failing = rows.filter(bad).sort(KEY)
+    return _outcome(
+        name, periode, failing, key=KEY, show=TPP_SHOW + list(PERCENT_COLUMNS),
+        ok="Persentase kinerja dan disiplin periode {periode} di antara 0 dan 100.",
+        fail="{n} baris tpp_bulanan periode {periode} punya persentase kinerja/disiplin di luar "
+             "0..100 (atau kosong).",
+    )  # fmt: skip
+
+
+def check_no_error_findings(temuan: pl.DataFrame, periode: str) -> CheckOutcome:
+    """No ``temuan`` row with tingkat ERROR for the period (e.g. duplicate NIP in the master)."""
+    name = "tanpa_temuan_error"
+    if missing := _missing(temuan, ["periode", "tingkat"]):
+        return _cannot(name, periode, f"kolom {', '.join(missing)} tidak ada di temuan")
+    failing = _for(temuan, periode).filter(pl.col("tingkat") == "ERROR")
+    sort_by = [c for c in ("kode", "nip", "source_file", "line_no") if c in failing.columns]
+    failing = failing.sort(sort_by) if sort_by else failing
+    kode = failing.group_by("kode").len().sort("kode").rows() if "kode" in failing.columns else []
+    what = ", ".join(f"{k} {n}x" for k, n in kode)
+    return _outcome(
+        name, periode, failing,
+        key=["kode", "nip", "kode_opd", "source_file", "line_no"],
+        show=["kode", "nip", "kode_opd", "source_file", "line_no", "pesan"],
+        extra={"per_kode": dict(kode)},
+        ok="Tidak ada temuan ERROR untuk periode {periode}.",
+        fail="{n} temuan ERROR untuk periode {periode}" + (f" ({what})" if what else "")
+             + ": TPP periode ini tidak boleh dibayar sampai sumbernya diperbaiki.",
+    )  # fmt: skip
+
+
+# tpp_opd_bulanan column -> how it is computed from tpp_bulanan rows
+OPD_TOTALS: dict[str, pl.Expr] = {
+    "jumlah_baris": pl.len(),
+    "jumlah_pegawai": pl.col("nip").n_unique(),
+    **{
+        c: pl.col(c).cast(pl.Int64).sum()
+        for c in ("hari_efektif", "hadir", "tk", "tpp_basis", "tpp_kinerja", "tpp_disiplin",
+                  "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto")
+    },
+}  # fmt: skip
+
+
+def check_department_totals(tpp: pl.DataFrame, opd: pl.DataFrame, periode: str) -> CheckOutcome:
+    """Department totals in ``tpp_opd_bulanan`` equal the sums of ``tpp_bulanan`` rows.
+
+    Compares every total column the department table has among ``OPD_TOTALS``; a department
+    present on one side only is a failure too.
+    """
+    name = "total_opd_sesuai_rincian"
+    if missing := _missing(opd, ["periode", "kode_opd"]):
+        return _cannot(name, periode, f"kolom {', '.join(missing)} tidak ada di tpp_opd_bulanan")
+    columns = [
+        c for c in OPD_TOTALS
+        if c in opd.columns and (c in tpp.columns or c in ("jumlah_baris", "jumlah_pegawai"))
+    ]  # fmt: skip
+    if not columns:
+        return _cannot(name, periode, "tidak ada kolom total yang dapat dicocokkan")
+    if missing := _missing(tpp, KEY):
+        return _cannot(name, periode, f"kolom {', '.join(missing)} tidak ada di tpp_bulanan")
+    rows = _for(tpp, periode)
+    expected = rows.group_by("kode_opd").agg(
+        [OPD_TOTALS[c].alias(f"{c}__rincian") for c in columns]
+    )
+    stated = _for(opd, periode).select(
+        "kode_opd", *[pl.col(c).cast(pl.Int64).alias(f"{c}__opd") for c in columns]
+    )
+    both = stated.join(expected, on="kode_opd", how="full", coalesce=True)
+    diffs = []
+    for c in columns:
+        a, b = pl.col(f"{c}__opd"), pl.col(f"{c}__rincian").cast(pl.Int64)
+        diffs.append(pl.when(a.fill_null(-1) != b.fill_null(-1)).then(pl.lit(c)))
+    failing = (
+        both.with_columns(pl.concat_list(diffs).list.drop_nulls().alias("kolom_beda"))
+        .filter(pl.col("kolom_beda").list.len() > 0)
+        .with_columns(pl.col("kolom_beda").list.join(", "))
+        .sort("kode_opd")
+    )
+    return _outcome(
+        name, periode, failing, key=["kode_opd", "kolom_beda"],
+        show=["kode_opd", "kolom_beda", *[f"{c}__opd" for c in columns],
+              *[f"{c}__rincian" for c in columns]],
+        extra={"kolom_dicocokkan": columns},
+        ok=f"Total {len(columns)} kolom per OPD periode {{periode}} cocok dengan rincian.",
+        fail="{n} OPD periode {periode} punya total di tpp_opd_bulanan yang tidak sama dengan "
+             "jumlah baris tpp_bulanan.",
+    )  # fmt: skip
