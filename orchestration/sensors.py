@@ -1,6 +1,5 @@
 """Landing-folder sensor and the monthly schedule."""
 
-from __future__ import annotations
 
 import dagster as dg
 
@@ -25,7 +24,7 @@ def ekspor_baru(context: dg.SensorEvaluationContext, storage: KinerjaStorage):
         yield dg.RunRequest(run_key=f"{periode}:{fingerprint}", partition_key=periode)
 
 
-def monthly_schedule(job: dg.UnresolvedAssetJobDefinition) -> dg.ScheduleDefinition:
+def monthly_schedule(job):
     """Month M runs on the 6th of M+1 at 02:00 WITA, after exports close on the 5th."""
     return dg.build_schedule_from_partitioned_job(
         job, day_of_month=6, hour_of_day=2, minute_of_hour=0, name="tpp_bulanan_terjadwal"

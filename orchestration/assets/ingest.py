@@ -1,6 +1,5 @@
 """Ingest assets: one per source kind, monthly partitions, export folder -> raw zone."""
 
-from __future__ import annotations
 
 import dagster as dg
 
@@ -15,17 +14,20 @@ REQUIRED_KINDS = ("pegawai", "absensi", "kinerja")
 
 
 def _ingest_asset(kind: str) -> dg.AssetsDefinition:
-    @dg.asset(
-        name=kind,
-        key_prefix="raw",
+    data_key, quarantine_key = dg.AssetKey(["raw", kind]), dg.AssetKey(["raw", f"karantina_{kind}"])
+
+    @dg.multi_asset(
+        name=f"ingest_{kind}",
+        specs=[
+            dg.AssetSpec(data_key, description=f"Baris valid ekspor {kind}_YYYYMM (Parquet)."),
+            dg.AssetSpec(quarantine_key, description=f"Baris/file {kind} yang ditolak kontrak."),
+        ],
         group_name="ingest",
         partitions_def=monthly,
         backfill_policy=dg.BackfillPolicy.single_run(),
         retry_policy=dg.RetryPolicy(max_retries=1),
-        kinds={"polars", "parquet"},
-        description=f"Ekspor {kind}_YYYYMM divalidasi kontrak, baris ditolak ke karantina.",
     )
-    def _asset(context: dg.AssetExecutionContext, storage: KinerjaStorage) -> dg.MaterializeResult:
+    def _asset(context: dg.AssetExecutionContext, storage: KinerjaStorage):
         data = storage.data
         ensure_raw_zone(data)
         rows, missing = [], []
@@ -53,11 +55,15 @@ def _ingest_asset(kind: str) -> dg.AssetsDefinition:
             k: sum(r.get(k, 0) for r in rows)
             for k in ("read", "loaded", "quarantined", "duplicates")
         }
-        return dg.MaterializeResult(
+        yield dg.MaterializeResult(
+            asset_key=data_key,
             metadata={
                 **{f"rows_{k}": v for k, v in totals.items()},
                 "files": dg.MetadataValue.table([dg.TableRecord(r) for r in rows]),
-            }
+            },
+        )
+        yield dg.MaterializeResult(
+            asset_key=quarantine_key, metadata={"rows_quarantined": totals["quarantined"]}
         )
 
     return _asset

@@ -1,6 +1,5 @@
 """dbt models as monthly-partitioned assets: one ``dbt build`` per run over its period range."""
 
-from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
@@ -13,14 +12,7 @@ from orchestration.partitions import monthly
 
 
 class KinerjaTranslator(DagsterDbtTranslator):
-    """dbt sources map onto the ingest assets ``raw/<kind>``; models group by layer."""
-
-    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
-        if dbt_resource_props["resource_type"] == "source":
-            table = dbt_resource_props["name"]
-            kind = table.removeprefix("karantina_")
-            return dg.AssetKey(["raw", kind])
-        return super().get_asset_key(dbt_resource_props)
+    """Models group by layer; sources keep ``raw/<table>``, the keys of the ingest assets."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
