@@ -17,13 +17,12 @@ def build_definitions() -> dg.Definitions:
     from orchestration.assets.ingest import ingest_assets
     from orchestration.assets.transforms import build_tpp_dbt_assets
     from orchestration.dbt_project import dbt_project
-    from orchestration.partitions import monthly
     from orchestration.resources import KinerjaStorage
     from orchestration.sensors import JOB_NAME, ekspor_baru, monthly_schedule
 
     storage = KinerjaStorage.from_env()
     os.environ.setdefault("KINERJA_DATA", storage.data_dir)
-    job = dg.define_asset_job(JOB_NAME, selection=dg.AssetSelection.all(), partitions_def=monthly)
+    job = dg.define_asset_job(JOB_NAME, selection=dg.AssetSelection.all())
     return dg.Definitions(
         assets=[*ingest_assets, build_tpp_dbt_assets()],
         jobs=[job],
