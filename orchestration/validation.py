@@ -825,9 +825,14 @@ def _evaluate(
         )
         ganda = pl.col("__nipkey").is_not_null() & (pl.col("__ganda_n") > 1)
         index = next(i for i, c in enumerate(checks) if c.template_id == "NIP_GANDA")
+        # NIP_GANDA wins over a row's other failures: the NIP (the first column) is ambiguous,
+        # and the quarantine must show every row of the NIP that blocks the period
         df = df.with_columns(
             ganda.alias("__ganda"),
-            pl.coalesce(pl.col("__first"), pl.when(ganda).then(pl.lit(index, pl.Int16))),
+            pl.when(ganda)
+            .then(pl.lit(index, pl.Int16))
+            .otherwise(pl.col("__first"))
+            .alias("__first"),
         )
     return df
 
