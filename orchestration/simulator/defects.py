@@ -1,0 +1,257 @@
+"""Injected defects (``kotor``): realistic breakage, each recorded in _groundtruth/cacat.csv.
+
+About ``rate`` of the rows of every file get exactly one defect (rows are drawn without
+replacement); some files also start with a BOM. ``line`` counts like a text editor: 1 is the
+header, 2 the first data row (XLSX: the sheet row number, the header being on row 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from orchestration.contract import PREDIKAT, PREDIKAT_MATRIX
+from orchestration.simulator.writer import XLSX_HEADER_ROW
+
+# jenis_cacat -> (description, is the row quarantined by the contract?)
+JENIS_CACAT: dict[str, tuple[str, bool]] = {
+    "TAP_GANDA": (
+        "Tap dikirim ulang: baris ini duplikat persis baris sebelumnya (dihitung sekali)",
+        False,
+    ),
+    "NIP_PANJANG_SALAH": ("NIP tidak 18 digit (satu digit hilang atau berlebih)", True),
+    "NIP_TANGGAL_LAHIR_MUSTAHIL": (
+        "NIP dengan tanggal lahir yang tidak ada (bulan 13, tanggal 32, 30 Februari)",
+        True,
+    ),
+    "NIP_JENIS_KELAMIN_SALAH": ("NIP dengan digit jenis kelamin 3 (hanya 1 atau 2 yang sah)", True),
+    "NIP_TIDAK_DIKENAL": ("NIP berstruktur sah tetapi tidak ada di master pegawai", True),
+    "WAKTU_RUSAK": (
+        "Waktu tap tak terbaca: '2025-03-04 7:5', '04/03/2025 07:31', '2025-03-04 25:10:00'",
+        True,
+    ),
+    "TANGGAL_RUSAK": ("Tanggal tak terbaca: '04/03/2025', '2025-03-32', '2025-13-04'", True),
+    "KODE_TIDAK_DIKENAL": (
+        "Kode di luar daftar kontrak (kode CUTI, metode RFID, hasil_kerja BAGUS, …)",
+        True,
+    ),
+    "NILAI_DI_LUAR_RENTANG": (
+        "Angka di luar rentang kontrak (kelas_jabatan 0/18, durasi_menit 0/900)",
+        True,
+    ),
+    "BULAN_LAIN": (
+        "Baris milik bulan lain: tap/aktivitas bertanggal bulan lain, ketidakhadiran tak menyentuh bulan file",
+        True,
+    ),
+    "PERIODE_LAIN": ("Penilaian kinerja dengan periode bulan lain", True),
+    "PREDIKAT_BERTENTANGAN": (
+        "Predikat berbeda dari matriks PermenPANRB 6/2022 (temuan mutu; nilai matriks yang dipakai)",
+        False,
+    ),
+    "BOM": ("File diawali BOM UTF-8 (harus ditoleransi; tidak ada baris yang dikarantina)", False),
+}
+NIP_CACAT = ("NIP_PANJANG_SALAH", "NIP_TANGGAL_LAHIR_MUSTAHIL", "NIP_JENIS_KELAMIN_SALAH")
+BERLAKU: dict[str, tuple[str, ...]] = {
+    "pegawai": (*NIP_CACAT, "TANGGAL_RUSAK", "KODE_TIDAK_DIKENAL", "NILAI_DI_LUAR_RENTANG"),
+    "absensi": ("TAP_GANDA", "TAP_GANDA", *NIP_CACAT, "NIP_TIDAK_DIKENAL", "NIP_TIDAK_DIKENAL", "WAKTU_RUSAK",
+                "WAKTU_RUSAK", "KODE_TIDAK_DIKENAL", "BULAN_LAIN"),
+    "ketidakhadiran": (*NIP_CACAT, "NIP_TIDAK_DIKENAL", "TANGGAL_RUSAK", "KODE_TIDAK_DIKENAL", "BULAN_LAIN"),
+    "kinerja": (*NIP_CACAT, "NIP_TIDAK_DIKENAL", "TANGGAL_RUSAK", "KODE_TIDAK_DIKENAL", "PERIODE_LAIN",
+                "PREDIKAT_BERTENTANGAN", "PREDIKAT_BERTENTANGAN"),
+    "aktivitas": (*NIP_CACAT, "NIP_TIDAK_DIKENAL", "TANGGAL_RUSAK", "KODE_TIDAK_DIKENAL", "NILAI_DI_LUAR_RENTANG",
+                  "BULAN_LAIN"),
+}  # fmt: skip
+KOLOM = {  # the column each defect touches, per kind
+    "TANGGAL_RUSAK": {"pegawai": "tmt_opd", "ketidakhadiran": "mulai", "kinerja": "tanggal_penilaian", "aktivitas": "tanggal"},
+    "KODE_TIDAK_DIKENAL": {"pegawai": "jenis_jabatan", "absensi": "metode", "ketidakhadiran": "kode",
+                           "kinerja": "hasil_kerja", "aktivitas": "status"},
+    "NILAI_DI_LUAR_RENTANG": {"pegawai": "kelas_jabatan", "aktivitas": "durasi_menit"},
+    "BULAN_LAIN": {"absensi": "waktu", "ketidakhadiran": "mulai", "aktivitas": "tanggal"},
+    "WAKTU_RUSAK": {"absensi": "waktu"},
+    "PERIODE_LAIN": {"kinerja": "periode"},
+    "PREDIKAT_BERTENTANGAN": {"kinerja": "predikat"},
+}  # fmt: skip
+KODE_ASING = {
+    "pegawai": "STRUKTURAL",
+    "absensi": "RFID",
+    "ketidakhadiran": "CUTI",
+    "kinerja": "BAGUS",
+    "aktivitas": "DIPROSES",
+}
+CACAT_SCHEMA = {
+    "file": pl.String,
+    "line": pl.Int64,
+    "jenis_cacat": pl.String,
+    "kolom": pl.String,
+    "detail": pl.String,
+}
+
+
+@dataclass
+class Injected:
+    frame: pl.DataFrame  # the file's rows, defects included
+    cacat: pl.DataFrame  # file, line, jenis_cacat, kolom, detail
+    bom: bool
+
+
+def _nip_rusak(nip: pl.Expr, jenis: str, u: pl.Expr) -> pl.Expr:
+    if jenis == "NIP_PANJANG_SALAH":
+        return pl.when(u < 0.5).then(nip.str.slice(0, 17)).otherwise(nip + "7")
+    if jenis == "NIP_TANGGAL_LAHIR_MUSTAHIL":
+        return (
+            pl.when(u < 0.34).then(nip.str.slice(0, 4) + "13" + nip.str.slice(6))
+            .when(u < 0.67).then(nip.str.slice(0, 6) + "32" + nip.str.slice(8))
+            .otherwise(nip.str.slice(0, 4) + "0230" + nip.str.slice(8))
+        )  # fmt: skip
+    if jenis == "NIP_JENIS_KELAMIN_SALAH":
+        return nip.str.slice(0, 14) + "3" + nip.str.slice(15)
+    # NIP_TIDAK_DIKENAL: sequence numbers of real NIPs stay far below 900
+    return nip.str.slice(0, 15) + "9" + (u * 100).cast(pl.Int64).cast(pl.String).str.zfill(2)
+
+
+def _tanggal_rusak(col: pl.Expr, u: pl.Expr) -> pl.Expr:
+    d = col.str.slice(0, 10)
+    return (
+        pl.when(u < 0.4).then(d.str.slice(8, 2) + "/" + d.str.slice(5, 2) + "/" + d.str.slice(0, 4))
+        .when(u < 0.7).then(d.str.slice(0, 8) + "32")
+        .otherwise(d.str.slice(0, 5) + "13" + d.str.slice(7))
+    )  # fmt: skip
+
+
+def _waktu_rusak(col: pl.Expr, u: pl.Expr) -> pl.Expr:
+    t = col.str.to_datetime("%Y-%m-%d %H:%M:%S")
+    return (
+        pl.when(u < 0.34).then(pl.format("{} {}:{}", t.dt.strftime("%Y-%m-%d"), t.dt.hour(), t.dt.minute()))
+        .when(u < 0.67).then(t.dt.strftime("%d/%m/%Y %H:%M"))
+        .otherwise(pl.format("{} {}:{}", t.dt.strftime("%Y-%m-%d"), (t.dt.hour() + 18).cast(pl.String), t.dt.strftime("%M:%S")))
+    )  # fmt: skip
+
+
+def _mutate(
+    kind: str, jenis: str, frame: pl.DataFrame, u: pl.Expr, periode: str
+) -> tuple[str, pl.Expr]:
+    """(column, new value expression) for one defect kind on the selected rows."""
+    if jenis in NIP_CACAT or jenis == "NIP_TIDAK_DIKENAL":
+        return "nip", _nip_rusak(pl.col("nip"), jenis, u)
+    kolom = KOLOM[jenis][kind]
+    c = pl.col(kolom)
+    if jenis == "TANGGAL_RUSAK":
+        return kolom, _tanggal_rusak(c, u)
+    if jenis == "WAKTU_RUSAK":
+        return kolom, _waktu_rusak(c, u)
+    if jenis == "KODE_TIDAK_DIKENAL":
+        return kolom, pl.lit(KODE_ASING[kind])
+    if jenis == "NILAI_DI_LUAR_RENTANG":
+        lo, hi = ("0", "18") if kind == "pegawai" else ("0", "900")
+        return kolom, pl.when(u < 0.5).then(pl.lit(lo)).otherwise(pl.lit(hi))
+    if jenis == "BULAN_LAIN":
+        if kind == "absensi":
+            t = c.str.to_datetime("%Y-%m-%d %H:%M:%S") - pl.duration(days=35)
+            return kolom, t.dt.strftime("%Y-%m-%d %H:%M:%S")
+        if kind == "aktivitas":
+            return kolom, (c.str.to_date("%Y-%m-%d") - pl.duration(days=35)).dt.strftime("%Y-%m-%d")
+        return kolom, c  # ketidakhadiran: both dates move, handled by the caller
+    if jenis == "PERIODE_LAIN":
+        tahun, bulan = map(int, periode.split("-"))
+        lain = f"{tahun - (bulan == 1)}-{(bulan - 2) % 12 + 1:02d}"
+        return kolom, pl.lit(lain)
+    if jenis == "PREDIKAT_BERTENTANGAN":
+        matrix = pl.col("_matrix")
+        geser = (u * 4).cast(pl.Int64) + 1
+        idx = (
+            matrix.replace_strict({p: i for i, p in enumerate(PREDIKAT)}, return_dtype=pl.Int64)
+            + geser
+        ) % 5
+        return kolom, idx.replace_strict(dict(enumerate(PREDIKAT)), return_dtype=pl.String)
+    raise ValueError(jenis)
+
+
+def inject(
+    kind: str,
+    frame: pl.DataFrame,
+    rate: float,
+    rng: np.random.Generator,
+    file: str,
+    periode: str,
+    xlsx: bool,
+) -> Injected:
+    """Defects for one file (``frame``: text columns, contract order)."""
+    n = frame.height
+    k = int(rng.binomial(n, rate)) if n else 0
+    rows = np.sort(rng.choice(n, k, replace=False)) if k else np.array([], dtype=np.int64)
+    pool = BERLAKU[kind]
+    jenis = np.array(pool, dtype=object)[rng.integers(0, len(pool), k)]
+    work = frame.with_columns(_ord=pl.int_range(pl.len(), dtype=pl.Int64) * 2, _u=pl.lit(0.0))
+    if kind == "kinerja":
+        work = work.with_columns(
+            _matrix=pl.concat_str("hasil_kerja", "perilaku", separator="|").replace_strict(
+                {f"{h}|{p}": v for (h, p), v in PREDIKAT_MATRIX.items()}, default=None
+            )
+        )
+    records = []
+    dupes = []
+    for j in sorted(set(jenis)):
+        sel = rows[jenis == j]
+        mask = np.zeros(n, bool)
+        mask[sel] = True
+        work = work.with_columns(_u=pl.Series(rng.random(n)))
+        m = pl.Series(mask)
+        if j == "TAP_GANDA":
+            dupes.append(work.filter(m).with_columns(_ord=pl.col("_ord") + 1))
+            records.append(work.filter(m).select(
+                pl.col("_ord") + 1, pl.lit(j).alias("jenis_cacat"), pl.lit("").alias("kolom"),
+                pl.lit("duplikat persis baris sebelumnya").alias("detail"),
+            ))  # fmt: skip
+            continue
+        if j == "BULAN_LAIN" and kind == "ketidakhadiran":
+            mulai, selesai = pl.col("mulai").str.to_date(), pl.col("selesai").str.to_date()
+            geser = pl.duration(days=(selesai - mulai).dt.total_days() + 40)
+            new = {
+                "mulai": (mulai - geser).dt.strftime("%Y-%m-%d"),
+                "selesai": (selesai - geser).dt.strftime("%Y-%m-%d"),
+            }
+            before = work.filter(m)
+            work = work.with_columns(
+                **{c: pl.when(m).then(e).otherwise(pl.col(c)) for c, e in new.items()}
+            )
+            after = work.filter(m)
+            records.append(_records(before, after, j, "mulai", extra="selesai"))
+            continue
+        kolom, expr = _mutate(kind, j, work, pl.col("_u"), periode)
+        before = work.filter(m)
+        work = work.with_columns(pl.when(m).then(expr).otherwise(pl.col(kolom)).alias(kolom))
+        records.append(_records(before, work.filter(m), j, kolom))
+    if dupes:
+        work = pl.concat([work, *dupes]).sort("_ord")
+    offset = XLSX_HEADER_ROW + 1 if xlsx else 2
+    lines = work.select(pl.col("_ord"), line=pl.int_range(pl.len(), dtype=pl.Int64) + offset)
+    cacat = (
+        pl.concat(records).join(lines, on="_ord").select(
+            pl.lit(file).alias("file"), "line", "jenis_cacat", "kolom", "detail"
+        )
+        if records else pl.DataFrame(schema=CACAT_SCHEMA)
+    )  # fmt: skip
+    bom = (not xlsx) and bool(rng.random() < min(0.5, 20 * rate))
+    if bom:
+        cacat = pl.concat([pl.DataFrame({"file": [file], "line": [1], "jenis_cacat": ["BOM"], "kolom": [""],
+                                         "detail": ["BOM UTF-8 di awal file"]}, schema=CACAT_SCHEMA), cacat])  # fmt: skip
+    return Injected(work.select(frame.columns), cacat.sort("line", "jenis_cacat"), bom)
+
+
+def _records(
+    before: pl.DataFrame, after: pl.DataFrame, jenis: str, kolom: str, extra: str | None = None
+) -> pl.DataFrame:
+    detail = pl.format("'{}' -> '{}'", pl.col("a").fill_null(""), pl.col("b").fill_null(""))
+    frame = pl.DataFrame({"_ord": before["_ord"], "a": before[kolom], "b": after[kolom]})
+    if extra:
+        frame = frame.with_columns(
+            a=pl.col("a") + " s.d. " + before[extra], b=pl.col("b") + " s.d. " + after[extra]
+        )
+    return frame.select(
+        "_ord",
+        pl.lit(jenis).alias("jenis_cacat"),
+        pl.lit(kolom).alias("kolom"),
+        detail.alias("detail"),
+    )

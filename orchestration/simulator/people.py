@@ -1,0 +1,430 @@
+"""The workforce month by month: the SIMPEG snapshots (pegawai_YYYYMM).
+
+Everyone who ever appears in the simulated range is drawn up front (the "universe": the first
+month's staff plus every later recruit), with the dates that end a career (retirement at 58 at
+the end of the birthday month, rarer deaths/dismissals). Then each month derives from the
+previous one: transfers between departments and new posts inside one (both with ``tmt_opd``
+inside the month), CPNS becoming PNS, and rank promotions in April and October.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import polars as pl
+
+from orchestration.simulator import jobs, names
+from orchestration.simulator import organisation as org
+from orchestration.simulator.jobs import (
+    ADMINISTRATOR,
+    CPNS,
+    FUNGSIONAL,
+    JPT,
+    PELAKSANA,
+    PENGAWAS,
+    PNS,
+    PPPK,
+)
+from orchestration.simulator.kalender import Month
+from orchestration.simulator.streams import stream
+
+NAT = np.datetime64("NaT", "D")
+DAY = np.timedelta64(1, "D")
+P_REKRUT = 0.0018  # recruits per month, share of the initial staff (×3 in July: PPPK batch)
+P_BERHENTI = 0.00025  # deaths, dismissals, resignations per person-month
+P_MUTASI = 0.003  # transfers to another department, share of all staff per month
+P_JABATAN_BARU = 0.0004  # new (supervisory) post inside the same department
+USIA_PENSIUN = 58
+
+PENSIUN, BERHENTI = 1, 2
+PINDAH_OPD, JABATAN_BARU = 1, 2
+
+
+@dataclass
+class MonthState:
+    """Per-person (universe index) state at the end of one month."""
+
+    hadir: np.ndarray  # in this month's snapshot
+    dept: np.ndarray
+    unit: np.ndarray  # work unit / school, also the attendance device
+    jenis: np.ndarray
+    kelas: np.ndarray
+    status: np.ndarray
+    gol: np.ndarray
+    jabatan: np.ndarray
+    tmt_opd: np.ndarray
+    kp_terakhir: np.ndarray  # month of the last rank promotion
+    mutasi: np.ndarray  # 0, PINDAH_OPD or JABATAN_BARU this month
+
+    def copy(self) -> MonthState:
+        return replace(self, **{k: v.copy() for k, v in self.__dict__.items()})
+
+
+@dataclass
+class Workforce:
+    depts: tuple[org.Department, ...]
+    months: list[Month]
+    nip: np.ndarray
+    nama: np.ndarray
+    pria: np.ndarray
+    lahir: np.ndarray
+    tmt_cpns: np.ndarray  # datetime64[M]
+    mulai: np.ndarray  # first active day
+    selesai: np.ndarray  # last active day (NaT: beyond the range)
+    alasan: np.ndarray  # 0, PENSIUN, BERHENTI
+    rekrut: np.ndarray  # month index of recruitment, -1 for the initial staff
+    pendidikan: np.ndarray
+    dasar: np.ndarray  # base name of functional posts
+    kepala: np.ndarray  # head of a department
+    n_units: np.ndarray  # per department
+    states: list[MonthState]
+
+    @property
+    def size(self) -> int:
+        return len(self.nip)
+
+    @property
+    def kategori(self) -> np.ndarray:
+        return np.array([d.kategori for d in self.depts], dtype=object)
+
+    def aktif(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """(first, last) active day of each person clipped to month ``i`` (NaT when absent)."""
+        m = self.months[i]
+        first = np.maximum(self.mulai, m.first)
+        last = np.where(np.isnat(self.selesai), m.last, np.minimum(self.selesai, m.last))
+        return first, last
+
+    def snapshot(self, i: int) -> pl.DataFrame:
+        """pegawai_YYYYMM rows, in SIMPEG order (department, post type, class, rank, NIP)."""
+        st, m = self.states[i], self.months[i]
+        idx = np.flatnonzero(st.hadir)
+        keluar = self.selesai[idx]
+        sampai = np.where(~np.isnat(keluar) & (keluar <= m.last), keluar, NAT)
+        kode = np.array([d.kode for d in self.depts])
+        nama_opd = np.array([d.nama for d in self.depts])
+        frame = pl.DataFrame(
+            {
+                "nip": self.nip[idx],
+                "nama": self.nama[idx].astype(str),
+                "status": jobs.STATUS[st.status[idx]],
+                "golongan": jobs.label_golongan(st.status[idx], st.gol[idx]),
+                "jenis_jabatan": jobs.JENIS[st.jenis[idx]],
+                "nama_jabatan": st.jabatan[idx].astype(str),
+                "kelas_jabatan": st.kelas[idx].astype(np.int32),
+                "kode_opd": kode[st.dept[idx]],
+                "nama_opd": nama_opd[st.dept[idx]],
+                "tmt_opd": st.tmt_opd[idx],
+                "aktif_sampai": sampai,
+                "_d": st.dept[idx],
+                "_j": st.jenis[idx],
+                "_g": st.gol[idx],
+            }
+        )
+        return frame.sort(
+            ["_d", "_j", "kelas_jabatan", "_g", "nip"], descending=[False, False, True, True, False]
+        ).drop("_d", "_j", "_g")
+
+
+def _days(a: np.ndarray, years: np.ndarray) -> np.ndarray:
+    return a - (years * 365.25).astype(np.int64) * DAY
+
+
+def _male_share(kategori: np.ndarray, kepala: np.ndarray) -> np.ndarray:
+    p = np.select([kategori == org.PENDIDIKAN, kategori == org.RUMAH_SAKIT], [0.44, 0.30], 0.58)
+    return np.where(kepala, 0.85, p)
+
+
+def _staff(
+    rng, depts, dept, kepala, sekretaris, status, jenis, pend, rendah, lahir, tmt, masa_kerja
+):
+    """Rank, class, post names and full names for a set of people."""
+    kelas_kepala = np.array([d.kelas_kepala for d in depts], dtype=np.int8)[dept]
+    gol = jobs.golongan(status, jenis, pend, masa_kerja, rendah)
+    kelas = jobs.kelas_jabatan(rng, jenis, status, pend, gol, rendah, kelas_kepala, sekretaris)
+    dasar = jobs.jabatan_dasar(rng, depts, dept, jenis, pend)
+    jabatan = jobs.nama_jabatan(rng, depts, dept, jenis, kelas, pend, dasar)
+    return gol, kelas, dasar, jabatan
+
+
+def build(depts: tuple[org.Department, ...], months: list[Month], n: int, seed: int) -> Workforce:
+    rng = stream(seed, "people")
+    t0, t0m = months[0].first, months[0].month
+    per_bulan = [
+        rng.binomial(n, P_REKRUT * (3 if m.month.astype(int) % 12 == 6 else 1)) for m in months
+    ]
+    per_bulan[0] = min(per_bulan[0], n // 100)
+    n -= per_bulan[0]  # the first snapshot holds exactly the requested head count
+    size = org.sizes(depts, n)
+    k = len(depts)
+    kat_opd = np.array([d.kategori for d in depts], dtype=object)
+    bobot = np.array([d.bobot for d in depts], dtype=float)
+
+    # --- the staff of the first month ---
+    dept = np.repeat(np.arange(k), size)
+    pos = np.arange(n) - np.repeat(np.cumsum(size) - size, size)
+    kepala = pos == 0
+    sekretaris = (pos == 1) & (size[dept] >= 6)
+    kat = kat_opd[dept]
+    jenis = jobs.jenis_jabatan(rng, kat, kepala, sekretaris)
+    status = jobs.status_awal(rng, kat, jenis)
+    pend = jobs.pendidikan(rng, jenis, kat)
+    rendah = (jenis == PELAKSANA) & (pend == names.SMA) & (rng.random(n) < 0.15)
+    pria = rng.random(n) < _male_share(kat, kepala)
+    umur = np.select(
+        [kepala, jenis == ADMINISTRATOR, jenis == PENGAWAS, status == CPNS, status == PPPK],
+        [
+            rng.uniform(46, 54.5, n),
+            38 + 19.9 * rng.beta(2.5, 1.5, n),
+            33 + 24.9 * rng.beta(2.2, 1.6, n),
+            22 + 13 * rng.beta(1.5, 3, n),
+            24 + 31 * rng.beta(2.2, 2.2, n),
+        ],
+        23 + 35 * rng.beta(2.1, 1.25, n),
+    )
+    lahir = _days(t0, np.minimum(umur, 57.97))
+    masuk = np.select(
+        [kepala, pend == names.SMA, pend == names.D3, pend == names.S1],
+        [
+            rng.uniform(24, 30, n),
+            rng.uniform(19, 27, n),
+            rng.uniform(21, 30, n),
+            rng.uniform(23, 35, n),
+        ],
+        rng.uniform(25, 38, n),
+    )
+    batas = t0 - 400 * DAY - (rng.uniform(0, 3, n) * 365).astype(np.int64) * DAY
+    tmt_pns = np.maximum(
+        np.minimum(lahir + (masuk * 365.25).astype(np.int64) * DAY, batas), lahir + 6600 * DAY
+    )
+    tmt = tmt_pns.astype("datetime64[M]")
+    tmt = np.where(status == CPNS, t0m - rng.integers(1, 12, n), tmt)
+    pppk_awal = np.maximum(np.datetime64("2021-03"), (lahir + 7000 * DAY).astype("datetime64[M]"))
+    span = np.maximum((t0m - pppk_awal).astype(np.int64), 1)
+    tmt = np.where(status == PPPK, pppk_awal + (rng.random(n) * span).astype(np.int64), tmt)
+    tmt = np.minimum(tmt, t0m - 1)
+    masa_kerja = (t0 - tmt.astype("datetime64[D]")).astype(np.int64) / 365.25
+    gol, kelas, dasar, jabatan = _staff(
+        rng, depts, dept, kepala, sekretaris, status, jenis, pend, rendah, lahir, tmt, masa_kerja
+    )
+
+    n_units = np.where(
+        kat_opd == org.PENDIDIKAN, np.maximum(1, np.round(size / 28)),
+        np.where(kat_opd == org.RUMAH_SAKIT, 2 + size // 150, 1 + size // 60),
+    ).astype(np.int64)  # fmt: skip
+    unit = (rng.random(n) * n_units[dept]).astype(np.int64)
+    unit[kepala | sekretaris] = 0
+
+    tmt_d = tmt.astype("datetime64[D]")
+    a = np.maximum(tmt_d, np.datetime64("2000-01-03"))
+    a = np.where(kepala, np.maximum(a, t0 - 5 * 365 * DAY), a)
+    b = t0 - 20 * DAY
+    tmt_opd = a + (rng.random(n) ** 0.7 * (b - a).astype(np.int64)).astype(np.int64) * DAY
+    restruktur = (a <= np.datetime64("2017-01-02")) & (rng.random(n) < 0.25) & ~kepala
+    tmt_opd = np.where(restruktur, np.datetime64("2017-01-02"), tmt_opd)
+    baru = status != PNS
+    tmt_opd = np.where(baru, np.minimum(tmt_d + rng.integers(0, 15, n) * DAY, t0 - DAY), tmt_opd)
+    kp = np.maximum(t0m - rng.integers(0, 48, n), tmt)
+
+    # --- recruits (CPNS and PPPK) appearing during the range ---
+    h = int(sum(per_bulan))
+    rekrut = np.concatenate([np.full(n, -1), np.repeat(np.arange(len(months)), per_bulan)])
+    r_month = np.array([months[i].month for i in rekrut[n:]], dtype="datetime64[M]")
+    r_dept = rng.choice(k, h, p=bobot / bobot.sum())
+    r_kat = kat_opd[r_dept]
+    r_status = np.where(rng.random(h) < 0.65, PPPK, CPNS).astype(np.int8)
+    r_jenis = np.where(
+        rng.random(h) < np.where(r_kat == org.PENDIDIKAN, 0.92, 0.7), FUNGSIONAL, PELAKSANA
+    ).astype(np.int8)
+    r_pend = jobs.pendidikan(rng, r_jenis, r_kat)
+    r_rendah = np.zeros(h, dtype=bool)
+    r_pria = rng.random(h) < _male_share(r_kat, np.zeros(h, bool))
+    r_first = r_month.astype("datetime64[D]")
+    r_umur = np.where(
+        r_status == CPNS, 22 + 11 * rng.beta(1.5, 2.5, h), 25 + 20 * rng.beta(2, 2.5, h)
+    )
+    r_lahir = _days(r_first, r_umur)
+    r_start = r_first + rng.integers(0, 20, h) * DAY
+    no = np.zeros(h, dtype=bool)
+    r_gol, r_kelas, r_dasar, r_jabatan = _staff(
+        rng,
+        depts,
+        r_dept,
+        no,
+        no,
+        r_status,
+        r_jenis,
+        r_pend,
+        r_rendah,
+        r_lahir,
+        r_month,
+        np.zeros(h),
+    )
+    r_unit = (rng.random(h) * n_units[r_dept]).astype(np.int64)
+
+    cat = np.concatenate
+    dept, unit, status, jenis, pend = (
+        cat([dept, r_dept]),
+        cat([unit, r_unit]),
+        cat([status, r_status]),
+        cat([jenis, r_jenis]),
+        cat([pend, r_pend]),
+    )
+    pria, lahir, tmt = cat([pria, r_pria]), cat([lahir, r_lahir]), cat([tmt, r_month])
+    gol, kelas, dasar, jabatan = (
+        cat([gol, r_gol]),
+        cat([kelas, r_kelas]),
+        cat([dasar, r_dasar]),
+        cat([jabatan, r_jabatan]),
+    )
+    tmt_opd, kp = cat([tmt_opd, r_start]), cat([kp, r_month])
+    kepala = cat([kepala, no])
+    mulai = cat([np.minimum(tmt_opd[:n], t0 - DAY), r_start])
+    u = n + h
+
+    # --- names and NIPs ---
+    diri = names.nama_diri(rng, pria)
+    lahir_th = lahir.astype("datetime64[Y]").astype(np.int64) + 1970
+    depan, belakang = names.gelar(
+        rng, pend, np.where(dasar != "", dasar, jabatan), lahir_th, pria, kelas
+    )
+    nama = names.nama_lengkap(depan, diri, belakang)
+    nip = make_nips(rng, lahir, tmt, pria)
+
+    # --- ends of careers ---
+    pensiun = (lahir.astype("datetime64[M]") + USIA_PENSIUN * 12 + 1).astype("datetime64[D]") - DAY
+    akhir = months[-1].last
+    selesai = np.where(pensiun <= akhir, pensiun, NAT)
+    alasan = np.where(pensiun <= akhir, PENSIUN, 0).astype(np.int8)
+    awal = np.maximum(rekrut, 0)
+    kejadian = awal + rng.geometric(P_BERHENTI, u) - 1
+    ok = (kejadian < len(months)) & ~kepala
+    kejadian = np.minimum(kejadian, len(months) - 1)
+    m_first = np.array([m.first for m in months])[kejadian]
+    m_len = np.array([len(m.days) for m in months])[kejadian]
+    lo = np.where(rekrut == kejadian, (mulai - m_first).astype(np.int64) + 1, 0)
+    hari = m_first + (lo + rng.random(u) * (m_len - lo)).astype(np.int64) * DAY
+    ok &= (lo < m_len) & (np.isnat(selesai) | (hari < selesai))
+    selesai = np.where(ok, hari, selesai)
+    alasan = np.where(ok, BERHENTI, alasan).astype(np.int8)
+
+    state0 = MonthState(
+        hadir=np.zeros(u, bool), dept=dept.astype(np.int64), unit=unit.astype(np.int64), jenis=jenis.astype(np.int8),
+        kelas=kelas.astype(np.int8), status=status.astype(np.int8), gol=gol.astype(np.int8), jabatan=jabatan,
+        tmt_opd=tmt_opd, kp_terakhir=kp, mutasi=np.zeros(u, np.int8),
+    )  # fmt: skip
+    wf = Workforce(
+        depts=depts, months=months, nip=nip, nama=nama, pria=pria, lahir=lahir, tmt_cpns=tmt, mulai=mulai,
+        selesai=selesai, alasan=alasan, rekrut=rekrut, pendidikan=pend, dasar=dasar, kepala=kepala,
+        n_units=n_units, states=[],
+    )  # fmt: skip
+    _evolve(wf, state0, stream(seed, "people-evolve"))
+    return wf
+
+
+def make_nips(
+    rng: np.random.Generator, lahir: np.ndarray, tmt: np.ndarray, pria: np.ndarray
+) -> np.ndarray:
+    """18-digit NIPs: birth yyyymmdd + TMT yyyymm + sex + sequence, unique by construction."""
+    frame = pl.DataFrame(
+        {
+            "lahir": lahir,
+            "tmt": tmt.astype("datetime64[D]"),
+            "jk": np.where(pria, "1", "2"),
+            "r": rng.random(len(lahir)),
+        }
+    ).with_columns(
+        key=pl.col("lahir").dt.strftime("%Y%m%d")
+        + pl.col("tmt").dt.strftime("%Y%m")
+        + pl.col("jk"),
+        i=pl.int_range(pl.len()),
+    )
+    keys = frame["key"].unique().sort()
+    offset = pl.DataFrame({"key": keys, "off": rng.integers(0, 4, len(keys))})
+    frame = frame.join(offset, on="key").with_columns(
+        seq=pl.col("r").rank("ordinal").over("key").cast(pl.Int64) + pl.col("off")
+    )
+    frame = frame.sort("i")
+    return (frame["key"] + frame["seq"].cast(pl.String).str.zfill(3)).to_numpy().astype(object)
+
+
+def _transferable(wf: Workforce, st: MonthState) -> np.ndarray:
+    umum = np.isin(wf.dasar, list(org.FUNGSIONAL_UMUM_AHLI + org.FUNGSIONAL_UMUM_TERAMPIL))
+    return ~wf.kepala & ((st.jenis != FUNGSIONAL) | umum) & (st.jenis != JPT)
+
+
+def _evolve(wf: Workforce, st: MonthState, rng: np.random.Generator) -> None:
+    k = len(wf.depts)
+    bobot = np.array([d.bobot for d in wf.depts], dtype=float)
+    bobot = np.where(np.isin(wf.kategori, [org.PENDIDIKAN, org.RUMAH_SAKIT]), bobot * 0.05, bobot)
+    lag = rng.integers(12, 19, wf.size)  # months from TMT CPNS to the PNS decree
+    for i, m in enumerate(wf.months):
+        prev = st
+        st = prev.copy()
+        st.mutasi[:] = 0
+        st.hadir = (wf.mulai <= m.last) & (np.isnat(wf.selesai) | (wf.selesai >= m.first))
+        st.status[(st.status == CPNS) & (m.month >= wf.tmt_cpns + lag)] = PNS
+        if m.month.astype(int) % 12 in (3, 9):  # April and October promotion rounds
+            cap = jobs.golongan(
+                st.status, st.jenis, wf.pendidikan, np.full(wf.size, 99.0), np.zeros(wf.size, bool)
+            )
+            naik = (
+                st.hadir
+                & (st.status == PNS)
+                & (st.gol < cap)
+                & ((m.month - st.kp_terakhir).astype(int) >= 48)
+            )
+            st.gol[naik] += 1
+            st.kp_terakhir[naik] = m.month
+        wd = m.working_days[1:]
+        if i == 0 or len(wd) == 0:
+            wf.states.append(st)
+            continue
+        tetap = (
+            prev.hadir
+            & st.hadir
+            & (wf.mulai < m.first)
+            & (np.isnat(wf.selesai) | (wf.selesai > m.last))
+        )
+        bisa = tetap & _transferable(wf, st)
+        p = min(1.0, P_MUTASI * st.hadir.sum() / max(bisa.sum(), 1))
+        pindah = bisa & (rng.random(wf.size) < p) if k > 1 else np.zeros(wf.size, bool)
+        idx = np.flatnonzero(pindah)
+        if len(idx):
+            tujuan = rng.choice(k, len(idx), p=bobot / bobot.sum())
+            sama = tujuan == st.dept[idx]
+            tujuan[sama] = (tujuan[sama] + 1 + rng.integers(0, k - 1, int(sama.sum()))) % k
+            st.dept[idx] = tujuan
+            st.unit[idx] = (rng.random(len(idx)) * wf.n_units[tujuan]).astype(np.int64)
+            st.tmt_opd[idx] = wd[rng.integers(0, len(wd), len(idx))]
+            st.jabatan[idx] = jobs.nama_jabatan(
+                rng,
+                wf.depts,
+                tujuan,
+                st.jenis[idx],
+                st.kelas[idx],
+                wf.pendidikan[idx],
+                wf.dasar[idx],
+            )
+            st.mutasi[idx] = PINDAH_OPD
+        naik = (
+            tetap & ~pindah & _transferable(wf, st) & (st.status == PNS) & (st.gol >= 9)
+            & np.isin(st.jenis, [FUNGSIONAL, PELAKSANA]) & (rng.random(wf.size) < P_JABATAN_BARU)
+        )  # fmt: skip
+        idx = np.flatnonzero(naik)
+        if len(idx):
+            st.jenis[idx] = PENGAWAS
+            st.kelas[idx] = 9
+            st.gol[idx] = np.minimum(st.gol[idx], 12)
+            st.jabatan[idx] = jobs.nama_jabatan(
+                rng,
+                wf.depts,
+                st.dept[idx],
+                st.jenis[idx],
+                st.kelas[idx],
+                wf.pendidikan[idx],
+                wf.dasar[idx],
+            )
+            st.tmt_opd[idx] = wd[rng.integers(0, len(wd), len(idx))]
+            st.mutasi[idx] = JABATAN_BARU
+        wf.states.append(st)
