@@ -169,8 +169,15 @@ def discover(exports: Path) -> Discovery:
         kind, periode, _ext = parsed
         found.setdefault((kind, periode), []).append(path)
     for key, paths in found.items():
-        found[key] = sorted(paths, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+        found[key] = sorted(paths, key=lambda p: (_mtime_ns(p), p.name), reverse=True)
     return found
+
+
+def _mtime_ns(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:  # removed while we looked: least preferred
+        return -1
 
 
 # --- registry --------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ import polars as pl
 from orchestration.contract import SCHEMAS, XLSX_KINDS, parse_file_name
 from orchestration.validation import (
     ALASAN,
+    INTERNAL_COLUMNS,
     LINE_NO,
     RAW_LINE,
     READ_PROBLEM,
@@ -251,6 +252,8 @@ def _header_names(header: list[str | None]) -> list[str]:
     names: list[str] = []
     for i, h in enumerate(header):
         base = normalise_name(h or "") or f"kolom_{i + 1}"
+        if base in INTERNAL_COLUMNS:  # the reader's own columns: the file's one is an extra
+            base = f"{base}_berkas"
         n, k = base, 2
         while n in names:
             n, k = f"{base}__{k}", k + 1
@@ -262,7 +265,7 @@ def _duplicate_schema_column(header: list[str | None], kind: str | None) -> tupl
     """A contract column named twice (``nip`` and `` NIP``): (column, times)."""
     known = {c.name for c in SCHEMAS[kind]} if kind in SCHEMAS else set()
     normalised = [normalise_name(h or "") for h in header]
-    for n in sorted(known | {LINE_NO}):
+    for n in sorted(known):
         if (count := normalised.count(n)) > 1:
             return n, count
     return None

@@ -563,20 +563,21 @@ def _cross_checks(kind: str, after: str, periode: str) -> list[_Check]:
     last = date.fromordinal(following.toordinal() - 1)
     if kind == "pegawai" and after == "golongan":
         status, gol = _typed("status"), _typed("golongan")
-        fields = {"nilai": _show(gol), "status": status}
+        shown = _cleaned("golongan")
+        fields = {"nilai": _show(shown), "status": status}
         return [
             _Check(
                 "GOLONGAN_PNS",
                 "golongan",
                 status.is_in(["PNS", "CPNS"]) & ~gol.is_in(GOLONGAN_PNS),
-                gol,
+                shown,
                 fields,
             ),
             _Check(
                 "GOLONGAN_PPPK",
                 "golongan",
                 (status == "PPPK") & ~gol.is_in(GOLONGAN_PPPK),
-                gol,
+                shown,
                 fields,
             ),
         ]
