@@ -45,6 +45,19 @@ def _first_line(text: str | None) -> str:
     return lines[0] if lines else "kesalahan tidak dikenal"
 
 
+def _error_text(error) -> str:
+    """The user's own error under Dagster's wrappers: 'ValueError: what went wrong'."""
+    while getattr(error, "cause", None) is not None and (
+        getattr(error, "cls_name", "") or ""
+    ).startswith("Dagster"):
+        error = error.cause
+    if error is None:
+        return "kesalahan tidak dikenal"
+    message = _first_line(error.message)
+    name = getattr(error, "cls_name", None)
+    return message if not name or message.startswith(name) else f"{name}: {message}"
+
+
 def _is_check_failure(error) -> bool:
     while error is not None:
         if getattr(error, "cls_name", None) == CHECK_FAILED_ERROR:
@@ -86,7 +99,7 @@ def alerts_for_run(
             error = event.step_failure_data.error if event.step_failure_data else None
             if _is_check_failure(error):
                 continue  # explained by the failed blocking check's own alert
-            message = _first_line(error.message if error else record.event_log_entry.message)
+            message = _error_text(error) if error else _first_line(record.event_log_entry.message)
             step_failures.append((event.step_key or "-", message))
         elif event.event_type == dg.DagsterEventType.RUN_FAILURE:
             run_failure = _first_line(record.event_log_entry.message or event.message)
@@ -168,7 +181,7 @@ def alert_sensors() -> list[dg.SensorDefinition]:
         minimum_interval_seconds=30,
         default_status=dg.DefaultSensorStatus.RUNNING,
     )
-    def alert_run_gagal(context: dg.RunFailureSensorContext):
+    def alert_run_gagal(context):
         records = send_run_alerts(context.dagster_run.run_id, context.instance)
         context.log.info(f"Alert run {context.dagster_run.run_id}: {_summary(records)}")
 
@@ -179,7 +192,7 @@ def alert_sensors() -> list[dg.SensorDefinition]:
         minimum_interval_seconds=30,
         default_status=dg.DefaultSensorStatus.RUNNING,
     )
-    def alert_cek_gagal(context: dg.RunStatusSensorContext):
+    def alert_cek_gagal(context):
         records = send_run_alerts(context.dagster_run.run_id, context.instance)
         context.log.info(f"Alert run {context.dagster_run.run_id}: {_summary(records)}")
 

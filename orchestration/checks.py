@@ -120,12 +120,12 @@ def _check_for(asset: str) -> dg.AssetChecksDefinition:
         description=f"Cek mutu data {asset} (Great Expectations dan aturan TPP).",
         required_resource_keys={"storage"},
     )
-    def _checks(context: dg.AssetCheckExecutionContext):
+    def _checks(context):  # annotation left out: Dagster checks it at runtime
         data: DataDir = context.resources.storage.data
         periods = run_periods(context, data)
         context.log.info(f"Cek mutu {asset} untuk periode {', '.join(periods) or '-'}")
         outcomes = evaluate(asset, data, periods)
-        record_outcomes(data, context.run_id, outcomes)
+        record_outcomes(data, context.run.run_id, outcomes)
         grouped: dict[str, list[CheckOutcome]] = defaultdict(list)
         for o in outcomes:
             grouped[o.check].append(o)
