@@ -40,6 +40,7 @@ from orchestration.simulator.streams import stream
 
 __all__ = ["SimulationResult", "simulate"]
 VERSI = "1"
+KOTOR_BAWAAN = 0.01  # share of defective rows when ``kotor=True``
 
 
 @dataclass
@@ -64,6 +65,8 @@ def simulate(
 ) -> SimulationResult:
     """Write the export files of ``mulai``..``sampai`` into ``out`` (see the module doc)."""
     t0 = time.perf_counter()
+    if kotor is True:  # "dirty, please": the default rate
+        kotor = KOTOR_BAWAAN
     if not 0.0 <= kotor <= 0.5:
         raise ValueError(f"kotor harus 0..0.5, bukan {kotor}")
     out = Path(out)

@@ -15,47 +15,33 @@ import polars as pl
 from orchestration.contract import PREDIKAT, PREDIKAT_MATRIX
 from orchestration.simulator.writer import XLSX_HEADER_ROW
 
-# jenis_cacat -> (description, is the row quarantined by the contract?)
-JENIS_CACAT: dict[str, tuple[str, bool]] = {
-    "TAP_GANDA": (
-        "Tap dikirim ulang: baris ini duplikat persis baris sebelumnya (dihitung sekali)",
-        False,
-    ),
-    "NIP_PANJANG_SALAH": ("NIP tidak 18 digit (satu digit hilang atau berlebih)", True),
-    "NIP_TANGGAL_LAHIR_MUSTAHIL": (
-        "NIP dengan tanggal lahir yang tidak ada (bulan 13, tanggal 32, 30 Februari)",
-        True,
-    ),
-    "NIP_JENIS_KELAMIN_SALAH": ("NIP dengan digit jenis kelamin 3 (hanya 1 atau 2 yang sah)", True),
-    "NIP_TIDAK_DIKENAL": ("NIP berstruktur sah tetapi tidak ada di master pegawai", True),
-    "WAKTU_RUSAK": (
-        "Waktu tap tak terbaca: '2025-03-04 7:5', '04/03/2025 07:31', '2025-03-04 25:10:00'",
-        True,
-    ),
-    "TANGGAL_RUSAK": ("Tanggal tak terbaca: '04/03/2025', '2025-03-32', '2025-13-04'", True),
-    "KODE_TIDAK_DIKENAL": (
-        "Kode di luar daftar kontrak (kode CUTI, metode RFID, hasil_kerja BAGUS, …)",
-        True,
-    ),
-    "NILAI_DI_LUAR_RENTANG": (
-        "Angka di luar rentang kontrak (kelas_jabatan 0/18, durasi_menit 0/900)",
-        True,
-    ),
-    "BULAN_LAIN": (
-        "Baris milik bulan lain: tap/aktivitas bertanggal bulan lain, ketidakhadiran tak menyentuh bulan file",
-        True,
-    ),
-    "PERIODE_LAIN": ("Penilaian kinerja dengan periode bulan lain", True),
-    "PREDIKAT_BERTENTANGAN": (
-        "Predikat berbeda dari matriks PermenPANRB 6/2022 (temuan mutu; nilai matriks yang dipakai)",
-        False,
-    ),
-    "BOM": ("File diawali BOM UTF-8 (harus ditoleransi; tidak ada baris yang dikarantina)", False),
-}
+# How the pipeline must treat a defective line.
+KARANTINA = "karantina"  # the contract validator quarantines the line (one file is enough)
+KARANTINA_MASTER = "karantina_master"  # quarantined once checked against the month's master
+DUPLIKAT = "duplikat"  # an exact repeat of an earlier line: counts once, not quarantined
+TEMUAN = "temuan"  # loaded; a data-quality finding (the matrix value is used)
+DITOLERANSI = "ditoleransi"  # must simply be tolerated
+
+# jenis_cacat -> (description, treatment)
+JENIS_CACAT: dict[str, tuple[str, str]] = {
+    "TAP_DUPLIKAT": ("Tap dikirim ulang: duplikat persis baris sebelumnya (dihitung sekali)", DUPLIKAT),
+    "NIP_PANJANG_SALAH": ("NIP tidak 18 digit (satu digit hilang atau berlebih)", KARANTINA),
+    "NIP_TANGGAL_LAHIR_MUSTAHIL": ("NIP dengan tanggal lahir yang tidak ada (bulan 13, tanggal 32, 30 Februari)", KARANTINA),
+    "NIP_JENIS_KELAMIN_SALAH": ("NIP dengan digit jenis kelamin 3 (hanya 1 atau 2 yang sah)", KARANTINA),
+    "NIP_TIDAK_DIKENAL": ("NIP berstruktur sah tetapi tidak ada di master pegawai bulan itu", KARANTINA_MASTER),
+    "WAKTU_RUSAK": ("Waktu tap tak terbaca: '2025-03-04 7:5', '04/03/2025 07:31', '2025-03-04 25:10:00'", KARANTINA),
+    "TANGGAL_RUSAK": ("Tanggal tak terbaca: '04/03/2025', '2025-03-32', '2025-13-04'", KARANTINA),
+    "KODE_TIDAK_DIKENAL": ("Kode di luar daftar kontrak (kode CUTI, metode RFID, hasil_kerja BAGUS, ...)", KARANTINA),
+    "NILAI_DI_LUAR_RENTANG": ("Angka di luar rentang kontrak (kelas_jabatan 0/18, durasi_menit 0/900)", KARANTINA),
+    "BULAN_LAIN": ("Baris milik bulan lain: tap/aktivitas bertanggal bulan lain, ketidakhadiran tak menyentuh bulan file", KARANTINA),
+    "PERIODE_LAIN": ("Penilaian kinerja dengan periode bulan lain", KARANTINA),
+    "PREDIKAT_BERTENTANGAN": ("Predikat berbeda dari matriks PermenPANRB 6/2022 (nilai matriks yang dipakai)", TEMUAN),
+    "BOM": ("File diawali BOM UTF-8 (baris 1; harus ditoleransi)", DITOLERANSI),
+}  # fmt: skip
 NIP_CACAT = ("NIP_PANJANG_SALAH", "NIP_TANGGAL_LAHIR_MUSTAHIL", "NIP_JENIS_KELAMIN_SALAH")
 BERLAKU: dict[str, tuple[str, ...]] = {
     "pegawai": (*NIP_CACAT, "TANGGAL_RUSAK", "KODE_TIDAK_DIKENAL", "NILAI_DI_LUAR_RENTANG"),
-    "absensi": ("TAP_GANDA", "TAP_GANDA", *NIP_CACAT, "NIP_TIDAK_DIKENAL", "NIP_TIDAK_DIKENAL", "WAKTU_RUSAK",
+    "absensi": ("TAP_DUPLIKAT", "TAP_DUPLIKAT", *NIP_CACAT, "NIP_TIDAK_DIKENAL", "NIP_TIDAK_DIKENAL", "WAKTU_RUSAK",
                 "WAKTU_RUSAK", "KODE_TIDAK_DIKENAL", "BULAN_LAIN"),
     "ketidakhadiran": (*NIP_CACAT, "NIP_TIDAK_DIKENAL", "TANGGAL_RUSAK", "KODE_TIDAK_DIKENAL", "BULAN_LAIN"),
     "kinerja": (*NIP_CACAT, "NIP_TIDAK_DIKENAL", "TANGGAL_RUSAK", "KODE_TIDAK_DIKENAL", "PERIODE_LAIN",
@@ -198,7 +184,7 @@ def inject(
         mask[sel] = True
         work = work.with_columns(_u=pl.Series(rng.random(n)))
         m = pl.Series(mask)
-        if j == "TAP_GANDA":
+        if j == "TAP_DUPLIKAT":
             dupes.append(work.filter(m).with_columns(_ord=pl.col("_ord") + 1))
             records.append(work.filter(m).select(
                 pl.col("_ord") + 1, pl.lit(j).alias("jenis_cacat"), pl.lit("").alias("kolom"),
