@@ -1,0 +1,642 @@
+"""Publish the marts for finance: a new complete snapshot, switched in atomically.
+
+``publish(data, periods)``:
+
+1. reads the marts of ``periods`` from the warehouse (one short read-only connection) and writes
+   them as deterministic Parquet (rows sorted by key, zstd, no timestamps: same rows, same bytes)
+   into a hidden folder ``published/snapshots/.tmp-<id>``;
+2. carries every other period of the previous snapshot by hard link (copy where links are not
+   possible), so each snapshot is complete on its own;
+3. LOCKED periods are never rewritten: their files are carried untouched even when they were
+   recomputed; the difference between the recomputed rows and the locked ones goes to
+   ``tpp_koreksi`` of the next open period (see ``koreksi_rows``);
+4. writes ``manifest.json`` (periods with status, totals and fingerprint; every file with rows
+   and sha256), renames the folder to ``snapshots/<id>`` and points ``published/current`` at it
+   with ``os.replace`` of a fresh symlink: readers see the old snapshot or the new one;
+5. prunes old snapshots, keeping the current one, the last ``keep`` (at least 3) and any that
+   was superseded less than ``grace_seconds`` ago, so a reader mid-read never loses its files.
+
+Publishers serialise on ``published/.publish.lock``; readers take no lock at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from orchestration.paths import DataDir
+from orchestration.periods import WITA, StatusPeriode, all_status
+from orchestration.published import (
+    AMOUNTS,
+    CURRENT,
+    KOREKSI,
+    MANIFEST,
+    MART_TABLES,
+    Snapshot,
+    current_pointer,
+    current_snapshot,
+    relative_file,
+    resolve_current,
+    snapshots_dir,
+)
+
+WAREHOUSE_SCHEMA = "main"  # dbt-duckdb default (transforms/profiles.yml sets no schema)
+KEEP = 3
+GRACE_SECONDS = 300
+FORMAT_VERSION = 1
+
+# Sort keys: rows are written in this order, then by every other column (a total order).
+KEYS = {
+    "tpp_bulanan": ("periode", "nip", "kode_opd"),
+    "tpp_harian": ("periode", "nip", "kode_opd", "tanggal"),
+    "tpp_opd_bulanan": ("periode", "kode_opd"),
+    "karantina": ("periode", "kind", "source_file", "line_no"),
+    "temuan": ("periode", "tingkat", "kode", "nip", "kode_opd", "source_file", "line_no"),
+    KOREKSI: ("periode_bayar", "periode_asal", "kode_opd", "nip"),
+}
+
+KOREKSI_SCHEMA = pa.schema(
+    [
+        ("periode_bayar", pa.string()),
+        ("periode_asal", pa.string()),
+        ("kode_opd", pa.string()),
+        ("nama_opd", pa.string()),
+        ("nip", pa.string()),
+        ("nama", pa.string()),
+        *[(f"selisih_{a}", pa.int64()) for a in AMOUNTS],
+        ("alasan", pa.string()),
+    ]
+)
+
+AMOUNT_LABELS = {
+    "tpp_kinerja": "TPP Kinerja",
+    "tpp_disiplin": "TPP Disiplin",
+    "tpp_bruto": "TPP Bruto",
+    "pph21": "PPh 21",
+    "iuran_bpjs": "Iuran BPJS",
+    "tpp_neto": "TPP Neto",
+}
+
+_PERIODE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+class PublishError(RuntimeError):
+    """Publishing refused or failed; the message is one sentence for people."""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    snapshot: str
+    path: Path
+    written: list[str]  # periods freshly written from the warehouse
+    carried: list[str]  # periods carried over from the previous snapshot
+    locked: list[str]  # requested but LOCKED: kept byte-identical, difference -> tpp_koreksi
+    rows: dict[str, int]  # rows written per table in this publish
+    totals: dict[str, dict[str, int]]  # per period: rows and money totals of tpp_bulanan
+    koreksi: dict[str, dict[str, int]] = field(default_factory=dict)  # per periode_bayar
+    pruned: list[str] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------------------
+# Files
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Deterministic Parquet: fixed writer settings, no metadata that depends on time."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = table.replace_schema_metadata(None).combine_chunks()
+    pq.write_table(
+        table,
+        path,
+        compression="zstd",
+        compression_level=3,
+        use_dictionary=True,
+        write_statistics=True,
+        row_group_size=1 << 20,
+        data_page_version="1.0",
+    )
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _carry(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed: a copy has the same bytes
+        shutil.copyfile(source, target)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _entry(path: Path, table: str, periode: str, rows: int, snapshot: str) -> dict[str, Any]:
+    return {
+        "table": table,
+        "periode": periode,
+        "rows": rows,
+        "bytes": path.stat().st_size,
+        "sha256": sha256_file(path),
+        "diterbitkan": snapshot,
+    }
+
+
+def _totals(table: pa.Table) -> dict[str, int]:
+    out = {"rows": table.num_rows}
+    for name in AMOUNTS:
+        value = pc.sum(table[name]).as_py() if name in table.column_names else None
+        out[name] = int(value or 0)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Lock, pointer, pruning
+
+
+@contextmanager
+def publishing(data: DataDir, timeout: float = 900) -> Iterator[None]:
+    """One publisher (pipeline, verify, lock) at a time per data directory."""
+    data.published.mkdir(parents=True, exist_ok=True)
+    with open(data.published / ".publish.lock", "a+") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise PublishError(
+                        f"Penerbitan lain di {data.published} tidak selesai dalam {timeout:.0f} "
+                        "detik; coba lagi nanti."
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _snapshot_ids(data: DataDir) -> list[str]:
+    folder = snapshots_dir(data)
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name[:6].isdigit())
+
+
+def _new_id(data: DataDir, now: dt.datetime) -> str:
+    ids = _snapshot_ids(data)
+    sequence = int(ids[-1][:6]) + 1 if ids else 1
+    return f"{sequence:06d}-{now.strftime('%Y%m%dT%H%M%S')}"
+
+
+def _switch(data: DataDir, snapshot_id: str) -> None:
+    pointer = current_pointer(data)
+    temporary = pointer.with_name(f".{CURRENT}-{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    os.symlink(f"{snapshots_dir(data).name}/{snapshot_id}", temporary)
+    os.replace(temporary, pointer)
+    _fsync_dir(pointer.parent)
+
+
+def prune(data: DataDir, keep: int = KEEP, grace_seconds: float = GRACE_SECONDS) -> list[str]:
+    """Remove old snapshots (never the current one, never the last ``max(keep, 3)``)."""
+    keep = max(keep, 3)
+    folder = snapshots_dir(data)
+    current = resolve_current(data)
+    ids = _snapshot_ids(data)
+    removed = []
+    now = time.time()
+    for index, snapshot_id in enumerate(ids[: max(0, len(ids) - keep)]):
+        if current is not None and current.name == snapshot_id:
+            continue
+        successor = folder / ids[index + 1] / MANIFEST
+        superseded = successor.stat().st_mtime if successor.exists() else now
+        if now - superseded < grace_seconds:
+            continue
+        shutil.rmtree(folder / snapshot_id, ignore_errors=True)
+        removed.append(snapshot_id)
+    for stale in folder.glob(".tmp-*"):  # a publish that died half-way (we hold the lock)
+        shutil.rmtree(stale, ignore_errors=True)
+    return removed
+
+
+# ----------------------------------------------------------------------------------------------
+# Warehouse
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [WAREHOUSE_SCHEMA, table],
+    ).fetchall()
+    if not rows:
+        raise PublishError(
+            f"Tabel {table} tidak ada di gudang data (skema {WAREHOUSE_SCHEMA}); "
+            "jalankan transformasi dbt terlebih dahulu."
+        )
+    return [r[0] for r in rows]
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def fetch_period(
+    con: duckdb.DuckDBPyConnection, table: str, periode: str, columns: list[str] | None = None
+) -> pa.Table:
+    """Rows of one mart for one period, in the deterministic publish order."""
+    available = _columns(con, table)
+    selected = [c for c in (columns or available) if c in available]
+    keys = [k for k in KEYS[table] if k in selected]
+    order = keys + [c for c in selected if c not in keys]
+    query = (
+        f"select {', '.join(map(_quote, selected))} "
+        f"from {WAREHOUSE_SCHEMA}.{_quote(table)} where periode = ? "
+        f"order by {', '.join(map(_quote, order))}"
+    )
+    return con.sql(query, params=[periode]).to_arrow_table()
+
+
+# ----------------------------------------------------------------------------------------------
+# Corrections of locked periods
+
+
+def next_open(periode: str, locked: set[str]) -> str:
+    """The first period after ``periode`` that is not LOCKED (its payment carries koreksi)."""
+    year, month = int(periode[:4]), int(periode[5:])
+    while True:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        candidate = f"{year:04d}-{month:02d}"
+        if candidate not in locked:
+            return candidate
+
+
+FIELDS = {
+    "data absensi dikoreksi": (
+        "hari_efektif", "hadir", "tk", "tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3",
+        "psw4", "ct", "cs", "cb", "cm", "cap", "cltn", "dl", "diklat", "tb", "izin",
+        "persen_disiplin",
+    ),
+    "penilaian kinerja dikoreksi": ("predikat", "persen_kinerja", "tanpa_penilaian"),
+    "data pegawai dikoreksi": (
+        "status", "golongan", "kelas_jabatan", "tpp_basis", "nama_jabatan", "segmen",
+    ),
+    "kalender kerja berubah": ("hari_kerja",),
+}  # fmt: skip
+SOURCE_OF = {
+    "data absensi dikoreksi": "sumber_absensi",
+    "penilaian kinerja dikoreksi": "sumber_kinerja",
+    "data pegawai dikoreksi": "sumber_pegawai",
+}
+DAY_SOURCES = ("sumber_absensi", "sumber_ketidakhadiran")
+
+
+def day_sources(frame: pl.DataFrame) -> dict[tuple[str, str], set[str]]:
+    """(nip, kode_opd) -> source files of the attendance days (tpp_harian)."""
+    columns = [c for c in DAY_SOURCES if c in frame.columns]
+    if frame.is_empty() or not columns:
+        return {}
+    long = frame.select("nip", "kode_opd", pl.concat_list(columns).alias("f")).explode("f")
+    grouped = long.drop_nulls("f").group_by("nip", "kode_opd").agg(pl.col("f").unique())
+    return {(r[0], r[1]): set(r[2]) for r in grouped.iter_rows()}
+
+
+def _alasan(
+    periode: str, row: dict[str, Any], fields: list[str], days: tuple[set[str], set[str]]
+) -> str:
+    if row["_lama"] is None:
+        parts = ["baris baru, tidak ada di daftar yang dikunci"]
+    elif row["_baru"] is None:
+        parts = ["baris tidak ada lagi pada perhitungan ulang"]
+    else:
+        parts = []
+        for what, names in FIELDS.items():
+            changed = [f for f in names if f in fields and row[f] != row[f"{f}_baru"]]
+            if not changed:
+                continue
+            source = SOURCE_OF.get(what)
+            files: set[str] = set()
+            if source == "sumber_absensi":
+                new_days, old_days = days
+                files = (new_days - old_days) or new_days
+            elif source and f"{source}_baru" in row and row[f"{source}_baru"]:
+                files = {row[f"{source}_baru"]}
+            parts.append(what + (f" (file {', '.join(sorted(files))})" if files else ""))
+        if "aturan_versi" in fields and row["aturan_versi"] != row["aturan_versi_baru"]:
+            parts.append(f"versi aturan {row['aturan_versi']} -> {row['aturan_versi_baru']}")
+        if not parts:
+            parts = ["hasil perhitungan ulang berbeda"]
+    changed = [AMOUNT_LABELS[a] for a in AMOUNTS if row[f"selisih_{a}"] != 0]
+    text = f"Koreksi periode {periode}: {'; '.join(parts)}; berubah: {', '.join(changed)}"
+    if row["_sudah"]:
+        text += " (setelah koreksi yang sudah dibayar)"
+    return text + "."
+
+
+def koreksi_rows(
+    periode: str,
+    target: str,
+    locked_rows: pl.DataFrame,
+    new_rows: pl.DataFrame,
+    paid: pl.DataFrame,
+    days: tuple[dict, dict] = ({}, {}),
+) -> pa.Table:
+    """Correction rows for a LOCKED ``periode`` to be paid in ``target``.
+
+    selisih = recomputed - locked - corrections of this period already in LOCKED periods, per
+    (nip, kode_opd) and amount; only rows with some non-zero selisih. Recomputing the same data
+    again gives the same rows (idempotent): the open period's koreksi file is rebuilt, not added to.
+    """
+    key = ["nip", "kode_opd"]
+    descriptive = {f for names in FIELDS.values() for f in names} | {"aturan_versi", "nama",
+                                                                      "nama_opd"}  # fmt: skip
+    sources = [s for s in SOURCE_OF.values() if s in new_rows.columns]
+    fields = sorted((descriptive & set(locked_rows.columns)) & set(new_rows.columns))
+    old = locked_rows.select(*key, *fields, *AMOUNTS).with_columns(_lama=pl.lit(True))
+    new = new_rows.select(*key, *fields, *sources, *AMOUNTS)
+    new = new.rename({c: f"{c}_baru" for c in new.columns if c not in key})
+    new = new.with_columns(_baru=pl.lit(True))
+    joined = old.join(new, on=key, how="full", coalesce=True)
+    if paid.height:
+        already = paid.group_by(key).agg(
+            [pl.col(f"selisih_{a}").sum().alias(f"_sudah_{a}") for a in AMOUNTS]
+        )
+        joined = joined.join(already, on=key, how="left")
+    else:
+        joined = joined.with_columns([pl.lit(0, pl.Int64).alias(f"_sudah_{a}") for a in AMOUNTS])
+    joined = joined.with_columns(
+        [
+            (
+                pl.col(f"{a}_baru").fill_null(0).cast(pl.Int64)
+                - pl.col(a).fill_null(0).cast(pl.Int64)
+                - pl.col(f"_sudah_{a}").fill_null(0).cast(pl.Int64)
+            ).alias(f"selisih_{a}")
+            for a in AMOUNTS
+        ]
+        + [pl.any_horizontal([pl.col(f"_sudah_{a}").fill_null(0) != 0 for a in AMOUNTS])
+           .alias("_sudah")]
+    ).filter(pl.any_horizontal([pl.col(f"selisih_{a}") != 0 for a in AMOUNTS]))  # fmt: skip
+
+    new_days, old_days = days
+    rows = []
+    for row in joined.sort(key).iter_rows(named=True):
+        k = (row["nip"], row["kode_opd"])
+        both = (new_days.get(k, set()), old_days.get(k, set()))
+        rows.append(
+            {
+                "periode_bayar": target,
+                "periode_asal": periode,
+                "kode_opd": row["kode_opd"],
+                "nama_opd": row.get("nama_opd_baru") or row.get("nama_opd"),
+                "nip": row["nip"],
+                "nama": row.get("nama_baru") or row.get("nama"),
+                **{f"selisih_{a}": int(row[f"selisih_{a}"]) for a in AMOUNTS},
+                "alasan": _alasan(periode, row, fields, both),
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=KOREKSI_SCHEMA)
+
+
+def _sort_koreksi(table: pa.Table) -> pa.Table:
+    keys = list(KEYS[KOREKSI]) + [c for c in table.column_names if c not in KEYS[KOREKSI]]
+    return table.sort_by([(k, "ascending") for k in keys])
+
+
+# ----------------------------------------------------------------------------------------------
+# Publish
+
+
+def check_periods(periods: list[str]) -> list[str]:
+    bad = [p for p in periods if not _PERIODE.fullmatch(str(p))]
+    if bad:
+        raise PublishError(f"Periode harus berbentuk YYYY-MM: {', '.join(map(str, bad))}.")
+    return sorted(set(periods))
+
+
+def publish(
+    data: DataDir, periods: list[str], *, keep: int = KEEP, grace_seconds: float = GRACE_SECONDS
+) -> PublishResult:
+    """Publish ``periods`` from the warehouse as a new complete snapshot (see module doc).
+
+    ``periods=[]`` republishes the previous snapshot as it is (used after verify and lock so
+    the manifest shows the new status); it does not open the warehouse.
+    """
+    periods = check_periods(periods)
+    with publishing(data):
+        return _publish(data, periods, keep, grace_seconds)
+
+
+class _Builder:
+    """Collects the files of the snapshot being written."""
+
+    def __init__(self, folder: Path, snapshot_id: str) -> None:
+        self.folder = folder
+        self.id = snapshot_id
+        self.files: dict[str, dict[str, Any]] = {}
+        self.rows: dict[str, int] = {}
+
+    def write(self, table: str, periode: str, rows: pa.Table) -> None:
+        name = relative_file(table, periode)
+        write_parquet(rows, self.folder / name)
+        self.files[name] = _entry(self.folder / name, table, periode, rows.num_rows, self.id)
+        self.rows[table] = self.rows.get(table, 0) + rows.num_rows
+
+    def carry(self, previous: Snapshot, name: str) -> None:
+        _carry(previous.path / name, self.folder / name)
+        self.files[name] = dict(previous.manifest["files"][name])
+
+
+def _publish(data: DataDir, periods: list[str], keep: int, grace: float) -> PublishResult:
+    previous = current_snapshot(data)
+    statuses = all_status(data)
+    locked = {p for p, s in statuses.items() if s.locked}
+    published_before = set(previous.periods) if previous else set()
+    missing = sorted(locked - published_before)
+    if missing:
+        raise PublishError(
+            f"Periode terkunci {', '.join(missing)} tidak ada di terbitan sebelumnya "
+            f"({data.published}); data terkunci tidak boleh dihitung ulang dari gudang data."
+        )
+    fresh = [p for p in periods if p not in locked]
+    relocked = [p for p in periods if p in locked]
+    if periods and not data.warehouse.exists():
+        raise PublishError(f"Gudang data {data.warehouse} tidak ada; jalankan pipeline dulu.")
+
+    now = dt.datetime.now(WITA).replace(microsecond=0)
+    snapshot_id = _new_id(data, now)
+    folder = snapshots_dir(data) / f".tmp-{snapshot_id}"
+    folder.mkdir(parents=True)
+    build = _Builder(folder, snapshot_id)
+    try:
+        totals: dict[str, dict[str, int]] = {}
+        recomputed: dict[str, tuple[pl.DataFrame, dict]] = {}
+        if periods:
+            with duckdb.connect(str(data.warehouse), read_only=True) as con:
+                for periode in fresh:
+                    for table in MART_TABLES:
+                        rows = fetch_period(con, table, periode)
+                        build.write(table, periode, rows)
+                        if table == "tpp_bulanan":
+                            totals[periode] = _totals(rows)
+                for periode in relocked:
+                    new_rows = pl.from_arrow(fetch_period(con, "tpp_bulanan", periode))
+                    days = pl.from_arrow(
+                        fetch_period(con, "tpp_harian", periode, ["nip", "kode_opd", *DAY_SOURCES])
+                    )
+                    recomputed[periode] = (new_rows, day_sources(days))
+        carried = sorted(published_before - set(fresh))
+        for periode in carried:
+            for name, entry in previous.manifest["files"].items():
+                if entry["periode"] == periode and entry["table"] in MART_TABLES:
+                    build.carry(previous, name)
+            totals[periode] = previous.totals(periode)
+
+        koreksi_totals = _publish_koreksi(build, previous, locked, recomputed, set(totals))
+        manifest = _manifest(build, now, previous, statuses, totals, koreksi_totals, periods)
+        with open(folder / MANIFEST, "w", encoding="utf-8") as handle:
+            json.dump(manifest, handle, indent=2, sort_keys=True, ensure_ascii=False)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        for sub in [folder, *(p for p in folder.iterdir() if p.is_dir())]:
+            _fsync_dir(sub)
+        final = snapshots_dir(data) / snapshot_id
+        os.rename(folder, final)
+        _fsync_dir(final.parent)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    _switch(data, snapshot_id)
+    pruned = prune(data, keep, grace)
+    return PublishResult(
+        snapshot=snapshot_id,
+        path=final,
+        written=fresh,
+        carried=carried,
+        locked=relocked,
+        rows=build.rows,
+        totals={p: totals[p] for p in sorted(totals)},
+        koreksi=koreksi_totals,
+        pruned=pruned,
+    )
+
+
+def _publish_koreksi(
+    build: _Builder,
+    previous: Snapshot | None,
+    locked: set[str],
+    recomputed: dict[str, tuple[pl.DataFrame, dict]],
+    tpp_periods: set[str],
+) -> dict[str, dict[str, int]]:
+    """Write tpp_koreksi per periode_bayar; LOCKED ones are carried, open ones rebuilt."""
+    empty = pl.from_arrow(KOREKSI_SCHEMA.empty_table())
+    before = previous.read(KOREKSI) if previous and previous.files(KOREKSI) else empty
+    if before.is_empty():
+        before = empty
+    parts = []
+    for periode, (new_rows, new_days) in sorted(recomputed.items()):
+        if new_rows.is_empty():
+            continue  # nothing recomputed for this period: keep what was carried before
+        locked_rows = previous.read("tpp_bulanan", [periode])
+        old_days = day_sources(previous.read("tpp_harian", [periode]))
+        paid = before.filter(
+            (pl.col("periode_asal") == periode) & pl.col("periode_bayar").is_in(sorted(locked))
+        )
+        target = next_open(periode, locked)
+        parts.append(
+            koreksi_rows(periode, target, locked_rows, new_rows, paid, (new_days, old_days))
+        )
+        before = before.filter(
+            (pl.col("periode_asal") != periode) | pl.col("periode_bayar").is_in(sorted(locked))
+        )
+    table = pa.concat_tables([before.to_arrow().cast(KOREKSI_SCHEMA), *parts])
+    frame = pl.from_arrow(table)
+
+    out: dict[str, dict[str, int]] = {}
+    payable = set(frame["periode_bayar"].to_list()) | tpp_periods
+    for periode in sorted(payable):
+        name = relative_file(KOREKSI, periode)
+        if periode in locked:
+            if previous is not None and name in previous.manifest["files"]:
+                build.carry(previous, name)
+        else:
+            rows = table.filter(pc.equal(table["periode_bayar"], periode))
+            build.write(KOREKSI, periode, _sort_koreksi(rows))
+        if name in build.files:
+            part = frame.filter(pl.col("periode_bayar") == periode)
+            out[periode] = {"rows": part.height} | {
+                f"selisih_{a}": int(part[f"selisih_{a}"].sum() or 0) for a in AMOUNTS
+            }
+    return out
+
+
+def _fingerprint(files: dict[str, dict[str, Any]], periode: str) -> str:
+    lines = sorted(f"{e['sha256']}  {n}" for n, e in files.items() if e["periode"] == periode)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _manifest(
+    build: _Builder,
+    now: dt.datetime,
+    previous: Snapshot | None,
+    statuses: dict[str, StatusPeriode],
+    totals: dict[str, dict[str, int]],
+    koreksi: dict[str, dict[str, int]],
+    requested: list[str],
+) -> dict[str, Any]:
+    periods = {}
+    for periode in sorted(totals):
+        state = statuses.get(periode, StatusPeriode(periode))
+        periods[periode] = {
+            **state.as_manifest(),
+            "diterbitkan": build.files[relative_file("tpp_bulanan", periode)]["diterbitkan"],
+            "totals": totals[periode],
+            "sidik": _fingerprint(build.files, periode),
+        }
+    return {
+        "format": FORMAT_VERSION,
+        "snapshot": build.id,
+        "created_at": now.isoformat(),
+        "zona_waktu": "WITA (UTC+08:00)",
+        "previous": previous.id if previous else None,
+        "requested": requested,
+        "periods": periods,
+        "koreksi": koreksi,
+        "files": dict(sorted(build.files.items())),
+    }
+
+
+def fingerprint(snapshot: Snapshot, periode: str) -> str:
+    """What verify/lock compare: every published file of the period (koreksi included)."""
+    return snapshot.period(periode)["sidik"]
