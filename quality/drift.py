@@ -31,7 +31,7 @@ def department_metrics(tpp: pl.DataFrame) -> pl.DataFrame:
     return (
         tpp.group_by("kode_opd")
         .agg(
-            pl.col("nip").n_unique().alias("jumlah_pegawai"),
+            pl.col("nip").n_unique().cast(pl.Int64).alias("jumlah_pegawai"),
             pl.col("tpp_bruto").cast(pl.Int64).sum().alias("total_tpp"),
             pl.col("tk").cast(pl.Int64).sum().alias("_tk"),
             pl.col("hari_efektif").cast(pl.Int64).sum().alias("_he"),

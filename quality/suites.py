@@ -35,10 +35,9 @@ from quality.outcome import ERROR, WARN
 
 # 18 digits: birth date yyyymmdd, TMT CPNS yyyymm, sex digit 1/2, 3-digit sequence.
 NIP_REGEX = (
-    r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])"
-    r"(19|20)\d{2}(0[1-9]|1[0-2])[12]\d{3}$"
+    r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+    r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])[12]\d{3}$"
 )
-PERIODE_REGEX = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 # Kinds without which a period cannot be paid (an empty raw file of these is an ERROR).
 REQUIRED_KINDS = ("pegawai", "absensi", "kinerja")

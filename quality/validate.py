@@ -69,7 +69,10 @@ def run_suite(suite: Suite, frame: pl.DataFrame) -> list[CheckOutcome]:
     Failing rows are located by ``suite.locate`` columns (file/line, nip/department) through
     GX's ``unexpected_index_column_names``.
     """
-    prepared = suite.prepare(frame) if suite.prepare is not None else frame
+    try:
+        prepared = suite.prepare(frame) if suite.prepare is not None else frame
+    except pl.exceptions.ColumnNotFoundError:
+        prepared = frame  # the column-set expectation reports what is missing
     locate = [c for c in suite.locate if c in prepared.columns]
     pdf = prepared.to_pandas()
     gx = _gx()
