@@ -148,7 +148,7 @@ def _summary(wf: people.Workforce, ctx: dict) -> dict:
             m.periode: int(st.hadir.sum()) for m, st in zip(months, wf.states, strict=True)
         },
         "kejadian": {
-            "rekrutmen": int((wf.rekrut > 0).sum()),
+            "rekrutmen": int((wf.rekrut >= 0).sum()),
             "pensiun": int((in_range & (wf.alasan == people.PENSIUN)).sum()),
             "berhenti": int((in_range & (wf.alasan == people.BERHENTI)).sum()),
             **mutasi,

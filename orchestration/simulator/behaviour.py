@@ -21,7 +21,7 @@ PROFIL_P = np.array([0.70, 0.11, 0.07, 0.04, 0.08])
 # profile -> (arrival mean, mean sd, arrival sd lo/hi, departure mean, mean sd, departure sd lo/hi,
 #             P(TK) lo/hi, P(no check-in), P(no check-out))
 PARAMS = {
-    TEPAT_WAKTU: (-22, 8, 5, 10, 15, 10, 5, 12, 0.002, 0.007, 0.008, 0.012),
+    TEPAT_WAKTU: (-22, 8, 5, 10, 20, 10, 5, 12, 0.002, 0.007, 0.008, 0.012),
     SERING_TERLAMBAT: (18, 10, 12, 22, 5, 10, 8, 15, 0.008, 0.02, 0.015, 0.02),
     PULANG_CEPAT: (-10, 8, 6, 12, -55, 25, 15, 30, 0.008, 0.02, 0.01, 0.05),
     SERING_MANGKIR: (5, 15, 15, 25, -15, 20, 10, 25, 0.06, 0.15, 0.03, 0.05),

@@ -95,13 +95,12 @@ def generate(
     n = len(idx)
     b = b_all.take(idx)
     hk = np.maximum(att.hari_kerja, 1)
-    disiplin = att.tk * 3 + (att.telat + att.cepat) / hk * 10  # a rough discipline penalty
-    p_bawah = np.clip(0.02 + 0.08 * disiplin, 0.02, 0.8)
-    p_atas = np.clip(0.18 - 0.05 * disiplin, 0.01, 0.18)
-    u = rng.random(n)
-    perilaku = np.where(u < p_atas, 0, np.where(u < 1 - p_bawah, 1, 2))
-    q = b.mutu + rng.normal(0, 0.6, n) - 0.15 * att.tk
-    hasil = np.where(q > 1.15, 0, np.where(q < -1.75, 2, 1))
+    # discipline penalty: days without notice weigh most, habitual lateness/leaving early next
+    pen = att.tk**1.3 + 2.5 * np.maximum((att.telat + att.cepat) / hk - 0.8, 0)
+    z = 0.5 * b.mutu + rng.normal(0, 0.8, n) - 0.45 * pen
+    perilaku = np.where(z > 1.25, 0, np.where(z < -1.9, 2, 1))
+    q = b.mutu + rng.normal(0, 0.6, n) - 0.1 * att.tk
+    hasil = np.where(q > 1.2, 0, np.where(q < -1.9, 2, 1))
     predikat = _matrix(RATING[hasil], RATING[perilaku])
     kosong = rng.random(n) < P_PREDIKAT_KOSONG
     # who has what: new arrivals and leavers less often complete
