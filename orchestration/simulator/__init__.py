@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 import time
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,12 @@ def simulate(
     out = Path(out)
     cal = Calendar.load()
     months = cal.months(mulai, sampai)
+    known = set(cal.holidays.astype("datetime64[Y]").astype(int) + 1970)
+    if missing := sorted({int(str(m.month)[:4]) for m in months} - known):
+        warnings.warn(
+            f"kalender_libur.csv tidak memuat tahun {missing}: hanya akhir pekan yang libur",
+            stacklevel=2,
+        )
     wf = people.build(org.departments(opd), months, pegawai, seed)
     long = absences.long_episodes(wf, cal, seed)
     plans = anomalies.plan(wf, seed, anomalies.actors(wf, seed), long)

@@ -196,6 +196,8 @@ PENGAWAS_NAMA = {
                       "Kepala Seksi Penunjang Medik", "Kepala Subbagian Rekam Medis", "Kepala Subbagian Kepegawaian"],
     org.SEKRETARIAT: ["Kepala Subbagian Protokol", "Kepala Subbagian Tata Usaha Pimpinan", "Kepala Subbagian Rumah Tangga",
                       "Kepala Subbagian Kelembagaan", "Kepala Subbagian Produk Hukum", "Kepala Subbagian Kerja Sama"],
+    org.PENGAWASAN: ["Kepala Subbagian Umum dan Kepegawaian", "Kepala Subbagian Perencanaan",
+                     "Kepala Subbagian Evaluasi dan Pelaporan", "Kepala Subbagian Keuangan"],
     org.KEUANGAN: ["Kepala Subbidang Anggaran", "Kepala Subbidang Perbendaharaan", "Kepala Subbidang Akuntansi",
                    "Kepala Subbidang Penatausahaan Aset", "Kepala Subbidang Pajak Daerah"],
 }  # fmt: skip

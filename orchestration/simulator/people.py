@@ -408,8 +408,9 @@ def _evolve(wf: Workforce, st: MonthState, rng: np.random.Generator) -> None:
             )
             st.mutasi[idx] = PINDAH_OPD
         naik = (
-            tetap & ~pindah & _transferable(wf, st) & (st.status == PNS) & (st.gol >= 9)
-            & np.isin(st.jenis, [FUNGSIONAL, PELAKSANA]) & (rng.random(wf.size) < P_JABATAN_BARU)
+            tetap & ~pindah & _transferable(wf, st) & (st.status == PNS) & (st.gol >= 9) & (st.kelas >= 6)
+            & (wf.pendidikan >= names.D3) & np.isin(st.jenis, [FUNGSIONAL, PELAKSANA])
+            & (rng.random(wf.size) < P_JABATAN_BARU)
         )  # fmt: skip
         idx = np.flatnonzero(naik)
         if len(idx):
