@@ -5,10 +5,11 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,10 +76,19 @@ class _ProgressHandler(logging.Handler):
         event = meta.get("dagster_event")
         step = meta.get("step_key") or ""
         if event is None:
+            if record.levelno < logging.INFO:
+                return
             text = meta.get("orig_message") or record.getMessage()
         elif event.event_type_value in ("STEP_START", "STEP_SUCCESS", "STEP_FAILURE"):
             label = {"STEP_START": "mulai", "STEP_SUCCESS": "selesai", "STEP_FAILURE": "GAGAL"}
             text = label[event.event_type_value]
+        elif event.event_type_value == "ASSET_MATERIALIZATION":
+            text = f"{event.asset_key.to_user_string()} dibangun"
+        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if evaluation.passed:
+                return
+            text = f"cek {evaluation.check_name} pada {evaluation.asset_key.to_user_string()} GAGAL"
         else:
             return
         print(f"[{time.strftime('%H:%M:%S')}] {step}: {text}", file=sys.stderr, flush=True)
@@ -103,8 +113,12 @@ def run_pipeline(exports: Path, data: DataDir, periode: str | None = None) -> Ru
         raise RunError(f"Tidak ada file ekspor{which} di {exports}.")
 
     prepare_environment(exports, data)
+    log_dir = data.root / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
     run_ids = []
-    with exclusive(data):
+    # dbt's own output goes to the run log; the console gets one progress line per step
+    with exclusive(data), open(log_path, "w") as log, redirect_stdout(log):
         defs = build_definitions()
         job = defs.resolve_job_def(JOB_NAME)
         instance = dg.DagsterInstance.get()
@@ -113,7 +127,7 @@ def run_pipeline(exports: Path, data: DataDir, periode: str | None = None) -> Ru
         def progress(_init_context):
             logger = logging.getLogger("kinerja.progress")
             logger.handlers = [_ProgressHandler()]
-            logger.setLevel(logging.INFO)
+            logger.setLevel(logging.DEBUG)
             logger.propagate = False
             return logger
 
@@ -127,15 +141,24 @@ def run_pipeline(exports: Path, data: DataDir, periode: str | None = None) -> Ru
             )
             run_ids.append(result.run_id)
             if not result.success:
-                raise RunError(_failure_reason(result, start, end))
+                log.flush()
+                raise RunError(f"{_failure_reason(result, start, end, log_path)} (log: {log_path})")
     return RunSummary(periods, run_ids, time.perf_counter() - started)
 
 
-def _failure_reason(result, start: str, end: str) -> str:
+def _failure_reason(result, start: str, end: str, log_path: Path) -> str:
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error
-            message = (error.message or "").strip().splitlines()
-            detail = message[0] if message else "kesalahan tidak dikenal"
+            while error.cause is not None and error.cls_name.startswith("DagsterExecutionStep"):
+                error = error.cause
+            detail = _dbt_failures(log_path) or (error.message or "").strip().splitlines()[0]
             return f"Langkah {event.step_key} gagal untuk {start}..{end}: {detail}"
     return f"Run {result.run_id} untuk {start}..{end} tidak berhasil."
+
+
+def _dbt_failures(log_path: Path) -> str:
+    """dbt's summary lines (``Failure in test x``) from the run log, joined into one line."""
+    lines = log_path.read_text(errors="replace").splitlines()
+    cleaned = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in lines if "Failure in " in line]
+    return "; ".join(cleaned[:3]) + (f" (+{len(cleaned) - 3} lagi)" if len(cleaned) > 3 else "")
