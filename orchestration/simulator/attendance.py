@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from orchestration.simulator.anomalies import Plan, km_between
+from orchestration.simulator.anomalies import JENIS, Plan, km_between
 from orchestration.simulator.behaviour import Behaviour
 from orchestration.simulator.people import PINDAH_OPD, Workforce
 from orchestration.simulator.streams import stream
@@ -65,157 +65,185 @@ def _expand(rows: np.ndarray, d0: np.ndarray, d1: np.ndarray) -> tuple[np.ndarra
     return r, start + np.arange(lens.sum())
 
 
-def generate(
-    wf: Workforce,
-    i: int,
-    b_all: Behaviour,
-    episodes: pl.DataFrame,
-    plan: Plan,
-    dv: Devices,
-    seed: int,
-) -> MonthAttendance:
+@dataclass
+class Grid:
+    """One month as employees × calendar days: who is on duty where, and the taps drawn."""
+
+    idx: np.ndarray  # universe ids of the rows
+    pos: np.ndarray  # universe id -> row (-1: not in this month's snapshot)
+    active: np.ndarray
+    duty: np.ndarray  # active on a working day
+    before: np.ndarray  # a transfer month, before tmt_opd: still at the old department
+    dept: np.ndarray  # department of each day
+    dev: np.ndarray  # device of each day
+    day0: np.ndarray  # epoch seconds of each day's midnight (WITA wall clock)
+    # filled in by the steps below
+    exc: np.ndarray = None  # approved absence
+    plant_dl: np.ndarray = None  # approved DL planted for TAP_SAAT_DL
+    tk: np.ndarray = None
+    attend: np.ndarray = None
+    t_in: np.ndarray = None
+    t_out: np.ndarray = None
+    has_in: np.ndarray = None
+    has_out: np.ndarray = None
+    no_out: np.ndarray = None
+    wk: np.ndarray = None  # taps on a day without duty
+    wk_out: np.ndarray = None
+    t_wk_in: np.ndarray = None
+    t_wk_out: np.ndarray = None
+    mob_in: np.ndarray = None
+    mob_out: np.ndarray = None
+    far: np.ndarray = None  # MOBILE_JAUH rows, tapping from (far_lat, far_lon)
+    far_lat: np.ndarray = None
+    far_lon: np.ndarray = None
+
+
+def _grid(wf: Workforce, i: int, dv: Devices) -> Grid:
     m, st = wf.months[i], wf.states[i]
     prev = wf.states[i - 1] if i else st
-    rng = stream(seed, "attendance", i)
     idx = np.flatnonzero(st.hadir)
-    p_n, d_n = len(idx), len(m.days)
-    b = b_all.take(idx)
     pos = np.full(wf.size, -1)
-    pos[idx] = np.arange(p_n)
+    pos[idx] = np.arange(len(idx))
     first, last = (a[idx] for a in wf.aktif(i))
-    days = m.days
-    active = (days >= first[:, None]) & (days <= last[:, None])
-    duty = active & m.working
-    before = (st.mutasi[idx] == PINDAH_OPD)[:, None] & (days < st.tmt_opd[idx][:, None])
-    dept_day = np.where(before, prev.dept[idx][:, None], st.dept[idx][:, None])
-    dev = dv.offset[dept_day] + np.where(before, prev.unit[idx][:, None], st.unit[idx][:, None])
+    active = (m.days >= first[:, None]) & (m.days <= last[:, None])
+    before = (st.mutasi[idx] == PINDAH_OPD)[:, None] & (m.days < st.tmt_opd[idx][:, None])
+    dept = np.where(before, prev.dept[idx][:, None], st.dept[idx][:, None])
+    unit = np.where(before, prev.unit[idx][:, None], st.unit[idx][:, None])
+    day0 = m.days.astype("datetime64[s]").astype(np.int64)
+    return Grid(idx, pos, active, active & m.working, before, dept, dv.offset[dept] + unit, day0)
 
-    # --- absences ---
-    ep = episodes.with_columns(r=pl.Series(pos[episodes["pid"].to_numpy()])).filter(
-        pl.col("r") >= 0
-    )
+
+def _absences(g: Grid, ep: pl.DataFrame, m, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """Approved absences onto the grid; returns (unapproved-absence days, long leave, DL)."""
+    shape = g.duty.shape
     d0 = np.maximum((ep["mulai"].to_numpy() - m.first).astype(np.int64), 0)
-    d1 = np.minimum((ep["selesai"].to_numpy() - m.first).astype(np.int64), d_n - 1)
+    d1 = np.minimum((ep["selesai"].to_numpy() - m.first).astype(np.int64), shape[1] - 1)
     ok = ep["status"].to_numpy() == "DISETUJUI"
     kode = ep["kode"].to_numpy()
-    exc, exc_long, exc_dl, plant_dl, informal = (np.zeros((p_n, d_n), bool) for _ in range(5))
     r = ep["r"].to_numpy()
-    for mask, sel in (
-        (exc, ok),
-        (exc_long, ok & np.isin(kode, LONG_KODE)),
-        (exc_dl, ok & (kode == "DL")),
-        (plant_dl, ok & ep["anomali"].to_numpy()),
+    masks = {}
+    for name, sel in (
+        ("exc", ok),
+        ("long", ok & np.isin(kode, LONG_KODE)),
+        ("dl", ok & (kode == "DL")),
+        ("plant", ok & ep["anomali"].to_numpy()),
     ):
+        masks[name] = np.zeros(shape, bool)
         rr, dd = _expand(r[sel], d0[sel], d1[sel])
-        mask[rr, dd] = True
-    plant_dl &= duty
+        masks[name][rr, dd] = True
+    g.exc, g.plant_dl = masks["exc"], masks["plant"] & g.duty
     # unapproved requests: mostly absent anyway when still pending, sometimes when rejected
-    gone = ~ok & (rng.random(len(r)) < np.where(ep["status"].to_numpy() == "DIAJUKAN", 0.8, 0.35))
+    pending = ep["status"].to_numpy() == "DIAJUKAN"
+    gone = ~ok & (rng.random(len(r)) < np.where(pending, 0.8, 0.35))
+    informal = np.zeros(shape, bool)
     rr, dd = _expand(r[gone], d0[gone], d1[gone])
     informal[rr, dd] = True
+    return informal, masks["long"], masks["dl"]
 
-    # --- ordinary days ---
-    tk = duty & ~exc & ((rng.random((p_n, d_n)) < b.p_tk[:, None]) | informal)
-    attend = duty & ~exc & ~tk
-    weekday = m.weekday
-    tail = (rng.random((p_n, d_n)) < 0.03) * rng.exponential(40, (p_n, d_n))
-    arr = (
-        b.datang[:, None]
-        + b.datang_sd[:, None] * rng.standard_normal((p_n, d_n))
-        + 3 * (weekday == 0)
-        + tail
-    )
-    dep = (
-        b.pulang[:, None]
-        + b.pulang_sd[:, None] * rng.standard_normal((p_n, d_n))
-        - 8 * (weekday == 4)
-    )
-    day0 = days.astype("datetime64[s]").astype(np.int64)
-    t_in = day0 + m.start_sec + (arr * 60).astype(np.int64) + rng.integers(0, 60, (p_n, d_n))
-    t_in = np.maximum(t_in, day0 + 5 * 3600 + 1800)
-    t_out = day0 + m.end_sec + (dep * 60).astype(np.int64) + rng.integers(0, 60, (p_n, d_n))
-    t_out = np.minimum(
-        np.maximum(t_out, t_in + 1800 + rng.integers(0, 1800, (p_n, d_n))), day0 + 22 * 3600
-    )
-    no_in = rng.random((p_n, d_n)) < b.p_tanpa_masuk[:, None]
-    no_out = (rng.random((p_n, d_n)) < b.p_tanpa_pulang[:, None]) & ~no_in
-    has_in, has_out = attend & ~no_in, attend & ~no_out
+
+def _habits(g: Grid, b: Behaviour, m, informal, exc_long, exc_dl, rng: np.random.Generator) -> None:
+    """Ordinary days: arrivals and departures around the duty hours, misses, weekend taps."""
+    shape = g.duty.shape
+    g.tk = g.duty & ~g.exc & ((rng.random(shape) < b.p_tk[:, None]) | informal)
+    g.attend = g.duty & ~g.exc & ~g.tk
+    tail = (rng.random(shape) < 0.03) * rng.exponential(40, shape)
+    arr = b.datang[:, None] + b.datang_sd[:, None] * rng.standard_normal(shape)
+    arr += 3 * (m.weekday == 0) + tail  # Mondays are slower
+    dep = b.pulang[:, None] + b.pulang_sd[:, None] * rng.standard_normal(shape)
+    dep -= 8 * (m.weekday == 4)  # Fridays end early, in practice
+    g.t_in = g.day0 + m.start_sec + (arr * 60).astype(np.int64) + rng.integers(0, 60, shape)
+    g.t_in = np.maximum(g.t_in, g.day0 + 5 * 3600 + 1800)
+    t_out = g.day0 + m.end_sec + (dep * 60).astype(np.int64) + rng.integers(0, 60, shape)
+    t_out = np.maximum(t_out, g.t_in + 1800 + rng.integers(0, 1800, shape))
+    g.t_out = np.minimum(t_out, g.day0 + 22 * 3600)
+    no_in = rng.random(shape) < b.p_tanpa_masuk[:, None]
+    g.no_out = (rng.random(shape) < b.p_tanpa_pulang[:, None]) & ~no_in
+    g.has_in, g.has_out = g.attend & ~no_in, g.attend & ~g.no_out
     # approved absence, but a morning tap anyway (before leaving on a trip, say)
-    has_in |= duty & exc & ~exc_long & (rng.random((p_n, d_n)) < np.where(exc_dl, 0.08, 0.02))
-    wk = active & ~m.working & (rng.random((p_n, d_n)) < b.p_akhir_pekan[:, None])
-    t_wk_in = day0 + 8 * 3600 + rng.integers(0, 3 * 3600, (p_n, d_n))
-    t_wk_out = t_wk_in + rng.integers(5400, 5 * 3600, (p_n, d_n))
-    wk_out = wk & (rng.random((p_n, d_n)) < 0.85)
-    mob_in = rng.random((p_n, d_n)) < b.p_mobile[:, None]
-    mob_out = rng.random((p_n, d_n)) < b.p_mobile[:, None]
+    p_anyway = np.where(exc_dl, 0.08, 0.02)
+    g.has_in |= g.duty & g.exc & ~exc_long & (rng.random(shape) < p_anyway)
+    g.wk = g.active & ~m.working & (rng.random(shape) < b.p_akhir_pekan[:, None])
+    g.t_wk_in = g.day0 + 8 * 3600 + rng.integers(0, 3 * 3600, shape)
+    g.t_wk_out = g.t_wk_in + rng.integers(5400, 5 * 3600, shape)
+    g.wk_out = g.wk & (rng.random(shape) < 0.85)
+    g.mob_in = rng.random(shape) < b.p_mobile[:, None]
+    g.mob_out = rng.random(shape) < b.p_mobile[:, None]
+    g.far = np.zeros(shape[0], bool)
+    g.far_lat, g.far_lon = np.zeros(shape[0]), np.zeros(shape[0])
 
-    # --- planted anomalies ---
-    rows = {
-        k: pos[plan.pid[plan.of(k)]]
-        for k in (
-            "TITIP_ABSEN",
-            "JAM_MASUK_IDENTIK",
-            "MOBILE_JAUH",
-            "TAP_SAAT_DL",
-            "TAP_AKHIR_PEKAN",
-        )
-    }
-    far = np.zeros(p_n, bool)
-    far_lat, far_lon = np.zeros(p_n), np.zeros(p_n)
+
+@dataclass
+class Planted:
+    rows: dict[str, np.ndarray]  # kind -> grid rows
+    menit: np.ndarray  # JAM_MASUK_IDENTIK: the fixed arrival minute (after midnight)
+    buddy: np.ndarray  # TITIP_ABSEN: grid rows of the colleagues whose taps are copied
+    copy: np.ndarray  # TITIP_ABSEN: the days that were copied
+
+
+def _plant(g: Grid, plan: Plan, m, rng: np.random.Generator) -> Planted:
+    """Overwrite the taps of this month's anomalous employees (see anomalies.JENIS_ANOMALI)."""
+    rows = {k: g.pos[plan.pid[plan.of(k)]] for k in JENIS}
+    d_n = g.duty.shape[1]
 
     rj = rows["JAM_MASUK_IDENTIK"]
     menit = 7 * 60 + 30 - rng.integers(3, 26, len(rj))
-    fixed = day0 + (menit * 60)[:, None] + rng.integers(0, 60, (len(rj), d_n))
-    ok_days = duty[rj] & ~exc[rj]
-    t_in[rj] = fixed
-    has_in[rj] = ok_days
-    has_out[rj] = ok_days & ~no_out[rj]
-    tk[rj] = False
-    attend[rj] = ok_days
+    g.t_in[rj] = g.day0 + (menit * 60)[:, None] + rng.integers(0, 60, (len(rj), d_n))
+    ok_days = g.duty[rj] & ~g.exc[rj]
+    g.has_in[rj] = ok_days
+    g.has_out[rj] = ok_days & ~g.no_out[rj]
+    g.tk[rj] = False
+    g.attend[rj] = ok_days
 
     rd = rows["TAP_SAAT_DL"]
-    has_in[rd] |= plant_dl[rd]
-    has_out[rd] |= plant_dl[rd]
-    mob_in[rd] &= ~plant_dl[rd]
-    mob_out[rd] &= ~plant_dl[rd]
+    g.has_in[rd] |= g.plant_dl[rd]
+    g.has_out[rd] |= g.plant_dl[rd]
+    g.mob_in[rd] &= ~g.plant_dl[rd]
+    g.mob_out[rd] &= ~g.plant_dl[rd]
 
     rw = rows["TAP_AKHIR_PEKAN"]
-    wk[rw] = active[rw] & ~m.working & (rng.random((len(rw), d_n)) < 0.85)
-    wk_out[rw] = wk[rw]
+    g.wk[rw] = g.active[rw] & ~m.working & (rng.random((len(rw), d_n)) < 0.85)
+    g.wk_out[rw] = g.wk[rw]
 
     rm = rows["MOBILE_JAUH"]
-    far[rm] = True
-    far_lat[rm], far_lon[rm] = plan.lat[plan.of("MOBILE_JAUH")], plan.lon[plan.of("MOBILE_JAUH")]
+    g.far[rm] = True
+    g.far_lat[rm], g.far_lon[rm] = (
+        plan.lat[plan.of("MOBILE_JAUH")],
+        plan.lon[plan.of("MOBILE_JAUH")],
+    )
 
     rb = rows["TITIP_ABSEN"]
-    ra = pos[plan.partner[plan.of("TITIP_ABSEN")]]
-    copy = duty[rb] & ~exc[rb]
-    has_in[rb] = copy & has_in[ra]
-    has_out[rb] = copy & has_out[ra]
-    t_in[rb] = t_in[ra] + rng.integers(3, 21, (len(rb), d_n))
-    t_out[rb] = t_out[ra] + rng.integers(3, 21, (len(rb), d_n))
-    dev[rb] = dev[ra]
-    tk[rb] = copy & ~(has_in[rb] | has_out[rb])
-    attend[rb] = copy & (has_in[rb] | has_out[rb])
-    wk[rb] = wk_out[rb] = False
+    ra = g.pos[plan.partner[plan.of("TITIP_ABSEN")]]
+    copy = g.duty[rb] & ~g.exc[rb]
+    g.has_in[rb] = copy & g.has_in[ra]
+    g.has_out[rb] = copy & g.has_out[ra]
+    g.t_in[rb] = g.t_in[ra] + rng.integers(3, 21, (len(rb), d_n))
+    g.t_out[rb] = g.t_out[ra] + rng.integers(3, 21, (len(rb), d_n))
+    g.dev[rb] = g.dev[ra]
+    g.tk[rb] = copy & ~(g.has_in[rb] | g.has_out[rb])
+    g.attend[rb] = copy & (g.has_in[rb] | g.has_out[rb])
+    g.wk[rb] = g.wk_out[rb] = False
     for rr in (ra, rb):
-        mob_in[rr] = mob_out[rr] = False
+        g.mob_in[rr] = g.mob_out[rr] = False
+    g.mob_in = (g.mob_in | g.far[:, None]) & ~g.before
+    g.mob_out = (g.mob_out | g.far[:, None]) & ~g.before
+    return Planted(rows, menit, ra, copy)
 
-    mob_in = (mob_in | far[:, None]) & ~before
-    mob_out = (mob_out | far[:, None]) & ~before
-    dbl_in = has_in & (rng.random((p_n, d_n)) < b.p_ganda[:, None])
-    dbl_out = has_out & (rng.random((p_n, d_n)) < b.p_ganda[:, None])
+
+def _taps(wf: Workforce, g: Grid, b: Behaviour, dv: Devices, p: Planted, rng) -> pl.DataFrame:
+    """The absensi rows: check-in/out, double taps, weekend taps, re-sent duplicates."""
+    shape = g.duty.shape
+    dbl_in = g.has_in & (rng.random(shape) < b.p_ganda[:, None])
+    dbl_out = g.has_out & (rng.random(shape) < b.p_ganda[:, None])
+    rb = p.rows["TITIP_ABSEN"]
     dbl_in[rb] = dbl_out[rb] = False
-
-    # --- assemble taps ---
     parts = []
     for mask, t, kind, mob in (
-        (has_in, t_in, 0, mob_in),
-        (has_out, t_out, 1, mob_out),
-        (dbl_in, t_in + rng.integers(2, 90, (p_n, d_n)), 0, mob_in),
-        (dbl_out, t_out + rng.integers(2, 90, (p_n, d_n)), 1, mob_out),
-        (wk, t_wk_in, 0, far[:, None] & wk),
-        (wk_out, t_wk_out, 1, far[:, None] & wk_out),
+        (g.has_in, g.t_in, 0, g.mob_in),
+        (g.has_out, g.t_out, 1, g.mob_out),
+        (dbl_in, g.t_in + rng.integers(2, 90, shape), 0, g.mob_in),
+        (dbl_out, g.t_out + rng.integers(2, 90, shape), 1, g.mob_out),
+        (g.wk, g.t_wk_in, 0, g.far[:, None] & g.wk),
+        (g.wk_out, g.t_wk_out, 1, g.far[:, None] & g.wk_out),
     ):
         rr, dd = np.nonzero(mask)
         parts.append((rr, dd, t[rr, dd], np.full(len(rr), kind, np.int8), mob[rr, dd]))
@@ -224,20 +252,20 @@ def generate(
     sel = np.concatenate([np.arange(len(rr)), np.flatnonzero(resend)])
     rr, dd, t, kind, mob = rr[sel], dd[sel], t[sel], kind[sel], mob[sel]
 
-    d_tap = dept_day[rr, dd]
-    device = np.where(mob, dv.n_fisik + d_tap, dev[rr, dd])
+    d_tap = g.dept[rr, dd]
+    device = np.where(mob, dv.n_fisik + d_tap, g.dev[rr, dd])
     fisik = np.minimum(device, dv.n_fisik - 1)
     finger = ~mob & dv.finger[fisik]
     ada_jenis = mob | ~finger | dv.kirim_jenis[fisik]
-    office = np.array([(d.lat, d.lon) for d in wf.depts])
+    office = _offices(wf)
     jitter = rng.normal(0, 0.0012, (len(rr), 2))
-    lat = np.where(far[rr], far_lat[rr] + 3 * jitter[:, 0], office[d_tap, 0] + jitter[:, 0])
-    lon = np.where(far[rr], far_lon[rr] + 3 * jitter[:, 1], office[d_tap, 1] + jitter[:, 1])
-    nip = pl.Series(wf.nip.astype(str))
+    far = g.far[rr]
+    lat = np.where(far, g.far_lat[rr] + 3 * jitter[:, 0], office[d_tap, 0] + jitter[:, 0])
+    lon = np.where(far, g.far_lon[rr] + 3 * jitter[:, 1], office[d_tap, 1] + jitter[:, 1])
     taps = pl.DataFrame(
         {
             "id_mesin": dv.ids.gather(device),
-            "nip": nip.gather(idx[rr]),
+            "nip": pl.Series(wf.nip.astype(str)).gather(g.idx[rr]),
             "waktu": pl.from_epoch(pl.Series(t), time_unit="s"),
             "jenis": pl.Series(np.where(kind == 0, "MASUK", "PULANG")),
             "metode": pl.Series(np.where(mob, "MOBILE", np.where(finger, "FINGER", "WAJAH"))),
@@ -251,96 +279,121 @@ def generate(
         lat=pl.when("_mob").then("lat"),
         lon=pl.when("_mob").then("lon"),
     )
-    taps = taps.drop("_ada_jenis", "_mob").sort(
+    return taps.drop("_ada_jenis", "_mob").sort(
         "waktu", "id_mesin", "nip", "jenis", nulls_last=True, maintain_order=True
     )
 
-    start_abs = day0 + m.start_sec
-    end_abs = day0 + m.end_sec
-    hadir = attend & (has_in | has_out)
-    telat = (hadir & has_in & (t_in - start_abs >= 60)).sum(1)
-    cepat = (hadir & has_out & (end_abs - t_out >= 60)).sum(1)
-    seen = has_in | has_out
-    mob_day = (mob_in & has_in) | (mob_out & has_out)
-    office_far = office[st.dept[idx], :]
-    tabel = []
+
+def _offices(wf: Workforce) -> np.ndarray:
+    return np.array([(d.lat, d.lon) for d in wf.depts])
+
+
+def generate(
+    wf: Workforce,
+    i: int,
+    b_all: Behaviour,
+    episodes: pl.DataFrame,
+    plan: Plan,
+    dv: Devices,
+    seed: int,
+) -> MonthAttendance:
+    """Taps of month ``i`` plus the per-employee day counts the evaluations are drawn from."""
+    m = wf.months[i]
+    rng = stream(seed, "attendance", i)
+    g = _grid(wf, i, dv)
+    b = b_all.take(g.idx)
+    ep = episodes.with_columns(r=pl.Series(g.pos[episodes["pid"].to_numpy()]))
+    ep = ep.filter(pl.col("r") >= 0)
+    informal, exc_long, exc_dl = _absences(g, ep, m, rng)
+    _habits(g, b, m, informal, exc_long, exc_dl, rng)
+    planted = _plant(g, plan, m, rng)
+    taps = _taps(wf, g, b, dv, planted, rng)
+    hadir = g.attend & (g.has_in | g.has_out)
+    telat = (hadir & g.has_in & (g.t_in - (g.day0 + m.start_sec) >= 60)).sum(1)
+    cepat = (hadir & g.has_out & (g.day0 + m.end_sec - g.t_out >= 60)).sum(1)
+    truth = _truth(wf, i, g, dv, planted, ep)
+    return MonthAttendance(taps, g.idx, hadir, g.duty.sum(1), g.tk.sum(1), telat, cepat, truth)
+
+
+def _truth(
+    wf: Workforce, i: int, g: Grid, dv: Devices, p: Planted, ep: pl.DataFrame
+) -> pl.DataFrame:
+    """anomali.csv rows for what was actually planted this month (at least one day)."""
     nips = wf.nip.astype(str)
+    seen = g.has_in | g.has_out
+    tabel = []
+    rb, ra = p.rows["TITIP_ABSEN"], p.buddy
     if len(rb):
-        first_day = np.argmax(copy & has_in[ra], axis=1)
+        first_day = np.argmax(p.copy & g.has_in[ra], axis=1)
         tabel.append(
             pl.DataFrame(
                 {
                     "r": rb,
-                    "jenis_anomali": "TITIP_ABSEN",
-                    "k": (copy & seen[ra]).sum(1),
-                    "a": nips[idx[ra]],
-                    "b": dv.ids.gather(dev[ra, first_day]),
+                    "k": (p.copy & seen[ra]).sum(1),
+                    "a": nips[g.idx[ra]],
+                    "b": dv.ids.gather(g.dev[ra, first_day]),
                 }
             ).with_columns(
-                detail=pl.format("tap 3-20 detik setelah {} di {} pada {} hari", "a", "b", "k")
+                jenis_anomali=pl.lit("TITIP_ABSEN"),
+                detail=pl.format("tap 3-20 detik setelah {} di {} pada {} hari", "a", "b", "k"),
             )
         )
+    rj = p.rows["JAM_MASUK_IDENTIK"]
     if len(rj):
         jam = (
-            pl.Series(menit // 60).cast(pl.String).str.zfill(2)
+            pl.Series(p.menit // 60).cast(pl.String).str.zfill(2)
             + ":"
-            + pl.Series(menit % 60).cast(pl.String).str.zfill(2)
+            + pl.Series(p.menit % 60).cast(pl.String).str.zfill(2)
         )
         tabel.append(
-            pl.DataFrame(
-                {"r": rj, "jenis_anomali": "JAM_MASUK_IDENTIK", "k": has_in[rj].sum(1), "a": jam}
-            ).with_columns(detail=pl.format("jam masuk selalu {} pada {} hari kerja", "a", "k"))
-        )
-    if len(rm):
-        km = km_between(office_far[rm, 0], office_far[rm, 1], far_lat[rm], far_lon[rm])
-        tabel.append(
-            pl.DataFrame(
-                {
-                    "r": rm,
-                    "jenis_anomali": "MOBILE_JAUH",
-                    "k": mob_day[rm].sum(1),
-                    "a": np.round(km, 1),
-                }
-            ).with_columns(
-                detail=pl.format("tap MOBILE sekitar {} km dari kantor pada {} hari", "a", "k")
+            pl.DataFrame({"r": rj, "k": g.has_in[rj].sum(1), "a": jam}).with_columns(
+                jenis_anomali=pl.lit("JAM_MASUK_IDENTIK"),
+                detail=pl.format("jam masuk selalu {} pada {} hari kerja", "a", "k"),
             )
         )
+    rm = p.rows["MOBILE_JAUH"]
+    if len(rm):
+        office = _offices(wf)[wf.states[i].dept[g.idx[rm]]]
+        km = km_between(office[:, 0], office[:, 1], g.far_lat[rm], g.far_lon[rm])
+        mob_day = (g.mob_in & g.has_in) | (g.mob_out & g.has_out)
+        tabel.append(
+            pl.DataFrame({"r": rm, "k": mob_day[rm].sum(1), "a": np.round(km, 1)}).with_columns(
+                jenis_anomali=pl.lit("MOBILE_JAUH"),
+                detail=pl.format("tap MOBILE sekitar {} km dari kantor pada {} hari", "a", "k"),
+            )
+        )
+    rd = p.rows["TAP_SAAT_DL"]
     if len(rd):
         trip = ep.filter(pl.col("anomali")).select("r", "nomor_surat", "tujuan", "mulai", "selesai")
         tabel.append(
-            pl.DataFrame(
-                {"r": rd, "jenis_anomali": "TAP_SAAT_DL", "k": (plant_dl[rd] & seen[rd]).sum(1)}
-            )
+            pl.DataFrame({"r": rd, "k": (g.plant_dl[rd] & seen[rd]).sum(1)})
             .join(trip, on="r", how="left")
             .with_columns(
+                jenis_anomali=pl.lit("TAP_SAAT_DL"),
                 detail=pl.format(
                     "tap kantor pada {} hari selama DL {} ke {} ({} s.d. {})",
-                    "k",
-                    "nomor_surat",
-                    "tujuan",
-                    "mulai",
-                    "selesai",
-                )
+                    "k", "nomor_surat", "tujuan", "mulai", "selesai",
+                ),
             )
-        )
+        )  # fmt: skip
+    rw = p.rows["TAP_AKHIR_PEKAN"]
     if len(rw):
         tabel.append(
-            pl.DataFrame(
-                {"r": rw, "jenis_anomali": "TAP_AKHIR_PEKAN", "k": wk[rw].sum(1)}
-            ).with_columns(detail=pl.format("tap pada {} hari libur atau akhir pekan", "k"))
+            pl.DataFrame({"r": rw, "k": g.wk[rw].sum(1)}).with_columns(
+                jenis_anomali=pl.lit("TAP_AKHIR_PEKAN"),
+                detail=pl.format("tap pada {} hari libur atau akhir pekan", "k"),
+            )
         )
+    schema = {"r": pl.Int64, "k": pl.Int64, "jenis_anomali": pl.String, "detail": pl.String}
     truth = (
-        pl.concat([t.select("r", "jenis_anomali", "k", "detail") for t in tabel])
+        pl.concat([t.select(list(schema)).cast(schema) for t in tabel])
         if tabel
-        else pl.DataFrame(
-            schema={"r": pl.Int64, "jenis_anomali": pl.String, "k": pl.Int64, "detail": pl.String}
-        )
+        else pl.DataFrame(schema=schema)
     )
     truth = truth.filter(pl.col("k") > 0)
-    truth = truth.select(
-        periode=pl.lit(m.periode),
-        nip=pl.Series(nips[idx[truth["r"].to_numpy()]], dtype=pl.String),
+    return truth.select(
+        periode=pl.lit(wf.months[i].periode),
+        nip=pl.Series(nips[g.idx[truth["r"].to_numpy()]], dtype=pl.String),
         jenis_anomali="jenis_anomali",
         detail="detail",
     ).sort("jenis_anomali", "nip")
-    return MonthAttendance(taps, idx, hadir, duty.sum(1), tk.sum(1), telat, cepat, truth)
