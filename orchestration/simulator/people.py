@@ -9,7 +9,7 @@ inside the month), CPNS becoming PNS, and rank promotions in April and October.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import polars as pl
@@ -147,21 +147,51 @@ def _staff(
     return gol, kelas, dasar, jabatan
 
 
-def build(depts: tuple[org.Department, ...], months: list[Month], n: int, seed: int) -> Workforce:
-    rng = stream(seed, "people")
-    t0, t0m = months[0].first, months[0].month
-    per_bulan = [
-        rng.binomial(n, P_REKRUT * (3 if m.month.astype(int) % 12 == 6 else 1)) for m in months
-    ]
-    per_bulan[0] = min(per_bulan[0], n // 100)
-    n -= per_bulan[0]  # the first snapshot holds exactly the requested head count
-    size = org.sizes(depts, n)
-    k = len(depts)
-    kat_opd = np.array([d.kategori for d in depts], dtype=object)
-    bobot = np.array([d.bobot for d in depts], dtype=float)
+@dataclass
+class Cohort:
+    """Attributes of a group of people (the first month's staff, or the recruits)."""
 
-    # --- the staff of the first month ---
-    dept = np.repeat(np.arange(k), size)
+    dept: np.ndarray
+    unit: np.ndarray
+    status: np.ndarray
+    jenis: np.ndarray
+    pend: np.ndarray
+    pria: np.ndarray
+    lahir: np.ndarray
+    tmt: np.ndarray  # TMT CPNS/PPPK, datetime64[M]
+    gol: np.ndarray
+    kelas: np.ndarray
+    dasar: np.ndarray
+    jabatan: np.ndarray
+    tmt_opd: np.ndarray
+    kp: np.ndarray  # month of the last rank promotion
+    kepala: np.ndarray
+    mulai: np.ndarray  # first active day
+
+    def __add__(self, other: Cohort) -> Cohort:
+        return Cohort(
+            **{
+                f.name: np.concatenate([getattr(self, f.name), getattr(other, f.name)])
+                for f in fields(self)
+            }
+        )
+
+
+def _n_units(depts, size: np.ndarray) -> np.ndarray:
+    """Work units (schools, wards, floors) per department, one attendance device each."""
+    kat = np.array([d.kategori for d in depts], dtype=object)
+    return np.where(
+        kat == org.PENDIDIKAN, np.maximum(1, np.round(size / 28)),
+        np.where(kat == org.RUMAH_SAKIT, 2 + size // 150, 1 + size // 60),
+    ).astype(np.int64)  # fmt: skip
+
+
+def _first_staff(rng, depts, months: list[Month], size: np.ndarray, n_units: np.ndarray) -> Cohort:
+    """Everyone in post in the first month: one head per department, a secretary, the rest."""
+    t0, t0m = months[0].first, months[0].month
+    n = int(size.sum())
+    kat_opd = np.array([d.kategori for d in depts], dtype=object)
+    dept = np.repeat(np.arange(len(depts)), size)
     pos = np.arange(n) - np.repeat(np.cumsum(size) - size, size)
     kepala = pos == 0
     sekretaris = (pos == 1) & (size[dept] >= 6)
@@ -183,6 +213,7 @@ def build(depts: tuple[org.Department, ...], months: list[Month], n: int, seed: 
         23 + 35 * rng.beta(2.1, 1.25, n),
     )
     lahir = _days(t0, np.minimum(umur, 57.97))
+    # age at appointment by education; PNS have passed their CPNS year
     masuk = np.select(
         [kepala, pend == names.SMA, pend == names.D3, pend == names.S1],
         [
@@ -194,11 +225,9 @@ def build(depts: tuple[org.Department, ...], months: list[Month], n: int, seed: 
         rng.uniform(25, 38, n),
     )
     batas = t0 - 400 * DAY - (rng.uniform(0, 3, n) * 365).astype(np.int64) * DAY
-    tmt_pns = np.maximum(
-        np.minimum(lahir + (masuk * 365.25).astype(np.int64) * DAY, batas), lahir + 6600 * DAY
-    )
-    tmt = tmt_pns.astype("datetime64[M]")
-    tmt = np.where(status == CPNS, t0m - rng.integers(1, 12, n), tmt)
+    tmt_pns = np.minimum(lahir + (masuk * 365.25).astype(np.int64) * DAY, batas)
+    tmt = np.maximum(tmt_pns, lahir + 6600 * DAY).astype("datetime64[M]")
+    tmt = np.where(status == CPNS, t0m - rng.integers(1, 12, n), tmt)  # CPNS: within the last year
     pppk_awal = np.maximum(np.datetime64("2021-03"), (lahir + 7000 * DAY).astype("datetime64[M]"))
     span = np.maximum((t0m - pppk_awal).astype(np.int64), 1)
     tmt = np.where(status == PPPK, pppk_awal + (rng.random(n) * span).astype(np.int64), tmt)
@@ -207,14 +236,9 @@ def build(depts: tuple[org.Department, ...], months: list[Month], n: int, seed: 
     gol, kelas, dasar, jabatan = _staff(
         rng, depts, dept, kepala, sekretaris, status, jenis, pend, rendah, lahir, tmt, masa_kerja
     )
-
-    n_units = np.where(
-        kat_opd == org.PENDIDIKAN, np.maximum(1, np.round(size / 28)),
-        np.where(kat_opd == org.RUMAH_SAKIT, 2 + size // 150, 1 + size // 60),
-    ).astype(np.int64)  # fmt: skip
     unit = (rng.random(n) * n_units[dept]).astype(np.int64)
     unit[kepala | sekretaris] = 0
-
+    # first day in the current department: mostly years ago, many since the 2017 restructuring
     tmt_d = tmt.astype("datetime64[D]")
     a = np.maximum(tmt_d, np.datetime64("2000-01-03"))
     a = np.where(kepala, np.maximum(a, t0 - 5 * 365 * DAY), a)
@@ -225,98 +249,93 @@ def build(depts: tuple[org.Department, ...], months: list[Month], n: int, seed: 
     baru = status != PNS
     tmt_opd = np.where(baru, np.minimum(tmt_d + rng.integers(0, 15, n) * DAY, t0 - DAY), tmt_opd)
     kp = np.maximum(t0m - rng.integers(0, 48, n), tmt)
+    mulai = np.minimum(tmt_opd, t0 - DAY)
+    return Cohort(dept, unit, status, jenis, pend, pria, lahir, tmt, gol, kelas, dasar, jabatan,
+                  tmt_opd, kp, kepala, mulai)  # fmt: skip
 
-    # --- recruits (CPNS and PPPK) appearing during the range ---
-    h = int(sum(per_bulan))
-    rekrut = np.concatenate([np.full(n, -1), np.repeat(np.arange(len(months)), per_bulan)])
-    r_month = np.array([months[i].month for i in rekrut[n:]], dtype="datetime64[M]")
-    r_dept = rng.choice(k, h, p=bobot / bobot.sum())
-    r_kat = kat_opd[r_dept]
-    r_status = np.where(rng.random(h) < 0.65, PPPK, CPNS).astype(np.int8)
-    r_jenis = np.where(
-        rng.random(h) < np.where(r_kat == org.PENDIDIKAN, 0.92, 0.7), FUNGSIONAL, PELAKSANA
-    ).astype(np.int8)
-    r_pend = jobs.pendidikan(rng, r_jenis, r_kat)
-    r_rendah = np.zeros(h, dtype=bool)
-    r_pria = rng.random(h) < _male_share(r_kat, np.zeros(h, bool))
-    r_first = r_month.astype("datetime64[D]")
-    r_umur = np.where(
-        r_status == CPNS, 22 + 11 * rng.beta(1.5, 2.5, h), 25 + 20 * rng.beta(2, 2.5, h)
-    )
-    r_lahir = _days(r_first, r_umur)
-    r_start = r_first + rng.integers(0, 20, h) * DAY
+
+def _recruits(rng, depts, months: list[Month], rekrut: np.ndarray, n_units: np.ndarray) -> Cohort:
+    """CPNS and PPPK appointed during the range: they start on a day inside their first month."""
+    h = len(rekrut)
+    kat_opd = np.array([d.kategori for d in depts], dtype=object)
+    bobot = np.array([d.bobot for d in depts], dtype=float)
+    month = np.array([m.month for m in months], dtype="datetime64[M]")[rekrut]
+    dept = rng.choice(len(depts), h, p=bobot / bobot.sum())
+    kat = kat_opd[dept]
+    status = np.where(rng.random(h) < 0.65, PPPK, CPNS).astype(np.int8)
+    p_fungsional = np.where(kat == org.PENDIDIKAN, 0.92, 0.7)
+    jenis = np.where(rng.random(h) < p_fungsional, FUNGSIONAL, PELAKSANA).astype(np.int8)
+    pend = jobs.pendidikan(rng, jenis, kat)
     no = np.zeros(h, dtype=bool)
-    r_gol, r_kelas, r_dasar, r_jabatan = _staff(
-        rng,
-        depts,
-        r_dept,
-        no,
-        no,
-        r_status,
-        r_jenis,
-        r_pend,
-        r_rendah,
-        r_lahir,
-        r_month,
-        np.zeros(h),
+    pria = rng.random(h) < _male_share(kat, no)
+    first = month.astype("datetime64[D]")
+    umur = np.where(status == CPNS, 22 + 11 * rng.beta(1.5, 2.5, h), 25 + 20 * rng.beta(2, 2.5, h))
+    lahir = _days(first, umur)
+    start = first + rng.integers(0, 20, h) * DAY
+    gol, kelas, dasar, jabatan = _staff(
+        rng, depts, dept, no, no, status, jenis, pend, no, lahir, month, np.zeros(h)
     )
-    r_unit = (rng.random(h) * n_units[r_dept]).astype(np.int64)
+    unit = (rng.random(h) * n_units[dept]).astype(np.int64)
+    return Cohort(dept, unit, status, jenis, pend, pria, lahir, month, gol, kelas, dasar, jabatan,
+                  start, month, no, start)  # fmt: skip
 
-    cat = np.concatenate
-    dept, unit, status, jenis, pend = (
-        cat([dept, r_dept]),
-        cat([unit, r_unit]),
-        cat([status, r_status]),
-        cat([jenis, r_jenis]),
-        cat([pend, r_pend]),
-    )
-    pria, lahir, tmt = cat([pria, r_pria]), cat([lahir, r_lahir]), cat([tmt, r_month])
-    gol, kelas, dasar, jabatan = (
-        cat([gol, r_gol]),
-        cat([kelas, r_kelas]),
-        cat([dasar, r_dasar]),
-        cat([jabatan, r_jabatan]),
-    )
-    tmt_opd, kp = cat([tmt_opd, r_start]), cat([kp, r_month])
-    kepala = cat([kepala, no])
-    mulai = cat([np.minimum(tmt_opd[:n], t0 - DAY), r_start])
-    u = n + h
 
-    # --- names and NIPs ---
-    diri = names.nama_diri(rng, pria)
-    lahir_th = lahir.astype("datetime64[Y]").astype(np.int64) + 1970
-    depan, belakang = names.gelar(
-        rng, pend, np.where(dasar != "", dasar, jabatan), lahir_th, pria, kelas
-    )
-    nama = names.nama_lengkap(depan, diri, belakang)
-    nip = make_nips(rng, lahir, tmt, pria)
-
-    # --- ends of careers ---
-    pensiun = (lahir.astype("datetime64[M]") + USIA_PENSIUN * 12 + 1).astype("datetime64[D]") - DAY
+def _career_ends(
+    rng, months: list[Month], c: Cohort, rekrut: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(last active day or NaT, reason): retirement at the end of the month of turning 58,
+    or a rarer death/dismissal on any day (never a head of department)."""
+    u = len(rekrut)
+    pensiun = (c.lahir.astype("datetime64[M]") + USIA_PENSIUN * 12 + 1).astype(
+        "datetime64[D]"
+    ) - DAY
     akhir = months[-1].last
     selesai = np.where(pensiun <= akhir, pensiun, NAT)
     alasan = np.where(pensiun <= akhir, PENSIUN, 0).astype(np.int8)
-    awal = np.maximum(rekrut, 0)
-    kejadian = awal + rng.geometric(P_BERHENTI, u) - 1
-    ok = (kejadian < len(months)) & ~kepala
+    kejadian = np.maximum(rekrut, 0) + rng.geometric(P_BERHENTI, u) - 1
+    ok = (kejadian < len(months)) & ~c.kepala
     kejadian = np.minimum(kejadian, len(months) - 1)
     m_first = np.array([m.first for m in months])[kejadian]
     m_len = np.array([len(m.days) for m in months])[kejadian]
-    lo = np.where(rekrut == kejadian, (mulai - m_first).astype(np.int64) + 1, 0)
+    lo = np.where(rekrut == kejadian, (c.mulai - m_first).astype(np.int64) + 1, 0)
     hari = m_first + (lo + rng.random(u) * (m_len - lo)).astype(np.int64) * DAY
     ok &= (lo < m_len) & (np.isnat(selesai) | (hari < selesai))
-    selesai = np.where(ok, hari, selesai)
-    alasan = np.where(ok, BERHENTI, alasan).astype(np.int8)
+    return np.where(ok, hari, selesai), np.where(ok, BERHENTI, alasan).astype(np.int8)
+
+
+def build(depts: tuple[org.Department, ...], months: list[Month], n: int, seed: int) -> Workforce:
+    """Everyone who appears in ``months``; the first snapshot holds exactly ``n`` people."""
+    rng = stream(seed, "people")
+    per_bulan = [
+        rng.binomial(n, P_REKRUT * (3 if m.month.astype(int) % 12 == 6 else 1)) for m in months
+    ]
+    per_bulan[0] = min(per_bulan[0], n // 100)
+    n -= per_bulan[0]
+    size = org.sizes(depts, n)
+    n_units = _n_units(depts, size)
+    rekrut = np.concatenate([np.full(n, -1), np.repeat(np.arange(len(months)), per_bulan)])
+    c = _first_staff(rng, depts, months, size, n_units)
+    c = c + _recruits(rng, depts, months, rekrut[n:], n_units)
+    u = len(rekrut)
+
+    diri = names.nama_diri(rng, c.pria)
+    lahir_th = c.lahir.astype("datetime64[Y]").astype(np.int64) + 1970
+    post = np.where(c.dasar != "", c.dasar, c.jabatan)
+    depan, belakang = names.gelar(rng, c.pend, post, lahir_th, c.pria, c.kelas)
+    nama = names.nama_lengkap(depan, diri, belakang)
+    nip = make_nips(rng, c.lahir, c.tmt, c.pria)
+    selesai, alasan = _career_ends(rng, months, c, rekrut)
 
     state0 = MonthState(
-        hadir=np.zeros(u, bool), dept=dept.astype(np.int64), unit=unit.astype(np.int64), jenis=jenis.astype(np.int8),
-        kelas=kelas.astype(np.int8), status=status.astype(np.int8), gol=gol.astype(np.int8), jabatan=jabatan,
-        tmt_opd=tmt_opd, kp_terakhir=kp, mutasi=np.zeros(u, np.int8),
+        hadir=np.zeros(u, bool), dept=c.dept.astype(np.int64), unit=c.unit.astype(np.int64),
+        jenis=c.jenis.astype(np.int8), kelas=c.kelas.astype(np.int8), status=c.status.astype(np.int8),
+        gol=c.gol.astype(np.int8), jabatan=c.jabatan, tmt_opd=c.tmt_opd, kp_terakhir=c.kp,
+        mutasi=np.zeros(u, np.int8),
     )  # fmt: skip
     wf = Workforce(
-        depts=depts, months=months, nip=nip, nama=nama, pria=pria, lahir=lahir, tmt_cpns=tmt, mulai=mulai,
-        selesai=selesai, alasan=alasan, rekrut=rekrut, pendidikan=pend, dasar=dasar, kepala=kepala,
-        n_units=n_units, states=[],
+        depts=depts, months=months, nip=nip, nama=nama, pria=c.pria, lahir=c.lahir, tmt_cpns=c.tmt,
+        mulai=c.mulai, selesai=selesai, alasan=alasan, rekrut=rekrut, pendidikan=c.pend, dasar=c.dasar,
+        kepala=c.kepala, n_units=n_units, states=[],
     )  # fmt: skip
     _evolve(wf, state0, stream(seed, "people-evolve"))
     return wf
