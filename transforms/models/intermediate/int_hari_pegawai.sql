@@ -29,6 +29,13 @@ potongan as (
     select * from {{ ref('stg_aturan_potongan') }}
 ),
 
+-- one current attendance file per period: its name is lineage of every tap line number below
+file_absensi as (
+    select periode, min(source_file) as sumber_absensi
+    from {{ ref('stg_absensi') }}
+    group by periode
+),
+
 grid as (
     select
         s.periode,
@@ -57,7 +64,7 @@ hari as (
         coalesce(t.jumlah_tap, 0) as jumlah_tap,
         t.baris_datang,
         t.baris_pulang,
-        t.sumber_absensi,
+        case when t.jumlah_tap > 0 then f.sumber_absensi end as sumber_absensi,
         a.kode_absen,
         a.nomor_surat,
         a.jumlah_absen,
@@ -74,6 +81,7 @@ hari as (
         on t.periode = g.periode and t.nip = g.nip and t.tanggal = g.tanggal
     left join absen as a
         on a.periode = g.periode and a.nip = g.nip and a.tanggal = g.tanggal
+    left join file_absensi as f on f.periode = g.periode
 ),
 
 menit as (

@@ -1,27 +1,39 @@
 -- Taps grouped by (periode, nip, calendar date) (tpp-rules §2): a MASUK tap is an arrival, a
 -- PULANG tap a departure, a tap without jenis an arrival before the rulebook's split time
 -- (12:00:00) and a departure from it on. check-in = earliest arrival, check-out = latest
--- departure. Exact duplicate taps count once.
+-- departure. Exact duplicate taps (re-sent by a device) count once: the first level collapses
+-- identical lines, keeping the first line number.
 with periode as (
     select periode, detik_pemisah_tap from {{ ref('int_periode') }}
 ),
 
+unik as (
+    select
+        periode,
+        nip,
+        tanggal,
+        waktu,
+        detik,
+        jenis,
+        min(line_no) as line_no
+    from {{ ref('stg_absensi') }}
+    group by periode, nip, tanggal, waktu, detik, jenis, id_mesin, metode, lat, lon
+),
+
 tap as (
     select
-        t.periode,
-        t.nip,
-        t.tanggal,
-        t.waktu,
-        t.line_no,
-        t.source_file,
+        u.periode,
+        u.nip,
+        u.tanggal,
+        u.waktu,
+        u.line_no,
         case
-            when t.jenis = 'MASUK' then true
-            when t.jenis = 'PULANG' then false
-            else t.detik < p.detik_pemisah_tap
+            when u.jenis = 'MASUK' then true
+            when u.jenis = 'PULANG' then false
+            else u.detik < p.detik_pemisah_tap
         end as datang
-    from {{ ref('stg_absensi') }} as t
-    inner join periode as p on p.periode = t.periode
-    where not t.duplikat
+    from unik as u
+    inner join periode as p on p.periode = u.periode
 )
 
 select
@@ -32,7 +44,6 @@ select
     max(case when not datang then waktu end) as waktu_pulang,
     {{ min_by('case when datang then line_no end', 'case when datang then waktu end') }} as baris_datang,
     {{ max_by('case when not datang then line_no end', 'case when not datang then waktu end') }} as baris_pulang,
-    count(*) as jumlah_tap,
-    min(source_file) as sumber_absensi
+    count(*) as jumlah_tap
 from tap
 group by periode, nip, tanggal
