@@ -55,13 +55,13 @@ class Warehouse:
             return None
         relation = self._relation(name)
         if periods is None:
-            return pl.from_arrow(self._con.execute(f"select * from {relation}").to_arrow_table())
+            return pl.from_arrow(self._con.sql(f"select * from {relation}").to_arrow_table())
         columns = {r[0] for r in self._con.execute(f"describe {relation}").fetchall()}
         if "periode" not in columns:
-            return pl.from_arrow(self._con.execute(f"select * from {relation}").to_arrow_table())
+            return pl.from_arrow(self._con.sql(f"select * from {relation}").to_arrow_table())
         marks = ", ".join("?" for _ in periods) or "null"
         sql = f"select * from {relation} where cast(periode as varchar) in ({marks})"
-        return pl.from_arrow(self._con.execute(sql, list(periods)).to_arrow_table())
+        return pl.from_arrow(self._con.sql(sql, params=list(periods)).to_arrow_table())
 
 
 @contextmanager

@@ -303,7 +303,7 @@ class CaptureServer:
 
 def _serve(server: socketserver.BaseServer) -> CaptureServer:
     server.received = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     return CaptureServer(server, thread)
 
