@@ -1,0 +1,433 @@
+"""Altair charts of the app: one function per chart, Indonesian number and date formats.
+
+Inputs are small, already aggregated frames (DuckDB did the work); every tooltip shows
+pre-formatted text (``Rp 4.324.000``, ``92,5%``, ``07:42 WITA``) so the browser's locale does
+not matter.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from app import format as fmt
+
+BIRU = "#1d4ed8"
+TEAL = "#0f766e"
+HIJAU = "#16a34a"
+KUNING = "#f59e0b"
+ORANYE = "#ea580c"
+MERAH = "#dc2626"
+UNGU = "#7c3aed"
+ABU = "#9ca3af"
+ABU_MUDA = "#e5e7eb"
+
+LOCALE = alt.Locale(
+    number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["Rp ", ""]),
+    time=alt.TimeLocale(
+        dateTime="%A, %e %B %Y %X", date="%d/%m/%Y", time="%H:%M:%S", periods=["AM", "PM"],
+        days=["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"],
+        shortDays=["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
+        months=list(fmt.BULAN), shortMonths=list(fmt.BULAN_SINGKAT),
+    ),
+)  # fmt: skip
+
+# Day categories of the calendar, in legend order, with their colours.
+KATEGORI = {
+    "Tepat waktu": HIJAU,
+    "Terlambat / pulang cepat": KUNING,
+    "Tanpa keterangan": MERAH,
+    "Izin": ORANYE,
+    "Cuti": BIRU,
+    "Dinas luar / diklat": UNGU,
+    "CLTN / tugas belajar": ABU,
+}
+PREDIKAT_WARNA = {
+    "Sangat Baik": "#15803d",
+    "Baik": "#4ade80",
+    "Butuh Perbaikan": KUNING,
+    "Kurang": ORANYE,
+    "Sangat Kurang": MERAH,
+    "Tanpa penilaian": ABU,
+}
+
+
+def _done(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return chart.configure(locale=LOCALE).configure_view(stroke=None)
+
+
+def _periode_cols(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col("periode").map_elements(lambda p: fmt.periode(p, singkat=True), return_dtype=pl.String)
+        .alias("bulan")
+    )  # fmt: skip
+
+
+def tren(frame: pl.DataFrame, kolom: dict[str, str], satuan: str = "%", tinggi: int = 260,
+         skala_nol: bool = False):  # fmt: skip
+    """Lines over periods for ``kolom`` (column -> legend label); values in ``satuan``."""
+    data = (
+        _periode_cols(frame)
+        .select("periode", "bulan", *kolom)
+        .unpivot(
+            index=["periode", "bulan"], on=list(kolom), variable_name="seri", value_name="nilai"
+        )
+        .with_columns(pl.col("seri").replace_strict(kolom).alias("seri"))
+    )
+    data = data.with_columns(
+        pl.col("nilai")
+        .map_elements(
+            lambda v: fmt.rupiah(v) if satuan == "Rp" else f"{fmt.angka(v, 1)}{satuan}",
+            return_dtype=pl.String,
+        )
+        .alias("teks")
+    )
+    order = _periode_cols(frame)["bulan"].to_list()
+    base = alt.Chart(data).encode(
+        x=alt.X("bulan:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("nilai:Q", title=None, scale=alt.Scale(zero=skala_nol),
+                axis=alt.Axis(format="~s" if satuan == "Rp" else ",.1~f")),
+        color=alt.Color("seri:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(range=[TEAL, BIRU, KUNING, MERAH])),
+        tooltip=[alt.Tooltip("bulan:N", title="Periode"), alt.Tooltip("seri:N", title="Ukuran"),
+                 alt.Tooltip("teks:N", title="Nilai")],
+    )  # fmt: skip
+    return _done(
+        (base.mark_line(strokeWidth=2.5) + base.mark_point(filled=True, size=60)).properties(
+            height=tinggi
+        )
+    )
+
+
+def peringkat(
+    frame: pl.DataFrame, nilai: str, judul: str, warna: str = TEAL, sorot: str | None = None
+):
+    """Horizontal bars of every department by ``nilai`` (a percentage), best on top."""
+    data = frame.select("kode_opd", "nama_opd", nilai, "jumlah_pegawai").with_columns(
+        pl.col(nilai).map_elements(lambda v: fmt.persen(v, 2), return_dtype=pl.String).alias("teks"),
+        pl.col("nama_opd").map_elements(lambda s: s if len(s) <= 42 else s[:40] + "…",
+                                        return_dtype=pl.String).alias("label"),
+        (pl.col("kode_opd") == (sorot or "")).alias("sorot"),
+    )  # fmt: skip
+    lo = float(data[nilai].min() or 0)
+    return _done(
+        alt.Chart(data)
+        .mark_bar(cornerRadiusEnd=3)
+        .encode(
+            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X(f"{nilai}:Q", title=judul, scale=alt.Scale(domain=[max(0.0, lo - 2), 100])),
+            color=alt.condition("datum.sorot", alt.value(KUNING), alt.value(warna)),
+            tooltip=[
+                alt.Tooltip("nama_opd:N", title="Perangkat Daerah"),
+                alt.Tooltip("kode_opd:N", title="Kode"),
+                alt.Tooltip("teks:N", title=judul),
+                alt.Tooltip("jumlah_pegawai:Q", title="Pegawai", format=",d"),
+            ],
+        )  # fmt: skip
+        .properties(height=max(220, 17 * data.height))
+    )
+
+
+def sebaran_opd(frame: pl.DataFrame):
+    """Departments by discipline (x) and performance (y); bubble size = head count."""
+    data = frame.with_columns(
+        pl.col("persen_disiplin").map_elements(lambda v: fmt.persen(v, 2), return_dtype=pl.String).alias("t_dis"),
+        pl.col("persen_kinerja").map_elements(lambda v: fmt.persen(v, 2), return_dtype=pl.String).alias("t_kin"),
+        pl.col("persen_tk").map_elements(lambda v: fmt.persen(v, 2), return_dtype=pl.String).alias("t_tk"),
+    )  # fmt: skip
+    points = alt.Chart(data).mark_circle(opacity=0.75, stroke="white", strokeWidth=1).encode(
+        x=alt.X("persen_disiplin:Q", title="Rata-rata % disiplin", scale=alt.Scale(zero=False)),
+        y=alt.Y("persen_kinerja:Q", title="Rata-rata % kinerja", scale=alt.Scale(zero=False)),
+        size=alt.Size("jumlah_pegawai:Q", title="Pegawai", scale=alt.Scale(range=[40, 1400]),
+                      legend=alt.Legend(orient="bottom", format=",d")),
+        color=alt.Color("persen_tk:Q", title="% TK", scale=alt.Scale(scheme="orangered"),
+                        legend=alt.Legend(orient="bottom", format=",.1f")),
+        tooltip=[alt.Tooltip("nama_opd:N", title="Perangkat Daerah"),
+                 alt.Tooltip("jumlah_pegawai:Q", title="Pegawai", format=",d"),
+                 alt.Tooltip("t_dis:N", title="% disiplin"), alt.Tooltip("t_kin:N", title="% kinerja"),
+                 alt.Tooltip("t_tk:N", title="% hari TK")],
+    )  # fmt: skip
+    return _done(points.properties(height=380))
+
+
+def peta_opd_bulan(frame: pl.DataFrame, nilai: str, judul: str, skema: str = "redyellowgreen"):
+    """Heatmap: departments (rows) x months (columns) coloured by ``nilai``."""
+    data = _periode_cols(frame).with_columns(
+        pl.col(nilai).map_elements(lambda v: fmt.persen(v, 2), return_dtype=pl.String).alias("teks"),
+        pl.col("nama_opd").map_elements(lambda s: s if len(s) <= 42 else s[:40] + "…",
+                                        return_dtype=pl.String).alias("label"),
+    )  # fmt: skip
+    order = _periode_cols(frame.select("periode").unique().sort("periode"))["bulan"].to_list()
+    return _done(
+        alt.Chart(data).mark_rect(cornerRadius=2).encode(
+            x=alt.X("bulan:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, orient="top")),
+            y=alt.Y("label:N", title=None, sort=alt.EncodingSortField(nilai, op="mean", order="descending"),
+                    axis=alt.Axis(labelLimit=260)),
+            color=alt.Color(f"{nilai}:Q", title=judul, scale=alt.Scale(scheme=skema),
+                            legend=alt.Legend(orient="bottom", format=",.0f")),
+            tooltip=[alt.Tooltip("nama_opd:N", title="Perangkat Daerah"), alt.Tooltip("bulan:N", title="Periode"),
+                     alt.Tooltip("teks:N", title=judul)],
+        ).properties(height=max(200, 17 * data["kode_opd"].n_unique()))
+    )  # fmt: skip
+
+
+def per_hari(frame: pl.DataFrame):
+    """TL / PSW / TK per 100 working days by weekday (grouped bars)."""
+    data = frame.unpivot(
+        index=["hari_iso", "hari"], on=["tl", "psw", "tk"], variable_name="kode", value_name="jumlah"
+    ).with_columns(
+        (pl.col("jumlah") / pl.col("hari") * 100).alias("per100"),
+        pl.col("hari_iso").replace_strict(fmt.HARI).alias("nama_hari"),
+        pl.col("kode").replace_strict({"tl": "Terlambat (TL)", "psw": "Pulang cepat (PSW)", "tk": "Tanpa keterangan (TK)"}),
+    )  # fmt: skip
+    data = data.with_columns(
+        pl.struct("per100", "jumlah").map_elements(
+            lambda r: f"{fmt.angka(r['per100'], 1)} per 100 hari ({fmt.angka(r['jumlah'])} hari)",
+            return_dtype=pl.String).alias("teks")
+    )  # fmt: skip
+    hari = [fmt.HARI[i] for i in range(1, 6)]
+    return _done(
+        alt.Chart(data).mark_bar(cornerRadiusEnd=2).encode(
+            x=alt.X("nama_hari:N", sort=hari, title=None, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("kode:N"),
+            y=alt.Y("per100:Q", title="per 100 hari kerja"),
+            color=alt.Color("kode:N", title=None, legend=alt.Legend(orient="top"),
+                            scale=alt.Scale(domain=["Terlambat (TL)", "Pulang cepat (PSW)", "Tanpa keterangan (TK)"],
+                                            range=[KUNING, ORANYE, MERAH])),
+            tooltip=[alt.Tooltip("nama_hari:N", title="Hari"), alt.Tooltip("kode:N", title="Kode"),
+                     alt.Tooltip("teks:N", title="Frekuensi")],
+        ).properties(height=280)
+    )  # fmt: skip
+
+
+def _menit_jam(m: int) -> str:
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def histogram_datang(frame: pl.DataFrame, menit: int = 5):
+    """Check-ins per clock slot, coloured on time / late, with a rule at each start time."""
+    mulai = {j: int(j[:2]) * 60 + int(j[3:5]) for j in frame["jam_masuk"].unique().to_list() if j}
+    data = frame.with_columns(
+        pl.col("jam_masuk").replace_strict(mulai, default=450).alias("mulai"),
+    ).with_columns(
+        pl.when(pl.col("menit") < pl.col("mulai")).then(pl.lit("Tepat waktu")).otherwise(pl.lit("Terlambat")).alias("status"),
+        pl.col("menit").map_elements(lambda m: f"{_menit_jam(m)}–{_menit_jam(m + menit - 1)} WITA",
+                                     return_dtype=pl.String).alias("slot"),
+    ).group_by("menit", "slot", "status").agg(pl.col("hari").sum())  # fmt: skip
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("menit:Q", bin=alt.Bin(step=menit), title="Jam datang (WITA)",
+                axis=alt.Axis(values=list(range(300, 661, 30)),
+                              labelExpr="utcFormat(datum.value * 60000, '%H:%M')")),
+        y=alt.Y("hari:Q", title="Hari kerja"),
+        color=alt.Color("status:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=["Tepat waktu", "Terlambat"], range=[TEAL, KUNING])),
+        tooltip=[alt.Tooltip("slot:N", title="Jam"), alt.Tooltip("hari:Q", title="Hari", format=",d")],
+    )  # fmt: skip
+    rules = pl.DataFrame(
+        {"menit": list(mulai.values()), "label": [f"jam masuk {k[:5]}" for k in mulai]}
+    )
+    rule = (
+        alt.Chart(rules)
+        .mark_rule(color=MERAH, strokeDash=[4, 3], strokeWidth=1.5)
+        .encode(x="menit:Q")
+    )
+    text = (
+        alt.Chart(rules)
+        .mark_text(align="left", dx=4, dy=-6, color=MERAH, fontSize=11)
+        .encode(x="menit:Q", y=alt.value(8), text="label:N")
+    )
+    return _done((bars + rule + text).properties(height=280))
+
+
+def histogram_disiplin(frame: pl.DataFrame):
+    data = frame.with_columns(
+        pl.format("{}–{}%", pl.col("persen"), pl.col("persen") + 1).alias("rentang"),
+        pl.when(pl.col("persen") >= 95).then(pl.lit("≥ 95%")).when(pl.col("persen") >= 90)
+        .then(pl.lit("90–95%")).otherwise(pl.lit("< 90%")).alias("kelas"),
+    )  # fmt: skip
+    return _done(
+        alt.Chart(data).mark_bar(cornerRadiusEnd=2).encode(
+            x=alt.X("persen:O", title="% disiplin", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("pegawai:Q", title="Pegawai"),
+            color=alt.Color("kelas:N", title=None, legend=alt.Legend(orient="top"),
+                            scale=alt.Scale(domain=["≥ 95%", "90–95%", "< 90%"], range=[TEAL, KUNING, MERAH])),
+            tooltip=[alt.Tooltip("rentang:N", title="% disiplin"), alt.Tooltip("pegawai:Q", title="Pegawai", format=",d")],
+        ).properties(height=260)
+    )  # fmt: skip
+
+
+def predikat(frame: pl.DataFrame):
+    """Donut of predikat."""
+    data = frame.with_columns(
+        pl.col("predikat").map_elements(fmt.predikat, return_dtype=pl.String).alias("label")
+    ).with_columns((pl.col("pegawai") / pl.col("pegawai").sum() * 100).alias("persen"))
+    data = data.with_columns(
+        pl.struct("pegawai", "persen").map_elements(
+            lambda r: f"{fmt.angka(r['pegawai'])} pegawai ({fmt.persen(r['persen'])})", return_dtype=pl.String
+        ).alias("teks")
+    )  # fmt: skip
+    domain = list(PREDIKAT_WARNA)
+    return _done(
+        alt.Chart(data).mark_arc(innerRadius=60, stroke="white").encode(
+            theta=alt.Theta("pegawai:Q"),
+            color=alt.Color("label:N", title=None, sort=domain,
+                            scale=alt.Scale(domain=domain, range=list(PREDIKAT_WARNA.values())),
+                            legend=alt.Legend(orient="right")),
+            order=alt.Order("urut:Q"),
+            tooltip=[alt.Tooltip("label:N", title="Predikat"), alt.Tooltip("teks:N", title="Jumlah")],
+        ).transform_calculate(urut=f"indexof({domain!r}, datum.label)").properties(height=260)
+    )  # fmt: skip
+
+
+def tpp_periode(frame: pl.DataFrame):
+    """Stacked kinerja + disiplin per period with the net amount as a line (billions)."""
+    data = _periode_cols(frame)
+    order = data["bulan"].to_list()
+    long = data.unpivot(index=["periode", "bulan"], on=["tpp_kinerja", "tpp_disiplin"],
+                        variable_name="bagian", value_name="rp").with_columns(
+        pl.col("bagian").replace_strict({"tpp_kinerja": "TPP kinerja", "tpp_disiplin": "TPP disiplin"}),
+        (pl.col("rp") / 1e9).alias("miliar"),
+        pl.col("rp").map_elements(fmt.rupiah, return_dtype=pl.String).alias("teks"),
+    )  # fmt: skip
+    bars = alt.Chart(long).mark_bar(cornerRadiusEnd=2).encode(
+        x=alt.X("bulan:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("miliar:Q", title="Miliar rupiah", stack="zero"),
+        color=alt.Color("bagian:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=["TPP kinerja", "TPP disiplin"], range=[TEAL, "#5eead4"])),
+        tooltip=[alt.Tooltip("bulan:N", title="Periode"), alt.Tooltip("bagian:N", title="Bagian"),
+                 alt.Tooltip("teks:N", title="Jumlah")],
+    )  # fmt: skip
+    neto = data.with_columns(
+        (pl.col("tpp_neto") / 1e9).alias("miliar"),
+        pl.col("tpp_neto").map_elements(fmt.rupiah, return_dtype=pl.String).alias("teks"),
+    )
+    line = alt.Chart(neto).mark_line(color=MERAH, point=alt.OverlayMarkDef(color=MERAH, size=50)).encode(
+        x=alt.X("bulan:N", sort=order), y="miliar:Q",
+        tooltip=[alt.Tooltip("bulan:N", title="Periode"), alt.Tooltip("teks:N", title="TPP neto")],
+    )  # fmt: skip
+    return _done((bars + line).properties(height=300))
+
+
+def kategori_hari(kode_hari: str | None, kode_datang: str | None, kode_pulang: str | None) -> str:
+    if kode_hari == "HADIR":
+        return "Terlambat / pulang cepat" if (kode_datang or kode_pulang) else "Tepat waktu"
+    return {
+        "TK": "Tanpa keterangan", "IZIN": "Izin", "DL": "Dinas luar / diklat",
+        "DIKLAT": "Dinas luar / diklat", "CLTN": "CLTN / tugas belajar", "TB": "CLTN / tugas belajar",
+    }.get(kode_hari or "", "Cuti")  # fmt: skip
+
+
+def kalender(harian: pl.DataFrame):
+    """GitHub-style calendar: one cell per working day, weeks across, Monday-Friday down."""
+    data = harian.with_columns(
+        pl.struct("kode_hari", "kode_datang", "kode_pulang").map_elements(
+            lambda r: kategori_hari(r["kode_hari"], r["kode_datang"], r["kode_pulang"]), return_dtype=pl.String
+        ).alias("kategori"),
+        (pl.col("tanggal") - pl.duration(days=pl.col("hari_iso") - 1)).dt.strftime("%Y-%m-%d").alias("minggu"),
+        pl.col("hari_iso").replace_strict(fmt.HARI).alias("hari"),
+        pl.col("tanggal").map_elements(fmt.tanggal_hari, return_dtype=pl.String).alias("t_tanggal"),
+        pl.struct("kode_hari", "kode_datang", "kode_pulang").map_elements(
+            lambda r: " · ".join(fmt.kode(k) for k in (r["kode_hari"], r["kode_datang"], r["kode_pulang"]) if k),
+            return_dtype=pl.String).alias("t_kode"),
+        pl.struct("waktu_datang", "waktu_pulang").map_elements(
+            lambda r: f"{fmt.jam(r['waktu_datang'])} – {fmt.jam(r['waktu_pulang'])} WITA", return_dtype=pl.String
+        ).alias("t_jam"),
+        pl.col("poin").map_elements(lambda v: fmt.angka(v, 2), return_dtype=pl.String).alias("t_poin"),
+    )  # fmt: skip
+    bulan = "['Jan','Feb','Mar','Apr','Mei','Jun','Jul','Agu','Sep','Okt','Nov','Des']"
+    hari = [fmt.HARI[i] for i in range(1, 6)]
+    domain = list(KATEGORI)
+    weeks = data["minggu"].n_unique()
+    return _done(
+        alt.Chart(data).mark_rect(cornerRadius=3, stroke="white", strokeWidth=2).encode(
+            x=alt.X("minggu:O", title=None, axis=alt.Axis(
+                orient="top", labelAngle=0, ticks=False, domain=False,
+                labelExpr=f"parseInt(slice(datum.value, 8, 10)) <= 7 ? {bulan}[parseInt(slice(datum.value, 5, 7)) - 1] : ''")),
+            y=alt.Y("hari:N", sort=hari, title=None, axis=alt.Axis(ticks=False, domain=False)),
+            color=alt.Color("kategori:N", title=None, scale=alt.Scale(domain=domain, range=list(KATEGORI.values())),
+                            legend=alt.Legend(orient="bottom", columns=4)),
+            tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("t_kode:N", title="Status"),
+                     alt.Tooltip("t_jam:N", title="Datang – pulang"), alt.Tooltip("t_poin:N", title="Poin potongan")],
+        ).properties(height=150, width=max(200, min(1100, weeks * 20)))
+    )  # fmt: skip
+
+
+def jam_harian(harian: pl.DataFrame):
+    """Check-in and check-out time of each day, with the expected start and end as steps."""
+
+    def menit(col: str) -> pl.Expr:
+        return pl.col(col).dt.hour().cast(pl.Int32) * 60 + pl.col(col).dt.minute().cast(pl.Int32)
+
+    def jam_str(col: str) -> pl.Expr:
+        return pl.col(col).str.slice(0, 2).cast(pl.Int32) * 60 + pl.col(col).str.slice(3, 2).cast(
+            pl.Int32
+        )
+
+    base = harian.with_columns(
+        pl.col("tanggal").map_elements(fmt.tanggal_hari, return_dtype=pl.String).alias("t_tanggal")
+    )
+    titik = pl.concat([
+        base.filter(pl.col("waktu_datang").is_not_null()).select(
+            "tanggal", "t_tanggal", menit("waktu_datang").alias("menit"), pl.lit("Datang").alias("jenis"),
+            pl.col("kode_datang").fill_null("tepat waktu").alias("kode"),
+            pl.col("waktu_datang").dt.strftime("%H:%M WITA").alias("teks")),
+        base.filter(pl.col("waktu_pulang").is_not_null()).select(
+            "tanggal", "t_tanggal", menit("waktu_pulang").alias("menit"), pl.lit("Pulang").alias("jenis"),
+            pl.col("kode_pulang").fill_null("tepat waktu").alias("kode"),
+            pl.col("waktu_pulang").dt.strftime("%H:%M WITA").alias("teks")),
+    ])  # fmt: skip
+    batas = base.select(
+        "tanggal", jam_str("jam_masuk").alias("masuk"), jam_str("jam_pulang").alias("pulang")
+    )
+    axis = alt.Axis(
+        labelExpr="utcFormat(datum.value * 60000, '%H:%M')", values=list(range(360, 1201, 60))
+    )
+    x = alt.X("tanggal:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0))
+    band = alt.Chart(batas).mark_area(opacity=0.12, color=TEAL, interpolate="step-after").encode(
+        x=x, y=alt.Y("masuk:Q", title="Jam (WITA)", axis=axis, scale=alt.Scale(domain=[360, 1200])), y2="pulang:Q",
+    )  # fmt: skip
+    points = alt.Chart(titik).mark_point(filled=True, size=45).encode(
+        x=x, y="menit:Q",
+        shape=alt.Shape("jenis:N", title=None, scale=alt.Scale(domain=["Datang", "Pulang"], range=["triangle-up", "triangle-down"]),
+                        legend=alt.Legend(orient="top")),
+        color=alt.condition("datum.kode == 'tepat waktu'", alt.value(TEAL), alt.value(MERAH)),
+        tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("jenis:N", title="Tap"),
+                 alt.Tooltip("teks:N", title="Jam"), alt.Tooltip("kode:N", title="Kode")],
+    )  # fmt: skip
+    return _done((band + points).properties(height=300))
+
+
+def riwayat_persen(bulanan: pl.DataFrame):
+    """% kinerja and % disiplin of one person over periods."""
+    return tren(
+        bulanan, {"persen_disiplin": "% disiplin", "persen_kinerja": "% kinerja"}, tinggi=230
+    )
+
+
+def air_terjun(langkah: list[tuple[str, float, str]]):
+    """Waterfall of a TPP: (label, amount, kind) with kind 'total' | 'kurang'."""
+    rows, level = [], 0.0
+    for i, (label, nilai, jenis) in enumerate(langkah):
+        if jenis == "total":
+            awal, akhir, level = 0.0, nilai, nilai
+        else:
+            awal, akhir = level, level - nilai
+            level = akhir
+        rows.append({"i": i, "label": label, "awal": awal, "akhir": akhir, "jenis": jenis,
+                     "teks": fmt.rupiah(nilai) if jenis == "total" else "− " + fmt.rupiah(nilai)})  # fmt: skip
+    data = pl.DataFrame(rows)
+    order = [r["label"] for r in rows]
+    base = alt.Chart(data).encode(
+        x=alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=120))
+    )
+    bars = base.mark_bar(cornerRadius=2).encode(
+        y=alt.Y("awal:Q", title="Rupiah", axis=alt.Axis(format=",.0f")), y2="akhir:Q",
+        color=alt.Color("jenis:N", legend=None, scale=alt.Scale(domain=["total", "kurang"], range=[TEAL, MERAH])),
+        tooltip=[alt.Tooltip("label:N", title="Langkah"), alt.Tooltip("teks:N", title="Rupiah")],
+    )  # fmt: skip
+    text = (
+        base.mark_text(dy=-8, fontSize=11)
+        .encode(y=alt.Y("max_y:Q"), text="teks:N")
+        .transform_calculate(max_y="max(datum.awal, datum.akhir)")
+    )
+    return _done((bars + text).properties(height=300))

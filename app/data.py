@@ -1,0 +1,526 @@
+"""The app's only data access: published snapshot (read-only), quality history, audit log.
+
+Every function takes the caller's ``Scope`` (made from the logged-in session, never from a URL
+or a widget) and applies it here, on the server:
+
+- ``KEPALA_OPD`` sees rows of its own department only. A request for another department raises
+  ``AksesDitolak``; a search or a NIP outside it finds nothing (and the attempt is refused).
+- ``ANALIS`` and ``KEUANGAN`` see every department; quality and audit history are for ANALIS.
+
+Reads go through ``orchestration.published``: the current snapshot is resolved once per page
+run, each query opens a short-lived in-memory DuckDB over that snapshot's Parquet files
+(``Snapshot.connect``) and aggregates there, so no page pulls the 4 M day rows into Python. The
+warehouse (``warehouse.duckdb``) is never opened. Results are cached with ``st.cache_data``
+keyed on the snapshot id and the effective (scoped) filters.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from app.users import ANALIS, KEPALA_OPD, KEUANGAN
+from orchestration.paths import DataDir
+from orchestration.published import Snapshot, current_snapshot, load_snapshot
+
+CACHE_ENTRIES = 256
+
+
+class AksesDitolak(PermissionError):
+    """The logged-in role may not see what was asked for."""
+
+
+class BelumTersedia(LookupError):
+    """A source the page needs does not exist yet (module or data); the message says which."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who asks: role and, for KEPALA_OPD, the one department it may see."""
+
+    username: str
+    role: str
+    kode_opd: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.role == KEPALA_OPD and not self.kode_opd:
+            raise AksesDitolak("Peran KEPALA_OPD tanpa kode_opd tidak boleh membaca data.")
+        if self.role not in (ANALIS, KEPALA_OPD, KEUANGAN):
+            raise AksesDitolak(f"Peran {self.role!r} tidak dikenal.")
+
+    @property
+    def semua_opd(self) -> bool:
+        return self.role != KEPALA_OPD
+
+    def opd(self, diminta: str | None = None) -> str | None:
+        """The department filter to apply (None = all). A foreign request raises."""
+        if self.semua_opd:
+            return diminta or None
+        if diminta in (None, "", self.kode_opd):
+            return self.kode_opd
+        raise AksesDitolak(
+            f"Anda hanya dapat melihat Perangkat Daerah {self.kode_opd}, bukan {diminta}."
+        )
+
+    def require(self, *roles: str) -> None:
+        if self.role not in roles:
+            raise AksesDitolak("Halaman ini tidak tersedia untuk peran Anda.")
+
+
+# ----------------------------------------------------------------------------------------------
+# cached SQL over one snapshot
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def _query(snapshot_path: str, snapshot_id: str, sql: str, params: tuple) -> pl.DataFrame:
+    """Run ``sql`` over the snapshot's views; cached per (snapshot id, sql, params)."""
+    snapshot = load_snapshot(Path(snapshot_path))
+    if snapshot.id != snapshot_id:  # a folder is never reused; be explicit anyway
+        raise BelumTersedia(f"Snapshot {snapshot_id} tidak lagi tersedia.")
+    with snapshot.connect() as con:
+        return con.sql(sql, params=list(params)).pl()
+
+
+def _opd_clause(kode_opd: str | None, column: str = "kode_opd") -> tuple[str, tuple]:
+    return (f" and {column} = ?", (kode_opd,)) if kode_opd else ("", ())
+
+
+class Data:
+    """What one page run may read, for one scope, from one snapshot (resolved once)."""
+
+    def __init__(self, data: DataDir, scope: Scope, snapshot: Snapshot | None = None) -> None:
+        self.dir = data
+        self.scope = scope
+        self.snapshot = snapshot if snapshot is not None else current_snapshot(data)
+
+    # -- snapshot -------------------------------------------------------------------------------
+
+    @property
+    def ada(self) -> bool:
+        return self.snapshot is not None and bool(self.snapshot.periods)
+
+    @property
+    def periods(self) -> list[str]:
+        return self.snapshot.periods if self.snapshot else []
+
+    def has_table(self, table: str) -> bool:
+        try:
+            return bool(self.snapshot and self.snapshot.files(table))
+        except KeyError:  # not a published table (yet)
+            return False
+
+    def status(self, periode: str) -> dict[str, Any]:
+        """status (DRAFT/VERIFIED/LOCKED), oleh, pada of a published period."""
+        p = self.snapshot.period(periode)
+        return {"status": p.get("status", "DRAFT"), "oleh": p.get("oleh"), "pada": p.get("pada")}
+
+    def _sql(self, sql: str, params: tuple = ()) -> pl.DataFrame:
+        if self.snapshot is None:
+            raise BelumTersedia("Belum ada data terbit: jalankan pipeline terlebih dahulu.")
+        try:
+            return _query(str(self.snapshot.path), self.snapshot.id, sql, params)
+        except FileNotFoundError:
+            # the snapshot was pruned between resolve and read (after its grace period): take
+            # the current one again, once
+            self.snapshot = current_snapshot(self.dir)
+            if self.snapshot is None:
+                raise BelumTersedia("Data terbit tidak dapat dibaca.") from None
+            return _query(str(self.snapshot.path), self.snapshot.id, sql, params)
+
+    # -- departments ----------------------------------------------------------------------------
+
+    def daftar_opd(self) -> pl.DataFrame:
+        """kode_opd, nama_opd the scope may see (latest name), sorted by code."""
+        where, params = _opd_clause(self.scope.opd())
+        return self._sql(
+            "select kode_opd, arg_max(nama_opd, periode) as nama_opd from tpp_opd_bulanan "
+            f"where true{where} group by kode_opd order by kode_opd",
+            params,
+        )
+
+    # -- province / department KPIs -------------------------------------------------------------
+
+    def kpi_per_periode(self, kode_opd: str | None = None) -> pl.DataFrame:
+        """One row per period: head count, money, average percentages, TK rate, money lost."""
+        where, params = _opd_clause(self.scope.opd(kode_opd))
+        return self._sql(
+            f"""
+            select periode,
+                count(distinct nip) as pegawai,
+                count(*) as baris,
+                sum(tpp_basis) as tpp_basis,
+                sum(tpp_kinerja) as tpp_kinerja,
+                sum(tpp_disiplin) as tpp_disiplin,
+                sum(tpp_bruto) as tpp_bruto,
+                sum(pph21) as pph21,
+                sum(iuran_bpjs) as iuran_bpjs,
+                sum(tpp_neto) as tpp_neto,
+                avg(persen_disiplin)::double as persen_disiplin,
+                avg(persen_kinerja)::double as persen_kinerja,
+                sum(tk) as tk,
+                sum(hari_efektif) as hari_efektif,
+                sum(tk)::double / nullif(sum(hari_efektif), 0) * 100 as persen_tk,
+                sum(tl1 + tl2 + tl3 + tl4) as terlambat,
+                sum(psw1 + psw2 + psw3 + psw4) as pulang_cepat,
+                sum(tanpa_penilaian::int) as tanpa_penilaian,
+                sum(basis_efektif * bobot_disiplin / 100 * (100 - persen_disiplin) / 100)::double
+                    as hilang_disiplin,
+                sum(basis_efektif * bobot_kinerja / 100 * (100 - persen_kinerja) / 100)::double
+                    as hilang_kinerja
+            from tpp_bulanan
+            where true{where}
+            group by periode
+            order by periode
+            """,
+            params,
+        )
+
+    def opd_periode(self, periode: str | None = None) -> pl.DataFrame:
+        """tpp_opd_bulanan rows the scope may see (one period or all), with rates."""
+        where, params = _opd_clause(self.scope.opd())
+        if periode:
+            where += " and periode = ?"
+            params += (periode,)
+        return self._sql(
+            f"""
+            select periode, kode_opd, nama_opd, jumlah_pegawai, jumlah_baris,
+                jumlah_tanpa_penilaian, hari_efektif, hadir, tk, terlambat, pulang_cepat,
+                tpp_basis, tpp_kinerja, tpp_disiplin, tpp_bruto, pph21, iuran_bpjs, tpp_neto,
+                rata_persen_kinerja::double as persen_kinerja,
+                rata_persen_disiplin::double as persen_disiplin,
+                tk::double / nullif(hari_efektif, 0) * 100 as persen_tk,
+                terlambat::double / nullif(hari_efektif, 0) * 100 as persen_terlambat
+            from tpp_opd_bulanan
+            where true{where}
+            order by periode, kode_opd
+            """,
+            params,
+        )
+
+    # -- one department, one period -------------------------------------------------------------
+
+    def distribusi_disiplin(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
+        """People per whole-point band of persen_disiplin."""
+        where, params = _opd_clause(self.scope.opd(kode_opd))
+        return self._sql(
+            "select floor(persen_disiplin)::int as persen, count(*) as pegawai from tpp_bulanan "
+            f"where periode = ?{where} group by 1 order by 1",
+            (periode, *params),
+        )
+
+    def distribusi_predikat(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
+        where, params = _opd_clause(self.scope.opd(kode_opd))
+        return self._sql(
+            "select coalesce(predikat, 'TANPA_PENILAIAN') as predikat, count(*) as pegawai "
+            f"from tpp_bulanan where periode = ?{where} group by 1",
+            (periode, *params),
+        )
+
+    def per_hari(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
+        """Per weekday: working days, TL / PSW / TK days and their rates (per 100 days)."""
+        where, params = _opd_clause(self.scope.opd(kode_opd))
+        return self._sql(
+            f"""
+            select hari_iso, count(*) as hari,
+                count(kode_datang) as tl,
+                count(kode_pulang) as psw,
+                count(*) filter (where kode_hari = 'TK') as tk
+            from tpp_harian
+            where periode = ?{where}
+            group by hari_iso order by hari_iso
+            """,
+            (periode, *params),
+        )
+
+    def jam_datang(self, periode: str, kode_opd: str | None, menit: int = 5) -> pl.DataFrame:
+        """Arrival histogram: check-ins per ``menit``-minute slot of the clock (05:00-11:00)."""
+        where, params = _opd_clause(self.scope.opd(kode_opd))
+        return self._sql(
+            f"""
+            select
+                least(greatest(
+                    (extract(hour from waktu_datang) * 60 + extract(minute from waktu_datang))::int
+                    // ? * ?, 300), 660) as menit,
+                jam_masuk,
+                count(*) as hari
+            from tpp_harian
+            where periode = ? and waktu_datang is not null{where}
+            group by 1, 2 order by 1
+            """,
+            (menit, menit, periode, *params),
+        )
+
+    def perlu_perhatian(self, periode: str, kode_opd: str | None, batas: int = 200) -> pl.DataFrame:
+        """People to look at: TK days, low discipline, no or weak evaluation (worst first)."""
+        where, params = _opd_clause(self.scope.opd(kode_opd))
+        return self._sql(
+            f"""
+            select nip, nama, kode_opd, nama_jabatan, predikat, tanpa_penilaian,
+                persen_disiplin::double as persen_disiplin,
+                persen_kinerja::double as persen_kinerja,
+                tk, tl1 + tl2 + tl3 + tl4 as terlambat, psw1 + psw2 + psw3 + psw4 as pulang_cepat,
+                izin, tpp_bruto, tpp_neto,
+                (tk * 3 + (100 - persen_disiplin) + case when tanpa_penilaian then 25 else 0 end
+                    + (100 - persen_kinerja) / 2)::double as skor
+            from tpp_bulanan
+            where periode = ?{where}
+                and (tk > 0 or persen_disiplin < 95 or tanpa_penilaian or persen_kinerja < 100)
+            order by skor desc, nama
+            limit ?
+            """,
+            (periode, *params, batas),
+        )
+
+    def tpp_opd(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
+        """Every row of tpp_bulanan of the period (one department or all the scope sees)."""
+        where, params = _opd_clause(self.scope.opd(kode_opd))
+        return self._sql(
+            f"select * exclude (basis_efektif), basis_efektif::double as basis_efektif "
+            f"from tpp_bulanan where periode = ?{where} order by kode_opd, nama, nip",
+            (periode, *params),
+        )
+
+    # -- people ---------------------------------------------------------------------------------
+
+    def cari_pegawai(self, teks: str, batas: int = 50) -> pl.DataFrame:
+        """Search by name (any part) or NIP (digits, any spacing); latest row per person."""
+        teks = (teks or "").strip()
+        digits = "".join(ch for ch in teks if ch.isdigit())
+        if len(teks) < 2:
+            return pl.DataFrame()
+        where, params = _opd_clause(self.scope.opd())
+        if len(digits) >= 4 and len(digits) >= len(teks.replace(" ", "")) - 1:
+            cond, arg = "nip like ?", f"{digits}%"
+        else:
+            cond, arg = "nama ilike ?", "%" + teks.replace("%", "").replace("_", "") + "%"
+        return self._sql(
+            f"""
+            select nip, arg_max(nama, periode) as nama, arg_max(kode_opd, periode) as kode_opd,
+                arg_max(nama_opd, periode) as nama_opd, arg_max(nama_jabatan, periode) as nama_jabatan,
+                max(periode) as periode_terakhir
+            from tpp_bulanan
+            where {cond}{where}
+            group by nip order by nama, nip limit ?
+            """,
+            (arg, *params, batas),
+        )
+
+    def pegawai_bulanan(self, nip: str) -> pl.DataFrame:
+        """Every tpp_bulanan row of one person the scope may see, by period."""
+        where, params = _opd_clause(self.scope.opd())
+        frame = self._sql(
+            "select * exclude (basis_efektif), basis_efektif::double as basis_efektif "
+            f"from tpp_bulanan where nip = ?{where} order by periode, segmen desc, kode_opd",
+            (nip, *params),
+        )
+        if frame.is_empty() and not self.scope.semua_opd:
+            # the same answer whether the NIP exists elsewhere or not at all: nothing leaks
+            raise AksesDitolak(
+                f"NIP {nip} tidak ditemukan di Perangkat Daerah Anda ({self.scope.kode_opd})."
+            )
+        return frame
+
+    def pegawai_harian(self, nip: str, periods: tuple[str, ...] | None = None) -> pl.DataFrame:
+        """The working days of one person (scope applied), with times as WITA wall-clock."""
+        where, params = _opd_clause(self.scope.opd())
+        if periods:
+            where += f" and periode in ({', '.join('?' * len(periods))})"
+            params += tuple(periods)
+        return self._sql(
+            f"""
+            select periode, kode_opd, segmen, tanggal, hari_iso, ramadan, jam_masuk, jam_pulang,
+                waktu_datang, waktu_pulang, kode_hari, kode_datang, kode_pulang,
+                menit_terlambat, menit_pulang_cepat, poin::double as poin, hari_efektif,
+                nomor_surat, sumber_absensi
+            from tpp_harian
+            where nip = ?{where}
+            order by tanggal, kode_opd
+            """,
+            (nip, *params),
+        )
+
+    # -- finance --------------------------------------------------------------------------------
+
+    def periode_keuangan(self) -> pl.DataFrame:
+        """Per published period: status, who/when, rows and money totals (from the manifest)."""
+        self.scope.require(KEUANGAN, ANALIS)
+        rows = []
+        for p in self.periods:
+            entry = self.snapshot.period(p)
+            totals = entry.get("totals", {})
+            koreksi = self.snapshot.koreksi_totals(p)
+            rows.append(
+                {
+                    "periode": p,
+                    "status": entry.get("status", "DRAFT"),
+                    "oleh": entry.get("oleh"),
+                    "pada": entry.get("pada"),
+                    "baris": totals.get("rows", 0),
+                    **{k: totals.get(k, 0) for k in (
+                        "tpp_kinerja", "tpp_disiplin", "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto")},
+                    "koreksi_baris": koreksi.get("rows", 0),
+                    "koreksi_neto": koreksi.get("selisih_tpp_neto", 0),
+                }
+            )  # fmt: skip
+        return pl.DataFrame(rows)
+
+    def koreksi(self, periode_bayar: str, kode_opd: str | None = None) -> pl.DataFrame:
+        if not self.has_table("tpp_koreksi"):
+            return pl.DataFrame()
+        where, params = _opd_clause(self.scope.opd(kode_opd))
+        return self._sql(
+            f"select * from tpp_koreksi where periode_bayar = ?{where} order by kode_opd, nip",
+            (periode_bayar, *params),
+        )
+
+    def ekspor_tersedia(self) -> list[str]:
+        """Formats of the finance exports (``orchestration.nominatif``); [] when absent."""
+        try:
+            nominatif = importlib.import_module("orchestration.nominatif")
+        except ImportError:
+            return []
+        return list(nominatif.FORMATS)
+
+    @staticmethod
+    def nama_ekspor(periode: str, fmt: str, kode_opd: str | None) -> tuple[str, str]:
+        """(file name, mime) of what ``ekspor`` returns for these arguments."""
+        if kode_opd and fmt in ("xlsx", "pdf"):
+            mime = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "pdf": "application/pdf"}[fmt]  # fmt: skip
+            return f"nominatif_tpp_{periode}_{kode_opd}.{fmt}", mime
+        akhiran = f"_{kode_opd}" if kode_opd else ""
+        return f"ekspor_tpp_{periode}_{fmt}{akhiran}.zip", "application/zip"
+
+    def ekspor(self, periode: str, fmt: str, kode_opd: str | None = None) -> bytes:
+        """The finance export of ``orchestration.nominatif`` for the scope's departments.
+
+        One department in xlsx/pdf gives that file; anything else a zip of every file written
+        (with the export's json and SHA256SUMS).
+        """
+        self.scope.require(KEUANGAN, ANALIS, KEPALA_OPD)
+        kode = self.scope.opd(kode_opd)
+        if fmt not in self.ekspor_tersedia():
+            raise BelumTersedia(f"Ekspor {fmt} belum tersedia.")
+        import io
+        import tempfile
+        import zipfile
+
+        nominatif = importlib.import_module("orchestration.nominatif")
+        with tempfile.TemporaryDirectory(prefix="sik-ekspor-") as tmp:
+            result = nominatif.ekspor(
+                self.dir, periode, fmt, Path(tmp), opd=[kode] if kode else None
+            )
+            name, _ = self.nama_ekspor(periode, fmt, kode)
+            if not name.endswith(".zip"):
+                return (Path(tmp) / name).read_bytes()
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for file in [*result.files, result.sha256sums.name]:
+                    archive.write(Path(tmp) / file, file)
+            return buffer.getvalue()
+
+    # -- data quality ---------------------------------------------------------------------------
+
+    def temuan(self, periode: str | None = None, kode_opd: str | None = None) -> pl.DataFrame:
+        if not self.has_table("temuan"):
+            return pl.DataFrame()
+        where, params = _opd_clause(self.scope.opd(kode_opd))
+        if periode:
+            where += " and periode = ?"
+            params += (periode,)
+        return self._sql(
+            f"select * from temuan where true{where} order by periode desc, tingkat, kode, nip",
+            params,
+        )
+
+    def temuan_per_periode(self) -> pl.DataFrame:
+        """ERROR / WARN findings per period (scope applied)."""
+        if not self.has_table("temuan"):
+            return pl.DataFrame(
+                schema={"periode": pl.String, "tingkat": pl.String, "jumlah": pl.Int64}
+            )
+        where, params = _opd_clause(self.scope.opd())
+        return self._sql(
+            "select periode, tingkat, count(*) as jumlah from temuan "
+            f"where true{where} group by 1, 2 order by 1, 2",
+            params,
+        )
+
+    def karantina(self, periode: str | None = None) -> pl.DataFrame:
+        """Quarantined rows (they carry no department: ANALIS only)."""
+        self.scope.require(ANALIS)
+        if not self.has_table("karantina"):
+            return pl.DataFrame()
+        where, params = ("", ()) if not periode else (" where periode = ?", (periode,))
+        return self._sql(
+            f"select * from karantina{where} order by periode desc, kind, source_file, line_no",
+            params,
+        )
+
+    def hasil_cek(self, periode: str | None = None) -> pl.DataFrame:
+        """Newest result of every check (quality history); BelumTersedia when absent."""
+        self.scope.require(ANALIS)
+        history = _optional("quality.history", "riwayat cek kualitas data")
+        return history.latest_results(self.dir, periode)
+
+    def riwayat_cek(self) -> pl.DataFrame:
+        self.scope.require(ANALIS)
+        history = _optional("quality.history", "riwayat cek kualitas data")
+        return history.load_check_history(self.dir)
+
+    def riwayat_alert(self) -> pl.DataFrame:
+        self.scope.require(ANALIS)
+        alerts = _optional("quality.alerts", "riwayat alert")
+        return alerts.load_alert_history(self.dir)
+
+    def audit(self, limit: int = 500) -> pl.DataFrame:
+        self.scope.require(ANALIS)
+        from app import audit
+
+        return audit.frame(self.dir, limit)
+
+    # -- anomalies ------------------------------------------------------------------------------
+
+    def anomali(self, periode: str | None = None) -> pl.DataFrame:
+        """Anomaly scores from ``models`` (scope applied); BelumTersedia until they exist."""
+        scores = None
+        for name in ("models.anomaly", "models.anomali", "models.scores"):
+            try:
+                module = importlib.import_module(name)
+            except ImportError:
+                continue
+            for fn in ("load_scores", "load_anomaly_scores", "skor_anomali"):
+                if hasattr(module, fn):
+                    scores = getattr(module, fn)(self.dir)
+                    break
+            if scores is not None:
+                break
+        if scores is None and self.has_table("skor_anomali"):
+            scores = self._sql("select * from skor_anomali")
+        if scores is None:
+            raise BelumTersedia("Skor anomali belum tersedia: model anomali belum dijalankan.")
+        scores = scores if isinstance(scores, pl.DataFrame) else pl.from_pandas(scores)
+        kode = self.scope.opd()
+        if kode is not None:
+            scores = (
+                scores.filter(pl.col("kode_opd") == kode)
+                if "kode_opd" in scores.columns
+                else scores.clear()
+            )
+        if periode and "periode" in scores.columns:
+            scores = scores.filter(pl.col("periode") == periode)
+        return scores
+
+
+def _optional(module: str, what: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise BelumTersedia(
+            f"{what.capitalize()} belum tersedia (modul {module} belum ada)."
+        ) from None

@@ -1,0 +1,26 @@
+"""Log Audit: downloads, logins and refused accesses (newest first)."""
+
+import polars as pl
+import streamlit as st
+
+from app import ui
+
+ctx = ui.konteks("audit")
+ui.judul("Log Audit", "Setiap unduhan, login, logout, sesi berakhir dan akses yang ditolak.")
+
+log = ctx.data.audit(limit=2000)
+aksi = st.segmented_control(
+    "Aksi", ["UNDUH", "LOGIN", "LOGIN_GAGAL", "LOGOUT", "SESI_BERAKHIR", "AKSES_DITOLAK"],
+    selection_mode="multi", key="audit_aksi",
+)  # fmt: skip
+if aksi:
+    log = log.filter(pl.col("aksi").is_in(aksi))
+if log.is_empty():
+    st.info("Belum ada catatan.")
+else:
+    ui.tabel(
+        log,
+        {"waktu": "Waktu (WITA)", "aksi": "Aksi", "pengguna": "Pengguna", "peran": "Peran",
+         "objek": "Objek", "periode": "Periode", "kode_opd": "OPD"},
+        key="tabel_audit",
+    )  # fmt: skip

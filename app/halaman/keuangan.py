@@ -1,0 +1,120 @@
+"""Keuangan: TPP per period and department, period status, the finance exports."""
+
+import polars as pl
+import streamlit as st
+
+from app import charts, ui
+from app import format as fmt
+
+ctx = ui.konteks("keuangan")
+d, periode = ctx.data, ctx.periode
+
+ui.judul("Keuangan", "TPP per periode dan Perangkat Daerah, status periode, Daftar Nominatif.")
+
+semua = d.periode_keuangan()
+temuan = d.temuan_per_periode()
+error = dict(temuan.filter(pl.col("tingkat") == "ERROR").select("periode", "jumlah").iter_rows())
+semua = semua.with_columns(
+    pl.col("status").replace_strict(ui.STATUS_LABEL, default=pl.col("status")).alias("t_status"),
+    pl.col("periode").map_elements(fmt.periode, return_dtype=pl.String).alias("t_periode"),
+    pl.col("pada").map_elements(fmt.waktu_iso, return_dtype=pl.String, skip_nulls=False).alias("t_pada"),
+    pl.col("periode").replace_strict(error, default=0, return_dtype=pl.Int64).alias("error"),
+)  # fmt: skip
+
+kiri, kanan = st.columns([3, 2])
+with kiri:
+    st.subheader("TPP per periode", anchor=False)
+    st.altair_chart(charts.tpp_periode(semua), width="stretch")
+with kanan:
+    st.subheader("Status periode", anchor=False)
+    ui.tabel(
+        semua.sort("periode", descending=True),
+        {"t_periode": "Periode", "t_status": "Status", "oleh": "Oleh", "t_pada": "Pada",
+         "error": "Temuan ERROR"},
+        key="status_periode", height=300,
+    )  # fmt: skip
+
+st.divider()
+baris = semua.filter(pl.col("periode") == periode).row(0, named=True)
+st.subheader(f"Periode {fmt.periode(periode)}", anchor=False)
+status = baris["status"]
+ui.badge_status(status)
+if status == "DRAFT":
+    st.warning(
+        "Periode ini masih **draf**: angka dapat berubah pada penerbitan berikutnya. Bayarkan "
+        "setelah diverifikasi dan dikunci.", icon=":material/edit_note:",
+    )  # fmt: skip
+else:
+    st.caption(f"{ui.STATUS_LABEL[status]} oleh {baris['oleh'] or '-'} pada {baris['t_pada']}.")
+if baris["error"]:
+    st.error(
+        f"Ada {fmt.angka(baris['error'])} temuan ERROR pada periode ini: periode tidak boleh "
+        "dibayar sampai sumber data diperbaiki.", icon=":material/report:",
+    )  # fmt: skip
+
+c = st.columns(6)
+for kolom, (judul, nilai) in zip(c, (
+    ("Baris TPP", fmt.angka(baris["baris"])), ("TPP bruto", fmt.rupiah(baris["tpp_bruto"])),
+    ("PPh 21", fmt.rupiah(baris["pph21"])), ("Iuran BPJS", fmt.rupiah(baris["iuran_bpjs"])),
+    ("TPP neto", fmt.rupiah(baris["tpp_neto"])),
+    ("Koreksi neto", fmt.rupiah(baris["koreksi_neto"]) + (f" ({baris['koreksi_baris']} baris)" if baris["koreksi_baris"] else "")),
+), strict=True):  # fmt: skip
+    kolom.metric(judul, nilai, border=True)
+
+st.subheader("Per Perangkat Daerah", anchor=False)
+opd = d.opd_periode(periode)
+total = opd.select(
+    pl.lit("").alias("kode_opd"), pl.lit("JUMLAH").alias("nama_opd"),
+    *[pl.col(c).sum() for c in ("jumlah_pegawai", "jumlah_baris", "tpp_kinerja", "tpp_disiplin",
+                                "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto")],
+)  # fmt: skip
+ui.tabel(
+    pl.concat([opd.select(total.columns), total], how="vertical_relaxed"),
+    {"kode_opd": "Kode", "nama_opd": "Perangkat Daerah", "jumlah_pegawai": "Pegawai",
+     "tpp_kinerja": "TPP kinerja", "tpp_disiplin": "TPP disiplin", "tpp_bruto": "TPP bruto",
+     "pph21": "PPh 21", "iuran_bpjs": "Iuran BPJS", "tpp_neto": "TPP neto"},
+    uang=("tpp_kinerja", "tpp_disiplin", "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto"),
+    angka=("jumlah_pegawai",), key="tabel_keuangan_opd", height=420,
+)  # fmt: skip
+
+st.subheader("Unduh", anchor=False)
+label = {"": "Semua Perangkat Daerah"} | ui.label_opd(opd.select("kode_opd", "nama_opd"))
+kode = st.selectbox("Perangkat Daerah", list(label), format_func=label.get, key="unduh_opd") or None
+formats = d.ekspor_tersedia()
+if formats:
+    st.caption(
+        "Daftar Nominatif dari data terbit: XLSX/PDF satu file per Perangkat Daerah (ditandatangani "
+        "bendahara), CSV/Parquet untuk sistem penggajian; setiap paket berisi SHA256SUMS."
+    )
+    judul = {
+        "xlsx": "Daftar Nominatif XLSX",
+        "pdf": "Daftar Nominatif PDF",
+        "csv": "CSV",
+        "parquet": "Parquet",
+    }
+    kolom = st.columns(len(formats))
+    for k, f in zip(kolom, formats, strict=True):
+        nama, mime = d.nama_ekspor(periode, f, kode)
+        with k:
+            ui.unduh(
+                ctx, judul.get(f, f.upper()), lambda f=f: d.ekspor(periode, f, kode), nama,
+                objek=f"nominatif_{f}", periode=periode, kode_opd=kode, mime=mime,
+                key=f"unduh_{f}", primary=f == "xlsx",
+            )  # fmt: skip
+else:
+    st.caption("Ekspor Daftar Nominatif belum tersedia; unduh tabel TPP sebagai CSV.")
+    ui.unduh(
+        ctx, "TPP (CSV)", lambda: ui.csv_bytes(d.tpp_opd(periode, kode)),
+        f"tpp_{periode}{'_' + kode if kode else ''}.csv", objek="tpp_bulanan", periode=periode,
+        kode_opd=kode, key="unduh_csv", primary=True,
+    )  # fmt: skip
+
+koreksi = d.koreksi(periode, kode)
+if not koreksi.is_empty():
+    st.subheader("Koreksi periode terkunci yang dibayar bersama periode ini", anchor=False)
+    ui.tabel(
+        koreksi.with_columns(pl.col("nip").map_elements(fmt.nip, return_dtype=pl.String)),
+        {"periode_asal": "Periode asal", "kode_opd": "Kode", "nip": "NIP", "nama": "Nama",
+         "selisih_tpp_bruto": "Selisih bruto", "selisih_tpp_neto": "Selisih neto", "alasan": "Alasan"},
+        uang=("selisih_tpp_bruto", "selisih_tpp_neto"), key="tabel_koreksi",
+    )  # fmt: skip

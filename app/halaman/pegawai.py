@@ -1,0 +1,214 @@
+"""Pegawai: search by name or NIP; calendar, times, predikat history, TPP explained to the day."""
+
+import polars as pl
+import streamlit as st
+
+from app import charts, ui
+from app import format as fmt
+from app.data import AksesDitolak
+
+ctx = ui.konteks("pegawai")
+d, periode = ctx.data, ctx.periode
+
+ui.judul("Pegawai", "Cari dengan nama atau NIP; rincian TPP dijelaskan sampai ke hari dan tap.")
+
+cari = st.text_input(
+    "Cari pegawai", key="cari_pegawai", placeholder="mis. Yohanes Ndun atau 19900815 201601 1 005",
+    label_visibility="collapsed", icon=":material/search:",
+)  # fmt: skip
+nip = "".join(ch for ch in (st.query_params.get("nip") or "") if ch.isdigit()) or None
+if cari:
+    hasil = d.cari_pegawai(cari)
+    if hasil.is_empty():
+        st.warning(
+            "Tidak ada pegawai yang cocok"
+            + ("" if d.scope.semua_opd else " di Perangkat Daerah Anda")
+            + "."
+        )
+    else:
+        pilihan = {
+            r["nip"]: f"{r['nama']} · {fmt.nip(r['nip'])} · {r['nama_opd']}"
+            for r in hasil.iter_rows(named=True)
+        }
+        index = list(pilihan).index(nip) if nip in pilihan else (0 if len(pilihan) == 1 else None)
+        dipilih = st.selectbox(
+            f"{len(pilihan)} pegawai ditemukan", list(pilihan), index=index, format_func=pilihan.get,
+            placeholder="Pilih pegawai", key=f"hasil_{cari}",
+        )  # fmt: skip
+        if dipilih:
+            nip = dipilih
+if not nip:
+    st.info("Ketik sebagian nama atau NIP untuk mulai.", icon=":material/person_search:")
+    st.stop()
+st.query_params["nip"] = nip
+
+try:
+    bulanan = d.pegawai_bulanan(nip)
+except AksesDitolak as error:
+    ui.tolak(ctx, error, objek=f"pegawai {nip}")
+if bulanan.is_empty():
+    st.warning(f"NIP {fmt.nip(nip)} tidak ditemukan di data terbit.")
+    st.stop()
+
+akhir = bulanan.row(-1, named=True)
+st.divider()
+kiri, kanan = st.columns([3, 2])
+with kiri:
+    st.header(akhir["nama"], anchor=False)
+    st.markdown(
+        f"**NIP** {fmt.nip(nip)}  \n{akhir['nama_jabatan'] or '-'} · kelas {akhir['kelas_jabatan']} · "
+        f"{akhir['status']} {akhir['golongan']}  \n{akhir['nama_opd']} ({akhir['kode_opd']})"
+    )
+ini = bulanan.filter(pl.col("periode") == periode)
+with kanan:
+    if ini.is_empty():
+        st.info(f"Tidak ada baris TPP pada {fmt.periode(periode)}.")
+    else:
+        c = st.columns(3)
+        c[0].metric("% disiplin", fmt.persen(ini["persen_disiplin"].min(), 2), border=True)
+        c[1].metric("Predikat", fmt.predikat(ini["predikat"][0]), border=True)
+        c[2].metric("TPP neto", fmt.rupiah(ini["tpp_neto"].sum()), border=True)
+
+harian = d.pegawai_harian(nip)
+
+tab_tpp, tab_kal, tab_jam, tab_riwayat = st.tabs(
+    [f":material/receipt_long: Rincian TPP {fmt.periode(periode, singkat=True)}",
+     ":material/calendar_month: Kalender kehadiran", ":material/schedule: Jam datang & pulang",
+     ":material/timeline: Riwayat predikat"]
+)  # fmt: skip
+
+with tab_tpp:
+    if ini.is_empty():
+        st.info(f"Tidak ada TPP pada {fmt.periode(periode)}.")
+    for r in ini.iter_rows(named=True):
+        if ini.height > 1:
+            st.subheader(
+                f"{r['nama_opd']} ({'sebelum' if r['segmen'] == 'ASAL' else 'sejak'} mutasi)",
+                anchor=False,
+            )
+        be = r["basis_efektif"]
+        bk, bd = float(r["bobot_kinerja"]), float(r["bobot_disiplin"])
+        pk, pd_ = float(r["persen_kinerja"]), float(r["persen_disiplin"])
+        langkah = [
+            ("Pagu TPP", f"Kelas {r['kelas_jabatan']}: {fmt.rupiah(r['basis_jabatan'])} × "
+                         f"{fmt.persen(r['persen_basis'], 0)} ({r['status']})", r["tpp_basis"]),
+            ("Pro-rata", f"{r['hari_efektif']} hari efektif dari {r['hari_kerja']} hari kerja", be),
+            ("TPP kinerja", f"{fmt.angka(bk)}% × {fmt.persen(pk, 2)} (predikat {fmt.predikat(r['predikat'])})",
+             r["tpp_kinerja"]),
+            ("TPP disiplin", f"{fmt.angka(bd)}% × {fmt.persen(pd_, 2)} (100 − {fmt.angka(r['jumlah_poin'], 2)} poin)",
+             r["tpp_disiplin"]),
+            ("TPP bruto", "kinerja + disiplin", r["tpp_bruto"]),
+            ("PPh 21", f"{fmt.persen(r['tarif_pph21'], 0)} dari bruto (golongan {r['golongan']})", -r["pph21"]),
+            ("Iuran BPJS", f"{fmt.persen(r['persen_bpjs'], 0)} dari bruto", -r["iuran_bpjs"]),
+            ("TPP neto", "yang dibayarkan", r["tpp_neto"]),
+        ]  # fmt: skip
+        kiri, kanan = st.columns([1, 1])
+        with kiri:
+            ui.tabel(
+                pl.DataFrame(langkah, schema=["langkah", "dasar", "rupiah"], orient="row"),
+                {"langkah": "Langkah", "dasar": "Dasar perhitungan", "rupiah": "Rupiah"},
+                uang=("rupiah",), key=f"rincian_{r['kode_opd']}",
+            )  # fmt: skip
+            if r["tanpa_penilaian"]:
+                st.warning(
+                    "Tidak ada penilaian kinerja FINAL bulan ini: TPP kinerja 0, TPP disiplin tetap dibayar."
+                )
+        with kanan:
+            st.altair_chart(charts.air_terjun([
+                ("Pagu efektif", be, "total"),
+                ("Potongan kinerja", be * bk / 100 - r["tpp_kinerja"], "kurang"),
+                ("Potongan disiplin", be * bd / 100 - r["tpp_disiplin"], "kurang"),
+                ("Bruto", r["tpp_bruto"], "total"),
+                ("PPh 21", r["pph21"], "kurang"),
+                ("BPJS", r["iuran_bpjs"], "kurang"),
+                ("Neto", r["tpp_neto"], "total"),
+            ]), width="stretch")  # fmt: skip
+
+        hari = harian.filter((pl.col("periode") == periode) & (pl.col("kode_opd") == r["kode_opd"]))
+        potong = hari.filter(pl.col("poin") > 0)
+        st.markdown(f"**Potongan disiplin per hari** · {fmt.angka(potong.height)} hari, "
+                    f"{fmt.angka(r['jumlah_poin'], 2)} poin")  # fmt: skip
+        if potong.is_empty():
+            st.success("Tidak ada potongan disiplin bulan ini.")
+        else:
+            per_poin = be * bd / 100 / 100
+            potong = potong.with_columns(
+                pl.col("tanggal").map_elements(fmt.tanggal_hari, return_dtype=pl.String).alias("t_tanggal"),
+                pl.concat_str([pl.col("kode_hari").replace("HADIR", None), pl.col("kode_datang"), pl.col("kode_pulang")],
+                              separator=" + ", ignore_nulls=True).alias("kode"),
+                pl.col("waktu_datang").dt.strftime("%H:%M").fill_null("tanpa tap").alias("datang"),
+                pl.col("waktu_pulang").dt.strftime("%H:%M").fill_null("tanpa tap").alias("pulang"),
+                (pl.col("poin") * per_poin).alias("rupiah"),
+            )  # fmt: skip
+            potong = potong.with_columns(
+                pl.when(pl.col("kode_hari") == "HADIR").then(pl.col("datang")).alias("datang"),
+                pl.when(pl.col("kode_hari") == "HADIR").then(pl.col("pulang")).alias("pulang"),
+            )
+            ui.tabel(
+                potong,
+                {"t_tanggal": "Tanggal", "kode": "Kode", "jam_masuk": "Jam masuk", "datang": "Datang",
+                 "menit_terlambat": "Menit terlambat", "jam_pulang": "Jam pulang", "pulang": "Pulang",
+                 "menit_pulang_cepat": "Menit pulang cepat", "poin": "Poin", "rupiah": "≈ Rupiah"},
+                uang=("rupiah",), key=f"potongan_{r['kode_opd']}",
+            )  # fmt: skip
+            st.caption(
+                f"Setiap poin mengurangi TPP disiplin sekitar {fmt.rupiah(per_poin)} "
+                f"({fmt.angka(bd)}% × pagu efektif ÷ 100). Kode: "
+                + "; ".join(f"{k} {fmt.kode(k).lower()}" for k in sorted(
+                    set(potong["kode"].str.split(" + ").explode().drop_nulls().to_list())))
+            )  # fmt: skip
+        absen = hari.filter(~pl.col("kode_hari").is_in(["HADIR", "TK"]) & (pl.col("poin") == 0))
+        if not absen.is_empty():
+            ringkas = absen.group_by("kode_hari").len().sort("kode_hari")
+            st.caption(
+                "Ketidakhadiran disetujui tanpa potongan: "
+                + ", ".join(f"{fmt.kode(k)} {n} hari" for k, n in ringkas.iter_rows())
+                + (f"; {r['hari_tidak_efektif']} hari tidak efektif (CLTN/TB)." if r.get("hari_tidak_efektif") else ".")
+            )  # fmt: skip
+
+with tab_kal:
+    if harian.is_empty():
+        st.info("Belum ada data harian.")
+    else:
+        st.altair_chart(charts.kalender(harian), width="content")
+        ringkas = harian.with_columns(
+            pl.struct("kode_hari", "kode_datang", "kode_pulang").map_elements(
+                lambda x: charts.kategori_hari(x["kode_hari"], x["kode_datang"], x["kode_pulang"]),
+                return_dtype=pl.String).alias("kategori")
+        ).group_by("kategori").len()  # fmt: skip
+        jumlah = dict(ringkas.iter_rows())
+        st.caption(" · ".join(f"{k}: {jumlah[k]} hari" for k in charts.KATEGORI if k in jumlah))
+
+with tab_jam:
+    bulan_ini = harian.filter(pl.col("periode") == periode)
+    if bulan_ini.is_empty():
+        st.info(f"Tidak ada hari kerja pada {fmt.periode(periode)}.")
+    else:
+        st.caption("Segitiga ke atas = tap datang, ke bawah = tap pulang (merah = terlambat / pulang "
+                   "cepat); pita hijau = jam kerja. Semua jam WITA.")  # fmt: skip
+        st.altair_chart(charts.jam_harian(bulan_ini), width="stretch")
+        rata = bulan_ini.filter(pl.col("kode_hari") == "HADIR")
+        if not rata.is_empty():
+            c = st.columns(4)
+            c[0].metric("Hari hadir", fmt.angka(rata.height), border=True)
+            c[1].metric("Menit terlambat", fmt.angka(rata["menit_terlambat"].sum()), border=True)
+            c[2].metric(
+                "Menit pulang cepat", fmt.angka(rata["menit_pulang_cepat"].sum()), border=True
+            )
+            c[3].metric("Poin potongan", fmt.angka(bulan_ini["poin"].sum(), 2), border=True)
+
+with tab_riwayat:
+    st.altair_chart(charts.riwayat_persen(bulanan.group_by("periode").agg(
+        pl.col("persen_disiplin").cast(pl.Float64).min(), pl.col("persen_kinerja").cast(pl.Float64).max())
+        .sort("periode")), width="stretch")  # fmt: skip
+    riwayat = bulanan.with_columns(
+        pl.col("predikat").map_elements(fmt.predikat, return_dtype=pl.String, skip_nulls=False).alias("t_predikat"),
+        pl.col("periode").map_elements(fmt.periode, return_dtype=pl.String).alias("t_periode"),
+    ).sort("periode", descending=True)  # fmt: skip
+    ui.tabel(
+        riwayat,
+        {"t_periode": "Periode", "nama_opd": "Perangkat Daerah", "t_predikat": "Predikat",
+         "persen_kinerja": "% kinerja", "persen_disiplin": "% disiplin", "tk": "TK",
+         "tpp_bruto": "TPP bruto", "tpp_neto": "TPP neto"},
+        uang=("tpp_bruto", "tpp_neto"), persen=("persen_kinerja", "persen_disiplin"), key="riwayat",
+    )  # fmt: skip

@@ -1,0 +1,123 @@
+"""Perangkat Daerah: one department in one period, and who needs attention."""
+
+import streamlit as st
+
+from app import charts, ui
+from app import format as fmt
+from app.data import AksesDitolak
+
+ctx = ui.konteks("opd")
+d, periode = ctx.data, ctx.periode
+
+daftar = d.daftar_opd()
+label = ui.label_opd(daftar)
+if not label:
+    ui.belum_tersedia("Tidak ada Perangkat Daerah di data terbit.")
+    st.stop()
+
+# ?opd= and the widget value are requests, not permissions: the data layer decides
+diminta = st.query_params.get("opd")
+for asal, nilai in (("URL", diminta), ("pilihan", st.session_state.get("opd"))):
+    if nilai:
+        try:
+            d.scope.opd(nilai)
+        except AksesDitolak as error:
+            ui.tolak(ctx, error, objek=f"opd {nilai} ({asal})")
+if st.session_state.get("opd") not in label:
+    st.session_state["opd"] = diminta if diminta in label else next(iter(label))
+
+kode = st.selectbox(
+    "Perangkat Daerah", list(label), key="opd", format_func=label.get,
+    disabled=not d.scope.semua_opd, label_visibility="collapsed",
+)  # fmt: skip
+try:
+    kode = d.scope.opd(kode)
+except AksesDitolak as error:
+    ui.tolak(ctx, error, objek=f"opd {kode}")
+st.query_params["opd"] = kode
+
+kpi = d.kpi_per_periode(kode)
+now, prev = ui.baris_periode(kpi, periode)
+nama = label[kode].split(" · ", 1)[1]
+ui.judul(nama, f"{kode} · {fmt.periode(periode)}")
+if now is None:
+    st.info(f"Tidak ada baris TPP {nama} pada {fmt.periode(periode)}.")
+    st.stop()
+ui.kartu_kpi(now, prev)
+
+kiri, kanan = st.columns([3, 2])
+with kiri:
+    st.subheader("Sebaran persen disiplin", anchor=False)
+    st.altair_chart(
+        charts.histogram_disiplin(d.distribusi_disiplin(periode, kode)), width="stretch"
+    )
+with kanan:
+    st.subheader("Predikat kinerja", anchor=False)
+    st.altair_chart(charts.predikat(d.distribusi_predikat(periode, kode)), width="stretch")
+
+kiri, kanan = st.columns(2)
+with kiri:
+    st.subheader("Pelanggaran per hari", anchor=False)
+    st.caption("Hari dengan kode TL, PSW dan TK per 100 hari kerja, menurut hari dalam minggu.")
+    st.altair_chart(charts.per_hari(d.per_hari(periode, kode)), width="stretch")
+with kanan:
+    st.subheader("Jam kedatangan", anchor=False)
+    st.caption("Tap datang per 5 menit; garis merah = jam masuk.")
+    st.altair_chart(charts.histogram_datang(d.jam_datang(periode, kode)), width="stretch")
+
+st.subheader("TPP", anchor=False)
+c = st.columns(6)
+for kolom, (judul, nilai) in zip(c, (
+    ("TPP kinerja", now["tpp_kinerja"]), ("TPP disiplin", now["tpp_disiplin"]),
+    ("TPP bruto", now["tpp_bruto"]), ("PPh 21", now["pph21"]), ("Iuran BPJS", now["iuran_bpjs"]),
+    ("TPP neto", now["tpp_neto"]),
+), strict=True):  # fmt: skip
+    kolom.metric(judul, fmt.rupiah(nilai))
+st.caption(
+    f"Potongan disiplin mengurangi TPP {fmt.rupiah(now['hilang_disiplin'])}; predikat kinerja "
+    f"mengurangi {fmt.rupiah(now['hilang_kinerja'])}."
+)
+
+st.subheader("Perlu perhatian", anchor=False)
+perhatian = d.perlu_perhatian(periode, kode)
+if perhatian.is_empty():
+    st.success("Tidak ada pegawai dengan TK, disiplin di bawah 95% atau penilaian kurang.")
+else:
+    st.caption(
+        "Pegawai dengan hari TK, disiplin di bawah 95%, tanpa penilaian atau predikat di bawah "
+        "Baik, yang paling perlu perhatian di atas. Pilih baris untuk membuka rincian pegawai."
+    )
+    tampil = perhatian.with_columns(
+        perhatian["nip"].map_elements(fmt.nip, return_dtype=str).alias("nip_format"),
+        perhatian["predikat"].map_elements(fmt.predikat, return_dtype=str, skip_nulls=False).alias("t_predikat"),
+    )  # fmt: skip
+    pilih = ui.tabel(
+        tampil,
+        {"nama": "Nama", "nip_format": "NIP", "nama_jabatan": "Jabatan", "persen_disiplin": "% disiplin",
+         "tk": "TK", "terlambat": "TL", "pulang_cepat": "PSW", "izin": "Izin",
+         "t_predikat": "Predikat", "tpp_neto": "TPP neto"},
+        uang=("tpp_neto",), persen=("persen_disiplin",),
+        key="perhatian", on_select="rerun", selection_mode="single-row",
+    )  # fmt: skip
+    rows = pilih.selection.rows if pilih is not None else []
+    if rows:
+        st.switch_page(
+            "halaman/pegawai.py", query_params={"nip": tampil["nip"][rows[0]], "periode": periode}
+        )
+
+st.subheader("Tren", anchor=False)
+kiri, kanan = st.columns(2)
+with kiri:
+    st.altair_chart(
+        charts.tren(kpi, {"persen_disiplin": "% disiplin", "persen_kinerja": "% kinerja"}),
+        width="stretch",
+    )
+with kanan:
+    st.altair_chart(charts.tpp_periode(kpi), width="stretch")
+
+rows_count = now["baris"]
+ui.unduh(
+    ctx, f"Unduh TPP {kode} {fmt.periode(periode)} (CSV, {fmt.angka(rows_count)} baris)",
+    lambda: ui.csv_bytes(d.tpp_opd(periode, kode)), f"tpp_{kode}_{periode}.csv",
+    objek="tpp_bulanan", periode=periode, kode_opd=kode, baris=rows_count, key="unduh_opd",
+)  # fmt: skip

@@ -1,0 +1,111 @@
+"""Si-Kinerja Analytics: the Streamlit app (entry point of ``streamlit run app/main.py``).
+
+The data directory is ``$KINERJA_DATA`` (default ``./data``); the app reads only what the
+pipeline published there (``published/``), the quality history and its own users / audit files.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import auth, ui
+from app import format as fmt
+from app.data import Data, Scope
+from app.users import ANALIS, DEMO_OPD_FALLBACK, KEPALA_OPD, KEUANGAN, NAMA_PERAN, ensure_demo_users
+from orchestration.paths import DataDir
+
+BERANDA = {ANALIS: "ringkasan", KEPALA_OPD: "opd", KEUANGAN: "keuangan"}
+
+st.set_page_config(
+    page_title="Si-Kinerja Analytics",
+    page_icon=":material/insights:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+    menu_items={"About": "Si-Kinerja Analytics · TPP ASN Pemerintah Provinsi Nusa Tenggara Timur"},
+)
+
+data_dir = DataDir.resolve()
+
+
+def _pengguna_demo(data: DataDir) -> None:
+    """First start (no users file): demo users, the department head of a real department."""
+    from app.users import users_path
+
+    if users_path(data).exists():
+        return
+    kode = DEMO_OPD_FALLBACK
+    try:
+        daftar = Data(data, Scope("sistem", ANALIS)).daftar_opd()["kode_opd"].to_list()
+        if daftar and kode not in daftar:
+            kode = daftar[0]
+    except Exception:  # nothing published yet: the fallback department
+        pass
+    ensure_demo_users(data, kode)
+
+
+_pengguna_demo(data_dir)
+sesi = auth.sesi_aktif(data_dir)
+
+if sesi is None:
+    st.navigation(
+        [
+            st.Page(
+                "halaman/masuk.py",
+                title="Masuk",
+                icon=":material/login:",
+                url_path="masuk",
+                default=True,
+            )
+        ],
+        position="hidden",
+    ).run()
+    st.stop()
+
+data = Data(data_dir, sesi.scope)
+
+# --- the period every page shows (sidebar), from ?periode= on the first run --------------------
+periode = None
+if data.ada:
+    pilihan = list(reversed(data.periods))
+    diminta = st.query_params.get("periode")
+    if st.session_state.get("periode") not in pilihan:
+        st.session_state["periode"] = diminta if diminta in pilihan else pilihan[0]
+
+halaman = ui.halaman_untuk(sesi.role)
+bagian: dict[str, list] = {}
+for h in halaman:
+    bagian.setdefault(h.bagian, []).append(
+        st.Page(
+            h.file,
+            title=h.judul,
+            icon=h.ikon,
+            url_path=h.kunci,
+            default=h.kunci == BERANDA[sesi.role],
+        )
+    )
+nav = st.navigation(bagian)
+
+with st.sidebar:
+    st.markdown("### :material/insights: Si-Kinerja Analytics")
+    st.caption("TPP ASN Pemerintah Provinsi Nusa Tenggara Timur")
+    if data.ada:
+        periode = st.selectbox(
+            "Periode", pilihan, key="periode", format_func=fmt.periode,
+            help="Bulan kerja TPP (dibayar pada bulan berikutnya).",
+        )  # fmt: skip
+        st.query_params["periode"] = periode
+        ui.badge_status(data.status(periode)["status"])
+    st.divider()
+    with st.container(border=True):
+        st.markdown(f":material/account_circle: **{sesi.nama}**")
+        opd = f" · {sesi.kode_opd}" if sesi.kode_opd else ""
+        st.caption(f"{NAMA_PERAN[sesi.role]}{opd}")
+        st.button(
+            "Keluar", icon=":material/logout:", on_click=auth.keluar, args=(data_dir,), key="keluar"
+        )
+    if data.snapshot is not None:
+        st.caption(f"Data terbit {fmt.waktu_iso(data.snapshot.created_at)} · snapshot "
+                   f"{data.snapshot.id[:6]}")  # fmt: skip
+
+ui.set_ctx(ui.Ctx(data_dir, sesi, data, periode))
+nav.run()

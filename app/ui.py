@@ -1,0 +1,252 @@
+"""Shared pieces of the pages: page registry per role, page context, KPI cards, downloads."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from app import audit
+from app import format as fmt
+from app.auth import Sesi
+from app.data import AksesDitolak, BelumTersedia, Data
+from app.users import ANALIS, KEPALA_OPD, KEUANGAN
+from orchestration.paths import DataDir
+
+APP_DIR = Path(__file__).resolve().parent
+CTX_KEY = "_sik_ctx"
+
+
+@dataclass(frozen=True)
+class Halaman:
+    kunci: str
+    judul: str
+    ikon: str
+    file: str
+    peran: frozenset[str]
+    bagian: str
+
+
+HALAMAN = (
+    Halaman("ringkasan", "Ringkasan Provinsi", ":material/dashboard:", "halaman/ringkasan.py",
+            frozenset({ANALIS, KEUANGAN}), "Analitik"),
+    Halaman("opd", "Perangkat Daerah", ":material/apartment:", "halaman/perangkat_daerah.py",
+            frozenset({ANALIS, KEPALA_OPD}), "Analitik"),
+    Halaman("pegawai", "Pegawai", ":material/badge:", "halaman/pegawai.py",
+            frozenset({ANALIS, KEPALA_OPD, KEUANGAN}), "Analitik"),
+    Halaman("anomali", "Anomali", ":material/troubleshoot:", "halaman/anomali.py",
+            frozenset({ANALIS, KEPALA_OPD}), "Analitik"),
+    Halaman("keuangan", "Keuangan", ":material/payments:", "halaman/keuangan.py",
+            frozenset({KEUANGAN}), "Pembayaran"),
+    Halaman("kualitas", "Kualitas Data", ":material/fact_check:", "halaman/kualitas.py",
+            frozenset({ANALIS}), "Data"),
+    Halaman("audit", "Log Audit", ":material/history:", "halaman/audit_log.py",
+            frozenset({ANALIS}), "Data"),
+)  # fmt: skip
+HALAMAN_PER_KUNCI = {h.kunci: h for h in HALAMAN}
+
+
+def halaman_untuk(role: str) -> list[Halaman]:
+    return [h for h in HALAMAN if role in h.peran]
+
+
+@dataclass
+class Ctx:
+    """What a page run needs: the data dir, the session, the scoped data and the period."""
+
+    dir: DataDir
+    sesi: Sesi
+    data: Data
+    periode: str | None
+
+
+def set_ctx(ctx: Ctx) -> None:
+    st.session_state[CTX_KEY] = ctx
+
+
+def konteks(kunci: str) -> Ctx:
+    """The page's context after checking the role may open page ``kunci`` (else stop)."""
+    ctx = st.session_state.get(CTX_KEY)
+    if not isinstance(ctx, Ctx):
+        st.error("Silakan masuk terlebih dahulu.")
+        st.stop()
+    if ctx.sesi.role not in HALAMAN_PER_KUNCI[kunci].peran:
+        tolak(ctx, AksesDitolak("Halaman ini tidak tersedia untuk peran Anda."), objek=kunci)
+    return ctx
+
+
+def tolak(ctx: Ctx, error: AksesDitolak, objek: str | None = None) -> None:
+    """Show a refusal, audit it, and stop the page (nothing more is rendered)."""
+    audit.write(
+        ctx.dir, audit.AKSES_DITOLAK, ctx.sesi.username, ctx.sesi.role,
+        objek=objek, kode_opd=ctx.sesi.kode_opd, pesan=str(error),
+    )  # fmt: skip
+    st.error(f"Akses ditolak. {error}", icon=":material/block:")
+    st.stop()
+
+
+def belum_tersedia(error: BelumTersedia | str) -> None:
+    st.info(f"Belum tersedia. {error}", icon=":material/hourglass_empty:")
+
+
+def judul(teks: str, sub: str | None = None) -> None:
+    st.title(teks, anchor=False)
+    if sub:
+        st.caption(sub)
+
+
+STATUS_WARNA = {"DRAFT": "orange", "VERIFIED": "blue", "LOCKED": "green"}
+STATUS_LABEL = {"DRAFT": "Draf", "VERIFIED": "Terverifikasi", "LOCKED": "Terkunci"}
+STATUS_IKON = {"DRAFT": ":material/edit_note:", "VERIFIED": ":material/verified:",
+               "LOCKED": ":material/lock:"}  # fmt: skip
+
+
+def badge_status(status: str) -> None:
+    st.badge(STATUS_LABEL.get(status, status), icon=STATUS_IKON.get(status),
+             color=STATUS_WARNA.get(status, "gray"))  # fmt: skip
+
+
+def kartu(kolom, label: str, nilai: str, delta: str | None = None, bantuan: str | None = None,
+          delta_color: str = "normal") -> None:  # fmt: skip
+    kolom.metric(label, nilai, delta=delta, help=bantuan, border=True, delta_color=delta_color)
+
+
+def delta_persen(now: float | None, before: float | None, satuan: str = " poin") -> str | None:
+    if now is None or before is None:
+        return None
+    d = now - before
+    return f"{'+' if d >= 0 else ''}{fmt.angka(d, 1)}{satuan}"
+
+
+def delta_rupiah(now: float | None, before: float | None) -> str | None:
+    if now is None or before is None:
+        return None
+    d = now - before
+    return ("+" if d >= 0 else "-") + fmt.rupiah_ringkas(abs(d))
+
+
+def baris_periode(frame: pl.DataFrame, periode: str) -> tuple[dict | None, dict | None]:
+    """(row of ``periode``, row of the period before it) of a per-period frame."""
+    rows = frame.sort("periode").to_dicts()
+    for i, row in enumerate(rows):
+        if row["periode"] == periode:
+            return row, rows[i - 1] if i else None
+    return None, None
+
+
+def kartu_kpi(now: dict, prev: dict | None) -> None:
+    """The six headline numbers of a period (with the change from the month before)."""
+    p = prev or {}
+    c = st.columns(6)
+    kartu(
+        c[0],
+        "Pegawai",
+        fmt.angka(now["pegawai"]),
+        delta_persen(now["pegawai"], p.get("pegawai"), "") if prev else None,
+        bantuan="Pegawai dengan baris TPP pada periode ini.",
+    )
+    kartu(
+        c[1],
+        "TPP bruto",
+        fmt.rupiah_ringkas(now["tpp_bruto"]),
+        delta_rupiah(now["tpp_bruto"], p.get("tpp_bruto")),
+        bantuan=fmt.rupiah(now["tpp_bruto"]),
+    )
+    kartu(
+        c[2],
+        "TPP neto",
+        fmt.rupiah_ringkas(now["tpp_neto"]),
+        delta_rupiah(now["tpp_neto"], p.get("tpp_neto")),
+        bantuan=f"{fmt.rupiah(now['tpp_neto'])} setelah PPh 21 {fmt.rupiah(now['pph21'])} "
+        f"dan BPJS {fmt.rupiah(now['iuran_bpjs'])}.",
+    )
+    kartu(
+        c[3],
+        "Rata-rata disiplin",
+        fmt.persen(now["persen_disiplin"], 2),
+        delta_persen(now["persen_disiplin"], p.get("persen_disiplin")),
+        bantuan="Rata-rata persen disiplin (100 dikurangi poin TL, PSW, TK, izin).",
+    )
+    kartu(
+        c[4],
+        "Rata-rata kinerja",
+        fmt.persen(now["persen_kinerja"], 2),
+        delta_persen(now["persen_kinerja"], p.get("persen_kinerja")),
+        bantuan=f"Dari predikat penilaian FINAL; {fmt.angka(now['tanpa_penilaian'])} pegawai "
+        "tanpa penilaian dihitung 0%.",
+    )
+    kartu(c[5], "Hari TK", fmt.persen(now["persen_tk"], 2),
+          delta_persen(now["persen_tk"], p.get("persen_tk")), delta_color="inverse",
+          bantuan=f"{fmt.angka(now['tk'])} hari tanpa keterangan dari "
+                  f"{fmt.angka(now['hari_efektif'])} hari efektif.")  # fmt: skip
+
+
+def unduh(
+    ctx: Ctx,
+    label: str,
+    buat: Callable[[], bytes],
+    nama_file: str,
+    objek: str,
+    periode: str | None,
+    kode_opd: str | None = None,
+    baris: int | None = None,
+    key: str | None = None,
+    mime: str = "text/csv",
+    primary: bool = False,
+) -> None:
+    """A download button whose click is written to the audit log (the file is built lazily)."""
+    on_click = functools.partial(
+        audit.write, ctx.dir, audit.UNDUH, ctx.sesi.username, ctx.sesi.role,
+        objek=objek, periode=periode, kode_opd=kode_opd, nama_file=nama_file, baris=baris,
+    )  # fmt: skip
+    st.download_button(
+        label, data=buat, file_name=nama_file, mime=mime, on_click=on_click, key=key,
+        icon=":material/download:", type="primary" if primary else "secondary",
+    )  # fmt: skip
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """CSV with a BOM so spreadsheet programs open it as UTF-8."""
+    return b"\xef\xbb\xbf" + frame.write_csv().encode("utf-8")
+
+
+def tabel(
+    frame: pl.DataFrame,
+    kolom: dict[str, str],
+    uang: tuple[str, ...] = (),
+    persen: tuple[str, ...] = (),
+    tanggal: tuple[str, ...] = (),
+    angka: tuple[str, ...] = (),
+    **kwargs,
+):
+    """st.dataframe of the columns of ``kolom`` (name -> header), Indonesian formats.
+
+    Display text comes from a pandas Styler (``Rp 4.324.000``, ``92,5%``, ``29 Nov 2026``)
+    while the cells keep their numbers and dates, so sorting by a column stays numeric.
+    """
+    shown = [k for k in kolom if k in frame.columns]
+    pdf = frame.select(shown).to_pandas()
+    formats = (
+        {c: fmt.rupiah for c in uang}
+        | {c: (lambda v: fmt.persen(v, 1)) for c in persen}
+        | {c: fmt.tanggal for c in tanggal}
+        | {c: fmt.angka for c in angka}
+    )
+    styler = pdf.style.format({c: f for c, f in formats.items() if c in shown}, na_rep=fmt.KOSONG)
+    return st.dataframe(
+        styler,
+        column_config={k: kolom[k] for k in shown},
+        hide_index=True,
+        width="stretch",
+        **kwargs,
+    )
+
+
+def label_opd(daftar: pl.DataFrame) -> dict[str, str]:
+    return {
+        r["kode_opd"]: f"{r['kode_opd']} · {r['nama_opd']}" for r in daftar.iter_rows(named=True)
+    }
