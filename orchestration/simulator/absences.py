@@ -235,7 +235,5 @@ def for_month(wf: Workforce, episodes: pl.DataFrame, i: int) -> pl.DataFrame:
 
 def export_frame(wf: Workforce, month_episodes: pl.DataFrame) -> pl.DataFrame:
     """Contract columns of ketidakhadiran_YYYYMM."""
-    nip = wf.nip.astype(str)[month_episodes["pid"].to_numpy()]
-    return month_episodes.select(
-        pl.Series("nip", nip), "kode", "mulai", "selesai", "status", "nomor_surat"
-    )
+    nip = wf.nip_series.gather(month_episodes["pid"].to_numpy())
+    return month_episodes.select(nip, "kode", "mulai", "selesai", "status", "nomor_surat")

@@ -86,7 +86,7 @@ def generate(
     )
     frame = pl.DataFrame(
         {
-            "nip": pl.Series(wf.nip.astype(str)).gather(pid),
+            "nip": wf.nip_series.gather(pid),
             "tanggal": tanggal,
             "uraian": pl.Series(uraian.tolist(), dtype=pl.String),
             "durasi_menit": durasi,

@@ -163,54 +163,54 @@ def inject(
     periode: str,
     xlsx: bool,
 ) -> Injected:
-    """Defects for one file (``frame``: text columns, contract order)."""
+    """Defects for one file (``frame``: text columns, contract order).
+
+    Only the drawn rows are touched (gathered, changed, scattered back), so this stays cheap
+    on a 700,000-row attendance file.
+    """
     n = frame.height
     k = int(rng.binomial(n, rate)) if n else 0
     rows = np.sort(rng.choice(n, k, replace=False)) if k else np.array([], dtype=np.int64)
     pool = BERLAKU[kind]
     jenis = np.array(pool, dtype=object)[rng.integers(0, len(pool), k)]
-    work = frame.with_columns(_ord=pl.int_range(pl.len(), dtype=pl.Int64) * 2, _u=pl.lit(0.0))
-    if kind == "kinerja":
-        work = work.with_columns(
-            _matrix=pl.concat_str("hasil_kerja", "perilaku", separator="|").replace_strict(
-                {f"{h}|{p}": v for (h, p), v in PREDIKAT_MATRIX.items()}, default=None
-            )
-        )
-    records = []
-    dupes = []
+    columns = {c: frame[c] for c in frame.columns}
+    records, dupes = [], []
     for j in sorted(set(jenis)):
         sel = rows[jenis == j]
-        mask = np.zeros(n, bool)
-        mask[sel] = True
-        work = work.with_columns(_u=pl.Series(rng.random(n)))
-        m = pl.Series(mask)
-        if j == "TAP_DUPLIKAT":
-            dupes.append(work.filter(m).with_columns(_ord=pl.col("_ord") + 1))
-            records.append(work.filter(m).select(
+        sub = frame[sel].with_columns(_ord=pl.Series(sel * 2), _u=pl.Series(rng.random(len(sel))))
+        if j == "TAP_DUPLIKAT":  # a re-sent copy right after the original line
+            dupes.append(sub.select(pl.col("_ord") + 1, *frame.columns))
+            records.append(sub.select(
                 pl.col("_ord") + 1, pl.lit(j).alias("jenis_cacat"), pl.lit("").alias("kolom"),
                 pl.lit("duplikat persis baris sebelumnya").alias("detail"),
             ))  # fmt: skip
             continue
-        if j == "BULAN_LAIN" and kind == "ketidakhadiran":
+        if kind == "kinerja":
+            sub = sub.with_columns(
+                _matrix=pl.concat_str("hasil_kerja", "perilaku", separator="|").replace_strict(
+                    {f"{h}|{p}": v for (h, p), v in PREDIKAT_MATRIX.items()}, default=None
+                )
+            )
+        if j == "BULAN_LAIN" and kind == "ketidakhadiran":  # the whole range moves back
             mulai, selesai = pl.col("mulai").str.to_date(), pl.col("selesai").str.to_date()
             geser = pl.duration(days=(selesai - mulai).dt.total_days() + 40)
-            new = {
-                "mulai": (mulai - geser).dt.strftime("%Y-%m-%d"),
-                "selesai": (selesai - geser).dt.strftime("%Y-%m-%d"),
-            }
-            before = work.filter(m)
-            work = work.with_columns(
-                **{c: pl.when(m).then(e).otherwise(pl.col(c)) for c, e in new.items()}
+            new = sub.with_columns(
+                mulai=(mulai - geser).dt.strftime("%Y-%m-%d"),
+                selesai=(selesai - geser).dt.strftime("%Y-%m-%d"),
             )
-            after = work.filter(m)
-            records.append(_records(before, after, j, "mulai", extra="selesai"))
-            continue
-        kolom, expr = _mutate(kind, j, work, pl.col("_u"), periode)
-        before = work.filter(m)
-        work = work.with_columns(pl.when(m).then(expr).otherwise(pl.col(kolom)).alias(kolom))
-        records.append(_records(before, work.filter(m), j, kolom))
+            changed, kolom, extra = ("mulai", "selesai"), "mulai", "selesai"
+        else:
+            kolom, expr = _mutate(kind, j, sub, pl.col("_u"), periode)
+            new = sub.with_columns(expr.alias(kolom))
+            changed, extra = (kolom,), None
+        for c in changed:
+            columns[c] = columns[c].scatter(sel, new[c])
+        records.append(_records(sub, new, j, kolom, extra))
+    work = pl.DataFrame(list(columns.values())).with_columns(
+        _ord=pl.int_range(pl.len(), dtype=pl.Int64) * 2
+    )
     if dupes:
-        work = pl.concat([work, *dupes]).sort("_ord")
+        work = pl.concat([work, *(d.select(work.columns) for d in dupes)]).sort("_ord")
     offset = XLSX_HEADER_ROW + 1 if xlsx else 2
     lines = work.select(pl.col("_ord"), line=pl.int_range(pl.len(), dtype=pl.Int64) + offset)
     cacat = (

@@ -10,6 +10,7 @@ inside the month), CPNS becoming PNS, and rank promotions in April and October.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
 
 import numpy as np
 import polars as pl
@@ -79,6 +80,15 @@ class Workforce:
     kepala: np.ndarray  # head of a department
     n_units: np.ndarray  # per department
     states: list[MonthState]
+
+    @cached_property
+    def nip_series(self) -> pl.Series:
+        return pl.Series("nip", self.nip.tolist(), dtype=pl.String)
+
+    @cached_property
+    def nip_rank(self) -> np.ndarray:
+        """Position of each NIP in text order."""
+        return np.argsort(np.argsort(self.nip.astype(str), kind="stable"), kind="stable")
 
     @property
     def size(self) -> int:
