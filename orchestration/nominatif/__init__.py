@@ -1,0 +1,142 @@
+"""Finance exports of the published TPP (``kinerja export``), from the published snapshot only.
+
+Formats and files written into ``--out`` (``<kode>``: the department code, e.g. ``1.02.01``):
+
+- ``xlsx``: ``nominatif_tpp_<periode>_<kode>.xlsx``, one workbook per department (a file per
+  department is what each department's treasurer signs and files), sheet ``Nominatif``;
+- ``pdf``: ``nominatif_tpp_<periode>_<kode>.pdf``, one per department, F4 landscape;
+- ``csv`` / ``parquet``: ``tpp_<periode>.<ext>`` and ``tpp_koreksi_<periode>.<ext>`` for all
+  selected departments at once (the payroll system's input);
+- always ``ekspor_<periode>_<format>.json`` (snapshot, status, totals, files) and
+  ``SHA256SUMS`` (verify with ``sha256sum -c SHA256SUMS``).
+
+With ``--opd`` the machine files and the json are suffixed ``_<kode>[_<kode>...]``.
+Files are written to a temporary name and renamed, so finance never opens half a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from orchestration.nominatif import mesin, sha256sums
+from orchestration.nominatif.daftar import Daftar, susun
+from orchestration.paths import DataDir
+from orchestration.periods import WITA
+from orchestration.published import AMOUNTS, SnapshotTidakAda, require_current
+
+FORMATS = ("xlsx", "csv", "parquet", "pdf")
+TEMPAT = "Kupang"
+
+
+class EksporError(RuntimeError):
+    """An export that cannot be made; the message is one sentence for people."""
+
+
+@dataclass(frozen=True)
+class EksporResult:
+    folder: Path
+    files: list[str]  # names inside folder, SHA256SUMS excluded
+    sha256sums: Path
+    snapshot: str
+    status: str
+    jumlah: dict[str, int]  # tpp_bulanan totals of the selection
+    jumlah_koreksi: dict[str, int]
+
+
+def _safe(code: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", code)
+
+
+def _write(folder: Path, name: str, content: bytes) -> str:
+    temporary = folder / f".{name}.tmp"
+    temporary.write_bytes(content)
+    os.replace(temporary, folder / name)
+    return sha256sums.sha256(content)
+
+
+def ekspor(
+    data: DataDir,
+    periode: str,
+    fmt: str,
+    out: Path,
+    opd: list[str] | None = None,
+    tempat: str = TEMPAT,
+    tanggal: dt.date | None = None,
+) -> EksporResult:
+    """Write the Daftar Nominatif of ``periode`` in ``fmt`` into ``out`` (see module doc)."""
+    if fmt not in FORMATS:
+        raise EksporError(f"Format {fmt!r} tidak dikenal; pilih salah satu: {', '.join(FORMATS)}.")
+    try:
+        snapshot = require_current(data)
+    except SnapshotTidakAda as error:
+        raise EksporError(str(error)) from None
+    if periode not in snapshot.periods:
+        terbit = ", ".join(snapshot.periods) or "-"
+        raise EksporError(f"Periode {periode} belum diterbitkan (yang terbit: {terbit}).")
+    opd = sorted(set(opd)) if opd else None
+    daftar = susun(snapshot, periode, opd)
+    if opd:
+        unknown = sorted(set(opd) - {d.kode_opd for d in daftar})
+        if unknown:
+            raise EksporError(
+                f"OPD {', '.join(unknown)} tidak punya baris TPP atau koreksi pada periode {periode}."
+            )
+    if not daftar:
+        raise EksporError(f"Tidak ada baris TPP pada periode {periode}.")
+    tanggal = tanggal or dt.datetime.now(WITA).date()
+
+    out.mkdir(parents=True, exist_ok=True)
+    suffix = "".join(f"_{_safe(k)}" for k in opd) if opd else ""
+    written: dict[str, str] = {}
+    if fmt in ("xlsx", "pdf"):
+        from orchestration.nominatif import pdf, xlsx
+
+        render = xlsx.render if fmt == "xlsx" else pdf.render
+        for d in daftar:
+            name = f"nominatif_tpp_{periode}_{_safe(d.kode_opd)}.{fmt}"
+            written[name] = _write(out, name, render(d, tempat, tanggal))
+    else:
+        tpp, koreksi = mesin.render(daftar, fmt)
+        written[f"tpp_{periode}{suffix}.{fmt}"] = _write(out, f"tpp_{periode}{suffix}.{fmt}", tpp)
+        name = f"tpp_koreksi_{periode}{suffix}.{fmt}"
+        written[name] = _write(out, name, koreksi)
+
+    jumlah = _sum(daftar, "jumlah")
+    jumlah_koreksi = _sum(daftar, "jumlah_koreksi")
+    info = {
+        "periode": periode,
+        "format": fmt,
+        "opd": [d.kode_opd for d in daftar],
+        "snapshot": snapshot.id,
+        "snapshot_created_at": snapshot.created_at,
+        "status": snapshot.status(periode),
+        "terbitan": snapshot.period(periode),
+        "dibuat": dt.datetime.now(WITA).replace(microsecond=0).isoformat(),
+        "baris": sum(len(d.baris) for d in daftar),
+        "baris_koreksi": sum(len(d.koreksi) for d in daftar),
+        "jumlah": jumlah,
+        "jumlah_koreksi": jumlah_koreksi,
+        "file": {name: written[name] for name in sorted(written)},
+    }
+    name = f"ekspor_{periode}_{fmt}{suffix}.json"
+    content = json.dumps(info, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    written[name] = _write(out, name, content.encode("utf-8"))
+    sums = sha256sums.tulis(out, written)
+    return EksporResult(
+        folder=out,
+        files=sorted(written),
+        sha256sums=sums,
+        snapshot=snapshot.id,
+        status=snapshot.status(periode),
+        jumlah=jumlah,
+        jumlah_koreksi=jumlah_koreksi,
+    )
+
+
+def _sum(daftar: list[Daftar], attribute: str) -> dict[str, int]:
+    return {a: sum(getattr(d, attribute)[a] for d in daftar) for a in AMOUNTS}

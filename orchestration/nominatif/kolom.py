@@ -1,0 +1,117 @@
+"""Columns and texts shared by the XLSX and PDF Daftar Nominatif (one layout, two renderings)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from orchestration.nominatif import teks
+from orchestration.nominatif.daftar import Baris, BarisKoreksi, Daftar
+from orchestration.published import AMOUNTS
+
+
+@dataclass(frozen=True)
+class Kolom:
+    judul: str
+    lebar_xlsx: float  # characters
+    lebar_pdf: float  # millimetres (F4 landscape)
+    rata: str = "L"  # L, C, R
+
+
+KOLOM = (
+    Kolom("No", 5, 7, "C"),
+    Kolom("NIP", 22, 28, "L"),
+    Kolom("Nama", 32, 40, "L"),
+    Kolom("Gol.", 7, 9, "C"),
+    Kolom("Jabatan", 30, 37, "L"),
+    Kolom("Kelas", 6, 8, "C"),
+    Kolom("Hari Kerja", 7, 9, "C"),
+    Kolom("Hari Efektif", 8, 9, "C"),
+    Kolom("TK", 5, 6, "C"),
+    Kolom("TL", 5, 6, "C"),
+    Kolom("PSW", 5, 7, "C"),
+    Kolom("Predikat", 15, 17, "L"),
+    Kolom("% Kinerja", 9, 10, "R"),
+    Kolom("% Disiplin", 9, 10, "R"),
+    Kolom("TPP Kinerja", 16, 18.5, "R"),
+    Kolom("TPP Disiplin", 16, 18.5, "R"),
+    Kolom("TPP Bruto", 16, 18.5, "R"),
+    Kolom("PPh 21", 15, 18.5, "R"),
+    Kolom("Iuran BPJS", 15, 18.5, "R"),
+    Kolom("TPP Neto (Diterima)", 17, 18.5, "R"),
+)
+PERTAMA_UANG = 14  # 0-based index of the first money column (TPP Kinerja)
+assert [k.judul for k in KOLOM[PERTAMA_UANG:]][0] == "TPP Kinerja" and len(AMOUNTS) == 6
+
+# Koreksi section on the same grid: No | NIP | Nama | Periode Asal (2 cols) | Alasan (9 cols)
+# | the six amounts (selisih).
+KOREKSI_RENTANG = (("No", 1), ("NIP", 1), ("Nama", 1), ("Periode Asal", 2), ("Alasan", 9))
+
+PEMDA = "PEMERINTAH PROVINSI NUSA TENGGARA TIMUR"
+JUDUL = "DAFTAR NOMINATIF PEMBAYARAN TAMBAHAN PENGHASILAN PEGAWAI (TPP) ASN"
+JUDUL_KOREKSI = "KOREKSI PERIODE SEBELUMNYA (dibayarkan bersama periode ini)"
+JUMLAH = "JUMLAH"
+JUMLAH_KOREKSI = "JUMLAH KOREKSI"
+JUMLAH_DIBAYAR = "JUMLAH DIBAYARKAN (TPP + KOREKSI)"
+TANPA_KOREKSI = "Tidak ada koreksi untuk periode ini."
+
+
+def nilai(no: int, b: Baris) -> list:
+    """The 20 cells of a row, as typed values (ints for days and money, Decimal for %)."""
+    return [
+        no, teks.nip_tampil(b.nip), b.nama, b.golongan, b.jabatan, b.kelas, b.hari_kerja,
+        b.hari_efektif, b.tk, b.tl, b.psw, teks.predikat(b.predikat), b.persen_kinerja,
+        b.persen_disiplin, *(b.jumlah[a] for a in AMOUNTS),
+    ]  # fmt: skip
+
+
+def nilai_koreksi(no: int, k: BarisKoreksi) -> list:
+    """Cells of a koreksi row on the KOREKSI_RENTANG grid, then the six selisih."""
+    return [no, teks.nip_tampil(k.nip), k.nama, teks.periode_panjang(k.periode_asal), k.alasan,
+            *(k.selisih[a] for a in AMOUNTS)]  # fmt: skip
+
+
+def kepala(daftar: Daftar) -> list[str]:
+    """The lines above the table."""
+    status = daftar.status.get("status") or "DRAFT"
+    keterangan = teks.STATUS.get(status, status)
+    if daftar.status.get("oleh") and status != "DRAFT":
+        keterangan += f", oleh {daftar.status['oleh']} pada {waktu(daftar.status.get('pada'))}"
+    return [
+        PEMDA,
+        JUDUL,
+        f"Perangkat Daerah: {daftar.kode_opd} - {daftar.nama_opd}",
+        f"Periode kinerja: {teks.periode_panjang(daftar.periode)} "
+        f"(dibayarkan {teks.periode_bayar(daftar.periode)})",
+        f"Status data: {keterangan}. Sumber: data terbit {daftar.snapshot}.",
+    ]
+
+
+def waktu(iso: str | None) -> str:
+    """'2026-11-29T13:10:55+08:00' -> '29 Nov 2026 13:10 WITA'."""
+    if not iso:
+        return "-"
+    moment = dt.datetime.fromisoformat(iso)
+    return f"{teks.tanggal(moment.date())} {moment:%H:%M} WITA"
+
+
+def tempat_tanggal(tempat: str, tanggal: dt.date) -> str:
+    return f"{tempat}, {teks.tanggal(tanggal)}"
+
+
+def penandatangan(daftar: Daftar) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(left, right) titles of the signature block: Kepala OPD and Bendahara Pengeluaran."""
+    return (("Mengetahui,", jabatan_kepala(daftar.nama_opd)), ("", "Bendahara Pengeluaran"))
+
+
+def jabatan_kepala(nama_opd: str) -> str:
+    """The head's title: 'Kepala Dinas Kesehatan', 'Sekretaris Daerah', 'Direktur RSUD ...'."""
+    if nama_opd.startswith("Sekretariat Daerah"):
+        return "Sekretaris Daerah"
+    if nama_opd.startswith("RSUD") or nama_opd.startswith("Rumah Sakit"):
+        return f"Direktur {nama_opd}"
+    return f"Kepala {nama_opd}"
+
+
+GARIS_NAMA = "(.......................................)"
+GARIS_NIP = "NIP. ...................................."

@@ -1,0 +1,86 @@
+"""How numbers, NIPs, dates and periods are written for people (Bahasa Indonesia)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+BULAN = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+    "Oktober", "November", "Desember",
+)  # fmt: skip
+BULAN_SINGKAT = (
+    "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des",
+)  # fmt: skip
+
+PREDIKAT = {
+    "SANGAT_BAIK": "Sangat Baik",
+    "BAIK": "Baik",
+    "BUTUH_PERBAIKAN": "Butuh Perbaikan",
+    "KURANG": "Kurang",
+    "SANGAT_KURANG": "Sangat Kurang",
+}
+
+STATUS = {
+    "DRAFT": "DRAF - belum diverifikasi, bukan dasar pembayaran",
+    "VERIFIED": "TERVERIFIKASI - belum dikunci, bukan dasar pembayaran",
+    "LOCKED": "TERKUNCI (dasar pembayaran)",
+}
+
+# Excel's own Rupiah format (LCID 0x421, Indonesian): shows Rp 4.324.000 with Indonesian
+# separators; the cell keeps the integer so finance can sum it.
+FORMAT_RUPIAH_XLSX = "[$Rp-421] #,##0;-[$Rp-421] #,##0"
+
+
+def ribuan(amount: int) -> str:
+    """4324000 -> '4.324.000' (negative: '-700.488')."""
+    sign = "-" if amount < 0 else ""
+    return sign + f"{abs(int(amount)):,}".replace(",", ".")
+
+
+def rupiah(amount: int) -> str:
+    """4324000 -> 'Rp 4.324.000'; -700488 -> '-Rp 700.488'."""
+    amount = int(amount)
+    return ("-" if amount < 0 else "") + "Rp " + ribuan(abs(amount))
+
+
+def nip_tampil(nip: str | None) -> str:
+    """'199008152016011005' -> '19900815 201601 1 005' (other shapes unchanged)."""
+    nip = (nip or "").strip()
+    if len(nip) == 18 and nip.isdigit():
+        return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+    return nip
+
+
+def persen(value: Decimal | int | None) -> str:
+    """Decimal('92.5000') -> '92,5'; 100 -> '100'."""
+    if value is None:
+        return "-"
+    text = format(Decimal(value).normalize(), "f")
+    return text.replace(".", ",")
+
+
+def angka_desimal(value: Decimal | int | None) -> str:
+    """Machine form of a percentage: Decimal('92.5000') -> '92.5'."""
+    return "" if value is None else format(Decimal(value).normalize(), "f")
+
+
+def predikat(value: str | None) -> str:
+    return PREDIKAT.get(value or "", value or "Tanpa Penilaian")
+
+
+def periode_panjang(periode: str) -> str:
+    """'2025-03' -> 'Maret 2025'."""
+    return f"{BULAN[int(periode[5:]) - 1]} {periode[:4]}"
+
+
+def periode_bayar(periode: str) -> str:
+    """The month a period is paid in: '2025-03' -> 'April 2025'."""
+    year, month = int(periode[:4]), int(periode[5:])
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return f"{BULAN[month - 1]} {year}"
+
+
+def tanggal(day: dt.date) -> str:
+    """date(2026, 11, 29) -> '29 Nov 2026'."""
+    return f"{day.day} {BULAN_SINGKAT[day.month - 1]} {day.year}"

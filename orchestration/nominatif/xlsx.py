@@ -1,0 +1,175 @@
+"""Daftar Nominatif as an Excel workbook: one file per department, one sheet ``Nominatif``.
+
+Money cells hold the integer rupiah with Excel's Indonesian Rupiah format (``Rp 4.324.000`` on
+an Indonesian system), so finance can still sum them; totals are written as values (computed
+in Python from the same ints), not formulas, so they read the same in any program.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from copy import copy
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from orchestration.nominatif import kolom, teks
+from orchestration.nominatif.daftar import Daftar
+from orchestration.published import AMOUNTS
+
+TIPIS = Side(style="thin", color="000000")
+KOTAK = Border(left=TIPIS, right=TIPIS, top=TIPIS, bottom=TIPIS)
+TEBAL = Font(bold=True)
+ABU = PatternFill("solid", fgColor="D9D9D9")
+RATA = {"L": "left", "C": "center", "R": "right"}
+N = len(kolom.KOLOM)
+UANG = kolom.PERTAMA_UANG + 1  # 1-based column of TPP Kinerja
+ALASAN_LEBAR = sum(k.lebar_xlsx for k in kolom.KOLOM[5 : UANG - 1])  # merged Alasan cell
+FOLIO = 14  # Excel paper size: Folio 8.5 x 13 in (F4)
+
+
+def _merge_text(ws, row: int, first: int, last: int, text: str, **style) -> None:
+    if last > first:
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    cell = ws.cell(row=row, column=first, value=text)
+    for key, value in style.items():
+        setattr(cell, key, value)
+
+
+def _money(ws, row: int, amounts: dict[str, int], bold: bool = False) -> None:
+    for offset, name in enumerate(AMOUNTS):
+        cell = ws.cell(row=row, column=UANG + offset, value=int(amounts[name]))
+        cell.number_format = teks.FORMAT_RUPIAH_XLSX
+        cell.border = KOTAK
+        cell.alignment = Alignment(horizontal="right")
+        if bold:
+            cell.font = TEBAL
+
+
+def _total_row(ws, row: int, label: str, amounts: dict[str, int]) -> None:
+    _merge_text(ws, row, 1, UANG - 1, label, font=TEBAL, alignment=Alignment(horizontal="right"))
+    for column in range(1, UANG):
+        ws.cell(row=row, column=column).border = KOTAK
+        ws.cell(row=row, column=column).fill = ABU
+    _money(ws, row, amounts, bold=True)
+    for offset in range(len(AMOUNTS)):
+        ws.cell(row=row, column=UANG + offset).fill = ABU
+
+
+def _header(ws, row: int, titles: list[tuple[str, int]]) -> None:
+    column = 1
+    for title, span in titles:
+        _merge_text(
+            ws,
+            row,
+            column,
+            column + span - 1,
+            title,
+            font=TEBAL,
+            fill=ABU,
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        )
+        for c in range(column, column + span):
+            ws.cell(row=row, column=c).border = KOTAK
+        column += span  # fmt: skip
+
+
+def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Nominatif"
+    for index, k in enumerate(kolom.KOLOM, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = k.lebar_xlsx
+
+    lines = kolom.kepala(daftar)
+    for row, line in enumerate(lines, start=1):
+        bold = row <= 2
+        _merge_text(ws, row, 1, N, line, font=Font(bold=bold, size=12 if bold else 11),
+                    alignment=Alignment(horizontal="center" if bold else "left"))  # fmt: skip
+    if not daftar.terkunci:
+        ws.cell(row=len(lines), column=1).font = Font(bold=True, color="C00000")
+
+    row = len(lines) + 2
+    header_row = row
+    _header(ws, row, [(k.judul, 1) for k in kolom.KOLOM])
+    ws.row_dimensions[row].height = 30
+    styles: list = []  # one styled cell per column, copied to the others (fast)
+    for no, baris in enumerate(daftar.baris, start=1):
+        row += 1
+        for column, value in enumerate(kolom.nilai(no, baris), start=1):
+            cell = ws.cell(row=row, column=column, value=value)
+            if len(styles) < N:
+                cell.border = KOTAK
+                cell.alignment = Alignment(horizontal=RATA[kolom.KOLOM[column - 1].rata],
+                                           vertical="top")  # fmt: skip
+                if column >= UANG:
+                    cell.number_format = teks.FORMAT_RUPIAH_XLSX
+                styles.append(cell._style)
+            else:
+                cell._style = copy(styles[column - 1])
+    row += 1
+    _total_row(ws, row, kolom.JUMLAH, daftar.jumlah)
+
+    row += 2
+    _merge_text(ws, row, 1, N, kolom.JUDUL_KOREKSI, font=TEBAL)
+    row += 1
+    spans = list(kolom.KOREKSI_RENTANG) + [(k.judul, 1) for k in kolom.KOLOM[kolom.PERTAMA_UANG :]]
+    _header(ws, row, spans)
+    ws.row_dimensions[row].height = 30
+    if not daftar.koreksi:
+        row += 1
+        _merge_text(ws, row, 1, N, kolom.TANPA_KOREKSI)
+    for no, koreksi in enumerate(daftar.koreksi, start=1):
+        row += 1
+        values = kolom.nilai_koreksi(no, koreksi)
+        column = 1
+        for (_, span), value in zip(kolom.KOREKSI_RENTANG, values[:5], strict=True):
+            _merge_text(ws, row, column, column + span - 1, value,
+                        alignment=Alignment(wrap_text=True, vertical="top"))  # fmt: skip
+            for c in range(column, column + span):
+                ws.cell(row=row, column=c).border = KOTAK
+            column += span
+        _money(ws, row, koreksi.selisih)
+        lines = math.ceil(len(koreksi.alasan) * 1.15 / ALASAN_LEBAR)  # merged cells don't grow
+        ws.row_dimensions[row].height = 15 * max(1, lines)
+    row += 1
+    _total_row(ws, row, kolom.JUMLAH_KOREKSI, daftar.jumlah_koreksi)
+    row += 2
+    _total_row(ws, row, kolom.JUMLAH_DIBAYAR, daftar.jumlah_dibayar)
+
+    row += 2
+    (kiri_1, kiri_2), (kanan_1, kanan_2) = kolom.penandatangan(daftar)
+    left, right = (2, 5), (UANG + 1, N)
+    _merge_text(ws, row, *right, kolom.tempat_tanggal(tempat, tanggal))
+    row += 1
+    _merge_text(ws, row, *left, kiri_1)
+    _merge_text(ws, row, *right, kanan_1)
+    row += 1
+    _merge_text(ws, row, *left, kiri_2)
+    _merge_text(ws, row, *right, kanan_2)
+    row += 4
+    _merge_text(ws, row, *left, kolom.GARIS_NAMA)
+    _merge_text(ws, row, *right, kolom.GARIS_NAMA)
+    row += 1
+    _merge_text(ws, row, *left, kolom.GARIS_NIP)
+    _merge_text(ws, row, *right, kolom.GARIS_NIP)
+
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=4)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = FOLIO
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    created = dt.datetime.fromisoformat(daftar.snapshot_created_at).replace(tzinfo=None)
+    wb.properties.creator = "Si-Kinerja Analytics"
+    wb.properties.title = f"Daftar Nominatif TPP {daftar.periode} {daftar.kode_opd}"
+    wb.properties.subject = f"Data terbit {daftar.snapshot}"
+    wb.properties.created = wb.properties.modified = created
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
