@@ -52,6 +52,62 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_run(argparse.Namespace(exports=str(exports), data=args.data, periode=None))
 
 
+def _tanggal(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"tanggal harus berbentuk YYYY-MM-DD, bukan {text!r}"
+        ) from None
+
+
+def _lifecycle(args: argparse.Namespace, step) -> int:
+    from orchestration.periods import LABEL, PeriodeError
+    from orchestration.publish import PublishError
+
+    try:
+        state = step(DataDir.resolve(args.data), args.periode, args.oleh)
+    except (PeriodeError, PublishError) as error:
+        print(f"kinerja: {error}", file=sys.stderr)
+        return 1
+    print(f"Periode {state.periode}: {LABEL[state.status]} ({state.status}) oleh {state.oleh} "
+          f"pada {state.pada}, data terbit {state.snapshot}.")  # fmt: skip
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from orchestration.periods import verify
+
+    return _lifecycle(args, verify)
+
+
+def cmd_lock(args: argparse.Namespace) -> int:
+    from orchestration.periods import lock
+
+    return _lifecycle(args, lock)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from orchestration.nominatif import EksporError, ekspor
+    from orchestration.nominatif.teks import rupiah
+
+    try:
+        result = ekspor(
+            DataDir.resolve(args.data), args.periode, args.format, Path(args.out), args.opd,
+            tempat=args.tempat, tanggal=args.tanggal,
+        )  # fmt: skip
+    except EksporError as error:
+        print(f"kinerja: {error}", file=sys.stderr)
+        return 1
+    print(f"{len(result.files)} file {args.format} ditulis ke {result.folder} dari data terbit "
+          f"{result.snapshot} (status {result.status}); TPP neto {rupiah(result.jumlah['tpp_neto'])}"
+          f", koreksi {rupiah(result.jumlah_koreksi['tpp_neto'])}. Periksa: cd {result.folder} "
+          "&& sha256sum -c SHA256SUMS")  # fmt: skip
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kinerja", description="Si-Kinerja Analytics: TPP ASN Provinsi NTT"
@@ -82,6 +138,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mulai", type=_periode, default="2025-01")
     p.add_argument("--sampai", type=_periode, default="2025-12")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("verify", help="tandai periode terbit sebagai TERVERIFIKASI (VERIFIED)")
+    p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
+    p.add_argument("--periode", type=_periode, required=True)
+    p.add_argument("--oleh", default=None, help="nama pemeriksa (bawaan: $USER)")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("lock", help="kunci periode terverifikasi (LOCKED): tidak berubah lagi")
+    p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
+    p.add_argument("--periode", type=_periode, required=True)
+    p.add_argument("--oleh", default=None, help="nama yang mengunci (bawaan: $USER)")
+    p.set_defaults(func=cmd_lock)
+
+    p = sub.add_parser("export", help="ekspor Daftar Nominatif TPP dari data terbit")
+    p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
+    p.add_argument("--periode", type=_periode, required=True)
+    p.add_argument("--format", choices=("xlsx", "csv", "parquet", "pdf"), required=True)
+    p.add_argument("--out", required=True, help="folder tujuan (SHA256SUMS ditulis di sini)")
+    p.add_argument("--opd", action="append", default=None, help="kode OPD (boleh berulang)")
+    p.add_argument("--tempat", default="Kupang", help="tempat pada blok tanda tangan")
+    p.add_argument("--tanggal", type=_tanggal, default=None, help="YYYY-MM-DD (bawaan: hari ini)")
+    p.set_defaults(func=cmd_export)
     return parser
 
 
