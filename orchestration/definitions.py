@@ -15,6 +15,7 @@ def build_definitions() -> dg.Definitions:
     from dagster_dbt import DbtCliResource
 
     from orchestration.assets.ingest import ingest_assets
+    from orchestration.assets.publish import published_tpp
     from orchestration.assets.transforms import build_tpp_dbt_assets
     from orchestration.dbt_project import dbt_project
     from orchestration.resources import KinerjaStorage
@@ -24,7 +25,7 @@ def build_definitions() -> dg.Definitions:
     os.environ.setdefault("KINERJA_DATA", storage.data_dir)
     job = dg.define_asset_job(JOB_NAME, selection=dg.AssetSelection.all())
     return dg.Definitions(
-        assets=[*ingest_assets, build_tpp_dbt_assets()],
+        assets=[*ingest_assets, build_tpp_dbt_assets(), published_tpp],
         jobs=[job],
         schedules=[monthly_schedule(job)],
         sensors=[ekspor_baru],
