@@ -13,6 +13,7 @@ Asset keys judged:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 import dagster as dg
@@ -40,6 +41,17 @@ def run_periods(context: dg.AssetCheckExecutionContext, data: DataDir) -> list[s
         return [context.partition_key]
     folder = data.raw / "pegawai"
     return sorted(p.stem for p in folder.glob("*.parquet") if not p.stem.startswith("_"))
+
+
+def _run_started(context) -> dt.datetime | None:
+    """One timestamp per run for every result it records (the app groups results by it)."""
+    try:
+        record = context.instance.get_run_record_by_id(context.run.run_id)
+    except Exception:  # noqa: BLE001 - the history then uses the time of writing
+        return None
+    if record is None or not record.start_time:
+        return None
+    return dt.datetime.fromtimestamp(record.start_time, dt.UTC)
 
 
 def to_result(spec: Spec, outcomes: list[CheckOutcome]) -> dg.AssetCheckResult:
@@ -125,7 +137,7 @@ def _check_for(asset: str) -> dg.AssetChecksDefinition:
         periods = run_periods(context, data)
         context.log.info(f"Cek mutu {asset} untuk periode {', '.join(periods) or '-'}")
         outcomes = evaluate(asset, data, periods)
-        record_outcomes(data, context.run.run_id, outcomes)
+        record_outcomes(data, context.run.run_id, outcomes, checked_at=_run_started(context))
         grouped: dict[str, list[CheckOutcome]] = defaultdict(list)
         for o in outcomes:
             grouped[o.check].append(o)

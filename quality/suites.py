@@ -237,10 +237,10 @@ def raw_suite(kind: str, periode: str) -> Suite:
             return df.with_columns(touches.alias("_menyentuh_bulan"))
 
     elif kind == "kinerja":
-        exps += [
-            _unique(["_nip_final"], "Lebih dari satu penilaian FINAL untuk satu NIP.", WARN),
-            _not_null("predikat", "Predikat kosong (dihitung dari matriks).", WARN),
-        ]
+        # an empty predikat is allowed (the matrix decides); contradictions: crosssource
+        exps.append(
+            _unique(["_nip_final"], "Lebih dari satu penilaian FINAL untuk satu NIP.", WARN)
+        )
 
         def prepare(df: pl.DataFrame) -> pl.DataFrame:
             final = pl.when(pl.col("status") == "FINAL").then(pl.col("nip"))

@@ -26,18 +26,24 @@ def _gx():
     return gx
 
 
-def _context():
-    gx = _gx()
-    context = gx.get_context(mode="ephemeral")
-    try:
-        from great_expectations.data_context.types.base import ProgressBarsConfig
+_state: dict[str, object] = {"context": None, "n": 0}
 
-        context.variables.progress_bars = ProgressBarsConfig(
-            globally=False, metric_calculations=False
-        )
-    except Exception:  # noqa: BLE001 - cosmetic only
-        pass
-    return context
+
+def _context():
+    """One ephemeral GX context per process (each creates a temporary docs folder)."""
+    if _state["context"] is None:
+        gx = _gx()
+        context = gx.get_context(mode="ephemeral")
+        try:
+            from great_expectations.data_context.types.base import ProgressBarsConfig
+
+            context.variables.progress_bars = ProgressBarsConfig(
+                globally=False, metric_calculations=False
+            )
+        except Exception:  # noqa: BLE001 - cosmetic only
+            pass
+        _state["context"] = context
+    return _state["context"]
 
 
 def _exception_text(info: dict | None) -> str | None:
@@ -89,16 +95,24 @@ def run_suite(suite: Suite, frame: pl.DataFrame) -> list[CheckOutcome]:
 
     with _lock:
         context = _context()
-        source = context.data_sources.add_pandas(f"sumber_{suite.name}")
-        asset = source.add_dataframe_asset(suite.name)
-        batch = asset.add_batch_definition_whole_dataframe("semua")
-        gx_suite = context.suites.add(
-            gx.ExpectationSuite(name=suite.name, expectations=expectations)
-        )
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=f"validasi_{suite.name}", data=batch, suite=gx_suite)
-        )
-        result = definition.run(batch_parameters={"dataframe": pdf}, result_format=result_format)
+        _state["n"] = n = int(_state["n"]) + 1
+        name = f"{suite.name}_{n}"
+        source = context.data_sources.add_pandas(f"sumber_{name}")
+        try:
+            batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("semua")
+            gx_suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
+            definition = context.validation_definitions.add(
+                gx.ValidationDefinition(name=f"validasi_{name}", data=batch, suite=gx_suite)
+            )
+            try:
+                result = definition.run(
+                    batch_parameters={"dataframe": pdf}, result_format=result_format
+                )
+            finally:
+                context.validation_definitions.delete(f"validasi_{name}")
+                context.suites.delete(name)
+        finally:
+            context.data_sources.delete(f"sumber_{name}")
 
     failures: dict[str, list[dict[str, Any]]] = {s: [] for s in suite.severities}
     for res in result.results:

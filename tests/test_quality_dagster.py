@@ -132,6 +132,7 @@ def test_failed_blocking_check_stops_downstream_records_history_and_alerts_once(
 
     history = load_check_history(data)
     assert set(history["run_id"]) == {result.run_id}
+    assert history["checked_at"].n_unique() == 1  # one timestamp per run (the app groups by it)
     bad = history.filter(~pl.col("passed"))
     assert bad["check_name"].to_list() == ["neto_sesuai_potongan"]
     assert bad["periode"].to_list() == ["2025-03"]
