@@ -1,0 +1,113 @@
+"""Period lifecycle DRAFT -> VERIFIED -> LOCKED: rules, who and when, the CLI."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import duckdb
+import pytest
+from test_publish_support import ANA, build_warehouse, change, scenario
+
+from orchestration import periods
+from orchestration.cli import main
+from orchestration.paths import DataDir
+from orchestration.periods import LOCKED, VERIFIED, PeriodeError
+from orchestration.publish import publish
+from orchestration.published import current_snapshot
+
+PERIODS = ["2025-02", "2025-03"]
+
+
+@pytest.fixture
+def data(tmp_path) -> DataDir:
+    data = DataDir(tmp_path / "data")
+    build_warehouse(data, scenario(*PERIODS))
+    publish(data, PERIODS)
+    return data
+
+
+def test_cannot_verify_or_lock_what_is_not_published(tmp_path, data):
+    with pytest.raises(PeriodeError, match="belum diterbitkan"):
+        periods.verify(data, "2025-07", "Budi")
+    with pytest.raises(PeriodeError, match="belum diterbitkan"):
+        periods.lock(data, "2025-07", "Budi")
+    empty = DataDir(tmp_path / "kosong")
+    with pytest.raises(PeriodeError, match="belum diterbitkan"):
+        periods.lock(empty, "2025-03", "Budi")
+    assert periods.status(data, "2025-07").status == "DRAFT"
+
+
+def test_lock_needs_a_verification_of_exactly_the_published_data(data):
+    with pytest.raises(PeriodeError, match="belum diverifikasi"):
+        periods.lock(data, "2025-03", "Maria")
+    verified = periods.verify(data, "2025-03", "Budi")
+    assert verified.status == VERIFIED and verified.oleh == "Budi"
+    assert current_snapshot(data).status("2025-03") == VERIFIED  # manifest shows it
+
+    # the data change after verification: locking what nobody checked is refused
+    corrected = scenario(*PERIODS)
+    corrected["2025-03"] = change(corrected["2025-03"], ANA.nip, tk=2)
+    build_warehouse(data, corrected)
+    publish(data, ["2025-03"])
+    with pytest.raises(PeriodeError, match="berubah sejak diverifikasi"):
+        periods.lock(data, "2025-03", "Maria")
+
+    periods.verify(data, "2025-03", "Budi")
+    locked = periods.lock(data, "2025-03", "Maria")
+    assert locked.status == LOCKED and locked.oleh == "Maria" and locked.pada.endswith("+08:00")
+    entry = current_snapshot(data).period("2025-03")
+    assert (entry["status"], entry["oleh"]) == (LOCKED, "Maria")
+
+
+def test_nothing_goes_back_from_locked(data):
+    periods.verify(data, "2025-03", "Budi")
+    periods.lock(data, "2025-03", "Maria")
+    with pytest.raises(PeriodeError, match="sudah dikunci"):
+        periods.verify(data, "2025-03", "Budi")
+    with pytest.raises(PeriodeError, match="sudah dikunci"):
+        periods.lock(data, "2025-03", "Budi")
+    with sqlite3.connect(data.root / "periode.sqlite") as con:  # not even behind our back
+        with pytest.raises(sqlite3.IntegrityError, match="dikunci"):
+            con.execute("update periode set status = 'DRAFT' where periode = '2025-03'")
+        with pytest.raises(sqlite3.IntegrityError, match="dikunci"):
+            con.execute("delete from periode where periode = '2025-03'")
+    assert periods.status(data, "2025-03").status == LOCKED
+    assert periods.locked_periods(data) == {"2025-03"}
+
+
+def test_history_records_who_and_when(data):
+    periods.verify(data, "2025-02", "Budi")
+    periods.verify(data, "2025-02", "Yosef")
+    periods.lock(data, "2025-02", "Maria")
+    steps = [(h["dari"], h["ke"], h["oleh"]) for h in periods.history(data, "2025-02")]
+    assert steps == [
+        ("DRAFT", "VERIFIED", "Budi"),
+        ("VERIFIED", "VERIFIED", "Yosef"),
+        ("VERIFIED", "LOCKED", "Maria"),
+    ]
+    assert all(h["pada"].endswith("+08:00") and h["snapshot"] for h in periods.history(data))
+
+
+def test_verify_refuses_a_period_with_error_findings(data):
+    with duckdb.connect(str(data.warehouse)) as con:
+        con.execute(
+            "insert into main.temuan values ('2025-03', 'ERROR', 'NIP_GANDA', ?, '4.01.01', "
+            "'pegawai_202503.xlsx', 9, 'NIP muncul dua kali.')",
+            [ANA.nip],
+        )
+    publish(data, ["2025-03"])
+    with pytest.raises(PeriodeError, match="temuan ERROR"):
+        periods.verify(data, "2025-03", "Budi")
+
+
+def test_cli_verify_and_lock_default_to_the_login_name(data, monkeypatch, capsys):
+    monkeypatch.setenv("USER", "bendahara01")
+    root = str(data.root)
+    assert main(["lock", "--data", root, "--periode", "2025-02"]) == 1
+    assert "belum diverifikasi" in capsys.readouterr().err
+    assert main(["verify", "--data", root, "--periode", "2025-02", "--oleh", "Budi"]) == 0
+    assert main(["lock", "--data", root, "--periode", "2025-02"]) == 0
+    assert "TERKUNCI" in capsys.readouterr().out
+    assert periods.status(data, "2025-02").oleh == "bendahara01"
+    assert main(["lock", "--data", root, "--periode", "2025-09"]) == 1
+    assert "belum diterbitkan" in capsys.readouterr().err
