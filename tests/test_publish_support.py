@@ -26,6 +26,8 @@ OPD = {
     "1.02.01": "Dinas Kesehatan",
 }
 POIN = {"tk": Fraction(3), "tl1": Fraction(1, 2), "tl2": Fraction(1), "psw1": Fraction(1, 2)}
+ROMAWI = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
+          "XIV", "XV", "XVI", "XVII")  # fmt: skip
 AMOUNTS = ("tpp_kinerja", "tpp_disiplin", "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto")
 
 
@@ -85,6 +87,14 @@ def working_days(periode: str) -> list[dt.date]:
     return out
 
 
+def tarif_pph21(status: str, golongan: str) -> int:
+    """§5: PNS I-II 0 %, III 5 %, IV 15 %; PPPK I-VIII 0 %, IX-XII 5 %, XIII-XVII 15 %."""
+    if status == "PPPK":
+        rank = ROMAWI.index(golongan) + 1
+        return 0 if rank <= 8 else 5 if rank <= 12 else 15
+    return {"I": 0, "II": 0, "III": 5, "IV": 15}[golongan.split("/")[0]]
+
+
 def tpp_row(periode: str, p: Pegawai) -> dict:
     hari_kerja = len(working_days(periode))
     hari_efektif = hari_kerja - p.cltn
@@ -96,7 +106,7 @@ def tpp_row(periode: str, p: Pegawai) -> dict:
     kinerja = round_half_up(efektif * Fraction(60, 100) * persen_kinerja / 100)
     disiplin = round_half_up(efektif * Fraction(40, 100) * persen_disiplin / 100)
     bruto = kinerja + disiplin
-    tarif = {"I": 0, "II": 0, "III": 5, "IV": 15}[p.golongan.split("/")[0]]
+    tarif = tarif_pph21(p.status, p.golongan)
     pph21 = round_half_up(Fraction(bruto * tarif, 100))
     bpjs = round_half_up(Fraction(bruto, 100))
     return {
