@@ -628,3 +628,56 @@ def test_ref_opd_seed_matches_the_simulator():
     assert seed_file.equals(reference.build())
     pagu = dict(zip(seed_file["kode_opd"], seed_file["pagu_tpp_tahunan"], strict=True))
     assert pagu["1.01.01"] > pagu["1.02.02"] > pagu["4.01.04"] > 0
+
+
+@pytest.mark.skipif(not _HAS_VALIDATOR, reason="orchestration.validation is not there yet")
+def test_validator_finds_xlsx_defects_on_their_sheet_rows(tmp_path):
+    simulate(tmp_path, pegawai=200, opd=6, mulai="2025-05", sampai="2025-05", seed=2, kotor=0.04,
+             xlsx=True, progress=False)  # fmt: skip
+    cacat = pl.read_csv(tmp_path / "_groundtruth" / "cacat.csv", infer_schema=False)
+    karantina = [k for k, (_, t) in dfx.JENIS_CACAT.items() if t == dfx.KARANTINA]
+    for name, res in _validate_all(tmp_path):
+        expected = cacat.filter(pl.col("file") == name, pl.col("jenis_cacat").is_in(karantina))
+        assert set(expected["line"].cast(pl.Int32)) == set(res.quarantine["line_no"]), name
+        if name.endswith(".xlsx"):
+            assert expected.height > 0 and expected["line"].cast(pl.Int32).min() > 4
+
+
+def test_ratings_follow_discipline(clean):
+    """Who skips working days without notice is rated DI_BAWAH on behaviour far more often."""
+    out, _ = clean
+    cal = Calendar.load()
+    rows = []
+    for periode in MONTHS:
+        first, last = month_bounds(periode)
+        days = np.arange(np.datetime64(first), np.datetime64(last) + 1)
+        kerja = pl.DataFrame({"tgl": days[cal.is_working(days)]}).with_columns(
+            pl.col("tgl").cast(pl.Date)
+        )
+        peg = read(out, "pegawai", periode).filter(pl.col("aktif_sampai").is_null())
+        peg = peg.filter(pl.col("tmt_opd").str.to_date() < first)
+        taps = read(out, "absensi", periode).select(
+            "nip", tgl=pl.col("waktu").str.slice(0, 10).str.to_date()
+        )
+        excused = (
+            read(out, "ketidakhadiran", periode)
+            .with_columns(
+                tgl=pl.date_ranges(pl.col("mulai").str.to_date(), pl.col("selesai").str.to_date())
+            )
+            .explode("tgl")
+            .select("nip", "tgl")
+        )
+        grid = peg.select("nip").join(kerja, how="cross")
+        missing = grid.join(taps.unique(), on=["nip", "tgl"], how="anti").join(
+            excused, on=["nip", "tgl"], how="anti"
+        )
+        tk = (
+            peg.select("nip").join(missing.group_by("nip").len(), on="nip", how="left").fill_null(0)
+        )
+        kin = read(out, "kinerja", periode).join(tk, on="nip")
+        rows.append(kin.select("len", bawah=pl.col("perilaku") == "DI_BAWAH"))
+    data = pl.concat(rows)
+    often = data.filter(pl.col("len") >= 3)["bawah"].mean()
+    never = data.filter(pl.col("len") == 0)["bawah"].mean()
+    assert data.filter(pl.col("len") >= 3).height >= 10
+    assert often > 0.25 and never < 0.06 and often > 4 * never
