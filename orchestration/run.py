@@ -71,6 +71,10 @@ def prepare_environment(exports: Path, data: DataDir) -> None:
 class _ProgressHandler(logging.Handler):
     """Prints one short line per step and per message from our own assets."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._built: set[str] = set()  # one line per asset, not per partition
+
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
@@ -83,7 +87,11 @@ class _ProgressHandler(logging.Handler):
             label = {"STEP_START": "mulai", "STEP_SUCCESS": "selesai", "STEP_FAILURE": "GAGAL"}
             text = label[event.event_type_value]
         elif event.event_type_value == "ASSET_MATERIALIZATION":
-            text = f"{event.asset_key.to_user_string()} dibangun"
+            asset = event.asset_key.to_user_string()
+            if asset in self._built:
+                return
+            self._built.add(asset)
+            text = f"{asset} dibangun"
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             if evaluation.passed:
