@@ -46,7 +46,7 @@ class DriftThresholds:
     jumlah_pegawai_persen: float = 10.0
     total_tpp_persen: float = 20.0
     tingkat_tk_pp: float = 5.0
-    min_pegawai_opd: int = 5
+    min_pegawai_opd: int = 20
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None) -> DriftThresholds:
@@ -60,7 +60,7 @@ class DriftThresholds:
             tingkat_tk_pp=_pick(env, "KINERJA_DRIFT_TK_PP", float(d.get("tingkat_tk_pp", 5.0)),
                                 float),
             min_pegawai_opd=_pick(env, "KINERJA_DRIFT_MIN_PEGAWAI",
-                                  int(d.get("min_pegawai_opd", 5)), int),
+                                  int(d.get("min_pegawai_opd", 20)), int),
         )  # fmt: skip
 
 
