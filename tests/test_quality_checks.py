@@ -269,3 +269,24 @@ def test_sample_month_summary_matches_dbt_shape(month):
     opd = department_totals(month["tpp_bulanan"])
     assert set(opd["kode_opd"]) == {"1.02.01", "1.03.01"}
     assert opd["tpp_neto"].sum() == month["tpp_bulanan"]["tpp_neto"].sum()
+
+
+# --- runner: missing data is a failure, an absent optional source is not -------------------
+
+
+def test_missing_warehouse_or_required_file_fails_every_check(tmp_path):
+    from orchestration.paths import DataDir
+    from quality.runner import evaluate, specs_for
+
+    data = DataDir.resolve(tmp_path)
+    marts = evaluate("tpp_bulanan", data, [P, "2025-04"])
+    assert len(marts) == 2 * len(specs_for("tpp_bulanan"))
+    assert not any(o.passed for o in marts)
+    assert all("gudang data belum ada" in o.description for o in marts)
+    pegawai = evaluate("raw/pegawai", data, [P])
+    assert pegawai and not any(o.passed for o in pegawai)
+    blocking = [o for o in pegawai if o.blocks]
+    assert [o.check for o in blocking] == ["gx_raw_pegawai"]
+    # aktivitas is optional: no file that month is not a failure
+    aktivitas = evaluate("raw/aktivitas", data, [P])
+    assert aktivitas and all(o.passed and o.details.get("dilewati") for o in aktivitas)
