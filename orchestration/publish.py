@@ -254,38 +254,44 @@ def prune(data: DataDir, keep: int = KEEP, grace_seconds: float = GRACE_SECONDS)
 # Warehouse
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    rows = con.execute(
-        "select column_name from information_schema.columns "
-        "where table_schema = ? and table_name = ? order by ordinal_position",
-        [WAREHOUSE_SCHEMA, table],
-    ).fetchall()
-    if not rows:
-        raise PublishError(
-            f"Tabel {table} tidak ada di gudang data (skema {WAREHOUSE_SCHEMA}); "
-            "jalankan transformasi dbt terlebih dahulu."
+class Warehouse:
+    """The marts as read by publish, through one short-lived read-only connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self._columns: dict[str, list[str]] = {}
+
+    def columns(self, table: str) -> list[str]:
+        if table not in self._columns:
+            rows = self.con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = ? and table_name = ? order by ordinal_position",
+                [WAREHOUSE_SCHEMA, table],
+            ).fetchall()
+            if not rows:
+                raise PublishError(
+                    f"Tabel {table} tidak ada di gudang data (skema {WAREHOUSE_SCHEMA}); "
+                    "jalankan transformasi dbt terlebih dahulu."
+                )
+            self._columns[table] = [r[0] for r in rows]
+        return self._columns[table]
+
+    def fetch(self, table: str, periode: str, columns: list[str] | None = None) -> pa.Table:
+        """Rows of one mart for one period, in the deterministic publish order."""
+        available = self.columns(table)
+        selected = [c for c in (columns or available) if c in available]
+        keys = [k for k in KEYS[table] if k in selected]
+        order = keys + [c for c in selected if c not in keys]
+        query = (
+            f"select {', '.join(map(_quote, selected))} "
+            f"from {WAREHOUSE_SCHEMA}.{_quote(table)} where periode = ? "
+            f"order by {', '.join(map(_quote, order))}"
         )
-    return [r[0] for r in rows]
+        return self.con.sql(query, params=[periode]).to_arrow_table()
 
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def fetch_period(
-    con: duckdb.DuckDBPyConnection, table: str, periode: str, columns: list[str] | None = None
-) -> pa.Table:
-    """Rows of one mart for one period, in the deterministic publish order."""
-    available = _columns(con, table)
-    selected = [c for c in (columns or available) if c in available]
-    keys = [k for k in KEYS[table] if k in selected]
-    order = keys + [c for c in selected if c not in keys]
-    query = (
-        f"select {', '.join(map(_quote, selected))} "
-        f"from {WAREHOUSE_SCHEMA}.{_quote(table)} where periode = ? "
-        f"order by {', '.join(map(_quote, order))}"
-    )
-    return con.sql(query, params=[periode]).to_arrow_table()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -503,16 +509,19 @@ def _publish(data: DataDir, periods: list[str], keep: int, grace: float) -> Publ
         recomputed: dict[str, tuple[pl.DataFrame, dict]] = {}
         if periods:
             with duckdb.connect(str(data.warehouse), read_only=True) as con:
+                warehouse = Warehouse(con)
+                for table in MART_TABLES:  # all five marts or nothing
+                    warehouse.columns(table)
                 for periode in fresh:
                     for table in MART_TABLES:
-                        rows = fetch_period(con, table, periode)
+                        rows = warehouse.fetch(table, periode)
                         build.write(table, periode, rows)
                         if table == "tpp_bulanan":
                             totals[periode] = _totals(rows)
                 for periode in relocked:
-                    new_rows = pl.from_arrow(fetch_period(con, "tpp_bulanan", periode))
+                    new_rows = pl.from_arrow(warehouse.fetch("tpp_bulanan", periode))
                     days = pl.from_arrow(
-                        fetch_period(con, "tpp_harian", periode, ["nip", "kode_opd", *DAY_SOURCES])
+                        warehouse.fetch("tpp_harian", periode, ["nip", "kode_opd", *DAY_SOURCES])
                     )
                     recomputed[periode] = (new_rows, day_sources(days))
         carried = sorted(published_before - set(fresh))
