@@ -17,7 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -41,6 +41,8 @@ NIP_REGEX = (
 
 # Kinds without which a period cannot be paid (an empty raw file of these is an ERROR).
 REQUIRED_KINDS = ("pegawai", "absensi", "kinerja")
+# Kinds that never reach the TPP: their defects are reported (WARN), never block payroll.
+ANALYTICS_KINDS = ("aktivitas",)
 
 # tpp-rules §7: the columns finance relies on.
 TPP_BULANAN_COLUMNS = (
@@ -252,6 +254,8 @@ def raw_suite(kind: str, periode: str) -> Suite:
         def prepare(df: pl.DataFrame) -> pl.DataFrame:
             return df.with_columns(_month_of("tanggal"))
 
+    if kind in ANALYTICS_KINDS:
+        exps = [replace(e, severity=WARN) for e in exps]
     return Suite(
         name=f"raw_{kind}",
         asset=f"raw/{kind}",
