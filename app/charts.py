@@ -99,33 +99,42 @@ def tren(frame: pl.DataFrame, kolom: dict[str, str], satuan: str = "%", tinggi: 
     )
 
 
+def _potong(s: str, n: int = 42) -> str:
+    return s if len(s) <= n else s[: n - 2] + "…"
+
+
 def peringkat(
     frame: pl.DataFrame, nilai: str, judul: str, warna: str = TEAL, sorot: str | None = None
 ):
-    """Horizontal bars of every department by ``nilai`` (a percentage), best on top."""
+    """Every department by ``nilai`` (a percentage), best on top, as a dot plot.
+
+    Dots rather than bars: the values sit between ~85 and 100%, and a bar that does not start at
+    zero would exaggerate the differences.
+    """
     data = frame.select("kode_opd", "nama_opd", nilai, "jumlah_pegawai").with_columns(
+        pl.col(nilai).cast(pl.Float64),
         pl.col(nilai).map_elements(lambda v: fmt.persen(v, 2), return_dtype=pl.String).alias("teks"),
-        pl.col("nama_opd").map_elements(lambda s: s if len(s) <= 42 else s[:40] + "…",
-                                        return_dtype=pl.String).alias("label"),
+        pl.col("nama_opd").map_elements(_potong, return_dtype=pl.String).alias("nama"),
         (pl.col("kode_opd") == (sorot or "")).alias("sorot"),
     )  # fmt: skip
-    lo = float(data[nilai].min() or 0)
-    return _done(
-        alt.Chart(data)
-        .mark_bar(cornerRadiusEnd=3)
-        .encode(
-            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-            x=alt.X(f"{nilai}:Q", title=judul, scale=alt.Scale(domain=[max(0.0, lo - 2), 100])),
-            color=alt.condition("datum.sorot", alt.value(KUNING), alt.value(warna)),
-            tooltip=[
-                alt.Tooltip("nama_opd:N", title="Perangkat Daerah"),
-                alt.Tooltip("kode_opd:N", title="Kode"),
-                alt.Tooltip("teks:N", title=judul),
-                alt.Tooltip("jumlah_pegawai:Q", title="Pegawai", format=",d"),
-            ],
-        )  # fmt: skip
-        .properties(height=max(220, 17 * data.height))
+    lo = max(0.0, float(data[nilai].min() or 0) - 1.0)
+    data = data.with_columns(pl.lit(lo).alias("dasar"))
+    x = alt.X(f"{nilai}:Q", title=judul, scale=alt.Scale(domain=[lo, 100], nice=False, zero=False))
+    base = alt.Chart(data).encode(
+        y=alt.Y("nama:N", sort=alt.EncodingSortField(nilai, order="descending"), title=None,
+                axis=alt.Axis(labelLimit=270, ticks=False, domain=False)),
+        tooltip=[alt.Tooltip("nama_opd:N", title="Perangkat Daerah"), alt.Tooltip("kode_opd:N", title="Kode"),
+                 alt.Tooltip("teks:N", title=judul),
+                 alt.Tooltip("jumlah_pegawai:Q", title="Pegawai", format=",d")],
+    )  # fmt: skip
+    garis = base.mark_rule(color=ABU_MUDA, strokeWidth=3).encode(x=x, x2="dasar:Q")
+    titik = base.mark_circle(size=120, opacity=1).encode(
+        x=x, color=alt.condition("datum.sorot", alt.value(KUNING), alt.value(warna))
     )
+    teks = base.mark_text(align="left", dx=9, fontSize=11, color="#4b5563").encode(
+        x=x, text="teks:N"
+    )
+    return _done((garis + titik + teks).properties(height=70 + 22 * data.height))
 
 
 def sebaran_opd(frame: pl.DataFrame):
@@ -140,7 +149,7 @@ def sebaran_opd(frame: pl.DataFrame):
         y=alt.Y("persen_kinerja:Q", title="Rata-rata % kinerja", scale=alt.Scale(zero=False)),
         size=alt.Size("jumlah_pegawai:Q", title="Pegawai", scale=alt.Scale(range=[40, 1400]),
                       legend=alt.Legend(orient="bottom", format=",d")),
-        color=alt.Color("persen_tk:Q", title="% TK", scale=alt.Scale(scheme="orangered"),
+        color=alt.Color("persen_tk:Q", title="% hari TK", scale=alt.Scale(range=[TEAL, KUNING, MERAH]),
                         legend=alt.Legend(orient="bottom", format=",.1f")),
         tooltip=[alt.Tooltip("nama_opd:N", title="Perangkat Daerah"),
                  alt.Tooltip("jumlah_pegawai:Q", title="Pegawai", format=",d"),
@@ -154,8 +163,7 @@ def peta_opd_bulan(frame: pl.DataFrame, nilai: str, judul: str, skema: str = "re
     """Heatmap: departments (rows) x months (columns) coloured by ``nilai``."""
     data = _periode_cols(frame).with_columns(
         pl.col(nilai).map_elements(lambda v: fmt.persen(v, 2), return_dtype=pl.String).alias("teks"),
-        pl.col("nama_opd").map_elements(lambda s: s if len(s) <= 42 else s[:40] + "…",
-                                        return_dtype=pl.String).alias("label"),
+        pl.col("nama_opd").map_elements(_potong, return_dtype=pl.String).alias("label"),
     )  # fmt: skip
     order = _periode_cols(frame.select("periode").unique().sort("periode"))["bulan"].to_list()
     return _done(
@@ -167,7 +175,7 @@ def peta_opd_bulan(frame: pl.DataFrame, nilai: str, judul: str, skema: str = "re
                             legend=alt.Legend(orient="bottom", format=",.0f")),
             tooltip=[alt.Tooltip("nama_opd:N", title="Perangkat Daerah"), alt.Tooltip("bulan:N", title="Periode"),
                      alt.Tooltip("teks:N", title=judul)],
-        ).properties(height=max(200, 17 * data["kode_opd"].n_unique()))
+        ).properties(height=90 + 20 * data["kode_opd"].n_unique())
     )  # fmt: skip
 
 
@@ -280,29 +288,34 @@ def predikat(frame: pl.DataFrame):
 
 
 def tpp_periode(frame: pl.DataFrame):
-    """Stacked kinerja + disiplin per period with the net amount as a line (billions)."""
+    """Stacked kinerja + disiplin per period with the net amount as a line."""
     data = _periode_cols(frame)
     order = data["bulan"].to_list()
+    bagi, satuan = (
+        (1e9, "Miliar rupiah") if data["tpp_bruto"].max() >= 2e9 else (1e6, "Juta rupiah")
+    )
     long = data.unpivot(index=["periode", "bulan"], on=["tpp_kinerja", "tpp_disiplin"],
                         variable_name="bagian", value_name="rp").with_columns(
         pl.col("bagian").replace_strict({"tpp_kinerja": "TPP kinerja", "tpp_disiplin": "TPP disiplin"}),
-        (pl.col("rp") / 1e9).alias("miliar"),
+        (pl.col("rp") / bagi).alias("nilai"),
         pl.col("rp").map_elements(fmt.rupiah, return_dtype=pl.String).alias("teks"),
     )  # fmt: skip
     bars = alt.Chart(long).mark_bar(cornerRadiusEnd=2).encode(
         x=alt.X("bulan:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("miliar:Q", title="Miliar rupiah", stack="zero"),
+        y=alt.Y("nilai:Q", title=satuan, stack="zero"),
         color=alt.Color("bagian:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=["TPP kinerja", "TPP disiplin"], range=[TEAL, "#5eead4"])),
+                        scale=alt.Scale(domain=["TPP kinerja", "TPP disiplin", "TPP neto"],
+                                        range=[TEAL, "#5eead4", MERAH])),
         tooltip=[alt.Tooltip("bulan:N", title="Periode"), alt.Tooltip("bagian:N", title="Bagian"),
                  alt.Tooltip("teks:N", title="Jumlah")],
     )  # fmt: skip
     neto = data.with_columns(
-        (pl.col("tpp_neto") / 1e9).alias("miliar"),
+        (pl.col("tpp_neto") / bagi).alias("nilai"),
+        pl.lit("TPP neto").alias("bagian"),
         pl.col("tpp_neto").map_elements(fmt.rupiah, return_dtype=pl.String).alias("teks"),
     )
-    line = alt.Chart(neto).mark_line(color=MERAH, point=alt.OverlayMarkDef(color=MERAH, size=50)).encode(
-        x=alt.X("bulan:N", sort=order), y="miliar:Q",
+    line = alt.Chart(neto).mark_line(point=alt.OverlayMarkDef(size=50)).encode(
+        x=alt.X("bulan:N", sort=order), y="nilai:Q", color=alt.Color("bagian:N"),
         tooltip=[alt.Tooltip("bulan:N", title="Periode"), alt.Tooltip("teks:N", title="TPP neto")],
     )  # fmt: skip
     return _done((bars + line).properties(height=300))
@@ -318,13 +331,14 @@ def kategori_hari(kode_hari: str | None, kode_datang: str | None, kode_pulang: s
 
 
 def kalender(harian: pl.DataFrame):
-    """GitHub-style calendar: one cell per working day, weeks across, Monday-Friday down."""
+    """GitHub-style calendar: one square per working day (day number inside), weeks across."""
     data = harian.with_columns(
         pl.struct("kode_hari", "kode_datang", "kode_pulang").map_elements(
             lambda r: kategori_hari(r["kode_hari"], r["kode_datang"], r["kode_pulang"]), return_dtype=pl.String
         ).alias("kategori"),
         (pl.col("tanggal") - pl.duration(days=pl.col("hari_iso") - 1)).dt.strftime("%Y-%m-%d").alias("minggu"),
         pl.col("hari_iso").replace_strict(fmt.HARI).alias("hari"),
+        pl.col("tanggal").dt.day().alias("tgl"),
         pl.col("tanggal").map_elements(fmt.tanggal_hari, return_dtype=pl.String).alias("t_tanggal"),
         pl.struct("kode_hari", "kode_datang", "kode_pulang").map_elements(
             lambda r: " · ".join(fmt.kode(k) for k in (r["kode_hari"], r["kode_datang"], r["kode_pulang"]) if k),
@@ -337,64 +351,75 @@ def kalender(harian: pl.DataFrame):
     bulan = "['Jan','Feb','Mar','Apr','Mei','Jun','Jul','Agu','Sep','Okt','Nov','Des']"
     hari = [fmt.HARI[i] for i in range(1, 6)]
     domain = list(KATEGORI)
-    weeks = data["minggu"].n_unique()
-    return _done(
-        alt.Chart(data).mark_rect(cornerRadius=3, stroke="white", strokeWidth=2).encode(
-            x=alt.X("minggu:O", title=None, axis=alt.Axis(
-                orient="top", labelAngle=0, ticks=False, domain=False,
-                labelExpr=f"parseInt(slice(datum.value, 8, 10)) <= 7 ? {bulan}[parseInt(slice(datum.value, 5, 7)) - 1] : ''")),
-            y=alt.Y("hari:N", sort=hari, title=None, axis=alt.Axis(ticks=False, domain=False)),
-            color=alt.Color("kategori:N", title=None, scale=alt.Scale(domain=domain, range=list(KATEGORI.values())),
-                            legend=alt.Legend(orient="bottom", columns=4)),
-            tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("t_kode:N", title="Status"),
-                     alt.Tooltip("t_jam:N", title="Datang – pulang"), alt.Tooltip("t_poin:N", title="Poin potongan")],
-        ).properties(height=150, width=max(200, min(1100, weeks * 20)))
+    step = max(16, min(28, 1000 // max(1, data["minggu"].n_unique())))
+    base = alt.Chart(data).encode(
+        x=alt.X("minggu:O", title=None, axis=alt.Axis(
+            orient="top", labelAngle=0, ticks=False, domain=False, labelAlign="left",
+            labelExpr=f"parseInt(slice(datum.value, 8, 10)) <= 7 ? {bulan}[parseInt(slice(datum.value, 5, 7)) - 1] : ''")),
+        y=alt.Y("hari:N", sort=hari, title=None, axis=alt.Axis(ticks=False, domain=False)),
+        tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("t_kode:N", title="Status"),
+                 alt.Tooltip("t_jam:N", title="Datang – pulang"), alt.Tooltip("t_poin:N", title="Poin potongan")],
     )  # fmt: skip
-
-
-def jam_harian(harian: pl.DataFrame):
-    """Check-in and check-out time of each day, with the expected start and end as steps."""
-
-    def menit(col: str) -> pl.Expr:
-        return pl.col(col).dt.hour().cast(pl.Int32) * 60 + pl.col(col).dt.minute().cast(pl.Int32)
-
-    def jam_str(col: str) -> pl.Expr:
-        return pl.col(col).str.slice(0, 2).cast(pl.Int32) * 60 + pl.col(col).str.slice(3, 2).cast(
-            pl.Int32
-        )
-
-    base = harian.with_columns(
-        pl.col("tanggal").map_elements(fmt.tanggal_hari, return_dtype=pl.String).alias("t_tanggal")
-    )
-    titik = pl.concat([
-        base.filter(pl.col("waktu_datang").is_not_null()).select(
-            "tanggal", "t_tanggal", menit("waktu_datang").alias("menit"), pl.lit("Datang").alias("jenis"),
-            pl.col("kode_datang").fill_null("tepat waktu").alias("kode"),
-            pl.col("waktu_datang").dt.strftime("%H:%M WITA").alias("teks")),
-        base.filter(pl.col("waktu_pulang").is_not_null()).select(
-            "tanggal", "t_tanggal", menit("waktu_pulang").alias("menit"), pl.lit("Pulang").alias("jenis"),
-            pl.col("kode_pulang").fill_null("tepat waktu").alias("kode"),
-            pl.col("waktu_pulang").dt.strftime("%H:%M WITA").alias("teks")),
-    ])  # fmt: skip
-    batas = base.select(
-        "tanggal", jam_str("jam_masuk").alias("masuk"), jam_str("jam_pulang").alias("pulang")
-    )
-    axis = alt.Axis(
-        labelExpr="utcFormat(datum.value * 60000, '%H:%M')", values=list(range(360, 1201, 60))
-    )
-    x = alt.X("tanggal:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0))
-    band = alt.Chart(batas).mark_area(opacity=0.12, color=TEAL, interpolate="step-after").encode(
-        x=x, y=alt.Y("masuk:Q", title="Jam (WITA)", axis=axis, scale=alt.Scale(domain=[360, 1200])), y2="pulang:Q",
+    kotak = base.mark_rect(cornerRadius=3, stroke="white", strokeWidth=2).encode(
+        color=alt.Color("kategori:N", title=None, scale=alt.Scale(domain=domain, range=list(KATEGORI.values())),
+                        legend=alt.Legend(orient="bottom", columns=4, labelLimit=220, symbolType="square")),
     )  # fmt: skip
-    points = alt.Chart(titik).mark_point(filled=True, size=45).encode(
-        x=x, y="menit:Q",
-        shape=alt.Shape("jenis:N", title=None, scale=alt.Scale(domain=["Datang", "Pulang"], range=["triangle-up", "triangle-down"]),
-                        legend=alt.Legend(orient="top")),
-        color=alt.condition("datum.kode == 'tepat waktu'", alt.value(TEAL), alt.value(MERAH)),
-        tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("jenis:N", title="Tap"),
-                 alt.Tooltip("teks:N", title="Jam"), alt.Tooltip("kode:N", title="Kode")],
+    layers = kotak
+    if step >= 22:
+        layers = kotak + base.mark_text(fontSize=9, color="white").encode(text="tgl:Q")
+    return _done(layers.properties(width=alt.Step(step), height=alt.Step(step)))
+
+
+def _menit_expr(col: str) -> pl.Expr:
+    return pl.col(col).dt.hour().cast(pl.Int32) * 60 + pl.col(col).dt.minute().cast(pl.Int32)
+
+
+def _jam_teks_expr(col: str) -> pl.Expr:
+    return pl.col(col).str.slice(0, 2).cast(pl.Int32) * 60 + pl.col(col).str.slice(3, 2).cast(
+        pl.Int32
+    )
+
+
+def jam_harian(harian: pl.DataFrame, jenis: str):
+    """Check-in (``jenis='datang'``) or check-out time of each day against the expected time."""
+    waktu, jadwal, kode = (("waktu_datang", "jam_masuk", "kode_datang") if jenis == "datang"
+                           else ("waktu_pulang", "jam_pulang", "kode_pulang"))  # fmt: skip
+    data = harian.filter(pl.col(waktu).is_not_null()).select(
+        "tanggal",
+        pl.col("tanggal").map_elements(fmt.tanggal_hari, return_dtype=pl.String).alias("t_tanggal"),
+        _menit_expr(waktu).alias("menit"),
+        _jam_teks_expr(jadwal).alias("jadwal"),
+        pl.col(kode).fill_null("tepat waktu").alias("kode"),
+        pl.col(waktu).dt.strftime("%H:%M WITA").alias("teks"),
+        pl.col(jadwal).str.slice(0, 5).alias("t_jadwal"),
     )  # fmt: skip
-    return _done((band + points).properties(height=300))
+    if data.is_empty():
+        return None
+    lo = min(data["menit"].min(), data["jadwal"].min()) - 15
+    hi = max(data["menit"].max(), data["jadwal"].max()) + 15
+    langkah = 30 if hi - lo <= 240 else 60
+    nilai = list(range((lo // langkah + 1) * langkah, hi, langkah))
+    y = alt.Y("menit:Q", title=None, scale=alt.Scale(domain=[lo, hi], nice=False, zero=False),
+              axis=alt.Axis(labelExpr="utcFormat(datum.value * 60000, '%H:%M')", values=nilai))  # fmt: skip
+    x = alt.X("tanggal:T", title=None, axis=alt.Axis(format="%e %b", labelAngle=0, tickCount="day"))
+    base = alt.Chart(data)
+    garis = base.mark_line(color=ABU, strokeWidth=1).encode(x=x, y=y)
+    jadwal_garis = base.mark_tick(color=MERAH, thickness=2, size=16, orient="horizontal").encode(
+        x=x, y=alt.Y("jadwal:Q", scale=alt.Scale(domain=[lo, hi])),
+        tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("t_jadwal:N", title="Jadwal")],
+    )  # fmt: skip
+    titik = base.mark_circle(size=70, opacity=1).encode(
+        x=x, y=y,
+        color=alt.Color("kode:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=["tepat waktu", f"{'TL' if jenis == 'datang' else 'PSW'}1",
+                                                f"{'TL' if jenis == 'datang' else 'PSW'}2",
+                                                f"{'TL' if jenis == 'datang' else 'PSW'}3",
+                                                f"{'TL' if jenis == 'datang' else 'PSW'}4"],
+                                        range=[TEAL, KUNING, ORANYE, MERAH, "#7f1d1d"])),
+        tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("teks:N", title="Tap"),
+                 alt.Tooltip("t_jadwal:N", title="Jadwal"), alt.Tooltip("kode:N", title="Kode")],
+    )  # fmt: skip
+    return _done((jadwal_garis + garis + titik).properties(height=250))
 
 
 def riwayat_persen(bulanan: pl.DataFrame):
@@ -404,30 +429,41 @@ def riwayat_persen(bulanan: pl.DataFrame):
     )
 
 
+def _sumbu_rupiah(maks: float) -> str:
+    """Vega label expression for a rupiah axis in jt (millions) or M (billions, miliar)."""
+    bagi, akhiran = (1e9, " M") if maks >= 2e9 else (1e6, " jt")
+    return f"replace(format(datum.value / {bagi:.0f}, ',.1~f'), '.', ',') + '{akhiran}'"
+
+
 def air_terjun(langkah: list[tuple[str, float, str]]):
-    """Waterfall of a TPP: (label, amount, kind) with kind 'total' | 'kurang'."""
+    """Waterfall of a TPP: (label, amount, kind) with kind 'total' | 'kurang' (zero steps left out)."""
     rows, level = [], 0.0
-    for i, (label, nilai, jenis) in enumerate(langkah):
+    for label, nilai, jenis in langkah:
+        if jenis != "total" and round(nilai) == 0:
+            continue
         if jenis == "total":
             awal, akhir, level = 0.0, nilai, nilai
         else:
             awal, akhir = level, level - nilai
             level = akhir
-        rows.append({"i": i, "label": label, "awal": awal, "akhir": akhir, "jenis": jenis,
-                     "teks": fmt.rupiah(nilai) if jenis == "total" else "− " + fmt.rupiah(nilai)})  # fmt: skip
+        tanda = "" if jenis == "total" else "− "
+        rows.append({"label": label, "awal": awal, "akhir": akhir, "jenis": jenis,
+                     "atas": max(awal, akhir), "teks": tanda + fmt.rupiah(nilai),
+                     "ringkas": tanda + fmt.rupiah_ringkas(nilai).removeprefix("Rp ")})  # fmt: skip
     data = pl.DataFrame(rows)
     order = [r["label"] for r in rows]
     base = alt.Chart(data).encode(
-        x=alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=120))
+        x=alt.X(
+            "label:N",
+            sort=order,
+            title=None,
+            axis=alt.Axis(labelAngle=0, labelLimit=90, labelOverlap=False),
+        )
     )
     bars = base.mark_bar(cornerRadius=2).encode(
-        y=alt.Y("awal:Q", title="Rupiah", axis=alt.Axis(format=",.0f")), y2="akhir:Q",
+        y=alt.Y("awal:Q", title=None, axis=alt.Axis(labelExpr=_sumbu_rupiah(data["atas"].max()))), y2="akhir:Q",
         color=alt.Color("jenis:N", legend=None, scale=alt.Scale(domain=["total", "kurang"], range=[TEAL, MERAH])),
         tooltip=[alt.Tooltip("label:N", title="Langkah"), alt.Tooltip("teks:N", title="Rupiah")],
     )  # fmt: skip
-    text = (
-        base.mark_text(dy=-8, fontSize=11)
-        .encode(y=alt.Y("max_y:Q"), text="teks:N")
-        .transform_calculate(max_y="max(datum.awal, datum.akhir)")
-    )
+    text = base.mark_text(dy=-7, fontSize=11, color="#374151").encode(y="atas:Q", text="ringkas:N")
     return _done((bars + text).properties(height=300))

@@ -153,24 +153,25 @@ class Data:
             select periode,
                 count(distinct nip) as pegawai,
                 count(*) as baris,
-                sum(tpp_basis) as tpp_basis,
-                sum(tpp_kinerja) as tpp_kinerja,
-                sum(tpp_disiplin) as tpp_disiplin,
-                sum(tpp_bruto) as tpp_bruto,
-                sum(pph21) as pph21,
-                sum(iuran_bpjs) as iuran_bpjs,
-                sum(tpp_neto) as tpp_neto,
+                sum(tpp_basis)::bigint as tpp_basis,
+                sum(tpp_kinerja)::bigint as tpp_kinerja,
+                sum(tpp_disiplin)::bigint as tpp_disiplin,
+                sum(tpp_bruto)::bigint as tpp_bruto,
+                sum(pph21)::bigint as pph21,
+                sum(iuran_bpjs)::bigint as iuran_bpjs,
+                sum(tpp_neto)::bigint as tpp_neto,
                 avg(persen_disiplin)::double as persen_disiplin,
                 avg(persen_kinerja)::double as persen_kinerja,
-                sum(tk) as tk,
-                sum(hari_efektif) as hari_efektif,
+                sum(tk)::bigint as tk,
+                sum(hari_efektif)::bigint as hari_efektif,
                 sum(tk)::double / nullif(sum(hari_efektif), 0) * 100 as persen_tk,
-                sum(tl1 + tl2 + tl3 + tl4) as terlambat,
-                sum(psw1 + psw2 + psw3 + psw4) as pulang_cepat,
-                sum(tanpa_penilaian::int) as tanpa_penilaian,
-                sum(basis_efektif * bobot_disiplin / 100 * (100 - persen_disiplin) / 100)::double
+                sum(tl1 + tl2 + tl3 + tl4)::bigint as terlambat,
+                sum(psw1 + psw2 + psw3 + psw4)::bigint as pulang_cepat,
+                sum(tanpa_penilaian::int)::bigint as tanpa_penilaian,
+                -- what the predikat and the discipline points took off the pro-rated maximum
+                (sum(basis_efektif * bobot_disiplin / 100) - sum(tpp_disiplin))::double
                     as hilang_disiplin,
-                sum(basis_efektif * bobot_kinerja / 100 * (100 - persen_kinerja) / 100)::double
+                (sum(basis_efektif * bobot_kinerja / 100) - sum(tpp_kinerja))::double
                     as hilang_kinerja
             from tpp_bulanan
             where true{where}

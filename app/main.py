@@ -24,6 +24,10 @@ st.set_page_config(
     menu_items={"About": "Si-Kinerja Analytics · TPP ASN Pemerintah Provinsi Nusa Tenggara Timur"},
 )
 
+st.html(
+    "<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}"
+    "[data-testid='stMetricValue']{font-size:2rem}</style>"
+)
 data_dir = DataDir.resolve()
 
 
@@ -85,9 +89,9 @@ for h in halaman:
     )
 nav = st.navigation(bagian)
 
+st.logo(str(ui.APP_DIR / "assets" / "logo.svg"), size="large",
+        icon_image=str(ui.APP_DIR / "assets" / "ikon.svg"))  # fmt: skip
 with st.sidebar:
-    st.markdown("### :material/insights: Si-Kinerja Analytics")
-    st.caption("TPP ASN Pemerintah Provinsi Nusa Tenggara Timur")
     if data.ada:
         periode = st.selectbox(
             "Periode", pilihan, key="periode", format_func=fmt.periode,

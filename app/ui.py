@@ -139,50 +139,74 @@ def baris_periode(frame: pl.DataFrame, periode: str) -> tuple[dict | None, dict 
 
 
 def kartu_kpi(now: dict, prev: dict | None) -> None:
-    """The six headline numbers of a period (with the change from the month before)."""
+    """The six headline numbers of a period in two rows (change from the month before)."""
     p = prev or {}
-    c = st.columns(6)
+    atas = st.columns(3)
     kartu(
-        c[0],
+        atas[0],
         "Pegawai",
         fmt.angka(now["pegawai"]),
-        delta_persen(now["pegawai"], p.get("pegawai"), "") if prev else None,
+        delta_persen(now["pegawai"], p.get("pegawai"), " orang") if prev else None,
         bantuan="Pegawai dengan baris TPP pada periode ini.",
     )
     kartu(
-        c[1],
+        atas[1],
         "TPP bruto",
         fmt.rupiah_ringkas(now["tpp_bruto"]),
         delta_rupiah(now["tpp_bruto"], p.get("tpp_bruto")),
         bantuan=fmt.rupiah(now["tpp_bruto"]),
     )
     kartu(
-        c[2],
+        atas[2],
         "TPP neto",
         fmt.rupiah_ringkas(now["tpp_neto"]),
         delta_rupiah(now["tpp_neto"], p.get("tpp_neto")),
         bantuan=f"{fmt.rupiah(now['tpp_neto'])} setelah PPh 21 {fmt.rupiah(now['pph21'])} "
         f"dan BPJS {fmt.rupiah(now['iuran_bpjs'])}.",
     )
+    bawah = st.columns(3)
     kartu(
-        c[3],
+        bawah[0],
         "Rata-rata disiplin",
         fmt.persen(now["persen_disiplin"], 2),
         delta_persen(now["persen_disiplin"], p.get("persen_disiplin")),
-        bantuan="Rata-rata persen disiplin (100 dikurangi poin TL, PSW, TK, izin).",
+        bantuan="Rata-rata persen disiplin (100 dikurangi poin TL, PSW, TK dan izin).",
     )
     kartu(
-        c[4],
+        bawah[1],
         "Rata-rata kinerja",
         fmt.persen(now["persen_kinerja"], 2),
         delta_persen(now["persen_kinerja"], p.get("persen_kinerja")),
         bantuan=f"Dari predikat penilaian FINAL; {fmt.angka(now['tanpa_penilaian'])} pegawai "
         "tanpa penilaian dihitung 0%.",
     )
-    kartu(c[5], "Hari TK", fmt.persen(now["persen_tk"], 2),
+    kartu(bawah[2], "Hari tanpa keterangan", fmt.persen(now["persen_tk"], 2),
           delta_persen(now["persen_tk"], p.get("persen_tk")), delta_color="inverse",
-          bantuan=f"{fmt.angka(now['tk'])} hari tanpa keterangan dari "
-                  f"{fmt.angka(now['hari_efektif'])} hari efektif.")  # fmt: skip
+          bantuan=f"{fmt.angka(now['tk'])} hari TK dari {fmt.angka(now['hari_efektif'])} hari efektif.")  # fmt: skip
+
+
+def rincian_tpp(now: dict) -> None:
+    """Money of a period (a department or the province): table and waterfall side by side."""
+    from app import charts
+
+    pagu = now["tpp_kinerja"] + now["tpp_disiplin"] + now["hilang_kinerja"] + now["hilang_disiplin"]
+    kiri, kanan = st.columns([2, 3])
+    with kiri:
+        komponen = [
+            ("Pagu setelah pro-rata", pagu), ("Potongan kinerja (predikat)", -now["hilang_kinerja"]),
+            ("Potongan disiplin", -now["hilang_disiplin"]), ("TPP kinerja", now["tpp_kinerja"]),
+            ("TPP disiplin", now["tpp_disiplin"]), ("TPP bruto", now["tpp_bruto"]),
+            ("PPh 21", -now["pph21"]), ("Iuran BPJS (1%)", -now["iuran_bpjs"]), ("TPP neto", now["tpp_neto"]),
+        ]  # fmt: skip
+        tabel(pl.DataFrame(komponen, schema=["komponen", "rupiah"], orient="row"),
+              {"komponen": "Komponen", "rupiah": "Rupiah"}, uang=("rupiah",), key="rincian_tpp")  # fmt: skip
+    with kanan:
+        st.altair_chart(charts.air_terjun([
+            ("Pagu efektif", pagu, "total"), ("Kinerja", now["hilang_kinerja"], "kurang"),
+            ("Disiplin", now["hilang_disiplin"], "kurang"), ("Bruto", now["tpp_bruto"], "total"),
+            ("PPh 21", now["pph21"], "kurang"), ("BPJS", now["iuran_bpjs"], "kurang"),
+            ("Neto", now["tpp_neto"], "total"),
+        ]), width="stretch")  # fmt: skip
 
 
 def unduh(
@@ -221,6 +245,7 @@ def tabel(
     persen: tuple[str, ...] = (),
     tanggal: tuple[str, ...] = (),
     angka: tuple[str, ...] = (),
+    desimal: tuple[str, ...] = (),
     **kwargs,
 ):
     """st.dataframe of the columns of ``kolom`` (name -> header), Indonesian formats.
@@ -235,8 +260,11 @@ def tabel(
         | {c: (lambda v: fmt.persen(v, 1)) for c in persen}
         | {c: fmt.tanggal for c in tanggal}
         | {c: fmt.angka for c in angka}
+        | {c: (lambda v: fmt.angka(v, 2)) for c in desimal}
     )
-    styler = pdf.style.format({c: f for c, f in formats.items() if c in shown}, na_rep=fmt.KOSONG)
+    styler = pdf.style.format(na_rep=fmt.KOSONG).format(
+        {c: f for c, f in formats.items() if c in shown}, na_rep=fmt.KOSONG
+    )
     return st.dataframe(
         styler,
         column_config={k: kolom[k] for k in shown},

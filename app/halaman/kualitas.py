@@ -56,13 +56,8 @@ with tab_temuan:
     else:
         per_kode = temuan.group_by("tingkat", "kode").len().sort("len", descending=True)
         st.altair_chart(
-            alt.Chart(per_kode).mark_bar(cornerRadiusEnd=3).encode(
-                y=alt.Y("kode:N", sort="-x", title=None, axis=alt.Axis(labelLimit=280)),
-                x=alt.X("len:Q", title="Jumlah"),
-                color=alt.Color("tingkat:N", title=None, scale=alt.Scale(domain=["ERROR", "WARN"],
-                                range=[charts.MERAH, charts.KUNING]), legend=alt.Legend(orient="top")),
-                tooltip=[alt.Tooltip("kode:N", title="Kode"), alt.Tooltip("len:Q", title="Jumlah", format=",d")],
-            ).properties(height=max(120, 28 * per_kode.height)).configure(locale=charts.LOCALE),
+            charts.batang_hitung(per_kode, "kode", "len", "tingkat", "Temuan", ["ERROR", "WARN"],
+                                 [charts.MERAH, charts.KUNING]),
             width="stretch",
         )  # fmt: skip
         tingkat = st.segmented_control("Tingkat", ["ERROR", "WARN"], selection_mode="multi",
@@ -87,15 +82,8 @@ with tab_karantina:
     else:
         per_alasan = karantina.group_by("kind", "kode_alasan").len().sort("len", descending=True)
         st.altair_chart(
-            alt.Chart(per_alasan).mark_bar(cornerRadiusEnd=3).encode(
-                y=alt.Y("kode_alasan:N", sort="-x", title=None, axis=alt.Axis(labelLimit=280)),
-                x=alt.X("len:Q", title="Baris"),
-                color=alt.Color("kind:N", title="File"),
-                tooltip=[alt.Tooltip("kind:N", title="File"), alt.Tooltip("kode_alasan:N", title="Alasan"),
-                         alt.Tooltip("len:Q", title="Baris", format=",d")],
-            ).properties(height=max(120, 28 * per_alasan["kode_alasan"].n_unique())).configure(locale=charts.LOCALE),
-            width="stretch",
-        )  # fmt: skip
+            charts.batang_hitung(per_alasan, "kode_alasan", "len", "kind", "Baris"), width="stretch"
+        )
         ui.tabel(
             karantina.head(2000),
             {"kind": "Jenis", "source_file": "File", "line_no": "Baris", "kolom": "Kolom",

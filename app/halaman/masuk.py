@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app import auth
+from app.ui import APP_DIR
 from app.users import NAMA_PERAN, demo_hint
 from orchestration.paths import DataDir
 
@@ -11,7 +12,7 @@ data_dir = DataDir.resolve()
 _, tengah, _ = st.columns([1, 1.3, 1])
 with tengah:
     st.markdown("")
-    st.markdown("## :material/insights: Si-Kinerja Analytics")
+    st.image(str(APP_DIR / "assets" / "logo.svg"), width=300)
     st.caption(
         "Tambahan Penghasilan Pegawai (TPP) ASN Pemerintah Provinsi Nusa Tenggara Timur: "
         "disiplin, kinerja dan pembayaran, sampai ke hari dan tap."

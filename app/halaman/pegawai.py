@@ -17,28 +17,41 @@ cari = st.text_input(
     label_visibility="collapsed", icon=":material/search:",
 )  # fmt: skip
 nip = "".join(ch for ch in (st.query_params.get("nip") or "") if ch.isdigit()) or None
+
+
+def _daftar(frame: pl.DataFrame, key: str, kolom: dict[str, str]) -> str | None:
+    """A clickable list of people; returns the NIP of the row picked (if any)."""
+    tampil = frame.with_columns(
+        pl.col("nip").map_elements(fmt.nip, return_dtype=pl.String).alias("nip_format")
+    )
+    pilih = ui.tabel(tampil, kolom, key=key, on_select="rerun", selection_mode="single-row",
+                     persen=("persen_disiplin",))  # fmt: skip
+    rows = pilih.selection.rows if pilih is not None else []
+    return frame["nip"][rows[0]] if rows else None
+
+
 if cari:
     hasil = d.cari_pegawai(cari)
     if hasil.is_empty():
-        st.warning(
-            "Tidak ada pegawai yang cocok"
-            + ("" if d.scope.semua_opd else " di Perangkat Daerah Anda")
-            + "."
-        )
+        lingkup = "" if d.scope.semua_opd else " di Perangkat Daerah Anda"
+        st.warning(f"Tidak ada pegawai yang cocok dengan “{cari}”{lingkup}.")
     else:
-        pilihan = {
-            r["nip"]: f"{r['nama']} · {fmt.nip(r['nip'])} · {r['nama_opd']}"
-            for r in hasil.iter_rows(named=True)
-        }
-        index = list(pilihan).index(nip) if nip in pilihan else (0 if len(pilihan) == 1 else None)
-        dipilih = st.selectbox(
-            f"{len(pilihan)} pegawai ditemukan", list(pilihan), index=index, format_func=pilihan.get,
-            placeholder="Pilih pegawai", key=f"hasil_{cari}",
-        )  # fmt: skip
-        if dipilih:
-            nip = dipilih
+        st.caption(f"{fmt.angka(hasil.height)} pegawai cocok" + (" (50 pertama)" if hasil.height == 50 else "")
+                   + ". Pilih baris untuk membuka rinciannya.")  # fmt: skip
+        nip = _daftar(
+            hasil, f"hasil_{cari}",
+            {"nama": "Nama", "nip_format": "NIP", "nama_jabatan": "Jabatan", "nama_opd": "Perangkat Daerah"},
+        ) or (hasil["nip"][0] if hasil.height == 1 else nip)  # fmt: skip
+elif not nip:
+    st.markdown(
+        f"**Perlu perhatian pada {fmt.periode(periode)}** · pilih baris untuk membuka rinciannya"
+    )
+    nip = _daftar(
+        d.perlu_perhatian(periode, None, batas=25), "perhatian_pegawai",
+        {"nama": "Nama", "nip_format": "NIP", "kode_opd": "OPD", "persen_disiplin": "% disiplin",
+         "tk": "TK", "terlambat": "TL", "pulang_cepat": "PSW"},
+    )  # fmt: skip
 if not nip:
-    st.info("Ketik sebagian nama atau NIP untuk mulai.", icon=":material/person_search:")
     st.stop()
 st.query_params["nip"] = nip
 
@@ -50,24 +63,47 @@ if bulanan.is_empty():
     st.warning(f"NIP {fmt.nip(nip)} tidak ditemukan di data terbit.")
     st.stop()
 
+
+def _tutup() -> None:
+    """Back to the list: forget the person and the row picked (before the next run)."""
+    st.query_params.pop("nip", None)
+    for key in [k for k in st.session_state if str(k).startswith(("hasil_", "perhatian_pegawai"))]:
+        del st.session_state[key]
+    st.session_state["cari_pegawai"] = ""
+
+
 akhir = bulanan.row(-1, named=True)
 st.divider()
-kiri, kanan = st.columns([3, 2])
-with kiri:
-    st.header(akhir["nama"], anchor=False)
-    st.markdown(
-        f"**NIP** {fmt.nip(nip)}  \n{akhir['nama_jabatan'] or '-'} · kelas {akhir['kelas_jabatan']} · "
-        f"{akhir['status']} {akhir['golongan']}  \n{akhir['nama_opd']} ({akhir['kode_opd']})"
-    )
+st.button("Kembali ke daftar", icon=":material/arrow_back:", on_click=_tutup, type="tertiary")
+st.header(akhir["nama"], anchor=False)
+st.markdown(
+    f"**NIP** {fmt.nip(nip)}  \n{akhir['nama_jabatan'] or '-'} · kelas {akhir['kelas_jabatan']} · "
+    f"{akhir['status']} {akhir['golongan']}  \n{akhir['nama_opd']} ({akhir['kode_opd']})"
+)
 ini = bulanan.filter(pl.col("periode") == periode)
-with kanan:
-    if ini.is_empty():
-        st.info(f"Tidak ada baris TPP pada {fmt.periode(periode)}.")
-    else:
-        c = st.columns(3)
-        c[0].metric("% disiplin", fmt.persen(ini["persen_disiplin"].min(), 2), border=True)
-        c[1].metric("Predikat", fmt.predikat(ini["predikat"][0]), border=True)
-        c[2].metric("TPP neto", fmt.rupiah(ini["tpp_neto"].sum()), border=True)
+if ini.is_empty():
+    st.info(f"Tidak ada baris TPP pada {fmt.periode(periode)}.")
+else:
+    c = st.columns(4)
+    c[0].metric(
+        "% disiplin",
+        fmt.persen(ini["persen_disiplin"].min(), 2),
+        border=True,
+        help=f"{fmt.angka(ini['jumlah_poin'].sum(), 2)} poin potongan",
+    )
+    c[1].metric(
+        "Predikat",
+        fmt.predikat(ini["predikat"][0]),
+        border=True,
+        help=f"% kinerja {fmt.persen(ini['persen_kinerja'][0], 0)}",
+    )
+    c[2].metric("TPP bruto", fmt.rupiah(ini["tpp_bruto"].sum()), border=True)
+    c[3].metric(
+        "TPP neto",
+        fmt.rupiah(ini["tpp_neto"].sum()),
+        border=True,
+        help="Setelah PPh 21 dan iuran BPJS.",
+    )
 
 harian = d.pegawai_harian(nip)
 
@@ -115,9 +151,9 @@ with tab_tpp:
                 )
         with kanan:
             st.altair_chart(charts.air_terjun([
-                ("Pagu efektif", be, "total"),
-                ("Potongan kinerja", be * bk / 100 - r["tpp_kinerja"], "kurang"),
-                ("Potongan disiplin", be * bd / 100 - r["tpp_disiplin"], "kurang"),
+                ("Pagu", be, "total"),
+                ("Kinerja", be * bk / 100 - r["tpp_kinerja"], "kurang"),
+                ("Disiplin", be * bd / 100 - r["tpp_disiplin"], "kurang"),
                 ("Bruto", r["tpp_bruto"], "total"),
                 ("PPh 21", r["pph21"], "kurang"),
                 ("BPJS", r["iuran_bpjs"], "kurang"),
@@ -139,17 +175,21 @@ with tab_tpp:
                 pl.col("waktu_datang").dt.strftime("%H:%M").fill_null("tanpa tap").alias("datang"),
                 pl.col("waktu_pulang").dt.strftime("%H:%M").fill_null("tanpa tap").alias("pulang"),
                 (pl.col("poin") * per_poin).alias("rupiah"),
+                pl.col("jam_masuk").str.slice(0, 5), pl.col("jam_pulang").str.slice(0, 5),
             )  # fmt: skip
+            hadir = pl.col("kode_hari") == "HADIR"
             potong = potong.with_columns(
-                pl.when(pl.col("kode_hari") == "HADIR").then(pl.col("datang")).alias("datang"),
-                pl.when(pl.col("kode_hari") == "HADIR").then(pl.col("pulang")).alias("pulang"),
-            )
+                pl.when(hadir).then(pl.col("datang")).otherwise(pl.lit(fmt.KOSONG)).alias("datang"),
+                pl.when(hadir).then(pl.col("pulang")).otherwise(pl.lit(fmt.KOSONG)).alias("pulang"),
+                *[pl.col(c).cast(pl.String).fill_null(fmt.KOSONG) for c in ("menit_terlambat", "menit_pulang_cepat")],
+            )  # fmt: skip
             ui.tabel(
                 potong,
                 {"t_tanggal": "Tanggal", "kode": "Kode", "jam_masuk": "Jam masuk", "datang": "Datang",
                  "menit_terlambat": "Menit terlambat", "jam_pulang": "Jam pulang", "pulang": "Pulang",
                  "menit_pulang_cepat": "Menit pulang cepat", "poin": "Poin", "rupiah": "≈ Rupiah"},
-                uang=("rupiah",), key=f"potongan_{r['kode_opd']}",
+                uang=("rupiah",), desimal=("poin",),
+                key=f"potongan_{r['kode_opd']}",
             )  # fmt: skip
             st.caption(
                 f"Setiap poin mengurangi TPP disiplin sekitar {fmt.rupiah(per_poin)} "
@@ -184,18 +224,27 @@ with tab_jam:
     if bulan_ini.is_empty():
         st.info(f"Tidak ada hari kerja pada {fmt.periode(periode)}.")
     else:
-        st.caption("Segitiga ke atas = tap datang, ke bawah = tap pulang (merah = terlambat / pulang "
-                   "cepat); pita hijau = jam kerja. Semua jam WITA.")  # fmt: skip
-        st.altair_chart(charts.jam_harian(bulan_ini), width="stretch")
-        rata = bulan_ini.filter(pl.col("kode_hari") == "HADIR")
-        if not rata.is_empty():
-            c = st.columns(4)
-            c[0].metric("Hari hadir", fmt.angka(rata.height), border=True)
-            c[1].metric("Menit terlambat", fmt.angka(rata["menit_terlambat"].sum()), border=True)
-            c[2].metric(
-                "Menit pulang cepat", fmt.angka(rata["menit_pulang_cepat"].sum()), border=True
-            )
-            c[3].metric("Poin potongan", fmt.angka(bulan_ini["poin"].sum(), 2), border=True)
+        st.caption(
+            "Titik = tap per hari (warna = kode); garis merah putus-putus = jadwal. Jam WITA."
+        )
+        kiri, kanan = st.columns(2)
+        for kolom, jenis, judul in (
+            (kiri, "datang", "Jam datang"),
+            (kanan, "pulang", "Jam pulang"),
+        ):
+            with kolom:
+                st.markdown(f"**{judul}**")
+                chart = charts.jam_harian(bulan_ini, jenis)
+                if chart is None:
+                    st.caption("Tidak ada tap.")
+                else:
+                    st.altair_chart(chart, width="stretch")
+        hadir = bulan_ini.filter(pl.col("kode_hari") == "HADIR")
+        c = st.columns(4)
+        c[0].metric("Hari hadir", fmt.angka(hadir.height), border=True)
+        c[1].metric("Menit terlambat", fmt.angka(hadir["menit_terlambat"].sum()), border=True)
+        c[2].metric("Menit pulang cepat", fmt.angka(hadir["menit_pulang_cepat"].sum()), border=True)
+        c[3].metric("Poin potongan", fmt.angka(bulan_ini["poin"].sum(), 2), border=True)
 
 with tab_riwayat:
     st.altair_chart(charts.riwayat_persen(bulanan.group_by("periode").agg(

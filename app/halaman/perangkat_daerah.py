@@ -66,17 +66,7 @@ with kanan:
     st.altair_chart(charts.histogram_datang(d.jam_datang(periode, kode)), width="stretch")
 
 st.subheader("TPP", anchor=False)
-c = st.columns(6)
-for kolom, (judul, nilai) in zip(c, (
-    ("TPP kinerja", now["tpp_kinerja"]), ("TPP disiplin", now["tpp_disiplin"]),
-    ("TPP bruto", now["tpp_bruto"]), ("PPh 21", now["pph21"]), ("Iuran BPJS", now["iuran_bpjs"]),
-    ("TPP neto", now["tpp_neto"]),
-), strict=True):  # fmt: skip
-    kolom.metric(judul, fmt.rupiah(nilai))
-st.caption(
-    f"Potongan disiplin mengurangi TPP {fmt.rupiah(now['hilang_disiplin'])}; predikat kinerja "
-    f"mengurangi {fmt.rupiah(now['hilang_kinerja'])}."
-)
+ui.rincian_tpp(now)
 
 st.subheader("Perlu perhatian", anchor=False)
 perhatian = d.perlu_perhatian(periode, kode)

@@ -50,7 +50,7 @@ with tab_peringkat:
     tabel = opd.sort("persen_disiplin", descending=True).with_row_index("peringkat", offset=1)
     ui.tabel(
         tabel,
-        {"peringkat": "#", "kode_opd": "Kode", "nama_opd": "Perangkat Daerah",
+        {"peringkat": "#", "nama_opd": "Perangkat Daerah",
          "jumlah_pegawai": "Pegawai", "persen_disiplin": "% disiplin", "persen_kinerja": "% kinerja",
          "persen_tk": "% hari TK", "jumlah_tanpa_penilaian": "Tanpa penilaian",
          "tpp_bruto": "TPP bruto", "tpp_neto": "TPP neto"},

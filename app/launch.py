@@ -1,0 +1,62 @@
+"""Start the app: ``streamlit run app/main.py`` with the data directory and the app's settings.
+
+``main(data_dir)`` is what ``kinerja app`` calls; directly::
+
+    uv run python -m app.launch --data data --port 8501
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from orchestration.paths import DataDir
+
+MAIN = Path(__file__).resolve().parent / "main.py"
+
+# theme and server settings (flags, so no .streamlit/config.toml is needed in the working dir)
+SETTINGS = {
+    "server.headless": "true",
+    "server.fileWatcherType": "none",
+    "server.runOnSave": "false",
+    "browser.gatherUsageStats": "false",
+    "client.toolbarMode": "minimal",
+    "theme.primaryColor": "#0f766e",
+    "theme.backgroundColor": "#ffffff",
+    "theme.secondaryBackgroundColor": "#f1f5f4",
+    "theme.textColor": "#1f2937",
+}
+
+
+def command(address: str = "127.0.0.1", port: int = 8501) -> list[str]:
+    settings = SETTINGS | {"server.address": address, "server.port": str(port)}
+    flags = [f"--{name}={value}" for name, value in settings.items()]
+    return [sys.executable, "-m", "streamlit", "run", str(MAIN), *flags]
+
+
+def environment(data_dir: str | Path | None) -> dict[str, str]:
+    return os.environ | {"KINERJA_DATA": str(DataDir.resolve(data_dir).root)}
+
+
+def main(data_dir: str | Path | None = None, address: str = "127.0.0.1", port: int = 8501) -> int:
+    """Run the app until interrupted; returns streamlit's exit code."""
+    data = DataDir.resolve(data_dir)
+    print(f"Si-Kinerja Analytics: http://{address}:{port}  (data: {data.root})", flush=True)
+    try:
+        return subprocess.call(command(address, port), env=environment(data.root))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m app.launch", description="Jalankan aplikasi")
+    parser.add_argument(
+        "--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)"
+    )
+    parser.add_argument("--address", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8501)
+    args = parser.parse_args()
+    sys.exit(main(args.data, args.address, args.port))
