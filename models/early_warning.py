@@ -1,0 +1,216 @@
+"""Early warning: the risk that an employee's NEXT monthly evaluation is BUTUH_PERBAIKAN or worse.
+
+One row per (periode t, nip) with what is known at the end of month t (this month's attendance,
+the trend over the last months, the evaluations so far); the label is the predikat of month t+1.
+Training and test are split by time (train on earlier months, test on later ones, never at
+random). The model is a standardised logistic regression (calibrated by construction, and its
+terms explain a risk); the baseline is last month's predikat alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+BURUK = ("BUTUH_PERBAIKAN", "KURANG", "SANGAT_KURANG")
+URUT_PREDIKAT = {"SANGAT_BAIK": 0, "BAIK": 1, "BUTUH_PERBAIKAN": 2, "KURANG": 3, "SANGAT_KURANG": 4}
+TANPA = "TANPA_PENILAIAN"
+JENDELA = 3  # months of the recent trend
+
+# Stationary measures only: a cumulative count grows with the months seen, so a model trained
+# on early months would over-react to it later (it did: reliability fell apart).
+FITUR = (
+    "tk", "tl", "psw", "persen_disiplin", "disiplin_rata3", "tren_disiplin",
+    "nilai_hasil", "nilai_perilaku", "tanpa_penilaian", "porsi_buruk", "buruk_3",
+    "rata_nilai_hasil", "rata_nilai_perilaku",
+)  # fmt: skip
+LABEL_FITUR = {
+    "tk": "TK bulan ini {v} hari",
+    "tl": "terlambat bulan ini {v} hari",
+    "psw": "pulang cepat bulan ini {v} hari",
+    "persen_disiplin": "disiplin bulan ini {v} %",
+    "disiplin_rata3": "rata-rata disiplin 3 bulan {v} %",
+    "tren_disiplin": "disiplin berubah {v} poin dari 3 bulan sebelumnya",
+    "nilai_hasil": "rating hasil kerja bulan ini {v}",
+    "nilai_perilaku": "rating perilaku bulan ini {v}",
+    "tanpa_penilaian": "tidak ada penilaian FINAL bulan ini",
+    "porsi_buruk": "{v} % predikat sejauh ini di bawah BAIK",
+    "buruk_3": "{v} predikat di bawah BAIK dalam 3 bulan terakhir",
+    "rata_nilai_hasil": "rata-rata rating hasil kerja {v}",
+    "rata_nilai_perilaku": "rata-rata rating perilaku {v}",
+}
+RATING_TEKS = {0: "DI_ATAS", 1: "SESUAI", 2: "DI_BAWAH"}
+
+
+def dataset(rekap: pl.DataFrame) -> pl.DataFrame:
+    """Features at the end of each month and the label of the month after (null: unknown)."""
+    r = rekap.sort("nip", "periode").with_columns(
+        tl=pl.sum_horizontal("tl1", "tl2", "tl3", "tl4"),
+        tl_berat=pl.col("tl3") + pl.col("tl4"),
+        psw=pl.sum_horizontal("psw1", "psw2", "psw3", "psw4"),
+        psw_berat=pl.col("psw3") + pl.col("psw4"),
+        porsi_hadir=pl.col("hadir") / pl.col("hari_efektif").clip(lower_bound=1),
+        menit_terlambat_per_hadir=pl.col("menit_terlambat") / pl.col("hadir").clip(lower_bound=1),
+        nilai_predikat=pl.col("predikat").replace_strict(URUT_PREDIKAT, default=None),
+        buruk=pl.col("predikat").is_in(BURUK).cast(pl.Int8).fill_null(0),
+        dinilai=pl.col("predikat").is_not_null().cast(pl.Int8),
+        tanpa_penilaian=pl.col("predikat").is_null().cast(pl.Int8),
+    )
+    per = pl.col("nip")
+    r = r.with_columns(
+        **{
+            f"{c}_rata3": pl.col(src).rolling_mean(JENDELA, min_samples=1).over(per)
+            for c, src in (
+                ("tk", "tk"),
+                ("tl", "tl"),
+                ("psw", "psw"),
+                ("disiplin", "persen_disiplin"),
+            )
+        },
+        _tk_lalu=pl.col("tk").shift(1).rolling_mean(JENDELA, min_samples=1).over(per),
+        _disiplin_lalu=pl.col("persen_disiplin")
+        .shift(1)
+        .rolling_mean(JENDELA, min_samples=1)
+        .over(per),
+        jumlah_buruk=pl.col("buruk").cum_sum().over(per),
+        bulan_dinilai=pl.col("dinilai").cum_sum().over(per),
+        buruk_3=pl.col("buruk").rolling_sum(JENDELA, min_samples=1).over(per),
+        rata_nilai_hasil=_rata_kumulatif("nilai_hasil"),
+        rata_nilai_perilaku=_rata_kumulatif("nilai_perilaku"),
+        _periode_next=pl.col("periode").shift(-1).over(per),
+        _predikat_next=pl.col("predikat").shift(-1).over(per),
+    ).with_columns(
+        tren_tk=pl.col("tk") - pl.col("_tk_lalu"),
+        tren_disiplin=pl.col("persen_disiplin") - pl.col("_disiplin_lalu"),
+        porsi_buruk=pl.col("jumlah_buruk") / pl.col("bulan_dinilai").clip(lower_bound=1),
+        periode_target=(pl.col("periode") + "-01")
+        .str.to_date()
+        .dt.offset_by("1mo")
+        .dt.strftime("%Y-%m"),
+    )
+    known = (pl.col("_periode_next") == pl.col("periode_target")) & pl.col(
+        "_predikat_next"
+    ).is_not_null()
+    return r.with_columns(
+        predikat_target=pl.when(known).then("_predikat_next"),
+        label=pl.when(known).then(pl.col("_predikat_next").is_in(BURUK).cast(pl.Int8)),
+    ).select(
+        "periode", "periode_target", "nip", "kode_opd", "predikat", *FITUR,
+        "predikat_target", "label",
+    )  # fmt: skip
+
+
+def _rata_kumulatif(col: str) -> pl.Expr:
+    n = pl.col(col).is_not_null().cast(pl.Int32).cum_sum().over("nip")
+    return pl.col(col).fill_null(0).cum_sum().over("nip") / n.clip(lower_bound=1)
+
+
+def bagi_waktu(ds: pl.DataFrame, bulan_uji: int) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """Labelled rows split by time: the last ``bulan_uji`` label months are the test set.
+
+    Returns (train, test, test periods). Every test row's feature month and label month are
+    later than every training row's label month, so nothing of the test period is seen.
+    """
+    lab = ds.filter(pl.col("label").is_not_null())
+    periods = sorted(lab["periode"].unique().to_list())
+    if len(periods) < bulan_uji + 1:
+        raise ValueError(
+            f"butuh sedikitnya {bulan_uji + 1} bulan berlabel, baru ada {len(periods)}"
+        )
+    uji = periods[-bulan_uji:]
+    # the last training row's label month is the first test feature month
+    latih = lab.filter(pl.col("periode") < uji[0]).filter(pl.col("periode_target") <= uji[0])
+    return latih, lab.filter(pl.col("periode").is_in(uji)), uji
+
+
+@dataclass
+class ModelPeringatan:
+    seed: int
+    model: Pipeline
+    baseline: dict[str, float]  # predikat of this month (or TANPA) -> observed risk
+    fitur: tuple[str, ...] = FITUR
+    info: dict = field(default_factory=dict)
+
+    def _x(self, df: pl.DataFrame) -> np.ndarray:
+        return df.select(pl.col(c).cast(pl.Float64) for c in self.fitur).to_numpy()
+
+    def prob(self, df: pl.DataFrame) -> np.ndarray:
+        return self.model.predict_proba(self._x(df))[:, 1]
+
+    def prob_baseline(self, df: pl.DataFrame) -> np.ndarray:
+        key = df["predikat"].fill_null(TANPA)
+        fallback = self.baseline.get("_semua", 0.0)
+        return key.replace_strict(
+            self.baseline, default=fallback, return_dtype=pl.Float64
+        ).to_numpy()
+
+    def kontribusi(self, df: pl.DataFrame) -> np.ndarray:
+        """Per feature, coefficient × standardised value: its push on the log-odds."""
+        imp, sc, lr = (self.model.named_steps[k] for k in ("impute", "scale", "lr"))
+        return sc.transform(imp.transform(self._x(df))) * lr.coef_[0]
+
+
+def latih(train: pl.DataFrame, seed: int, c: float = 0.3) -> ModelPeringatan:
+    """Fit the logistic regression and the baseline table on labelled rows."""
+    pipe = Pipeline(
+        [
+            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("scale", StandardScaler()),
+            ("lr", LogisticRegression(C=c, max_iter=2000, random_state=seed)),
+        ]
+    )
+    model = ModelPeringatan(seed, pipe, {})
+    y = train["label"].to_numpy()
+    pipe.fit(model._x(train), y)
+    model.baseline = baseline(train)
+    return model
+
+
+def baseline(train: pl.DataFrame) -> dict[str, float]:
+    """Observed share of a bad next predikat per this month's predikat (Laplace-smoothed)."""
+    rate = float(train["label"].mean() or 0.0)
+    tab = train.group_by(pl.col("predikat").fill_null(TANPA)).agg(
+        n=pl.len(), k=pl.col("label").sum()
+    )
+    out = {r["predikat"]: (r["k"] + rate) / (r["n"] + 1) for r in tab.iter_rows(named=True)}
+    return {**out, "_semua": rate}
+
+
+def alasan(model: ModelPeringatan, df: pl.DataFrame, maks: int = 3) -> list[str]:
+    """The strongest risk-raising terms of each row (coefficient × standardised value), in words.
+
+    This is exactly how the logistic regression adds up the risk, so the reason is faithful to
+    the model; it is not a cause.
+    """
+    kon = model.kontribusi(df)
+    nilai = df.select(model.fitur).to_numpy()
+    order = np.argsort(-kon, axis=1, kind="stable")[:, :maks]
+    out = []
+    for i in range(len(df)):
+        parts = [_kalimat(model.fitur[j], nilai[i, j]) for j in order[i] if kon[i, j] > 0.1]
+        out.append("; ".join(parts) or "Tidak ada faktor tunggal yang menonjol")
+    return out
+
+
+def _kalimat(f: str, v) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return LABEL_FITUR[f].format(v="-")
+    if f in ("nilai_hasil", "nilai_perilaku"):
+        v = RATING_TEKS.get(int(v), "-")
+    elif f == "porsi_buruk":
+        v = round(100 * float(v))
+    elif f == "tren_disiplin":
+        v = f"{float(v):+.1f}".replace(".", ",")
+    elif f.startswith("rata_nilai"):
+        v = f"{float(v):.1f}".replace(".", ",") + " (0 = DI_ATAS, 2 = DI_BAWAH)"
+    elif float(v).is_integer():
+        v = int(v)
+    else:
+        v = f"{float(v):.1f}".replace(".", ",")
+    return LABEL_FITUR[f].format(v=v)

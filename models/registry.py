@@ -1,0 +1,126 @@
+"""Versioned model artefacts under ``DATA/models/<model>/<versi>/`` (model.joblib + meta.json).
+
+A version id names its data window and seed and ends with a fingerprint of everything that
+determines the fit (data, features, parameters, code version): ``2025-01_2025-12_s42_1a2b3c4d``.
+Training twice on the same data with the same seed gives the same id and the same model, so the
+second time is a no-op. ``TERKINI`` (one line: a version id) points at the version in use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import joblib
+import polars as pl
+
+from orchestration.paths import DataDir
+
+KODE_VERSI = "1"  # bump when feature or model code changes what a fit produces
+TERKINI = "TERKINI"
+
+
+def folder(data: DataDir) -> Path:
+    return data.root / "models"
+
+
+def sidik_data(frame: pl.DataFrame) -> str:
+    """Fingerprint of a table's content (the row order counts: sort first)."""
+    h = hashlib.sha256(",".join(f"{k}:{v}" for k, v in frame.schema.items()).encode())
+    h.update(frame.write_csv().encode())  # plain text: the same across library versions
+    return h.hexdigest()
+
+
+def versi_id(jendela: tuple[str, str], seed: int, isi: dict) -> str:
+    """``<mulai>_<sampai>_s<seed>_<8 hex>`` from the window, the seed and what determines the fit."""
+    blob = json.dumps({**isi, "kode_versi": KODE_VERSI, "seed": seed}, sort_keys=True, default=str)
+    return f"{jendela[0]}_{jendela[1]}_s{seed}_{hashlib.sha256(blob.encode()).hexdigest()[:8]}"
+
+
+def simpan(data: DataDir, model: str, versi: str, objek, meta: dict) -> Path:
+    """Write model.joblib and meta.json atomically and make ``versi`` the current one.
+
+    An existing version is kept as it is (same id = same fit); only the pointer moves.
+    """
+    base = folder(data) / model
+    target = base / versi
+    if not (target / "meta.json").exists():
+        base.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{versi}.", dir=base))
+        try:
+            joblib.dump(objek, tmp / "model.joblib", compress=3)
+            meta = {"model": model, "versi": versi, "kode_versi": KODE_VERSI, **meta}
+            (tmp / "meta.json").write_text(
+                json.dumps(meta, indent=2, ensure_ascii=False, default=str) + "\n"
+            )
+            if target.exists():  # a half-written leftover without meta.json
+                shutil.rmtree(target)
+            os.replace(tmp, target)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    _tulis_atomik(base / TERKINI, (versi + "\n").encode())
+    return target
+
+
+def pakai(data: DataDir, model: str, versi: str) -> None:
+    """Make the stored ``versi`` the current one."""
+    if not (folder(data) / model / versi / "meta.json").exists():
+        raise FileNotFoundError(f"versi {versi} dari model {model} tidak ada")
+    _tulis_atomik(folder(data) / model / TERKINI, (versi + "\n").encode())
+
+
+def terkini(data: DataDir, model: str) -> str | None:
+    p = folder(data) / model / TERKINI
+    return p.read_text().strip() if p.exists() else None
+
+
+def muat(data: DataDir, model: str, versi: str | None = None):
+    """(object, meta) of ``versi`` or of the current version; None when nothing is trained."""
+    versi = versi or terkini(data, model)
+    if not versi:
+        return None
+    d = folder(data) / model / versi
+    return joblib.load(d / "model.joblib"), json.loads((d / "meta.json").read_text())
+
+
+def meta(data: DataDir, model: str, versi: str | None = None) -> dict | None:
+    versi = versi or terkini(data, model)
+    p = folder(data) / model / (versi or "-") / "meta.json"
+    return json.loads(p.read_text()) if p.exists() else None
+
+
+def daftar(data: DataDir, model: str) -> list[str]:
+    """Every stored version id of ``model``, sorted."""
+    base = folder(data) / model
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if (p / "meta.json").exists())
+
+
+def _tulis_atomik(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def tulis_parquet(frame: pl.DataFrame, path: Path) -> None:
+    """Replace ``path`` atomically (readers never see half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        frame.write_parquet(tmp, compression="zstd")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
