@@ -13,6 +13,8 @@ Alerts are de-duplicated by ``quality.alerts.send_alert``; the in-process pipeli
 
 from __future__ import annotations
 
+import re
+
 import dagster as dg
 
 from orchestration.paths import DataDir
@@ -24,6 +26,8 @@ RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
 PARTITION = "dagster/partition"
 CHECK_FAILED_ERROR = "DagsterAssetCheckFailedError"
+DBT_ERRORS = "Errors parsed from dbt logs:"
+MAX_ERROR_CHARS = 400
 
 
 def _value(entry) -> object:
@@ -46,16 +50,19 @@ def _first_line(text: str | None) -> str:
 
 
 def _error_text(error) -> str:
-    """The user's own error under Dagster's wrappers: 'ValueError: what went wrong'."""
-    while getattr(error, "cause", None) is not None and (
-        getattr(error, "cls_name", "") or ""
-    ).startswith("Dagster"):
+    """The root cause under Dagster's wrappers (retries, step errors), on one line."""
+    while getattr(error, "cause", None) is not None:
         error = error.cause
     if error is None:
         return "kesalahan tidak dikenal"
-    message = _first_line(error.message)
-    name = getattr(error, "cls_name", None)
-    return message if not name or message.startswith(name) else f"{name}: {message}"
+    message = (error.message or "").strip()
+    if DBT_ERRORS in message:  # dbt: the failing model/test, not the command line
+        message = message.split(DBT_ERRORS, 1)[1]
+    message = " ".join(message.split())
+    message = re.sub(r"^[\w.]*(Error|Exception|Failure)\w*:\s*", "", message)
+    name = getattr(error, "cls_name", None) or ""
+    text = message if name in ("", "Failure") else f"{name}: {message}"
+    return (text or "kesalahan tidak dikenal")[:MAX_ERROR_CHARS]
 
 
 def _is_check_failure(error) -> bool:

@@ -189,3 +189,29 @@ def test_failed_step_gives_one_run_alert(tmp_path):
         assert "run tpp_bulanan gagal" in server.received[0]["json"]["text"]
     finally:
         server.close()
+
+
+def test_run_alert_names_the_root_cause():
+    from dagster._utils.error import SerializableErrorInfo
+
+    from orchestration.alerting import _error_text
+
+    failure = SerializableErrorInfo(
+        "dagster._core.definitions.events.Failure: File absensi tidak ada untuk periode "
+        "2025-01: TPP tidak dapat dihitung tanpa file ini.\n",
+        [],
+        "Failure",
+    )
+    retried = SerializableErrorInfo("Exceeded max_retries of 1\n", [], "RetryRequestedFromPolicy",
+                                    cause=failure)  # fmt: skip
+    assert _error_text(retried) == (
+        "File absensi tidak ada untuk periode 2025-01: TPP tidak dapat dihitung tanpa file ini."
+    )
+    dbt = SerializableErrorInfo(
+        "dagster_dbt.errors.DagsterDbtCliRuntimeError: The dbt CLI process with command\n\n"
+        "```\ndbt build --vars ...\n```\n\nfailed with exit code `1`.\n"
+        "Errors parsed from dbt logs:\n51 of 139 FAIL 1 int_periode::periode_versi [FAIL 1]\n",
+        [], "DagsterDbtCliRuntimeError",
+    )  # fmt: skip
+    text = _error_text(dbt)
+    assert text.startswith("DagsterDbtCliRuntimeError: 51 of 139 FAIL 1 int_periode")
