@@ -126,6 +126,8 @@ class Snapshot:
         frames = [pl.scan_parquet(f) for f in files]
         frame = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
         if kode_opd is not None:
+            if "kode_opd" not in frame.collect_schema().names():
+                raise ValueError(f"Tabel {table} tidak punya kolom kode_opd untuk disaring.")
             frame = frame.filter(pl.col("kode_opd").is_in(list(kode_opd)))
         return frame.collect()
 

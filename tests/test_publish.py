@@ -124,6 +124,8 @@ def test_reader_api_reads_and_queries_one_snapshot(data):
         assert con.execute("select count(*) from temuan").fetchone()[0] == 2
     with pytest.raises(KeyError):
         snapshot.read("warehouse_internal")
+    with pytest.raises(ValueError, match="kode_opd"):
+        snapshot.read("karantina", kode_opd="4.01.01")  # never silently unfiltered
 
 
 def test_a_failed_publish_leaves_the_current_snapshot_alone(data):
