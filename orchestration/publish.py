@@ -341,7 +341,9 @@ def day_sources(frame: pl.DataFrame) -> dict[tuple[str, str], set[str]]:
 def _alasan(
     periode: str, row: dict[str, Any], fields: list[str], days: tuple[set[str], set[str]]
 ) -> str:
-    if row["_lama"] is None:
+    if row["_lama"] is None and row["_baru"] is None:
+        parts = ["baris yang sudah dikoreksi tidak ada lagi pada perhitungan ulang"]
+    elif row["_lama"] is None:
         parts = ["baris baru, tidak ada di daftar yang dikunci"]
     elif row["_baru"] is None:
         parts = ["baris tidak ada lagi pada perhitungan ulang"]
@@ -398,7 +400,7 @@ def koreksi_rows(
         already = paid.group_by(key).agg(
             [pl.col(f"selisih_{a}").sum().alias(f"_sudah_{a}") for a in AMOUNTS]
         )
-        joined = joined.join(already, on=key, how="left")
+        joined = joined.join(already, on=key, how="full", coalesce=True)
     else:
         joined = joined.with_columns([pl.lit(0, pl.Int64).alias(f"_sudah_{a}") for a in AMOUNTS])
     joined = joined.with_columns(

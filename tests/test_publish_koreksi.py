@@ -145,6 +145,19 @@ def test_rows_added_or_removed_in_a_locked_period_become_koreksi(data):
     assert "baris baru" in by_nip[newcomer.nip]["alasan"]
     assert "tidak ada lagi" in by_nip[gone.nip]["alasan"]
 
+    # April (with those koreksi) is paid and locked; then March is recomputed as it was at
+    # first: both koreksi are reversed in May, the newcomer's although March never had the row
+    periods.verify(data, "2025-04", "Budi")
+    periods.lock(data, "2025-04", "Maria")
+    build_warehouse(data, plan | {"2025-05": list(PEOPLE)})
+    publish(data, ["2025-03", "2025-05"])
+    may = current_snapshot(data).read("tpp_koreksi", "2025-05")
+    by_nip = {r["nip"]: r for r in may.iter_rows(named=True)}
+    assert by_nip[newcomer.nip]["selisih_tpp_neto"] == -tpp_row("2025-03", newcomer)["tpp_neto"]
+    assert by_nip[gone.nip]["selisih_tpp_neto"] == tpp_row("2025-03", gone)["tpp_neto"]
+    assert "sudah dikoreksi tidak ada lagi" in by_nip[newcomer.nip]["alasan"]
+    assert current_snapshot(data).read("tpp_koreksi")["selisih_tpp_neto"].sum() == 0
+
 
 def test_koreksi_goes_to_the_next_period_that_is_not_locked():
     assert next_open("2025-03", {"2025-03"}) == "2025-04"
