@@ -467,3 +467,18 @@ def air_terjun(langkah: list[tuple[str, float, str]]):
     )  # fmt: skip
     text = base.mark_text(dy=-7, fontSize=11, color="#374151").encode(y="atas:Q", text="ringkas:N")
     return _done((bars + text).properties(height=300))
+
+
+def batang_hitung(frame: pl.DataFrame, kategori: str, jumlah: str, warna: str, judul: str,
+                  domain: list[str] | None = None, rentang: list[str] | None = None):  # fmt: skip
+    """Horizontal bars of counts per category (largest on top), coloured by ``warna``."""
+    scale = alt.Scale(domain=domain, range=rentang) if domain else alt.Undefined
+    return _done(
+        alt.Chart(frame).mark_bar(cornerRadiusEnd=3).encode(
+            y=alt.Y(f"{kategori}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
+            x=alt.X(f"{jumlah}:Q", title=judul),
+            color=alt.Color(f"{warna}:N", title=None, scale=scale, legend=alt.Legend(orient="top")),
+            tooltip=[alt.Tooltip(f"{kategori}:N", title="Kode"), alt.Tooltip(f"{warna}:N", title="Jenis"),
+                     alt.Tooltip(f"{jumlah}:Q", title=judul, format=",d")],
+        ).properties(height=100 + 26 * frame[kategori].n_unique())
+    )  # fmt: skip

@@ -63,9 +63,7 @@ class Scope:
             return diminta or None
         if diminta in (None, "", self.kode_opd):
             return self.kode_opd
-        raise AksesDitolak(
-            f"Anda hanya dapat melihat Perangkat Daerah {self.kode_opd}, bukan {diminta}."
-        )
+        raise AksesDitolak(f"Anda hanya dapat melihat Perangkat Daerah {self.kode_opd}.")
 
     def require(self, *roles: str) -> None:
         if self.role not in roles:
@@ -322,7 +320,7 @@ class Data:
         if frame.is_empty() and not self.scope.semua_opd:
             # the same answer whether the NIP exists elsewhere or not at all: nothing leaks
             raise AksesDitolak(
-                f"NIP {nip} tidak ditemukan di Perangkat Daerah Anda ({self.scope.kode_opd})."
+                f"Pegawai yang diminta tidak ditemukan di Perangkat Daerah Anda ({self.scope.kode_opd})."
             )
         return frame
 

@@ -13,6 +13,8 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
+from orchestration.paths import DataDir
+
 # (kode_opd, nama_opd, relative head count): the 39 NTT provincial departments
 OPD = (
     ("4.01.01", "Sekretariat Daerah", 12),
@@ -454,7 +456,7 @@ def build_frames(
 
 
 def publish_frames(
-    data,
+    data: DataDir,
     frames: dict[str, pl.DataFrame],
     verified: tuple[str, ...] = (),
     locked: tuple[str, ...] = (),
@@ -493,3 +495,17 @@ def publish_frames(
     from orchestration.published import current_snapshot
 
     return current_snapshot(data).id
+
+
+def sample_data(root, pegawai: int = 160, opd: int = 5) -> DataDir:
+    """A data directory with a published Jan-Mar 2025 (Jan locked, Feb verified, Mar draft).
+
+    The scratch warehouse is overwritten with junk afterwards: whatever runs on this directory
+    proves it never opens ``warehouse.duckdb`` (only the publisher may).
+    """
+    data = DataDir.resolve(root)
+    publish_frames(
+        data, build_frames(pegawai=pegawai, opd=opd), verified=("2025-02",), locked=("2025-01",)
+    )
+    data.warehouse.write_bytes(b"bukan database duckdb: aplikasi tidak boleh membuka file ini\n")
+    return data

@@ -68,14 +68,23 @@ def set_ctx(ctx: Ctx) -> None:
     st.session_state[CTX_KEY] = ctx
 
 
-def konteks(kunci: str) -> Ctx:
-    """The page's context after checking the role may open page ``kunci`` (else stop)."""
+def konteks(kunci: str, perlu_data: bool = True) -> Ctx:
+    """The page's context after checking the role may open page ``kunci`` (else stop).
+
+    With ``perlu_data`` a page without published data says so and stops.
+    """
     ctx = st.session_state.get(CTX_KEY)
     if not isinstance(ctx, Ctx):
         st.error("Silakan masuk terlebih dahulu.")
         st.stop()
     if ctx.sesi.role not in HALAMAN_PER_KUNCI[kunci].peran:
         tolak(ctx, AksesDitolak("Halaman ini tidak tersedia untuk peran Anda."), objek=kunci)
+    if perlu_data and (not ctx.data.ada or ctx.periode is None):
+        judul(HALAMAN_PER_KUNCI[kunci].judul)
+        belum_tersedia(
+            "Belum ada data terbit: jalankan pipeline (`uv run kinerja run`) terlebih dahulu."
+        )
+        st.stop()
     return ctx
 
 
@@ -254,7 +263,8 @@ def tabel(
     while the cells keep their numbers and dates, so sorting by a column stays numeric.
     """
     shown = [k for k in kolom if k in frame.columns]
-    pdf = frame.select(shown).to_pandas()
+    frame = frame.select(shown).with_columns(pl.col(pl.String).fill_null(fmt.KOSONG))
+    pdf = frame.to_pandas()
     formats = (
         {c: fmt.rupiah for c in uang}
         | {c: (lambda v: fmt.persen(v, 1)) for c in persen}

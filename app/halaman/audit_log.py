@@ -5,7 +5,7 @@ import streamlit as st
 
 from app import ui
 
-ctx = ui.konteks("audit")
+ctx = ui.konteks("audit", perlu_data=False)
 ui.judul("Log Audit", "Setiap unduhan, login, logout, sesi berakhir dan akses yang ditolak.")
 
 log = ctx.data.audit(limit=2000)

@@ -31,7 +31,7 @@ with kanan:
         semua.sort("periode", descending=True),
         {"t_periode": "Periode", "t_status": "Status", "oleh": "Oleh", "t_pada": "Pada",
          "error": "Temuan ERROR"},
-        key="status_periode", height=300,
+        key="status_periode",
     )  # fmt: skip
 
 st.divider()
@@ -52,12 +52,14 @@ if baris["error"]:
         "dibayar sampai sumber data diperbaiki.", icon=":material/report:",
     )  # fmt: skip
 
-c = st.columns(6)
-for kolom, (judul, nilai) in zip(c, (
+atas, bawah = st.columns(3), st.columns(3)
+koreksi_teks = fmt.rupiah(baris["koreksi_neto"])
+if baris["koreksi_baris"]:
+    koreksi_teks += f" ({fmt.angka(baris['koreksi_baris'])} baris)"
+for kolom, (judul, nilai) in zip([*atas, *bawah], (
     ("Baris TPP", fmt.angka(baris["baris"])), ("TPP bruto", fmt.rupiah(baris["tpp_bruto"])),
-    ("PPh 21", fmt.rupiah(baris["pph21"])), ("Iuran BPJS", fmt.rupiah(baris["iuran_bpjs"])),
-    ("TPP neto", fmt.rupiah(baris["tpp_neto"])),
-    ("Koreksi neto", fmt.rupiah(baris["koreksi_neto"]) + (f" ({baris['koreksi_baris']} baris)" if baris["koreksi_baris"] else "")),
+    ("TPP neto", fmt.rupiah(baris["tpp_neto"])), ("PPh 21", fmt.rupiah(baris["pph21"])),
+    ("Iuran BPJS", fmt.rupiah(baris["iuran_bpjs"])), ("Koreksi neto", koreksi_teks),
 ), strict=True):  # fmt: skip
     kolom.metric(judul, nilai, border=True)
 
@@ -71,10 +73,9 @@ total = opd.select(
 ui.tabel(
     pl.concat([opd.select(total.columns), total], how="vertical_relaxed"),
     {"kode_opd": "Kode", "nama_opd": "Perangkat Daerah", "jumlah_pegawai": "Pegawai",
-     "tpp_kinerja": "TPP kinerja", "tpp_disiplin": "TPP disiplin", "tpp_bruto": "TPP bruto",
-     "pph21": "PPh 21", "iuran_bpjs": "Iuran BPJS", "tpp_neto": "TPP neto"},
+     "tpp_bruto": "TPP bruto", "pph21": "PPh 21", "iuran_bpjs": "Iuran BPJS", "tpp_neto": "TPP neto"},
     uang=("tpp_kinerja", "tpp_disiplin", "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto"),
-    angka=("jumlah_pegawai",), key="tabel_keuangan_opd", height=420,
+    angka=("jumlah_pegawai",), key="tabel_keuangan_opd",
 )  # fmt: skip
 
 st.subheader("Unduh", anchor=False)
@@ -92,10 +93,10 @@ if formats:
         "csv": "CSV",
         "parquet": "Parquet",
     }
-    kolom = st.columns(len(formats))
-    for k, f in zip(kolom, formats, strict=True):
+    baris_tombol = st.container(horizontal=True)
+    for f in formats:
         nama, mime = d.nama_ekspor(periode, f, kode)
-        with k:
+        with baris_tombol:
             ui.unduh(
                 ctx, judul.get(f, f.upper()), lambda f=f: d.ekspor(periode, f, kode), nama,
                 objek=f"nominatif_{f}", periode=periode, kode_opd=kode, mime=mime,

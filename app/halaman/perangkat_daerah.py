@@ -26,10 +26,16 @@ for asal, nilai in (("URL", diminta), ("pilihan", st.session_state.get("opd"))):
 if st.session_state.get("opd") not in label:
     st.session_state["opd"] = diminta if diminta in label else next(iter(label))
 
-kode = st.selectbox(
-    "Perangkat Daerah", list(label), key="opd", format_func=label.get,
-    disabled=not d.scope.semua_opd, label_visibility="collapsed",
-)  # fmt: skip
+if d.scope.semua_opd:
+    kode = st.selectbox(
+        "Perangkat Daerah",
+        list(label),
+        key="opd",
+        format_func=label.get,
+        label_visibility="collapsed",
+    )
+else:  # a department head has exactly one department: nothing to choose
+    kode = st.session_state["opd"]
 try:
     kode = d.scope.opd(kode)
 except AksesDitolak as error:

@@ -78,7 +78,9 @@ class Chrome:
                 return message.get("result", {})
 
     def eval(self, expression: str):
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        result = self.call(
+            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(result["exceptionDetails"].get("text", "JS error"))
         return result["result"].get("value")

@@ -1,0 +1,149 @@
+"""The app's data layer: published snapshot only, role scope enforced on the server."""
+
+import io
+import zipfile
+
+import polars as pl
+import pytest
+
+from app.data import AksesDitolak, Data, Scope
+from app.sample import sample_data
+from app.users import ANALIS, KEPALA_OPD, KEUANGAN
+from orchestration.published import current_snapshot
+
+SENDIRI, LAIN = "1.01.01", "1.02.01"
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return sample_data(tmp_path_factory.mktemp("app-data"))
+
+
+@pytest.fixture(scope="module")
+def bulanan(data):
+    return current_snapshot(data).read("tpp_bulanan")
+
+
+def analis(data):
+    return Data(data, Scope("analis", ANALIS))
+
+
+def kepala(data):
+    return Data(data, Scope("kepala", KEPALA_OPD, SENDIRI))
+
+
+def test_totals_match_the_published_manifest(data):
+    d = analis(data)
+    kpi = d.kpi_per_periode()
+    assert kpi["periode"].to_list() == ["2025-01", "2025-02", "2025-03"]
+    for row in kpi.iter_rows(named=True):
+        totals = d.snapshot.totals(row["periode"])
+        assert row["tpp_bruto"] == totals["tpp_bruto"]
+        assert row["tpp_neto"] == totals["tpp_neto"]
+        assert row["baris"] == totals["rows"]
+    assert [d.status(p)["status"] for p in d.periods] == ["LOCKED", "VERIFIED", "DRAFT"]
+
+
+def test_department_figures_add_up(data, bulanan):
+    d = analis(data)
+    rows = bulanan.filter((pl.col("periode") == "2025-03") & (pl.col("kode_opd") == LAIN))
+    hari = d.per_hari("2025-03", LAIN)
+    assert (
+        hari["tl"].sum() == rows.select(pl.sum_horizontal("tl1", "tl2", "tl3", "tl4")).sum().item()
+    )
+    assert hari["tk"].sum() == rows["tk"].sum()
+    assert d.distribusi_disiplin("2025-03", LAIN)["pegawai"].sum() == rows.height
+    assert d.jam_datang("2025-03", LAIN)["hari"].sum() > 0
+    kpi = d.kpi_per_periode(LAIN).filter(pl.col("periode") == "2025-03").row(0, named=True)
+    assert kpi["tpp_neto"] == rows["tpp_neto"].sum()
+    # money lost to predikat and discipline closes the gap to the pro-rated maximum
+    pagu = float(rows["basis_efektif"].cast(pl.Float64).sum())
+    paid = kpi["tpp_kinerja"] + kpi["tpp_disiplin"]
+    assert pagu == pytest.approx(paid + kpi["hilang_kinerja"] + kpi["hilang_disiplin"], abs=1)
+
+
+def test_department_head_sees_only_their_department(data, bulanan):
+    d = kepala(data)
+    assert d.daftar_opd()["kode_opd"].to_list() == [SENDIRI]
+    assert set(d.opd_periode()["kode_opd"]) == {SENDIRI}
+    assert set(d.tpp_opd("2025-03", None)["kode_opd"]) == {SENDIRI}
+    assert set(d.perlu_perhatian("2025-03", None)["kode_opd"]) <= {SENDIRI}
+    assert set(d.temuan()["kode_opd"].drop_nulls()) <= {SENDIRI}
+    for call in (
+        lambda: d.kpi_per_periode(LAIN),
+        lambda: d.per_hari("2025-03", LAIN),
+        lambda: d.jam_datang("2025-03", LAIN),
+        lambda: d.perlu_perhatian("2025-03", LAIN),
+        lambda: d.tpp_opd("2025-03", LAIN),
+        lambda: d.distribusi_predikat("2025-03", LAIN),
+        lambda: d.temuan("2025-03", LAIN),
+        lambda: d.ekspor("2025-03", "csv", LAIN),
+    ):
+        with pytest.raises(AksesDitolak):
+            call()
+
+
+def test_department_head_cannot_find_or_open_foreign_people(data, bulanan):
+    d = kepala(data)
+    foreign = bulanan.filter(pl.col("kode_opd") == LAIN).row(0, named=True)
+    own = bulanan.filter(pl.col("kode_opd") == SENDIRI).row(0, named=True)
+    assert d.cari_pegawai(foreign["nip"]).is_empty()
+    assert (
+        d.cari_pegawai(foreign["nama"].split(",")[0])
+        .filter(pl.col("kode_opd") != SENDIRI)
+        .is_empty()
+    )
+    with pytest.raises(AksesDitolak):
+        d.pegawai_bulanan(foreign["nip"])
+    assert d.pegawai_harian(foreign["nip"]).is_empty()
+    # own people: found by name, by NIP typed with spaces, and opened
+    assert own["nip"] in d.cari_pegawai(own["nip_format"])["nip"].to_list()
+    assert set(d.pegawai_bulanan(own["nip"])["kode_opd"]) == {SENDIRI}
+    assert not d.pegawai_harian(own["nip"]).is_empty()
+
+
+def test_quality_and_audit_are_for_analysts_only(data):
+    for role, kode in ((KEPALA_OPD, SENDIRI), (KEUANGAN, None)):
+        d = Data(data, Scope("x", role, kode))
+        for call in (d.karantina, d.hasil_cek, d.riwayat_alert, d.audit):
+            with pytest.raises(AksesDitolak):
+                call()
+    assert analis(data).karantina("2025-03").height > 0
+    with pytest.raises(AksesDitolak):
+        Data(data, Scope("x", KEPALA_OPD, SENDIRI)).periode_keuangan()
+
+
+def test_scope_cannot_be_built_without_a_department_or_with_an_unknown_role():
+    with pytest.raises(AksesDitolak):
+        Scope("x", KEPALA_OPD, None)
+    with pytest.raises(AksesDitolak):
+        Scope("x", "ADMIN")
+
+
+def test_search_by_name_or_nip(data, bulanan):
+    d = analis(data)
+    row = bulanan.row(0, named=True)
+    assert row["nip"] in d.cari_pegawai(row["nip"][:10])["nip"].to_list()
+    assert row["nip"] in d.cari_pegawai(row["nama"].split(",")[0].lower())["nip"].to_list()
+    assert d.cari_pegawai("x").is_empty()
+    assert d.cari_pegawai("%_%").is_empty() or d.cari_pegawai("%_%").height <= 50
+
+
+def test_finance_exports_are_scoped(data):
+    d = Data(data, Scope("keuangan", KEUANGAN))
+    if "xlsx" not in d.ekspor_tersedia():
+        pytest.skip("orchestration.nominatif belum ada")
+    name, _ = d.nama_ekspor("2025-03", "xlsx", LAIN)
+    assert name == f"nominatif_tpp_2025-03_{LAIN}.xlsx"
+    assert d.ekspor("2025-03", "xlsx", LAIN)[:2] == b"PK"  # an xlsx is a zip
+    archive = zipfile.ZipFile(io.BytesIO(d.ekspor("2025-03", "csv")))
+    assert {"SHA256SUMS", "tpp_2025-03.csv"} <= set(archive.namelist())
+    own = zipfile.ZipFile(io.BytesIO(kepala(data).ekspor("2025-03", "csv")))
+    csv = pl.read_csv(own.read(f"tpp_2025-03_{SENDIRI}.csv"), infer_schema=False)
+    assert set(csv["kode_opd"]) == {SENDIRI}
+
+
+def test_the_warehouse_is_never_opened(data):
+    # sample_data wrote junk into warehouse.duckdb: every read above worked without it
+    assert data.warehouse.read_bytes().startswith(b"bukan database")
+    assert analis(data).kpi_per_periode().height == 3

@@ -1,0 +1,301 @@
+"""Every page for every role through streamlit.testing (AppTest), and what must be refused."""
+
+import dataclasses
+import json
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import auth, users
+from app.sample import sample_data
+from orchestration.paths import DataDir
+from orchestration.published import current_snapshot
+
+APP = Path(__file__).resolve().parent.parent / "app"
+MAIN = str(APP / "main.py")
+SENDIRI, LAIN = "1.01.01", "1.02.01"
+KEPALA = f"kepala_{SENDIRI}"
+HALAMAN = {
+    "analis": ["ringkasan", "perangkat_daerah", "pegawai", "anomali", "kualitas", "audit_log"],
+    KEPALA: ["perangkat_daerah", "pegawai", "anomali"],
+    "keuangan": ["keuangan", "ringkasan", "pegawai"],
+}
+SANDI = {"analis": "analis123", "keuangan": "keuangan123", KEPALA: "kepala123"}
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return sample_data(tmp_path_factory.mktemp("app-pages"))
+
+
+@pytest.fixture(scope="module")
+def bulanan(data):
+    return current_snapshot(data).read("tpp_bulanan", ["2025-03"])
+
+
+@pytest.fixture(autouse=True)
+def data_env(data, monkeypatch):
+    monkeypatch.setenv("KINERJA_DATA", str(data.root))
+
+
+def buka() -> AppTest:
+    return AppTest.from_file(MAIN, default_timeout=30).run()
+
+
+def masuk(username: str, password: str | None = None) -> AppTest:
+    at = buka()
+    at.text_input(key="masuk_username").input(username)
+    at.text_input(key="masuk_password").input(password or SANDI[username])
+    return at.button(key="FormSubmitter:masuk-Masuk").click().run()
+
+
+def teks(at: AppTest) -> str:
+    parts = []
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "error",
+        "warning",
+        "info",
+        "success",
+    ):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(parts)
+
+
+def semua_bytes(at: AppTest) -> bytes:
+    """Every element the run sent (dataframes and charts included), serialized."""
+    out = []
+
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "SerializeToString"):
+            out.append(proto.SerializeToString())
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return b"".join(out)
+
+
+def tidak_ada_error(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def audit_events(data: DataDir) -> list[dict]:
+    path = data.root / "audit.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+# ---- login ------------------------------------------------------------------------------------
+
+
+def test_first_start_creates_demo_users_and_says_so(data):
+    at = buka()
+    tidak_ada_error(at)
+    hint = teks(at) + "".join(e.label for e in at.expander)
+    assert "Pengguna demo" in hint
+    assert "`analis` / `analis123`" in teks(at)
+    assert f"`{KEPALA}` / `kepala123`" in teks(at)
+    assert users.users_path(data).exists()
+
+
+def test_wrong_password_is_refused_and_audited(data):
+    at = masuk("analis", "bukan-sandinya")
+    assert "salah" in teks(at)
+    assert not at.session_state[auth.SESSION_KEY] if auth.SESSION_KEY in at.session_state else True
+    assert at.title == [] or at.title[0].value != "Ringkasan Provinsi"
+    assert audit_events(data)[-1]["aksi"] == "LOGIN_GAGAL"
+
+
+@pytest.mark.parametrize("username", list(HALAMAN))
+def test_every_page_renders_for_every_role(username, bulanan):
+    at = masuk(username)
+    tidak_ada_error(at)
+    for page in HALAMAN[username]:
+        at.switch_page(f"halaman/{page}.py").run()
+        tidak_ada_error(at)
+        assert at.title, page
+    # a page the role does not have is not even registered
+    hidden = {p for pages in HALAMAN.values() for p in pages} - set(HALAMAN[username])
+    for page in hidden:
+        with pytest.raises(ValueError):
+            at.switch_page(f"halaman/{page}.py")
+
+
+def test_landing_page_and_numbers(bulanan):
+    at = masuk("analis")
+    assert at.title[0].value == "Ringkasan Provinsi"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Pegawai"] == f"{bulanan['nip'].n_unique():,}".replace(",", ".")
+    assert metrics["TPP bruto"].startswith("Rp ")
+    assert "Maret 2025" in teks(at)
+    at = masuk("keuangan")
+    assert at.title[0].value == "Keuangan"
+    assert "draf" in teks(at).lower()  # March is a draft period: finance is warned
+    metrics = {m.label: m.value for m in at.metric}
+    neto = bulanan["tpp_neto"].sum()
+    assert metrics["TPP neto"] == "Rp " + f"{neto:,}".replace(",", ".")
+
+
+def test_pegawai_page_explains_the_tpp(bulanan):
+    row = bulanan.filter(pl.col("tk") > 0).sort("persen_disiplin").row(0, named=True)
+    at = masuk("analis")
+    at.switch_page("halaman/pegawai.py").run()
+    at.text_input(key="cari_pegawai").input(row["nip_format"]).run()
+    tidak_ada_error(at)
+    assert at.header[0].value == row["nama"]
+    text = teks(at)
+    assert f"NIP** {row['nip_format']}" in text
+    assert "Potongan disiplin per hari" in text
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["TPP neto"] == "Rp " + f"{row['tpp_neto']:,}".replace(",", ".")
+    potongan = next(df.value for df in at.dataframe if "poin" in df.value.columns)
+    assert (potongan["kode"] == "TK").sum() == row["tk"]
+
+
+# ---- department heads: own department only ----------------------------------------------------
+
+
+def test_department_head_lands_on_own_department(bulanan):
+    at = masuk(KEPALA)
+    tidak_ada_error(at)
+    assert at.query_params.get("opd") == SENDIRI
+    sent = semua_bytes(at)
+    for row in bulanan.filter(pl.col("kode_opd") == LAIN).iter_rows(named=True):
+        assert row["nip"].encode() not in sent and row["nip_format"].encode() not in sent
+
+
+def _foreign(bulanan):
+    return bulanan.filter(pl.col("kode_opd") == LAIN)
+
+
+def _refused(at: AppTest, bulanan, data) -> None:
+    tidak_ada_error(at)
+    assert any("Akses ditolak" in e.value for e in at.error)
+    sent = semua_bytes(at)
+    for row in _foreign(bulanan).iter_rows(named=True):
+        assert row["nip"].encode() not in sent
+        assert row["nip_format"].encode() not in sent
+        assert row["nama"].encode() not in sent
+    assert LAIN.encode() not in sent
+    assert audit_events(data)[-1]["aksi"] == "AKSES_DITOLAK"
+
+
+def test_department_head_url_tampering_opd_is_refused(data, bulanan):
+    at = masuk(KEPALA)
+    at.query_params["opd"] = LAIN
+    at.run()
+    _refused(at, bulanan, data)
+
+
+def test_department_head_widget_tampering_opd_is_refused(data, bulanan):
+    at = masuk(KEPALA)
+    at.session_state["opd"] = LAIN
+    at.run()
+    _refused(at, bulanan, data)
+
+
+def test_department_head_url_tampering_nip_is_refused(data, bulanan):
+    at = masuk(KEPALA)
+    at.switch_page("halaman/pegawai.py").run()
+    at.query_params["nip"] = _foreign(bulanan)["nip"][0]
+    at.run()
+    _refused(at, bulanan, data)
+
+
+def test_department_head_search_finds_no_foreign_people(data, bulanan):
+    at = masuk(KEPALA)
+    at.switch_page("halaman/pegawai.py").run()
+    at.text_input(key="cari_pegawai").input(_foreign(bulanan)["nip"][0]).run()
+    tidak_ada_error(at)
+    assert any("Perangkat Daerah Anda" in w.value for w in at.warning)
+    sent = semua_bytes(at)
+    for row in _foreign(bulanan).iter_rows(named=True):
+        assert row["nama"].encode() not in sent
+
+
+def test_page_guard_refuses_a_page_run_outside_the_role(data):
+    """Defence in depth: even if a page script ran for the wrong role, it refuses."""
+    at = masuk("keuangan")
+    ctx = at.session_state["_sik_ctx"]
+    page = AppTest.from_file(str(APP / "halaman" / "kualitas.py"), default_timeout=30)
+    page.session_state["_sik_ctx"] = ctx
+    page.run()
+    assert any("Akses ditolak" in e.value for e in page.error)
+    assert page.title == []
+
+
+# ---- sessions and downloads -------------------------------------------------------------------
+
+
+def test_idle_session_expires(data):
+    at = masuk("analis")
+    sesi = at.session_state[auth.SESSION_KEY]
+    at.session_state[auth.SESSION_KEY] = dataclasses.replace(
+        sesi, terakhir=time.time() - auth.IDLE_SECONDS - 1
+    )
+    at.run()
+    assert at.text_input(key="masuk_username") is not None
+    assert "Sesi Anda berakhir" in teks(at)
+    assert audit_events(data)[-1]["aksi"] == "SESI_BERAKHIR"
+
+
+def test_active_session_stays(data):
+    at = masuk("analis")
+    sesi = at.session_state[auth.SESSION_KEY]
+    at.session_state[auth.SESSION_KEY] = dataclasses.replace(sesi, terakhir=time.time() - 60)
+    at.run()
+    assert at.title[0].value == "Ringkasan Provinsi"
+
+
+def test_logout_clears_the_session(data):
+    at = masuk("analis")
+    at.button(key="keluar").click().run()
+    assert auth.SESSION_KEY not in at.session_state
+    assert "Anda telah keluar" in teks(at)
+    assert audit_events(data)[-1]["aksi"] == "LOGOUT"
+
+
+def test_removed_account_loses_its_session(data):
+    users.add_user(data, "sementara", "sandi-sementara", users.ANALIS)
+    at = masuk("sementara", "sandi-sementara")
+    assert at.title[0].value == "Ringkasan Provinsi"
+    saved = json.loads(users.users_path(data).read_text())
+    saved["users"].pop("sementara")
+    users.users_path(data).write_text(json.dumps(saved))
+    at.run()
+    assert "diubah atau dihapus" in teks(at)
+
+
+def test_every_download_is_audited(data):
+    at = masuk("keuangan")
+    tombol = at.get("download_button")
+    assert tombol, "halaman Keuangan tanpa tombol unduh"
+    tombol[0].click().run()
+    event = audit_events(data)[-1]
+    assert (
+        event["aksi"] == "UNDUH"
+        and event["pengguna"] == "keuangan"
+        and event["peran"] == "KEUANGAN"
+    )
+    assert event["periode"] == "2025-03" and event["nama_file"]
+
+    at = masuk(KEPALA)
+    at.get("download_button")[0].click().run()
+    event = audit_events(data)[-1]
+    assert event["aksi"] == "UNDUH" and event["pengguna"] == KEPALA and event["kode_opd"] == SENDIRI
+
+
+def test_without_published_data_pages_say_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("KINERJA_DATA", str(tmp_path))
+    at = masuk("analis")
+    tidak_ada_error(at)
+    assert "Belum" in teks(at)
