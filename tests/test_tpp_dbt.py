@@ -296,7 +296,7 @@ def test_nip_tidak_dikenal_dikarantina_dan_tidak_sampai_tpp(run):
         assert "tidak dipakai untuk perhitungan TPP" in r["alasan"]
     # the ingest's file-level quarantine is carried as is
     assert {r["kode_alasan"] for r in run.query("select * from karantina")} == {
-        "NIP_TIDAK_DIKENAL", "NIP_GANDA", "KOLOM_HILANG"}  # fmt: skip
+        "NIP_TIDAK_DIKENAL", "NIP_GANDA", "KOLOM_HILANG", "TANGGAL_TIDAK_VALID"}  # fmt: skip
     for table in ("tpp_bulanan", "tpp_harian"):
         assert run.query(f"select * from {table} where nip in (?, ?)", [UNKNOWN, NIP_GANDA]) == []
 
@@ -312,6 +312,7 @@ def test_temuan(run):
         (MAR, "WARN", "PENILAI_SAMA_DENGAN_DINILAI", P["self"].nip),
         (MAR, "WARN", "PEGAWAI_TIDAK_AKTIF", P["pensiun"].nip),
         (MAR, "ERROR", "NIP_GANDA", NIP_GANDA),
+        (MAR, "WARN", "PEGAWAI_DIKARANTINA", None),
         (MAR, "WARN", "TANPA_PENILAIAN", P["contoh4"].nip),
         (MAR, "WARN", "TANPA_PENILAIAN", P["cltn"].nip),
     }

@@ -464,6 +464,9 @@ def build_scenario(root: Path) -> RawZone:
     for line in (18, 19):
         z.quarantine("pegawai", MAR, line, "nip", NIP_GANDA, "NIP_GANDA",
                      "NIP muncul pada dua baris berbeda di file pegawai; kedua baris dikarantina.")  # fmt: skip
+    # a master row rejected by the ingest (bad date): that person is not in the TPP list
+    z.quarantine("pegawai", MAR, 20, "tmt_opd", "2025-02-30", "TANGGAL_TIDAK_VALID",
+                 "Tanggal tmt_opd tidak valid.")  # fmt: skip
     # a file-level rejection of another kind (kept as is in karantina)
     z.quarantine("absensi", MAR, 0, "waktu", "", "KOLOM_HILANG", "Contoh baris karantina file.")
 

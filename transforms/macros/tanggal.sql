@@ -33,12 +33,3 @@
    + cast({{ dbt.split_part(jam, "':'", 2) }} as integer) * 60
    + cast({{ dbt.split_part(jam, "':'", 3) }} as integer))
 {%- endmacro %}
-
-{#- 'HH:MM:SS' of seconds since midnight -#}
-{% macro teks_jam(detik) -%}{{ return(adapter.dispatch('teks_jam')(detik)) }}{%- endmacro %}
-{% macro default__teks_jam(detik) -%}
-  case when {{ detik }} is not null then
-    lpad(cast({{ detik }} // 3600 as varchar), 2, '0') || ':'
-    || lpad(cast(({{ detik }} % 3600) // 60 as varchar), 2, '0') || ':'
-    || lpad(cast({{ detik }} % 60 as varchar), 2, '0') end
-{%- endmacro %}

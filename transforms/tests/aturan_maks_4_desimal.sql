@@ -5,7 +5,7 @@
     ('aturan_potongan', 'poin'), ('aturan_potongan', 'poin_per_menit'),
 ] %}
 {%- for tabel, k in kolom %}
-select '{{ tabel }}.{{ k }}' as kolom, cast({{ k }} as varchar) as nilai
+select '{{ tabel }}.{{ k }}' as kolom, cast({{ k }} as {{ dbt.type_string() }}) as nilai
 from {{ ref(tabel) }}
 where {{ k }} * 10000 <> round({{ k }} * 10000)
 {%- if not loop.last %}

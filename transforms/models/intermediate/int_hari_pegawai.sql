@@ -29,11 +29,37 @@ potongan as (
     select * from {{ ref('stg_aturan_potongan') }}
 ),
 
--- one current attendance file per period: its name is lineage of every tap line number below
-file_absensi as (
-    select periode, min(source_file) as sumber_absensi
-    from {{ ref('stg_absensi') }}
-    group by periode
+-- minute -> band lookup per version and category, so the day grid joins on equality (cheap)
+-- instead of on ranges: one row per minute 0..24*60 inside a band, plus menit = -1 for the band
+-- that applies when the tap is missing (tanpa_tap). Points = poin + poin_per_menit x minutes.
+digit as (
+    {%- for i in range(10) %}
+    select {{ i }} as d{% if not loop.last %} union all{% endif %}
+    {%- endfor %}
+),
+
+menit_hari as (
+    select a.d + 10 * b.d + 100 * c.d + 1000 * e.d as menit
+    from digit as a
+    cross join digit as b
+    cross join digit as c
+    cross join digit as e
+    where a.d + 10 * b.d + 100 * c.d + 1000 * e.d <= 24 * 60
+),
+
+pita as (
+    select p.aturan_versi, p.kategori, m.menit, p.kode, p.poin + p.poin_per_menit * m.menit as poin
+    from potongan as p
+    inner join menit_hari as m
+        on m.menit >= p.menit_min
+        and (p.menit_max is null or m.menit <= p.menit_max)
+    where p.kategori in ('TERLAMBAT', 'PULANG_CEPAT')
+
+    union all
+
+    select aturan_versi, kategori, -1 as menit, kode, poin
+    from potongan
+    where kategori in ('TERLAMBAT', 'PULANG_CEPAT') and tanpa_tap
 ),
 
 grid as (
@@ -49,7 +75,8 @@ grid as (
         k.jam_masuk,
         k.jam_pulang,
         k.detik_masuk,
-        k.detik_pulang
+        k.detik_pulang,
+        k.sumber_absensi as sumber_absensi_periode
     from segmen as s
     inner join kalender as k
         on k.periode = s.periode
@@ -64,7 +91,7 @@ hari as (
         coalesce(t.jumlah_tap, 0) as jumlah_tap,
         t.baris_datang,
         t.baris_pulang,
-        case when t.jumlah_tap > 0 then f.sumber_absensi end as sumber_absensi,
+        case when t.jumlah_tap > 0 then g.sumber_absensi_periode end as sumber_absensi,
         a.kode_absen,
         a.nomor_surat,
         a.jumlah_absen,
@@ -81,7 +108,6 @@ hari as (
         on t.periode = g.periode and t.nip = g.nip and t.tanggal = g.tanggal
     left join absen as a
         on a.periode = g.periode and a.nip = g.nip and a.tanggal = g.tanggal
-    left join file_absensi as f on f.periode = g.periode
 ),
 
 menit as (
@@ -103,37 +129,19 @@ berkode as (
         m.*,
         tl.kode as kode_datang,
         psw.kode as kode_pulang,
-        case when tl.kode is not null
-            then tl.poin + tl.poin_per_menit * coalesce(m.menit_terlambat, 0) end as poin_datang,
-        case when psw.kode is not null
-            then psw.poin + psw.poin_per_menit * coalesce(m.menit_pulang_cepat, 0) end as poin_pulang,
+        tl.poin as poin_datang,
+        psw.poin as poin_pulang,
         kh.poin as poin_kode_hari,
         kh.hari_efektif as kode_hari_efektif
     from menit as m
-    left join potongan as tl
+    left join pita as tl
         on tl.aturan_versi = m.aturan_versi
         and tl.kategori = 'TERLAMBAT'
-        and m.kode_hari = 'HADIR'
-        and (
-            (m.waktu_datang is null and tl.tanpa_tap)
-            or (
-                m.waktu_datang is not null
-                and m.menit_terlambat >= tl.menit_min
-                and (tl.menit_max is null or m.menit_terlambat <= tl.menit_max)
-            )
-        )
-    left join potongan as psw
+        and tl.menit = case when m.kode_hari = 'HADIR' then coalesce(m.menit_terlambat, -1) end
+    left join pita as psw
         on psw.aturan_versi = m.aturan_versi
         and psw.kategori = 'PULANG_CEPAT'
-        and m.kode_hari = 'HADIR'
-        and (
-            (m.waktu_pulang is null and psw.tanpa_tap)
-            or (
-                m.waktu_pulang is not null
-                and m.menit_pulang_cepat >= psw.menit_min
-                and (psw.menit_max is null or m.menit_pulang_cepat <= psw.menit_max)
-            )
-        )
+        and psw.menit = case when m.kode_hari = 'HADIR' then coalesce(m.menit_pulang_cepat, -1) end
     left join potongan as kh
         on kh.aturan_versi = m.aturan_versi
         and kh.kategori in ('HARI', 'KETIDAKHADIRAN')

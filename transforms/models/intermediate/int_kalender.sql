@@ -2,7 +2,7 @@
 -- expected hours from the period's rulebook, and whether it is a working day (a weekday with
 -- hours in the rulebook that is not a holiday).
 with periode as (
-    select periode, tanggal_awal, tanggal_akhir, aturan_versi from {{ ref('int_periode') }}
+    select periode, tanggal_awal, tanggal_akhir, aturan_versi, sumber_absensi from {{ ref('int_periode') }}
 ),
 
 angka as (
@@ -15,6 +15,7 @@ hari as (
     select
         p.periode,
         p.aturan_versi,
+        p.sumber_absensi,
         {{ tambah_hari('p.tanggal_awal', 'a.n') }} as tanggal,
         p.tanggal_akhir
     from periode as p
@@ -22,7 +23,7 @@ hari as (
 ),
 
 hari_bulan as (
-    select periode, aturan_versi, tanggal, {{ hari_iso('tanggal') }} as hari_iso
+    select periode, aturan_versi, sumber_absensi, tanggal, {{ hari_iso('tanggal') }} as hari_iso
     from hari
     where tanggal <= tanggal_akhir
 ),
@@ -43,6 +44,7 @@ bertanda as (
     select
         h.periode,
         h.aturan_versi,
+        h.sumber_absensi,
         h.tanggal,
         h.hari_iso,
         l.tanggal is not null as libur,
@@ -68,7 +70,8 @@ select
     j.detik_masuk,
     j.detik_pulang,
     j.hari_iso is not null as hari_berjam,
-    (j.hari_iso is not null and not b.libur) as hari_kerja
+    (j.hari_iso is not null and not b.libur) as hari_kerja,
+    b.sumber_absensi
 from bertanda as b
 left join jam as j
     on j.aturan_versi = b.aturan_versi

@@ -67,6 +67,13 @@ pilihan as (
 
 snapshot as (
     select distinct periode from {{ ref('stg_pegawai') }}
+),
+
+-- the period's current attendance file (one per period): lineage of every tap line number
+file_absensi as (
+    select periode, min(source_file) as sumber_absensi
+    from {{ ref('stg_absensi') }}
+    group by periode
 )
 
 select
@@ -85,9 +92,11 @@ select
     v.persen_bpjs_ppm,
     v.dasar_potongan,
     v.jam_pemisah_tap,
-    v.detik_pemisah_tap
+    v.detik_pemisah_tap,
+    fa.sumber_absensi
 from periode_lengkap as p
 left join pilihan as pl on pl.periode = p.periode
 left join versi as v on v.aturan_versi = pl.aturan_versi
 left join snapshot as s on s.periode = p.periode
 left join snapshot as s_prev on s_prev.periode = p.periode_sebelumnya
+left join file_absensi as fa on fa.periode = p.periode

@@ -36,10 +36,10 @@ tumpang_tindih as (
         pg.kode_opd,
         b.source_file,
         b.line_no,
-        'Ketidakhadiran disetujui tumpang tindih: ' || a.kode || ' (baris ' || cast(a.line_no as varchar)
-            || ', ' || cast(a.mulai as varchar) || ' s.d. ' || cast(a.selesai as varchar) || ') dan '
-            || b.kode || ' (baris ' || cast(b.line_no as varchar) || ', ' || cast(b.mulai as varchar)
-            || ' s.d. ' || cast(b.selesai as varchar) || '); pada hari yang sama berlaku '
+        'Ketidakhadiran disetujui tumpang tindih: ' || a.kode || ' (baris ' || cast(a.line_no as {{ dbt.type_string() }})
+            || ', ' || cast(a.mulai as {{ dbt.type_string() }}) || ' s.d. ' || cast(a.selesai as {{ dbt.type_string() }}) || ') dan '
+            || b.kode || ' (baris ' || cast(b.line_no as {{ dbt.type_string() }}) || ', ' || cast(b.mulai as {{ dbt.type_string() }})
+            || ' s.d. ' || cast(b.selesai as {{ dbt.type_string() }}) || '); pada hari yang sama berlaku '
             || case
                 when a.prioritas is null or (b.prioritas is not null and b.prioritas < a.prioritas)
                     then b.kode
@@ -78,9 +78,9 @@ final_ganda as (
         pg.kode_opd,
         k.source_file,
         k.line_no,
-        'Ada ' || cast(k.jumlah_final as varchar) || ' penilaian FINAL untuk periode ' || k.periode
-            || '; yang dipakai baris ' || cast(k.line_no as varchar) || ' (tanggal penilaian '
-            || cast(k.tanggal_penilaian as varchar) || ', terbaru).' as pesan
+        'Ada ' || cast(k.jumlah_final as {{ dbt.type_string() }}) || ' penilaian FINAL untuk periode ' || k.periode
+            || '; yang dipakai baris ' || cast(k.line_no as {{ dbt.type_string() }}) || ' (tanggal penilaian '
+            || cast(k.tanggal_penilaian as {{ dbt.type_string() }}) || ', terbaru).' as pesan
     from {{ ref('int_kinerja_bulanan') }} as k
     inner join pegawai as pg on pg.periode = k.periode and pg.nip = k.nip
     where k.jumlah_final > 1
@@ -130,8 +130,8 @@ tidak_aktif as (
         source_file,
         line_no,
         'Pegawai ada di data pegawai periode ' || periode || ' tetapi tidak aktif di ' || kode_opd
-            || ' pada satu hari pun bulan ini (tmt_opd ' || cast(tmt_opd as varchar)
-            || coalesce(', aktif_sampai ' || cast(aktif_sampai as varchar), '')
+            || ' pada satu hari pun bulan ini (tmt_opd ' || cast(tmt_opd as {{ dbt.type_string() }})
+            || coalesce(', aktif_sampai ' || cast(aktif_sampai as {{ dbt.type_string() }}), '')
             || '); tidak ada baris TPP untuk departemen ini.' as pesan
     from segmen
     where segmen = 'UTAMA' and not aktif
@@ -146,7 +146,7 @@ tanpa_snapshot as (
         kode_opd,
         source_file,
         line_no,
-        'tmt_opd ' || cast(tmt_opd as varchar) || ' di tengah bulan, tetapi data pegawai periode sebelumnya '
+        'tmt_opd ' || cast(tmt_opd as {{ dbt.type_string() }}) || ' di tengah bulan, tetapi data pegawai periode sebelumnya '
             || 'tidak tersedia: hari sebelum tmt_opd tidak dihitung untuk departemen mana pun.' as pesan
     from segmen
     where segmen = 'UTAMA' and tanpa_snapshot_sebelumnya
@@ -158,7 +158,7 @@ nip_ganda as (
         'ERROR' as tingkat,
         'NIP_GANDA' as kode,
         k.nilai as nip,
-        cast(null as varchar) as kode_opd,
+        cast(null as {{ dbt.type_string() }}) as kode_opd,
         k.source_file,
         k.line_no,
         'NIP ' || {{ format_nip('k.nilai') }} || ' muncul pada lebih dari satu baris berbeda di data pegawai '
@@ -185,6 +185,23 @@ nip_ganda as (
         select periode, nip from {{ ref('stg_pegawai') }} group by periode, nip having count(*) > 1
     ) as g on g.periode = pg.periode and g.nip = pg.nip
     where {{ dalam_jendela('pg.periode') }}
+),
+
+pegawai_dikarantina as (
+    select
+        periode,
+        'WARN' as tingkat,
+        'PEGAWAI_DIKARANTINA' as kode,
+        max(case when kolom = 'nip' then nilai end) as nip,
+        cast(null as {{ dbt.type_string() }}) as kode_opd,
+        source_file,
+        line_no,
+        'Baris data pegawai dikarantina (' || {{ dbt.listagg('kode_alasan', "', '", 'order by kode_alasan') }}
+            || '): pegawai pada baris ini tidak masuk daftar TPP periode ' || periode
+            || ' sampai sumber diperbaiki.' as pesan
+    from {{ ref('stg_karantina') }}
+    where kind = 'pegawai' and kode_alasan <> 'NIP_GANDA' and line_no > 0
+    group by periode, source_file, line_no
 ),
 
 tpp as (
@@ -218,7 +235,7 @@ aturan_kurang as (
         case
             when basis_tidak_ditemukan then
                 'Rulebook ' || aturan_versi || ' tidak punya pagu TPP untuk OPD ' || kode_opd
-                || ' kelas ' || cast(kelas_jabatan as varchar) || ' (juga tidak ada baris *).'
+                || ' kelas ' || cast(kelas_jabatan as {{ dbt.type_string() }}) || ' (juga tidak ada baris *).'
             else
                 'Rulebook ' || aturan_versi || ' tidak punya faktor status ' || status
                 || ' atau tarif PPh 21 golongan ' || golongan || '.'
@@ -232,9 +249,9 @@ tanpa_pegawai as (
         periode,
         'ERROR' as tingkat,
         'DATA_PEGAWAI_TIDAK_ADA' as kode,
-        cast(null as varchar) as nip,
-        cast(null as varchar) as kode_opd,
-        cast(null as varchar) as source_file,
+        cast(null as {{ dbt.type_string() }}) as nip,
+        cast(null as {{ dbt.type_string() }}) as kode_opd,
+        cast(null as {{ dbt.type_string() }}) as source_file,
         cast(0 as integer) as line_no,
         'Tidak ada data pegawai (SIMPEG) untuk periode ' || periode
             || ': TPP periode ini tidak dapat dihitung.' as pesan
@@ -250,18 +267,19 @@ semua as (
     union all select * from tidak_aktif
     union all select * from tanpa_snapshot
     union all select * from nip_ganda
+    union all select * from pegawai_dikarantina
     union all select * from tanpa_penilaian
     union all select * from aturan_kurang
     union all select * from tanpa_pegawai
 )
 
 select
-    cast(periode as varchar) as periode,
-    cast(tingkat as varchar) as tingkat,
-    cast(kode as varchar) as kode,
-    cast(nip as varchar) as nip,
-    cast(kode_opd as varchar) as kode_opd,
-    cast(source_file as varchar) as source_file,
+    cast(periode as {{ dbt.type_string() }}) as periode,
+    cast(tingkat as {{ dbt.type_string() }}) as tingkat,
+    cast(kode as {{ dbt.type_string() }}) as kode,
+    cast(nip as {{ dbt.type_string() }}) as nip,
+    cast(kode_opd as {{ dbt.type_string() }}) as kode_opd,
+    cast(source_file as {{ dbt.type_string() }}) as source_file,
     cast(line_no as integer) as line_no,
-    cast(pesan as varchar) as pesan
+    cast(pesan as {{ dbt.type_string() }}) as pesan
 from semua
