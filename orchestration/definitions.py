@@ -14,9 +14,11 @@ import dagster as dg
 def build_definitions() -> dg.Definitions:
     from dagster_dbt import DbtCliResource
 
+    from orchestration.alerting import alert_sensors
     from orchestration.assets.ingest import ingest_assets
     from orchestration.assets.publish import published_tpp
     from orchestration.assets.transforms import build_tpp_dbt_assets
+    from orchestration.checks import build_asset_checks
     from orchestration.dbt_project import dbt_project
     from orchestration.resources import KinerjaStorage
     from orchestration.sensors import JOB_NAME, ekspor_baru, monthly_schedule
@@ -26,9 +28,10 @@ def build_definitions() -> dg.Definitions:
     job = dg.define_asset_job(JOB_NAME, selection=dg.AssetSelection.all())
     return dg.Definitions(
         assets=[*ingest_assets, build_tpp_dbt_assets(), published_tpp],
+        asset_checks=build_asset_checks(),
         jobs=[job],
         schedules=[monthly_schedule(job)],
-        sensors=[ekspor_baru],
+        sensors=[ekspor_baru, *alert_sensors()],
         resources={
             "storage": storage,
             "dbt": DbtCliResource(project_dir=dbt_project()),

@@ -148,10 +148,21 @@ def run_pipeline(exports: Path, data: DataDir, periode: str | None = None) -> Ru
                 raise_on_error=False,
             )
             run_ids.append(result.run_id)
+            _send_alerts(result.run_id, instance, data)
             if not result.success:
                 log.flush()
                 raise RunError(f"{_failure_reason(result, start, end, log_path)} (log: {log_path})")
     return RunSummary(periods, run_ids, time.perf_counter() - started)
+
+
+def _send_alerts(run_id: str, instance, data: DataDir) -> None:
+    """Alerts for failed checks or a failed run (the sensors do this under a Dagster daemon)."""
+    from orchestration.alerting import send_run_alerts
+
+    try:
+        send_run_alerts(run_id, instance, data)
+    except Exception as error:  # alerting must never hide the run's own result
+        print(f"Peringatan gagal dikirim: {error}", file=sys.stderr)
 
 
 def _failure_reason(result, start: str, end: str, log_path: Path) -> str:
