@@ -82,10 +82,11 @@ def hitung(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                 count(*) filter (where kerja and kode_absen is null and jumlah_tap > 0)
                     as hari_hadir,
                 count(*) filter (where datang_biasa) as hari_datang,
+                -- rounded: a parallel sum's last bits vary, the version fingerprint must not
                 case when count(*) filter (where datang_biasa) >= {MIN_HARI_SD}
-                     then stddev_samp(menit_datang) filter (where datang_biasa) end
+                     then round(stddev_samp(menit_datang) filter (where datang_biasa), 6) end
                     as sd_menit_datang,
-                avg(menit_datang) filter (where datang_biasa) as rata_menit_datang,
+                round(avg(menit_datang) filter (where datang_biasa), 6) as rata_menit_datang,
                 count(*) filter (where not kerja) as hari_libur,
                 count(*) filter (where not kerja and jumlah_tap > 0) as hari_tap_libur,
                 count(*) filter (where kerja and kode_absen = 'DL') as hari_dl,
@@ -105,9 +106,9 @@ def hitung(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
             group by all
         ),
         identik as (
-            select periode, nip, max(n) as hari_menit_identik,
-                   arg_max(jam, n) as jam_identik
-            from menit group by periode, nip
+            select periode, nip, n as hari_menit_identik, jam as jam_identik
+            from menit
+            qualify row_number() over (partition by periode, nip order by n desc, jam) = 1
         )
         select s.periode, s.nip, s.kode_opd,
                coalesce(t.hari, 0) as hari_titip,
@@ -162,14 +163,13 @@ def _titip(con: duckdb.DuckDBPyConnection) -> None:
         ),
         per_pasangan as (
             select periode, nip, nip_pasangan, count(distinct tanggal) as hari,
-                   mode(id_mesin) as mesin_pasangan, median(jeda) as detik_titip
+                   min(id_mesin) as mesin_pasangan, median(jeda) as detik_titip
             from pasangan group by periode, nip, nip_pasangan
         )
-        select periode, nip, max(hari) as hari,
-               arg_max(nip_pasangan, hari) as nip_pasangan,
-               arg_max(mesin_pasangan, hari) as mesin_pasangan,
-               arg_max(detik_titip, hari) as detik_titip
-        from per_pasangan group by periode, nip
+        select periode, nip, hari, nip_pasangan, mesin_pasangan, detik_titip
+        from per_pasangan
+        qualify row_number() over (partition by periode, nip
+                                   order by hari desc, nip_pasangan) = 1
         """
     )
 
@@ -194,7 +194,7 @@ def _mobile(con: duckdb.DuckDBPyConnection) -> None:
         )
         select periode, nip, count(distinct tanggal) as hari_mobile,
                count(distinct tanggal) filter (where km > {KM_JAUH}) as hari_mobile_jauh,
-               median(km) as km_mobile_median
+               round(median(km), 6) as km_mobile_median
         from t group by periode, nip
         """
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 from sklearn.ensemble import HistGradientBoostingClassifier
+from threadpoolctl import threadpool_limits
 
 from models import anomaly, early_warning, evaluate, features, registry, rekap, skor
 from models.sumber import periode_tersedia
@@ -226,8 +227,11 @@ def _penantang(model, train: pl.DataFrame, test: pl.DataFrame, seed: int) -> dic
     """Gradient boosting on the same split: what the explainable model gives up, if anything."""
     hgb = HistGradientBoostingClassifier(
         max_iter=300, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=50, random_state=seed
-    ).fit(model._x(train), train["label"].to_numpy())
-    p = hgb.predict_proba(model._x(test))[:, 1]
+    )
+    # one OpenMP thread: on a small shared machine the threads starved each other (50x slower)
+    with threadpool_limits(1):
+        hgb.fit(model._x(train), train["label"].to_numpy())
+        p = hgb.predict_proba(model._x(test))[:, 1]
     m = evaluate.probabilistik(test["label"].to_numpy(), p, BUDGET_PERINGATAN)
     return {k: m[k] for k in ("roc_auc", "pr_auc", "brier")}
 

@@ -1,0 +1,163 @@
+"""Model assets: train (a new version per data window) and score (every run), monthly partitions.
+
+- ``model/anomali`` trains the attendance-anomaly model on the last 12 months up to the run's
+  last period; ``model/skor_anomali`` scores the run's periods into
+  ``DATA/models/skor_anomali.parquet``.
+- ``model/peringatan`` trains the early-warning model on every month up to the run's last
+  period (time split for the metrics); ``model/skor_peringatan`` scores the run's periods into
+  ``DATA/models/skor_peringatan.parquet``.
+
+Training the same data window with the same seed again is a no-op (same version). With too
+little data (e.g. the first month: nothing to learn a next evaluation from), the assets say so
+in their metadata instead of failing the payroll run. When the simulator's ground truth is
+available (``KINERJA_GROUNDTRUTH`` or ``<exports>/_groundtruth/anomali.csv``) the anomaly metrics
+include precision and recall at the flagged budget.
+"""
+
+import dagster as dg
+
+from models import pipeline, registry
+from models.skor import ANOMALI, PERINGATAN, path
+from models.sumber import baca_groundtruth, groundtruth_path
+from orchestration.partitions import monthly
+from orchestration.resources import KinerjaStorage
+
+TPP_HARIAN, TPP_BULANAN = dg.AssetKey(["tpp_harian"]), dg.AssetKey(["tpp_bulanan"])
+RAW = {k: dg.AssetKey(["raw", k]) for k in ("absensi", "ketidakhadiran", "pegawai", "kinerja")}
+MODEL_ANOMALI = dg.AssetKey(["model", "anomali"])
+SKOR_ANOMALI = dg.AssetKey(["model", "skor_anomali"])
+MODEL_PERINGATAN = dg.AssetKey(["model", "peringatan"])
+SKOR_PERINGATAN = dg.AssetKey(["model", "skor_peringatan"])
+
+_COMMON = {
+    "partitions_def": monthly,
+    "backfill_policy": dg.BackfillPolicy.single_run(),
+    "group_name": "models",
+}
+
+
+def _kebenaran(storage: KinerjaStorage):
+    return baca_groundtruth(groundtruth_path(storage.exports))
+
+
+def _angka(metrik: dict, *jalur: str) -> dict:
+    """Flat numeric metadata from a nested metrics dict (missing parts are skipped)."""
+    out = {}
+    for j in jalur:
+        node = metrik
+        for part in j.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, int | float):
+            out[j.replace(".", "/")] = node
+    return out
+
+
+def _meta(hasil: pipeline.Hasil, storage: KinerjaStorage, model: str) -> dict:
+    meta = {"versi": hasil.versi or "-", "pesan": hasil.pesan, "dilatih_baru": hasil.baru}
+    if hasil.versi:
+        folder = registry.folder(storage.data) / model / hasil.versi
+        meta["artefak"] = dg.MetadataValue.path(str(folder))
+    if hasil.meta.get("metrik"):
+        meta["metrik"] = dg.MetadataValue.json(hasil.meta["metrik"])
+    return meta
+
+
+@dg.asset(
+    key=MODEL_ANOMALI,
+    deps=[RAW["absensi"], RAW["ketidakhadiran"], RAW["pegawai"], TPP_HARIAN],
+    description="Model anomali absensi (IsolationForest atas z-skor robust), versi per jendela data.",
+    **_COMMON,
+)
+def model_anomali(context: dg.AssetExecutionContext, storage: KinerjaStorage):
+    sampai = max(context.partition_keys)
+    hasil = pipeline.latih_anomali(storage.data, sampai, kebenaran=_kebenaran(storage))
+    context.log.info(hasil.pesan)
+    b = "kebenaran.isolation_forest.budget_2pct"
+    return dg.MaterializeResult(
+        metadata={
+            **_meta(hasil, storage, pipeline.MODEL_ANOMALI),
+            **_angka(
+                hasil.meta.get("metrik", {}),
+                "ditandai",
+                "baris",
+                f"{b}.presisi_budget",
+                f"{b}.recall_budget",
+                f"{b}.roc_auc",
+                f"{b}.pr_auc",
+            ),
+        }  # fmt: skip
+    )
+
+
+@dg.asset(
+    key=SKOR_ANOMALI,
+    deps=[MODEL_ANOMALI, RAW["absensi"]],
+    description="Skor anomali per pegawai-bulan dengan alasan (DATA/models/skor_anomali.parquet).",
+    **_COMMON,
+)
+def skor_anomali(context: dg.AssetExecutionContext, storage: KinerjaStorage):
+    hasil = pipeline.skor_anomali(storage.data, context.partition_keys, _kebenaran(storage))
+    context.log.info(hasil.pesan)
+    b = "kebenaran.isolation_forest.budget_2pct"
+    return dg.MaterializeResult(
+        metadata={
+            **_meta(hasil, storage, pipeline.MODEL_ANOMALI),
+            "berkas": dg.MetadataValue.path(str(path(storage.data, ANOMALI))),
+            **_angka(
+                hasil.meta.get("metrik", {}),
+                "ditandai",
+                "baris",
+                f"{b}.presisi_budget",
+                f"{b}.recall_budget",
+            ),
+        }  # fmt: skip
+    )
+
+
+@dg.asset(
+    key=MODEL_PERINGATAN,
+    deps=[TPP_BULANAN, RAW["kinerja"]],
+    description="Model peringatan dini predikat bulan berikutnya (regresi logistik), versi per "
+    "jendela data, dievaluasi dengan pembagian waktu terhadap baseline.",
+    **_COMMON,
+)
+def model_peringatan(context: dg.AssetExecutionContext, storage: KinerjaStorage):
+    hasil = pipeline.latih_peringatan(storage.data, max(context.partition_keys))
+    context.log.info(hasil.pesan)
+    m, b = "model", "baseline_predikat_bulan_ini"
+    return dg.MaterializeResult(
+        metadata={
+            **_meta(hasil, storage, pipeline.MODEL_PERINGATAN),
+            **_angka(
+                hasil.meta.get("metrik", {}),
+                f"{m}.roc_auc",
+                f"{m}.pr_auc",
+                f"{m}.brier",
+                f"{b}.roc_auc",
+                f"{b}.pr_auc",
+                f"{b}.brier",
+            ),
+        }  # fmt: skip
+    )
+
+
+@dg.asset(
+    key=SKOR_PERINGATAN,
+    deps=[MODEL_PERINGATAN, TPP_BULANAN],
+    description="Risiko predikat bulan berikutnya per pegawai dengan alasan "
+    "(DATA/models/skor_peringatan.parquet).",
+    **_COMMON,
+)
+def skor_peringatan(context: dg.AssetExecutionContext, storage: KinerjaStorage):
+    hasil = pipeline.skor_peringatan(storage.data, context.partition_keys)
+    context.log.info(hasil.pesan)
+    return dg.MaterializeResult(
+        metadata={
+            **_meta(hasil, storage, pipeline.MODEL_PERINGATAN),
+            "berkas": dg.MetadataValue.path(str(path(storage.data, PERINGATAN))),
+            "tinggi": int(hasil.meta.get("tinggi", 0)),
+        }
+    )
+
+
+model_assets: list = [model_anomali, skor_anomali, model_peringatan, skor_peringatan]
