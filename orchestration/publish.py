@@ -262,18 +262,19 @@ class Warehouse:
         self._columns: dict[str, list[str]] = {}
 
     def columns(self, table: str) -> list[str]:
-        if table not in self._columns:
+        if not self._columns:
             rows = self.con.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = ? and table_name = ? order by ordinal_position",
-                [WAREHOUSE_SCHEMA, table],
+                "select table_name, column_name from information_schema.columns "
+                "where table_schema = ? order by table_name, ordinal_position",
+                [WAREHOUSE_SCHEMA],
             ).fetchall()
-            if not rows:
-                raise PublishError(
-                    f"Tabel {table} tidak ada di gudang data (skema {WAREHOUSE_SCHEMA}); "
-                    "jalankan transformasi dbt terlebih dahulu."
-                )
-            self._columns[table] = [r[0] for r in rows]
+            for name, column in rows:
+                self._columns.setdefault(name, []).append(column)
+        if table not in self._columns:
+            raise PublishError(
+                f"Tabel {table} tidak ada di gudang data (skema {WAREHOUSE_SCHEMA}); "
+                "jalankan transformasi dbt terlebih dahulu."
+            )
         return self._columns[table]
 
     def fetch(self, table: str, periode: str, columns: list[str] | None = None) -> pa.Table:

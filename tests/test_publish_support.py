@@ -168,6 +168,7 @@ def build_warehouse(data: DataDir, plan: Scenario, sumber_absensi: dict[str, str
     harian = pl.DataFrame(days, infer_schema_length=None)  # noqa: F841
     periods = sorted(plan)
     with duckdb.connect(str(data.warehouse)) as con:
+        con.execute("begin transaction")
         con.execute(
             """
             create or replace table main.tpp_bulanan as
@@ -216,6 +217,7 @@ def build_warehouse(data: DataDir, plan: Scenario, sumber_absensi: dict[str, str
                 [periode, "WARN", "TANPA_PENILAIAN", PEOPLE[4].nip, "1.01.01",
                  f"pegawai_{compact}.xlsx", 5, "Tidak ada penilaian kinerja FINAL."],
             )  # fmt: skip
+        con.execute("commit")
 
 
 def expected_totals(plan: Scenario, periode: str) -> dict[str, int]:
