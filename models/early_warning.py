@@ -3,8 +3,10 @@
 One row per (periode t, nip) with what is known at the end of month t (this month's attendance,
 the trend over the last months, the evaluations so far); the label is the predikat of month t+1.
 Training and test are split by time (train on earlier months, test on later ones, never at
-random). The model is a standardised logistic regression (calibrated by construction, and its
-terms explain a risk); the baseline is last month's predikat alone.
+random). The model is an additive logistic regression on cubic splines of each feature (a GAM:
+each feature's effect may bend, the log-odds is still a sum of one term per feature, so every
+risk splits exactly into per-feature contributions that become the reasons); the baseline is
+last month's predikat alone.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import polars as pl
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import SplineTransformer
 
 BURUK = ("BUTUH_PERBAIKAN", "KURANG", "SANGAT_KURANG")
 URUT_PREDIKAT = {"SANGAT_BAIK": 0, "BAIK": 1, "BUTUH_PERBAIKAN": 2, "KURANG": 3, "SANGAT_KURANG": 4}
@@ -135,6 +137,7 @@ class ModelPeringatan:
     model: Pipeline
     baseline: dict[str, float]  # predikat of this month (or TANPA) -> observed risk
     fitur: tuple[str, ...] = FITUR
+    pusat: list[float] = field(default_factory=list)  # mean term per feature in training
     info: dict = field(default_factory=dict)
 
     def _x(self, df: pl.DataFrame) -> np.ndarray:
@@ -151,23 +154,35 @@ class ModelPeringatan:
         ).to_numpy()
 
     def kontribusi(self, df: pl.DataFrame) -> np.ndarray:
-        """Per feature, coefficient × standardised value: its push on the log-odds."""
-        imp, sc, lr = (self.model.named_steps[k] for k in ("impute", "scale", "lr"))
-        return sc.transform(imp.transform(self._x(df))) * lr.coef_[0]
+        """(rows × features): each feature's term of the log-odds, relative to its average
+        term in training (positive = raises the risk)."""
+        return self._suku(self._x(df)) - np.asarray(self.pusat)
+
+    def _suku(self, x: np.ndarray) -> np.ndarray:
+        imp, spline, lr = (self.model.named_steps[k] for k in ("impute", "spline", "lr"))
+        basis = spline.transform(imp.transform(x))
+        n, p = x.shape
+        return (basis.reshape(n, p, -1) * lr.coef_[0].reshape(p, -1)).sum(axis=2)
+
+    def pengaruh(self, df: pl.DataFrame) -> dict[str, float]:
+        """Spread (std) of each feature's term on ``df``: how much it moves risks."""
+        sd = self.kontribusi(df).std(axis=0)
+        return {f: round(float(v), 4) for f, v in zip(self.fitur, sd, strict=True)}
 
 
 def latih(train: pl.DataFrame, seed: int, c: float = 0.3) -> ModelPeringatan:
-    """Fit the logistic regression and the baseline table on labelled rows."""
+    """Fit the spline logistic regression and the baseline table on labelled rows."""
     pipe = Pipeline(
         [
             ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
-            ("scale", StandardScaler()),
-            ("lr", LogisticRegression(C=c, max_iter=2000, random_state=seed)),
+            ("spline", SplineTransformer(n_knots=5, degree=3, extrapolation="constant")),
+            ("lr", LogisticRegression(C=c, max_iter=3000, random_state=seed)),
         ]
     )
     model = ModelPeringatan(seed, pipe, {})
-    y = train["label"].to_numpy()
-    pipe.fit(model._x(train), y)
+    x = model._x(train)
+    pipe.fit(x, train["label"].to_numpy())
+    model.pusat = model._suku(x).mean(axis=0).tolist()
     model.baseline = baseline(train)
     return model
 
@@ -185,8 +200,8 @@ def baseline(train: pl.DataFrame) -> dict[str, float]:
 def alasan(model: ModelPeringatan, df: pl.DataFrame, maks: int = 3) -> list[str]:
     """The strongest risk-raising terms of each row (coefficient × standardised value), in words.
 
-    This is exactly how the logistic regression adds up the risk, so the reason is faithful to
-    the model; it is not a cause.
+    This is exactly how the model adds up the risk, so the reason is faithful to the model; it
+    is not a cause.
     """
     kon = model.kontribusi(df)
     nilai = df.select(model.fitur).to_numpy()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import polars as pl
 from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
@@ -164,7 +163,11 @@ def latih_peringatan(
         return Hasil(MODEL_PERINGATAN, None, pesan)
     bulan_uji = bulan_uji or max(1, min(3, n_lab // 3))
     train, test, uji = early_warning.bagi_waktu(ds, bulan_uji)
-    params = {"model": "LogisticRegression", "C": 0.3, "bulan_uji": bulan_uji}
+    params = {
+        "model": "LogisticRegression atas spline kubik (5 knot) per fitur",
+        "C": 0.3,
+        "bulan_uji": bulan_uji,
+    }
     isi = {
         "fitur": early_warning.FITUR,
         "parameter": params,
@@ -204,13 +207,7 @@ def latih_peringatan(
         },
         "baris_latih_final": lab.height,
         "baseline": final.baseline,
-        "koefisien": dict(
-            zip(
-                final.fitur,
-                np.round(final.model.named_steps["lr"].coef_[0], 4).tolist(),
-                strict=True,
-            )
-        ),
+        "pengaruh_fitur": final.pengaruh(lab),
         "sidik_data": isi["data"],
         "metrik": metrik,
     }
