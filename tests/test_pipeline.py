@@ -1,0 +1,99 @@
+"""End to end through Dagster: simulated exports -> `kinerja run` -> published TPP.
+
+One small simulated population, run once; a second run with nothing new must change nothing.
+"""
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from orchestration.cli import main
+from orchestration.ingest import discover, pending_periods
+from orchestration.paths import DataDir
+from orchestration.published import current_snapshot
+from orchestration.simulator import simulate
+
+PERIODS = ["2025-02", "2025-03"]
+
+
+def _published_digest(data: DataDir) -> dict[str, str]:
+    root = data.published / "current"
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*.parquet"))
+    }
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory):
+    base = tmp_path_factory.mktemp("pipeline")
+    exports, data = base / "exports", DataDir.resolve(base / "data")
+    simulate(out=exports, pegawai=150, opd=6, mulai=PERIODS[0], sampai=PERIODS[-1], seed=11,
+             kotor=0.0, xlsx=False, progress=False)  # fmt: skip
+    shutil.rmtree(exports / "_groundtruth")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KINERJA_DATA", str(data.root))
+        rc = main(["run", "--exports", str(exports), "--data", str(data.root)])
+        first = _published_digest(data)
+        rc_again = main(["run", "--exports", str(exports), "--data", str(data.root)])
+    return exports, data, rc, first, rc_again
+
+
+def test_run_succeeds_and_publishes_every_period(pipeline):
+    _, data, rc, _, _ = pipeline
+    assert rc == 0
+    snapshot = current_snapshot(data)
+    assert snapshot is not None and snapshot.periods == PERIODS
+
+
+def test_every_active_employee_of_the_master_has_a_tpp_row(pipeline):
+    _, data, *_ = pipeline
+    with duckdb.connect(str(data.warehouse), read_only=True) as con:
+        missing = con.execute(
+            """
+            select p.periode, p.nip
+            from read_parquet(?) p
+            where p.tmt_opd <= last_day(strptime(p.periode || '-01', '%Y-%m-%d'))
+              and (p.aktif_sampai is null or p.aktif_sampai >= strptime(p.periode || '-01', '%Y-%m-%d'))
+              and not exists (select 1 from tpp_bulanan t where t.periode = p.periode and t.nip = p.nip)
+            """,
+            [str(data.raw / "pegawai" / "*.parquet")],
+        ).fetchall()
+        rows = con.execute("select count(*) from tpp_bulanan").fetchone()[0]
+    assert missing == []
+    assert rows >= 150 * len(PERIODS) * 0.95
+
+
+def test_published_table_equals_the_warehouse_to_the_rupiah(pipeline):
+    _, data, *_ = pipeline
+    published = current_snapshot(data).read("tpp_bulanan").sort(["periode", "nip", "kode_opd"])
+    with duckdb.connect(str(data.warehouse), read_only=True) as con:
+        warehouse = pl.from_arrow(
+            con.execute("select * from tpp_bulanan order by periode, nip, kode_opd").to_arrow_table()
+        )
+    cols = ["periode", "nip", "kode_opd", "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto"]
+    assert published.select(cols).equals(warehouse.select(cols))
+
+
+def test_rerun_with_nothing_new_is_a_noop(pipeline):
+    exports, data, _, first, rc_again = pipeline
+    assert rc_again == 0
+    assert _published_digest(data) == first
+    assert pending_periods(data, discover(exports)) == {}
+
+
+def test_missing_export_folder_fails_with_one_line(tmp_path, capsys):
+    rc = main(["run", "--exports", str(tmp_path / "nope"), "--data", str(tmp_path / "data")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 1 and len(err) == 1 and "tidak ada" in err[0]
+
+
+def test_period_without_files_fails_clearly(pipeline, tmp_path, capsys):
+    exports, *_ = pipeline
+    rc = main(["run", "--exports", str(exports), "--data", str(tmp_path / "d"), "--periode", "2024-07"])
+    assert rc == 1
+    assert "2024-07" in capsys.readouterr().err
