@@ -51,16 +51,12 @@ _pengguna_demo(data_dir)
 sesi = auth.sesi_aktif(data_dir)
 
 if sesi is None:
+    # every page's URL shows the login form, so a bookmark or a reload of /pegawai?nip=... lands
+    # on that page (with its query) right after logging in, without a "page not found" detour
+    masuk = "halaman/masuk.py"
     st.navigation(
-        [
-            st.Page(
-                "halaman/masuk.py",
-                title="Masuk",
-                icon=":material/login:",
-                url_path="masuk",
-                default=True,
-            )
-        ],
+        [st.Page(masuk, title="Masuk", icon=":material/login:", url_path="masuk", default=True)]
+        + [st.Page(masuk, title=h.judul, url_path=h.kunci) for h in ui.HALAMAN],
         position="hidden",
     ).run()
     st.stop()

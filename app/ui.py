@@ -95,7 +95,17 @@ def tolak(ctx: Ctx, error: AksesDitolak, objek: str | None = None) -> None:
         objek=objek, kode_opd=ctx.sesi.kode_opd, pesan=str(error),
     )  # fmt: skip
     st.error(f"Akses ditolak. {error}", icon=":material/block:")
+    st.button("Kembali ke data saya", icon=":material/undo:", on_click=_pulihkan, key="pulihkan")
     st.stop()
+
+
+def _pulihkan() -> None:
+    """Drop what was asked for in the URL or a widget (the period stays)."""
+    periode = st.query_params.get("periode")
+    st.query_params.clear()
+    if periode:
+        st.query_params["periode"] = periode
+    st.session_state.pop("opd", None)
 
 
 def belum_tersedia(error: BelumTersedia | str) -> None:

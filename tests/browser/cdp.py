@@ -60,7 +60,10 @@ class Chrome:
         wait_http(f"http://127.0.0.1:{port}/json/version", 30)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list") as response:
             pages = [t for t in json.load(response) if t["type"] == "page"]
-        self.ws = connect(pages[0]["webSocketDebuggerUrl"], max_size=None, open_timeout=30)
+        self._stack = contextlib.ExitStack()
+        self.ws = self._stack.enter_context(
+            connect(pages[0]["webSocketDebuggerUrl"], max_size=None, open_timeout=30)
+        )
         self._id = 0
         self.call("Page.enable")
         self.call("Runtime.enable")
@@ -103,13 +106,13 @@ class Chrome:
 
     def idle(self, timeout: float = 30) -> None:
         """Wait until Streamlit finished running the script and charts have drawn."""
-        time.sleep(0.4)
+        time.sleep(0.3)
         self.wait_for(
             "!document.querySelector('[data-testid=\"stStatusWidget\"]') && "
             "document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
             timeout, "aplikasi selesai memuat",
         )  # fmt: skip
-        time.sleep(1.0)
+        time.sleep(0.6)
 
     def _center(self, find: str, what: str) -> tuple[float, float]:
         """Centre of the element the JS expression ``find`` returns (scrolled into view)."""
@@ -155,7 +158,7 @@ class Chrome:
             height = max(self.height, min(height + 40, 12000))
             self.call("Emulation.setDeviceMetricsOverride", width=self.width, height=height,
                       deviceScaleFactor=1, mobile=False)  # fmt: skip
-            time.sleep(1.2)
+            time.sleep(0.7)
         shot = self.call("Page.captureScreenshot", format="png")
         path.write_bytes(base64.b64decode(shot["data"]))
         if full:
@@ -165,7 +168,7 @@ class Chrome:
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
-            self.ws.close()
+            self._stack.close()
         self.proc.terminate()
         try:
             self.proc.wait(10)
