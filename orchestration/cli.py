@@ -35,7 +35,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from orchestration.run import run_pipeline
 
-    summary = run_pipeline(Path(args.exports), DataDir.resolve(args.data), args.periode)
+    summary = run_pipeline(Path(args.exports), DataDir.resolve(args.data), args.periode, args.paksa)
+    if summary.noop:
+        print(f"Tidak ada yang baru untuk {len(summary.periods)} periode: data terbit sudah "
+              f"mutakhir ({summary.seconds:.1f} detik). Pakai --paksa untuk menjalankan ulang.")  # fmt: skip
+        return 0
     print(f"Selesai: {len(summary.periods)} periode ({summary.periods[0]} s.d. "
           f"{summary.periods[-1]}) dalam {summary.seconds:.1f} detik. "
           f"Gudang data: {DataDir.resolve(args.data).warehouse}")  # fmt: skip
@@ -49,7 +53,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             out=str(exports), pegawai=args.pegawai, opd=39, mulai=args.mulai, sampai=args.sampai,
             seed=42, kotor=0.0, xlsx=False,
         ))  # fmt: skip
-    return cmd_run(argparse.Namespace(exports=str(exports), data=args.data, periode=None))
+    return cmd_run(argparse.Namespace(exports=str(exports), data=args.data, periode=None, paksa=False))
 
 
 def _tanggal(text: str):
@@ -129,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exports", default=str(DEFAULT_EXPORTS))
     p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
     p.add_argument("--periode", type=_periode, default=None)
+    p.add_argument("--paksa", action="store_true", help="jalankan ulang walau tidak ada yang baru")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("demo", help="simulasikan setahun lalu jalankan pipeline")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
 import logging
 import os
 import re
@@ -13,7 +15,7 @@ from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.paths import DataDir
+from orchestration.paths import PROJECT_ROOT, TRANSFORMS_DIR, DataDir
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
@@ -28,6 +30,40 @@ class RunSummary:
     periods: list[str]
     run_ids: list[str]
     seconds: float
+    noop: bool = False
+
+
+def project_fingerprint() -> str:
+    """Hash of everything besides the exports that decides the result: the dbt project
+    (models, rulebook and calendar seeds, macros, tests) and the quality configuration."""
+    digest = hashlib.sha256()
+    roots = [TRANSFORMS_DIR / d for d in ("models", "seeds", "macros", "tests")]
+    files = [TRANSFORMS_DIR / "dbt_project.yml", PROJECT_ROOT / "quality" / "config.toml"]
+    for path in sorted(
+        files + [p for r in roots if r.is_dir() for p in r.rglob("*") if p.is_file()]
+    ):
+        if path.is_file():
+            digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _state_file(data: DataDir) -> Path:
+    return data.root / "run_state.json"
+
+
+def _up_to_date(exports: Path, data: DataDir, periods: list[str], fingerprint: str) -> bool:
+    """Nothing new: files already ingested, same project, every period already published."""
+    from orchestration.ingest import discover, pending_periods
+    from orchestration.published import current_snapshot
+
+    state_file = _state_file(data)
+    if not state_file.exists() or json.loads(state_file.read_text()).get("project") != fingerprint:
+        return False
+    if set(periods) & set(pending_periods(data, discover(exports))):
+        return False
+    snapshot = current_snapshot(data)
+    return snapshot is not None and set(periods) <= set(snapshot.periods)
 
 
 def contiguous_ranges(periods: list[str]) -> list[tuple[str, str]]:
@@ -102,8 +138,14 @@ class _ProgressHandler(logging.Handler):
         print(f"[{time.strftime('%H:%M:%S')}] {step}: {text}", file=sys.stderr, flush=True)
 
 
-def run_pipeline(exports: Path, data: DataDir, periode: str | None = None) -> RunSummary:
-    """Ingest, transform and check every period found in ``exports`` (or just ``periode``)."""
+def run_pipeline(
+    exports: Path, data: DataDir, periode: str | None = None, force: bool = False
+) -> RunSummary:
+    """Ingest, transform and check every period found in ``exports`` (or just ``periode``).
+
+    A rerun with nothing new (same files, same dbt project, all published) does nothing,
+    unless ``force``.
+    """
     import dagster as dg
 
     from orchestration.definitions import build_definitions
@@ -121,6 +163,9 @@ def run_pipeline(exports: Path, data: DataDir, periode: str | None = None) -> Ru
         raise RunError(f"Tidak ada file ekspor{which} di {exports}.")
 
     prepare_environment(exports, data)
+    fingerprint = project_fingerprint()
+    if not force and _up_to_date(exports, data, periods, fingerprint):
+        return RunSummary(periods, [], time.perf_counter() - started, noop=True)
     log_dir = data.root / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
@@ -152,6 +197,7 @@ def run_pipeline(exports: Path, data: DataDir, periode: str | None = None) -> Ru
             if not result.success:
                 log.flush()
                 raise RunError(f"{_failure_reason(result, start, end, log_path)} (log: {log_path})")
+        _state_file(data).write_text(json.dumps({"project": fingerprint}))
     return RunSummary(periods, run_ids, time.perf_counter() - started)
 
 
@@ -179,5 +225,7 @@ def _failure_reason(result, start: str, end: str, log_path: Path) -> str:
 def _dbt_failures(log_path: Path) -> str:
     """dbt's summary lines (``Failure in test x``) from the run log, joined into one line."""
     lines = log_path.read_text(errors="replace").splitlines()
-    cleaned = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in lines if "Failure in " in line]
+    cleaned = [
+        re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in lines if "Failure in " in line
+    ]
     return "; ".join(cleaned[:3]) + (f" (+{len(cleaned) - 3} lagi)" if len(cleaned) > 3 else "")
