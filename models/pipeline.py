@@ -10,14 +10,15 @@ version and writes the score files the app reads (``skor``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
 from models import anomaly, early_warning, evaluate, features, registry, rekap, skor
-from models.sumber import periode_tersedia
-from orchestration.paths import DataDir
+from models.sumber import geser, periode_tersedia
+from orchestration.paths import SEEDS_DIR, DataDir
 
 SEED = 42
 BULAN_ANOMALI = 12  # the anomaly reference: the last year of employee-months
@@ -54,17 +55,17 @@ def latih_anomali(
     periods = jendela(data, sampai, bulan, ("absensi", "pegawai"))
     if not periods:
         return Hasil(MODEL_ANOMALI, None, f"Belum ada data absensi s.d. {sampai}.")
-    fitur = features.fitur_anomali(data, periods)
     isi = {
         "fitur": features.NAMA_FITUR,
         "parameter": _param_anomali(),
-        "data": registry.sidik_data(fitur.select("periode", "nip", *features.NAMA_FITUR)),
+        "data": registry.sidik_berkas(_berkas_anomali(data, periods)),
     }
     versi = registry.versi_id((periods[0], periods[-1]), seed, isi)
-    if versi in registry.daftar(data, MODEL_ANOMALI):
+    if versi in registry.daftar(data, MODEL_ANOMALI):  # same files, same seed: nothing to do
         registry.pakai(data, MODEL_ANOMALI, versi)
         meta = registry.meta(data, MODEL_ANOMALI, versi) or {}
         return Hasil(MODEL_ANOMALI, versi, f"Model anomali {versi} sudah ada; dipakai ulang.", meta)
+    fitur = features.fitur_anomali(data, periods)
     model = anomaly.latih(fitur, seed)
     hasil = anomaly.nilai(model, fitur, versi)
     meta = {
@@ -79,6 +80,18 @@ def latih_anomali(
     }
     registry.simpan(data, MODEL_ANOMALI, versi, model, meta)
     return Hasil(MODEL_ANOMALI, versi, _ringkas_anomali(versi, meta["metrik"]), meta, True, hasil)
+
+
+def _berkas_anomali(data: DataDir, periods: list[str]) -> list[Path]:
+    """Every file the anomaly features read: raw zone of the window (and last month's master),
+    the office coordinates and the calendar."""
+    raw = [
+        data.raw_file(kind, p)
+        for kind in ("absensi", "ketidakhadiran", "pegawai")
+        for p in [geser(periods[0], -1), *periods]
+    ]
+    seeds = ["ref_opd.csv", "kalender_libur.csv", "kalender_ramadan.csv", "aturan_jam_kerja.csv"]
+    return [p for p in raw if p.exists()] + [SEEDS_DIR / s for s in seeds]
 
 
 def _param_anomali() -> dict:

@@ -35,6 +35,18 @@ def sidik_data(frame: pl.DataFrame) -> str:
     return h.hexdigest()
 
 
+def sidik_berkas(paths: list[Path]) -> str:
+    """Fingerprint of files' names and bytes (the raw zone's Parquet is written deterministically,
+    so the same data gives the same bytes): lets training skip work when nothing changed."""
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.name.encode())
+        with open(p, "rb") as f:
+            for blok in iter(lambda: f.read(1 << 20), b""):
+                h.update(blok)
+    return h.hexdigest()
+
+
 def versi_id(jendela: tuple[str, str], seed: int, isi: dict) -> str:
     """``<mulai>_<sampai>_s<seed>_<8 hex>`` from the window, the seed and what determines the fit."""
     blob = json.dumps({**isi, "kode_versi": KODE_VERSI, "seed": seed}, sort_keys=True, default=str)
