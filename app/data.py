@@ -483,37 +483,41 @@ class Data:
 
         return audit.frame(self.dir, limit)
 
-    # -- anomalies ------------------------------------------------------------------------------
+    # -- model scores -------------------------------------------------------------------------
 
-    def anomali(self, periode: str | None = None) -> pl.DataFrame:
-        """Anomaly scores from ``models`` (scope applied); BelumTersedia until they exist."""
-        scores = None
-        for name in ("models.anomaly", "models.anomali", "models.scores"):
-            try:
-                module = importlib.import_module(name)
-            except ImportError:
-                continue
-            for fn in ("load_scores", "load_anomaly_scores", "skor_anomali"):
-                if hasattr(module, fn):
-                    scores = getattr(module, fn)(self.dir)
-                    break
-            if scores is not None:
-                break
-        if scores is None and self.has_table("skor_anomali"):
-            scores = self._sql("select * from skor_anomali")
-        if scores is None:
-            raise BelumTersedia("Skor anomali belum tersedia: model anomali belum dijalankan.")
-        scores = scores if isinstance(scores, pl.DataFrame) else pl.from_pandas(scores)
-        kode = self.scope.opd()
-        if kode is not None:
-            scores = (
-                scores.filter(pl.col("kode_opd") == kode)
-                if "kode_opd" in scores.columns
-                else scores.clear()
-            )
-        if periode and "periode" in scores.columns:
-            scores = scores.filter(pl.col("periode") == periode)
-        return scores
+    def skor_model(self, jenis: str, periode: str) -> pl.DataFrame:
+        """Scores of ``models`` for the scope's people in ``periode``, with name and department.
+
+        ``jenis``: ``anomali`` (attendance anomalies) or ``peringatan`` (early warning). Raises
+        ``BelumTersedia`` until the module or its score file exists.
+        """
+        skor = _optional("models.skor", "skor model")
+        nama = {"anomali": skor.ANOMALI, "peringatan": skor.PERINGATAN}[jenis]
+        path = skor.path(self.dir, nama)
+        if not path.is_file():
+            what = "Skor anomali kehadiran" if jenis == "anomali" else "Skor peringatan dini"
+            raise BelumTersedia(f"{what} belum ada: model belum dilatih dan dijalankan.")
+        scores = _skor_file(str(self.dir.root), path.stat().st_mtime_ns, jenis, periode)
+        where, params = _opd_clause(self.scope.opd())
+        people = self._sql(
+            "select nip, kode_opd, nama, nama_opd, nama_jabatan from tpp_bulanan "
+            f"where periode = ? and segmen = 'UTAMA'{where}",
+            (periode, *params),
+        )
+        if scores.is_empty():
+            return scores
+        # the scope decides who is shown: only people of the published rows it may see
+        return scores.drop(
+            [c for c in ("kode_opd", "nama", "nama_opd") if c in scores.columns]
+        ).join(people, on="nip", how="inner")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _skor_file(root: str, mtime_ns: int, jenis: str, periode: str) -> pl.DataFrame:
+    """One period of a score file of ``models.skor`` (cached on the file's modification time)."""
+    skor = importlib.import_module("models.skor")
+    load = skor.load_anomaly_scores if jenis == "anomali" else skor.load_warning_scores
+    return load(DataDir(Path(root)), periode)
 
 
 def _optional(module: str, what: str) -> Any:

@@ -112,10 +112,14 @@ def _people(rng: np.random.Generator, n: int, n_opd: int) -> pl.DataFrame:
     lahir = dt.date(1965, 1, 1).toordinal() + rng.integers(0, 35 * 365, n)
     tahun_lahir = np.array([dt.date.fromordinal(int(x)).year for x in lahir])
     tmt_tahun = np.minimum(tahun_lahir + rng.integers(22, 32, n), 2024)
-    nip = [
-        f"{dt.date.fromordinal(int(b)):%Y%m%d}{t}{rng.integers(1, 13):02d}{s}{i % 1000:03d}"
-        for i, (b, t, s) in enumerate(zip(lahir, tmt_tahun, rng.integers(1, 3, n), strict=True))
-    ]
+    nip, seen = [], set()
+    for b, t, sex in zip(lahir, tmt_tahun, rng.integers(1, 3, n), strict=True):
+        head = f"{dt.date.fromordinal(int(b)):%Y%m%d}{t}{rng.integers(1, 13):02d}{sex}"
+        seq = 1
+        while f"{head}{seq:03d}" in seen:
+            seq += 1
+        nip.append(f"{head}{seq:03d}")
+        seen.add(nip[-1])
     status = rng.choice(["PNS", "PPPK", "CPNS"], size=n, p=[0.75, 0.2, 0.05])
     kelas = np.clip(np.round(rng.normal(7.5, 2.2, n)), 1, 17).astype(int)
     kelas[np.searchsorted(idx, np.arange(len(opd)))] = 15  # one head per department

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import auth, users
+from app import format as fmt
 from app.sample import sample_data
 from orchestration.paths import DataDir
 from orchestration.published import current_snapshot
@@ -299,3 +300,38 @@ def test_without_published_data_pages_say_so(tmp_path, monkeypatch):
     at = masuk("analis")
     tidak_ada_error(at)
     assert "Belum" in teks(at)
+
+
+def test_anomaly_scores_are_shown_within_scope(data, bulanan):
+    skor = pytest.importorskip("models.skor")
+    people = bulanan.filter(pl.col("segmen") == "UTAMA").select("periode", "nip", "kode_opd")
+    n = people.height
+    frame = people.with_columns(
+        skor=pl.int_range(n, 0, -1).cast(pl.Float64) / n,
+        peringkat=pl.int_range(1, n + 1).cast(pl.Int32),
+        ditandai=pl.int_range(0, n) < 40,
+        alasan=pl.lit("Jam masuk persis 07:14 pada 19 dari 19 hari masuk"),
+        alasan_utama=pl.lit("jam"),
+        model_versi=pl.lit("uji-1"),
+    )
+    path = skor.path(data, skor.ANOMALI)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.write_parquet(path)
+    try:
+        at = masuk("analis")
+        at.switch_page("halaman/anomali.py").run()
+        tidak_ada_error(at)
+        assert {m.label: m.value for m in at.metric}["Ditandai untuk diperiksa"] == "40"
+        at = masuk(KEPALA)
+        at.switch_page("halaman/anomali.py").run()
+        tidak_ada_error(at)
+        sent = semua_bytes(at)
+        shown = frame.filter(pl.col("ditandai")).join(
+            bulanan.select("nip", "kode_opd"), on=["nip", "kode_opd"]
+        )
+        for row in shown.filter(pl.col("kode_opd") == LAIN).iter_rows(named=True):
+            assert row["nip"].encode() not in sent
+        own = shown.filter(pl.col("kode_opd") == SENDIRI)
+        assert own.height and fmt.nip(own["nip"][0]).encode() in sent
+    finally:
+        path.unlink()
