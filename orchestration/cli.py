@@ -46,14 +46,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    from app.launch import main as launch
+
+    return launch(args.data, address=args.address, port=args.port)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
+    """Simulate a year (once), run the pipeline, then serve the app on it."""
     exports = Path(args.exports)
     if not any(exports.glob("absensi_*.csv")):
         cmd_simulate(argparse.Namespace(
             out=str(exports), pegawai=args.pegawai, opd=39, mulai=args.mulai, sampai=args.sampai,
             seed=42, kotor=0.0, xlsx=False,
         ))  # fmt: skip
-    return cmd_run(argparse.Namespace(exports=str(exports), data=args.data, periode=None, paksa=False))
+    rc = cmd_run(argparse.Namespace(exports=str(exports), data=args.data, periode=None, paksa=False))
+    if rc != 0 or args.tanpa_app:
+        return rc
+    print("Masuk dengan salah satu akun demo: analis / analis123 (semua OPD), "
+          "keuangan / keuangan123 (halaman keuangan), kepala_1.01.01 / kepala123 (satu OPD). "
+          "Hentikan dengan Ctrl+C.")  # fmt: skip
+    return cmd_app(argparse.Namespace(data=args.data, address="127.0.0.1", port=args.port))
 
 
 def _tanggal(text: str):
@@ -142,7 +155,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pegawai", type=int, default=15794)
     p.add_argument("--mulai", type=_periode, default="2025-01")
     p.add_argument("--sampai", type=_periode, default="2025-12")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--tanpa-app", action="store_true", help="berhenti setelah pipeline selesai")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("app", help="jalankan aplikasi Streamlit atas data terbit")
+    p.add_argument("--data", default=None)
+    p.add_argument("--address", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8501)
+    p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("verify", help="tandai periode terbit sebagai TERVERIFIKASI (VERIFIED)")
     p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
