@@ -117,9 +117,16 @@ def peringkat(
         pl.col("nama_opd").map_elements(_potong, return_dtype=pl.String).alias("nama"),
         (pl.col("kode_opd") == (sorot or "")).alias("sorot"),
     )  # fmt: skip
-    lo = max(0.0, float(data[nilai].min() or 0) - 1.0)
+    lo_v, hi_v = float(data[nilai].min() or 0), float(data[nilai].max() or 100)
+    lebar = max(hi_v - lo_v, 1.0)
+    lo = max(0.0, lo_v - lebar * 0.1)
+    hi = min(100.0, hi_v + lebar * 0.25)  # room for the value labels
     data = data.with_columns(pl.lit(lo).alias("dasar"))
-    x = alt.X(f"{nilai}:Q", title=judul, scale=alt.Scale(domain=[lo, 100], nice=False, zero=False))
+    x = alt.X(
+        f"{nilai}:Q",
+        title=judul,
+        scale=alt.Scale(domain=[lo, max(hi, hi_v)], nice=False, zero=False),
+    )
     base = alt.Chart(data).encode(
         y=alt.Y("nama:N", sort=alt.EncodingSortField(nilai, order="descending"), title=None,
                 axis=alt.Axis(labelLimit=270, ticks=False, domain=False)),
@@ -175,7 +182,7 @@ def peta_opd_bulan(frame: pl.DataFrame, nilai: str, judul: str, skema: str = "re
                             legend=alt.Legend(orient="bottom", format=",.0f")),
             tooltip=[alt.Tooltip("nama_opd:N", title="Perangkat Daerah"), alt.Tooltip("bulan:N", title="Periode"),
                      alt.Tooltip("teks:N", title=judul)],
-        ).properties(height=90 + 20 * data["kode_opd"].n_unique())
+        ).properties(height=alt.Step(20))
     )  # fmt: skip
 
 
@@ -471,14 +478,22 @@ def air_terjun(langkah: list[tuple[str, float, str]]):
 
 def batang_hitung(frame: pl.DataFrame, kategori: str, jumlah: str, warna: str, judul: str,
                   domain: list[str] | None = None, rentang: list[str] | None = None):  # fmt: skip
-    """Horizontal bars of counts per category (largest on top), coloured by ``warna``."""
-    scale = alt.Scale(domain=domain, range=rentang) if domain else alt.Undefined
+    """Horizontal bars of counts per category (largest on top), coloured by ``warna``.
+
+    The height follows the number of bars (``alt.Step``): a fixed height shared with a legend
+    and an axis would squeeze a few bars to nothing.
+    """
+    if warna == kategori:
+        color = alt.value(TEAL)
+    else:
+        scale = alt.Scale(domain=domain, range=rentang) if domain else alt.Undefined
+        color = alt.Color(f"{warna}:N", title=None, scale=scale, legend=alt.Legend(orient="top"))
     return _done(
         alt.Chart(frame).mark_bar(cornerRadiusEnd=3).encode(
             y=alt.Y(f"{kategori}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
-            x=alt.X(f"{jumlah}:Q", title=judul),
-            color=alt.Color(f"{warna}:N", title=None, scale=scale, legend=alt.Legend(orient="top")),
-            tooltip=[alt.Tooltip(f"{kategori}:N", title="Kode"), alt.Tooltip(f"{warna}:N", title="Jenis"),
+            x=alt.X(f"{jumlah}:Q", title=judul, axis=alt.Axis(tickMinStep=1, format=",d")),
+            color=color,
+            tooltip=[alt.Tooltip(f"{kategori}:N", title="Kategori"), alt.Tooltip(f"{warna}:N", title="Jenis"),
                      alt.Tooltip(f"{jumlah}:Q", title=judul, format=",d")],
-        ).properties(height=100 + 26 * frame[kategori].n_unique())
+        ).properties(height=alt.Step(28))
     )  # fmt: skip

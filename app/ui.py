@@ -130,19 +130,24 @@ def badge_status(status: str) -> None:
 
 
 def kartu(kolom, label: str, nilai: str, delta: str | None = None, bantuan: str | None = None,
-          delta_color: str = "normal") -> None:  # fmt: skip
-    kolom.metric(label, nilai, delta=delta, help=bantuan, border=True, delta_color=delta_color)
+          delta_color: str = "normal", tren: list[float] | None = None) -> None:  # fmt: skip
+    """A KPI card; ``tren`` (the value per month up to now) draws a sparkline in it."""
+    kolom.metric(
+        label, nilai, delta=delta, help=bantuan, border=True, delta_color=delta_color,
+        height="stretch", chart_data=tren if tren and len(tren) > 1 else None, chart_type="area",
+        delta_description="dari bulan lalu" if delta else None,
+    )  # fmt: skip
 
 
 def delta_persen(now: float | None, before: float | None, satuan: str = " poin") -> str | None:
-    if now is None or before is None:
+    if now is None or before is None or round(now - before, 1) == 0:
         return None
     d = now - before
     return f"{'+' if d >= 0 else ''}{fmt.angka(d, 1)}{satuan}"
 
 
 def delta_rupiah(now: float | None, before: float | None) -> str | None:
-    if now is None or before is None:
+    if now is None or before is None or now == before:
         return None
     d = now - before
     return ("+" if d >= 0 else "-") + fmt.rupiah_ringkas(abs(d))
@@ -157,8 +162,17 @@ def baris_periode(frame: pl.DataFrame, periode: str) -> tuple[dict | None, dict 
     return None, None
 
 
-def kartu_kpi(now: dict, prev: dict | None) -> None:
-    """The six headline numbers of a period in two rows (change from the month before)."""
+def kartu_kpi(kpi: pl.DataFrame, periode: str) -> dict | None:
+    """The six headline numbers of ``periode`` in two rows, each with its change from the month
+    before and a sparkline of the months up to it; returns the period's row (None if absent)."""
+    now, prev = baris_periode(kpi, periode)
+    if now is None:
+        return None
+    upto = kpi.filter(pl.col("periode") <= periode).sort("periode")
+
+    def tren(col: str) -> list[float]:
+        return [float(v) for v in upto[col].fill_null(0).to_list()]
+
     p = prev or {}
     atas = st.columns(3)
     kartu(
@@ -167,6 +181,7 @@ def kartu_kpi(now: dict, prev: dict | None) -> None:
         fmt.angka(now["pegawai"]),
         delta_persen(now["pegawai"], p.get("pegawai"), " orang") if prev else None,
         bantuan="Pegawai dengan baris TPP pada periode ini.",
+        tren=tren("pegawai"),
     )
     kartu(
         atas[1],
@@ -174,6 +189,7 @@ def kartu_kpi(now: dict, prev: dict | None) -> None:
         fmt.rupiah_ringkas(now["tpp_bruto"]),
         delta_rupiah(now["tpp_bruto"], p.get("tpp_bruto")),
         bantuan=fmt.rupiah(now["tpp_bruto"]),
+        tren=tren("tpp_bruto"),
     )
     kartu(
         atas[2],
@@ -182,6 +198,7 @@ def kartu_kpi(now: dict, prev: dict | None) -> None:
         delta_rupiah(now["tpp_neto"], p.get("tpp_neto")),
         bantuan=f"{fmt.rupiah(now['tpp_neto'])} setelah PPh 21 {fmt.rupiah(now['pph21'])} "
         f"dan BPJS {fmt.rupiah(now['iuran_bpjs'])}.",
+        tren=tren("tpp_neto"),
     )
     bawah = st.columns(3)
     kartu(
@@ -190,6 +207,7 @@ def kartu_kpi(now: dict, prev: dict | None) -> None:
         fmt.persen(now["persen_disiplin"], 2),
         delta_persen(now["persen_disiplin"], p.get("persen_disiplin")),
         bantuan="Rata-rata persen disiplin (100 dikurangi poin TL, PSW, TK dan izin).",
+        tren=tren("persen_disiplin"),
     )
     kartu(
         bawah[1],
@@ -198,10 +216,13 @@ def kartu_kpi(now: dict, prev: dict | None) -> None:
         delta_persen(now["persen_kinerja"], p.get("persen_kinerja")),
         bantuan=f"Dari predikat penilaian FINAL; {fmt.angka(now['tanpa_penilaian'])} pegawai "
         "tanpa penilaian dihitung 0%.",
+        tren=tren("persen_kinerja"),
     )
     kartu(bawah[2], "Hari tanpa keterangan", fmt.persen(now["persen_tk"], 2),
           delta_persen(now["persen_tk"], p.get("persen_tk")), delta_color="inverse",
-          bantuan=f"{fmt.angka(now['tk'])} hari TK dari {fmt.angka(now['hari_efektif'])} hari efektif.")  # fmt: skip
+          bantuan=f"{fmt.angka(now['tk'])} hari TK dari {fmt.angka(now['hari_efektif'])} hari efektif.",
+          tren=tren("persen_tk"))  # fmt: skip
+    return now
 
 
 def rincian_tpp(now: dict) -> None:

@@ -43,13 +43,12 @@ except AksesDitolak as error:
 st.query_params["opd"] = kode
 
 kpi = d.kpi_per_periode(kode)
-now, prev = ui.baris_periode(kpi, periode)
 nama = label[kode].split(" · ", 1)[1]
 ui.judul(nama, f"{kode} · {fmt.periode(periode)}")
+now = ui.kartu_kpi(kpi, periode)
 if now is None:
     st.info(f"Tidak ada baris TPP {nama} pada {fmt.periode(periode)}.")
     st.stop()
-ui.kartu_kpi(now, prev)
 
 kiri, kanan = st.columns([3, 2])
 with kiri:

@@ -9,14 +9,9 @@ ctx = ui.konteks("ringkasan")
 d, periode = ctx.data, ctx.periode
 
 kpi = d.kpi_per_periode()
-now, prev = ui.baris_periode(kpi, periode)
 opd = d.opd_periode(periode)
-ui.judul(
-    "Ringkasan Provinsi",
-    f"{fmt.periode(periode)} · {fmt.angka(opd.height)} Perangkat Daerah · "
-    f"{fmt.angka(now['pegawai'])} pegawai",
-)
-ui.kartu_kpi(now, prev)
+ui.judul("Ringkasan Provinsi", f"{fmt.periode(periode)} · {fmt.angka(opd.height)} Perangkat Daerah")
+now = ui.kartu_kpi(kpi, periode)
 st.caption(
     f":material/trending_down: Potongan disiplin mengurangi TPP sebesar "
     f"**{fmt.rupiah(now['hilang_disiplin'])}** dan predikat kinerja sebesar "

@@ -105,14 +105,22 @@ class Chrome:
         return self.eval("document.body ? document.body.innerText : ''") or ""
 
     def idle(self, timeout: float = 30) -> None:
-        """Wait until Streamlit finished running the script and charts have drawn."""
-        time.sleep(0.3)
-        self.wait_for(
-            "!document.querySelector('[data-testid=\"stStatusWidget\"]') && "
-            "document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
-            timeout, "aplikasi selesai memuat",
-        )  # fmt: skip
-        time.sleep(0.6)
+        """Wait until Streamlit finished the script run and the page settled (charts drawn).
+
+        "Settled": no running-status widget, no stale element and no skeleton for 1.2 seconds
+        in a row (the status widget only shows up after a run has taken a moment).
+        """
+        busy = (
+            '!!document.querySelector(\'[data-testid="stStatusWidget"], [data-stale="true"], '
+            '[data-testid="stSkeleton"]\')'
+        )
+        deadline = time.monotonic() + timeout
+        quiet = 0
+        while quiet < 4:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"aplikasi tidak selesai memuat dalam {timeout:.0f} detik")
+            quiet = 0 if self.eval(busy) else quiet + 1
+            time.sleep(0.3)
 
     def _center(self, find: str, what: str) -> tuple[float, float]:
         """Centre of the element the JS expression ``find`` returns (scrolled into view)."""
