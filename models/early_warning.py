@@ -51,7 +51,11 @@ RATING_TEKS = {0: "DI_ATAS", 1: "SESUAI", 2: "DI_BAWAH"}
 
 
 def dataset(rekap: pl.DataFrame) -> pl.DataFrame:
-    """Features at the end of each month and the label of the month after (null: unknown)."""
+    """Features at the end of each month and the label of the month after (null: unknown).
+
+    Trends run over the employee's own rows: a month missing from the master is skipped, and a
+    label exists only when the very next calendar month has a FINAL evaluation.
+    """
     r = rekap.sort("nip", "periode").with_columns(
         tl=pl.sum_horizontal("tl1", "tl2", "tl3", "tl4"),
         tl_berat=pl.col("tl3") + pl.col("tl4"),
