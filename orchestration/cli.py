@@ -35,7 +35,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from orchestration.run import run_pipeline
 
-    summary = run_pipeline(Path(args.exports), DataDir.resolve(args.data), args.periode, args.paksa)
+    summary = run_pipeline(
+        Path(args.exports), DataDir.resolve(args.data), args.periode, args.paksa, args.model
+    )
     if summary.noop:
         print(f"Tidak ada yang baru untuk {len(summary.periods)} periode: data terbit sudah "
               f"mutakhir ({summary.seconds:.1f} detik). Pakai --paksa untuk menjalankan ulang.")  # fmt: skip
@@ -60,7 +62,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             out=str(exports), pegawai=args.pegawai, opd=39, mulai=args.mulai, sampai=args.sampai,
             seed=42, kotor=0.0, xlsx=False,
         ))  # fmt: skip
-    rc = cmd_run(argparse.Namespace(exports=str(exports), data=args.data, periode=None, paksa=False))
+    run_args = argparse.Namespace(
+        exports=str(exports), data=args.data, periode=None, paksa=False, model=not args.tanpa_model
+    )
+    rc = cmd_run(run_args)
     if rc != 0 or args.tanpa_app:
         return rc
     print("Masuk dengan salah satu akun demo: analis / analis123 (semua OPD), "
@@ -147,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
     p.add_argument("--periode", type=_periode, default=None)
     p.add_argument("--paksa", action="store_true", help="jalankan ulang walau tidak ada yang baru")
+    p.add_argument("--model", action="store_true", help="latih dan skor model sesudah TPP")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("demo", help="simulasikan setahun lalu jalankan pipeline")
@@ -157,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sampai", type=_periode, default="2025-12")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--tanpa-app", action="store_true", help="berhenti setelah pipeline selesai")
+    p.add_argument("--tanpa-model", action="store_true", help="tanpa melatih model anomali")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("app", help="jalankan aplikasi Streamlit atas data terbit")

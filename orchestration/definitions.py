@@ -16,21 +16,31 @@ def build_definitions() -> dg.Definitions:
 
     from orchestration.alerting import alert_sensors
     from orchestration.assets.ingest import ingest_assets
+    from orchestration.assets.models import model_assets
     from orchestration.assets.publish import published_tpp
     from orchestration.assets.transforms import build_tpp_dbt_assets
     from orchestration.checks import build_asset_checks
     from orchestration.dbt_project import dbt_project
     from orchestration.resources import KinerjaStorage
-    from orchestration.sensors import JOB_NAME, ekspor_baru, monthly_schedule
+    from orchestration.sensors import (
+        JOB_NAME,
+        MODEL_JOB_NAME,
+        ekspor_baru,
+        model_schedule,
+        monthly_schedule,
+    )
 
     storage = KinerjaStorage.from_env()
     os.environ.setdefault("KINERJA_DATA", storage.data_dir)
-    job = dg.define_asset_job(JOB_NAME, selection=dg.AssetSelection.all())
+    # the payroll run stays lean; the models train and score in their own monthly job
+    models = dg.AssetSelection.groups("models")
+    job = dg.define_asset_job(JOB_NAME, selection=dg.AssetSelection.all() - models)
+    model_job = dg.define_asset_job(MODEL_JOB_NAME, selection=models)
     return dg.Definitions(
-        assets=[*ingest_assets, build_tpp_dbt_assets(), published_tpp],
+        assets=[*ingest_assets, build_tpp_dbt_assets(), published_tpp, *model_assets],
         asset_checks=build_asset_checks(),
-        jobs=[job],
-        schedules=[monthly_schedule(job)],
+        jobs=[job, model_job],
+        schedules=[monthly_schedule(job), model_schedule(model_job)],
         sensors=[ekspor_baru, *alert_sensors()],
         resources={
             "storage": storage,

@@ -139,18 +139,22 @@ class _ProgressHandler(logging.Handler):
 
 
 def run_pipeline(
-    exports: Path, data: DataDir, periode: str | None = None, force: bool = False
+    exports: Path,
+    data: DataDir,
+    periode: str | None = None,
+    force: bool = False,
+    with_models: bool = False,
 ) -> RunSummary:
     """Ingest, transform and check every period found in ``exports`` (or just ``periode``).
 
     A rerun with nothing new (same files, same dbt project, all published) does nothing,
-    unless ``force``.
+    unless ``force``. ``with_models`` also trains and scores the models after the TPP.
     """
     import dagster as dg
 
     from orchestration.definitions import build_definitions
     from orchestration.ingest import discover
-    from orchestration.sensors import JOB_NAME
+    from orchestration.sensors import JOB_NAME, MODEL_JOB_NAME
 
     started = time.perf_counter()
     if not exports.is_dir():
@@ -164,7 +168,7 @@ def run_pipeline(
 
     prepare_environment(exports, data)
     fingerprint = project_fingerprint()
-    if not force and _up_to_date(exports, data, periods, fingerprint):
+    if not force and not with_models and _up_to_date(exports, data, periods, fingerprint):
         return RunSummary(periods, [], time.perf_counter() - started, noop=True)
     log_dir = data.root / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -173,7 +177,6 @@ def run_pipeline(
     # dbt's own output goes to the run log; the console gets one progress line per step
     with exclusive(data), open(log_path, "w") as log, redirect_stdout(log):
         defs = build_definitions()
-        job = defs.resolve_job_def(JOB_NAME)
         instance = dg.DagsterInstance.get()
 
         @dg.logger
@@ -184,20 +187,23 @@ def run_pipeline(
             logger.propagate = False
             return logger
 
-        job = job.with_logger_defs({"progress": progress})
-        for start, end in contiguous_ranges(periods):
-            result = job.execute_in_process(
-                instance=instance,
-                tags={RANGE_START: start, RANGE_END: end},
-                run_config={"loggers": {"progress": {}}},
-                raise_on_error=False,
-            )
-            run_ids.append(result.run_id)
-            _send_alerts(result.run_id, instance, data)
-            if not result.success:
-                log.flush()
-                raise RunError(f"{_failure_reason(result, start, end, log_path)} (log: {log_path})")
-        _state_file(data).write_text(json.dumps({"project": fingerprint}))
+        jobs = [JOB_NAME, MODEL_JOB_NAME] if with_models else [JOB_NAME]
+        for job in (defs.resolve_job_def(n).with_logger_defs({"progress": progress}) for n in jobs):
+            for start, end in contiguous_ranges(periods):
+                result = job.execute_in_process(
+                    instance=instance,
+                    tags={RANGE_START: start, RANGE_END: end},
+                    run_config={"loggers": {"progress": {}}},
+                    raise_on_error=False,
+                )
+                run_ids.append(result.run_id)
+                _send_alerts(result.run_id, instance, data)
+                if not result.success:
+                    log.flush()
+                    reason = _failure_reason(result, start, end, log_path)
+                    raise RunError(f"{reason} (log: {log_path})")
+            if job.name == JOB_NAME:
+                _state_file(data).write_text(json.dumps({"project": fingerprint}))
     return RunSummary(periods, run_ids, time.perf_counter() - started)
 
 

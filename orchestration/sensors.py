@@ -1,12 +1,12 @@
 """Landing-folder sensor and the monthly schedule."""
 
-
 import dagster as dg
 
 from orchestration.ingest import discover, pending_periods
 from orchestration.resources import KinerjaStorage
 
 JOB_NAME = "tpp_bulanan"
+MODEL_JOB_NAME = "model_bulanan"
 
 
 @dg.sensor(
@@ -28,4 +28,11 @@ def monthly_schedule(job):
     """Month M runs on the 6th of M+1 at 02:00 WITA, after exports close on the 5th."""
     return dg.build_schedule_from_partitioned_job(
         job, day_of_month=6, hour_of_day=2, minute_of_hour=0, name="tpp_bulanan_terjadwal"
+    )
+
+
+def model_schedule(job):
+    """The models train and score for month M on the 6th of M+1 at 05:00 WITA, after the TPP."""
+    return dg.build_schedule_from_partitioned_job(
+        job, day_of_month=6, hour_of_day=5, minute_of_hour=0, name="model_bulanan_terjadwal"
     )

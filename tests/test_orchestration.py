@@ -89,3 +89,14 @@ def test_monthly_schedule_runs_on_the_sixth_at_two_wita(definitions):
     schedule = definitions.resolve_schedule_def("tpp_bulanan_terjadwal")
     assert schedule.cron_schedule == "0 2 6 * *"
     assert schedule.execution_timezone == "Asia/Makassar"
+
+
+def test_models_have_their_own_job_and_stay_out_of_the_payroll_run(definitions):
+    payroll = definitions.resolve_job_def("tpp_bulanan")
+    models = definitions.resolve_job_def("model_bulanan")
+    payroll_keys = {k.to_user_string() for k in payroll.asset_layer.executable_asset_keys}
+    model_keys = {k.to_user_string() for k in models.asset_layer.executable_asset_keys}
+    assert "tpp_bulanan" in payroll_keys and "published_tpp" in payroll_keys
+    assert model_keys == {"model/anomali", "model/skor_anomali", "model/peringatan",
+                          "model/skor_peringatan"}  # fmt: skip
+    assert not payroll_keys & model_keys
