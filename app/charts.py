@@ -437,8 +437,8 @@ def riwayat_persen(bulanan: pl.DataFrame):
 
 
 def _sumbu_rupiah(maks: float) -> str:
-    """Vega label expression for a rupiah axis in jt (millions) or M (billions, miliar)."""
-    bagi, akhiran = (1e9, " M") if maks >= 2e9 else (1e6, " jt")
+    """Vega label expression for a rupiah axis in rb (ribu), jt (juta) or M (miliar)."""
+    bagi, akhiran = (1e9, " M") if maks >= 2e9 else (1e6, " jt") if maks >= 2e6 else (1e3, " rb")
     return f"replace(format(datum.value / {bagi:.0f}, ',.1~f'), '.', ',') + '{akhiran}'"
 
 

@@ -314,7 +314,7 @@ class Data:
         where, params = _opd_clause(self.scope.opd())
         frame = self._sql(
             "select * exclude (basis_efektif), basis_efektif::double as basis_efektif "
-            f"from tpp_bulanan where nip = ?{where} order by periode, segmen desc, kode_opd",
+            f"from tpp_bulanan where nip = ?{where} order by periode, segmen, kode_opd",  # ASAL first
             (nip, *params),
         )
         if frame.is_empty() and not self.scope.semua_opd:

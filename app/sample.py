@@ -270,6 +270,23 @@ def _days(rng: np.random.Generator, people: pl.DataFrame, pers: list[str]) -> pl
     )  # fmt: skip
 
 
+def _mutasi(harian: pl.DataFrame, people: pl.DataFrame, periode: str) -> pl.DataFrame:
+    """One transfer: the first person of the second department came from the third department
+    on the 15th of the last period (days before it are an ASAL segment there)."""
+    kode = sorted(people["kode_opd"].unique().to_list())
+    if len(kode) < 2:
+        return harian
+    nip = people.filter(pl.col("kode_opd") == kode[0])["nip"][0]
+    asal = kode[1]
+    early = (
+        (pl.col("nip") == nip) & (pl.col("periode") == periode) & (pl.col("tanggal").dt.day() < 15)
+    )
+    return harian.with_columns(
+        pl.when(early).then(pl.lit(asal)).otherwise(pl.col("kode_opd")).alias("kode_opd"),
+        pl.when(early).then(pl.lit("ASAL")).otherwise(pl.col("segmen")).alias("segmen"),
+    )
+
+
 def _half_up(num: pl.Expr, den: pl.Expr) -> pl.Expr:
     return (2 * num + den) // (2 * den)
 
@@ -295,8 +312,11 @@ def _months(rng: np.random.Generator, people: pl.DataFrame, harian: pl.DataFrame
         pl.col("tanggal").min().alias("tanggal_mulai"),
         pl.col("tanggal").max().alias("tanggal_selesai"),
     ]
-    m = harian.group_by("periode", "nip", "kode_opd").agg(counts)
-    m = m.join(people.drop("kode_opd"), on="nip")
+    m = harian.group_by("periode", "nip", "kode_opd", "segmen").agg(counts)
+    m = m.join(people.drop("kode_opd", "nama_opd"), on="nip").with_columns(
+        pl.col("kode_opd").replace_strict({o[0]: o[1] for o in OPD}).alias("nama_opd"),
+        (pl.len().over("periode", "nip") > 1).alias("mutasi"),
+    )
     n = m.height
     baik = m["kinerja_baik"].to_numpy()
     r = rng.random(n)
@@ -349,7 +369,7 @@ def _months(rng: np.random.Generator, people: pl.DataFrame, harian: pl.DataFrame
     )  # fmt: skip
     return m.select(
         "periode", "nip", nip_fmt.alias("nip_format"), "nama", "kode_opd", "nama_opd",
-        pl.lit("UTAMA").alias("segmen"), "status", "golongan", "jenis_jabatan", "nama_jabatan",
+        "segmen", "status", "golongan", "jenis_jabatan", "nama_jabatan",
         pl.col("kelas_jabatan").cast(pl.Int32), "tanggal_mulai", "tanggal_selesai", "hari_kerja",
         pl.col("hari_kerja_segmen").cast(pl.Int32), pl.col("hari_efektif"),
         pl.lit(0, pl.Int32).alias("hari_tidak_efektif"),
@@ -373,7 +393,7 @@ def _months(rng: np.random.Generator, people: pl.DataFrame, harian: pl.DataFrame
         pl.lit(60).cast(pl.Decimal(9, 4)).alias("bobot_kinerja"),
         pl.lit(40).cast(pl.Decimal(9, 4)).alias("bobot_disiplin"),
         pl.lit("DISIPLIN").alias("dasar_potongan"), pl.lit(VERSI).alias("aturan_versi"),
-        pl.lit(False).alias("mutasi"),
+        "mutasi",
         pl.format("pegawai_{}.csv", pl.col("periode").str.replace("-", "")).alias("sumber_pegawai"),
         (pl.col("pid").cast(pl.Int32) + 2).alias("baris_pegawai"),
     ).sort("periode", "kode_opd", "nip")  # fmt: skip
@@ -396,8 +416,8 @@ def opd_summary(bulanan: pl.DataFrame) -> pl.DataFrame:
             *[pl.col(c).sum().cast(pl.Int64) for c in (
                 "menit_terlambat", "menit_pulang_cepat", "tpp_basis", "tpp_kinerja",
                 "tpp_disiplin", "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto")],
-            pl.col("persen_kinerja").cast(pl.Float64).mean().alias("rata_persen_kinerja"),
-            pl.col("persen_disiplin").cast(pl.Float64).mean().alias("rata_persen_disiplin"),
+            pl.col("persen_kinerja").cast(pl.Float64).mean().round(4).cast(pl.Decimal(9, 4)).alias("rata_persen_kinerja"),
+            pl.col("persen_disiplin").cast(pl.Float64).mean().round(4).cast(pl.Decimal(9, 4)).alias("rata_persen_disiplin"),
             pl.col("aturan_versi").min(),
         )
         .sort("periode", "kode_opd")
@@ -447,7 +467,7 @@ def build_frames(
     rng = np.random.default_rng(seed)
     pers = periods(mulai, sampai)
     people = _people(rng, pegawai, opd)
-    harian = _days(rng, people, pers)
+    harian = _mutasi(_days(rng, people, pers), people, pers[-1])
     bulanan = _months(rng, people, harian)
     temuan, karantina = _findings(rng, bulanan, pers)
     return {

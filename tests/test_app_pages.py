@@ -170,12 +170,14 @@ def test_department_head_lands_on_own_department(bulanan):
     tidak_ada_error(at)
     assert at.query_params.get("opd") == SENDIRI
     sent = semua_bytes(at)
-    for row in bulanan.filter(pl.col("kode_opd") == LAIN).iter_rows(named=True):
+    for row in _foreign(bulanan).iter_rows(named=True):
         assert row["nip"].encode() not in sent and row["nip_format"].encode() not in sent
 
 
 def _foreign(bulanan):
-    return bulanan.filter(pl.col("kode_opd") == LAIN)
+    """People of the other department only (the sample's transfer is in both)."""
+    own = bulanan.filter(pl.col("kode_opd") == SENDIRI)["nip"]
+    return bulanan.filter((pl.col("kode_opd") == LAIN) & ~pl.col("nip").is_in(own.implode()))
 
 
 def _refused(at: AppTest, bulanan, data) -> None:
@@ -221,6 +223,33 @@ def test_department_head_search_finds_no_foreign_people(data, bulanan):
     sent = semua_bytes(at)
     for row in _foreign(bulanan).iter_rows(named=True):
         assert row["nama"].encode() not in sent
+
+
+def test_transfer_month_shows_each_department_only_to_whom_it_belongs(bulanan):
+    mutasi = bulanan.filter(pl.col("mutasi"))
+    nip = mutasi["nip"][0]
+    assert set(mutasi["segmen"]) == {"ASAL", "UTAMA"}
+    at = masuk("analis")
+    at.switch_page("halaman/pegawai.py").run()
+    at.query_params["nip"] = nip
+    at.run()
+    tidak_ada_error(at)
+    assert [h.value.rsplit(" (", 1)[1] for h in at.subheader[:2]] == [
+        "sebelum mutasi)",
+        "sejak mutasi)",
+    ]
+
+    at = masuk(KEPALA)
+    at.switch_page("halaman/pegawai.py").run()
+    at.query_params["nip"] = nip
+    at.run()
+    tidak_ada_error(at)
+    asal = mutasi.filter(pl.col("segmen") == "ASAL").row(0, named=True)
+    sent = semua_bytes(at)
+    assert asal["nama_opd"].encode() not in sent and LAIN.encode() not in sent
+    metrics = {m.label: m.value for m in at.metric}
+    utama = mutasi.filter(pl.col("segmen") == "UTAMA")["tpp_neto"][0]
+    assert metrics["TPP neto"] == "Rp " + f"{utama:,}".replace(",", ".")
 
 
 def test_page_guard_refuses_a_page_run_outside_the_role(data):

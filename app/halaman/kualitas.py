@@ -98,7 +98,7 @@ with tab_cek:
         ui.belum_tersedia("Belum ada hasil cek kualitas data untuk periode ini.")
     else:
         tampil = cek.with_columns(
-            pl.when(pl.col("passed")).then(pl.lit("✅ lulus")).otherwise(pl.lit("❌ gagal")).alias("hasil"),
+            pl.when(pl.col("passed")).then(pl.lit("Lulus")).otherwise(pl.lit("GAGAL")).alias("hasil"),
             pl.col("checked_at").map_elements(fmt.waktu, return_dtype=pl.String).alias("waktu"),
         ).sort("passed", "severity", "check_name")  # fmt: skip
         ui.tabel(

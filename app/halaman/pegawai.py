@@ -72,7 +72,8 @@ def _tutup() -> None:
     st.session_state["cari_pegawai"] = ""
 
 
-akhir = bulanan.row(-1, named=True)
+utama = bulanan.filter(pl.col("segmen") == "UTAMA")
+akhir = (utama if not utama.is_empty() else bulanan).row(-1, named=True)  # the current posting
 st.divider()
 st.button("Kembali ke daftar", icon=":material/arrow_back:", on_click=_tutup, type="tertiary")
 st.header(akhir["nama"], anchor=False)
