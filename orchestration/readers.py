@@ -10,6 +10,9 @@ so the validator sees exactly what the source wrote. What the reader decides:
 - ``line_no`` is the physical line where a row starts (header = 1), also when a quoted field
   spans lines; blank lines are not rows. A row whose number of fields differs from the header
   is not guessed at: it is marked (``_cacat_baca``) and the validator quarantines it.
+- A quote that opens a field and is never closed would swallow every later line into that one
+  field (RFC 4180): such a file is rejected, naming the line of the quote, rather than loading
+  its head and burying the rest in one broken row. So is any text the csv module cannot split.
 - XLSX (pegawai/kinerja only): first sheet, header row = the first of the first 20 rows that
   holds all required column names. ``line_no`` = sheet row. Numeric cells are turned into text
   without loss where the file holds the exact digits; a number of 16 or more digits that
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -107,11 +110,21 @@ def _read_csv(data: bytes, name: str, kind: str | None, periode: str | None) -> 
     if "\n" not in text and "\r" in text.strip("\r"):
         detail = "akhir baris hanya CR (format Mac lama); gunakan LF atau CRLF"
         return _rejected(name, kind, "BERKAS_TIDAK_TERBACA", detail=detail, periode=periode)
+    if (line := _unclosed_quote_line(text)) is not None:
+        detail = (
+            f'tanda kutip (") yang membuka kolom di baris {line} tidak pernah ditutup, sehingga '
+            f"baris {line} sampai akhir berkas tidak dapat dipisah menjadi baris data dengan aman"
+        )
+        return _rejected(name, kind, "BERKAS_TIDAK_TERBACA", detail=detail, periode=periode)
     raw = text.encode("utf-8")
     try:
         header, rows, lines, nfields, spans = _parse_fast(raw)
     except _FallBack:
-        header, rows, lines, nfields, spans = _parse_python(text)
+        try:
+            header, rows, lines, nfields, spans = _parse_python(text)
+        except _CsvError as exc:
+            detail = f"isi baris {exc.line} tidak dapat diurai sebagai CSV ({exc.reason})"
+            return _rejected(name, kind, "BERKAS_TIDAK_TERBACA", detail=detail, periode=periode)
     n_header = len(header)
     names = _header_names(header)
     if (dup := _duplicate_schema_column(header, kind)) is not None:
@@ -176,6 +189,30 @@ class _FallBack(Exception):
     """The fast path cannot be trusted for this file; use the csv module."""
 
 
+class _CsvError(Exception):
+    """The csv module refused the text (e.g. a field beyond its size limit)."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line, self.reason = line, reason
+
+
+# A quoted field as the csv module reads it: a quote at the start of the text or right after a
+# separator or line end, then anything but a lone quote ("" is a literal quote), then the
+# closing quote - captured, so an empty group means the field ran to the end of the text.
+_QUOTED_FIELD = re.compile(r'(?:(?<=[,\r\n])|\A)"[^"]*(?:""[^"]*)*("?)')
+
+
+def _unclosed_quote_line(text: str) -> int | None:
+    """Physical line of a quote that opens a field and is never closed, else None."""
+    if '"' not in text:
+        return None
+    for match in _QUOTED_FIELD.finditer(text):
+        if not match.group(1):
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
 def _parse_fast(raw: bytes):
     """Polars parses; numpy finds where each record starts (quotes may hide newlines)."""
     arr = np.frombuffer(raw, dtype=np.uint8)
@@ -227,14 +264,17 @@ def _parse_python(text: str):
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     records, lines, spans_text = [], [], []
     previous = 0
-    for record in reader:
-        start_line = previous + 1
-        previous = reader.line_num
-        if not record:  # blank line: not a row
-            continue
-        records.append(record)
-        lines.append(start_line)
-        spans_text.append(",".join(record))
+    try:
+        for record in reader:
+            start_line = previous + 1
+            previous = reader.line_num
+            if not record:  # blank line: not a row
+                continue
+            records.append(record)
+            lines.append(start_line)
+            spans_text.append(",".join(record))
+    except csv.Error as exc:
+        raise _CsvError(previous + 1, str(exc)) from exc
     if not records:
         raise ValueError("no records")  # cannot happen: the text is not blank
     header, body = records[0], records[1:]
@@ -320,7 +360,7 @@ def _read_xlsx(data: bytes, name: str, kind: str | None, periode: str | None) ->
         return _rejected(name, kind, "BERKAS_TIDAK_TERBACA", detail=detail, periode=periode)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - zip, XML or openpyxl errors: a rejected file
         detail = f"berkas .xlsx rusak ({type(exc).__name__})"
         return _rejected(name, kind, "BERKAS_TIDAK_TERBACA", detail=detail, periode=periode)
     notes: list[str] = []
