@@ -9,6 +9,7 @@ Vectorised, so a full year for 15,794 people (≈ 4 M day rows) takes seconds.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -521,15 +522,32 @@ def publish_frames(
     return current_snapshot(data).id
 
 
+_TEMPLATES: dict[tuple[int, int], Path] = {}
+
+
 def sample_data(root, pegawai: int = 160, opd: int = 5) -> DataDir:
     """A data directory with a published Jan-Mar 2025 (Jan locked, Feb verified, Mar draft).
 
     The scratch warehouse is overwritten with junk afterwards: whatever runs on this directory
-    proves it never opens ``warehouse.duckdb`` (only the publisher may).
+    proves it never opens ``warehouse.duckdb`` (only the publisher may). Built once per process
+    and size, then copied (the snapshot pointer is a relative symlink, so copies stay whole).
     """
+    import shutil
+    import tempfile
+
+    key = (pegawai, opd)
+    if key not in _TEMPLATES:
+        template = DataDir(Path(tempfile.mkdtemp(prefix="sik-sample-")) / "data")
+        publish_frames(
+            template,
+            build_frames(pegawai=pegawai, opd=opd),
+            verified=("2025-02",),
+            locked=("2025-01",),
+        )
+        template.warehouse.write_bytes(
+            b"bukan database duckdb: aplikasi tidak boleh membuka file ini\n"
+        )
+        _TEMPLATES[key] = template.root
     data = DataDir.resolve(root)
-    publish_frames(
-        data, build_frames(pegawai=pegawai, opd=opd), verified=("2025-02",), locked=("2025-01",)
-    )
-    data.warehouse.write_bytes(b"bukan database duckdb: aplikasi tidak boleh membuka file ini\n")
+    shutil.copytree(_TEMPLATES[key], data.root, symlinks=True, dirs_exist_ok=True)
     return data

@@ -107,7 +107,7 @@ class Chrome:
     def idle(self, timeout: float = 30) -> None:
         """Wait until Streamlit finished the script run and the page settled (charts drawn).
 
-        "Settled": no running-status widget, no stale element and no skeleton for 1.2 seconds
+        "Settled": no running-status widget, no stale element and no skeleton for 0.9 seconds
         in a row (the status widget only shows up after a run has taken a moment).
         """
         busy = (
@@ -116,7 +116,7 @@ class Chrome:
         )
         deadline = time.monotonic() + timeout
         quiet = 0
-        while quiet < 4:
+        while quiet < 3:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"aplikasi tidak selesai memuat dalam {timeout:.0f} detik")
             quiet = 0 if self.eval(busy) else quiet + 1
