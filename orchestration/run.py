@@ -176,6 +176,10 @@ def run_pipeline(
     run_ids = []
     # dbt's own output goes to the run log; the console gets one progress line per step
     with exclusive(data), open(log_path, "w") as log, redirect_stdout(log):
+        # From here on the raw zone and the warehouse may change. Until this run finishes, the
+        # last run's "up to date" record no longer holds: a run killed after ingesting a new
+        # file must not turn the next run into a no-op that never publishes that file.
+        _state_file(data).unlink(missing_ok=True)
         defs = build_definitions()
         instance = dg.DagsterInstance.get()
 
