@@ -42,7 +42,8 @@
 
 {#- pre_hook of the per-period incremental marts: a rerun of a window replaces exactly the
     periods of that window (idempotent per month; a period that now yields no rows is emptied). -#}
-{% macro hapus_periode_jendela() -%}
+{% macro hapus_periode_jendela() -%}{{ return(adapter.dispatch('hapus_periode_jendela')()) }}{%- endmacro %}
+{% macro default__hapus_periode_jendela() -%}
   {%- if is_incremental() -%}
     delete from {{ this }} where {{ dalam_jendela('periode') }}
   {%- else -%}

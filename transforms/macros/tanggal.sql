@@ -11,9 +11,12 @@
 {% macro spark__periode_dari(tanggal) -%}date_format({{ tanggal }}, 'yyyy-MM'){%- endmacro %}
 
 {#- date + n days, as a date -#}
-{% macro tambah_hari(tanggal, n) -%}
+{% macro tambah_hari(tanggal, n) -%}{{ return(adapter.dispatch('tambah_hari')(tanggal, n)) }}{%- endmacro %}
+{% macro default__tambah_hari(tanggal, n) -%}
   cast({{ dbt.dateadd('day', n, tanggal) }} as date)
 {%- endmacro %}
+{#- dbt-spark's dateadd goes through unix timestamps (session time zone); date_add is a pure date -#}
+{% macro spark__tambah_hari(tanggal, n) -%}date_add({{ tanggal }}, {{ n }}){%- endmacro %}
 
 {#- ISO day of week: 1 = Monday .. 7 = Sunday -#}
 {% macro hari_iso(tanggal) -%}{{ return(adapter.dispatch('hari_iso')(tanggal)) }}{%- endmacro %}

@@ -56,7 +56,7 @@ ringkas as (
         nip,
         tanggal,
         count(*) as jumlah_absen,
-        {{ dbt.listagg('kode', "','", 'order by prioritas nulls last, line_no') }} as kode_absen_semua
+        {{ gabung_teks('kode', "','", ['prioritas nulls last', 'line_no']) }} as kode_absen_semua
     from per_hari
     group by periode, nip, tanggal
 )

@@ -237,8 +237,7 @@ select
     basis_jabatan,
     persen_basis,
     cast(tpp_basis_hitung as bigint) as tpp_basis,
-    cast(cast(basis_efektif_e10 as decimal(28, 0)) * cast(0.0000000001 as decimal(11, 10))
-        as decimal(38, 10)) as basis_efektif,
+    {{ skala_turun('basis_efektif_e10', 10) }} as basis_efektif,
     cast(tpp_kinerja_hitung as bigint) as tpp_kinerja,
     cast(tpp_disiplin_hitung as bigint) as tpp_disiplin,
     cast(tpp_bruto_hitung as bigint) as tpp_bruto,

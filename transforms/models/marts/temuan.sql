@@ -196,7 +196,7 @@ pegawai_dikarantina as (
         cast(null as {{ dbt.type_string() }}) as kode_opd,
         source_file,
         line_no,
-        'Baris data pegawai dikarantina (' || {{ dbt.listagg('kode_alasan', "', '", 'order by kode_alasan') }}
+        'Baris data pegawai dikarantina (' || {{ gabung_teks('kode_alasan', "', '", ['kode_alasan']) }}
             || '): pegawai pada baris ini tidak masuk daftar TPP periode ' || periode
             || ' sampai sumber diperbaiki.' as pesan
     from {{ ref('stg_karantina') }}

@@ -8,14 +8,14 @@ with src as (
 
 typed as (
     select
-        cast(periode as varchar) as periode,
-        cast(source_file as varchar) as source_file,
+        cast(periode as {{ dbt.type_string() }}) as periode,
+        cast(source_file as {{ dbt.type_string() }}) as source_file,
         cast(line_no as integer) as line_no,
-        trim(cast(id_mesin as varchar)) as id_mesin,
-        trim(cast(nip as varchar)) as nip,
+        trim(cast(id_mesin as {{ dbt.type_string() }})) as id_mesin,
+        trim(cast(nip as {{ dbt.type_string() }})) as nip,
         cast(waktu as timestamp) as waktu,
-        nullif(upper(trim(cast(jenis as varchar))), '') as jenis,
-        upper(trim(cast(metode as varchar))) as metode,
+        nullif(upper(trim(cast(jenis as {{ dbt.type_string() }}))), '') as jenis,
+        upper(trim(cast(metode as {{ dbt.type_string() }}))) as metode,
         cast(lat as double) as lat,
         cast(lon as double) as lon
     from src

@@ -5,12 +5,12 @@ with src as (
 )
 
 select
-    cast(periode as varchar) as periode,
-    cast(source_file as varchar) as source_file,
+    cast(periode as {{ dbt.type_string() }}) as periode,
+    cast(source_file as {{ dbt.type_string() }}) as source_file,
     cast(line_no as integer) as line_no,
-    trim(cast(nip as varchar)) as nip,
+    trim(cast(nip as {{ dbt.type_string() }})) as nip,
     cast(tanggal as date) as tanggal,
-    cast(uraian as varchar) as uraian,
+    cast(uraian as {{ dbt.type_string() }}) as uraian,
     cast(durasi_menit as integer) as durasi_menit,
-    upper(trim(cast(status as varchar))) as status
+    upper(trim(cast(status as {{ dbt.type_string() }}))) as status
 from src

@@ -1,6 +1,6 @@
 -- Rulebook versions; percentages also as integer ppm (percent x 10^4) for exact arithmetic.
 select
-    cast(versi as varchar) as aturan_versi,
+    cast(versi as {{ dbt.type_string() }}) as aturan_versi,
     cast(berlaku_mulai as date) as berlaku_mulai,
     cast(berlaku_sampai as date) as berlaku_sampai,
     cast(bobot_kinerja as decimal(9, 4)) as bobot_kinerja,
@@ -9,8 +9,8 @@ select
     {{ ke_ppm('bobot_kinerja') }} as bobot_kinerja_ppm,
     {{ ke_ppm('bobot_disiplin') }} as bobot_disiplin_ppm,
     {{ ke_ppm('persen_bpjs') }} as persen_bpjs_ppm,
-    upper(trim(cast(dasar_potongan as varchar))) as dasar_potongan,
-    cast(jam_pemisah_tap as varchar) as jam_pemisah_tap,
+    upper(trim(cast(dasar_potongan as {{ dbt.type_string() }}))) as dasar_potongan,
+    cast(jam_pemisah_tap as {{ dbt.type_string() }}) as jam_pemisah_tap,
     {{ detik_dari_teks('jam_pemisah_tap') }} as detik_pemisah_tap,
-    cast(keterangan as varchar) as keterangan
+    cast(keterangan as {{ dbt.type_string() }}) as keterangan
 from {{ ref('aturan_versi') }}

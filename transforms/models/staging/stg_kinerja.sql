@@ -7,15 +7,15 @@ with src as (
 
 typed as (
     select
-        cast(periode as varchar) as periode,
-        cast(source_file as varchar) as source_file,
+        cast(periode as {{ dbt.type_string() }}) as periode,
+        cast(source_file as {{ dbt.type_string() }}) as source_file,
         cast(line_no as integer) as line_no,
-        trim(cast(nip as varchar)) as nip,
-        upper(trim(cast(hasil_kerja as varchar))) as hasil_kerja,
-        upper(trim(cast(perilaku as varchar))) as perilaku,
-        nullif(upper(trim(cast(predikat as varchar))), '') as predikat_sumber,
-        upper(trim(cast(status as varchar))) as status,
-        trim(cast(nip_penilai as varchar)) as nip_penilai,
+        trim(cast(nip as {{ dbt.type_string() }})) as nip,
+        upper(trim(cast(hasil_kerja as {{ dbt.type_string() }}))) as hasil_kerja,
+        upper(trim(cast(perilaku as {{ dbt.type_string() }}))) as perilaku,
+        nullif(upper(trim(cast(predikat as {{ dbt.type_string() }}))), '') as predikat_sumber,
+        upper(trim(cast(status as {{ dbt.type_string() }}))) as status,
+        trim(cast(nip_penilai as {{ dbt.type_string() }})) as nip_penilai,
         cast(tanggal_penilaian as date) as tanggal_penilaian
     from src
 )

@@ -8,18 +8,18 @@ with src as (
 
 typed as (
     select
-        cast(periode as varchar) as periode,
-        cast(source_file as varchar) as source_file,
+        cast(periode as {{ dbt.type_string() }}) as periode,
+        cast(source_file as {{ dbt.type_string() }}) as source_file,
         cast(line_no as integer) as line_no,
-        trim(cast(nip as varchar)) as nip,
-        trim(cast(nama as varchar)) as nama,
-        upper(trim(cast(status as varchar))) as status,
-        trim(cast(golongan as varchar)) as golongan,
-        upper(trim(cast(jenis_jabatan as varchar))) as jenis_jabatan,
-        trim(cast(nama_jabatan as varchar)) as nama_jabatan,
+        trim(cast(nip as {{ dbt.type_string() }})) as nip,
+        trim(cast(nama as {{ dbt.type_string() }})) as nama,
+        upper(trim(cast(status as {{ dbt.type_string() }}))) as status,
+        trim(cast(golongan as {{ dbt.type_string() }})) as golongan,
+        upper(trim(cast(jenis_jabatan as {{ dbt.type_string() }}))) as jenis_jabatan,
+        trim(cast(nama_jabatan as {{ dbt.type_string() }})) as nama_jabatan,
         cast(kelas_jabatan as integer) as kelas_jabatan,
-        trim(cast(kode_opd as varchar)) as kode_opd,
-        trim(cast(nama_opd as varchar)) as nama_opd,
+        trim(cast(kode_opd as {{ dbt.type_string() }})) as kode_opd,
+        trim(cast(nama_opd as {{ dbt.type_string() }})) as nama_opd,
         cast(tmt_opd as date) as tmt_opd,
         cast(aktif_sampai as date) as aktif_sampai
     from src
