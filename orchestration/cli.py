@@ -130,6 +130,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_whatif(args: argparse.Namespace) -> int:
+    from orchestration.whatif import WhatIfError, rupiah, whatif
+
+    try:
+        hasil = whatif(DataDir.resolve(args.data), Path(args.aturan), args.mulai, args.sampai,
+                       Path(args.out) if args.out else None)  # fmt: skip
+    except WhatIfError as error:
+        print(f"kinerja: {error}", file=sys.stderr)
+        return 1
+    print(hasil.ringkasan)
+    print(f"Selisih bruto total {rupiah(hasil.total['selisih_bruto'])}; dbt sandbox "
+          f"{hasil.detik_dbt:.1f} detik, total {hasil.detik_total:.1f} detik.")  # fmt: skip
+    if hasil.xlsx is not None:
+        print(f"XLSX: {hasil.xlsx}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kinerja", description="Si-Kinerja Analytics: TPP ASN Provinsi NTT"
@@ -193,6 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tempat", default="Kupang", help="tempat pada blok tanda tangan")
     p.add_argument("--tanggal", type=_tanggal, default=None, help="YYYY-MM-DD (bawaan: hari ini)")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("whatif", help="hitung ulang TPP dengan aturan usulan (sandbox) dan bandingkan")
+    p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
+    p.add_argument("--aturan", required=True, help="YAML aturan usulan (transforms/whatif/)")
+    p.add_argument("--mulai", type=_periode, required=True)
+    p.add_argument("--sampai", type=_periode, required=True)
+    p.add_argument("--out", default=None, help="folder XLSX perbandingan untuk rapat")
+    p.set_defaults(func=cmd_whatif)
     return parser
 
 

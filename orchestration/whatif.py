@@ -1,0 +1,492 @@
+"""What-if: recompute the TPP of some months under a candidate rulebook, in a sandbox, and
+compare it with the published TPP.
+
+``kinerja whatif --data DIR --aturan FILE --mulai YYYY-MM --sampai YYYY-MM [--out DIR]``
+
+The candidate rulebook is a YAML file (example: ``transforms/whatif/contoh_aturan.yaml``): a
+base version (``dasar``, default ``default-2024``) and overrides of it. Its rows are written as
+a NEW version (``nama``) next to the shipped ones in a sandbox copy of the dbt project's seeds;
+the shipped seeds are never edited.
+
+Sandbox (nothing of DIR is written; published and locked data and DIR/warehouse.duckdb are
+never opened for writing):
+
+- a temp folder with a copy of ``transforms/`` (models, macros, tests, seeds + candidate rows);
+- a temp data folder whose ``raw`` is a symlink to ``DIR/raw`` (only read by the staging views)
+  and a fresh ``warehouse.duckdb``;
+- ONE ``dbt build --select +tpp_bulanan --vars {periode_mulai, periode_sampai, aturan_versi}``
+  (data tests of the selected nodes included, dbt unit tests excluded: they do not depend on
+  the data).
+
+Then the new ``tpp_bulanan`` is compared with the published one (snapshot ``current``) row by
+row on (periode, nip, kode_opd): per department and in total old and new bruto and neto, the
+difference, who gains and who loses and by how much (quantiles and bins over the employees'
+sums for the window), a summary in Bahasa Indonesia and an XLSX for the meeting.
+
+Speed: the dbt path recomputes everything from taps (the day grid, discipline, evaluations), so
+a full year of 15,794 people takes what a pipeline build takes (see the report printed by the
+command). When a candidate only changes weights, predikat percentages, status share, basis, PPh
+21 or BPJS rates, a faster design recomputes the amounts in one DuckDB query over the
+published rows (hari_efektif, persen_kinerja, persen_disiplin, kelas, status, golongan are all
+in ``tpp_bulanan``): see ``README`` of transforms/whatif.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from orchestration.paths import TRANSFORMS_DIR, DataDir
+
+KEY = ["periode", "nip", "kode_opd"]
+AMOUNTS = ("tpp_bruto", "tpp_neto")
+SEED_TABLES = ("aturan_versi", "aturan_jam_kerja", "aturan_potongan", "aturan_predikat",
+               "aturan_status", "aturan_pph21", "aturan_basis")  # fmt: skip
+_COPY_IGNORE = shutil.ignore_patterns("target", "target*", "logs", "dbt_packages", "__pycache__",
+                                      ".user.yml", "*.duckdb")  # fmt: skip
+
+
+class WhatIfError(RuntimeError):
+    """The candidate rulebook or the run is not usable; the message says why (Bahasa Indonesia)."""
+
+
+# ----------------------------------------------------------------------------------------------
+# candidate rulebook
+
+
+@dataclass
+class AturanUsulan:
+    """A candidate rulebook: base version + overrides (see transforms/whatif/contoh_aturan.yaml)."""
+
+    nama: str
+    dasar: str = "default-2024"
+    keterangan: str = ""
+    versi: dict[str, Any] = field(default_factory=dict)  # aturan_versi columns
+    predikat: dict[str, Any] = field(default_factory=dict)  # predikat -> persen_kinerja
+    status: dict[str, Any] = field(default_factory=dict)  # status -> persen_basis
+    pph21: list[dict[str, Any]] = field(default_factory=list)  # {kelompok, golongan, tarif}
+    basis: list[dict[str, Any]] = field(default_factory=list)  # {kode_opd, kelas_jabatan, basis}
+    basis_skala: list[dict[str, Any]] = field(default_factory=list)  # {kelas_dari, kelas_sampai, persen[, kode_opd]}
+
+    @classmethod
+    def from_mapping(cls, raw: dict[str, Any], nama: str | None = None) -> AturanUsulan:
+        allowed = set(cls.__dataclass_fields__)
+        unknown = set(raw) - allowed
+        if unknown:
+            raise WhatIfError(f"Kunci tidak dikenal di aturan usulan: {', '.join(sorted(unknown))}; "
+                              f"yang dikenal: {', '.join(sorted(allowed))}.")  # fmt: skip
+        raw = dict(raw)
+        digest = hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
+        raw["nama"] = nama or raw.get("nama") or f"whatif-{digest[:8]}"
+        return cls(**raw)
+
+    @classmethod
+    def load(cls, path: Path) -> AturanUsulan:
+        import yaml
+
+        path = Path(path)
+        if not path.is_file():
+            raise WhatIfError(f"Berkas aturan usulan {path} tidak ada.")
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as error:
+            raise WhatIfError(f"Berkas aturan usulan {path} bukan YAML yang sah: {error}") from None
+        if not isinstance(raw, dict):
+            raise WhatIfError(f"Berkas aturan usulan {path} harus berisi pemetaan (kunci: nilai).")
+        return cls.from_mapping(raw)
+
+
+def _num(value: Any) -> str:
+    """A rule number as the seeds write it (at most 4 decimals, no trailing zeros)."""
+    d = Decimal(str(value))
+    if d != d.quantize(Decimal("0.0001")):
+        raise WhatIfError(f"Angka aturan {value} punya lebih dari 4 desimal.")
+    text = format(d.normalize(), "f")
+    return text
+
+
+def _read_seed(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def candidate_rows(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str, str]]]:
+    """The candidate version's rows of every rulebook seed (base rows, overrides applied)."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for table in SEED_TABLES:
+        _, rows = _read_seed(seeds / f"{table}.csv")
+        if any(r["versi"] == aturan.nama for r in rows):
+            raise WhatIfError(f"Versi {aturan.nama!r} sudah ada di {table}.csv: pilih nama lain.")
+        base = [dict(r, versi=aturan.nama) for r in rows if r["versi"] == aturan.dasar]
+        if not base:
+            raise WhatIfError(f"Versi dasar {aturan.dasar!r} tidak ada di {table}.csv.")
+        out[table] = base
+
+    (versi,) = out["aturan_versi"]
+    versi.update(berlaku_mulai="", berlaku_sampai="",
+                 keterangan=aturan.keterangan or f"Usulan what-if dari {aturan.dasar}")  # fmt: skip
+    for col, value in aturan.versi.items():
+        if col not in versi or col in ("versi", "berlaku_mulai", "berlaku_sampai"):
+            raise WhatIfError(f"Kolom aturan_versi {col!r} tidak bisa diubah.")
+        versi[col] = value if col in ("dasar_potongan", "jam_pemisah_tap") else _num(value)
+
+    def by_key(table: str, key: str, col: str, changes: dict[str, Any]) -> None:
+        rows = {r[key]: r for r in out[table]}
+        for k, value in changes.items():
+            if k not in rows:
+                raise WhatIfError(f"{table}: {key} {k!r} tidak ada di versi {aturan.dasar}.")
+            rows[k][col] = _num(value)
+
+    by_key("aturan_predikat", "predikat", "persen_kinerja", aturan.predikat)
+    by_key("aturan_status", "status", "persen_basis", aturan.status)
+    for change in aturan.pph21:
+        hit = [r for r in out["aturan_pph21"]
+               if r["kelompok"] == str(change["kelompok"]) and r["golongan"] == str(change["golongan"])]  # fmt: skip
+        if not hit:
+            raise WhatIfError(f"aturan_pph21: {change} tidak cocok dengan baris mana pun.")
+        for r in hit:
+            r["tarif"] = _num(change["tarif"])
+    basis = out["aturan_basis"]
+    for skala in aturan.basis_skala:
+        lo, hi = int(skala["kelas_dari"]), int(skala["kelas_sampai"])
+        persen = Decimal(str(skala["persen"]))
+        opd = skala.get("kode_opd")
+        for r in basis:
+            if lo <= int(r["kelas_jabatan"]) <= hi and (opd is None or r["kode_opd"] == opd):
+                r["basis"] = str(
+                    (Decimal(r["basis"]) * persen / 100).quantize(Decimal(1), ROUND_HALF_UP)
+                )
+    for change in aturan.basis:
+        kode, kelas = str(change.get("kode_opd", "*")), str(int(change["kelas_jabatan"]))
+        hit = [r for r in basis if r["kode_opd"] == kode and r["kelas_jabatan"] == kelas]
+        if hit:
+            hit[0]["basis"] = _num(change["basis"])
+        else:
+            basis.append({"versi": aturan.nama, "kode_opd": kode, "kelas_jabatan": kelas,
+                          "basis": _num(change["basis"])})  # fmt: skip
+    return out
+
+
+def write_candidate_seeds(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str, str]]]:
+    """Append the candidate version's rows to the rulebook seeds in ``seeds`` (a sandbox copy)."""
+    rows = candidate_rows(aturan, seeds)
+    for table, new in rows.items():
+        path = seeds / f"{table}.csv"
+        header, _ = _read_seed(path)
+        text = path.read_text(encoding="utf-8")
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+        writer.writerows(new)
+        path.write_text(text + ("" if text.endswith("\n") else "\n") + buffer.getvalue(),
+                        encoding="utf-8")  # fmt: skip
+    return rows
+
+
+# ----------------------------------------------------------------------------------------------
+# sandbox run
+
+
+def _dbt_executable() -> str:
+    here = Path(sys.executable).parent / "dbt"
+    return str(here) if here.exists() else (shutil.which("dbt") or "dbt")
+
+
+@dataclass
+class SandboxRun:
+    tpp: pl.DataFrame  # the candidate's tpp_bulanan for the window
+    seconds: float
+    log: str
+
+
+def run_sandbox(data: DataDir, aturan: AturanUsulan, mulai: str, sampai: str,
+                threads: int = 2) -> SandboxRun:  # fmt: skip
+    """One ``dbt build --select +tpp_bulanan`` with the candidate version, in a temp folder."""
+    if not data.raw.is_dir():
+        raise WhatIfError(f"Zona raw {data.raw} tidak ada: jalankan pipeline terlebih dahulu.")
+    with tempfile.TemporaryDirectory(prefix="kinerja-whatif-") as tmp:
+        tmp = Path(tmp)
+        project = tmp / "transforms"
+        shutil.copytree(TRANSFORMS_DIR, project, ignore=_COPY_IGNORE)
+        write_candidate_seeds(aturan, project / "seeds")
+        sandbox = tmp / "data"
+        sandbox.mkdir()
+        (sandbox / "raw").symlink_to(data.raw.resolve(), target_is_directory=True)
+        vars_ = {"periode_mulai": mulai, "periode_sampai": sampai, "aturan_versi": aturan.nama}
+        args = [_dbt_executable(), "build", "--project-dir", str(project),
+                "--profiles-dir", str(project), "--target-path", str(tmp / "target"),
+                "--log-path", str(tmp / "logs"), "--select", "+tpp_bulanan",
+                "--exclude-resource-type", "unit_test", "--indirect-selection", "cautious", "--threads", str(threads),
+                "--vars", json.dumps(vars_), "--quiet"]  # fmt: skip
+        env = os.environ | {"KINERJA_DATA": str(sandbox), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        started = time.perf_counter()
+        proc = subprocess.run(args, env=env, capture_output=True, text=True, cwd=tmp)
+        seconds = time.perf_counter() - started
+        log = proc.stdout + proc.stderr
+        if proc.returncode != 0:
+            lines = [ln for ln in log.splitlines() if ln.strip()]
+            raise WhatIfError("dbt build sandbox gagal: " + " | ".join(lines[-8:]))
+        import duckdb
+
+        with duckdb.connect(str(sandbox / "warehouse.duckdb"), read_only=True) as con:
+            tpp = con.execute("select * from tpp_bulanan where periode between ? and ?",
+                              [mulai, sampai]).pl()  # fmt: skip
+    return SandboxRun(tpp, seconds, log)
+
+
+# ----------------------------------------------------------------------------------------------
+# comparison
+
+
+def rupiah(amount: int | float) -> str:
+    """4324000 -> 'Rp 4.324.000'; negative: '-Rp 700.488'."""
+    amount = int(round(amount))
+    return ("-" if amount < 0 else "") + "Rp " + f"{abs(amount):,}".replace(",", ".")
+
+
+def _ribu(n: int) -> str:
+    return f"{int(n):,}".replace(",", ".")
+
+
+def _selisih_rp(amount: int) -> str:
+    return ("+" if amount > 0 else "") + rupiah(amount)
+
+
+BINS = (-1_000_000, -500_000, -100_000, 0, 100_000, 500_000, 1_000_000)
+
+
+@dataclass
+class Perbandingan:
+    per_opd: pl.DataFrame
+    total: dict[str, int]
+    per_pegawai: pl.DataFrame
+    distribusi: pl.DataFrame  # quantiles of the change per employee (bruto)
+    sebaran: pl.DataFrame  # bins
+    ringkasan: str
+    periods: list[str]
+    aturan: str
+    detik_dbt: float = 0.0
+    detik_total: float = 0.0
+    xlsx: Path | None = None
+
+
+def compare(lama: pl.DataFrame, baru: pl.DataFrame, nama_opd: dict[str, str] | None = None,
+            aturan: str = "", periods: list[str] | None = None) -> Perbandingan:  # fmt: skip
+    """Row-by-row comparison of two tpp_bulanan frames (old = published, new = candidate)."""
+    cols = [*KEY, *AMOUNTS]
+    old = lama.select(cols).rename({a: f"{a}_lama" for a in AMOUNTS})
+    new = baru.select(cols).rename({a: f"{a}_baru" for a in AMOUNTS})
+    rows = old.join(new, on=KEY, how="full", coalesce=True).with_columns(
+        pl.col(f"{a}_{s}").fill_null(0).cast(pl.Int64) for a in AMOUNTS for s in ("lama", "baru")
+    )
+    rows = rows.with_columns(
+        (pl.col(f"{a}_baru") - pl.col(f"{a}_lama")).alias(f"selisih_{a.removeprefix('tpp_')}")
+        for a in AMOUNTS
+    )
+    sums = [pl.col(c).sum() for c in ("tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto",
+                                       "tpp_neto_lama", "tpp_neto_baru", "selisih_neto")]  # fmt: skip
+    pegawai = (
+        rows.group_by("nip").agg(*sums, pl.col("kode_opd").last())
+        .sort("selisih_bruto")
+    )
+    per_opd = (
+        rows.group_by("kode_opd").agg(*sums)
+        .join(pegawai.group_by("kode_opd").agg(
+            (pl.col("selisih_bruto") > 0).sum().alias("pegawai_naik"),
+            (pl.col("selisih_bruto") < 0).sum().alias("pegawai_turun"),
+            (pl.col("selisih_bruto") == 0).sum().alias("pegawai_tetap"),
+        ), on="kode_opd", how="left")  # fmt: skip
+        .with_columns(
+            pl.col("kode_opd").replace_strict(nama_opd or {}, default=None).alias("nama_opd"),
+            pl.when(pl.col("tpp_bruto_lama") > 0)
+            .then((100 * pl.col("selisih_bruto") / pl.col("tpp_bruto_lama")).round(2))
+            .alias("persen_selisih_bruto"),
+        )
+        .sort("kode_opd")
+    )
+    total = {c: int(rows[c].sum()) for c in ("tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto",
+                                             "tpp_neto_lama", "tpp_neto_baru", "selisih_neto")}  # fmt: skip
+    d = pegawai["selisih_bruto"]
+    total |= {
+        "pegawai": pegawai.height,
+        "pegawai_naik": int((d > 0).sum()),
+        "pegawai_turun": int((d < 0).sum()),
+        "pegawai_tetap": int((d == 0).sum()),
+    }
+    qs = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0)
+    distribusi = pl.DataFrame({
+        "kuantil": [f"p{int(q * 100)}" if 0 < q < 1 else ("min" if q == 0 else "maks") for q in qs],
+        "selisih_bruto_per_pegawai": [int(d.quantile(q, "nearest") or 0) if d.len() else 0 for q in qs],
+    })  # fmt: skip
+    edges = list(BINS)
+    labels = ([f"< {rupiah(edges[0])}"]
+              + [f"{rupiah(a)} s.d. < {rupiah(b)}" for a, b in zip(edges, edges[1:], strict=False)]
+              + [f">= {rupiah(edges[-1])}"])  # fmt: skip
+    sebaran = (
+        pegawai.filter(pl.col("selisih_bruto") != 0)
+        .with_columns(pl.col("selisih_bruto").cut(edges, labels=labels, left_closed=True).alias("rentang"))
+        .group_by("rentang").agg(pl.len().alias("pegawai"))
+    )
+    sebaran = pl.DataFrame({"rentang": labels}).join(
+        sebaran.with_columns(pl.col("rentang").cast(pl.String)), on="rentang", how="left"
+    ).with_columns(pl.col("pegawai").fill_null(0))
+    periods = periods or sorted(set(rows["periode"].to_list()))
+    result = Perbandingan(per_opd, total, pegawai, distribusi, sebaran, "", periods, aturan)
+    result.ringkasan = ringkasan(result)
+    return result
+
+
+def _periode_teks(periods: list[str]) -> str:
+    if not periods:
+        return "-"
+    return periods[0] if len(periods) == 1 else f"{periods[0]} s.d. {periods[-1]}"
+
+
+def ringkasan(p: Perbandingan) -> str:
+    """Plain-language summary in Bahasa Indonesia."""
+    t = p.total
+    arah = "naik" if t["selisih_bruto"] > 0 else ("turun" if t["selisih_bruto"] < 0 else "tidak berubah")
+    persen = (100 * t["selisih_bruto"] / t["tpp_bruto_lama"]) if t["tpp_bruto_lama"] else 0.0
+    lines = [
+        f"Dengan aturan usulan {p.aturan}, TPP bruto periode {_periode_teks(p.periods)} "
+        f"{arah} dari {rupiah(t['tpp_bruto_lama'])} menjadi {rupiah(t['tpp_bruto_baru'])} "
+        f"(selisih {_selisih_rp(t['selisih_bruto'])}, {f'{persen:+.2f}'.replace('.', ',')} %).",
+        f"TPP neto (yang diterima pegawai) {rupiah(t['tpp_neto_lama'])} menjadi "
+        f"{rupiah(t['tpp_neto_baru'])} (selisih {_selisih_rp(t['selisih_neto'])}).",
+        f"Dari {_ribu(t['pegawai'])} pegawai, {_ribu(t['pegawai_naik'])} naik, "
+        f"{_ribu(t['pegawai_turun'])} turun dan {_ribu(t['pegawai_tetap'])} tetap.",
+    ]
+    if p.per_pegawai.height and t["pegawai_naik"]:
+        naik = p.per_pegawai.filter(pl.col("selisih_bruto") > 0)["selisih_bruto"]
+        lines.append(f"Kenaikan per pegawai: median {rupiah(naik.median())}, terbesar {rupiah(naik.max())}.")
+    if p.per_pegawai.height and t["pegawai_turun"]:
+        turun = p.per_pegawai.filter(pl.col("selisih_bruto") < 0)["selisih_bruto"]
+        lines.append(f"Penurunan per pegawai: median {rupiah(-turun.median())}, terbesar "
+                     f"{rupiah(-turun.min())}.")  # fmt: skip
+    if p.per_opd.height and t["selisih_bruto"]:
+        top = p.per_opd.sort(pl.col("selisih_bruto").abs(), descending=True).row(0, named=True)
+        lines.append(f"Dampak terbesar di {top['nama_opd'] or top['kode_opd']} "
+                     f"({_selisih_rp(top['selisih_bruto'])}).")  # fmt: skip
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------------
+# XLSX
+
+
+def write_xlsx(p: Perbandingan, path: Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    rp = '"Rp" #,##0;[Red]-"Rp" #,##0'
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ringkasan"
+    ws.append(["What-if TPP: aturan usulan", p.aturan])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(["Periode", _periode_teks(p.periods)])
+    ws.append([])
+    for line in p.ringkasan.splitlines():
+        ws.append([line])
+    ws.append([])
+    for label, key in (("TPP bruto lama", "tpp_bruto_lama"), ("TPP bruto baru", "tpp_bruto_baru"),
+                       ("Selisih bruto", "selisih_bruto"), ("TPP neto lama", "tpp_neto_lama"),
+                       ("TPP neto baru", "tpp_neto_baru"), ("Selisih neto", "selisih_neto")):  # fmt: skip
+        ws.append([label, p.total[key]])
+        ws.cell(ws.max_row, 2).number_format = rp
+    for label, key in (("Pegawai", "pegawai"), ("Naik", "pegawai_naik"),
+                       ("Turun", "pegawai_turun"), ("Tetap", "pegawai_tetap")):  # fmt: skip
+        ws.append([label, p.total[key]])
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 22
+
+    def sheet(title: str, frame: pl.DataFrame, money: set[str]) -> None:
+        s = wb.create_sheet(title)
+        s.append(frame.columns)
+        for cell in s[1]:
+            cell.font = Font(bold=True)
+        for row in frame.iter_rows():
+            s.append(list(row))
+        for j, col in enumerate(frame.columns, start=1):
+            letter = s.cell(1, j).column_letter
+            s.column_dimensions[letter].width = max(12, min(40, len(col) + 4))
+            if col in money:
+                for (cell,) in s.iter_rows(min_row=2, min_col=j, max_col=j):
+                    cell.number_format = rp
+        s.freeze_panes = "A2"
+
+    money = {"tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto", "tpp_neto_lama",
+             "tpp_neto_baru", "selisih_neto", "selisih_bruto_per_pegawai"}  # fmt: skip
+    opd_cols = ["kode_opd", "nama_opd", "tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto",
+                "persen_selisih_bruto", "tpp_neto_lama", "tpp_neto_baru", "selisih_neto",
+                "pegawai_naik", "pegawai_turun", "pegawai_tetap"]  # fmt: skip
+    sheet("Per OPD", p.per_opd.select(opd_cols), money)
+    sheet("Distribusi", p.distribusi, money)
+    sheet("Sebaran", p.sebaran, money)
+    sheet("Per Pegawai", p.per_pegawai.select(
+        "nip", "kode_opd", "tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto",
+        "tpp_neto_lama", "tpp_neto_baru", "selisih_neto"), money)  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def xlsx_bytes(p: Perbandingan) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_xlsx(p, Path(tmp) / "whatif.xlsx").read_bytes()
+
+
+# ----------------------------------------------------------------------------------------------
+# entry point
+
+
+def _months(mulai: str, sampai: str) -> list[str]:
+    y, m = int(mulai[:4]), int(mulai[5:])
+    out = []
+    while f"{y:04d}-{m:02d}" <= sampai:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def whatif(data: DataDir, aturan: AturanUsulan | Path, mulai: str, sampai: str,
+           out: Path | None = None) -> Perbandingan:  # fmt: skip
+    """Recompute ``mulai``..``sampai`` under ``aturan`` in a sandbox and compare with published."""
+    from orchestration.published import require_current
+
+    started = time.perf_counter()
+    if mulai > sampai:
+        raise WhatIfError(f"--mulai {mulai} sesudah --sampai {sampai}.")
+    if not isinstance(aturan, AturanUsulan):
+        aturan = AturanUsulan.load(Path(aturan))
+    snapshot = require_current(data)
+    periods = [p for p in _months(mulai, sampai) if p in snapshot.periods]
+    if not periods:
+        raise WhatIfError(f"Tidak ada periode terbit antara {mulai} dan {sampai} "
+                          f"(terbit: {', '.join(snapshot.periods) or '-'}).")  # fmt: skip
+    lama = snapshot.read("tpp_bulanan", periods)
+    run = run_sandbox(data, aturan, periods[0], periods[-1])
+    baru = run.tpp.filter(pl.col("periode").is_in(periods))
+    nama = dict(lama.select("kode_opd", "nama_opd").unique("kode_opd").iter_rows())
+    result = compare(lama, baru, nama, aturan.nama, periods)
+    result.detik_dbt = run.seconds
+    if out is not None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        result.xlsx = write_xlsx(result, Path(out) / f"whatif_{aturan.nama}_{periods[0]}_{periods[-1]}_{stamp}.xlsx")
+    result.detik_total = time.perf_counter() - started
+    return result
