@@ -135,13 +135,13 @@ def cmd_whatif(args: argparse.Namespace) -> int:
 
     try:
         hasil = whatif(DataDir.resolve(args.data), Path(args.aturan), args.mulai, args.sampai,
-                       Path(args.out) if args.out else None)  # fmt: skip
+                       Path(args.out) if args.out else None, args.metode)  # fmt: skip
     except WhatIfError as error:
         print(f"kinerja: {error}", file=sys.stderr)
         return 1
     print(hasil.ringkasan)
-    print(f"Selisih bruto total {rupiah(hasil.total['selisih_bruto'])}; dbt sandbox "
-          f"{hasil.detik_dbt:.1f} detik, total {hasil.detik_total:.1f} detik.")  # fmt: skip
+    print(f"Selisih bruto total {rupiah(hasil.total['selisih_bruto'])}; hitung ulang "
+          f"({hasil.metode}) {hasil.detik_dbt:.1f} detik, total {hasil.detik_total:.1f} detik.")  # fmt: skip
     if hasil.xlsx is not None:
         print(f"XLSX: {hasil.xlsx}")
     return 0
@@ -216,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mulai", type=_periode, required=True)
     p.add_argument("--sampai", type=_periode, required=True)
     p.add_argument("--out", default=None, help="folder XLSX perbandingan untuk rapat")
+    p.add_argument("--metode", choices=("otomatis", "cepat", "dbt"), default="otomatis",
+                   help="cepat: hanya nominal atas baris terbit; dbt: build sandbox penuh")  # fmt: skip
     p.set_defaults(func=cmd_whatif)
     return parser
 

@@ -244,9 +244,115 @@ def run_sandbox(data: DataDir, aturan: AturanUsulan, mulai: str, sampai: str,
         import duckdb
 
         with duckdb.connect(str(sandbox / "warehouse.duckdb"), read_only=True) as con:
-            tpp = con.execute("select * from tpp_bulanan where periode between ? and ?",
-                              [mulai, sampai]).pl()  # fmt: skip
+            tpp = con.sql("select * from tpp_bulanan where periode between ? and ?",
+                          params=[mulai, sampai]).pl()  # fmt: skip
     return SandboxRun(tpp, seconds, log)
+
+
+# ----------------------------------------------------------------------------------------------
+# fast path: amounts only, over the published rows
+
+
+def _ppm(value: Any) -> int:
+    return int(Decimal(str(value)) * 10000)
+
+
+def _rows_without_versi(rows: list[dict[str, str]]) -> list[tuple]:
+    return sorted(tuple(sorted((k, v) for k, v in r.items() if k != "versi")) for r in rows)
+
+
+def fast_path_reason(aturan: AturanUsulan, versions: set[str], seeds: Path | None = None) -> str | None:
+    """Why the fast path cannot be used (None = it can): it keeps the published day facts
+    (hari_efektif, persen_disiplin, predikat), so the candidate must have the same working hours,
+    deduction bands and tap split as every version the published rows were computed with."""
+    seeds = seeds or TRANSFORMS_DIR / "seeds"
+    cand = candidate_rows(aturan, seeds)
+    for table in ("aturan_jam_kerja", "aturan_potongan"):
+        _, rows = _read_seed(seeds / f"{table}.csv")
+        for v in versions:
+            if _rows_without_versi([r for r in rows if r["versi"] == v]) != _rows_without_versi(cand[table]):
+                return f"{table} usulan berbeda dari versi {v} (hari dan poin harus dihitung ulang)"
+    _, rows = _read_seed(seeds / "aturan_versi.csv")
+    for v in versions:
+        base = [r for r in rows if r["versi"] == v]
+        if not base or base[0]["jam_pemisah_tap"] != cand["aturan_versi"][0]["jam_pemisah_tap"]:
+            return f"jam_pemisah_tap usulan berbeda dari versi {v}"
+    return None
+
+
+def recompute_amounts(lama: pl.DataFrame, rows: dict[str, list[dict[str, str]]]) -> pl.DataFrame:
+    """The amounts of the published rows ``lama`` under the candidate rows, in one DuckDB query,
+    with exactly the integer arithmetic of int_tpp_bulanan.sql (HUGEINT, ppm, half-up once)."""
+    import duckdb
+
+    (v,) = rows["aturan_versi"]
+    basis = pl.DataFrame(
+        [(r["kode_opd"], int(r["kelas_jabatan"]), str(Decimal(r["basis"]))) for r in rows["aturan_basis"]],
+        schema={"kode_opd": pl.String, "kelas_jabatan": pl.Int64, "basis": pl.String}, orient="row",
+    )  # fmt: skip
+    status = pl.DataFrame(
+        [(r["status"], _ppm(r["persen_basis"]), r["kelompok_pph21"]) for r in rows["aturan_status"]],
+        schema={"status": pl.String, "persen_basis_ppm": pl.Int64, "kelompok": pl.String}, orient="row",
+    )  # fmt: skip
+    predikat = pl.DataFrame(
+        [(r["predikat"], _ppm(r["persen_kinerja"])) for r in rows["aturan_predikat"]],
+        schema={"predikat": pl.String, "persen_kinerja_ppm": pl.Int64}, orient="row",
+    )  # fmt: skip
+    pph = pl.DataFrame(
+        [(r["kelompok"], r["golongan"], _ppm(r["tarif"])) for r in rows["aturan_pph21"]],
+        schema={"kelompok": pl.String, "golongan": pl.String, "tarif_ppm": pl.Int64}, orient="row",
+    )  # fmt: skip
+    cols = [*KEY, "status", "golongan", "kelas_jabatan", "predikat", "hari_kerja", "hari_efektif",
+            "persen_disiplin"]  # fmt: skip
+    fakta = lama.select(cols).with_columns(
+        pl.col("persen_disiplin").cast(pl.Decimal(9, 4)).cast(pl.String),
+        pl.col("kelas_jabatan").cast(pl.Int64),
+    )
+    params = {"bk": _ppm(v["bobot_kinerja"]), "bd": _ppm(v["bobot_disiplin"]),
+              "bpjs": _ppm(v["persen_bpjs"]), "total": v["dasar_potongan"] == "TOTAL"}  # fmt: skip
+    sql = """
+    with b as (
+        select f.*,
+            cast(coalesce(cast(coalesce(bo.basis, bu.basis) as decimal(18, 4)), 0) as hugeint)
+                * cast(coalesce(st.persen_basis_ppm, 0) as hugeint) as basis_x,
+            cast(f.hari_efektif as hugeint) as he,
+            cast(f.hari_kerja as hugeint) as hk,
+            cast(coalesce(pr.persen_kinerja_ppm, 0) as hugeint) as pk,
+            cast(cast(f.persen_disiplin as decimal(9, 4)) * 10000 as hugeint) as pd,
+            cast(coalesce(t.tarif_ppm, 0) as hugeint) as tarif
+        from fakta f
+        left join basis bo on bo.kode_opd = f.kode_opd and bo.kelas_jabatan = f.kelas_jabatan
+        left join basis bu on bu.kode_opd = '*' and bu.kelas_jabatan = f.kelas_jabatan
+        left join status st on st.status = f.status
+        left join predikat pr on pr.predikat = f.predikat
+        left join pph t on t.kelompok = st.kelompok and t.golongan = split_part(f.golongan, '/', 1)
+    ), j as (
+        select *,
+            case when hk > 0 then (2 * (basis_x * he * $bk * pk
+                * (case when $total then pd else 1000000::hugeint end))
+                + hk * 1000000000000000000000000::hugeint)
+                // (2 * hk * 1000000000000000000000000::hugeint) else 0 end as kin,
+            case when hk > 0 then (2 * (basis_x * he * $bd * pd) + hk * 1000000000000000000::hugeint)
+                // (2 * hk * 1000000000000000000::hugeint) else 0 end as dis
+        from b
+    ), k as (
+        select *, kin + dis as bruto from j
+    ), m as (
+        select *, (2 * bruto * tarif + 1000000) // 2000000 as pph,
+                  (2 * bruto * $bpjs + 1000000) // 2000000 as bpjs_
+        from k
+    )
+    select periode, nip, kode_opd,
+        cast(kin as bigint) as tpp_kinerja, cast(dis as bigint) as tpp_disiplin,
+        cast(bruto as bigint) as tpp_bruto, cast(pph as bigint) as pph21,
+        cast(bpjs_ as bigint) as iuran_bpjs, cast(bruto - pph - bpjs_ as bigint) as tpp_neto
+    from m
+    """
+    with duckdb.connect(":memory:") as con:
+        for name, frame in (("fakta", fakta), ("basis", basis), ("status", status),
+                            ("predikat", predikat), ("pph", pph)):  # fmt: skip
+            con.register(name, frame)
+        return con.sql(sql, params=params).pl()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -280,7 +386,8 @@ class Perbandingan:
     ringkasan: str
     periods: list[str]
     aturan: str
-    detik_dbt: float = 0.0
+    metode: str = "dbt"
+    detik_dbt: float = 0.0  # time of the recomputation (dbt build or the fast query)
     detik_total: float = 0.0
     xlsx: Path | None = None
 
@@ -464,9 +571,16 @@ def _months(mulai: str, sampai: str) -> list[str]:
     return out
 
 
+METODE = ("otomatis", "cepat", "dbt")
+
+
 def whatif(data: DataDir, aturan: AturanUsulan | Path, mulai: str, sampai: str,
-           out: Path | None = None) -> Perbandingan:  # fmt: skip
-    """Recompute ``mulai``..``sampai`` under ``aturan`` in a sandbox and compare with published."""
+           out: Path | None = None, metode: str = "otomatis") -> Perbandingan:  # fmt: skip
+    """Recompute ``mulai``..``sampai`` under ``aturan`` and compare with published.
+
+    ``metode``: ``dbt`` = the sandbox dbt build (everything from the taps); ``cepat`` = amounts
+    only over the published rows (refused when the candidate changes hours, bands or the tap
+    split); ``otomatis`` = ``cepat`` when allowed, else ``dbt``."""
     from orchestration.published import require_current
 
     started = time.perf_counter()
@@ -479,12 +593,23 @@ def whatif(data: DataDir, aturan: AturanUsulan | Path, mulai: str, sampai: str,
     if not periods:
         raise WhatIfError(f"Tidak ada periode terbit antara {mulai} dan {sampai} "
                           f"(terbit: {', '.join(snapshot.periods) or '-'}).")  # fmt: skip
+    if metode not in METODE:
+        raise WhatIfError(f"metode {metode!r} tidak dikenal: {', '.join(METODE)}.")
     lama = snapshot.read("tpp_bulanan", periods)
-    run = run_sandbox(data, aturan, periods[0], periods[-1])
-    baru = run.tpp.filter(pl.col("periode").is_in(periods))
+    alasan = fast_path_reason(aturan, set(lama["aturan_versi"].unique().to_list()))
+    if metode == "cepat" and alasan:
+        raise WhatIfError(f"Jalur cepat tidak bisa dipakai: {alasan}. Pakai --metode dbt.")
+    cepat = metode == "cepat" or (metode == "otomatis" and alasan is None)
+    t0 = time.perf_counter()
+    if cepat:
+        baru = recompute_amounts(lama, candidate_rows(aturan, TRANSFORMS_DIR / "seeds"))
+    else:
+        baru = run_sandbox(data, aturan, periods[0], periods[-1]).tpp
+        baru = baru.filter(pl.col("periode").is_in(periods))
     nama = dict(lama.select("kode_opd", "nama_opd").unique("kode_opd").iter_rows())
     result = compare(lama, baru, nama, aturan.nama, periods)
-    result.detik_dbt = run.seconds
+    result.metode = "cepat" if cepat else "dbt"
+    result.detik_dbt = time.perf_counter() - t0
     if out is not None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         result.xlsx = write_xlsx(result, Path(out) / f"whatif_{aturan.nama}_{periods[0]}_{periods[-1]}_{stamp}.xlsx")
