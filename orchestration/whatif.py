@@ -183,6 +183,13 @@ def candidate_rows(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str
     return out
 
 
+def base_rows(versi: str = "default-2024", seeds: Path | None = None) -> dict[str, list[dict[str, str]]]:
+    """The rows of one shipped rulebook version (defaults for the app's widgets)."""
+    seeds = seeds or TRANSFORMS_DIR / "seeds"
+    return {t: [r for r in _read_seed(seeds / f"{t}.csv")[1] if r["versi"] == versi]
+            for t in SEED_TABLES}  # fmt: skip
+
+
 def write_candidate_seeds(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str, str]]]:
     """Append the candidate version's rows to the rulebook seeds in ``seeds`` (a sandbox copy)."""
     rows = candidate_rows(aturan, seeds)
@@ -469,10 +476,15 @@ def ringkasan(p: Perbandingan) -> str:
     t = p.total
     arah = "naik" if t["selisih_bruto"] > 0 else ("turun" if t["selisih_bruto"] < 0 else "tidak berubah")
     persen = (100 * t["selisih_bruto"] / t["tpp_bruto_lama"]) if t["tpp_bruto_lama"] else 0.0
+    if t["selisih_bruto"] == 0:
+        awal = (f"Dengan aturan usulan {p.aturan}, TPP bruto periode {_periode_teks(p.periods)} "
+                f"tidak berubah: {rupiah(t['tpp_bruto_lama'])}.")  # fmt: skip
+    else:
+        awal = (f"Dengan aturan usulan {p.aturan}, TPP bruto periode {_periode_teks(p.periods)} "
+                f"{arah} dari {rupiah(t['tpp_bruto_lama'])} menjadi {rupiah(t['tpp_bruto_baru'])} "
+                f"(selisih {_selisih_rp(t['selisih_bruto'])}, {f'{persen:+.2f}'.replace('.', ',')} %).")  # fmt: skip
     lines = [
-        f"Dengan aturan usulan {p.aturan}, TPP bruto periode {_periode_teks(p.periods)} "
-        f"{arah} dari {rupiah(t['tpp_bruto_lama'])} menjadi {rupiah(t['tpp_bruto_baru'])} "
-        f"(selisih {_selisih_rp(t['selisih_bruto'])}, {f'{persen:+.2f}'.replace('.', ',')} %).",
+        awal,
         f"TPP neto (yang diterima pegawai) {rupiah(t['tpp_neto_lama'])} menjadi "
         f"{rupiah(t['tpp_neto_baru'])} (selisih {_selisih_rp(t['selisih_neto'])}).",
         f"Dari {_ribu(t['pegawai'])} pegawai, {_ribu(t['pegawai_naik'])} naik, "
