@@ -40,6 +40,8 @@ HALAMAN = (
             frozenset({ANALIS, KEPALA_OPD, KEUANGAN}), "Analitik"),
     Halaman("anomali", "Anomali", ":material/troubleshoot:", "halaman/anomali.py",
             frozenset({ANALIS, KEPALA_OPD}), "Analitik"),
+    Halaman("whatif", "Simulasi Aturan", ":material/science:", "halaman/whatif.py",
+            frozenset({ANALIS}), "Analitik"),
     Halaman("keuangan", "Keuangan", ":material/payments:", "halaman/keuangan.py",
             frozenset({KEUANGAN}), "Pembayaran"),
     Halaman("kualitas", "Kualitas Data", ":material/fact_check:", "halaman/kualitas.py",

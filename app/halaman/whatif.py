@@ -1,0 +1,150 @@
+"""What-if (ANALIS only): the TPP of the published months under a candidate rulebook.
+
+Widgets build a candidate rulebook (weights, predikat percentages, BPJS rate, basis scaling per
+class range) on top of the rulebook in force; ``orchestration.whatif`` recomputes the amounts
+over the published rows (fast path, nothing is written anywhere) and compares. Results are
+cached per parameter set; the comparison XLSX download is written to the audit log.
+"""
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from app import ui
+from app import format as fmt
+from orchestration.paths import DataDir
+from orchestration.whatif import AturanUsulan, WhatIfError, base_rows, whatif, xlsx_bytes
+
+ctx = ui.konteks("whatif")
+d, periode = ctx.data, ctx.periode
+
+ui.judul(
+    "Simulasi Aturan (What-if)",
+    "Hitung ulang TPP bulan terbit dengan aturan usulan dan bandingkan dengan TPP terbit. "
+    "Data terbit, periode terkunci dan gudang data tidak diubah.",
+)
+
+periods = list(d.periods)
+# defaults: the rulebook the published rows of the chosen period were computed with
+versi_berlaku = d.snapshot.read("tpp_bulanan", periode)["aturan_versi"].drop_nulls().mode()
+dasar = versi_berlaku[0] if versi_berlaku.len() else "default-2024"
+aturan_dasar = base_rows(dasar)
+if not aturan_dasar["aturan_versi"]:
+    dasar, aturan_dasar = "default-2024", base_rows("default-2024")
+v0 = aturan_dasar["aturan_versi"][0]
+pk0 = {r["predikat"]: int(float(r["persen_kinerja"])) for r in aturan_dasar["aturan_predikat"]}
+st.caption(f"Aturan dasar: **{dasar}** (aturan yang berlaku pada periode {fmt.periode(periode)}).")
+with st.form("whatif_form"):
+    kiri, kanan = st.columns(2)
+    with kiri:
+        mulai, sampai = st.select_slider(
+            "Periode", options=periods, value=(periods[0], periods[-1]), format_func=fmt.periode
+        )
+        bobot_kinerja = st.slider("Bobot kinerja (%)", 0, 100, int(float(v0["bobot_kinerja"])), step=5,
+                                  help="Bobot disiplin = 100 − bobot kinerja.")  # fmt: skip
+        persen_bpjs = st.number_input("Iuran BPJS (%)", 0.0, 10.0, float(v0["persen_bpjs"]),
+                                      step=0.25, format="%.2f")  # fmt: skip
+        dasar_potongan = st.radio("Potongan disiplin dari", ["DISIPLIN", "TOTAL"], horizontal=True,
+                                  index=["DISIPLIN", "TOTAL"].index(v0["dasar_potongan"]),
+                                  help="DISIPLIN: hanya bagian disiplin; TOTAL: seluruh TPP.")  # fmt: skip
+    with kanan:
+        st.caption("Persen kinerja per predikat")
+        p = st.columns(5)
+        predikat = {
+            k: p[i].number_input(label, 0, 100, pk0.get(k, v), step=5, key=f"pk_{k}")
+            for i, (k, label, v) in enumerate((
+                ("SANGAT_BAIK", "Sangat baik", 100), ("BAIK", "Baik", 100),
+                ("BUTUH_PERBAIKAN", "Butuh perb.", 75), ("KURANG", "Kurang", 50),
+                ("SANGAT_KURANG", "Sangat kurang", 25),
+            ))
+        }  # fmt: skip
+        st.caption("Skala basis per rentang kelas jabatan (% dari basis berlaku)")
+        s = st.columns(3)
+        skala = [
+            (1, 6, s[0].number_input("Kelas 1–6", 50, 200, 100, step=5)),
+            (7, 12, s[1].number_input("Kelas 7–12", 50, 200, 100, step=5)),
+            (13, 17, s[2].number_input("Kelas 13–17", 50, 200, 100, step=5)),
+        ]
+    jalan = st.form_submit_button("Hitung", icon=":material/calculate:", type="primary")
+
+usulan = {
+    "dasar": dasar,
+    "versi": {"bobot_kinerja": bobot_kinerja, "bobot_disiplin": 100 - bobot_kinerja,
+              "persen_bpjs": round(persen_bpjs, 4), "dasar_potongan": dasar_potongan},
+    "predikat": predikat,
+    "basis_skala": [{"kelas_dari": a, "kelas_sampai": b, "persen": v} for a, b, v in skala if v != 100],
+}  # fmt: skip
+
+
+@st.cache_data(show_spinner="Menghitung ulang TPP…", max_entries=16)
+def _hitung(root: str, snapshot_id: str, usulan: dict, mulai: str, sampai: str):
+    # snapshot_id is part of the cache key: a new publish recomputes
+    return whatif(DataDir.resolve(root), AturanUsulan.from_mapping(usulan), mulai, sampai,
+                  metode="cepat")  # fmt: skip
+
+
+if jalan:
+    st.session_state["whatif_param"] = (usulan, mulai, sampai)
+param = st.session_state.get("whatif_param")
+if param is None:
+    st.info("Atur parameter lalu tekan **Hitung**.", icon=":material/tune:")
+    st.stop()
+
+try:
+    hasil = _hitung(str(ctx.dir.root), d.snapshot.id, *param)
+except WhatIfError as error:
+    st.error(str(error), icon=":material/error:")
+    st.stop()
+
+t = hasil.total
+k = st.columns(4)
+k[0].metric("TPP bruto terbit", fmt.rupiah(t["tpp_bruto_lama"]), border=True)
+k[1].metric("TPP bruto usulan", fmt.rupiah(t["tpp_bruto_baru"]),
+            delta=fmt.rupiah(t["selisih_bruto"]), border=True)  # fmt: skip
+k[2].metric("Pegawai naik", fmt.angka(t["pegawai_naik"]), border=True)
+k[3].metric("Pegawai turun", fmt.angka(t["pegawai_turun"]), border=True)
+st.markdown(hasil.ringkasan.replace("\n", "  \n"))
+st.caption(f"Dihitung dalam {hasil.detik_total:.1f} detik (jalur {hasil.metode}).")
+
+st.subheader("Dampak per Perangkat Daerah", anchor=False)
+opd = hasil.per_opd.with_columns(
+    pl.coalesce("nama_opd", "kode_opd").alias("nama"),
+    pl.col("selisih_bruto").map_elements(fmt.rupiah, return_dtype=pl.String).alias("teks"),
+)
+chart = (
+    alt.Chart(opd.to_pandas())
+    .mark_bar()
+    .encode(
+        y=alt.Y("nama:N", sort=alt.EncodingSortField("selisih_bruto", order="descending"),
+                title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("selisih_bruto:Q", title="Selisih TPP bruto (Rp)", axis=alt.Axis(format="~s")),
+        color=alt.condition("datum.selisih_bruto >= 0", alt.value("#0f766e"), alt.value("#b91c1c")),
+        tooltip=[alt.Tooltip("nama:N", title="Perangkat Daerah"),
+                 alt.Tooltip("teks:N", title="Selisih bruto"),
+                 alt.Tooltip("pegawai_naik:Q", title="Naik"),
+                 alt.Tooltip("pegawai_turun:Q", title="Turun")],
+    )
+    .properties(height=max(240, 18 * opd.height))
+)  # fmt: skip
+st.altair_chart(chart, width="stretch")
+ui.tabel(
+    opd,
+    {"kode_opd": "Kode", "nama_opd": "Perangkat Daerah", "tpp_bruto_lama": "Bruto terbit",
+     "tpp_bruto_baru": "Bruto usulan", "selisih_bruto": "Selisih bruto",
+     "tpp_neto_lama": "Neto terbit", "tpp_neto_baru": "Neto usulan", "selisih_neto": "Selisih neto",
+     "pegawai_naik": "Naik", "pegawai_turun": "Turun"},
+    uang=("tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto", "tpp_neto_lama", "tpp_neto_baru",
+          "selisih_neto"),
+    angka=("pegawai_naik", "pegawai_turun"), key="tabel_whatif_opd",
+)  # fmt: skip
+
+st.subheader("Sebaran perubahan per pegawai", anchor=False)
+st.bar_chart(hasil.sebaran.to_pandas(), x="rentang", y="pegawai", horizontal=True)
+
+mulai, sampai = param[1], param[2]
+ui.unduh(
+    ctx, "Perbandingan (XLSX)", lambda: xlsx_bytes(hasil),
+    f"whatif_{mulai}_{sampai}.xlsx", objek="whatif_xlsx", periode=f"{mulai}..{sampai}",
+    baris=hasil.per_pegawai.height, key="unduh_whatif",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", primary=True,
+)  # fmt: skip
