@@ -453,12 +453,14 @@ def compare(lama: pl.DataFrame, baru: pl.DataFrame, nama_opd: dict[str, str] | N
               + [f">= {rupiah(edges[-1])}"])  # fmt: skip
     sebaran = (
         pegawai.filter(pl.col("selisih_bruto") != 0)
-        .with_columns(pl.col("selisih_bruto").cut(edges, labels=labels, left_closed=True).alias("rentang"))
+        .with_columns(
+            pl.sum_horizontal([(pl.col("selisih_bruto") >= e).cast(pl.Int32) for e in edges])
+            .map_elements(labels.__getitem__, return_dtype=pl.String).alias("rentang")
+        )
         .group_by("rentang").agg(pl.len().alias("pegawai"))
     )
-    sebaran = pl.DataFrame({"rentang": labels}).join(
-        sebaran.with_columns(pl.col("rentang").cast(pl.String)), on="rentang", how="left"
-    ).with_columns(pl.col("pegawai").fill_null(0))
+    sebaran = pl.DataFrame({"rentang": labels}).join(sebaran, on="rentang", how="left"
+                                                      ).with_columns(pl.col("pegawai").fill_null(0))  # fmt: skip
     periods = periods or sorted(set(rows["periode"].to_list()))
     result = Perbandingan(per_opd, total, pegawai, distribusi, sebaran, "", periods, aturan)
     result.ringkasan = ringkasan(result)

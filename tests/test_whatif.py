@@ -1,0 +1,185 @@
+"""What-if: a candidate rulebook recomputed in a sandbox and compared with the published TPP.
+
+One small simulated population through ``kinerja run`` (one pipeline run for the module); the
+dbt sandbox path runs once (unchanged rulebook), the fast path for the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from orchestration.cli import main
+from orchestration.paths import PROJECT_ROOT, DataDir
+from orchestration.published import current_snapshot
+from orchestration.simulator import simulate
+from orchestration.whatif import AturanUsulan, WhatIfError, candidate_rows, recompute_amounts, whatif
+
+PERIODE = "2025-03"
+CONTOH = PROJECT_ROOT / "transforms" / "whatif" / "contoh_aturan.yaml"
+
+
+def _digest(data: DataDir) -> dict[str, str]:
+    """sha256 of every file of the data directory that a what-if must never touch."""
+    files = [*data.published.rglob("*"), data.warehouse, *data.raw.rglob("*"),
+             *(PROJECT_ROOT / "transforms" / "seeds").glob("*.csv")]  # fmt: skip
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(files) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    base = tmp_path_factory.mktemp("whatif")
+    exports, data = base / "exports", DataDir.resolve(base / "data")
+    simulate(out=exports, pegawai=80, opd=4, mulai=PERIODE, sampai=PERIODE, seed=7, kotor=0.0,
+             xlsx=False, progress=False)  # fmt: skip
+    shutil.rmtree(exports / "_groundtruth")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KINERJA_DATA", str(data.root))
+        assert main(["run", "--exports", str(exports), "--data", str(data.root)]) == 0
+    return data
+
+
+@pytest.fixture(scope="module")
+def sandbox_sama(data):
+    """The unchanged rulebook through the full dbt sandbox, with digests before and after."""
+    before = _digest(data)
+    result = whatif(data, AturanUsulan.from_mapping({"nama": "sama-dbt"}), PERIODE, PERIODE,
+                    metode="dbt")  # fmt: skip
+    return before, result, _digest(data)
+
+
+def test_aturan_tetap_lewat_dbt_sama_persis(sandbox_sama):
+    _, result, _ = sandbox_sama
+    assert result.metode == "dbt"
+    t = result.total
+    assert t["selisih_bruto"] == 0 and t["selisih_neto"] == 0
+    assert t["pegawai_naik"] == 0 and t["pegawai_turun"] == 0 and t["pegawai"] > 50
+    assert result.per_opd["selisih_bruto"].to_list() == [0] * result.per_opd.height
+
+
+def test_sandbox_tidak_menyentuh_data(sandbox_sama, data):
+    before, _, after = sandbox_sama
+    assert before == after
+    assert any("warehouse.duckdb" in k for k in before) and any("/published/" in k for k in before)
+
+
+def test_aturan_tetap_jalur_cepat_sama_persis(data):
+    result = whatif(data, AturanUsulan.from_mapping({"nama": "sama"}), PERIODE, PERIODE)
+    assert result.metode == "cepat"
+    assert result.total["selisih_bruto"] == 0 and result.total["selisih_neto"] == 0
+
+
+def _rhu(x: Decimal) -> int:
+    return int(x.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def test_bobot_70_30_sama_dengan_hitungan_tangan(data):
+    lama = current_snapshot(data).read("tpp_bulanan", PERIODE)
+    aturan = AturanUsulan.from_mapping({"nama": "b7030", "versi": {"bobot_kinerja": 70, "bobot_disiplin": 30}})
+    baru = recompute_amounts(lama, candidate_rows(aturan, PROJECT_ROOT / "transforms" / "seeds"))
+    got = {(r["nip"], r["kode_opd"]): r for r in baru.iter_rows(named=True)}
+    changed = 0
+    for r in lama.iter_rows(named=True):
+        D = lambda v: Decimal(str(v))  # noqa: E731
+        if r["hari_kerja"] == 0:
+            continue
+        basis = D(r["basis_jabatan"] or 0) * D(r["persen_basis"] or 0) / 100
+        pro = basis * r["hari_efektif"] / r["hari_kerja"]
+        kin = _rhu(pro * D(70) / 100 * D(r["persen_kinerja"]) / 100)
+        dis = _rhu(pro * D(30) / 100 * D(r["persen_disiplin"]) / 100)
+        bruto = kin + dis
+        pph = _rhu(bruto * D(r["tarif_pph21"] or 0) / 100)
+        bpjs = _rhu(bruto * D(r["persen_bpjs"]) / 100)
+        g = got[(r["nip"], r["kode_opd"])]
+        assert (g["tpp_kinerja"], g["tpp_disiplin"], g["tpp_bruto"], g["pph21"], g["tpp_neto"]) == (
+            kin, dis, bruto, pph, bruto - pph - bpjs), r["nip"]  # fmt: skip
+        changed += bruto != r["tpp_bruto"]
+    assert changed > 0
+    result = whatif(data, aturan, PERIODE, PERIODE)
+    assert result.total["tpp_bruto_baru"] == int(baru["tpp_bruto"].sum())
+
+
+def test_contoh_aturan_xlsx_dan_ringkasan(data, tmp_path):
+    before = _digest(data)
+    result = whatif(data, CONTOH, PERIODE, PERIODE, out=tmp_path / "rapat")
+    assert _digest(data) == before
+    assert result.total["selisih_bruto"] != 0
+    assert result.total["pegawai_naik"] + result.total["pegawai_turun"] + result.total["pegawai_tetap"] == result.total["pegawai"]
+    assert re.search(r"Rp \d{1,3}(\.\d{3})+", result.ringkasan) and "pegawai" in result.ringkasan
+    assert int(result.per_opd["selisih_bruto"].sum()) == result.total["selisih_bruto"]
+    assert int(result.sebaran["pegawai"].sum()) == result.total["pegawai_naik"] + result.total["pegawai_turun"]
+    from openpyxl import load_workbook
+
+    wb = load_workbook(result.xlsx)
+    assert wb.sheetnames == ["Ringkasan", "Per OPD", "Distribusi", "Sebaran", "Per Pegawai"]
+    assert wb["Per OPD"].max_row == result.per_opd.height + 1
+
+
+def test_basis_kelas_1_6_naik_10_persen():
+    rows = candidate_rows(AturanUsulan.load(CONTOH), PROJECT_ROOT / "transforms" / "seeds")
+    basis = {int(r["kelas_jabatan"]): int(r["basis"]) for r in rows["aturan_basis"]}
+    assert basis[1] == 1925000 and basis[6] == 3300000 and basis[7] == 3400000
+    assert rows["aturan_versi"][0]["bobot_kinerja"] == "70"
+
+
+def test_cli_whatif(data, tmp_path, capsys):
+    rc = main(["whatif", "--data", str(data.root), "--aturan", str(CONTOH), "--mulai", PERIODE,
+               "--sampai", PERIODE, "--out", str(tmp_path)])  # fmt: skip
+    out = capsys.readouterr().out
+    assert rc == 0 and "TPP bruto" in out and list(tmp_path.glob("*.xlsx"))
+
+
+def test_aturan_usulan_salah_ditolak(data, tmp_path):
+    with pytest.raises(WhatIfError, match="tidak dikenal"):
+        AturanUsulan.from_mapping({"bobot": 70})
+    with pytest.raises(WhatIfError, match="Jalur cepat"):
+        whatif(data, AturanUsulan.from_mapping({"versi": {"jam_pemisah_tap": "11:00:00"}}),
+               PERIODE, PERIODE, metode="cepat")  # fmt: skip
+    with pytest.raises(WhatIfError, match="sudah ada"):
+        candidate_rows(AturanUsulan.from_mapping({"nama": "default-2024"}),
+                       PROJECT_ROOT / "transforms" / "seeds")  # fmt: skip
+    with pytest.raises(WhatIfError, match="periode terbit"):
+        whatif(data, AturanUsulan.from_mapping({}), "2024-01", "2024-02")
+    bad = tmp_path / "x.yaml"
+    bad.write_text("- 1\n- 2\n")
+    assert main(["whatif", "--data", str(data.root), "--aturan", str(bad), "--mulai", PERIODE,
+                 "--sampai", PERIODE]) == 1  # fmt: skip
+
+
+# ---- the app page (sample snapshot, no pipeline) ----------------------------------------------
+
+
+def test_halaman_whatif_hanya_analis(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from app.sample import sample_data
+
+    sample = sample_data(tmp_path / "app")
+    monkeypatch.setenv("KINERJA_DATA", str(sample.root))
+    before = _digest(sample)
+
+    def masuk(username: str, password: str) -> AppTest:
+        at = AppTest.from_file(str(PROJECT_ROOT / "app" / "main.py"), default_timeout=60).run()
+        at.text_input(key="masuk_username").input(username)
+        at.text_input(key="masuk_password").input(password)
+        return at.button(key="FormSubmitter:masuk-Masuk").click().run()
+
+    at = masuk("analis", "analis123")
+    at.switch_page("halaman/whatif.py").run()
+    assert not at.exception and at.title[0].value.startswith("Simulasi Aturan")
+    at.slider[0].set_value(70)
+    at.button(key="FormSubmitter:whatif_form-Hitung").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["TPP bruto usulan"].startswith("Rp ") and metrics["TPP bruto usulan"] != metrics["TPP bruto terbit"]
+    assert _digest(sample) == before
+    for username, password in (("keuangan", "keuangan123"), ("kepala_1.01.01", "kepala123")):
+        at = masuk(username, password)
+        with pytest.raises(ValueError):
+            at.switch_page("halaman/whatif.py")
