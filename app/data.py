@@ -296,7 +296,8 @@ class Data:
         if len(digits) >= 4 and len(digits) >= len(teks.replace(" ", "")) - 1:
             cond, arg = "nip like ?", f"{digits}%"
         else:
-            cond, arg = "nama ilike ?", "%" + teks.replace("%", "").replace("_", "") + "%"
+            literal = teks.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            cond, arg = "nama ilike ? escape '\\'", f"%{literal}%"
         return self._sql(
             f"""
             select nip, arg_max(nama, periode) as nama, arg_max(kode_opd, periode) as kode_opd,

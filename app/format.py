@@ -12,24 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+# one spelling of months, predikat, thousands and NIP for the app and the finance exports
+from orchestration.nominatif.teks import BULAN, BULAN_SINGKAT, PREDIKAT, nip_tampil, ribuan
+
 WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
 KOSONG = "–"
 
-BULAN = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)  # fmt: skip
-BULAN_SINGKAT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 HARI = {1: "Senin", 2: "Selasa", 3: "Rabu", 4: "Kamis", 5: "Jumat", 6: "Sabtu", 7: "Minggu"}
-
-PREDIKAT = {
-    "SANGAT_BAIK": "Sangat Baik",
-    "BAIK": "Baik",
-    "BUTUH_PERBAIKAN": "Butuh Perbaikan",
-    "KURANG": "Kurang",
-    "SANGAT_KURANG": "Sangat Kurang",
-}
-PREDIKAT_URUT = list(PREDIKAT)
 
 # what each day / arrival / departure code means, for legends and explanations
 KODE = {
@@ -56,16 +45,12 @@ KODE = {
 }
 
 
-def _ribuan(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def angka(x: float | int | Decimal | None, desimal: int = 0) -> str:
     """``15.794``, ``92,5`` (Indonesian separators); ``–`` for missing values."""
     if x is None or (isinstance(x, float) and x != x):
         return KOSONG
     if desimal == 0:
-        return ("-" if x < 0 else "") + _ribuan(abs(int(round(x))))
+        return ("-" if x < 0 else "") + ribuan(abs(int(round(x))))
     text = f"{abs(float(x)):,.{desimal}f}"
     whole, frac = text.split(".")
     frac = frac.rstrip("0")
@@ -78,7 +63,7 @@ def rupiah(x: float | int | Decimal | None) -> str:
     if x is None or (isinstance(x, float) and x != x):
         return KOSONG
     n = int(Decimal(str(x)).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
-    return ("-Rp " if n < 0 else "Rp ") + _ribuan(abs(n))
+    return ("-Rp " if n < 0 else "Rp ") + ribuan(abs(n))
 
 
 def rupiah_ringkas(x: float | int | None) -> str:
@@ -165,13 +150,11 @@ def sekarang() -> dt.datetime:
 
 
 def nip(n: str | None) -> str:
-    """``199008152016011005`` -> ``19900815 201601 1 005`` (other text is returned as is)."""
+    """``199008152016011005`` -> ``19900815 201601 1 005`` (spaces in the input are ignored)."""
     if not n:
         return KOSONG
     digits = "".join(ch for ch in str(n) if ch.isdigit())
-    if len(digits) != 18:
-        return str(n)
-    return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
+    return nip_tampil(digits) if len(digits) == 18 else str(n)
 
 
 def predikat(p: str | None) -> str:

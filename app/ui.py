@@ -317,6 +317,22 @@ def tabel(
     )
 
 
+def pilih_pegawai(frame: pl.DataFrame, key: str, kolom: dict[str, str], **formats) -> str | None:
+    """A list of people (NIP shown as ``19900815 201601 1 005`` in ``nip_format``) where a row
+    can be picked; returns the NIP of the picked row, if any."""
+    tampil = frame.with_columns(
+        pl.col("nip").map_elements(fmt.nip, return_dtype=pl.String).alias("nip_format")
+    )
+    pilih = tabel(tampil, kolom, key=key, on_select="rerun", selection_mode="single-row", **formats)
+    rows = pilih.selection.rows if pilih is not None else []
+    return frame["nip"][rows[0]] if rows else None
+
+
+def buka_pegawai(nip: str, periode: str | None) -> None:
+    """Open the Pegawai page on one person (the data layer checks the scope there)."""
+    st.switch_page("halaman/pegawai.py", query_params={"nip": nip, "periode": periode or ""})
+
+
 def label_opd(daftar: pl.DataFrame) -> dict[str, str]:
     return {
         r["kode_opd"]: f"{r['kode_opd']} · {r['nama_opd']}" for r in daftar.iter_rows(named=True)

@@ -20,7 +20,15 @@ MAIN = str(APP / "main.py")
 SENDIRI, LAIN = "1.01.01", "1.02.01"
 KEPALA = f"kepala_{SENDIRI}"
 HALAMAN = {
-    "analis": ["ringkasan", "perangkat_daerah", "pegawai", "anomali", "kualitas", "audit_log"],
+    "analis": [
+        "ringkasan",
+        "perangkat_daerah",
+        "pegawai",
+        "anomali",
+        "whatif",
+        "kualitas",
+        "audit_log",
+    ],
     KEPALA: ["perangkat_daerah", "pegawai", "anomali"],
     "keuangan": ["keuangan", "ringkasan", "pegawai"],
 }

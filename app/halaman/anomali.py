@@ -24,20 +24,6 @@ ALASAN = {
 }
 
 
-def _buka_pegawai(frame: pl.DataFrame, key: str, kolom: dict[str, str], **fmt_kolom) -> None:
-    tampil = frame.with_columns(
-        pl.col("nip").map_elements(fmt.nip, return_dtype=pl.String).alias("nip_format")
-    )
-    pilih = ui.tabel(
-        tampil, kolom, key=key, on_select="rerun", selection_mode="single-row", **fmt_kolom
-    )
-    rows = pilih.selection.rows if pilih is not None else []
-    if rows:
-        st.switch_page(
-            "halaman/pegawai.py", query_params={"nip": frame["nip"][rows[0]], "periode": periode}
-        )
-
-
 tab_anomali, tab_peringatan = st.tabs(
     [":material/fingerprint: Anomali kehadiran", ":material/warning: Peringatan dini kinerja"]
 )
@@ -77,13 +63,15 @@ with tab_anomali:
                 width="stretch",
             )
         st.markdown("**Ditandai** · pilih baris untuk membuka hari dan tap pegawai itu")
-        _buka_pegawai(
+        dipilih = ui.pilih_pegawai(
             tanda,
             "anomali_tanda",
             {"peringkat": "#", "nama": "Nama", "nip_format": "NIP", "nama_opd": "Perangkat Daerah",
              "skor": "Skor", "alasan": "Alasan"},
             desimal=("skor",),
         )  # fmt: skip
+        if dipilih:
+            ui.buka_pegawai(dipilih, periode)
 
 with tab_peringatan:
     try:
@@ -113,10 +101,12 @@ with tab_peringatan:
             .head(200)
             .with_columns((pl.col("skor") * 100).alias("peluang"))
         )
-        _buka_pegawai(
+        dipilih = ui.pilih_pegawai(
             teratas,
             "peringatan_teratas",
             {"nama": "Nama", "nip_format": "NIP", "nama_opd": "Perangkat Daerah", "tingkat": "Risiko",
              "peluang": "Peluang", "alasan": "Alasan"},
             persen=("peluang",),
         )  # fmt: skip
+        if dipilih:
+            ui.buka_pegawai(dipilih, periode)

@@ -19,17 +19,6 @@ cari = st.text_input(
 nip = "".join(ch for ch in (st.query_params.get("nip") or "") if ch.isdigit()) or None
 
 
-def _daftar(frame: pl.DataFrame, key: str, kolom: dict[str, str]) -> str | None:
-    """A clickable list of people; returns the NIP of the row picked (if any)."""
-    tampil = frame.with_columns(
-        pl.col("nip").map_elements(fmt.nip, return_dtype=pl.String).alias("nip_format")
-    )
-    pilih = ui.tabel(tampil, kolom, key=key, on_select="rerun", selection_mode="single-row",
-                     persen=("persen_disiplin",))  # fmt: skip
-    rows = pilih.selection.rows if pilih is not None else []
-    return frame["nip"][rows[0]] if rows else None
-
-
 if cari:
     hasil = d.cari_pegawai(cari)
     if hasil.is_empty():
@@ -38,7 +27,7 @@ if cari:
     else:
         st.caption(f"{fmt.angka(hasil.height)} pegawai cocok" + (" (50 pertama)" if hasil.height == 50 else "")
                    + ". Pilih baris untuk membuka rinciannya.")  # fmt: skip
-        nip = _daftar(
+        nip = ui.pilih_pegawai(
             hasil, f"hasil_{cari}",
             {"nama": "Nama", "nip_format": "NIP", "nama_jabatan": "Jabatan", "nama_opd": "Perangkat Daerah"},
         ) or (hasil["nip"][0] if hasil.height == 1 else nip)  # fmt: skip
@@ -46,10 +35,11 @@ elif not nip:
     st.markdown(
         f"**Perlu perhatian pada {fmt.periode(periode)}** · pilih baris untuk membuka rinciannya"
     )
-    nip = _daftar(
+    nip = ui.pilih_pegawai(
         d.perlu_perhatian(periode, None, batas=25), "perhatian_pegawai",
         {"nama": "Nama", "nip_format": "NIP", "kode_opd": "OPD", "persen_disiplin": "% disiplin",
          "tk": "TK", "terlambat": "TL", "pulang_cepat": "PSW"},
+        persen=("persen_disiplin",),
     )  # fmt: skip
 if not nip:
     st.stop()

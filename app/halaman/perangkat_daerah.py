@@ -83,22 +83,20 @@ else:
         "Baik, yang paling perlu perhatian di atas. Pilih baris untuk membuka rincian pegawai."
     )
     tampil = perhatian.with_columns(
-        perhatian["nip"].map_elements(fmt.nip, return_dtype=str).alias("nip_format"),
-        perhatian["predikat"].map_elements(fmt.predikat, return_dtype=str, skip_nulls=False).alias("t_predikat"),
-    )  # fmt: skip
-    pilih = ui.tabel(
+        perhatian["predikat"]
+        .map_elements(fmt.predikat, return_dtype=str, skip_nulls=False)
+        .alias("t_predikat"),
+    )
+    dipilih = ui.pilih_pegawai(
         tampil,
+        "perhatian",
         {"nama": "Nama", "nip_format": "NIP", "nama_jabatan": "Jabatan", "persen_disiplin": "% disiplin",
          "tk": "TK", "terlambat": "TL", "pulang_cepat": "PSW", "izin": "Izin",
          "t_predikat": "Predikat", "tpp_neto": "TPP neto"},
         uang=("tpp_neto",), persen=("persen_disiplin",),
-        key="perhatian", on_select="rerun", selection_mode="single-row",
     )  # fmt: skip
-    rows = pilih.selection.rows if pilih is not None else []
-    if rows:
-        st.switch_page(
-            "halaman/pegawai.py", query_params={"nip": tampil["nip"][rows[0]], "periode": periode}
-        )
+    if dipilih:
+        ui.buka_pegawai(dipilih, periode)
 
 st.subheader("Tren", anchor=False)
 kiri, kanan = st.columns(2)
@@ -111,8 +109,17 @@ with kanan:
     st.altair_chart(charts.tpp_periode(kpi), width="stretch")
 
 rows_count = now["baris"]
-ui.unduh(
-    ctx, f"Unduh TPP {kode} {fmt.periode(periode)} (CSV, {fmt.angka(rows_count)} baris)",
-    lambda: ui.csv_bytes(d.tpp_opd(periode, kode)), f"tpp_{kode}_{periode}.csv",
-    objek="tpp_bulanan", periode=periode, kode_opd=kode, baris=rows_count, key="unduh_opd",
-)  # fmt: skip
+tombol = st.container(horizontal=True)
+with tombol:
+    ui.unduh(
+        ctx, f"TPP {kode} {fmt.periode(periode)} (CSV, {fmt.angka(rows_count)} baris)",
+        lambda: ui.csv_bytes(d.tpp_opd(periode, kode)), f"tpp_{kode}_{periode}.csv",
+        objek="tpp_bulanan", periode=periode, kode_opd=kode, baris=rows_count, key="unduh_opd",
+    )  # fmt: skip
+    if "xlsx" in d.ekspor_tersedia():
+        nama_file, mime = d.nama_ekspor(periode, "xlsx", kode)
+        ui.unduh(
+            ctx, "Daftar Nominatif (XLSX)", lambda: d.ekspor(periode, "xlsx", kode), nama_file,
+            objek="nominatif_xlsx", periode=periode, kode_opd=kode, baris=rows_count, mime=mime,
+            key="unduh_nominatif_opd",
+        )  # fmt: skip
