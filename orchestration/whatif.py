@@ -394,6 +394,7 @@ class Perbandingan:
     periods: list[str]
     aturan: str
     metode: str = "dbt"
+    pagu: pl.DataFrame | None = None  # per budget year and department: pagu, forecast old / new
     detik_dbt: float = 0.0  # time of the recomputation (dbt build or the fast query)
     detik_total: float = 0.0
     xlsx: Path | None = None
@@ -506,6 +507,45 @@ def ringkasan(p: Perbandingan) -> str:
     return "\n".join(lines)
 
 
+def dampak_pagu(lama: pl.DataFrame, baru: pl.DataFrame) -> pl.DataFrame | None:
+    """Run-rate forecast against the budget (seed pagu_tpp) before and after, per budget year and
+    department, from the months of the window only (quality.budget.hitung_realisasi)."""
+    from quality.budget import hitung_realisasi, terakhir_per_tahun
+
+    cols = ["periode", "kode_opd", "nip", "tpp_bruto", "tpp_neto"]
+    try:
+        old = terakhir_per_tahun(hitung_realisasi(lama.select(cols)))
+        new = terakhir_per_tahun(hitung_realisasi(baru.select(cols)))
+    except Exception:  # noqa: BLE001 - the budget is an extra, never the reason a what-if fails
+        return None
+    keep = ["tahun", "kode_opd", "pagu", "bulan_terbayar", "proyeksi_akhir_tahun", "melebihi_pagu"]
+    return (
+        old.select(keep).rename({"proyeksi_akhir_tahun": "proyeksi_lama", "melebihi_pagu": "melebihi_lama"})
+        .join(new.select("tahun", "kode_opd", pl.col("proyeksi_akhir_tahun").alias("proyeksi_baru"),
+                         pl.col("melebihi_pagu").alias("melebihi_baru")),
+              on=["tahun", "kode_opd"], how="full", coalesce=True)
+        .filter(pl.col("pagu").is_not_null())
+        .sort("tahun", "kode_opd")
+    )  # fmt: skip
+
+
+def ringkasan_pagu(pagu: pl.DataFrame) -> str:
+    lines = []
+    for (tahun,), rows in pagu.group_by("tahun", maintain_order=True):
+        baru = rows.filter(pl.col("melebihi_baru").fill_null(False))
+        lama = rows.filter(pl.col("melebihi_lama").fill_null(False))
+        total_baru, total_pagu = int(rows["proyeksi_baru"].fill_null(0).sum()), int(rows["pagu"].sum())
+        teks = (f"Proyeksi realisasi tahun anggaran {tahun} (run rate, bulan bayar): "
+                f"{rupiah(total_baru)} dari pagu {rupiah(total_pagu)}; ")  # fmt: skip
+        if baru.height:
+            teks += (f"{baru.height} OPD melebihi pagu ({', '.join(baru['kode_opd'].to_list()[:8])}"
+                     f"{', …' if baru.height > 8 else ''}), sebelumnya {lama.height}.")  # fmt: skip
+        else:
+            teks += "semua OPD dalam pagu."
+        lines.append(teks)
+    return "\n".join(lines)
+
+
 # ----------------------------------------------------------------------------------------------
 # XLSX
 
@@ -572,6 +612,8 @@ def write_xlsx(p: Perbandingan, path: Path) -> Path:
     sheet("Per OPD", p.per_opd.select(opd_cols), money)
     sheet("Distribusi", p.distribusi, money)
     sheet("Sebaran", p.sebaran, money)
+    if p.pagu is not None:
+        sheet("Pagu", p.pagu, money | {"pagu", "proyeksi_lama", "proyeksi_baru"})
     sheet("Per Pegawai", p.per_pegawai.select(
         "nip", "kode_opd", "tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto",
         "tpp_neto_lama", "tpp_neto_baru", "selisih_neto"), money)  # fmt: skip
@@ -637,6 +679,9 @@ def whatif(data: DataDir, aturan: AturanUsulan | Path, mulai: str, sampai: str,
     result = compare(lama, baru, nama, aturan.nama, periods)
     result.metode = "cepat" if cepat else "dbt"
     result.detik_dbt = time.perf_counter() - t0
+    result.pagu = dampak_pagu(lama, baru)
+    if result.pagu is not None and result.pagu.height:
+        result.ringkasan += "\n" + ringkasan_pagu(result.pagu)
     if out is not None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         result.xlsx = write_xlsx(result, Path(out) / f"whatif_{aturan.nama}_{periods[0]}_{periods[-1]}_{stamp}.xlsx")

@@ -117,7 +117,8 @@ def test_contoh_aturan_xlsx_dan_ringkasan(data, tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(result.xlsx)
-    assert wb.sheetnames == ["Ringkasan", "Per OPD", "Distribusi", "Sebaran", "Per Pegawai"]
+    assert wb.sheetnames == ["Ringkasan", "Per OPD", "Distribusi", "Sebaran", "Pagu", "Per Pegawai"]
+    assert "pagu" in result.ringkasan and result.pagu is not None and result.pagu.height
     assert wb["Per OPD"].max_row == result.per_opd.height + 1
 
 

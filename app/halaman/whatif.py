@@ -141,6 +141,17 @@ ui.tabel(
 st.subheader("Sebaran perubahan per pegawai", anchor=False)
 st.bar_chart(hasil.sebaran.to_pandas(), x="rentang", y="pegawai", horizontal=True)
 
+if hasil.pagu is not None and hasil.pagu.height:
+    st.subheader("Proyeksi terhadap pagu", anchor=False)
+    st.caption("Run rate dari bulan-bulan periode terpilih, menurut bulan bayar (TPP bulan M "
+               "dibayar pada M+1).")  # fmt: skip
+    ui.tabel(
+        hasil.pagu.sort(pl.col("proyeksi_baru") - pl.col("pagu"), descending=True),
+        {"tahun": "Tahun", "kode_opd": "Kode", "pagu": "Pagu", "proyeksi_lama": "Proyeksi terbit",
+         "proyeksi_baru": "Proyeksi usulan", "melebihi_baru": "Melebihi pagu"},
+        uang=("pagu", "proyeksi_lama", "proyeksi_baru"), key="tabel_whatif_pagu",
+    )  # fmt: skip
+
 mulai, sampai = param[1], param[2]
 ui.unduh(
     ctx, "Perbandingan (XLSX)", lambda: xlsx_bytes(hasil),
