@@ -81,7 +81,9 @@ class AturanUsulan:
     status: dict[str, Any] = field(default_factory=dict)  # status -> persen_basis
     pph21: list[dict[str, Any]] = field(default_factory=list)  # {kelompok, golongan, tarif}
     basis: list[dict[str, Any]] = field(default_factory=list)  # {kode_opd, kelas_jabatan, basis}
-    basis_skala: list[dict[str, Any]] = field(default_factory=list)  # {kelas_dari, kelas_sampai, persen[, kode_opd]}
+    basis_skala: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # {kelas_dari, kelas_sampai, persen[, kode_opd]}
 
     @classmethod
     def from_mapping(cls, raw: dict[str, Any], nama: str | None = None) -> AturanUsulan:
@@ -183,7 +185,9 @@ def candidate_rows(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str
     return out
 
 
-def base_rows(versi: str = "default-2024", seeds: Path | None = None) -> dict[str, list[dict[str, str]]]:
+def base_rows(
+    versi: str = "default-2024", seeds: Path | None = None
+) -> dict[str, list[dict[str, str]]]:
     """The rows of one shipped rulebook version (defaults for the app's widgets)."""
     seeds = seeds or TRANSFORMS_DIR / "seeds"
     return {t: [r for r in _read_seed(seeds / f"{t}.csv")[1] if r["versi"] == versi]
@@ -268,7 +272,9 @@ def _rows_without_versi(rows: list[dict[str, str]]) -> list[tuple]:
     return sorted(tuple(sorted((k, v) for k, v in r.items() if k != "versi")) for r in rows)
 
 
-def fast_path_reason(aturan: AturanUsulan, versions: set[str], seeds: Path | None = None) -> str | None:
+def fast_path_reason(
+    aturan: AturanUsulan, versions: set[str], seeds: Path | None = None
+) -> str | None:
     """Why the fast path cannot be used (None = it can): it keeps the published day facts
     (hari_efektif, persen_disiplin, predikat), so the candidate must have the same working hours,
     deduction bands and tap split as every version the published rows were computed with."""
@@ -277,7 +283,9 @@ def fast_path_reason(aturan: AturanUsulan, versions: set[str], seeds: Path | Non
     for table in ("aturan_jam_kerja", "aturan_potongan"):
         _, rows = _read_seed(seeds / f"{table}.csv")
         for v in versions:
-            if _rows_without_versi([r for r in rows if r["versi"] == v]) != _rows_without_versi(cand[table]):
+            if _rows_without_versi([r for r in rows if r["versi"] == v]) != _rows_without_versi(
+                cand[table]
+            ):
                 return f"{table} usulan berbeda dari versi {v} (hari dan poin harus dihitung ulang)"
     _, rows = _read_seed(seeds / "aturan_versi.csv")
     for v in versions:
@@ -415,17 +423,19 @@ def compare(lama: pl.DataFrame, baru: pl.DataFrame, nama_opd: dict[str, str] | N
     )
     sums = [pl.col(c).sum() for c in ("tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto",
                                        "tpp_neto_lama", "tpp_neto_baru", "selisih_neto")]  # fmt: skip
-    pegawai = (
-        rows.group_by("nip").agg(*sums, pl.col("kode_opd").last())
-        .sort("selisih_bruto")
-    )
+    pegawai = rows.group_by("nip").agg(*sums, pl.col("kode_opd").last()).sort("selisih_bruto")
     per_opd = (
-        rows.group_by("kode_opd").agg(*sums)
-        .join(pegawai.group_by("kode_opd").agg(
-            (pl.col("selisih_bruto") > 0).sum().alias("pegawai_naik"),
-            (pl.col("selisih_bruto") < 0).sum().alias("pegawai_turun"),
-            (pl.col("selisih_bruto") == 0).sum().alias("pegawai_tetap"),
-        ), on="kode_opd", how="left")  # fmt: skip
+        rows.group_by("kode_opd")
+        .agg(*sums)
+        .join(
+            pegawai.group_by("kode_opd").agg(
+                (pl.col("selisih_bruto") > 0).sum().alias("pegawai_naik"),
+                (pl.col("selisih_bruto") < 0).sum().alias("pegawai_turun"),
+                (pl.col("selisih_bruto") == 0).sum().alias("pegawai_tetap"),
+            ),
+            on="kode_opd",
+            how="left",
+        )  # fmt: skip
         .with_columns(
             pl.col("kode_opd").replace_strict(nama_opd or {}, default=None).alias("nama_opd"),
             pl.when(pl.col("tpp_bruto_lama") > 0)
@@ -456,9 +466,11 @@ def compare(lama: pl.DataFrame, baru: pl.DataFrame, nama_opd: dict[str, str] | N
         pegawai.filter(pl.col("selisih_bruto") != 0)
         .with_columns(
             pl.sum_horizontal([(pl.col("selisih_bruto") >= e).cast(pl.Int32) for e in edges])
-            .map_elements(labels.__getitem__, return_dtype=pl.String).alias("rentang")
+            .map_elements(labels.__getitem__, return_dtype=pl.String)
+            .alias("rentang")
         )
-        .group_by("rentang").agg(pl.len().alias("pegawai"))
+        .group_by("rentang")
+        .agg(pl.len().alias("pegawai"))
     )
     sebaran = pl.DataFrame({"rentang": labels}).join(sebaran, on="rentang", how="left"
                                                       ).with_columns(pl.col("pegawai").fill_null(0))  # fmt: skip
@@ -477,7 +489,11 @@ def _periode_teks(periods: list[str]) -> str:
 def ringkasan(p: Perbandingan) -> str:
     """Plain-language summary in Bahasa Indonesia."""
     t = p.total
-    arah = "naik" if t["selisih_bruto"] > 0 else ("turun" if t["selisih_bruto"] < 0 else "tidak berubah")
+    arah = (
+        "naik"
+        if t["selisih_bruto"] > 0
+        else ("turun" if t["selisih_bruto"] < 0 else "tidak berubah")
+    )
     persen = (100 * t["selisih_bruto"] / t["tpp_bruto_lama"]) if t["tpp_bruto_lama"] else 0.0
     if t["selisih_bruto"] == 0:
         awal = (f"Dengan aturan usulan {p.aturan}, TPP bruto periode {_periode_teks(p.periods)} "
@@ -495,7 +511,9 @@ def ringkasan(p: Perbandingan) -> str:
     ]
     if p.per_pegawai.height and t["pegawai_naik"]:
         naik = p.per_pegawai.filter(pl.col("selisih_bruto") > 0)["selisih_bruto"]
-        lines.append(f"Kenaikan per pegawai: median {rupiah(naik.median())}, terbesar {rupiah(naik.max())}.")
+        lines.append(
+            f"Kenaikan per pegawai: median {rupiah(naik.median())}, terbesar {rupiah(naik.max())}."
+        )
     if p.per_pegawai.height and t["pegawai_turun"]:
         turun = p.per_pegawai.filter(pl.col("selisih_bruto") < 0)["selisih_bruto"]
         lines.append(f"Penurunan per pegawai: median {rupiah(-turun.median())}, terbesar "
@@ -534,8 +552,12 @@ def ringkasan_pagu(pagu: pl.DataFrame) -> str:
     for (tahun,), rows in pagu.group_by("tahun", maintain_order=True):
         baru = rows.filter(pl.col("melebihi_baru").fill_null(False))
         lama = rows.filter(pl.col("melebihi_lama").fill_null(False))
-        total_baru, total_pagu = int(rows["proyeksi_baru"].fill_null(0).sum()), int(rows["pagu"].sum())
-        teks = (f"Proyeksi realisasi tahun anggaran {tahun} (run rate, bulan bayar): "
+        total_baru, total_pagu = (
+            int(rows["proyeksi_baru"].fill_null(0).sum()),
+            int(rows["pagu"].sum()),
+        )
+        n = int(rows["bulan_terbayar"].max() or 0)
+        teks = (f"Proyeksi realisasi tahun anggaran {tahun} (run rate dari {n} bulan bayar): "
                 f"{rupiah(total_baru)} dari pagu {rupiah(total_pagu)}; ")  # fmt: skip
         if baru.height:
             teks += (f"{baru.height} OPD melebihi pagu ({', '.join(baru['kode_opd'].to_list()[:8])}"
@@ -684,6 +706,8 @@ def whatif(data: DataDir, aturan: AturanUsulan | Path, mulai: str, sampai: str,
         result.ringkasan += "\n" + ringkasan_pagu(result.pagu)
     if out is not None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        result.xlsx = write_xlsx(result, Path(out) / f"whatif_{aturan.nama}_{periods[0]}_{periods[-1]}_{stamp}.xlsx")
+        result.xlsx = write_xlsx(
+            result, Path(out) / f"whatif_{aturan.nama}_{periods[0]}_{periods[-1]}_{stamp}.xlsx"
+        )
     result.detik_total = time.perf_counter() - started
     return result

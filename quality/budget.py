@@ -36,9 +36,14 @@ PAGU_SEED = SEEDS_DIR / "pagu_tpp.csv"
 def load_pagu(path: Path = PAGU_SEED) -> pl.DataFrame:
     return pl.read_csv(
         path,
-        schema_overrides={"tahun": pl.Int32, "kode_opd": pl.String, "pagu": pl.Int64,
-                          "jumlah_pembayaran": pl.Int32, "versi": pl.String,
-                          "berlaku_mulai": pl.String},  # fmt: skip
+        schema_overrides={
+            "tahun": pl.Int32,
+            "kode_opd": pl.String,
+            "pagu": pl.Int64,
+            "jumlah_pembayaran": pl.Int32,
+            "versi": pl.String,
+            "berlaku_mulai": pl.String,
+        },  # fmt: skip
     ).with_columns(pl.col("berlaku_mulai").str.to_date())
 
 
@@ -69,8 +74,11 @@ def hitung_realisasi(tpp: pl.DataFrame, pagu: pl.DataFrame | None = None) -> pl.
         .filter(pl.col("berlaku_mulai") <= pl.date(pl.col("tahun"), pl.col("bulan"), 1))
         .sort("berlaku_mulai")
         .group_by("tahun", "bulan", "kode_opd")
-        .agg(pl.col("pagu").last(), pl.col("versi").last().alias("pagu_versi"),
-             pl.col("jumlah_pembayaran").last())  # fmt: skip
+        .agg(
+            pl.col("pagu").last(),
+            pl.col("versi").last().alias("pagu_versi"),
+            pl.col("jumlah_pembayaran").last(),
+        )  # fmt: skip
     )
     keys = pl.concat([berlaku.select("tahun", "bulan", "kode_opd"),
                       real.select("tahun", "bulan", "kode_opd")]).unique()  # fmt: skip
@@ -84,16 +92,26 @@ def hitung_realisasi(tpp: pl.DataFrame, pagu: pl.DataFrame | None = None) -> pl.
         )
         .sort("tahun", "kode_opd", "bulan")
         .with_columns(
-            pl.col("realisasi_bruto").cum_sum().over("tahun", "kode_opd").alias("realisasi_kumulatif"),
-            pl.int_range(1, pl.len() + 1).over("tahun", "kode_opd").cast(pl.Int32).alias("bulan_terbayar"),
+            pl.col("realisasi_bruto")
+            .cum_sum()
+            .over("tahun", "kode_opd")
+            .alias("realisasi_kumulatif"),
+            pl.int_range(1, pl.len() + 1)
+            .over("tahun", "kode_opd")
+            .cast(pl.Int32)
+            .alias("bulan_terbayar"),
         )  # fmt: skip
         .with_columns(
-            _rhu(pl.col("realisasi_kumulatif") * pl.col("jumlah_pembayaran"),
-                 pl.col("bulan_terbayar")).alias("proyeksi_akhir_tahun")  # fmt: skip
+            _rhu(
+                pl.col("realisasi_kumulatif") * pl.col("jumlah_pembayaran"),
+                pl.col("bulan_terbayar"),
+            ).alias("proyeksi_akhir_tahun")  # fmt: skip
         )
         .with_columns(
             (pl.col("pagu") - pl.col("realisasi_kumulatif")).alias("sisa_pagu"),
-            (pl.col("proyeksi_akhir_tahun") > pl.col("pagu")).fill_null(False).alias("melebihi_pagu"),
+            (pl.col("proyeksi_akhir_tahun") > pl.col("pagu"))
+            .fill_null(False)
+            .alias("melebihi_pagu"),
         )
     )
     return out.sort("tahun", "bulan", "kode_opd")
@@ -140,8 +158,10 @@ def alerts_for(realisasi: pl.DataFrame) -> list[Alert]:
         alerts.append(
             Alert(
                 severity="WARN",
-                what=(f"Proyeksi realisasi TPP tahun anggaran {tahun} (run rate) melebihi pagu "
-                      f"di {len(kode)} OPD."),  # fmt: skip
+                what=(
+                    f"Proyeksi realisasi TPP tahun anggaran {tahun} (run rate) melebihi pagu "
+                    f"di {len(kode)} OPD."
+                ),  # fmt: skip
                 periode=str(tahun),
                 check_name=CHECK_NAME,
                 asset=ASSET,
@@ -180,8 +200,11 @@ def build_budget_check():
         return dg.AssetCheckResult(
             passed=not over,
             severity=dg.AssetCheckSeverity.WARN,
-            description=("Semua proyeksi dalam pagu." if not over else
-                         f"Proyeksi melebihi pagu di {len(over)} OPD: {', '.join(over[:10])}"),  # fmt: skip
+            description=(
+                "Semua proyeksi dalam pagu."
+                if not over
+                else f"Proyeksi melebihi pagu di {len(over)} OPD: {', '.join(over[:10])}"
+            ),  # fmt: skip
             metadata={"kode_opd": ", ".join(over), "alert": ", ".join(r.status for r in records)},
         )
 

@@ -9,7 +9,13 @@ from tpp_fixtures import build_scenario, dbt_build
 
 from orchestration.paths import DataDir
 from quality.alerts import DITEKAN, TERKIRIM, load_alert_history
-from quality.budget import alerts_for, budget_alerts, hitung_realisasi, load_pagu, terakhir_per_tahun
+from quality.budget import (
+    alerts_for,
+    budget_alerts,
+    hitung_realisasi,
+    load_pagu,
+    terakhir_per_tahun,
+)
 from quality.config import AlertConfig, WebhookConfig
 from quality.testing import webhook_server
 
@@ -22,8 +28,14 @@ def gudang(tmp_path_factory):
     result = dbt_build(
         data,
         vars={"periode_mulai": "2025-02", "periode_sampai": "2025-03"},
-        extra=["--exclude-resource-type", "unit_test", "--select", "+realisasi_pagu",
-               "--indirect-selection", "cautious"],
+        extra=[
+            "--exclude-resource-type",
+            "unit_test",
+            "--select",
+            "+realisasi_pagu",
+            "--indirect-selection",
+            "cautious",
+        ],
     )
     assert result.success, "\n".join(result.failures)
     return result
@@ -62,7 +74,9 @@ def test_mart_sama_dengan_hitungan_polars(gudang):
     with_cols = ["tahun", "bulan", "kode_opd", "pagu", "realisasi_bruto", "realisasi_kumulatif",
                  "bulan_terbayar", "proyeksi_akhir_tahun", "sisa_pagu", "melebihi_pagu"]  # fmt: skip
     mart = pl.DataFrame(gudang.query("select * from realisasi_pagu")).select(with_cols)
-    tpp = pl.DataFrame(gudang.query("select periode, kode_opd, nip, tpp_bruto, tpp_neto from tpp_bulanan"))
+    tpp = pl.DataFrame(
+        gudang.query("select periode, kode_opd, nip, tpp_bruto, tpp_neto from tpp_bulanan")
+    )
     ours = hitung_realisasi(tpp).select(with_cols)
     key = ["tahun", "bulan", "kode_opd"]
     assert mart.sort(key).cast({c: pl.Int64 for c in with_cols[3:-1]} | {"tahun": pl.Int64, "bulan": pl.Int64}).equals(
@@ -108,7 +122,9 @@ def test_proyeksi_run_rate_contoh():
 
 def test_alert_melebihi_pagu_sekali(tmp_path):
     tpp = _tpp([("2025-01", "A", "1", 5000), ("2025-01", "B", "2", 1)])
-    pagu = _pagu([(2025, "A", 1000, 12, "m", "2025-01-01"), (2025, "B", 1000, 12, "m", "2025-01-01")])
+    pagu = _pagu(
+        [(2025, "A", 1000, 12, "m", "2025-01-01"), (2025, "B", 1000, 12, "m", "2025-01-01")]
+    )
     realisasi = hitung_realisasi(tpp, pagu)
     (alert,) = alerts_for(realisasi)
     assert alert.severity == "WARN" and alert.kode_opd == ("A",) and alert.periode == "2025"
@@ -125,7 +141,9 @@ def test_alert_melebihi_pagu_sekali(tmp_path):
         assert body["tingkat"] == "WARN" and body["kode_opd"] == ["A"]
         assert "melebihi pagu" in body["masalah"]
         # a second department over budget is a new failure: it pages again
-        worse = hitung_realisasi(_tpp([("2025-01", "A", "1", 5000), ("2025-01", "B", "2", 5000)]), pagu)
+        worse = hitung_realisasi(
+            _tpp([("2025-01", "A", "1", 5000), ("2025-01", "B", "2", 5000)]), pagu
+        )
         assert [r.status for r in budget_alerts(data, worse, config)] == [TERKIRIM]
         assert len(server.received) == 2
     finally:

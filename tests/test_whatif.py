@@ -10,16 +10,20 @@ import hashlib
 import re
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
-import polars as pl
 import pytest
 
 from orchestration.cli import main
 from orchestration.paths import PROJECT_ROOT, DataDir
 from orchestration.published import current_snapshot
 from orchestration.simulator import simulate
-from orchestration.whatif import AturanUsulan, WhatIfError, candidate_rows, recompute_amounts, whatif
+from orchestration.whatif import (
+    AturanUsulan,
+    WhatIfError,
+    candidate_rows,
+    recompute_amounts,
+    whatif,
+)
 
 PERIODE = "2025-03"
 CONTOH = PROJECT_ROOT / "transforms" / "whatif" / "contoh_aturan.yaml"
@@ -29,7 +33,9 @@ def _digest(data: DataDir) -> dict[str, str]:
     """sha256 of every file of the data directory that a what-if must never touch."""
     files = [*data.published.rglob("*"), data.warehouse, *data.raw.rglob("*"),
              *(PROJECT_ROOT / "transforms" / "seeds").glob("*.csv")]  # fmt: skip
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(files) if p.is_file()}
+    return {
+        str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(files) if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +87,9 @@ def _rhu(x: Decimal) -> int:
 
 def test_bobot_70_30_sama_dengan_hitungan_tangan(data):
     lama = current_snapshot(data).read("tpp_bulanan", PERIODE)
-    aturan = AturanUsulan.from_mapping({"nama": "b7030", "versi": {"bobot_kinerja": 70, "bobot_disiplin": 30}})
+    aturan = AturanUsulan.from_mapping(
+        {"nama": "b7030", "versi": {"bobot_kinerja": 70, "bobot_disiplin": 30}}
+    )
     baru = recompute_amounts(lama, candidate_rows(aturan, PROJECT_ROOT / "transforms" / "seeds"))
     got = {(r["nip"], r["kode_opd"]): r for r in baru.iter_rows(named=True)}
     changed = 0
@@ -110,10 +118,16 @@ def test_contoh_aturan_xlsx_dan_ringkasan(data, tmp_path):
     result = whatif(data, CONTOH, PERIODE, PERIODE, out=tmp_path / "rapat")
     assert _digest(data) == before
     assert result.total["selisih_bruto"] != 0
-    assert result.total["pegawai_naik"] + result.total["pegawai_turun"] + result.total["pegawai_tetap"] == result.total["pegawai"]
+    assert (
+        result.total["pegawai_naik"] + result.total["pegawai_turun"] + result.total["pegawai_tetap"]
+        == result.total["pegawai"]
+    )
     assert re.search(r"Rp \d{1,3}(\.\d{3})+", result.ringkasan) and "pegawai" in result.ringkasan
     assert int(result.per_opd["selisih_bruto"].sum()) == result.total["selisih_bruto"]
-    assert int(result.sebaran["pegawai"].sum()) == result.total["pegawai_naik"] + result.total["pegawai_turun"]
+    assert (
+        int(result.sebaran["pegawai"].sum())
+        == result.total["pegawai_naik"] + result.total["pegawai_turun"]
+    )
     from openpyxl import load_workbook
 
     wb = load_workbook(result.xlsx)
@@ -178,7 +192,10 @@ def test_halaman_whatif_hanya_analis(tmp_path, monkeypatch):
     at.button(key="FormSubmitter:whatif_form-Hitung").click().run()
     assert not at.exception, [e.value for e in at.exception]
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["TPP bruto usulan"].startswith("Rp ") and metrics["TPP bruto usulan"] != metrics["TPP bruto terbit"]
+    assert (
+        metrics["TPP bruto usulan"].startswith("Rp ")
+        and metrics["TPP bruto usulan"] != metrics["TPP bruto terbit"]
+    )
     assert _digest(sample) == before
     for username, password in (("keuangan", "keuangan123"), ("kepala_1.01.01", "kepala123")):
         at = masuk(username, password)

@@ -10,8 +10,8 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from app import ui
 from app import format as fmt
+from app import ui
 from orchestration.paths import DataDir
 from orchestration.whatif import AturanUsulan, WhatIfError, base_rows, whatif, xlsx_bytes
 
