@@ -192,7 +192,7 @@ def build_budget_check():
     @dg.asset_check(asset=dg.AssetKey([ASSET]), name=CHECK_NAME, blocking=False,
                     required_resource_keys={"storage"},
                     description="Proyeksi realisasi TPP akhir tahun tidak melebihi pagu OPD.")  # fmt: skip
-    def cek_realisasi_pagu(context) -> dg.AssetCheckResult:
+    def cek_realisasi_pagu(context):  # no annotation: Dagster resolves it at runtime
         data: DataDir = context.resources.storage.data
         realisasi = baca_realisasi(data)
         records = budget_alerts(data, realisasi)

@@ -157,3 +157,28 @@ def test_tanpa_melebihi_tanpa_alert(tmp_path):
         _tpp([("2025-01", "A", "1", 10)]), _pagu([(2025, "A", 1000, 12, "m", "2025-01-01")])
     )
     assert budget_alerts(DataDir.resolve(tmp_path), realisasi, AlertConfig()) == []
+
+
+def test_asset_check_budget_terdefinisi():
+    import dagster as dg
+
+    from quality.budget import build_budget_check
+
+    check = build_budget_check()
+    assert isinstance(check, dg.AssetChecksDefinition)
+    (spec,) = check.check_specs
+    assert spec.asset_key == dg.AssetKey(["realisasi_pagu"]) and not spec.blocking
+
+
+def test_asset_check_budget_jalan_dan_alert(gudang, tmp_path, monkeypatch):
+    """The check on the warehouse of the scenario: within budget, nothing sent; recorded nowhere."""
+    import dagster as dg
+
+    from orchestration.resources import KinerjaStorage
+    from quality.budget import build_budget_check
+
+    monkeypatch.delenv("KINERJA_ALERT_WEBHOOK", raising=False)
+    storage = KinerjaStorage(exports_dir=str(tmp_path), data_dir=str(gudang.data))
+    context = dg.build_asset_check_context(resources={"storage": storage})
+    result = build_budget_check()(context)
+    assert result.passed and result.severity == dg.AssetCheckSeverity.WARN
