@@ -29,6 +29,7 @@ def build_definitions() -> dg.Definitions:
         model_schedule,
         monthly_schedule,
     )
+    from quality.budget import build_budget_check
 
     storage = KinerjaStorage.from_env()
     os.environ.setdefault("KINERJA_DATA", storage.data_dir)
@@ -38,7 +39,7 @@ def build_definitions() -> dg.Definitions:
     model_job = dg.define_asset_job(MODEL_JOB_NAME, selection=models)
     return dg.Definitions(
         assets=[*ingest_assets, build_tpp_dbt_assets(), published_tpp, *model_assets],
-        asset_checks=build_asset_checks(),
+        asset_checks=[*build_asset_checks(), build_budget_check()],
         jobs=[job, model_job],
         schedules=[monthly_schedule(job), model_schedule(model_job)],
         sensors=[ekspor_baru, *alert_sensors()],
