@@ -17,10 +17,13 @@ keyed on the snapshot id and the effective (scoped) filters.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 import streamlit as st
 
@@ -75,8 +78,16 @@ class Scope:
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
-def _query(snapshot_path: str, snapshot_id: str, sql: str, params: tuple) -> pl.DataFrame:
-    """Run ``sql`` over the snapshot's views; cached per (snapshot id, sql, params)."""
+def _query(
+    snapshot_path: str, snapshot_id: str, sql: str, params: tuple, _koneksi=None
+) -> pl.DataFrame:
+    """Run ``sql`` over the snapshot's views; cached per (snapshot id, sql, params).
+
+    ``_koneksi`` (not part of the cache key) hands out the page run's connection over the same
+    snapshot, opened at the first cache miss; without it the query opens its own.
+    """
+    if _koneksi is not None:
+        return _koneksi().sql(sql, params=list(params)).pl()
     snapshot = load_snapshot(Path(snapshot_path))
     if snapshot.id != snapshot_id:  # a folder is never reused; be explicit anyway
         raise BelumTersedia(f"Snapshot {snapshot_id} tidak lagi tersedia.")
@@ -95,6 +106,28 @@ class Data:
         self.dir = data
         self.scope = scope
         self.snapshot = snapshot if snapshot is not None else current_snapshot(data)
+        self._run: ExitStack | None = None
+        self._con = None
+
+    @contextmanager
+    def satu_koneksi(self) -> Iterator[None]:
+        """Share one short-lived in-memory DuckDB among the queries of a page run.
+
+        Opening a connection with views over every published file costs more than most of the
+        page's aggregates. It is opened at the first cache miss (a page served from the cache
+        opens none) and closed when the run ends, ``st.stop`` included.
+        """
+        self._run = ExitStack()
+        try:
+            yield
+        finally:
+            self._run.close()
+            self._run = self._con = None
+
+    def _koneksi(self):
+        if self._con is None:
+            self._con = self._run.enter_context(self.snapshot.connect())
+        return self._con
 
     # -- snapshot -------------------------------------------------------------------------------
 
@@ -121,11 +154,13 @@ class Data:
         if self.snapshot is None:
             raise BelumTersedia("Belum ada data terbit: jalankan pipeline terlebih dahulu.")
         try:
-            return _query(str(self.snapshot.path), self.snapshot.id, sql, params)
-        except FileNotFoundError:
-            # the snapshot was pruned between resolve and read (after its grace period): take
-            # the current one again, once
-            self.snapshot = current_snapshot(self.dir)
+            koneksi = self._koneksi if self._run is not None else None
+            return _query(str(self.snapshot.path), self.snapshot.id, sql, params, _koneksi=koneksi)
+        except (FileNotFoundError, duckdb.IOException):
+            # the snapshot was pruned between resolve and read (three newer publishes and its
+            # grace period later, e.g. a download clicked long after the page): take the
+            # current one again, once, on a fresh connection
+            self.snapshot, self._con = current_snapshot(self.dir), None
             if self.snapshot is None:
                 raise BelumTersedia("Data terbit tidak dapat dibaca.") from None
             return _query(str(self.snapshot.path), self.snapshot.id, sql, params)

@@ -108,4 +108,5 @@ with st.sidebar:
                    f"{data.snapshot.id[:6]}")  # fmt: skip
 
 ui.set_ctx(ui.Ctx(data_dir, sesi, data, periode))
-nav.run()
+with data.satu_koneksi():
+    nav.run()

@@ -147,3 +147,22 @@ def test_the_warehouse_is_never_opened(data):
     # sample_data wrote junk into warehouse.duckdb: every read above worked without it
     assert data.warehouse.read_bytes().startswith(b"bukan database")
     assert analis(data).kpi_per_periode().height == 3
+
+
+def test_a_pruned_snapshot_is_replaced_by_the_current_one(tmp_path):
+    import os
+    import shutil
+
+    data = sample_data(tmp_path / "data")
+    d = analis(data)  # resolved now, like a page run (or a download clicked much later)
+    old = d.snapshot.path
+    new = old.parent / "999999-pengganti"
+    shutil.copytree(old, new)
+    pointer = data.published / "current"
+    tmp = data.published / "current.tmp"
+    os.symlink(f"snapshots/{new.name}", tmp)
+    os.replace(tmp, pointer)
+    shutil.rmtree(old)  # what prune does to a superseded snapshot
+    with d.satu_koneksi():
+        assert d.kpi_per_periode().height == 3
+    assert d.snapshot.path == new
