@@ -8,10 +8,11 @@ or a widget) and applies it here, on the server:
 - ``ANALIS`` and ``KEUANGAN`` see every department; quality and audit history are for ANALIS.
 
 Reads go through ``orchestration.published``: the current snapshot is resolved once per page
-run, each query opens a short-lived in-memory DuckDB over that snapshot's Parquet files
-(``Snapshot.connect``) and aggregates there, so no page pulls the 4 M day rows into Python. The
-warehouse (``warehouse.duckdb``) is never opened. Results are cached with ``st.cache_data``
-keyed on the snapshot id and the effective (scoped) filters.
+run; at its first cache miss the run opens one short-lived in-memory DuckDB over that snapshot's
+Parquet files (``Snapshot.connect``, closed when the run ends) and aggregates there, so no page
+pulls the 4 M day rows into Python. The warehouse (``warehouse.duckdb``) is never opened and no
+lock is taken. Results are cached with ``st.cache_data`` keyed on the snapshot id and the
+effective (scoped) filters.
 """
 
 from __future__ import annotations
@@ -95,8 +96,8 @@ def _query(
         return con.sql(sql, params=list(params)).pl()
 
 
-def _opd_clause(kode_opd: str | None, column: str = "kode_opd") -> tuple[str, tuple]:
-    return (f" and {column} = ?", (kode_opd,)) if kode_opd else ("", ())
+def _opd_clause(kode_opd: str | None) -> tuple[str, tuple]:
+    return (" and kode_opd = ?", (kode_opd,)) if kode_opd else ("", ())
 
 
 class Data:
