@@ -1,4 +1,10 @@
-"""The dbt project as Dagster sees it: built lazily, parsed only when its sources changed."""
+"""The dbt project as Dagster sees it: built lazily, parsed only when its sources changed.
+
+The engine comes from ``KINERJA_ENGINE`` (``duckdb``, the default, or ``spark``): it picks the dbt
+target of transforms/profiles.yml, passed as ``--target`` to every dbt command Dagster runs
+(``DbtCliResource`` takes it from the ``DbtProject``). Each engine keeps its own manifest
+(``target/`` for DuckDB, ``target/spark/`` for Spark); the asset graph is the same.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +19,31 @@ from orchestration.paths import TRANSFORMS_DIR
 
 _PROJECT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests")
 
+# KINERJA_ENGINE -> dbt target (transforms/profiles.yml)
+ENGINES = {"duckdb": "duckdb", "spark": "spark"}
+
+
+def dbt_engine(engine: str | None = None) -> str:
+    """The engine asked for (argument, else ``KINERJA_ENGINE``, else duckdb), validated."""
+    name = (engine or os.environ.get("KINERJA_ENGINE") or "duckdb").strip().lower()
+    if name not in ENGINES:
+        raise ValueError(f"KINERJA_ENGINE harus salah satu dari {sorted(ENGINES)}, bukan '{name}'")
+    return name
+
+
+def dbt_project(engine: str | None = None) -> DbtProject:
+    return _dbt_project(dbt_engine(engine))
+
 
 @cache
-def dbt_project() -> DbtProject:
-    return DbtProject(project_dir=TRANSFORMS_DIR, profiles_dir=TRANSFORMS_DIR)
+def _dbt_project(engine: str) -> DbtProject:
+    target_path = Path("target") if engine == "duckdb" else Path("target") / engine
+    return DbtProject(
+        project_dir=TRANSFORMS_DIR,
+        profiles_dir=TRANSFORMS_DIR,
+        target=ENGINES[engine],
+        target_path=target_path,
+    )
 
 
 def dbt_vars(periode_mulai: str, periode_sampai: str, **extra: str) -> dict[str, str]:
@@ -40,9 +67,9 @@ def _newest_source_mtime(project_dir: Path) -> float:
     return newest
 
 
-def ensure_manifest() -> Path:
+def ensure_manifest(engine: str | None = None) -> Path:
     """Return the manifest path, running ``dbt parse`` only if it is missing or stale."""
-    project = dbt_project()
+    project = dbt_project(engine)
     manifest = project.manifest_path
     if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime(project.project_dir):
         return manifest
@@ -50,7 +77,8 @@ def ensure_manifest() -> Path:
 
     os.environ.setdefault("KINERJA_DATA", str(Path("data").resolve()))
     args = ["parse", "--quiet", "--project-dir", str(project.project_dir),
-            "--profiles-dir", str(project.profiles_dir)]  # fmt: skip
+            "--profiles-dir", str(project.profiles_dir), "--target", str(project.target),
+            "--target-path", str(project.project_dir / project.target_path)]  # fmt: skip
     result = dbtRunner().invoke(args)
     if not result.success:
         raise RuntimeError(f"dbt parse gagal: {result.exception}")

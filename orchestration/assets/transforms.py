@@ -19,10 +19,12 @@ class KinerjaTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "reference"
 
 
-def build_tpp_dbt_assets() -> dg.AssetsDefinition:
+def build_tpp_dbt_assets(engine: str | None = None) -> dg.AssetsDefinition:
+    """The dbt assets on ``engine`` (default ``KINERJA_ENGINE``): same keys on every engine."""
+
     @dbt_assets(
-        manifest=ensure_manifest(),
-        project=dbt_project(),
+        manifest=ensure_manifest(engine),
+        project=dbt_project(engine),
         partitions_def=monthly,
         backfill_policy=dg.BackfillPolicy.single_run(),
         dagster_dbt_translator=KinerjaTranslator(),
