@@ -17,7 +17,11 @@ effective (scoped) filters.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import io
+import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -28,6 +32,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from app.format import WITA
 from app.users import ANALIS, KEPALA_OPD, KEUANGAN
 from orchestration.paths import DataDir
 from orchestration.published import Snapshot, current_snapshot, load_snapshot
@@ -436,29 +441,16 @@ class Data:
         """The finance export of ``orchestration.nominatif`` for the scope's departments.
 
         One department in xlsx/pdf gives that file; anything else a zip of every file written
-        (with the export's json and SHA256SUMS).
+        (with the export's json and SHA256SUMS). Cached per snapshot and day (the signature
+        date is today's): the 39-department workbook takes a while, a second click does not.
         """
         self.scope.require(KEUANGAN, ANALIS, KEPALA_OPD)
         kode = self.scope.opd(kode_opd)
         if fmt not in self.ekspor_tersedia():
             raise BelumTersedia(f"Ekspor {fmt} belum tersedia.")
-        import io
-        import tempfile
-        import zipfile
-
-        nominatif = importlib.import_module("orchestration.nominatif")
-        with tempfile.TemporaryDirectory(prefix="sik-ekspor-") as tmp:
-            result = nominatif.ekspor(
-                self.dir, periode, fmt, Path(tmp), opd=[kode] if kode else None
-            )
-            name, _ = self.nama_ekspor(periode, fmt, kode)
-            if not name.endswith(".zip"):
-                return (Path(tmp) / name).read_bytes()
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for file in [*result.files, result.sha256sums.name]:
-                    archive.write(Path(tmp) / file, file)
-            return buffer.getvalue()
+        name, _ = self.nama_ekspor(periode, fmt, kode)
+        hari = dt.datetime.now(WITA).date().isoformat()
+        return _ekspor(str(self.dir.root), self.snapshot.id, hari, periode, fmt, kode, name)
 
     # -- data quality ---------------------------------------------------------------------------
 
@@ -555,6 +547,24 @@ def _skor_file(root: str, mtime_ns: int, jenis: str, periode: str) -> pl.DataFra
     skor = importlib.import_module("models.skor")
     load = skor.load_anomaly_scores if jenis == "anomali" else skor.load_warning_scores
     return load(DataDir(Path(root)), periode)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _ekspor(root: str, snapshot_id: str, hari: str, periode: str, fmt: str, kode: str | None,
+            name: str) -> bytes:  # fmt: skip
+    """Run ``orchestration.nominatif.ekspor`` into a scratch folder; the file, or all as a zip."""
+    nominatif = importlib.import_module("orchestration.nominatif")
+    with tempfile.TemporaryDirectory(prefix="sik-ekspor-") as tmp:
+        result = nominatif.ekspor(
+            DataDir(Path(root)), periode, fmt, Path(tmp), opd=[kode] if kode else None
+        )
+        if not name.endswith(".zip"):
+            return (Path(tmp) / name).read_bytes()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file in [*result.files, result.sha256sums.name]:
+                archive.write(Path(tmp) / file, file)
+        return buffer.getvalue()
 
 
 def _optional(module: str, what: str) -> Any:
