@@ -90,6 +90,9 @@ def _terkunci(username: str, now: float) -> bool:
 
 def _catat_gagal(username: str, now: float) -> None:
     with _gagal_lock:
+        if len(_gagal) > 10_000:  # many made-up names: forget those outside the window
+            for name in [n for n, times in _gagal.items() if now - times[-1] >= JENDELA_GAGAL]:
+                del _gagal[name]
         _gagal.setdefault(username, []).append(now)
 
 

@@ -93,3 +93,19 @@ def test_audit_log_appends_one_json_line_per_event(data):
     )
     assert first["waktu"].endswith("+08:00")  # WITA
     assert [e["aksi"] for e in audit.read(data)] == ["LOGIN", "UNDUH"]  # newest first
+
+
+def test_repeated_wrong_passwords_lock_the_user_name_for_a_while(data, monkeypatch):
+    from app import auth
+
+    monkeypatch.setattr(auth.st, "session_state", {})
+    users.add_user(data, "dicoba", "sandi-yang-benar", users.ANALIS)
+    for _ in range(auth.MAX_GAGAL):
+        sesi, pesan = auth.masuk(data, "dicoba", "sandi-salah")
+        assert sesi is None and "salah" in pesan
+    sesi, pesan = auth.masuk(data, "dicoba", "sandi-yang-benar")  # even the right one waits now
+    assert sesi is None and "Terlalu banyak" in pesan
+    assert auth.SESSION_KEY not in auth.st.session_state
+    _, pesan = auth.masuk(data, "lain", "sandi-salah")  # other names are not locked
+    assert "salah" in pesan
+    assert [e["aksi"] for e in audit.read(data)][:2] == ["LOGIN_GAGAL", "LOGIN_GAGAL"]
