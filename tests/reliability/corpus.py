@@ -588,7 +588,8 @@ def _aktivitas_cases() -> list[Case]:
     text = csv_text(h, [aktivitas(1)]) + "\n\n" + csv_text(h, [aktivitas(2)]).split("\n", 1)[1]
     text += "   \n"
     cases.append(Case(
-        "aktivitas_blank_lines", "aktivitas", "blank lines between rows",
+        "aktivitas_blank_lines", "aktivitas",
+        "blank lines between rows (not rows); a line of spaces is a broken row, not dropped",
         text.encode(), dimuat=(2, 5), karantina=(Baris(6, "BARIS_RUSAK", None, "berisi 1 kolom"),),
     ))  # fmt: skip
     rows = [aktivitas(1, tanggal="2026-01-30"), aktivitas(2, tanggal="2026-03-01"),
