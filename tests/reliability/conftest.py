@@ -12,12 +12,12 @@ from .month import Plan
 
 
 @pytest.fixture(scope="session")
-def scenario(tmp_path_factory, worker_id) -> dict:
+def scenario(tmp_path_factory, request) -> dict:
     from .scenario import run_scenario
 
     # one folder for the whole session: the xdist workers' base temp dirs share a parent
     root = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
+    if hasattr(request.config, "workerinput"):  # a pytest-xdist worker
         root = root.parent
     folder = root / "reliability-scenario"
     folder.mkdir(parents=True, exist_ok=True)
