@@ -57,13 +57,17 @@ class Chrome:
             ],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        wait_http(f"http://127.0.0.1:{port}/json/version", 30)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list") as response:
-            pages = [t for t in json.load(response) if t["type"] == "page"]
         self._stack = contextlib.ExitStack()
-        self.ws = self._stack.enter_context(
-            connect(pages[0]["webSocketDebuggerUrl"], max_size=None, open_timeout=30)
-        )
+        try:
+            wait_http(f"http://127.0.0.1:{port}/json/version", 30)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list") as response:
+                pages = [t for t in json.load(response) if t["type"] == "page"]
+            self.ws = self._stack.enter_context(
+                connect(pages[0]["webSocketDebuggerUrl"], max_size=None, open_timeout=30)
+            )
+        except BaseException:
+            self.close()  # never leave a browser behind
+            raise
         self._id = 0
         self.call("Page.enable")
         self.call("Runtime.enable")
