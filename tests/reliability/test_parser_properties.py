@@ -95,8 +95,13 @@ def test_every_well_formed_nip_is_valid(value):
     assert pl.select(nip_valid(pl.lit(value))).item()
 
 
+# line breaks inside a quoted cell shift physical line numbers; the CSV reader property below
+# proves those numbers, so here one cell is one line
+ONE_LINE_NIP_TEXT = NIP_TEXT.filter(lambda v: "\n" not in v and "\r" not in v)
+
+
 @PROPS
-@given(st.lists(NIP_TEXT, min_size=1, max_size=30))
+@given(st.lists(ONE_LINE_NIP_TEXT, min_size=1, max_size=30))
 def test_a_row_with_an_invalid_nip_never_loads(values):
     rows = [tap(1, nip=v, id_mesin=f"M{i}") for i, v in enumerate(values)]
     result = _validate_csv("absensi", csv_text(HEADERS["absensi"], rows))
