@@ -215,3 +215,39 @@ def test_jalan_ulang_satu_bulan_mengganti_partisi_itu_saja(engines):
     ).collect()
     assert [tuple(r) for r in after] == [tuple(r) for r in before]
     assert_same(data, spark, "tpp_opd_bulanan")
+
+
+def test_pembulatan_setengah_naik_eksak_di_spark(engines):
+    """bulat_setengah_naik as dbt compiles it for Spark, on 33-digit numerators (the size of
+    basis x hari x four ppm factors) and exact .5 ties, equals Fraction arithmetic."""
+    from fractions import Fraction
+
+    from dbt.cli.main import dbtRunner
+
+    data, spark = engines
+    cases = [
+        (10**33 + 5 * 10**24, 10**25),  # ...0.5 exactly -> up
+        (10**33 + 5 * 10**24 - 1, 10**25),  # just below .5 -> down
+        (987654321987654321987654321012345, 23 * 10**24),
+        (123456789 * 10**24 + 11 * 10**24 // 2, 11 * 10**24),
+        (7, 2),
+        (0, 3),
+    ]
+    select = " union all ".join(
+        f"select {i} as i, {{{{ bulat_setengah_naik('cast({n} as decimal(38,0))', "
+        f"'cast({d} as decimal(38,0))') }}}} as r"
+        for i, (n, d) in enumerate(cases)
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KINERJA_DATA", str(data))
+        res = dbtRunner().invoke(
+            ["compile", "--project-dir", str(TRANSFORMS_DIR), "--profiles-dir", str(TRANSFORMS_DIR),
+             "--target", "spark", "--target-path", str(data / "dbt_target_inline"),
+             "--log-path", str(data / "dbt_logs_spark"), "--quiet", "--inline", select]
+        )  # fmt: skip
+    assert res.success, res.exception
+    sql = res.result.results[0].node.compiled_code
+    got = {r["i"]: r["r"] for r in spark.sql(sql).collect()}
+    for i, (n, d) in enumerate(cases):
+        x = Fraction(n, d)
+        assert got[i] == (2 * x.numerator + x.denominator) // (2 * x.denominator), (n, d, got[i])
