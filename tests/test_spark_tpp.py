@@ -42,6 +42,7 @@ KEYS = {
     "tpp_opd_bulanan": ("periode", "kode_opd"),
     "karantina": ("kind", "periode", "source_file", "line_no", "kolom", "kode_alasan"),
     "temuan": ("periode", "kode", "source_file", "line_no", "nip", "kode_opd"),
+    "realisasi_pagu": ("tahun", "bulan", "kode_opd"),
 }
 # tpp_harian: the line of the check-in / check-out when two distinct taps share its second
 # (min_by/arg_min over a tie) is not determined on either engine, not even between two DuckDB
@@ -173,7 +174,9 @@ def test_tpp_bulanan_sama_di_spark_sampai_rupiah(engines):
     assert spark_total == total[0]
 
 
-@pytest.mark.parametrize("table", ["tpp_harian", "tpp_opd_bulanan", "karantina", "temuan"])
+@pytest.mark.parametrize(
+    "table", ["tpp_harian", "tpp_opd_bulanan", "karantina", "temuan", "realisasi_pagu"]
+)
 def test_mart_lain_sama_di_spark(engines, table):
     data, spark = engines
     assert assert_same(data, spark, table) > 0
