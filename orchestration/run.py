@@ -52,18 +52,35 @@ def _state_file(data: DataDir) -> Path:
     return data.root / "run_state.json"
 
 
-def _up_to_date(exports: Path, data: DataDir, periods: list[str], fingerprint: str) -> bool:
-    """Nothing new: files already ingested, same project, every period already published."""
+def _periods_to_run(
+    exports: Path, data: DataDir, periods: list[str], fingerprint: str
+) -> list[str]:
+    """The periods a run must compute; none when nothing is new (the rerun is a no-op).
+
+    All of them when the dbt project or the quality configuration changed, when no run has
+    finished yet or nothing is published. Otherwise only the periods whose export files are
+    new or changed, the month after each of them (its transfers read that month's master), and
+    any period not published yet: the other periods would come out the same, and publishing
+    carries them over from the current snapshot.
+    """
     from orchestration.ingest import discover, pending_periods
     from orchestration.published import current_snapshot
 
     state_file = _state_file(data)
     if not state_file.exists() or json.loads(state_file.read_text()).get("project") != fingerprint:
-        return False
-    if set(periods) & set(pending_periods(data, discover(exports))):
-        return False
+        return periods
     snapshot = current_snapshot(data)
-    return snapshot is not None and set(periods) <= set(snapshot.periods)
+    if snapshot is None or not data.warehouse.exists():
+        return periods
+    pending = set(pending_periods(data, discover(exports)))
+    following = {_next_month(p) for p in pending}
+    unpublished = set(periods) - set(snapshot.periods)
+    return sorted((pending | following | unpublished) & set(periods))
+
+
+def _next_month(periode: str) -> str:
+    year, month = int(periode[:4]), int(periode[5:])
+    return f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}"
 
 
 def contiguous_ranges(periods: list[str]) -> list[tuple[str, str]]:
@@ -145,10 +162,11 @@ def run_pipeline(
     force: bool = False,
     with_models: bool = False,
 ) -> RunSummary:
-    """Ingest, transform and check every period found in ``exports`` (or just ``periode``).
+    """Ingest, transform and check the periods found in ``exports`` (or just ``periode``).
 
-    A rerun with nothing new (same files, same dbt project, all published) does nothing,
-    unless ``force``. ``with_models`` also trains and scores the models after the TPP.
+    Only the periods with something new are computed (see ``_periods_to_run``); a rerun with
+    nothing new (same files, same dbt project, all published) does nothing. ``force`` computes
+    every period. ``with_models`` computes every period and then trains and scores the models.
     """
     import dagster as dg
 
@@ -165,11 +183,14 @@ def run_pipeline(
     if not periods:
         which = f" untuk periode {periode}" if periode else ""
         raise RunError(f"Tidak ada file ekspor{which} di {exports}.")
+    found = periods
 
     prepare_environment(exports, data)
     fingerprint = project_fingerprint()
-    if not force and not with_models and _up_to_date(exports, data, periods, fingerprint):
-        return RunSummary(periods, [], time.perf_counter() - started, noop=True)
+    if not force and not with_models:
+        periods = _periods_to_run(exports, data, periods, fingerprint)
+        if not periods:
+            return RunSummary(found, [], time.perf_counter() - started, noop=True)
     log_dir = data.root / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
