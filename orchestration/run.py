@@ -78,6 +78,21 @@ def _periods_to_run(
     return sorted((pending | following | unpublished) & set(periods))
 
 
+def unit_test_key(fingerprint: str) -> str:
+    """What a pass of the dbt unit tests vouches for: this dbt project (``fingerprint``) on this
+    engine and these versions of dbt and DuckDB. The unit tests read fixtures, not the data."""
+    from importlib.metadata import version
+
+    parts = [fingerprint, os.environ.get("KINERJA_ENGINE", "duckdb")]
+    parts += [version(p) for p in ("dbt-core", "dbt-duckdb", "duckdb")]
+    return hashlib.sha256(":".join(parts).encode()).hexdigest()
+
+
+def _unit_tests_passed(data: DataDir, key: str) -> bool:
+    state_file = _state_file(data)
+    return state_file.exists() and json.loads(state_file.read_text()).get("uji_unit") == key
+
+
 def _next_month(periode: str) -> str:
     year, month = int(periode[:4]), int(periode[5:])
     return f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}"
@@ -170,6 +185,7 @@ def run_pipeline(
     """
     import dagster as dg
 
+    from orchestration.assets.transforms import UNIT_TESTS_TAG
     from orchestration.definitions import build_definitions
     from orchestration.ingest import discover
     from orchestration.sensors import JOB_NAME, MODEL_JOB_NAME
@@ -191,6 +207,9 @@ def run_pipeline(
         periods = _periods_to_run(exports, data, periods, fingerprint)
         if not periods:
             return RunSummary(found, [], time.perf_counter() - started, noop=True)
+    # the dbt unit tests run once per version of the dbt project, not in every run
+    unit_key = unit_test_key(fingerprint)
+    unit_tests = "false" if _unit_tests_passed(data, unit_key) else "true"
     log_dir = data.root / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
@@ -222,7 +241,7 @@ def run_pipeline(
             for start, end in contiguous_ranges(periods):
                 result = job.execute_in_process(
                     instance=instance,
-                    tags={RANGE_START: start, RANGE_END: end},
+                    tags={RANGE_START: start, RANGE_END: end, UNIT_TESTS_TAG: unit_tests},
                     run_config={"loggers": {"progress": {}}},
                     raise_on_error=False,
                 )
@@ -233,7 +252,8 @@ def run_pipeline(
                     reason = _failure_reason(result, start, end, log_path)
                     raise RunError(f"{reason} (log: {log_path})")
             if job.name == JOB_NAME:
-                _state_file(data).write_text(json.dumps({"project": fingerprint}))
+                state = {"project": fingerprint, "uji_unit": unit_key}
+                _state_file(data).write_text(json.dumps(state))
     return RunSummary(periods, run_ids, time.perf_counter() - started)
 
 

@@ -10,6 +10,10 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from orchestration.dbt_project import dbt_build_args, dbt_project, ensure_manifest
 from orchestration.partitions import monthly
 
+# Run tag: "false" leaves the dbt unit tests out of this run's build (``kinerja run`` sets it
+# when they already passed for this exact dbt project); absent (sensor, schedule, UI) = run them.
+UNIT_TESTS_TAG = "kinerja/dbt_unit_test"
+
 
 class KinerjaTranslator(DagsterDbtTranslator):
     """Models group by layer; sources keep ``raw/<table>``, the keys of the ingest assets."""
@@ -31,6 +35,8 @@ def build_tpp_dbt_assets(engine: str | None = None) -> dg.AssetsDefinition:
     )
     def tpp_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         window = context.partition_key_range
-        yield from dbt.cli(dbt_build_args(window.start, window.end), context=context).stream()
+        unit_tests = context.run.tags.get(UNIT_TESTS_TAG) != "false"
+        args = dbt_build_args(window.start, window.end, unit_tests=unit_tests)
+        yield from dbt.cli(args, context=context).stream()
 
     return tpp_dbt
