@@ -2,11 +2,19 @@
 
 GX is imported lazily (it costs seconds) and runs on pandas frames only: GX against DuckDB via
 SQLAlchemy reports false failures here, so marts are read with DuckDB into polars first.
+
+Most suites pass. Before handing a frame to GX (a pandas copy of it, then per expectation tens
+of milliseconds of GX bookkeeping, hundreds of suites in a year's run), each expectation is
+decided in Polars with GX's own semantics (``certainly_passes``): only when every expectation of
+the suite is certain to pass is the passing outcome written without GX; as soon as one might
+fail, or its column, type or arguments are anything unusual, GX judges the whole suite as before
+and its result is the outcome. Either way the outcome is the one GX gives.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from typing import Any
 
@@ -69,16 +77,24 @@ def _column_of(exp: Exp) -> str | None:
     return None
 
 
-def run_suite(suite: Suite, frame: pl.DataFrame) -> list[CheckOutcome]:
+def run_suite(suite: Suite, frame: pl.DataFrame, *, always_gx: bool = False) -> list[CheckOutcome]:
     """Validate ``frame`` against ``suite``; one outcome per severity the suite has.
 
     Failing rows are located by ``suite.locate`` columns (file/line, nip/department) through
-    GX's ``unexpected_index_column_names``.
+    GX's ``unexpected_index_column_names``. GX is skipped only when every expectation certainly
+    passes (see the module doc); ``always_gx`` runs it anyway.
     """
     try:
         prepared = suite.prepare(frame) if suite.prepare is not None else frame
     except pl.exceptions.ColumnNotFoundError:
         prepared = frame  # the column-set expectation reports what is missing
+    if not always_gx and all(certainly_passes(e, prepared) for e in suite.expectations):
+        return _outcomes(suite, prepared, {s: [] for s in suite.severities})
+    return _outcomes(suite, prepared, _gx_failures(suite, prepared))
+
+
+def _gx_failures(suite: Suite, prepared: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """The failed expectations of ``suite`` on ``prepared`` as GX reports them, by severity."""
     locate = [c for c in suite.locate if c in prepared.columns]
     pdf = prepared.to_pandas()
     gx = _gx()
@@ -137,7 +153,12 @@ def run_suite(suite: Suite, frame: pl.DataFrame) -> list[CheckOutcome]:
         if info.get("observed_value") is not None:
             item["teramati"] = json_safe(info["observed_value"])
         failures[exp.severity].append(item)
+    return failures
 
+
+def _outcomes(
+    suite: Suite, prepared: pl.DataFrame, failures: dict[str, list[dict[str, Any]]]
+) -> list[CheckOutcome]:
     outcomes = []
     for severity, failed in failures.items():
         failed.sort(key=lambda f: (f["kolom"] or "", f["ekspektasi"]))
@@ -179,3 +200,108 @@ def run_suite(suite: Suite, frame: pl.DataFrame) -> list[CheckOutcome]:
             )
         )
     return outcomes
+
+
+# --- expectations decided without GX when they certainly pass ------------------------------------
+
+_TEXT = (pl.String, pl.Categorical, pl.Enum)
+
+
+def _series(frame: pl.DataFrame, name: Any) -> pl.Series | None:
+    """The column if it is of a plain type that GX (through pandas) compares as Polars does."""
+    if not isinstance(name, str) or name not in frame.columns:
+        return None
+    series = frame.get_column(name)
+    dtype = series.dtype
+    plain = (
+        isinstance(dtype, _TEXT)
+        or dtype in (pl.Boolean, pl.Date)
+        or dtype.is_integer()
+        or dtype.is_float()
+        or isinstance(dtype, pl.Decimal | pl.Datetime)
+    )
+    if not plain or (isinstance(dtype, pl.Datetime) and dtype.time_zone is not None):
+        return None
+    if dtype.is_float() and series.is_nan().any():  # NaN is null to pandas, a value to Polars
+        return None
+    return series
+
+
+def _numeric(series: pl.Series | None) -> bool:
+    return series is not None and (
+        series.dtype.is_numeric() or isinstance(series.dtype, pl.Decimal)
+    )
+
+
+def certainly_passes(exp: Exp, frame: pl.DataFrame) -> bool:
+    """True only when GX would certainly report ``exp`` as met on ``frame``.
+
+    The same semantics as GX on pandas: column-map expectations ignore null values (except
+    not-null), regular expressions are Python's ``re.search`` (what pandas ``str.contains``
+    does), pairs skip rows with a missing side. Anything else (an expectation type not listed,
+    ``mostly``, a missing column, another type) is not certain: GX decides.
+    """
+    kw = exp.kwargs
+    if "mostly" in kw or kw.get("strict_min") or kw.get("strict_max"):
+        return False
+    kind = exp.type
+    if kind == "ExpectTableRowCountToBeBetween":
+        lo, hi = kw.get("min_value"), kw.get("max_value")
+        return (
+            (lo is not None or hi is not None)
+            and (lo is None or frame.height >= lo)
+            and (hi is None or frame.height <= hi)
+        )
+    if kind == "ExpectTableColumnsToMatchSet":
+        expected, actual = set(kw.get("column_set") or []), set(frame.columns)
+        return expected <= actual and (not kw.get("exact_match", True) or actual <= expected)
+    if kind == "ExpectColumnPairValuesAToBeGreaterThanB":
+        a, b = _series(frame, kw.get("column_A")), _series(frame, kw.get("column_B"))
+        if a is None or b is None or a.dtype != b.dtype or isinstance(a.dtype, _TEXT):
+            return False
+        if kw.get("ignore_row_if") != "either_value_is_missing":
+            return False
+        both = a.is_not_null() & b.is_not_null()
+        broken = (a < b) if kw.get("or_equal") else (a <= b)
+        return not (both & broken).any()
+    if kind == "ExpectCompoundColumnsToBeUnique":
+        columns = kw.get("column_list") or []
+        if kw.get("ignore_row_if", "all_values_are_missing") != "all_values_are_missing":
+            return False
+        if not columns or any(_series(frame, c) is None for c in columns):
+            return False
+        rows = frame.select(columns).filter(~pl.all_horizontal(pl.all().is_null()))
+        return not rows.is_duplicated().any()
+    series = _series(frame, kw.get("column"))
+    if series is None:
+        return False
+    if kind == "ExpectColumnValuesToNotBeNull":
+        return series.null_count() == 0
+    values = series.drop_nulls()
+    if kind == "ExpectColumnValuesToBeInSet":
+        allowed = kw.get("value_set")
+        if allowed is None or not (isinstance(series.dtype, _TEXT) or series.dtype == pl.Boolean
+                                   or series.dtype.is_integer()):  # fmt: skip
+            return False
+        allowed = set(allowed)
+        return all(v in allowed for v in values.unique().to_list())
+    if kind == "ExpectColumnValuesToBeBetween":
+        lo, hi = kw.get("min_value"), kw.get("max_value")
+        if (
+            (lo is None and hi is None)
+            or not _numeric(series)
+            or isinstance(lo, str)
+            or isinstance(hi, str)
+        ):
+            return False
+        if values.len() == 0:
+            return True
+        return (lo is None or values.min() >= lo) and (hi is None or values.max() <= hi)
+    if kind == "ExpectColumnValuesToMatchRegex":
+        if not isinstance(series.dtype, _TEXT) or not isinstance(kw.get("regex"), str):
+            return False
+        pattern = re.compile(kw["regex"])
+        return all(pattern.search(v) for v in values.unique().to_list())
+    if kind == "ExpectColumnValuesToBeUnique":
+        return not values.is_duplicated().any()
+    return False
