@@ -118,18 +118,23 @@ def _marts(asset: str, data: DataDir, periods: list[str]) -> list[CheckOutcome]:
                 for s in specs_for(asset)
             ]
         wanted = sorted({*periods, *(previous_periode(p) for p in periods)})
-        frame = wh.table(asset, wanted if asset == "tpp_bulanan" else periods)
+        # the day table (a year: 4M rows) is read one period at a time, the others at once
+        per_period = asset == "tpp_harian"
+        frame = (
+            None if per_period else wh.table(asset, wanted if asset == "tpp_bulanan" else periods)
+        )
         extra = {}
         if asset == "tpp_bulanan":
             extra["temuan"] = wh.table("temuan", periods)
         if asset == "tpp_opd_bulanan":
             extra["tpp_bulanan"] = wh.table("tpp_bulanan", periods)
-    thresholds = DriftThresholds.load() if asset == "tpp_bulanan" else None
-    for periode in periods:
-        try:
-            out += _mart_period(asset, data, periode, frame, extra, thresholds)
-        except Exception as exc:  # noqa: BLE001 - a crashing check is a failed check
-            out += _crashed(asset, periode, exc)
+        thresholds = DriftThresholds.load() if asset == "tpp_bulanan" else None
+        for periode in periods:
+            try:
+                rows = wh.table(asset, [periode]) if per_period else frame
+                out += _mart_period(asset, data, periode, rows, extra, thresholds)
+            except Exception as exc:  # noqa: BLE001 - a crashing check is a failed check
+                out += _crashed(asset, periode, exc)
     return out
 
 
