@@ -130,6 +130,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from orchestration.bench import main as bench
+
+    result = bench(Path(args.folder), skala=args.skala, app=not args.tanpa_app,
+                   json_path=Path(args.json) if args.json else None, repeat=args.ulang)  # fmt: skip
+    return 0 if all(s.kode_keluar == 0 for s in result.tahap) else 1
+
+
 def cmd_whatif(args: argparse.Namespace) -> int:
     from orchestration.whatif import WhatIfError, rupiah, whatif
 
@@ -200,6 +208,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--periode", type=_periode, required=True)
     p.add_argument("--oleh", default=None, help="nama yang mengunci (bawaan: $USER)")
     p.set_defaults(func=cmd_lock)
+
+    p = sub.add_parser("bench", help="ukur pipeline: setahun, inkremental, no-op, app, lantai")
+    p.add_argument("--folder", default="bench", help="simulasi dan data bench (dipakai ulang)")
+    p.add_argument("--skala", type=int, default=None,
+                   help="kali jumlah pegawai: sebulan dan sekuartal pada 1x dan Nx")  # fmt: skip
+    p.add_argument("--tanpa-app", action="store_true", help="lewati render halaman utama app")
+    p.add_argument("--json", default=None, help="berkas JSON hasil (bawaan: di --folder)")
+    p.add_argument("--ulang", type=int, default=3, help="ulangan kueri lantai (median)")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("export", help="ekspor Daftar Nominatif TPP dari data terbit")
     p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")

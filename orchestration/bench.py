@@ -1,0 +1,870 @@
+"""``kinerja bench``: the pipeline timed end to end on simulated exports, against a floor.
+
+One bench, on this machine:
+
+1. simulates (outside every timing) the months it needs into ``<folder>/sim/<params>/``, reused
+   when the same parameters were simulated before (``params.json``);
+2. times ``kinerja run`` as a subprocess (what an operator types), each on a fresh data directory
+   unless said otherwise, with peak memory of the process tree:
+   - ``tahun``: the full year;
+   - ``inkremental``: the next month delivered into the same export folder, run again (only that
+     partition may be processed);
+   - ``tanpa_perubahan``: the same again with nothing new (the no-op short-circuit);
+   - ``tetap``: the full year of a tiny population (same periods, 20 employees): the fixed cost
+     of a run, start-up and per-period overheads, with almost no data;
+3. renders the app's main page (Streamlit AppTest, cold and warm) on what the year published;
+4. times the FLOOR: the same TPP (tpp-rules §1-5, default rulebook) computed by one hand-written
+   DuckDB query over the raw-zone Parquet the pipeline wrote, and counts the rows where the
+   floor and ``tpp_bulanan`` disagree (0 expected);
+5. prints a table and writes ``<folder>/bench-<stamp>.json`` (``--json`` to choose).
+
+``--skala 10`` instead runs one month and one quarter at 1x and at 10x employees (157,940), with
+the simulator's time, to show how time and memory grow.
+
+Stage times come from the Dagster event log (step start/end of each run): ``ingest`` (the five
+ingest assets), ``dbt`` (the one ``dbt build``), ``checks`` (the asset checks), ``publish``;
+``lain`` is the rest of the wall time (interpreter, imports, definitions, Dagster between steps,
+alerts). Peak memory: ``rss_puncak`` is the largest sum of the RSS of the run's process tree
+(sampled every 0.1 s from /proc); ``maxrss`` is the largest single process (``wait4`` rusage).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from orchestration.contract import parse_file_name
+from orchestration.paths import SEEDS_DIR, DataDir
+
+BASE = {"pegawai": 15794, "opd": 39, "seed": 42}
+YEAR = ("2025-01", "2025-12")
+NEXT = "2026-01"
+QUARTER = ("2025-01", "2025-03")
+TINY_PEGAWAI, TINY_OPD = 20, 3
+STAGES = ("ingest", "dbt", "checks", "publish")
+GIB = 1024**3
+
+TARGETS = {
+    "tahun_detik": 60.0,
+    "inkremental_detik": 10.0,
+    "tanpa_perubahan_detik": 5.0,
+    "tahun_memori_gib": 2.0,
+    "kali_lantai": 3.0,
+}
+
+
+# --- months -----------------------------------------------------------------------------------
+def _index(periode: str) -> int:
+    return int(periode[:4]) * 12 + int(periode[5:]) - 1
+
+
+def months(mulai: str, sampai: str) -> list[str]:
+    """'2025-11'..'2026-01' -> ['2025-11', '2025-12', '2026-01']."""
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(_index(mulai), _index(sampai) + 1)]
+
+
+# --- simulation (never timed as part of a run) ------------------------------------------------
+@dataclass(frozen=True)
+class Simulasi:
+    folder: Path
+    pegawai: int
+    mulai: str
+    sampai: str
+    detik: float  # simulator wall time (0.0 when reused)
+    dipakai_ulang: bool
+
+
+def simulated(root: Path, pegawai: int, opd: int, mulai: str, sampai: str, seed: int) -> Simulasi:
+    """Exports for these parameters under ``root``; simulated once, then reused."""
+    from orchestration.simulator import simulate
+
+    params = {"pegawai": pegawai, "opd": opd, "mulai": mulai, "sampai": sampai, "seed": seed,
+              "kotor": 0.0}  # fmt: skip
+    folder = root / f"p{pegawai}-o{opd}-{mulai}-{sampai}-s{seed}"
+    marker = folder / "params.json"
+    if marker.exists() and json.loads(marker.read_text()) == params:
+        return Simulasi(folder, pegawai, mulai, sampai, 0.0, True)
+    shutil.rmtree(folder, ignore_errors=True)
+    started = time.perf_counter()
+    simulate(out=folder, pegawai=pegawai, opd=opd, mulai=mulai, sampai=sampai, seed=seed,
+             kotor=0.0, xlsx=False, progress=sys.stderr.isatty())  # fmt: skip
+    seconds = time.perf_counter() - started
+    marker.write_text(json.dumps(params))
+    return Simulasi(folder, pegawai, mulai, sampai, seconds, False)
+
+
+def deliver(sim: Simulasi, exports: Path, periods: list[str]) -> None:
+    """Put the export files of ``periods`` into ``exports`` (hard links: same bytes, no copy),
+    as if the source systems had just delivered them."""
+    exports.mkdir(parents=True, exist_ok=True)
+    wanted = set(periods)
+    for path in sorted(sim.folder.iterdir()):
+        parsed = parse_file_name(path.name) if path.is_file() else None
+        if parsed is None or parsed[1] not in wanted or (exports / path.name).exists():
+            continue
+        try:
+            os.link(path, exports / path.name)
+        except OSError:
+            shutil.copy2(path, exports / path.name)
+
+
+# --- one timed pipeline run -------------------------------------------------------------------
+@dataclass
+class Tahap:
+    """One timed ``kinerja run``."""
+
+    nama: str
+    pegawai: int
+    detik: float  # wall time of the subprocess, start to exit
+    kode_keluar: int
+    periode: list[str] = field(default_factory=list)  # partitions the runs processed
+    tahap: dict[str, float] = field(default_factory=dict)  # ingest/dbt/checks/publish/lain
+    dbt: dict[str, float] = field(default_factory=dict)  # dbt node time by resource type
+    rss_puncak_mb: float = 0.0  # largest sampled sum over the process tree
+    rss_tahap_mb: dict[str, float] = field(default_factory=dict)  # the same, within each stage
+    maxrss_mb: float = 0.0  # largest single process (wait4)
+    tap: int = 0  # attendance rows read in the processed periods
+    hari_pegawai: int = 0  # tpp_harian rows of the processed periods
+    baris_tpp: int = 0  # tpp_bulanan rows of the processed periods
+    noop: bool = False
+    catatan: str = ""
+
+    @property
+    def tap_per_detik(self) -> float:
+        return self.tap / self.detik if self.detik else 0.0
+
+    @property
+    def hari_per_detik(self) -> float:
+        return self.hari_pegawai / self.detik if self.detik else 0.0
+
+
+def _tree_rss(pid: int) -> int:
+    """Bytes resident in ``pid`` and all its descendants now (0 when it is gone)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rfind(b")") + 2 :].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    page, total, todo = os.sysconf("SC_PAGE_SIZE"), 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * page
+        except OSError:
+            pass
+        todo += children.get(p, [])
+    return total
+
+
+def measure(
+    command: list[str], env: dict[str, str] | None = None, samples: list | None = None
+) -> tuple[float, int, int, int]:
+    """Run ``command``; (wall seconds, exit code, peak tree RSS bytes, max single RSS bytes).
+    ``samples`` receives (unix time, tree RSS bytes) every 0.1 s."""
+    peak = 0
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            rss = _tree_rss(proc.pid)
+            peak = max(peak, rss)
+            if samples is not None:
+                samples.append((time.time(), rss))
+            done.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = proc.stdout.read() if proc.stdout else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.stderr.write(output.decode(errors="replace")[-3000:])
+    return seconds, proc.returncode, peak, usage.ru_maxrss * 1024
+
+
+def kinerja_run(name: str, exports: Path, data: DataDir, pegawai: int) -> Tahap:
+    """Time one ``kinerja run --exports EXPORTS --data DATA`` and read what it did."""
+    command = [sys.executable, "-m", "orchestration.cli", "run", "--exports", str(exports),
+               "--data", str(data.root)]  # fmt: skip
+    started, samples = time.time(), []
+    seconds, code, peak, maxrss = measure(command, _env(), samples)
+    stage = Tahap(name, pegawai, seconds, code, rss_puncak_mb=peak / 2**20,
+                  maxrss_mb=maxrss / 2**20)  # fmt: skip
+    runs = _runs_since(data, started)
+    stage.noop = code == 0 and not runs
+    stage.periode, stage.tahap, stage.rss_tahap_mb = _stage_times(data, runs, seconds, samples)
+    stage.dbt = _dbt_times(data, runs)
+    stage.tap, stage.hari_pegawai, stage.baris_tpp = _rows(data, stage.periode)
+    return stage
+
+
+def _env() -> dict[str, str]:
+    """This environment, with this interpreter's folder (where ``dbt`` is) first on PATH."""
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    return {**os.environ, "PATH": path}
+
+
+def _runs_since(data: DataDir, started: float) -> list[str]:
+    """Dagster run ids started in ``data``'s instance since ``started`` (oldest first)."""
+    if not (data.dagster_home / "dagster.yaml").exists():
+        return []
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(data.dagster_home)) as instance:
+        records = instance.get_run_records()
+        return [r.dagster_run.run_id for r in sorted(records, key=lambda r: r.create_timestamp.timestamp())
+                if r.create_timestamp.timestamp() >= started - 1]  # fmt: skip
+
+
+def step_stage(step_key: str) -> str:
+    """Which bench stage a Dagster step belongs to."""
+    if step_key.startswith("ingest_"):
+        return "ingest"
+    if step_key.startswith("cek_"):
+        return "checks"
+    if step_key == "published_tpp":
+        return "publish"
+    if "dbt" in step_key:
+        return "dbt"
+    return "lain"
+
+
+def _stage_times(
+    data: DataDir, run_ids: list[str], wall: float, samples: list[tuple[float, int]]
+) -> tuple[list[str], dict, dict]:
+    """(periods processed, seconds per stage, peak tree RSS MB per stage) from the event log."""
+    from orchestration.run import RANGE_END, RANGE_START
+
+    times = dict.fromkeys(STAGES, 0.0)
+    peaks: dict[str, float] = {}
+    periods: list[str] = []
+    if run_ids:
+        import dagster as dg
+        from dagster import DagsterEventType
+
+        with dg.DagsterInstance.from_config(str(data.dagster_home)) as instance:
+            for run_id in run_ids:
+                run = instance.get_run_by_id(run_id)
+                if run and RANGE_START in run.tags:
+                    periods += months(run.tags[RANGE_START], run.tags[RANGE_END])
+                checks = {  # steps that evaluated asset checks, whatever their names
+                    e.step_key
+                    for e in instance.all_logs(
+                        run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
+                    )
+                }
+                for step in instance.get_run_step_stats(run_id):
+                    if step.start_time and step.end_time:
+                        key = step_stage(step.step_key)
+                        key = "checks" if key == "lain" and step.step_key in checks else key
+                        if key in times:
+                            times[key] += step.end_time - step.start_time
+                        inside = [r for t, r in samples if step.start_time <= t <= step.end_time]
+                        peaks[key] = max([peaks.get(key, 0.0), *(r / 2**20 for r in inside)])
+    times["lain"] = max(wall - sum(times.values()), 0.0)
+    return sorted(set(periods)), times, {k: round(v) for k, v in peaks.items()}
+
+
+def _dbt_times(data: DataDir, run_ids: list[str]) -> dict[str, float]:
+    """Node time by resource type of the ``dbt build`` of these runs, from the
+    ``run_results.json`` in the target folder dagster-dbt gave that invocation (it names the
+    folder in the run's log)."""
+    if not run_ids:
+        return {}
+    import dagster as dg
+
+    folders = []
+    with dg.DagsterInstance.from_config(str(data.dagster_home)) as instance:
+        for run_id in run_ids:
+            for entry in instance.all_logs(run_id):
+                found = re.search(r"`([^`]*/target/[^`/]+)/partial_parse\.msgpack`",
+                                  entry.user_message or "")  # fmt: skip
+                if found:
+                    folders.append(Path(found[1]))
+                    break
+    out: dict[str, float] = {}
+    for folder in folders:
+        path = folder / "run_results.json"
+        if not path.exists():
+            continue
+        results = json.loads(path.read_text())
+        out["total"] = out.get("total", 0.0) + results.get("elapsed_time", 0.0)
+        for node in results.get("results", []):
+            kind = node["unique_id"].split(".")[0]
+            out[kind] = out.get(kind, 0.0) + node.get("execution_time", 0.0)
+    if out:
+        out["dbt_lain"] = out["total"] - sum(v for k, v in out.items() if k != "total")
+    return {k: round(v, 2) for k, v in out.items()}
+
+
+def _rows(data: DataDir, periods: list[str]) -> tuple[int, int, int]:
+    """(taps read, employee-days, TPP rows) of ``periods``."""
+    if not periods or not data.warehouse.exists():
+        return 0, 0, 0
+    import sqlite3
+
+    import duckdb
+
+    marks = ",".join("?" * len(periods))
+    with sqlite3.connect(data.registry) as con:
+        taps = con.execute(
+            f"""select coalesce(sum(f.n_read), 0) from current c join files f
+                on f.sha256 = c.sha256 and f.kind = c.kind and f.periode = c.periode
+                and f.result = 'LOADED' where c.kind = 'absensi' and c.periode in ({marks})""",
+            periods,
+        ).fetchone()[0]
+    with duckdb.connect(str(data.warehouse), read_only=True) as con:
+        count = "select count(*) from {} where periode in ({})"
+        days, rows = (
+            con.execute(count.format(t, marks), periods).fetchone()[0]
+            for t in ("tpp_harian", "tpp_bulanan")
+        )
+    return int(taps), int(days), int(rows)
+
+
+# --- the floor --------------------------------------------------------------------------------
+FLOOR_SQL = """
+with
+peg as (
+    select periode, nip, status, golongan, kelas_jabatan, kode_opd, tmt_opd, aktif_sampai
+    from read_parquet('{raw}/pegawai/*.parquet', union_by_name = true)
+),
+per as (  -- the periods computed (the month before is read for transfers)
+    select distinct periode, cast(periode || '-01' as date) as awal,
+        last_day(cast(periode || '-01' as date)) as akhir,
+        strftime(cast(periode || '-01' as date) - interval 1 month, '%Y-%m') as sebelum
+    from peg
+    where periode between '{mulai}' and '{sampai}'
+),
+libur as (
+    select distinct cast(tanggal as date) as tanggal
+    from read_csv('{seeds}/kalender_libur.csv', header = true, all_varchar = true)
+),
+ramadan as (
+    select cast(mulai as date) as mulai, cast(selesai as date) as selesai
+    from read_csv('{seeds}/kalender_ramadan.csv', header = true, all_varchar = true)
+),
+hari as (  -- §1 working days (Mon-Fri, not a holiday) and hours, in seconds of the day
+    select d.periode, d.tanggal,
+        case when r.mulai is null then 27000 else 28800 end as masuk,
+        case when r.mulai is null then (case when isodow(d.tanggal) = 5 then 59400 else 57600 end)
+             else (case when isodow(d.tanggal) = 5 then 55800 else 54000 end) end as pulang
+    from (select periode, cast(unnest(generate_series(cast(awal as timestamp),
+                 cast(akhir as timestamp), interval 1 day)) as date) as tanggal from per) as d
+    left join ramadan as r on d.tanggal between r.mulai and r.selesai
+    where isodow(d.tanggal) <= 5 and d.tanggal not in (select tanggal from libur)
+),
+hk as (select periode, count(*) as hari_kerja from hari group by periode),
+seg as (  -- §5 transfer month: UTAMA from tmt_opd (this snapshot), ASAL before it (previous one)
+    select c.periode, c.nip, c.kode_opd, 'UTAMA' as segmen, c.status, c.golongan, c.kelas_jabatan,
+        case when c.tmt_opd <= p.awal or s.kode_opd = c.kode_opd then p.awal else c.tmt_opd end
+            as mulai,
+        least(coalesce(c.aktif_sampai, p.akhir), p.akhir) as selesai
+    from peg as c
+    join per as p on p.periode = c.periode
+    left join peg as s on s.periode = p.sebelum and s.nip = c.nip
+    union all
+    select c.periode, c.nip, s.kode_opd, 'ASAL', s.status, s.golongan, s.kelas_jabatan, p.awal,
+        least(cast(c.tmt_opd - 1 as date), coalesce(c.aktif_sampai, p.akhir), p.akhir,
+              coalesce(s.aktif_sampai, p.akhir))
+    from peg as c
+    join per as p on p.periode = c.periode
+    join peg as s on s.periode = p.sebelum and s.nip = c.nip
+    where c.tmt_opd > p.awal and s.kode_opd <> c.kode_opd
+),
+tap as (  -- §2 check-in = earliest arrival, check-out = latest departure (no jenis: 12:00 split)
+    select periode, nip, cast(waktu as date) as tanggal,
+        min(case when jenis = 'MASUK' or (jenis is null and hour(waktu) < 12) then waktu end)
+            as datang,
+        max(case when jenis = 'PULANG' or (jenis is null and hour(waktu) >= 12) then waktu end)
+            as pulang
+    from read_parquet('{raw}/absensi/*.parquet', union_by_name = true)
+    where periode between '{mulai}' and '{sampai}'
+    group by all
+),
+absen as (  -- §2 rule 1: approved absences on working days; overlap -> priority, then line
+    select a.periode, a.nip, h.tanggal,
+        arg_min(a.kode, (case a.kode when 'CLTN' then 1 when 'TB' then 2 when 'CM' then 3
+            when 'CB' then 4 when 'CS' then 5 when 'CAP' then 6 when 'CT' then 7
+            when 'DIKLAT' then 8 when 'DL' then 9 else 10 end) * 1000000000::bigint + a.line_no)
+            as kode
+    from read_parquet('{raw}/ketidakhadiran/*.parquet', union_by_name = true) as a
+    join hari as h on h.periode = a.periode and h.tanggal between a.mulai and a.selesai
+    where a.status = 'DISETUJUI' and a.periode between '{mulai}' and '{sampai}'
+    group by all
+),
+harian as (  -- §2 minutes late / early, whole minutes rounded down, never negative
+    select s.periode, s.nip, s.kode_opd, s.segmen, ab.kode as absen,
+        case when t.datang is not null then greatest(hour(t.datang) * 3600
+            + minute(t.datang) * 60 + second(t.datang) - h.masuk, 0) // 60 end as telat,
+        case when t.pulang is not null then greatest(h.pulang - (hour(t.pulang) * 3600
+            + minute(t.pulang) * 60 + second(t.pulang)), 0) // 60 end as cepat,
+        t.datang is null and t.pulang is null as tanpa_tap
+    from seg as s
+    join hari as h on h.periode = s.periode and h.tanggal between s.mulai and s.selesai
+    left join tap as t on t.periode = s.periode and t.nip = s.nip and t.tanggal = h.tanggal
+    left join absen as ab on ab.periode = s.periode and ab.nip = s.nip and ab.tanggal = h.tanggal
+),
+kode as (  -- §2 classification; TL/PSW band 1..4 (4 also for a missing tap)
+    select *,
+        case when absen is not null then absen when tanpa_tap then 'TK' else 'HADIR' end as hari,
+        case when absen is null and not tanpa_tap then
+            case when telat is null or telat > 90 then 4 when telat > 60 then 3
+                 when telat > 30 then 2 when telat > 0 then 1 end end as tl,
+        case when absen is null and not tanpa_tap then
+            case when cepat is null or cepat > 90 then 4 when cepat > 60 then 3
+                 when cepat > 30 then 2 when cepat > 0 then 1 end end as psw
+    from harian
+),
+disiplin as (  -- §3 points in hundredths; CLTN / TB days are not effective
+    select periode, nip, kode_opd, segmen,
+        count(*) as hari_segmen,
+        count(*) filter (where hari not in ('CLTN', 'TB')) as hari_efektif,
+        count(*) filter (where hari = 'HADIR') as hadir,
+        count(*) filter (where hari = 'TK') as tk,
+        count(*) filter (where tl = 1) as tl1, count(*) filter (where tl = 2) as tl2,
+        count(*) filter (where tl = 3) as tl3, count(*) filter (where tl = 4) as tl4,
+        count(*) filter (where psw = 1) as psw1, count(*) filter (where psw = 2) as psw2,
+        count(*) filter (where psw = 3) as psw3, count(*) filter (where psw = 4) as psw4,
+        sum(case hari when 'TK' then 300 when 'IZIN' then 100 else 0 end
+            + coalesce([0, 50, 100, 125, 150][tl + 1], 0)
+            + coalesce([0, 50, 100, 125, 150][psw + 1], 0)) as poin
+    from kode
+    group by all
+),
+kinerja as (  -- §4 the latest FINAL evaluation (tie: the later line), predikat from the matrix
+    select periode, nip, arg_max(case
+            when hasil_kerja = 'DI_BAWAH' and perilaku = 'DI_BAWAH' then 'SANGAT_KURANG'
+            when hasil_kerja = 'DI_BAWAH' then 'BUTUH_PERBAIKAN'
+            when perilaku = 'DI_BAWAH' then 'KURANG'
+            when hasil_kerja = 'DI_ATAS' and perilaku = 'DI_ATAS' then 'SANGAT_BAIK'
+            else 'BAIK' end,
+            (tanggal_penilaian - date '2000-01-01') * 1000000000::bigint + line_no) as predikat
+    from read_parquet('{raw}/kinerja/*.parquet', union_by_name = true)
+    where status = 'FINAL' and periode between '{mulai}' and '{sampai}'
+    group by all
+),
+baris as (  -- §7 rows: every active UTAMA segment, ASAL with at least one working day
+    select s.periode, s.nip, s.kode_opd,
+        cast(hk.hari_kerja as hugeint) as hk, cast(coalesce(d.hari_efektif, 0) as hugeint) as he,
+        coalesce(d.hadir, 0) as hadir, coalesce(d.tk, 0) as tk,
+        coalesce(d.tl1, 0) as tl1, coalesce(d.tl2, 0) as tl2, coalesce(d.tl3, 0) as tl3,
+        coalesce(d.tl4, 0) as tl4, coalesce(d.psw1, 0) as psw1, coalesce(d.psw2, 0) as psw2,
+        coalesce(d.psw3, 0) as psw3, coalesce(d.psw4, 0) as psw4,
+        k.predikat,
+        case k.predikat when 'SANGAT_BAIK' then 100 when 'BAIK' then 100
+            when 'BUTUH_PERBAIKAN' then 75 when 'KURANG' then 50 when 'SANGAT_KURANG' then 25
+            else 0 end as persen_kinerja,
+        greatest(10000 - coalesce(d.poin, 0), 0) as disiplin_x100,
+        cast([1750000, 1900000, 2100000, 2350000, 2650000, 3000000, 3400000, 3900000, 4600000,
+              5300000, 6100000, 7200000, 8500000, 11000000, 14500000, 19000000,
+              25000000][s.kelas_jabatan] as hugeint)
+            * case when s.status = 'CPNS' then 80 else 100 end as basis_x100,
+        case when s.status = 'PPPK' then
+                case when s.golongan in ('IX', 'X', 'XI', 'XII') then 5
+                     when s.golongan in ('XIII', 'XIV', 'XV', 'XVI', 'XVII') then 15 else 0 end
+             else case split_part(s.golongan, '/', 1) when 'III' then 5 when 'IV' then 15
+                  else 0 end end as tarif
+    from seg as s
+    join hk on hk.periode = s.periode
+    left join disiplin as d on d.periode = s.periode and d.nip = s.nip
+        and d.kode_opd = s.kode_opd and d.segmen = s.segmen
+    left join kinerja as k on k.periode = s.periode and k.nip = s.nip
+    where s.mulai <= s.selesai and (s.segmen = 'UTAMA' or d.hari_segmen >= 1)
+),
+uang as (  -- §5 exact integers, rounded half up once: rhu(n / d) = (2n + d) // 2d
+    select *,
+        (2 * basis_x100 + 100) // 200 as tpp_basis,
+        (2 * basis_x100 * he * 60 * persen_kinerja + hk * 1000000)
+            // (2 * hk * 1000000) as tpp_kinerja,
+        (2 * basis_x100 * he * 40 * disiplin_x100 + hk * 100000000)
+            // (2 * hk * 100000000) as tpp_disiplin
+    from baris
+),
+bruto as (select *, tpp_kinerja + tpp_disiplin as tpp_bruto from uang)
+select periode, nip, kode_opd, cast(hk as integer) as hari_kerja,
+    cast(he as integer) as hari_efektif, hadir, tk, tl1, tl2, tl3, tl4, psw1, psw2, psw3, psw4,
+    predikat, persen_kinerja, disiplin_x100 / 100 as persen_disiplin,
+    cast(tpp_basis as bigint) as tpp_basis, cast(tpp_kinerja as bigint) as tpp_kinerja,
+    cast(tpp_disiplin as bigint) as tpp_disiplin, cast(tpp_bruto as bigint) as tpp_bruto,
+    cast((2 * tpp_bruto * tarif + 100) // 200 as bigint) as pph21,
+    cast((2 * tpp_bruto + 100) // 200 as bigint) as iuran_bpjs,
+    cast(tpp_bruto - (2 * tpp_bruto * tarif + 100) // 200 - (2 * tpp_bruto + 100) // 200
+         as bigint) as tpp_neto
+from bruto
+"""
+
+COMPARED = (
+    "hari_kerja", "hari_efektif", "hadir", "tk", "tl1", "tl2", "tl3", "tl4", "psw1", "psw2",
+    "psw3", "psw4", "predikat", "persen_kinerja", "persen_disiplin", "tpp_basis", "tpp_kinerja",
+    "tpp_disiplin", "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto",
+)  # fmt: skip
+
+
+@dataclass
+class Lantai:
+    detik: float  # median of the timed repetitions
+    ulangan: list[float]
+    baris: int
+    beda: int  # rows missing on one side or differing in any compared column
+    beda_kolom: dict[str, int]
+    rss_puncak_mb: float = 0.0  # the floor's process, query and comparison
+
+
+def floor_sql(raw: Path, mulai: str, sampai: str) -> str:
+    return FLOOR_SQL.format(raw=raw.as_posix(), seeds=SEEDS_DIR.as_posix(), mulai=mulai,
+                            sampai=sampai)  # fmt: skip
+
+
+def floor(data: DataDir, periods: list[str], repeat: int = 3) -> Lantai:
+    """Time the floor query on ``data``'s raw zone and compare it with ``tpp_bulanan``, in a
+    subprocess (its memory is measured and never counted in the pipeline's)."""
+    result = data.root.parent / "lantai.json"
+    result.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "orchestration.bench", "--_lantai", str(data.root),
+               min(periods), max(periods), str(repeat)]  # fmt: skip
+    _, code, peak, _ = measure(command, _env())
+    if code != 0 or not result.exists():
+        raise RuntimeError(f"kueri lantai gagal (kode {code})")
+    return Lantai(**{**json.loads(result.read_text()), "rss_puncak_mb": round(peak / 2**20)})
+
+
+def _floor_here(data: DataDir, periods: list[str], repeat: int) -> Lantai:
+    import duckdb
+
+    sql = floor_sql(data.raw, min(periods), max(periods))
+    times = []
+    for _ in range(repeat):
+        con = duckdb.connect()
+        started = time.perf_counter()
+        con.execute(f"create temp table lantai as {sql}")
+        times.append(time.perf_counter() - started)
+        if len(times) < repeat:
+            con.close()
+    with con:
+        rows = con.execute("select count(*) from lantai").fetchone()[0]
+        con.execute(f"attach '{data.warehouse.as_posix()}' as gudang (read_only)")
+        base = (
+            "from lantai as f full join (select * from gudang.main.tpp_bulanan where periode "
+            f"between '{min(periods)}' and '{max(periods)}') as t using (periode, nip, kode_opd) "
+        )
+        differs = " or ".join(f"f.{c} is distinct from t.{c}" for c in COMPARED)
+        total = con.execute(
+            f"select count(*) {base} where f.nip is null or t.nip is null or {differs}"
+        ).fetchone()[0]
+        per_column = {
+            c: con.execute(
+                f"select count(*) {base} where f.nip is not null and t.nip is not null "
+                f"and f.{c} is distinct from t.{c}"
+            ).fetchone()[0]
+            for c in COMPARED
+        }
+    return Lantai(statistics.median(times), [round(t, 3) for t in times], rows, total,
+                  {c: n for c, n in per_column.items() if n})  # fmt: skip
+
+
+# --- the app ----------------------------------------------------------------------------------
+def app_render(data: DataDir) -> dict:
+    """Main page (analyst's home) rendered by AppTest in a subprocess: cold and warm seconds."""
+    if not (Path(__file__).resolve().parent.parent / "app" / "main.py").exists():
+        return {"catatan": "app/main.py tidak ada: dilewati"}
+    command = [sys.executable, "-m", "orchestration.bench", "--_app", str(data.root)]
+    seconds, code, peak, _ = measure(command, _env())
+    out = {"detik_proses": round(seconds, 2), "rss_puncak_mb": round(peak / 2**20)}
+    result = data.root.parent / "app.json"
+    if code != 0 or not result.exists():
+        out["catatan"] = f"render gagal (kode {code}): dilewati"
+        return out
+    return {**json.loads(result.read_text()), **out}
+
+
+def _app_child(root: str) -> int:
+    """In the subprocess: log in as the analyst and render the home page twice."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from app.bench import MAIN, scratch
+    from app.users import ANALIS, add_user
+
+    work = scratch(DataDir.resolve(root))
+    os.environ["KINERJA_DATA"] = str(work.root)
+    add_user(work, "analis", "analis123", ANALIS)
+    started = time.perf_counter()
+    at = AppTest.from_file(MAIN, default_timeout=300).run()
+    at.text_input(key="masuk_username").input("analis")
+    at.text_input(key="masuk_password").input("analis123")
+    st.cache_data.clear()
+    at.button(key="FormSubmitter:masuk-Masuk").click().run()  # lands on the home page, cold
+    cold = time.perf_counter() - started
+    started = time.perf_counter()
+    at.run()
+    warm = time.perf_counter() - started
+    error = str(at.exception[0].value) if at.exception else ""
+    shutil.rmtree(work.root, ignore_errors=True)
+    out = {"dingin": round(cold, 2), "hangat": round(warm, 2), "galat": error[:300]}
+    (Path(root).parent / "app.json").write_text(json.dumps(out))
+    return 1 if error else 0
+
+
+# --- the machine ------------------------------------------------------------------------------
+def machine() -> dict:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {
+        "tanggal": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "nproc": os.cpu_count(),
+        "ram_gib": round(memory / GIB, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "beban_awal": list(os.getloadavg()),
+    }
+
+
+# --- the benches ------------------------------------------------------------------------------
+@dataclass
+class Hasil:
+    mesin: dict
+    parameter: dict
+    simulasi: list[dict] = field(default_factory=list)
+    tahap: list[Tahap] = field(default_factory=list)
+    lantai: Lantai | None = None
+    app: dict = field(default_factory=dict)
+    target: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        out = asdict(self)
+        out["tahap"] = [{**asdict(s), "tap_per_detik": round(s.tap_per_detik),
+                         "hari_per_detik": round(s.hari_per_detik)} for s in self.tahap]  # fmt: skip
+        return out
+
+
+def _fresh(root: Path) -> tuple[Path, DataDir]:
+    shutil.rmtree(root, ignore_errors=True)
+    return root / "exports", DataDir.resolve(root / "data")
+
+
+def bench_year(folder: Path, pegawai: int = BASE["pegawai"], opd: int = BASE["opd"],
+               seed: int = BASE["seed"], app: bool = True, repeat: int = 3) -> Hasil:  # fmt: skip
+    """The full year, the incremental month, the no-op rerun, the fixed cost, the app, the floor."""
+    result = Hasil(machine(), {"pegawai": pegawai, "opd": opd, "seed": seed, "tahun": YEAR,
+                               "bulan_berikut": NEXT})  # fmt: skip
+    sims = folder / "sim"
+    sim = simulated(sims, pegawai, opd, YEAR[0], NEXT, seed)
+    tiny = simulated(sims, TINY_PEGAWAI, TINY_OPD, YEAR[0], YEAR[1], seed)
+    result.simulasi = [asdict(s) | {"folder": str(s.folder)} for s in (sim, tiny)]
+    year = months(*YEAR)
+
+    exports, data = _fresh(folder / "run" / "tahun")
+    deliver(sim, exports, year)
+    _log("tahun penuh ...")
+    result.tahap.append(kinerja_run("tahun", exports, data, pegawai))
+    _log("lantai (floor) ...")
+    result.lantai = floor(data, year, repeat)
+    if app:
+        _log("halaman utama app ...")
+        result.app = app_render(data)
+    deliver(sim, exports, [NEXT])
+    _log(f"inkremental {NEXT} ...")
+    result.tahap.append(kinerja_run("inkremental", exports, data, pegawai))
+    _log("tanpa perubahan ...")
+    result.tahap.append(kinerja_run("tanpa_perubahan", exports, data, pegawai))
+
+    exports, data = _fresh(folder / "run" / "tetap")
+    deliver(tiny, exports, year)
+    _log(f"biaya tetap ({TINY_PEGAWAI} pegawai, {len(year)} bulan) ...")
+    result.tahap.append(kinerja_run("tetap", exports, data, TINY_PEGAWAI))
+    result.target = judge(result)
+    result.mesin["beban_akhir"] = list(os.getloadavg())
+    return result
+
+
+def bench_scale(folder: Path, skala: int, opd: int = BASE["opd"], seed: int = BASE["seed"],
+                repeat: int = 3) -> Hasil:  # fmt: skip
+    """One month and one quarter at 1x and at ``skala``x employees, with the simulator time."""
+    result = Hasil(machine(), {"skala": skala, "opd": opd, "seed": seed, "kuartal": QUARTER})
+    sims = folder / "sim"
+    for factor in (1, skala):
+        pegawai = BASE["pegawai"] * factor
+        _log(f"simulasi {pegawai:,} pegawai {QUARTER[0]}..{QUARTER[1]} ...")
+        sim = simulated(sims, pegawai, opd, QUARTER[0], QUARTER[1], seed)
+        result.simulasi.append(asdict(sim) | {"folder": str(sim.folder)})
+        for label, periods in (("bulan", [QUARTER[0]]), ("kuartal", months(*QUARTER))):
+            name = f"{label}_{factor}x"
+            exports, data = _fresh(folder / "run" / name)
+            deliver(sim, exports, periods)
+            _log(f"{name} ...")
+            stage = kinerja_run(name, exports, data, pegawai)
+            lantai = floor(data, periods, repeat) if stage.kode_keluar == 0 else None
+            if lantai is not None:
+                stage.catatan = (f"lantai {lantai.detik:.2f} s, beda {lantai.beda}, "
+                                 f"rasio {stage.detik / lantai.detik:.1f}x")  # fmt: skip
+            result.tahap.append(stage)
+    result.target = judge_scale(result, skala)
+    result.mesin["beban_akhir"] = list(os.getloadavg())
+    return result
+
+
+# --- targets ----------------------------------------------------------------------------------
+def _stage(result: Hasil, name: str) -> Tahap | None:
+    return next((s for s in result.tahap if s.nama == name), None)
+
+
+def judge(result: Hasil) -> dict:
+    """Each target of the issue: the figure, the limit and whether it is met."""
+    out: dict[str, dict] = {}
+    year, incr, noop, fixed = (_stage(result, n) for n in
+                               ("tahun", "inkremental", "tanpa_perubahan", "tetap"))  # fmt: skip
+    if year:
+        out["tahun_di_bawah_60_detik"] = _target(year.detik, TARGETS["tahun_detik"])
+        out["tahun_memori_di_bawah_2_gib"] = _target(
+            year.rss_puncak_mb / 1024, TARGETS["tahun_memori_gib"]
+        )
+    if year and fixed and result.lantai:
+        limit = TARGETS["kali_lantai"] * result.lantai.detik + fixed.detik
+        out["tahun_dalam_3x_lantai_plus_tetap"] = _target(year.detik, limit) | {
+            "lantai": round(result.lantai.detik, 2), "tetap": round(fixed.detik, 2),
+            "rasio_pipeline_lantai": round(year.detik / result.lantai.detik, 1),
+        }  # fmt: skip
+    if incr:
+        out["inkremental_di_bawah_10_detik"] = _target(incr.detik, TARGETS["inkremental_detik"]) | {
+            "hanya_satu_partisi": incr.periode == [NEXT]
+        }
+    if noop:
+        out["tanpa_perubahan_di_bawah_5_detik"] = _target(
+            noop.detik, TARGETS["tanpa_perubahan_detik"]
+        ) | {"noop": noop.noop}
+    if result.lantai:
+        out["lantai_sama_dengan_tpp_bulanan"] = {"beda": result.lantai.beda,
+                                                 "terpenuhi": result.lantai.beda == 0}  # fmt: skip
+    return out
+
+
+def judge_scale(result: Hasil, skala: int) -> dict:
+    """Growth from 1x to ``skala``x: linear or better means time and memory grow <= skala x."""
+    out = {}
+    for label in ("bulan", "kuartal"):
+        small, big = _stage(result, f"{label}_1x"), _stage(result, f"{label}_{skala}x")
+        if not (small and big and small.kode_keluar == 0 and big.kode_keluar == 0):
+            continue
+        fixed_free = [
+            sum(s.tahap.get(k, 0.0) for k in STAGES) for s in (small, big)
+        ]  # the stages without interpreter / start-up
+        out[label] = {
+            "waktu_x": round(big.detik / small.detik, 2),
+            "waktu_tahap_x": round(fixed_free[1] / fixed_free[0], 2) if fixed_free[0] else None,
+            "memori_x": round(big.rss_puncak_mb / small.rss_puncak_mb, 2),
+            "terpenuhi": big.detik <= skala * small.detik
+            and big.rss_puncak_mb <= skala * small.rss_puncak_mb,
+        }
+    return out
+
+
+def _target(value: float, limit: float) -> dict:
+    return {"nilai": round(value, 2), "batas": round(limit, 2), "terpenuhi": value <= limit}
+
+
+# --- output -----------------------------------------------------------------------------------
+def table(result: Hasil) -> str:
+    head = (f"{'tahap':<16}{'detik':>8}{'ingest':>8}{'dbt':>8}{'checks':>8}{'publish':>8}"
+            f"{'lain':>7}{'RSS MB':>8}{'maxrss':>8}{'tap/s':>10}{'hari/s':>10}  periode")  # fmt: skip
+    lines = [head, "-" * len(head)]
+    for s in result.tahap:
+        t = s.tahap
+        span = f"{s.periode[0]}..{s.periode[-1]}" if s.periode else ("no-op" if s.noop else "-")
+        lines.append(
+            f"{s.nama:<16}{s.detik:>8.1f}"
+            + "".join(f"{t.get(k, 0.0):>8.1f}" for k in STAGES)
+            + f"{t.get('lain', 0.0):>7.1f}{s.rss_puncak_mb:>8.0f}{s.maxrss_mb:>8.0f}"
+            f"{s.tap_per_detik:>10,.0f}{s.hari_per_detik:>10,.0f}  {span}"
+            + ("" if s.kode_keluar == 0 else f"  GAGAL (kode {s.kode_keluar})")
+            + (f"  {s.catatan}" if s.catatan else "")
+        )
+    for s in result.tahap:
+        if s.rss_tahap_mb:
+            lines.append(f"RSS puncak per tahap {s.nama} (MB): "
+                         + ", ".join(f"{k} {v:,.0f}" for k, v in s.rss_tahap_mb.items()))  # fmt: skip
+    for s in result.tahap:
+        if s.dbt:
+            lines.append(f"dbt {s.nama}: " + ", ".join(f"{k} {v:.1f}" for k, v in s.dbt.items()))
+    for sim in result.simulasi:
+        how = "dipakai ulang" if sim["dipakai_ulang"] else f"{sim['detik']:.1f} s"
+        lines.append(f"simulasi {sim['pegawai']:,} pegawai {sim['mulai']}..{sim['sampai']}: {how}")
+    if result.lantai:
+        f = result.lantai
+        year = _stage(result, "tahun")
+        ratio = f", pipeline/lantai {year.detik / f.detik:.1f}x" if year else ""
+        lines.append(f"lantai: {f.detik:.2f} s (median dari {f.ulangan}), {f.baris:,} baris, "
+                     f"{f.beda} beda dengan tpp_bulanan {f.beda_kolom or ''}{ratio}, "
+                     f"RSS {f.rss_puncak_mb:,.0f} MB")  # fmt: skip
+    if result.app:
+        lines.append("app halaman utama: " + ", ".join(f"{k} {v}" for k, v in result.app.items()))
+    for name, t in result.target.items():
+        mark = "YA " if t.get("terpenuhi") else "TIDAK"
+        extra = {k: v for k, v in t.items() if k != "terpenuhi"}
+        lines.append(f"target {name}: {mark} {extra}")
+    m = result.mesin
+    lines.append(f"mesin: {m['nproc']} CPU {m['cpu']}, {m['ram_gib']} GiB, beban awal "
+                 f"{m['beban_awal']}, akhir {m.get('beban_akhir')}")  # fmt: skip
+    return "\n".join(lines)
+
+
+def _log(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] bench: {text}", file=sys.stderr, flush=True)
+
+
+def main(folder: Path, skala: int | None = None, app: bool = True, json_path: Path | None = None,
+         repeat: int = 3) -> Hasil:  # fmt: skip
+    folder = folder.resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    if skala and skala > 1:
+        result = bench_scale(folder, skala, repeat=repeat)
+    else:
+        result = bench_year(folder, app=app, repeat=repeat)
+    print(table(result))
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = json_path or folder / f"bench{'-skala' + str(skala) if skala else ''}-{stamp}.json"
+    target.write_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
+    print(f"JSON: {target}")
+    return result
+
+
+if __name__ == "__main__":  # the app render and the floor run here, each in its own process
+    if len(sys.argv) == 3 and sys.argv[1] == "--_app":
+        sys.exit(_app_child(sys.argv[2]))
+    if len(sys.argv) == 6 and sys.argv[1] == "--_lantai":
+        root, mulai, sampai, repeat = sys.argv[2:]
+        lantai = _floor_here(DataDir.resolve(root), [mulai, sampai], int(repeat))
+        (Path(root).parent / "lantai.json").write_text(json.dumps(asdict(lantai)))
+        sys.exit(0)
+    sys.exit("pakai: kinerja bench")
