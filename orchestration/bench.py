@@ -65,13 +65,13 @@ TARGETS = {
 
 
 # --- months -----------------------------------------------------------------------------------
-def _index(periode: str) -> int:
-    return int(periode[:4]) * 12 + int(periode[5:]) - 1
-
-
 def months(mulai: str, sampai: str) -> list[str]:
-    """'2025-11'..'2026-01' -> ['2025-11', '2025-12', '2026-01']."""
-    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(_index(mulai), _index(sampai) + 1)]
+    """'2025-11'..'2026-01' -> ['2025-11', '2025-12', '2026-01'] (the pipeline's partitions)."""
+    import dagster as dg
+
+    from orchestration.partitions import monthly
+
+    return list(monthly.get_partition_keys_in_range(dg.PartitionKeyRange(mulai, sampai)))
 
 
 # --- simulation (never timed as part of a run) ------------------------------------------------
