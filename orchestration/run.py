@@ -131,8 +131,9 @@ def prepare_environment(exports: Path, data: DataDir) -> None:
     """Point Dagster, dbt and the resources at these folders."""
     os.environ["KINERJA_EXPORTS"] = str(exports.resolve())
     os.environ["KINERJA_DATA"] = str(data.root)
-    data.dagster_home.mkdir(parents=True, exist_ok=True)
-    (data.dagster_home / "dagster.yaml").touch()
+    from orchestration.event_log import write_instance_yaml
+
+    write_instance_yaml(data.dagster_home)
     os.environ["DAGSTER_HOME"] = str(data.dagster_home)
 
 
@@ -219,7 +220,6 @@ def run_pipeline(
         exclusive(data),
         open(log_path, "w") as log,
         redirect_stdout(log),
-        quick_event_log(data.dagster_home),
     ):
         # From here on the raw zone and the warehouse may change. Until this run finishes, the
         # last run's "up to date" record no longer holds: a run killed after ingesting a new
@@ -255,54 +255,6 @@ def run_pipeline(
                 state = {"project": fingerprint, "uji_unit": unit_key}
                 _state_file(data).write_text(json.dumps(state))
     return RunSummary(periods, run_ids, time.perf_counter() - started)
-
-
-@contextmanager
-def quick_event_log(dagster_home: Path) -> Iterator[None]:
-    """Cheaper writes to the SQLite event log of an in-process run, same records.
-
-    Dagster stores every event (a year's run has thousands: materializations of every dbt model
-    per partition, checks, logs) through a fresh connection that commits and closes. In WAL
-    mode each commit waits for an fsync, and each close of the last connection checkpoints the
-    WAL into the database (more fsyncs): a large part of a run's fixed cost on a busy disk. Inside
-    this block, this process's connections to the databases under ``dagster_home`` use
-    ``synchronous=NORMAL`` (WAL stays consistent; a power cut may lose the last events, never
-    the payroll data, which is written and fsynced elsewhere) and one idle connection per
-    database stays open, so closing the others does not checkpoint every time.
-    """
-    import sqlite3
-
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    root = str(dagster_home.resolve())
-    seen: set[str] = set()
-    keepers: dict[str, sqlite3.Connection] = {}
-
-    def on_connect(connection, _record) -> None:
-        if not isinstance(connection, sqlite3.Connection):
-            return
-        path = next(
-            (r[2] for r in connection.execute("pragma database_list") if r[1] == "main"), ""
-        )
-        if not path.startswith(root):
-            return
-        connection.execute("pragma synchronous = normal")
-        # the first connection to a new database creates its tables and WAL mode: keep one
-        # open from the second on
-        if path in seen and path not in keepers:
-            keeper = sqlite3.connect(path, check_same_thread=False)
-            keeper.execute("select count(*) from sqlite_master").fetchone()  # opens the WAL
-            keepers[path] = keeper
-        seen.add(path)
-
-    event.listen(Engine, "connect", on_connect)
-    try:
-        yield
-    finally:
-        event.remove(Engine, "connect", on_connect)
-        for keeper in keepers.values():
-            keeper.close()
 
 
 def _send_alerts(run_id: str, instance, data: DataDir) -> None:
