@@ -12,8 +12,6 @@ import dagster as dg
 
 
 def build_definitions() -> dg.Definitions:
-    from dagster_dbt import DbtCliResource
-
     from orchestration.alerting import alert_sensors
     from orchestration.assets.ingest import ingest_assets
     from orchestration.assets.models import model_assets
@@ -21,7 +19,7 @@ def build_definitions() -> dg.Definitions:
     from orchestration.assets.transforms import build_tpp_dbt_assets
     from orchestration.checks import build_asset_checks
     from orchestration.dbt_project import dbt_project
-    from orchestration.resources import KinerjaStorage
+    from orchestration.resources import KinerjaDbtCli, KinerjaStorage
     from orchestration.sensors import (
         JOB_NAME,
         MODEL_JOB_NAME,
@@ -45,7 +43,7 @@ def build_definitions() -> dg.Definitions:
         sensors=[ekspor_baru, *alert_sensors()],
         resources={
             "storage": storage,
-            "dbt": DbtCliResource(project_dir=dbt_project()),
+            "dbt": KinerjaDbtCli.for_project(dbt_project()),
         },
     )
 

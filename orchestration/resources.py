@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
+from functools import cached_property
+from importlib.metadata import version
 from pathlib import Path
 
 import dagster as dg
+from dagster_dbt import DbtCliResource
+from packaging.version import Version
 
 from orchestration.paths import DataDir
 
@@ -30,3 +35,29 @@ class KinerjaStorage(dg.ConfigurableResource):
             exports_dir=str(Path(os.environ.get("KINERJA_EXPORTS", "exports")).resolve()),
             data_dir=str(DataDir.resolve().root),
         )
+
+
+class KinerjaDbtCli(DbtCliResource):
+    """``DbtCliResource`` for the dbt-core installed beside this interpreter, without two costs
+    per run that buy these assets nothing (~4 s of a run's fixed cost, docs/benchmarks.md):
+
+    - the dbt version comes from the package metadata, not a ``dbt --version`` subprocess;
+    - no dbt adapter is opened in the Dagster process: dagster-dbt uses it only to fetch row
+      counts and column metadata, which these assets do not ask for.
+
+    ``tests/test_orchestration.py`` pins the two dagster-dbt internals this overrides.
+    """
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        return Version(version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002
+        return None
+
+    @classmethod
+    def for_project(cls, project) -> KinerjaDbtCli:
+        """The resource for ``project``, running the ``dbt`` of this environment (found even
+        when the environment's bin folder is not on PATH)."""
+        beside = Path(sys.executable).with_name("dbt")
+        return cls(project_dir=project, dbt_executable=str(beside) if beside.exists() else "dbt")

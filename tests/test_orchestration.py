@@ -1,11 +1,11 @@
 """The Dagster code location: pure helpers, and the asset graph pinned."""
 
-import json
+import os
 
 import dagster as dg
 import pytest
 
-from orchestration.dbt_project import dbt_build_args
+from orchestration.dbt_project import dbt_build_args, window_environment
 from orchestration.partitions import monthly
 from orchestration.run import contiguous_ranges
 
@@ -23,13 +23,14 @@ def test_contiguous_ranges_split_on_gaps_and_year_ends():
     assert contiguous_ranges([]) == []
 
 
-def test_one_dbt_build_with_the_period_window_as_vars():
-    args = dbt_build_args("2025-01", "2025-12")
-    assert args[0] == "build" and args.count("build") == 1
-    assert json.loads(args[args.index("--vars") + 1]) == {
-        "periode_mulai": "2025-01",
-        "periode_sampai": "2025-12",
-    }
+def test_one_dbt_build_with_the_period_window_in_the_environment():
+    assert dbt_build_args() == ["build"]
+    assert dbt_build_args(unit_tests=False) == ["build", "--exclude-resource-type", "unit_test"]
+    before = dict(os.environ)
+    with window_environment("2025-01", "2025-12"):
+        assert os.environ["KINERJA_PERIODE_MULAI"] == "2025-01"
+        assert os.environ["KINERJA_PERIODE_SAMPAI"] == "2025-12"
+    assert dict(os.environ) == before
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +82,9 @@ def test_every_asset_is_monthly_partitioned_and_backfills_in_one_run(definitions
 
 
 def test_dbt_tests_are_asset_checks(definitions):
-    checks = {c.asset_key.to_user_string() for c in definitions.resolve_asset_graph().asset_check_keys}
+    checks = {
+        c.asset_key.to_user_string() for c in definitions.resolve_asset_graph().asset_check_keys
+    }
     assert "tpp_bulanan" in checks
 
 
@@ -100,3 +103,22 @@ def test_models_have_their_own_job_and_stay_out_of_the_payroll_run(definitions):
     assert model_keys == {"model/anomali", "model/skor_anomali", "model/peringatan",
                           "model/skor_peringatan"}  # fmt: skip
     assert not payroll_keys & model_keys
+
+
+def test_dbt_resource_runs_this_environments_dbt_without_version_subprocess(definitions):
+    """KinerjaDbtCli replaces two dagster-dbt internals; an upgrade that renames them must fail
+    here, not silently bring back the `dbt --version` subprocess and the in-process adapter."""
+    import functools
+    import subprocess
+
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.resources import KinerjaDbtCli
+
+    assert isinstance(DbtCliResource.__dict__["_cli_version"], functools.cached_property)
+    assert callable(DbtCliResource.__dict__["_initialize_dbt_core_adapter"])
+    dbt = definitions.resources["dbt"]
+    assert isinstance(dbt, KinerjaDbtCli)
+    reported = subprocess.run([dbt.dbt_executable, "--version"], capture_output=True, text=True)
+    assert f"installed: {dbt._cli_version}" in reported.stdout
+    assert dbt._initialize_dbt_core_adapter(["build"]) is None

@@ -14,13 +14,17 @@ available (``KINERJA_GROUNDTRUTH`` or ``<exports>/_groundtruth/anomali.csv``) th
 include precision and recall at the flagged budget.
 """
 
+from typing import TYPE_CHECKING
+
 import dagster as dg
 
-from models import pipeline, registry
 from models.skor import ANOMALI, PERINGATAN, path
 from models.sumber import baca_groundtruth, groundtruth_path
 from orchestration.partitions import monthly
 from orchestration.resources import KinerjaStorage
+
+if TYPE_CHECKING:  # scikit-learn is imported by the model job only, not by every payroll run
+    from models import pipeline
 
 TPP_HARIAN, TPP_BULANAN = dg.AssetKey(["tpp_harian"]), dg.AssetKey(["tpp_bulanan"])
 RAW = {k: dg.AssetKey(["raw", k]) for k in ("absensi", "ketidakhadiran", "pegawai", "kinerja")}
@@ -52,9 +56,11 @@ def _angka(metrik: dict, *jalur: str) -> dict:
     return out
 
 
-def _meta(hasil: pipeline.Hasil, storage: KinerjaStorage, model: str) -> dict:
+def _meta(hasil: "pipeline.Hasil", storage: KinerjaStorage, model: str) -> dict:
     meta = {"versi": hasil.versi or "-", "pesan": hasil.pesan, "dilatih_baru": hasil.baru}
     if hasil.versi:
+        from models import registry
+
         folder = registry.folder(storage.data) / model / hasil.versi
         meta["artefak"] = dg.MetadataValue.path(str(folder))
     if hasil.meta.get("metrik"):
@@ -70,6 +76,8 @@ def _meta(hasil: pipeline.Hasil, storage: KinerjaStorage, model: str) -> dict:
 )
 def model_anomali(context: dg.AssetExecutionContext, storage: KinerjaStorage):
     sampai = max(context.partition_keys)
+    from models import pipeline
+
     hasil = pipeline.latih_anomali(storage.data, sampai, kebenaran=_kebenaran(storage))
     context.log.info(hasil.pesan)
     b = "kebenaran.isolation_forest.budget_2pct"
@@ -96,6 +104,8 @@ def model_anomali(context: dg.AssetExecutionContext, storage: KinerjaStorage):
     **_COMMON,
 )
 def skor_anomali(context: dg.AssetExecutionContext, storage: KinerjaStorage):
+    from models import pipeline
+
     hasil = pipeline.skor_anomali(storage.data, context.partition_keys, _kebenaran(storage))
     context.log.info(hasil.pesan)
     b = "kebenaran.isolation_forest.budget_2pct"
@@ -122,6 +132,8 @@ def skor_anomali(context: dg.AssetExecutionContext, storage: KinerjaStorage):
     **_COMMON,
 )
 def model_peringatan(context: dg.AssetExecutionContext, storage: KinerjaStorage):
+    from models import pipeline
+
     hasil = pipeline.latih_peringatan(storage.data, max(context.partition_keys))
     context.log.info(hasil.pesan)
     m, b = "model", "baseline_predikat_bulan_ini"
@@ -149,6 +161,8 @@ def model_peringatan(context: dg.AssetExecutionContext, storage: KinerjaStorage)
     **_COMMON,
 )
 def skor_peringatan(context: dg.AssetExecutionContext, storage: KinerjaStorage):
+    from models import pipeline
+
     hasil = pipeline.skor_peringatan(storage.data, context.partition_keys)
     context.log.info(hasil.pesan)
     return dg.MaterializeResult(
