@@ -34,7 +34,6 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -290,34 +289,19 @@ def _stage_times(
 
 
 def _dbt_times(data: DataDir, run_ids: list[str]) -> dict[str, float]:
-    """Node time by resource type of the ``dbt build`` of these runs, from the
-    ``run_results.json`` in the target folder dagster-dbt gave that invocation (it names the
-    folder in the run's log)."""
-    if not run_ids:
-        return {}
-    import dagster as dg
+    """Node time by resource type of the last ``dbt build`` in ``data``, from the
+    ``run_results.json`` in the data directory's dbt target folder."""
+    from orchestration.dbt_project import dbt_target_path
 
-    folders = []
-    with dg.DagsterInstance.from_config(str(data.dagster_home)) as instance:
-        for run_id in run_ids:
-            for entry in instance.all_logs(run_id):
-                found = re.search(r"`([^`]*/target/[^`/]+)/partial_parse\.msgpack`",
-                                  entry.user_message or "")  # fmt: skip
-                if found:
-                    folders.append(Path(found[1]))
-                    break
-    out: dict[str, float] = {}
-    for folder in folders:
-        path = folder / "run_results.json"
-        if not path.exists():
-            continue
-        results = json.loads(path.read_text())
-        out["total"] = out.get("total", 0.0) + results.get("elapsed_time", 0.0)
-        for node in results.get("results", []):
-            kind = node["unique_id"].split(".")[0]
-            out[kind] = out.get(kind, 0.0) + node.get("execution_time", 0.0)
-    if out:
-        out["dbt_lain"] = out["total"] - sum(v for k, v in out.items() if k != "total")
+    path = dbt_target_path(data.root) / "run_results.json"
+    if not run_ids or not path.exists():
+        return {}
+    results = json.loads(path.read_text())
+    out = {"total": results.get("elapsed_time", 0.0)}
+    for node in results.get("results", []):
+        kind = node["unique_id"].split(".")[0]
+        out[kind] = out.get(kind, 0.0) + node.get("execution_time", 0.0)
+    out["dbt_lain"] = out["total"] - sum(v for k, v in out.items() if k != "total")
     return {k: round(v, 2) for k, v in out.items()}
 
 

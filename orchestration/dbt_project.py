@@ -8,8 +8,9 @@ target of transforms/profiles.yml, passed as ``--target`` to every dbt command D
 
 from __future__ import annotations
 
-import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -46,22 +47,49 @@ def _dbt_project(engine: str) -> DbtProject:
     )
 
 
-def dbt_vars(periode_mulai: str, periode_sampai: str, **extra: str) -> dict[str, str]:
-    """The dbt vars for a run over the periods ``periode_mulai`` .. ``periode_sampai``."""
-    return {"periode_mulai": periode_mulai, "periode_sampai": periode_sampai, **extra}
+# The run window reaches dbt as environment variables (macros/jendela.sql), not as --vars:
+# vars are part of dbt's parse state, so a new window would cost a full re-parse every run.
+WINDOW_ENV = {"periode_mulai": "KINERJA_PERIODE_MULAI", "periode_sampai": "KINERJA_PERIODE_SAMPAI"}
 
 
-def dbt_build_args(
-    periode_mulai: str, periode_sampai: str, *, unit_tests: bool = True, **extra: str
-) -> list[str]:
-    """Arguments of the one ``dbt build`` a run makes.
+def dbt_window_env(periode_mulai: str, periode_sampai: str) -> dict[str, str]:
+    """The environment of a run over the periods ``periode_mulai`` .. ``periode_sampai``."""
+    return {
+        WINDOW_ENV["periode_mulai"]: periode_mulai,
+        WINDOW_ENV["periode_sampai"]: periode_sampai,
+    }
+
+
+@contextmanager
+def window_environment(periode_mulai: str, periode_sampai: str) -> Iterator[None]:
+    """``os.environ`` holds the run window while dbt is started inside this block."""
+    saved = {name: os.environ.get(name) for name in WINDOW_ENV.values()}
+    os.environ.update(dbt_window_env(periode_mulai, periode_sampai))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def dbt_build_args(*, unit_tests: bool = True) -> list[str]:
+    """Arguments of the one ``dbt build`` a run makes (its window: ``window_environment``).
 
     ``unit_tests=False`` leaves out the dbt unit tests (the rule proofs on fixtures): they do
     not read the data, so they need to pass once per version of the dbt project, not per run.
     Models, seeds and data tests always run.
     """
-    args = ["build", "--vars", json.dumps(dbt_vars(periode_mulai, periode_sampai, **extra))]
-    return args if unit_tests else [*args, "--exclude-resource-type", "unit_test"]
+    return ["build"] if unit_tests else ["build", "--exclude-resource-type", "unit_test"]
+
+
+def dbt_target_path(data_root: Path, engine: str | None = None) -> Path:
+    """Where the builds of a data directory write dbt's target (run_results.json, compiled SQL,
+    dbt.log, partial_parse.msgpack): one folder per engine, reused run after run, so dbt parses
+    only what changed and nothing piles up in the project."""
+    return data_root / "dbt" / dbt_engine(engine)
 
 
 def _newest_source_mtime(project_dir: Path) -> float:

@@ -1,14 +1,20 @@
 """dbt models as monthly-partitioned assets: one ``dbt build`` per run over its period range."""
 
-
 from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.dbt_project import dbt_build_args, dbt_project, ensure_manifest
+from orchestration.dbt_project import (
+    dbt_build_args,
+    dbt_project,
+    dbt_target_path,
+    ensure_manifest,
+    window_environment,
+)
 from orchestration.partitions import monthly
+from orchestration.resources import KinerjaStorage
 
 # Run tag: "false" leaves the dbt unit tests out of this run's build (``kinerja run`` sets it
 # when they already passed for this exact dbt project); absent (sensor, schedule, UI) = run them.
@@ -33,10 +39,13 @@ def build_tpp_dbt_assets(engine: str | None = None) -> dg.AssetsDefinition:
         backfill_policy=dg.BackfillPolicy.single_run(),
         dagster_dbt_translator=KinerjaTranslator(),
     )
-    def tpp_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    def tpp_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, storage: KinerjaStorage):
         window = context.partition_key_range
         unit_tests = context.run.tags.get(UNIT_TESTS_TAG) != "false"
-        args = dbt_build_args(window.start, window.end, unit_tests=unit_tests)
-        yield from dbt.cli(args, context=context).stream()
+        target = dbt_target_path(storage.data.root, engine)
+        with window_environment(window.start, window.end):
+            invocation = dbt.cli(dbt_build_args(unit_tests=unit_tests), context=context,
+                                 target_path=target)  # fmt: skip
+        yield from invocation.stream()
 
     return tpp_dbt

@@ -1,11 +1,21 @@
 {#-
-  Period window of a run: vars periode_mulai / periode_sampai ('YYYY-MM', inclusive).
+  Period window of a run: vars periode_mulai / periode_sampai ('YYYY-MM', inclusive), else the
+  environment variables KINERJA_PERIODE_MULAI / KINERJA_PERIODE_SAMPAI (what the pipeline sets:
+  a var on the command line changes dbt's parse state and costs a full re-parse every run; the
+  environment is read only when executing, so partial parsing keeps working).
   Unset (null or '') = open on that side, i.e. every period found in the raw zone.
 -#}
 
+{% macro _kosong(value) -%}
+  {{ return(value is none or (value | string | trim) in ('', 'None', 'null')) }}
+{%- endmacro %}
+
 {% macro _periode_var(name) -%}
   {%- set value = var(name, none) -%}
-  {%- if value is none or (value | string | trim) in ('', 'None', 'null') -%}
+  {%- if _kosong(value) and execute -%}
+    {%- set value = env_var('KINERJA_' ~ (name | upper), '') -%}
+  {%- endif -%}
+  {%- if _kosong(value) -%}
     {{ return(none) }}
   {%- endif -%}
   {%- set value = value | string | trim -%}
@@ -54,6 +64,6 @@
 {#- Rulebook version forced by var aturan_versi (none = effective-dated choice). -#}
 {% macro aturan_versi_paksa() -%}
   {%- set value = var('aturan_versi', none) -%}
-  {%- if value is none or (value | string | trim) in ('', 'None', 'null') -%}{{ return(none) }}{%- endif -%}
+  {%- if _kosong(value) -%}{{ return(none) }}{%- endif -%}
   {{ return(value | string | trim) }}
 {%- endmacro %}
