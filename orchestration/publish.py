@@ -30,6 +30,7 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -515,12 +516,17 @@ def _publish(data: DataDir, periods: list[str], keep: int, grace: float) -> Publ
                 warehouse = Warehouse(con)
                 for table in MART_TABLES:  # all five marts or nothing
                     warehouse.columns(table)
-                for periode in fresh:
-                    for table in MART_TABLES:
-                        rows = warehouse.fetch(table, periode)
-                        build.write(table, periode, rows)
-                        if table == "tpp_bulanan":
-                            totals[periode] = _totals(rows)
+                # one thread writes (pyarrow releases the GIL) while the next query runs
+                with ThreadPoolExecutor(1, thread_name_prefix="publish") as writer:
+                    writes = []
+                    for periode in fresh:
+                        for table in MART_TABLES:
+                            rows = warehouse.fetch(table, periode)
+                            writes.append(writer.submit(build.write, table, periode, rows))
+                            if table == "tpp_bulanan":
+                                totals[periode] = _totals(rows)
+                    for write in writes:
+                        write.result()
                 for periode in relocked:
                     new_rows = pl.from_arrow(warehouse.fetch("tpp_bulanan", periode))
                     days = pl.from_arrow(
