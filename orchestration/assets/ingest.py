@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import dagster as dg
 
 from orchestration.contract import KINDS
-from orchestration.ingest import ensure_raw_zone, ingest_period
+from orchestration.ingest import discover, ensure_raw_zone, ingest_period
 from orchestration.partitions import monthly
 from orchestration.resources import KinerjaStorage
 
@@ -17,7 +17,17 @@ REQUIRED_KINDS = ("pegawai", "absensi", "kinerja")
 # Months of one kind are read two at a time: reading and validating a file is mostly Polars and
 # numpy work that releases the GIL (a year of taps: 16.7 -> 12.9 s on 2 cores, peak +0.4 GB).
 # Each month has its own lock, files and registry transaction; results are reported in order.
+# Reading holds ~14x a file's size in memory, so files beyond PARALLEL_MAX_BYTES go one by one.
 INGEST_THREADS = min(2, os.cpu_count() or 1)
+PARALLEL_MAX_BYTES = 128 * 2**20
+
+
+def ingest_threads(exports, kind: str, periods) -> int:
+    """Threads for ingesting ``periods`` of ``kind``: one when any of the files is large."""
+    found = discover(exports)
+    chosen = [found[(kind, p)][0] for p in periods if found.get((kind, p))]
+    sizes = [path.stat().st_size for path in chosen if path.exists()]
+    return INGEST_THREADS if max(sizes, default=0) <= PARALLEL_MAX_BYTES else 1
 
 
 def _ingest_asset(kind: str) -> dg.AssetsDefinition:
@@ -39,7 +49,8 @@ def _ingest_asset(kind: str) -> dg.AssetsDefinition:
         ensure_raw_zone(data)
         rows, missing = [], []
         periods = context.partition_keys
-        with ThreadPoolExecutor(INGEST_THREADS, thread_name_prefix=f"ingest_{kind}") as pool:
+        threads = ingest_threads(storage.exports, kind, periods)
+        with ThreadPoolExecutor(threads, thread_name_prefix=f"ingest_{kind}") as pool:
             results = pool.map(lambda p: ingest_period(data, storage.exports, kind, p), periods)
             for periode, result in zip(periods, results, strict=True):  # in order, as they finish
                 context.log.info(result.message)
