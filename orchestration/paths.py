@@ -27,7 +27,11 @@ class DataDir:
     - ``registry.sqlite``: the file registry (what was seen, when, with what result);
     - ``warehouse.duckdb``: the dbt warehouse (only the pipeline opens it);
     - ``published/``: what readers (app, exports) use;
-    - ``dagster/``: the Dagster instance (runs, event log) the UI shows.
+    - ``dagster/``: the Dagster instance (runs, event log) the UI shows; ``dagster.yaml`` there
+      is written by ``orchestration.event_log``;
+    - ``dbt/<engine>/``: dbt's target of the builds (run_results.json, compiled SQL, dbt.log,
+      partial_parse.msgpack), reused run after run;
+    - ``logs/``: one log per ``kinerja run`` (dbt's output).
     """
 
     root: Path
