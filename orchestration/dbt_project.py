@@ -47,24 +47,17 @@ def _dbt_project(engine: str) -> DbtProject:
     )
 
 
-# The run window reaches dbt as environment variables (macros/jendela.sql), not as --vars:
-# vars are part of dbt's parse state, so a new window would cost a full re-parse every run.
-WINDOW_ENV = {"periode_mulai": "KINERJA_PERIODE_MULAI", "periode_sampai": "KINERJA_PERIODE_SAMPAI"}
-
-
-def dbt_window_env(periode_mulai: str, periode_sampai: str) -> dict[str, str]:
-    """The environment of a run over the periods ``periode_mulai`` .. ``periode_sampai``."""
-    return {
-        WINDOW_ENV["periode_mulai"]: periode_mulai,
-        WINDOW_ENV["periode_sampai"]: periode_sampai,
-    }
-
-
 @contextmanager
 def window_environment(periode_mulai: str, periode_sampai: str) -> Iterator[None]:
-    """``os.environ`` holds the run window while dbt is started inside this block."""
-    saved = {name: os.environ.get(name) for name in WINDOW_ENV.values()}
-    os.environ.update(dbt_window_env(periode_mulai, periode_sampai))
+    """``os.environ`` holds the run window while dbt is started inside this block.
+
+    The window reaches dbt as ``KINERJA_PERIODE_MULAI/SAMPAI`` (read by macros/jendela.sql when
+    executing), not as ``--vars``: vars are part of dbt's parse state, so a new window would cost
+    a full re-parse on every run.
+    """
+    window = {"KINERJA_PERIODE_MULAI": periode_mulai, "KINERJA_PERIODE_SAMPAI": periode_sampai}
+    saved = {name: os.environ.get(name) for name in window}
+    os.environ.update(window)
     try:
         yield
     finally:
