@@ -5,7 +5,6 @@ One small simulated population, run once; a second run with nothing new must cha
 
 import hashlib
 import shutil
-from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -98,3 +97,40 @@ def test_period_without_files_fails_clearly(pipeline, tmp_path, capsys):
     rc = main(["run", "--exports", str(exports), "--data", str(tmp_path / "d"), "--periode", "2024-07"])
     assert rc == 1
     assert "2024-07" in capsys.readouterr().err
+
+
+def test_next_window_reuses_dbt_parse_and_target_in_the_data_dir(pipeline, tmp_path):
+    """A run over another window keeps dbt's partial parse (the window is not a dbt var), writes
+    dbt's target into DATA/dbt/duckdb (nothing new in the project), and recomputing months
+    with the same exports gives the same published bytes."""
+    import json
+
+    from orchestration.paths import TRANSFORMS_DIR
+
+    exports, data, *_ = pipeline
+    moved = DataDir.resolve(tmp_path / "data")  # a copy: the module's data dir stays as it is
+    shutil.copytree(data.root, moved.root, symlinks=True)
+    before = _published_digest(moved)
+    project_targets = set((TRANSFORMS_DIR / "target").glob("*"))
+
+    # the first run in the moved directory parses in full (the profile's data path changed),
+    # the next one, over another window, must not
+    for periode in PERIODS:
+        rc = main(["run", "--exports", str(exports), "--data", str(moved.root),
+                   "--periode", periode, "--paksa"])  # fmt: skip
+        assert rc == 0
+    assert _published_digest(moved) == before
+    assert set((TRANSFORMS_DIR / "target").glob("*")) == project_targets
+
+    target = moved.root / "dbt" / "duckdb"
+    results = json.loads((target / "run_results.json").read_text())
+    statuses = {r["status"] for r in results["results"]}
+    assert statuses and statuses <= {"success", "pass"}
+    # dbt rotates its log at 10 MB: dbt.log.2, dbt.log.1, dbt.log, oldest first
+    age = {p: 0 if p.name == "dbt.log" else int(p.suffix[1:]) for p in target.glob("dbt.log*")}
+    logs = sorted(age, key=age.get, reverse=True)
+    events = [json.loads(line) for log in logs for line in log.read_text().splitlines()]
+    last = events[-1]["info"]["invocation_id"]
+    names = {e["info"]["name"] for e in events if e["info"]["invocation_id"] == last}
+    assert "PartialParsingSkipParsing" in names or "PartialParsingEnabled" in names
+    assert "UnableToPartialParse" not in names
