@@ -15,7 +15,8 @@ from orchestration.resources import KinerjaStorage
 REQUIRED_KINDS = ("pegawai", "absensi", "kinerja")
 
 # Months of one kind are read two at a time: reading and validating a file is mostly Polars and
-# numpy work that releases the GIL (a year of taps: 16.7 -> 12.9 s on 2 cores, peak +0.4 GB).
+# numpy work that releases the GIL (a year of taps: 16.7 -> 12.9 s on 2 cores; peak RSS of the
+# ingest stage 1.29 -> 1.91 GB, docs/benchmarks.md).
 # Each month has its own lock, files and registry transaction; results are reported in order.
 # Reading holds ~14x a file's size in memory, so files beyond PARALLEL_MAX_BYTES go one by one.
 INGEST_THREADS = min(2, os.cpu_count() or 1)
