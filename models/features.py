@@ -54,10 +54,19 @@ _HAVERSINE = """2 * 6371 * asin(sqrt(
 
 
 def fitur_anomali(data: DataDir, periods: list[str], threads: int | None = None) -> pl.DataFrame:
-    """One row per (periode, nip) of each month's master: features, context and details."""
+    """One row per (periode, nip) of each month's master: features, context and details.
+
+    Computed one month at a time: every feature belongs to one month (the month before is read
+    for transfers either way), and the device-pairing join of a whole year at once held ~5 GB.
+    """
     if not periods:
         return pl.DataFrame()
-    con = koneksi(data, periods, threads)
+    months = [_fitur_bulan(data, p, threads) for p in sorted(set(periods))]
+    return pl.concat(months, how="vertical_relaxed")
+
+
+def _fitur_bulan(data: DataDir, periode: str, threads: int | None) -> pl.DataFrame:
+    con = koneksi(data, [periode], threads)
     try:
         harian.bangun(con)
         return hitung(con)
