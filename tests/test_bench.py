@@ -36,6 +36,7 @@ def runs(tmp_path_factory):
     again = bench.simulated(root / "sim", 40, 3, PERIODS[0], PERIODS[-1], seed=7)
     exports, data = root / "exports", DataDir.resolve(root / "data")
     bench.deliver(sim, exports, PERIODS[:2])
+    _add_bad_tap(exports / f"absensi_{PERIODS[0].replace('-', '')}.csv")
     first = bench.kinerja_run("awal", exports, data, 40)
     lantai = bench.floor(data, PERIODS[:2], repeat=1)
     bench.deliver(sim, exports, PERIODS[2:])
@@ -43,6 +44,16 @@ def runs(tmp_path_factory):
     noop = bench.kinerja_run("tanpa_perubahan", exports, data, 40)
     return SimpleNamespace(sim=sim, again=again, first=first, lantai=lantai,
                            incremental=incremental, noop=noop, data=data)  # fmt: skip
+
+
+def _add_bad_tap(path):
+    """A copy of the delivered file (not the simulator's, which it is a hard link of) with one
+    tap whose NIP is invalid, so the quarantine of the first period has a row to check."""
+    lines = path.read_text().splitlines()
+    header, row = lines[0].split(","), lines[1].split(",")
+    row[header.index("nip")] = "12345"
+    path.unlink()
+    path.write_text("\n".join([*lines, ",".join(row)]) + "\n")
 
 
 def test_simulation_is_reused(runs):
