@@ -44,10 +44,6 @@ KEYS = {
     "temuan": ("periode", "kode", "source_file", "line_no", "nip", "kode_opd"),
     "realisasi_pagu": ("tahun", "bulan", "kode_opd"),
 }
-# tpp_harian: the line of the check-in / check-out when two distinct taps share its second
-# (min_by/arg_min over a tie) is not determined on either engine, not even between two DuckDB
-# builds; the times themselves are compared.
-UNDETERMINED = {"tpp_harian": {"baris_datang", "baris_pulang"}}
 # profile knobs (transforms/profiles.yml) for a short-lived local session on a small, busy
 # machine: no Derby metastore, no whole-stage code generation, quick JIT. ~2.5x faster here.
 FAST_LOCAL_SPARK = {
@@ -124,9 +120,9 @@ def _norm(v):
     return ("decimal", str(v)) if isinstance(v, Decimal) else v
 
 
-def duckdb_rows(data: Path, table: str, columns: list[str] | None = None):
+def duckdb_rows(data: Path, table: str):
     with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
-        cols = columns or [r[0] for r in con.execute(f"describe {table}").fetchall()]
+        cols = [r[0] for r in con.execute(f"describe {table}").fetchall()]
         rows = con.execute(f"select {', '.join(cols)} from {table}").fetchall()
     return cols, rows
 
@@ -145,8 +141,6 @@ def _sorted(rows, cols, key):
 
 def assert_same(data: Path, spark, table: str) -> int:
     cols, duck = duckdb_rows(data, table)
-    cols = [c for c in cols if c not in UNDETERMINED.get(table, set())]
-    _, duck = duckdb_rows(data, table, cols)
     on_spark = spark_rows(spark, table, cols)
     a, b = _sorted(duck, cols, KEYS[table]), _sorted(on_spark, cols, KEYS[table])
     assert len(a) == len(b), f"{table}: DuckDB {len(a)} rows, Spark {len(b)}"

@@ -2,7 +2,8 @@
 -- PULANG tap a departure, a tap without jenis an arrival before the rulebook's split time
 -- (12:00:00) and a departure from it on. check-in = earliest arrival, check-out = latest
 -- departure. Exact duplicate taps (re-sent by a device) count once: the first level collapses
--- identical lines, keeping the first line number.
+-- identical lines, keeping the first line number. The line reported for the check-in / check-out
+-- is the first line among the taps at that second (two devices can record the same second).
 with periode as (
     select periode, detik_pemisah_tap from {{ ref('int_periode') }}
 ),
@@ -42,8 +43,10 @@ select
     tanggal,
     min(case when datang then waktu end) as waktu_datang,
     max(case when not datang then waktu end) as waktu_pulang,
-    {{ min_by('case when datang then line_no end', 'case when datang then waktu end') }} as baris_datang,
-    {{ max_by('case when not datang then line_no end', 'case when not datang then waktu end') }} as baris_pulang,
+    {{ min_by('case when datang then line_no end',
+              'case when datang then ' ~ pasangan('waktu', 'line_no') ~ ' end') }} as baris_datang,
+    {{ max_by('case when not datang then line_no end',
+              'case when not datang then ' ~ pasangan('waktu', '-line_no') ~ ' end') }} as baris_pulang,
     count(*) as jumlah_tap
 from tap
 group by periode, nip, tanggal
