@@ -49,11 +49,6 @@
 {% macro default__max_by(arg, val) -%}arg_max({{ arg }}, {{ val }}){%- endmacro %}
 {% macro spark__max_by(arg, val) -%}max_by({{ arg }}, {{ val }}){%- endmacro %}
 
-{#- an ordering key of two values, compared as (a, then b): ties of `a` broken by `b` -#}
-{% macro pasangan(a, b) -%}{{ return(adapter.dispatch('pasangan')(a, b)) }}{%- endmacro %}
-{% macro default__pasangan(a, b) -%}row({{ a }}, {{ b }}){%- endmacro %}
-{% macro spark__pasangan(a, b) -%}struct({{ a }}, {{ b }}){%- endmacro %}
-
 {#- an integer x scaled down by 10^n, as DECIMAL(38, n) (exact: x has at most 28 digits) -#}
 {% macro skala_turun(x, n) -%}{{ return(adapter.dispatch('skala_turun')(x, n)) }}{%- endmacro %}
 {% macro default__skala_turun(x, n) -%}

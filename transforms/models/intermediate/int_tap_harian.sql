@@ -28,6 +28,10 @@ tap as (
         u.tanggal,
         u.waktu,
         u.line_no,
+        -- ordering keys within one day (taps are whole seconds): the second of the day, then
+        -- the line (line_no < 2^31, so it only breaks ties of one second; the first line wins)
+        cast(u.detik as {{ dbt.type_bigint() }}) * 4294967296 + u.line_no as urutan_baris,
+        cast(u.detik as {{ dbt.type_bigint() }}) * 4294967296 - u.line_no as urutan_pulang,
         case
             when u.jenis = 'MASUK' then true
             when u.jenis = 'PULANG' then false
@@ -43,10 +47,8 @@ select
     tanggal,
     min(case when datang then waktu end) as waktu_datang,
     max(case when not datang then waktu end) as waktu_pulang,
-    {{ min_by('case when datang then line_no end',
-              'case when datang then ' ~ pasangan('waktu', 'line_no') ~ ' end') }} as baris_datang,
-    {{ max_by('case when not datang then line_no end',
-              'case when not datang then ' ~ pasangan('waktu', '-line_no') ~ ' end') }} as baris_pulang,
+    {{ min_by('case when datang then line_no end', 'case when datang then urutan_baris end') }} as baris_datang,
+    {{ max_by('case when not datang then line_no end', 'case when not datang then urutan_pulang end') }} as baris_pulang,
     count(*) as jumlah_tap
 from tap
 group by periode, nip, tanggal
