@@ -39,7 +39,7 @@ from pathlib import Path
 import polars as pl
 
 from orchestration.contract import KINDS, QUARANTINE_SCHEMA, parse_file_name, raw_schema
-from orchestration.paths import DataDir
+from orchestration.paths import DataDir, sha256_file
 from orchestration.readers import read_export_bytes
 from orchestration.validation import (
     ValidationResult,
@@ -241,7 +241,7 @@ def file_sha256(data: DataDir, path: Path) -> str:
         ).fetchone()
         if row:
             return row["sha256"]
-        sha = _sha256_file(path)
+        sha = sha256_file(path)
         con.execute(
             "INSERT OR REPLACE INTO hash_cache (path, size, mtime_ns, sha256) VALUES (?, ?, ?, ?)",
             (key, st.st_size, st.st_mtime_ns, sha),
@@ -762,14 +762,6 @@ def _row_counts(row: sqlite3.Row | None) -> dict[str, int]:
         "quarantined": row["n_quarantined"],
         "duplicates": row["n_duplicates"],
     }
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fmt(n: int) -> str:

@@ -42,7 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from orchestration.paths import DataDir
+from orchestration.paths import DataDir, sha256_file
 from orchestration.periods import WITA, StatusPeriode, all_status
 from orchestration.published import (
     AMOUNTS,
@@ -117,14 +117,6 @@ class PublishResult:
 
 # ----------------------------------------------------------------------------------------------
 # Files
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:

@@ -12,7 +12,6 @@ row count) or ``sobek`` (torn: anything else). Exceptions are counted as ``galat
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 import threading
@@ -23,7 +22,7 @@ from pathlib import Path
 if __name__ == "__main__":  # run as a script: the project is installed (editable) in the venv
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from orchestration.paths import DataDir  # noqa: E402
+from orchestration.paths import DataDir, sha256_file  # noqa: E402
 from orchestration.published import current_snapshot  # noqa: E402
 
 
@@ -48,14 +47,6 @@ class Stats:
         self.problems += other.problems[: 20 - len(self.problems)]
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_once(data: DataDir, stats: Stats) -> None:
     try:
         snapshot = current_snapshot(data)
@@ -66,7 +57,7 @@ def read_once(data: DataDir, stats: Stats) -> None:
         files = snapshot.manifest["files"]
         for name, entry in files.items():
             path = snapshot.path / name
-            if not path.is_file() or _sha256(path) != entry["sha256"]:
+            if not path.is_file() or sha256_file(path) != entry["sha256"]:
                 bad.append(name)
         expected = sum(e["rows"] for e in files.values() if e["table"] == "tpp_bulanan")
         rows = snapshot.read("tpp_bulanan").height if files else 0
