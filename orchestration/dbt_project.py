@@ -56,8 +56,15 @@ def window_environment(periode_mulai: str, periode_sampai: str) -> Iterator[None
     a full re-parse on every run.
     """
     window = {"KINERJA_PERIODE_MULAI": periode_mulai, "KINERJA_PERIODE_SAMPAI": periode_sampai}
-    saved = {name: os.environ.get(name) for name in window}
-    os.environ.update(window)
+    with environment(window):
+        yield
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """``os.environ`` holds ``values`` inside this block; what was there before comes back."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:

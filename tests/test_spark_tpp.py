@@ -30,6 +30,7 @@ if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
 
 from tpp_fixtures import dbt_build  # noqa: E402
 
+from orchestration.dbt_project import environment  # noqa: E402
 from orchestration.ingest import ingest_all  # noqa: E402
 from orchestration.paths import TRANSFORMS_DIR, DataDir  # noqa: E402
 from orchestration.simulator import simulate  # noqa: E402
@@ -66,18 +67,9 @@ def dbt_spark(data: Path, args: list[str]) -> tuple[bool, float, list[str]]:
         "--no-partial-parse",
         "--quiet",
     ]  # fmt: skip
-    env = {"KINERJA_DATA": str(data), **FAST_LOCAL_SPARK}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
     started = time.perf_counter()
-    try:
+    with environment({"KINERJA_DATA": str(data), **FAST_LOCAL_SPARK}):
         res = dbtRunner().invoke(args[:1] + base + args[1:])
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     failures = [
         f"{r.node.unique_id}: {r.status}: {r.message}"
         for r in (res.result or [])
