@@ -57,10 +57,7 @@ def _done(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 
 def _periode_cols(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(
-        pl.col("periode").map_elements(lambda p: fmt.periode(p, singkat=True), return_dtype=pl.String)
-        .alias("bulan")
-    )  # fmt: skip
+    return frame.with_columns(fmt.periode_expr(pl.col("periode"), singkat=True).alias("bulan"))
 
 
 def tren(frame: pl.DataFrame, kolom: dict[str, str], satuan: str = "%", tinggi: int = 260,
@@ -74,14 +71,11 @@ def tren(frame: pl.DataFrame, kolom: dict[str, str], satuan: str = "%", tinggi: 
         )
         .with_columns(pl.col("seri").replace_strict(kolom).alias("seri"))
     )
-    data = data.with_columns(
-        pl.col("nilai")
-        .map_elements(
-            lambda v: fmt.rupiah(v) if satuan == "Rp" else f"{fmt.angka(v, 1)}{satuan}",
-            return_dtype=pl.String,
-        )
-        .alias("teks")
-    )
+    teks = (
+        fmt.rupiah_expr(pl.col("nilai")) if satuan == "Rp"
+        else fmt.angka_expr(pl.col("nilai"), 1) + pl.lit(satuan)
+    )  # fmt: skip
+    data = data.with_columns(teks.alias("teks"))
     order = _periode_cols(frame)["bulan"].to_list()
     base = alt.Chart(data).encode(
         x=alt.X("bulan:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
@@ -99,10 +93,6 @@ def tren(frame: pl.DataFrame, kolom: dict[str, str], satuan: str = "%", tinggi: 
     )
 
 
-def _potong(s: str, n: int = 42) -> str:
-    return s if len(s) <= n else s[: n - 2] + "…"
-
-
 def peringkat(
     frame: pl.DataFrame, nilai: str, judul: str, warna: str = TEAL, sorot: str | None = None
 ):
@@ -113,8 +103,8 @@ def peringkat(
     """
     data = frame.select("kode_opd", "nama_opd", nilai, "jumlah_pegawai").with_columns(
         pl.col(nilai).cast(pl.Float64),
-        pl.col(nilai).map_elements(lambda v: fmt.persen(v, 2), return_dtype=pl.String).alias("teks"),
-        pl.col("nama_opd").map_elements(_potong, return_dtype=pl.String).alias("nama"),
+        fmt.persen_expr(pl.col(nilai), 2).alias("teks"),
+        fmt.potong_expr(pl.col("nama_opd")).alias("nama"),
         (pl.col("kode_opd") == (sorot or "")).alias("sorot"),
     )  # fmt: skip
     lo_v, hi_v = float(data[nilai].min() or 0), float(data[nilai].max() or 100)
@@ -147,9 +137,9 @@ def peringkat(
 def sebaran_opd(frame: pl.DataFrame):
     """Departments by discipline (x) and performance (y); bubble size = head count."""
     data = frame.with_columns(
-        pl.col("persen_disiplin").map_elements(lambda v: fmt.persen(v, 2), return_dtype=pl.String).alias("t_dis"),
-        pl.col("persen_kinerja").map_elements(lambda v: fmt.persen(v, 2), return_dtype=pl.String).alias("t_kin"),
-        pl.col("persen_tk").map_elements(lambda v: fmt.persen(v, 2), return_dtype=pl.String).alias("t_tk"),
+        fmt.persen_expr(pl.col("persen_disiplin"), 2).alias("t_dis"),
+        fmt.persen_expr(pl.col("persen_kinerja"), 2).alias("t_kin"),
+        fmt.persen_expr(pl.col("persen_tk"), 2).alias("t_tk"),
     )  # fmt: skip
     points = alt.Chart(data).mark_circle(opacity=0.75, stroke="white", strokeWidth=1).encode(
         x=alt.X("persen_disiplin:Q", title="Rata-rata % disiplin", scale=alt.Scale(zero=False)),
@@ -169,8 +159,8 @@ def sebaran_opd(frame: pl.DataFrame):
 def peta_opd_bulan(frame: pl.DataFrame, nilai: str, judul: str, skema: str = "redyellowgreen"):
     """Heatmap: departments (rows) x months (columns) coloured by ``nilai``."""
     data = _periode_cols(frame).with_columns(
-        pl.col(nilai).map_elements(lambda v: fmt.persen(v, 2), return_dtype=pl.String).alias("teks"),
-        pl.col("nama_opd").map_elements(_potong, return_dtype=pl.String).alias("label"),
+        fmt.persen_expr(pl.col(nilai), 2).alias("teks"),
+        fmt.potong_expr(pl.col("nama_opd")).alias("label"),
     )  # fmt: skip
     order = _periode_cols(frame.select("periode").unique().sort("periode"))["bulan"].to_list()
     return _done(
@@ -196,9 +186,8 @@ def per_hari(frame: pl.DataFrame):
         pl.col("kode").replace_strict({"tl": "Terlambat (TL)", "psw": "Pulang cepat (PSW)", "tk": "Tanpa keterangan (TK)"}),
     )  # fmt: skip
     data = data.with_columns(
-        pl.struct("per100", "jumlah").map_elements(
-            lambda r: f"{fmt.angka(r['per100'], 1)} per 100 hari ({fmt.angka(r['jumlah'])} hari)",
-            return_dtype=pl.String).alias("teks")
+        pl.format("{} per 100 hari ({} hari)", fmt.angka_expr(pl.col("per100"), 1),
+                  fmt.angka_expr(pl.col("jumlah"))).alias("teks")
     )  # fmt: skip
     hari = [fmt.HARI[i] for i in range(1, 6)]
     return _done(
@@ -215,8 +204,10 @@ def per_hari(frame: pl.DataFrame):
     )  # fmt: skip
 
 
-def _menit_jam(m: int) -> str:
-    return f"{m // 60:02d}:{m % 60:02d}"
+def _menit_jam(m: pl.Expr) -> pl.Expr:
+    """Minutes of the day as ``07:05``."""
+    return pl.format("{}:{}", (m // 60).cast(pl.String).str.zfill(2),
+                     (m % 60).cast(pl.String).str.zfill(2))  # fmt: skip
 
 
 def histogram_datang(frame: pl.DataFrame, menit: int = 5):
@@ -226,8 +217,8 @@ def histogram_datang(frame: pl.DataFrame, menit: int = 5):
         pl.col("jam_masuk").replace_strict(mulai, default=450).alias("mulai"),
     ).with_columns(
         pl.when(pl.col("menit") < pl.col("mulai")).then(pl.lit("Tepat waktu")).otherwise(pl.lit("Terlambat")).alias("status"),
-        pl.col("menit").map_elements(lambda m: f"{_menit_jam(m)}–{_menit_jam(m + menit - 1)} WITA",
-                                     return_dtype=pl.String).alias("slot"),
+        pl.format("{}–{} WITA", _menit_jam(pl.col("menit")),
+                  _menit_jam(pl.col("menit") + menit - 1)).alias("slot"),
     ).group_by("menit", "slot", "status").agg(pl.col("hari").sum())  # fmt: skip
     bars = alt.Chart(data).mark_bar().encode(
         x=alt.X("menit:Q", bin=alt.Bin(step=menit), title="Jam datang (WITA)",
@@ -273,13 +264,12 @@ def histogram_disiplin(frame: pl.DataFrame):
 
 def predikat(frame: pl.DataFrame):
     """Donut of predikat."""
-    data = frame.with_columns(
-        pl.col("predikat").map_elements(fmt.predikat, return_dtype=pl.String).alias("label")
-    ).with_columns((pl.col("pegawai") / pl.col("pegawai").sum() * 100).alias("persen"))
+    data = frame.with_columns(fmt.predikat_expr(pl.col("predikat")).alias("label")).with_columns(
+        (pl.col("pegawai") / pl.col("pegawai").sum() * 100).alias("persen")
+    )
     data = data.with_columns(
-        pl.struct("pegawai", "persen").map_elements(
-            lambda r: f"{fmt.angka(r['pegawai'])} pegawai ({fmt.persen(r['persen'])})", return_dtype=pl.String
-        ).alias("teks")
+        pl.format("{} pegawai ({})", fmt.angka_expr(pl.col("pegawai")),
+                  fmt.persen_expr(pl.col("persen"))).alias("teks")
     )  # fmt: skip
     domain = list(PREDIKAT_WARNA)
     return _done(
@@ -305,7 +295,7 @@ def tpp_periode(frame: pl.DataFrame):
                         variable_name="bagian", value_name="rp").with_columns(
         pl.col("bagian").replace_strict({"tpp_kinerja": "TPP kinerja", "tpp_disiplin": "TPP disiplin"}),
         (pl.col("rp") / bagi).alias("nilai"),
-        pl.col("rp").map_elements(fmt.rupiah, return_dtype=pl.String).alias("teks"),
+        fmt.rupiah_expr(pl.col("rp")).alias("teks"),
     )  # fmt: skip
     bars = alt.Chart(long).mark_bar(cornerRadiusEnd=2).encode(
         x=alt.X("bulan:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
@@ -319,7 +309,7 @@ def tpp_periode(frame: pl.DataFrame):
     neto = data.with_columns(
         (pl.col("tpp_neto") / bagi).alias("nilai"),
         pl.lit("TPP neto").alias("bagian"),
-        pl.col("tpp_neto").map_elements(fmt.rupiah, return_dtype=pl.String).alias("teks"),
+        fmt.rupiah_expr(pl.col("tpp_neto")).alias("teks"),
     )
     line = alt.Chart(neto).mark_line(point=alt.OverlayMarkDef(size=50)).encode(
         x=alt.X("bulan:N", sort=order), y="nilai:Q", color=alt.Color("bagian:N"),
@@ -328,32 +318,38 @@ def tpp_periode(frame: pl.DataFrame):
     return _done((bars + line).properties(height=300))
 
 
-def kategori_hari(kode_hari: str | None, kode_datang: str | None, kode_pulang: str | None) -> str:
-    if kode_hari == "HADIR":
-        return "Terlambat / pulang cepat" if (kode_datang or kode_pulang) else "Tepat waktu"
-    return {
-        "TK": "Tanpa keterangan", "IZIN": "Izin", "DL": "Dinas luar / diklat",
-        "DIKLAT": "Dinas luar / diklat", "CLTN": "CLTN / tugas belajar", "TB": "CLTN / tugas belajar",
-    }.get(kode_hari or "", "Cuti")  # fmt: skip
+KATEGORI_KODE = {
+    "TK": "Tanpa keterangan", "IZIN": "Izin", "DL": "Dinas luar / diklat",
+    "DIKLAT": "Dinas luar / diklat", "CLTN": "CLTN / tugas belajar", "TB": "CLTN / tugas belajar",
+}  # fmt: skip
+
+
+def kategori_hari() -> pl.Expr:
+    """The calendar category of a day from ``kode_hari``, ``kode_datang``, ``kode_pulang``."""
+    hadir = pl.col("kode_hari") == "HADIR"
+    telat = pl.col("kode_datang").is_not_null() | pl.col("kode_pulang").is_not_null()
+    return (
+        pl.when(hadir & telat).then(pl.lit("Terlambat / pulang cepat"))
+        .when(hadir).then(pl.lit("Tepat waktu"))
+        .otherwise(pl.col("kode_hari").replace_strict(KATEGORI_KODE, default="Cuti",
+                                                      return_dtype=pl.String).fill_null("Cuti"))
+    )  # fmt: skip
 
 
 def kalender(harian: pl.DataFrame):
     """GitHub-style calendar: one square per working day (day number inside), weeks across."""
     data = harian.with_columns(
-        pl.struct("kode_hari", "kode_datang", "kode_pulang").map_elements(
-            lambda r: kategori_hari(r["kode_hari"], r["kode_datang"], r["kode_pulang"]), return_dtype=pl.String
-        ).alias("kategori"),
+        kategori_hari().alias("kategori"),
         (pl.col("tanggal") - pl.duration(days=pl.col("hari_iso") - 1)).dt.strftime("%Y-%m-%d").alias("minggu"),
         pl.col("hari_iso").replace_strict(fmt.HARI).alias("hari"),
         pl.col("tanggal").dt.day().alias("tgl"),
-        pl.col("tanggal").map_elements(fmt.tanggal_hari, return_dtype=pl.String).alias("t_tanggal"),
-        pl.struct("kode_hari", "kode_datang", "kode_pulang").map_elements(
-            lambda r: " · ".join(fmt.kode(k) for k in (r["kode_hari"], r["kode_datang"], r["kode_pulang"]) if k),
-            return_dtype=pl.String).alias("t_kode"),
-        pl.struct("waktu_datang", "waktu_pulang").map_elements(
-            lambda r: f"{fmt.jam(r['waktu_datang'])} – {fmt.jam(r['waktu_pulang'])} WITA", return_dtype=pl.String
-        ).alias("t_jam"),
-        pl.col("poin").map_elements(lambda v: fmt.angka(v, 2), return_dtype=pl.String).alias("t_poin"),
+        fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
+        pl.concat_str([pl.when(pl.col(k) != "").then(fmt.kode_expr(pl.col(k)))
+                       for k in ("kode_hari", "kode_datang", "kode_pulang")],
+                      separator=" · ", ignore_nulls=True).alias("t_kode"),
+        pl.format("{} – {} WITA", fmt.jam_expr(pl.col("waktu_datang")),
+                  fmt.jam_expr(pl.col("waktu_pulang"))).alias("t_jam"),
+        fmt.angka_expr(pl.col("poin"), 2).alias("t_poin"),
     )  # fmt: skip
     bulan = "['Jan','Feb','Mar','Apr','Mei','Jun','Jul','Agu','Sep','Okt','Nov','Des']"
     hari = [fmt.HARI[i] for i in range(1, 6)]
@@ -393,7 +389,7 @@ def jam_harian(harian: pl.DataFrame, jenis: str):
                            else ("waktu_pulang", "jam_pulang", "kode_pulang"))  # fmt: skip
     data = harian.filter(pl.col(waktu).is_not_null()).select(
         "tanggal",
-        pl.col("tanggal").map_elements(fmt.tanggal_hari, return_dtype=pl.String).alias("t_tanggal"),
+        fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
         _menit_expr(waktu).alias("menit"),
         _jam_teks_expr(jadwal).alias("jadwal"),
         pl.col(kode).fill_null("tepat waktu").alias("kode"),

@@ -5,12 +5,21 @@
 - dates: ``29 Nov 2026``; periods: ``Maret 2025`` / ``Mar 2025``;
 - times: ``07:42 WITA`` (every time in the data is WITA wall-clock, UTC+8);
 - NIP: ``19900815 201601 1 005``.
+
+Every formatter has a scalar form (``rupiah(x)``) for single values and, where tables or charts
+need it, a Polars expression form (``rupiah_expr(pl.col("x"))``) that gives the same text for
+every value. Frames are formatted only with the expression forms: no Python callback per row
+(Polars' per-element mapping) runs on Polars' thread pool, where it would need the GIL a page thread may
+hold while it waits for that pool (the deadlock of a crowd of sessions).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
+
+import polars as pl
 
 # one spelling of months, predikat, thousands and NIP for the app and the finance exports
 from orchestration.nominatif.teks import BULAN, BULAN_SINGKAT, PREDIKAT, nip_tampil, ribuan
@@ -45,25 +54,35 @@ KODE = {
 }
 
 
+def _kosong(x) -> bool:
+    return x is None or (isinstance(x, float) and not math.isfinite(x))
+
+
+def _bulat(x: float | int | Decimal, desimal: int) -> int:
+    """|x| x 10^desimal rounded half up, as an integer: the same float steps as ``_bulat_expr``."""
+    return math.floor(abs(float(x)) * 10**desimal + 0.5)
+
+
 def angka(x: float | int | Decimal | None, desimal: int = 0) -> str:
-    """``15.794``, ``92,5`` (Indonesian separators); ``–`` for missing values."""
-    if x is None or (isinstance(x, float) and x != x):
+    """``15.794``, ``92,5`` (Indonesian separators, half up, no trailing zeros); ``–`` if missing."""
+    if _kosong(x):
         return KOSONG
-    if desimal == 0:
-        return ("-" if x < 0 else "") + ribuan(abs(int(round(x))))
-    text = f"{abs(float(x)):,.{desimal}f}"
-    whole, frac = text.split(".")
-    frac = frac.rstrip("0")
-    out = whole.replace(",", ".") + ("," + frac if frac else "")
-    return ("-" if x < 0 and out.strip("0.,") else "") + out
+    n = _bulat(x, desimal)
+    utuh, pecahan = divmod(n, 10**desimal)
+    out = ribuan(utuh)
+    if desimal:
+        pecahan_teks = f"{pecahan:0{desimal}d}".rstrip("0")
+        if pecahan_teks:
+            out += "," + pecahan_teks
+    return ("-" if x < 0 and n else "") + out
 
 
 def rupiah(x: float | int | Decimal | None) -> str:
     """``Rp 4.324.000`` (whole rupiah, rounded half up); ``–`` for missing values."""
-    if x is None or (isinstance(x, float) and x != x):
+    if _kosong(x):
         return KOSONG
-    n = int(Decimal(str(x)).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
-    return ("-Rp " if n < 0 else "Rp ") + ribuan(abs(n))
+    n = _bulat(x, 0)
+    return ("-Rp " if x < 0 and n else "Rp ") + ribuan(n)
 
 
 def rupiah_ringkas(x: float | int | None) -> str:
@@ -79,7 +98,8 @@ def rupiah_ringkas(x: float | int | None) -> str:
 
 def persen(x: float | Decimal | None, desimal: int = 1) -> str:
     """``92,5%``."""
-    return KOSONG if x is None else f"{angka(x, desimal)}%"
+    teks = angka(x, desimal)
+    return KOSONG if teks == KOSONG else f"{teks}%"
 
 
 def _as_date(d: dt.date | dt.datetime | str) -> dt.date:
@@ -163,3 +183,157 @@ def predikat(p: str | None) -> str:
 
 def kode(k: str | None) -> str:
     return KODE.get(k or "", k or KOSONG)
+
+
+# ----------------------------------------------------------------------------------------------
+# the same formats as Polars expressions (vectorised, no Python per row)
+
+_BULAN_NOMOR = {f"{i:02d}": b for i, b in enumerate(BULAN, 1)}
+_BULAN_SINGKAT_NOMOR = {f"{i:02d}": b for i, b in enumerate(BULAN_SINGKAT, 1)}
+_ZONA_WITA = "Asia/Makassar"  # UTC+8 all year
+
+
+def _teks(e: pl.Expr) -> pl.Expr:
+    return e.fill_null(KOSONG)
+
+
+def ribuan_expr(n: pl.Expr) -> pl.Expr:
+    """A non-negative integer expression as ``4.324.000``."""
+    return (
+        n.cast(pl.Int64).cast(pl.String).str.reverse()
+        .str.replace_all(r"(\d{3})", "${1}.").str.strip_chars_end(".").str.reverse()
+    )  # fmt: skip
+
+
+def _bulat_expr(f: pl.Expr, desimal: int) -> pl.Expr:
+    return (f.abs() * 10**desimal + 0.5).floor().cast(pl.Int64)
+
+
+def _angka_expr(e: pl.Expr, desimal: int, awalan: str, akhiran: str) -> pl.Expr:
+    f = e.cast(pl.Float64)
+    n = _bulat_expr(f, desimal)
+    teks = ribuan_expr(n // 10**desimal)
+    if desimal:
+        pecahan = (n % 10**desimal).cast(pl.String).str.zfill(desimal).str.strip_chars_end("0")
+        teks = pl.when(pecahan.str.len_chars() > 0).then(teks + "," + pecahan).otherwise(teks)
+    tanda = pl.when((f < 0) & (n != 0)).then(pl.lit("-")).otherwise(pl.lit(""))
+    return (
+        pl.when(f.is_null() | ~f.is_finite()).then(pl.lit(KOSONG))
+        .otherwise(tanda + pl.lit(awalan) + teks + pl.lit(akhiran))
+    )  # fmt: skip
+
+
+def angka_expr(e: pl.Expr, desimal: int = 0) -> pl.Expr:
+    """``angka`` of every value of ``e``."""
+    return _angka_expr(e, desimal, "", "")
+
+
+def persen_expr(e: pl.Expr, desimal: int = 1) -> pl.Expr:
+    """``persen`` of every value of ``e``."""
+    return _angka_expr(e, desimal, "", "%")
+
+
+def rupiah_expr(e: pl.Expr) -> pl.Expr:
+    """``rupiah`` of every value of ``e`` (``Rp 4.324.000``, ``-Rp 160.480``)."""
+    return _angka_expr(e, 0, "Rp ", "")
+
+
+def _dari_teks_tanggal(e: pl.Expr) -> pl.Expr:
+    return e.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+
+
+def tanggal_expr(e: pl.Expr, teks: bool = False) -> pl.Expr:
+    """``tanggal`` of a Date/Datetime expression (``teks``: ISO text)."""
+    d = _dari_teks_tanggal(e) if teks else e
+    return _teks(
+        pl.format(
+            "{} {} {}", d.dt.day(),
+            d.dt.month().replace_strict(dict(enumerate(BULAN_SINGKAT, 1)), return_dtype=pl.String),
+            d.dt.year(),
+        )
+    )  # fmt: skip
+
+
+def tanggal_hari_expr(e: pl.Expr, teks: bool = False) -> pl.Expr:
+    """``tanggal_hari`` (``Senin, 3 Mar 2025``) of a Date/Datetime expression."""
+    d = _dari_teks_tanggal(e) if teks else e
+    hari = d.dt.weekday().replace_strict(HARI, return_dtype=pl.String)
+    return _teks(pl.format("{}, {}", hari, pl.when(d.is_not_null()).then(tanggal_expr(d))))
+
+
+def periode_expr(e: pl.Expr, singkat: bool = False) -> pl.Expr:
+    """``periode`` (``2025-03`` -> ``Maret 2025`` / ``Mar 2025``)."""
+    nama = e.str.slice(5, 2).replace_strict(
+        _BULAN_SINGKAT_NOMOR if singkat else _BULAN_NOMOR, default=None, return_dtype=pl.String
+    )
+    return _teks(pl.when(e.str.len_chars() > 0).then(pl.format("{} {}", nama, e.str.slice(0, 4))))
+
+
+def jam_expr(e: pl.Expr, wita: bool = False) -> pl.Expr:
+    """``jam`` of a (WITA wall-clock) Datetime expression."""
+    return _teks(e.dt.strftime("%H:%M WITA" if wita else "%H:%M"))
+
+
+def _wita(e: pl.Expr, berzona: bool) -> pl.Expr:
+    return e.dt.convert_time_zone(_ZONA_WITA) if berzona else e
+
+
+def waktu_expr(e: pl.Expr, berzona: bool = False) -> pl.Expr:
+    """``waktu`` (``29 Nov 2026 13:05 WITA``) of a Datetime expression; ``berzona`` for a
+    time-zone-aware column (converted to WITA), else WITA wall-clock."""
+    t = _wita(e, berzona)
+    return _teks(pl.format("{} {}", pl.when(t.is_not_null()).then(tanggal_expr(t)),
+                           t.dt.strftime("%H:%M WITA")))  # fmt: skip
+
+
+def waktu_iso_expr(e: pl.Expr) -> pl.Expr:
+    """``waktu_iso`` of ISO timestamp text (with or without offset); other text as is."""
+    berzona = (
+        e.str.to_datetime("%Y-%m-%dT%H:%M:%S%z", strict=False, time_unit="us")
+        .dt.convert_time_zone(_ZONA_WITA).dt.replace_time_zone(None)
+    )  # fmt: skip
+    polos = e.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")
+    t = pl.coalesce(berzona, polos)
+    return (
+        pl.when(e.is_null() | (e == "")).then(pl.lit(KOSONG))
+        .when(t.is_null()).then(e)
+        .otherwise(waktu_expr(t))
+    )  # fmt: skip
+
+
+def nip_expr(e: pl.Expr) -> pl.Expr:
+    """``nip`` (``19900815 201601 1 005``; other shapes as they are)."""
+    d = e.cast(pl.String).str.replace_all(r"\D", "")
+    grup = pl.format("{} {} {} {}", d.str.slice(0, 8), d.str.slice(8, 6), d.str.slice(14, 1),
+                     d.str.slice(15, 3))  # fmt: skip
+    return (
+        pl.when(e.is_null() | (e.cast(pl.String) == "")).then(pl.lit(KOSONG))
+        .when(d.str.len_chars() == 18).then(grup)
+        .otherwise(e.cast(pl.String))
+    )  # fmt: skip
+
+
+def predikat_expr(e: pl.Expr) -> pl.Expr:
+    """``predikat`` (``BUTUH_PERBAIKAN`` -> ``Butuh Perbaikan``; missing -> Tanpa penilaian)."""
+    lain = e.str.replace_all("_", " ").str.to_titlecase()
+    return (
+        pl.when(e.is_null() | (e == "")).then(pl.lit("Tanpa penilaian"))
+        .otherwise(e.replace_strict(PREDIKAT, default=lain, return_dtype=pl.String))
+    )  # fmt: skip
+
+
+def kode_expr(e: pl.Expr) -> pl.Expr:
+    """``kode`` (``TL2`` -> ``Terlambat 31–60 menit``)."""
+    return (
+        pl.when(e.is_null() | (e == "")).then(pl.lit(KOSONG))
+        .otherwise(e.replace_strict(KODE, default=e, return_dtype=pl.String))
+    )  # fmt: skip
+
+
+def potong_expr(e: pl.Expr, n: int = 42) -> pl.Expr:
+    """Text cut to ``n`` characters with an ellipsis (``potong``)."""
+    return pl.when(e.str.len_chars() <= n).then(e).otherwise(e.str.slice(0, n - 2) + "…")
+
+
+def potong(s: str, n: int = 42) -> str:
+    return s if len(s) <= n else s[: n - 2] + "…"

@@ -328,7 +328,8 @@ def _months(rng: np.random.Generator, people: pl.DataFrame, harian: pl.DataFrame
     ).astype(object)  # fmt: skip
     predikat[rng.random(n) < 0.02] = None
     m = m.with_columns(pl.Series("predikat", predikat, dtype=pl.String))
-    hk = m["periode"].map_elements(lambda p: len(working_days(p)), return_dtype=pl.Int32)
+    hari_kerja = {p: len(working_days(p)) for p in m["periode"].unique().to_list()}
+    hk = m["periode"].replace_strict(hari_kerja, return_dtype=pl.Int32)
     m = m.with_columns(hk.alias("hari_kerja"))
     pd100 = (10000 - (pl.col("jumlah_poin") * 100).round().cast(pl.Int64)).clip(0)
     pk = pl.col("predikat").replace_strict(PERSEN_KINERJA, default=0, return_dtype=pl.Int64)

@@ -320,9 +320,7 @@ def tabel(
 def pilih_pegawai(frame: pl.DataFrame, key: str, kolom: dict[str, str], **formats) -> str | None:
     """A list of people (NIP shown as ``19900815 201601 1 005`` in ``nip_format``) where a row
     can be picked; returns the NIP of the picked row, if any."""
-    tampil = frame.with_columns(
-        pl.col("nip").map_elements(fmt.nip, return_dtype=pl.String).alias("nip_format")
-    )
+    tampil = frame.with_columns(fmt.nip_expr(pl.col("nip")).alias("nip_format"))
     pilih = tabel(tampil, kolom, key=key, on_select="rerun", selection_mode="single-row", **formats)
     rows = pilih.selection.rows if pilih is not None else []
     return frame["nip"][rows[0]] if rows else None

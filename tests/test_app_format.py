@@ -56,3 +56,98 @@ def test_codes_and_predikat_have_readable_names():
     assert fmt.predikat("BUTUH_PERBAIKAN") == "Butuh Perbaikan"
     assert fmt.predikat(None) == "Tanpa penilaian"
     assert fmt.kode("TL2") == "Terlambat 31–60 menit"
+
+
+# ---- the expression forms give the same text as the scalar ones --------------------------------
+
+import random  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import polars as pl  # noqa: E402
+
+
+def _angka_contoh() -> list:
+    rng = random.Random(19)
+    values = [0, 1, -1, 999, 1000, -1000, 4_324_000, -160_480, 68_312_000_000, 2**40, 0.5, -0.5,
+              1.5, 2.5, -2.5, 1234.5, 0.4999, -0.4, 92.5, 92.45, 92.449, 100.0, 99.995, 1.005,
+              0.125, -0.001, 1234.56, None, float("nan"), float("inf")]  # fmt: skip
+    values += [rng.uniform(-1e7, 1e7) for _ in range(300)]
+    values += [round(rng.uniform(-200, 200), rng.randint(0, 4)) for _ in range(300)]
+    values += [rng.randint(-(10**12), 10**12) for _ in range(200)]
+    return values
+
+
+def _sama(nilai: list, dtype, expr, scalar) -> None:
+    frame = pl.Series("x", nilai, dtype=dtype, strict=False).to_frame()
+    got = frame.select(expr(pl.col("x")).alias("x"))["x"].to_list()
+    want = [scalar(v) for v in nilai]
+    beda = [(v, g, w) for v, g, w in zip(nilai, got, want, strict=True) if g != w]
+    assert not beda, beda[:10]
+
+
+def test_number_expressions_equal_the_scalar_formats():
+    floats = _angka_contoh()
+    ints = [v for v in floats if isinstance(v, int)] + [None]
+    for desimal in (0, 1, 2):
+        _sama(floats, pl.Float64, lambda e, d=desimal: fmt.angka_expr(e, d),
+              lambda v, d=desimal: fmt.angka(v, d))  # fmt: skip
+        _sama(floats, pl.Float64, lambda e, d=desimal: fmt.persen_expr(e, d),
+              lambda v, d=desimal: fmt.persen(v, d))  # fmt: skip
+    _sama(floats, pl.Float64, fmt.rupiah_expr, fmt.rupiah)
+    _sama(ints, pl.Int64, fmt.rupiah_expr, fmt.rupiah)
+    _sama(ints, pl.Int64, fmt.angka_expr, fmt.angka)
+    assert fmt.rupiah(-0.4) == "Rp 0" and fmt.angka(-0.001, 2) == "0"  # no "-0"
+    assert fmt.angka(2.5) == "3" and fmt.persen(float("nan")) == fmt.KOSONG
+
+
+def test_date_and_period_expressions_equal_the_scalar_formats():
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(0, 1100, 7)] + [None]
+    _sama(days, pl.Date, fmt.tanggal_expr, fmt.tanggal)
+    _sama(days, pl.Date, fmt.tanggal_hari_expr, fmt.tanggal_hari)
+    teks = [d.isoformat() if d else None for d in days]
+    _sama(teks, pl.String, lambda e: fmt.tanggal_expr(e, teks=True), fmt.tanggal)
+    periods = [f"{y}-{m:02d}" for y in (2024, 2025) for m in range(1, 13)] + [None, ""]
+    _sama(periods, pl.String, fmt.periode_expr, fmt.periode)
+    _sama(periods, pl.String, lambda e: fmt.periode_expr(e, singkat=True),
+          lambda p: fmt.periode(p, singkat=True))  # fmt: skip
+
+
+def test_time_expressions_equal_the_scalar_formats():
+    base = dt.datetime(2025, 3, 3, 0, 0)
+    times = [base + dt.timedelta(minutes=37 * i, seconds=i) for i in range(400)] + [None]
+    _sama(times, pl.Datetime("us"), fmt.jam_expr, fmt.jam)
+    _sama(times, pl.Datetime("us"), lambda e: fmt.jam_expr(e, wita=True),
+          lambda t: fmt.jam(t, wita=True))  # fmt: skip
+    _sama(times, pl.Datetime("us"), fmt.waktu_expr, fmt.waktu)
+    utc = [t.replace(tzinfo=dt.UTC) if t else None for t in times]
+    _sama(utc, pl.Datetime("us", "UTC"), lambda e: fmt.waktu_expr(e, berzona=True), fmt.waktu)
+    iso = [t.isoformat(timespec="seconds") if t else None for t in utc[::5]]
+    iso += [t.replace(tzinfo=None).isoformat(timespec="seconds") for t in times[:20]]
+    iso += ["2026-11-29T13:05:10+08:00", "bukan waktu", "", None]
+    _sama(iso, pl.String, fmt.waktu_iso_expr, fmt.waktu_iso)
+
+
+def test_text_expressions_equal_the_scalar_formats():
+    nips = ["199008152016011005", "19900815 201601 1 005", "12345", "", None, "1990081520160110",
+            "abc199008152016011005"]  # fmt: skip
+    _sama(nips, pl.String, fmt.nip_expr, fmt.nip)
+    predikat = [*fmt.PREDIKAT, "TANPA_PENILAIAN", "LAIN_LAIN", "", None]
+    _sama(predikat, pl.String, fmt.predikat_expr, fmt.predikat)
+    kode = [*fmt.KODE, "XYZ", "", None]
+    _sama(kode, pl.String, fmt.kode_expr, fmt.kode)
+    names = ["Dinas Pendidikan dan Kebudayaan Provinsi Nusa Tenggara Timur", "BKD", "x" * 42,
+             "y" * 43]  # fmt: skip
+    _sama(names, pl.String, fmt.potong_expr, fmt.potong)
+
+
+def test_no_python_per_row_callbacks_in_the_app():
+    """map_elements / apply run Python per row on Polars' threads: they deadlocked a crowd."""
+    app = Path(__file__).resolve().parent.parent / "app"
+    banned = ("map_elements", "map_rows", ".apply(", "map_batches")
+    found = [
+        f"{path.relative_to(app)}:{i}: {line.strip()}"
+        for path in sorted(app.rglob("*.py"))
+        for i, line in enumerate(path.read_text().splitlines(), 1)
+        if any(b in line for b in banned)
+    ]
+    assert not found, found

@@ -16,8 +16,8 @@ temuan = d.temuan_per_periode()
 error = dict(temuan.filter(pl.col("tingkat") == "ERROR").select("periode", "jumlah").iter_rows())
 semua = semua.with_columns(
     pl.col("status").replace_strict(ui.STATUS_LABEL, default=pl.col("status")).alias("t_status"),
-    pl.col("periode").map_elements(fmt.periode, return_dtype=pl.String).alias("t_periode"),
-    pl.col("pada").map_elements(fmt.waktu_iso, return_dtype=pl.String, skip_nulls=False).alias("t_pada"),
+    fmt.periode_expr(pl.col("periode")).alias("t_periode"),
+    fmt.waktu_iso_expr(pl.col("pada")).alias("t_pada"),
     pl.col("periode").replace_strict(error, default=0, return_dtype=pl.Int64).alias("error"),
 )  # fmt: skip
 
@@ -114,7 +114,7 @@ koreksi = d.koreksi(periode, kode)
 if not koreksi.is_empty():
     st.subheader("Koreksi periode terkunci yang dibayar bersama periode ini", anchor=False)
     ui.tabel(
-        koreksi.with_columns(pl.col("nip").map_elements(fmt.nip, return_dtype=pl.String)),
+        koreksi.with_columns(fmt.nip_expr(pl.col("nip")).alias("nip")),
         {"periode_asal": "Periode asal", "kode_opd": "Kode", "nip": "NIP", "nama": "Nama",
          "selisih_tpp_bruto": "Selisih bruto", "selisih_tpp_neto": "Selisih neto", "alasan": "Alasan"},
         uang=("selisih_tpp_bruto", "selisih_tpp_neto"), key="tabel_koreksi",

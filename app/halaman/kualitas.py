@@ -64,7 +64,7 @@ with tab_temuan:
                                        default=["ERROR", "WARN"], key="temuan_tingkat")  # fmt: skip
         tampil = (
             temuan.filter(pl.col("tingkat").is_in(tingkat or []))
-            .with_columns(pl.col("nip").map_elements(fmt.nip, return_dtype=pl.String))
+            .with_columns(fmt.nip_expr(pl.col("nip")).alias("nip"))
             .head(2000)
         )
         ui.tabel(
@@ -99,7 +99,7 @@ with tab_cek:
     else:
         tampil = cek.with_columns(
             pl.when(pl.col("passed")).then(pl.lit("Lulus")).otherwise(pl.lit("GAGAL")).alias("hasil"),
-            pl.col("checked_at").map_elements(fmt.waktu, return_dtype=pl.String).alias("waktu"),
+            fmt.waktu_expr(pl.col("checked_at"), berzona=True).alias("waktu"),
         ).sort("passed", "severity", "check_name")  # fmt: skip
         ui.tabel(
             tampil,
@@ -133,7 +133,7 @@ with tab_alert:
             st.success("Belum ada alert.")
         else:
             ui.tabel(
-                alert.with_columns(pl.col("dibuat").map_elements(fmt.waktu, return_dtype=pl.String).alias("waktu")),
+                alert.with_columns(fmt.waktu_expr(pl.col("dibuat"), berzona=True).alias("waktu")),
                 {"waktu": "Waktu", "status": "Status", "tingkat": "Tingkat", "periode": "Periode",
                  "judul": "Judul", "kanal": "Kanal", "n_failed": "Baris gagal", "galat": "Galat"},
                 key="tabel_alert",

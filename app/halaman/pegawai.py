@@ -160,7 +160,7 @@ with tab_tpp:
         else:
             per_poin = be * bd / 100 / 100
             potong = potong.with_columns(
-                pl.col("tanggal").map_elements(fmt.tanggal_hari, return_dtype=pl.String).alias("t_tanggal"),
+                fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
                 pl.concat_str([pl.col("kode_hari").replace("HADIR", None), pl.col("kode_datang"), pl.col("kode_pulang")],
                               separator=" + ", ignore_nulls=True).alias("kode"),
                 pl.col("waktu_datang").dt.strftime("%H:%M").fill_null("tanpa tap").alias("datang"),
@@ -202,11 +202,9 @@ with tab_kal:
         st.info("Belum ada data harian.")
     else:
         st.altair_chart(charts.kalender(harian), width="content")
-        ringkas = harian.with_columns(
-            pl.struct("kode_hari", "kode_datang", "kode_pulang").map_elements(
-                lambda x: charts.kategori_hari(x["kode_hari"], x["kode_datang"], x["kode_pulang"]),
-                return_dtype=pl.String).alias("kategori")
-        ).group_by("kategori").len()  # fmt: skip
+        ringkas = (
+            harian.with_columns(charts.kategori_hari().alias("kategori")).group_by("kategori").len()
+        )
         jumlah = dict(ringkas.iter_rows())
         st.caption(" · ".join(f"{k}: {jumlah[k]} hari" for k in charts.KATEGORI if k in jumlah))
 
@@ -242,8 +240,8 @@ with tab_riwayat:
         pl.col("persen_disiplin").cast(pl.Float64).min(), pl.col("persen_kinerja").cast(pl.Float64).max())
         .sort("periode")), width="stretch")  # fmt: skip
     riwayat = bulanan.with_columns(
-        pl.col("predikat").map_elements(fmt.predikat, return_dtype=pl.String, skip_nulls=False).alias("t_predikat"),
-        pl.col("periode").map_elements(fmt.periode, return_dtype=pl.String).alias("t_periode"),
+        fmt.predikat_expr(pl.col("predikat")).alias("t_predikat"),
+        fmt.periode_expr(pl.col("periode")).alias("t_periode"),
     ).sort("periode", descending=True)  # fmt: skip
     ui.tabel(
         riwayat,

@@ -1,5 +1,6 @@
 """Perangkat Daerah: one department in one period, and who needs attention."""
 
+import polars as pl
 import streamlit as st
 
 from app import charts, ui
@@ -82,11 +83,7 @@ else:
         "Pegawai dengan hari TK, disiplin di bawah 95%, tanpa penilaian atau predikat di bawah "
         "Baik, yang paling perlu perhatian di atas. Pilih baris untuk membuka rincian pegawai."
     )
-    tampil = perhatian.with_columns(
-        perhatian["predikat"]
-        .map_elements(fmt.predikat, return_dtype=str, skip_nulls=False)
-        .alias("t_predikat"),
-    )
+    tampil = perhatian.with_columns(fmt.predikat_expr(pl.col("predikat")).alias("t_predikat"))
     dipilih = ui.pilih_pegawai(
         tampil,
         "perhatian",

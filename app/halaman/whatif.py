@@ -109,7 +109,7 @@ st.caption(f"Dihitung dalam {hasil.detik_total:.1f} detik (jalur {hasil.metode})
 st.subheader("Dampak per Perangkat Daerah", anchor=False)
 opd = hasil.per_opd.with_columns(
     pl.coalesce("nama_opd", "kode_opd").alias("nama"),
-    pl.col("selisih_bruto").map_elements(fmt.rupiah, return_dtype=pl.String).alias("teks"),
+    fmt.rupiah_expr(pl.col("selisih_bruto")).alias("teks"),
 )
 chart = (
     alt.Chart(opd.to_pandas())
