@@ -1,108 +1,102 @@
-"""Day level from the raw zone, in DuckDB: who was on duty, which taps, which approved absence.
+"""Day level for the models, from the dbt marts as published: nothing of the pay rules is
+re-derived here.
 
 Temporary tables built on a connection from ``sumber.koneksi``:
 
-- ``staf``: one row per (periode, nip) of the month's master, with the department of the
-  month before (transfers) and the active days in the month;
-- ``tap_unik``: distinct taps (devices re-send exact duplicates), with ``datang`` (arrival)
-  per tpp-rules §2 (MASUK, PULANG, or before/after 12:00 when the device does not say);
-- ``absen_hari``: approved (DISETUJUI) absence per day, the first code in the rulebook order;
-- ``hari_pegawai``: every active calendar day of every employee with the day's check-in,
-  check-out, tap counts and approved absence.
+- ``staf``: one row per (periode, nip) with a paid segment in ``tpp_bulanan`` (the department
+  of the UTAMA segment, last month's department for transfers, the active span = first to last
+  day of the segments, golongan, status, jabatan);
+- ``tap_unik``: distinct raw taps (devices re-send exact duplicates) with their date: the
+  single taps the buddy-punching and MOBILE features need (no mart keeps device, second and
+  coordinates of every tap);
+- ``hari_pegawai``: every active calendar day of every employee. A day listed in
+  ``tpp_harian`` for that employee is a working day (``kerja``) and carries dbt's check-in,
+  check-out, tap count, approved absence (the code the rulebook's priority picked, its letter)
+  and expected start; any other day of the active span is not a working day of that employee,
+  and only its tap count comes from the raw taps.
 
-This is the models' own mart-like view of the raw zone (tests and a missing warehouse use it);
-the dbt marts stay the authority for pay.
+Because "working day" means "a day tpp_harian lists for this employee", a future work schedule
+(a roster that makes a Saturday a working day for a hospital nurse) changes the models' notion
+of a non-working day with no change here: the rostered Saturday appears in tpp_harian.
+
+What is gone (it lived here until issue 17): the absence priority order and the 12:00 split of
+taps without a MASUK/PULANG flag, hard-coded copies of the rulebook's ``prioritas`` and
+``jam_pemisah_tap``; the calendar and the expected hours from the seeds.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-URUTAN_ABSEN = ("CLTN", "TB", "CM", "CB", "CS", "CAP", "CT", "DIKLAT", "DL", "IZIN")
-_URUTAN_SQL = "[" + ", ".join(f"'{k}'" for k in URUTAN_ABSEN) + "]"
+BUKAN_ABSEN = ("HADIR", "TK")  # kode_hari values that are not an approved absence
 
 
 def bangun(con: duckdb.DuckDBPyConnection) -> None:
-    """Create ``staf``, ``tap_unik``, ``absen_hari`` and ``hari_pegawai`` on ``con``."""
+    """Create ``staf``, ``tap_unik`` and ``hari_pegawai`` on ``con``."""
     con.execute(
         """
         create or replace temp table staf as
-        with p as (
+        with seg as (
             select periode, nip,
-                   min(kode_opd) as kode_opd, min(tmt_opd) as tmt_opd,
-                   min(aktif_sampai) as aktif_sampai, min(kelas_jabatan) as kelas_jabatan,
-                   min(jenis_jabatan) as jenis_jabatan, min(status) as status
-            from raw_pegawai
+                   coalesce(max(kode_opd) filter (where segmen = 'UTAMA'), max(kode_opd))
+                       as kode_opd,
+                   max(kelas_jabatan) filter (where segmen = 'UTAMA') as kelas_jabatan,
+                   max(jenis_jabatan) filter (where segmen = 'UTAMA') as jenis_jabatan,
+                   max(status) filter (where segmen = 'UTAMA') as status,
+                   max(golongan) filter (where segmen = 'UTAMA') as golongan,
+                   min(tanggal_mulai) as aktif_mulai, max(tanggal_selesai) as aktif_akhir
+            from tpp_bulanan
             group by periode, nip
-        ),
-        b as (
-            select periode, cast(strptime(periode || '-01', '%Y-%m-%d') as date) as awal,
-                   cast(strptime(periode || '-01', '%Y-%m-%d') + interval 1 month
-                        - interval 1 day as date) as akhir,
-                   strftime(strptime(periode || '-01', '%Y-%m-%d') - interval 1 month, '%Y-%m')
-                       as periode_lalu
-            from _periode
         )
-        select p.periode, p.nip, p.kode_opd, q.kode_opd as kode_opd_lalu, p.kelas_jabatan,
-               p.jenis_jabatan, p.status,
-               -- a newcomer (not in last month's master) starts on tmt_opd
-               case when q.nip is null and p.tmt_opd > b.awal then p.tmt_opd else b.awal end
-                   as aktif_mulai,
-               least(coalesce(p.aktif_sampai, b.akhir), b.akhir) as aktif_akhir
-        from p
-        join b on b.periode = p.periode
-        left join p as q on q.nip = p.nip and q.periode = b.periode_lalu
+        select s.periode, s.nip, s.kode_opd, q.kode_opd as kode_opd_lalu, s.kelas_jabatan,
+               s.jenis_jabatan, s.status, s.golongan, s.aktif_mulai, s.aktif_akhir
+        from seg s
+        join _periode p on p.periode = s.periode
+        left join seg q
+          on q.nip = s.nip
+         and q.periode = strftime(strptime(s.periode || '-01', '%Y-%m-%d') - interval 1 month,
+                                  '%Y-%m')
         """
     )
     con.execute(
         """
         create or replace temp table tap_unik as
         select distinct periode, nip, id_mesin, waktu, jenis, metode, lat, lon,
-               cast(waktu as date) as tanggal,
-               case when jenis = 'MASUK' then true when jenis = 'PULANG' then false
-                    else hour(waktu) < 12 end as datang
+               cast(waktu as date) as tanggal
         from raw_absensi
         """
     )
+    bukan = ", ".join(f"'{k}'" for k in BUKAN_ABSEN)
     con.execute(
         f"""
-        create or replace temp table absen_hari as
-        select k.periode, k.nip, c.tanggal,
-               arg_min(k.kode, list_position({_URUTAN_SQL}, k.kode)) as kode_absen,
-               arg_min(k.nomor_surat, list_position({_URUTAN_SQL}, k.kode)) as nomor_surat
-        from raw_ketidakhadiran k
-        join kalender c on c.periode = k.periode and c.tanggal between k.mulai and k.selesai
-        where k.status = 'DISETUJUI'
-        group by k.periode, k.nip, c.tanggal
-        """
-    )
-    con.execute(
-        """
         create or replace temp table hari_pegawai as
-        with t as (
-            select periode, nip, tanggal,
-                   min(case when datang then waktu end) as waktu_datang,
-                   max(case when not datang then waktu end) as waktu_pulang,
-                   count(*) as jumlah_tap,
+        with hari as (
+            select s.periode, s.nip, s.kode_opd, cast(g.d as date) as tanggal
+            from staf s,
+                 generate_series(cast(s.aktif_mulai as timestamp),
+                                 cast(s.aktif_akhir as timestamp), interval 1 day) as g(d)
+        ),
+        kerja as (
+            select periode, nip, tanggal, kode_hari, nomor_surat, waktu_datang, waktu_pulang,
+                   jumlah_tap, epoch(cast(jam_masuk as time)) as mulai_detik
+            from tpp_harian
+        ),
+        tap as (
+            select periode, nip, tanggal, count(*) as jumlah_tap,
                    count(*) filter (where metode = 'MOBILE') as tap_mobile
             from tap_unik
             group by periode, nip, tanggal
         )
-        select s.periode, s.nip, s.kode_opd, c.tanggal, c.kerja, c.ramadan,
-               c.mulai_detik, c.selesai_detik,
-               a.kode_absen, a.nomor_surat,
-               t.waktu_datang, t.waktu_pulang,
-               coalesce(t.jumlah_tap, 0) as jumlah_tap,
+        select h.periode, h.nip, h.kode_opd, h.tanggal,
+               k.tanggal is not null as kerja,
+               case when k.kode_hari not in ({bukan}) then k.kode_hari end as kode_absen,
+               k.nomor_surat, k.waktu_datang, k.waktu_pulang, k.mulai_detik,
+               coalesce(k.jumlah_tap, t.jumlah_tap, 0) as jumlah_tap,
                coalesce(t.tap_mobile, 0) as tap_mobile,
-               date_diff('second', cast(c.tanggal as timestamp), t.waktu_datang)
-                   as detik_datang,
-               date_diff('second', cast(c.tanggal as timestamp), t.waktu_pulang)
-                   as detik_pulang
-        from staf s
-        join kalender c
-          on c.periode = s.periode and c.tanggal between s.aktif_mulai and s.aktif_akhir
-        left join absen_hari a
-          on a.periode = s.periode and a.nip = s.nip and a.tanggal = c.tanggal
-        left join t on t.periode = s.periode and t.nip = s.nip and t.tanggal = c.tanggal
+               date_diff('second', cast(h.tanggal as timestamp), k.waktu_datang)
+                   as detik_datang
+        from hari h
+        left join kerja k on k.periode = h.periode and k.nip = h.nip and k.tanggal = h.tanggal
+        left join tap t on t.periode = h.periode and t.nip = h.nip and t.tanggal = h.tanggal
         """
     )

@@ -10,14 +10,13 @@ version and writes the score files the app reads (``skor``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
 from models import anomaly, early_warning, evaluate, features, registry, rekap, skor
-from models.sumber import geser, periode_tersedia
+from models.sumber import geser, periode_terbit, periode_tersedia, sidik_terbit
 from orchestration.paths import SEEDS_DIR, DataDir
 
 SEED = 42
@@ -38,8 +37,9 @@ class Hasil:
 
 
 def jendela(data: DataDir, sampai: str, bulan: int | None = None, kinds=("absensi",)) -> list[str]:
-    """Periods up to ``sampai`` present for every one of ``kinds``, the last ``bulan`` of them."""
-    sets = [set(periode_tersedia(data, k)) for k in kinds]
+    """Periods up to ``sampai`` published and present in the raw zone for every one of
+    ``kinds``, the last ``bulan`` of them."""
+    sets = [set(periode_tersedia(data, k)) for k in kinds] + [set(periode_terbit(data))]
     periods = sorted(p for p in set.intersection(*sets) if p <= sampai)
     return periods[-bulan:] if bulan else periods
 
@@ -58,7 +58,7 @@ def latih_anomali(
     isi = {
         "fitur": features.NAMA_FITUR,
         "parameter": _param_anomali(),
-        "data": registry.sidik_berkas(_berkas_anomali(data, periods)),
+        "data": _sidik_anomali(data, periods),
     }
     versi = registry.versi_id((periods[0], periods[-1]), seed, isi)
     if versi in registry.daftar(data, MODEL_ANOMALI):  # same files, same seed: nothing to do
@@ -82,16 +82,16 @@ def latih_anomali(
     return Hasil(MODEL_ANOMALI, versi, _ringkas_anomali(versi, meta["metrik"]), meta, True, hasil)
 
 
-def _berkas_anomali(data: DataDir, periods: list[str]) -> list[Path]:
-    """Every file the anomaly features read: raw zone of the window (and last month's master),
-    the office coordinates and the calendar."""
-    raw = [
-        data.raw_file(kind, p)
-        for kind in ("absensi", "ketidakhadiran", "pegawai")
-        for p in [geser(periods[0], -1), *periods]
-    ]
-    seeds = ["ref_opd.csv", "kalender_libur.csv", "kalender_ramadan.csv", "aturan_jam_kerja.csv"]
-    return [p for p in raw if p.exists()] + [SEEDS_DIR / s for s in seeds]
+def _sidik_anomali(data: DataDir, periods: list[str]) -> dict:
+    """What the anomaly features read: the raw taps of the window (file bytes), the published
+    day facts (the manifest's sha256 of tpp_harian and tpp_bulanan, and last month's
+    tpp_bulanan for transfers) and the office coordinates."""
+    raw = [data.raw_file("absensi", p) for p in periods]
+    return {
+        "taps": registry.sidik_berkas([p for p in raw if p.exists()] + [SEEDS_DIR / "ref_opd.csv"]),
+        "terbit": sidik_terbit(data, ("tpp_harian",), periods)
+        + sidik_terbit(data, ("tpp_bulanan",), [geser(periods[0], -1), *periods]),
+    }
 
 
 def _param_anomali() -> dict:
@@ -111,7 +111,8 @@ def skor_anomali(data: DataDir, periods: list[str], kebenaran: pl.DataFrame | No
     if loaded is None:
         return Hasil(MODEL_ANOMALI, None, "Belum ada model anomali; latih dulu.")
     model, meta = loaded
-    periods = [p for p in periods if p in set(periode_tersedia(data, "absensi"))]
+    ada = set(periode_tersedia(data, "absensi")) & set(periode_terbit(data))
+    periods = [p for p in periods if p in ada]
     if not periods:
         return Hasil(MODEL_ANOMALI, meta["versi"], "Tidak ada periode absensi untuk diskor.")
     hasil = anomaly.nilai(model, features.fitur_anomali(data, periods), meta["versi"])

@@ -1,4 +1,4 @@
-"""Inputs of the models: the raw zone, the calendar seeds, ref_opd and the ground truth.
+"""Inputs of the models: the published marts, the raw taps, ref_opd and the ground truth.
 
 Everything is read through one DuckDB connection with temporary views, so the features are
 computed set-wise (a year is ~8 M taps). Only this module knows file locations.
@@ -13,9 +13,9 @@ import duckdb
 import polars as pl
 
 from orchestration.paths import SEEDS_DIR, DataDir
+from orchestration.published import current_snapshot
 
 ENV_GROUNDTRUTH = "KINERJA_GROUNDTRUTH"
-VERSI_JAM_KERJA = "default-2024"
 
 
 def periode_tersedia(data: DataDir, kind: str = "absensi") -> list[str]:
@@ -48,73 +48,84 @@ def _daftar_sql(paths: list[str]) -> str:
     return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
 
 
+class SumberBelumTerbit(RuntimeError):
+    """The published snapshot lacks a period the models need (dbt has not published it yet)."""
+
+
+def periode_terbit(data: DataDir) -> list[str]:
+    """Periods of the current published snapshot, sorted ([] when nothing is published)."""
+    snap = current_snapshot(data)
+    return sorted(snap.periods) if snap is not None else []
+
+
+def berkas_terbit(data: DataDir, table: str, periods: list[str]) -> list[Path]:
+    """The published Parquet files of ``table`` for ``periods`` (missing periods are skipped)."""
+    snap = current_snapshot(data)
+    return snap.files(table, periods) if snap is not None else []
+
+
+def sidik_terbit(data: DataDir, tables: tuple[str, ...], periods: list[str]) -> list[str]:
+    """The manifest's sha256 of each published file of ``tables`` x ``periods`` (sorted): what
+    the day facts were, without reading them."""
+    snap = current_snapshot(data)
+    if snap is None:
+        return []
+    out = []
+    for t in tables:
+        for p in periods:
+            entry = snap.file_entry(t, p)
+            if entry is not None:
+                out.append(f"{t}/{p}:{entry['sha256']}")
+    return sorted(out)
+
+
 def koneksi(
     data: DataDir, periods: list[str], threads: int | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with temp views over the raw zone of ``periods``.
+    """An in-memory DuckDB with temp views over what the models read for ``periods``.
 
-    Views: ``raw_absensi``, ``raw_ketidakhadiran``, ``raw_pegawai`` (also the month before the
-    first period, for transfers and new arrivals), ``raw_kinerja``, ``ref_opd`` and ``kalender``
-    (every day of the periods: ``kerja``, ``ramadan``, duty start and end in seconds).
+    Day facts come from the dbt marts as published (``published/current``), never re-derived:
+
+    - ``tpp_harian``: every working day of every paid segment (check-in / check-out, kode_hari,
+      the approved absence and its letter, the expected hours), as dbt computed it from the
+      rulebook (absence priority, tap split time, Ramadan hours);
+    - ``tpp_bulanan``: the segments of each month (and of the month before the first period,
+      for last month's department), with status, golongan, jabatan and predikat.
+
+    The raw zone is read only for what no mart carries: ``raw_absensi`` (single taps: device,
+    second, method, coordinates, for buddy punching and MOBILE distance, and taps on days that
+    are not working days, which tpp_harian does not list) and ``raw_kinerja`` (the hasil kerja /
+    perilaku ratings, looked up by the file and line tpp_bulanan names). ``ref_opd``: office
+    coordinates. Raises ``SumberBelumTerbit`` when a period is not published.
     """
     con = duckdb.connect()
     if threads:
         con.execute(f"set threads = {int(threads)}")
     periods = sorted(set(periods))
+    published = set(periode_terbit(data))
+    missing = [p for p in periods if p not in published]
+    if missing:
+        raise SumberBelumTerbit(
+            f"Periode {', '.join(missing)} belum terbit (published/current); jalankan pipeline dulu."
+        )
     before = [geser(periods[0], -1)] if periods else []
     _view(con, "raw_absensi", data, "absensi", periods)
-    _view(con, "raw_ketidakhadiran", data, "ketidakhadiran", periods)
-    _view(con, "raw_pegawai", data, "pegawai", before + periods)
     _view(con, "raw_kinerja", data, "kinerja", periods)
+    _view_terbit(con, "tpp_harian", data, periods)
+    _view_terbit(con, "tpp_bulanan", data, before + periods)
     con.register("_periode", pl.DataFrame({"periode": periods}, schema={"periode": pl.String}))
     con.execute(
         "create or replace temp table ref_opd as select * from read_csv(?, all_varchar=true)",
         [str(SEEDS_DIR / "ref_opd.csv")],
     )
-    _kalender(con)
     return con
 
 
-def _kalender(con: duckdb.DuckDBPyConnection) -> None:
-    libur = str(SEEDS_DIR / "kalender_libur.csv")
-    ramadan = str(SEEDS_DIR / "kalender_ramadan.csv")
-    jam = str(SEEDS_DIR / "aturan_jam_kerja.csv")
+def _view_terbit(con: duckdb.DuckDBPyConnection, name: str, data: DataDir, periods) -> None:
+    files = [str(f) for f in berkas_terbit(data, name, periods)]
     con.execute(
-        f"""
-        create or replace temp table kalender as
-        with hari as (
-            select p.periode, cast(d as date) as tanggal
-            from _periode p,
-                 generate_series(strptime(p.periode || '-01', '%Y-%m-%d'),
-                                 strptime(p.periode || '-01', '%Y-%m-%d') + interval 1 month
-                                     - interval 1 day,
-                                 interval 1 day) as g(d)
-        ),
-        libur as (select distinct cast(tanggal as date) as tanggal from read_csv('{libur}')),
-        ramadan as (
-            select cast(mulai as date) as mulai, cast(selesai as date) as selesai
-            from read_csv('{ramadan}')
-        ),
-        jam as (
-            select cast(ramadan as boolean) as ramadan, cast(hari as integer) as hari,
-                   epoch(cast(jam_masuk as time)) as mulai_detik,
-                   epoch(cast(jam_pulang as time)) as selesai_detik
-            from read_csv('{jam}', all_varchar=true)
-            where versi = '{VERSI_JAM_KERJA}'
-        ),
-        hari2 as (
-            select h.*, isodow(h.tanggal) as hari_iso,
-                   exists (select 1 from ramadan r
-                           where h.tanggal between r.mulai and r.selesai) as ramadan,
-                   h.tanggal in (select tanggal from libur) as libur
-            from hari h
-        )
-        select h.periode, h.tanggal, h.hari_iso, h.ramadan,
-               (j.hari is not null and not h.libur) as kerja,
-               j.mulai_detik, j.selesai_detik
-        from hari2 h
-        left join jam j on j.hari = h.hari_iso and j.ramadan = h.ramadan
-        """
+        f"create or replace temp view {name} as "
+        f"select * from read_parquet({_daftar_sql(files)}, union_by_name = true)"
     )
 
 

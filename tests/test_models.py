@@ -4,7 +4,6 @@ score files and the Dagster assets, on a small simulated population (400 ASN × 
 import json
 import re
 import shutil
-from datetime import date, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -16,8 +15,8 @@ from models import anomaly, early_warning, evaluate, pipeline, registry, rekap
 from models.features import fitur_anomali
 from models.skor import load_anomaly_scores, load_warning_scores
 from models.sumber import ENV_GROUNDTRUTH, baca_groundtruth, groundtruth_path
-from orchestration.contract import format_nip, raw_schema
-from orchestration.ingest import ensure_raw_zone, ingest_all
+from orchestration.cli import main
+from orchestration.contract import format_nip
 from orchestration.paths import DataDir
 from orchestration.simulator import simulate
 
@@ -25,14 +24,23 @@ PERIODS = [f"2025-{m:02d}" for m in range(1, 7)]
 SIM = {"pegawai": 400, "opd": 8, "mulai": PERIODS[0], "sampai": PERIODS[-1], "seed": 11}
 
 
+def jalankan_pipeline(exports: Path, data: DataDir) -> None:
+    """``kinerja run`` (ingest, dbt, checks, publish; no models): the marts the models read."""
+    with pytest.MonkeyPatch.context() as mp:
+        for var in ("KINERJA_EXPORTS", "KINERJA_DATA", "DAGSTER_HOME"):
+            mp.setenv(var, "")
+        assert main(["run", "--exports", str(exports), "--data", str(data.root)]) == 0
+
+
 @pytest.fixture(scope="module")
 def sim(tmp_path_factory):
-    """Exports of 400 ASN × 6 months (every planted kind occurs) ingested into a raw zone."""
+    """Exports of 400 ASN × 6 months (every planted kind occurs) run through the pipeline
+    (raw zone, dbt marts, published snapshot)."""
     root = tmp_path_factory.mktemp("models")
     exports = root / "exports"
     simulate(exports, progress=False, **SIM)
     data = DataDir.resolve(root / "data")
-    ingest_all(data, exports)
+    jalankan_pipeline(exports, data)
     truth = baca_groundtruth(exports / "_groundtruth" / "anomali.csv")
     assert set(truth["jenis_anomali"]) == {
         "TITIP_ABSEN", "JAM_MASUK_IDENTIK", "MOBILE_JAUH", "TAP_SAAT_DL", "TAP_AKHIR_PEKAN"
@@ -56,9 +64,11 @@ def dilatih(sim):
 
 
 def _salin_raw(data: DataDir, tmp_path: Path) -> DataDir:
-    """A fresh data directory with the same raw zone (the models read nothing else)."""
+    """A fresh data directory with the same raw zone and published snapshot (what the models
+    read), without model artefacts."""
     other = DataDir.resolve(tmp_path / "data")
     shutil.copytree(data.raw, other.raw)
+    shutil.copytree(data.published, other.published, symlinks=True)
     return other
 
 
@@ -166,7 +176,7 @@ def test_reasons_match_the_planted_kind(sim, dilatih):
 def test_warning_split_is_by_time(sim):
     _, data, _ = sim
     rk, asal = rekap.rekap(data, PERIODS)
-    assert asal == "raw"  # no warehouse in the test: the models' own mart-like recap
+    assert asal == "mart"  # the published tpp_bulanan, never a re-derivation
     ds = early_warning.dataset(rk)
     train, test, uji = early_warning.bagi_waktu(ds, 2)
     assert uji == ["2025-04", "2025-05"]  # June has no label yet (July is not simulated)
@@ -276,63 +286,6 @@ def test_score_files_for_the_app(sim, dilatih):
     assert load_warning_scores(DataDir.resolve(data.root / "kosong")).height == 0
 
 
-# --- the rules of the mart-like recap on a hand-made month -----------------------------------
-def _tulis(data: DataDir, kind: str, periode: str, rows: list[dict]) -> None:
-    schema = raw_schema(kind)
-    full = [
-        {"periode": periode, "source_file": f"{kind}.csv", "line_no": i + 2, **r}
-        for i, r in enumerate(rows)
-    ]
-    path = data.raw_file(kind, periode)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pl.DataFrame(full, schema=schema).write_parquet(path)
-
-
-def test_recap_follows_tpp_rules_worked_example(tmp_path):
-    """tpp-rules §8: 2 TK days, one TL2 day, one PSW1 day -> discipline 92.5 %."""
-    data = DataDir.resolve(tmp_path)
-    ensure_raw_zone(data)
-    nip = "198001012006041001"
-    peg = {"nip": nip, "nama": "A", "status": "PNS", "golongan": "III/b",
-           "jenis_jabatan": "PELAKSANA", "nama_jabatan": "Staf", "kelas_jabatan": 9,
-           "kode_opd": "4.01.01", "nama_opd": "Sekretariat Daerah",
-           "tmt_opd": date(2020, 1, 1), "aktif_sampai": None}  # fmt: skip
-    _tulis(data, "pegawai", "2025-02", [peg])
-    taps = []
-    for day in range(1, 29):
-        d = date(2025, 2, day)
-        if d.weekday() >= 5 or day in (3, 4, 7):  # weekend; TK on the 3rd and 4th; DL on the 7th
-            continue
-        masuk = datetime(2025, 2, day, 8, 15) if day == 5 else datetime(2025, 2, day, 7, 20)
-        pulang = datetime(2025, 2, day, 15, 45) if day == 6 else datetime(2025, 2, day, 16, 40)
-        for t in (masuk, pulang):  # fingerprint: no jenis, split at 12:00
-            taps.append({"id_mesin": "FP-1", "nip": nip, "waktu": t, "jenis": None,
-                         "metode": "FINGER", "lat": None, "lon": None})  # fmt: skip
-    taps.append({"id_mesin": "FP-1", "nip": nip, "waktu": datetime(2025, 2, 8, 9, 0),
-                 "jenis": None, "metode": "FINGER", "lat": None, "lon": None})  # fmt: skip
-    _tulis(data, "absensi", "2025-02", taps)
-    _tulis(data, "ketidakhadiran", "2025-02", [
-        {"nip": nip, "kode": "DL", "mulai": date(2025, 2, 7), "selesai": date(2025, 2, 7),
-         "status": "DISETUJUI", "nomor_surat": "094/1"},
-        {"nip": nip, "kode": "CT", "mulai": date(2025, 2, 3), "selesai": date(2025, 2, 3),
-         "status": "DITOLAK", "nomor_surat": "800/2"},
-    ])  # fmt: skip
-    _tulis(data, "kinerja", "2025-02", [
-        {"nip": nip, "hasil_kerja": "SESUAI", "perilaku": "DI_BAWAH", "predikat": "BAIK",
-         "status": "FINAL", "nip_penilai": nip, "tanggal_penilaian": date(2025, 3, 2)},
-    ])  # fmt: skip
-    rk, asal = rekap.rekap(data, ["2025-02"])
-    row = rk.row(0, named=True)
-    assert asal == "raw"
-    assert (row["hari_kerja"], row["hari_efektif"], row["hadir"]) == (20, 20, 17)
-    assert (row["tk"], row["tl2"], row["psw1"], row["dl"]) == (2, 1, 1, 1)
-    assert row["tl1"] == row["tl3"] == row["tl4"] == row["psw2"] == row["psw4"] == 0
-    assert row["persen_disiplin"] == 92.5
-    assert row["predikat"] == "KURANG"  # the matrix wins over the stated predikat
-    f = fitur_anomali(data, ["2025-02"]).row(0, named=True)
-    assert (f["hari_tap_libur"], f["hari_dl"], f["hari_tap_saat_dl"]) == (1, 1, 0)
-
-
 # --- evaluation helpers ----------------------------------------------------------------------
 def test_precision_recall_at_budget_by_hand():
     skor = pl.DataFrame(
@@ -384,8 +337,8 @@ def test_assets_graph_partitions_and_deps():
     def deps(name):
         return {k.to_user_string() for k in keys[name].asset_deps[dg.AssetKey(name.split("/"))]}
 
-    assert {"raw/absensi", "tpp_harian"} <= deps("model/anomali")
-    assert {"tpp_bulanan", "raw/kinerja"} <= deps("model/peringatan")
+    assert {"raw/absensi", "tpp_harian", "published_tpp"} <= deps("model/anomali")
+    assert {"tpp_bulanan", "raw/kinerja", "published_tpp"} <= deps("model/peringatan")
     assert "model/anomali" in deps("model/skor_anomali")
     assert "model/peringatan" in deps("model/skor_peringatan")
 

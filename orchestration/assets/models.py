@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # scikit-learn is imported by the model job only, not by ever
     from models import pipeline
 
 TPP_HARIAN, TPP_BULANAN = dg.AssetKey(["tpp_harian"]), dg.AssetKey(["tpp_bulanan"])
+# the models read the day facts as published (published/current), never re-derived from taps
+TERBIT = dg.AssetKey(["published_tpp"])
 RAW = {k: dg.AssetKey(["raw", k]) for k in ("absensi", "ketidakhadiran", "pegawai", "kinerja")}
 MODEL_ANOMALI = dg.AssetKey(["model", "anomali"])
 SKOR_ANOMALI = dg.AssetKey(["model", "skor_anomali"])
@@ -70,7 +72,7 @@ def _meta(hasil: "pipeline.Hasil", storage: KinerjaStorage, model: str) -> dict:
 
 @dg.asset(
     key=MODEL_ANOMALI,
-    deps=[RAW["absensi"], RAW["ketidakhadiran"], RAW["pegawai"], TPP_HARIAN],
+    deps=[RAW["absensi"], TPP_HARIAN, TPP_BULANAN, TERBIT],
     description="Model anomali absensi (IsolationForest atas z-skor robust), versi per jendela data.",
     **_COMMON,
 )
@@ -126,7 +128,7 @@ def skor_anomali(context: dg.AssetExecutionContext, storage: KinerjaStorage):
 
 @dg.asset(
     key=MODEL_PERINGATAN,
-    deps=[TPP_BULANAN, RAW["kinerja"]],
+    deps=[TPP_BULANAN, RAW["kinerja"], TERBIT],
     description="Model peringatan dini predikat bulan berikutnya (regresi logistik), versi per "
     "jendela data, dievaluasi dengan pembagian waktu terhadap baseline.",
     **_COMMON,
