@@ -1,37 +1,38 @@
-"""Login, logout and idle expiry of app sessions.
+"""Login, logout, idle expiry and the session cookie of app sessions.
 
-The session lives server-side in ``st.session_state`` (the browser holds only Streamlit's
-websocket session): a ``Sesi`` with user, role and department. Each page run checks it:
-- idle longer than ``IDLE_SECONDS`` (30 minutes, ``KINERJA_APP_IDLE_MENIT`` to change) ends it;
+A login creates a server-side session (``app.sesi``: a row in ``DATA/app_sesi.sqlite``) and
+keeps a ``Sesi`` (user, role, department, session id) in ``st.session_state`` for this tab. The
+browser gets a signed, expiring, HttpOnly cookie for that session (through the one-time token
+exchanged at ``POST /api/sesi``, see ``app.server``), so a refresh or a link opened in a new tab
+resumes it. Each page run checks the session on the server:
+- ended (logout, anywhere), expired, or idle longer than ``IDLE_SECONDS`` (30 minutes,
+  ``KINERJA_APP_IDLE_MENIT``) ends it;
 - the user must still exist in ``app_users.json`` with the same role and department, so a
   removed or changed account loses its sessions at their next click.
-Failed logins are throttled per username (``MAX_GAGAL`` in ``JENDELA_GAGAL`` seconds locks that
-username for ``JEDA_GAGAL`` seconds) and every login, failure, logout and expiry is audited.
+Failed logins are throttled per client address, per account and per (account, address) with
+exponential backoff (``app.sesi``); the message says how many seconds to wait. Every login,
+failure, logout and expiry is audited.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 import time
 from dataclasses import dataclass, replace
 
 import streamlit as st
 
 from app import audit
+from app import sesi as store
 from app.data import Scope
 from app.users import load_users, verify
 from orchestration.paths import DataDir
 
 SESSION_KEY = "_sik_sesi"
 MESSAGE_KEY = "_sik_pesan_login"
+TUKAR_KEY = "_sik_tukar"  # one-time token of a fresh login, handed to the browser once
+HAPUS_COOKIE_KEY = "_sik_hapus_cookie"  # after logout: ask the browser to drop the cookie
 IDLE_SECONDS = int(float(os.environ.get("KINERJA_APP_IDLE_MENIT", "30")) * 60)
-MAX_GAGAL = 5
-JENDELA_GAGAL = 15 * 60
-JEDA_GAGAL = 5 * 60
-
-_gagal: dict[str, list[float]] = {}
-_gagal_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Sesi:
     kode_opd: str | None
     masuk: float
     terakhir: float
+    id: str = ""
 
     @property
     def scope(self) -> Scope:
@@ -57,72 +59,139 @@ def ambil_pesan() -> str | None:
     return st.session_state.pop(MESSAGE_KEY, None)
 
 
-def sesi_aktif(data: DataDir, now: float | None = None) -> Sesi | None:
-    """The valid session of this browser tab (touching it), or None."""
-    sesi = st.session_state.get(SESSION_KEY)
-    if not isinstance(sesi, Sesi):
+def _cookie() -> str | None:
+    try:
+        return st.context.cookies.get(store.COOKIE)
+    except Exception:  # no browser context (bare script run)
         return None
-    now = time.time() if now is None else now
-    if now - sesi.terakhir > IDLE_SECONDS:
-        del st.session_state[SESSION_KEY]
-        audit.write(data, audit.SESI_BERAKHIR, sesi.username, sesi.role, kode_opd=sesi.kode_opd)
+
+
+def alamat_klien() -> str | None:
+    """The client's address (None for localhost or without a browser context)."""
+    try:
+        return st.context.ip_address
+    except Exception:
+        return None
+
+
+def _berakhir(data: DataDir, username: str, role: str | None, kode_opd: str | None,
+              sesi_id: str, alasan: str) -> None:  # fmt: skip
+    """End an expired / idle session on the server, audit it and tell the login page."""
+    store.akhiri(data, sesi_id)
+    audit.write(data, audit.SESI_BERAKHIR, username, role, kode_opd=kode_opd, alasan=alasan)
+    if alasan == "idle":
         _pesan(
             f"Sesi Anda berakhir karena tidak aktif {IDLE_SECONDS // 60} menit. Silakan masuk lagi."
         )
-        return None
+    else:
+        _pesan("Sesi Anda telah berakhir. Silakan masuk lagi.")
+
+
+def sesi_aktif(data: DataDir, now: float | None = None) -> Sesi | None:
+    """The valid session of this browser tab (touching it), or None.
+
+    Without one in this tab, a valid session cookie (refresh, new tab) resumes its session.
+    """
+    now = time.time() if now is None else now
+    sesi = st.session_state.get(SESSION_KEY)
+    if isinstance(sesi, Sesi):
+        row = store.ambil(data, sesi.id) if sesi.id else None
+        alasan = store.berlaku(row, IDLE_SECONDS, now)
+        if alasan is not None:
+            del st.session_state[SESSION_KEY]
+            if alasan == "diakhiri":  # logged out elsewhere (another tab): no expiry to record
+                _pesan("Sesi Anda telah diakhiri. Silakan masuk lagi.")
+            else:
+                _berakhir(data, sesi.username, sesi.role, sesi.kode_opd, sesi.id, alasan)
+            return None
+    else:
+        sesi_id = store.baca_cookie(data, _cookie(), now)
+        row = store.ambil(data, sesi_id) if sesi_id else None
+        if row is None or row.diakhiri is not None:
+            return None
+        alasan = store.berlaku(row, IDLE_SECONDS, now)
+        if alasan is not None:
+            _berakhir(data, row.username, row.role, row.kode_opd, row.id, alasan)
+            return None
+        user = load_users(data).get(row.username)
+        nama = user.nama if user is not None else row.username
+        sesi = Sesi(row.username, nama, row.role, row.kode_opd, row.dibuat, now, row.id)
     user = load_users(data).get(sesi.username)
     if user is None or user.role != sesi.role or user.kode_opd != sesi.kode_opd:
-        del st.session_state[SESSION_KEY]
+        st.session_state.pop(SESSION_KEY, None)
+        store.akhiri(data, sesi.id)
         audit.write(data, audit.SESI_BERAKHIR, sesi.username, sesi.role, alasan="akun berubah")
         _pesan("Akun Anda diubah atau dihapus; silakan masuk lagi.")
         return None
+    store.sentuh(data, row, now)
     sesi = replace(sesi, terakhir=now)
     st.session_state[SESSION_KEY] = sesi
     return sesi
 
 
-def _terkunci(username: str, now: float) -> bool:
-    with _gagal_lock:
-        recent = [t for t in _gagal.get(username, []) if now - t < JENDELA_GAGAL]
-        _gagal[username] = recent
-        return len(recent) >= MAX_GAGAL and now - recent[-1] < JEDA_GAGAL
+def pesan_tunggu(detik: float) -> str:
+    n = max(1, int(detik + 0.999))
+    return f"Terlalu banyak percobaan gagal. Coba lagi dalam {n} detik."
 
 
-def _catat_gagal(username: str, now: float) -> None:
-    with _gagal_lock:
-        if len(_gagal) > 10_000:  # many made-up names: forget those outside the window
-            for name in [n for n, times in _gagal.items() if now - times[-1] >= JENDELA_GAGAL]:
-                del _gagal[name]
-        _gagal.setdefault(username, []).append(now)
+def masuk(data: DataDir, username: str, password: str,
+          alamat: str | None = None) -> tuple[Sesi | None, str | None]:  # fmt: skip
+    """(session, None) on success, else (None, message for the login form).
 
-
-def masuk(data: DataDir, username: str, password: str) -> tuple[Sesi | None, str | None]:
-    """(session, None) on success, else (None, message for the login form)."""
+    ``alamat``: the client's address (default: of this browser session).
+    """
     username = (username or "").strip().lower()
+    alamat = alamat if alamat is not None else alamat_klien()
     now = time.time()
     if not username or not password:
         return None, "Isi nama pengguna dan kata sandi."
-    if _terkunci(username, now):
-        audit.write(data, audit.LOGIN_GAGAL, username, None, alasan="terlalu banyak percobaan")
-        return None, "Terlalu banyak percobaan gagal. Coba lagi dalam beberapa menit."
+    wait = store.tunggu(data, username, alamat, now)
+    if wait > 0:
+        audit.write(data, audit.LOGIN_GAGAL, username, None, alasan="ditahan",
+                    tunggu_detik=round(wait, 1), alamat=alamat)  # fmt: skip
+        return None, pesan_tunggu(wait)
     user = verify(data, username, password)
     if user is None:
-        _catat_gagal(username, now)
-        audit.write(data, audit.LOGIN_GAGAL, username, None)
+        store.catat_gagal(data, username, alamat, now)
+        audit.write(data, audit.LOGIN_GAGAL, username, None, alamat=alamat)
+        wait = store.tunggu(data, username, alamat, time.time())
+        if wait > 0:
+            return None, "Nama pengguna atau kata sandi salah. " + pesan_tunggu(wait)
         return None, "Nama pengguna atau kata sandi salah."
-    with _gagal_lock:
-        _gagal.pop(username, None)
-    sesi = Sesi(user.username, user.nama, user.role, user.kode_opd, now, now)
+    store.lupakan_gagal(data, username, alamat)
+    row, token = store.buat(data, user.username, user.role, user.kode_opd, now)
+    sesi = Sesi(user.username, user.nama, user.role, user.kode_opd, now, now, row.id)
     st.session_state[SESSION_KEY] = sesi
-    audit.write(data, audit.LOGIN, user.username, user.role, kode_opd=user.kode_opd)
+    st.session_state[TUKAR_KEY] = token
+    audit.write(data, audit.LOGIN, user.username, user.role, kode_opd=user.kode_opd,
+                alamat=alamat)  # fmt: skip
     return sesi, None
 
 
 def keluar(data: DataDir) -> None:
     sesi = st.session_state.pop(SESSION_KEY, None)
     if isinstance(sesi, Sesi):
+        if sesi.id:
+            store.akhiri(data, sesi.id)
         audit.write(data, audit.LOGOUT, sesi.username, sesi.role, kode_opd=sesi.kode_opd)
     # drop every widget value of the session too (selected department, person, search text)
     for key in list(st.session_state.keys()):
         del st.session_state[key]
+    st.session_state[HAPUS_COOKIE_KEY] = True
     _pesan("Anda telah keluar.")
+
+
+def skrip_cookie(token: str) -> str:
+    """HTML that has the browser exchange the one-time ``token`` for the session cookie."""
+    return (
+        "<script>fetch(window.location.origin + '/api/sesi', {method: 'POST', "
+        "credentials: 'same-origin', headers: {'Content-Type': 'text/plain'}, "
+        f"body: {token!r}}});</script>"
+    )
+
+
+def skrip_hapus_cookie() -> str:
+    return (
+        "<script>fetch(window.location.origin + '/api/keluar', {method: 'POST', "
+        "credentials: 'same-origin'});</script>"
+    )

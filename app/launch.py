@@ -1,4 +1,5 @@
-"""Start the app: ``streamlit run app/main.py`` with the data directory and the app's settings.
+"""Start the app: ``app.server`` (``st.App`` around ``app/main.py``) with the data directory and
+the app's settings.
 
 ``main(data_dir)`` is what ``kinerja app`` calls; directly::
 
@@ -24,6 +25,9 @@ SETTINGS = {
     "server.runOnSave": "false",
     "browser.gatherUsageStats": "false",
     "client.toolbarMode": "minimal",
+    # no built-in CSV download / clipboard copy of tables and chart data: every export of
+    # scoped data goes through an audited download button (app.ui.unduh)
+    "client.disableDataExport": "true",
     "theme.primaryColor": "#0f766e",
     "theme.backgroundColor": "#ffffff",
     "theme.secondaryBackgroundColor": "#f1f5f4",
@@ -32,9 +36,8 @@ SETTINGS = {
 
 
 def command(address: str = "127.0.0.1", port: int = 8501) -> list[str]:
-    settings = SETTINGS | {"server.address": address, "server.port": str(port)}
-    flags = [f"--{name}={value}" for name, value in settings.items()]
-    return [sys.executable, "-m", "streamlit", "run", str(MAIN), *flags]
+    """``python -m app.server``: warm imports, the session-cookie routes, then Streamlit."""
+    return [sys.executable, "-m", "app.server", "--address", address, "--port", str(port)]
 
 
 def environment(data_dir: str | Path | None) -> dict[str, str]:

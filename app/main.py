@@ -11,10 +11,8 @@ import streamlit as st
 from app import auth, ui
 from app import format as fmt
 from app.data import Data, Scope
-from app.users import ANALIS, DEMO_OPD_FALLBACK, KEPALA_OPD, KEUANGAN, NAMA_PERAN, ensure_demo_users
+from app.users import ANALIS, DEMO_OPD_FALLBACK, NAMA_PERAN, ensure_demo_users
 from orchestration.paths import DataDir
-
-BERANDA = {ANALIS: "ringkasan", KEPALA_OPD: "opd", KEUANGAN: "keuangan"}
 
 st.set_page_config(
     page_title="Si-Kinerja Analytics",
@@ -51,6 +49,8 @@ _pengguna_demo(data_dir)
 sesi = auth.sesi_aktif(data_dir)
 
 if sesi is None:
+    if st.session_state.pop(auth.HAPUS_COOKIE_KEY, None):  # just logged out
+        st.html(auth.skrip_hapus_cookie(), unsafe_allow_javascript=True)
     # every page's URL shows the login form, so a bookmark or a reload of /pegawai?nip=... lands
     # on that page (with its query) right after logging in, without a "page not found" detour
     masuk = "halaman/masuk.py"
@@ -60,6 +60,9 @@ if sesi is None:
         position="hidden",
     ).run()
     st.stop()
+
+if token := st.session_state.pop(auth.TUKAR_KEY, None):  # just logged in: the session cookie
+    st.html(auth.skrip_cookie(token), unsafe_allow_javascript=True)
 
 data = Data(data_dir, sesi.scope)
 
@@ -73,14 +76,17 @@ if data.ada:
 
 halaman = ui.halaman_untuk(sesi.role)
 bagian: dict[str, list] = {}
-for h in halaman:
+for h in ui.HALAMAN:
+    # the pages of other roles are registered too, hidden: opening one by URL runs its guard,
+    # which refuses and writes the refusal to the audit log (instead of a silent redirect)
     bagian.setdefault(h.bagian, []).append(
         st.Page(
             h.file,
             title=h.judul,
             icon=h.ikon,
             url_path=h.kunci,
-            default=h.kunci == BERANDA[sesi.role],
+            default=h.kunci == ui.BERANDA[sesi.role],
+            visibility="visible" if h in halaman else "hidden",
         )
     )
 nav = st.navigation(bagian)

@@ -50,6 +50,7 @@ HALAMAN = (
             frozenset({ANALIS}), "Data"),
 )  # fmt: skip
 HALAMAN_PER_KUNCI = {h.kunci: h for h in HALAMAN}
+BERANDA = {ANALIS: "ringkasan", KEPALA_OPD: "opd", KEUANGAN: "keuangan"}
 
 
 def halaman_untuk(role: str) -> list[Halaman]:
@@ -80,7 +81,8 @@ def konteks(kunci: str, perlu_data: bool = True) -> Ctx:
         st.error("Silakan masuk terlebih dahulu.")
         st.stop()
     if ctx.sesi.role not in HALAMAN_PER_KUNCI[kunci].peran:
-        tolak(ctx, AksesDitolak("Halaman ini tidak tersedia untuk peran Anda."), objek=kunci)
+        tolak(ctx, AksesDitolak("Halaman ini tidak tersedia untuk peran Anda."),
+              objek=f"halaman {kunci}", ke_beranda=True)  # fmt: skip
     if perlu_data and (not ctx.data.ada or ctx.periode is None):
         judul(HALAMAN_PER_KUNCI[kunci].judul)
         belum_tersedia(
@@ -90,14 +92,20 @@ def konteks(kunci: str, perlu_data: bool = True) -> Ctx:
     return ctx
 
 
-def tolak(ctx: Ctx, error: AksesDitolak, objek: str | None = None) -> None:
+def tolak(ctx: Ctx, error: AksesDitolak, objek: str | None = None,
+          ke_beranda: bool = False) -> None:  # fmt: skip
     """Show a refusal, audit it, and stop the page (nothing more is rendered)."""
     audit.write(
         ctx.dir, audit.AKSES_DITOLAK, ctx.sesi.username, ctx.sesi.role,
         objek=objek, kode_opd=ctx.sesi.kode_opd, pesan=str(error),
     )  # fmt: skip
     st.error(f"Akses ditolak. {error}", icon=":material/block:")
-    st.button("Kembali ke data saya", icon=":material/undo:", on_click=_pulihkan, key="pulihkan")
+    if ke_beranda:
+        beranda = HALAMAN_PER_KUNCI[BERANDA[ctx.sesi.role]]
+        st.page_link(beranda.file, label=f"Ke {beranda.judul}", icon=":material/home:")
+    else:
+        st.button("Kembali ke data saya", icon=":material/undo:", on_click=_pulihkan,
+                  key="pulihkan")  # fmt: skip
     st.stop()
 
 

@@ -1,6 +1,5 @@
 """Every page for every role through streamlit.testing (AppTest), and what must be refused."""
 
-import dataclasses
 import json
 import time
 from pathlib import Path
@@ -124,19 +123,33 @@ def test_wrong_password_is_refused_and_audited(data):
     assert audit_events(data)[-1]["aksi"] == "LOGIN_GAGAL"
 
 
+KUNCI = {"ringkasan": "ringkasan", "perangkat_daerah": "opd", "pegawai": "pegawai",
+         "anomali": "anomali", "whatif": "whatif", "kualitas": "kualitas", "audit_log": "audit",
+         "keuangan": "keuangan"}  # fmt: skip
+
+
+def page_key(page: str) -> str:
+    return KUNCI[page]
+
+
 @pytest.mark.parametrize("username", list(HALAMAN))
-def test_every_page_renders_for_every_role(username, bulanan):
+def test_every_page_renders_for_every_role(username, bulanan, data):
     at = masuk(username)
     tidak_ada_error(at)
     for page in HALAMAN[username]:
         at.switch_page(f"halaman/{page}.py").run()
         tidak_ada_error(at)
         assert at.title, page
-    # a page the role does not have is not even registered
+    # a page of another role (opened by its URL) is refused, says so, and is audited
     hidden = {p for pages in HALAMAN.values() for p in pages} - set(HALAMAN[username])
-    for page in hidden:
-        with pytest.raises(ValueError):
-            at.switch_page(f"halaman/{page}.py")
+    for page in sorted(hidden):
+        at.switch_page(f"halaman/{page}.py").run()
+        tidak_ada_error(at)
+        assert any("Akses ditolak" in e.value for e in at.error), page
+        assert not at.title and not at.dataframe, page
+        event = audit_events(data)[-1]
+        assert event["aksi"] == "AKSES_DITOLAK" and event["objek"] == f"halaman {page_key(page)}"
+        assert event["pengguna"] == username
 
 
 def test_landing_page_and_numbers(bulanan):
@@ -274,12 +287,18 @@ def test_page_guard_refuses_a_page_run_outside_the_role(data):
 # ---- sessions and downloads -------------------------------------------------------------------
 
 
+def _umur_sesi(data: DataDir, sesi_id: str, detik: float) -> None:
+    """Pretend the session's last activity was ``detik`` seconds ago (on the server)."""
+    import sqlite3
+
+    with sqlite3.connect(data.root / "app_sesi.sqlite") as con:
+        con.execute("update sesi set terakhir = ? where id = ?", (time.time() - detik, sesi_id))
+
+
 def test_idle_session_expires(data):
     at = masuk("analis")
     sesi = at.session_state[auth.SESSION_KEY]
-    at.session_state[auth.SESSION_KEY] = dataclasses.replace(
-        sesi, terakhir=time.time() - auth.IDLE_SECONDS - 1
-    )
+    _umur_sesi(data, sesi.id, auth.IDLE_SECONDS + 1)
     at.run()
     assert at.text_input(key="masuk_username") is not None
     assert "Sesi Anda berakhir" in teks(at)
@@ -289,9 +308,47 @@ def test_idle_session_expires(data):
 def test_active_session_stays(data):
     at = masuk("analis")
     sesi = at.session_state[auth.SESSION_KEY]
-    at.session_state[auth.SESSION_KEY] = dataclasses.replace(sesi, terakhir=time.time() - 60)
+    _umur_sesi(data, sesi.id, 60)
     at.run()
     assert at.title[0].value == "Ringkasan Provinsi"
+
+
+def _cookie_dari_login(data: DataDir, at: AppTest) -> str:
+    """What the browser would hold after the login: the token exchanged for the cookie."""
+    from app import sesi as store
+
+    skrip = "".join(str(e.value) for e in at.get("html"))
+    token = skrip.split("body: '", 1)[1].split("'", 1)[0]
+    value, _ = store.tukar(data, token)
+    return value
+
+
+def test_refresh_resumes_the_session_from_the_cookie_until_logout(data, monkeypatch):
+    at = masuk("analis")
+    cookie = _cookie_dari_login(data, at)
+    monkeypatch.setattr(auth, "_cookie", lambda: cookie)
+    baru = buka()  # a refresh / a new tab: a new Streamlit session with the browser's cookie
+    tidak_ada_error(baru)
+    assert baru.title[0].value == "Ringkasan Provinsi"
+    assert baru.session_state[auth.SESSION_KEY].username == "analis"
+    baru.button(key="keluar").click().run()
+    assert "Anda telah keluar" in teks(baru)
+    assert any("/api/keluar" in str(e.value) for e in baru.get("html"))
+    # the same cookie no longer opens anything, in a new tab or in the first one
+    lagi = buka()
+    assert lagi.text_input(key="masuk_username") is not None and not lagi.title
+    at.run()
+    assert at.text_input(key="masuk_username") is not None
+
+
+def test_a_tampered_or_foreign_cookie_is_ignored(data, monkeypatch):
+    at = masuk("analis")
+    cookie = _cookie_dari_login(data, at)
+    sid, exp, sig = cookie.split(".")
+    for palsu in (f"{sid}.{int(exp) + 99999}.{sig}", f"{sid}.{exp}.{'0' * len(sig)}", "x.1.y"):
+        monkeypatch.setattr(auth, "_cookie", lambda p=palsu: p)
+        baru = buka()
+        assert baru.text_input(key="masuk_username") is not None and not baru.title
 
 
 def test_logout_clears_the_session(data):

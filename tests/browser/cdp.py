@@ -102,6 +102,15 @@ class Chrome:
                 raise TimeoutError(f"tidak muncul dalam {timeout:.0f} detik: {what or expression}")
             time.sleep(0.2)
 
+    def clear_cookies(self) -> None:
+        self.call("Network.clearBrowserCookies")
+
+    def cookies(self) -> list[dict]:
+        return self.call("Network.getAllCookies").get("cookies", [])
+
+    def reload(self) -> None:
+        self.call("Page.reload", ignoreCache=True)
+
     def navigate(self, url: str) -> None:
         self.call("Page.navigate", url=url)
 

@@ -7,8 +7,10 @@ Logs in, opens the main pages and saves a screenshot of each (in the test's tmp 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -27,8 +29,13 @@ ERROR = "[data-testid='stException'], [data-testid='stAlertContentError']"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    data = sample_data(tmp_path_factory.mktemp("app-browser"), pegawai=80, opd=4)
+def app_data(tmp_path_factory):
+    return sample_data(tmp_path_factory.mktemp("app-browser"), pegawai=80, opd=4)
+
+
+@pytest.fixture(scope="module")
+def server(app_data):
+    data = app_data
     port = free_port()
     log = open(data.root / "streamlit.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
@@ -66,6 +73,7 @@ PASSWORD_INPUT = 'input[aria-label="Kata sandi"]'
 
 
 def login(c: Chrome, url: str, username: str, password: str) -> None:
+    c.clear_cookies()  # a fresh browser: no session cookie of an earlier test
     c.navigate(url)
     c.wait_for(f"!!document.querySelector({USER_INPUT!r})", 90, "halaman masuk")
     c.idle()  # the first run may rewrite the URL and re-mount the form: type after it settled
@@ -128,11 +136,99 @@ def test_department_head_url_tampering_in_a_browser(server, shots, chrome):
     chrome.screenshot(shots / "04_kepala_ditolak.png", full=False)
 
 
-def test_finance_cannot_open_analyst_pages_by_url(server, shots, chrome):
-    # /kualitas is not a page of KEUANGAN: Streamlit says so and opens the role's home page
+def audit(data) -> list[dict]:
+    path = data.root / "audit.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_finance_cannot_open_analyst_pages_by_url(server, app_data, shots, chrome):
+    # /kualitas is not a page of KEUANGAN: refused (and logged), with a way to its home page
     login(chrome, f"{server}/kualitas", "keuangan", "keuangan123")
-    chrome.wait_for("document.body.innerText.includes('Daftar Nominatif')", 60, "halaman keuangan")
+    chrome.wait_for("document.body.innerText.includes('Akses ditolak')", 60, "penolakan")
     text = chrome.text()
-    assert "Karantina" not in text and "Kualitas Data" not in text
+    assert "Karantina" not in text and "Temuan ERROR" not in text
+    event = [e for e in audit(app_data) if e["aksi"] == "AKSES_DITOLAK"][-1]
+    assert event["pengguna"] == "keuangan" and event["objek"] == "halaman kualitas"
+    chrome.screenshot(shots / "05_keuangan_ditolak.png", full=False)
+    chrome.click("a", "Ke Keuangan")
+    chrome.wait_for("document.body.innerText.includes('Daftar Nominatif')", 60, "halaman keuangan")
     no_errors(chrome)
-    chrome.screenshot(shots / "05_keuangan.png", full=False)
+
+
+SESI = "!!document.querySelector('[data-testid=\"stSidebarNav\"]')"
+FORM = f"!!document.querySelector({USER_INPUT!r})"
+
+
+def session_cookie(c: Chrome) -> dict | None:
+    return next((k for k in c.cookies() if k["name"] == "sik_sesi"), None)
+
+
+def test_refresh_and_new_tab_keep_the_session_logout_ends_it(server, shots, chrome):
+    c = chrome
+    login(c, server, "analis", "analis123")
+    cookie = _wait_cookie(c)
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["expires"] > 0
+    assert not c.eval("document.cookie.includes('sik_sesi')")  # invisible to page scripts
+    c.reload()  # F5
+    c.wait_for("document.body.innerText.includes('Peringkat Perangkat Daerah')", 60, "ringkasan")
+    assert not c.eval(FORM)
+    c.navigate(f"{server}/pegawai")  # a link opened in a new tab
+    c.wait_for("document.body.innerText.includes('Perlu perhatian pada')", 60, "pegawai")
+    assert c.eval(SESI)
+    no_errors(c)
+    c.click("button", "Keluar")
+    c.wait_for(FORM, 60, "halaman masuk setelah keluar")
+    deadline = time.monotonic() + 10
+    while session_cookie(c) is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert session_cookie(c) is None  # the browser dropped it
+    # the old cookie, put back by hand, opens nothing: the session ended on the server
+    c.call("Network.setCookie", name="sik_sesi", value=cookie["value"], domain=cookie["domain"],
+           path="/", httpOnly=True, sameSite="Strict")  # fmt: skip
+    c.reload()
+    c.wait_for(FORM, 60, "halaman masuk dengan cookie lama")
+    c.idle()
+    assert not c.eval(SESI)
+    c.screenshot(shots / "06_setelah_keluar.png", full=False)
+
+
+def _wait_cookie(c: Chrome) -> dict:
+    deadline = time.monotonic() + 15
+    while (cookie := session_cookie(c)) is None:
+        if time.monotonic() > deadline:
+            raise TimeoutError("cookie sesi tidak dipasang")
+        time.sleep(0.2)
+    return cookie
+
+
+def test_downloads_only_through_audited_buttons(server, app_data, shots, chrome, tmp_path):
+    c = chrome
+    login(c, server, "kepala_1.01.01", "kepala123")
+    c.wait_for("document.body.innerText.includes('Perlu perhatian')", 60, "perangkat daerah")
+    c.idle()
+    # the tables' own toolbar has no CSV download (client.disableDataExport)
+    c.eval("document.querySelector('[data-testid=\"stDataFrame\"]').scrollIntoView()")
+    box = c.eval(
+        "(() => { const r = document.querySelector('[data-testid=\"stDataFrame\"]')"
+        ".getBoundingClientRect(); return [r.x + r.width / 2, r.y + 20]; })()"
+    )
+    c.call("Input.dispatchMouseEvent", type="mouseMoved", x=box[0], y=box[1])
+    time.sleep(1)
+    labels = c.eval(
+        "[...document.querySelectorAll('[data-testid=\"stElementToolbar\"] button')]"
+        ".map(b => b.getAttribute('aria-label') || b.innerText)"
+    )
+    # (charts keep "Download as PNG": a picture, like a screenshot; their "Show data" table has
+    # no CSV download either)
+    assert labels and not any("CSV" in (x or "") for x in labels), labels
+    # the audited button does download, and the download is in the log
+    c.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(tmp_path))
+    before = len(audit(app_data))
+    c.click("[data-testid='stDownloadButton'] button", "baris)")
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob("*.csv")) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert list(tmp_path.glob("*.csv")), "unduhan tidak terjadi"
+    events = audit(app_data)[before:]
+    assert any(e["aksi"] == "UNDUH" and e["pengguna"] == "kepala_1.01.01"
+               and e["kode_opd"] == "1.01.01" for e in events), events  # fmt: skip
