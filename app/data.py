@@ -408,7 +408,17 @@ class Data:
                     "koreksi_neto": koreksi.get("selisih_tpp_neto", 0),
                 }
             )  # fmt: skip
-        return pl.DataFrame(rows)
+        teks = {"periode": pl.String, "status": pl.String, "oleh": pl.String, "pada": pl.String}
+        return pl.DataFrame(rows, schema_overrides=teks) if rows else pl.DataFrame(schema=teks)
+
+    def riwayat_periode(self, periode: str | None = None) -> pl.DataFrame:
+        """Every lifecycle step (from, to, who, when) of one period or all, oldest first."""
+        self.scope.require(KEUANGAN, ANALIS)
+        from orchestration.periods import history
+
+        schema = dict.fromkeys(("periode", "dari", "ke", "oleh", "pada", "snapshot"), pl.String)
+        rows = [{k: r.get(k) for k in schema} for r in history(self.dir, periode)]
+        return pl.DataFrame(rows, schema=schema)
 
     def koreksi(self, periode_bayar: str, kode_opd: str | None = None) -> pl.DataFrame:
         if not self.has_table("tpp_koreksi"):

@@ -44,6 +44,8 @@ HALAMAN = (
             frozenset({ANALIS}), "Analitik"),
     Halaman("keuangan", "Keuangan", ":material/payments:", "halaman/keuangan.py",
             frozenset({KEUANGAN}), "Pembayaran"),
+    Halaman("periode", "Status Periode", ":material/verified:", "halaman/periode.py",
+            frozenset({ANALIS, KEUANGAN}), "Pembayaran"),
     Halaman("kualitas", "Kualitas Data", ":material/fact_check:", "halaman/kualitas.py",
             frozenset({ANALIS}), "Data"),
     Halaman("audit", "Log Audit", ":material/history:", "halaman/audit_log.py",

@@ -25,11 +25,12 @@ HALAMAN = {
         "pegawai",
         "anomali",
         "whatif",
+        "periode",
         "kualitas",
         "audit_log",
     ],
     KEPALA: ["perangkat_daerah", "pegawai", "anomali"],
-    "keuangan": ["keuangan", "ringkasan", "pegawai"],
+    "keuangan": ["keuangan", "periode", "ringkasan", "pegawai"],
 }
 SANDI = {"analis": "analis123", "keuangan": "keuangan123", KEPALA: "kepala123"}
 
@@ -125,7 +126,7 @@ def test_wrong_password_is_refused_and_audited(data):
 
 KUNCI = {"ringkasan": "ringkasan", "perangkat_daerah": "opd", "pegawai": "pegawai",
          "anomali": "anomali", "whatif": "whatif", "kualitas": "kualitas", "audit_log": "audit",
-         "keuangan": "keuangan"}  # fmt: skip
+         "keuangan": "keuangan", "periode": "periode"}  # fmt: skip
 
 
 def page_key(page: str) -> str:
@@ -429,3 +430,76 @@ def test_anomaly_scores_are_shown_within_scope(data, bulanan):
         assert own.height and fmt.nip(own["nip"][0]).encode() in sent
     finally:
         path.unlink()
+
+
+# ---- the period lifecycle ---------------------------------------------------------------------
+
+
+def test_analyst_verifies_and_finance_locks_with_confirmation_and_audit(tmp_path, monkeypatch):
+    from orchestration import periods
+
+    data = sample_data(tmp_path / "siklus", pegawai=60, opd=3)
+    monkeypatch.setenv("KINERJA_DATA", str(data.root))
+
+    at = masuk("keuangan")
+    at.switch_page("halaman/periode.py").run()
+    tidak_ada_error(at)
+    assert "menunggu verifikasi" in teks(at)  # finance cannot lock a draft
+    assert not at.get("checkbox")
+    status = next(df.value for df in at.dataframe if "t_status" in df.value.columns)
+    assert "None" not in status.to_string()
+    assert status["t_status"].tolist() == ["Draf", "Terverifikasi", "Terkunci"]  # Mar, Feb, Jan
+    assert status["t_oleh"].iloc[0] == fmt.KOSONG and status["t_oleh"].iloc[2] != fmt.KOSONG
+
+    at = masuk("analis")
+    at.switch_page("halaman/periode.py").run()
+    at.button(key="FormSubmitter:form_verifikasi-Verifikasi periode").click().run()
+    assert "Centang" in teks(at)  # no confirmation, nothing happens
+    assert periods.status(data, "2025-03").status == periods.DRAFT
+    at.checkbox(key="yakin_verifikasi").check()
+    at.button(key="FormSubmitter:form_verifikasi-Verifikasi periode").click().run()
+    tidak_ada_error(at)
+    assert periods.status(data, "2025-03").status == periods.VERIFIED
+    assert periods.status(data, "2025-03").oleh == "analis"
+    assert "terverifikasi oleh analis" in teks(at)
+    event = audit_events(data)[-1]
+    assert (event["aksi"], event["pengguna"], event["periode"], event["hasil"]) == (
+        "VERIFIKASI", "analis", "2025-03", "OK")  # fmt: skip
+    assert not any(f.label.startswith("Kunci") for f in at.get("button"))  # analysts don't lock
+
+    at = masuk("keuangan")
+    at.switch_page("halaman/periode.py").run()
+    status = next(df.value for df in at.dataframe if "t_status" in df.value.columns)
+    row = status[status["t_periode"] == "Maret 2025"].iloc[0]
+    assert row["t_status"] == "Terverifikasi" and row["t_oleh"] == "analis"
+    assert row["t_pada"].endswith(" WITA") and "None" not in status.to_string()
+    at.checkbox(key="yakin_kunci").check()
+    at.button(key="FormSubmitter:form_kunci-Kunci periode").click().run()
+    tidak_ada_error(at)
+    assert periods.status(data, "2025-03").status == periods.LOCKED
+    assert current_snapshot(data).period("2025-03")["status"] == "LOCKED"
+    assert audit_events(data)[-1]["aksi"] == "KUNCI"
+    assert "sudah dikunci" in teks(at)
+    at.switch_page("halaman/keuangan.py").run()
+    assert "draf" not in teks(at).lower() and "Terkunci oleh keuangan" in teks(at)
+
+
+def test_lifecycle_refuses_the_wrong_role_and_a_locked_period(tmp_path):
+    from app import siklus
+    from app.data import AksesDitolak
+    from orchestration import periods
+
+    data = sample_data(tmp_path / "siklus", pegawai=40, opd=3)
+    with pytest.raises(AksesDitolak):
+        siklus.jalankan(data, "keuangan", users.KEUANGAN, "2025-03", periods.VERIFIED)
+    with pytest.raises(AksesDitolak):
+        siklus.jalankan(data, "analis", users.ANALIS, "2025-03", periods.LOCKED)
+    with pytest.raises(siklus.SiklusGagal, match="belum diverifikasi"):
+        siklus.jalankan(data, "keuangan", users.KEUANGAN, "2025-03", periods.LOCKED)
+    siklus.jalankan(data, "analis", users.ANALIS, "2025-03", periods.VERIFIED)
+    siklus.jalankan(data, "keuangan", users.KEUANGAN, "2025-03", periods.LOCKED)
+    with pytest.raises(siklus.SiklusGagal, match="sudah dikunci"):
+        siklus.jalankan(data, "analis", users.ANALIS, "2025-03", periods.VERIFIED)
+    aksi = [(e["aksi"], e.get("hasil")) for e in audit_events(data)]
+    assert aksi == [("AKSES_DITOLAK", None), ("AKSES_DITOLAK", None), ("KUNCI", "DITOLAK"),
+                    ("VERIFIKASI", "OK"), ("KUNCI", "OK"), ("VERIFIKASI", "DITOLAK")]  # fmt: skip

@@ -3,16 +3,17 @@
 import polars as pl
 import streamlit as st
 
-from app import ui
+from app import audit, ui
 
 ctx = ui.konteks("audit", perlu_data=False)
-ui.judul("Log Audit", "Setiap unduhan, login, logout, sesi berakhir dan akses yang ditolak.")
+ui.judul(
+    "Log Audit",
+    "Setiap unduhan, login, logout, sesi berakhir, akses yang ditolak, verifikasi dan penguncian "
+    "periode.",
+)
 
 log = ctx.data.audit(limit=2000)
-aksi = st.segmented_control(
-    "Aksi", ["UNDUH", "LOGIN", "LOGIN_GAGAL", "LOGOUT", "SESI_BERAKHIR", "AKSES_DITOLAK"],
-    selection_mode="multi", key="audit_aksi",
-)  # fmt: skip
+aksi = st.segmented_control("Aksi", list(audit.AKSI), selection_mode="multi", key="audit_aksi")
 if aksi:
     log = log.filter(pl.col("aksi").is_in(aksi))
 if log.is_empty():

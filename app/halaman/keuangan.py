@@ -18,6 +18,7 @@ semua = semua.with_columns(
     pl.col("status").replace_strict(ui.STATUS_LABEL, default=pl.col("status")).alias("t_status"),
     fmt.periode_expr(pl.col("periode")).alias("t_periode"),
     fmt.waktu_iso_expr(pl.col("pada")).alias("t_pada"),
+    pl.col("oleh").fill_null(fmt.KOSONG).alias("t_oleh"),
     pl.col("periode").replace_strict(error, default=0, return_dtype=pl.Int64).alias("error"),
 )  # fmt: skip
 
@@ -29,7 +30,7 @@ with kanan:
     st.subheader("Status periode", anchor=False)
     ui.tabel(
         semua.sort("periode", descending=True),
-        {"t_periode": "Periode", "t_status": "Status", "oleh": "Oleh", "t_pada": "Pada",
+        {"t_periode": "Periode", "t_status": "Status", "t_oleh": "Oleh", "t_pada": "Pada",
          "error": "Temuan ERROR"},
         key="status_periode",
     )  # fmt: skip
@@ -42,10 +43,13 @@ ui.badge_status(status)
 if status == "DRAFT":
     st.warning(
         "Periode ini masih **draf**: angka dapat berubah pada penerbitan berikutnya. Bayarkan "
-        "setelah diverifikasi dan dikunci.", icon=":material/edit_note:",
+        "setelah diverifikasi (analis BKD) dan dikunci.", icon=":material/edit_note:",
     )  # fmt: skip
 else:
-    st.caption(f"{ui.STATUS_LABEL[status]} oleh {baris['oleh'] or '-'} pada {baris['t_pada']}.")
+    st.caption(f"{ui.STATUS_LABEL[status]} oleh {baris['t_oleh']} pada {baris['t_pada']}.")
+if status != "LOCKED":
+    st.page_link("halaman/periode.py", label="Verifikasi dan kunci di Status Periode",
+                 icon=":material/lock:")  # fmt: skip
 if baris["error"]:
     st.error(
         f"Ada {fmt.angka(baris['error'])} temuan ERROR pada periode ini: periode tidak boleh "
