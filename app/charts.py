@@ -52,6 +52,16 @@ PREDIKAT_WARNA = {
 }
 
 
+def skala_rupiah(maks: float | None) -> tuple[float, str]:
+    """(divisor, unit) so that an axis of rupiah up to ``maks`` reads ``1,5`` miliar / juta /
+    ribu rupiah with Indonesian separators (never the SI ``0.2G``)."""
+    m = abs(float(maks or 0))
+    for bagi, satuan in ((1e9, "miliar rupiah"), (1e6, "juta rupiah"), (1e3, "ribu rupiah")):
+        if m >= 2 * bagi:
+            return bagi, satuan
+    return 1.0, "rupiah"
+
+
 def _done(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart.configure(locale=LOCALE).configure_view(stroke=None)
 
@@ -76,11 +86,15 @@ def tren(frame: pl.DataFrame, kolom: dict[str, str], satuan: str = "%", tinggi: 
         else fmt.angka_expr(pl.col("nilai"), 1) + pl.lit(satuan)
     )  # fmt: skip
     data = data.with_columns(teks.alias("teks"))
+    judul_y = None
+    if satuan == "Rp":  # plotted in miliar / juta / ribu: an Indonesian axis, no "0.2G"
+        bagi, judul_y = skala_rupiah(data["nilai"].abs().max())
+        data = data.with_columns(pl.col("nilai") / bagi)
     order = _periode_cols(frame)["bulan"].to_list()
     base = alt.Chart(data).encode(
         x=alt.X("bulan:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("nilai:Q", title=None, scale=alt.Scale(zero=skala_nol),
-                axis=alt.Axis(format="~s" if satuan == "Rp" else ",.1~f")),
+        y=alt.Y("nilai:Q", title=judul_y, scale=alt.Scale(zero=skala_nol),
+                axis=alt.Axis(format=",.1~f")),
         color=alt.Color("seri:N", title=None, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(range=[TEAL, BIRU, KUNING, MERAH])),
         tooltip=[alt.Tooltip("bulan:N", title="Periode"), alt.Tooltip("seri:N", title="Ukuran"),
@@ -492,4 +506,42 @@ def batang_hitung(frame: pl.DataFrame, kategori: str, jumlah: str, warna: str, j
             tooltip=[alt.Tooltip(f"{kategori}:N", title="Kategori"), alt.Tooltip(f"{warna}:N", title="Jenis"),
                      alt.Tooltip(f"{jumlah}:Q", title=judul, format=",d")],
         ).properties(height=alt.Step(28))
+    )  # fmt: skip
+
+
+def selisih_opd(frame: pl.DataFrame):
+    """What-if: the change of gross TPP per department (bars right = up, left = down)."""
+    bagi, satuan = skala_rupiah(frame["selisih_bruto"].abs().max())
+    data = frame.with_columns(
+        pl.coalesce("nama_opd", "kode_opd").alias("nama"),
+        (pl.col("selisih_bruto") / bagi).alias("nilai"),
+        fmt.rupiah_expr(pl.col("selisih_bruto")).alias("teks"),
+        fmt.angka_expr(pl.col("pegawai_naik")).alias("t_naik"),
+        fmt.angka_expr(pl.col("pegawai_turun")).alias("t_turun"),
+    )
+    return _done(
+        alt.Chart(data).mark_bar().encode(
+            y=alt.Y("nama:N", sort=alt.EncodingSortField("selisih_bruto", order="descending"),
+                    title=None, axis=alt.Axis(labelLimit=300)),
+            x=alt.X("nilai:Q", title=f"Selisih TPP bruto ({satuan})", axis=alt.Axis(format=",.1~f")),
+            color=alt.condition("datum.nilai >= 0", alt.value(TEAL), alt.value(MERAH)),
+            tooltip=[alt.Tooltip("nama:N", title="Perangkat Daerah"),
+                     alt.Tooltip("teks:N", title="Selisih bruto"),
+                     alt.Tooltip("t_naik:N", title="Pegawai naik"),
+                     alt.Tooltip("t_turun:N", title="Pegawai turun")],
+        ).properties(height=max(240, 20 * data.height))
+    )  # fmt: skip
+
+
+def sebaran_perubahan(frame: pl.DataFrame):
+    """What-if: people per band of change (bands in their own order)."""
+    data = frame.with_columns(fmt.angka_expr(pl.col("pegawai")).alias("teks"))
+    return _done(
+        alt.Chart(data).mark_bar(cornerRadiusEnd=3, color=TEAL).encode(
+            y=alt.Y("rentang:N", sort=data["rentang"].to_list(), title="Perubahan TPP bruto",
+                    axis=alt.Axis(labelLimit=300)),
+            x=alt.X("pegawai:Q", title="Pegawai", axis=alt.Axis(format=",d", tickMinStep=1)),
+            tooltip=[alt.Tooltip("rentang:N", title="Perubahan"),
+                     alt.Tooltip("teks:N", title="Pegawai")],
+        ).properties(height=alt.Step(26))
     )  # fmt: skip

@@ -295,8 +295,14 @@ class Data:
             (menit, menit, periode, *params),
         )
 
+    URUTAN_PERHATIAN = (
+        "paling banyak hari TK, lalu persen disiplin terendah, lalu tanpa penilaian, lalu persen "
+        "kinerja terendah"
+    )
+
     def perlu_perhatian(self, periode: str, kode_opd: str | None, batas: int = 200) -> pl.DataFrame:
-        """People to look at: TK days, low discipline, no or weak evaluation (worst first)."""
+        """People to look at: TK days, low discipline, no or weak evaluation, in the order of
+        visible columns (``URUTAN_PERHATIAN``), not of a hidden score."""
         where, params = _opd_clause(self.scope.opd(kode_opd))
         return self._sql(
             f"""
@@ -304,13 +310,12 @@ class Data:
                 persen_disiplin::double as persen_disiplin,
                 persen_kinerja::double as persen_kinerja,
                 tk, tl1 + tl2 + tl3 + tl4 as terlambat, psw1 + psw2 + psw3 + psw4 as pulang_cepat,
-                izin, tpp_bruto, tpp_neto,
-                (tk * 3 + (100 - persen_disiplin) + case when tanpa_penilaian then 25 else 0 end
-                    + (100 - persen_kinerja) / 2)::double as skor
+                izin, tpp_bruto, tpp_neto
             from tpp_bulanan
             where periode = ?{where}
                 and (tk > 0 or persen_disiplin < 95 or tanpa_penilaian or persen_kinerja < 100)
-            order by skor desc, nama
+            order by tk desc, persen_disiplin asc, tanpa_penilaian desc, persen_kinerja asc,
+                nama, nip
             limit ?
             """,
             (periode, *params, batas),
@@ -550,10 +555,33 @@ class Data:
             [c for c in ("kode_opd", "nama", "nama_opd") if c in scores.columns]
         ).join(people, on="nip", how="inner")
 
+    def tanda_anomali(self, nip: str) -> pl.DataFrame:
+        """The attendance-anomaly flags of one person (every scored period the scope may see,
+        newest first) with their reasons; empty until the model has run."""
+        try:
+            skor = _optional("models.skor", "skor model")
+        except BelumTersedia:
+            return pl.DataFrame()
+        path = skor.path(self.dir, skor.ANOMALI)
+        if not path.is_file():
+            return pl.DataFrame()
+        scores = _skor_file(str(self.dir.root), path.stat().st_mtime_ns, "anomali", None)
+        if scores.is_empty() or "ditandai" not in scores.columns:
+            return pl.DataFrame()
+        where, params = _opd_clause(self.scope.opd())
+        periods = self._sql(
+            f"select distinct periode from tpp_bulanan where nip = ?{where}", (nip, *params)
+        )
+        return (
+            scores.filter((pl.col("nip") == nip) & pl.col("ditandai"))
+            .join(periods, on="periode", how="semi")
+            .sort("periode", descending=True)
+        )
+
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _skor_file(root: str, mtime_ns: int, jenis: str, periode: str) -> pl.DataFrame:
-    """One period of a score file of ``models.skor`` (cached on the file's modification time)."""
+def _skor_file(root: str, mtime_ns: int, jenis: str, periode: str | None) -> pl.DataFrame:
+    """One period (None: all) of a score file of ``models.skor`` (cached on the file's modification time)."""
     skor = importlib.import_module("models.skor")
     load = skor.load_anomaly_scores if jenis == "anomali" else skor.load_warning_scores
     return load(DataDir(Path(root)), periode)

@@ -26,6 +26,7 @@ st.html(
     "<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}"
     "[data-testid='stMetricValue']{font-size:2rem}</style>"
 )
+st.html(ui.skrip_bahasa(), unsafe_allow_javascript=True)
 data_dir = DataDir.resolve()
 
 

@@ -298,9 +298,11 @@ def tabel(
     tanggal: tuple[str, ...] = (),
     angka: tuple[str, ...] = (),
     desimal: tuple[str, ...] = (),
+    lebar: dict[str, str] | None = None,
     **kwargs,
 ):
-    """st.dataframe of the columns of ``kolom`` (name -> header), Indonesian formats.
+    """st.dataframe of the columns of ``kolom`` (name -> header), Indonesian formats;
+    ``lebar``: column -> "small" / "medium" / "large" where the content needs room.
 
     Display text comes from a pandas Styler (``Rp 4.324.000``, ``92,5%``, ``29 Nov 2026``)
     while the cells keep their numbers and dates, so sorting by a column stays numeric.
@@ -320,7 +322,9 @@ def tabel(
     )
     return st.dataframe(
         styler,
-        column_config={k: kolom[k] for k in shown},
+        column_config={
+            k: st.column_config.Column(kolom[k], width=(lebar or {}).get(k)) for k in shown
+        },
         hide_index=True,
         width="stretch",
         **kwargs,
@@ -345,3 +349,44 @@ def label_opd(daftar: pl.DataFrame) -> dict[str, str]:
     return {
         r["kode_opd"]: f"{r['kode_opd']} · {r['nama_opd']}" for r in daftar.iter_rows(named=True)
     }
+
+
+# Streamlit's own toolbars (tables, charts) speak English; the app speaks Bahasa Indonesia.
+# A small observer translates their labels and tooltips as they appear, and the charts' "Copy
+# Vega-Lite spec" (it copies the chart's data, unaudited) is hidden.
+TERJEMAHAN = {
+    "Show data": "Tampilkan data", "Download as PNG": "Unduh gambar (PNG)",
+    "Download as SVG": "Unduh gambar (SVG)", "Fullscreen": "Layar penuh",
+    "Close fullscreen": "Tutup layar penuh", "Exit fullscreen": "Tutup layar penuh",
+    "Search": "Cari", "Show/hide columns": "Tampilkan/sembunyikan kolom",
+    "Clear selection": "Hapus pilihan", "Close": "Tutup", "Sort ascending": "Urutkan naik",
+    "Sort descending": "Urutkan turun", "Autosize": "Ukuran otomatis", "Pin column": "Sematkan kolom",
+    "Unpin column": "Lepas sematan kolom", "Hide column": "Sembunyikan kolom", "Format": "Format",
+    "Type to search": "Ketik untuk mencari", "Running...": "Memproses…", "Stop": "Berhenti",
+}  # fmt: skip
+
+
+def skrip_bahasa() -> str:
+    """HTML (CSS + JS) that puts Streamlit's toolbar texts into Bahasa Indonesia."""
+    import json
+
+    return (
+        "<style>button[aria-label='Copy Vega-Lite spec']{display:none !important}</style>"
+        "<script>(() => {"
+        f"const T = {json.dumps(TERJEMAHAN, ensure_ascii=False)};"
+        "const attr = e => { for (const a of ['aria-label', 'title', 'placeholder']) {"
+        " const v = e.getAttribute && e.getAttribute(a); if (v && T[v]) e.setAttribute(a, T[v]); } };"
+        "const tr = root => { if (!root || root.nodeType !== 1) return; attr(root);"
+        " root.querySelectorAll('[aria-label],[title],[placeholder]').forEach(attr);"
+        " const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT); let n;"
+        " while ((n = w.nextNode())) { const v = n.nodeValue.trim(); if (T[v]) n.nodeValue = T[v]; } };"
+        "if (window.__sikBahasa) return;"
+        "window.__sikBahasa = new MutationObserver(ms => ms.forEach(m => {"
+        " if (m.type === 'attributes') attr(m.target);"
+        " else if (m.type === 'characterData') tr(m.target.parentElement);"
+        " else m.addedNodes.forEach(tr); }));"
+        "window.__sikBahasa.observe(document.body, {subtree: true, childList: true,"
+        " characterData: true, attributes: true, attributeFilter: ['aria-label', 'title']});"
+        "tr(document.body);"
+        "})();</script>"
+    )

@@ -428,6 +428,18 @@ def test_anomaly_scores_are_shown_within_scope(data, bulanan):
             assert row["nip"].encode() not in sent
         own = shown.filter(pl.col("kode_opd") == SENDIRI)
         assert own.height and fmt.nip(own["nip"][0]).encode() in sent
+        # the person's page shows the open flag and its reason
+        at.switch_page("halaman/pegawai.py").run()
+        at.query_params["nip"] = own["nip"][0]
+        at.run()
+        tidak_ada_error(at)
+        flag = [w.value for w in at.warning if "anomali kehadiran" in w.value]
+        assert flag and "Jam masuk persis 07:14" in flag[0] and "Maret 2025" in flag[0]
+        # an unflagged person has none
+        tenang = frame.filter(~pl.col("ditandai") & (pl.col("kode_opd") == SENDIRI))["nip"][0]
+        at.query_params["nip"] = tenang
+        at.run()
+        assert not [w for w in at.warning if "anomali kehadiran" in w.value]
     finally:
         path.unlink()
 
@@ -503,3 +515,69 @@ def test_lifecycle_refuses_the_wrong_role_and_a_locked_period(tmp_path):
     aksi = [(e["aksi"], e.get("hasil")) for e in audit_events(data)]
     assert aksi == [("AKSES_DITOLAK", None), ("AKSES_DITOLAK", None), ("KUNCI", "DITOLAK"),
                     ("VERIFIKASI", "OK"), ("KUNCI", "OK"), ("VERIFIKASI", "DITOLAK")]  # fmt: skip
+
+
+# ---- presentation -----------------------------------------------------------------------------
+
+
+def test_a_search_without_match_shows_no_person(bulanan):
+    row = bulanan.row(0, named=True)
+    at = masuk("analis")
+    at.switch_page("halaman/pegawai.py").run()
+    at.text_input(key="cari_pegawai").input(row["nip"]).run()
+    assert at.header and at.header[0].value == row["nama"]
+    at.text_input(key="cari_pegawai").input("tidak ada yang bernama begini").run()
+    tidak_ada_error(at)
+    assert any("Tidak ada pegawai yang cocok" in w.value for w in at.warning)
+    assert not at.header and "nip" not in at.query_params
+    assert row["nama"].encode() not in semua_bytes(at)
+
+
+def test_attention_list_is_ordered_by_what_it_shows(data):
+    from app.data import Data, Scope
+
+    d = Data(data, Scope("analis", users.ANALIS))
+    frame = d.perlu_perhatian("2025-03", None)
+    assert "skor" not in frame.columns
+    keys = frame.select(
+        -pl.col("tk"), "persen_disiplin", ~pl.col("tanpa_penilaian"), "persen_kinerja"
+    ).rows()
+    assert keys == sorted(keys)
+    at = masuk("analis")
+    at.switch_page("halaman/perangkat_daerah.py").run()
+    assert "urutan: paling banyak hari TK" in teks(at)
+
+
+def test_whatif_speaks_indonesian_and_hides_internal_names(data):
+    at = masuk("analis")
+    at.switch_page("halaman/whatif.py").run()
+    at.slider[0].set_value(60)  # bobot kinerja
+    at.button(key="FormSubmitter:whatif_form-Hitung").click().run()
+    tidak_ada_error(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["TPP bruto terbit"].startswith("Rp ") and len(metrics["TPP bruto terbit"]) < 16
+    text = teks(at)
+    assert "Dengan aturan usulan, TPP bruto" in text and "whatif-" not in text
+    waktu = next(c.value for c in at.caption if c.value.startswith("Dihitung dalam"))
+    assert "." not in waktu.split("dalam ", 1)[1].split(" detik")[0]  # 0,6 detik, not 0.6
+    specs = b"".join(c.proto.SerializeToString() for c in at.get("vega_lite_chart")).decode(
+        "utf-8", "replace"
+    )
+    assert "~s" not in specs and "rupiah" in specs  # no SI "0.2G" axis: juta / miliar rupiah
+
+
+def test_money_axes_use_indonesian_units():
+    from app import charts
+
+    assert charts.skala_rupiah(68_312_000_000) == (1e9, "miliar rupiah")
+    assert charts.skala_rupiah(4_324_000) == (1e6, "juta rupiah")
+    assert charts.skala_rupiah(-250_000) == (1e3, "ribu rupiah")
+    kpi = pl.DataFrame({"periode": ["2025-01", "2025-02"], "tpp_bruto": [6.8e10, 6.9e10]})
+    spec = charts.tren(kpi, {"tpp_bruto": "TPP bruto"}, satuan="Rp").to_dict()
+    assert spec["layer"][0]["encoding"]["y"]["title"] == "miliar rupiah"
+    assert spec["layer"][0]["encoding"]["y"]["axis"]["format"] == ",.1~f"
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    app = (APP / "charts.py").read_text() + "".join(
+        p.read_text() for p in (APP / "halaman").glob("*.py")
+    )
+    assert '"~s"' not in app

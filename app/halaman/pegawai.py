@@ -24,6 +24,8 @@ if cari:
     if hasil.is_empty():
         lingkup = "" if d.scope.semua_opd else " di Perangkat Daerah Anda"
         st.warning(f"Tidak ada pegawai yang cocok dengan “{cari}”{lingkup}.")
+        st.query_params.pop("nip", None)  # a search that finds no one shows no one
+        st.stop()
     else:
         st.caption(f"{fmt.angka(hasil.height)} pegawai cocok" + (" (50 pertama)" if hasil.height == 50 else "")
                    + ". Pilih baris untuk membuka rinciannya.")  # fmt: skip
@@ -35,6 +37,7 @@ elif not nip:
     st.markdown(
         f"**Perlu perhatian pada {fmt.periode(periode)}** · pilih baris untuk membuka rinciannya"
     )
+    st.caption(f"Urutan: {d.URUTAN_PERHATIAN}.")
     nip = ui.pilih_pegawai(
         d.perlu_perhatian(periode, None, batas=25), "perhatian_pegawai",
         {"nama": "Nama", "nip_format": "NIP", "kode_opd": "OPD", "persen_disiplin": "% disiplin",
@@ -71,6 +74,13 @@ st.markdown(
     f"**NIP** {fmt.nip(nip)}  \n{akhir['nama_jabatan'] or '-'} · kelas {akhir['kelas_jabatan']} · "
     f"{akhir['status']} {akhir['golongan']}  \n{akhir['nama_opd']} ({akhir['kode_opd']})"
 )
+tanda = d.tanda_anomali(nip)
+for r in tanda.iter_rows(named=True):  # open flags of the attendance-anomaly model, with reasons
+    st.warning(
+        f"**Ditandai untuk diperiksa: anomali kehadiran {fmt.periode(r['periode'])}** · "
+        f"{r.get('alasan') or 'pola kehadiran tidak lazim'}",
+        icon=":material/fingerprint:",
+    )
 ini = bulanan.filter(pl.col("periode") == periode)
 if ini.is_empty():
     st.info(f"Tidak ada baris TPP pada {fmt.periode(periode)}.")

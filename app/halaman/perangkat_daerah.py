@@ -81,7 +81,7 @@ if perhatian.is_empty():
 else:
     st.caption(
         "Pegawai dengan hari TK, disiplin di bawah 95%, tanpa penilaian atau predikat di bawah "
-        "Baik, yang paling perlu perhatian di atas. Pilih baris untuk membuka rincian pegawai."
+        f"Baik; urutan: {d.URUTAN_PERHATIAN}. Pilih baris untuk membuka rincian pegawai."
     )
     tampil = perhatian.with_columns(fmt.predikat_expr(pl.col("predikat")).alias("t_predikat"))
     dipilih = ui.pilih_pegawai(

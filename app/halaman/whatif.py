@@ -6,12 +6,11 @@ over the published rows (fast path, nothing is written anywhere) and compares. R
 cached per parameter set; the comparison XLSX download is written to the audit log.
 """
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
+from app import charts, ui
 from app import format as fmt
-from app import ui
 from orchestration.paths import DataDir
 from orchestration.whatif import AturanUsulan, WhatIfError, base_rows, whatif, xlsx_bytes
 
@@ -98,48 +97,32 @@ except WhatIfError as error:
 
 t = hasil.total
 k = st.columns(4)
-k[0].metric("TPP bruto terbit", fmt.rupiah(t["tpp_bruto_lama"]), border=True)
-k[1].metric("TPP bruto usulan", fmt.rupiah(t["tpp_bruto_baru"]),
-            delta=fmt.rupiah(t["selisih_bruto"]), border=True)  # fmt: skip
+k[0].metric("TPP bruto terbit", fmt.rupiah_ringkas(t["tpp_bruto_lama"]), border=True,
+            help=fmt.rupiah(t["tpp_bruto_lama"]))  # fmt: skip
+k[1].metric("TPP bruto usulan", fmt.rupiah_ringkas(t["tpp_bruto_baru"]), border=True,
+            delta=ui.delta_rupiah(t["tpp_bruto_baru"], t["tpp_bruto_lama"]),
+            help=f"{fmt.rupiah(t['tpp_bruto_baru'])}; selisih {fmt.rupiah(t['selisih_bruto'])}")  # fmt: skip
 k[2].metric("Pegawai naik", fmt.angka(t["pegawai_naik"]), border=True)
 k[3].metric("Pegawai turun", fmt.angka(t["pegawai_turun"]), border=True)
-st.markdown(hasil.ringkasan.replace("\n", "  \n"))
-st.caption(f"Dihitung dalam {hasil.detik_total:.1f} detik (jalur {hasil.metode}).")
+# the candidate rulebook's internal name means nothing to the reader: "aturan usulan" says it
+ringkasan = hasil.ringkasan.replace(f"aturan usulan {hasil.aturan}", "aturan usulan")
+st.markdown(ringkasan.replace("\n", "  \n"))
+st.caption(f"Dihitung dalam {fmt.angka(hasil.detik_total, 1)} detik.")
 
 st.subheader("Dampak per Perangkat Daerah", anchor=False)
-opd = hasil.per_opd.with_columns(
-    pl.coalesce("nama_opd", "kode_opd").alias("nama"),
-    fmt.rupiah_expr(pl.col("selisih_bruto")).alias("teks"),
-)
-chart = (
-    alt.Chart(opd.to_pandas())
-    .mark_bar()
-    .encode(
-        y=alt.Y("nama:N", sort=alt.EncodingSortField("selisih_bruto", order="descending"),
-                title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("selisih_bruto:Q", title="Selisih TPP bruto (Rp)", axis=alt.Axis(format="~s")),
-        color=alt.condition("datum.selisih_bruto >= 0", alt.value("#0f766e"), alt.value("#b91c1c")),
-        tooltip=[alt.Tooltip("nama:N", title="Perangkat Daerah"),
-                 alt.Tooltip("teks:N", title="Selisih bruto"),
-                 alt.Tooltip("pegawai_naik:Q", title="Naik"),
-                 alt.Tooltip("pegawai_turun:Q", title="Turun")],
-    )
-    .properties(height=max(240, 18 * opd.height))
-)  # fmt: skip
-st.altair_chart(chart, width="stretch")
+opd = hasil.per_opd
+st.altair_chart(charts.selisih_opd(opd), width="stretch")
 ui.tabel(
-    opd,
-    {"kode_opd": "Kode", "nama_opd": "Perangkat Daerah", "tpp_bruto_lama": "Bruto terbit",
+    opd.with_columns(pl.coalesce("nama_opd", "kode_opd").alias("nama_opd")),
+    {"nama_opd": "Perangkat Daerah", "tpp_bruto_lama": "Bruto terbit",
      "tpp_bruto_baru": "Bruto usulan", "selisih_bruto": "Selisih bruto",
-     "tpp_neto_lama": "Neto terbit", "tpp_neto_baru": "Neto usulan", "selisih_neto": "Selisih neto",
-     "pegawai_naik": "Naik", "pegawai_turun": "Turun"},
-    uang=("tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto", "tpp_neto_lama", "tpp_neto_baru",
-          "selisih_neto"),
-    angka=("pegawai_naik", "pegawai_turun"), key="tabel_whatif_opd",
+     "selisih_neto": "Selisih neto", "pegawai_naik": "Naik", "pegawai_turun": "Turun"},
+    uang=("tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto", "selisih_neto"),
+    angka=("pegawai_naik", "pegawai_turun"), key="tabel_whatif_opd", lebar={"nama_opd": "large"},
 )  # fmt: skip
 
 st.subheader("Sebaran perubahan per pegawai", anchor=False)
-st.bar_chart(hasil.sebaran.to_pandas(), x="rentang", y="pegawai", horizontal=True)
+st.altair_chart(charts.sebaran_perubahan(hasil.sebaran), width="stretch")
 
 if hasil.pagu is not None and hasil.pagu.height:
     st.subheader("Proyeksi terhadap pagu", anchor=False)

@@ -221,6 +221,13 @@ def test_downloads_only_through_audited_buttons(server, app_data, shots, chrome,
     # (charts keep "Download as PNG": a picture, like a screenshot; their "Show data" table has
     # no CSV download either)
     assert labels and not any("CSV" in (x or "") for x in labels), labels
+    # ... and Streamlit's toolbar speaks Bahasa Indonesia; "Copy Vega-Lite spec" (the chart's
+    # data to the clipboard, unaudited) is not offered
+    assert "Tampilkan data" in labels and "Show data" not in labels, labels
+    assert c.eval(
+        "[...document.querySelectorAll('button[aria-label=\"Copy Vega-Lite spec\"]')]"
+        ".every(b => getComputedStyle(b).display === 'none')"
+    )
     # the audited button does download, and the download is in the log
     c.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(tmp_path))
     before = len(audit(app_data))
