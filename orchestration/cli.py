@@ -38,9 +38,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     summary = run_pipeline(
         Path(args.exports), DataDir.resolve(args.data), args.periode, args.paksa, args.model
     )
+    plan = summary.plan
+    if plan is not None and args.periode is None:
+        for line in plan.reference_lines() + plan.incomplete_lines():
+            print(line)
     if summary.noop:
         print(f"Tidak ada yang baru untuk {len(summary.periods)} periode: data terbit sudah "
               f"mutakhir ({summary.seconds:.1f} detik). Pakai --paksa untuk menjalankan ulang.")  # fmt: skip
+        return 0
+    if not summary.periods:
+        print(f"Selesai dalam {summary.seconds:.1f} detik: tidak ada periode TPP yang dihitung.")
         return 0
     print(f"Selesai: {len(summary.periods)} periode ({summary.periods[0]} s.d. "
           f"{summary.periods[-1]}) dalam {summary.seconds:.1f} detik. "
@@ -227,7 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tempat", default="Kupang", help="tempat pada blok tanda tangan")
     p.add_argument("--tanggal", type=_tanggal, default=None, help="YYYY-MM-DD (bawaan: hari ini)")
     p.set_defaults(func=cmd_export)
-    p = sub.add_parser("whatif", help="hitung ulang TPP dengan aturan usulan (sandbox) dan bandingkan")
+    p = sub.add_parser(
+        "whatif", help="hitung ulang TPP dengan aturan usulan (sandbox) dan bandingkan"
+    )
     p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
     p.add_argument("--aturan", required=True, help="YAML aturan usulan (transforms/whatif/)")
     p.add_argument("--mulai", type=_periode, required=True)

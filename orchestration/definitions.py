@@ -22,6 +22,7 @@ def build_definitions() -> dg.Definitions:
     from orchestration.resources import KinerjaDbtCli, KinerjaStorage
     from orchestration.sensors import (
         JOB_NAME,
+        MASTER_JOB_NAME,
         MODEL_JOB_NAME,
         ekspor_baru,
         model_schedule,
@@ -35,10 +36,15 @@ def build_definitions() -> dg.Definitions:
     models = dg.AssetSelection.groups("models")
     job = dg.define_asset_job(JOB_NAME, selection=dg.AssetSelection.all() - models)
     model_job = dg.define_asset_job(MODEL_JOB_NAME, selection=models)
+    # a master-only month is reference data: ingested (no checks that could block), no TPP
+    master = dg.AssetSelection.assets(
+        *[a for a in ingest_assets if a.node_def.name == "ingest_pegawai"]
+    )
+    master_job = dg.define_asset_job(MASTER_JOB_NAME, selection=master.without_checks())
     return dg.Definitions(
         assets=[*ingest_assets, build_tpp_dbt_assets(), published_tpp, *model_assets],
         asset_checks=[*build_asset_checks(), build_budget_check()],
-        jobs=[job, model_job],
+        jobs=[job, model_job, master_job],
         schedules=[monthly_schedule(job), model_schedule(model_job)],
         sensors=[ekspor_baru, *alert_sensors()],
         resources={

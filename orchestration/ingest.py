@@ -230,6 +230,38 @@ def current_files(data: DataDir) -> pl.DataFrame:
     return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
 
 
+def loaded_kinds(data: DataDir) -> list[tuple[str, str]]:
+    """(kind, periode) of every file loaded before whose raw files are still there."""
+    if not data.registry.exists():
+        return []
+    with registry(data) as con:
+        rows = con.execute("SELECT kind, periode FROM current ORDER BY periode, kind").fetchall()
+    return [
+        (r["kind"], r["periode"])
+        for r in rows
+        if _period_files_exist(data, r["kind"], r["periode"])
+    ]
+
+
+def rejected_kinds(data: DataDir, discovered: Discovery) -> list[tuple[str, str]]:
+    """(kind, periode) whose file in the folder was rejected already and nothing was ever loaded
+    for that period: the period has no usable file of that kind."""
+    if not data.registry.exists():
+        return []
+    with registry(data) as con:
+        rows = con.execute(
+            """SELECT r.kind, r.periode, r.sha256 FROM rejected_current r
+               LEFT JOIN current c ON c.kind = r.kind AND c.periode = r.periode
+               WHERE c.sha256 IS NULL"""
+        ).fetchall()
+    return [
+        (r["kind"], r["periode"])
+        for r in rows
+        if (r["kind"], r["periode"]) in discovered
+        and file_sha256(data, discovered[(r["kind"], r["periode"])][0]) == r["sha256"]
+    ]
+
+
 def file_sha256(data: DataDir, path: Path) -> str:
     """SHA-256 of a file, cached by (path, size, mtime) so a sensor does not re-hash every tick."""
     st = path.stat()

@@ -32,7 +32,10 @@ class DataDir:
       is written by ``orchestration.event_log``;
     - ``dbt/<engine>/``: dbt's target of the builds (run_results.json, compiled SQL, dbt.log,
       partial_parse.msgpack), reused run after run;
-    - ``logs/``: one log per ``kinerja run`` (dbt's output).
+    - ``logs/``: one log per ``kinerja run`` (dbt's output);
+    - ``terkunci/<YYYY-MM>.parquet``: the paid ``tpp_bulanan`` rows of every LOCKED period,
+      copied at lock time and never changed (``_skema_*.parquet`` beside them: the empty schema,
+      written by dbt); the warehouse view ``tpp_dibayar`` reads them.
     """
 
     root: Path
@@ -73,6 +76,11 @@ class DataDir:
     @property
     def published(self) -> Path:
         return self.root / "published"
+
+    @property
+    def locked(self) -> Path:
+        """Paid rows of the LOCKED periods (``terkunci/<YYYY-MM>.parquet``)."""
+        return self.root / "terkunci"
 
     @property
     def dagster_home(self) -> Path:

@@ -217,6 +217,26 @@ def lock(data: DataDir, periode: str, oleh: str | None = None) -> StatusPeriode:
                 f"(snapshot {current.snapshot}, sekarang {snapshot.id}); verifikasi ulang dulu."
             )
         new = StatusPeriode(periode, LOCKED, oleh, now_wita().isoformat(), snapshot.id, sha)
+        _keep_paid_rows(data, snapshot, periode)
         _set(data, new, current)
     publish(data, [])
     return new
+
+
+def _keep_paid_rows(data: DataDir, snapshot, periode: str) -> None:
+    """The period's published ``tpp_bulanan`` (what is paid) copied for the warehouse view
+    ``tpp_dibayar``: from now on the warehouse shows these amounts for the period, whatever a
+    later recomputation gives (that difference is ``tpp_koreksi`` in the next open period)."""
+    import shutil
+
+    from orchestration.paths import sha256_file
+
+    [source] = snapshot.files("tpp_bulanan", [periode])
+    target = data.locked / f"{periode}.parquet"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.tmp")
+    shutil.copyfile(source, partial)
+    if sha256_file(partial) != snapshot.file_entry("tpp_bulanan", periode)["sha256"]:
+        partial.unlink()
+        raise PeriodeError(f"Salinan tpp_bulanan periode {periode} tidak sama dengan yang terbit.")
+    os.replace(partial, target)

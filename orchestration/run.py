@@ -15,6 +15,7 @@ from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.months import MonthPlan, month_index, months_between, next_month
 from orchestration.paths import PROJECT_ROOT, TRANSFORMS_DIR, DataDir
 
 RANGE_START = "dagster/asset_partition_range_start"
@@ -31,6 +32,7 @@ class RunSummary:
     run_ids: list[str]
     seconds: float
     noop: bool = False
+    plan: MonthPlan | None = None  # payroll, reference and incomplete months of the folder
 
 
 def project_fingerprint() -> str:
@@ -52,6 +54,13 @@ def _state_file(data: DataDir) -> Path:
     return data.root / "run_state.json"
 
 
+def _read_state(data: DataDir) -> dict[str, str]:
+    """What the last finished run vouches for: ``project`` (every payroll month of the folder
+    was computed with this dbt project) and ``uji_unit`` (the dbt unit tests passed)."""
+    path = _state_file(data)
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
 def _periods_to_run(
     exports: Path, data: DataDir, periods: list[str], fingerprint: str
 ) -> list[str]:
@@ -66,14 +75,13 @@ def _periods_to_run(
     from orchestration.ingest import discover, pending_periods
     from orchestration.published import current_snapshot
 
-    state_file = _state_file(data)
-    if not state_file.exists() or json.loads(state_file.read_text()).get("project") != fingerprint:
+    if _read_state(data).get("project") != fingerprint:
         return periods
     snapshot = current_snapshot(data)
     if snapshot is None or not data.warehouse.exists():
         return periods
     pending = set(pending_periods(data, discover(exports)))
-    following = {_next_month(p) for p in pending}
+    following = {next_month(p) for p in pending}
     unpublished = set(periods) - set(snapshot.periods)
     return sorted((pending | following | unpublished) & set(periods))
 
@@ -88,25 +96,11 @@ def unit_test_key(fingerprint: str) -> str:
     return hashlib.sha256(":".join(parts).encode()).hexdigest()
 
 
-def _unit_tests_passed(data: DataDir, key: str) -> bool:
-    state_file = _state_file(data)
-    return state_file.exists() and json.loads(state_file.read_text()).get("uji_unit") == key
-
-
-def _next_month(periode: str) -> str:
-    year, month = int(periode[:4]), int(periode[5:])
-    return f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}"
-
-
 def contiguous_ranges(periods: list[str]) -> list[tuple[str, str]]:
     """['2025-01','2025-02','2025-04'] -> [('2025-01','2025-02'), ('2025-04','2025-04')]."""
-
-    def index(p: str) -> int:
-        return int(p[:4]) * 12 + int(p[5:]) - 1
-
     ranges: list[tuple[str, str]] = []
     for p in sorted(set(periods)):
-        if ranges and index(p) == index(ranges[-1][1]) + 1:
+        if ranges and month_index(p) == month_index(ranges[-1][1]) + 1:
             ranges[-1] = (ranges[-1][0], p)
         else:
             ranges.append((p, p))
@@ -140,21 +134,27 @@ def prepare_environment(exports: Path, data: DataDir) -> None:
 class _ProgressHandler(logging.Handler):
     """Prints one short line per step and per message from our own assets."""
 
-    def __init__(self) -> None:
+    def __init__(self, log) -> None:
         super().__init__()
+        self._log = log  # the run log: the same lines, and every failure with its traceback
         self._built: set[str] = set()  # one line per asset, not per partition
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
         step = meta.get("step_key") or ""
+        if event is not None and event.event_type_value in ("STEP_FAILURE", "STEP_UP_FOR_RETRY"):
+            error = event.event_specific_data.error
+            if error is not None:
+                print(f"[{step}] {event.event_type_value}:\n{error.to_string()}", file=self._log)
         if event is None:
             if record.levelno < logging.INFO:
                 return
             text = meta.get("orig_message") or record.getMessage()
         elif event.event_type_value in ("STEP_START", "STEP_SUCCESS", "STEP_FAILURE"):
-            label = {"STEP_START": "mulai", "STEP_SUCCESS": "selesai", "STEP_FAILURE": "GAGAL"}
-            text = label[event.event_type_value]
+            label = {"STEP_START": "mulai", "STEP_SUCCESS": "selesai"}
+            kind = event.event_type_value
+            text = label.get(kind) or f"GAGAL: {failure_cause(event)}"
         elif event.event_type_value == "ASSET_MATERIALIZATION":
             asset = event.asset_key.to_user_string()
             if asset in self._built:
@@ -168,7 +168,35 @@ class _ProgressHandler(logging.Handler):
             text = f"cek {evaluation.check_name} pada {evaluation.asset_key.to_user_string()} GAGAL"
         else:
             return
-        print(f"[{time.strftime('%H:%M:%S')}] {step}: {text}", file=sys.stderr, flush=True)
+        line = f"[{time.strftime('%H:%M:%S')}] {step}: {text}"
+        print(line, file=sys.stderr, flush=True)
+        print(line, file=self._log, flush=True)
+
+
+def month_plan(exports: Path, data: DataDir) -> MonthPlan:
+    """Payroll, reference and incomplete months of the export folder (``orchestration.months``)."""
+    from orchestration.ingest import discover, loaded_kinds, rejected_kinds
+    from orchestration.months import plan_months
+
+    found = discover(exports)
+    return plan_months(found, loaded_kinds(data), rejected_kinds(data, found))
+
+
+def _requested(plan: MonthPlan, periode: str | None, exports: Path) -> tuple[list[str], list[str]]:
+    """(payroll months, reference months) a run over ``exports`` is asked for."""
+    if periode is None:
+        if not plan.payroll and not plan.reference:
+            lines = plan.incomplete_lines() or [f"Tidak ada file ekspor di {exports}."]
+            raise RunError(" ".join(lines))
+        return plan.payroll, plan.reference
+    if periode in plan.incomplete:
+        raise RunError(" ".join(MonthPlan([], [], {periode: plan.incomplete[periode]})
+                                .incomplete_lines()))  # fmt: skip
+    if periode in plan.reference:
+        return [], [periode]
+    if periode in plan.payroll:
+        return [periode], []
+    raise RunError(f"Tidak ada file ekspor untuk periode {periode} di {exports}.")
 
 
 def run_pipeline(
@@ -178,49 +206,59 @@ def run_pipeline(
     force: bool = False,
     with_models: bool = False,
 ) -> RunSummary:
-    """Ingest, transform and check the periods found in ``exports`` (or just ``periode``).
+    """Ingest, transform and check the payroll months found in ``exports`` (or just ``periode``).
 
-    Only the periods with something new are computed (see ``_periods_to_run``); a rerun with
-    nothing new (same files, same dbt project, all published) does nothing. ``force`` computes
-    every period. ``with_models`` computes every period and then trains and scores the models.
+    Months are judged by ``orchestration.months``: payroll months are computed and published;
+    a master-only month is reference data, ingested by its own small job (and as the previous
+    snapshot of the month after it); an incomplete month is reported and left out, and never
+    stops the complete ones. Only the periods with something new are computed (see
+    ``_periods_to_run``); a rerun with nothing new (same files, same dbt project, all published)
+    does nothing. ``force`` computes every period. ``with_models`` computes every period and then
+    trains and scores the models.
     """
+    import warnings
+
     import dagster as dg
 
     from orchestration.assets.transforms import UNIT_TESTS_TAG
     from orchestration.definitions import build_definitions
-    from orchestration.ingest import discover
-    from orchestration.sensors import JOB_NAME, MODEL_JOB_NAME
+    from orchestration.ingest import discover, pending_periods
+    from orchestration.sensors import JOB_NAME, MASTER_JOB_NAME, MODEL_JOB_NAME
 
     started = time.perf_counter()
     if not exports.is_dir():
         raise RunError(f"Folder ekspor {exports} tidak ada.")
-    periods = sorted({p for (_, p) in discover(exports)})
-    if periode:
-        periods = [p for p in periods if p == periode]
-    if not periods:
-        which = f" untuk periode {periode}" if periode else ""
-        raise RunError(f"Tidak ada file ekspor{which} di {exports}.")
-    found = periods
+    plan = month_plan(exports, data)
+    found, reference = _requested(plan, periode, exports)
+    periods = found
 
     prepare_environment(exports, data)
     fingerprint = project_fingerprint()
     if not force and not with_models:
-        periods = _periods_to_run(exports, data, periods, fingerprint)
-        if not periods:
-            return RunSummary(found, [], time.perf_counter() - started, noop=True)
+        periods = _periods_to_run(exports, data, periods, fingerprint) if periods else []
+        pending = pending_periods(data, discover(exports)) if reference else {}
+        reference = [p for p in reference if p in pending]
+        if not periods and not reference:
+            return RunSummary(found, [], time.perf_counter() - started, noop=True, plan=plan)
     # the dbt unit tests run once per version of the dbt project, not in every run
     unit_key = unit_test_key(fingerprint)
-    unit_tests = "false" if _unit_tests_passed(data, unit_key) else "true"
+    state = _read_state(data)
+    unit_tests = "false" if state.get("uji_unit") == unit_key else "true"
     log_dir = data.root / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
     run_ids = []
-    # dbt's own output goes to the run log; the console gets one progress line per step
+    # dbt's own output goes to the run log; the console gets one progress line per step, and the
+    # run log gets the same lines plus every failure with its traceback
     with (
         exclusive(data),
         open(log_path, "w") as log,
         redirect_stdout(log),
+        warnings.catch_warnings(),
     ):
+        # Dagster's beta notices (backfill_policy ...) mean nothing to an operator
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        warnings.simplefilter("ignore", dg.PreviewWarning)
         # From here on the raw zone and the warehouse may change. Until this run finishes, the
         # last run's "up to date" record no longer holds: a run killed after ingesting a new
         # file must not turn the next run into a no-op that never publishes that file.
@@ -231,30 +269,71 @@ def run_pipeline(
         @dg.logger
         def progress(_init_context):
             logger = logging.getLogger("kinerja.progress")
-            logger.handlers = [_ProgressHandler()]
+            logger.handlers = [_ProgressHandler(log)]
             logger.setLevel(logging.DEBUG)
             logger.propagate = False
             return logger
 
-        jobs = [JOB_NAME, MODEL_JOB_NAME] if with_models else [JOB_NAME]
-        for job in (defs.resolve_job_def(n).with_logger_defs({"progress": progress}) for n in jobs):
-            for start, end in contiguous_ranges(periods):
-                result = job.execute_in_process(
-                    instance=instance,
-                    tags={RANGE_START: start, RANGE_END: end, UNIT_TESTS_TAG: unit_tests},
-                    run_config={"loggers": {"progress": {}}},
-                    raise_on_error=False,
-                )
-                run_ids.append(result.run_id)
-                _send_alerts(result.run_id, instance, data)
-                if not result.success:
-                    log.flush()
-                    reason = _failure_reason(result, start, end, log_path)
-                    raise RunError(f"{reason} (log: {log_path})")
-            if job.name == JOB_NAME:
-                state = {"project": fingerprint, "uji_unit": unit_key}
-                _state_file(data).write_text(json.dumps(state))
-    return RunSummary(periods, run_ids, time.perf_counter() - started)
+        jobs = _Jobs(defs, progress, instance, data, {UNIT_TESTS_TAG: unit_tests}, log,
+                     log_path, run_ids)  # fmt: skip
+        for start, end in contiguous_ranges(reference):
+            if reason := jobs.run(MASTER_JOB_NAME, start, end):
+                raise RunError(f"{reason} (log: {log_path})")
+        ranges = contiguous_ranges(periods)
+        while ranges:
+            start, end = ranges.pop(0)
+            if not (reason := jobs.run(JOB_NAME, start, end)):
+                continue
+            # a required file rejected on ingest makes its month incomplete: the complete months
+            # of the range go on without it (the new plan reports it)
+            plan = month_plan(exports, data)
+            window = months_between(start, end)
+            dropped = [p for p in window if p in plan.incomplete]
+            if not dropped or periode is not None:  # a month asked for by name must not vanish
+                raise RunError(f"{reason} (log: {log_path})")
+            periods = [p for p in periods if p not in dropped]
+            ranges[:0] = contiguous_ranges([p for p in window if p not in dropped])
+        if periods:  # dbt ran, its unit tests with it when they had not passed yet
+            state["uji_unit"] = unit_key
+        if periode is None:  # every payroll month of the folder is now up to date
+            state["project"] = fingerprint
+        _state_file(data).write_text(json.dumps(state))
+        for start, end in contiguous_ranges(periods) if with_models else []:
+            if reason := jobs.run(MODEL_JOB_NAME, start, end):
+                raise RunError(f"{reason} (log: {log_path})")
+    return RunSummary(periods, run_ids, time.perf_counter() - started, plan=plan)
+
+
+@dataclass
+class _Jobs:
+    """Runs the jobs of one ``kinerja run`` over period ranges, in-process, into one run log."""
+
+    defs: object
+    progress: object
+    instance: object
+    data: DataDir
+    tags: dict[str, str]
+    log: object
+    log_path: Path
+    run_ids: list[str]
+
+    def run(self, name: str, start: str, end: str) -> str | None:
+        """``None`` when the job succeeded over ``start..end``, else the reason (also logged)."""
+        job = self.defs.resolve_job_def(name).with_logger_defs({"progress": self.progress})
+        result = job.execute_in_process(
+            instance=self.instance,
+            tags={RANGE_START: start, RANGE_END: end, **self.tags},
+            run_config={"loggers": {"progress": {}}},
+            raise_on_error=False,
+        )
+        self.run_ids.append(result.run_id)
+        _send_alerts(result.run_id, self.instance, self.data)
+        if result.success:
+            return None
+        self.log.flush()
+        reason = _failure_reason(result, start, end, self.log_path)
+        print(f"GAGAL: {reason}", file=self.log, flush=True)
+        return reason
 
 
 def _send_alerts(run_id: str, instance, data: DataDir) -> None:
@@ -267,15 +346,50 @@ def _send_alerts(run_id: str, instance, data: DataDir) -> None:
         print(f"Peringatan gagal dikirim: {error}", file=sys.stderr)
 
 
+# Dagster's own wrappers around the error an asset raised: the cause inside is what people need
+_WRAPPERS = ("DagsterExecutionStep", "RetryRequested", "DagsterMaxRetriesExceeded")
+
+
+def failure_cause(event) -> str:
+    """The message the failed step raised, never Dagster's retry or step wrapper."""
+    failure = event.step_failure_data
+    if failure.user_failure_data is not None and failure.user_failure_data.description:
+        return failure.user_failure_data.description.strip()
+    error = failure.error
+    while error is not None and error.cause is not None and error.cls_name.startswith(_WRAPPERS):
+        error = error.cause
+    if error is None:
+        return "sebab tidak diketahui"
+    message = (error.message or "").strip().splitlines()
+    return message[0] if message else error.cls_name
+
+
+def _blocking_checks(result, step_key: str) -> str:
+    """The ERROR checks that failed in ``step_key``, with what each one found."""
+    import dagster as dg
+
+    failed = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and e.step_key == step_key
+        and not e.event_specific_data.passed
+        and e.event_specific_data.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    return "; ".join(f"cek {c.check_name}: {c.description or 'gagal'}" for c in failed)
+
+
 def _failure_reason(result, start: str, end: str, log_path: Path) -> str:
+    window = start if start == end else f"{start}..{end}"
     for event in result.all_events:
         if event.is_step_failure:
-            error = event.step_failure_data.error
-            while error.cause is not None and error.cls_name.startswith("DagsterExecutionStep"):
-                error = error.cause
-            detail = _dbt_failures(log_path) or (error.message or "").strip().splitlines()[0]
-            return f"Langkah {event.step_key} gagal untuk {start}..{end}: {detail}"
-    return f"Run {result.run_id} untuk {start}..{end} tidak berhasil."
+            detail = (
+                _dbt_failures(log_path)
+                or _blocking_checks(result, event.step_key)
+                or failure_cause(event)
+            )
+            return f"Langkah {event.step_key} gagal untuk periode {window}: {detail}"
+    return f"Run {result.run_id} untuk periode {window} tidak berhasil."
 
 
 def _dbt_failures(log_path: Path) -> str:

@@ -2,26 +2,39 @@
 
 import dagster as dg
 
-from orchestration.ingest import discover, pending_periods
+from orchestration.ingest import discover, loaded_kinds, pending_periods, rejected_kinds
+from orchestration.months import next_month, plan_months
 from orchestration.resources import KinerjaStorage
 
 JOB_NAME = "tpp_bulanan"
 MODEL_JOB_NAME = "model_bulanan"
+MASTER_JOB_NAME = "master_pegawai"  # master-only (reference) months: ingest, no TPP
 
 
 @dg.sensor(
     job_name=JOB_NAME, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED
 )
 def ekspor_baru(context: dg.SensorEvaluationContext, storage: KinerjaStorage):
-    """Request a run for every period whose export files are new or changed (by SHA-256)."""
+    """Request a run for every payroll month whose export files are new or changed (by SHA-256).
+
+    A new master-only month (reference data) requests the month after it when that one is a
+    payroll month (its transfers read the master); an incomplete month is logged and waits for
+    its files (``orchestration.months``).
+    """
     if not storage.exports.is_dir():
         return dg.SkipReason(f"Folder ekspor {storage.exports} tidak ada.")
-    pending = pending_periods(storage.data, discover(storage.exports))
+    found = discover(storage.exports)
+    pending = pending_periods(storage.data, found)
     if not pending:
         return dg.SkipReason("Tidak ada file ekspor baru.")
+    plan = plan_months(found, loaded_kinds(storage.data), rejected_kinds(storage.data, found))
+    for line in plan.incomplete_lines():
+        context.log.warning(line)
     for periode, fingerprint in sorted(pending.items()):
-        # run_key = the files' hashes: the same bytes never trigger twice
-        yield dg.RunRequest(run_key=f"{periode}:{fingerprint}", partition_key=periode)
+        target = next_month(periode) if periode in plan.reference else periode
+        if target in plan.payroll:
+            # run_key = the files' hashes: the same bytes never trigger twice
+            yield dg.RunRequest(run_key=f"{periode}:{fingerprint}", partition_key=target)
 
 
 def monthly_schedule(job):

@@ -130,7 +130,7 @@ def baca_realisasi(data: DataDir) -> pl.DataFrame:
             import duckdb
 
             with duckdb.connect(str(data.warehouse), read_only=True) as con:
-                return pl.from_arrow(con.execute("select * from realisasi_pagu").to_arrow_table())
+                return pl.from_arrow(con.sql("select * from realisasi_pagu").to_arrow_table())
         except Exception:  # noqa: BLE001 - locked by a running build, or mart not built yet
             pass
     from orchestration.published import current_snapshot

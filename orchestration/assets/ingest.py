@@ -6,13 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 import dagster as dg
 
 from orchestration.contract import KINDS
-from orchestration.ingest import discover, ensure_raw_zone, ingest_period
+from orchestration.ingest import discover, ensure_raw_zone, ingest_period, loaded_kinds
+from orchestration.months import MASTER, REQUIRED_KINDS, previous_month
 from orchestration.partitions import monthly
+from orchestration.paths import DataDir
 from orchestration.resources import KinerjaStorage
-
-# Without these a period cannot be paid: a missing file must stop the run, not turn into
-# "everyone absent" or "nobody evaluated".
-REQUIRED_KINDS = ("pegawai", "absensi", "kinerja")
 
 # Months of one kind are read two at a time: reading and validating a file is mostly Polars and
 # numpy work that releases the GIL (a year of taps: 16.7 -> 12.9 s on 2 cores; peak RSS of the
@@ -29,6 +27,20 @@ def ingest_threads(exports, kind: str, periods) -> int:
     chosen = [found[(kind, p)][0] for p in periods if found.get((kind, p))]
     sizes = [path.stat().st_size for path in chosen if path.exists()]
     return INGEST_THREADS if max(sizes, default=0) <= PARALLEL_MAX_BYTES else 1
+
+
+def periods_to_ingest(data: DataDir, kind: str, periods: list[str]) -> list[str]:
+    """The run's periods, and for the master also the month before them: the previous snapshot
+    is an input of the month (sources.md, pegawai), ingested whatever the run's window is.
+    Not when that month is itself a payroll month already loaded: its master belongs to its own
+    run (a newer file for it makes that month pending, and the month after follows it)."""
+    if kind != MASTER or not periods:
+        return list(periods)
+    before = previous_month(periods[0])
+    loaded = set(loaded_kinds(data))
+    if {(MASTER, before), ("absensi", before)} <= loaded:
+        return list(periods)
+    return [before, *periods]
 
 
 def _ingest_asset(kind: str) -> dg.AssetsDefinition:
@@ -49,14 +61,20 @@ def _ingest_asset(kind: str) -> dg.AssetsDefinition:
         data = storage.data
         ensure_raw_zone(data)
         rows, missing = [], []
-        periods = context.partition_keys
+        window = context.partition_keys
+        periods = periods_to_ingest(data, kind, window)
         threads = ingest_threads(storage.exports, kind, periods)
         with ThreadPoolExecutor(threads, thread_name_prefix=f"ingest_{kind}") as pool:
             results = pool.map(lambda p: ingest_period(data, storage.exports, kind, p), periods)
             for periode, result in zip(periods, results, strict=True):  # in order, as they finish
+                if periode not in window and result.action == "missing":
+                    continue  # no previous snapshot: the transfer rows say so (WARN finding)
                 context.log.info(result.message)
-                if result.action == "missing" and kind in REQUIRED_KINDS:
-                    missing.append(periode)
+                unusable = result.action == "missing" or (
+                    result.action == "rejected" and result.previous_sha256 is None
+                )
+                if unusable and kind in REQUIRED_KINDS and periode in window:
+                    missing.append(result.message if result.action == "rejected" else periode)
                 rows.append(
                     {
                         "periode": periode,
@@ -68,9 +86,10 @@ def _ingest_asset(kind: str) -> dg.AssetsDefinition:
         if missing:
             raise dg.Failure(
                 description=(
-                    f"File {kind} tidak ada untuk periode {', '.join(missing)}: "
-                    "TPP tidak dapat dihitung tanpa file ini."
-                )
+                    f"Tidak ada berkas {kind} yang dapat dipakai ({'; '.join(missing)}): "
+                    "TPP tidak dapat dihitung tanpa berkas ini."
+                ),
+                allow_retries=False,  # deterministic: a retry reads the same folder
             )
         totals = {
             k: sum(r.get(k, 0) for r in rows)

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'aturan_versi'}}}) }}
 -- Every rulebook version is complete: all absence codes, TK, a tanpa_tap band for arrivals and
 -- for departures, hours for at least one weekday, a predikat percentage for every predikat, a
 -- basis-share for every status, a PPh 21 rate for every golongan.

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'aturan_versi'}}}) }}
 -- Rule numbers are carried exactly as integer ppm (percent x 10^4): at most 4 decimals.
 {%- set kolom = [
     ('aturan_versi', 'bobot_kinerja'), ('aturan_versi', 'bobot_disiplin'), ('aturan_versi', 'persen_bpjs'),

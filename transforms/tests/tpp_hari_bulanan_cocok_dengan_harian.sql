@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'tpp_bulanan'}}}) }}
 -- Every count of tpp_bulanan is explained by tpp_harian, day by day (same window).
 with harian as (
     select

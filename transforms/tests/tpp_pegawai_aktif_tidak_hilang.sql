@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'tpp_bulanan'}}}) }}
 -- "A TPP list that silently drops people is a payroll error": every employee of the month's
 -- master whose current-department segment has at least one calendar day has a tpp_bulanan row
 -- for that department.

@@ -1,0 +1,113 @@
+"""Which months of an export folder are payroll months (sources.md, pegawai).
+
+A month is judged by the kinds it has, in the export folder or loaded before (the registry's
+current file, with its raw files present):
+
+- **payroll**: the master, the taps and the evaluations are there (``REQUIRED_KINDS``): it is
+  computed and published;
+- **reference**: only the master: the previous snapshot of the next month, not a payroll month.
+  It is ingested and neither blocks nor fails the other months;
+- **incomplete**: anything else (taps without a master, say, or a required file that was
+  rejected and nothing loaded before): reported with the files that are missing or rejected,
+  one line per month, and left out of the run (nothing computed, nothing published)
+  until its files arrive. The complete months still go through.
+
+Only months with at least one file in the export folder are candidates: a month loaded long ago
+whose files were cleaned out of the folder is not recomputed by a run over that folder.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+# Without these a period cannot be paid: a missing file must not turn into "everyone absent" or
+# "nobody evaluated".
+REQUIRED_KINDS = ("pegawai", "absensi", "kinerja")
+MASTER = "pegawai"
+
+
+def month_index(periode: str) -> int:
+    """'2024-10' -> months since year 0 (for month arithmetic)."""
+    return int(periode[:4]) * 12 + int(periode[5:]) - 1
+
+
+def from_index(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def previous_month(periode: str) -> str:
+    """'2024-01' -> '2023-12'."""
+    return from_index(month_index(periode) - 1)
+
+
+def next_month(periode: str) -> str:
+    """'2024-12' -> '2025-01'."""
+    return from_index(month_index(periode) + 1)
+
+
+def months_between(start: str, end: str) -> list[str]:
+    """Every month from ``start`` to ``end``, inclusive."""
+    return [from_index(i) for i in range(month_index(start), month_index(end) + 1)]
+
+
+@dataclass(frozen=True)
+class MonthPlan:
+    payroll: list[str]
+    reference: list[str]
+    incomplete: dict[str, list[str]] = field(default_factory=dict)  # periode -> missing kinds
+    rejected: frozenset[tuple[str, str]] = frozenset()  # (kind, periode) rejected, none loaded
+
+    def incomplete_lines(self) -> list[str]:
+        """One line per incomplete month, for the operator (Bahasa Indonesia)."""
+        lines = []
+        for periode, missing in sorted(self.incomplete.items()):
+            stem = periode.replace("-", "")
+            what = "; ".join(
+                f"berkas {kind}_{stem} "
+                + ("ditolak (lihat karantina)" if (kind, periode) in self.rejected else "tidak ada")
+                for kind in missing
+            )
+            lines.append(
+                f"Periode {periode} belum lengkap: {what}. Periode ini tidak dihitung dan tidak "
+                "diterbitkan sampai berkasnya ada."
+            )
+        return lines
+
+    def reference_lines(self) -> list[str]:
+        return [
+            f"Periode {periode}: hanya master pegawai (data referensi untuk periode "
+            f"{next_month(periode)}); tidak ada TPP yang dihitung untuk periode ini."
+            for periode in self.reference
+        ]
+
+
+def plan_months(
+    in_folder: Iterable[tuple[str, str]],
+    loaded: Iterable[tuple[str, str]] = (),
+    rejected: Iterable[tuple[str, str]] = (),
+) -> MonthPlan:
+    """Classify the months of the export folder. ``in_folder``, ``loaded`` and ``rejected`` are
+    (kind, periode) pairs: files found in the folder, files loaded before, and files of the
+    folder that were rejected already with nothing loaded for their period (they count as
+    absent)."""
+    rejected = frozenset(rejected)
+    kinds: dict[str, set[str]] = defaultdict(set)
+    candidates = set()
+    for kind, periode in in_folder:
+        candidates.add(periode)
+        if (kind, periode) not in rejected:
+            kinds[periode].add(kind)
+    for kind, periode in loaded:
+        kinds[periode].add(kind)
+    payroll, reference, incomplete = [], [], {}
+    for periode in sorted(candidates):
+        have = kinds[periode]
+        if have == {MASTER}:
+            reference.append(periode)
+        elif missing := [k for k in REQUIRED_KINDS if k not in have]:
+            incomplete[periode] = missing
+        else:
+            payroll.append(periode)
+    return MonthPlan(payroll, reference, incomplete, rejected)

@@ -1,0 +1,276 @@
+"""The edges of a month, from export files through ``kinerja run`` (issue 16, sources.md pegawai).
+
+A hand-written province of three: Andi moves from Sekretariat Daerah (4.01.01) to Dinas
+Kesehatan (1.02.01) on Wednesday 16 Oct 2024; Budi and Citra stay. October 2024 has 23 office
+working days: Andi worked 11 of them (1–15 Oct) in the old department and 12 in the new one.
+PNS III/b, kelas 9 (basis 4.600.000), BAIK, never late (tpp-rules §5):
+- old department: bruto 4.600.000 × 11/23 = 2.200.000, pph21 110.000, bpjs 22.000, neto 2.068.000;
+- new department: bruto 4.600.000 × 12/23 = 2.400.000, pph21 120.000, bpjs 24.000, neto 2.256.000.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.cli import main
+from orchestration.months import plan_months
+from orchestration.paths import DataDir
+from orchestration.published import current_snapshot
+
+ANDI, BUDI, CITRA = "199001152015031001", "198805202012122002", "199203112019032003"
+PENILAI = "197001011995031001"
+HEADER_PEGAWAI = (
+    "nip,nama,status,golongan,jenis_jabatan,nama_jabatan,kelas_jabatan,kode_opd,nama_opd,"
+    "tmt_opd,aktif_sampai\n"
+)
+
+
+def _master(andi_opd: str, andi_tmt: str) -> str:
+    opd = {"4.01.01": "Sekretariat Daerah", "1.02.01": "Dinas Kesehatan"}
+    return HEADER_PEGAWAI + "".join(
+        f"{nip},{nama},PNS,III/b,PELAKSANA,Analis Kebijakan,9,{kode},{opd[kode]},{tmt},\n"
+        for nip, nama, kode, tmt in [
+            (ANDI, "Andi Lado", andi_opd, andi_tmt),
+            (BUDI, "Budi Fanggidae", "1.02.01", "2015-01-01"),
+            (CITRA, "Citra Manafe", "4.01.01", "2019-03-01"),
+        ]
+    )
+
+
+def _taps(year: int, month: int) -> str:
+    lines = ["id_mesin,nip,waktu,jenis,metode,lat,lon"]
+    day = dt.date(year, month, 1)
+    while day.month == month:
+        if day.weekday() < 5:
+            for nip in (ANDI, BUDI, CITRA):
+                lines.append(f"FP-01,{nip},{day} 07:21:00,,FINGER,,")
+                lines.append(f"FP-01,{nip},{day} 16:41:00,,FINGER,,")
+        day += dt.timedelta(days=1)
+    return "\n".join(lines) + "\n"
+
+
+def _evaluations(periode: str) -> str:
+    return (
+        "nip,periode,hasil_kerja,perilaku,predikat,status,nip_penilai,tanggal_penilaian\n"
+        + "".join(
+            f"{nip},{periode},SESUAI,SESUAI,BAIK,FINAL,{PENILAI},{periode}-28\n"
+            for nip in (ANDI, BUDI, CITRA)
+        )
+    )
+
+
+def write_exports(folder: Path, november: bool = False) -> Path:
+    """September's master only, all of October; with ``november`` also November's taps and
+    evaluations but no master (an incomplete month)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pegawai_202409.csv").write_text(_master("4.01.01", "2015-03-01"))
+    (folder / "pegawai_202410.csv").write_text(_master("1.02.01", "2024-10-16"))
+    (folder / "absensi_202410.csv").write_text(_taps(2024, 10))
+    (folder / "kinerja_202410.csv").write_text(_evaluations("2024-10"))
+    if november:
+        (folder / "absensi_202411.csv").write_text(_taps(2024, 11))
+        (folder / "kinerja_202411.csv").write_text(_evaluations("2024-11"))
+    return folder
+
+
+def kinerja(*args: str) -> tuple[int, str, str]:
+    """``kinerja`` in-process: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = main(list(args))
+    return rc, out.getvalue(), err.getvalue()
+
+
+def andi_rows(data: DataDir, table: str = "tpp_bulanan") -> dict[str, tuple]:
+    with duckdb.connect(str(data.warehouse), read_only=True) as con:
+        rows = con.execute(
+            f"select kode_opd, hari_kerja, hari_efektif, hadir, tpp_bruto, pph21, iuran_bpjs, "
+            f"tpp_neto from {table} where periode = '2024-10' and nip = ?",
+            [ANDI],
+        ).fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+TRANSFER = {
+    "4.01.01": (23, 11, 11, 2_200_000, 110_000, 22_000, 2_068_000),
+    "1.02.01": (23, 12, 12, 2_400_000, 120_000, 24_000, 2_256_000),
+}
+
+
+# --- the plan of an export folder (pure) -------------------------------------------------------
+def test_plan_sorts_months_into_payroll_reference_and_incomplete():
+    found = [("pegawai", "2024-09"), ("pegawai", "2024-10"), ("absensi", "2024-10"),
+             ("kinerja", "2024-10"), ("ketidakhadiran", "2024-10"), ("absensi", "2024-11"),
+             ("kinerja", "2024-11"), ("absensi", "2024-12")]  # fmt: skip
+    plan = plan_months(found)
+    assert plan.payroll == ["2024-10"]
+    assert plan.reference == ["2024-09"]
+    assert plan.incomplete == {"2024-11": ["pegawai"], "2024-12": ["pegawai", "kinerja"]}
+    [nov, dec] = plan.incomplete_lines()
+    assert nov.startswith("Periode 2024-11 belum lengkap: berkas pegawai_202411 tidak ada")
+    assert "berkas kinerja_202412 tidak ada" in dec
+
+
+def test_plan_counts_files_loaded_before_and_not_rejected_ones():
+    # November's master was loaded by an earlier run and has left the folder: still complete
+    plan = plan_months(
+        [("absensi", "2024-11"), ("kinerja", "2024-11")], loaded=[("pegawai", "2024-11")]
+    )
+    assert plan.payroll == ["2024-11"]
+    # a taps file already rejected, nothing loaded for the month: the month is incomplete
+    found = [("pegawai", "2024-11"), ("absensi", "2024-11"), ("kinerja", "2024-11")]
+    plan = plan_months(found, rejected=[("absensi", "2024-11")])
+    assert plan.payroll == [] and plan.incomplete == {"2024-11": ["absensi"]}
+    assert "berkas absensi_202411 ditolak (lihat karantina)" in plan.incomplete_lines()[0]
+
+
+# --- 1. the previous master is always read --------------------------------------------------------
+@pytest.fixture(scope="module")
+def one_month(tmp_path_factory):
+    base = tmp_path_factory.mktemp("transfer")
+    exports, data = write_exports(base / "exports"), DataDir.resolve(base / "data")
+    result = kinerja(
+        "run", "--exports", str(exports), "--data", str(data.root), "--periode", "2024-10"
+    )
+    return exports, data, result
+
+
+def test_transfer_is_paid_in_both_departments_when_one_month_is_asked_for(one_month):
+    _, data, (rc, _, err) = one_month
+    assert rc == 0, err
+    assert andi_rows(data) == TRANSFER
+    assert (data.raw / "pegawai" / "2024-09.parquet").exists()
+    findings = current_snapshot(data).read("temuan")
+    assert "SNAPSHOT_SEBELUMNYA_TIDAK_ADA" not in findings["kode"].to_list()
+
+
+def test_library_warnings_do_not_reach_the_operator(one_month):
+    *_, (rc, _, err) = one_month
+    assert rc == 0
+    assert "BetaWarning" not in err and "Warning:" not in err
+    assert "singular test with multiple dependencies" not in err
+
+
+# --- 2. a master-only month blocks nothing; an incomplete month stops no complete month ------------
+@pytest.fixture(scope="module")
+def whole_folder(tmp_path_factory):
+    base = tmp_path_factory.mktemp("folder")
+    exports = write_exports(base / "exports", november=True)
+    data = DataDir.resolve(base / "data")
+    result = kinerja("run", "--exports", str(exports), "--data", str(data.root))
+    return exports, data, result
+
+
+def test_master_only_month_is_reference_data_and_the_complete_month_is_paid(whole_folder):
+    _, data, (rc, out, err) = whole_folder
+    assert rc == 0, err
+    assert current_snapshot(data).periods == ["2024-10"]
+    assert andi_rows(data) == TRANSFER
+    assert (data.raw / "pegawai" / "2024-09.parquet").exists()
+    assert "Periode 2024-09: hanya master pegawai (data referensi untuk periode 2024-10)" in out
+    assert "max_retries" not in out + err
+
+
+def test_incomplete_month_is_reported_in_one_line_and_left_unpublished(whole_folder):
+    exports, data, (rc, out, _) = whole_folder
+    assert rc == 0
+    lines = [line for line in out.splitlines() if "2024-11" in line]
+    assert lines == [
+        "Periode 2024-11 belum lengkap: berkas pegawai_202411 tidak ada. Periode ini tidak "
+        "dihitung dan tidak diterbitkan sampai berkasnya ada."
+    ]
+    with duckdb.connect(str(data.warehouse), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from tpp_bulanan where periode = '2024-11'"
+        ).fetchone() == (0,)
+    # asked for by name, the incomplete month fails with the same reason
+    rc, _, err = kinerja(
+        "run", "--exports", str(exports), "--data", str(data.root), "--periode", "2024-11"
+    )
+    assert rc == 1
+    assert (
+        err.strip()
+        .splitlines()[-1]
+        .startswith("kinerja: Periode 2024-11 belum lengkap: berkas pegawai_202411 tidak ada.")
+    )
+
+
+def test_the_warehouse_shows_what_was_paid_for_a_locked_month(whole_folder, tmp_path):
+    exports, data, _ = whole_folder
+    # a copy: the module's data dir stays as it is
+    data = DataDir.resolve(tmp_path / "data")
+    shutil.copytree(whole_folder[1].root, data.root, symlinks=True)
+    assert (
+        kinerja("verify", "--data", str(data.root), "--periode", "2024-10", "--oleh", "analis")[0]
+        == 0
+    )
+    assert (
+        kinerja("lock", "--data", str(data.root), "--periode", "2024-10", "--oleh", "keuangan")[0]
+        == 0
+    )
+    # a corrected taps file after the lock: Andi has no taps on 1 Oct (one TK day)
+    corrected = tmp_path / "exports"
+    shutil.copytree(exports, corrected)
+    taps = (corrected / "absensi_202410.csv").read_text().splitlines(keepends=True)
+    kept = [t for t in taps if f",{ANDI},2024-10-01 " not in t]
+    assert len(kept) == len(taps) - 2
+    (corrected / "absensi_202410.csv").write_text("".join(kept))
+    rc, _, err = kinerja("run", "--exports", str(corrected), "--data", str(data.root))
+    assert rc == 0, err
+    recomputed = andi_rows(data)
+    assert recomputed["4.01.01"][-1] < TRANSFER["4.01.01"][-1]  # the warehouse recomputed it
+    # what finance reads from the warehouse: the locked (paid) rows, marked as such
+    assert andi_rows(data, "tpp_dibayar") == TRANSFER
+    with duckdb.connect(str(data.warehouse), read_only=True) as con:
+        statuses = con.execute("select distinct status_bayar from tpp_dibayar").fetchall()
+    assert statuses == [("TERKUNCI",)]
+    # and the published snapshot keeps them byte for byte
+    assert current_snapshot(data).status("2024-10") == "LOCKED"
+
+
+# --- 3. the reason of a failure reaches the last line ---------------------------------------------
+def test_rejected_required_file_names_step_period_and_cause(tmp_path):
+    exports = write_exports(tmp_path / "exports")
+    (exports / "absensi_202410.csv").write_text("id,waktu\n1,2024-10-01 07:00:00\n")
+    data = tmp_path / "data"
+    rc, _, err = kinerja(
+        "run", "--exports", str(exports), "--data", str(data), "--periode", "2024-10"
+    )
+    assert rc == 1
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("kinerja: Langkah ingest_absensi gagal untuk periode 2024-10: ")
+    assert "absensi_202410.csv DITOLAK" in last and "Kolom wajib" in last
+    assert "max_retries" not in last and "Dagster" not in last
+    # deterministic: tried once, not retried
+    log = Path(last.rsplit("(log: ", 1)[1].rstrip(")")).read_text()
+    assert log.count("STEP_FAILURE") == 1 and "STEP_UP_FOR_RETRY" not in log
+    assert "Stack Trace" in log and "DITOLAK" in log
+    # without --periode the month is reported as incomplete and nothing fails
+    rc, out, _ = kinerja("run", "--exports", str(exports), "--data", str(data))
+    assert rc == 0
+    assert "Periode 2024-10 belum lengkap: berkas absensi_202410 ditolak (lihat karantina)." in out
+
+
+def test_unexpected_error_is_retried_once_and_its_own_message_is_shown(tmp_path, monkeypatch):
+    import orchestration.assets.ingest as ingest_assets
+
+    def broken(data, exports, kind, periode, *args, **kwargs):
+        raise OSError(f"disk penuh saat membaca {kind} {periode}")
+
+    monkeypatch.setattr(ingest_assets, "ingest_period", broken)
+    exports = write_exports(tmp_path / "exports")
+    rc, _, err = kinerja("run", "--exports", str(exports), "--data", str(tmp_path / "data"),
+                         "--periode", "2024-10")  # fmt: skip
+    assert rc == 1
+    last = err.strip().splitlines()[-1]
+    assert "gagal untuk periode 2024-10: " in last
+    assert "disk penuh saat membaca" in last and "max_retries" not in last
+    log = Path(last.rsplit("(log: ", 1)[1].rstrip(")")).read_text()
+    assert "STEP_UP_FOR_RETRY" in log and "OSError: disk penuh" in log
