@@ -1,4 +1,13 @@
-"""Attendance anomalies: one-sided robust z-scores, an IsolationForest, reasons in words.
+"""Attendance anomalies in two labelled layers: named rules first, a model for what they miss.
+
+Layer ``ATURAN`` (``models/aturan.py``, thresholds in ``aturan_anomali.toml``): five transparent
+rules; a row is flagged by every rule it meets, with a concrete reason each.
+
+Layer ``MODEL``: an IsolationForest, only for rows no rule flagged, flagged when its score is at
+least ``ambang_skor`` and at least one indicator is concrete (z >= ``z_alasan``), so no flag
+carries only a generic reason. No quota: the number of flags follows the data; a workload cap
+(``batas_beban_per_bulan``) keeps the strongest model flags of a month and reports the rest as
+cut (``terpotong_beban``), never silently.
 
 Each feature becomes a one-sided robust z-score ``max(0, arah * (x - median) / skala)`` where
 ``skala = max(1.4826 * MAD, skala_min)``: only the suspicious direction counts (too regular,
@@ -15,14 +24,20 @@ import numpy as np
 import polars as pl
 from sklearn.ensemble import IsolationForest
 
+from models import aturan
 from models.features import FITUR, KM_JAUH, NAMA_FITUR
+from models.konfigurasi import ATURAN
 from orchestration.contract import format_nip
 
-BUDGET = 0.02  # share of employee-months flagged per period
+BUDGET = 0.02  # the old fixed quota: only for the baseline in the evaluation
 Z_MAKS = 50.0  # z beyond this adds nothing
-Z_ALASAN = 2.0  # a feature is a reason from this z on
+Z_ALASAN = float(ATURAN["model"]["z_alasan"])  # a feature is a reason from this z on
+AMBANG_MODEL = float(ATURAN["model"]["ambang_skor"])
+BATAS_BEBAN = int(ATURAN["model"]["batas_beban_per_bulan"])
+LAPISAN = ("ATURAN", "MODEL")
 MAKS_ALASAN = 3
 SAMPEL = 2048  # rows per tree
+N_POHON = 100  # a second layer behind the rules: 100 trees (300 cost 3x, changed no flag class)
 # features that tell one story share one reason
 GRUP = {
     "hari_titip": "titip",
@@ -33,7 +48,6 @@ GRUP = {
     "hari_tap_saat_dl": "dl",
     "hari_tap_libur": "libur",
 }
-TANPA_ALASAN = "Kombinasi pola tidak lazim tanpa satu indikator yang menonjol; periksa manual."
 
 
 @dataclass
@@ -59,7 +73,7 @@ class ModelAnomali:
         return -self.forest.score_samples(self.z(df))
 
 
-def latih(fitur: pl.DataFrame, seed: int, n_pohon: int = 300) -> ModelAnomali:
+def latih(fitur: pl.DataFrame, seed: int, n_pohon: int = N_POHON) -> ModelAnomali:
     """Fit the reference (median, scale) and the forest on ``fitur`` (one row per employee-month).
 
     Each tree sees ``SAMPEL`` rows, not sklearn's default 256: a kind planted in 0.2 % of the
@@ -86,19 +100,77 @@ def skor_maks_z(model: ModelAnomali, df: pl.DataFrame) -> np.ndarray:
 
 
 def nilai(model: ModelAnomali, fitur: pl.DataFrame, versi: str = "") -> pl.DataFrame:
-    """Score, rank per period, flag the top ``budget`` and word the reasons of every row."""
+    """Score every row, apply the rules, then the model layer; one row per (periode, nip).
+
+    Columns added to the features: ``z_*``, ``skor`` (forest), ``skor_maks_z``, ``aturan``
+    (rules met, comma-separated), ``lapisan`` (ATURAN, MODEL or null), ``ditandai``,
+    ``terpotong_beban`` (a model flag over the monthly cap), ``alasan`` (rule reasons, or the
+    model's concrete indicators; null when not flagged), ``alasan_utama``, ``peringkat`` (1 =
+    first to look at: rule flags, then model flags, then the rest by forest score).
+    """
     z = model.z(fitur)
     zdf = pl.DataFrame({f"z_{n}": z[:, i] for i, n in enumerate(model.fitur)})
     out = pl.concat([fitur, zdf], how="horizontal").with_columns(
         skor=pl.Series(-model.forest.score_samples(z)),
         skor_maks_z=pl.Series(z.max(axis=1)),
     )
-    out = tandai(out, "skor", model.budget).with_columns(model_versi=pl.lit(versi))
-    return (
-        out.join(alasan(out), on=["periode", "nip"], how="left")
-        .with_columns(pl.col("alasan").fill_null(TANPA_ALASAN))
-        .sort("periode", "peringkat")
+    kunci = ["periode", "nip"]
+    hits = aturan.temuan(out)
+    per_aturan = hits.group_by(kunci).agg(
+        aturan=pl.col("aturan").str.join(","),
+        alasan_aturan=pl.col("alasan").str.join("; "),
+        alasan_utama_aturan=pl.col("aturan").first(),
     )
+    out = out.join(per_aturan, on=kunci, how="left").join(alasan(out), on=kunci, how="left")
+    calon = (
+        pl.col("aturan").is_null()
+        & (pl.col("skor") >= AMBANG_MODEL)
+        & (pl.col("skor_maks_z") >= Z_ALASAN)
+    )
+    urut_calon = (
+        pl.when(calon).then(pl.col("skor")).rank("ordinal", descending=True).over("periode")
+    )
+    out = out.with_columns(
+        lapisan=pl.when(pl.col("aturan").is_not_null())
+        .then(pl.lit("ATURAN"))
+        .when(calon & (urut_calon <= BATAS_BEBAN))
+        .then(pl.lit("MODEL")),
+        terpotong_beban=(calon & (urut_calon > BATAS_BEBAN)).fill_null(False),
+    ).with_columns(
+        ditandai=pl.col("lapisan").is_not_null(),
+        alasan=pl.when(pl.col("lapisan") == "ATURAN")
+        .then("alasan_aturan")
+        .when(pl.col("lapisan") == "MODEL")
+        .then(pl.lit("Model (IsolationForest, di luar aturan): ") + pl.col("alasan_model")),
+        alasan_utama=pl.when(pl.col("lapisan") == "ATURAN")
+        .then("alasan_utama_aturan")
+        .when(pl.col("lapisan") == "MODEL")
+        .then("alasan_utama_model"),
+        model_versi=pl.lit(versi),
+    )
+    urutan = pl.col("lapisan").replace_strict({"ATURAN": 0, "MODEL": 1}, default=2)
+    jumlah = pl.col("aturan").str.count_matches(",").fill_null(-1)
+    out = out.sort(["periode", urutan, jumlah, "skor"], descending=[False, False, True, True])
+    return out.with_columns(
+        peringkat=pl.int_range(1, pl.len() + 1).over("periode").cast(pl.Int32)
+    ).drop("alasan_aturan", "alasan_utama_aturan", "alasan_model", "alasan_utama_model")
+
+
+def temuan_semua(hasil: pl.DataFrame) -> pl.DataFrame:
+    """Every flag of ``nilai``'s output as one row: the rule hits and the model-layer flags."""
+    rules = aturan.temuan(hasil).with_columns(lapisan=pl.lit("ATURAN"))
+    model_rows = hasil.filter(pl.col("lapisan") == "MODEL").select(
+        "periode", "nip", "kode_opd",
+        aturan=pl.lit("model_isolation_forest"),
+        label=pl.lit("Pola tidak lazim menurut model"),
+        alasan="alasan",
+        nilai=pl.col("skor"),
+        ambang=pl.lit(f"skor >= {AMBANG_MODEL:g}, z >= {Z_ALASAN:g}, maks {BATAS_BEBAN}/bulan"),
+        nip_pasangan=pl.lit(None, dtype=pl.String),
+        kasus_id=pl.format("{}:PEGAWAI:{}", "periode", "nip"),
+        lapisan=pl.lit("MODEL"),
+    )  # fmt: skip
+    return pl.concat([rules, model_rows], how="vertical_relaxed").sort("periode", "nip", "aturan")
 
 
 def tandai(df: pl.DataFrame, kolom: str = "skor", budget: float = BUDGET) -> pl.DataFrame:
@@ -144,7 +216,7 @@ def _teks() -> dict[str, pl.Expr]:
 
 
 def alasan(skor: pl.DataFrame) -> pl.DataFrame:
-    """(periode, nip, alasan, alasan_utama) for rows with at least one z >= ``Z_ALASAN``.
+    """(periode, nip, alasan_model, alasan_utama_model) for rows with a z >= ``Z_ALASAN``.
 
     One reason per story (``GRUP``), strongest first, at most ``MAKS_ALASAN``.
     """
@@ -163,7 +235,7 @@ def alasan(skor: pl.DataFrame) -> pl.DataFrame:
         panjang.sort(["periode", "nip", "z"], descending=[False, False, True])
         .group_by("periode", "nip", maintain_order=True)
         .agg(
-            alasan=pl.col("teks").head(MAKS_ALASAN).str.join("; "),
-            alasan_utama=pl.col("grup").first(),
+            alasan_model=pl.col("teks").head(MAKS_ALASAN).str.join("; "),
+            alasan_utama_model=pl.col("grup").first(),
         )
     )

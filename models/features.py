@@ -7,17 +7,21 @@ letter number …) are kept to word the reasons.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import duckdb
 import polars as pl
 
 from models import harian
+from models.konfigurasi import ATURAN, KODE_VERSI
 from models.sumber import koneksi
 from orchestration.paths import DataDir
 
-DETIK_TITIP = 30  # a tap this many seconds (or fewer) after a colleague's, same device
-KM_JAUH = 1.0  # a MOBILE tap farther than this from the office counts as far
+# thresholds shared with the rules (models/aturan_anomali.toml)
+DETIK_TITIP = int(ATURAN["titip_absen"]["detik_maks"])  # a tap <= this after a colleague's
+METER_MOBILE = float(ATURAN["titip_absen"]["meter_mobile_maks"])  # lent phone: same spot
+KM_JAUH = float(ATURAN["mobile_jauh"]["km_min"])  # a MOBILE tap farther than this is far
 MIN_HARI_SD = 5  # fewer arrivals than this: no arrival-time spread
 
 
@@ -44,8 +48,9 @@ KONTEKS = (
     "rata_menit_datang",
 )  # fmt: skip
 DETAIL = (
-    "nip_pasangan", "mesin_pasangan", "detik_titip", "jam_identik", "hari_datang",
-    "nomor_surat_dl",
+    "nip_pasangan", "mesin_pasangan", "detik_titip", "titip_mobile", "tgl_titip", "jam_identik",
+    "hari_datang", "nomor_surat_dl", "tgl_tap_saat_dl", "tgl_tap_libur", "tgl_mobile_jauh",
+    "km_mobile_maks",
 )  # fmt: skip
 
 _HAVERSINE = """2 * 6371 * asin(sqrt(
@@ -56,22 +61,62 @@ _HAVERSINE = """2 * 6371 * asin(sqrt(
 def fitur_anomali(data: DataDir, periods: list[str], threads: int | None = None) -> pl.DataFrame:
     """One row per (periode, nip) of each month's master: features, context and details.
 
-    Computed one month at a time: every feature belongs to one month (the month before is read
-    for transfers either way), and the device-pairing join of a whole year at once held ~5 GB.
+    One connection for all months (the day tables of a year are a few hundred MB); the
+    colleague-pairing join runs one month at a time (a whole year at once held ~5 GB).
     """
     if not periods:
         return pl.DataFrame()
-    months = [_fitur_bulan(data, p, threads) for p in sorted(set(periods))]
-    return pl.concat(months, how="vertical_relaxed")
-
-
-def _fitur_bulan(data: DataDir, periode: str, threads: int | None) -> pl.DataFrame:
-    con = koneksi(data, [periode], threads)
+    con = koneksi(data, sorted(set(periods)), threads)
     try:
         harian.bangun(con)
         return hitung(con)
     finally:
         con.close()
+
+
+def sidik_bulan(data: DataDir, periode: str) -> str:
+    """What one month's features are computed from: the raw taps file (bytes), the published
+    tpp_harian / tpp_bulanan of the month and tpp_bulanan of the month before (manifest
+    sha256), the office coordinates and the code and rule version."""
+    from models.registry import sidik_berkas
+    from models.sumber import geser, sidik_terbit
+    from orchestration.paths import SEEDS_DIR
+
+    taps = data.raw_file("absensi", periode)
+    isi = [
+        KODE_VERSI,
+        sidik_berkas([p for p in (taps, SEEDS_DIR / "ref_opd.csv") if p.exists()]),
+        *sidik_terbit(data, ("tpp_harian", "tpp_bulanan"), [periode]),
+        *sidik_terbit(data, ("tpp_bulanan",), [geser(periode, -1)]),
+    ]
+    return hashlib.sha256("\n".join(isi).encode()).hexdigest()
+
+
+def fitur_tersimpan(data: DataDir, periods: list[str], threads: int | None = None) -> pl.DataFrame:
+    """``fitur_anomali`` with a per-month cache (``DATA/models/fitur_anomali/<periode>``): a
+    month is computed once per version of its inputs, so training and scoring in one run, and
+    a monthly run after a year, compute each month's features once."""
+    from models.registry import folder, tulis_parquet
+
+    cache = folder(data) / "fitur_anomali"
+    months, hitung_ulang = [], {}
+    for p in sorted(set(periods)):
+        sidik = sidik_bulan(data, p)
+        f, tanda = cache / f"{p}.parquet", cache / f"{p}.sidik"
+        if f.exists() and tanda.exists() and tanda.read_text().strip() == sidik:
+            months.append(pl.read_parquet(f))
+            continue
+        hitung_ulang[p] = sidik
+    if hitung_ulang:
+        baru = fitur_anomali(data, list(hitung_ulang), threads)
+        for p, sidik in hitung_ulang.items():
+            df = baru.filter(pl.col("periode") == p)
+            tulis_parquet(df, cache / f"{p}.parquet")
+            (cache / f"{p}.sidik").write_text(sidik + "\n")
+            months.append(df)
+    if not months:
+        return pl.DataFrame()
+    return pl.concat(months, how="vertical_relaxed").sort("periode", "nip")
 
 
 def hitung(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -96,7 +141,6 @@ def hitung(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                      then round(stddev_samp(menit_datang) filter (where datang_biasa), 6) end
                     as sd_menit_datang,
                 round(avg(menit_datang) filter (where datang_biasa), 6) as rata_menit_datang,
-                count(*) filter (where not kerja) as hari_libur,
                 count(*) filter (where not kerja and jumlah_tap > 0) as hari_tap_libur,
                 count(*) filter (where kerja and kode_absen = 'DL') as hari_dl,
                 count(*) filter (where kerja and kode_absen = 'DL'
@@ -105,19 +149,27 @@ def hitung(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                 min(nomor_surat) filter (where kerja and kode_absen = 'DL'
                                          and waktu_datang is not null
                                          and waktu_pulang is not null) as nomor_surat_dl,
+                {
+            _tanggal(
+                "kerja and kode_absen = 'DL' and waktu_datang is not null "
+                "and waktu_pulang is not null"
+            )
+        } as tgl_tap_saat_dl,
+                {_tanggal("not kerja and jumlah_tap > 0")} as tgl_tap_libur,
                 sum(jumlah_tap) as jumlah_tap
             from h
             group by periode, nip
         ),
-        menit as (
-            select periode, nip, strftime(waktu_datang, '%H:%M') as jam, count(*) as n
+        menit as (  -- the minute of the day as an integer: formatting 3.5 M times is slow
+            select periode, nip, detik_datang // 60 as m, count(*) as n
             from h where datang_biasa
             group by all
         ),
         identik as (
-            select periode, nip, n as hari_menit_identik, jam as jam_identik
+            select periode, nip, n as hari_menit_identik,
+                   printf('%02d:%02d', m // 60, m % 60) as jam_identik
             from menit
-            qualify row_number() over (partition by periode, nip order by n desc, jam) = 1
+            qualify row_number() over (partition by periode, nip order by n desc, m) = 1
         )
         select s.periode, s.nip, s.kode_opd,
                coalesce(t.hari, 0) as hari_titip,
@@ -129,13 +181,16 @@ def hitung(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                coalesce(b.hari_tap_libur, 0) as hari_tap_libur,
                coalesce(b.hari_kerja, 0) as hari_kerja,
                coalesce(b.hari_hadir, 0) as hari_hadir,
-               coalesce(b.hari_libur, 0) as hari_libur,
+               greatest(0, date_diff('day', s.aktif_mulai, s.aktif_akhir) + 1
+                            - coalesce(b.hari_kerja, 0)) as hari_libur,
                coalesce(b.hari_dl, 0) as hari_dl,
                coalesce(m.hari_mobile, 0) as hari_mobile,
                coalesce(b.jumlah_tap, 0) as jumlah_tap,
                b.rata_menit_datang,
                t.nip_pasangan, t.mesin_pasangan, t.detik_titip,
-               i.jam_identik, coalesce(b.hari_datang, 0) as hari_datang, b.nomor_surat_dl
+               coalesce(t.titip_mobile, false) as titip_mobile, t.tgl_titip,
+               i.jam_identik, coalesce(b.hari_datang, 0) as hari_datang, b.nomor_surat_dl,
+               b.tgl_tap_saat_dl, b.tgl_tap_libur, m.tgl_mobile_jauh, m.km_mobile_maks
         from staf s
         left join bulan b on b.periode = s.periode and b.nip = s.nip
         left join identik i on i.periode = s.periode and i.nip = s.nip
@@ -146,41 +201,70 @@ def hitung(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     ).pl()
 
 
-def _titip(con: duckdb.DuckDBPyConnection) -> None:
-    """``titip``: per follower, the colleague whose device taps it followed on most days.
+def _tanggal(kondisi: str, kolom: str = "tanggal") -> str:
+    """SQL: the days of the month (``'3, 4, 17'``) of the rows meeting ``kondisi``."""
+    return f"array_to_string(list_sort(list(distinct day({kolom})) filter (where {kondisi})), ', ')"
 
-    Pairs are found with an equi-join on (device, time bucket) and the next bucket, so no tap is
-    compared with more than a minute of the same device's taps. MOBILE taps are excluded (each
-    phone is its own device).
+
+def _titip(con: duckdb.DuckDBPyConnection) -> None:
+    """``titip``: per follower, the colleague whose taps it followed on most days.
+
+    Two ways to follow: on the same physical device (fingerprint / face), at most
+    ``DETIK_TITIP`` seconds later; or with MOBILE taps at most ``DETIK_TITIP`` seconds later and
+    at most ``METER_MOBILE`` metres away, whatever the device id (a lent phone taps from the same
+    spot). Pairs are found with an equi-join on (device or MOBILE, time bucket) and the next
+    bucket, so no tap is compared with more than a minute of taps.
     """
     w = DETIK_TITIP
-    con.execute(
-        f"""
-        create or replace temp table titip as
+    jarak = _HAVERSINE.format(lat1="a.lat", lon1="a.lon", lat2="b.lat", lon2="b.lon")
+    periods = [r[0] for r in con.execute("select periode from _periode order by 1").fetchall()]
+    con.execute("drop table if exists titip")
+    for i, periode in enumerate(periods):
+        buat = "create temp table titip as" if i == 0 else "insert into titip"
+        con.execute(f"{buat} {_sql_titip(w, jarak)}", [periode])
+
+
+def _sql_titip(w: int, jarak: str) -> str:
+    """One month (parameter: the periode) of ``_titip``. NIPs (18 digits) and devices are joined
+    and grouped as integers (a third of the time of string keys)."""
+    return f"""
         with t as (
-            select periode, nip, id_mesin, tanggal, epoch(waktu) as s,
-                   cast(floor(epoch(waktu) / {w}) as bigint) as ember
-            from tap_unik where metode <> 'MOBILE'
+            select cast(nip as bigint) as n, id_mesin, tanggal, lat, lon,
+                   cast(epoch(waktu) as bigint) as s,
+                   metode = 'MOBILE' as mobile,
+                   hash(case when metode = 'MOBILE' then 'MOBILE' else id_mesin end) as k,
+                   cast(epoch(waktu) as bigint) // {w} as ember
+            from tap_unik
+            where periode = $1 and (metode <> 'MOBILE' or (lat is not null and lon is not null))
         ),
-        a as (select *, ember + unnest([0, 1]) as ember_cari from t),
-        pasangan as (
-            select b.periode, b.nip, a.nip as nip_pasangan, a.id_mesin, b.tanggal,
-                   b.s - a.s as jeda
+        a as (select n, id_mesin, s, lat, lon, k, ember + unnest([0, 1]) as ember_cari from t),
+        pasangan as (  -- distinct: a re-sent duplicate tap gives the same pair twice
+            select distinct b.n, a.n as n_pasangan, b.mobile,
+                   case when b.mobile then 'MOBILE' else a.id_mesin end as id_mesin, b.tanggal,
+                   b.s - a.s as jeda, b.s as s_ikut
             from a
-            join t as b on b.id_mesin = a.id_mesin and b.ember = a.ember_cari
-            where b.s - a.s between 0 and {w} and b.nip <> a.nip and b.periode = a.periode
+            join t as b on b.k = a.k and b.ember = a.ember_cari
+            where b.s - a.s between 0 and {w} and b.n <> a.n
+              and (not b.mobile or {jarak} * 1000 <= {METER_MOBILE})
         ),
         per_pasangan as (
-            select periode, nip, nip_pasangan, count(distinct tanggal) as hari,
-                   min(id_mesin) as mesin_pasangan, median(jeda) as detik_titip
-            from pasangan group by periode, nip, nip_pasangan
+            select n, n_pasangan, count(distinct tanggal) as hari
+            from pasangan group by n, n_pasangan
+        ),
+        teratas as (
+            select * from per_pasangan
+            qualify row_number() over (partition by n order by hari desc, n_pasangan) = 1
         )
-        select periode, nip, hari, nip_pasangan, mesin_pasangan, detik_titip
-        from per_pasangan
-        qualify row_number() over (partition by periode, nip
-                                   order by hari desc, nip_pasangan) = 1
+        -- details only for the top colleague of each follower
+        select $1 as periode, lpad(cast(t.n as varchar), 18, '0') as nip, any_value(t.hari) as hari,
+               lpad(cast(t.n_pasangan as varchar), 18, '0') as nip_pasangan,
+               min(p.id_mesin) as mesin_pasangan, median(p.jeda) as detik_titip,
+               bool_or(p.mobile) as titip_mobile,
+               {_tanggal("true", "p.tanggal")} as tgl_titip
+        from teratas t
+        join pasangan p on p.n = t.n and p.n_pasangan = t.n_pasangan
+        group by t.n, t.n_pasangan
         """
-    )
 
 
 def _mobile(con: duckdb.DuckDBPyConnection) -> None:
@@ -203,7 +287,9 @@ def _mobile(con: duckdb.DuckDBPyConnection) -> None:
         )
         select periode, nip, count(distinct tanggal) as hari_mobile,
                count(distinct tanggal) filter (where km > {KM_JAUH}) as hari_mobile_jauh,
-               round(median(km), 6) as km_mobile_median
+               round(median(km), 6) as km_mobile_median,
+               round(max(km), 3) as km_mobile_maks,
+               {_tanggal(f"km > {KM_JAUH}")} as tgl_mobile_jauh
         from t group by periode, nip
         """
     )

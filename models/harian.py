@@ -6,14 +6,15 @@ Temporary tables built on a connection from ``sumber.koneksi``:
 - ``staf``: one row per (periode, nip) with a paid segment in ``tpp_bulanan`` (the department
   of the UTAMA segment, last month's department for transfers, the active span = first to last
   day of the segments, golongan, status, jabatan);
-- ``tap_unik``: distinct raw taps (devices re-send exact duplicates) with their date: the
-  single taps the buddy-punching and MOBILE features need (no mart keeps device, second and
-  coordinates of every tap);
-- ``hari_pegawai``: every active calendar day of every employee. A day listed in
-  ``tpp_harian`` for that employee is a working day (``kerja``) and carries dbt's check-in,
-  check-out, tap count, approved absence (the code the rulebook's priority picked, its letter)
-  and expected start; any other day of the active span is not a working day of that employee,
-  and only its tap count comes from the raw taps.
+- ``tap_unik``: the raw taps with their date (MOBILE ones distinct): the single taps the
+  buddy-punching and MOBILE features need (no mart keeps device, second and coordinates of
+  every tap);
+- ``hari_pegawai``: the employee-days the features look at. Every day ``tpp_harian`` lists for
+  the employee is a working day (``kerja``) with dbt's check-in, check-out, tap count, approved
+  absence (the code the rulebook's priority picked, its letter) and expected start; any other
+  day of the active span is not a working day of that employee, and it is listed (with its raw
+  tap count) only when it has taps. The number of non-working days is the span
+  (``staf.aktif_mulai``..``aktif_akhir``) less the working days.
 
 Because "working day" means "a day tpp_harian lists for this employee", a future work schedule
 (a roster that makes a Saturday a working day for a hospital nurse) changes the models' notion
@@ -61,42 +62,46 @@ def bangun(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         create or replace temp table tap_unik as
-        select distinct periode, nip, id_mesin, waktu, jenis, metode, lat, lon,
+        -- devices re-send exact duplicates: MOBILE taps (few, their distances are averaged) are
+        -- made distinct here; the others are not (a distinct over ~7 M taps a year cost ~3 CPU
+        -- seconds), their consumers count distinct days or distinct pairs instead
+        select periode, nip, id_mesin, waktu, metode, lat, lon, cast(waktu as date) as tanggal
+        from raw_absensi where metode <> 'MOBILE'
+        union all
+        select distinct periode, nip, id_mesin, waktu, metode, lat, lon,
                cast(waktu as date) as tanggal
-        from raw_absensi
+        from raw_absensi where metode = 'MOBILE'
         """
     )
     bukan = ", ".join(f"'{k}'" for k in BUKAN_ABSEN)
     con.execute(
         f"""
         create or replace temp table hari_pegawai as
-        with hari as (
-            select s.periode, s.nip, s.kode_opd, cast(g.d as date) as tanggal
-            from staf s,
-                 generate_series(cast(s.aktif_mulai as timestamp),
-                                 cast(s.aktif_akhir as timestamp), interval 1 day) as g(d)
+        with kerja as (
+            select h.periode, h.nip, s.kode_opd, h.tanggal, true as kerja,
+                   case when h.kode_hari not in ({bukan}) then h.kode_hari end as kode_absen,
+                   h.nomor_surat, h.waktu_datang, h.waktu_pulang,
+                   epoch(cast(h.jam_masuk as time)) as mulai_detik, h.jumlah_tap,
+                   date_diff('second', cast(h.tanggal as timestamp), h.waktu_datang)
+                       as detik_datang
+            from tpp_harian h
+            join staf s on s.periode = h.periode and s.nip = h.nip
         ),
-        kerja as (
-            select periode, nip, tanggal, kode_hari, nomor_surat, waktu_datang, waktu_pulang,
-                   jumlah_tap, epoch(cast(jam_masuk as time)) as mulai_detik
-            from tpp_harian
-        ),
-        tap as (
-            select periode, nip, tanggal, count(*) as jumlah_tap,
-                   count(*) filter (where metode = 'MOBILE') as tap_mobile
-            from tap_unik
-            group by periode, nip, tanggal
+        -- taps on days tpp_harian does not list for the employee (anti join first: the
+        -- year's ~7 M taps are not grouped, only the few on non-working days)
+        libur as (
+            select t.periode, t.nip, t.tanggal, t.id_mesin, t.waktu, t.metode
+            from tap_unik t
+            anti join tpp_harian h
+              on h.periode = t.periode and h.nip = t.nip and h.tanggal = t.tanggal
         )
-        select h.periode, h.nip, h.kode_opd, h.tanggal,
-               k.tanggal is not null as kerja,
-               case when k.kode_hari not in ({bukan}) then k.kode_hari end as kode_absen,
-               k.nomor_surat, k.waktu_datang, k.waktu_pulang, k.mulai_detik,
-               coalesce(k.jumlah_tap, t.jumlah_tap, 0) as jumlah_tap,
-               coalesce(t.tap_mobile, 0) as tap_mobile,
-               date_diff('second', cast(h.tanggal as timestamp), k.waktu_datang)
-                   as detik_datang
-        from hari h
-        left join kerja k on k.periode = h.periode and k.nip = h.nip and k.tanggal = h.tanggal
-        left join tap t on t.periode = h.periode and t.nip = h.nip and t.tanggal = h.tanggal
+        select * from kerja
+        union all by name
+        select l.periode, l.nip, s.kode_opd, l.tanggal, false as kerja,
+               count(distinct (l.id_mesin, l.waktu, l.metode)) as jumlah_tap
+        from libur l
+        join staf s on s.periode = l.periode and s.nip = l.nip
+                   and l.tanggal between s.aktif_mulai and s.aktif_akhir
+        group by l.periode, l.nip, s.kode_opd, l.tanggal
         """
     )

@@ -9,21 +9,24 @@ version and writes the score files the app reads (``skor``).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import polars as pl
 from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
-from models import anomaly, early_warning, evaluate, features, registry, rekap, skor
-from models.sumber import geser, periode_terbit, periode_tersedia, sidik_terbit
-from orchestration.paths import SEEDS_DIR, DataDir
+from models import anomaly, aturan, early_warning, evaluate, features, registry, rekap, skor
+from models.konfigurasi import ATURAN
+from models.sumber import periode_terbit, periode_tersedia
+from orchestration.paths import DataDir
 
 SEED = 42
 BULAN_ANOMALI = 12  # the anomaly reference: the last year of employee-months
 BATAS_TINGGI, BATAS_SEDANG = 0.5, 0.2  # risk levels of the early warning
 BUDGET_PERINGATAN = 0.10  # share of employees on the warning list per month
 MODEL_ANOMALI, MODEL_PERINGATAN = "anomali", "peringatan"
+SKOR_LATIH = "skor_jendela"  # the anomaly scores of the training window, beside the model
 
 
 @dataclass
@@ -52,20 +55,21 @@ def latih_anomali(
     bulan: int = BULAN_ANOMALI,
     kebenaran: pl.DataFrame | None = None,
 ) -> Hasil:
-    periods = jendela(data, sampai, bulan, ("absensi", "pegawai"))
+    periods = jendela(data, sampai, bulan, ("absensi",))
     if not periods:
-        return Hasil(MODEL_ANOMALI, None, f"Belum ada data absensi s.d. {sampai}.")
+        return Hasil(MODEL_ANOMALI, None, f"Belum ada data absensi terbit s.d. {sampai}.")
+    sidik = {p: features.sidik_bulan(data, p) for p in periods}
     isi = {
         "fitur": features.NAMA_FITUR,
         "parameter": _param_anomali(),
-        "data": _sidik_anomali(data, periods),
+        "data": list(sidik.values()),
     }
     versi = registry.versi_id((periods[0], periods[-1]), seed, isi)
-    if versi in registry.daftar(data, MODEL_ANOMALI):  # same files, same seed: nothing to do
+    if versi in registry.daftar(data, MODEL_ANOMALI):  # same inputs, same seed: nothing to do
         registry.pakai(data, MODEL_ANOMALI, versi)
         meta = registry.meta(data, MODEL_ANOMALI, versi) or {}
         return Hasil(MODEL_ANOMALI, versi, f"Model anomali {versi} sudah ada; dipakai ulang.", meta)
-    fitur = features.fitur_anomali(data, periods)
+    fitur = features.fitur_tersimpan(data, periods)
     model = anomaly.latih(fitur, seed)
     hasil = anomaly.nilai(model, fitur, versi)
     meta = {
@@ -74,39 +78,28 @@ def latih_anomali(
         "fitur": list(features.NAMA_FITUR),
         "parameter": _param_anomali(),
         "referensi": {"median": model.median, "skala": model.skala},
-        "sidik_data": isi["data"],
+        "sidik_data": hashlib.sha256("".join(isi["data"]).encode()).hexdigest(),
+        "sidik_bulan": sidik,
         "baris_latih": fitur.height,
         "metrik": metrik_anomali(hasil, kebenaran),
     }
-    registry.simpan(data, MODEL_ANOMALI, versi, model, meta)
+    # the window's scores are kept with the version: scoring those months again reads them
+    registry.simpan(data, MODEL_ANOMALI, versi, model, meta, {SKOR_LATIH: hasil})
     return Hasil(MODEL_ANOMALI, versi, _ringkas_anomali(versi, meta["metrik"]), meta, True, hasil)
-
-
-def _sidik_anomali(data: DataDir, periods: list[str]) -> dict:
-    """What the anomaly features read: the raw taps of the window (file bytes), the published
-    day facts (the manifest's sha256 of tpp_harian and tpp_bulanan, and last month's
-    tpp_bulanan for transfers) and the office coordinates."""
-    raw = [data.raw_file("absensi", p) for p in periods]
-    return {
-        "taps": registry.sidik_berkas([p for p in raw if p.exists()] + [SEEDS_DIR / "ref_opd.csv"]),
-        "terbit": sidik_terbit(data, ("tpp_harian",), periods)
-        + sidik_terbit(data, ("tpp_bulanan",), [geser(periods[0], -1), *periods]),
-    }
 
 
 def _param_anomali() -> dict:
     return {
         "model": "IsolationForest",
-        "n_pohon": 300,
+        "n_pohon": anomaly.N_POHON,
         "sampel_per_pohon": anomaly.SAMPEL,
-        "budget": anomaly.BUDGET,
-        "detik_titip": features.DETIK_TITIP,
-        "km_jauh": features.KM_JAUH,
         "skala_min": {f.nama: f.skala_min for f in features.FITUR},
+        "aturan": ATURAN,  # the rules and the model layer's threshold and workload cap
     }
 
 
 def skor_anomali(data: DataDir, periods: list[str], kebenaran: pl.DataFrame | None = None) -> Hasil:
+    """Score ``periods`` with the current model: the per-row file, the flags and the cases."""
     loaded = registry.muat(data, MODEL_ANOMALI)
     if loaded is None:
         return Hasil(MODEL_ANOMALI, None, "Belum ada model anomali; latih dulu.")
@@ -115,48 +108,62 @@ def skor_anomali(data: DataDir, periods: list[str], kebenaran: pl.DataFrame | No
     periods = [p for p in periods if p in ada]
     if not periods:
         return Hasil(MODEL_ANOMALI, meta["versi"], "Tidak ada periode absensi untuk diskor.")
-    hasil = anomaly.nilai(model, features.fitur_anomali(data, periods), meta["versi"])
+    hasil = _skor_tersimpan(data, meta, periods)
+    if hasil is None:
+        hasil = anomaly.nilai(model, features.fitur_tersimpan(data, periods), meta["versi"])
     keluar = hasil.drop("skor_maks_z")
+    flags = anomaly.temuan_semua(hasil)
     skor.gabung(data, skor.ANOMALI, keluar)
+    skor.gabung(data, skor.TEMUAN, flags)
+    skor.gabung(data, skor.KASUS, aturan.kasus(flags))
     metrik = metrik_anomali(hasil, kebenaran)
-    pesan = f"{hasil.height} pegawai-bulan diskor, {int(hasil['ditandai'].sum())} ditandai"
+    pesan = (
+        f"{hasil.height} pegawai-bulan diskor: {metrik['ditandai_aturan']} ditandai aturan, "
+        f"{metrik['ditandai_model']} oleh model ({metrik['terpotong_beban']} di atas batas beban), "
+        f"{metrik['kasus']} kasus"
+    )
     return Hasil(MODEL_ANOMALI, meta["versi"], pesan, {"metrik": metrik}, skor=keluar)
 
 
+def _skor_tersimpan(data: DataDir, meta: dict, periods: list[str]) -> pl.DataFrame | None:
+    """The training run's scores of ``periods`` when every one of them was in the window and
+    its inputs are unchanged (same month fingerprint); None otherwise."""
+    tersimpan = meta.get("sidik_bulan") or {}
+    p = registry.folder(data) / MODEL_ANOMALI / meta["versi"] / f"{SKOR_LATIH}.parquet"
+    if not p.exists() or any(tersimpan.get(x) != features.sidik_bulan(data, x) for x in periods):
+        return None
+    return pl.read_parquet(p).filter(pl.col("periode").is_in(periods))
+
+
 def metrik_anomali(hasil: pl.DataFrame, kebenaran: pl.DataFrame | None) -> dict:
-    """Counts, the reasons of the flagged, and (with a ground truth) precision/recall at 1 and
-    2 %, ROC-AUC and PR-AUC of the forest next to the plain largest z-score."""
-    flagged = hasil.filter("ditandai")
+    """Counts per layer and rule, cases, and (with a ground truth) precision/recall per rule
+    and layer with Wilson intervals, next to the old 2 % quota of the forest."""
+    flags = anomaly.temuan_semua(hasil)
     out = {
         "baris": hasil.height,
-        "ditandai": flagged.height,
-        "alasan_utama_ditandai": dict(
-            sorted(flagged["alasan_utama"].fill_null("-").value_counts().iter_rows())
-        ),
+        "ditandai": int(hasil["ditandai"].sum()),
+        "ditandai_aturan": int((hasil["lapisan"] == "ATURAN").sum()),
+        "ditandai_model": int((hasil["lapisan"] == "MODEL").sum()),
+        "terpotong_beban": int(hasil["terpotong_beban"].sum()),
+        "kasus": int(flags["kasus_id"].n_unique()) if flags.height else 0,
+        "temuan_per_aturan": dict(sorted(flags["aturan"].value_counts().iter_rows())),
     }
     if kebenaran is None:
         out["kebenaran"] = "tidak tersedia (KINERJA_GROUNDTRUTH atau <ekspor>/_groundtruth/)"
         return out
-    out["kebenaran"] = {
-        nama: {
-            f"budget_{int(b * 100)}pct": evaluate.anomali_vs_kebenaran(
-                anomaly.tandai(hasil, kolom, b), kebenaran, kolom
-            )
-            for b in (0.01, anomaly.BUDGET)
-        }
-        for nama, kolom in (("isolation_forest", "skor"), ("maks_z", "skor_maks_z"))
-    }
+    out["kebenaran"] = evaluate.anomali_berlapis(hasil, flags, kebenaran)
     return out
 
 
 def _ringkas_anomali(versi: str, metrik: dict) -> str:
-    teks = f"Model anomali {versi}: {metrik['ditandai']} dari {metrik['baris']} ditandai"
+    teks = (
+        f"Model anomali {versi}: {metrik['ditandai_aturan']} ditandai aturan, "
+        f"{metrik['ditandai_model']} oleh model, dari {metrik['baris']}"
+    )
     kb = metrik.get("kebenaran")
     if isinstance(kb, dict):
-        m = kb["isolation_forest"][f"budget_{int(anomaly.BUDGET * 100)}pct"]
-        teks += (
-            f"; presisi {m['presisi_budget']}, recall {m['recall_budget']} (kebenaran simulator)"
-        )
+        m = kb["gabungan"]
+        teks += f"; presisi {m['presisi']}, recall {m['recall']} (kebenaran simulator)"
     return teks
 
 
@@ -200,7 +207,6 @@ def latih_peringatan(
         "baseline_predikat_bulan_ini": evaluate.probabilistik(
             y, uji_model.prob_baseline(test), BUDGET_PERINGATAN
         ),
-        "penantang_gradient_boosting": _penantang(uji_model, train, test, seed),
     }
     final = early_warning.latih(lab, seed)  # the artefact: refit on every labelled month
     meta = {

@@ -18,9 +18,9 @@ from pathlib import Path
 import joblib
 import polars as pl
 
+from models.konfigurasi import KODE_VERSI  # derived from the code and the rule file
 from orchestration.paths import DataDir
 
-KODE_VERSI = "1"  # bump when feature or model code changes what a fit produces
 TERKINI = "TERKINI"
 
 
@@ -53,8 +53,19 @@ def versi_id(jendela: tuple[str, str], seed: int, isi: dict) -> str:
     return f"{jendela[0]}_{jendela[1]}_s{seed}_{hashlib.sha256(blob.encode()).hexdigest()[:8]}"
 
 
-def simpan(data: DataDir, model: str, versi: str, objek, meta: dict) -> Path:
-    """Write model.joblib and meta.json atomically and make ``versi`` the current one.
+def versi_pustaka() -> dict[str, str]:
+    """Versions of the libraries a stored model depends on (a joblib pickle of scikit-learn
+    objects loads reliably only with the same scikit-learn)."""
+    from importlib.metadata import version
+
+    return {p: version(p) for p in ("scikit-learn", "numpy", "polars", "duckdb", "joblib")}
+
+
+def simpan(
+    data: DataDir, model: str, versi: str, objek, meta: dict, lampiran: dict | None = None
+) -> Path:
+    """Write model.joblib and meta.json (and ``lampiran``: name -> polars frame, as Parquet)
+    atomically and make ``versi`` the current one.
 
     An existing version is kept as it is (same id = same fit); only the pointer moves.
     """
@@ -65,7 +76,15 @@ def simpan(data: DataDir, model: str, versi: str, objek, meta: dict) -> Path:
         tmp = Path(tempfile.mkdtemp(prefix=f".{versi}.", dir=base))
         try:
             joblib.dump(objek, tmp / "model.joblib", compress=3)
-            meta = {"model": model, "versi": versi, "kode_versi": KODE_VERSI, **meta}
+            for nama, frame in (lampiran or {}).items():
+                frame.write_parquet(tmp / f"{nama}.parquet", compression="zstd")
+            meta = {
+                "model": model,
+                "versi": versi,
+                "kode_versi": KODE_VERSI,
+                "pustaka": versi_pustaka(),
+                **meta,
+            }
             (tmp / "meta.json").write_text(
                 json.dumps(meta, indent=2, ensure_ascii=False, default=str) + "\n"
             )

@@ -13,6 +13,8 @@ from models.registry import folder, tulis_parquet
 from orchestration.paths import DataDir
 
 ANOMALI, PERINGATAN = "skor_anomali", "skor_peringatan"
+TEMUAN, KASUS = "temuan_anomali", "kasus_anomali"  # one row per flag / per case
+URUT = {TEMUAN: ("periode", "nip", "aturan"), KASUS: ("periode", "kasus_id")}
 
 
 def path(data: DataDir, nama: str) -> Path:
@@ -28,7 +30,7 @@ def gabung(data: DataDir, nama: str, baru: pl.DataFrame) -> pl.DataFrame:
         semua = pl.concat([lama, baru], how="diagonal_relaxed")
     else:
         semua = baru
-    semua = semua.sort("periode", "peringkat")
+    semua = semua.sort(*URUT.get(nama, ("periode", "peringkat")))
     tulis_parquet(semua, p)
     return semua
 
@@ -45,11 +47,27 @@ def _muat(data: DataDir | str | Path, nama: str, periode: str | None) -> pl.Data
 
 
 def load_anomaly_scores(data: DataDir | str | Path, periode: str | None = None) -> pl.DataFrame:
-    """Anomaly scores per (periode, nip): ``skor``, ``peringkat`` (1 = strangest in the period),
-    ``ditandai`` (inside the flagged budget), ``alasan`` (Bahasa Indonesia), the features and
+    """Anomaly scores per (periode, nip): ``ditandai`` (a rule or the model layer flagged it),
+    ``lapisan`` (ATURAN / MODEL / null), ``aturan`` (rules met), ``alasan`` (Bahasa Indonesia,
+    null when not flagged), ``terpotong_beban``, ``skor`` (the forest's score), ``peringkat``
+    (1 = first to look at: rule flags, then model flags, then by score), the features and
     ``model_versi``. Empty frame when nothing was scored yet.
     """
     return _muat(data, ANOMALI, periode)
+
+
+def load_anomaly_flags(data: DataDir | str | Path, periode: str | None = None) -> pl.DataFrame:
+    """One row per flag: ``aturan`` (rule name, or ``model_isolation_forest``), ``lapisan``
+    (ATURAN / MODEL), ``label``, ``alasan`` (who, which device, which days, how far), ``nilai``,
+    ``ambang``, ``nip_pasangan``, ``kasus_id``."""
+    return _muat(data, TEMUAN, periode)
+
+
+def load_anomaly_cases(data: DataDir | str | Path, periode: str | None = None) -> pl.DataFrame:
+    """One row per case (a person, or a buddy-punching pair, in a month): ``kasus_id``,
+    ``jenis`` (PEGAWAI / PASANGAN), ``nip`` (list), ``aturan`` (list), ``lapisan``,
+    ``jumlah_temuan``, ``alasan``."""
+    return _muat(data, KASUS, periode)
 
 
 def load_warning_scores(data: DataDir | str | Path, periode: str | None = None) -> pl.DataFrame:

@@ -168,7 +168,10 @@ def test_features_from_published_day_facts_equal_the_raw_derivation(beide):
 
 def test_anomaly_scores_equal_to_floating_point_precision(beide):
     baru, lama = beide
-    a, b = anomaly.nilai(anomaly.latih(baru, 42), baru), anomaly.nilai(anomaly.latih(lama, 42), lama)
+    a, b = (
+        anomaly.nilai(anomaly.latih(baru, 42), baru),
+        anomaly.nilai(anomaly.latih(lama, 42), lama),
+    )
     assert (a["skor"] - b["skor"]).abs().max() == 0.0
     assert a["peringkat"].equals(b["peringkat"])
     assert a["alasan"].equals(b["alasan"])
