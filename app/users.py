@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import fcntl
 import getpass
 import hashlib
 import hmac
@@ -44,6 +45,7 @@ DEMO_OPD_FALLBACK = "1.01.01"
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 _lock = threading.Lock()
+_demo_lock = threading.Lock()
 
 
 class UserError(ValueError):
@@ -170,14 +172,23 @@ def demo_users(kode_opd: str) -> list[tuple[str, str, str, str | None, str]]:
 
 
 def ensure_demo_users(data: DataDir, kode_opd: str | None) -> list[tuple[str, str]]:
-    """On a first start (no users file): create the demo users; returns (username, password)."""
+    """On a first start (no users file): create the demo users; returns (username, password).
+
+    Many sessions of a freshly started server (and more than one server process) call this at
+    once: one creates the users under a lock, the others find the file and do nothing.
+    """
     if users_path(data).exists():
         return []
-    created = []
-    for username, password, role, opd, nama in demo_users(kode_opd or DEMO_OPD_FALLBACK):
-        add_user(data, username, password, role, opd, nama, demo=True)
-        created.append((username, password))
-    return created
+    data.root.mkdir(parents=True, exist_ok=True)
+    with _demo_lock, open(data.root / ".app_users.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        if users_path(data).exists():
+            return []
+        created = []
+        for username, password, role, opd, nama in demo_users(kode_opd or DEMO_OPD_FALLBACK):
+            add_user(data, username, password, role, opd, nama, demo=True)
+            created.append((username, password))
+        return created
 
 
 def demo_hint(data: DataDir) -> list[tuple[str, str, str]]:

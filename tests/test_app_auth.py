@@ -180,3 +180,24 @@ def test_cookie_routes_set_and_clear_an_httponly_cookie(data, monkeypatch):
     response = client.post("/api/keluar", cookies={sesi.COOKIE: response.cookies[sesi.COOKIE]})
     assert response.status_code == 200 and 'sik_sesi=""' in response.headers["set-cookie"]
     assert sesi.ambil(data, row.id).diakhiri is not None  # ended on the server
+
+
+def test_demo_users_created_once_when_many_sessions_start_together(data):
+    import threading
+
+    results, errors = [], []
+
+    def start():
+        try:
+            results.append(users.ensure_demo_users(data, "1.02.01"))
+        except Exception as e:  # noqa: BLE001 - what the test is about
+            errors.append(e)
+
+    threads = [threading.Thread(target=start) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sum(1 for r in results if r) == 1  # exactly one session created them
+    assert users.verify(data, "analis", "analis123") is not None
