@@ -3,9 +3,20 @@
 Inputs are small, already aggregated frames (DuckDB did the work); every tooltip shows
 pre-formatted text (``Rp 4.324.000``, ``92,5%``, ``07:42 WITA``) so the browser's locale does
 not matter.
+
+Each chart function returns the finished Vega-Lite spec (a dict for ``st.vega_lite_chart``,
+see ``ui.grafik``), built and validated once per distinct input and then served from a small
+in-process cache (``@spesifikasi``): building an Altair chart and validating it against the
+Vega-Lite schema cost ~70 ms of Python per chart, several times a page, for every session.
 """
 
 from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import threading
+from collections import OrderedDict
 
 import altair as alt
 import polars as pl
@@ -62,6 +73,52 @@ def skala_rupiah(maks: float | None) -> tuple[float, str]:
     return 1.0, "rupiah"
 
 
+_SPEC: OrderedDict[tuple, str] = OrderedDict()
+_SPEC_LOCK = threading.Lock()
+SPEC_ENTRIES = 1024
+
+
+def _kunci(v) -> object:
+    """A hashable key for chart arguments (frames by schema and a hash of their rows)."""
+    if isinstance(v, pl.DataFrame):
+        rows = v.hash_rows(seed=19).to_numpy().tobytes() if v.height else b""
+        digest = hashlib.blake2b(rows, digest_size=16).hexdigest()
+        return ("df", tuple(v.columns), tuple(str(t) for t in v.dtypes), v.height, digest)
+    if isinstance(v, list | tuple):
+        return tuple(_kunci(x) for x in v)
+    if isinstance(v, dict):
+        return tuple((k, _kunci(x)) for k, x in v.items())
+    return v
+
+
+def spesifikasi(fn):
+    """Chart builder -> cached Vega-Lite dict (a fresh copy per call: Streamlit mutates it)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        key = (fn.__name__, _kunci(args), _kunci(kwargs))
+        with _SPEC_LOCK:
+            teks = _SPEC.get(key)
+            if teks is not None:
+                _SPEC.move_to_end(key)
+        if teks is None:
+            chart = fn(*args, **kwargs)
+            if chart is None:
+                return None
+            spec = chart.to_dict()
+            view = spec.get("config", {}).get("view", {})
+            for k in ("continuousWidth", "continuousHeight"):  # Altair's default theme
+                view.pop(k, None)
+            teks = json.dumps(spec)
+            with _SPEC_LOCK:
+                _SPEC[key] = teks
+                while len(_SPEC) > SPEC_ENTRIES:
+                    _SPEC.popitem(last=False)
+        return json.loads(teks)
+
+    return wrapper
+
+
 def _done(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart.configure(locale=LOCALE).configure_view(stroke=None)
 
@@ -70,6 +127,7 @@ def _periode_cols(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(fmt.periode_expr(pl.col("periode"), singkat=True).alias("bulan"))
 
 
+@spesifikasi
 def tren(frame: pl.DataFrame, kolom: dict[str, str], satuan: str = "%", tinggi: int = 260,
          skala_nol: bool = False):  # fmt: skip
     """Lines over periods for ``kolom`` (column -> legend label); values in ``satuan``."""
@@ -107,6 +165,7 @@ def tren(frame: pl.DataFrame, kolom: dict[str, str], satuan: str = "%", tinggi: 
     )
 
 
+@spesifikasi
 def peringkat(
     frame: pl.DataFrame, nilai: str, judul: str, warna: str = TEAL, sorot: str | None = None
 ):
@@ -148,6 +207,7 @@ def peringkat(
     return _done((garis + titik + teks).properties(height=70 + 22 * data.height))
 
 
+@spesifikasi
 def sebaran_opd(frame: pl.DataFrame):
     """Departments by discipline (x) and performance (y); bubble size = head count."""
     data = frame.with_columns(
@@ -170,6 +230,7 @@ def sebaran_opd(frame: pl.DataFrame):
     return _done(points.properties(height=380))
 
 
+@spesifikasi
 def peta_opd_bulan(frame: pl.DataFrame, nilai: str, judul: str, skema: str = "redyellowgreen"):
     """Heatmap: departments (rows) x months (columns) coloured by ``nilai``."""
     data = _periode_cols(frame).with_columns(
@@ -190,6 +251,7 @@ def peta_opd_bulan(frame: pl.DataFrame, nilai: str, judul: str, skema: str = "re
     )  # fmt: skip
 
 
+@spesifikasi
 def per_hari(frame: pl.DataFrame):
     """TL / PSW / TK per 100 working days by weekday (grouped bars)."""
     data = frame.unpivot(
@@ -224,6 +286,7 @@ def _menit_jam(m: pl.Expr) -> pl.Expr:
                      (m % 60).cast(pl.String).str.zfill(2))  # fmt: skip
 
 
+@spesifikasi
 def histogram_datang(frame: pl.DataFrame, menit: int = 5):
     """Check-ins per clock slot, coloured on time / late, with a rule at each start time."""
     mulai = {j: int(j[:2]) * 60 + int(j[3:5]) for j in frame["jam_masuk"].unique().to_list() if j}
@@ -259,6 +322,7 @@ def histogram_datang(frame: pl.DataFrame, menit: int = 5):
     return _done((bars + rule + text).properties(height=280))
 
 
+@spesifikasi
 def histogram_disiplin(frame: pl.DataFrame):
     data = frame.with_columns(
         pl.format("{}–{}%", pl.col("persen"), pl.col("persen") + 1).alias("rentang"),
@@ -276,6 +340,7 @@ def histogram_disiplin(frame: pl.DataFrame):
     )  # fmt: skip
 
 
+@spesifikasi
 def predikat(frame: pl.DataFrame):
     """Donut of predikat."""
     data = frame.with_columns(fmt.predikat_expr(pl.col("predikat")).alias("label")).with_columns(
@@ -298,6 +363,7 @@ def predikat(frame: pl.DataFrame):
     )  # fmt: skip
 
 
+@spesifikasi
 def tpp_periode(frame: pl.DataFrame):
     """Stacked kinerja + disiplin per period with the net amount as a line."""
     data = _periode_cols(frame)
@@ -350,6 +416,7 @@ def kategori_hari() -> pl.Expr:
     )  # fmt: skip
 
 
+@spesifikasi
 def kalender(harian: pl.DataFrame):
     """GitHub-style calendar: one square per working day (day number inside), weeks across."""
     data = harian.with_columns(
@@ -397,6 +464,7 @@ def _jam_teks_expr(col: str) -> pl.Expr:
     )
 
 
+@spesifikasi
 def jam_harian(harian: pl.DataFrame, jenis: str):
     """Check-in (``jenis='datang'``) or check-out time of each day against the expected time."""
     waktu, jadwal, kode = (("waktu_datang", "jam_masuk", "kode_datang") if jenis == "datang"
@@ -452,6 +520,7 @@ def _sumbu_rupiah(maks: float) -> str:
     return f"replace(format(datum.value / {bagi:.0f}, ',.1~f'), '.', ',') + '{akhiran}'"
 
 
+@spesifikasi
 def air_terjun(langkah: list[tuple[str, float, str]]):
     """Waterfall of a TPP: (label, amount, kind) with kind 'total' | 'kurang' (zero steps left out)."""
     rows, level = [], 0.0
@@ -486,6 +555,7 @@ def air_terjun(langkah: list[tuple[str, float, str]]):
     return _done((bars + text).properties(height=300))
 
 
+@spesifikasi
 def batang_hitung(frame: pl.DataFrame, kategori: str, jumlah: str, warna: str, judul: str,
                   domain: list[str] | None = None, rentang: list[str] | None = None):  # fmt: skip
     """Horizontal bars of counts per category (largest on top), coloured by ``warna``.
@@ -509,6 +579,7 @@ def batang_hitung(frame: pl.DataFrame, kategori: str, jumlah: str, warna: str, j
     )  # fmt: skip
 
 
+@spesifikasi
 def selisih_opd(frame: pl.DataFrame):
     """What-if: the change of gross TPP per department (bars right = up, left = down)."""
     bagi, satuan = skala_rupiah(frame["selisih_bruto"].abs().max())
@@ -533,6 +604,7 @@ def selisih_opd(frame: pl.DataFrame):
     )  # fmt: skip
 
 
+@spesifikasi
 def sebaran_perubahan(frame: pl.DataFrame):
     """What-if: people per band of change (bands in their own order)."""
     data = frame.with_columns(fmt.angka_expr(pl.col("pegawai")).alias("teks"))

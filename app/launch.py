@@ -23,6 +23,7 @@ SETTINGS = {
     "server.headless": "true",
     "server.fileWatcherType": "none",
     "server.runOnSave": "false",
+    "runner.magicEnabled": "false",  # no page relies on magic; skips the AST rewrite
     "browser.gatherUsageStats": "false",
     "client.toolbarMode": "minimal",
     # no built-in CSV download / clipboard copy of tables and chart data: every export of

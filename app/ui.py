@@ -237,6 +237,12 @@ def kartu_kpi(kpi: pl.DataFrame, periode: str) -> dict | None:
     return now
 
 
+def grafik(spec: dict | None, width: str = "stretch") -> None:
+    """Show a chart of ``app.charts`` (a cached Vega-Lite spec)."""
+    if spec is not None:
+        st.vega_lite_chart(spec=spec, width=width)
+
+
 def rincian_tpp(now: dict) -> None:
     """Money of a period (a department or the province): table and waterfall side by side."""
     from app import charts
@@ -253,7 +259,7 @@ def rincian_tpp(now: dict) -> None:
         tabel(pl.DataFrame(komponen, schema=["komponen", "rupiah"], orient="row"),
               {"komponen": "Komponen", "rupiah": "Rupiah"}, uang=("rupiah",), key="rincian_tpp")  # fmt: skip
     with kanan:
-        st.altair_chart(charts.air_terjun([
+        grafik(charts.air_terjun([
             ("Pagu efektif", pagu, "total"), ("Kinerja", now["hilang_kinerja"], "kurang"),
             ("Disiplin", now["hilang_disiplin"], "kurang"), ("Bruto", now["tpp_bruto"], "total"),
             ("PPh 21", now["pph21"], "kurang"), ("BPJS", now["iuran_bpjs"], "kurang"),

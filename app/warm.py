@@ -47,7 +47,7 @@ def warm() -> dict[str, float]:
     )
     pdf = frame.with_columns(fmt.nip_expr(pl.col("nip")).alias("nip")).to_pandas()
     pdf.style.format({"persen": fmt.angka}).to_html()
-    charts.tren(frame, {"persen": "Persen"}).to_dict()
+    charts.tren(frame, {"persen": "Persen"})
     alt.Chart(frame).mark_bar().encode(x="periode:N", y="persen:Q").to_dict()
     with duckdb.connect() as con:
         con.sql("select 1 as x").pl()

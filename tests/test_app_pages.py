@@ -573,7 +573,7 @@ def test_money_axes_use_indonesian_units():
     assert charts.skala_rupiah(4_324_000) == (1e6, "juta rupiah")
     assert charts.skala_rupiah(-250_000) == (1e3, "ribu rupiah")
     kpi = pl.DataFrame({"periode": ["2025-01", "2025-02"], "tpp_bruto": [6.8e10, 6.9e10]})
-    spec = charts.tren(kpi, {"tpp_bruto": "TPP bruto"}, satuan="Rp").to_dict()
+    spec = charts.tren(kpi, {"tpp_bruto": "TPP bruto"}, satuan="Rp")
     assert spec["layer"][0]["encoding"]["y"]["title"] == "miliar rupiah"
     assert spec["layer"][0]["encoding"]["y"]["axis"]["format"] == ",.1~f"
     assert spec["config"]["locale"]["number"]["decimal"] == ","
@@ -581,3 +581,15 @@ def test_money_axes_use_indonesian_units():
         p.read_text() for p in (APP / "halaman").glob("*.py")
     )
     assert '"~s"' not in app
+
+
+def test_chart_specs_are_built_once_per_input_and_handed_out_as_copies():
+    from app import charts
+
+    kpi = pl.DataFrame({"periode": ["2025-01", "2025-02"], "persen_tk": [1.5, 2.0]})
+    a = charts.tren(kpi, {"persen_tk": "% TK"})
+    a["datasets"].clear()  # Streamlit pops the datasets of the spec it is given
+    b = charts.tren(kpi, {"persen_tk": "% TK"})
+    assert b["datasets"] and b == charts.tren(kpi.clone(), {"persen_tk": "% TK"})
+    c = charts.tren(kpi.with_columns(pl.col("persen_tk") + 1), {"persen_tk": "% TK"})
+    assert c["datasets"] != b["datasets"]  # other data, another spec

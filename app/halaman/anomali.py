@@ -58,7 +58,7 @@ with tab_anomali:
                 .group_by("jenis")
                 .len()
             )
-            st.altair_chart(
+            ui.grafik(
                 charts.batang_hitung(per_alasan, "jenis", "len", "jenis", "Pegawai ditandai"),
                 width="stretch",
             )

@@ -25,7 +25,7 @@ semua = semua.with_columns(
 kiri, kanan = st.columns([3, 2])
 with kiri:
     st.subheader("TPP per periode", anchor=False)
-    st.altair_chart(charts.tpp_periode(semua), width="stretch")
+    ui.grafik(charts.tpp_periode(semua), width="stretch")
 with kanan:
     st.subheader("Status periode", anchor=False)
     ui.tabel(

@@ -55,7 +55,7 @@ with tab_temuan:
         st.success("Tidak ada temuan pada periode ini.")
     else:
         per_kode = temuan.group_by("tingkat", "kode").len().sort("len", descending=True)
-        st.altair_chart(
+        ui.grafik(
             charts.batang_hitung(per_kode, "kode", "len", "tingkat", "Temuan", ["ERROR", "WARN"],
                                  [charts.MERAH, charts.KUNING]),
             width="stretch",
@@ -81,7 +81,7 @@ with tab_karantina:
         st.success("Tidak ada baris dikarantina pada periode ini.")
     else:
         per_alasan = karantina.group_by("kind", "kode_alasan").len().sort("len", descending=True)
-        st.altair_chart(
+        ui.grafik(
             charts.batang_hitung(per_alasan, "kode_alasan", "len", "kind", "Baris"), width="stretch"
         )
         ui.tabel(

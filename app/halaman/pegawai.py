@@ -151,7 +151,7 @@ with tab_tpp:
                     "Tidak ada penilaian kinerja FINAL bulan ini: TPP kinerja 0, TPP disiplin tetap dibayar."
                 )
         with kanan:
-            st.altair_chart(charts.air_terjun([
+            ui.grafik(charts.air_terjun([
                 ("Pagu", be, "total"),
                 ("Kinerja", be * bk / 100 - r["tpp_kinerja"], "kurang"),
                 ("Disiplin", be * bd / 100 - r["tpp_disiplin"], "kurang"),
@@ -211,7 +211,7 @@ with tab_kal:
     if harian.is_empty():
         st.info("Belum ada data harian.")
     else:
-        st.altair_chart(charts.kalender(harian), width="content")
+        ui.grafik(charts.kalender(harian), width="content")
         ringkas = (
             harian.with_columns(charts.kategori_hari().alias("kategori")).group_by("kategori").len()
         )
@@ -237,7 +237,7 @@ with tab_jam:
                 if chart is None:
                     st.caption("Tidak ada tap.")
                 else:
-                    st.altair_chart(chart, width="stretch")
+                    ui.grafik(chart, width="stretch")
         hadir = bulan_ini.filter(pl.col("kode_hari") == "HADIR")
         c = st.columns(4)
         c[0].metric("Hari hadir", fmt.angka(hadir.height), border=True)
@@ -246,7 +246,7 @@ with tab_jam:
         c[3].metric("Poin potongan", fmt.angka(bulan_ini["poin"].sum(), 2), border=True)
 
 with tab_riwayat:
-    st.altair_chart(charts.riwayat_persen(bulanan.group_by("periode").agg(
+    ui.grafik(charts.riwayat_persen(bulanan.group_by("periode").agg(
         pl.col("persen_disiplin").cast(pl.Float64).min(), pl.col("persen_kinerja").cast(pl.Float64).max())
         .sort("periode")), width="stretch")  # fmt: skip
     riwayat = bulanan.with_columns(

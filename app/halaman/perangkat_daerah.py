@@ -54,22 +54,20 @@ if now is None:
 kiri, kanan = st.columns([3, 2])
 with kiri:
     st.subheader("Sebaran persen disiplin", anchor=False)
-    st.altair_chart(
-        charts.histogram_disiplin(d.distribusi_disiplin(periode, kode)), width="stretch"
-    )
+    ui.grafik(charts.histogram_disiplin(d.distribusi_disiplin(periode, kode)), width="stretch")
 with kanan:
     st.subheader("Predikat kinerja", anchor=False)
-    st.altair_chart(charts.predikat(d.distribusi_predikat(periode, kode)), width="stretch")
+    ui.grafik(charts.predikat(d.distribusi_predikat(periode, kode)), width="stretch")
 
 kiri, kanan = st.columns(2)
 with kiri:
     st.subheader("Pelanggaran per hari", anchor=False)
     st.caption("Hari dengan kode TL, PSW dan TK per 100 hari kerja, menurut hari dalam minggu.")
-    st.altair_chart(charts.per_hari(d.per_hari(periode, kode)), width="stretch")
+    ui.grafik(charts.per_hari(d.per_hari(periode, kode)), width="stretch")
 with kanan:
     st.subheader("Jam kedatangan", anchor=False)
     st.caption("Tap datang per 5 menit; garis merah = jam masuk.")
-    st.altair_chart(charts.histogram_datang(d.jam_datang(periode, kode)), width="stretch")
+    ui.grafik(charts.histogram_datang(d.jam_datang(periode, kode)), width="stretch")
 
 st.subheader("TPP", anchor=False)
 ui.rincian_tpp(now)
@@ -98,12 +96,12 @@ else:
 st.subheader("Tren", anchor=False)
 kiri, kanan = st.columns(2)
 with kiri:
-    st.altair_chart(
+    ui.grafik(
         charts.tren(kpi, {"persen_disiplin": "% disiplin", "persen_kinerja": "% kinerja"}),
         width="stretch",
     )
 with kanan:
-    st.altair_chart(charts.tpp_periode(kpi), width="stretch")
+    ui.grafik(charts.tpp_periode(kpi), width="stretch")
 
 rows_count = now["baris"]
 tombol = st.container(horizontal=True)

@@ -27,12 +27,10 @@ with tab_peringkat:
     kiri, kanan = st.columns(2)
     with kiri:
         st.subheader("Disiplin", anchor=False)
-        st.altair_chart(
-            charts.peringkat(opd, "persen_disiplin", "Rata-rata % disiplin"), width="stretch"
-        )
+        ui.grafik(charts.peringkat(opd, "persen_disiplin", "Rata-rata % disiplin"), width="stretch")
     with kanan:
         st.subheader("Kinerja", anchor=False)
-        st.altair_chart(
+        ui.grafik(
             charts.peringkat(opd, "persen_kinerja", "Rata-rata % kinerja", warna=charts.BIRU),
             width="stretch",
         )
@@ -40,7 +38,7 @@ with tab_peringkat:
     st.caption(
         "Setiap lingkaran satu Perangkat Daerah; besar = jumlah pegawai, warna = persen hari TK."
     )
-    st.altair_chart(charts.sebaran_opd(opd), width="stretch")
+    ui.grafik(charts.sebaran_opd(opd), width="stretch")
 
     tabel = opd.sort("persen_disiplin", descending=True).with_row_index("peringkat", offset=1)
     ui.tabel(
@@ -57,20 +55,18 @@ with tab_tren:
     kiri, kanan = st.columns(2)
     with kiri:
         st.subheader("Disiplin dan kinerja", anchor=False)
-        st.altair_chart(
+        ui.grafik(
             charts.tren(kpi, {"persen_disiplin": "% disiplin", "persen_kinerja": "% kinerja"}),
             width="stretch",
         )
     with kanan:
         st.subheader("Hari tanpa keterangan", anchor=False)
-        st.altair_chart(
-            charts.tren(kpi, {"persen_tk": "% hari TK"}, skala_nol=True), width="stretch"
-        )
+        ui.grafik(charts.tren(kpi, {"persen_tk": "% hari TK"}, skala_nol=True), width="stretch")
     st.subheader("TPP per bulan", anchor=False)
-    st.altair_chart(charts.tpp_periode(kpi), width="stretch")
+    ui.grafik(charts.tpp_periode(kpi), width="stretch")
 
 with tab_peta:
     st.caption("Rata-rata % disiplin per Perangkat Daerah per bulan (hijau = disiplin tinggi).")
-    st.altair_chart(
+    ui.grafik(
         charts.peta_opd_bulan(d.opd_periode(), "persen_disiplin", "% disiplin"), width="stretch"
     )

@@ -111,7 +111,7 @@ st.caption(f"Dihitung dalam {fmt.angka(hasil.detik_total, 1)} detik.")
 
 st.subheader("Dampak per Perangkat Daerah", anchor=False)
 opd = hasil.per_opd
-st.altair_chart(charts.selisih_opd(opd), width="stretch")
+ui.grafik(charts.selisih_opd(opd), width="stretch")
 ui.tabel(
     opd.with_columns(pl.coalesce("nama_opd", "kode_opd").alias("nama_opd")),
     {"nama_opd": "Perangkat Daerah", "tpp_bruto_lama": "Bruto terbit",
@@ -122,7 +122,7 @@ ui.tabel(
 )  # fmt: skip
 
 st.subheader("Sebaran perubahan per pegawai", anchor=False)
-st.altair_chart(charts.sebaran_perubahan(hasil.sebaran), width="stretch")
+ui.grafik(charts.sebaran_perubahan(hasil.sebaran), width="stretch")
 
 if hasil.pagu is not None and hasil.pagu.height:
     st.subheader("Proyeksi terhadap pagu", anchor=False)
