@@ -33,6 +33,7 @@ STATUS_PENGAJUAN = ("DISETUJUI", "DITOLAK", "DIAJUKAN")
 RATING = ("DI_ATAS", "SESUAI", "DI_BAWAH")
 PREDIKAT = ("SANGAT_BAIK", "BAIK", "BUTUH_PERBAIKAN", "KURANG", "SANGAT_KURANG")
 STATUS_PENILAIAN = ("FINAL", "DRAFT")
+POLA_KERJA = ("KANTOR", "SEKOLAH", "SHIFT")  # jadwal.md §1
 
 # PermenPANRB 6/2022: (hasil_kerja, perilaku) -> predikat. The matrix is the truth.
 PREDIKAT_MATRIX = {
@@ -77,6 +78,8 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("nama_opd", "text"),
         Column("tmt_opd", "date"),
         Column("aktif_sampai", "date", nullable=True),
+        # optional: empty or absent = the rulebook's pattern of the department (jadwal.md §1)
+        Column("pola_kerja", "enum", required=False, nullable=True, values=POLA_KERJA),
     ),
     "absensi": (
         Column("id_mesin", "text"),

@@ -278,8 +278,10 @@ def tpp_bulanan_suite(periode: str) -> Suite:
         _in_set("status", STATUS_PEGAWAI, "Status pegawai tidak dikenal."),
         _in_set("golongan", GOLONGAN_PNS + GOLONGAN_PPPK, "Golongan tidak dikenal."),
         _between("kelas_jabatan", 1, 17, "Kelas jabatan di luar 1..17."),
-        _between("hari_kerja", 1, 23, "Hari kerja sebulan di luar 1..23."),
-        _between("hari_efektif", 0, 23, "Hari efektif di luar 0..23."),
+        # hari_kerja is the employee's own pattern's (jadwal.md §5): SEKOLAH up to 27, SHIFT
+        # up to 31 rostered days or 0 when the roster is all LIBUR
+        _between("hari_kerja", 0, 31, "Hari kerja sebulan di luar 0..31."),
+        _between("hari_efektif", 0, 31, "Hari efektif di luar 0..31."),
         _a_ge_b("hari_kerja", "hari_efektif", "Hari efektif melebihi hari kerja."),
         _a_ge_b("hari_efektif", "hadir", "Hari hadir melebihi hari efektif."),
         _a_ge_b("hari_efektif", "tk", "Hari TK melebihi hari efektif."),

@@ -126,6 +126,8 @@ class Workforce:
                 "nama_opd": nama_opd[st.dept[idx]],
                 "tmt_opd": st.tmt_opd[idx],
                 "aktif_sampai": sampai,
+                # every simulated employee keeps the department's pattern (KANTOR)
+                "pola_kerja": pl.Series([None] * len(idx), dtype=pl.String),
                 "_d": st.dept[idx],
                 "_j": st.jenis[idx],
                 "_g": st.gol[idx],

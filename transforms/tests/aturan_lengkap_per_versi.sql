@@ -1,7 +1,8 @@
 {{ config(meta={'dagster': {'ref': {'name': 'aturan_versi'}}}) }}
 -- Every rulebook version is complete: all absence codes, TK, a tanpa_tap band for arrivals and
 -- for departures, hours for at least one weekday, a predikat percentage for every predikat, a
--- basis-share for every status, a PPh 21 rate for every golongan.
+-- basis-share for every status, a PPh 21 rate for every golongan, the KANTOR and SEKOLAH
+-- patterns, a department default ('*') and the PAGI / SIANG / MALAM shifts.
 with versi as (
     select versi from {{ ref('aturan_versi') }}
 ),
@@ -46,10 +47,24 @@ left join {{ ref('aturan_potongan') }} as a
 where a.kode is null
 
 union all
-select v.versi, 'jam_kerja'
-from versi as v
-left join {{ ref('aturan_jam_kerja') }} as j on j.versi = v.versi
+select v.versi, 'jam_kerja ' || w.pola
+from versi as v cross join (select 'KANTOR' as pola union all select 'SEKOLAH') as w
+left join {{ ref('aturan_jam_kerja') }} as j on j.versi = v.versi and j.pola = w.pola
 where j.versi is null
+
+union all
+select v.versi, 'pola_opd *'
+from versi as v
+left join {{ ref('aturan_pola_opd') }} as a on a.versi = v.versi and a.kode_opd = '*'
+where a.versi is null
+
+union all
+select v.versi, 'shift ' || w.kode_shift
+from versi as v cross join (
+    select 'PAGI' as kode_shift union all select 'SIANG' union all select 'MALAM'
+) as w
+left join {{ ref('aturan_shift') }} as a on a.versi = v.versi and a.kode_shift = w.kode_shift
+where a.versi is null
 
 union all
 select v.versi, 'predikat ' || w.predikat

@@ -7,7 +7,7 @@ with periode as (
 ),
 
 kalender as (
-    select periode, tanggal from {{ ref('int_kalender') }}
+    select distinct periode, tanggal from {{ ref('int_kalender') }}
 ),
 
 absen as (

@@ -6,9 +6,10 @@
 --      tanpa_tap) and one departure code (PSW bands; no check-out -> the band marked tanpa_tap).
 -- Minutes are whole minutes rounded down, never negative. Points come from the rulebook:
 -- poin + poin_per_menit x minutes per code. CLTN/TB (hari_efektif false in the rulebook) make
--- the day not effective. Taps are joined per day (no taps x days explosion).
+-- the day not effective. Taps are joined per day (no taps x days explosion). The working days and
+-- hours are those of the segment's weekly pattern (pola_hari: KANTOR, SEKOLAH; jadwal.md §1).
 with segmen as (
-    select periode, nip, kode_opd, segmen, mulai, selesai
+    select periode, nip, kode_opd, segmen, mulai, selesai, pola_kerja, pola_hari
     from {{ ref('int_pegawai_segmen') }}
     where aktif
 ),
@@ -68,6 +69,7 @@ grid as (
         s.nip,
         s.kode_opd,
         s.segmen,
+        s.pola_kerja,
         k.tanggal,
         k.hari_iso,
         k.ramadan,
@@ -80,6 +82,7 @@ grid as (
     from segmen as s
     inner join kalender as k
         on k.periode = s.periode
+        and k.pola = s.pola_hari
         and k.tanggal between s.mulai and s.selesai
 ),
 
@@ -153,6 +156,7 @@ select
     nip,
     kode_opd,
     segmen,
+    pola_kerja,
     tanggal,
     hari_iso,
     ramadan,

@@ -1,6 +1,7 @@
--- Every date of every period of the window: weekday, holiday / cuti bersama, Ramadan, the
--- expected hours from the period's rulebook, and whether it is a working day (a weekday with
--- hours in the rulebook that is not a holiday).
+-- Every date of every period of the window for every weekly pattern of the period's rulebook
+-- (KANTOR, SEKOLAH, ...; jadwal.md §1): weekday, holiday / cuti bersama, Ramadan, the pattern's
+-- expected hours and split time, and whether it is a working day of that pattern (a weekday
+-- with hours in the pattern that is not a holiday).
 with periode as (
     select periode, tanggal_awal, tanggal_akhir, aturan_versi, sumber_absensi from {{ ref('int_periode') }}
 ),
@@ -40,6 +41,10 @@ jam as (
     select * from {{ ref('stg_aturan_jam_kerja') }}
 ),
 
+pola as (
+    select distinct aturan_versi, pola from jam
+),
+
 bertanda as (
     select
         h.periode,
@@ -59,6 +64,7 @@ bertanda as (
 select
     b.periode,
     b.tanggal,
+    pl.pola,
     b.hari_iso,
     b.aturan_versi,
     b.libur,
@@ -69,11 +75,15 @@ select
     j.jam_pulang,
     j.detik_masuk,
     j.detik_pulang,
+    j.jam_pemisah,
+    j.detik_pemisah,
     j.hari_iso is not null as hari_berjam,
     (j.hari_iso is not null and not b.libur) as hari_kerja,
     b.sumber_absensi
 from bertanda as b
+inner join pola as pl on pl.aturan_versi = b.aturan_versi
 left join jam as j
     on j.aturan_versi = b.aturan_versi
+    and j.pola = pl.pola
     and j.ramadan = b.ramadan
     and j.hari_iso = b.hari_iso

@@ -6,6 +6,11 @@
 --   golongan and kelas. Same department in the previous snapshot -> one UTAMA segment over the
 --   whole month with this month's values.
 -- A NIP listed twice in one snapshot cannot be paid from (NIP_GANDA finding); it gets no segment.
+-- `pola_kerja` (jadwal.md §1): the snapshot's own value, else the rulebook's pattern of the
+-- segment's department (`*` = every department); each segment uses the pattern of the snapshot
+-- it takes its other values from. `pola_hari` = the weekly pattern that decides the segment's
+-- days: its own, but KANTOR for SHIFT while there is no roster (jadwal.md §3: a SHIFT employee
+-- with no roster row in the month is computed with KANTOR, WARN JADWAL_TIDAK_ADA).
 -- `aktif` = the segment has at least one calendar day.
 with periode as (
     select * from {{ ref('int_periode') }}
@@ -13,6 +18,10 @@ with periode as (
 
 pegawai as (
     select * from {{ ref('stg_pegawai') }}
+),
+
+pola_opd as (
+    select * from {{ ref('stg_aturan_pola_opd') }}
 ),
 
 ganda as (
@@ -54,6 +63,7 @@ gabung as (
         s.nama_jabatan as sebelum_nama_jabatan,
         s.kelas_jabatan as sebelum_kelas_jabatan,
         s.aktif_sampai as sebelum_aktif_sampai,
+        s.pola_kerja as sebelum_pola_kerja,
         s.source_file as sebelum_source_file,
         s.line_no as sebelum_line_no,
         (
@@ -87,6 +97,7 @@ segmen as (
         kelas_jabatan,
         tmt_opd,
         aktif_sampai,
+        pola_kerja as pola_kerja_master,
         mutasi,
         (tmt_opd > tanggal_awal and tmt_opd <= tanggal_akhir
             and not ada_snapshot_sebelumnya and not ada_pegawai_sebelumnya) as tanpa_snapshot_sebelumnya,
@@ -118,6 +129,7 @@ segmen as (
         sebelum_kelas_jabatan as kelas_jabatan,
         tmt_opd,
         aktif_sampai,
+        sebelum_pola_kerja as pola_kerja_master,
         mutasi,
         false as tanpa_snapshot_sebelumnya,
         periode_sebelumnya as periode_snapshot,
@@ -125,11 +137,22 @@ segmen as (
         sebelum_line_no as line_no
     from gabung
     where mutasi
+),
+
+berpola as (
+    select
+        sg.*,
+        coalesce(sg.pola_kerja_master, po.pola, pu.pola) as pola_kerja
+    from segmen as sg
+    inner join periode as p on p.periode = sg.periode
+    left join pola_opd as po on po.aturan_versi = p.aturan_versi and po.kode_opd = sg.kode_opd
+    left join pola_opd as pu on pu.aturan_versi = p.aturan_versi and pu.kode_opd = '*'
 )
 
 select
     *,
+    case when pola_kerja = 'SHIFT' then 'KANTOR' else pola_kerja end as pola_hari,
     mulai <= selesai as aktif,
     case when mulai <= selesai then {{ dbt.datediff('mulai', 'selesai', 'day') }} + 1 else 0 end
         as hari_kalender
-from segmen
+from berpola

@@ -14,13 +14,16 @@ with periode as (
     select * from {{ ref('int_periode') }}
 ),
 
+-- hari_kerja is the employee's own (jadwal.md §5): the working days of the segment's pattern
+-- over the whole month
 kalender as (
     select
         periode,
+        pola,
         sum(case when hari_kerja then 1 else 0 end) as hari_kerja,
         sum(case when hari_berjam and libur then 1 else 0 end) as hari_libur
     from {{ ref('int_kalender') }}
-    group by periode
+    group by periode, pola
 ),
 
 segmen as (
@@ -61,6 +64,7 @@ baris as (
         s.jenis_jabatan,
         s.nama_jabatan,
         s.kelas_jabatan,
+        s.pola_kerja,
         s.mulai as tanggal_mulai,
         s.selesai as tanggal_selesai,
         s.hari_kalender,
@@ -113,7 +117,7 @@ baris as (
         t.tarif_pph21_ppm
     from segmen as s
     inner join periode as p on p.periode = s.periode
-    inner join kalender as kal on kal.periode = s.periode
+    inner join kalender as kal on kal.periode = s.periode and kal.pola = s.pola_hari
     left join disiplin as d
         on d.periode = s.periode
         and d.nip = s.nip
@@ -199,6 +203,7 @@ select
     jenis_jabatan,
     nama_jabatan,
     kelas_jabatan,
+    pola_kerja,
     tanggal_mulai,
     tanggal_selesai,
     hari_kalender,

@@ -152,6 +152,23 @@ tanpa_snapshot as (
     where segmen = 'UTAMA' and tanpa_snapshot_sebelumnya
 ),
 
+-- jadwal.md §3: a SHIFT employee with no roster row in the month is computed with the KANTOR
+-- pattern (never a silent zero). The roster export is not read yet: every SHIFT segment is one.
+tanpa_jadwal as (
+    select
+        periode,
+        'WARN' as tingkat,
+        'JADWAL_TIDAK_ADA' as kode,
+        nip,
+        kode_opd,
+        source_file,
+        line_no,
+        'Pola kerja SHIFT tetapi tidak ada jadwal dinas (jadwal_' || replace(periode, '-', '')
+            || ') untuk pegawai ini: hari kerja dan jam dihitung dengan pola KANTOR.' as pesan
+    from segmen
+    where aktif and pola_kerja = 'SHIFT' and pola_hari <> 'SHIFT'
+),
+
 nip_ganda as (
     select
         k.periode,
@@ -266,6 +283,7 @@ semua as (
     union all select * from penilai_sama
     union all select * from tidak_aktif
     union all select * from tanpa_snapshot
+    union all select * from tanpa_jadwal
     union all select * from nip_ganda
     union all select * from pegawai_dikarantina
     union all select * from tanpa_penilaian

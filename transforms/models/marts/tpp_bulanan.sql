@@ -83,5 +83,6 @@ select
     cast(sumber_kinerja as {{ dbt.type_string() }}) as sumber_kinerja,
     cast(baris_kinerja as integer) as baris_kinerja,
     cast(basis_tidak_ditemukan as boolean) as basis_tidak_ditemukan,
-    cast(aturan_tidak_lengkap as boolean) as aturan_tidak_lengkap
+    cast(aturan_tidak_lengkap as boolean) as aturan_tidak_lengkap,
+    cast(pola_kerja as {{ dbt.type_string() }}) as pola_kerja
 from {{ ref('int_tpp_bulanan') }}

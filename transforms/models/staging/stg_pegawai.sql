@@ -21,7 +21,9 @@ typed as (
         trim(cast(kode_opd as {{ dbt.type_string() }})) as kode_opd,
         trim(cast(nama_opd as {{ dbt.type_string() }})) as nama_opd,
         cast(tmt_opd as date) as tmt_opd,
-        cast(aktif_sampai as date) as aktif_sampai
+        cast(aktif_sampai as date) as aktif_sampai,
+        -- optional column (jadwal.md §1): null = the department's pattern from the rulebook
+        upper(trim(cast(pola_kerja as {{ dbt.type_string() }}))) as pola_kerja
     from src
 )
 
@@ -40,10 +42,11 @@ select
     nama_opd,
     tmt_opd,
     aktif_sampai,
+    pola_kerja,
     min(source_file) as source_file,
     min(line_no) as line_no,
     count(*) as jumlah_baris
 from typed
 group by
     periode, nip, nama, status, golongan, jenis_jabatan, nama_jabatan, kelas_jabatan,
-    kode_opd, nama_opd, tmt_opd, aktif_sampai
+    kode_opd, nama_opd, tmt_opd, aktif_sampai, pola_kerja
