@@ -11,7 +11,16 @@ import numpy as np
 import polars as pl
 import pytest
 
-from models import anomaly, aturan, early_warning, evaluate, pipeline, registry, rekap
+from models import (
+    anomaly,
+    aturan,
+    early_warning,
+    evaluate,
+    pemantauan,
+    pipeline,
+    registry,
+    rekap,
+)
 from models.features import fitur_anomali
 from models.konfigurasi import ATURAN
 from models.skor import (
@@ -426,7 +435,7 @@ def test_assets_graph_partitions_and_deps():
         assert a.partitions_def == monthly
         assert a.backfill_policy == dg.BackfillPolicy.single_run()
     assert set(keys) == {"model/anomali", "model/skor_anomali", "model/peringatan",
-                         "model/skor_peringatan"}  # fmt: skip
+                         "model/skor_peringatan", "model/pemantauan"}  # fmt: skip
 
     def deps(name):
         return {k.to_user_string() for k in keys[name].asset_deps[dg.AssetKey(name.split("/"))]}
@@ -435,6 +444,7 @@ def test_assets_graph_partitions_and_deps():
     assert {"tpp_bulanan", "raw/kinerja", "published_tpp"} <= deps("model/peringatan")
     assert "model/anomali" in deps("model/skor_anomali")
     assert "model/peringatan" in deps("model/skor_peringatan")
+    assert {"model/skor_anomali", "model/skor_peringatan"} <= deps("model/pemantauan")
 
 
 def test_assets_materialize_range_and_first_month(sim, tmp_path):
@@ -467,3 +477,49 @@ def test_assets_materialize_range_and_first_month(sim, tmp_path):
     assert sorted(an["periode"].unique()) == PERIODS
     assert sorted(wr["periode"].unique()) == PERIODS
     assert Path(registry.folder(data) / "anomali" / registry.terkini(data, "anomali")).is_dir()
+    # the fairness / drift artefact for the quality page
+    tabel = pl.read_parquet(registry.folder(data) / "pemantauan.parquet")
+    assert dict(tabel.schema) == pemantauan.SKEMA
+    assert {"keadilan_anomali", "keadilan_peringatan", "kelonggaran_penilai", "drift_dasar",
+            "drift_fitur"} <= set(tabel["bagian"])  # fmt: skip
+    assert set(tabel.filter(pl.col("dimensi") == "jenis_kelamin")["kelompok"]) <= {"L", "P", "-"}
+    ringkas = json.loads((registry.folder(data) / "pemantauan.json").read_text())
+    assert ringkas["periode"] == [PERIODS[0], PERIODS[-1]] and "sorotan" in ringkas
+
+
+def test_fairness_and_drift_figures_by_hand():
+    n = 200
+    kel = pl.DataFrame({
+        "periode": ["2025-01"] * n + ["2025-02"] * n,
+        "nip": [f"{i:018d}" for i in range(n)] * 2,
+        "nama_opd": (["RSUD Kota"] * 50 + ["Dinas Pendidikan"] * 150) * 2,
+        "golongan": ["III"] * (2 * n),
+        "predikat": (["KURANG"] * 20 + ["BAIK"] * 180) * 2,
+        "nip_penilai": (["P1"] * 100 + ["P2"] * 100) * 2,
+    }).with_columns(
+        jenis_opd=pemantauan.jenis_opd(pl.col("nama_opd")),
+        jenis_kelamin=pl.lit("P"),
+    )  # fmt: skip
+    a = kel.select("periode", "nip").with_columns(
+        ditandai=pl.int_range(pl.len()) % 200 < 10,  # the first 10 of each month: all RSUD
+        lapisan=pl.when(pl.int_range(pl.len()) % 200 < 10).then(pl.lit("ATURAN")),
+        aturan=pl.when(pl.int_range(pl.len()) % 200 < 10).then(pl.lit("tap_hari_libur")),
+        hari_titip=pl.int_range(pl.len()) % 7,
+    )
+    t = pemantauan.hitung(a, pl.DataFrame(), kel)
+    rs = t.filter(
+        (pl.col("bagian") == "keadilan_anomali") & (pl.col("dimensi") == "jenis_opd")
+    ).sort("kelompok")
+    assert rs["kelompok"].to_list() == ["PENDIDIKAN", "RUMAH_SAKIT"]
+    assert rs["k"].to_list() == [0, 20] and rs["n"].to_list() == [300, 100]
+    assert rs["nilai"][1] == 0.2 and rs["rasio"][1] == pytest.approx(0.2 / 0.05)
+    assert rs["ci_bawah"][1] < 0.2 < rs["ci_atas"][1]
+    lenient = t.filter(pl.col("bagian") == "kelonggaran_penilai").sort("kelompok")
+    assert lenient["kelompok"].to_list() == ["P1", "P2"]  # P1 gave all 40 poor predikat
+    assert lenient["nilai"].to_list() == [0.2, 0.0] and lenient["z"][1] < -3
+    base = t.filter((pl.col("bagian") == "drift_dasar") & (pl.col("kelompok") == "ditandai"))
+    assert base["nilai"].to_list() == [0.05, 0.05]
+    psi = t.filter((pl.col("bagian") == "drift_fitur") & (pl.col("dimensi") == "hari_titip"))
+    assert psi["nilai"].max() < 0.05  # the same distribution both months
+    ref = np.random.default_rng(0).normal(size=5000)
+    assert pemantauan._psi(ref, ref + 1.0) > 0.2 > pemantauan._psi(ref, ref[::-1])
