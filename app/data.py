@@ -8,10 +8,10 @@ or a widget) and applies it here, on the server:
 - ``ANALIS`` and ``KEUANGAN`` see every department; quality and audit history are for ANALIS.
 
 Reads go through ``orchestration.published``: the current snapshot is resolved once per page
-run; at its first cache miss the run opens one short-lived in-memory DuckDB over that snapshot's
-Parquet files (``Snapshot.connect``, closed when the run ends) and aggregates there, so no page
-pulls the 4 M day rows into Python. The warehouse (``warehouse.duckdb``) is never opened and no
-lock is taken. Results are cached with ``st.cache_data`` keyed on the snapshot id and the
+run; at its first cache miss the run opens a cursor on the process's in-memory DuckDB over that
+snapshot's Parquet files (``Snapshot.connect``, views made once per snapshot, see ``_basis``)
+and aggregates there, so no page pulls the 4 M day rows into Python. The warehouse (``warehouse.duckdb``) is never opened and no
+lock is taken. Results are cached in the process (``_query``) keyed on the snapshot and the
 effective (scoped) filters.
 """
 
@@ -21,9 +21,11 @@ import datetime as dt
 import importlib
 import io
 import tempfile
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,9 +37,9 @@ import streamlit as st
 from app.format import WITA
 from app.users import ANALIS, KEPALA_OPD, KEUANGAN
 from orchestration.paths import DataDir
-from orchestration.published import Snapshot, current_snapshot, load_snapshot
+from orchestration.published import TABLES, Snapshot, current_snapshot, load_snapshot
 
-CACHE_ENTRIES = 256
+CACHE_ENTRIES = 4096
 
 
 class AksesDitolak(PermissionError):
@@ -83,21 +85,91 @@ class Scope:
 # cached SQL over one snapshot
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+_BASIS: dict[str, duckdb.DuckDBPyConnection] = {}
+_BASIS_LOCK = threading.Lock()
+BASIS_SNAPSHOTS = 3
+
+
+def _basis(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB per snapshot for the whole process, with its views made once.
+
+    Page runs query it through their own cursor (a connection to the same database: views are
+    shared, cursors are not shared between threads). Creating the views over every published
+    file costs more than most queries, so it is paid once per snapshot instead of once per page
+    run. The newest ``BASIS_SNAPSHOTS`` are kept; an older one closes when its last cursor does.
+    """
+    with _BASIS_LOCK:
+        key = f"{snapshot.path}#{snapshot.id}"  # copies of a data dir share snapshot ids
+        con = _BASIS.get(key)
+        if con is None:
+            # the views of Snapshot.connect, on a connection that outlives a page run
+            con = duckdb.connect(":memory:")
+            for table in TABLES:
+                files = snapshot.files(table)
+                if files:
+                    paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+                    con.execute(f"create view {table} as select * from "
+                                f"read_parquet([{paths}], union_by_name = true)")  # fmt: skip
+            _BASIS[key] = con
+            while len(_BASIS) > BASIS_SNAPSHOTS:
+                _BASIS.pop(next(iter(_BASIS)))
+        return con
+
+
+_HASIL: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+_HASIL_LOCK = threading.Lock()
+_DIHITUNG: dict[tuple, threading.Lock] = {}
+CACHE_BYTES = 512 * 2**20
+
+
+def kosongkan_cache() -> None:
+    """Forget every cached query result and DuckDB base (benchmarks of a cold page)."""
+    with _HASIL_LOCK:
+        _HASIL.clear()
+    with _BASIS_LOCK:
+        _BASIS.clear()
+
+
 def _query(
     snapshot_path: str, snapshot_id: str, sql: str, params: tuple, _koneksi=None
 ) -> pl.DataFrame:
-    """Run ``sql`` over the snapshot's views; cached per (snapshot id, sql, params).
+    """Run ``sql`` over the snapshot's views; cached per (snapshot, sql, params) for the process.
 
-    ``_koneksi`` (not part of the cache key) hands out the page run's connection over the same
-    snapshot, opened at the first cache miss; without it the query opens its own.
+    One in-process LRU (``CACHE_ENTRIES`` results, ``CACHE_BYTES``) shared by every session and
+    by the warm-up at start (``app.warm.warm_data``): a result is computed once even when many
+    sessions miss it at the same moment (the others wait for it), then handed out as a clone.
+    ``_koneksi`` (not part of the key) hands out the page run's cursor; without it the query
+    opens its own.
     """
+    key = (snapshot_path, snapshot_id, sql, params)
+    with _HASIL_LOCK:
+        hit = _HASIL.get(key)
+        if hit is not None:
+            _HASIL.move_to_end(key)
+            return hit.clone()
+        lock = _DIHITUNG.setdefault(key, threading.Lock())
+    with lock:
+        with _HASIL_LOCK:
+            hit = _HASIL.get(key)
+        if hit is None:
+            hit = _hitung(snapshot_path, snapshot_id, sql, params, _koneksi)
+            with _HASIL_LOCK:
+                _HASIL[key] = hit
+                _DIHITUNG.pop(key, None)
+                total = sum(f.estimated_size() for f in _HASIL.values())
+                while len(_HASIL) > CACHE_ENTRIES or (total > CACHE_BYTES and len(_HASIL) > 1):
+                    total -= _HASIL.popitem(last=False)[1].estimated_size()
+    return hit.clone()
+
+
+def _hitung(snapshot_path: str, snapshot_id: str, sql: str, params: tuple,
+            _koneksi=None) -> pl.DataFrame:  # fmt: skip
     if _koneksi is not None:
         return _koneksi().sql(sql, params=list(params)).pl()
     snapshot = load_snapshot(Path(snapshot_path))
     if snapshot.id != snapshot_id:  # a folder is never reused; be explicit anyway
         raise BelumTersedia(f"Snapshot {snapshot_id} tidak lagi tersedia.")
-    with snapshot.connect() as con:
+    with closing(_basis(snapshot).cursor()) as con:
         return con.sql(sql, params=list(params)).pl()
 
 
@@ -132,7 +204,7 @@ class Data:
 
     def _koneksi(self):
         if self._con is None:
-            self._con = self._run.enter_context(self.snapshot.connect())
+            self._con = self._run.enter_context(closing(_basis(self.snapshot).cursor()))
         return self._con
 
     # -- snapshot -------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """The app's server: Streamlit's ``st.App`` (Starlette + uvicorn) around ``app/main.py``.
 
 - Heavy modules are imported and exercised (``app.warm``) when this module loads, before the
-  server listens: concurrent first sessions never see a half-initialised module.
+  server listens: concurrent first sessions never see a half-initialised module. The queries of
+  the home page and of every department page of the newest period are computed then too, and
+  again in the background after every publish (``app.warm.keep_warm``).
 - ``app.rute``: ``POST /api/sesi`` exchanges a login's one-time token for the HttpOnly,
   SameSite=Strict session cookie (``app.sesi``); ``POST /api/keluar`` ends the session the
   cookie names and deletes the cookie.
@@ -12,12 +14,39 @@ Run it with ``KINERJA_DATA=DATA python -m app.server [--port 8501]`` (what ``app
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import sys
+import threading
 from pathlib import Path
 
-from app.warm import warm
+from app.warm import keep_warm, warm, warm_data
 
 WARM = warm()  # before anything serves
+
+
+def _log(text: str) -> None:
+    print(f"pemanasan {text}", flush=True)
+
+
+def _warm_data():
+    """The current snapshot's home and department queries, computed before serving."""
+    from orchestration.paths import DataDir
+    from orchestration.published import resolve_current
+
+    data = DataDir.resolve()
+    try:
+        current = resolve_current(data)
+        WARM.update(warm_data(data, _log))
+        return data, current
+    except Exception as error:  # noqa: BLE001 - warming is an optimisation, never fatal
+        _log(f"gagal: {type(error).__name__}: {error}")
+        return data, None
+
+
+DATA, WARMED = _warm_data()
+gc.collect()
+gc.freeze()  # the modules and objects of the start-up are never garbage: GC skips them
 
 import streamlit as st  # noqa: E402
 
@@ -25,7 +54,18 @@ from app.rute import ROUTES  # noqa: E402
 
 MAIN = Path(__file__).resolve().parent / "main.py"
 
-app = st.App(str(MAIN), routes=ROUTES)
+
+@contextlib.asynccontextmanager
+async def _lifespan(_app):
+    """Keep the data caches warm: every later publish is warmed in the background."""
+    threading.Thread(
+        target=keep_warm, args=(DATA,), kwargs={"log": _log, "seen": WARMED}, daemon=True,
+        name="pemanasan-cache",
+    ).start()  # fmt: skip
+    yield
+
+
+app = st.App(str(MAIN), routes=ROUTES, lifespan=_lifespan)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -53,3 +53,51 @@ def warm() -> dict[str, float]:
         con.sql("select 1 as x").pl()
     took["exercise"] = time.perf_counter() - t0
     return took
+
+
+def warm_data(data_dir, log=print) -> dict[str, float]:
+    """Compute the queries of the home page and of every department page for the newest period
+    (``app.data``'s process cache), so the first sessions after a start or a publish find them.
+    """
+    from app.data import Data, Scope
+    from app.users import ANALIS
+
+    t0 = time.perf_counter()
+    d = Data(data_dir, Scope("pemanasan", ANALIS))
+    if not d.ada:
+        return {}
+    periode = d.periods[-1]
+    with d.satu_koneksi():
+        d.kpi_per_periode()
+        d.opd_periode(periode)
+        d.opd_periode()
+        d.perlu_perhatian(periode, None, batas=25)
+        d.periode_keuangan()
+        d.temuan_per_periode()
+        opd = d.daftar_opd()["kode_opd"].to_list()
+        for kode in opd:
+            d.kpi_per_periode(kode)
+            d.distribusi_disiplin(periode, kode)
+            d.distribusi_predikat(periode, kode)
+            d.per_hari(periode, kode)
+            d.jam_datang(periode, kode)
+            d.perlu_perhatian(periode, kode)
+    took = {"data": time.perf_counter() - t0}
+    log(f"cache {d.snapshot.id}: {len(opd)} Perangkat Daerah, {took['data']:.1f} s")
+    return took
+
+
+def keep_warm(data_dir, every: float = 5.0, log=print, seen=None) -> None:
+    """Background thread body: warm the data of each new snapshot as soon as it is published
+    (``seen``: the snapshot folder already warmed)."""
+    from orchestration.published import resolve_current
+
+    while True:
+        try:
+            current = resolve_current(data_dir)
+            if current is not None and current != seen:
+                warm_data(data_dir, log)
+                seen = current
+        except Exception as error:  # noqa: BLE001 - warming is an optimisation, never fatal
+            log(f"pemanasan cache gagal: {type(error).__name__}: {error}")
+        time.sleep(every)
