@@ -73,6 +73,7 @@ def load_anomaly_cases(data: DataDir | str | Path, periode: str | None = None) -
 def load_warning_scores(data: DataDir | str | Path, periode: str | None = None) -> pl.DataFrame:
     """Early-warning scores per (periode, nip): ``skor`` = probability that the evaluation of
     ``periode_target`` (the month after ``periode``) is BUTUH_PERBAIKAN or worse, ``peringkat``,
-    ``tingkat`` (TINGGI / SEDANG / RENDAH), ``alasan``, ``skor_baseline``, ``model_versi``.
+    ``tingkat`` (TINGGI / SEDANG / RENDAH), ``alasan`` (worded for rows of risk SEDANG or
+    higher or on the month's list, null otherwise), ``skor_baseline``, ``model_versi``.
     """
     return _muat(data, PERINGATAN, periode)
