@@ -54,12 +54,22 @@ if sesi is None:
         st.html(auth.skrip_hapus_cookie(), unsafe_allow_javascript=True)
     # every page's URL shows the login form, so a bookmark or a reload of /pegawai?nip=... lands
     # on that page (with its query) right after logging in, without a "page not found" detour
-    masuk = "halaman/masuk.py"
-    st.navigation(
-        [st.Page(masuk, title="Masuk", icon=":material/login:", url_path="masuk", default=True)]
-        + [st.Page(masuk, title=h.judul, url_path=h.kunci) for h in ui.HALAMAN],
+    halaman_masuk = "halaman/masuk.py"
+    masuk = st.navigation(
+        [
+            st.Page(
+                halaman_masuk,
+                title="Masuk",
+                icon=":material/login:",
+                url_path="masuk",
+                default=True,
+            )
+        ]
+        + [st.Page(halaman_masuk, title=h.judul, url_path=h.kunci) for h in ui.HALAMAN],
         position="hidden",
-    ).run()
+    )
+    with ui.giliran():
+        masuk.run()
     st.stop()
 
 if token := st.session_state.pop(auth.TUKAR_KEY, None):  # just logged in: the session cookie
@@ -115,5 +125,5 @@ with st.sidebar:
                    f"{data.snapshot.id[:6]}")  # fmt: skip
 
 ui.set_ctx(ui.Ctx(data_dir, sesi, data, periode))
-with data.satu_koneksi():
+with ui.giliran(), data.satu_koneksi():
     nav.run()

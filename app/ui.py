@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import os
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +22,19 @@ from orchestration.paths import DataDir
 
 APP_DIR = Path(__file__).resolve().parent
 CTX_KEY = "_sik_ctx"
+
+# How many page runs execute at once in this server process; the others wait their turn (their
+# thread blocks without holding the GIL). Tens of page runs interleaving on two cores made every
+# one of them slow (GIL hand-offs, Polars' and DuckDB's thread pools oversubscribed).
+SERENTAK = int(os.environ.get("KINERJA_APP_HALAMAN_SERENTAK", "3"))
+_GILIRAN = threading.BoundedSemaphore(SERENTAK)
+
+
+@contextmanager
+def giliran():
+    """Run a page when a slot is free (``SERENTAK`` at once)."""
+    with _GILIRAN:
+        yield
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ Every simulated user opens its own Streamlit session (``/_stcore/stream``, proto
 1. ``masuk``: the login page (first script run of a new session);
 2. ``beranda``: submits the login form (user name, password, the form's submit trigger) and
    waits for the home page (Ringkasan Provinsi);
-3. ``opd``: a department page (``/opd?opd=<kode>``, a different department per user);
-4. ``pegawai``: a person's page (``/pegawai?nip=<nip>``, a different person per user).
+3. ``opd``: a department page (``/opd?opd=<kode>``, the departments in turn);
+4. ``pegawai``: a person's page (``/pegawai?nip=<nip>``, another person for every user in every
+   round: person pages are never served from an earlier round's cache).
 
 A page's time runs from sending the rerun to Streamlit's ``script_finished`` of the page's run
 (the last delta sent). An error is a Python exception shown in the page, an error alert, a
@@ -265,7 +266,7 @@ async def jalankan(port: int, data: Path, sesi: int, putaran: int, maks_detik: f
                    server_pid: int | None = None, bersamaan: str | None = None,
                    cetak=print) -> Hasil:  # fmt: skip
     hasil = Hasil(sesi, putaran)
-    sasaran = target(data, sesi)
+    sasaran = target(data, sesi * putaran)  # another person for every user in every round
     mulai, cpu0 = time.monotonic(), _cpu_detik(server_pid)
     proses = None
     if bersamaan:
@@ -285,8 +286,9 @@ async def jalankan(port: int, data: Path, sesi: int, putaran: int, maks_detik: f
                 cetak(f"berhenti: batas {maks_detik:.0f} detik tercapai sebelum putaran {r}")
                 break
             t0, n_galat = time.monotonic(), len(hasil.galat)
+            kali_ini = sasaran[(r - 1) * sesi : r * sesi]
             await asyncio.gather(*(pengguna(port, batas, username, password, opd, nip, hasil)
-                                   for opd, nip in sasaran))  # fmt: skip
+                                   for opd, nip in kali_ini))  # fmt: skip
             hasil.putaran_selesai = r
             baru = hasil.galat[n_galat:]
             cetak(f"putaran {r}: {time.monotonic() - t0:.1f} s, galat {len(baru)}, "
