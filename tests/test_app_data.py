@@ -166,3 +166,51 @@ def test_a_pruned_snapshot_is_replaced_by_the_current_one(tmp_path):
     with d.satu_koneksi():
         assert d.kpi_per_periode().height == 3
     assert d.snapshot.path == new
+
+
+def test_warm_up_fills_the_cache_the_pages_read(tmp_path, monkeypatch):
+    """After app.warm.warm_data a department page's queries run no SQL at all."""
+    from app import data as data_mod
+    from app import warm
+
+    data = sample_data(tmp_path / "hangat", pegawai=60, opd=3)
+    calls = []
+    real = data_mod._hitung
+    monkeypatch.setattr(data_mod, "_hitung", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    warm.warm_data(data, log=lambda _: None)
+    assert calls  # the warm-up did the work
+    calls.clear()
+    d = Data(data, Scope("kepala", KEPALA_OPD, SENDIRI))
+    periode = d.periods[-1]
+    with d.satu_koneksi():
+        d.kpi_per_periode(SENDIRI)
+        d.distribusi_disiplin(periode, SENDIRI)
+        d.per_hari(periode, SENDIRI)
+        d.perlu_perhatian(periode, SENDIRI)
+        Data(data, Scope("a", ANALIS)).kpi_per_periode()
+    assert calls == []
+    a, b = d.kpi_per_periode(SENDIRI), d.kpi_per_periode(SENDIRI)
+    assert a.equals(b) and a is not b  # handed out as copies
+
+
+def test_concurrent_misses_compute_a_query_once(tmp_path, monkeypatch):
+    import threading
+
+    from app import data as data_mod
+
+    data = sample_data(tmp_path / "serentak", pegawai=40, opd=2)
+    calls = []
+    real = data_mod._hitung
+    monkeypatch.setattr(data_mod, "_hitung", lambda *a, **k: calls.append(1) or real(*a, **k))
+    results = []
+
+    def page():
+        results.append(analis(data).kpi_per_periode())
+
+    threads = [threading.Thread(target=page) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 8 and all(r.equals(results[0]) for r in results)
+    assert len(calls) == 1
