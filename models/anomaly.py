@@ -187,6 +187,8 @@ def tandai(df: pl.DataFrame, kolom: str = "skor", budget: float = BUDGET) -> pl.
 
 def _angka(col: str, desimal: int = 1) -> pl.Expr:
     """A number in Indonesian notation (decimal comma)."""
+    if desimal == 0:
+        return pl.col(col).round(0).cast(pl.Int64).cast(pl.String)
     return pl.col(col).round(desimal).cast(pl.String).str.replace(r"\.", ",")
 
 

@@ -33,6 +33,8 @@ KOLOM_TEMUAN = (
 
 def _angka(expr: pl.Expr, desimal: int = 1) -> pl.Expr:
     """A number in Indonesian notation (decimal comma)."""
+    if desimal == 0:
+        return expr.round(0).cast(pl.Int64).cast(pl.String)
     return expr.round(desimal).cast(pl.String).str.replace(r"\.", ",")
 
 

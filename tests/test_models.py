@@ -4,6 +4,7 @@ score files and the Dagster assets, on a small simulated population (400 ASN × 
 import json
 import re
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -16,6 +17,7 @@ from models import (
     aturan,
     early_warning,
     evaluate,
+    features,
     pemantauan,
     pipeline,
     registry,
@@ -523,3 +525,149 @@ def test_fairness_and_drift_figures_by_hand():
     assert psi["nilai"].max() < 0.05  # the same distribution both months
     ref = np.random.default_rng(0).normal(size=5000)
     assert pemantauan._psi(ref, ref + 1.0) > 0.2 > pemantauan._psi(ref, ref[::-1])
+
+
+# --- rules: a lent phone, a rostered weekend, features once, versions --------------------------
+def _kosong_tanpa_model(data: DataDir, tmp_path: Path) -> DataDir:
+    other = _salin_raw(data, tmp_path)
+    shutil.rmtree(registry.folder(other), ignore_errors=True)
+    return other
+
+
+def test_buddy_punching_with_a_lent_phone_is_flagged(sim, fitur, tmp_path):
+    """B's MOBILE taps follow A's by 12 s from the same spot (a few metres) on 12 days, on
+    different phone ids: the rule flags B, names A and says MOBILE."""
+    _, data, truth = sim
+    other = _kosong_tanpa_model(data, tmp_path)
+    p = PERIODS[2]
+    honest = (
+        fitur.filter(pl.col("periode") == p)
+        .join(truth, on=["periode", "nip"], how="anti")
+        .filter(pl.col("hari_titip") < 3)
+        .sort("nip")
+    )
+    a, b = honest["nip"][0], honest["nip"][1]
+    raw = other.raw_file("absensi", p)
+    taps = pl.read_parquet(raw)
+    days = [date for date in range(3, 31) if datetime(2025, 3, date).weekday() < 5][:12]
+    extra = []
+    for i, d in enumerate(days):
+        t = datetime(2025, 3, d, 7, 20, 0)
+        for nip, mesin, dt, dlat in ((a, "HP-A", 0, 0.0), (b, "HP-B", 12, 0.00004)):
+            extra.append(
+                {"periode": p, "source_file": "x.csv", "line_no": 900000 + 2 * i + (nip == b),
+                 "id_mesin": mesin, "nip": nip, "waktu": t + timedelta(seconds=dt),
+                 "jenis": "MASUK", "metode": "MOBILE", "lat": -10.2 + dlat, "lon": 123.6}
+            )  # fmt: skip
+    pl.concat([taps, pl.DataFrame(extra, schema=taps.schema)]).write_parquet(raw)
+    f = fitur_anomali(other, [p])
+    row = f.filter(pl.col("nip") == b).row(0, named=True)
+    assert row["hari_titip"] >= 12 and row["titip_mobile"] and row["nip_pasangan"] == a
+    hits = aturan.temuan(f).filter((pl.col("nip") == b) & (pl.col("aturan") == "titip_absen"))
+    assert hits.height == 1
+    assert hits["alasan"][0].startswith("Tap MOBILE rata-rata 12 detik setelah tap MOBILE NIP")
+    assert format_nip(a) in hits["alasan"][0]
+    assert hits["kasus_id"][0] == f"{p}:PASANGAN:{min(a, b)}:{max(a, b)}"
+    # the same taps 200 m apart are two people tapping at the same time: not followed
+    taps2 = pl.read_parquet(raw).with_columns(
+        lat=pl.when(pl.col("id_mesin") == "HP-B").then(pl.col("lat") + 0.002).otherwise("lat")
+    )
+    taps2.write_parquet(raw)
+    f2 = fitur_anomali(other, [p])
+    assert f2.filter(pl.col("nip") == b)["hari_titip"][0] < 12
+
+
+def test_a_rostered_weekend_is_a_working_day_for_the_weekend_rule(sim, fitur, tmp_path):
+    """Non-working days are the days tpp_harian does not list for the employee: once a roster
+    (work schedules) lists the Saturdays, taps there are ordinary working days."""
+    _, data, truth = sim
+    other = _kosong_tanpa_model(data, tmp_path)
+    wk = (
+        truth.filter(pl.col("jenis_anomali") == "TAP_AKHIR_PEKAN")
+        .join(fitur, on=["periode", "nip"])
+        .sort("periode", "nip")
+        .row(0, named=True)
+    )
+    p, nip = wk["periode"], wk["nip"]
+    assert aturan.temuan(fitur.filter((pl.col("periode") == p) & (pl.col("nip") == nip)))[
+        "aturan"
+    ].to_list() == ["tap_hari_libur"]
+    hari = [int(x) for x in wk["tgl_tap_libur"].split(", ")]
+    from orchestration.published import current_snapshot
+
+    (path,) = current_snapshot(other).files("tpp_harian", [p])
+    th = pl.read_parquet(path)
+    template = th.filter(pl.col("nip") == nip).head(1)
+    roster = pl.concat(
+        [
+            template.with_columns(
+                tanggal=pl.lit(datetime(int(p[:4]), int(p[5:]), d).date()),
+                kode_hari=pl.lit("HADIR"),
+                waktu_datang=pl.lit(None, dtype=th.schema["waktu_datang"]),
+                waktu_pulang=pl.lit(None, dtype=th.schema["waktu_pulang"]),
+                jumlah_tap=pl.lit(2, dtype=th.schema["jumlah_tap"]),
+            )
+            for d in hari
+        ]
+    )
+    path.unlink()  # the snapshot's files are read-only hard links: write a new file
+    pl.concat([th, roster]).write_parquet(path)
+    row = fitur_anomali(other, [p]).filter(pl.col("nip") == nip).row(0, named=True)
+    assert row["hari_tap_libur"] == 0 and row["hari_libur"] == wk["hari_libur"] - len(hari)
+    assert row["hari_kerja"] == wk["hari_kerja"] + len(hari)
+    assert (
+        "tap_hari_libur"
+        not in aturan.temuan(fitur_anomali(other, [p]).filter(pl.col("nip") == nip))[
+            "aturan"
+        ].to_list()
+    )
+
+
+def test_features_computed_once_per_month_and_input(sim, tmp_path, monkeypatch):
+    _, data, truth = sim
+    other = _kosong_tanpa_model(data, tmp_path)
+    calls = []
+    asli = features.fitur_anomali
+
+    def hitung(d, periods, threads=None):
+        calls.append(sorted(periods))
+        return asli(d, periods, threads)
+
+    monkeypatch.setattr(features, "fitur_anomali", hitung)
+    a = pipeline.latih_anomali(other, PERIODS[-1], kebenaran=truth)
+    s = pipeline.skor_anomali(other, PERIODS, truth)  # the training window's scores, reused
+    pipeline.latih_anomali(other, PERIODS[-1], seed=7)  # another seed: cached features
+    assert calls == [PERIODS]
+    key = ["periode", "nip"]
+    assert (
+        s.skor.sort(key)
+        .select(*key, "skor", "alasan")
+        .equals(a.skor.sort(key).select(*key, "skor", "alasan"))
+    )
+    # a changed raw file recomputes that month only
+    raw = other.raw_file("absensi", PERIODS[-1])
+    pl.read_parquet(raw).filter(pl.col("waktu").dt.day() != 10).write_parquet(raw)
+    pipeline.latih_anomali(other, PERIODS[-1], seed=7)
+    assert calls == [PERIODS, [PERIODS[-1]]]
+
+
+def test_versions_recorded_and_derived_from_code_and_rules(sim, dilatih, tmp_path, monkeypatch):
+    from importlib.metadata import version
+
+    from models import konfigurasi
+
+    a, _ = dilatih
+    meta = a.meta
+    stored = registry.meta(sim[1], "anomali", a.versi)
+    assert stored["pustaka"]["scikit-learn"] == version("scikit-learn")
+    assert stored["pustaka"]["numpy"] == version("numpy")
+    assert stored["kode_versi"] == konfigurasi.KODE_VERSI == konfigurasi.kode_versi()
+    assert meta["parameter"]["aturan"]["titip_absen"]["hari_min"] == 10
+    # editing a threshold changes the code version, hence every model version
+    folder = tmp_path / "models"
+    shutil.copytree(konfigurasi.FOLDER, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    rules = folder / "aturan_anomali.toml"
+    rules.write_text(rules.read_text().replace("hari_min = 10", "hari_min = 11"))
+    monkeypatch.setattr(konfigurasi, "FOLDER", folder)
+    monkeypatch.setattr(konfigurasi, "BERKAS_ATURAN", rules)
+    assert konfigurasi.kode_versi() != konfigurasi.KODE_VERSI
