@@ -593,3 +593,20 @@ def test_chart_specs_are_built_once_per_input_and_handed_out_as_copies():
     assert b["datasets"] and b == charts.tren(kpi.clone(), {"persen_tk": "% TK"})
     c = charts.tren(kpi.with_columns(pl.col("persen_tk") + 1), {"persen_tk": "% TK"})
     assert c["datasets"] != b["datasets"]  # other data, another spec
+
+
+def test_person_page_runs_only_the_selected_tab(bulanan):
+    row = bulanan.row(0, named=True)
+    at = masuk("analis")
+    at.switch_page("halaman/pegawai.py").run()
+    at.query_params["nip"] = row["nip"]
+    at.run()
+    tidak_ada_error(at)
+    assert "Potongan disiplin per hari" in teks(at)  # the first tab
+    assert not any("hari" in c.value and "Tepat waktu:" in c.value for c in at.caption)
+    labels = [t.label for t in at.tabs]
+    at.session_state["tab_pegawai"] = labels[1]  # the calendar
+    at.run()
+    tidak_ada_error(at)
+    assert any("Tepat waktu:" in c.value for c in at.caption)
+    assert "Potongan disiplin per hari" not in teks(at)

@@ -111,152 +111,162 @@ harian = d.pegawai_harian(nip)
 tab_tpp, tab_kal, tab_jam, tab_riwayat = st.tabs(
     [f":material/receipt_long: Rincian TPP {fmt.periode(periode, singkat=True)}",
      ":material/calendar_month: Kalender kehadiran", ":material/schedule: Jam datang & pulang",
-     ":material/timeline: Riwayat predikat"]
+     ":material/timeline: Riwayat predikat"], key="tab_pegawai", on_change="rerun",
 )  # fmt: skip
 
 with tab_tpp:
-    if ini.is_empty():
-        st.info(f"Tidak ada TPP pada {fmt.periode(periode)}.")
-    for r in ini.iter_rows(named=True):
-        if ini.height > 1:
-            st.subheader(
-                f"{r['nama_opd']} ({'sebelum' if r['segmen'] == 'ASAL' else 'sejak'} mutasi)",
-                anchor=False,
-            )
-        be = r["basis_efektif"]
-        bk, bd = float(r["bobot_kinerja"]), float(r["bobot_disiplin"])
-        pk, pd_ = float(r["persen_kinerja"]), float(r["persen_disiplin"])
-        langkah = [
-            ("Pagu TPP", f"Kelas {r['kelas_jabatan']}: {fmt.rupiah(r['basis_jabatan'])} × "
-                         f"{fmt.persen(r['persen_basis'], 0)} ({r['status']})", r["tpp_basis"]),
-            ("Pro-rata", f"{r['hari_efektif']} hari efektif dari {r['hari_kerja']} hari kerja", be),
-            ("TPP kinerja", f"{fmt.angka(bk)}% × {fmt.persen(pk, 2)} (predikat {fmt.predikat(r['predikat'])})",
-             r["tpp_kinerja"]),
-            ("TPP disiplin", f"{fmt.angka(bd)}% × {fmt.persen(pd_, 2)} (100 − {fmt.angka(r['jumlah_poin'], 2)} poin)",
-             r["tpp_disiplin"]),
-            ("TPP bruto", "kinerja + disiplin", r["tpp_bruto"]),
-            ("PPh 21", f"{fmt.persen(r['tarif_pph21'], 0)} dari bruto (golongan {r['golongan']})", -r["pph21"]),
-            ("Iuran BPJS", f"{fmt.persen(r['persen_bpjs'], 0)} dari bruto", -r["iuran_bpjs"]),
-            ("TPP neto", "yang dibayarkan", r["tpp_neto"]),
-        ]  # fmt: skip
-        kiri, kanan = st.columns([1, 1])
-        with kiri:
-            ui.tabel(
-                pl.DataFrame(langkah, schema=["langkah", "dasar", "rupiah"], orient="row"),
-                {"langkah": "Langkah", "dasar": "Dasar perhitungan", "rupiah": "Rupiah"},
-                uang=("rupiah",), key=f"rincian_{r['kode_opd']}",
-            )  # fmt: skip
-            if r["tanpa_penilaian"]:
-                st.warning(
-                    "Tidak ada penilaian kinerja FINAL bulan ini: TPP kinerja 0, TPP disiplin tetap dibayar."
+    if tab_tpp.open:  # lazy: only the selected tab runs
+        if ini.is_empty():
+            st.info(f"Tidak ada TPP pada {fmt.periode(periode)}.")
+        for r in ini.iter_rows(named=True):
+            if ini.height > 1:
+                st.subheader(
+                    f"{r['nama_opd']} ({'sebelum' if r['segmen'] == 'ASAL' else 'sejak'} mutasi)",
+                    anchor=False,
                 )
-        with kanan:
-            ui.grafik(charts.air_terjun([
-                ("Pagu", be, "total"),
-                ("Kinerja", be * bk / 100 - r["tpp_kinerja"], "kurang"),
-                ("Disiplin", be * bd / 100 - r["tpp_disiplin"], "kurang"),
-                ("Bruto", r["tpp_bruto"], "total"),
-                ("PPh 21", r["pph21"], "kurang"),
-                ("BPJS", r["iuran_bpjs"], "kurang"),
-                ("Neto", r["tpp_neto"], "total"),
-            ]), width="stretch")  # fmt: skip
+            be = r["basis_efektif"]
+            bk, bd = float(r["bobot_kinerja"]), float(r["bobot_disiplin"])
+            pk, pd_ = float(r["persen_kinerja"]), float(r["persen_disiplin"])
+            langkah = [
+                ("Pagu TPP", f"Kelas {r['kelas_jabatan']}: {fmt.rupiah(r['basis_jabatan'])} × "
+                             f"{fmt.persen(r['persen_basis'], 0)} ({r['status']})", r["tpp_basis"]),
+                ("Pro-rata", f"{r['hari_efektif']} hari efektif dari {r['hari_kerja']} hari kerja", be),
+                ("TPP kinerja", f"{fmt.angka(bk)}% × {fmt.persen(pk, 2)} (predikat {fmt.predikat(r['predikat'])})",
+                 r["tpp_kinerja"]),
+                ("TPP disiplin", f"{fmt.angka(bd)}% × {fmt.persen(pd_, 2)} (100 − {fmt.angka(r['jumlah_poin'], 2)} poin)",
+                 r["tpp_disiplin"]),
+                ("TPP bruto", "kinerja + disiplin", r["tpp_bruto"]),
+                ("PPh 21", f"{fmt.persen(r['tarif_pph21'], 0)} dari bruto (golongan {r['golongan']})", -r["pph21"]),
+                ("Iuran BPJS", f"{fmt.persen(r['persen_bpjs'], 0)} dari bruto", -r["iuran_bpjs"]),
+                ("TPP neto", "yang dibayarkan", r["tpp_neto"]),
+            ]  # fmt: skip
+            kiri, kanan = st.columns([1, 1])
+            with kiri:
+                ui.tabel(
+                    pl.DataFrame(langkah, schema=["langkah", "dasar", "rupiah"], orient="row"),
+                    {"langkah": "Langkah", "dasar": "Dasar perhitungan", "rupiah": "Rupiah"},
+                    uang=("rupiah",), key=f"rincian_{r['kode_opd']}",
+                )  # fmt: skip
+                if r["tanpa_penilaian"]:
+                    st.warning(
+                        "Tidak ada penilaian kinerja FINAL bulan ini: TPP kinerja 0, TPP disiplin tetap dibayar."
+                    )
+            with kanan:
+                ui.grafik(charts.air_terjun([
+                    ("Pagu", be, "total"),
+                    ("Kinerja", be * bk / 100 - r["tpp_kinerja"], "kurang"),
+                    ("Disiplin", be * bd / 100 - r["tpp_disiplin"], "kurang"),
+                    ("Bruto", r["tpp_bruto"], "total"),
+                    ("PPh 21", r["pph21"], "kurang"),
+                    ("BPJS", r["iuran_bpjs"], "kurang"),
+                    ("Neto", r["tpp_neto"], "total"),
+                ]), width="stretch")  # fmt: skip
 
-        hari = harian.filter((pl.col("periode") == periode) & (pl.col("kode_opd") == r["kode_opd"]))
-        potong = hari.filter(pl.col("poin") > 0)
-        st.markdown(f"**Potongan disiplin per hari** · {fmt.angka(potong.height)} hari, "
-                    f"{fmt.angka(r['jumlah_poin'], 2)} poin")  # fmt: skip
-        if potong.is_empty():
-            st.success("Tidak ada potongan disiplin bulan ini.")
-        else:
-            per_poin = be * bd / 100 / 100
-            potong = potong.with_columns(
-                fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
-                pl.concat_str([pl.col("kode_hari").replace("HADIR", None), pl.col("kode_datang"), pl.col("kode_pulang")],
-                              separator=" + ", ignore_nulls=True).alias("kode"),
-                pl.col("waktu_datang").dt.strftime("%H:%M").fill_null("tanpa tap").alias("datang"),
-                pl.col("waktu_pulang").dt.strftime("%H:%M").fill_null("tanpa tap").alias("pulang"),
-                (pl.col("poin") * per_poin).alias("rupiah"),
-                pl.col("jam_masuk").str.slice(0, 5), pl.col("jam_pulang").str.slice(0, 5),
-            )  # fmt: skip
-            hadir = pl.col("kode_hari") == "HADIR"
-            potong = potong.with_columns(
-                pl.when(hadir).then(pl.col("datang")).otherwise(pl.lit(fmt.KOSONG)).alias("datang"),
-                pl.when(hadir).then(pl.col("pulang")).otherwise(pl.lit(fmt.KOSONG)).alias("pulang"),
-                *[pl.col(c).cast(pl.String).fill_null(fmt.KOSONG) for c in ("menit_terlambat", "menit_pulang_cepat")],
-            )  # fmt: skip
-            ui.tabel(
-                potong,
-                {"t_tanggal": "Tanggal", "kode": "Kode", "jam_masuk": "Jam masuk", "datang": "Datang",
-                 "menit_terlambat": "Menit terlambat", "jam_pulang": "Jam pulang", "pulang": "Pulang",
-                 "menit_pulang_cepat": "Menit pulang cepat", "poin": "Poin", "rupiah": "≈ Rupiah"},
-                uang=("rupiah",), desimal=("poin",),
-                key=f"potongan_{r['kode_opd']}",
-            )  # fmt: skip
-            st.caption(
-                f"Setiap poin mengurangi TPP disiplin sekitar {fmt.rupiah(per_poin)} "
-                f"({fmt.angka(bd)}% × pagu efektif ÷ 100). Kode: "
-                + "; ".join(f"{k} {fmt.kode(k).lower()}" for k in sorted(
-                    set(potong["kode"].str.split(" + ").explode().drop_nulls().to_list())))
-            )  # fmt: skip
-        absen = hari.filter(~pl.col("kode_hari").is_in(["HADIR", "TK"]) & (pl.col("poin") == 0))
-        if not absen.is_empty():
-            ringkas = absen.group_by("kode_hari").len().sort("kode_hari")
-            st.caption(
-                "Ketidakhadiran disetujui tanpa potongan: "
-                + ", ".join(f"{fmt.kode(k)} {n} hari" for k, n in ringkas.iter_rows())
-                + (f"; {r['hari_tidak_efektif']} hari tidak efektif (CLTN/TB)." if r.get("hari_tidak_efektif") else ".")
-            )  # fmt: skip
+            hari = harian.filter(
+                (pl.col("periode") == periode) & (pl.col("kode_opd") == r["kode_opd"])
+            )
+            potong = hari.filter(pl.col("poin") > 0)
+            st.markdown(f"**Potongan disiplin per hari** · {fmt.angka(potong.height)} hari, "
+                        f"{fmt.angka(r['jumlah_poin'], 2)} poin")  # fmt: skip
+            if potong.is_empty():
+                st.success("Tidak ada potongan disiplin bulan ini.")
+            else:
+                per_poin = be * bd / 100 / 100
+                potong = potong.with_columns(
+                    fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
+                    pl.concat_str([pl.col("kode_hari").replace("HADIR", None), pl.col("kode_datang"), pl.col("kode_pulang")],
+                                  separator=" + ", ignore_nulls=True).alias("kode"),
+                    pl.col("waktu_datang").dt.strftime("%H:%M").fill_null("tanpa tap").alias("datang"),
+                    pl.col("waktu_pulang").dt.strftime("%H:%M").fill_null("tanpa tap").alias("pulang"),
+                    (pl.col("poin") * per_poin).alias("rupiah"),
+                    pl.col("jam_masuk").str.slice(0, 5), pl.col("jam_pulang").str.slice(0, 5),
+                )  # fmt: skip
+                hadir = pl.col("kode_hari") == "HADIR"
+                potong = potong.with_columns(
+                    pl.when(hadir).then(pl.col("datang")).otherwise(pl.lit(fmt.KOSONG)).alias("datang"),
+                    pl.when(hadir).then(pl.col("pulang")).otherwise(pl.lit(fmt.KOSONG)).alias("pulang"),
+                    *[pl.col(c).cast(pl.String).fill_null(fmt.KOSONG) for c in ("menit_terlambat", "menit_pulang_cepat")],
+                )  # fmt: skip
+                ui.tabel(
+                    potong,
+                    {"t_tanggal": "Tanggal", "kode": "Kode", "jam_masuk": "Jam masuk", "datang": "Datang",
+                     "menit_terlambat": "Menit terlambat", "jam_pulang": "Jam pulang", "pulang": "Pulang",
+                     "menit_pulang_cepat": "Menit pulang cepat", "poin": "Poin", "rupiah": "≈ Rupiah"},
+                    uang=("rupiah",), desimal=("poin",),
+                    key=f"potongan_{r['kode_opd']}",
+                )  # fmt: skip
+                st.caption(
+                    f"Setiap poin mengurangi TPP disiplin sekitar {fmt.rupiah(per_poin)} "
+                    f"({fmt.angka(bd)}% × pagu efektif ÷ 100). Kode: "
+                    + "; ".join(f"{k} {fmt.kode(k).lower()}" for k in sorted(
+                        set(potong["kode"].str.split(" + ").explode().drop_nulls().to_list())))
+                )  # fmt: skip
+            absen = hari.filter(~pl.col("kode_hari").is_in(["HADIR", "TK"]) & (pl.col("poin") == 0))
+            if not absen.is_empty():
+                ringkas = absen.group_by("kode_hari").len().sort("kode_hari")
+                st.caption(
+                    "Ketidakhadiran disetujui tanpa potongan: "
+                    + ", ".join(f"{fmt.kode(k)} {n} hari" for k, n in ringkas.iter_rows())
+                    + (f"; {r['hari_tidak_efektif']} hari tidak efektif (CLTN/TB)." if r.get("hari_tidak_efektif") else ".")
+                )  # fmt: skip
 
 with tab_kal:
-    if harian.is_empty():
-        st.info("Belum ada data harian.")
-    else:
-        ui.grafik(charts.kalender(harian), width="content")
-        ringkas = (
-            harian.with_columns(charts.kategori_hari().alias("kategori")).group_by("kategori").len()
-        )
-        jumlah = dict(ringkas.iter_rows())
-        st.caption(" · ".join(f"{k}: {jumlah[k]} hari" for k in charts.KATEGORI if k in jumlah))
+    if tab_kal.open:  # lazy: only the selected tab runs
+        if harian.is_empty():
+            st.info("Belum ada data harian.")
+        else:
+            ui.grafik(charts.kalender(harian), width="content")
+            ringkas = (
+                harian.with_columns(charts.kategori_hari().alias("kategori"))
+                .group_by("kategori")
+                .len()
+            )
+            jumlah = dict(ringkas.iter_rows())
+            st.caption(" · ".join(f"{k}: {jumlah[k]} hari" for k in charts.KATEGORI if k in jumlah))
 
 with tab_jam:
-    bulan_ini = harian.filter(pl.col("periode") == periode)
-    if bulan_ini.is_empty():
-        st.info(f"Tidak ada hari kerja pada {fmt.periode(periode)}.")
-    else:
-        st.caption(
-            "Titik = tap per hari (warna = kode); garis merah putus-putus = jadwal. Jam WITA."
-        )
-        kiri, kanan = st.columns(2)
-        for kolom, jenis, judul in (
-            (kiri, "datang", "Jam datang"),
-            (kanan, "pulang", "Jam pulang"),
-        ):
-            with kolom:
-                st.markdown(f"**{judul}**")
-                chart = charts.jam_harian(bulan_ini, jenis)
-                if chart is None:
-                    st.caption("Tidak ada tap.")
-                else:
-                    ui.grafik(chart, width="stretch")
-        hadir = bulan_ini.filter(pl.col("kode_hari") == "HADIR")
-        c = st.columns(4)
-        c[0].metric("Hari hadir", fmt.angka(hadir.height), border=True)
-        c[1].metric("Menit terlambat", fmt.angka(hadir["menit_terlambat"].sum()), border=True)
-        c[2].metric("Menit pulang cepat", fmt.angka(hadir["menit_pulang_cepat"].sum()), border=True)
-        c[3].metric("Poin potongan", fmt.angka(bulan_ini["poin"].sum(), 2), border=True)
+    if tab_jam.open:  # lazy: only the selected tab runs
+        bulan_ini = harian.filter(pl.col("periode") == periode)
+        if bulan_ini.is_empty():
+            st.info(f"Tidak ada hari kerja pada {fmt.periode(periode)}.")
+        else:
+            st.caption(
+                "Titik = tap per hari (warna = kode); garis merah putus-putus = jadwal. Jam WITA."
+            )
+            kiri, kanan = st.columns(2)
+            for kolom, jenis, judul in (
+                (kiri, "datang", "Jam datang"),
+                (kanan, "pulang", "Jam pulang"),
+            ):
+                with kolom:
+                    st.markdown(f"**{judul}**")
+                    chart = charts.jam_harian(bulan_ini, jenis)
+                    if chart is None:
+                        st.caption("Tidak ada tap.")
+                    else:
+                        ui.grafik(chart, width="stretch")
+            hadir = bulan_ini.filter(pl.col("kode_hari") == "HADIR")
+            c = st.columns(4)
+            c[0].metric("Hari hadir", fmt.angka(hadir.height), border=True)
+            c[1].metric("Menit terlambat", fmt.angka(hadir["menit_terlambat"].sum()), border=True)
+            c[2].metric(
+                "Menit pulang cepat", fmt.angka(hadir["menit_pulang_cepat"].sum()), border=True
+            )
+            c[3].metric("Poin potongan", fmt.angka(bulan_ini["poin"].sum(), 2), border=True)
 
 with tab_riwayat:
-    ui.grafik(charts.riwayat_persen(bulanan.group_by("periode").agg(
-        pl.col("persen_disiplin").cast(pl.Float64).min(), pl.col("persen_kinerja").cast(pl.Float64).max())
-        .sort("periode")), width="stretch")  # fmt: skip
-    riwayat = bulanan.with_columns(
-        fmt.predikat_expr(pl.col("predikat")).alias("t_predikat"),
-        fmt.periode_expr(pl.col("periode")).alias("t_periode"),
-    ).sort("periode", descending=True)  # fmt: skip
-    ui.tabel(
-        riwayat,
-        {"t_periode": "Periode", "nama_opd": "Perangkat Daerah", "t_predikat": "Predikat",
-         "persen_kinerja": "% kinerja", "persen_disiplin": "% disiplin", "tk": "TK",
-         "tpp_bruto": "TPP bruto", "tpp_neto": "TPP neto"},
-        uang=("tpp_bruto", "tpp_neto"), persen=("persen_kinerja", "persen_disiplin"), key="riwayat",
-    )  # fmt: skip
+    if tab_riwayat.open:  # lazy: only the selected tab runs
+        ui.grafik(charts.riwayat_persen(bulanan.group_by("periode").agg(
+            pl.col("persen_disiplin").cast(pl.Float64).min(), pl.col("persen_kinerja").cast(pl.Float64).max())
+            .sort("periode")), width="stretch")  # fmt: skip
+        riwayat = bulanan.with_columns(
+            fmt.predikat_expr(pl.col("predikat")).alias("t_predikat"),
+            fmt.periode_expr(pl.col("periode")).alias("t_periode"),
+        ).sort("periode", descending=True)  # fmt: skip
+        ui.tabel(
+            riwayat,
+            {"t_periode": "Periode", "nama_opd": "Perangkat Daerah", "t_predikat": "Predikat",
+             "persen_kinerja": "% kinerja", "persen_disiplin": "% disiplin", "tk": "TK",
+             "tpp_bruto": "TPP bruto", "tpp_neto": "TPP neto"},
+            uang=("tpp_bruto", "tpp_neto"), persen=("persen_kinerja", "persen_disiplin"), key="riwayat",
+        )  # fmt: skip

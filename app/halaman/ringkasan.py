@@ -20,53 +20,58 @@ st.caption(
 
 tab_peringkat, tab_tren, tab_peta = st.tabs(
     [":material/leaderboard: Peringkat Perangkat Daerah", ":material/show_chart: Tren bulanan",
-     ":material/grid_on: Peta bulanan"]
+     ":material/grid_on: Peta bulanan"], key="tab_ringkasan", on_change="rerun",
 )  # fmt: skip
 
 with tab_peringkat:
-    kiri, kanan = st.columns(2)
-    with kiri:
-        st.subheader("Disiplin", anchor=False)
-        ui.grafik(charts.peringkat(opd, "persen_disiplin", "Rata-rata % disiplin"), width="stretch")
-    with kanan:
-        st.subheader("Kinerja", anchor=False)
-        ui.grafik(
-            charts.peringkat(opd, "persen_kinerja", "Rata-rata % kinerja", warna=charts.BIRU),
-            width="stretch",
+    if tab_peringkat.open:  # lazy: only the selected tab runs
+        kiri, kanan = st.columns(2)
+        with kiri:
+            st.subheader("Disiplin", anchor=False)
+            ui.grafik(
+                charts.peringkat(opd, "persen_disiplin", "Rata-rata % disiplin"), width="stretch"
+            )
+        with kanan:
+            st.subheader("Kinerja", anchor=False)
+            ui.grafik(
+                charts.peringkat(opd, "persen_kinerja", "Rata-rata % kinerja", warna=charts.BIRU),
+                width="stretch",
+            )
+        st.subheader("Disiplin × kinerja", anchor=False)
+        st.caption(
+            "Setiap lingkaran satu Perangkat Daerah; besar = jumlah pegawai, warna = persen hari TK."
         )
-    st.subheader("Disiplin × kinerja", anchor=False)
-    st.caption(
-        "Setiap lingkaran satu Perangkat Daerah; besar = jumlah pegawai, warna = persen hari TK."
-    )
-    ui.grafik(charts.sebaran_opd(opd), width="stretch")
+        ui.grafik(charts.sebaran_opd(opd), width="stretch")
 
-    tabel = opd.sort("persen_disiplin", descending=True).with_row_index("peringkat", offset=1)
-    ui.tabel(
-        tabel,
-        {"peringkat": "#", "nama_opd": "Perangkat Daerah",
-         "jumlah_pegawai": "Pegawai", "persen_disiplin": "% disiplin", "persen_kinerja": "% kinerja",
-         "persen_tk": "% hari TK", "jumlah_tanpa_penilaian": "Tanpa penilaian",
-         "tpp_bruto": "TPP bruto", "tpp_neto": "TPP neto"},
-        uang=("tpp_bruto", "tpp_neto"), persen=("persen_disiplin", "persen_kinerja", "persen_tk"),
-        angka=("jumlah_pegawai", "jumlah_tanpa_penilaian"), key="tabel_opd",
-    )  # fmt: skip
+        tabel = opd.sort("persen_disiplin", descending=True).with_row_index("peringkat", offset=1)
+        ui.tabel(
+            tabel,
+            {"peringkat": "#", "nama_opd": "Perangkat Daerah",
+             "jumlah_pegawai": "Pegawai", "persen_disiplin": "% disiplin", "persen_kinerja": "% kinerja",
+             "persen_tk": "% hari TK", "jumlah_tanpa_penilaian": "Tanpa penilaian",
+             "tpp_bruto": "TPP bruto", "tpp_neto": "TPP neto"},
+            uang=("tpp_bruto", "tpp_neto"), persen=("persen_disiplin", "persen_kinerja", "persen_tk"),
+            angka=("jumlah_pegawai", "jumlah_tanpa_penilaian"), key="tabel_opd",
+        )  # fmt: skip
 
 with tab_tren:
-    kiri, kanan = st.columns(2)
-    with kiri:
-        st.subheader("Disiplin dan kinerja", anchor=False)
-        ui.grafik(
-            charts.tren(kpi, {"persen_disiplin": "% disiplin", "persen_kinerja": "% kinerja"}),
-            width="stretch",
-        )
-    with kanan:
-        st.subheader("Hari tanpa keterangan", anchor=False)
-        ui.grafik(charts.tren(kpi, {"persen_tk": "% hari TK"}, skala_nol=True), width="stretch")
-    st.subheader("TPP per bulan", anchor=False)
-    ui.grafik(charts.tpp_periode(kpi), width="stretch")
+    if tab_tren.open:  # lazy: only the selected tab runs
+        kiri, kanan = st.columns(2)
+        with kiri:
+            st.subheader("Disiplin dan kinerja", anchor=False)
+            ui.grafik(
+                charts.tren(kpi, {"persen_disiplin": "% disiplin", "persen_kinerja": "% kinerja"}),
+                width="stretch",
+            )
+        with kanan:
+            st.subheader("Hari tanpa keterangan", anchor=False)
+            ui.grafik(charts.tren(kpi, {"persen_tk": "% hari TK"}, skala_nol=True), width="stretch")
+        st.subheader("TPP per bulan", anchor=False)
+        ui.grafik(charts.tpp_periode(kpi), width="stretch")
 
 with tab_peta:
-    st.caption("Rata-rata % disiplin per Perangkat Daerah per bulan (hijau = disiplin tinggi).")
-    ui.grafik(
-        charts.peta_opd_bulan(d.opd_periode(), "persen_disiplin", "% disiplin"), width="stretch"
-    )
+    if tab_peta.open:  # lazy: only the selected tab runs
+        st.caption("Rata-rata % disiplin per Perangkat Daerah per bulan (hijau = disiplin tinggi).")
+        ui.grafik(
+            charts.peta_opd_bulan(d.opd_periode(), "persen_disiplin", "% disiplin"), width="stretch"
+        )
