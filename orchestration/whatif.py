@@ -56,7 +56,8 @@ from orchestration.paths import TRANSFORMS_DIR, DataDir
 KEY = ["periode", "nip", "kode_opd"]
 AMOUNTS = ("tpp_bruto", "tpp_neto")
 SEED_TABLES = ("aturan_versi", "aturan_jam_kerja", "aturan_potongan", "aturan_predikat",
-               "aturan_status", "aturan_pph21", "aturan_basis")  # fmt: skip
+               "aturan_status", "aturan_pph21", "aturan_basis", "aturan_pola_opd",
+               "aturan_shift")  # fmt: skip
 _COPY_IGNORE = shutil.ignore_patterns("target", "target*", "logs", "dbt_packages", "__pycache__",
                                       ".user.yml", "*.duckdb")  # fmt: skip
 

@@ -3,6 +3,7 @@ the raw sources' declared columns (= the ingest contract) and the Dagster asset 
 
 from __future__ import annotations
 
+import dagster as dg
 import polars as pl
 import pytest
 import yaml
@@ -60,10 +61,13 @@ def test_graf_aset_sama_untuk_kedua_mesin(tmp_path, monkeypatch):
     monkeypatch.setenv("KINERJA_DATA", str(tmp_path))  # the profiles need it; nothing is built
     duck, spark = build_tpp_dbt_assets("duckdb"), build_tpp_dbt_assets("spark")
     assert len(duck.keys) > 30
-    assert duck.keys == spark.keys
-    assert {k: set(v) for k, v in duck.asset_deps.items()} == {
+    # tpp_dibayar reads the locked Parquet files by path at query time: a DuckDB view only
+    # (transforms/models/marts/tpp_dibayar.sql); nothing depends on it
+    duckdb_only = {dg.AssetKey("tpp_dibayar")}
+    assert duck.keys - duckdb_only == spark.keys
+    assert {k: set(v) for k, v in duck.asset_deps.items() if k not in duckdb_only} == {
         k: set(v) for k, v in spark.asset_deps.items()
     }
-    assert {k: duck.specs_by_key[k].group_name for k in duck.keys} == {
+    assert {k: duck.specs_by_key[k].group_name for k in duck.keys - duckdb_only} == {
         k: spark.specs_by_key[k].group_name for k in spark.keys
     }
