@@ -26,9 +26,10 @@ sums for the window), a summary in Bahasa Indonesia and an XLSX for the meeting.
 Speed: the dbt path recomputes everything from taps (the day grid, discipline, evaluations), so
 a full year of 15,794 people takes what a pipeline build takes (see the report printed by the
 command). When a candidate only changes weights, predikat percentages, status share, basis, PPh
-21 or BPJS rates, a faster design recomputes the amounts in one DuckDB query over the
-published rows (hari_efektif, persen_kinerja, persen_disiplin, kelas, status, golongan are all
-in ``tpp_bulanan``): see ``README`` of transforms/whatif.
+21 or BPJS rates, the fast path (``recompute_amounts``) builds only the dbt model
+``whatif_tpp_cepat`` over the published rows (hari_efektif, persen_kinerja, persen_disiplin,
+kelas, status, golongan are all in ``tpp_bulanan``) with the same money formula as the pipeline
+(``transforms/macros/jumlah_tpp.sql``): no pay rule is written in this module.
 """
 
 from __future__ import annotations
@@ -220,16 +221,18 @@ def _dbt_executable() -> str:
 
 @dataclass
 class SandboxRun:
-    tpp: pl.DataFrame  # the candidate's tpp_bulanan for the window
+    tpp: pl.DataFrame  # the candidate's tpp_bulanan for the window (or the fast path's amounts)
     seconds: float
     log: str
 
 
-def run_sandbox(data: DataDir, aturan: AturanUsulan, mulai: str, sampai: str,
-                threads: int = 2) -> SandboxRun:  # fmt: skip
-    """One ``dbt build --select +tpp_bulanan`` with the candidate version, in a temp folder."""
-    if not data.raw.is_dir():
-        raise WhatIfError(f"Zona raw {data.raw} tidak ada: jalankan pipeline terlebih dahulu.")
+def _dbt_sandbox(aturan: AturanUsulan, select: str, vars_: dict[str, Any], table: str,
+                 raw: Path | None = None, fakta: pl.DataFrame | None = None,
+                 where: tuple[str, list[Any]] = ("true", []), threads: int = 2) -> SandboxRun:  # fmt: skip
+    """ONE ``dbt build --select <select>`` of a temp copy of the dbt project whose rulebook
+    seeds hold the candidate version, into a fresh warehouse in a temp data folder (``raw`` a
+    symlink to the given raw zone, only read; ``fakta`` written as the published rows of the
+    what-if source, KINERJA_WHATIF_FAKTA); returns ``table`` of that warehouse."""
     with tempfile.TemporaryDirectory(prefix="kinerja-whatif-") as tmp:
         tmp = Path(tmp)
         project = tmp / "transforms"
@@ -237,14 +240,18 @@ def run_sandbox(data: DataDir, aturan: AturanUsulan, mulai: str, sampai: str,
         write_candidate_seeds(aturan, project / "seeds")
         sandbox = tmp / "data"
         sandbox.mkdir()
-        (sandbox / "raw").symlink_to(data.raw.resolve(), target_is_directory=True)
-        vars_ = {"periode_mulai": mulai, "periode_sampai": sampai, "aturan_versi": aturan.nama}
+        env = os.environ | {"KINERJA_DATA": str(sandbox), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        env.pop("KINERJA_WHATIF_FAKTA", None)
+        if raw is not None:
+            (sandbox / "raw").symlink_to(raw.resolve(), target_is_directory=True)
+        if fakta is not None:
+            fakta.write_parquet(tmp / "tpp_terbit.parquet")
+            env["KINERJA_WHATIF_FAKTA"] = str(tmp / "tpp_terbit.parquet")
         args = [_dbt_executable(), "build", "--project-dir", str(project),
                 "--profiles-dir", str(project), "--target-path", str(tmp / "target"),
-                "--log-path", str(tmp / "logs"), "--select", "+tpp_bulanan",
+                "--log-path", str(tmp / "logs"), "--select", select,
                 "--exclude-resource-type", "unit_test", "--indirect-selection", "cautious", "--threads", str(threads),
                 "--vars", json.dumps(vars_), "--quiet"]  # fmt: skip
-        env = os.environ | {"KINERJA_DATA": str(sandbox), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
         started = time.perf_counter()
         proc = subprocess.run(args, env=env, capture_output=True, text=True, cwd=tmp)
         seconds = time.perf_counter() - started
@@ -255,17 +262,22 @@ def run_sandbox(data: DataDir, aturan: AturanUsulan, mulai: str, sampai: str,
         import duckdb
 
         with duckdb.connect(str(sandbox / "warehouse.duckdb"), read_only=True) as con:
-            tpp = con.sql("select * from tpp_bulanan where periode between ? and ?",
-                          params=[mulai, sampai]).pl()  # fmt: skip
-    return SandboxRun(tpp, seconds, log)
+            frame = con.sql(f"select * from {table} where {where[0]}", params=where[1]).pl()
+    return SandboxRun(frame, seconds, log)
+
+
+def run_sandbox(data: DataDir, aturan: AturanUsulan, mulai: str, sampai: str,
+                threads: int = 2) -> SandboxRun:  # fmt: skip
+    """One ``dbt build --select +tpp_bulanan`` with the candidate version, in a temp folder."""
+    if not data.raw.is_dir():
+        raise WhatIfError(f"Zona raw {data.raw} tidak ada: jalankan pipeline terlebih dahulu.")
+    vars_ = {"periode_mulai": mulai, "periode_sampai": sampai, "aturan_versi": aturan.nama}
+    return _dbt_sandbox(aturan, "+tpp_bulanan", vars_, "tpp_bulanan", raw=data.raw,
+                        where=("periode between ? and ?", [mulai, sampai]), threads=threads)  # fmt: skip
 
 
 # ----------------------------------------------------------------------------------------------
 # fast path: amounts only, over the published rows
-
-
-def _ppm(value: Any) -> int:
-    return int(Decimal(str(value)) * 10000)
 
 
 def _rows_without_versi(rows: list[dict[str, str]]) -> list[tuple]:
@@ -295,79 +307,17 @@ def fast_path_reason(
     return None
 
 
-def recompute_amounts(lama: pl.DataFrame, rows: dict[str, list[dict[str, str]]]) -> pl.DataFrame:
-    """The amounts of the published rows ``lama`` under the candidate rows, in one DuckDB query,
-    with exactly the integer arithmetic of int_tpp_bulanan.sql (HUGEINT, ppm, half-up once)."""
-    import duckdb
+FAKTA = [*KEY, "status", "golongan", "kelas_jabatan", "predikat", "hari_kerja", "hari_efektif",
+         "persen_disiplin"]  # fmt: skip
 
-    (v,) = rows["aturan_versi"]
-    basis = pl.DataFrame(
-        [(r["kode_opd"], int(r["kelas_jabatan"]), str(Decimal(r["basis"]))) for r in rows["aturan_basis"]],
-        schema={"kode_opd": pl.String, "kelas_jabatan": pl.Int64, "basis": pl.String}, orient="row",
-    )  # fmt: skip
-    status = pl.DataFrame(
-        [(r["status"], _ppm(r["persen_basis"]), r["kelompok_pph21"]) for r in rows["aturan_status"]],
-        schema={"status": pl.String, "persen_basis_ppm": pl.Int64, "kelompok": pl.String}, orient="row",
-    )  # fmt: skip
-    predikat = pl.DataFrame(
-        [(r["predikat"], _ppm(r["persen_kinerja"])) for r in rows["aturan_predikat"]],
-        schema={"predikat": pl.String, "persen_kinerja_ppm": pl.Int64}, orient="row",
-    )  # fmt: skip
-    pph = pl.DataFrame(
-        [(r["kelompok"], r["golongan"], _ppm(r["tarif"])) for r in rows["aturan_pph21"]],
-        schema={"kelompok": pl.String, "golongan": pl.String, "tarif_ppm": pl.Int64}, orient="row",
-    )  # fmt: skip
-    cols = [*KEY, "status", "golongan", "kelas_jabatan", "predikat", "hari_kerja", "hari_efektif",
-            "persen_disiplin"]  # fmt: skip
-    fakta = lama.select(cols).with_columns(
-        pl.col("persen_disiplin").cast(pl.Decimal(9, 4)).cast(pl.String),
-        pl.col("kelas_jabatan").cast(pl.Int64),
-    )
-    params = {"bk": _ppm(v["bobot_kinerja"]), "bd": _ppm(v["bobot_disiplin"]),
-              "bpjs": _ppm(v["persen_bpjs"]), "total": v["dasar_potongan"] == "TOTAL"}  # fmt: skip
-    sql = """
-    with b as (
-        select f.*,
-            cast(coalesce(cast(coalesce(bo.basis, bu.basis) as decimal(18, 4)), 0) as hugeint)
-                * cast(coalesce(st.persen_basis_ppm, 0) as hugeint) as basis_x,
-            cast(f.hari_efektif as hugeint) as he,
-            cast(f.hari_kerja as hugeint) as hk,
-            cast(coalesce(pr.persen_kinerja_ppm, 0) as hugeint) as pk,
-            cast(cast(f.persen_disiplin as decimal(9, 4)) * 10000 as hugeint) as pd,
-            cast(coalesce(t.tarif_ppm, 0) as hugeint) as tarif
-        from fakta f
-        left join basis bo on bo.kode_opd = f.kode_opd and bo.kelas_jabatan = f.kelas_jabatan
-        left join basis bu on bu.kode_opd = '*' and bu.kelas_jabatan = f.kelas_jabatan
-        left join status st on st.status = f.status
-        left join predikat pr on pr.predikat = f.predikat
-        left join pph t on t.kelompok = st.kelompok and t.golongan = split_part(f.golongan, '/', 1)
-    ), j as (
-        select *,
-            case when hk > 0 then (2 * (basis_x * he * $bk * pk
-                * (case when $total then pd else 1000000::hugeint end))
-                + hk * 1000000000000000000000000::hugeint)
-                // (2 * hk * 1000000000000000000000000::hugeint) else 0 end as kin,
-            case when hk > 0 then (2 * (basis_x * he * $bd * pd) + hk * 1000000000000000000::hugeint)
-                // (2 * hk * 1000000000000000000::hugeint) else 0 end as dis
-        from b
-    ), k as (
-        select *, kin + dis as bruto from j
-    ), m as (
-        select *, (2 * bruto * tarif + 1000000) // 2000000 as pph,
-                  (2 * bruto * $bpjs + 1000000) // 2000000 as bpjs_
-        from k
-    )
-    select periode, nip, kode_opd,
-        cast(kin as bigint) as tpp_kinerja, cast(dis as bigint) as tpp_disiplin,
-        cast(bruto as bigint) as tpp_bruto, cast(pph as bigint) as pph21,
-        cast(bpjs_ as bigint) as iuran_bpjs, cast(bruto - pph - bpjs_ as bigint) as tpp_neto
-    from m
-    """
-    with duckdb.connect(":memory:") as con:
-        for name, frame in (("fakta", fakta), ("basis", basis), ("status", status),
-                            ("predikat", predikat), ("pph", pph)):  # fmt: skip
-            con.register(name, frame)
-        return con.sql(sql, params=params).pl()
+
+def recompute_amounts(lama: pl.DataFrame, aturan: AturanUsulan, threads: int = 2) -> pl.DataFrame:
+    """The amounts of the published rows ``lama`` under the candidate rulebook: the dbt model
+    ``whatif_tpp_cepat`` (the money formula of int_tpp_bulanan, macros/jumlah_tpp.sql) over
+    the published day facts, built in a sandbox (``dbt build --select +whatif_tpp_cepat``)."""
+    run = _dbt_sandbox(aturan, "+whatif_tpp_cepat", {"aturan_versi": aturan.nama},
+                       "whatif_tpp_cepat", fakta=lama.select(FAKTA), threads=threads)  # fmt: skip
+    return run.tpp
 
 
 # ----------------------------------------------------------------------------------------------
@@ -693,7 +643,7 @@ def whatif(data: DataDir, aturan: AturanUsulan | Path, mulai: str, sampai: str,
     cepat = metode == "cepat" or (metode == "otomatis" and alasan is None)
     t0 = time.perf_counter()
     if cepat:
-        baru = recompute_amounts(lama, candidate_rows(aturan, TRANSFORMS_DIR / "seeds"))
+        baru = recompute_amounts(lama, aturan)
     else:
         baru = run_sandbox(data, aturan, periods[0], periods[-1]).tpp
         baru = baru.filter(pl.col("periode").is_in(periods))

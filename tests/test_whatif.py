@@ -22,6 +22,7 @@ from orchestration.whatif import (
     WhatIfError,
     candidate_rows,
     recompute_amounts,
+    run_sandbox,
     whatif,
 )
 
@@ -90,7 +91,7 @@ def test_bobot_70_30_sama_dengan_hitungan_tangan(data):
     aturan = AturanUsulan.from_mapping(
         {"nama": "b7030", "versi": {"bobot_kinerja": 70, "bobot_disiplin": 30}}
     )
-    baru = recompute_amounts(lama, candidate_rows(aturan, PROJECT_ROOT / "transforms" / "seeds"))
+    baru = recompute_amounts(lama, aturan)
     got = {(r["nip"], r["kode_opd"]): r for r in baru.iter_rows(named=True)}
     changed = 0
     for r in lama.iter_rows(named=True):
@@ -134,6 +135,22 @@ def test_contoh_aturan_xlsx_dan_ringkasan(data, tmp_path):
     assert wb.sheetnames == ["Ringkasan", "Per OPD", "Distribusi", "Sebaran", "Pagu", "Per Pegawai"]
     assert "pagu" in result.ringkasan and result.pagu is not None and result.pagu.height
     assert wb["Per OPD"].max_row == result.per_opd.height + 1
+
+
+def test_jalur_cepat_sama_dengan_dbt_untuk_contoh_aturan(data):
+    """The fast path (dbt model whatif_tpp_cepat over the published rows) and the full dbt
+    sandbox give the same amounts row by row: one formula, macros/jumlah_tpp.sql."""
+    import polars as pl
+
+    aturan = AturanUsulan.load(CONTOH)
+    lama = current_snapshot(data).read("tpp_bulanan", PERIODE)
+    cols = ["periode", "nip", "kode_opd", "tpp_kinerja", "tpp_disiplin", "tpp_bruto", "pph21",
+            "iuran_bpjs", "tpp_neto"]  # fmt: skip
+    cepat = recompute_amounts(lama, aturan).select(cols).sort(cols[:3])
+    dbt = run_sandbox(data, aturan, PERIODE, PERIODE).tpp.select(cols).sort(cols[:3])
+    assert cepat.height == lama.height > 50
+    assert cepat.schema == dbt.schema and cepat.equals(dbt)
+    assert not cepat.select(pl.col("tpp_bruto")).equals(lama.select("tpp_bruto").cast(pl.Int64))
 
 
 def test_basis_kelas_1_6_naik_10_persen():
