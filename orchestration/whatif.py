@@ -53,6 +53,7 @@ from typing import Any
 import polars as pl
 
 from orchestration.paths import TRANSFORMS_DIR, DataDir
+from orchestration.selisih import selisih_baris
 
 KEY = ["periode", "nip", "kode_opd"]
 AMOUNTS = ("tpp_bruto", "tpp_neto")
@@ -360,20 +361,30 @@ class Perbandingan:
 
 def compare(lama: pl.DataFrame, baru: pl.DataFrame, nama_opd: dict[str, str] | None = None,
             aturan: str = "", periods: list[str] | None = None) -> Perbandingan:  # fmt: skip
-    """Row-by-row comparison of two tpp_bulanan frames (old = published, new = candidate)."""
-    cols = [*KEY, *AMOUNTS]
-    old = lama.select(cols).rename({a: f"{a}_lama" for a in AMOUNTS})
-    new = baru.select(cols).rename({a: f"{a}_baru" for a in AMOUNTS})
-    rows = old.join(new, on=KEY, how="full", coalesce=True).with_columns(
-        pl.col(f"{a}_{s}").fill_null(0).cast(pl.Int64) for a in AMOUNTS for s in ("lama", "baru")
-    )
-    rows = rows.with_columns(
-        (pl.col(f"{a}_baru") - pl.col(f"{a}_lama")).alias(f"selisih_{a.removeprefix('tpp_')}")
-        for a in AMOUNTS
+    """Row-by-row comparison of two tpp_bulanan frames (old = published, new = candidate), with
+    the diff engine of the corrections (``selisih.selisih_baris``). An employee's department in
+    ``per_pegawai`` is the one of the latest period (in a transfer month the UTAMA row)."""
+    diff = selisih_baris(lama, baru, KEY, AMOUNTS)
+    rows = diff.select(
+        *KEY,
+        *[pl.col(c).fill_null(0).cast(pl.Int64).alias(f"{a}_{s}")
+          for a in AMOUNTS for c, s in ((a, "lama"), (f"{a}_baru", "baru"))],
+        *[pl.col(f"selisih_{a}").alias(f"selisih_{a.removeprefix('tpp_')}") for a in AMOUNTS],
+    )  # fmt: skip
+    segmen = (lama.select(*KEY, "segmen") if "segmen" in lama.columns
+              else lama.select(KEY).with_columns(segmen=pl.lit(None, pl.String)))  # fmt: skip
+    rows = (
+        rows.join(segmen, on=KEY, how="left")
+        .sort("periode", "nip", pl.col("segmen") == "UTAMA", "kode_opd", nulls_last=False)
+        .drop("segmen")
     )
     sums = [pl.col(c).sum() for c in ("tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto",
                                        "tpp_neto_lama", "tpp_neto_baru", "selisih_neto")]  # fmt: skip
-    pegawai = rows.group_by("nip").agg(*sums, pl.col("kode_opd").last()).sort("selisih_bruto")
+    pegawai = (
+        rows.group_by("nip", maintain_order=True)
+        .agg(*sums, pl.col("kode_opd").last())
+        .sort("selisih_bruto", "nip")
+    )
     per_opd = (
         rows.group_by("kode_opd")
         .agg(*sums)

@@ -21,6 +21,7 @@ from orchestration.whatif import (
     AturanUsulan,
     WhatIfError,
     candidate_rows,
+    compare,
     recompute_amounts,
     run_sandbox,
     whatif,
@@ -218,3 +219,34 @@ def test_halaman_whatif_hanya_analis(tmp_path, monkeypatch):
         at = masuk(username, password)
         with pytest.raises(ValueError):
             at.switch_page("halaman/whatif.py")
+
+
+def test_satu_mesin_selisih_untuk_koreksi_dan_whatif():
+    """whatif.compare and publish.koreksi_rows diff with the same function (selisih_baris):
+    the same two frames give the same differences; compare does not depend on row order and
+    shows a transferred employee in the department of the latest period's UTAMA row."""
+    import polars as pl
+
+    from orchestration.publish import koreksi_rows
+    from orchestration.published import AMOUNTS as ALL
+
+    def frame(rows):
+        return pl.DataFrame(
+            [{"periode": p, "nip": n, "kode_opd": o, "segmen": s, "nama": n, "nama_opd": o,
+              **{a: v + i for i, a in enumerate(ALL)}} for p, n, o, s, v in rows]
+        )  # fmt: skip
+
+    lama = frame([("2025-03", "1", "B", "UTAMA", 100), ("2025-03", "2", "A", "UTAMA", 50),
+                  ("2025-03", "2", "C", "ASAL", 20), ("2025-03", "4", "A", "UTAMA", 5)])  # fmt: skip
+    baru = frame([("2025-03", "1", "B", "UTAMA", 90), ("2025-03", "2", "A", "UTAMA", 70),
+                  ("2025-03", "2", "C", "ASAL", 20), ("2025-03", "3", "A", "UTAMA", 10)])  # fmt: skip
+    empty = pl.DataFrame(schema={"nip": pl.String, "kode_opd": pl.String,
+                                 **{f"selisih_{a}": pl.Int64 for a in ALL}})  # fmt: skip
+    koreksi = pl.from_arrow(koreksi_rows("2025-03", "2025-04", lama, baru, empty))
+    hasil = compare(lama, baru)
+    per_nip = dict(hasil.per_pegawai.select("nip", "selisih_neto").iter_rows())
+    assert per_nip == {"1": -10, "2": 20, "3": 15, "4": -10}
+    assert dict(koreksi.select("nip", "selisih_tpp_neto").iter_rows()) == per_nip
+    assert dict(hasil.per_pegawai.select("nip", "kode_opd").iter_rows())["2"] == "A"
+    again = compare(lama.reverse(), baru.sample(fraction=1.0, shuffle=True, seed=3))
+    assert again.per_pegawai.equals(hasil.per_pegawai) and again.per_opd.equals(hasil.per_opd)
