@@ -1,12 +1,14 @@
 -- What-if fast path: the amounts of PUBLISHED tpp_bulanan rows under a candidate rulebook version,
 -- with the money formula of the pipeline (macros/jumlah_tpp.sql). The day facts are kept as
 -- published (hari_kerja, hari_efektif, persen_disiplin, predikat, status, golongan, kelas); the
--- rulebook numbers come from the candidate version var('aturan_versi') in the rulebook seeds, so
+-- rulebook numbers come from the candidate version (KINERJA_WHATIF_VERSI) in the rulebook seeds, so
 -- this is right only when the candidate keeps the working hours, deduction bands and tap split
 -- of the published rows' versions (orchestration/whatif.py fast_path_reason checks it).
 -- Enabled only in the what-if sandbox (KINERJA_WHATIF_FAKTA = parquet of the published rows):
 -- never part of the pipeline's build nor of Dagster's asset graph.
+-- The candidate version comes as KINERJA_WHATIF_VERSI (not a var: a new var forces a full parse).
 {{ config(enabled=env_var('KINERJA_WHATIF_FAKTA', '') != '', materialized='table') }}
+{%- set versi = env_var('KINERJA_WHATIF_VERSI', '') %}
 
 with fakta as (
     select
@@ -24,23 +26,23 @@ with fakta as (
 ),
 
 versi as (
-    select * from {{ ref('stg_aturan_versi') }} where aturan_versi = '{{ var("aturan_versi") }}'
+    select * from {{ ref('stg_aturan_versi') }} where aturan_versi = '{{ versi }}'
 ),
 
 basis as (
-    select * from {{ ref('stg_aturan_basis') }} where aturan_versi = '{{ var("aturan_versi") }}'
+    select * from {{ ref('stg_aturan_basis') }} where aturan_versi = '{{ versi }}'
 ),
 
 status_aturan as (
-    select * from {{ ref('stg_aturan_status') }} where aturan_versi = '{{ var("aturan_versi") }}'
+    select * from {{ ref('stg_aturan_status') }} where aturan_versi = '{{ versi }}'
 ),
 
 predikat as (
-    select * from {{ ref('stg_aturan_predikat') }} where aturan_versi = '{{ var("aturan_versi") }}'
+    select * from {{ ref('stg_aturan_predikat') }} where aturan_versi = '{{ versi }}'
 ),
 
 pph as (
-    select * from {{ ref('stg_aturan_pph21') }} where aturan_versi = '{{ var("aturan_versi") }}'
+    select * from {{ ref('stg_aturan_pph21') }} where aturan_versi = '{{ versi }}'
 ),
 
 baris as (
