@@ -138,12 +138,25 @@ def test_contoh_aturan_xlsx_dan_ringkasan(data, tmp_path):
     assert wb["Per OPD"].max_row == result.per_opd.height + 1
 
 
-def test_jalur_cepat_sama_dengan_dbt_untuk_contoh_aturan(data):
+SEMUA_KUNCI = {  # every editable key, dasar_potongan TOTAL and 4-decimal numbers
+    "nama": "semua-kunci",
+    "versi": {"bobot_kinerja": 62.5, "bobot_disiplin": 37.5, "persen_bpjs": 1.2345,
+              "dasar_potongan": "TOTAL"},
+    "predikat": {"BUTUH_PERBAIKAN": 82.3333, "KURANG": 55},
+    "status": {"CPNS": 85.5},
+    "pph21": [{"kelompok": "PNS", "golongan": "III", "tarif": 6.25}],
+    "basis_skala": [{"kelas_dari": 7, "kelas_sampai": 9, "persen": 97.5}],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("usulan", ["contoh", "semua_kunci"])
+def test_jalur_cepat_sama_dengan_dbt(data, usulan):
     """The fast path (dbt model whatif_tpp_cepat over the published rows) and the full dbt
     sandbox give the same amounts row by row: one formula, macros/jumlah_tpp.sql."""
     import polars as pl
 
-    aturan = AturanUsulan.load(CONTOH)
+    aturan = (AturanUsulan.load(CONTOH) if usulan == "contoh"
+              else AturanUsulan.from_mapping(SEMUA_KUNCI))  # fmt: skip
     lama = current_snapshot(data).read("tpp_bulanan", PERIODE)
     cols = ["periode", "nip", "kode_opd", "tpp_kinerja", "tpp_disiplin", "tpp_bruto", "pph21",
             "iuran_bpjs", "tpp_neto"]  # fmt: skip
