@@ -379,8 +379,8 @@ def koreksi_rows(
 
     selisih = recomputed - locked - corrections of this period already in LOCKED periods, per
     (nip, kode_opd) and amount (``selisih.selisih_baris``, the diff engine of the what-if too);
-    only rows with some non-zero selisih. Recomputing the same data
-    again gives the same rows (idempotent): the open period's koreksi file is rebuilt, not added to.
+    only rows with some non-zero selisih. Recomputing the same data again gives the same rows
+    (idempotent): the open period's koreksi file is rebuilt, not added to.
     """
     key = ["nip", "kode_opd"]
     descriptive = {f for names in FIELDS.values() for f in names} | {"aturan_versi", "nama",
