@@ -6,10 +6,13 @@ them) and the raw zone (which stores the typed, validated rows for dbt).
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 
 import polars as pl
+
+from orchestration.paths import SEEDS_DIR
 
 KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas")
 XLSX_KINDS = ("pegawai", "kinerja")
@@ -35,18 +38,17 @@ PREDIKAT = ("SANGAT_BAIK", "BAIK", "BUTUH_PERBAIKAN", "KURANG", "SANGAT_KURANG")
 STATUS_PENILAIAN = ("FINAL", "DRAFT")
 POLA_KERJA = ("KANTOR", "SEKOLAH", "SHIFT")  # jadwal.md §1
 
-# PermenPANRB 6/2022: (hasil_kerja, perilaku) -> predikat. The matrix is the truth.
-PREDIKAT_MATRIX = {
-    ("DI_ATAS", "DI_BAWAH"): "KURANG",
-    ("DI_ATAS", "SESUAI"): "BAIK",
-    ("DI_ATAS", "DI_ATAS"): "SANGAT_BAIK",
-    ("SESUAI", "DI_BAWAH"): "KURANG",
-    ("SESUAI", "SESUAI"): "BAIK",
-    ("SESUAI", "DI_ATAS"): "BAIK",
-    ("DI_BAWAH", "DI_BAWAH"): "SANGAT_KURANG",
-    ("DI_BAWAH", "SESUAI"): "BUTUH_PERBAIKAN",
-    ("DI_BAWAH", "DI_ATAS"): "BUTUH_PERBAIKAN",
-}
+
+def _matriks_predikat() -> dict[tuple[str, str], str]:
+    """PermenPANRB 6/2022: (hasil_kerja, perilaku) -> predikat, read from the dbt seed
+    ``transforms/seeds/ref_matriks_predikat.csv`` (the one copy; dbt's int_kinerja_bulanan
+    uses the same seed), in the seed's row order."""
+    with open(SEEDS_DIR / "ref_matriks_predikat.csv", newline="", encoding="utf-8") as handle:
+        return {(r["hasil_kerja"], r["perilaku"]): r["predikat"] for r in csv.DictReader(handle)}
+
+
+# The matrix is the truth.
+PREDIKAT_MATRIX = _matriks_predikat()
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ from orchestration.published import (
     resolve_current,
     snapshots_dir,
 )
+from orchestration.selisih import selisih_baris
 
 WAREHOUSE_SCHEMA = "main"  # dbt-duckdb default (transforms/profiles.yml sets no schema)
 KEEP = 3
@@ -377,38 +378,17 @@ def koreksi_rows(
     """Correction rows for a LOCKED ``periode`` to be paid in ``target``.
 
     selisih = recomputed - locked - corrections of this period already in LOCKED periods, per
-    (nip, kode_opd) and amount; only rows with some non-zero selisih. Recomputing the same data
-    again gives the same rows (idempotent): the open period's koreksi file is rebuilt, not added to.
+    (nip, kode_opd) and amount (``selisih.selisih_baris``, the diff engine of the what-if too);
+    only rows with some non-zero selisih. Recomputing the same data again gives the same rows
+    (idempotent): the open period's koreksi file is rebuilt, not added to.
     """
     key = ["nip", "kode_opd"]
     descriptive = {f for names in FIELDS.values() for f in names} | {"aturan_versi", "nama",
                                                                       "nama_opd"}  # fmt: skip
     sources = [s for s in SOURCE_OF.values() if s in new_rows.columns]
     fields = sorted((descriptive & set(locked_rows.columns)) & set(new_rows.columns))
-    old = locked_rows.select(*key, *fields, *AMOUNTS).with_columns(_lama=pl.lit(True))
-    new = new_rows.select(*key, *fields, *sources, *AMOUNTS)
-    new = new.rename({c: f"{c}_baru" for c in new.columns if c not in key})
-    new = new.with_columns(_baru=pl.lit(True))
-    joined = old.join(new, on=key, how="full", coalesce=True)
-    if paid.height:
-        already = paid.group_by(key).agg(
-            [pl.col(f"selisih_{a}").sum().alias(f"_sudah_{a}") for a in AMOUNTS]
-        )
-        joined = joined.join(already, on=key, how="full", coalesce=True)
-    else:
-        joined = joined.with_columns([pl.lit(0, pl.Int64).alias(f"_sudah_{a}") for a in AMOUNTS])
-    joined = joined.with_columns(
-        [
-            (
-                pl.col(f"{a}_baru").fill_null(0).cast(pl.Int64)
-                - pl.col(a).fill_null(0).cast(pl.Int64)
-                - pl.col(f"_sudah_{a}").fill_null(0).cast(pl.Int64)
-            ).alias(f"selisih_{a}")
-            for a in AMOUNTS
-        ]
-        + [pl.any_horizontal([pl.col(f"_sudah_{a}").fill_null(0) != 0 for a in AMOUNTS])
-           .alias("_sudah")]
-    ).filter(pl.any_horizontal([pl.col(f"selisih_{a}") != 0 for a in AMOUNTS]))  # fmt: skip
+    joined = selisih_baris(locked_rows, new_rows, key, AMOUNTS, fields, sources, paid)
+    joined = joined.filter(pl.any_horizontal([pl.col(f"selisih_{a}") != 0 for a in AMOUNTS]))
 
     new_days, old_days = days
     rows = []

@@ -420,6 +420,17 @@ def test_predikat_contradicting_matrix_is_kept_as_stated():
     assert result.valid["predikat"].to_list() == ["SANGAT_BAIK"]
 
 
+def test_predikat_matrix_is_the_dbt_seed_and_complete():
+    """One copy of the matrix: contract reads transforms/seeds/ref_matriks_predikat.csv."""
+    from orchestration.contract import PREDIKAT, RATING
+    from orchestration.paths import SEEDS_DIR
+
+    lines = (SEEDS_DIR / "ref_matriks_predikat.csv").read_text(encoding="utf-8").splitlines()
+    assert [",".join((*k, v)) for k, v in PREDIKAT_MATRIX.items()] == lines[1:]
+    assert set(PREDIKAT_MATRIX) == {(h, p) for h in RATING for p in RATING}
+    assert set(PREDIKAT_MATRIX.values()) == set(PREDIKAT)
+
+
 # --- the file's month ---------------------------------------------------------------------------
 def test_tap_in_another_month():
     result = check(

@@ -21,7 +21,9 @@ from orchestration.whatif import (
     AturanUsulan,
     WhatIfError,
     candidate_rows,
+    compare,
     recompute_amounts,
+    run_sandbox,
     whatif,
 )
 
@@ -90,7 +92,7 @@ def test_bobot_70_30_sama_dengan_hitungan_tangan(data):
     aturan = AturanUsulan.from_mapping(
         {"nama": "b7030", "versi": {"bobot_kinerja": 70, "bobot_disiplin": 30}}
     )
-    baru = recompute_amounts(lama, candidate_rows(aturan, PROJECT_ROOT / "transforms" / "seeds"))
+    baru = recompute_amounts(lama, aturan)
     got = {(r["nip"], r["kode_opd"]): r for r in baru.iter_rows(named=True)}
     changed = 0
     for r in lama.iter_rows(named=True):
@@ -134,6 +136,35 @@ def test_contoh_aturan_xlsx_dan_ringkasan(data, tmp_path):
     assert wb.sheetnames == ["Ringkasan", "Per OPD", "Distribusi", "Sebaran", "Pagu", "Per Pegawai"]
     assert "pagu" in result.ringkasan and result.pagu is not None and result.pagu.height
     assert wb["Per OPD"].max_row == result.per_opd.height + 1
+
+
+SEMUA_KUNCI = {  # every editable key, dasar_potongan TOTAL and 4-decimal numbers
+    "nama": "semua-kunci",
+    "versi": {"bobot_kinerja": 62.5, "bobot_disiplin": 37.5, "persen_bpjs": 1.2345,
+              "dasar_potongan": "TOTAL"},
+    "predikat": {"BUTUH_PERBAIKAN": 82.3333, "KURANG": 55},
+    "status": {"CPNS": 85.5},
+    "pph21": [{"kelompok": "PNS", "golongan": "III", "tarif": 6.25}],
+    "basis_skala": [{"kelas_dari": 7, "kelas_sampai": 9, "persen": 97.5}],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("usulan", ["contoh", "semua_kunci"])
+def test_jalur_cepat_sama_dengan_dbt(data, usulan):
+    """The fast path (dbt model whatif_tpp_cepat over the published rows) and the full dbt
+    sandbox give the same amounts row by row: one formula, macros/jumlah_tpp.sql."""
+    import polars as pl
+
+    aturan = (AturanUsulan.load(CONTOH) if usulan == "contoh"
+              else AturanUsulan.from_mapping(SEMUA_KUNCI))  # fmt: skip
+    lama = current_snapshot(data).read("tpp_bulanan", PERIODE)
+    cols = ["periode", "nip", "kode_opd", "tpp_kinerja", "tpp_disiplin", "tpp_bruto", "pph21",
+            "iuran_bpjs", "tpp_neto"]  # fmt: skip
+    cepat = recompute_amounts(lama, aturan).select(cols).sort(cols[:3])
+    dbt = run_sandbox(data, aturan, PERIODE, PERIODE).tpp.select(cols).sort(cols[:3])
+    assert cepat.height == lama.height > 50
+    assert cepat.schema == dbt.schema and cepat.equals(dbt)
+    assert not cepat.select(pl.col("tpp_bruto")).equals(lama.select("tpp_bruto").cast(pl.Int64))
 
 
 def test_basis_kelas_1_6_naik_10_persen():
@@ -201,3 +232,34 @@ def test_halaman_whatif_hanya_analis(tmp_path, monkeypatch):
         at = masuk(username, password)
         with pytest.raises(ValueError):
             at.switch_page("halaman/whatif.py")
+
+
+def test_satu_mesin_selisih_untuk_koreksi_dan_whatif():
+    """whatif.compare and publish.koreksi_rows diff with the same function (selisih_baris):
+    the same two frames give the same differences; compare does not depend on row order and
+    shows a transferred employee in the department of the latest period's UTAMA row."""
+    import polars as pl
+
+    from orchestration.publish import koreksi_rows
+    from orchestration.published import AMOUNTS as ALL
+
+    def frame(rows):
+        return pl.DataFrame(
+            [{"periode": p, "nip": n, "kode_opd": o, "segmen": s, "nama": n, "nama_opd": o,
+              **{a: v + i for i, a in enumerate(ALL)}} for p, n, o, s, v in rows]
+        )  # fmt: skip
+
+    lama = frame([("2025-03", "1", "B", "UTAMA", 100), ("2025-03", "2", "A", "UTAMA", 50),
+                  ("2025-03", "2", "C", "ASAL", 20), ("2025-03", "4", "A", "UTAMA", 5)])  # fmt: skip
+    baru = frame([("2025-03", "1", "B", "UTAMA", 90), ("2025-03", "2", "A", "UTAMA", 70),
+                  ("2025-03", "2", "C", "ASAL", 20), ("2025-03", "3", "A", "UTAMA", 10)])  # fmt: skip
+    empty = pl.DataFrame(schema={"nip": pl.String, "kode_opd": pl.String,
+                                 **{f"selisih_{a}": pl.Int64 for a in ALL}})  # fmt: skip
+    koreksi = pl.from_arrow(koreksi_rows("2025-03", "2025-04", lama, baru, empty))
+    hasil = compare(lama, baru)
+    per_nip = dict(hasil.per_pegawai.select("nip", "selisih_neto").iter_rows())
+    assert per_nip == {"1": -10, "2": 20, "3": 15, "4": -10}
+    assert dict(koreksi.select("nip", "selisih_tpp_neto").iter_rows()) == per_nip
+    assert dict(hasil.per_pegawai.select("nip", "kode_opd").iter_rows())["2"] == "A"
+    again = compare(lama.reverse(), baru.sample(fraction=1.0, shuffle=True, seed=3))
+    assert again.per_pegawai.equals(hasil.per_pegawai) and again.per_opd.equals(hasil.per_opd)

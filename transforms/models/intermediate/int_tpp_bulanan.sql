@@ -1,14 +1,8 @@
--- TPP amounts per (periode, nip, kode_opd) (tpp-rules §5, §7), exact:
--- every amount is ONE integer fraction rounded half-up once, with every rule number taken from
--- the period's rulebook version as integer ppm (percent x 10^4):
---   basis_x      = basis_jabatan x persen_basis_ppm                     (rupiah x 10^6)
---   tpp_kinerja  = rhu(basis_x x hari_efektif x bobot_kinerja_ppm x persen_kinerja_ppm
---                      x [persen_disiplin_ppm if dasar_potongan = TOTAL else 10^6] / (hari_kerja x 10^24))
---   tpp_disiplin = rhu(basis_x x hari_efektif x bobot_disiplin_ppm x persen_disiplin_ppm / (hari_kerja x 10^18))
---   pph21 = rhu(bruto x tarif_ppm / 10^6); iuran_bpjs = rhu(bruto x persen_bpjs_ppm / 10^6)
--- which is exactly round_half_up(basis x faktor x hari_efektif / hari_kerja x bobot x persen ...).
+-- TPP amounts per (periode, nip, kode_opd) (tpp-rules §5, §7), exact: the rule facts of every
+-- row (days, persen_disiplin, persen_kinerja) with the period's rulebook version (basis, shares,
+-- weights, rates as integer ppm), then the money formula, macros/jumlah_tpp.sql (its only
+-- implementation; the what-if fast path, models/whatif/whatif_tpp_cepat.sql, uses it too).
 -- Rows: every active UTAMA segment (even with zero pay), ASAL segments with >= 1 working day.
-{%- set bb = tipe_bulat_besar() %}
 
 with periode as (
     select * from {{ ref('int_periode') }}
@@ -141,54 +135,8 @@ baris as (
     where s.segmen = 'UTAMA' or coalesce(d.hari_kerja_segmen, 0) >= 1
 ),
 
-bilangan as (
-    select
-        *,
-        cast(coalesce(basis_jabatan, 0) as {{ bb }}) * cast(coalesce(persen_basis_ppm, 0) as {{ bb }}) as basis_x,
-        cast(hari_efektif as {{ bb }}) as he,
-        cast(hari_kerja as {{ bb }}) as hk,
-        {{ ke_ppm('persen_kinerja') }} as persen_kinerja_ppm,
-        {{ ke_ppm('persen_disiplin') }} as persen_disiplin_ppm,
-        case
-            when dasar_potongan = 'TOTAL' then {{ ke_ppm('persen_disiplin') }}
-            else {{ pangkat10(6) }}
-        end as faktor_potongan_kinerja_ppm
-    from baris
-),
-
-jumlah as (
-    select
-        *,
-        {{ bulat_setengah_naik('basis_x', pangkat10(6)) }} as tpp_basis_hitung,
-        case when hk > 0 then
-            {{ bulat_setengah_naik('basis_x * he * ' ~ pangkat10(10), 'hk * ' ~ pangkat10(6)) }}
-        else 0 end as basis_efektif_e10,
-        case when hk > 0 then
-            {{ bulat_setengah_naik(
-                'basis_x * he * bobot_kinerja_ppm * persen_kinerja_ppm * faktor_potongan_kinerja_ppm',
-                'hk * ' ~ pangkat10(24)) }}
-        else 0 end as tpp_kinerja_hitung,
-        case when hk > 0 then
-            {{ bulat_setengah_naik(
-                'basis_x * he * bobot_disiplin_ppm * persen_disiplin_ppm',
-                'hk * ' ~ pangkat10(18)) }}
-        else 0 end as tpp_disiplin_hitung
-    from bilangan
-),
-
-bruto as (
-    select
-        *,
-        tpp_kinerja_hitung + tpp_disiplin_hitung as tpp_bruto_hitung
-    from jumlah
-),
-
 potongan as (
-    select
-        *,
-        {{ bulat_setengah_naik('tpp_bruto_hitung * coalesce(tarif_pph21_ppm, 0)', pangkat10(6)) }} as pph21_hitung,
-        {{ bulat_setengah_naik('tpp_bruto_hitung * persen_bpjs_ppm', pangkat10(6)) }} as iuran_bpjs_hitung
-    from bruto
+    {{ jumlah_tpp('baris') }}
 )
 
 select
@@ -248,7 +196,7 @@ select
     cast(tpp_bruto_hitung as bigint) as tpp_bruto,
     cast(pph21_hitung as bigint) as pph21,
     cast(iuran_bpjs_hitung as bigint) as iuran_bpjs,
-    cast(tpp_bruto_hitung - pph21_hitung - iuran_bpjs_hitung as bigint) as tpp_neto,
+    cast(tpp_neto_hitung as bigint) as tpp_neto,
     kelompok_pph21,
     tarif_pph21,
     persen_bpjs,
