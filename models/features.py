@@ -152,10 +152,11 @@ def hitung(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                 {
             _tanggal(
                 "kerja and kode_absen = 'DL' and waktu_datang is not null "
-                "and waktu_pulang is not null"
+                "and waktu_pulang is not null",
+                unik=False,
             )
         } as tgl_tap_saat_dl,
-                {_tanggal("not kerja and jumlah_tap > 0")} as tgl_tap_libur,
+                {_tanggal("not kerja and jumlah_tap > 0", unik=False)} as tgl_tap_libur,
                 sum(jumlah_tap) as jumlah_tap
             from h
             group by periode, nip
@@ -201,9 +202,11 @@ def hitung(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     ).pl()
 
 
-def _tanggal(kondisi: str, kolom: str = "tanggal") -> str:
-    """SQL: the days of the month (``'3, 4, 17'``) of the rows meeting ``kondisi``."""
-    return f"array_to_string(list_sort(list(distinct day({kolom})) filter (where {kondisi})), ', ')"
+def _tanggal(kondisi: str, kolom: str = "tanggal", unik: bool = True) -> str:
+    """SQL: the days of the month (``'3, 4, 17'``) of the rows meeting ``kondisi``. ``unik``
+    = False where the rows are days already (a distinct aggregate is a slow path in DuckDB)."""
+    d = "distinct " if unik else ""
+    return f"array_to_string(list_sort(list({d}day({kolom})) filter (where {kondisi})), ', ')"
 
 
 def _titip(con: duckdb.DuckDBPyConnection) -> None:
@@ -237,19 +240,22 @@ def _sql_titip(w: int, jarak: str) -> str:
             from tap_unik
             where periode = $1 and (metode <> 'MOBILE' or (lat is not null and lon is not null))
         ),
-        a as (select n, id_mesin, s, lat, lon, k, ember + unnest([0, 1]) as ember_cari from t),
+        a as (select n, s, lat, lon, k, ember + unnest([0, 1]) as ember_cari from t),
         pasangan as (  -- distinct: a re-sent duplicate tap gives the same pair twice
-            select distinct b.n, a.n as n_pasangan, b.mobile,
-                   case when b.mobile then 'MOBILE' else a.id_mesin end as id_mesin, b.tanggal,
+            select distinct b.n, a.n as n_pasangan, b.mobile, b.k, b.tanggal,
                    b.s - a.s as jeda, b.s as s_ikut
             from a
             join t as b on b.k = a.k and b.ember = a.ember_cari
             where b.s - a.s between 0 and {w} and b.n <> a.n
               and (not b.mobile or {jarak} * 1000 <= {METER_MOBILE})
         ),
-        per_pasangan as (
-            select n, n_pasangan, count(distinct tanggal) as hari
-            from pasangan group by n, n_pasangan
+        mesin as (  -- device names, only for the reasons of the top pairs
+            select distinct k, case when mobile then 'MOBILE' else id_mesin end as id_mesin
+            from t
+        ),
+        hari_pasangan as (select distinct n, n_pasangan, tanggal from pasangan),
+        per_pasangan as (  -- count(*) of distinct days: a distinct aggregate is a slow path
+            select n, n_pasangan, count(*) as hari from hari_pasangan group by n, n_pasangan
         ),
         teratas as (
             select * from per_pasangan
@@ -258,11 +264,12 @@ def _sql_titip(w: int, jarak: str) -> str:
         -- details only for the top colleague of each follower
         select $1 as periode, lpad(cast(t.n as varchar), 18, '0') as nip, any_value(t.hari) as hari,
                lpad(cast(t.n_pasangan as varchar), 18, '0') as nip_pasangan,
-               min(p.id_mesin) as mesin_pasangan, median(p.jeda) as detik_titip,
+               min(m.id_mesin) as mesin_pasangan, median(p.jeda) as detik_titip,
                bool_or(p.mobile) as titip_mobile,
                {_tanggal("true", "p.tanggal")} as tgl_titip
         from teratas t
         join pasangan p on p.n = t.n and p.n_pasangan = t.n_pasangan
+        join mesin m on m.k = p.k
         group by t.n, t.n_pasangan
         """
 
