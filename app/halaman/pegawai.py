@@ -106,7 +106,8 @@ else:
         help="Setelah PPh 21 dan iuran BPJS.",
     )
 
-harian = d.pegawai_harian(nip)
+# the days of the chosen month (first and third tab); the whole year only for the calendar
+harian_bulan = d.pegawai_harian(nip, (periode,))
 
 tab_tpp, tab_kal, tab_jam, tab_riwayat = st.tabs(
     [f":material/receipt_long: Rincian TPP {fmt.periode(periode, singkat=True)}",
@@ -162,7 +163,7 @@ with tab_tpp:
                     ("Neto", r["tpp_neto"], "total"),
                 ]), width="stretch")  # fmt: skip
 
-            hari = harian.filter(
+            hari = harian_bulan.filter(
                 (pl.col("periode") == periode) & (pl.col("kode_opd") == r["kode_opd"])
             )
             potong = hari.filter(pl.col("poin") > 0)
@@ -212,6 +213,7 @@ with tab_tpp:
 
 with tab_kal:
     if tab_kal.open:  # lazy: only the selected tab runs
+        harian = d.pegawai_harian(nip)
         if harian.is_empty():
             st.info("Belum ada data harian.")
         else:
@@ -226,7 +228,7 @@ with tab_kal:
 
 with tab_jam:
     if tab_jam.open:  # lazy: only the selected tab runs
-        bulan_ini = harian.filter(pl.col("periode") == periode)
+        bulan_ini = harian_bulan
         if bulan_ini.is_empty():
             st.info(f"Tidak ada hari kerja pada {fmt.periode(periode)}.")
         else:
