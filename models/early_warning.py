@@ -174,13 +174,23 @@ class ModelPeringatan:
         return {f: round(float(v), 4) for f, v in zip(self.fitur, sd, strict=True)}
 
 
-def latih(train: pl.DataFrame, seed: int, c: float = 0.3) -> ModelPeringatan:
-    """Fit the spline logistic regression and the baseline table on labelled rows."""
+def latih(
+    train: pl.DataFrame, seed: int, c: float = 0.3, awal: ModelPeringatan | None = None
+) -> ModelPeringatan:
+    """Fit the spline logistic regression and the baseline table on labelled rows.
+
+    ``awal``: a model fitted on part of these rows (the time split's); its coefficients start
+    the optimiser (warm start), which then needs a fraction of the iterations.
+    """
+    lr = LogisticRegression(C=c, max_iter=3000, random_state=seed, warm_start=awal is not None)
+    if awal is not None:
+        lr.coef_ = awal.model.named_steps["lr"].coef_.copy()
+        lr.intercept_ = awal.model.named_steps["lr"].intercept_.copy()
     pipe = Pipeline(
         [
             ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
             ("spline", SplineTransformer(n_knots=5, degree=3, extrapolation="constant")),
-            ("lr", LogisticRegression(C=c, max_iter=3000, random_state=seed)),
+            ("lr", lr),
         ]
     )
     model = ModelPeringatan(seed, pipe, {})

@@ -209,7 +209,8 @@ def latih_peringatan(
             y, uji_model.prob_baseline(test), BUDGET_PERINGATAN
         ),
     }
-    final = early_warning.latih(lab, seed)  # the artefact: refit on every labelled month
+    # the artefact: refit on every labelled month, starting from the split model's coefficients
+    final = early_warning.latih(lab, seed, awal=uji_model)
     meta = {
         "jendela": {"mulai": periods[0], "sampai": periods[-1], "periode": periods},
         "seed": seed,
