@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
-from sklearn.ensemble import HistGradientBoostingClassifier
-from threadpoolctl import threadpool_limits
 
 from models import anomaly, aturan, early_warning, evaluate, features, registry, rekap, skor
 from models.konfigurasi import ATURAN
@@ -240,19 +238,6 @@ def latih_peringatan(
         f"(baseline {b['roc_auc']}), Brier {m['brier']} (baseline {b['brier']})"
     )
     return Hasil(MODEL_PERINGATAN, versi, pesan, meta, True)
-
-
-def _penantang(model, train: pl.DataFrame, test: pl.DataFrame, seed: int) -> dict:
-    """Gradient boosting on the same split: what the explainable model gives up, if anything."""
-    hgb = HistGradientBoostingClassifier(
-        max_iter=300, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=50, random_state=seed
-    )
-    # one OpenMP thread: on a small shared machine the threads starved each other (50x slower)
-    with threadpool_limits(1):
-        hgb.fit(model._x(train), train["label"].to_numpy())
-        p = hgb.predict_proba(model._x(test))[:, 1]
-    m = evaluate.probabilistik(test["label"].to_numpy(), p, BUDGET_PERINGATAN)
-    return {k: m[k] for k in ("roc_auc", "pr_auc", "brier")}
 
 
 def _dibaca(periode: pl.Series, p: np.ndarray) -> np.ndarray:
