@@ -671,3 +671,39 @@ def test_versions_recorded_and_derived_from_code_and_rules(sim, dilatih, tmp_pat
     monkeypatch.setattr(konfigurasi, "FOLDER", folder)
     monkeypatch.setattr(konfigurasi, "BERKAS_ATURAN", rules)
     assert konfigurasi.kode_versi() != konfigurasi.KODE_VERSI
+
+
+def test_analyst_decisions_are_audited_and_give_precision_per_rule(tmp_path):
+    import sqlite3
+
+    from models import keputusan
+
+    data = DataDir.resolve(tmp_path)
+    assert keputusan.presisi_per_aturan(data).height == 0
+    for i in range(8):
+        keputusan.catat(data, "2025-03", f"{i:018d}", "titip_absen",
+                        "DIKONFIRMASI" if i < 6 else "DITOLAK", "dicek di mesin", "analis")  # fmt: skip
+    keputusan.catat(data, "2025-03", f"{9:018d}", "tap_hari_libur", "DIJELASKAN",
+                    "jadwal jaga RSUD", "analis")  # fmt: skip
+    # a changed mind is a new row: the latest decision counts, the old one stays in the trail
+    keputusan.catat(data, "2025-03", f"{7:018d}", "titip_absen", "DIKONFIRMASI",
+                    "rekan mengaku", "kepala")  # fmt: skip
+    p = keputusan.presisi_per_aturan(data).row(1, named=True)
+    assert (p["aturan"], p["diputuskan"], p["dikonfirmasi"], p["ditolak"]) == (
+        "titip_absen", 8, 7, 1,
+    )  # fmt: skip
+    assert p["presisi"] == 7 / 8 and [p["ci_bawah"], p["ci_atas"]] == evaluate.wilson(7, 8)
+    libur = keputusan.presisi_per_aturan(data).row(0, named=True)
+    assert (libur["dijelaskan"], libur["presisi"]) == (1, 0.0)
+    assert keputusan.riwayat(data).height == 10
+    with pytest.raises(ValueError):
+        keputusan.catat(data, "2025-03", "1", "titip_absen", "BENAR", "x", "analis")
+    con = sqlite3.connect(keputusan.path(data))
+    with pytest.raises(sqlite3.IntegrityError):
+        con.execute("insert into keputusan (periode, nip, aturan, keputusan, catatan, oleh, waktu)"
+                    " values ('2025-03', '1', 'x', 'DITOLAK', '  ', 'analis', 'now')")  # fmt: skip
+    for sql in ("update keputusan set keputusan = 'DITOLAK'", "delete from keputusan"):
+        with pytest.raises(sqlite3.DatabaseError, match="tidak boleh"):
+            con.execute(sql)
+    con.close()
+    assert keputusan.riwayat(data).height == 10
