@@ -134,6 +134,11 @@ _POLARS_TYPE = {
 LINEAGE = {"periode": pl.String, "source_file": pl.String, "line_no": pl.Int32}
 
 
+def optional_columns(kind: str) -> list[str]:
+    """Contract columns an export may leave out (``Column.required`` False)."""
+    return [c.name for c in SCHEMAS[kind] if not c.required]
+
+
 def raw_schema(kind: str) -> pl.Schema:
     """Typed schema of the raw-zone Parquet for ``kind`` (what dbt's staging reads).
 

@@ -218,12 +218,7 @@ def run_pipeline(
     """
     import warnings
 
-    import dagster as dg
-
-    from orchestration.assets.transforms import UNIT_TESTS_TAG
-    from orchestration.definitions import build_definitions
     from orchestration.ingest import discover, pending_periods
-    from orchestration.sensors import JOB_NAME, MASTER_JOB_NAME, MODEL_JOB_NAME
 
     started = time.perf_counter()
     if not exports.is_dir():
@@ -232,7 +227,7 @@ def run_pipeline(
     found, reference = _requested(plan, periode, exports)
     periods = found
 
-    prepare_environment(exports, data)
+    # a no-op is decided before Dagster and dbt are imported (seconds of a waiting user)
     fingerprint = project_fingerprint()
     if not force and not with_models:
         periods = _periods_to_run(exports, data, periods, fingerprint) if periods else []
@@ -240,6 +235,14 @@ def run_pipeline(
         reference = [p for p in reference if p in pending]
         if not periods and not reference:
             return RunSummary(found, [], time.perf_counter() - started, noop=True, plan=plan)
+
+    import dagster as dg
+
+    from orchestration.assets.transforms import UNIT_TESTS_TAG
+    from orchestration.definitions import build_definitions
+    from orchestration.sensors import JOB_NAME, MASTER_JOB_NAME, MODEL_JOB_NAME
+
+    prepare_environment(exports, data)
     # the dbt unit tests run once per version of the dbt project, not in every run
     unit_key = unit_test_key(fingerprint)
     state = _read_state(data)

@@ -7,21 +7,21 @@ from contextlib import contextmanager
 
 import polars as pl
 
-from orchestration.contract import raw_schema
+from orchestration.contract import optional_columns, raw_schema
 from orchestration.paths import DataDir
 
 
-def previous_periode(periode: str) -> str:
-    year, month = int(periode[:4]), int(periode[5:7])
-    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
-
-
 def read_raw(data: DataDir, kind: str, periode: str) -> pl.DataFrame | None:
-    """Rows of ``raw/<kind>/<periode>.parquet``; None when that period has no file."""
+    """Rows of ``raw/<kind>/<periode>.parquet``; None when that period has no file. A file
+    written before an optional contract column existed (``pola_kerja``) reads with that column
+    empty, as dbt's ``union_by_name`` reads it."""
     path = data.raw_file(kind, periode)
     if not path.is_file():
         return None
-    return pl.read_parquet(path)
+    frame = pl.read_parquet(path)
+    schema = raw_schema(kind)
+    absent = [name for name in optional_columns(kind) if name not in frame.columns]
+    return frame.with_columns(pl.lit(None, schema[name]).alias(name) for name in absent)
 
 
 def empty_raw(kind: str) -> pl.DataFrame:

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import polars as pl
 
 from orchestration.contract import KINDS
+from orchestration.months import previous_month
 from orchestration.paths import DataDir
 from quality import crosssource, drift, payroll
 from quality.catalog import CHECKS
 from quality.config import DriftThresholds
-from quality.loaders import previous_periode, read_raw, warehouse
+from quality.loaders import read_raw, warehouse
 from quality.outcome import ERROR, CheckOutcome, not_run
 from quality.suites import REQUIRED_KINDS, check_name, suite_for, suite_severities
 from quality.validate import run_suite
@@ -117,7 +118,7 @@ def _marts(asset: str, data: DataDir, periods: list[str]) -> list[CheckOutcome]:
                 for p in periods
                 for s in specs_for(asset)
             ]
-        wanted = sorted({*periods, *(previous_periode(p) for p in periods)})
+        wanted = sorted({*periods, *(previous_month(p) for p in periods)})
         # the day table (a year: 4M rows) is read one period at a time, the others at once
         per_period = asset == "tpp_harian"
         frame = (
@@ -171,7 +172,7 @@ def _mart_period(
             out.append(not_run(info.name, asset, info.severity, periode, "tabel temuan tidak ada"))
         else:
             out.append(payroll.check_no_error_findings(temuan, periode))
-        previous = _rows(frame, previous_periode(periode))
+        previous = _rows(frame, previous_month(periode))
         out += drift.check_drift(rows, previous, periode, thresholds)
     elif asset == "tpp_opd_bulanan":
         tpp = extra.get("tpp_bulanan")
