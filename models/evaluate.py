@@ -204,10 +204,11 @@ def anomali_berlapis(hasil: pl.DataFrame, flags: pl.DataFrame, kebenaran: pl.Dat
             **lapis(model_m),
             "tambahan_di_luar_aturan": int((model_m & benar).sum()),
         },
-        "gabungan": {
+        "gabungan": {  # both layers: the numbers, then k / n and the Wilson intervals
             "presisi": g["presisi"]["nilai"],
             "recall": g["recall"]["nilai"],
-            **g,
+            "presisi_rinci": g["presisi"],
+            "recall_rinci": g["recall"],
         },
         "per_jenis": {
             r["jenis_anomali"]: {"n": r["n"], "aturan": r["aturan"], "model": r["model"]}
