@@ -35,6 +35,8 @@ Z_ALASAN = float(ATURAN["model"]["z_alasan"])  # a feature is a reason from this
 AMBANG_MODEL = float(ATURAN["model"]["ambang_skor"])
 BATAS_BEBAN = int(ATURAN["model"]["batas_beban_per_bulan"])
 LAPISAN = ("ATURAN", "MODEL")
+LABEL_ATURAN = {r: ATURAN[r]["label"] for r in aturan.NAMA_ATURAN}
+LABEL_MODEL = "Pola tidak lazim menurut model"
 MAKS_ALASAN = 3
 SAMPEL = 2048  # rows per tree
 N_POHON = 100  # a second layer behind the rules: 100 trees (300 cost 3x, changed no flag class)
@@ -130,23 +132,33 @@ def nilai(model: ModelAnomali, fitur: pl.DataFrame, versi: str = "") -> pl.DataF
     urut_calon = (
         pl.when(calon).then(pl.col("skor")).rank("ordinal", descending=True).over("periode")
     )
-    out = out.with_columns(
-        lapisan=pl.when(pl.col("aturan").is_not_null())
-        .then(pl.lit("ATURAN"))
-        .when(calon & (urut_calon <= BATAS_BEBAN))
-        .then(pl.lit("MODEL")),
-        terpotong_beban=(calon & (urut_calon > BATAS_BEBAN)).fill_null(False),
-    ).with_columns(
-        ditandai=pl.col("lapisan").is_not_null(),
-        alasan=pl.when(pl.col("lapisan") == "ATURAN")
-        .then("alasan_aturan")
-        .when(pl.col("lapisan") == "MODEL")
-        .then(pl.lit("Model (IsolationForest, di luar aturan): ") + pl.col("alasan_model")),
-        alasan_utama=pl.when(pl.col("lapisan") == "ATURAN")
-        .then("alasan_utama_aturan")
-        .when(pl.col("lapisan") == "MODEL")
-        .then("alasan_utama_model"),
-        model_versi=pl.lit(versi),
+    out = (
+        out.with_columns(
+            lapisan=pl.when(pl.col("aturan").is_not_null())
+            .then(pl.lit("ATURAN"))
+            .when(calon & (urut_calon <= BATAS_BEBAN))
+            .then(pl.lit("MODEL")),
+            terpotong_beban=(calon & (urut_calon > BATAS_BEBAN)).fill_null(False),
+        )
+        .with_columns(
+            ditandai=pl.col("lapisan").is_not_null(),
+            alasan=pl.when(pl.col("lapisan") == "ATURAN")
+            .then("alasan_aturan")
+            .when(pl.col("lapisan") == "MODEL")
+            .then(pl.lit("Model (IsolationForest, di luar aturan): ") + pl.col("alasan_model")),
+            alasan_utama=pl.when(pl.col("lapisan") == "ATURAN")
+            .then("alasan_utama_aturan")
+            .when(pl.col("lapisan") == "MODEL")
+            .then("alasan_utama_model"),
+            model_versi=pl.lit(versi),
+        )
+        .with_columns(
+            # the first reason's name for people: the rule's label from the config, or the model's
+            label_utama=pl.when(pl.col("lapisan") == "ATURAN")
+            .then(pl.col("alasan_utama").replace_strict(LABEL_ATURAN, default=None))
+            .when(pl.col("lapisan") == "MODEL")
+            .then(pl.lit(LABEL_MODEL)),
+        )
     )
     urutan = pl.col("lapisan").replace_strict({"ATURAN": 0, "MODEL": 1}, default=2)
     jumlah = pl.col("aturan").str.count_matches(",").fill_null(-1)
@@ -162,7 +174,7 @@ def temuan_semua(hasil: pl.DataFrame) -> pl.DataFrame:
     model_rows = hasil.filter(pl.col("lapisan") == "MODEL").select(
         "periode", "nip", "kode_opd",
         aturan=pl.lit("model_isolation_forest"),
-        label=pl.lit("Pola tidak lazim menurut model"),
+        label=pl.lit(LABEL_MODEL),
         alasan="alasan",
         nilai=pl.col("skor"),
         ambang=pl.lit(f"skor >= {AMBANG_MODEL:g}, z >= {Z_ALASAN:g}, maks {BATAS_BEBAN}/bulan"),

@@ -49,7 +49,8 @@ def _muat(data: DataDir | str | Path, nama: str, periode: str | None) -> pl.Data
 def load_anomaly_scores(data: DataDir | str | Path, periode: str | None = None) -> pl.DataFrame:
     """Anomaly scores per (periode, nip): ``ditandai`` (a rule or the model layer flagged it),
     ``lapisan`` (ATURAN / MODEL / null), ``aturan`` (rules met), ``alasan`` (Bahasa Indonesia,
-    null when not flagged), ``terpotong_beban``, ``skor`` (the forest's score), ``peringkat``
+    null when not flagged), ``alasan_utama`` (the first rule's name, or the model's strongest
+    indicator group), ``label_utama`` (its name for people), ``terpotong_beban``, ``skor`` (the forest's score), ``peringkat``
     (1 = first to look at: rule flags, then model flags, then by score), the features and
     ``model_versi``. Empty frame when nothing was scored yet.
     """

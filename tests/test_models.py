@@ -174,6 +174,10 @@ def test_no_quota_model_layer_only_behind_the_rules_and_capped(dilatih):
     assert (model["skor"] >= anomaly.AMBANG_MODEL).all()
     assert (model["skor_maks_z"] >= anomaly.Z_ALASAN).all()  # a concrete indicator, always
     assert model["alasan"].str.starts_with("Model (IsolationForest").all()
+    assert (model["label_utama"] == anomaly.LABEL_MODEL).all()
+    rules = s.filter(pl.col("lapisan") == "ATURAN")
+    assert rules["label_utama"].null_count() == 0
+    assert set(rules["label_utama"]) <= {ATURAN[r]["label"] for r in aturan.NAMA_ATURAN}
     per = model.group_by("periode").len()
     assert per.height == 0 or per["len"].max() <= anomaly.BATAS_BEBAN
     # flagged = a rule or the model layer; no generic reason, nothing flagged without a reason
