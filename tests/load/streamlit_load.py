@@ -69,6 +69,7 @@ class Hasil:
     detik: float = 0.0
     beban: list[tuple[float, float, float]] = field(default_factory=list)  # loadavg samples
     cpu_server: float | None = None  # CPU seconds of the server process during the run
+    sehat_akhir: bool | None = None  # /_stcore/health answered after the last round
     bersamaan: dict | None = None
 
     def ringkas(self) -> dict:
@@ -77,6 +78,7 @@ class Hasil:
             "sesi": self.sesi, "putaran": self.putaran, "putaran_selesai": self.putaran_selesai,
             "halaman": len(semua), "galat": len(self.galat), "macet": self.macet,
             "detik": round(self.detik, 1), "cpu_server_detik": self.cpu_server,
+            "sehat_akhir": self.sehat_akhir,
             "per_halaman": {k: _statistik(v) for k, v in self.waktu.items()},
             "semua": _statistik(semua),
             "loadavg_maks_1m": max((b[0] for b in self.beban), default=None),
@@ -300,6 +302,7 @@ async def jalankan(port: int, data: Path, sesi: int, putaran: int, maks_detik: f
     finally:
         pemantau.cancel()
         hasil.detik = time.monotonic() - mulai
+        hasil.sehat_akhir = sehat(port)
         cpu1 = _cpu_detik(server_pid)
         hasil.cpu_server = round(cpu1 - cpu0, 1) if cpu0 is not None and cpu1 is not None else None
         if proses is not None:  # the companion command ends with the test at the latest
@@ -314,6 +317,9 @@ async def jalankan(port: int, data: Path, sesi: int, putaran: int, maks_detik: f
                 rc = "dihentikan di akhir uji"
             hasil.bersamaan = {"perintah": bersamaan, "rc": rc, "detik": selesai}
     return hasil
+
+
+BERHENTI: dict[str, bool] = {}  # whether the last server() stopped on SIGTERM
 
 
 def _free_port() -> int:
@@ -341,7 +347,9 @@ def server(data: Path, port: int | None = None, timeout: float = 180, log: Path 
         proc.terminate()
         try:
             proc.wait(20)
-        except subprocess.TimeoutExpired:  # SIGTERM ignored: a hung server, noted by the caller
+            BERHENTI["sigterm"] = True
+        except subprocess.TimeoutExpired:  # SIGTERM ignored: a hung server
+            BERHENTI["sigterm"] = False
             proc.kill()
             proc.wait(10)
         if log:
@@ -375,11 +383,12 @@ def main(argv: list[str] | None = None) -> int:
             hasil = run(port, pid)
     else:
         hasil = run(a.port, None)
-    ringkas = hasil.ringkas()
+    ringkas = hasil.ringkas() | ({"berhenti_dengan_sigterm": BERHENTI["sigterm"]}
+                                 if "sigterm" in BERHENTI else {})  # fmt: skip
     print(json.dumps(ringkas, indent=2, ensure_ascii=False))
     if a.json:
         a.json.write_text(json.dumps(ringkas | {"beban": hasil.beban}, indent=2))
-    return 0 if not hasil.galat and not hasil.macet else 1
+    return 0 if not hasil.galat and not hasil.macet and BERHENTI.get("sigterm", True) else 1
 
 
 if __name__ == "__main__":

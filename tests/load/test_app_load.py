@@ -13,7 +13,7 @@ import asyncio
 
 from app.sample import sample_data
 
-from .streamlit_load import LANGKAH, jalankan, sehat, server
+from .streamlit_load import BERHENTI, LANGKAH, jalankan, sehat, server
 
 SESI, PUTARAN = 10, 2
 
@@ -29,7 +29,8 @@ def test_ten_sessions_at_once_twice_without_error_or_hang(tmp_path):
         assert sehat(port)
     ringkas = hasil.ringkas()
     print(ringkas)
-    assert not hasil.macet
+    assert BERHENTI["sigterm"]  # a hung server would ignore SIGTERM
+    assert hasil.sehat_akhir and not hasil.macet
     assert hasil.galat == [], hasil.galat[:5]
     assert hasil.putaran_selesai == PUTARAN
     for langkah in LANGKAH:
