@@ -48,6 +48,7 @@ LABEL_FITUR = {
     "rata_nilai_perilaku": "rata-rata rating perilaku {v}",
 }
 RATING_TEKS = {0: "DI_ATAS", 1: "SESUAI", 2: "DI_BAWAH"}
+RATA_PENILAIAN = ("rata_nilai_hasil", "rata_nilai_perilaku")
 
 
 def dataset(rekap: pl.DataFrame) -> pl.DataFrame:
@@ -143,12 +144,20 @@ class ModelPeringatan:
     fitur: tuple[str, ...] = FITUR
     pusat: list[float] = field(default_factory=list)  # mean term per feature in training
     info: dict = field(default_factory=dict)
+    # the baseline the model does not beat (docs/models/evaluation.md): a logistic regression
+    # on the running averages of the two ratings
+    rata: Pipeline | None = None
 
     def _x(self, df: pl.DataFrame) -> np.ndarray:
         return df.select(pl.col(c).cast(pl.Float64) for c in self.fitur).to_numpy()
 
     def prob(self, df: pl.DataFrame) -> np.ndarray:
         return self.model.predict_proba(self._x(df))[:, 1]
+
+    def prob_rata(self, df: pl.DataFrame) -> np.ndarray:
+        """Risk from the average of past ratings alone (the strong baseline)."""
+        x = df.select(pl.col(c).cast(pl.Float64) for c in RATA_PENILAIAN).to_numpy()
+        return self.rata.predict_proba(x)[:, 1]
 
     def prob_baseline(self, df: pl.DataFrame) -> np.ndarray:
         key = df["predikat"].fill_null(TANPA)
@@ -198,6 +207,15 @@ def latih(
     pipe.fit(x, train["label"].to_numpy())
     model.pusat = model._suku(x).mean(axis=0).tolist()
     model.baseline = baseline(train)
+    model.rata = Pipeline(
+        [
+            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("lr", LogisticRegression(max_iter=1000, random_state=seed)),
+        ]
+    ).fit(
+        train.select(pl.col(c).cast(pl.Float64) for c in RATA_PENILAIAN).to_numpy(),
+        train["label"].to_numpy(),
+    )
     return model
 
 

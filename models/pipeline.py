@@ -201,12 +201,32 @@ def latih_peringatan(
         return Hasil(MODEL_PERINGATAN, versi, pesan, meta)
     uji_model = early_warning.latih(train, seed)
     y = test["label"].to_numpy()
-    metrik = {
-        "model": evaluate.probabilistik(y, uji_model.prob(test), BUDGET_PERINGATAN),
-        "baseline_predikat_bulan_ini": evaluate.probabilistik(
-            y, uji_model.prob_baseline(test), BUDGET_PERINGATAN
-        ),
+    skor_uji = {
+        "model": uji_model.prob(test),
+        "baseline_predikat_bulan_ini": uji_model.prob_baseline(test),
+        "baseline_rata_rata_penilaian": uji_model.prob_rata(test),
     }
+    metrik = {k: evaluate.probabilistik(y, p, BUDGET_PERINGATAN) for k, p in skor_uji.items()}
+    # new cases: no poor predikat in the last 3 months (what an early warning is for)
+    baru = (test["buruk_3"] == 0).to_numpy()
+    metrik["kasus_baru"] = {
+        k: {
+            **{
+                m: v
+                for m, v in evaluate.probabilistik(y[baru], p[baru], BUDGET_PERINGATAN).items()
+                if m != "reliabilitas"
+            },
+            "tertangkap_di_daftar": _tertangkap(test["periode"], p, y, baru),
+        }
+        for k, p in skor_uji.items()
+    }
+    m_baru = metrik["kasus_baru"]
+    metrik["mengalahkan_baseline_rata_pada_kasus_baru"] = bool(
+        m_baru["model"]["tertangkap_di_daftar"]["k"]
+        > m_baru["baseline_rata_rata_penilaian"]["tertangkap_di_daftar"]["k"]
+        and (m_baru["model"]["roc_auc"] or 0)
+        > (m_baru["baseline_rata_rata_penilaian"]["roc_auc"] or 0)
+    )
     # the artefact: refit on every labelled month, starting from the split model's coefficients
     final = early_warning.latih(lab, seed, awal=uji_model)
     meta = {
@@ -233,20 +253,33 @@ def latih_peringatan(
     }
     registry.simpan(data, MODEL_PERINGATAN, versi, final, meta)
     m, b = metrik["model"], metrik["baseline_predikat_bulan_ini"]
+    r, kb = metrik["baseline_rata_rata_penilaian"], metrik["kasus_baru"]
     pesan = (
         f"Model peringatan {versi}: uji {uji[0]}..{uji[-1]} ROC-AUC {m['roc_auc']} "
-        f"(baseline {b['roc_auc']}), Brier {m['brier']} (baseline {b['brier']})"
+        f"(baseline predikat {b['roc_auc']}, rata-rata penilaian {r['roc_auc']}), Brier "
+        f"{m['brier']} (baseline {b['brier']}); kasus baru di daftar "
+        f"{kb['model']['tertangkap_di_daftar']['k']} vs baseline rata-rata "
+        f"{kb['baseline_rata_rata_penilaian']['tertangkap_di_daftar']['k']} dari "
+        f"{kb['model']['tertangkap_di_daftar']['n']}"
+        + ("" if metrik["mengalahkan_baseline_rata_pada_kasus_baru"] else " (tidak lebih baik)")
     )
     return Hasil(MODEL_PERINGATAN, versi, pesan, meta, True)
 
 
-def _dibaca(periode: pl.Series, p: np.ndarray) -> np.ndarray:
-    """Rows whose reason is worded: risk >= BATAS_SEDANG or in the top BUDGET of the month."""
+def _tertangkap(periode: pl.Series, p: np.ndarray, y: np.ndarray, baru: np.ndarray) -> dict:
+    """Of the new-case positives, how many the month's list (top BUDGET of each month) holds."""
+    daftar = _dibaca(periode, p, hanya_daftar=True)
+    return evaluate.proporsi(int((daftar & baru & (y == 1)).sum()), int((baru & (y == 1)).sum()))
+
+
+def _dibaca(periode: pl.Series, p: np.ndarray, hanya_daftar: bool = False) -> np.ndarray:
+    """Rows whose reason is worded: risk >= BATAS_SEDANG or in the top BUDGET of the month
+    (``hanya_daftar``: only the latter, the month's list)."""
     df = pl.DataFrame({"periode": periode, "p": p}).with_columns(
         r=pl.col("p").rank("ordinal", descending=True).over("periode"), n=pl.len().over("periode")
     )
     top = (df["r"] <= (df["n"] * BUDGET_PERINGATAN).ceil()).to_numpy()
-    return top | (p >= BATAS_SEDANG)
+    return top if hanya_daftar else top | (p >= BATAS_SEDANG)
 
 
 def skor_peringatan(data: DataDir, periods: list[str], sumber: str = "auto") -> Hasil:
@@ -272,6 +305,7 @@ def skor_peringatan(data: DataDir, periods: list[str], sumber: str = "auto") -> 
         ds.with_columns(
             skor=pl.Series(p),
             skor_baseline=pl.Series(model.prob_baseline(ds)),
+            skor_baseline_rata=pl.Series(model.prob_rata(ds)),
             tingkat=pl.when(pl.Series(p) >= BATAS_TINGGI)
             .then(pl.lit("TINGGI"))
             .when(pl.Series(p) >= BATAS_SEDANG)

@@ -75,6 +75,8 @@ def load_warning_scores(data: DataDir | str | Path, periode: str | None = None) 
     """Early-warning scores per (periode, nip): ``skor`` = probability that the evaluation of
     ``periode_target`` (the month after ``periode``) is BUTUH_PERBAIKAN or worse, ``peringkat``,
     ``tingkat`` (TINGGI / SEDANG / RENDAH), ``alasan`` (worded for rows of risk SEDANG or
-    higher or on the month's list, null otherwise), ``skor_baseline``, ``model_versi``.
+    higher or on the month's list, null otherwise), ``skor_baseline`` (the observed rate for this
+    month's predikat), ``skor_baseline_rata`` (the risk from the average of past ratings alone:
+    the baseline the model does not beat, docs/models/evaluation.md), ``model_versi``.
     """
     return _muat(data, PERINGATAN, periode)

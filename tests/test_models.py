@@ -309,6 +309,14 @@ def test_warning_beats_baseline(dilatih):
     assert model["roc_auc"] >= 0.75
     assert model["brier"] < model["brier_rata_rata"]  # better than predicting the base rate
     assert sum(b["n"] for b in model["reliabilitas"]) == model["n"]
+    # the strong baseline and the new cases are in every version's metrics, said plainly
+    rata = m["baseline_rata_rata_penilaian"]
+    assert rata["n"] == model["n"] and rata["roc_auc"] > base["roc_auc"]
+    for k in ("model", "baseline_rata_rata_penilaian"):
+        t = m["kasus_baru"][k]["tertangkap_di_daftar"]
+        assert 0 <= t["k"] <= t["n"] and t["n"] > 0
+    assert isinstance(m["mengalahkan_baseline_rata_pada_kasus_baru"], bool)
+    assert "kasus baru di daftar" in w.pesan
 
 
 # --- registry, score files -------------------------------------------------------------------
@@ -388,6 +396,7 @@ def test_score_files_for_the_app(sim, dilatih):
     wr = load_warning_scores(data, PERIODS[-1])
     assert wr["periode_target"].unique().to_list() == ["2025-07"]
     assert wr["skor"].is_between(0, 1).all()
+    assert wr["skor_baseline_rata"].is_between(0, 1).all()
     assert set(wr["tingkat"]) <= {"TINGGI", "SEDANG", "RENDAH"}
     tinggi = wr.filter(pl.col("tingkat") == "TINGGI")
     assert tinggi.height > 0 and tinggi["alasan"].str.len_chars().min() > 10
