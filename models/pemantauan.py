@@ -117,12 +117,20 @@ def _rate_rows(df: pl.DataFrame, bagian: str, dimensi: str, kolom: str, flag: st
     return pl.DataFrame(rows, schema=SKEMA)
 
 
-def _psi(ref: np.ndarray, cur: np.ndarray, bins: int = 10) -> float:
+def _tepi(ref: np.ndarray, bins: int = 10) -> np.ndarray:
+    """The decile edges of the reference values (unique: a zero-inflated count has few)."""
+    ref = ref[np.isfinite(ref)]
+    if len(ref) == 0:
+        return np.array([])
+    return np.unique(np.quantile(ref, np.linspace(0, 1, bins + 1)[1:-1]))
+
+
+def _psi(ref: np.ndarray, cur: np.ndarray, bins: int = 10, edges: np.ndarray | None = None):
     """Population stability index of ``cur`` against ``ref`` on ref's decile edges."""
     ref, cur = ref[np.isfinite(ref)], cur[np.isfinite(cur)]
     if len(ref) == 0 or len(cur) == 0:
         return float("nan")
-    edges = np.unique(np.quantile(ref, np.linspace(0, 1, bins + 1)[1:-1]))
+    edges = _tepi(ref, bins) if edges is None else edges
     a = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1)
     b = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1)
     pa = np.clip(a / a.sum(), 1e-4, None)
@@ -136,8 +144,9 @@ def _drift_fitur(df: pl.DataFrame, bagian: str, fitur: tuple[str, ...]) -> pl.Da
         if f not in df.columns:
             continue
         ref = df[f].cast(pl.Float64).to_numpy()
+        edges = _tepi(ref)  # once per feature, not per month
         for (p,), g in df.group_by("periode"):
-            psi = _psi(ref, g[f].cast(pl.Float64).to_numpy())
+            psi = _psi(ref, g[f].cast(pl.Float64).to_numpy(), edges=edges)
             rows.append(
                 {"bagian": bagian, "periode": p, "dimensi": f, "kelompok": "psi",
                  "n": g.height, "k": None, "nilai": None if np.isnan(psi) else round(psi, 4),
