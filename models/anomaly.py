@@ -162,7 +162,9 @@ def nilai(model: ModelAnomali, fitur: pl.DataFrame, versi: str = "") -> pl.DataF
     )
     urutan = pl.col("lapisan").replace_strict({"ATURAN": 0, "MODEL": 1}, default=2)
     jumlah = pl.col("aturan").str.count_matches(",").fill_null(-1)
-    out = out.sort(["periode", urutan, jumlah, "skor"], descending=[False, False, True, True])
+    out = out.sort(  # NIP last: ties (many rows share a score) in a fixed order
+        ["periode", urutan, jumlah, "skor", "nip"], descending=[False, False, True, True, False]
+    )
     return out.with_columns(
         peringkat=pl.int_range(1, pl.len() + 1).over("periode").cast(pl.Int32)
     ).drop("alasan_aturan", "alasan_utama_aturan", "alasan_model", "alasan_utama_model")
