@@ -247,7 +247,11 @@ def hitung(
     parts = [p for p in parts if p.height]
     if not parts:
         return pl.DataFrame(schema=SKEMA)
-    return pl.concat(parts, how="vertical_relaxed").cast(SKEMA)
+    return (
+        pl.concat(parts, how="vertical_relaxed")
+        .cast(SKEMA)
+        .sort("bagian", "dimensi", "kelompok", "periode", maintain_order=True)
+    )
 
 
 def _kelonggaran(kelompok: pl.DataFrame) -> pl.DataFrame:
