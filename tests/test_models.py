@@ -491,6 +491,14 @@ def test_assets_materialize_range_and_first_month(sim, tmp_path):
         instance=instance,
     )
     assert rng.success
+    meta = {
+        e.materialization.asset_key.to_user_string(): e.materialization.metadata
+        for e in rng.get_asset_materialization_events()
+    }
+    w = meta["model/peringatan"]
+    assert "baseline_rata_rata_penilaian/roc_auc" in w
+    assert "mengalahkan_baseline_rata_pada_kasus_baru" in w
+    assert {"ditandai_aturan", "ditandai_model", "kasus"} <= set(meta["model/skor_anomali"])
     an, wr = load_anomaly_scores(data), load_warning_scores(data)
     assert sorted(an["periode"].unique()) == PERIODS
     assert sorted(wr["periode"].unique()) == PERIODS

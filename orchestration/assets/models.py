@@ -144,6 +144,11 @@ def model_peringatan(context: dg.AssetExecutionContext, storage: KinerjaStorage)
                 f"{b}.roc_auc",
                 f"{b}.pr_auc",
                 f"{b}.brier",
+                "baseline_rata_rata_penilaian.roc_auc",
+                "baseline_rata_rata_penilaian.presisi_top10",
+                "kasus_baru.model.tertangkap_di_daftar.k",
+                "kasus_baru.baseline_rata_rata_penilaian.tertangkap_di_daftar.k",
+                "mengalahkan_baseline_rata_pada_kasus_baru",
             ),
         }  # fmt: skip
     )
