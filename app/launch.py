@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from orchestration.paths import DataDir
@@ -48,14 +50,41 @@ def environment(data_dir: str | Path | None) -> dict[str, str]:
     return os.environ | {"KINERJA_DATA": str(DataDir.resolve(data_dir).root)}
 
 
-def main(data_dir: str | Path | None = None, address: str = "127.0.0.1", port: int = 8501) -> int:
-    """Run the app until interrupted; returns streamlit's exit code."""
+def main(data_dir: str | Path | None = None, address: str = "127.0.0.1", port: int = 8501,
+         proses: int | None = None) -> int:  # fmt: skip
+    """Run the app until interrupted; returns the servers' exit code.
+
+    ``proses`` (default ``$KINERJA_APP_PROSES``, else 1): that many server processes share the
+    port (``app.proses``); each page run is Python, so one process uses one core at most.
+    """
     data = DataDir.resolve(data_dir)
-    print(f"Si-Kinerja Analytics: http://{address}:{port}  (data: {data.root})", flush=True)
+    n = max(1, proses or int(os.environ.get("KINERJA_APP_PROSES", "1")))
+    env = environment(data.root) | {"KINERJA_APP_PROSES": str(n)}
+    print(f"Si-Kinerja Analytics: http://{address}:{port}  (data: {data.root}, {n} proses)",
+          flush=True)  # fmt: skip
+    signal.signal(signal.SIGTERM, _sigterm)  # SIGTERM ends the servers too
+    procs: list[subprocess.Popen] = []
     try:
-        return subprocess.call(command(address, port), env=environment(data.root))
+        for _ in range(n):
+            procs.append(subprocess.Popen(command(address, port), env=env))
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+        return next(p.returncode for p in procs if p.returncode is not None)
     except KeyboardInterrupt:
         return 130
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def _sigterm(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
@@ -65,5 +94,8 @@ if __name__ == "__main__":
     )
     parser.add_argument("--address", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8501)
+    parser.add_argument("--proses", type=int, default=None,
+                        help="jumlah proses server pada port yang sama (bawaan: "
+                             "$KINERJA_APP_PROSES atau 1)")  # fmt: skip
     args = parser.parse_args()
-    sys.exit(main(args.data, args.address, args.port))
+    sys.exit(main(args.data, args.address, args.port, args.proses))

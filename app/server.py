@@ -18,6 +18,7 @@ import contextlib
 import gc
 import sys
 import threading
+import time
 from pathlib import Path
 
 from app.warm import keep_warm, warm, warm_data
@@ -50,7 +51,11 @@ gc.freeze()  # the modules and objects of the start-up are never garbage: GC ski
 
 import streamlit as st  # noqa: E402
 
+from app import proses  # noqa: E402
 from app.rute import ROUTES  # noqa: E402
+
+if proses.jumlah() > 1:  # several processes behind one port: shared socket and media store
+    proses.pasang(DATA)
 
 MAIN = Path(__file__).resolve().parent / "main.py"
 
@@ -62,7 +67,16 @@ async def _lifespan(_app):
         target=keep_warm, args=(DATA,), kwargs={"log": _log, "seen": WARMED}, daemon=True,
         name="pemanasan-cache",
     ).start()  # fmt: skip
+    if proses.jumlah() > 1:
+        threading.Thread(target=_bersihkan_media, daemon=True, name="media-bersama").start()
     yield
+
+
+def _bersihkan_media() -> None:
+    while True:
+        with contextlib.suppress(OSError):
+            proses.bersihkan_media(DATA)
+        time.sleep(300)
 
 
 app = st.App(str(MAIN), routes=ROUTES, lifespan=_lifespan)

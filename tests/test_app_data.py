@@ -214,3 +214,41 @@ def test_concurrent_misses_compute_a_query_once(tmp_path, monkeypatch):
         t.join()
     assert len(results) == 8 and all(r.equals(results[0]) for r in results)
     assert len(calls) == 1
+
+
+def test_shared_media_store_serves_files_of_other_processes(tmp_path, monkeypatch):
+    """With several server processes a /media request may reach another process than the one
+    that made the file (a download, the logo): app.proses mirrors the files to the data dir."""
+    import socket
+
+    import streamlit.runtime.memory_media_file_storage as media_mod
+    from streamlit.runtime.media_file_storage import MediaFileKind, MediaFileStorageError
+    from streamlit.web.server.starlette import starlette_server
+
+    from app import proses
+    from orchestration.paths import DataDir
+
+    monkeypatch.setattr(media_mod, "MemoryMediaFileStorage", media_mod.MemoryMediaFileStorage)
+    monkeypatch.setattr(starlette_server, "_bind_socket", starlette_server._bind_socket)
+    data = DataDir(tmp_path)
+    proses.pasang(data)
+    satu = media_mod.MemoryMediaFileStorage("/media")  # process A
+    dua = media_mod.MemoryMediaFileStorage("/media")  # process B
+    file_id = satu.load_and_get_id(b"nip;nama\n1;A\n", "text/csv", MediaFileKind.DOWNLOADABLE,
+                                   "tpp.csv")  # fmt: skip
+    got = dua.get_file(f"{file_id}.csv")
+    assert got.content == b"nip;nama\n1;A\n" and got.filename == "tpp.csv"
+    assert got.kind == MediaFileKind.DOWNLOADABLE and got.mimetype == "text/csv"
+    assert (proses.folder_media(data) / file_id).stat().st_mode & 0o077 == 0
+    with pytest.raises(MediaFileStorageError):
+        dua.get_file("../../etc/passwd.csv")
+    assert proses.bersihkan_media(data, now=10**12) == 2
+    with pytest.raises(MediaFileStorageError):
+        dua.get_file(f"{file_id}.csv")
+    # both processes can listen on the same port
+    a = starlette_server._bind_socket("127.0.0.1", 0, 8)
+    port = a.getsockname()[1]
+    b = starlette_server._bind_socket("127.0.0.1", port, 8)
+    assert b.getsockname()[1] == port
+    a.close(), b.close()
+    assert socket.SO_REUSEPORT

@@ -239,3 +239,56 @@ def test_downloads_only_through_audited_buttons(server, app_data, shots, chrome,
     events = audit(app_data)[before:]
     assert any(e["aksi"] == "UNDUH" and e["pengguna"] == "kepala_1.01.01"
                and e["kode_opd"] == "1.01.01" for e in events), events  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def server_dua(app_data):
+    """The app with two server processes on one port (python -m app.launch --proses 2)."""
+    import sys
+
+    port = free_port()
+    log = open(app_data.root / "streamlit-2.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.launch", "--data", str(app_data.root), "--address",
+         "127.0.0.1", "--port", str(port), "--proses", "2"],
+        env=environment(app_data.root), stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health", 120)
+        time.sleep(8)  # the second process finishes its warm-up and joins the port
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def test_two_processes_serve_downloads_and_refresh(server_dua, app_data, chrome, tmp_path):
+    import urllib.request
+
+    c = chrome
+    login(c, server_dua, "kepala_1.01.01", "kepala123")
+    c.wait_for("document.body.innerText.includes('Perlu perhatian')", 60, "perangkat daerah")
+    c.idle()
+    c.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(tmp_path))
+    c.click("[data-testid='stDownloadButton'] button", "baris)")
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob("*.csv")) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    (csv,) = list(tmp_path.glob("*.csv"))
+    # the download's /media URL answers from either process: ten fresh connections, which the
+    # kernel spreads over both (the logo is inline, not a media file)
+    media = app_data.root / ".media"
+    ids = [m.stem for m in media.glob("*.json")]
+    download = next(i for i in ids if json.loads((media / f"{i}.json").read_text())["filename"]
+                    == csv.name)  # fmt: skip
+    for _ in range(10):
+        with urllib.request.urlopen(f"{server_dua}/media/{download}.csv", timeout=10) as r:
+            assert r.status == 200 and r.read() == csv.read_bytes()
+    for i in range(3):  # refreshes land on either process: the cookie keeps the session
+        c.reload()
+        c.wait_for("document.body.innerText.includes('Perlu perhatian')", 60, f"muat ulang {i}")
+    no_errors(c)

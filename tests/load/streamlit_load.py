@@ -20,8 +20,9 @@ stops by itself after the rounds or ``--maks-detik``. Only 127.0.0.1 is ever con
     uv run python tests/load/streamlit_load.py --data /tmp/x/data --sesi 50 --putaran 20 \\
         [--port 8501 | --server] [--bersamaan "uv run kinerja run ... --paksa"] [--json out.json]
 
-``--server`` starts the app (``python -m app.server``) on a free port first and stops it at the
-end, so round 1 is the first round after a (re)start; without it the app must already run.
+``--server`` starts the app (``python -m app.launch``, ``--proses N`` server processes on one
+port) on a free port first and stops it at the end, so round 1 is the first round after a
+(re)start; without it the app must already run.
 """
 
 from __future__ import annotations
@@ -253,12 +254,29 @@ def target(data: Path, n: int, seed: int = 19) -> list[tuple[str, str]]:
             for i in range(n)]  # fmt: skip
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def _cpu_detik(pid: int | None) -> float | None:
+    """CPU seconds of ``pid`` and its live children (the server processes of the launcher)."""
     if pid is None:
         return None
+    total = 0
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        pids = [pid] + [int(p.name) for p in Path("/proc").iterdir()
+                        if p.name.isdigit() and _ppid(int(p.name)) == pid]  # fmt: skip
+        for p in pids:
+            fields = _stat(p)
+            total += int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _ppid(pid: int) -> int | None:
+    try:
+        return int(_stat(pid)[1])
     except (OSError, IndexError, ValueError):
         return None
 
@@ -329,13 +347,16 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(data: Path, port: int | None = None, timeout: float = 180, log: Path | None = None):
-    """The app (``python -m app.server``) on 127.0.0.1 for the duration; yields (port, pid)."""
+def server(data: Path, port: int | None = None, timeout: float = 180, log: Path | None = None,
+           proses: int = 1):  # fmt: skip
+    """The app (``python -m app.launch``: ``proses`` server processes on one port) on 127.0.0.1
+    for the duration; yields (port, pid of the launcher)."""
     port = port or _free_port()
     env = os.environ | {"KINERJA_DATA": str(data)}
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "app.server", "--address", HOST, "--port",
-                             str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-m", "app.launch", "--address", HOST, "--port",
+                             str(port), "--proses", str(proses)], env=env, stdout=out,
+                            stderr=subprocess.STDOUT)  # fmt: skip
     try:
         deadline = time.monotonic() + timeout
         while not sehat(port, 2):
@@ -361,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", required=True, type=Path, help="folder data yang diterbitkan")
     p.add_argument("--port", type=int, help="port aplikasi yang sudah berjalan di 127.0.0.1")
     p.add_argument("--server", action="store_true", help="jalankan aplikasi sendiri dulu")
+    p.add_argument("--proses", type=int, default=1, help="proses server (dengan --server)")
     p.add_argument("--sesi", type=int, default=10)
     p.add_argument("--putaran", type=int, default=3)
     p.add_argument("--maks-detik", type=float, default=1800)
@@ -379,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
                                     a.bersamaan))  # fmt: skip
 
     if a.server:
-        with server(a.data) as (port, pid):
+        with server(a.data, proses=a.proses) as (port, pid):
             hasil = run(port, pid)
     else:
         hasil = run(a.port, None)

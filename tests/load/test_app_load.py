@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from app.sample import sample_data
 
 from .streamlit_load import BERHENTI, LANGKAH, jalankan, sehat, server
@@ -18,10 +20,12 @@ from .streamlit_load import BERHENTI, LANGKAH, jalankan, sehat, server
 SESI, PUTARAN = 10, 2
 
 
-def test_ten_sessions_at_once_twice_without_error_or_hang(tmp_path):
+@pytest.mark.parametrize("proses", [1, 2])
+def test_ten_sessions_at_once_twice_without_error_or_hang(tmp_path, proses):
+    """``proses``: server processes sharing the port (app.proses)."""
     data = sample_data(tmp_path / "data", pegawai=160, opd=5)
     log = tmp_path / "server.log"
-    with server(data.root, log=log) as (port, pid):
+    with server(data.root, log=log, proses=proses) as (port, pid):
         hasil = asyncio.run(
             jalankan(port, data.root, SESI, PUTARAN, maks_detik=300, batas=120,
                      username="analis", password="analis123", server_pid=pid)

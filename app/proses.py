@@ -1,0 +1,126 @@
+"""Several server processes behind one port (``KINERJA_APP_PROSES``, see ``app.launch``).
+
+Every page run is Python, so one process uses at most one core. With ``N > 1`` the launcher
+starts N ``app.server`` processes that all listen on the same address and port
+(``SO_REUSEPORT``: the kernel spreads new connections over them). What a page needs from
+another request must then be reachable from every process:
+
+- sessions, the login throttle and the audit log already live in files of the data directory;
+- Streamlit's media store (the logo, every ``st.download_button`` file) is per process, and the
+  browser fetches ``/media/<id>`` over a connection that may reach another process: with N > 1
+  it is replaced by ``MediaBersama``, which also writes each file to ``DATA/.media/`` (mode 0600,
+  removed after ``UMUR_MEDIA`` seconds) and serves files of the other processes from there.
+
+A websocket that reconnects to another process gets a new Streamlit session; the session cookie
+logs it back in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import socket
+import tempfile
+import time
+from pathlib import Path
+
+from orchestration.paths import DataDir
+
+UMUR_MEDIA = 3600
+_ID = re.compile(r"^[0-9a-f]{16,128}$")
+
+
+def jumlah() -> int:
+    return max(1, int(os.environ.get("KINERJA_APP_PROSES", "1")))
+
+
+def folder_media(data: DataDir) -> Path:
+    return data.root / ".media"
+
+
+def pasang(data: DataDir) -> None:
+    """Install the shared port and the shared media store (before the st.App is created)."""
+    import streamlit.runtime.memory_media_file_storage as media_mod
+    from streamlit.web.server.starlette import starlette_server
+
+    starlette_server._bind_socket = _bind_socket_bersama
+    folder = folder_media(data)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    basis = media_mod.MemoryMediaFileStorage
+
+    class MediaBersama(basis):
+        """Streamlit's in-memory media store, mirrored to files every process can read."""
+
+        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None) -> str:
+            file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
+            target = folder / file_id
+            if _ID.match(file_id) and not target.exists():
+                berkas = self._files_by_id[file_id]
+                meta = {"mimetype": berkas.mimetype, "kind": berkas.kind.value,
+                        "filename": berkas.filename}  # fmt: skip
+                _tulis(folder / f"{file_id}.json", json.dumps(meta).encode())
+                _tulis(target, berkas.content)
+            return file_id
+
+        def get_file(self, filename: str):
+            try:
+                return super().get_file(filename)
+            except media_mod.MediaFileStorageError:
+                file_id = os.path.splitext(filename)[0]
+                if not _ID.match(file_id):
+                    raise
+                try:
+                    meta = json.loads((folder / f"{file_id}.json").read_text())
+                    content = (folder / file_id).read_bytes()
+                except (OSError, ValueError):
+                    raise media_mod.MediaFileStorageError(
+                        f"Bad filename '{filename}'. (No media file with id '{file_id}')"
+                    ) from None
+                from streamlit.runtime.media_file_storage import MediaFileKind
+
+                return media_mod.MemoryFile(content=content, mimetype=meta["mimetype"],
+                                            kind=MediaFileKind(meta["kind"]),
+                                            filename=meta["filename"])  # fmt: skip
+
+    media_mod.MemoryMediaFileStorage = MediaBersama
+
+
+def bersihkan_media(data: DataDir, now: float | None = None) -> int:
+    """Remove shared media files older than ``UMUR_MEDIA``; returns how many."""
+    now = time.time() if now is None else now
+    n = 0
+    for path in folder_media(data).glob("*"):
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime > UMUR_MEDIA:
+                path.unlink()
+                n += 1
+    return n
+
+
+def _tulis(path: Path, content: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as f:
+        f.write(content)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def _bind_socket_bersama(address: str, port: int, backlog: int) -> socket.socket:
+    """Streamlit's socket binding, plus SO_REUSEPORT: every process listens on the port."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    sock = socket.socket(family=family)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        sock.bind((address, port))
+        sock.listen(backlog)
+        sock.setblocking(False)
+        sock.set_inheritable(True)
+        return sock
+    except BaseException:
+        sock.close()
+        raise
