@@ -551,11 +551,12 @@ def test_attention_list_is_ordered_by_what_it_shows(data):
 def test_whatif_speaks_indonesian_and_hides_internal_names(data):
     at = masuk("analis")
     at.switch_page("halaman/whatif.py").run()
-    at.slider[0].set_value(60)  # bobot kinerja
+    at.slider[0].set_value(70)  # bobot kinerja
     at.button(key="FormSubmitter:whatif_form-Hitung").click().run()
     tidak_ada_error(at)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["TPP bruto terbit"].startswith("Rp ") and len(metrics["TPP bruto terbit"]) < 16
+    assert metrics["TPP bruto terbit"].startswith("Rp ") and "." in metrics["TPP bruto terbit"]
+    assert metrics["TPP bruto usulan"] != metrics["TPP bruto terbit"]  # full amounts, two a row
     text = teks(at)
     assert "Dengan aturan usulan, TPP bruto" in text and "whatif-" not in text
     waktu = next(c.value for c in at.caption if c.value.startswith("Dihitung dalam"))

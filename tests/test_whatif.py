@@ -230,8 +230,8 @@ def test_halaman_whatif_hanya_analis(tmp_path, monkeypatch):
     assert _digest(sample) == before
     for username, password in (("keuangan", "keuangan123"), ("kepala_1.01.01", "kepala123")):
         at = masuk(username, password)
-        with pytest.raises(ValueError):
-            at.switch_page("halaman/whatif.py")
+        at.switch_page("halaman/whatif.py").run()  # other roles: refused (and audited)
+        assert any("Akses ditolak" in e.value for e in at.error) and not at.metric
 
 
 def test_satu_mesin_selisih_untuk_koreksi_dan_whatif():

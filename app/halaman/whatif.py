@@ -96,14 +96,13 @@ except WhatIfError as error:
     st.stop()
 
 t = hasil.total
-k = st.columns(4)
-k[0].metric("TPP bruto terbit", fmt.rupiah_ringkas(t["tpp_bruto_lama"]), border=True,
-            help=fmt.rupiah(t["tpp_bruto_lama"]))  # fmt: skip
-k[1].metric("TPP bruto usulan", fmt.rupiah_ringkas(t["tpp_bruto_baru"]), border=True,
-            delta=ui.delta_rupiah(t["tpp_bruto_baru"], t["tpp_bruto_lama"]),
-            help=f"{fmt.rupiah(t['tpp_bruto_baru'])}; selisih {fmt.rupiah(t['selisih_bruto'])}")  # fmt: skip
-k[2].metric("Pegawai naik", fmt.angka(t["pegawai_naik"]), border=True)
-k[3].metric("Pegawai turun", fmt.angka(t["pegawai_turun"]), border=True)
+atas, bawah = st.columns(2), st.columns(2)  # two per row: full rupiah amounts fit
+atas[0].metric("TPP bruto terbit", fmt.rupiah(t["tpp_bruto_lama"]), border=True)
+atas[1].metric("TPP bruto usulan", fmt.rupiah(t["tpp_bruto_baru"]), border=True,
+               delta=ui.delta_rupiah(t["tpp_bruto_baru"], t["tpp_bruto_lama"]),
+               help=f"Selisih {fmt.rupiah(t['selisih_bruto'])}")  # fmt: skip
+bawah[0].metric("Pegawai naik", fmt.angka(t["pegawai_naik"]), border=True)
+bawah[1].metric("Pegawai turun", fmt.angka(t["pegawai_turun"]), border=True)
 # the candidate rulebook's internal name means nothing to the reader: "aturan usulan" says it
 ringkasan = hasil.ringkasan.replace(f"aturan usulan {hasil.aturan}", "aturan usulan")
 st.markdown(ringkasan.replace("\n", "  \n"))
