@@ -14,6 +14,9 @@ from app.data import Data, Scope
 from app.users import ANALIS, DEMO_OPD_FALLBACK, NAMA_PERAN, ensure_demo_users
 from orchestration.paths import DataDir
 
+# no built-in CSV download / copy of tables and charts even in a bare `streamlit run` (the
+# server sets it from the start, app.launch.SETTINGS): exports go through audited buttons only
+st.set_option("client.disableDataExport", True)
 st.set_page_config(
     page_title="Si-Kinerja Analytics",
     page_icon=":material/insights:",
