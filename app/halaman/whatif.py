@@ -105,6 +105,8 @@ bawah[0].metric("Pegawai naik", fmt.angka(t["pegawai_naik"]), border=True)
 bawah[1].metric("Pegawai turun", fmt.angka(t["pegawai_turun"]), border=True)
 # the candidate rulebook's internal name means nothing to the reader: "aturan usulan" says it
 ringkasan = hasil.ringkasan.replace(f"aturan usulan {hasil.aturan}", "aturan usulan")
+for p in sorted(set(hasil.periods), reverse=True):  # "2025-03" -> "Maret 2025" in the text
+    ringkasan = ringkasan.replace(p, fmt.periode(p))
 st.markdown(ringkasan.replace("\n", "  \n"))
 st.caption(f"Dihitung dalam {fmt.angka(hasil.detik_total, 1)} detik.")
 
