@@ -417,16 +417,19 @@ def ingest_period(
     now: datetime | None = None,
     *,
     force: bool = False,
+    found: Discovery | None = None,
 ) -> IngestResult:
     """Ingest the export file of ``kind`` for ``periode`` (``YYYY-MM``) from ``exports``.
 
     ``force`` re-reads a file even when its bytes are already loaded or already rejected.
+    ``found``: the folder's ``discover`` when the caller scanned it already (an ingest asset
+    scans once for all its periods instead of once per period).
     """
     if kind not in KINDS:
         raise ValueError(f"jenis berkas tidak dikenal: {kind!r}")
     stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     ensure_raw_zone(data)
-    candidates = discover(exports).get((kind, periode), [])
+    candidates = (discover(exports) if found is None else found).get((kind, periode), [])
     with _period_lock(data, kind, periode):
         if not candidates:
             return _missing(data, kind, periode, exports, stamp)

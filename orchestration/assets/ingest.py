@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import dagster as dg
 
 from orchestration.contract import KINDS
-from orchestration.ingest import discover, ensure_raw_zone, ingest_period, loaded_kinds
+from orchestration.ingest import Discovery, discover, ensure_raw_zone, ingest_period, loaded_kinds
 from orchestration.months import MASTER, REQUIRED_KINDS, previous_month
 from orchestration.partitions import monthly
 from orchestration.paths import DataDir
@@ -21,9 +21,8 @@ INGEST_THREADS = min(2, os.cpu_count() or 1)
 PARALLEL_MAX_BYTES = 128 * 2**20
 
 
-def ingest_threads(exports, kind: str, periods) -> int:
+def ingest_threads(found: Discovery, kind: str, periods) -> int:
     """Threads for ingesting ``periods`` of ``kind``: one when any of the files is large."""
-    found = discover(exports)
     chosen = [found[(kind, p)][0] for p in periods if found.get((kind, p))]
     sizes = [path.stat().st_size for path in chosen if path.exists()]
     return INGEST_THREADS if max(sizes, default=0) <= PARALLEL_MAX_BYTES else 1
@@ -63,9 +62,12 @@ def _ingest_asset(kind: str) -> dg.AssetsDefinition:
         rows, missing = [], []
         window = context.partition_keys
         periods = periods_to_ingest(data, kind, window)
-        threads = ingest_threads(storage.exports, kind, periods)
+        found = discover(storage.exports)  # one scan of the folder for all the periods
+        threads = ingest_threads(found, kind, periods)
         with ThreadPoolExecutor(threads, thread_name_prefix=f"ingest_{kind}") as pool:
-            results = pool.map(lambda p: ingest_period(data, storage.exports, kind, p), periods)
+            results = pool.map(
+                lambda p: ingest_period(data, storage.exports, kind, p, found=found), periods
+            )
             for periode, result in zip(periods, results, strict=True):  # in order, as they finish
                 if periode not in window and result.action == "missing":
                     continue  # no previous snapshot: the transfer rows say so (WARN finding)
