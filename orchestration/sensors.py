@@ -30,11 +30,14 @@ def ekspor_baru(context: dg.SensorEvaluationContext, storage: KinerjaStorage):
     plan = plan_months(found, loaded_kinds(storage.data), rejected_kinds(storage.data, found))
     for line in plan.incomplete_lines():
         context.log.warning(line)
+    keys: dict[str, list[str]] = {}  # payroll month -> the new files that ask for it
     for periode, fingerprint in sorted(pending.items()):
         target = next_month(periode) if periode in plan.reference else periode
         if target in plan.payroll:
-            # run_key = the files' hashes: the same bytes never trigger twice
-            yield dg.RunRequest(run_key=f"{periode}:{fingerprint}", partition_key=target)
+            keys.setdefault(target, []).append(f"{periode}:{fingerprint}")
+    for target, parts in sorted(keys.items()):
+        # run_key = the files' hashes: the same bytes never trigger twice
+        yield dg.RunRequest(run_key="+".join(parts), partition_key=target)
 
 
 def monthly_schedule(job):

@@ -274,3 +274,22 @@ def test_unexpected_error_is_retried_once_and_its_own_message_is_shown(tmp_path,
     assert "disk penuh saat membaca" in last and "max_retries" not in last
     log = Path(last.rsplit("(log: ", 1)[1].rstrip(")")).read_text()
     assert "STEP_UP_FOR_RETRY" in log and "OSError: disk penuh" in log
+
+
+# --- the landing-folder sensor follows the same plan ----------------------------------------------
+def test_sensor_requests_payroll_months_only(tmp_path):
+    import dagster as dg
+
+    from orchestration.resources import KinerjaStorage
+    from orchestration.sensors import ekspor_baru
+
+    exports = write_exports(tmp_path / "exports", november=True)
+    storage = KinerjaStorage(exports_dir=str(exports), data_dir=str(tmp_path / "data"))
+    with dg.build_sensor_context(resources={"storage": storage}) as context:
+        result = ekspor_baru(context)
+        requests = list(result) if not isinstance(result, dg.SkipReason) else []
+    # September (master only) and October's own files ask for one run of October, the first
+    # payroll month; November (no master) asks for nothing
+    [request] = requests
+    assert request.partition_key == "2024-10"
+    assert [part.split(":")[0] for part in request.run_key.split("+")] == ["2024-09", "2024-10"]
