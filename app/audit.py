@@ -1,8 +1,8 @@
 """Audit log of the app: ``DATA/audit.jsonl``, one JSON object per line, append-only.
 
 Every download (who, role, what, period, department, rows, when) is written here, and so are
-logins, failed logins, logouts, expired sessions, refused accesses, and every period verified or
-locked (or refused). Appends take an exclusive
+logins, failed logins, logouts, expired sessions, refused accesses, every period verified or
+locked (or refused), and every analyst's decision on an anomaly flag (or its refusal). Appends take an exclusive
 ``flock`` so concurrent sessions never interleave lines.
 """
 
@@ -28,7 +28,9 @@ SESI_BERAKHIR = "SESI_BERAKHIR"
 AKSES_DITOLAK = "AKSES_DITOLAK"
 VERIFIKASI = "VERIFIKASI"
 KUNCI = "KUNCI"
-AKSI = (UNDUH, LOGIN, LOGIN_GAGAL, LOGOUT, SESI_BERAKHIR, AKSES_DITOLAK, VERIFIKASI, KUNCI)
+KEPUTUSAN = "KEPUTUSAN_ANOMALI"  # an analyst's decision on an anomaly flag
+AKSI = (UNDUH, LOGIN, LOGIN_GAGAL, LOGOUT, SESI_BERAKHIR, AKSES_DITOLAK, VERIFIKASI, KUNCI,
+        KEPUTUSAN)  # fmt: skip
 
 
 def audit_path(data: DataDir) -> Path:

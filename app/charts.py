@@ -626,3 +626,27 @@ def sebaran_perubahan(frame: pl.DataFrame):
                      alt.Tooltip("teks:N", title="Pegawai")],
         ).properties(height=alt.Step(26))
     )  # fmt: skip
+
+
+@spesifikasi
+def presisi_aturan(frame: pl.DataFrame):
+    """Precision per rule from the analysts' decisions, with its 95 % Wilson interval."""
+    data = frame.filter(pl.col("presisi").is_not_null()).with_columns(
+        (pl.col("presisi") * 100).alias("p"), (pl.col("ci_bawah") * 100).alias("lo"),
+        (pl.col("ci_atas") * 100).alias("hi"),
+        fmt.persen_expr(pl.col("presisi") * 100).alias("t_p"),
+        pl.format("{} – {}", fmt.persen_expr(pl.col("ci_bawah") * 100),
+                  fmt.persen_expr(pl.col("ci_atas") * 100)).alias("t_ci"),
+        fmt.angka_expr(pl.col("diputuskan")).alias("t_n"),
+    )  # fmt: skip
+    base = alt.Chart(data).encode(
+        y=alt.Y("nama_aturan:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
+        tooltip=[alt.Tooltip("nama_aturan:N", title="Aturan"), alt.Tooltip("t_p:N", title="Presisi"),
+                 alt.Tooltip("t_ci:N", title="Interval 95%"), alt.Tooltip("t_n:N", title="Diputuskan")],
+    )  # fmt: skip
+    batang = base.mark_bar(color=TEAL, cornerRadiusEnd=3).encode(
+        x=alt.X("p:Q", title="Presisi menurut keputusan analis (%)",
+                scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(format=",d")),
+    )  # fmt: skip
+    garis = base.mark_rule(color="#374151", strokeWidth=2).encode(x="lo:Q", x2="hi:Q")
+    return _done((batang + garis).properties(height=alt.Step(30)))

@@ -627,6 +627,126 @@ class Data:
             [c for c in ("kode_opd", "nama", "nama_opd") if c in scores.columns]
         ).join(people, on="nip", how="inner")
 
+    def _file_model(self, jenis: str, periode: str | None) -> pl.DataFrame:
+        """A file of ``models.skor`` (one period or all), unscoped; ``BelumTersedia`` if absent."""
+        skor = _optional("models.skor", "skor model")
+        path = skor.path(self.dir, getattr(skor, _FILE_MODEL[jenis][0]))
+        if not path.is_file():
+            raise BelumTersedia(
+                f"Berkas {path.name} belum ada: model anomali belum dijalankan dengan versi ini."
+            )
+        return _skor_file(str(self.dir.root), path.stat().st_mtime_ns, jenis, periode)
+
+    def _orang(self, periode: str) -> pl.DataFrame:
+        """nip, kode_opd, nama, nama_opd, nama_jabatan of the scope's people in ``periode``."""
+        where, params = _opd_clause(self.scope.opd())
+        return self._sql(
+            "select nip, kode_opd, nama, nama_opd, nama_jabatan from tpp_bulanan "
+            f"where periode = ? and segmen = 'UTAMA'{where}",
+            (periode, *params),
+        )
+
+    def temuan_anomali(self, periode: str) -> pl.DataFrame:
+        """One row per flag (``models.skor.load_anomaly_flags``) of the scope's people, with
+        name and department. For a department head, a buddy-punching colleague of another
+        department is not named: the NIP in the reason is replaced and ``nip_pasangan`` is
+        emptied (the head sees that a colleague elsewhere is involved, not who)."""
+        flags = self._file_model("temuan", periode)
+        if flags.is_empty():
+            return flags
+        people = self._orang(periode)
+        out = flags.drop([c for c in ("kode_opd", "nama", "nama_opd") if c in flags.columns])
+        out = out.join(people, on="nip", how="inner")
+        if not self.scope.semua_opd and "nip_pasangan" in out.columns:
+            luar = pl.col("nip_pasangan").is_not_null() & ~pl.col("nip_pasangan").is_in(
+                people["nip"].to_list()
+            )
+            pengganti = "(rekan di Perangkat Daerah lain)"
+            out = out.with_columns(
+                alasan=pl.when(luar)
+                .then(
+                    # a buddy-punching reason names only the colleague: every NIP in it goes
+                    pl.col("alasan").str.replace_all(
+                        r"(?:NIP )?\b(?:\d{8} \d{6} \d \d{3}|\d{18})\b", pengganti
+                    )
+                )
+                .otherwise(pl.col("alasan")),
+                nip_pasangan=pl.when(luar).then(None).otherwise(pl.col("nip_pasangan")),
+            )
+        return out
+
+    def kasus_anomali(self, periode: str) -> pl.DataFrame:
+        """One row per case of ``kasus_anomali.parquet`` (a person, or a buddy-punching pair, in
+        the month) with at least one of the scope's people: ``jenis``, ``lapisan``, the people
+        the scope may see (``orang``: names; ``nip_terlihat``), the flags' labels, how many of
+        its flags the scope sees, and their reasons (as ``temuan_anomali`` words them)."""
+        cases = self._file_model("kasus", periode)
+        if cases.is_empty():
+            return cases
+        people = self._orang(periode)
+        flags = self.temuan_anomali(periode)
+        per_orang = (
+            cases.select("kasus_id", "nip").explode("nip")
+            .join(people.select("nip", "nama"), on="nip", how="inner")
+            .sort("nama", "nip")
+            .group_by("kasus_id", maintain_order=True)
+            .agg(orang=pl.col("nama").str.join(", "), nip_terlihat=pl.col("nip"))
+        )  # fmt: skip
+        per_temuan = (
+            flags.sort("nama", "aturan")
+            .group_by("kasus_id", maintain_order=True)
+            .agg(
+                label=pl.col("label").unique(maintain_order=True).str.join(", "),
+                temuan_terlihat=pl.len(),
+                alasan=pl.format("{}: {}", "nama", "alasan").str.join(" | "),
+            )
+            if not flags.is_empty()
+            else pl.DataFrame(schema={"kasus_id": pl.String, "label": pl.String,
+                                      "temuan_terlihat": pl.UInt32, "alasan": pl.String})
+        )  # fmt: skip
+        return (
+            cases.select("periode", "kasus_id", "jenis", "lapisan", "jumlah_temuan")
+            .join(per_orang, on="kasus_id", how="inner")
+            .join(per_temuan, on="kasus_id", how="left")
+            .with_columns(
+                pl.col("temuan_terlihat").fill_null(0),
+                pl.col("alasan").fill_null("Temuan ada pada rekan di Perangkat Daerah lain."),
+            )
+            .sort("lapisan", "jenis", "orang")
+        )
+
+    def keputusan_anomali(self) -> pl.DataFrame:
+        """The decision in force per flag (``models.keputusan.terkini``): periode, nip, aturan,
+        keputusan, catatan, oleh, waktu. Read on a short-lived SQLite connection."""
+        keputusan = _optional("models.keputusan", "keputusan analis")
+        return keputusan.terkini(self.dir)
+
+    def presisi_aturan(self) -> pl.DataFrame:
+        """Precision per rule from the analysts' decisions (``presisi_per_aturan``): ANALIS."""
+        self.scope.require(ANALIS)
+        keputusan = _optional("models.keputusan", "keputusan analis")
+        return keputusan.presisi_per_aturan(self.dir)
+
+    def pemantauan(self) -> tuple[pl.DataFrame, dict]:
+        """Fairness and drift (``DATA/models/pemantauan.parquet`` and its ``.json``): ANALIS."""
+        self.scope.require(ANALIS)
+        skor = _optional("models.skor", "pemantauan model")
+        path = skor.path(self.dir, "pemantauan")
+        if not path.is_file():
+            raise BelumTersedia(
+                "Pemantauan keadilan dan drift belum ada: jalankan aset model/pemantauan."
+            )
+        ringkas = {}
+        meta = path.with_suffix(".json")
+        if meta.is_file():
+            import json
+
+            try:
+                ringkas = json.loads(meta.read_text(encoding="utf-8"))
+            except ValueError:
+                ringkas = {}
+        return _pemantauan_file(str(path), path.stat().st_mtime_ns), ringkas
+
     def tanda_anomali(self, nip: str) -> pl.DataFrame:
         """The attendance-anomaly flags of one person (every scored period the scope may see,
         newest first) with their reasons; empty until the model has run."""
@@ -651,12 +771,27 @@ class Data:
         )
 
 
+# the files of ``models.skor`` the app reads: jenis -> (file name constant, loader)
+_FILE_MODEL = {
+    "anomali": ("ANOMALI", "load_anomaly_scores"),
+    "peringatan": ("PERINGATAN", "load_warning_scores"),
+    "temuan": ("TEMUAN", "load_anomaly_flags"),
+    "kasus": ("KASUS", "load_anomaly_cases"),
+}
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _skor_file(root: str, mtime_ns: int, jenis: str, periode: str | None) -> pl.DataFrame:
     """One period (None: all) of a score file of ``models.skor`` (cached on the file's modification time)."""
     skor = importlib.import_module("models.skor")
-    load = skor.load_anomaly_scores if jenis == "anomali" else skor.load_warning_scores
+    load = getattr(skor, _FILE_MODEL[jenis][1])
     return load(DataDir(Path(root)), periode)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _pemantauan_file(path: str, mtime_ns: int) -> pl.DataFrame:
+    """``DATA/models/pemantauan.parquet`` (cached on the file's modification time)."""
+    return pl.read_parquet(path)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -397,51 +397,217 @@ def test_without_published_data_pages_say_so(tmp_path, monkeypatch):
     assert "Belum" in teks(at)
 
 
-def test_anomaly_scores_are_shown_within_scope(data, bulanan):
+def _model_files(data: DataDir, bulanan: pl.DataFrame) -> list[Path]:
+    """Score files of ``models.skor`` for March in the new schema: 30 rule flags, 10 model
+    flags, 3 over the workload cap; flags per rule (one buddy-punching pair across the two
+    departments) and cases; early-warning scores with the baseline's risk."""
     skor = pytest.importorskip("models.skor")
     people = bulanan.filter(pl.col("segmen") == "UTAMA").select("periode", "nip", "kode_opd")
     n = people.height
+    i = pl.int_range(0, n)
     frame = people.with_columns(
         skor=pl.int_range(n, 0, -1).cast(pl.Float64) / n,
         peringkat=pl.int_range(1, n + 1).cast(pl.Int32),
-        ditandai=pl.int_range(0, n) < 40,
-        alasan=pl.lit("Jam masuk persis 07:14 pada 19 dari 19 hari masuk"),
-        alasan_utama=pl.lit("jam"),
+        lapisan=pl.when(i < 30).then(pl.lit("ATURAN")).when(i < 40).then(pl.lit("MODEL")),
+        terpotong_beban=(i >= 40) & (i < 43),
+        aturan=pl.when(i < 30).then(pl.lit("jam_identik")),
+        model_versi=pl.lit("uji-1"),
+    ).with_columns(
+        ditandai=pl.col("lapisan").is_not_null(),
+        alasan=pl.when(pl.col("lapisan") == "ATURAN")
+        .then(pl.lit("Jam masuk persis 07:14 pada 19 dari 19 hari masuk [ambang: >= 50 %]"))
+        .when(pl.col("lapisan") == "MODEL")
+        .then(pl.lit("Model (IsolationForest, di luar aturan): 4 hari tap di hari libur")),
+        alasan_utama=pl.when(pl.col("lapisan") == "ATURAN").then(pl.lit("jam_identik"))
+        .when(pl.col("lapisan") == "MODEL").then(pl.lit("libur")),
+        label_utama=pl.when(pl.col("lapisan") == "ATURAN").then(pl.lit("Jam masuk identik"))
+        .when(pl.col("lapisan") == "MODEL").then(pl.lit("Pola tidak lazim menurut model")),
+    )  # fmt: skip
+    ditandai = frame.filter(pl.col("ditandai"))
+    flags = ditandai.select(
+        "periode", "nip", "kode_opd",
+        aturan=pl.when(pl.col("lapisan") == "ATURAN").then(pl.lit("jam_identik"))
+        .otherwise(pl.lit("model_isolation_forest")),
+        label="label_utama", alasan="alasan", nilai=pl.lit(1.0), ambang=pl.lit("uji"),
+        nip_pasangan=pl.lit(None, dtype=pl.String),
+        kasus_id=pl.format("{}:PEGAWAI:{}", "periode", "nip"), lapisan="lapisan",
+    )  # fmt: skip
+    # a buddy-punching pair: someone of the own department after someone of the other one
+    own = _foreign_free(bulanan, SENDIRI)
+    lain = _foreign(bulanan)["nip"][0]
+    pair = pl.DataFrame(
+        {"periode": "2025-03", "nip": own, "kode_opd": SENDIRI, "aturan": "titip_absen",
+         "label": "Tap beruntun dengan rekan yang sama",
+         "alasan": f"Tap di mesin FP-1 rata-rata 14 detik setelah NIP {fmt.nip(lain)} pada 17 hari",
+         "nilai": 17.0, "ambang": "uji", "nip_pasangan": lain,
+         "kasus_id": f"2025-03:PASANGAN:{min(own, lain)}:{max(own, lain)}", "lapisan": "ATURAN"}
+    )  # fmt: skip
+    flags = pl.concat([flags, pair], how="vertical_relaxed")
+    cases = (
+        flags.group_by("periode", "kasus_id", maintain_order=True)
+        .agg(
+            nip=pl.concat_list("nip", "nip_pasangan").explode().drop_nulls().unique().sort(),
+            aturan=pl.col("aturan").unique().sort(),
+            lapisan=pl.col("lapisan").first(),
+            jumlah_temuan=pl.len(),
+            alasan=pl.col("alasan").str.join(" | "),
+        )
+        .with_columns(jenis=pl.col("kasus_id").str.split(":").list.get(1))
+    )
+    warn = people.with_columns(
+        periode_target=pl.lit("2025-04"),
+        skor=pl.int_range(n, 0, -1).cast(pl.Float64) / n,
+        skor_baseline_rata=pl.int_range(0, n).cast(pl.Float64) / n,
+        ditandai=i < 10,
+        tingkat=pl.when(i < 5).then(pl.lit("TINGGI")).otherwise(pl.lit("RENDAH")),
+        alasan=pl.lit("2 predikat di bawah BAIK dalam 3 bulan terakhir"),
+        peringkat=pl.int_range(1, n + 1).cast(pl.Int32),
         model_versi=pl.lit("uji-1"),
     )
-    path = skor.path(data, skor.ANOMALI)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.write_parquet(path)
+    paths = []
+    for nama, f in ((skor.ANOMALI, frame), (skor.TEMUAN, flags), (skor.KASUS, cases),
+                    (skor.PERINGATAN, warn)):  # fmt: skip
+        path = skor.path(data, nama)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        f.write_parquet(path)
+        paths.append(path)
+    return paths
+
+
+def _foreign_free(bulanan, kode: str) -> str:
+    """A NIP of department ``kode`` only (not the transfer)."""
+    return (
+        bulanan.filter(pl.col("kode_opd") == kode)
+        .filter(~pl.col("nip").is_in(bulanan.filter(pl.col("mutasi"))["nip"].implode()))
+        .sort("nip")["nip"][-1]
+    )
+
+
+@pytest.fixture
+def model_files(data, bulanan):
+    paths = _model_files(data, bulanan)
+    yield paths
+    for p in paths:
+        p.unlink(missing_ok=True)
+
+
+def test_anomaly_layers_cases_and_cap_are_shown_within_scope(data, bulanan, model_files):
+    at = masuk("analis")
+    at.switch_page("halaman/anomali.py").run()
+    tidak_ada_error(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Ditandai lapisan aturan"] == "30"
+    assert metrics["Ditandai lapisan model"] == "10"
+    assert int(metrics["Kasus"]) == 41  # 40 people, one pair
+    text = teks(at)
+    assert "anggaran pemeriksaan" not in text.lower() and "(anggaran" not in text.lower()
+    assert "Tanpa kuota" in text and "3 di atas batas" in text and "bukan perkiraan" in text
+    tabs = [t.label for t in at.tabs]
+    assert "Lapisan aturan (30)" in tabs and "Lapisan model (10)" in tabs and "Kasus (41)" in tabs
+    frames = [df.value for df in at.dataframe]
+    aturan = next(
+        f for f in frames if "Temuan utama" in str(f.columns) or "label_utama" in f.columns
+    )
+    assert set(aturan["label_utama"]) == {"Jam masuk identik"}
+    kasus = next(f for f in frames if "orang" in f.columns)
+    pasangan = kasus[kasus["jenis"] == "Pasangan (titip absen)"]
+    assert len(pasangan) == 1 and "," in pasangan["orang"].iloc[0]  # both people, by name
+    assert "Pasangan" in " ".join(kasus["jenis"]) and "PEGAWAI" not in " ".join(kasus["jenis"])
+
+    at = masuk(KEPALA)
+    at.switch_page("halaman/anomali.py").run()
+    tidak_ada_error(at)
+    sent = semua_bytes(at)
+    for row in _foreign(bulanan).iter_rows(named=True):
+        assert row["nip"].encode() not in sent and row["nip_format"].encode() not in sent
+        assert row["nama"].encode() not in sent
+    assert b"rekan di Perangkat Daerah lain" in sent
+    assert not at.get("form")  # decisions are the analysts'
+    own = bulanan.filter(pl.col("kode_opd") == SENDIRI)
+    assert fmt.nip(own["nip"][0]).encode() in sent or own["nama"][0].encode() in sent
+
+    # the person's page shows the open flag and its reason
+    flagged = pl.read_parquet(model_files[0]).filter(
+        pl.col("ditandai") & (pl.col("kode_opd") == SENDIRI) & (pl.col("lapisan") == "ATURAN")
+    )
+    at.switch_page("halaman/pegawai.py").run()
+    at.query_params["nip"] = flagged["nip"][0]
+    at.run()
+    tidak_ada_error(at)
+    flag = [w.value for w in at.warning if "anomali kehadiran" in w.value]
+    assert flag and "Jam masuk persis 07:14" in flag[0] and "Maret 2025" in flag[0]
+    tenang = pl.read_parquet(model_files[0]).filter(
+        ~pl.col("ditandai") & (pl.col("kode_opd") == SENDIRI)
+    )["nip"][0]
+    at.query_params["nip"] = tenang
+    at.run()
+    assert not [w for w in at.warning if "anomali kehadiran" in w.value]
+
+
+def test_analyst_decision_is_recorded_audited_and_gives_precision(data, model_files):
+    from models import keputusan
+
+    store = keputusan.path(data)
+    store.unlink(missing_ok=True)
     try:
         at = masuk("analis")
         at.switch_page("halaman/anomali.py").run()
         tidak_ada_error(at)
-        assert {m.label: m.value for m in at.metric}["Ditandai untuk diperiksa"] == "40"
-        at = masuk(KEPALA)
-        at.switch_page("halaman/anomali.py").run()
+        assert "Belum ada keputusan" in teks(at)
+        tombol = "FormSubmitter:form_keputusan-Simpan keputusan"
+        # a note is required: nothing recorded, the refusal is audited
+        at.radio(key="keputusan_jenis").set_value("DIKONFIRMASI")
+        at.button(key=tombol).click().run()
         tidak_ada_error(at)
-        sent = semua_bytes(at)
-        shown = frame.filter(pl.col("ditandai")).join(
-            bulanan.select("nip", "kode_opd"), on=["nip", "kode_opd"]
-        )
-        for row in shown.filter(pl.col("kode_opd") == LAIN).iter_rows(named=True):
-            assert row["nip"].encode() not in sent
-        own = shown.filter(pl.col("kode_opd") == SENDIRI)
-        assert own.height and fmt.nip(own["nip"][0]).encode() in sent
-        # the person's page shows the open flag and its reason
-        at.switch_page("halaman/pegawai.py").run()
-        at.query_params["nip"] = own["nip"][0]
-        at.run()
-        tidak_ada_error(at)
-        flag = [w.value for w in at.warning if "anomali kehadiran" in w.value]
-        assert flag and "Jam masuk persis 07:14" in flag[0] and "Maret 2025" in flag[0]
-        # an unflagged person has none
-        tenang = frame.filter(~pl.col("ditandai") & (pl.col("kode_opd") == SENDIRI))["nip"][0]
-        at.query_params["nip"] = tenang
-        at.run()
-        assert not [w for w in at.warning if "anomali kehadiran" in w.value]
+        assert any("Catatan wajib" in e.value for e in at.error)
+        assert keputusan.riwayat(data).is_empty()
+        assert audit_events(data)[-1]["hasil"] == "DITOLAK"
+        for nomor, jenis in ((0, "DIKONFIRMASI"), (1, "DITOLAK"), (0, "DIJELASKAN")):
+            at.selectbox(key="keputusan_temuan").set_value(nomor)
+            at.radio(key="keputusan_jenis").set_value(jenis)
+            at.text_area(key="keputusan_catatan").input(f"Diperiksa tapnya ({jenis})")
+            at.button(key=tombol).click().run()
+            tidak_ada_error(at)
+            assert any("dicatat" in s.value for s in at.success)
+        history = keputusan.riwayat(data)
+        assert history.height == 3 and set(history["oleh"]) == {"analis"}
+        event = audit_events(data)[-1]
+        assert (event["aksi"], event["pengguna"], event["keputusan"], event["hasil"]) == (
+            "KEPUTUSAN_ANOMALI", "analis", "DIJELASKAN", "OK")  # fmt: skip
+        assert event["catatan"] == "Diperiksa tapnya (DIJELASKAN)" and event["periode"] == "2025-03"
+        # precision per rule from the decisions in force: the first flag explained, the second
+        # dismissed, so 0 of 2 confirmed
+        presisi = next(df.value for df in at.dataframe if "t_presisi" in df.value.columns)
+        row = presisi[presisi["diputuskan"] == 2].iloc[0]
+        assert row["dikonfirmasi"] == 0 and row["dijelaskan"] == 1 and row["ditolak"] == 1
+        assert at.get("vega_lite_chart")
+        tabel = next(df.value for df in at.dataframe if "t_keputusan" in df.value.columns)
+        assert "Dijelaskan" in set(tabel["t_keputusan"]) and "Ditolak" in set(tabel["t_keputusan"])
     finally:
-        path.unlink()
+        store.unlink(missing_ok=True)
+
+
+def test_a_department_head_cannot_record_a_decision(data, bulanan, model_files):
+    from app import keputusan as keputusan_app
+    from app.data import AksesDitolak, Data, Scope
+
+    d = Data(data, Scope(KEPALA, users.KEPALA_OPD, SENDIRI))
+    nip = _foreign_free(bulanan, SENDIRI)
+    with pytest.raises(AksesDitolak):
+        keputusan_app.catat(d, "2025-03", nip, "titip_absen", "DIKONFIRMASI", "catatan")
+    assert audit_events(data)[-1]["aksi"] == "AKSES_DITOLAK"
+
+
+def test_early_warning_shows_the_baseline_beside_the_model(model_files):
+    at = masuk("analis")
+    at.switch_page("halaman/anomali.py").run()
+    tidak_ada_error(at)
+    text = teks(at)
+    assert "tidak lebih baik daripada pembanding sederhana" in text
+    assert "132 dari 1.662" in text and "kasus baru" in text
+    tabel = next(df.value for df in at.dataframe if "peluang_baseline" in df.value.columns)
+    assert "peluang" in tabel.columns
+    assert "Juga di daftar pembanding" in {m.label for m in at.metric}
 
 
 # ---- the period lifecycle ---------------------------------------------------------------------

@@ -1,27 +1,42 @@
-"""Anomali: attendance anomaly scores and the performance early warning of ``models/``."""
+"""Anomali: attendance anomalies in two labelled layers (rules, model), cases, analysts'
+decisions with precision per rule, and the performance early warning beside its baseline."""
 
 import polars as pl
 import streamlit as st
 
 from app import charts, ui
 from app import format as fmt
-from app.data import BelumTersedia
+from app import keputusan as keputusan_app
+from app.data import AksesDitolak, BelumTersedia
+from app.users import ANALIS
 
 ctx = ui.konteks("anomali")
 d, periode = ctx.data, ctx.periode
+analis = ctx.sesi.role == ANALIS
 ui.judul(
     "Anomali",
-    f"{fmt.periode(periode)} · daftar untuk diperiksa manusia: model tidak memutuskan apa pun "
-    "tentang TPP, setiap baris menyebut alasannya.",
+    f"{fmt.periode(periode)} · daftar untuk diperiksa manusia: tidak ada yang diputuskan "
+    "otomatis tentang TPP atau sanksi, setiap temuan menyebut alasannya.",
 )
 
-ALASAN = {
-    "titip": "Tap beruntun dengan rekan (titip absen)",
-    "jam": "Jam datang terlalu seragam",
-    "mobile": "Tap MOBILE jauh dari kantor",
-    "dl": "Tap saat dinas luar",
-    "libur": "Tap pada hari libur",
-}
+LAPISAN = {"ATURAN": "Aturan", "MODEL": "Model"}
+JENIS_KASUS = {"PEGAWAI": "Satu pegawai", "PASANGAN": "Pasangan (titip absen)"}
+KEPUTUSAN_LABEL = {k: v[0] for k, v in keputusan_app.PILIHAN.items()}
+
+
+def _batas_beban() -> int | None:
+    """The model layer's workload cap per month (``aturan_anomali.toml``), if readable."""
+    try:
+        from models.konfigurasi import ATURAN
+
+        return int(ATURAN["model"]["batas_beban_per_bulan"])
+    except (ImportError, KeyError, ValueError):
+        return None
+
+
+def _kolom(frame: pl.DataFrame, nama: str, nilai=None) -> pl.DataFrame:
+    """``frame`` with column ``nama`` (null, or ``nilai``) when the file has none (older files)."""
+    return frame if nama in frame.columns else frame.with_columns(pl.lit(nilai).alias(nama))
 
 
 tab_anomali, tab_peringatan = st.tabs(
@@ -37,41 +52,256 @@ with tab_anomali:
     if skor is not None and skor.is_empty():
         st.info(f"Tidak ada skor anomali untuk {fmt.periode(periode)}.")
     elif skor is not None:
+        for nama, nilai in (("lapisan", None), ("label_utama", None), ("terpotong_beban", False)):
+            skor = _kolom(skor, nama, nilai)
+        skor = skor.with_columns(
+            pl.col("lapisan").replace_strict(LAPISAN, default=None, return_dtype=pl.String)
+            .alias("t_lapisan"),
+            pl.col("label_utama").fill_null(pl.col("alasan_utama") if "alasan_utama" in skor.columns
+                                            else pl.lit(None)).alias("label_utama"),
+        )  # fmt: skip
         tanda = skor.filter(pl.col("ditandai")).sort("peringkat")
-        c = st.columns(3)
+        aturan_rows = tanda.filter(pl.col("lapisan") == "ATURAN")
+        model_rows = tanda.filter(pl.col("lapisan") == "MODEL")
+        terpotong = skor.filter(pl.col("terpotong_beban").fill_null(False)).sort(
+            "skor", descending=True
+        )
+        try:
+            temuan = d.temuan_anomali(periode)
+        except BelumTersedia:
+            temuan = None
+        try:
+            kasus = d.kasus_anomali(periode)
+        except BelumTersedia:
+            kasus = None
+        batas = _batas_beban()
+
+        c = st.columns(4)
         c[0].metric("Pegawai diskor", fmt.angka(skor.height), border=True)
         c[1].metric(
-            "Ditandai untuk diperiksa",
-            fmt.angka(tanda.height),
-            border=True,
-            help="Pola paling tidak lazim pada periode ini (anggaran pemeriksaan model).",
-        )
-        versi = skor["model_versi"][0] if "model_versi" in skor.columns else None
-        c[2].metric("Versi model", versi or fmt.KOSONG, border=True)
-        if not tanda.is_empty() and "alasan_utama" in tanda.columns:
-            per_alasan = (
-                tanda.with_columns(
-                    pl.col("alasan_utama")
-                    .replace_strict(ALASAN, default="Kombinasi pola")
-                    .alias("jenis")
-                )
-                .group_by("jenis")
-                .len()
-            )
-            ui.grafik(
-                charts.batang_hitung(per_alasan, "jenis", "len", "jenis", "Pegawai ditandai"),
-                width="stretch",
-            )
-        st.markdown("**Ditandai** · pilih baris untuk membuka hari dan tap pegawai itu")
-        dipilih = ui.pilih_pegawai(
-            tanda,
-            "anomali_tanda",
-            {"peringkat": "#", "nama": "Nama", "nip_format": "NIP", "nama_opd": "Perangkat Daerah",
-             "skor": "Skor", "alasan": "Alasan"},
-            desimal=("skor",),
+            "Ditandai lapisan aturan", fmt.angka(aturan_rows.height), border=True,
+            help="Lima aturan bernama dengan ambang di konfigurasi (models/aturan_anomali.toml). "
+            "Tidak ada kuota: jumlahnya mengikuti data.",
         )  # fmt: skip
-        if dipilih:
-            ui.buka_pegawai(dipilih, periode)
+        c[2].metric(
+            "Ditandai lapisan model", fmt.angka(model_rows.height), border=True,
+            help="IsolationForest, hanya untuk pegawai yang tidak kena aturan mana pun, dan hanya "
+            "bila skornya melewati ambang dan ada indikator konkret.",
+        )  # fmt: skip
+        c[3].metric(
+            "Kasus", fmt.angka(kasus.height) if kasus is not None else fmt.KOSONG, border=True,
+            help="Temuan dikelompokkan per pegawai atau per pasangan (titip absen) dan bulan.",
+        )  # fmt: skip
+        batas_teks = f"{fmt.angka(batas)} temuan model per bulan" if batas else "batas beban kerja"
+        st.caption(
+            f"Tanpa kuota: pegawai ditandai bila memenuhi aturan atau ambang model. Lapisan model "
+            f"dibatasi {batas_teks} (batas beban kerja pemeriksaan, bukan perkiraan jumlah "
+            f"pelanggaran): {fmt.angka(terpotong.height)} di atas batas itu bulan ini, "
+            "tercantum di bawah, tidak disembunyikan."
+        )
+
+        if temuan is not None and not temuan.is_empty():
+            per_label = (
+                temuan.with_columns(
+                    pl.col("lapisan").replace_strict(LAPISAN, default="Lain", return_dtype=pl.String)
+                    .alias("t_lapisan")
+                ).group_by("label", "t_lapisan").len()
+            )  # fmt: skip
+            ui.grafik(
+                charts.batang_hitung(per_label, "label", "len", "t_lapisan", "Temuan",
+                                     ["Aturan", "Model"], [charts.TEAL, charts.UNGU]),
+                width="stretch",
+            )  # fmt: skip
+
+        (t_aturan, t_model, t_kasus, t_keputusan) = st.tabs(
+            [f"Lapisan aturan ({fmt.angka(aturan_rows.height)})",
+             f"Lapisan model ({fmt.angka(model_rows.height)})",
+             f"Kasus ({fmt.angka(kasus.height) if kasus is not None else fmt.KOSONG})",
+             "Keputusan analis"]
+        )  # fmt: skip
+        with t_aturan:
+            if aturan_rows.is_empty():
+                st.success("Tidak ada pegawai yang memenuhi aturan pada periode ini.")
+            else:
+                st.markdown(
+                    "**Lapisan aturan** · pilih baris untuk membuka hari dan tap pegawai itu"
+                )
+                dipilih = ui.pilih_pegawai(
+                    aturan_rows, "anomali_aturan",
+                    {"peringkat": "#", "nama": "Nama", "nip_format": "NIP",
+                     "nama_opd": "Perangkat Daerah", "label_utama": "Temuan utama",
+                     "aturan": "Aturan terpenuhi", "alasan": "Alasan"},
+                    lebar={"alasan": "large"},
+                )  # fmt: skip
+                if dipilih:
+                    ui.buka_pegawai(dipilih, periode)
+        with t_model:
+            st.caption(
+                "Lapisan kedua, diberi label terpisah: model hanya menandai pegawai yang tidak kena "
+                "aturan. Pada data simulasi lapisan ini tidak menemukan kasus yang terlewat aturan; "
+                "perlakukan sebagai petunjuk lemah."
+            )
+            if model_rows.is_empty():
+                st.info("Tidak ada temuan lapisan model pada periode ini.")
+            else:
+                dipilih = ui.pilih_pegawai(
+                    model_rows, "anomali_model",
+                    {"peringkat": "#", "nama": "Nama", "nip_format": "NIP",
+                     "nama_opd": "Perangkat Daerah", "label_utama": "Temuan utama", "skor": "Skor model",
+                     "alasan": "Alasan"},
+                    desimal=("skor",), lebar={"alasan": "large"},
+                )  # fmt: skip
+                if dipilih:
+                    ui.buka_pegawai(dipilih, periode)
+            if not terpotong.is_empty():
+                st.markdown(
+                    f"**Di atas batas beban kerja** ({fmt.angka(terpotong.height)}): melewati ambang "
+                    "model tetapi tidak masuk daftar bulan ini karena batas beban, bukan karena "
+                    "dinilai wajar."
+                )
+                ui.tabel(
+                    terpotong.with_columns(fmt.nip_expr(pl.col("nip")).alias("nip_format")),
+                    {"nama": "Nama", "nip_format": "NIP", "nama_opd": "Perangkat Daerah",
+                     "skor": "Skor model"},
+                    desimal=("skor",), key="anomali_terpotong",
+                )  # fmt: skip
+        with t_kasus:
+            if kasus is None:
+                ui.belum_tersedia("Berkas kasus (kasus_anomali.parquet) belum ada.")
+            elif kasus.is_empty():
+                st.success("Tidak ada kasus pada periode ini.")
+            else:
+                st.caption(
+                    "Satu kasus = satu pegawai, atau satu pasangan untuk titip absen (keduanya "
+                    "ditanya), dalam satu bulan."
+                )
+                ui.tabel(
+                    kasus.with_columns(
+                        pl.col("jenis").replace_strict(JENIS_KASUS, default=pl.col("jenis"),
+                                                       return_dtype=pl.String),
+                        pl.col("lapisan").str.replace("ATURAN", "Aturan").str.replace("MODEL", "Model"),
+                    ),
+                    {"jenis": "Jenis", "orang": "Pegawai", "lapisan": "Lapisan", "label": "Temuan",
+                     "temuan_terlihat": "Jumlah temuan", "alasan": "Alasan"},
+                    angka=("temuan_terlihat",), lebar={"alasan": "large", "orang": "medium"},
+                    key="anomali_kasus",
+                )  # fmt: skip
+        with t_keputusan:
+            if temuan is None or temuan.is_empty():
+                ui.belum_tersedia("Belum ada temuan per aturan (temuan_anomali.parquet).")
+            else:
+
+                def _daftar() -> pl.DataFrame:
+                    """The period's flags with the decision in force on each."""
+                    try:
+                        putusan = d.keputusan_anomali()
+                    except BelumTersedia as error:
+                        putusan = None
+                        ui.belum_tersedia(error)
+                    daftar = temuan.sort("lapisan", "nama", "aturan")
+                    if putusan is not None and not putusan.is_empty():
+                        daftar = daftar.join(
+                            putusan.select("periode", "nip", "aturan", "keputusan", "catatan",
+                                           "oleh", "waktu"),
+                            on=["periode", "nip", "aturan"], how="left",
+                        )  # fmt: skip
+                    for nama in ("keputusan", "catatan", "oleh", "waktu"):
+                        daftar = _kolom(daftar, nama)
+                    return daftar.with_columns(
+                        pl.col("keputusan").cast(pl.String)
+                        .replace_strict(KEPUTUSAN_LABEL, default="Belum diputuskan",
+                                        return_dtype=pl.String).alias("t_keputusan"),
+                        fmt.waktu_iso_expr(pl.col("waktu").cast(pl.String)).alias("t_waktu"),
+                        fmt.nip_expr(pl.col("nip")).alias("nip_format"),
+                        pl.col("lapisan").replace_strict(LAPISAN, default=None, return_dtype=pl.String)
+                        .alias("t_lapisan"),
+                    )  # fmt: skip
+
+                daftar = _daftar()
+                if analis:
+                    pilihan = daftar.with_columns(
+                        pl.format(
+                            "{} · {} · {} ({})", "nama", "nip_format", "label", "t_keputusan"
+                        ).alias("pilihan")
+                    )["pilihan"].to_list()
+                    with st.form("form_keputusan", clear_on_submit=False):
+                        st.markdown("**Catat keputusan atas satu temuan**")
+                        nomor = st.selectbox(
+                            "Temuan",
+                            range(len(pilihan)),
+                            format_func=pilihan.__getitem__,
+                            key="keputusan_temuan",
+                        )
+                        jenis = st.radio(
+                            "Keputusan", list(keputusan_app.PILIHAN),
+                            format_func=lambda k: f"{keputusan_app.PILIHAN[k][0]}: "
+                            f"{keputusan_app.PILIHAN[k][1]}",
+                            key="keputusan_jenis",
+                        )  # fmt: skip
+                        catatan = st.text_area(
+                            "Catatan (wajib)", key="keputusan_catatan",
+                            placeholder="Bukti yang diperiksa: tap, surat, jadwal, keterangan pegawai…",
+                        )  # fmt: skip
+                        kirim = st.form_submit_button("Simpan keputusan", type="primary")
+                    if kirim:
+                        baris = daftar.row(int(nomor or 0), named=True)
+                        try:
+                            keputusan_app.catat(d, periode, baris["nip"], baris["aturan"], jenis,
+                                                catatan)  # fmt: skip
+                        except (keputusan_app.KeputusanGagal, AksesDitolak) as error:
+                            st.error(str(error), icon=":material/error:")
+                        else:
+                            st.success(
+                                f"Keputusan {keputusan_app.PILIHAN[jenis][0].lower()} dicatat untuk "
+                                f"{baris['nama']} ({baris['label']}).",
+                                icon=":material/check_circle:",
+                            )
+                            daftar = _daftar()  # the table below shows it
+                belum = daftar.filter(pl.col("keputusan").is_null()).height
+                st.caption(
+                    f"{fmt.angka(daftar.height)} temuan, {fmt.angka(belum)} belum diputuskan. "
+                    "Keputusan dicatat per temuan, tidak pernah diubah atau dihapus: keputusan baru "
+                    "menggantikan yang lama dan riwayatnya tetap ada."
+                )
+                ui.tabel(
+                    daftar,
+                    {"nama": "Nama", "nip_format": "NIP", "t_lapisan": "Lapisan", "label": "Temuan",
+                     "alasan": "Alasan", "t_keputusan": "Keputusan", "catatan": "Catatan",
+                     "oleh": "Oleh", "t_waktu": "Waktu"},
+                    lebar={"alasan": "large"}, key="anomali_keputusan_tabel",
+                )  # fmt: skip
+                if analis:
+                    st.markdown("**Presisi per aturan menurut keputusan analis**")
+                    try:
+                        presisi = d.presisi_aturan()
+                    except BelumTersedia as error:
+                        ui.belum_tersedia(error)
+                        presisi = None
+                    if presisi is not None and presisi.is_empty():
+                        st.info("Belum ada keputusan: presisi per aturan belum dapat dihitung.")
+                    elif presisi is not None:
+                        label = dict(temuan.select("aturan", "label").unique().iter_rows())
+                        presisi = presisi.with_columns(
+                            pl.col("aturan").replace_strict(label, default=pl.col("aturan"),
+                                                            return_dtype=pl.String).alias("nama_aturan"),
+                            (pl.col("presisi") * 100).alias("t_presisi"),
+                            pl.format("{} – {}", fmt.persen_expr(pl.col("ci_bawah") * 100),
+                                      fmt.persen_expr(pl.col("ci_atas") * 100)).alias("t_ci"),
+                        )  # fmt: skip
+                        ui.grafik(charts.presisi_aturan(presisi), width="stretch")
+                        ui.tabel(
+                            presisi,
+                            {"nama_aturan": "Aturan", "diputuskan": "Diputuskan",
+                             "dikonfirmasi": "Dikonfirmasi", "dijelaskan": "Dijelaskan",
+                             "ditolak": "Ditolak", "t_presisi": "Presisi", "t_ci": "Interval 95%"},
+                            angka=("diputuskan", "dikonfirmasi", "dijelaskan", "ditolak"),
+                            persen=("t_presisi",), key="anomali_presisi",
+                        )  # fmt: skip
+                        st.caption(
+                            "Presisi = dikonfirmasi / diputuskan (keputusan terakhir per temuan), "
+                            "semua periode. Banyak yang dijelaskan berarti aturan perlu konteks "
+                            "(jadwal, surat), bukan ambang yang lebih ketat."
+                        )
 
 with tab_peringatan:
     try:
@@ -86,27 +316,60 @@ with tab_peringatan:
         st.caption(
             "Peluang predikat bulan berikutnya"
             + (f" ({fmt.periode(target)})" if target else "")
-            + " Butuh Perbaikan atau lebih rendah."
+            + " Butuh Perbaikan atau lebih rendah: pegawai yang penilaian sebelumnya rendah, dan "
+            "seberapa mungkin penilaian rendah berikutnya."
+        )
+        st.warning(
+            '**Model ini tidak lebih baik daripada pembanding sederhana "rata-rata penilaian '
+            'sebelumnya".** Pada data uji yang tidak dipakai saat merancang, 10% teratas keduanya '
+            "sama tepatnya (presisi 0,605 vs 0,606), dan pada kasus baru (pegawai tanpa predikat "
+            "buruk dalam 3 bulan terakhir) daftar model menangkap 132 dari 1.662, pembanding 141 "
+            "(docs/models/evaluation.md). Daftar ini bukan deteksi dini: kolom Peluang pembanding "
+            "ditampilkan di samping peluang model. Gunakan sebagai bahan percakapan pembinaan, "
+            "bukan untuk TPP atau sanksi.",
+            icon=":material/balance:",
         )
         tingkat = (
             dict(risiko.group_by("tingkat").len().iter_rows())
             if "tingkat" in risiko.columns
             else {}
         )
-        c = st.columns(3)
-        for kolom, t in zip(c, ("TINGGI", "SEDANG", "RENDAH"), strict=True):
+        c = st.columns(4)
+        for kolom, t in zip(c[:3], ("TINGGI", "SEDANG", "RENDAH"), strict=True):
             kolom.metric(f"Risiko {t.lower()}", fmt.angka(tingkat.get(t, 0)), border=True)
+        ada_baseline = "skor_baseline_rata" in risiko.columns
+        if ada_baseline and "ditandai" in risiko.columns and risiko.height:
+            n_daftar = int(risiko["ditandai"].sum())
+            sama = (
+                risiko.with_columns(
+                    (
+                        pl.col("skor_baseline_rata").rank("ordinal", descending=True) <= n_daftar
+                    ).alias("daftar_baseline")
+                )
+                .filter(pl.col("ditandai") & pl.col("daftar_baseline"))
+                .height
+            )
+            c[3].metric(
+                "Juga di daftar pembanding",
+                fmt.persen(100 * sama / n_daftar if n_daftar else None, 0), border=True,
+                help=f"{fmt.angka(sama)} dari {fmt.angka(n_daftar)} pegawai di daftar model juga "
+                "masuk daftar sepanjang itu menurut rata-rata penilaian sebelumnya saja.",
+            )  # fmt: skip
         teratas = (
             risiko.sort("skor", descending=True)
             .head(200)
             .with_columns((pl.col("skor") * 100).alias("peluang"))
         )
-        dipilih = ui.pilih_pegawai(
-            teratas,
-            "peringatan_teratas",
-            {"nama": "Nama", "nip_format": "NIP", "nama_opd": "Perangkat Daerah", "tingkat": "Risiko",
-             "peluang": "Peluang", "alasan": "Alasan"},
-            persen=("peluang",),
-        )  # fmt: skip
+        kolom_tabel = {"nama": "Nama", "nip_format": "NIP", "nama_opd": "Perangkat Daerah",
+                       "tingkat": "Risiko", "peluang": "Peluang model"}  # fmt: skip
+        persen_kolom = ("peluang",)
+        if ada_baseline:
+            teratas = teratas.with_columns(
+                (pl.col("skor_baseline_rata") * 100).alias("peluang_baseline")
+            )
+            kolom_tabel["peluang_baseline"] = "Peluang pembanding (rata-rata penilaian)"
+            persen_kolom = ("peluang", "peluang_baseline")
+        kolom_tabel["alasan"] = "Alasan"
+        dipilih = ui.pilih_pegawai(teratas, "peringatan_teratas", kolom_tabel, persen=persen_kolom)
         if dipilih:
             ui.buka_pegawai(dipilih, periode)

@@ -1,0 +1,68 @@
+"""Analysts' decisions on anomaly flags from the app: role check, validation, audit.
+
+The store is ``models.keputusan`` (``DATA/models/keputusan.sqlite``, append-only: a new
+decision on a flag is a new row, the latest one is in force). The app adds who may decide (ANALIS,
+checked here on the server), that the flag exists in the published scores of the period, that the
+note is not empty, and the audit: every decision recorded or refused is a line in
+``DATA/audit.jsonl`` (``KEPUTUSAN_ANOMALI``).
+"""
+
+from __future__ import annotations
+
+from app import audit
+from app.data import AksesDitolak, Data
+from app.users import ANALIS
+
+# decision -> (label for people, what it means)
+PILIHAN = {
+    "DIKONFIRMASI": ("Dikonfirmasi", "polanya memang seperti kata aturan (temuan benar)"),
+    "DIJELASKAN": ("Dijelaskan", "polanya nyata tetapi ada alasan sah: jadwal, surat, alat rusak"),
+    "DITOLAK": ("Ditolak", "temuan keliru: kesalahan data atau salah baca"),
+}
+
+
+class KeputusanGagal(ValueError):
+    """The decision was not recorded; the message is one sentence for people."""
+
+
+def catat(d: Data, periode: str, nip: str, aturan: str, keputusan: str, catatan: str) -> int:
+    """Record ``keputusan`` on the flag (periode, nip, aturan) as the logged-in analyst;
+    returns the decision's id. Audited whether recorded or refused."""
+    sesi = d.scope
+    objek = f"temuan {aturan}"
+
+    def tolak(pesan: str, aksi: str = audit.KEPUTUSAN) -> None:
+        audit.write(d.dir, aksi, sesi.username, sesi.role, objek=objek, periode=periode,
+                    nip=nip, aturan=aturan, keputusan=keputusan, hasil="DITOLAK",
+                    pesan=pesan)  # fmt: skip
+
+    if sesi.role != ANALIS:
+        tolak(f"peran {sesi.role} tidak boleh mencatat keputusan", audit.AKSES_DITOLAK)
+        raise AksesDitolak("Hanya analis yang dapat mencatat keputusan atas temuan.")
+    catatan = (catatan or "").strip()
+    if keputusan not in PILIHAN:
+        tolak("keputusan tidak dikenal")
+        raise KeputusanGagal("Pilih keputusan: Dikonfirmasi, Dijelaskan atau Ditolak.")
+    if not catatan:
+        tolak("catatan kosong")
+        raise KeputusanGagal("Catatan wajib diisi: tulis dasar keputusan (bukti yang diperiksa).")
+    flags = d.temuan_anomali(periode)
+    hit = (
+        flags.filter((flags["nip"] == nip) & (flags["aturan"] == aturan))
+        if not flags.is_empty()
+        else flags
+    )
+    if hit.is_empty():
+        tolak("temuan tidak ada pada skor periode ini")
+        raise KeputusanGagal("Temuan itu tidak ada pada skor periode ini.")
+    row = hit.row(0, named=True)
+    from models import keputusan as store
+
+    nomor = store.catat(
+        d.dir, periode, nip, aturan, keputusan, catatan, oleh=sesi.username,
+        kasus_id=row.get("kasus_id"), versi_model=row.get("model_versi"),
+    )  # fmt: skip
+    audit.write(d.dir, audit.KEPUTUSAN, sesi.username, sesi.role, objek=objek, periode=periode,
+                kode_opd=row.get("kode_opd"), nip=nip, aturan=aturan, keputusan=keputusan,
+                catatan=catatan, hasil="OK", id_keputusan=nomor)  # fmt: skip
+    return nomor
