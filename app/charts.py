@@ -650,3 +650,50 @@ def presisi_aturan(frame: pl.DataFrame):
     )  # fmt: skip
     garis = base.mark_rule(color="#374151", strokeWidth=2).encode(x="lo:Q", x2="hi:Q")
     return _done((batang + garis).properties(height=alt.Step(30)))
+
+
+@spesifikasi
+def keadilan(frame: pl.DataFrame, judul: str):
+    """Share flagged per group with its 95 % interval, one panel per dimension (fairness)."""
+    data = frame.with_columns(
+        (pl.col("nilai") * 100).alias("p"), (pl.col("ci_bawah") * 100).alias("lo"),
+        (pl.col("ci_atas") * 100).alias("hi"),
+        fmt.persen_expr(pl.col("nilai") * 100, 2).alias("t_p"),
+        fmt.angka_expr(pl.col("rasio"), 2).alias("t_rasio"),
+        fmt.angka_expr(pl.col("n")).alias("t_n"),
+    )  # fmt: skip
+    base = alt.Chart(data).encode(
+        y=alt.Y("kelompok:N", title=None, axis=alt.Axis(labelLimit=200)),
+        tooltip=[alt.Tooltip("dimensi_label:N", title="Menurut"), alt.Tooltip("kelompok:N", title="Kelompok"),
+                 alt.Tooltip("t_p:N", title=judul), alt.Tooltip("t_rasio:N", title="× rata-rata"),
+                 alt.Tooltip("t_n:N", title="Pegawai-bulan")],
+    )  # fmt: skip
+    batang = base.mark_bar(cornerRadiusEnd=3).encode(
+        x=alt.X("p:Q", title=f"{judul} (%)", axis=alt.Axis(format=",.2~f")),
+        color=alt.condition("datum.rasio >= 2", alt.value(MERAH), alt.value(TEAL)),
+    )
+    garis = base.mark_rule(color="#374151").encode(x="lo:Q", x2="hi:Q")
+    return _done(
+        (batang + garis).properties(height=alt.Step(24), width=260)
+        .facet(row=alt.Row("dimensi_label:N", title=None, header=alt.Header(labelAngle=0,
+                                                                           labelAlign="left")))
+        .resolve_scale(y="independent")
+    )  # fmt: skip
+
+
+@spesifikasi
+def drift_bulanan(frame: pl.DataFrame, judul: str, format_y: str = ",.1~f"):
+    """One line per series (``seri``) over the months (``periode``), value ``nilai``."""
+    data = _periode_cols(frame.sort("periode")).with_columns(
+        fmt.angka_expr(pl.col("nilai"), 3).alias("teks")
+    )
+    order = data["bulan"].unique(maintain_order=True).to_list()
+    return _done(
+        alt.Chart(data).mark_line(point=True).encode(
+            x=alt.X("bulan:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("nilai:Q", title=judul, axis=alt.Axis(format=format_y)),
+            color=alt.Color("seri:N", title=None, legend=alt.Legend(orient="top")),
+            tooltip=[alt.Tooltip("bulan:N", title="Bulan"),
+                     alt.Tooltip("seri:N", title="Seri"), alt.Tooltip("teks:N", title=judul)],
+        ).properties(height=260)
+    )  # fmt: skip

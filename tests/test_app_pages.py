@@ -778,3 +778,65 @@ def test_person_page_runs_only_the_selected_tab(bulanan):
     tidak_ada_error(at)
     assert any("Tepat waktu:" in c.value for c in at.caption)
     assert "Potongan disiplin per hari" not in teks(at)
+
+
+def test_quality_page_shows_fairness_leniency_and_drift(data):
+    pemantauan = pytest.importorskip("models.pemantauan")
+    skor = pytest.importorskip("models.skor")
+
+    def baris(bagian, periode, dimensi, kelompok, n, k, nilai, rasio=None, z=None):
+        return {"bagian": bagian, "periode": periode, "dimensi": dimensi, "kelompok": kelompok,
+                "n": n, "k": k, "nilai": nilai, "ci_bawah": nilai * 0.8, "ci_atas": nilai * 1.2,
+                "rasio": rasio, "z": z}  # fmt: skip
+
+    rows = [
+        baris("keadilan_anomali", "SEMUA", "jenis_opd", "RUMAH_SAKIT", 1200, 30, 0.025, 2.5),
+        baris("keadilan_anomali", "SEMUA", "jenis_opd", "PENDIDIKAN", 5000, 40, 0.008, 0.8),
+        baris("keadilan_anomali", "SEMUA", "golongan", "III", 4000, 40, 0.01, 1.0),
+        baris("keadilan_anomali", "SEMUA", "jenis_kelamin", "P", 3000, 30, 0.01, 1.0),
+        baris("keadilan_anomali", "SEMUA", "jenis_opd:model", "RUMAH_SAKIT", 1200, 2, 0.0017, 1.1),
+        baris("keadilan_peringatan", "SEMUA", "golongan", "III", 4000, 400, 0.1, 1.0),
+        baris("kelonggaran_penilai", "SEMUA", "nip_penilai", "197001012000031001", 40, 0, 0.0,
+              0.0, -3.4),
+        baris("kelonggaran_penilai", "SEMUA", "nip_penilai", "197501012001032002", 30, 4, 0.13,
+              1.1, 0.3),
+        *[baris("drift_dasar", p, "anomali", "ditandai", 1000, 10 + i, (10 + i) / 1000)
+          for i, p in enumerate(("2025-01", "2025-02", "2025-03"))],
+        *[baris("drift_dasar", p, "peringatan", "predikat_buruk", 1000, 100, 0.1)
+          for p in ("2025-01", "2025-02", "2025-03")],
+        *[baris("drift_fitur", p, "hari_tap_libur", "psi", 1000, None, v)
+          for p, v in (("2025-01", 0.01), ("2025-02", 0.02), ("2025-03", 0.31))],
+    ]  # fmt: skip
+    tabel = pl.DataFrame(rows, schema=pemantauan.SKEMA)
+    path = skor.path(data, pemantauan.NAMA)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tabel.write_parquet(path)
+    ringkas = {"dibuat": "2026-11-29T05:00:00+0000", "periode": ["2025-01", "2025-03"],
+               "ambang": {"psi": 0.2, "rasio_kelompok": 2.0, "min_kelompok": 100,
+                          "z_penilai": 3, "min_dinilai": 10},
+               "sorotan": pemantauan.sorotan(tabel)}  # fmt: skip
+    path.with_suffix(".json").write_text(json.dumps(ringkas))
+    try:
+        at = masuk("analis")
+        at.switch_page("halaman/kualitas.py").run()
+        tidak_ada_error(at)
+        metrics = {m.label: m.value for m in at.metric}
+        assert metrics["Kelompok ditandai ≥ 2× rata-rata"] == "1"
+        assert metrics["Fitur bergeser"] == "1" and metrics["Penilai menyimpang"] == "1"
+        text = teks(at)
+        assert "Januari 2025 sampai Maret 2025" in text and "29 Nov 2026 13:00 WITA" in text
+        assert "1 memberi predikat buruk jauh lebih jarang" in text
+        frames = [df.value for df in at.dataframe]
+        keadilan = next(f for f in frames if "dimensi_label" in f.columns)
+        assert set(keadilan["dimensi_label"]) == {"Jenis perangkat daerah", "Golongan",
+                                                  "Jenis kelamin"}  # fmt: skip
+        penilai = next(f for f in frames if "nip_penilai" in f.columns)
+        assert penilai["nip_penilai"].iloc[0] == "19700101 200003 1 001"
+        assert penilai["sifat"].iloc[0] == "Longgar"
+        psi = next(f for f in frames if "dimensi" in f.columns and "bulan" in f.columns)
+        assert psi["bulan"].tolist() == ["Maret 2025"]
+        specs = b"".join(c.proto.SerializeToString() for c in at.get("vega_lite_chart"))
+        assert b"RUMAH_SAKIT" in specs and b"hari_tap_libur" in specs and b"Mar 2025" in specs
+    finally:
+        path.unlink(missing_ok=True)
+        path.with_suffix(".json").unlink(missing_ok=True)

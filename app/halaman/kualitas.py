@@ -1,4 +1,5 @@
-"""Kualitas Data: findings, quarantine, check results and alert history."""
+"""Kualitas Data: findings, quarantine, check results, alert history, and the fairness and
+drift of the models (``DATA/models/pemantauan.parquet``)."""
 
 import altair as alt
 import polars as pl
@@ -11,7 +12,10 @@ from app.data import BelumTersedia
 ctx = ui.konteks("kualitas")
 d, periode = ctx.data, ctx.periode
 
-ui.judul("Kualitas Data", f"{fmt.periode(periode)} · temuan, karantina, hasil cek dan alert.")
+ui.judul(
+    "Kualitas Data",
+    f"{fmt.periode(periode)} · temuan, karantina, hasil cek, alert, keadilan dan drift model.",
+)
 
 temuan = d.temuan(periode)
 karantina = d.karantina(periode)
@@ -45,9 +49,9 @@ if cek is not None and not cek.is_empty():
 else:
     c[3].metric("Cek gagal", fmt.KOSONG, border=True)
 
-tab_temuan, tab_karantina, tab_cek, tab_alert = st.tabs(
+tab_temuan, tab_karantina, tab_cek, tab_alert, tab_model = st.tabs(
     [":material/report: Temuan", ":material/block: Karantina", ":material/fact_check: Hasil cek",
-     ":material/notifications: Riwayat alert"]
+     ":material/notifications: Riwayat alert", ":material/balance: Keadilan & drift model"]
 )  # fmt: skip
 
 with tab_temuan:
@@ -138,3 +142,153 @@ with tab_alert:
                  "judul": "Judul", "kanal": "Kanal", "n_failed": "Baris gagal", "galat": "Galat"},
                 key="tabel_alert",
             )  # fmt: skip
+
+DIMENSI = {"jenis_opd": "Jenis perangkat daerah", "golongan": "Golongan",
+           "jenis_kelamin": "Jenis kelamin"}  # fmt: skip
+UKURAN = {
+    "keadilan_anomali": {"": "Ditandai (semua lapisan)", ":model": "Ditandai lapisan model",
+                         ":salah": "Ditandai padahal jujur"},
+    "keadilan_peringatan": {"": "Masuk daftar peringatan dini",
+                            ":salah": "Di daftar tetapi tidak dinilai buruk"},
+}  # fmt: skip
+MODEL = {"keadilan_anomali": "Anomali kehadiran", "keadilan_peringatan": "Peringatan dini"}
+SERI_ANOMALI = {"ditandai": "Semua temuan", "model": "Lapisan model"}
+SERI_PERINGATAN = {"predikat_buruk": "Predikat buruk (nyata)",
+                   "risiko_rata_rata": "Risiko rata-rata (model)"}  # fmt: skip
+
+with tab_model:
+    try:
+        pantau, ringkas = d.pemantauan()
+    except BelumTersedia as error:
+        ui.belum_tersedia(error)
+        pantau = None
+    if pantau is not None and pantau.is_empty():
+        st.info("Pemantauan belum berisi baris: belum ada skor model yang dipantau.")
+    elif pantau is not None:
+        ambang = ringkas.get("ambang", {})
+        z_batas = float(ambang.get("z_penilai", 3))
+        psi_batas = float(ambang.get("psi", 0.2))
+        jendela = ringkas.get("periode") or []
+        sorotan = pl.DataFrame(ringkas.get("sorotan") or [], schema=pantau.schema)
+        st.caption(
+            "Dihitung oleh aset model/pemantauan setiap kali model dijalankan"
+            + (f", {fmt.periode(jendela[0])} sampai {fmt.periode(jendela[-1])}" if jendela else "")
+            + (f", {fmt.waktu_iso(ringkas['dibuat'])}" if ringkas.get("dibuat") else "")
+            + ". Angka ini untuk meninjau model, bukan untuk menilai kelompok atau penilai."
+        )
+        c = st.columns(3)
+        for kolom, (bagian, label) in zip(
+            c,
+            (("keadilan", "Kelompok ditandai ≥ 2× rata-rata"), ("drift_fitur", "Fitur bergeser"),
+             ("kelonggaran_penilai", "Penilai menyimpang")),
+            strict=True,
+        ):  # fmt: skip
+            n = sorotan.filter(pl.col("bagian").str.starts_with(bagian)).height
+            kolom.metric(label, fmt.angka(n), border=True)
+        st.caption(
+            f"Ambang sorotan: rasio kelompok ≥ {fmt.angka(ambang.get('rasio_kelompok', 2), 1)} "
+            f"(n ≥ {fmt.angka(ambang.get('min_kelompok', 100))}), PSI > {fmt.angka(psi_batas, 2)}, "
+            f"penilai |z| ≥ {fmt.angka(z_batas, 1)} dengan ≥ "
+            f"{fmt.angka(ambang.get('min_dinilai', 10))} penilaian."
+        )
+
+        st.subheader("Keadilan per kelompok", anchor=False)
+        model = st.segmented_control(
+            "Model", list(MODEL), format_func=MODEL.__getitem__, default="keadilan_anomali",
+            key="pantau_model",
+        ) or "keadilan_anomali"  # fmt: skip
+        bagian = pantau.filter(pl.col("bagian") == model).with_columns(
+            pl.col("dimensi").str.extract(r"^([^:]+)").alias("dasar"),
+            pl.col("dimensi").str.extract(r"(:.+)$").fill_null("").alias("akhiran"),
+        )
+        ada = [a for a in UKURAN[model] if a in set(bagian["akhiran"].to_list())]
+        if not ada:
+            st.info("Belum ada angka keadilan untuk model ini.")
+        else:
+            ukuran = st.segmented_control(
+                "Ukuran", ada, format_func=UKURAN[model].__getitem__, default=ada[0],
+                key=f"pantau_ukuran_{model}",
+            ) or ada[0]  # fmt: skip
+            pilih = bagian.filter(
+                (pl.col("akhiran") == ukuran) & pl.col("dasar").is_in(list(DIMENSI))
+            ).with_columns(
+                pl.col("dasar").replace_strict(DIMENSI, return_dtype=pl.String).alias("dimensi_label")
+            )  # fmt: skip
+            ui.grafik(charts.keadilan(pilih, UKURAN[model][ukuran]), width="content")
+            st.caption(
+                "Batang merah: kelompok dengan porsi ≥ 2× rata-rata; garis hitam: interval 95%. "
+                "Staf rumah sakit dan sekolah bekerja di akhir pekan: aturan tap di hari libur "
+                "menandai mereka lebih sering sampai jadwal kerja tercatat."
+            )
+            ui.tabel(
+                pilih.with_columns((pl.col("nilai") * 100).alias("persen")),
+                {"dimensi_label": "Menurut", "kelompok": "Kelompok", "n": "Pegawai-bulan",
+                 "k": "Ditandai", "persen": "Porsi", "rasio": "× rata-rata"},
+                angka=("n", "k"), persen=("persen",), desimal=("rasio",), key="pantau_keadilan",
+            )  # fmt: skip
+
+        st.subheader("Kelonggaran penilai", anchor=False)
+        penilai = pantau.filter(pl.col("bagian") == "kelonggaran_penilai")
+        if penilai.is_empty():
+            st.info("Belum ada penilai dengan cukup penilaian.")
+        else:
+            menyimpang = penilai.filter(pl.col("z").abs() >= z_batas)
+            st.caption(
+                f"{fmt.angka(penilai.height)} penilai dengan cukup penilaian; "
+                f"{fmt.angka(menyimpang.height)} memberi predikat buruk jauh lebih jarang atau "
+                f"lebih sering daripada rata-rata (|z| ≥ {fmt.angka(z_batas, 1)}). Penilai yang "
+                "longgar membuat peringatan dini buta untuk timnya."
+            )
+            ui.tabel(
+                penilai.sort(pl.col("z").abs(), descending=True, nulls_last=True).with_columns(
+                    fmt.nip_expr(pl.col("kelompok")).alias("nip_penilai"),
+                    (pl.col("nilai") * 100).alias("persen"),
+                    pl.when(pl.col("z") <= -z_batas).then(pl.lit("Longgar"))
+                    .when(pl.col("z") >= z_batas).then(pl.lit("Ketat"))
+                    .otherwise(pl.lit("Wajar")).alias("sifat"),
+                ),
+                {"nip_penilai": "NIP penilai", "n": "Penilaian", "k": "Predikat buruk",
+                 "persen": "Porsi buruk", "rasio": "× rata-rata", "z": "z", "sifat": "Catatan"},
+                angka=("n", "k"), persen=("persen",), desimal=("rasio", "z"), key="pantau_penilai",
+            )  # fmt: skip
+
+        st.subheader("Drift per bulan", anchor=False)
+        dasar = pantau.filter(pl.col("bagian") == "drift_dasar")
+        anomali = dasar.filter(
+            (pl.col("dimensi") == "anomali") & pl.col("kelompok").is_in(list(SERI_ANOMALI))
+        ).with_columns(
+            pl.col("kelompok").replace_strict(SERI_ANOMALI, return_dtype=pl.String).alias("seri"),
+            pl.col("nilai") * 100,
+        )
+        peringatan = dasar.filter(
+            (pl.col("dimensi") == "peringatan") & pl.col("kelompok").is_in(list(SERI_PERINGATAN))
+        ).with_columns(
+            pl.col("kelompok").replace_strict(SERI_PERINGATAN, return_dtype=pl.String).alias("seri"),
+            pl.col("nilai") * 100,
+        )  # fmt: skip
+        kiri, kanan = st.columns(2)
+        with kiri:
+            if anomali.height:
+                st.caption("Porsi pegawai ditandai anomali per bulan")
+                ui.grafik(charts.drift_bulanan(anomali, "% pegawai"), width="stretch")
+        with kanan:
+            if peringatan.height:
+                st.caption("Peringatan dini: porsi predikat buruk dan risiko rata-rata per bulan")
+                ui.grafik(charts.drift_bulanan(peringatan, "%"), width="stretch")
+        fitur = pantau.filter(pl.col("bagian") == "drift_fitur").with_columns(
+            pl.col("dimensi").alias("seri")
+        )
+        if fitur.height:
+            st.caption(
+                f"Pergeseran fitur per bulan (PSI terhadap semua bulan): di atas "
+                f"{fmt.angka(psi_batas, 2)} layak dilihat, biasanya karena perubahan data (mesin "
+                "baru, aplikasi baru), bukan gelombang kecurangan."
+            )
+            ui.grafik(charts.drift_bulanan(fitur, "PSI", ",.2~f"), width="stretch")
+            geser = fitur.filter(pl.col("nilai") > psi_batas)
+            if geser.height:
+                ui.tabel(
+                    geser.with_columns(fmt.periode_expr(pl.col("periode")).alias("bulan")),
+                    {"bulan": "Bulan", "dimensi": "Fitur", "nilai": "PSI", "n": "Baris"},
+                    desimal=("nilai",), angka=("n",), key="pantau_psi",
+                )  # fmt: skip
