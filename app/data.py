@@ -40,6 +40,8 @@ from orchestration.paths import DataDir
 from orchestration.published import TABLES, Snapshot, current_snapshot, load_snapshot
 
 CACHE_ENTRIES = 4096
+# a NIP written in a model's reason (``NIP 19900815 201601 1 005`` or 18 digits)
+_NIP_TEKS = r"(?:NIP )?\b(?:\d{8} \d{6} \d \d{3}|\d{18})\b"
 
 
 class AksesDitolak(PermissionError):
@@ -623,9 +625,39 @@ class Data:
         if scores.is_empty():
             return scores
         # the scope decides who is shown: only people of the published rows it may see
-        return scores.drop(
+        scores = scores.drop(
             [c for c in ("kode_opd", "nama", "nama_opd") if c in scores.columns]
         ).join(people, on="nip", how="inner")
+        if jenis == "anomali" and not self.scope.semua_opd and "alasan" in scores.columns:
+            scores = self._alasan_terlihat(scores, periode)
+        return scores
+
+    def _alasan_terlihat(self, scores: pl.DataFrame, periode: str) -> pl.DataFrame:
+        """Anomaly reasons for a department head as ``temuan_anomali`` words them (a
+        buddy-punching colleague of another department is not named); without the flags file,
+        every NIP in a reason is hidden."""
+        try:
+            flags = self.temuan_anomali(periode)
+        except BelumTersedia:
+            flags = pl.DataFrame()
+        if flags.is_empty():
+            return scores.with_columns(pl.col("alasan").str.replace_all(_NIP_TEKS, "(rekan)"))
+        per_nip = (
+            flags.sort("nip", "aturan")
+            .group_by("nip", maintain_order=True)
+            .agg(alasan_terlihat=pl.col("alasan").str.join("; "))
+        )
+        return (
+            scores.join(per_nip, on="nip", how="left")
+            .with_columns(
+                alasan=pl.when(pl.col("alasan").is_not_null()).then(
+                    pl.coalesce(
+                        "alasan_terlihat", pl.col("alasan").str.replace_all(_NIP_TEKS, "(rekan)")
+                    )
+                )
+            )
+            .drop("alasan_terlihat")
+        )
 
     def _file_model(self, jenis: str, periode: str | None) -> pl.DataFrame:
         """A file of ``models.skor`` (one period or all), unscoped; ``BelumTersedia`` if absent."""
@@ -666,9 +698,7 @@ class Data:
                 alasan=pl.when(luar)
                 .then(
                     # a buddy-punching reason names only the colleague: every NIP in it goes
-                    pl.col("alasan").str.replace_all(
-                        r"(?:NIP )?\b(?:\d{8} \d{6} \d \d{3}|\d{18})\b", pengganti
-                    )
+                    pl.col("alasan").str.replace_all(_NIP_TEKS, pengganti)
                 )
                 .otherwise(pl.col("alasan")),
                 nip_pasangan=pl.when(luar).then(None).otherwise(pl.col("nip_pasangan")),
@@ -764,11 +794,19 @@ class Data:
         periods = self._sql(
             f"select distinct periode from tpp_bulanan where nip = ?{where}", (nip, *params)
         )
-        return (
+        tanda = (
             scores.filter((pl.col("nip") == nip) & pl.col("ditandai"))
             .join(periods, on="periode", how="semi")
             .sort("periode", descending=True)
         )
+        if self.scope.semua_opd or tanda.is_empty():
+            return tanda
+        # a department head reads the reasons as ``temuan_anomali`` words them
+        return pl.concat(
+            [self._alasan_terlihat(tanda.filter(pl.col("periode") == p), p)
+             for p in tanda["periode"].unique(maintain_order=True).to_list()],
+            how="diagonal_relaxed",
+        )  # fmt: skip
 
 
 # the files of ``models.skor`` the app reads: jenis -> (file name constant, loader)

@@ -432,13 +432,21 @@ def _model_files(data: DataDir, bulanan: pl.DataFrame) -> list[Path]:
         nip_pasangan=pl.lit(None, dtype=pl.String),
         kasus_id=pl.format("{}:PEGAWAI:{}", "periode", "nip"), lapisan="lapisan",
     )  # fmt: skip
-    # a buddy-punching pair: someone of the own department after someone of the other one
-    own = _foreign_free(bulanan, SENDIRI)
+    # a buddy-punching pair: someone of the own department (already flagged by another rule)
+    # after someone of the other one; the scores file carries both reasons
+    own = _pasangan_sendiri(bulanan, frame)
     lain = _foreign(bulanan)["nip"][0]
+    titip = f"Tap di mesin FP-1 rata-rata 14 detik setelah NIP {fmt.nip(lain)} pada 17 hari"
+    frame = frame.with_columns(
+        aturan=pl.when(pl.col("nip") == own).then(pl.lit("jam_identik,titip_absen"))
+        .otherwise("aturan"),
+        alasan=pl.when(pl.col("nip") == own).then(pl.col("alasan") + "; " + titip)
+        .otherwise("alasan"),
+    )  # fmt: skip
     pair = pl.DataFrame(
         {"periode": "2025-03", "nip": own, "kode_opd": SENDIRI, "aturan": "titip_absen",
          "label": "Tap beruntun dengan rekan yang sama",
-         "alasan": f"Tap di mesin FP-1 rata-rata 14 detik setelah NIP {fmt.nip(lain)} pada 17 hari",
+         "alasan": titip,
          "nilai": 17.0, "ambang": "uji", "nip_pasangan": lain,
          "kasus_id": f"2025-03:PASANGAN:{min(own, lain)}:{max(own, lain)}", "lapisan": "ATURAN"}
     )  # fmt: skip
@@ -472,6 +480,16 @@ def _model_files(data: DataDir, bulanan: pl.DataFrame) -> list[Path]:
         f.write_parquet(path)
         paths.append(path)
     return paths
+
+
+def _pasangan_sendiri(bulanan, frame) -> str:
+    """A NIP of the own department only (not the transfer) flagged by a rule."""
+    mutasi = bulanan.filter(pl.col("mutasi"))["nip"].implode()
+    return frame.filter(
+        (pl.col("kode_opd") == SENDIRI)
+        & (pl.col("lapisan") == "ATURAN")
+        & ~pl.col("nip").is_in(mutasi)
+    )["nip"][0]
 
 
 def _foreign_free(bulanan, kode: str) -> str:
@@ -536,6 +554,15 @@ def test_anomaly_layers_cases_and_cap_are_shown_within_scope(data, bulanan, mode
     tidak_ada_error(at)
     flag = [w.value for w in at.warning if "anomali kehadiran" in w.value]
     assert flag and "Jam masuk persis 07:14" in flag[0] and "Maret 2025" in flag[0]
+    # the pair's own-department member: the colleague elsewhere is not named there either
+    pasangan = _pasangan_sendiri(bulanan, pl.read_parquet(model_files[0]))
+    at.query_params["nip"] = pasangan
+    at.run()
+    tidak_ada_error(at)
+    flag = [w.value for w in at.warning if "anomali kehadiran" in w.value]
+    assert flag and "rekan di Perangkat Daerah lain" in flag[0]
+    lain = _foreign(bulanan)["nip"][0]
+    assert fmt.nip(lain).encode() not in semua_bytes(at) and lain.encode() not in semua_bytes(at)
     tenang = pl.read_parquet(model_files[0]).filter(
         ~pl.col("ditandai") & (pl.col("kode_opd") == SENDIRI)
     )["nip"][0]
