@@ -745,6 +745,27 @@ class Data:
             .sort("lapisan", "jenis", "orang")
         )
 
+    def uji_peringatan(self, versi: str | None) -> dict | None:
+        """What the early-warning version ``versi`` (None: the one in use) measured on its own
+        test months against the baseline "average of past ratings" on new cases:
+        ``{"uji_periode", "model", "baseline", "n", "lebih_baik"}``; None when unknown."""
+        try:
+            registry = _optional("models.registry", "registri model")
+            meta = registry.meta(self.dir, "peringatan", versi)
+        except (BelumTersedia, OSError, ValueError):
+            return None
+        try:
+            baru = meta["metrik"]["kasus_baru"]
+            model = baru["model"]["tertangkap_di_daftar"]
+            baseline = baru["baseline_rata_rata_penilaian"]["tertangkap_di_daftar"]
+            return {
+                "uji_periode": meta.get("uji_waktu", {}).get("uji_periode") or [],
+                "model": int(model["k"]), "baseline": int(baseline["k"]), "n": int(model["n"]),
+                "lebih_baik": bool(meta["metrik"]["mengalahkan_baseline_rata_pada_kasus_baru"]),
+            }  # fmt: skip
+        except (KeyError, TypeError, ValueError):
+            return None
+
     def keputusan_anomali(self) -> pl.DataFrame:
         """The decision in force per flag (``models.keputusan.terkini``): periode, nip, aturan,
         keputusan, catatan, oleh, waktu. Read on a short-lived SQLite connection."""

@@ -625,7 +625,19 @@ def test_a_department_head_cannot_record_a_decision(data, bulanan, model_files):
     assert audit_events(data)[-1]["aksi"] == "AKSES_DITOLAK"
 
 
-def test_early_warning_shows_the_baseline_beside_the_model(model_files):
+def test_early_warning_shows_the_baseline_beside_the_model(data, model_files):
+    from models import registry
+
+    meta = registry.folder(data) / "peringatan" / "uji-1" / "meta.json"
+    meta.parent.mkdir(parents=True, exist_ok=True)
+    tertangkap = {
+        "model": {"tertangkap_di_daftar": {"k": 137, "n": 1662}},
+        "baseline_rata_rata_penilaian": {"tertangkap_di_daftar": {"k": 141, "n": 1662}},
+    }
+    meta.write_text(json.dumps({
+        "uji_waktu": {"uji_periode": ["2025-09", "2025-11"]},
+        "metrik": {"kasus_baru": tertangkap, "mengalahkan_baseline_rata_pada_kasus_baru": False},
+    }))  # fmt: skip
     at = masuk("analis")
     at.switch_page("halaman/anomali.py").run()
     tidak_ada_error(at)
@@ -635,6 +647,11 @@ def test_early_warning_shows_the_baseline_beside_the_model(model_files):
     tabel = next(df.value for df in at.dataframe if "peluang_baseline" in df.value.columns)
     assert "peluang" in tabel.columns
     assert "Juga di daftar pembanding" in {m.label for m in at.metric}
+    assert (
+        "daftar model menangkap 137 dari 1.662 kasus baru, pembanding 141 (tidak lebih baik)"
+        in text
+    )
+    assert "September 2025 – November 2025" in text
 
 
 # ---- the period lifecycle ---------------------------------------------------------------------

@@ -329,6 +329,21 @@ with tab_peringatan:
             "bukan untuk TPP atau sanksi.",
             icon=":material/balance:",
         )
+        versi = risiko["model_versi"][0] if "model_versi" in risiko.columns else None
+        uji = d.uji_peringatan(versi)
+        if uji:
+            bulan = uji["uji_periode"]
+            st.caption(
+                f"Versi yang dipakai ({versi or fmt.KOSONG}), pada bulan ujinya"
+                + (f" ({fmt.periode(bulan[0])} – {fmt.periode(bulan[-1])})" if bulan else "")
+                + f": daftar model menangkap {fmt.angka(uji['model'])} dari "
+                f"{fmt.angka(uji['n'])} kasus baru, pembanding {fmt.angka(uji['baseline'])}"
+                + (
+                    " (tidak lebih baik)."
+                    if not uji["lebih_baik"]
+                    else " (sedikit lebih baik di bulan uji ini, tetapi tidak pada data uji segar)."
+                )
+            )
         tingkat = (
             dict(risiko.group_by("tingkat").len().iter_rows())
             if "tingkat" in risiko.columns
