@@ -602,6 +602,10 @@ def test_analyst_decision_is_recorded_audited_and_gives_precision(data, model_fi
         assert (event["aksi"], event["pengguna"], event["keputusan"], event["hasil"]) == (
             "KEPUTUSAN_ANOMALI", "analis", "DIJELASKAN", "OK")  # fmt: skip
         assert event["catatan"] == "Diperiksa tapnya (DIJELASKAN)" and event["periode"] == "2025-03"
+        at.switch_page("halaman/audit_log.py").run()
+        log = next(df.value for df in at.dataframe if "aksi" in df.value.columns)
+        assert "KEPUTUSAN_ANOMALI" in set(log["aksi"])
+        at.switch_page("halaman/anomali.py").run()
         # precision per rule from the decisions in force: the first flag explained, the second
         # dismissed, so 0 of 2 confirmed
         presisi = next(df.value for df in at.dataframe if "t_presisi" in df.value.columns)
@@ -652,6 +656,7 @@ def test_early_warning_shows_the_baseline_beside_the_model(data, model_files):
         in text
     )
     assert "September 2025 – November 2025" in text
+    meta.unlink()
 
 
 # ---- the period lifecycle ---------------------------------------------------------------------

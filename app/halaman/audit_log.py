@@ -9,7 +9,7 @@ ctx = ui.konteks("audit", perlu_data=False)
 ui.judul(
     "Log Audit",
     "Setiap unduhan, login, logout, sesi berakhir, akses yang ditolak, verifikasi dan penguncian "
-    "periode.",
+    "periode, dan keputusan analis atas temuan anomali.",
 )
 
 log = ctx.data.audit(limit=2000)
