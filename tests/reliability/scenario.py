@@ -234,27 +234,35 @@ def _step_run(exports: Path, data: DataDir, logs: Path, base: Path) -> dict:
     return out
 
 
+def _dbt_building(ps_output: str) -> bool:
+    return any("dbt" in line and "build" in line for line in ps_output.splitlines())
+
+
 def _step_kill_dbt(exports: Path, data: DataDir, logs: Path) -> dict:
     before = published_digest(data), resolve_current(data)
     run = Run("2-kill-dbt", exports, data, logs, "--paksa")
     run.wait_for("tpp_dbt: mulai")
     # a model built means dbt is writing the warehouse
+    # (and the dbt process seen alive in the group: on a loaded machine the progress line can be
+    # read a moment after it was written)
     deadline = time.monotonic() + RUN_TIMEOUT
+    children = ""
     while time.monotonic() < deadline:
         err = run.stderr()
         built = [line for line in err.splitlines() if "tpp_dbt:" in line and "dibangun" in line]
-        if built or run.proc.poll() is not None:
+        if built:
+            children = subprocess.run(["ps", "-o", "pid=,args=", "-g", str(run.pgid)],
+                                      capture_output=True, text=True).stdout  # fmt: skip
+        if (built and _dbt_building(children)) or run.proc.poll() is not None:
             break
-        time.sleep(0.05)
-    children = subprocess.run(["ps", "-o", "pid=,args=", "-g", str(run.pgid)],
-                              capture_output=True, text=True).stdout  # fmt: skip
+        time.sleep(0.02)
     alive = run.proc.poll() is None
     run.kill()
     out = run.summary()
     out.update(
         killed_alive=alive,
         killed_after=built[-1] if built else None,
-        dbt_child=any("dbt" in line and "build" in line for line in children.splitlines()),
+        dbt_child=_dbt_building(children),
         digest_unchanged=published_digest(data) == before[0],
         snapshot_unchanged=resolve_current(data) == before[1],
         state_file_left=(data.root / "run_state.json").exists(),
