@@ -500,7 +500,7 @@ def publish_frames(
 
     import duckdb
 
-    from orchestration import periods as lifecycle
+    from orchestration import lifecycle
     from orchestration.publish import publish
 
     stack = ExitStack()

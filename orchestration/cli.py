@@ -107,13 +107,13 @@ def _lifecycle(args: argparse.Namespace, step) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from orchestration.periods import verify
+    from orchestration.lifecycle import verify
 
     return _lifecycle(args, verify)
 
 
 def cmd_lock(args: argparse.Namespace) -> int:
-    from orchestration.periods import lock
+    from orchestration.lifecycle import lock
 
     return _lifecycle(args, lock)
 

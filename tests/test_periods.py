@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from test_publish_support import ANA, build_warehouse, change, scenario
 
-from orchestration import periods
+from orchestration import lifecycle, periods
 from orchestration.cli import main
 from orchestration.paths import DataDir
 from orchestration.periods import LOCKED, VERIFIED, PeriodeError
@@ -28,19 +28,19 @@ def data(tmp_path) -> DataDir:
 
 def test_cannot_verify_or_lock_what_is_not_published(tmp_path, data):
     with pytest.raises(PeriodeError, match="belum diterbitkan"):
-        periods.verify(data, "2025-07", "Budi")
+        lifecycle.verify(data, "2025-07", "Budi")
     with pytest.raises(PeriodeError, match="belum diterbitkan"):
-        periods.lock(data, "2025-07", "Budi")
+        lifecycle.lock(data, "2025-07", "Budi")
     empty = DataDir(tmp_path / "kosong")
     with pytest.raises(PeriodeError, match="belum diterbitkan"):
-        periods.lock(empty, "2025-03", "Budi")
+        lifecycle.lock(empty, "2025-03", "Budi")
     assert periods.status(data, "2025-07").status == "DRAFT"
 
 
 def test_lock_needs_a_verification_of_exactly_the_published_data(data):
     with pytest.raises(PeriodeError, match="belum diverifikasi"):
-        periods.lock(data, "2025-03", "Maria")
-    verified = periods.verify(data, "2025-03", "Budi")
+        lifecycle.lock(data, "2025-03", "Maria")
+    verified = lifecycle.verify(data, "2025-03", "Budi")
     assert verified.status == VERIFIED and verified.oleh == "Budi"
     assert current_snapshot(data).status("2025-03") == VERIFIED  # manifest shows it
 
@@ -50,22 +50,22 @@ def test_lock_needs_a_verification_of_exactly_the_published_data(data):
     build_warehouse(data, corrected)
     publish(data, ["2025-03"])
     with pytest.raises(PeriodeError, match="berubah sejak diverifikasi"):
-        periods.lock(data, "2025-03", "Maria")
+        lifecycle.lock(data, "2025-03", "Maria")
 
-    periods.verify(data, "2025-03", "Budi")
-    locked = periods.lock(data, "2025-03", "Maria")
+    lifecycle.verify(data, "2025-03", "Budi")
+    locked = lifecycle.lock(data, "2025-03", "Maria")
     assert locked.status == LOCKED and locked.oleh == "Maria" and locked.pada.endswith("+08:00")
     entry = current_snapshot(data).period("2025-03")
     assert (entry["status"], entry["oleh"]) == (LOCKED, "Maria")
 
 
 def test_nothing_goes_back_from_locked(data):
-    periods.verify(data, "2025-03", "Budi")
-    periods.lock(data, "2025-03", "Maria")
+    lifecycle.verify(data, "2025-03", "Budi")
+    lifecycle.lock(data, "2025-03", "Maria")
     with pytest.raises(PeriodeError, match="sudah dikunci"):
-        periods.verify(data, "2025-03", "Budi")
+        lifecycle.verify(data, "2025-03", "Budi")
     with pytest.raises(PeriodeError, match="sudah dikunci"):
-        periods.lock(data, "2025-03", "Budi")
+        lifecycle.lock(data, "2025-03", "Budi")
     with sqlite3.connect(data.root / "periode.sqlite") as con:  # not even behind our back
         with pytest.raises(sqlite3.IntegrityError, match="dikunci"):
             con.execute("update periode set status = 'DRAFT' where periode = '2025-03'")
@@ -76,9 +76,9 @@ def test_nothing_goes_back_from_locked(data):
 
 
 def test_history_records_who_and_when(data):
-    periods.verify(data, "2025-02", "Budi")
-    periods.verify(data, "2025-02", "Yosef")
-    periods.lock(data, "2025-02", "Maria")
+    lifecycle.verify(data, "2025-02", "Budi")
+    lifecycle.verify(data, "2025-02", "Yosef")
+    lifecycle.lock(data, "2025-02", "Maria")
     steps = [(h["dari"], h["ke"], h["oleh"]) for h in periods.history(data, "2025-02")]
     assert steps == [
         ("DRAFT", "VERIFIED", "Budi"),
@@ -97,7 +97,7 @@ def test_verify_refuses_a_period_with_error_findings(data):
         )
     publish(data, ["2025-03"])
     with pytest.raises(PeriodeError, match="temuan ERROR"):
-        periods.verify(data, "2025-03", "Budi")
+        lifecycle.verify(data, "2025-03", "Budi")
 
 
 def test_cli_verify_and_lock_default_to_the_login_name(data, monkeypatch, capsys):

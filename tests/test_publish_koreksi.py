@@ -19,7 +19,7 @@ from test_publish_support import (
     tpp_row,
 )
 
-from orchestration import periods
+from orchestration import lifecycle
 from orchestration.paths import DataDir
 from orchestration.publish import PublishError, next_open, publish
 from orchestration.published import current_snapshot
@@ -49,8 +49,8 @@ def test_locked_period_is_untouched_and_its_correction_is_paid_once(data):
     plan = scenario("2025-02", "2025-03", "2025-04")
     build_warehouse(data, plan)
     publish(data, list(plan))
-    periods.verify(data, "2025-03", "Budi")
-    periods.lock(data, "2025-03", "Maria")
+    lifecycle.verify(data, "2025-03", "Budi")
+    lifecycle.lock(data, "2025-03", "Maria")
     locked = current_snapshot(data)
     march = files_of(locked, "2025-03")
     march_bytes = {n: (locked.path / n).read_bytes() for n in march}
@@ -97,8 +97,8 @@ def test_locked_period_is_untouched_and_its_correction_is_paid_once(data):
 def test_a_correction_already_paid_in_a_locked_period_is_not_paid_again(data):
     plan, corrected = lock_march_and_correct_it(data)
     assert current_snapshot(data).read("tpp_koreksi", "2025-04").height == 1
-    periods.verify(data, "2025-04", "Budi")
-    periods.lock(data, "2025-04", "Maria")  # the koreksi is paid with April
+    lifecycle.verify(data, "2025-04", "Budi")
+    lifecycle.lock(data, "2025-04", "Maria")  # the koreksi is paid with April
 
     corrected["2025-05"] = list(PEOPLE)
     build_warehouse(data, corrected, {"2025-03": "absensi_202503_v2.csv"})
@@ -128,8 +128,8 @@ def test_rows_added_or_removed_in_a_locked_period_become_koreksi(data):
     plan = scenario("2025-03", "2025-04")
     build_warehouse(data, plan)
     publish(data, list(plan))
-    periods.verify(data, "2025-03", "Budi")
-    periods.lock(data, "2025-03", "Maria")
+    lifecycle.verify(data, "2025-03", "Budi")
+    lifecycle.lock(data, "2025-03", "Maria")
     newcomer = Pegawai("199811112023022001", "Elisabet Manek", "1.02.01", "PPPK", "IX", 7,
                        "Perawat Ahli Pertama")  # fmt: skip
     gone = PEOPLE[-1]
@@ -147,8 +147,8 @@ def test_rows_added_or_removed_in_a_locked_period_become_koreksi(data):
 
     # April (with those koreksi) is paid and locked; then March is recomputed as it was at
     # first: both koreksi are reversed in May, the newcomer's although March never had the row
-    periods.verify(data, "2025-04", "Budi")
-    periods.lock(data, "2025-04", "Maria")
+    lifecycle.verify(data, "2025-04", "Budi")
+    lifecycle.lock(data, "2025-04", "Maria")
     build_warehouse(data, plan | {"2025-05": list(PEOPLE)})
     publish(data, ["2025-03", "2025-05"])
     may = current_snapshot(data).read("tpp_koreksi", "2025-05")

@@ -238,14 +238,14 @@ def test_worked_example_of_the_rules_is_in_the_fixture():
 def lock_march_and_correct_it(data: DataDir) -> tuple[Scenario, Scenario]:
     """Publish Feb-Apr, verify and lock March, then the attendance of March is corrected (ANA
     gets one TK day) and the pipeline reruns March and April. Returns (original, corrected)."""
-    from orchestration import periods
+    from orchestration import lifecycle
     from orchestration.publish import publish
 
     plan = scenario("2025-02", "2025-03", "2025-04")
     build_warehouse(data, plan)
     publish(data, list(plan))
-    periods.verify(data, "2025-03", "Budi Santoso")
-    periods.lock(data, "2025-03", "Maria Bere")
+    lifecycle.verify(data, "2025-03", "Budi Santoso")
+    lifecycle.lock(data, "2025-03", "Maria Bere")
     corrected = dict(plan)
     corrected["2025-03"] = change(plan["2025-03"], ANA.nip, tk=1)
     build_warehouse(data, corrected, {"2025-03": "absensi_202503_v2.csv"})
