@@ -251,7 +251,7 @@ def _step_kill_dbt(exports: Path, data: DataDir, logs: Path) -> dict:
         err = run.stderr()
         built = [line for line in err.splitlines() if "tpp_dbt:" in line and "dibangun" in line]
         if built:
-            children = subprocess.run(["ps", "-o", "pid=,args=", "-g", str(run.pgid)],
+            children = subprocess.run(["ps", "-ww", "-o", "pid=,args=", "-g", str(run.pgid)],
                                       capture_output=True, text=True).stdout  # fmt: skip
         if (built and _dbt_building(children)) or run.proc.poll() is not None:
             break
