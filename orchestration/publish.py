@@ -42,6 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from orchestration.months import next_month
 from orchestration.paths import DataDir, sha256_file
 from orchestration.periods import WITA, StatusPeriode, all_status
 from orchestration.published import (
@@ -295,12 +296,10 @@ def _quote(name: str) -> str:
 
 def next_open(periode: str, locked: set[str]) -> str:
     """The first period after ``periode`` that is not LOCKED (its payment carries koreksi)."""
-    year, month = int(periode[:4]), int(periode[5:])
-    while True:
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        candidate = f"{year:04d}-{month:02d}"
-        if candidate not in locked:
-            return candidate
+    candidate = next_month(periode)
+    while candidate in locked:
+        candidate = next_month(candidate)
+    return candidate
 
 
 FIELDS = {

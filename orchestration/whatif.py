@@ -55,6 +55,7 @@ from typing import Any
 
 import polars as pl
 
+from orchestration.months import months_between
 from orchestration.paths import TRANSFORMS_DIR, DataDir
 from orchestration.selisih import selisih_baris
 
@@ -645,15 +646,6 @@ def xlsx_bytes(p: Perbandingan) -> bytes:
 # entry point
 
 
-def _months(mulai: str, sampai: str) -> list[str]:
-    y, m = int(mulai[:4]), int(mulai[5:])
-    out = []
-    while f"{y:04d}-{m:02d}" <= sampai:
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
 METODE = ("otomatis", "cepat", "dbt")
 
 
@@ -672,7 +664,7 @@ def whatif(data: DataDir, aturan: AturanUsulan | Path, mulai: str, sampai: str,
     if not isinstance(aturan, AturanUsulan):
         aturan = AturanUsulan.load(Path(aturan))
     snapshot = require_current(data)
-    periods = [p for p in _months(mulai, sampai) if p in snapshot.periods]
+    periods = [p for p in months_between(mulai, sampai) if p in snapshot.periods]
     if not periods:
         raise WhatIfError(f"Tidak ada periode terbit antara {mulai} dan {sampai} "
                           f"(terbit: {', '.join(snapshot.periods) or '-'}).")  # fmt: skip
