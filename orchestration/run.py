@@ -61,18 +61,16 @@ def _read_state(data: DataDir) -> dict[str, str]:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def _periods_to_run(
-    exports: Path, data: DataDir, periods: list[str], fingerprint: str
-) -> list[str]:
+def _periods_to_run(data: DataDir, periods: list[str], fingerprint: str, scanned) -> list[str]:
     """The periods a run must compute; none when nothing is new (the rerun is a no-op).
 
     All of them when the dbt project or the quality configuration changed, when no run has
     finished yet or nothing is published. Otherwise only the periods whose export files are
     new or changed, the month after each of them (its transfers read that month's master), and
     any period not published yet: the other periods would come out the same, and publishing
-    carries them over from the current snapshot.
+    carries them over from the current snapshot. ``scanned``: the folder's ``ingest.discover``.
     """
-    from orchestration.ingest import discover, pending_periods
+    from orchestration.ingest import pending_periods
     from orchestration.published import current_snapshot
 
     if _read_state(data).get("project") != fingerprint:
@@ -80,7 +78,7 @@ def _periods_to_run(
     snapshot = current_snapshot(data)
     if snapshot is None or not data.warehouse.exists():
         return periods
-    pending = set(pending_periods(data, discover(exports)))
+    pending = set(pending_periods(data, scanned))
     following = {next_month(p) for p in pending}
     unpublished = set(periods) - set(snapshot.periods)
     return sorted((pending | following | unpublished) & set(periods))
@@ -173,12 +171,12 @@ class _ProgressHandler(logging.Handler):
         print(line, file=self._log, flush=True)
 
 
-def month_plan(exports: Path, data: DataDir) -> MonthPlan:
-    """Payroll, reference and incomplete months of the export folder (``orchestration.months``)."""
-    from orchestration.ingest import discover, loaded_kinds, rejected_kinds
+def month_plan(found, data: DataDir) -> MonthPlan:
+    """Payroll, reference and incomplete months of the export folder (``orchestration.months``);
+    ``found``: the folder's ``ingest.discover``."""
+    from orchestration.ingest import loaded_kinds, rejected_kinds
     from orchestration.months import plan_months
 
-    found = discover(exports)
     return plan_months(found, loaded_kinds(data), rejected_kinds(data, found))
 
 
@@ -223,15 +221,16 @@ def run_pipeline(
     started = time.perf_counter()
     if not exports.is_dir():
         raise RunError(f"Folder ekspor {exports} tidak ada.")
-    plan = month_plan(exports, data)
+    scanned = discover(exports)  # the one scan of the folder before the run
+    plan = month_plan(scanned, data)
     found, reference = _requested(plan, periode, exports)
     periods = found
 
     # a no-op is decided before Dagster and dbt are imported (seconds of a waiting user)
     fingerprint = project_fingerprint()
     if not force and not with_models:
-        periods = _periods_to_run(exports, data, periods, fingerprint) if periods else []
-        pending = pending_periods(data, discover(exports)) if reference else {}
+        periods = _periods_to_run(data, periods, fingerprint, scanned) if periods else []
+        pending = pending_periods(data, scanned) if reference else {}
         reference = [p for p in reference if p in pending]
         if not periods and not reference:
             return RunSummary(found, [], time.perf_counter() - started, noop=True, plan=plan)
@@ -289,7 +288,7 @@ def run_pipeline(
                 continue
             # a required file rejected on ingest makes its month incomplete: the complete months
             # of the range go on without it (the new plan reports it)
-            plan = month_plan(exports, data)
+            plan = month_plan(scanned, data)  # same files, new registry state
             window = months_between(start, end)
             dropped = [p for p in window if p in plan.incomplete]
             if not dropped or periode is not None:  # a month asked for by name must not vanish
