@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from orchestration.paths import DataDir, sha256_file
 from orchestration.periods import (
@@ -23,7 +25,7 @@ from orchestration.periods import (
     status,
 )
 from orchestration.publish import publish, publishing
-from orchestration.published import current_snapshot
+from orchestration.published import Snapshot, current_snapshot
 
 
 def _published(data: DataDir, periode: str):
@@ -45,13 +47,22 @@ def _refuse_locked(current: StatusPeriode) -> None:
         )
 
 
-def verify(data: DataDir, periode: str, oleh: str | None = None) -> StatusPeriode:
-    """DRAFT/VERIFIED -> VERIFIED for what is published now (no ERROR findings allowed)."""
-    oleh = oleh or default_oleh()
+@contextmanager
+def _transition(data: DataDir, periode: str) -> Iterator[tuple[StatusPeriode, Snapshot, str]]:
+    """Under the publish lock: the period's status (refused when LOCKED), its published snapshot
+    and fingerprint; after a transition recorded inside, a new snapshot shows the status."""
     with publishing(data):
         current = status(data, periode)
         _refuse_locked(current)
         snapshot, sha = _published(data, periode)
+        yield current, snapshot, sha
+    publish(data, [])
+
+
+def verify(data: DataDir, periode: str, oleh: str | None = None) -> StatusPeriode:
+    """DRAFT/VERIFIED -> VERIFIED for what is published now (no ERROR findings allowed)."""
+    oleh = oleh or default_oleh()
+    with _transition(data, periode) as (current, snapshot, sha):
         temuan = snapshot.read("temuan", [periode])
         if temuan.height and "tingkat" in temuan.columns:
             errors = temuan.filter(temuan["tingkat"] == "ERROR").height
@@ -62,17 +73,13 @@ def verify(data: DataDir, periode: str, oleh: str | None = None) -> StatusPeriod
                 )
         new = StatusPeriode(periode, VERIFIED, oleh, now_wita().isoformat(), snapshot.id, sha)
         record_transition(data, new, current)
-    publish(data, [])
     return new
 
 
 def lock(data: DataDir, periode: str, oleh: str | None = None) -> StatusPeriode:
     """VERIFIED -> LOCKED, only when the published TPP table is still the verified one."""
     oleh = oleh or default_oleh()
-    with publishing(data):
-        current = status(data, periode)
-        _refuse_locked(current)
-        snapshot, sha = _published(data, periode)
+    with _transition(data, periode) as (current, snapshot, sha):
         if current.status != VERIFIED:
             raise PeriodeError(
                 f"Periode {periode} belum diverifikasi (status {current.status}); jalankan "
@@ -86,7 +93,6 @@ def lock(data: DataDir, periode: str, oleh: str | None = None) -> StatusPeriode:
         new = StatusPeriode(periode, LOCKED, oleh, now_wita().isoformat(), snapshot.id, sha)
         _keep_paid_rows(data, snapshot, periode)
         record_transition(data, new, current)
-    publish(data, [])
     return new
 
 
