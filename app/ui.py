@@ -148,6 +148,24 @@ def judul(teks: str, sub: str | None = None) -> None:
 
 STATUS_WARNA = {"DRAFT": "orange", "VERIFIED": "blue", "LOCKED": "green"}
 STATUS_LABEL = {"DRAFT": "Draf", "VERIFIED": "Terverifikasi", "LOCKED": "Terkunci"}
+
+
+def periode_berstatus(d: Data) -> pl.DataFrame:
+    """The published periods with their status, who and when (display columns ``t_*``) and
+    the number of ERROR findings (``error``): the status tables of Keuangan and Status Periode."""
+    temuan = d.temuan_per_periode()
+    error = dict(
+        temuan.filter(pl.col("tingkat") == "ERROR").select("periode", "jumlah").iter_rows()
+    )
+    return d.periode_keuangan().with_columns(
+        pl.col("status").replace_strict(STATUS_LABEL, default=pl.col("status")).alias("t_status"),
+        fmt.periode_expr(pl.col("periode")).alias("t_periode"),
+        pl.col("oleh").fill_null(fmt.KOSONG).alias("t_oleh"),
+        fmt.waktu_iso_expr(pl.col("pada")).alias("t_pada"),
+        pl.col("periode").replace_strict(error, default=0, return_dtype=pl.Int64).alias("error"),
+    )
+
+
 STATUS_IKON = {"DRAFT": ":material/edit_note:", "VERIFIED": ":material/verified:",
                "LOCKED": ":material/lock:"}  # fmt: skip
 

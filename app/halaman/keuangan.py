@@ -11,16 +11,7 @@ d, periode = ctx.data, ctx.periode
 
 ui.judul("Keuangan", "TPP per periode dan Perangkat Daerah, status periode, Daftar Nominatif.")
 
-semua = d.periode_keuangan()
-temuan = d.temuan_per_periode()
-error = dict(temuan.filter(pl.col("tingkat") == "ERROR").select("periode", "jumlah").iter_rows())
-semua = semua.with_columns(
-    pl.col("status").replace_strict(ui.STATUS_LABEL, default=pl.col("status")).alias("t_status"),
-    fmt.periode_expr(pl.col("periode")).alias("t_periode"),
-    fmt.waktu_iso_expr(pl.col("pada")).alias("t_pada"),
-    pl.col("oleh").fill_null(fmt.KOSONG).alias("t_oleh"),
-    pl.col("periode").replace_strict(error, default=0, return_dtype=pl.Int64).alias("error"),
-)  # fmt: skip
+semua = ui.periode_berstatus(d)
 
 kiri, kanan = st.columns([3, 2])
 with kiri:

@@ -24,16 +24,7 @@ ui.judul(
 if pesan := st.session_state.pop("_periode_pesan", None):
     st.success(pesan, icon=":material/check_circle:")
 
-semua = d.periode_keuangan()
-temuan = d.temuan_per_periode()
-error = dict(temuan.filter(pl.col("tingkat") == "ERROR").select("periode", "jumlah").iter_rows())
-semua = semua.with_columns(
-    pl.col("status").replace_strict(ui.STATUS_LABEL, default=pl.col("status")).alias("t_status"),
-    fmt.periode_expr(pl.col("periode")).alias("t_periode"),
-    pl.col("oleh").fill_null(fmt.KOSONG).alias("t_oleh"),
-    fmt.waktu_iso_expr(pl.col("pada")).alias("t_pada"),
-    pl.col("periode").replace_strict(error, default=0, return_dtype=pl.Int64).alias("error"),
-)
+semua = ui.periode_berstatus(d)
 ui.tabel(
     semua.sort("periode", descending=True),
     {"t_periode": "Periode", "t_status": "Status", "t_oleh": "Oleh", "t_pada": "Pada",
