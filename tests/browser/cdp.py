@@ -108,8 +108,18 @@ class Chrome:
     def cookies(self) -> list[dict]:
         return self.call("Network.getAllCookies").get("cookies", [])
 
-    def reload(self) -> None:
-        self.call("Page.reload", ignoreCache=True)
+    def reload(self, timeout: float = 20) -> None:
+        """F5. Right after a download the page target is briefly detached ("Not attached to an
+        active page"): Chromium refuses the reload then, so it is asked again until it takes."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.call("Page.reload", ignoreCache=True)
+                return
+            except RuntimeError as refused:
+                if "Not attached" not in str(refused) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
 
     def navigate(self, url: str) -> None:
         self.call("Page.navigate", url=url)
