@@ -14,11 +14,11 @@ import polars as pl
 
 from orchestration.paths import SEEDS_DIR
 
-KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas")
+KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal")
 XLSX_KINDS = ("pegawai", "kinerja")
 
 FILE_NAME = re.compile(
-    r"^(?P<kind>pegawai|absensi|ketidakhadiran|kinerja|aktivitas)_(?P<yyyymm>\d{6})\.(?P<ext>csv|xlsx)$",
+    r"^(?P<kind>pegawai|absensi|ketidakhadiran|kinerja|aktivitas|jadwal)_(?P<yyyymm>\d{6})\.(?P<ext>csv|xlsx)$",
     re.IGNORECASE,
 )
 
@@ -116,6 +116,13 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("uraian", "text"),
         Column("durasi_menit", "int", min=1, max=720),
         Column("status", "enum", values=STATUS_PENGAJUAN),
+    ),
+    # the shift roster (jadwal.md §3): one row per rostered day of a SHIFT employee; the code
+    # is checked against the period's rulebook in dbt (int_karantina_referensial)
+    "jadwal": (
+        Column("nip", "nip"),
+        Column("tanggal", "date"),
+        Column("kode_shift", "text"),
     ),
 }
 

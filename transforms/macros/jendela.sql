@@ -36,12 +36,22 @@
   {{ return(y ~ '-' ~ ('%02d' | format(m - 1))) }}
 {%- endmacro %}
 
+{#- 'YYYY-MM' one month after p (Jinja, compile time). -#}
+{% macro periode_sesudah(p) -%}
+  {%- set y = p[:4] | int -%}
+  {%- set m = p[5:] | int -%}
+  {%- if m == 12 -%}{{ return((y + 1) ~ '-01') }}{%- endif -%}
+  {{ return(y ~ '-' ~ ('%02d' | format(m + 1))) }}
+{%- endmacro %}
+
 {#- SQL predicate: column is inside the window. with_previous also admits the month before the
-    window (the previous master snapshot is needed for transfers). -#}
-{% macro dalam_jendela(column, with_previous=false) -%}
+    window (the previous master snapshot is needed for transfers), with_next the month after it
+    (a night shift of the window's last day ends there: jadwal.md §4). -#}
+{% macro dalam_jendela(column, with_previous=false, with_next=false) -%}
   {%- set mulai = periode_mulai() -%}
   {%- set sampai = periode_sampai() -%}
   {%- if mulai is not none and with_previous -%}{%- set mulai = periode_sebelum(mulai) -%}{%- endif -%}
+  {%- if sampai is not none and with_next -%}{%- set sampai = periode_sesudah(sampai) -%}{%- endif -%}
   ({%- if mulai is none and sampai is none -%} 1 = 1
   {%- else -%}
     {%- if mulai is not none -%} {{ column }} >= '{{ mulai }}'{%- endif -%}

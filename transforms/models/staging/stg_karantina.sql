@@ -1,6 +1,6 @@
 -- File-level quarantine written by the ingest validator (QUARANTINE_SCHEMA), all kinds: one
 -- source per kind (raw.karantina_<kind>), the same typed columns, stacked.
-{%- set kinds = ['pegawai', 'absensi', 'ketidakhadiran', 'kinerja', 'aktivitas'] %}
+{%- set kinds = ['pegawai', 'absensi', 'ketidakhadiran', 'kinerja', 'aktivitas', 'jadwal'] %}
 {%- for kind in kinds %}
 select
     cast(kind as {{ dbt.type_string() }}) as kind,
