@@ -36,3 +36,12 @@
    + cast({{ dbt.split_part(jam, "':'", 2) }} as integer) * 60
    + cast({{ dbt.split_part(jam, "':'", 3) }} as integer))
 {%- endmacro %}
+
+{#- the timestamp `detik` seconds after midnight of a date (may pass midnight: a night shift) -#}
+{% macro tambah_detik(tanggal, detik) -%}{{ return(adapter.dispatch('tambah_detik')(tanggal, detik)) }}{%- endmacro %}
+{% macro default__tambah_detik(tanggal, detik) -%}
+  (cast({{ tanggal }} as timestamp) + to_seconds(cast({{ detik }} as bigint)))
+{%- endmacro %}
+{% macro spark__tambah_detik(tanggal, detik) -%}
+  (cast({{ tanggal }} as timestamp) + make_dt_interval(0, 0, 0, {{ detik }}))
+{%- endmacro %}

@@ -7,7 +7,11 @@
 -- Minutes are whole minutes rounded down, never negative. Points come from the rulebook:
 -- poin + poin_per_menit x minutes per code. CLTN/TB (hari_efektif false in the rulebook) make
 -- the day not effective. Taps are joined per day (no taps x days explosion). The working days and
--- hours are those of the segment's weekly pattern (pola_hari: KANTOR, SEKOLAH; jadwal.md §1).
+-- hours are those of the segment's weekly pattern (pola_hari: KANTOR, SEKOLAH; jadwal.md §1), or
+-- of its roster (SHIFT, jadwal.md §4): every rostered shift is a working day whatever the
+-- calendar says, with that shift's start S and end E (a night shift ends the next day) and the
+-- taps of its window (int_tap_shift). While the next month's file is not loaded, a night shift
+-- of the month's last day has no check-out yet: no PSW code (pulang_belum_tersedia).
 with segmen as (
     select periode, nip, kode_opd, segmen, mulai, selesai, pola_kerja, pola_hari
     from {{ ref('int_pegawai_segmen') }}
@@ -20,6 +24,19 @@ kalender as (
 
 tap as (
     select * from {{ ref('int_tap_harian') }}
+),
+
+hari_kalender as (
+    select distinct periode, tanggal, hari_iso, ramadan, aturan_versi, sumber_absensi
+    from {{ ref('int_kalender') }}
+),
+
+shift as (
+    select * from {{ ref('int_jadwal_shift') }} where dalam_jendela
+),
+
+tap_shift as (
+    select * from {{ ref('int_tap_shift') }}
 ),
 
 absen as (
@@ -63,7 +80,7 @@ pita as (
     where kategori in ('TERLAMBAT', 'PULANG_CEPAT') and tanpa_tap
 ),
 
-grid as (
+hari_pola as (
     select
         s.periode,
         s.nip,
@@ -78,23 +95,66 @@ grid as (
         k.jam_pulang,
         k.detik_masuk,
         k.detik_pulang,
-        k.sumber_absensi as sumber_absensi_periode
+        cast(null as {{ dbt.type_string() }}) as kode_shift,
+        t.waktu_datang,
+        t.waktu_pulang,
+        {{ detik_hari('t.waktu_datang') }} as detik_datang,
+        {{ detik_hari('t.waktu_pulang') }} as detik_pulang_tap,
+        coalesce(t.jumlah_tap, 0) as jumlah_tap,
+        t.baris_datang,
+        t.baris_pulang,
+        case when t.jumlah_tap > 0 then k.sumber_absensi end as sumber_absensi,
+        case when t.waktu_pulang is not null then k.sumber_absensi end as sumber_absensi_pulang,
+        false as pulang_tertunda
     from segmen as s
     inner join kalender as k
         on k.periode = s.periode
         and k.pola = s.pola_hari
         and k.tanggal between s.mulai and s.selesai
+    left join tap as t
+        on t.periode = s.periode and t.nip = s.nip and t.tanggal = k.tanggal
+),
+
+hari_shift as (
+    select
+        s.periode,
+        s.nip,
+        s.kode_opd,
+        s.segmen,
+        s.pola_kerja,
+        j.tanggal,
+        k.hari_iso,
+        k.ramadan,
+        k.aturan_versi,
+        j.jam_masuk,
+        j.jam_pulang,
+        j.detik_masuk,
+        j.detik_selesai as detik_pulang,
+        j.kode_shift,
+        t.waktu_datang,
+        t.waktu_pulang,
+        t.detik_datang,
+        t.detik_pulang as detik_pulang_tap,
+        coalesce(t.jumlah_tap, 0) as jumlah_tap,
+        t.baris_datang,
+        t.baris_pulang,
+        coalesce(t.sumber_datang, t.sumber_pulang) as sumber_absensi,
+        t.sumber_pulang as sumber_absensi_pulang,
+        j.pulang_di_bulan_berikut and not j.absensi_berikut_ada as pulang_tertunda
+    from segmen as s
+    inner join shift as j
+        on j.periode = s.periode
+        and j.nip = s.nip
+        and j.tanggal between s.mulai and s.selesai
+    inner join hari_kalender as k on k.periode = j.periode and k.tanggal = j.tanggal
+    left join tap_shift as t
+        on t.periode = j.periode and t.nip = j.nip and t.tanggal = j.tanggal
+    where s.pola_hari = 'SHIFT'
 ),
 
 hari as (
     select
         g.*,
-        t.waktu_datang,
-        t.waktu_pulang,
-        coalesce(t.jumlah_tap, 0) as jumlah_tap,
-        t.baris_datang,
-        t.baris_pulang,
-        case when t.jumlah_tap > 0 then g.sumber_absensi_periode end as sumber_absensi,
         a.kode_absen,
         a.nomor_surat,
         a.jumlah_absen,
@@ -103,12 +163,14 @@ hari as (
         a.line_no as baris_ketidakhadiran,
         case
             when a.kode_absen is not null then a.kode_absen
-            when t.waktu_datang is null and t.waktu_pulang is null then 'TK'
+            when g.waktu_datang is null and g.waktu_pulang is null then 'TK'
             else 'HADIR'
         end as kode_hari
-    from grid as g
-    left join tap as t
-        on t.periode = g.periode and t.nip = g.nip and t.tanggal = g.tanggal
+    from (
+        select * from hari_pola
+        union all
+        select * from hari_shift
+    ) as g
     left join absen as a
         on a.periode = g.periode and a.nip = g.nip and a.tanggal = g.tanggal
 ),
@@ -118,12 +180,14 @@ menit as (
         h.*,
         case
             when h.kode_hari = 'HADIR' and h.waktu_datang is not null
-                then {{ bagi_bulat('greatest(' ~ detik_hari('h.waktu_datang') ~ ' - h.detik_masuk, 0)', 60) }}
+                then {{ bagi_bulat('greatest(h.detik_datang - h.detik_masuk, 0)', 60) }}
         end as menit_terlambat,
         case
             when h.kode_hari = 'HADIR' and h.waktu_pulang is not null
-                then {{ bagi_bulat('greatest(h.detik_pulang - ' ~ detik_hari('h.waktu_pulang') ~ ', 0)', 60) }}
-        end as menit_pulang_cepat
+                then {{ bagi_bulat('greatest(h.detik_pulang - h.detik_pulang_tap, 0)', 60) }}
+        end as menit_pulang_cepat,
+        h.kode_hari = 'HADIR' and h.waktu_pulang is null and h.pulang_tertunda
+            as pulang_belum_tersedia
     from hari as h
 ),
 
@@ -140,11 +204,14 @@ berkode as (
     left join pita as tl
         on tl.aturan_versi = m.aturan_versi
         and tl.kategori = 'TERLAMBAT'
-        and tl.menit = case when m.kode_hari = 'HADIR' then coalesce(m.menit_terlambat, -1) end
+        and tl.menit = case when m.kode_hari = 'HADIR' then least(coalesce(m.menit_terlambat, -1), 24 * 60) end
     left join pita as psw
         on psw.aturan_versi = m.aturan_versi
         and psw.kategori = 'PULANG_CEPAT'
-        and psw.menit = case when m.kode_hari = 'HADIR' then coalesce(m.menit_pulang_cepat, -1) end
+        and psw.menit = case
+            when m.kode_hari = 'HADIR' and not m.pulang_belum_tersedia
+                then least(coalesce(m.menit_pulang_cepat, -1), 24 * 60)
+        end
     left join potongan as kh
         on kh.aturan_versi = m.aturan_versi
         and kh.kategori in ('HARI', 'KETIDAKHADIRAN')
@@ -188,5 +255,10 @@ select
     jumlah_absen,
     nomor_surat,
     sumber_ketidakhadiran,
-    baris_ketidakhadiran
+    baris_ketidakhadiran,
+    kode_shift,
+    {{ tambah_detik('tanggal', 'detik_masuk') }} as jadwal_mulai,
+    {{ tambah_detik('tanggal', 'detik_pulang') }} as jadwal_selesai,
+    sumber_absensi_pulang,
+    pulang_tertunda and waktu_pulang is null and kode_hari in ('HADIR', 'TK') as pulang_belum_tersedia
 from berkode

@@ -1,5 +1,7 @@
--- Referential quarantine: every raw line (taps, absences, evaluations, activities) whose NIP is
--- not in that period's employee master. These lines never reach the TPP. Periods without any
+-- Referential quarantine: every raw line (taps, absences, evaluations, activities, roster) whose
+-- NIP is not in that period's employee master; and roster lines (jadwal.md §3) with a shift code
+-- the period's rulebook does not know, or that give one day two different codes (JADWAL_GANDA:
+-- all of that day's lines). These lines never reach the TPP. Periods without any
 -- master snapshot are not judged here (finding DATA_PEGAWAI_TIDAK_ADA instead).
 with periode as (
     select periode from {{ ref('int_periode') }} where ada_pegawai
@@ -16,15 +18,16 @@ ganda as (
 ),
 
 baris as (
-    {%- for kind in ['absensi', 'ketidakhadiran', 'kinerja', 'aktivitas'] %}
+    {%- for kind in ['absensi', 'ketidakhadiran', 'kinerja', 'aktivitas', 'jadwal'] %}
     select '{{ kind }}' as kind, periode, source_file, line_no, nip
     from {{ ref('stg_' ~ kind) }}
     {%- if not loop.last %}
     union all
     {%- endif %}
     {%- endfor %}
-)
+),
 
+nip_asing as (
 select
     b.kind,
     b.periode,
@@ -46,3 +49,54 @@ inner join periode as p on p.periode = b.periode
 left join pegawai as pg on pg.periode = b.periode and pg.nip = b.nip
 left join ganda as g on g.periode = b.periode and g.nip = b.nip
 where pg.nip is null
+),
+
+jadwal as (
+    select j.*
+    from {{ ref('stg_jadwal') }} as j
+    inner join periode as p on p.periode = j.periode
+    left join nip_asing as n
+        on n.kind = 'jadwal' and n.periode = j.periode and n.line_no = j.line_no
+    where n.line_no is null
+),
+
+hari_ganda as (
+    select periode, nip, tanggal
+    from jadwal
+    group by periode, nip, tanggal
+    having count(distinct kode_shift) > 1
+),
+
+kode_shift as (
+    select p.periode, s.kode_shift, p.aturan_versi
+    from {{ ref('int_periode') }} as p
+    inner join {{ ref('stg_aturan_shift') }} as s on s.aturan_versi = p.aturan_versi
+),
+
+jadwal_salah as (
+    select
+        'jadwal' as kind,
+        j.periode,
+        j.source_file,
+        j.line_no,
+        case when g.nip is not null then 'tanggal' else 'kode_shift' end as kolom,
+        case when g.nip is not null then cast(j.tanggal as {{ dbt.type_string() }}) else j.kode_shift end as nilai,
+        case when g.nip is not null then 'JADWAL_GANDA' else 'KODE_SHIFT_TIDAK_DIKENAL' end as kode_alasan,
+        case
+            when g.nip is not null then
+                'Jadwal NIP ' || {{ format_nip('j.nip') }} || ' tanggal ' || cast(j.tanggal as {{ dbt.type_string() }})
+                || ' tercatat lebih dari sekali dengan kode berbeda: semua baris hari itu dikarantina '
+                || 'dan hari itu bukan hari kerja.'
+            else
+                'Kode shift ' || j.kode_shift || ' tidak dikenal rulebook periode ' || j.periode
+                || ' (kode yang sah: aturan_shift, atau LIBUR); baris ini tidak dipakai.'
+        end as alasan
+    from jadwal as j
+    left join hari_ganda as g on g.periode = j.periode and g.nip = j.nip and g.tanggal = j.tanggal
+    left join kode_shift as k on k.periode = j.periode and k.kode_shift = j.kode_shift
+    where g.nip is not null or (k.kode_shift is null and j.kode_shift <> 'LIBUR')
+)
+
+select * from nip_asing
+union all
+select * from jadwal_salah

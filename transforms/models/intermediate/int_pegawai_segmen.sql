@@ -8,9 +8,9 @@
 -- A NIP listed twice in one snapshot cannot be paid from (NIP_GANDA finding); it gets no segment.
 -- `pola_kerja` (jadwal.md §1): the snapshot's own value, else the rulebook's pattern of the
 -- segment's department (`*` = every department); each segment uses the pattern of the snapshot
--- it takes its other values from. `pola_hari` = the weekly pattern that decides the segment's
--- days: its own, but KANTOR for SHIFT while there is no roster (jadwal.md §3: a SHIFT employee
--- with no roster row in the month is computed with KANTOR, WARN JADWAL_TIDAK_ADA).
+-- it takes its other values from. `pola_hari` = what decides the segment's days: its own
+-- pattern; SHIFT only when the month's roster export has a row for the employee (any row, LIBUR
+-- included), else KANTOR (jadwal.md §3: never a silent zero, WARN JADWAL_TIDAK_ADA).
 -- `aktif` = the segment has at least one calendar day.
 with periode as (
     select * from {{ ref('int_periode') }}
@@ -22,6 +22,10 @@ pegawai as (
 
 pola_opd as (
     select * from {{ ref('stg_aturan_pola_opd') }}
+),
+
+berjadwal as (
+    select distinct periode, nip from {{ ref('stg_jadwal') }}
 ),
 
 ganda as (
@@ -150,9 +154,14 @@ berpola as (
 )
 
 select
-    *,
-    case when pola_kerja = 'SHIFT' then 'KANTOR' else pola_kerja end as pola_hari,
-    mulai <= selesai as aktif,
-    case when mulai <= selesai then {{ dbt.datediff('mulai', 'selesai', 'day') }} + 1 else 0 end
+    b.*,
+    case
+        when b.pola_kerja <> 'SHIFT' then b.pola_kerja
+        when j.nip is not null then 'SHIFT'
+        else 'KANTOR'
+    end as pola_hari,
+    b.mulai <= b.selesai as aktif,
+    case when b.mulai <= b.selesai then {{ dbt.datediff('b.mulai', 'b.selesai', 'day') }} + 1 else 0 end
         as hari_kalender
-from berpola
+from berpola as b
+left join berjadwal as j on j.periode = b.periode and j.nip = b.nip

@@ -20,6 +20,14 @@ kalender as (
     group by periode, pola
 ),
 
+-- SHIFT: the rostered shifts of the whole month (jadwal.md §5; LIBUR is no working day)
+shift as (
+    select periode, nip, count(*) as hari_kerja
+    from {{ ref('int_jadwal_shift') }}
+    where dalam_jendela
+    group by periode, nip
+),
+
 segmen as (
     select * from {{ ref('int_pegawai_segmen') }} where aktif
 ),
@@ -69,8 +77,11 @@ baris as (
         s.periode_snapshot,
         s.source_file,
         s.line_no,
-        kal.hari_kerja,
-        kal.hari_libur,
+        case
+            when s.pola_hari = 'SHIFT' then coalesce(sh.hari_kerja, 0)
+            else coalesce(kal.hari_kerja, 0)
+        end as hari_kerja,
+        case when s.pola_hari = 'SHIFT' then 0 else coalesce(kal.hari_libur, 0) end as hari_libur,
         coalesce(d.hari_kerja_segmen, 0) as hari_kerja_segmen,
         coalesce(d.hari_efektif, 0) as hari_efektif,
         coalesce(d.hari_tidak_efektif, 0) as hari_tidak_efektif,
@@ -111,7 +122,9 @@ baris as (
         t.tarif_pph21_ppm
     from segmen as s
     inner join periode as p on p.periode = s.periode
-    inner join kalender as kal on kal.periode = s.periode and kal.pola = s.pola_hari
+    -- a pattern the rulebook does not know gets no days (ERROR POLA_TIDAK_DIKENAL), never a lost row
+    left join kalender as kal on kal.periode = s.periode and kal.pola = s.pola_hari
+    left join shift as sh on sh.periode = s.periode and sh.nip = s.nip
     left join disiplin as d
         on d.periode = s.periode
         and d.nip = s.nip

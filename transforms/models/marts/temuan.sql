@@ -153,7 +153,7 @@ tanpa_snapshot as (
 ),
 
 -- jadwal.md §3: a SHIFT employee with no roster row in the month is computed with the KANTOR
--- pattern (never a silent zero). The roster export is not read yet: every SHIFT segment is one.
+-- pattern (never a silent zero).
 tanpa_jadwal as (
     select
         periode,
@@ -167,6 +167,106 @@ tanpa_jadwal as (
             || ') untuk pegawai ini: hari kerja dan jam dihitung dengan pola KANTOR.' as pesan
     from segmen
     where aktif and pola_kerja = 'SHIFT' and pola_hari <> 'SHIFT'
+),
+
+-- a pattern of the master or of the department rule that the period's rulebook has no hours
+-- for: no working day can be derived, the row would be paid zero
+pola_tidak_dikenal as (
+    select
+        sg.periode,
+        'ERROR' as tingkat,
+        'POLA_TIDAK_DIKENAL' as kode,
+        sg.nip,
+        sg.kode_opd,
+        sg.source_file,
+        sg.line_no,
+        'Pola kerja ' || sg.pola_hari || ' tidak ada di rulebook ' || p.aturan_versi
+            || ' (aturan_jam_kerja): hari kerja pegawai ini tidak dapat dihitung.' as pesan
+    from segmen as sg
+    inner join periode as p on p.periode = sg.periode
+    left join (
+        select distinct aturan_versi, pola from {{ ref('stg_aturan_jam_kerja') }}
+    ) as j on j.aturan_versi = p.aturan_versi and j.pola = sg.pola_hari
+    where sg.aktif and sg.pola_hari <> 'SHIFT' and j.pola is null
+),
+
+jadwal as (
+    select * from {{ ref('stg_jadwal') }} where {{ dalam_jendela('periode') }}
+),
+
+-- jadwal.md §3: two different rows for one (nip, tanggal): both quarantined, no working day
+jadwal_ganda as (
+    select
+        j.periode,
+        'WARN' as tingkat,
+        'JADWAL_GANDA' as kode,
+        j.nip,
+        pg.kode_opd,
+        min(j.source_file) as source_file,
+        min(j.line_no) as line_no,
+        'Jadwal dinas tanggal ' || cast(j.tanggal as {{ dbt.type_string() }}) || ' tercatat '
+            || cast(count(distinct j.kode_shift) as {{ dbt.type_string() }}) || ' kali dengan kode berbeda ('
+            || {{ gabung_teks('j.kode_shift', "', '", ['j.line_no']) }}
+            || '): semua barisnya dikarantina dan hari itu bukan hari kerja sampai jadwal diperbaiki.' as pesan
+    from jadwal as j
+    inner join pegawai as pg on pg.periode = j.periode and pg.nip = j.nip
+    group by j.periode, j.nip, pg.kode_opd, j.tanggal
+    having count(distinct j.kode_shift) > 1
+),
+
+-- jadwal.md §3: roster rows of an employee whose pattern that month is not SHIFT are ignored
+jadwal_bukan_shift as (
+    select
+        j.periode,
+        'WARN' as tingkat,
+        'JADWAL_BUKAN_SHIFT' as kode,
+        j.nip,
+        min(sg.kode_opd) as kode_opd,
+        min(j.source_file) as source_file,
+        min(j.line_no) as line_no,
+        'Ada ' || cast(count(distinct j.line_no) as {{ dbt.type_string() }}) || ' baris jadwal dinas untuk pegawai '
+            || 'dengan pola kerja ' || min(sg.pola_kerja) || ': jadwal diabaikan, hari kerja mengikuti pola '
+            || min(sg.pola_kerja) || '.' as pesan
+    from jadwal as j
+    inner join segmen as sg on sg.periode = j.periode and sg.nip = j.nip and sg.aktif
+    group by j.periode, j.nip
+    having max(case when sg.pola_kerja = 'SHIFT' then 1 else 0 end) = 0
+),
+
+hari_shift as (
+    select * from {{ ref('int_hari_pegawai') }} where kode_shift is not null
+),
+
+-- jadwal.md §4: a night shift of the month's last day whose check-out is in next month's file
+pulang_belum_tersedia as (
+    select
+        periode,
+        'WARN' as tingkat,
+        'PULANG_BELUM_TERSEDIA' as kode,
+        nip,
+        kode_opd,
+        sumber_absensi as source_file,
+        baris_datang as line_no,
+        'Shift ' || kode_shift || ' tanggal ' || cast(tanggal as {{ dbt.type_string() }})
+            || ' berakhir di bulan berikutnya dan file absensi bulan itu belum dimuat: jam pulang belum '
+            || 'diketahui, belum ada kode PSW. Periode ini dihitung ulang saat file itu masuk.' as pesan
+    from hari_shift
+    where pulang_belum_tersedia
+),
+
+segmen_tanpa_hari as (
+    select
+        periode,
+        'WARN' as tingkat,
+        'JADWAL_TANPA_HARI_KERJA' as kode,
+        nip,
+        kode_opd,
+        source_file,
+        line_no,
+        'Jadwal dinas pegawai SHIFT ini berisi LIBUR saja (atau tidak ada shift yang sah): hari kerja 0, '
+            || 'TPP periode ini 0.' as pesan
+    from {{ ref('int_tpp_bulanan') }}
+    where pola_kerja = 'SHIFT' and hari_kerja = 0 and segmen = 'UTAMA'
 ),
 
 nip_ganda as (
@@ -284,6 +384,11 @@ semua as (
     union all select * from tidak_aktif
     union all select * from tanpa_snapshot
     union all select * from tanpa_jadwal
+    union all select * from pola_tidak_dikenal
+    union all select * from jadwal_ganda
+    union all select * from jadwal_bukan_shift
+    union all select * from pulang_belum_tersedia
+    union all select * from segmen_tanpa_hari
     union all select * from nip_ganda
     union all select * from pegawai_dikarantina
     union all select * from tanpa_penilaian

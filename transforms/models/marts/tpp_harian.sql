@@ -8,7 +8,10 @@
 }}
 -- Day level of tpp_bulanan: every working day of every paid segment, with the expected hours,
 -- the check-in / check-out taps (file and line), the day code, the arrival / departure codes,
--- the minutes, the points and the approved absence (letter number, file and line) that decided it.
+-- the minutes, the points and the approved absence (letter number, file and line) that decided it;
+-- the day's schedule: start and end (a night shift ends the next day), the shift code of a
+-- rostered day, the file of the check-out (a month-end night shift's is next month's) and
+-- whether that check-out is still unknown (PULANG_BELUM_TERSEDIA).
 select
     cast(periode as {{ dbt.type_string() }}) as periode,
     cast(nip as {{ dbt.type_string() }}) as nip,
@@ -37,5 +40,10 @@ select
     cast(baris_pulang as integer) as baris_pulang,
     cast(sumber_ketidakhadiran as {{ dbt.type_string() }}) as sumber_ketidakhadiran,
     cast(baris_ketidakhadiran as integer) as baris_ketidakhadiran,
-    cast(aturan_versi as {{ dbt.type_string() }}) as aturan_versi
+    cast(aturan_versi as {{ dbt.type_string() }}) as aturan_versi,
+    cast(kode_shift as {{ dbt.type_string() }}) as kode_shift,
+    cast(jadwal_mulai as timestamp) as jadwal_mulai,
+    cast(jadwal_selesai as timestamp) as jadwal_selesai,
+    cast(sumber_absensi_pulang as {{ dbt.type_string() }}) as sumber_absensi_pulang,
+    cast(pulang_belum_tersedia as boolean) as pulang_belum_tersedia
 from {{ ref('int_hari_pegawai') }}

@@ -1,0 +1,102 @@
+-- The rostered shifts (jadwal.md §2-§4): one row per valid roster day (a known shift code of
+-- the period's rulebook, not LIBUR, not a JADWAL_GANDA day; exact duplicate lines count once),
+-- for the window and the month on each side of it (their shifts compete for the taps at the
+-- window's edges). Times are seconds from midnight of the shift's start day `tanggal` d:
+-- start S = detik_masuk, end E = detik_selesai (+ 1 day when the shift crosses midnight),
+-- split P = (S + E) / 2 kept doubled as detik_pemisah_x2 (exact for odd sums).
+-- `pulang_di_bulan_berikut`: E falls in the next month; `absensi_berikut_ada`: that month's
+-- attendance file is loaded (else the check-out is not known yet: PULANG_BELUM_TERSEDIA).
+with periode as (
+    select * from {{ ref('int_periode') }}
+),
+
+-- the rulebook version of each roster month: its own, else the one of the window month next
+-- to it (a month outside the window is only read for its edge shifts)
+versi_kandidat as (
+    select periode, aturan_versi, 0 as jarak from periode
+    union all
+    select periode_sebelumnya as periode, aturan_versi, 1 as jarak from periode
+    union all
+    select {{ periode_dari(tambah_hari(dbt.last_day('tanggal_awal', 'month'), 1)) }} as periode,
+        aturan_versi, 1 as jarak
+    from periode
+),
+
+versi as (
+    select periode, aturan_versi
+    from (
+        select
+            *,
+            row_number() over (partition by periode order by jarak, aturan_versi) as urutan
+        from versi_kandidat
+    ) as v
+    where urutan = 1
+),
+
+baris as (
+    select
+        periode,
+        nip,
+        tanggal,
+        kode_shift,
+        min(line_no) as line_no,
+        min(source_file) as source_file
+    from {{ ref('stg_jadwal') }}
+    group by periode, nip, tanggal, kode_shift
+),
+
+ganda as (
+    select periode, nip, tanggal from baris group by periode, nip, tanggal having count(*) > 1
+),
+
+absensi_ada as (
+    select distinct periode from {{ ref('stg_absensi') }}
+    union
+    select distinct periode from {{ ref('stg_absensi_sesudah') }}
+),
+
+shift as (
+    select
+        b.periode,
+        b.nip,
+        b.tanggal,
+        b.kode_shift,
+        v.aturan_versi,
+        s.jam_masuk,
+        s.jam_pulang,
+        s.detik_masuk,
+        s.detik_pulang + case when s.lintas_hari then 86400 else 0 end as detik_selesai,
+        s.lintas_hari,
+        b.source_file,
+        b.line_no
+    from baris as b
+    inner join versi as v on v.periode = b.periode
+    inner join {{ ref('stg_aturan_shift') }} as s
+        on s.aturan_versi = v.aturan_versi and s.kode_shift = b.kode_shift
+    left join ganda as g on g.periode = b.periode and g.nip = b.nip and g.tanggal = b.tanggal
+    where g.nip is null
+)
+
+select
+    s.periode,
+    s.nip,
+    s.tanggal,
+    s.kode_shift,
+    s.aturan_versi,
+    s.jam_masuk,
+    s.jam_pulang,
+    s.detik_masuk,
+    s.detik_selesai,
+    s.detik_masuk + s.detik_selesai as detik_pemisah_x2,
+    {{ tambah_detik('s.tanggal', 's.detik_masuk') }} as waktu_mulai,
+    {{ tambah_detik('s.tanggal', 's.detik_selesai') }} as waktu_selesai,
+    p.periode is not null as dalam_jendela,
+    s.lintas_hari and s.tanggal = cast({{ dbt.last_day('s.tanggal', 'month') }} as date)
+        as pulang_di_bulan_berikut,
+    a.periode is not null as absensi_berikut_ada,
+    s.source_file,
+    s.line_no
+from shift as s
+left join periode as p on p.periode = s.periode
+left join absensi_ada as a
+    on a.periode = {{ periode_dari(tambah_hari(dbt.last_day('s.tanggal', 'month'), 1)) }}
