@@ -25,6 +25,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from orchestration.months import previous_month
 from orchestration.paths import DataDir
 
 MART_TABLES = ("tpp_bulanan", "tpp_harian", "tpp_opd_bulanan", "karantina", "temuan")
@@ -90,6 +91,14 @@ class Snapshot:
 
     def koreksi_totals(self, periode_bayar: str) -> dict[str, int]:
         return dict(self.manifest.get("koreksi", {}).get(periode_bayar, {}))
+
+    def periods_with_finding(self, kode: str, periods: Iterable[str]) -> list[str]:
+        """Which of ``periods`` (published ones) have a ``temuan`` finding ``kode``."""
+        wanted = [p for p in periods if p in self.manifest["periods"]]
+        if not wanted or not self.files("temuan", wanted):
+            return []
+        found = self.read("temuan", wanted).filter(pl.col("kode") == kode)
+        return sorted(found["periode"].unique().to_list())
 
     def file_entry(self, table: str, periode: str) -> dict[str, Any] | None:
         return self.manifest["files"].get(relative_file(table, periode))
@@ -184,3 +193,16 @@ def require_current(data: DataDir) -> Snapshot:
             f"Belum ada data terbit di {data.published}: jalankan pipeline terlebih dahulu."
         )
     return snapshot
+
+
+def awaiting_checkout(data: DataDir, periods: list[str]) -> list[str]:
+    """The months before ``periods`` that wait for a check-out in one of them: a night shift of
+    their last day whose check-out is in the next month's file (PULANG_BELUM_TERSEDIA,
+    jadwal.md §4). When that file arrives they are computed again (a locked one gets its
+    difference as a correction row, as any recomputed locked month)."""
+    snapshot = current_snapshot(data)
+    if snapshot is None or not periods:
+        return []
+    before = sorted({previous_month(p) for p in periods} - set(periods))
+    return snapshot.periods_with_finding("PULANG_BELUM_TERSEDIA", before)
+

@@ -2,8 +2,10 @@
 
 import dagster as dg
 
+from orchestration.alerting import RANGE_END, RANGE_START
 from orchestration.ingest import discover, loaded_kinds, pending_periods, rejected_kinds
-from orchestration.months import next_month, plan_months
+from orchestration.months import next_month, plan_months, previous_month
+from orchestration.published import awaiting_checkout
 from orchestration.resources import KinerjaStorage
 
 JOB_NAME = "tpp_bulanan"
@@ -35,9 +37,16 @@ def ekspor_baru(context: dg.SensorEvaluationContext, storage: KinerjaStorage):
         target = next_month(periode) if periode in plan.reference else periode
         if target in plan.payroll:
             keys.setdefault(target, []).append(f"{periode}:{fingerprint}")
+    waiting = set(awaiting_checkout(storage.data, sorted(keys))) & set(plan.payroll)
     for target, parts in sorted(keys.items()):
         # run_key = the files' hashes: the same bytes never trigger twice
-        yield dg.RunRequest(run_key="+".join(parts), partition_key=target)
+        before = previous_month(target)
+        if before in waiting:  # its night shift's check-out is in this month's file (jadwal.md §4)
+            yield dg.RunRequest(
+                run_key="+".join(parts), tags={RANGE_START: before, RANGE_END: target}
+            )
+        else:
+            yield dg.RunRequest(run_key="+".join(parts), partition_key=target)
 
 
 def monthly_schedule(job):
