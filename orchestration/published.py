@@ -205,4 +205,3 @@ def awaiting_checkout(data: DataDir, periods: list[str]) -> list[str]:
         return []
     before = sorted({previous_month(p) for p in periods} - set(periods))
     return snapshot.periods_with_finding("PULANG_BELUM_TERSEDIA", before)
-

@@ -78,7 +78,10 @@ def _office_taps(year: int, month: int) -> list[str]:
     while day.month == month:
         if day.weekday() < 5:
             end = "16:35:00" if day.weekday() == 4 else "16:05:00"
-            lines += [f"FP-01,{STAF},{day} 07:21:00,,FINGER,,", f"FP-01,{STAF},{day} {end},,FINGER,,"]
+            lines += [
+                f"FP-01,{STAF},{day} 07:21:00,,FINGER,,",
+                f"FP-01,{STAF},{day} {end},,FINGER,,",
+            ]
         day += dt.timedelta(days=1)
     return lines
 
@@ -188,9 +191,14 @@ def test_rostered_days_are_the_working_days_weekends_included(october):
 
 def test_night_shift_ending_next_morning_is_present_without_code(october):
     day = _day(october[1], PERAWAT_A, dt.date(2024, 10, 5))
-    assert (day["kode_shift"], day["jam_masuk"], day["jam_pulang"]) == ("MALAM", "21:00:00", "07:00:00")
+    assert (day["kode_shift"], day["jam_masuk"], day["jam_pulang"]) == (
+        "MALAM",
+        "21:00:00",
+        "07:00:00",
+    )
     assert (day["jadwal_mulai"], day["jadwal_selesai"]) == (
-        dt.datetime(2024, 10, 5, 21), dt.datetime(2024, 10, 6, 7)
+        dt.datetime(2024, 10, 5, 21),
+        dt.datetime(2024, 10, 6, 7),
     )
     assert day["waktu_pulang"] == dt.datetime(2024, 10, 6, 7, 3)
     assert (day["kode_hari"], day["kode_datang"], day["kode_pulang"]) == ("HADIR", None, None)
@@ -242,7 +250,10 @@ def test_roster_defects_are_quarantined_with_line_and_reason(october):
     karantina = current_snapshot(data).read("karantina", ["2024-10"])
     jadwal = {r["line_no"]: r for r in karantina.filter(karantina["kind"] == "jadwal").to_dicts()}
     assert {n: jadwal[n]["kode_alasan"] for n in sorted(jadwal)} == {
-        7: "JADWAL_GANDA", 8: "JADWAL_GANDA", 9: "KODE_SHIFT_TIDAK_DIKENAL", 15: "NIP_TIDAK_DIKENAL",
+        7: "JADWAL_GANDA",
+        8: "JADWAL_GANDA",
+        9: "KODE_SHIFT_TIDAK_DIKENAL",
+        15: "NIP_TIDAK_DIKENAL",
     }
     assert all(r["source_file"] == "jadwal_202410.csv" and r["alasan"] for r in jadwal.values())
     # the JADWAL_GANDA day is no working day; the duplicate PAGI of 10 Oct counts once
@@ -262,7 +273,9 @@ def test_locked_month_recomputed_by_next_months_file_gets_a_correction(october, 
     exports, first = october
     data = DataDir.resolve(tmp_path / "data")
     shutil.copytree(first.root, data.root, symlinks=True)
-    assert kinerja("verify", "--data", str(data.root), "--periode", "2024-10", "--oleh", "a")[0] == 0
+    assert (
+        kinerja("verify", "--data", str(data.root), "--periode", "2024-10", "--oleh", "a")[0] == 0
+    )
     assert kinerja("lock", "--data", str(data.root), "--periode", "2024-10", "--oleh", "k")[0] == 0
     folder = tmp_path / "exports"
     shutil.copytree(exports, folder)
