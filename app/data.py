@@ -456,7 +456,7 @@ class Data:
             select periode, kode_opd, segmen, tanggal, hari_iso, ramadan, jam_masuk, jam_pulang,
                 waktu_datang, waktu_pulang, kode_hari, kode_datang, kode_pulang,
                 menit_terlambat, menit_pulang_cepat, poin::double as poin, hari_efektif,
-                nomor_surat, sumber_absensi
+                nomor_surat, sumber_absensi, kode_shift
             from tpp_harian
             where nip = ?{where}
             order by tanggal, kode_opd

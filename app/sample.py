@@ -268,6 +268,12 @@ def _days(rng: np.random.Generator, people: pl.DataFrame, pers: list[str]) -> pl
         pl.when(~hadir & (pl.col("kode_hari") != "TK")).then(nomor).alias("nomor_surat"),
         pl.format("absensi_{}.csv", pl.col("periode").str.replace("-", "")).alias("sumber_absensi"),
         pl.lit(VERSI).alias("aturan_versi"),
+        pl.lit(None, pl.String).alias("kode_shift"),  # office hours only in the sample
+        (pl.col("tanggal").cast(pl.Datetime("us")) + pl.col("jam_masuk").str.to_time().cast(pl.Duration("us"))).alias("jadwal_mulai"),
+        (pl.col("tanggal").cast(pl.Datetime("us")) + pl.col("jam_pulang").str.to_time().cast(pl.Duration("us"))).alias("jadwal_selesai"),
+        pl.when(pl.col("waktu_pulang").is_not_null())
+        .then(pl.format("absensi_{}.csv", pl.col("periode").str.replace("-", ""))).alias("sumber_absensi_pulang"),
+        pl.lit(False).alias("pulang_belum_tersedia"),
     )  # fmt: skip
 
 

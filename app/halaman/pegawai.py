@@ -181,6 +181,7 @@ with tab_tpp:
                     pl.col("waktu_pulang").dt.strftime("%H:%M").fill_null("tanpa tap").alias("pulang"),
                     (pl.col("poin") * per_poin).alias("rupiah"),
                     pl.col("jam_masuk").str.slice(0, 5), pl.col("jam_pulang").str.slice(0, 5),
+                    pl.col("kode_shift").fill_null(fmt.KOSONG),
                 )  # fmt: skip
                 hadir = pl.col("kode_hari") == "HADIR"
                 potong = potong.with_columns(
@@ -190,7 +191,9 @@ with tab_tpp:
                 )  # fmt: skip
                 ui.tabel(
                     potong,
-                    {"t_tanggal": "Tanggal", "kode": "Kode", "jam_masuk": "Jam masuk", "datang": "Datang",
+                    {"t_tanggal": "Tanggal", "kode": "Kode",
+                     **({"kode_shift": "Shift"} if potong["kode_shift"].ne(fmt.KOSONG).any() else {}),
+                     "jam_masuk": "Jam masuk", "datang": "Datang",
                      "menit_terlambat": "Menit terlambat", "jam_pulang": "Jam pulang", "pulang": "Pulang",
                      "menit_pulang_cepat": "Menit pulang cepat", "poin": "Poin", "rupiah": "≈ Rupiah"},
                     uang=("rupiah",), desimal=("poin",),
