@@ -25,7 +25,7 @@ import polars as pl
 from orchestration.contract import QUARANTINE_SCHEMA, raw_schema
 from orchestration.paths import SEEDS_DIR, TRANSFORMS_DIR
 
-KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas")
+KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal")
 
 # ----------------------------------------------------------------------------------------------
 # Calendar and default rulebook, as Python (read from the project's own seeds, never /work/shared)
