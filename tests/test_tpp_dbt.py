@@ -28,11 +28,12 @@ from tpp_fixtures import (
 AMOUNTS = ("tpp_basis", "tpp_kinerja", "tpp_disiplin", "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto")
 
 # tpp-rules §7: the finance table has at least these columns
-KOLOM_7 = (
-    "periode nip nama kode_opd status golongan kelas_jabatan hari_kerja hari_efektif hadir tk "
-    "tl1 tl2 tl3 tl4 psw1 psw2 psw3 psw4 predikat persen_kinerja persen_disiplin tpp_basis "
-    "tpp_kinerja tpp_disiplin tpp_bruto pph21 iuran_bpjs tpp_neto aturan_versi"
-).split()
+KOLOM_7 = [
+    "periode", "nip", "nama", "kode_opd", "status", "golongan", "kelas_jabatan", "hari_kerja",
+    "hari_efektif", "hadir", "tk", "tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3", "psw4",
+    "predikat", "persen_kinerja", "persen_disiplin", "tpp_basis", "tpp_kinerja", "tpp_disiplin",
+    "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto", "aturan_versi",
+]  # fmt: skip
 
 DEFAULT_BASIS = {1: 1750000, 2: 1900000, 3: 2100000, 4: 2350000, 5: 2650000, 6: 3000000,
                  7: 3400000, 8: 3900000, 9: 4600000, 10: 5300000, 11: 6100000, 12: 7200000,

@@ -458,7 +458,7 @@ def build_scenario(root: Path) -> RawZone:
         if key == "baru":
             continue
         z.add("pegawai", FEB, **(p.row(**MUTASI_FEB) if key == "mutasi" else p.row()))
-    for key, p in P.items():
+    for p in P.values():
         z.add("pegawai", MAR, **p.row())
     # duplicate NIP in March: the ingest quarantined both rows (lines 18 and 19 of the file)
     for line in (18, 19):
