@@ -65,6 +65,7 @@ class Column:
     values: tuple[str, ...] = ()  # allowed values for enum columns
     min: int | None = None
     max: int | None = None
+    upper: bool = False  # text stored upper-case (a code compared case-insensitively later)
 
 
 SCHEMAS: dict[str, tuple[Column, ...]] = {
@@ -122,7 +123,7 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
     "jadwal": (
         Column("nip", "nip"),
         Column("tanggal", "date"),
-        Column("kode_shift", "text"),
+        Column("kode_shift", "text", upper=True),
     ),
 }
 

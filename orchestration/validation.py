@@ -258,6 +258,11 @@ PERIODE_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 TS_FORMAT = "%Y-%m-%d %H:%M:%S"
 SHOW_MAX = 80  # longest value quoted inside a sentence
 
+# The column that dates a row of these kinds: a row dated outside the file's month is
+# quarantined (sources.md: it belongs in that month's file). Rosters are dated by the day the
+# shift starts (jadwal.md §3), so a night shift of the month's last day stays in its file.
+ROW_DATE = {"absensi": "waktu", "aktivitas": "tanggal", "jadwal": "tanggal"}
+
 
 # --- result ----------------------------------------------------------------------------------
 @dataclass
@@ -454,6 +459,8 @@ def _typed_expr(col: Column) -> pl.Expr:
             return pl.when(x.str.contains(TS_RE)).then(
                 x.str.strptime(pl.Datetime("us"), TS_FORMAT, strict=False)
             )
+        case "text" if col.upper:
+            return x.str.to_uppercase()
         case _:  # text, nip, periode
             return x
 
@@ -581,7 +588,7 @@ def _cross_checks(kind: str, after: str, periode: str) -> list[_Check]:
                 fields,
             ),
         ]
-    if (kind, after) in (("absensi", "waktu"), ("aktivitas", "tanggal")):
+    if ROW_DATE.get(kind) == after:
         t = _typed(after)
         if kind == "absensi":
             outside = (t < datetime(start.year, start.month, 1)) | (
@@ -771,12 +778,12 @@ def _evaluate(
     typed = [_typed_expr(c).alias(f"__t_{c.name}") for c in columns]
     work = work.with_columns(typed)
 
-    # exact duplicates: same values in every contract column (enums and ints compared as typed,
-    # so 'pns' repeats 'PNS'). A 64-bit hash finds candidates fast; equality is then checked
-    # exactly on the candidates, so a hash collision can never drop a row.
+    # exact duplicates: same values in every contract column (enums, ints and upper-cased codes
+    # compared as typed, so 'pns' repeats 'PNS'). A 64-bit hash finds candidates fast; equality
+    # is then checked exactly on the candidates, so a hash collision can never drop a row.
     key = []
     for c in columns:
-        if c.kind in ("enum", "int"):
+        if c.kind in ("enum", "int") or c.upper:
             key.append(pl.coalesce(_typed(c.name).cast(pl.String), _cleaned(c.name)))
         else:
             key.append(_cleaned(c.name))

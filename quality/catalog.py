@@ -42,8 +42,8 @@ PAYROLL = (
 
 CROSS_SOURCE = (
     CheckInfo("nip_tidak_dikenal", "karantina", WARN,
-              "Tap, ketidakhadiran, penilaian atau aktivitas untuk NIP yang tidak ada di data "
-              "pegawai."),
+              "Tap, ketidakhadiran, penilaian, aktivitas atau jadwal dinas untuk NIP yang tidak "
+              "ada di data pegawai."),
     CheckInfo("pegawai_aktif_tanpa_absensi", "raw/absensi", WARN,
               "Pegawai aktif tanpa satu pun tap absensi sebulan (di luar yang cuti sebulan "
               "penuh).", ("raw/pegawai", "raw/ketidakhadiran")),

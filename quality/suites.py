@@ -39,9 +39,12 @@ NIP_REGEX = (
     r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])[12]\d{3}$"
 )
 
-# Kinds without which a period cannot be paid (an empty raw file of these is an ERROR).
+# Kinds without which a period cannot be paid (an empty raw file of these is an ERROR). The
+# other kinds are optional: a month without their file skips their checks (quality.runner).
 REQUIRED_KINDS = ("pegawai", "absensi", "kinerja")
-# Kinds that never reach the TPP: their defects are reported (WARN), never block payroll.
+# Kinds that never reach the TPP: their defects are reported (WARN), never block payroll. The
+# shift roster (jadwal) is optional but decides a SHIFT employee's working days, so its
+# contract rules keep ERROR, as the absences' do.
 ANALYTICS_KINDS = ("aktivitas",)
 
 # tpp-rules §7: the columns finance relies on.
@@ -253,6 +256,22 @@ def raw_suite(kind: str, periode: str) -> Suite:
 
         def prepare(df: pl.DataFrame) -> pl.DataFrame:
             return df.with_columns(_month_of("tanggal"))
+
+    elif kind == "jadwal":
+        # unknown codes, unknown NIPs and two different rows for one (nip, tanggal) are the
+        # dbt layer's (int_karantina_referensial): the raw zone may hold them
+        exps += [
+            _in_set("_bulan_tanggal", [periode], f"Jadwal dinas di luar bulan {periode}."),
+            _in_set("_kode_shift_baku", [True],
+                    "Kode shift tidak tersimpan dalam huruf kapital tanpa spasi di tepi.", WARN),
+        ]  # fmt: skip
+
+        def prepare(df: pl.DataFrame) -> pl.DataFrame:
+            code = pl.col("kode_shift")
+            return df.with_columns(
+                _month_of("tanggal"),
+                (code == code.str.strip_chars().str.to_uppercase()).alias("_kode_shift_baku"),
+            )
 
     if kind in ANALYTICS_KINDS:
         exps = [replace(e, severity=WARN) for e in exps]

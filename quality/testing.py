@@ -1,9 +1,10 @@
 """Small realistic data for the quality tests (and demos): one consistent month per call.
 
-``sample_month`` builds the raw-zone frames of every source kind and the marts the checks read
-(tpp_bulanan following tpp-rules §5 with exact half-up rounding, tpp_opd_bulanan, tpp_harian,
-temuan, karantina) for a handful of employees in two departments; ``write_data_dir`` lays them
-out as the pipeline does (raw Parquet + warehouse.duckdb). Stdlib capture servers for webhook
+``sample_month`` builds the raw-zone frames of every source kind (the optional shift roster:
+``sample_roster``) and the marts the checks read (tpp_bulanan following tpp-rules §5 with exact
+half-up rounding, tpp_opd_bulanan, tpp_harian, temuan, karantina) for a handful of employees in
+two departments; ``write_data_dir`` lays them out as the pipeline does (raw Parquet +
+warehouse.duckdb). Stdlib capture servers for webhook
 and SMTP alerts live here too, bound to 127.0.0.1 on an ephemeral port.
 """
 
@@ -209,6 +210,24 @@ def sample_month(periode: str = "2025-03") -> dict[str, pl.DataFrame]:
     return frames
 
 
+PERAWAT_NIP = "199203112019032003"  # a nurse of the provincial hospital on rostered shifts
+ROSTER_CYCLE = ("PAGI", "PAGI", "SIANG", "SIANG", "MALAM", "LIBUR", "LIBUR")
+
+
+def sample_roster(periode: str = "2025-03", nip: str = PERAWAT_NIP) -> pl.DataFrame:
+    """The raw rows of a clean ``jadwal_YYYYMM`` (jadwal.md §3): one row per day of the month
+    for one nurse, rotating PAGI, PAGI, SIANG, SIANG, MALAM, LIBUR, LIBUR. ``sample_month``
+    leaves the optional roster out: its master has nobody on the SHIFT pattern."""
+    start, end = month_bounds(periode)
+    days = [start + dt.timedelta(d) for d in range((end - start).days + 1)]
+    return _frame(
+        [dict(periode=periode, source_file=_file("jadwal", periode), line_no=i + 2, nip=nip,
+              tanggal=day, kode_shift=ROSTER_CYCLE[i % len(ROSTER_CYCLE)])
+         for i, day in enumerate(days)],
+        "jadwal",
+    )  # fmt: skip
+
+
 TEMUAN_SCHEMA = {
     "periode": pl.String, "tingkat": pl.String, "kode": pl.String, "nip": pl.String,
     "kode_opd": pl.String, "source_file": pl.String, "line_no": pl.Int32, "pesan": pl.String,
@@ -217,7 +236,7 @@ KARANTINA_SCHEMA = {
     "kind": pl.String, "periode": pl.String, "source_file": pl.String, "line_no": pl.Int32,
     "kolom": pl.String, "nilai": pl.String, "kode_alasan": pl.String, "alasan": pl.String,
 }  # fmt: skip
-RAW_KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas")
+RAW_KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal")
 MART_NAMES = ("tpp_bulanan", "tpp_opd_bulanan", "tpp_harian", "temuan", "karantina")
 
 

@@ -287,6 +287,18 @@ def test_missing_warehouse_or_required_file_fails_every_check(tmp_path):
     assert pegawai and not any(o.passed for o in pegawai)
     blocking = [o for o in pegawai if o.blocks]
     assert [o.check for o in blocking] == ["gx_raw_pegawai"]
-    # aktivitas is optional: no file that month is not a failure
-    aktivitas = evaluate("raw/aktivitas", data, [P])
-    assert aktivitas and all(o.passed and o.details.get("dilewati") for o in aktivitas)
+    # aktivitas and the shift roster are optional: no file that month is not a failure
+    for kind in ("aktivitas", "jadwal"):
+        outcomes = evaluate(f"raw/{kind}", data, [P])
+        assert outcomes and all(o.passed and o.details.get("dilewati") for o in outcomes), kind
+
+
+def test_a_roster_file_is_judged_by_its_suite(tmp_path):
+    from quality.runner import evaluate
+    from quality.testing import sample_roster, write_data_dir
+
+    data = write_data_dir(tmp_path, {P: {**sample_month(P), "jadwal": sample_roster(P)}})
+    assert data.raw_file("jadwal", P).is_file()
+    outcomes = evaluate("raw/jadwal", data, [P])
+    assert {o.check for o in outcomes} == {"gx_raw_jadwal", "gx_raw_jadwal_peringatan"}
+    assert all(o.passed and not o.details.get("dilewati") for o in outcomes)

@@ -10,7 +10,7 @@ import pytest
 
 from quality.outcome import ERROR, WARN
 from quality.suites import NIP_REGEX, raw_suite, suite_for
-from quality.testing import sample_month
+from quality.testing import sample_month, sample_roster
 
 P = "2025-03"
 ANI = "199008152016011005"
@@ -18,7 +18,7 @@ ANI = "199008152016011005"
 
 @pytest.fixture(scope="module")
 def month() -> dict[str, pl.DataFrame]:
-    return sample_month(P)
+    return {**sample_month(P), "jadwal": sample_roster(P)}
 
 
 def _run(asset: str, frame: pl.DataFrame) -> dict[str, object]:
@@ -52,7 +52,7 @@ def test_importing_the_quality_package_does_not_import_great_expectations():
 
 
 ASSETS = ["raw/pegawai", "raw/absensi", "raw/ketidakhadiran", "raw/kinerja", "raw/aktivitas",
-          "tpp_bulanan", "tpp_opd_bulanan", "tpp_harian", "temuan", "karantina"]  # fmt: skip
+          "raw/jadwal", "tpp_bulanan", "tpp_opd_bulanan", "tpp_harian", "temuan", "karantina"]  # fmt: skip
 SOURCE = {a: a.removeprefix("raw/") for a in ASSETS}
 
 
@@ -130,6 +130,28 @@ def test_raw_aktivitas_catches_duration_and_date(month):
     # analytics only: reported, never blocking payroll
     assert ERROR not in out
     assert {"durasi_menit", "_bulan_tanggal"} <= _failed_columns(out[WARN])
+
+
+def test_raw_jadwal_catches_other_month_invalid_nip_and_empty_code(month):
+    roster = month["jadwal"]
+    assert roster.height == 31 and set(roster["kode_shift"]) == {"PAGI", "SIANG", "MALAM", "LIBUR"}
+    bad = _line(roster, 2, tanggal=dt.date(2025, 4, 1))
+    bad = _line(bad, 3, nip="199203112019033003")  # sex digit 3
+    bad = _line(bad, 4, kode_shift=None)
+    bad = _line(bad, 5, kode_shift=" pagi")  # the ingest stores codes trimmed, upper case: WARN
+    out = _run("raw/jadwal", bad)
+    # the roster decides a SHIFT employee's working days: its contract rules block
+    assert {"_bulan_tanggal", "nip", "kode_shift"} <= _failed_columns(out[ERROR])
+    assert out[ERROR].n_failed == 3
+    assert _failed_columns(out[WARN]) == {"_kode_shift_baku"}
+    # two different rows for one day are the dbt layer's (JADWAL_GANDA), not a raw defect
+    other = roster.head(1).with_columns(pl.lit("MALAM").alias("kode_shift"),
+                                        pl.lit(40, pl.Int32).alias("line_no"))  # fmt: skip
+    twice = pl.concat([roster, other])
+    assert all(o.passed for o in _run("raw/jadwal", twice).values())
+    from quality.validate import run_suite
+
+    assert all(o.passed for o in run_suite(suite_for("raw/jadwal", P), roster, always_gx=True))
 
 
 def test_tpp_bulanan_suite_catches_domain_errors(month):

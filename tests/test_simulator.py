@@ -15,7 +15,7 @@ import pytest
 
 from orchestration.contract import FILE_NAME, KINDS, PREDIKAT_MATRIX, SCHEMAS, parse_file_name
 from orchestration.paths import SEEDS_DIR
-from orchestration.simulator import SimulationResult, people, reference, simulate
+from orchestration.simulator import WRITTEN_KINDS, SimulationResult, people, reference, simulate
 from orchestration.simulator import defects as dfx
 from orchestration.simulator import organisation as org
 from orchestration.simulator.anomalies import JENIS_ANOMALI, km_between
@@ -85,7 +85,7 @@ def test_defects_and_xlsx_leave_the_clean_data_alone(clean, dirty, tmp_path):
     (out, _), (kout, _) = clean, dirty
     cacat = pl.read_csv(kout / "_groundtruth" / "cacat.csv", infer_schema=False)
     for periode in MONTHS:
-        for kind in KINDS:
+        for kind in WRITTEN_KINDS:
             name = f"{kind}_{periode.replace('-', '')}.csv"
             marked = cacat.filter(pl.col("file") == name)
             inserted = {
@@ -108,10 +108,11 @@ def test_defects_and_xlsx_leave_the_clean_data_alone(clean, dirty, tmp_path):
 def test_files_names_headers_encoding(clean):
     out, result = clean
     names = sorted(p.name for p in out.iterdir() if p.is_file())
-    assert names == sorted(f"{k}_{m.replace('-', '')}.csv" for k in KINDS for m in MONTHS)
+    assert names == sorted(f"{k}_{m.replace('-', '')}.csv" for k in WRITTEN_KINDS for m in MONTHS)
     assert [p.name for p in result.files] == [
-        f"{k}_{m.replace('-', '')}.csv" for m in MONTHS for k in KINDS
+        f"{k}_{m.replace('-', '')}.csv" for m in MONTHS for k in WRITTEN_KINDS
     ]
+    assert tuple(k for k in KINDS if k != "jadwal") == WRITTEN_KINDS  # no roster simulated yet
     for p in result.files:
         assert FILE_NAME.match(p.name) and parse_file_name(p.name)[0] in KINDS
         raw = p.read_bytes()
@@ -183,7 +184,7 @@ def test_every_row_belongs_to_its_month(clean):
 def test_values_follow_the_contract(clean):
     out, _ = clean
     for periode in MONTHS:
-        for kind in KINDS:
+        for kind in WRITTEN_KINDS:
             frame = read(out, kind, periode)
             for col in SCHEMAS[kind]:
                 s = frame[col.name]
@@ -485,7 +486,7 @@ def test_every_listed_defect_is_really_there(dirty):
     assert cacat.select("file", "line").is_unique().all()
     for periode in MONTHS:
         master = set(read(out, "pegawai", periode)["nip"])  # defective NIPs are simply not in it
-        for kind in KINDS:
+        for kind in WRITTEN_KINDS:
             name = f"{kind}_{periode.replace('-', '')}.csv"
             lines = _lines(out / name)
             header = lines[0].split(",")

@@ -78,6 +78,11 @@ GOOD = {
         "durasi_menit": "120",
         "status": "DISETUJUI",
     },
+    "jadwal": {
+        "nip": NIP,
+        "tanggal": "2024-03-04",
+        "kode_shift": "PAGI",
+    },
 }
 
 
@@ -451,6 +456,68 @@ def test_activity_and_evaluation_in_another_month():
     assert q["kode_alasan"] == "DI_LUAR_PERIODE" and "berkas periode 2024-02" in q["alasan"]
     q = one_rejection(check("kinerja", [row("kinerja", periode="2024-13")]))
     assert q["kode_alasan"] == "PERIODE_TIDAK_VALID"
+
+
+# --- the shift roster (jadwal.md §3) -------------------------------------------------------------
+def test_roster_row_dated_in_another_month_is_quarantined_with_its_line():
+    rows = [
+        row("jadwal", nip=nip(1), tanggal="2024-03-01", kode_shift="PAGI"),
+        row("jadwal", nip=nip(1), tanggal="2024-04-01", kode_shift="PAGI"),
+        row("jadwal", nip=nip(2), tanggal="2024-02-29", kode_shift="MALAM"),
+        # the night shift of the month's last day starts in the month: it stays in this file
+        row("jadwal", nip=nip(2), tanggal="2024-03-31", kode_shift="MALAM"),
+    ]
+    result = check("jadwal", rows)
+    assert result.counts == {"read": 4, "loaded": 2, "quarantined": 2, "duplicates": 0}
+    assert result.valid["tanggal"].to_list() == [date(2024, 3, 1), date(2024, 3, 31)]
+    q = result.quarantine.rows(named=True)
+    assert [
+        (r["source_file"], r["line_no"], r["kolom"], r["nilai"], r["kode_alasan"]) for r in q
+    ] == [
+        ("jadwal_202403.csv", 3, "tanggal", "2024-04-01", "DI_LUAR_PERIODE"),
+        ("jadwal_202403.csv", 4, "tanggal", "2024-02-29", "DI_LUAR_PERIODE"),
+    ]
+    assert q[0]["alasan"] == (
+        "Baris bertanggal 2024-04-01 (kolom 'tanggal') bukan milik periode 2024-03; baris ini "
+        "seharusnya ada di berkas periode 2024-04."
+    )
+
+
+def test_roster_codes_are_trimmed_upper_case_text_checked_later_by_dbt():
+    rows = [
+        row("jadwal", nip=nip(1), kode_shift=" pagi "),
+        row("jadwal", nip=nip(2), kode_shift="Libur"),
+        row("jadwal", nip=nip(3), kode_shift="SORE"),  # not in the rulebook: dbt quarantines it
+    ]
+    result = check("jadwal", rows)
+    assert result.valid["kode_shift"].to_list() == ["PAGI", "LIBUR", "SORE"]
+    assert result.quarantine.height == 0
+
+
+def test_roster_exact_repeats_count_once_two_codes_for_one_day_both_load():
+    a = row("jadwal", kode_shift="PAGI")
+    result = check("jadwal", [a, row("jadwal", kode_shift="pagi"), a])
+    assert result.counts == {"read": 3, "loaded": 1, "quarantined": 0, "duplicates": 2}
+    # two different rows for one (nip, tanggal): JADWAL_GANDA, decided with the rulebook in dbt
+    result = check("jadwal", [a, row("jadwal", kode_shift="MALAM")])
+    assert result.counts["loaded"] == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "kolom", "kode"),
+    [
+        ({"kode_shift": "  "}, "kode_shift", "WAJIB_KOSONG"),
+        ({"nip": "1.99008E+17"}, "nip", "NIP_TIDAK_VALID"),
+        ({"nip": "199008152016013005"}, "nip", "NIP_TIDAK_VALID"),
+        ({"tanggal": "04/03/2024"}, "tanggal", "TANGGAL_TIDAK_VALID"),
+        ({"tanggal": "2024-02-30"}, "tanggal", "TANGGAL_TIDAK_VALID"),
+        ({"tanggal": ""}, "tanggal", "WAJIB_KOSONG"),
+    ],
+)
+def test_roster_row_breaking_the_contract(changes, kolom, kode):
+    q = one_rejection(check("jadwal", [row("jadwal", **changes)]))
+    assert (q["line_no"], q["kolom"], q["kode_alasan"]) == (2, kolom, kode)
+    assert q["alasan"].endswith(".")
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@
 ``simulate()`` writes, per month, ``pegawai_``, ``absensi_``, ``ketidakhadiran_``, ``kinerja_``
 and ``aktivitas_YYYYMM`` files exactly as ``sources.md`` specifies, plus the ground truth in
 ``_groundtruth/`` (injected defects, planted anomalies, a summary). The same arguments always
-give byte-identical files.
+give byte-identical files. The optional shift roster ``jadwal_YYYYMM`` is not written yet (see
+``WRITTEN_KINDS``).
 
 Modules: ``kalender`` (working days and hours), ``organisation`` (departments), ``names``,
 ``jobs`` (posts, classes, ranks), ``people`` (the monthly SIMPEG snapshots), ``behaviour``
@@ -39,9 +40,14 @@ from orchestration.simulator import organisation as org
 from orchestration.simulator.kalender import Calendar
 from orchestration.simulator.streams import stream
 
-__all__ = ["SimulationResult", "simulate"]
+__all__ = ["WRITTEN_KINDS", "SimulationResult", "simulate"]
 VERSI = "1"
 KOTOR_BAWAAN = 0.01  # share of defective rows when ``kotor=True``
+# The export kinds written every month. No shift roster (jadwal) yet: the simulated master
+# leaves pola_kerja empty (every department's default is KANTOR), so nobody is rostered, and
+# for an optional kind no file is what the pipeline expects (a header-only file would be
+# rejected as BERKAS_TANPA_DATA every month).
+WRITTEN_KINDS = tuple(k for k in KINDS if k != "jadwal")
 
 
 @dataclass
@@ -105,7 +111,9 @@ def simulate(
             "aktivitas": activities.generate(wf, i, att, habits, seed),
         }
         anomali.append(att.anomalies)
-        for k, kind in enumerate(KINDS):
+        for k, kind in enumerate(KINDS):  # k seeds the defect stream: KINDS order, not written
+            if kind not in WRITTEN_KINDS:
+                continue
             as_xlsx = xlsx and kind in XLSX_KINDS
             ext, other = ("xlsx", "csv") if as_xlsx else ("csv", "xlsx")
             name = f"{kind}_{m.yyyymm}.{ext}"
