@@ -89,6 +89,8 @@ def koneksi(
     - ``tpp_harian``: every working day of every paid segment (check-in / check-out, kode_hari,
       the approved absence and its letter, the expected hours), as dbt computed it from the
       rulebook (absence priority, tap split time, Ramadan hours);
+    - ``tpp_harian_lalu``: the same for the month before the first period (its month-end night
+      shifts end on the first morning; empty when that month is not published);
     - ``tpp_bulanan``: the segments of each month (and of the month before the first period,
       for last month's department), with status, golongan, jabatan and predikat.
 
@@ -112,6 +114,10 @@ def koneksi(
     _view(con, "raw_absensi", data, "absensi", periods)
     _view(con, "raw_kinerja", data, "kinerja", periods)
     _view_terbit(con, "tpp_harian", data, periods)
+    if berkas_terbit(data, "tpp_harian", before):  # a month-end night shift's next morning
+        _view_terbit(con, "tpp_harian_lalu", data, before)
+    else:
+        con.execute("create or replace temp view tpp_harian_lalu as from tpp_harian limit 0")
     _view_terbit(con, "tpp_bulanan", data, before + periods)
     con.register("_periode", pl.DataFrame({"periode": periods}, schema={"periode": pl.String}))
     con.execute(
