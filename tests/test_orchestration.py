@@ -9,7 +9,7 @@ from orchestration.dbt_project import dbt_build_args, window_environment
 from orchestration.partitions import monthly
 from orchestration.run import contiguous_ranges
 
-RAW_KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas")
+RAW_KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal")
 MARTS = ("tpp_bulanan", "tpp_harian", "tpp_opd_bulanan", "karantina", "temuan")
 
 
@@ -68,6 +68,23 @@ def test_asset_graph_is_pinned(definitions):
                 ancestors.add(name)
                 frontier.append(name)
     assert {"raw/pegawai", "raw/absensi", "raw/ketidakhadiran", "raw/kinerja"} <= ancestors
+
+
+def test_the_roster_source_is_the_jadwal_ingest_asset(definitions):
+    """dbt's sources raw.jadwal and raw.karantina_jadwal are the keys ingest_jadwal writes, so
+    a new roster file rebuilds the staging models that read it."""
+    graph = definitions.resolve_asset_graph()
+    roster, quarantine = dg.AssetKey(["raw", "jadwal"]), dg.AssetKey(["raw", "karantina_jadwal"])
+    for key in (roster, quarantine):
+        node = graph.get(key)
+        assert node.is_materializable and node.partitions_def == monthly
+    assert roster in graph.get(dg.AssetKey("stg_jadwal")).parent_keys
+    assert quarantine in graph.get(dg.AssetKey("stg_karantina")).parent_keys
+    ingest = definitions.get_assets_def(roster)
+    assert ingest.node_def.name == "ingest_jadwal" and set(ingest.keys) == {roster, quarantine}
+    assert {"gx_raw_jadwal", "gx_raw_jadwal_peringatan"} <= {
+        k.name for k in graph.asset_check_keys if k.asset_key == roster
+    }
 
 
 def test_every_asset_is_monthly_partitioned_and_backfills_in_one_run(definitions):
