@@ -114,8 +114,12 @@ def koneksi(
     _view(con, "raw_absensi", data, "absensi", periods)
     _view(con, "raw_kinerja", data, "kinerja", periods)
     _view_terbit(con, "tpp_harian", data, periods)
-    if berkas_terbit(data, "tpp_harian", before):  # a month-end night shift's next morning
-        _view_terbit(con, "tpp_harian_lalu", data, before)
+    if lalu := [str(f) for f in berkas_terbit(data, "tpp_harian", before)]:
+        # last month's month-end night shifts end on this month's first morning
+        con.execute(
+            "create or replace temp view tpp_harian_lalu as "
+            f"select * from read_parquet({_daftar_sql(lalu)}, union_by_name = true)"
+        )
     else:
         con.execute("create or replace temp view tpp_harian_lalu as from tpp_harian limit 0")
     _view_terbit(con, "tpp_bulanan", data, before + periods)
