@@ -76,8 +76,8 @@ def fitur_anomali(data: DataDir, periods: list[str], threads: int | None = None)
 
 def sidik_bulan(data: DataDir, periode: str) -> str:
     """What one month's features are computed from: the raw taps file (bytes), the published
-    tpp_harian / tpp_bulanan of the month and tpp_bulanan of the month before (manifest
-    sha256), the office coordinates and the code and rule version."""
+    tpp_harian / tpp_bulanan of the month and of the month before (manifest sha256; last month's
+    night shifts end on this month's first morning), the office coordinates and the code and rule version."""
     from models.registry import sidik_berkas
     from models.sumber import geser, sidik_terbit
     from orchestration.paths import SEEDS_DIR
@@ -87,7 +87,7 @@ def sidik_bulan(data: DataDir, periode: str) -> str:
         KODE_VERSI,
         sidik_berkas([p for p in (taps, SEEDS_DIR / "ref_opd.csv") if p.exists()]),
         *sidik_terbit(data, ("tpp_harian", "tpp_bulanan"), [periode]),
-        *sidik_terbit(data, ("tpp_bulanan",), [geser(periode, -1)]),
+        *sidik_terbit(data, ("tpp_bulanan", "tpp_harian"), [geser(periode, -1)]),
     ]
     return hashlib.sha256("\n".join(isi).encode()).hexdigest()
 

@@ -16,9 +16,13 @@ Temporary tables built on a connection from ``sumber.koneksi``:
   tap count) only when it has taps. The number of non-working days is the span
   (``staf.aktif_mulai``..``aktif_akhir``) less the working days.
 
-Because "working day" means "a day tpp_harian lists for this employee", a future work schedule
-(a roster that makes a Saturday a working day for a hospital nurse) changes the models' notion
-of a non-working day with no change here: the rostered Saturday appears in tpp_harian.
+Because "working day" means "a day tpp_harian lists for this employee", a work schedule (a
+roster that makes a Saturday a working day for a hospital nurse, a teacher's Saturday) changes
+the models' notion of a non-working day with no change here: the rostered Saturday appears in
+tpp_harian. A night shift ends the next morning: the taps inside a listed shift's window
+(jadwal.md §4: start − 4 h to end + 4 h), also of the last month's month-end night shift
+(``tpp_harian_lalu``), belong to that shift and are no taps on a day off, even when that
+morning is a LIBUR day.
 
 What is gone (it lived here until issue 17): the absence priority order and the 12:00 split of
 taps without a MASUK/PULANG flag, hard-coded copies of the rulebook's ``prioritas`` and
@@ -89,11 +93,26 @@ def bangun(con: duckdb.DuckDBPyConnection) -> None:
         ),
         -- taps on days tpp_harian does not list for the employee (anti join first: the
         -- year's ~7 M taps are not grouped, only the few on non-working days)
-        libur as (
+        libur_semua as (
             select t.periode, t.nip, t.tanggal, t.id_mesin, t.waktu, t.metode
             from tap_unik t
             anti join tpp_harian h
               on h.periode = t.periode and h.nip = t.nip and h.tanggal = t.tanggal
+        ),
+        -- shifts that end the next day (night shifts), this and last month
+        lintas as (
+            select nip, jadwal_mulai, jadwal_selesai from tpp_harian
+            where cast(jadwal_selesai as date) > tanggal
+            union all
+            select nip, jadwal_mulai, jadwal_selesai from tpp_harian_lalu
+            where cast(jadwal_selesai as date) > tanggal
+        ),
+        libur as (
+            select l.* from libur_semua l
+            anti join lintas s
+              on s.nip = l.nip
+             and l.waktu >= s.jadwal_mulai - interval 4 hour
+             and l.waktu < s.jadwal_selesai + interval 4 hour
         )
         select * from kerja
         union all by name

@@ -89,6 +89,8 @@ def koneksi(
     - ``tpp_harian``: every working day of every paid segment (check-in / check-out, kode_hari,
       the approved absence and its letter, the expected hours), as dbt computed it from the
       rulebook (absence priority, tap split time, Ramadan hours);
+    - ``tpp_harian_lalu``: the same for the month before the first period (its month-end night
+      shifts end on the first morning; empty when that month is not published);
     - ``tpp_bulanan``: the segments of each month (and of the month before the first period,
       for last month's department), with status, golongan, jabatan and predikat.
 
@@ -112,6 +114,14 @@ def koneksi(
     _view(con, "raw_absensi", data, "absensi", periods)
     _view(con, "raw_kinerja", data, "kinerja", periods)
     _view_terbit(con, "tpp_harian", data, periods)
+    if lalu := [str(f) for f in berkas_terbit(data, "tpp_harian", before)]:
+        # last month's month-end night shifts end on this month's first morning
+        con.execute(
+            "create or replace temp view tpp_harian_lalu as "
+            f"select * from read_parquet({_daftar_sql(lalu)}, union_by_name = true)"
+        )
+    else:
+        con.execute("create or replace temp view tpp_harian_lalu as from tpp_harian limit 0")
     _view_terbit(con, "tpp_bulanan", data, before + periods)
     con.register("_periode", pl.DataFrame({"periode": periods}, schema={"periode": pl.String}))
     con.execute(

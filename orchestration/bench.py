@@ -3,7 +3,8 @@
 One bench, on this machine:
 
 1. simulates (outside every timing) the months it needs into ``<folder>/sim/<params>/``, reused
-   when the same parameters were simulated before (``params.json``);
+   when the same parameters were simulated before (``params.json``); everyone on office hours
+   (``jadwal=False``: no teachers' school week, no shifts), which the floor below computes;
 2. times ``kinerja run`` as a subprocess (what an operator types), each on a fresh data directory
    unless said otherwise, with peak memory of the process tree:
    - ``tahun``: the full year;
@@ -88,8 +89,10 @@ def simulated(root: Path, pegawai: int, opd: int, mulai: str, sampai: str, seed:
     """Exports for these parameters under ``root``; simulated once, then reused."""
     from orchestration.simulator import simulate
 
+    # office hours for everyone (no SEKOLAH/SHIFT, no roster): the floor query knows the office
+    # week only (tpp-rules §1-2), and the figures stay comparable with the earlier benches
     params = {"pegawai": pegawai, "opd": opd, "mulai": mulai, "sampai": sampai, "seed": seed,
-              "kotor": 0.0}  # fmt: skip
+              "kotor": 0.0, "jadwal": False}  # fmt: skip
     folder = root / f"p{pegawai}-o{opd}-{mulai}-{sampai}-s{seed}"
     marker = folder / "params.json"
     if marker.exists() and json.loads(marker.read_text()) == params:
@@ -97,7 +100,7 @@ def simulated(root: Path, pegawai: int, opd: int, mulai: str, sampai: str, seed:
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
     simulate(out=folder, pegawai=pegawai, opd=opd, mulai=mulai, sampai=sampai, seed=seed,
-             kotor=0.0, xlsx=False, progress=sys.stderr.isatty())  # fmt: skip
+             kotor=0.0, xlsx=False, progress=sys.stderr.isatty(), jadwal=False)  # fmt: skip
     seconds = time.perf_counter() - started
     marker.write_text(json.dumps(params))
     return Simulasi(folder, pegawai, mulai, sampai, seconds, False)

@@ -25,6 +25,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     result = simulate(
         out=Path(args.out), pegawai=args.pegawai, opd=args.opd, mulai=args.mulai,
         sampai=args.sampai, seed=args.seed, kotor=args.kotor, xlsx=args.xlsx, progress=True,
+        jadwal=not getattr(args, "tanpa_jadwal", False),
     )  # fmt: skip
     size = sum(p.stat().st_size for p in result.files) / 1e6
     print(f"{len(result.files)} file ({size:,.1f} MB) ditulis ke {args.out} "
@@ -177,6 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--kotor", type=float, default=0.0, help="porsi baris cacat yang disisipkan")
     p.add_argument("--xlsx", action="store_true", help="pegawai dan kinerja sebagai XLSX")
+    p.add_argument(
+        "--tanpa-jadwal",
+        action="store_true",
+        help="semua pegawai berjam kantor: tanpa guru (SEKOLAH), shift, dan file jadwal",
+    )
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("run", help="jalankan pipeline (ingest, dbt, cek) lewat Dagster")

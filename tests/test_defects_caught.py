@@ -25,6 +25,8 @@ EXPECTED = {
     "BULAN_LAIN": "karantina: DI_LUAR_PERIODE",
     "PERIODE_LAIN": "karantina: DI_LUAR_PERIODE",
     "PREDIKAT_BERTENTANGAN": "temuan: PREDIKAT_TIDAK_SESUAI_MATRIKS",
+    "JADWAL_GANDA": "karantina: JADWAL_GANDA",
+    "KODE_SHIFT_TIDAK_DIKENAL": "karantina: KODE_SHIFT_TIDAK_DIKENAL",
     "BOM": "ditoleransi: file dimuat",
 }
 

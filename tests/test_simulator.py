@@ -89,7 +89,7 @@ def test_defects_and_xlsx_leave_the_clean_data_alone(clean, dirty, tmp_path):
             name = f"{kind}_{periode.replace('-', '')}.csv"
             marked = cacat.filter(pl.col("file") == name)
             inserted = {
-                int(x) for x in marked.filter(pl.col("jenis_cacat") == "TAP_DUPLIKAT")["line"]
+                int(x) for x in marked.filter(pl.col("jenis_cacat").is_in(dfx.SISIPAN))["line"]
             }
             changed = {int(x) for x in marked["line"]} - inserted - {1}
             good = (out / name).read_text(encoding="utf-8").split("\n")
@@ -112,7 +112,7 @@ def test_files_names_headers_encoding(clean):
     assert [p.name for p in result.files] == [
         f"{k}_{m.replace('-', '')}.csv" for m in MONTHS for k in WRITTEN_KINDS
     ]
-    assert tuple(k for k in KINDS if k != "jadwal") == WRITTEN_KINDS  # no roster simulated yet
+    assert WRITTEN_KINDS == KINDS  # the roster too: RSUD and Satpol PP are among the 12 OPD
     for p in result.files:
         assert FILE_NAME.match(p.name) and parse_file_name(p.name)[0] in KINDS
         raw = p.read_bytes()
@@ -134,7 +134,7 @@ def test_nips_valid_unique_and_known(clean):
         assert peg.height == peg["nip"].n_unique()
         assert all(nip_ok(n) for n in peg["nip"])
         master = set(peg["nip"])
-        for kind in ("absensi", "ketidakhadiran", "kinerja", "aktivitas"):
+        for kind in ("absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal"):
             assert set(read(out, kind, periode)["nip"]) <= master, (kind, periode)
         penilai = set(read(out, "kinerja", periode)["nip_penilai"])
         assert penilai - master == {NIP_PENILAI_SEKDA}
@@ -168,8 +168,9 @@ def test_every_row_belongs_to_its_month(clean):
             "%Y-%m-%d %H:%M:%S", strict=True
         )
         assert waktu.dt.date().min() >= first and waktu.dt.date().max() <= last
-        tgl = read(out, "aktivitas", periode)["tanggal"].str.to_date("%Y-%m-%d", strict=True)
-        assert tgl.min() >= first and tgl.max() <= last
+        for kind in ("aktivitas", "jadwal"):
+            tgl = read(out, kind, periode)["tanggal"].str.to_date("%Y-%m-%d", strict=True)
+            assert tgl.min() >= first and tgl.max() <= last
         ab = read(out, "ketidakhadiran", periode).with_columns(
             pl.col("mulai", "selesai").str.to_date()
         )
@@ -305,11 +306,18 @@ def test_evaluations_follow_matrix_and_hierarchy(clean):
 
 
 def test_attendance_follows_working_hours_and_calendar(clean):
+    """The office week of the KANTOR staff (the master leaves their pola_kerja empty); teachers
+    and shift staff have their own tests below."""
     out, _ = clean
     cal = Calendar.load()
+    kantor = pl.concat(
+        [read(out, "pegawai", p).filter(pl.col("pola_kerja").is_null()) for p in MONTHS]
+    )["nip"].unique()
     taps = pl.concat([read(out, "absensi", p) for p in MONTHS]).with_columns(
         pl.col("waktu").str.to_datetime()
     )
+    assert set(taps["metode"]) == {"FINGER", "WAJAH", "MOBILE"}
+    taps = taps.filter(pl.col("nip").is_in(kantor.implode()))
     taps = taps.with_columns(
         tgl=pl.col("waktu").dt.date(),
         menit=pl.col("waktu").dt.hour().cast(pl.Int32) * 60 + pl.col("waktu").dt.minute(),
@@ -332,7 +340,6 @@ def test_attendance_follows_working_hours_and_calendar(clean):
     normal = arrivals.filter(~pl.col("ramadan"))["menit"].median()
     puasa = arrivals.filter(pl.col("ramadan"))["menit"].median()
     assert 7 * 60 <= normal < 7 * 60 + 30 and puasa - normal >= 15  # Ramadan starts at 08:00
-    assert set(taps["metode"]) == {"FINGER", "WAJAH", "MOBILE"}
     mobile = taps.filter(pl.col("metode") == "MOBILE")
     assert (
         mobile["lat"].null_count() == 0
@@ -475,6 +482,11 @@ def _defective(
         return value != periode
     if jenis == "PREDIKAT_BERTENTANGAN":
         return value != PREDIKAT_MATRIX[(row["hasil_kerja"], row["perilaku"])]
+    if jenis == "KODE_SHIFT_TIDAK_DIKENAL":
+        return value not in dfx.KODE_SHIFT
+    if jenis == "JADWAL_GANDA":  # the line before: the same NIP and day with another code
+        before = next(csv.reader([prev_line]))
+        return before[:2] == [row["nip"], row["tanggal"]] and before[2] != row["kode_shift"]
     raise AssertionError(jenis)
 
 
@@ -552,7 +564,9 @@ def test_validator_catches_every_injected_defect(dirty):
         quarantined = set(res.quarantine["line_no"])
         assert by[dfx.KARANTINA] == quarantined, name  # exactly the defects, nothing else
         assert by[dfx.DUPLIKAT] <= set(res.duplicates["line_no"])
-        assert not (by[dfx.TEMUAN] | by[dfx.KARANTINA_MASTER]) & quarantined
+        assert (
+            not (by[dfx.TEMUAN] | by[dfx.KARANTINA_MASTER] | by[dfx.KARANTINA_JADWAL]) & quarantined
+        )
 
 
 # --- anomalies -----------------------------------------------------------------------------------------
@@ -594,7 +608,9 @@ def test_planted_anomalies_exist(clean):
             assert gap.is_between(3, 20).mean() > 0.9 and (pair["id_mesin"] == mesin).any()
         elif jenis == "JAM_MASUK_IDENTIK":
             jam = re.search(r"selalu (\d\d:\d\d)", detail).group(1)
-            masuk = own.filter(pl.col("waktu").dt.hour() < 12)["waktu"].dt.strftime("%H:%M")
+            # the first tap of each day (a teacher may leave before noon)
+            masuk = own.group_by(pl.col("waktu").dt.date()).agg(pl.col("waktu").min().alias("w"))
+            masuk = masuk["w"].dt.strftime("%H:%M")
             assert (masuk == jam).sum() >= 5 and (masuk == jam).mean() > 0.8
         elif jenis == "MOBILE_JAUH":
             kode = read(out, "pegawai", periode).filter(pl.col("nip") == nip)["kode_opd"].item()
@@ -645,16 +661,12 @@ def test_validator_finds_xlsx_defects_on_their_sheet_rows(tmp_path):
 
 
 def test_ratings_follow_discipline(clean):
-    """Who skips working days without notice is rated DI_BAWAH on behaviour far more often."""
+    """Who skips working days without notice is rated DI_BAWAH on behaviour far more often
+    (each employee's own working days: the office or school week, the roster)."""
     out, _ = clean
-    cal = Calendar.load()
     rows = []
     for periode in MONTHS:
         first, last = month_bounds(periode)
-        days = np.arange(np.datetime64(first), np.datetime64(last) + 1)
-        kerja = pl.DataFrame({"tgl": days[cal.is_working(days)]}).with_columns(
-            pl.col("tgl").cast(pl.Date)
-        )
         peg = read(out, "pegawai", periode).filter(pl.col("aktif_sampai").is_null())
         peg = peg.filter(pl.col("tmt_opd").str.to_date() < first)
         taps = read(out, "absensi", periode).select(
@@ -668,7 +680,7 @@ def test_ratings_follow_discipline(clean):
             .explode("tgl")
             .select("nip", "tgl")
         )
-        grid = peg.select("nip").join(kerja, how="cross")
+        grid = _hari_kerja(out, periode).join(peg, on="nip", how="semi")
         missing = grid.join(taps.unique(), on=["nip", "tgl"], how="anti").join(
             excused, on=["nip", "tgl"], how="anti"
         )
@@ -682,3 +694,196 @@ def test_ratings_follow_discipline(clean):
     never = data.filter(pl.col("len") == 0)["bawah"].mean()
     assert data.filter(pl.col("len") >= 3).height >= 10
     assert often > 0.25 and never < 0.06 and often > 4 * never
+
+
+# --- work schedules (jadwal.md) --------------------------------------------------------------------
+KODE_SHIFT = {"PAGI": (7, 14), "SIANG": (14, 21), "MALAM": (21, 31)}  # aturan_shift.csv, hours
+
+
+def _taps(out: Path, periode: str) -> pl.DataFrame:
+    return read(out, "absensi", periode).with_columns(pl.col("waktu").str.to_datetime())
+
+
+def _hari_kerja(out: Path, periode: str) -> pl.DataFrame:
+    """(nip, tgl) of every employee's own working days: KANTOR Mon–Fri, SEKOLAH Mon–Sat (not on
+    holidays), SHIFT the rostered days that are not LIBUR."""
+    cal = Calendar.load()
+    first, last = month_bounds(periode)
+    days = np.arange(np.datetime64(first), np.datetime64(last) + 1)
+    libur = np.isin(days, cal.holidays)
+    weekday = (days.astype(np.int64) + 3) % 7
+    minggu = pl.DataFrame(
+        {"tgl": days, "KANTOR": (weekday < 5) & ~libur, "SEKOLAH": (weekday < 6) & ~libur}
+    ).with_columns(pl.col("tgl").cast(pl.Date))
+    peg = read(out, "pegawai", periode).select("nip", pola=pl.col("pola_kerja").fill_null("KANTOR"))
+    weekly = (
+        peg.filter(pl.col("pola") != "SHIFT")
+        .join(minggu, how="cross")
+        .filter(pl.when(pl.col("pola") == "KANTOR").then("KANTOR").otherwise("SEKOLAH"))
+        .select("nip", "tgl")
+    )
+    rostered = read(out, "jadwal", periode).filter(pl.col("kode_shift") != "LIBUR")
+    rostered = rostered.join(peg.filter(pl.col("pola") == "SHIFT"), on="nip", how="semi")
+    return pl.concat([weekly, rostered.select("nip", tgl=pl.col("tanggal").str.to_date())])
+
+
+def test_teachers_keep_the_school_week(clean):
+    out, _ = clean
+    cal = Calendar.load()
+    per_day = []
+    for periode in MONTHS:
+        peg = read(out, "pegawai", periode)
+        guru = peg.filter(pl.col("pola_kerja") == "SEKOLAH")
+        assert (
+            set(guru["kode_opd"]) == {"1.01.01"}
+            and guru["nama_jabatan"].str.starts_with("Guru ").all()
+        )
+        edu = peg.filter(pl.col("kode_opd") == "1.01.01")
+        assert 0.7 < guru.height / edu.height < 0.9  # most of the department teaches
+        taps = _taps(out, periode).join(guru.select("nip"), on="nip", how="semi")
+        per_day.append(taps.group_by(tgl=pl.col("waktu").dt.date()).agg(pl.len(), pl.col("waktu")))
+    days = pl.concat(per_day).with_columns(wd=pl.col("tgl").dt.weekday())
+    tgl = np.array(days["tgl"].to_list(), dtype="datetime64[D]")
+    days = days.with_columns(libur=pl.Series(np.isin(tgl, cal.holidays)))
+    biasa = days.filter(~pl.col("libur"))
+    weekday = biasa.filter(pl.col("wd") <= 5)["len"].median()
+    saturday = biasa.filter(pl.col("wd") == 6)["len"].median()
+    sunday = days.filter(pl.col("wd") == 7)["len"].max()
+    assert saturday > 0.85 * weekday  # Saturday is a school day
+    assert sunday < 0.03 * saturday  # Sundays: the odd stray tap only (a weekend habit)
+    # arrivals around 07:00 (07:30 in Ramadan), departures around 13:00 (Friday 11:00)
+    taps = pl.concat(
+        [
+            _taps(out, p).join(
+                read(out, "pegawai", p).filter(pl.col("pola_kerja") == "SEKOLAH"),
+                on="nip",
+                how="semi",
+            )
+            for p in MONTHS
+        ]
+    )
+    hari = taps.group_by("nip", tgl=pl.col("waktu").dt.date()).agg(
+        a=pl.col("waktu").min(), b=pl.col("waktu").max()
+    )
+    tgl = np.array(hari["tgl"].to_list(), dtype="datetime64[D]")
+    hari = hari.with_columns(
+        ramadan=pl.Series(cal.is_ramadan(tgl)),
+        jumat=pl.col("tgl").dt.weekday() == 5,
+        a=pl.col("a").dt.hour().cast(pl.Int32) * 60 + pl.col("a").dt.minute(),
+        b=pl.col("b").dt.hour().cast(pl.Int32) * 60 + pl.col("b").dt.minute(),
+    ).filter(pl.col("tgl").dt.weekday() <= 6)
+    biasa, puasa = hari.filter(~pl.col("ramadan")), hari.filter(pl.col("ramadan"))
+    normal = biasa["a"].median()
+    assert 6 * 60 + 30 <= normal < 7 * 60 and puasa["a"].median() - normal >= 15
+    assert 12 * 60 + 40 <= biasa.filter(~pl.col("jumat"))["b"].median() < 13 * 60 + 40
+    assert 10 * 60 + 40 <= biasa.filter(pl.col("jumat"))["b"].median() < 11 * 60 + 40
+
+
+def test_shift_staff_have_a_roster_for_every_day(clean):
+    out, _ = clean
+    prev = None
+    for periode in MONTHS:
+        first, last = month_bounds(periode)
+        peg = read(out, "pegawai", periode).with_columns(pl.col("tmt_opd").str.to_date())
+        shift = peg.filter(pl.col("pola_kerja") == "SHIFT")
+        assert set(shift["kode_opd"]) == {"1.02.02", "1.05.01"}
+        rs = peg.filter(pl.col("kode_opd") == "1.02.02")
+        assert (rs["pola_kerja"] == "SHIFT").mean() > 0.5  # most of the hospital
+        jad = read(out, "jadwal", periode).with_columns(pl.col("tanggal").str.to_date())
+        assert set(jad["kode_shift"]) == {"PAGI", "SIANG", "MALAM", "LIBUR"}
+        assert jad.select("nip", "tanggal").is_unique().all()
+        # rostered: this month's SHIFT staff, and last month's in a transfer month
+        allowed = set(shift["nip"]) | (set(prev["nip"]) if prev is not None else set())
+        assert set(jad["nip"]) <= allowed and set(shift["nip"]) <= set(jad["nip"])
+        full = shift.filter(pl.col("tmt_opd") < first, pl.col("aktif_sampai").is_null())
+        days = jad.join(full, on="nip", how="semi").group_by("nip").len()
+        assert full.height > 10 and (days["len"] == (last - first).days + 1).all()
+        # a rotation: two nights then two days off; never a morning straight after a night
+        seq = jad.sort("nip", "tanggal").with_columns(
+            kemarin=pl.col("kode_shift").shift(1).over("nip")
+        )
+        assert seq.filter(pl.col("kemarin") == "MALAM", pl.col("kode_shift") == "PAGI").is_empty()
+        kerja = jad.filter(pl.col("kode_shift") != "LIBUR")
+        assert 0.65 < kerja.height / jad.height < 0.85
+        assert kerja.filter(pl.col("tanggal").dt.weekday() >= 6).height > 0  # weekends too
+        # taps follow the shifts: an arrival near the start, a night shift leaves next morning
+        taps = _taps(out, periode).join(shift.select("nip"), on="nip", how="semi")
+        start = kerja.with_columns(
+            s=pl.col("tanggal").cast(pl.Datetime("us"))
+            + pl.duration(
+                hours=pl.col("kode_shift").replace_strict(
+                    {k: v[0] for k, v in KODE_SHIFT.items()}, return_dtype=pl.Int64
+                )
+            ),
+            e=pl.col("tanggal").cast(pl.Datetime("us"))
+            + pl.duration(
+                hours=pl.col("kode_shift").replace_strict(
+                    {k: v[1] for k, v in KODE_SHIFT.items()}, return_dtype=pl.Int64
+                )
+            ),
+        )
+        masuk = taps.filter(pl.col("jenis") == "MASUK").join(start, on="nip")
+        masuk = masuk.filter(
+            (pl.col("waktu") >= pl.col("s") - pl.duration(hours=4))
+            & (pl.col("waktu") < pl.col("s") + pl.duration(hours=4))
+        )
+        telat = (masuk["waktu"] - masuk["s"]).dt.total_minutes()
+        assert masuk.height > 100 and -40 < telat.median() < 10
+        pulang = taps.filter(pl.col("jenis") == "PULANG").join(
+            start.filter(pl.col("kode_shift") == "MALAM"), on="nip"
+        )
+        pulang = pulang.filter(
+            (pl.col("waktu") >= pl.col("e") - pl.duration(hours=4))
+            & (pl.col("waktu") < pl.col("e") + pl.duration(hours=4))
+        )
+        assert pulang.height > 20
+        assert (pulang["waktu"].dt.date() > pulang["tanggal"]).all()  # the next morning
+        prev = shift
+
+
+def test_month_end_night_shift_checks_out_next_month(clean):
+    out, _ = clean
+    seen = 0
+    for periode, nxt in zip(MONTHS, MONTHS[1:], strict=False):
+        _, last = month_bounds(periode)
+        malam = read(out, "jadwal", periode).filter(
+            pl.col("tanggal") == str(last), pl.col("kode_shift") == "MALAM"
+        )
+        pagi = f"{last + timedelta(days=1)} 11:00:00"
+        later = read(out, "absensi", nxt).filter(
+            pl.col("nip").is_in(malam["nip"].implode()), pl.col("waktu") < pagi
+        )
+        same = read(out, "absensi", periode).filter(
+            pl.col("nip").is_in(malam["nip"].implode()), pl.col("waktu") >= f"{last} 21:00:00"
+        )
+        # most nights have their check-out in next month's file (a few are missed, or on leave)
+        assert later["nip"].n_unique() >= 0.7 * malam.height
+        assert same["waktu"].str.slice(0, 10).max() <= str(last)
+        seen += malam.height
+    assert seen >= 3
+    # the last simulated month's month-end check-outs are simply not written (no next file)
+    assert not (out / "absensi_202505.csv").exists()
+
+
+def test_roster_defects_at_their_rate(dirty):
+    out, result = dirty
+    cacat = pl.read_csv(out / "_groundtruth" / "cacat.csv", infer_schema=False)
+    jad = cacat.filter(pl.col("file").str.starts_with("jadwal_"), pl.col("jenis_cacat") != "BOM")
+    rows = sum(n for name, n in result.rows.items() if name.startswith("jadwal_"))
+    assert 0.6 * KOTOR < jad.height / rows < 1.4 * KOTOR
+    kinds = set(jad["jenis_cacat"])
+    assert {"JADWAL_GANDA", "KODE_SHIFT_TIDAK_DIKENAL", "NIP_TIDAK_DIKENAL"} <= kinds
+    assert kinds <= set(dfx.BERLAKU["jadwal"])
+    # the pipeline, not the file validator, quarantines the two rulebook-level defects
+    treatment = {k: t for k, (_, t) in dfx.JENIS_CACAT.items()}
+    assert (
+        treatment["JADWAL_GANDA"] == treatment["KODE_SHIFT_TIDAK_DIKENAL"] == dfx.KARANTINA_JADWAL
+    )
+
+
+def test_without_schedules_everyone_keeps_office_hours(tmp_path):
+    simulate(tmp_path, **{**ARGS, "mulai": "2025-03", "sampai": "2025-03", "jadwal": False})
+    assert not list(tmp_path.glob("jadwal_*"))
+    assert read(tmp_path, "pegawai", "2025-03")["pola_kerja"].null_count() == ARGS["pegawai"]
+    taps = _taps(tmp_path, "2025-03")
+    assert taps.filter(pl.col("waktu").dt.weekday() == 6).height < 0.05 * taps.height

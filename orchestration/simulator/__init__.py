@@ -1,13 +1,15 @@
 """Source simulator: realistic monthly export files for the NTT provincial workforce.
 
-``simulate()`` writes, per month, ``pegawai_``, ``absensi_``, ``ketidakhadiran_``, ``kinerja_``
-and ``aktivitas_YYYYMM`` files exactly as ``sources.md`` specifies, plus the ground truth in
-``_groundtruth/`` (injected defects, planted anomalies, a summary). The same arguments always
-give byte-identical files. The optional shift roster ``jadwal_YYYYMM`` is not written yet (see
-``WRITTEN_KINDS``).
+``simulate()`` writes, per month, ``pegawai_``, ``absensi_``, ``ketidakhadiran_``, ``kinerja_``,
+``aktivitas_`` and ``jadwal_YYYYMM`` files exactly as ``sources.md`` specifies, plus the ground
+truth in ``_groundtruth/`` (injected defects, planted anomalies, a summary). The same arguments
+always give byte-identical files. Teachers keep the school week (``pola_kerja`` SEKOLAH), the
+hospital's ward staff and part of Satpol PP work rostered shifts (SHIFT, with the roster
+``jadwal_YYYYMM``); ``jadwal=False`` gives everyone office hours and writes no roster.
 
 Modules: ``kalender`` (working days and hours), ``organisation`` (departments), ``names``,
-``jobs`` (posts, classes, ranks), ``people`` (the monthly SIMPEG snapshots), ``behaviour``
+``jobs`` (posts, classes, ranks), ``people`` (the monthly SIMPEG snapshots), ``jadwal`` (work
+patterns, the shift roster, each day's hours from the rulebook seeds), ``behaviour``
 (attendance habits), ``absences``, ``anomalies``, ``attendance`` (taps), ``evaluations``,
 ``activities``, ``defects`` (``kotor``), ``writer`` and ``reference`` (ref_opd.csv).
 """
@@ -36,18 +38,20 @@ from orchestration.simulator import (
     people,
     writer,
 )
+from orchestration.simulator import jadwal as sched
 from orchestration.simulator import organisation as org
 from orchestration.simulator.kalender import Calendar
 from orchestration.simulator.streams import stream
 
 __all__ = ["WRITTEN_KINDS", "SimulationResult", "simulate"]
-VERSI = "1"
+VERSI = "2"
 KOTOR_BAWAAN = 0.01  # share of defective rows when ``kotor=True``
-# The export kinds written every month. No shift roster (jadwal) yet: the simulated master
-# leaves pola_kerja empty (every department's default is KANTOR), so nobody is rostered, and
-# for an optional kind no file is what the pipeline expects (a header-only file would be
+# The export kinds written every month. The roster (jadwal) is optional: it is written only for
+# a month with SHIFT employees (without them, e.g. ``opd`` without the hospital and Satpol PP,
+# or ``jadwal=False``, no file is what the pipeline expects: a header-only file would be
 # rejected as BERKAS_TANPA_DATA every month).
-WRITTEN_KINDS = tuple(k for k in KINDS if k != "jadwal")
+WRITTEN_KINDS = KINDS
+OPTIONAL_KINDS = ("jadwal",)
 
 
 @dataclass
@@ -69,8 +73,13 @@ def simulate(
     kotor: float = 0.0,
     xlsx: bool = False,
     progress: bool = True,
+    jadwal: bool = True,
 ) -> SimulationResult:
-    """Write the export files of ``mulai``..``sampai`` into ``out`` (see the module doc)."""
+    """Write the export files of ``mulai``..``sampai`` into ``out`` (see the module doc).
+
+    ``jadwal=False``: everyone keeps office hours, no roster (the simulator before schedules).
+    """
+    pakai_jadwal = bool(jadwal)
     t0 = time.perf_counter()
     if kotor is True:  # "dirty, please": the default rate
         kotor = KOTOR_BAWAAN
@@ -86,8 +95,9 @@ def simulate(
             stacklevel=2,
         )
     wf = people.build(org.departments(opd), months, pegawai, seed)
+    jd = sched.siapkan(wf, cal.holidays, seed, pakai_jadwal)
     long = absences.long_episodes(wf, cal, seed)
-    plans = anomalies.plan(wf, seed, anomalies.actors(wf, seed), long)
+    plans = anomalies.plan(wf, seed, anomalies.actors(wf, seed, jd.pola[0]), long, jd.pola)
     episodes = absences.generate(wf, cal, seed, anomalies.planted_dl(plans), long)
     habits = behaviour.assign(wf, seed)
     devices = attendance.devices(wf, seed)
@@ -96,23 +106,34 @@ def simulate(
     truth.mkdir(parents=True, exist_ok=True)
     result = SimulationResult()
     cacat, anomali = [], []
+    carry = None
     for i, m in enumerate(
         tqdm(months, desc="simulasi", unit="bulan", file=sys.stderr, disable=not progress)
     ):
         month_ep = absences.for_month(wf, episodes, i)
         att = attendance.generate(
-            wf, i, behaviour.for_month(habits, seed, i), month_ep, plans[i], devices, seed
+            wf,
+            i,
+            behaviour.for_month(habits, seed, i),
+            month_ep,
+            plans[i],
+            devices,
+            seed,
+            jd,
+            carry,
         )
+        carry = att.carry  # the last month's are simply not written (next month's file)
         frames = {
-            "pegawai": wf.snapshot(i),
+            "pegawai": wf.snapshot(i, jd.pola[i]),
             "absensi": att.taps,
             "ketidakhadiran": absences.export_frame(wf, month_ep),
             "kinerja": evaluations.generate(wf, i, att, habits, seed),
             "aktivitas": activities.generate(wf, i, att, habits, seed),
+            "jadwal": att.roster,
         }
         anomali.append(att.anomalies)
         for k, kind in enumerate(KINDS):  # k seeds the defect stream: KINDS order, not written
-            if kind not in WRITTEN_KINDS:
+            if kind not in WRITTEN_KINDS or (kind in OPTIONAL_KINDS and frames[kind].is_empty()):
                 continue
             as_xlsx = xlsx and kind in XLSX_KINDS
             ext, other = ("xlsx", "csv") if as_xlsx else ("csv", "xlsx")
@@ -156,11 +177,18 @@ def _summary(wf: people.Workforce, ctx: dict) -> dict:
     return {
         "versi_simulator": VERSI,
         "parameter": {
-            k: ctx[k] for k in ("pegawai", "opd", "mulai", "sampai", "seed", "kotor", "xlsx")
+            k: ctx[k]
+            for k in ("pegawai", "opd", "mulai", "sampai", "seed", "kotor", "xlsx", "jadwal")
         },
         "bulan": [m.periode for m in months],
         "pegawai_per_bulan": {
             m.periode: int(st.hadir.sum()) for m, st in zip(months, wf.states, strict=True)
+        },
+        "pola_kerja_per_bulan": {
+            m.periode: {
+                sched.POLA[k]: int(((p == k) & st.hadir).sum()) for k in range(len(sched.POLA))
+            }
+            for m, st, p in zip(months, wf.states, ctx["jd"].pola, strict=True)
         },
         "kejadian": {
             "rekrutmen": int((wf.rekrut >= 0).sum()),

@@ -12,6 +12,7 @@ import numpy as np
 import polars as pl
 
 from orchestration.simulator import organisation as org
+from orchestration.simulator.jadwal import SHIFT
 from orchestration.simulator.people import Workforce
 from orchestration.simulator.streams import stable_hash, stream
 
@@ -20,9 +21,11 @@ JENIS_ANOMALI = {
     "JAM_MASUK_IDENTIK": "the same arrival minute (HH:MM) on every working day: a faked record",
     "MOBILE_JAUH": "MOBILE taps more than 5 km from the office on most days",
     "TAP_SAAT_DL": "full office taps on the days of an approved DL (official trip) to another regency",
-    "TAP_AKHIR_PEKAN": "taps on most weekends and holidays of the month",
+    "TAP_AKHIR_PEKAN": "taps on most of the month's days without duty: weekends and holidays, "
+    "a shift worker's rostered days off (LIBUR)",
 }
 JENIS = tuple(JENIS_ANOMALI)
+TANPA_SHIFT = ("TITIP_ABSEN", "JAM_MASUK_IDENTIK")
 JENIS_P = np.array([0.30, 0.20, 0.20, 0.15, 0.15])
 AKTOR_P = 0.022
 P_BULAN = 0.65
@@ -42,17 +45,32 @@ class Plan:
         return self.jenis == JENIS.index(kind)
 
 
-def actors(wf: Workforce, seed: int) -> np.ndarray:
-    """Kind index per person, -1 for the honest majority."""
+def actors(wf: Workforce, seed: int, pola: np.ndarray | None = None) -> np.ndarray:
+    """Kind index per person, -1 for the honest majority.
+
+    ``pola``: the first month's work patterns (jadwal.KANTOR/SEKOLAH/SHIFT). Shift staff neither
+    keep one arrival minute (their start moves with the roster) nor punch for a colleague on
+    another rotation: theirs is tapping on their days off."""
     rng = stream(seed, "anomaly-actors")
     kind = np.where(rng.random(wf.size) < AKTOR_P, rng.choice(len(JENIS), wf.size, p=JENIS_P), -1)
     edu = wf.kategori[wf.states[0].dept] == org.PENDIDIKAN
     kind[edu & (kind == JENIS.index("MOBILE_JAUH"))] = JENIS.index("JAM_MASUK_IDENTIK")
+    if pola is not None:
+        shift = (pola == SHIFT) & np.isin(kind, [JENIS.index(k) for k in TANPA_SHIFT])
+        kind[shift] = JENIS.index("TAP_AKHIR_PEKAN")
     kind[wf.kepala] = -1
     return kind
 
 
-def plan(wf: Workforce, seed: int, kind: np.ndarray, long: pl.DataFrame) -> list[Plan]:
+def plan(
+    wf: Workforce,
+    seed: int,
+    kind: np.ndarray,
+    long: pl.DataFrame,
+    polas: list[np.ndarray] | None = None,
+) -> list[Plan]:
+    """Who acts on their habit in which month; ``polas``: each month's work patterns (a kind
+    of ``TANPA_SHIFT`` pauses while its actor is on shifts; a buddy keeps the same pattern)."""
     plans = []
     for i, m in enumerate(wf.months):
         rng = stream(seed, "anomaly-plan", i)
@@ -64,14 +82,16 @@ def plan(wf: Workforce, seed: int, kind: np.ndarray, long: pl.DataFrame) -> list
             st.hadir & (wf.mulai < m.first) & (np.isnat(wf.selesai) | (wf.selesai > m.last))
             & (st.mutasi == 0) & ~np.isin(np.arange(wf.size), lp)
         )  # fmt: skip
+        pola = polas[i] if polas is not None else np.zeros(wf.size, np.int8)
         act = steady & (kind >= 0) & (rng.random(wf.size) < P_BULAN)
+        act &= ~((pola == SHIFT) & np.isin(kind, [JENIS.index(k) for k in TANPA_SHIFT]))
         pid = np.flatnonzero(act)
         jenis = kind[pid]
         partner = np.full(len(pid), -1)
         t = jenis == JENIS.index("TITIP_ABSEN")
         if t.any():
             cand = np.flatnonzero(steady & (kind < 0))
-            group = st.dept * 100_000 + st.unit
+            group = (pola.astype(np.int64) * 1000 + st.dept) * 100_000 + st.unit
             order = np.lexsort((stable_hash(cand), group[cand]))  # same buddy month after month
             ck, ci = group[cand][order], cand[order]
             who = pid[t]

@@ -10,6 +10,8 @@ import polars as pl
 
 from orchestration.simulator.anomalies import JENIS, Plan, km_between
 from orchestration.simulator.behaviour import Behaviour
+from orchestration.simulator.jadwal import KANTOR, SEKOLAH, SHIFT, Hari, Jadwal, hari
+from orchestration.simulator.jadwal import roster as jadwal_rows
 from orchestration.simulator.people import PINDAH_OPD, Workforce
 from orchestration.simulator.streams import stream
 
@@ -54,8 +56,40 @@ def devices(wf: Workforce, seed: int) -> Devices:
 
 
 @dataclass
+class Taps:
+    """Tap rows as arrays (universe ids), before they become export rows."""
+
+    pid: np.ndarray
+    t: np.ndarray  # epoch seconds, WITA wall clock
+    kind: np.ndarray  # 0 MASUK, 1 PULANG
+    mob: np.ndarray
+    device: np.ndarray
+    finger: np.ndarray
+    ada_jenis: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+
+    def take(self, sel: np.ndarray) -> Taps:
+        return Taps(**{k: v[sel] for k, v in self.__dict__.items()})
+
+    @classmethod
+    def concat(cls, parts: list[Taps]) -> Taps:
+        return cls(
+            **{k: np.concatenate([getattr(p, k) for p in parts]) for k in cls.__annotations__}
+        )
+
+    @classmethod
+    def empty(cls) -> Taps:
+        z = np.zeros(0, np.int64)
+        b = np.zeros(0, bool)
+        return cls(z, z, z.astype(np.int8), b, z, b, b, z.astype(float), z.astype(float))
+
+
+@dataclass
 class MonthAttendance:
     taps: pl.DataFrame  # export columns
+    carry: Taps  # taps that fall in the next month (a month-end night shift's check-out)
+    roster: pl.DataFrame  # jadwal_YYYYMM rows
     idx: np.ndarray  # universe ids of the month's staff (row order of the arrays below)
     hadir: np.ndarray  # (P, D) present and tapped
     hari_kerja: np.ndarray
@@ -85,6 +119,9 @@ class Grid:
     dept: np.ndarray  # department of each day
     dev: np.ndarray  # device of each day
     day0: np.ndarray  # epoch seconds of each day's midnight (WITA wall clock)
+    h: Hari  # each day's pattern, roster code and hours
+    start: np.ndarray  # (P, D) duty start, seconds after the day's midnight
+    end: np.ndarray  # (P, D) duty end (> 86400: a night shift ends the next day)
     # filled in by the steps below
     exc: np.ndarray = None  # approved absence
     plant_dl: np.ndarray = None  # approved DL planted for TAP_SAAT_DL
@@ -106,7 +143,7 @@ class Grid:
     far_lon: np.ndarray = None
 
 
-def _grid(wf: Workforce, i: int, dv: Devices) -> Grid:
+def _grid(wf: Workforce, i: int, dv: Devices, jd: Jadwal) -> Grid:
     m, st = wf.months[i], wf.states[i]
     prev = wf.states[i - 1] if i else st
     idx = np.flatnonzero(st.hadir)
@@ -118,7 +155,13 @@ def _grid(wf: Workforce, i: int, dv: Devices) -> Grid:
     dept = np.where(before, prev.dept[idx][:, None], st.dept[idx][:, None])
     unit = np.where(before, prev.unit[idx][:, None], st.unit[idx][:, None])
     day0 = m.days.astype("datetime64[s]").astype(np.int64)
-    return Grid(idx, pos, active, active & m.working, before, dept, dv.offset[dept] + unit, day0)
+    pola_lalu = jd.pola[i - 1] if i else jd.pola[i]
+    pola = np.where(before, pola_lalu[idx][:, None], jd.pola[i][idx][:, None]).astype(np.int8)
+    h = hari(jd.aturan[i], m, jd.libur[i], pola, active, jd.shift_besok(wf, i, idx), jd.offset[idx])
+    return Grid(
+        idx, pos, active, active & h.kerja, before, dept, dv.offset[dept] + unit, day0, h,
+        h.masuk, h.pulang,
+    )  # fmt: skip
 
 
 def _absences(g: Grid, ep: pl.DataFrame, m, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
@@ -154,24 +197,29 @@ def _habits(g: Grid, b: Behaviour, m, informal, exc_long, exc_dl, rng: np.random
     shape = g.duty.shape
     g.tk = g.duty & ~g.exc & ((rng.random(shape) < b.p_tk[:, None]) | informal)
     g.attend = g.duty & ~g.exc & ~g.tk
+    pola = g.h.pola
+    shift = pola == SHIFT
     tail = (rng.random(shape) < 0.03) * rng.exponential(40, shape)
     arr = b.datang[:, None] + b.datang_sd[:, None] * rng.standard_normal(shape)
-    arr += 3 * (m.weekday == 0) + tail  # Mondays are slower
+    arr += 3 * ((m.weekday == 0) & ~shift) + tail  # Mondays are slower (at the office)
     dep = b.pulang[:, None] + b.pulang_sd[:, None] * rng.standard_normal(shape)
-    dep -= 8 * (m.weekday == 4)  # Fridays end early, in practice
-    g.t_in = g.day0 + m.start_sec + (arr * 60).astype(np.int64) + rng.integers(0, 60, shape)
-    g.t_in = np.maximum(g.t_in, g.day0 + 5 * 3600 + 1800)
-    t_out = g.day0 + m.end_sec + (dep * 60).astype(np.int64) + rng.integers(0, 60, shape)
+    dep -= 8 * ((m.weekday == 4) & (pola == KANTOR))  # Fridays end early, in practice
+    g.t_in = g.day0 + g.start + (arr * 60).astype(np.int64) + rng.integers(0, 60, shape)
+    # nobody comes in more than two hours early (the office: not before 05:30)
+    g.t_in = np.maximum(g.t_in, g.day0 + np.where(pola == KANTOR, 5 * 3600 + 1800, g.start - 7200))
+    t_out = g.day0 + g.end + (dep * 60).astype(np.int64) + rng.integers(0, 60, shape)
     t_out = np.maximum(t_out, g.t_in + 1800 + rng.integers(0, 1800, shape))
-    g.t_out = np.minimum(t_out, g.day0 + 22 * 3600)
+    # the last one out leaves by 22:00; a shift at most three hours after its end
+    g.t_out = np.minimum(t_out, g.day0 + np.where(shift, g.end + 3 * 3600, 22 * 3600))
     no_in = rng.random(shape) < b.p_tanpa_masuk[:, None]
     g.no_out = (rng.random(shape) < b.p_tanpa_pulang[:, None]) & ~no_in
     g.has_in, g.has_out = g.attend & ~no_in, g.attend & ~g.no_out
     # approved absence, but a morning tap anyway (before leaving on a trip, say)
     p_anyway = np.where(exc_dl, 0.08, 0.02)
     g.has_in |= g.duty & g.exc & ~exc_long & (rng.random(shape) < p_anyway)
-    g.wk = g.active & ~m.working & (rng.random(shape) < b.p_akhir_pekan[:, None])
-    g.t_wk_in = g.day0 + 8 * 3600 + rng.integers(0, 3 * 3600, shape)
+    g.wk = g.active & ~g.h.kerja & (rng.random(shape) < b.p_akhir_pekan[:, None])
+    # a day off: late morning, or from noon after a night shift's morning (its window)
+    g.t_wk_in = g.day0 + np.where(shift, 12, 8) * 3600 + rng.integers(0, 3 * 3600, shape)
     g.t_wk_out = g.t_wk_in + rng.integers(5400, 5 * 3600, shape)
     g.wk_out = g.wk & (rng.random(shape) < 0.85)
     g.mob_in = rng.random(shape) < b.p_mobile[:, None]
@@ -188,13 +236,15 @@ class Planted:
     copy: np.ndarray  # TITIP_ABSEN: the days that were copied
 
 
-def _plant(g: Grid, plan: Plan, m, rng: np.random.Generator) -> Planted:
+def _plant(g: Grid, plan: Plan, m, jd: Jadwal, rng: np.random.Generator) -> Planted:
     """Overwrite the taps of this month's anomalous employees (see anomalies.JENIS_ANOMALI)."""
     rows = {k: g.pos[plan.pid[plan.of(k)]] for k in JENIS}
     d_n = g.duty.shape[1]
 
     rj = rows["JAM_MASUK_IDENTIK"]
-    menit = 7 * 60 + 30 - rng.integers(3, 26, len(rj))
+    # a few minutes before the pattern's usual start (the rulebook's Monday, outside Ramadan)
+    awal = jd.aturan[m.index].masuk[np.minimum(g.h.pola[rj, -1], SEKOLAH), 0, 1] // 60
+    menit = awal - rng.integers(3, 26, len(rj))
     g.t_in[rj] = g.day0 + (menit * 60)[:, None] + rng.integers(0, 60, (len(rj), d_n))
     ok_days = g.duty[rj] & ~g.exc[rj]
     g.has_in[rj] = ok_days
@@ -209,7 +259,7 @@ def _plant(g: Grid, plan: Plan, m, rng: np.random.Generator) -> Planted:
     g.mob_out[rd] &= ~g.plant_dl[rd]
 
     rw = rows["TAP_AKHIR_PEKAN"]
-    g.wk[rw] = g.active[rw] & ~m.working & (rng.random((len(rw), d_n)) < 0.85)
+    g.wk[rw] = g.active[rw] & ~g.h.kerja[rw] & (rng.random((len(rw), d_n)) < 0.85)
     g.wk_out[rw] = g.wk[rw]
 
     rm = rows["MOBILE_JAUH"]
@@ -237,8 +287,13 @@ def _plant(g: Grid, plan: Plan, m, rng: np.random.Generator) -> Planted:
     return Planted(rows, menit, ra, copy)
 
 
-def _taps(wf: Workforce, g: Grid, b: Behaviour, dv: Devices, p: Planted, rng) -> pl.DataFrame:
-    """The absensi rows: check-in/out, double taps, weekend taps, re-sent duplicates."""
+def _taps(
+    wf: Workforce, g: Grid, b: Behaviour, dv: Devices, p: Planted, rng, carry: Taps
+) -> tuple[pl.DataFrame, Taps]:
+    """The absensi rows: check-in/out, double taps, weekend taps, re-sent duplicates.
+
+    ``carry``: last month's taps that fall in this month (the check-out of a night shift that
+    started on its last day); returns this month's rows and the taps that fall in the next."""
     shape = g.duty.shape
     dbl_in = g.has_in & (rng.random(shape) < b.p_ganda[:, None])
     dbl_out = g.has_out & (rng.random(shape) < b.p_ganda[:, None])
@@ -270,24 +325,28 @@ def _taps(wf: Workforce, g: Grid, b: Behaviour, dv: Devices, p: Planted, rng) ->
     far = g.far[rr]
     lat = np.where(far, g.far_lat[rr] + 3 * jitter[:, 0], office[d_tap, 0] + jitter[:, 0])
     lon = np.where(far, g.far_lon[rr] + 3 * jitter[:, 1], office[d_tap, 1] + jitter[:, 1])
+    made = Taps(g.idx[rr], t, kind, mob, device, finger, ada_jenis, lat, lon)
+    later = t >= g.day0[-1] + 86400
+    now = Taps.concat([carry, made.take(~later)]) if len(carry.t) else made.take(~later)
+    return _frame(wf, dv, now), made.take(later)
+
+
+def _frame(wf: Workforce, dv: Devices, x: Taps) -> pl.DataFrame:
     # the export's order: time, device, NIP, MASUK before PULANG before empty (numpy lexsort
     # on integer ranks is much faster than a multi-column string sort)
-    jenis_key = np.where(ada_jenis, kind, 2)
-    order = np.lexsort((jenis_key, wf.nip_rank[g.idx[rr]], dv.rank[device], t))
-    rr, t, kind, mob, device, finger, ada_jenis, lat, lon = (
-        x[order] for x in (rr, t, kind, mob, device, finger, ada_jenis, lat, lon)
-    )
+    jenis_key = np.where(x.ada_jenis, x.kind, 2)
+    x = x.take(np.lexsort((jenis_key, wf.nip_rank[x.pid], dv.rank[x.device], x.t)))
     taps = pl.DataFrame(
         {
-            "id_mesin": dv.ids.gather(device),
-            "nip": wf.nip_series.gather(g.idx[rr]),
-            "waktu": pl.from_epoch(pl.Series(t), time_unit="s"),
-            "jenis": JENIS_TAP.gather(kind),
-            "metode": METODE.gather(np.where(mob, 2, np.where(finger, 0, 1))),
-            "lat": np.round(lat, 6),
-            "lon": np.round(lon, 6),
-            "_ada_jenis": ada_jenis,
-            "_mob": mob,
+            "id_mesin": dv.ids.gather(x.device),
+            "nip": wf.nip_series.gather(x.pid),
+            "waktu": pl.from_epoch(pl.Series(x.t), time_unit="s"),
+            "jenis": JENIS_TAP.gather(x.kind),
+            "metode": METODE.gather(np.where(x.mob, 2, np.where(x.finger, 0, 1))),
+            "lat": np.round(x.lat, 6),
+            "lon": np.round(x.lon, 6),
+            "_ada_jenis": x.ada_jenis,
+            "_mob": x.mob,
         }
     ).with_columns(
         jenis=pl.when("_ada_jenis").then("jenis"),
@@ -309,23 +368,31 @@ def generate(
     plan: Plan,
     dv: Devices,
     seed: int,
+    jd: Jadwal,
+    carry: Taps | None = None,
 ) -> MonthAttendance:
-    """Taps of month ``i`` plus the per-employee day counts the evaluations are drawn from."""
+    """Taps of month ``i`` plus the per-employee day counts the evaluations are drawn from.
+
+    ``carry``: the taps of month ``i - 1`` that fall in this month (``MonthAttendance.carry``).
+    """
     m = wf.months[i]
     rng = stream(seed, "attendance", i)
-    g = _grid(wf, i, dv)
+    g = _grid(wf, i, dv, jd)
     b = b_all.take(g.idx)
     ep = episodes.with_columns(r=pl.Series(g.pos[episodes["pid"].to_numpy()]))
     ep = ep.filter(pl.col("r") >= 0)
     informal, exc_long, exc_dl = _absences(g, ep, m, rng)
     _habits(g, b, m, informal, exc_long, exc_dl, rng)
-    planted = _plant(g, plan, m, rng)
-    taps = _taps(wf, g, b, dv, planted, rng)
+    planted = _plant(g, plan, m, jd, rng)
+    taps, later = _taps(wf, g, b, dv, planted, rng, Taps.empty() if carry is None else carry)
     hadir = g.attend & (g.has_in | g.has_out)
-    telat = (hadir & g.has_in & (g.t_in - (g.day0 + m.start_sec) >= 60)).sum(1)
-    cepat = (hadir & g.has_out & (g.day0 + m.end_sec - g.t_out >= 60)).sum(1)
+    telat = (hadir & g.has_in & (g.t_in - (g.day0 + g.start) >= 60)).sum(1)
+    cepat = (hadir & g.has_out & (g.day0 + g.end - g.t_out >= 60)).sum(1)
     truth = _truth(wf, i, g, dv, planted, ep)
-    return MonthAttendance(taps, g.idx, hadir, g.duty.sum(1), g.tk.sum(1), telat, cepat, truth)
+    roster = jadwal_rows(wf, m, g.idx, g.h, g.active)
+    return MonthAttendance(
+        taps, later, roster, g.idx, hadir, g.duty.sum(1), g.tk.sum(1), telat, cepat, truth
+    )
 
 
 def _truth(

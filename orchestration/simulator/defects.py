@@ -18,6 +18,8 @@ from orchestration.simulator.writer import XLSX_HEADER_ROW
 # How the pipeline must treat a defective line.
 KARANTINA = "karantina"  # the contract validator quarantines the line (one file is enough)
 KARANTINA_MASTER = "karantina_master"  # quarantined once checked against the month's master
+KARANTINA_JADWAL = "karantina_jadwal"  # quarantined by the pipeline: the rulebook's shift codes,
+# or one roster day with two codes (all of that day's lines); the file validator loads them
 DUPLIKAT = "duplikat"  # an exact repeat of an earlier line: counts once, not quarantined
 TEMUAN = "temuan"  # loaded; a data-quality finding (the matrix value is used)
 DITOLERANSI = "ditoleransi"  # must simply be tolerated
@@ -36,8 +38,14 @@ JENIS_CACAT: dict[str, tuple[str, str]] = {
     "BULAN_LAIN": ("Baris milik bulan lain: tap/aktivitas bertanggal bulan lain, ketidakhadiran tak menyentuh bulan file", KARANTINA),
     "PERIODE_LAIN": ("Penilaian kinerja dengan periode bulan lain", KARANTINA),
     "PREDIKAT_BERTENTANGAN": ("Predikat berbeda dari matriks PermenPANRB 6/2022 (nilai matriks yang dipakai)", TEMUAN),
+    "JADWAL_GANDA": ("Satu hari jadwal dinas tercatat lagi dengan kode shift lain (baris sisipan; kedua baris hari itu dikarantina, hari itu bukan hari kerja)", KARANTINA_JADWAL),
+    "KODE_SHIFT_TIDAK_DIKENAL": ("Kode shift yang tidak ada di rulebook (SORE)", KARANTINA_JADWAL),
     "BOM": ("File diawali BOM UTF-8 (baris 1; harus ditoleransi)", DITOLERANSI),
 }  # fmt: skip
+SISIPAN = (
+    "TAP_DUPLIKAT",
+    "JADWAL_GANDA",
+)  # defects that are an inserted line (the others change one)
 NIP_CACAT = ("NIP_PANJANG_SALAH", "NIP_TANGGAL_LAHIR_MUSTAHIL", "NIP_JENIS_KELAMIN_SALAH")
 BERLAKU: dict[str, tuple[str, ...]] = {
     "pegawai": (*NIP_CACAT, "TANGGAL_RUSAK", "KODE_TIDAK_DIKENAL", "NILAI_DI_LUAR_RENTANG"),
@@ -48,13 +56,18 @@ BERLAKU: dict[str, tuple[str, ...]] = {
                 "PREDIKAT_BERTENTANGAN", "PREDIKAT_BERTENTANGAN"),
     "aktivitas": (*NIP_CACAT, "NIP_TIDAK_DIKENAL", "TANGGAL_RUSAK", "KODE_TIDAK_DIKENAL", "NILAI_DI_LUAR_RENTANG",
                   "BULAN_LAIN"),
+    "jadwal": ("JADWAL_GANDA", "JADWAL_GANDA", "KODE_SHIFT_TIDAK_DIKENAL", "KODE_SHIFT_TIDAK_DIKENAL",
+               "NIP_TIDAK_DIKENAL", "NIP_TIDAK_DIKENAL", *NIP_CACAT, "TANGGAL_RUSAK", "BULAN_LAIN"),
 }  # fmt: skip
+KODE_SHIFT = ("PAGI", "SIANG", "MALAM", "LIBUR")  # jadwal.KODE: the codes a roster line may carry
 KOLOM = {  # the column each defect touches, per kind
-    "TANGGAL_RUSAK": {"pegawai": "tmt_opd", "ketidakhadiran": "mulai", "kinerja": "tanggal_penilaian", "aktivitas": "tanggal"},
+    "TANGGAL_RUSAK": {"pegawai": "tmt_opd", "ketidakhadiran": "mulai", "kinerja": "tanggal_penilaian", "aktivitas": "tanggal",
+                      "jadwal": "tanggal"},
     "KODE_TIDAK_DIKENAL": {"pegawai": "jenis_jabatan", "absensi": "metode", "ketidakhadiran": "kode",
                            "kinerja": "hasil_kerja", "aktivitas": "status"},
     "NILAI_DI_LUAR_RENTANG": {"pegawai": "kelas_jabatan", "aktivitas": "durasi_menit"},
-    "BULAN_LAIN": {"absensi": "waktu", "ketidakhadiran": "mulai", "aktivitas": "tanggal"},
+    "BULAN_LAIN": {"absensi": "waktu", "ketidakhadiran": "mulai", "aktivitas": "tanggal", "jadwal": "tanggal"},
+    "KODE_SHIFT_TIDAK_DIKENAL": {"jadwal": "kode_shift"},
     "WAKTU_RUSAK": {"absensi": "waktu"},
     "PERIODE_LAIN": {"kinerja": "periode"},
     "PREDIKAT_BERTENTANGAN": {"kinerja": "predikat"},
@@ -129,6 +142,8 @@ def _mutate(
         return kolom, _waktu_rusak(c, u)
     if jenis == "KODE_TIDAK_DIKENAL":
         return kolom, pl.lit(KODE_ASING[kind])
+    if jenis == "KODE_SHIFT_TIDAK_DIKENAL":
+        return kolom, pl.lit("SORE")
     if jenis == "NILAI_DI_LUAR_RENTANG":
         lo, hi = ("0", "18") if kind == "pegawai" else ("0", "900")
         return kolom, pl.when(u < 0.5).then(pl.lit(lo)).otherwise(pl.lit(hi))
@@ -136,7 +151,7 @@ def _mutate(
         if kind == "absensi":
             t = c.str.to_datetime("%Y-%m-%d %H:%M:%S") - pl.duration(days=35)
             return kolom, t.dt.strftime("%Y-%m-%d %H:%M:%S")
-        if kind == "aktivitas":
+        if kind in ("aktivitas", "jadwal"):
             return kolom, (c.str.to_date("%Y-%m-%d") - pl.duration(days=35)).dt.strftime("%Y-%m-%d")
         return kolom, c  # ketidakhadiran: both dates move, handled by the caller
     if jenis == "PERIODE_LAIN":
@@ -183,6 +198,30 @@ def inject(
             records.append(sub.select(
                 pl.col("_ord") + 1, pl.lit(j).alias("jenis_cacat"), pl.lit("").alias("kolom"),
                 pl.lit("duplikat persis baris sebelumnya").alias("detail"),
+            ))  # fmt: skip
+            continue
+        if j == "JADWAL_GANDA":  # the same day again right after, with another code
+            geser = (pl.col("_u") * 3).cast(pl.Int64) + 1
+            idx = pl.col("kode_shift").replace_strict(
+                {k: i for i, k in enumerate(KODE_SHIFT)}, default=0, return_dtype=pl.Int64
+            )
+            lain = ((idx + geser) % len(KODE_SHIFT)).replace_strict(
+                dict(enumerate(KODE_SHIFT)), return_dtype=pl.String
+            )
+            sub = sub.with_columns(_lain=lain)
+            dupes.append(
+                sub.select(
+                    pl.col("_ord") + 1,
+                    *(
+                        pl.col("_lain").alias(c) if c == "kode_shift" else pl.col(c)
+                        for c in frame.columns
+                    ),
+                )
+            )
+            records.append(sub.select(
+                pl.col("_ord") + 1, pl.lit(j).alias("jenis_cacat"), pl.lit("kode_shift").alias("kolom"),
+                pl.format("tanggal {} sudah tercatat '{}' di baris sebelumnya; baris ini '{}'",
+                          "tanggal", "kode_shift", "_lain").alias("detail"),
             ))  # fmt: skip
             continue
         if kind == "kinerja":

@@ -105,8 +105,12 @@ class Workforce:
         last = np.where(np.isnat(self.selesai), m.last, np.minimum(self.selesai, m.last))
         return first, last
 
-    def snapshot(self, i: int) -> pl.DataFrame:
-        """pegawai_YYYYMM rows, in SIMPEG order (department, post type, class, rank, NIP)."""
+    def snapshot(self, i: int, pola: np.ndarray | None = None) -> pl.DataFrame:
+        """pegawai_YYYYMM rows, in SIMPEG order (department, post type, class, rank, NIP).
+
+        ``pola``: the work pattern of everyone (universe ids; 0 KANTOR, 1 SEKOLAH, 2 SHIFT):
+        SIMPEG fills ``pola_kerja`` for teachers and shift staff and leaves it empty for the
+        office week (the department's default in the rulebook)."""
         st, m = self.states[i], self.months[i]
         idx = np.flatnonzero(st.hadir)
         keluar = self.selesai[idx]
@@ -126,8 +130,9 @@ class Workforce:
                 "nama_opd": nama_opd[st.dept[idx]],
                 "tmt_opd": st.tmt_opd[idx],
                 "aktif_sampai": sampai,
-                # every simulated employee keeps the department's pattern (KANTOR)
-                "pola_kerja": pl.Series([None] * len(idx), dtype=pl.String),
+                "pola_kerja": pl.Series([None, "SEKOLAH", "SHIFT"], dtype=pl.String).gather(
+                    np.zeros(len(idx), np.int64) if pola is None else pola[idx]
+                ),
                 "_d": st.dept[idx],
                 "_j": st.jenis[idx],
                 "_g": st.gol[idx],
