@@ -160,6 +160,22 @@ def test_tpp_bulanan_sama_di_spark_sampai_rupiah(engines):
     assert spark_total == total[0]
 
 
+def test_the_compared_population_has_schools_and_shifts(engines):
+    """The equality above covers every work pattern (jadwal.md): teachers, office workers and
+    rostered shifts, night shifts crossing midnight included."""
+    data, _ = engines
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
+        patterns = {
+            r[0] for r in con.execute("select distinct pola_kerja from tpp_bulanan").fetchall()
+        }
+        malam = con.execute(
+            "select count(*) from tpp_harian where kode_shift = 'MALAM' and waktu_pulang is not null"
+            " and cast(waktu_pulang as date) > tanggal"
+        ).fetchone()[0]
+    assert patterns == {"KANTOR", "SEKOLAH", "SHIFT"}
+    assert malam > 0
+
+
 @pytest.mark.parametrize(
     "table", ["tpp_harian", "tpp_opd_bulanan", "karantina", "temuan", "realisasi_pagu"]
 )
