@@ -45,6 +45,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from orchestration.contract import parse_file_name
+from orchestration.months import months_between
 from orchestration.paths import SEEDS_DIR, DataDir
 
 BASE = {"pegawai": 15794, "opd": 39, "seed": 42}
@@ -67,11 +68,7 @@ TARGETS = {
 # --- months -----------------------------------------------------------------------------------
 def months(mulai: str, sampai: str) -> list[str]:
     """'2025-11'..'2026-01' -> ['2025-11', '2025-12', '2026-01'] (the pipeline's partitions)."""
-    import dagster as dg
-
-    from orchestration.partitions import monthly
-
-    return list(monthly.get_partition_keys_in_range(dg.PartitionKeyRange(mulai, sampai)))
+    return months_between(mulai, sampai)
 
 
 # --- simulation (never timed as part of a run) ------------------------------------------------

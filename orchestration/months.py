@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 # Without these a period cannot be paid: a missing file must not turn into "everyone absent" or
 # "nobody evaluated".
@@ -50,6 +51,16 @@ def next_month(periode: str) -> str:
 def months_between(start: str, end: str) -> list[str]:
     """Every month from ``start`` to ``end``, inclusive."""
     return [from_index(i) for i in range(month_index(start), month_index(end) + 1)]
+
+
+def first_day(periode: str) -> date:
+    """'2024-10' -> 1 Oct 2024."""
+    return date(int(periode[:4]), int(periode[5:7]), 1)
+
+
+def last_day(periode: str) -> date:
+    """'2024-02' -> 29 Feb 2024."""
+    return first_day(next_month(periode)) - timedelta(days=1)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from orchestration.contract import (
     format_nip,
     raw_schema,
 )
+from orchestration.months import first_day, next_month
 
 # --- columns the reader adds next to the file's own columns -------------------------------------
 LINE_NO = "line_no"  # physical line (CSV; header = 1) or sheet row (XLSX) where the row starts
@@ -397,10 +398,8 @@ def _typed(name: str) -> pl.Expr:
 
 
 def _month_bounds(periode: str) -> tuple[date, date]:
-    year, month = int(periode[:4]), int(periode[5:7])
-    start = date(year, month, 1)
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return start, following
+    """(first day of the month, first day of the month after)."""
+    return first_day(periode), first_day(next_month(periode))
 
 
 def _fmt_month(expr: pl.Expr) -> pl.Expr:

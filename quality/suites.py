@@ -14,7 +14,6 @@ rule still runs as a GX expectation over the whole frame.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -31,6 +30,7 @@ from orchestration.contract import (
     STATUS_PEGAWAI,
     raw_schema,
 )
+from orchestration.months import first_day, last_day
 from quality.outcome import ERROR, WARN
 
 # 18 digits: birth date yyyymmdd, TMT CPNS yyyymm, sex digit 1/2, 3-digit sequence.
@@ -90,8 +90,8 @@ def check_name(suite_name: str, severity: str) -> str:
 
 
 def month_bounds(periode: str) -> tuple[dt.date, dt.date]:
-    year, month = int(periode[:4]), int(periode[5:7])
-    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    """(first day, last day) of the month."""
+    return first_day(periode), last_day(periode)
 
 
 # --- small builders ---------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from orchestration.months import next_month
+
 BULAN = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
     "Oktober", "November", "Desember",
@@ -76,9 +78,8 @@ def periode_panjang(periode: str) -> str:
 
 def periode_bayar(periode: str) -> str:
     """The month a period is paid in: '2025-03' -> 'April 2025'."""
-    year, month = int(periode[:4]), int(periode[5:])
-    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return f"{BULAN[month - 1]} {year}"
+    bayar = next_month(periode)
+    return f"{BULAN[int(bayar[5:]) - 1]} {bayar[:4]}"
 
 
 def tanggal(day: dt.date) -> str:
