@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from orchestration.months import previous_month
+from orchestration.months import last_day, previous_month
 from orchestration.paths import DataDir
 
 MART_TABLES = ("tpp_bulanan", "tpp_harian", "tpp_opd_bulanan", "karantina", "temuan")
@@ -92,13 +92,20 @@ class Snapshot:
     def koreksi_totals(self, periode_bayar: str) -> dict[str, int]:
         return dict(self.manifest.get("koreksi", {}).get(periode_bayar, {}))
 
-    def periods_with_finding(self, kode: str, periods: Iterable[str]) -> list[str]:
-        """Which of ``periods`` (published ones) have a ``temuan`` finding ``kode``."""
-        wanted = [p for p in periods if p in self.manifest["periods"]]
-        if not wanted or not self.files("temuan", wanted):
-            return []
-        found = self.read("temuan", wanted).filter(pl.col("kode") == kode)
-        return sorted(found["periode"].unique().to_list())
+    def periods_with_night_shift_into_next(self, periods: Iterable[str]) -> list[str]:
+        """Which of ``periods`` (published ones) have a rostered shift that ends in the month
+        after (a night shift of the last day, jadwal.md §4): their check-out is read from that
+        month's attendance file."""
+        found = []
+        for periode in sorted(set(periods) & set(self.manifest["periods"])):
+            files = self.files("tpp_harian", [periode])
+            frame = pl.scan_parquet(files) if files else None
+            if frame is None or "jadwal_selesai" not in frame.collect_schema().names():
+                continue  # published before schedules existed
+            ends = pl.col("jadwal_selesai").dt.date() > last_day(periode)
+            if frame.filter(ends).select(pl.len()).collect().item():
+                found.append(periode)
+        return found
 
     def file_entry(self, table: str, periode: str) -> dict[str, Any] | None:
         return self.manifest["files"].get(relative_file(table, periode))
@@ -195,13 +202,13 @@ def require_current(data: DataDir) -> Snapshot:
     return snapshot
 
 
-def awaiting_checkout(data: DataDir, periods: list[str]) -> list[str]:
-    """The months before ``periods`` that wait for a check-out in one of them: a night shift of
-    their last day whose check-out is in the next month's file (PULANG_BELUM_TERSEDIA,
-    jadwal.md §4). When that file arrives they are computed again (a locked one gets its
-    difference as a correction row, as any recomputed locked month)."""
+def night_shifts_into(data: DataDir, periods: list[str]) -> list[str]:
+    """The months just before ``periods`` whose night shifts end in one of them (jadwal.md §4):
+    their check-outs are in these months' attendance files, so they are computed again with
+    them (a new file, a corrected file; PULANG_BELUM_TERSEDIA resolved). A locked one gets its
+    difference as a correction row, as any recomputed locked month."""
     snapshot = current_snapshot(data)
     if snapshot is None or not periods:
         return []
-    before = sorted({previous_month(p) for p in periods} - set(periods))
-    return snapshot.periods_with_finding("PULANG_BELUM_TERSEDIA", before)
+    before = {previous_month(p) for p in periods} - set(periods)
+    return snapshot.periods_with_night_shift_into_next(before)

@@ -217,7 +217,7 @@ def run_pipeline(
     import warnings
 
     from orchestration.ingest import discover, pending_periods
-    from orchestration.published import awaiting_checkout
+    from orchestration.published import night_shifts_into
 
     started = time.perf_counter()
     if not exports.is_dir():
@@ -231,9 +231,9 @@ def run_pipeline(
     fingerprint = project_fingerprint()
     if not force and not with_models:
         periods = _periods_to_run(data, periods, fingerprint, scanned) if periods else []
-        # a month waiting for a night shift's check-out in these months' files (its own files
-        # still in the folder) is computed with them
-        periods = sorted(set(periods) | (set(awaiting_checkout(data, periods)) & set(plan.payroll)))
+        # a month whose night shifts end in these months (their check-outs are in these months'
+        # files; its own files still in the folder) is computed with them
+        periods = sorted(set(periods) | (set(night_shifts_into(data, periods)) & set(plan.payroll)))
         pending = pending_periods(data, scanned) if reference else {}
         reference = [p for p in reference if p in pending]
         if not periods and not reference:

@@ -5,7 +5,7 @@ import dagster as dg
 from orchestration.alerting import RANGE_END, RANGE_START
 from orchestration.ingest import discover, loaded_kinds, pending_periods, rejected_kinds
 from orchestration.months import next_month, plan_months, previous_month
-from orchestration.published import awaiting_checkout
+from orchestration.published import night_shifts_into
 from orchestration.resources import KinerjaStorage
 
 JOB_NAME = "tpp_bulanan"
@@ -37,7 +37,7 @@ def ekspor_baru(context: dg.SensorEvaluationContext, storage: KinerjaStorage):
         target = next_month(periode) if periode in plan.reference else periode
         if target in plan.payroll:
             keys.setdefault(target, []).append(f"{periode}:{fingerprint}")
-    waiting = set(awaiting_checkout(storage.data, sorted(keys))) & set(plan.payroll)
+    waiting = set(night_shifts_into(storage.data, sorted(keys))) & set(plan.payroll)
     for target, parts in sorted(keys.items()):
         # run_key = the files' hashes: the same bytes never trigger twice
         before = previous_month(target)

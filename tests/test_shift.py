@@ -288,3 +288,25 @@ def test_locked_month_recomputed_by_next_months_file_gets_a_correction(october, 
     koreksi = snapshot.read("tpp_koreksi", "2024-11")
     assert koreksi["nip"].to_list() == [PERAWAT_D]
     assert koreksi.row(0, named=True)["periode_asal"] == "2024-10"
+
+
+def test_corrected_next_month_file_recomputes_the_night_shifts_month(november, tmp_path):
+    """A corrected absensi_202411 (the 1 Nov check-out of nurse A is 05:30, 90 minutes early, not 07:01) changes
+    October's night shift of the 31st: October is computed again with it."""
+    exports, first = november
+    data = DataDir.resolve(tmp_path / "data")
+    shutil.copytree(first.root, data.root, symlinks=True)
+    folder = tmp_path / "exports"
+    shutil.copytree(exports, folder)
+    taps = (folder / "absensi_202411.csv").read_text()
+    (folder / "absensi_202411.csv").write_text(
+        taps.replace("2024-11-01 07:01:00", "2024-11-01 05:30:00")
+    )
+    rc, _, err = kinerja("run", "--exports", str(folder), "--data", str(data.root))
+    assert rc == 0, err
+    day = _day(data, PERAWAT_A, dt.date(2024, 10, 31))
+    assert (day["waktu_pulang"], day["kode_pulang"], day["menit_pulang_cepat"]) == (
+        dt.datetime(2024, 11, 1, 5, 30),
+        "PSW3",
+        90,
+    )
