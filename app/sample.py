@@ -253,9 +253,11 @@ def _days(rng: np.random.Generator, people: pl.DataFrame, pers: list[str]) -> pl
     y, m = map(int, pers[-1].split("-"))
     # the check-out of a night shift of the last day is in next month's file, not loaded yet
     akhir = dt.datetime(y + m // 12, m % 12 + 1, 1)
-    g = people.select(
-        "pid", "nip", "kode_opd", "telat_rata", "telat_sd", "p_tk", "pulang_rata"
-    ).join(cal, on="pid").sort("pid", "tanggal")
+    g = (
+        people.select("pid", "nip", "kode_opd", "telat_rata", "telat_sd", "p_tk", "pulang_rata")
+        .join(cal, on="pid")
+        .sort("pid", "tanggal")
+    )
     n = g.height
     u = rng.random(n)
     p_tk = g["p_tk"].to_numpy()
