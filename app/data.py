@@ -416,17 +416,6 @@ class Data:
             (periode, *params),
         )
 
-    def pegawai_shift(self, periode: str, kode_opd: str | None) -> int:
-        """How many people of the department are on rostered shifts (SHIFT) in the period."""
-        where, params = _opd_clause(self.scope.opd(kode_opd))
-        return int(
-            self._sql(
-                "select count(distinct nip) as n from tpp_bulanan "
-                f"where periode = ? and pola_kerja = 'SHIFT'{where}",
-                (periode, *params),
-            )["n"][0]
-        )
-
     def jadwal_dinas(self, periode: str, kode_opd: str | None, mulai: int = 0,
                      batas: int = 60) -> pl.DataFrame:  # fmt: skip
         """The roster of a page of the department's SHIFT people (by name, ``batas`` from
