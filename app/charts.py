@@ -582,6 +582,8 @@ def _jam_shift(harian: pl.DataFrame, jenis: str):
         return None
     lo = min(data["menit"].min(), 0) - 15
     hi = max(data["menit"].max(), 0) + 15
+    bentuk = {"PAGI": "circle", "SIANG": "square", "MALAM": "triangle-up", "jam kantor": "diamond"}
+    ada = set(data["shift"].unique().to_list())
     y = alt.Y("menit:Q", title="menit dari jadwal", scale=alt.Scale(domain=[lo, hi], nice=False),
               axis=alt.Axis(labelExpr="(datum.value > 0 ? '+' : '') + datum.value", tickMinStep=15))  # fmt: skip
     x = alt.X("tanggal:T", title=None, axis=alt.Axis(format="%e %b", labelAngle=0, tickCount="day"))
@@ -594,8 +596,8 @@ def _jam_shift(harian: pl.DataFrame, jenis: str):
         x=x, y=y,
         color=alt.Color("kode:N", title=None, legend=alt.Legend(orient="top"), scale=_warna_kode(jenis)),
         shape=alt.Shape("shift:N", title=None, legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(domain=["PAGI", "SIANG", "MALAM", "jam kantor"],
-                                        range=["circle", "square", "triangle-up", "diamond"])),
+                        scale=alt.Scale(domain=[k for k in bentuk if k in ada],
+                                        range=[v for k, v in bentuk.items() if k in ada])),
         tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("t_jadwal:N", title="Jadwal"),
                  alt.Tooltip("teks:N", title="Tap"), alt.Tooltip("menit:Q", title="Menit dari jadwal"),
                  alt.Tooltip("kode:N", title="Kode")],
@@ -642,22 +644,33 @@ def jadwal_dinas(frame: pl.DataFrame, periode: str):
                alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("t_jadwal:N", title="Jadwal"),
                alt.Tooltip("t_kode:N", title="Status"), alt.Tooltip("t_jam:N", title="Datang – pulang"),
                alt.Tooltip("t_poin:N", title="Poin potongan")]  # fmt: skip
+    ada = set(data["shift"].unique().to_list())
+    warna = {k: v for k, v in SHIFT_WARNA.items() if k in ("PAGI", "SIANG", "MALAM") or k in ada}
     kotak = alt.Chart(data).mark_rect(cornerRadius=2, stroke="white", strokeWidth=1.5).encode(
         x=x, y=yy, tooltip=tooltip,
-        color=alt.Color("shift:N", title="Shift", scale=alt.Scale(domain=list(SHIFT_WARNA),
-                        range=list(SHIFT_WARNA.values())),
+        color=alt.Color("shift:N", title="Shift", scale=alt.Scale(domain=list(warna),
+                        range=list(warna.values())),
                         legend=alt.Legend(orient="bottom", symbolType="square")),
     )  # fmt: skip
-    tanda = alt.Chart(data.filter(pl.col("tanda").is_not_null())).mark_point(
-        filled=True, size=45, stroke="#111827", strokeWidth=0.8, opacity=1
-    ).encode(
-        x=x, y=yy, tooltip=tooltip,
-        fill=alt.Fill("tanda:N", title="Tanda", scale=alt.Scale(domain=list(TANDA.values()),
-                      range=[MERAH, "white"]), legend=alt.Legend(orient="bottom")),
-        shape=alt.Shape("tanda:N", title="Tanda", scale=alt.Scale(domain=list(TANDA.values()),
-                        range=["cross", "circle"]), legend=alt.Legend(orient="bottom")),
-    )  # fmt: skip
-    return _done((kotak + tanda).properties(width=alt.Step(21), height=alt.Step(20)))
+    skala = {"domain": list(TANDA.values())}
+    tanda_enc = {
+        "fill": alt.Fill("tanda:N", title="Tanda", scale=alt.Scale(**skala, range=[MERAH, "white"]),
+                         legend=alt.Legend(orient="bottom", labelLimit=260)),
+        "shape": alt.Shape("tanda:N", title="Tanda", scale=alt.Scale(**skala, range=["cross", "circle"]),
+                           legend=alt.Legend(orient="bottom", labelLimit=260)),
+    }  # fmt: skip
+    # TK: a big red cross outlined in white; a deduction: a small white dot outlined in black
+    tk = (
+        alt.Chart(data.filter(pl.col("tanda") == TANDA["TK"]))
+        .mark_point(filled=True, size=150, stroke="white", strokeWidth=1, opacity=1)
+        .encode(x=x, y=yy, tooltip=tooltip, **tanda_enc)
+    )
+    potong = (
+        alt.Chart(data.filter(pl.col("tanda") == TANDA["POTONG"]))
+        .mark_point(filled=True, size=40, stroke="#111827", strokeWidth=0.8, opacity=1)
+        .encode(x=x, y=yy, tooltip=tooltip, **tanda_enc)
+    )
+    return _done((kotak + tk + potong).properties(width=alt.Step(21), height=alt.Step(20)))
 
 
 def riwayat_persen(bulanan: pl.DataFrame):
