@@ -12,6 +12,7 @@ Vega-Lite schema cost ~70 ms of Python per chart, several times a page, for ever
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -274,7 +275,7 @@ def per_hari(frame: pl.DataFrame):
         pl.format("{} per 100 hari ({} hari)", fmt.angka_expr(pl.col("per100"), 1),
                   fmt.angka_expr(pl.col("jumlah"))).alias("teks")
     )  # fmt: skip
-    hari = [fmt.HARI[i] for i in range(1, 6)]
+    hari = [fmt.HARI[i] for i in range(1, 8)]  # weekends only where a pattern works them
     return _done(
         alt.Chart(data).mark_bar(cornerRadiusEnd=2).encode(
             x=alt.X("nama_hari:N", sort=hari, title=None, axis=alt.Axis(labelAngle=0)),
@@ -425,10 +426,47 @@ def kategori_hari() -> pl.Expr:
     )  # fmt: skip
 
 
+def jadwal_hari() -> pl.Expr:
+    """The day's schedule as text (``MALAM 21:00–07:00``, ``07:00–13:00``), from the scheduled
+    start and end when the frame has them, else from the weekly hours."""
+    return fmt.jadwal_expr(pl.col("kode_shift"), pl.col("jadwal_mulai"), pl.col("jadwal_selesai"))
+
+
+def pulang_teks(wita: bool = False) -> pl.Expr:
+    """Check-out time, ``(+1 hari)`` when it is the next morning (a night shift), ``belum
+    tersedia`` for a month-end night shift whose check-out file is not loaded yet."""
+    wp = pl.col("waktu_pulang")
+    besok = (
+        pl.when(wp.dt.date() > pl.col("tanggal")).then(pl.lit(" (+1 hari)")).otherwise(pl.lit(""))
+    )
+    teks = fmt.jam_expr(wp, wita) + besok
+    return pl.when(pl.col("pulang_belum_tersedia").fill_null(False)).then(
+        pl.lit("belum tersedia")).otherwise(teks)  # fmt: skip
+
+
+def datang_pulang() -> pl.Expr:
+    """``07:31 – 16:05 WITA``; a night shift's check-out the next morning is marked."""
+    return pl.format("{} – {} WITA", fmt.jam_expr(pl.col("waktu_datang")), pulang_teks())
+
+
+def _lengkap(harian: pl.DataFrame) -> pl.DataFrame:
+    """The schedule columns of a day frame (older frames without them: office hours)."""
+    tanggal = pl.col("tanggal").cast(pl.Datetime("us"))
+    isi = {
+        "kode_shift": pl.lit(None, pl.String),
+        "jadwal_mulai": tanggal + pl.col("jam_masuk").str.to_time().cast(pl.Duration("us")),
+        "jadwal_selesai": tanggal + pl.col("jam_pulang").str.to_time().cast(pl.Duration("us")),
+        "pulang_belum_tersedia": pl.lit(False),
+    }
+    kurang = [e.alias(k) for k, e in isi.items() if k not in harian.columns]
+    return harian.with_columns(kurang) if kurang else harian
+
+
 @spesifikasi
 def kalender(harian: pl.DataFrame):
-    """GitHub-style calendar: one square per working day (day number inside), weeks across."""
-    data = harian.with_columns(
+    """GitHub-style calendar: one square per working day (day number inside), weeks across;
+    the tooltip gives the day's schedule (shift code and hours)."""
+    data = _lengkap(harian).with_columns(
         kategori_hari().alias("kategori"),
         (pl.col("tanggal") - pl.duration(days=pl.col("hari_iso") - 1)).dt.strftime("%Y-%m-%d").alias("minggu"),
         pl.col("hari_iso").replace_strict(fmt.HARI).alias("hari"),
@@ -437,12 +475,12 @@ def kalender(harian: pl.DataFrame):
         pl.concat_str([pl.when(pl.col(k) != "").then(fmt.kode_expr(pl.col(k)))
                        for k in ("kode_hari", "kode_datang", "kode_pulang")],
                       separator=" · ", ignore_nulls=True).alias("t_kode"),
-        pl.format("{} – {} WITA", fmt.jam_expr(pl.col("waktu_datang")),
-                  fmt.jam_expr(pl.col("waktu_pulang"))).alias("t_jam"),
+        datang_pulang().alias("t_jam"),
+        jadwal_hari().alias("t_jadwal"),
         fmt.angka_expr(pl.col("poin"), 2).alias("t_poin"),
     )  # fmt: skip
     bulan = "['Jan','Feb','Mar','Apr','Mei','Jun','Jul','Agu','Sep','Okt','Nov','Des']"
-    hari = [fmt.HARI[i] for i in range(1, 6)]
+    hari = [fmt.HARI[i] for i in range(1, 8)]  # Saturday / Sunday rows only when worked
     domain = list(KATEGORI)
     step = max(16, min(28, 1000 // max(1, data["minggu"].n_unique())))
     base = alt.Chart(data).encode(
@@ -450,8 +488,9 @@ def kalender(harian: pl.DataFrame):
             orient="top", labelAngle=0, ticks=False, domain=False, labelAlign="left",
             labelExpr=f"parseInt(slice(datum.value, 8, 10)) <= 7 ? {bulan}[parseInt(slice(datum.value, 5, 7)) - 1] : ''")),
         y=alt.Y("hari:N", sort=hari, title=None, axis=alt.Axis(ticks=False, domain=False)),
-        tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("t_kode:N", title="Status"),
-                 alt.Tooltip("t_jam:N", title="Datang – pulang"), alt.Tooltip("t_poin:N", title="Poin potongan")],
+        tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("t_jadwal:N", title="Jadwal"),
+                 alt.Tooltip("t_kode:N", title="Status"), alt.Tooltip("t_jam:N", title="Datang – pulang"),
+                 alt.Tooltip("t_poin:N", title="Poin potongan")],
     )  # fmt: skip
     kotak = base.mark_rect(cornerRadius=3, stroke="white", strokeWidth=2).encode(
         color=alt.Color("kategori:N", title=None, scale=alt.Scale(domain=domain, range=list(KATEGORI.values())),
@@ -473,9 +512,24 @@ def _jam_teks_expr(col: str) -> pl.Expr:
     )
 
 
+def _warna_kode(jenis: str) -> alt.Scale:
+    awal = "TL" if jenis == "datang" else "PSW"
+    return alt.Scale(domain=["tepat waktu", *[f"{awal}{i}" for i in range(1, 5)]],
+                     range=[TEAL, KUNING, ORANYE, MERAH, "#7f1d1d"])  # fmt: skip
+
+
 @spesifikasi
 def jam_harian(harian: pl.DataFrame, jenis: str):
-    """Check-in (``jenis='datang'``) or check-out time of each day against the expected time."""
+    """Check-in (``jenis='datang'``) or check-out time of each day against the expected time.
+
+    Weekly patterns: the clock time of the tap, a red tick at the day's hours. When the days
+    have rostered shifts (PAGI 07:00, SIANG 14:00, MALAM 21:00 ending 07:00 the next morning) a
+    clock axis would mix three schedules and cross midnight: the y axis is then the minutes of
+    the tap from the day's own scheduled start (or end), 0 being the schedule.
+    """
+    harian = _lengkap(harian)
+    if harian["kode_shift"].is_not_null().any():
+        return _jam_shift(harian, jenis)
     waktu, jadwal, kode = (("waktu_datang", "jam_masuk", "kode_datang") if jenis == "datang"
                            else ("waktu_pulang", "jam_pulang", "kode_pulang"))  # fmt: skip
     data = harian.filter(pl.col(waktu).is_not_null()).select(
@@ -504,16 +558,119 @@ def jam_harian(harian: pl.DataFrame, jenis: str):
     )  # fmt: skip
     titik = base.mark_circle(size=70, opacity=1).encode(
         x=x, y=y,
-        color=alt.Color("kode:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=["tepat waktu", f"{'TL' if jenis == 'datang' else 'PSW'}1",
-                                                f"{'TL' if jenis == 'datang' else 'PSW'}2",
-                                                f"{'TL' if jenis == 'datang' else 'PSW'}3",
-                                                f"{'TL' if jenis == 'datang' else 'PSW'}4"],
-                                        range=[TEAL, KUNING, ORANYE, MERAH, "#7f1d1d"])),
+        color=alt.Color("kode:N", title=None, legend=alt.Legend(orient="top"), scale=_warna_kode(jenis)),
         tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("teks:N", title="Tap"),
                  alt.Tooltip("t_jadwal:N", title="Jadwal"), alt.Tooltip("kode:N", title="Kode")],
     )  # fmt: skip
     return _done((jadwal_garis + garis + titik).properties(height=250))
+
+
+def _jam_shift(harian: pl.DataFrame, jenis: str):
+    """``jam_harian`` of rostered days: minutes of each tap from that day's schedule."""
+    waktu, acuan, kode = (("waktu_datang", "jadwal_mulai", "kode_datang") if jenis == "datang"
+                          else ("waktu_pulang", "jadwal_selesai", "kode_pulang"))  # fmt: skip
+    data = harian.filter(pl.col(waktu).is_not_null() & pl.col(acuan).is_not_null()).select(
+        "tanggal",
+        fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
+        (pl.col(waktu) - pl.col(acuan)).dt.total_minutes().cast(pl.Int64).alias("menit"),
+        pl.col(kode).fill_null("tepat waktu").alias("kode"),
+        fmt.waktu_expr(pl.col(waktu)).alias("teks"),
+        jadwal_hari().alias("t_jadwal"),
+        pl.col("kode_shift").fill_null("jam kantor").alias("shift"),
+    )  # fmt: skip
+    if data.is_empty():
+        return None
+    lo = min(data["menit"].min(), 0) - 15
+    hi = max(data["menit"].max(), 0) + 15
+    bentuk = {"PAGI": "circle", "SIANG": "square", "MALAM": "triangle-up", "jam kantor": "diamond"}
+    ada = set(data["shift"].unique().to_list())
+    y = alt.Y("menit:Q", title="menit dari jadwal", scale=alt.Scale(domain=[lo, hi], nice=False),
+              axis=alt.Axis(labelExpr="(datum.value > 0 ? '+' : '') + datum.value", tickMinStep=15))  # fmt: skip
+    x = alt.X("tanggal:T", title=None, axis=alt.Axis(format="%e %b", labelAngle=0, tickCount="day"))
+    nol = alt.Chart(pl.DataFrame({"menit": [0], "label": ["jadwal"]}))
+    garis_nol = nol.mark_rule(color=MERAH, strokeDash=[4, 3], strokeWidth=1.5).encode(y="menit:Q")
+    teks_nol = nol.mark_text(align="left", x=4, dy=-6, color=MERAH, fontSize=11).encode(
+        y="menit:Q", text="label:N"
+    )
+    titik = alt.Chart(data).mark_point(size=70, filled=True, opacity=1).encode(
+        x=x, y=y,
+        color=alt.Color("kode:N", title=None, legend=alt.Legend(orient="top"), scale=_warna_kode(jenis)),
+        shape=alt.Shape("shift:N", title=None, legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=[k for k in bentuk if k in ada],
+                                        range=[v for k, v in bentuk.items() if k in ada])),
+        tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("t_jadwal:N", title="Jadwal"),
+                 alt.Tooltip("teks:N", title="Tap"), alt.Tooltip("menit:Q", title="Menit dari jadwal"),
+                 alt.Tooltip("kode:N", title="Kode")],
+    )  # fmt: skip
+    return _done((garis_nol + teks_nol + titik).properties(height=250))
+
+
+SHIFT_WARNA = {"PAGI": "#fbbf24", "SIANG": "#0d9488", "MALAM": "#312e81",
+               "Jam kantor (tanpa jadwal)": ABU}  # fmt: skip
+TANDA = {"TK": "Tanpa keterangan (TK)", "POTONG": "Ada potongan (TL/PSW/izin)"}
+
+
+@spesifikasi
+def jadwal_dinas(frame: pl.DataFrame, periode: str):
+    """Roster heatmap: people (rows) x days of the month (columns), colour = shift code, blank =
+    day off; a red mark on a TK day, a white one on a day with a deduction."""
+    y, m = map(int, periode.split("-"))
+    akhir = (dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)).day
+    frame = frame.with_columns(
+        pl.when(pl.col("nip").n_unique().over("nama") > 1)
+        .then(pl.format("{} (…{})", fmt.potong_expr(pl.col("nama"), 30), pl.col("nip").str.slice(15, 3)))
+        .otherwise(fmt.potong_expr(pl.col("nama"), 30)).alias("label"),
+    )  # fmt: skip
+    urutan = frame["label"].unique(maintain_order=True).to_list()
+    data = frame.filter(pl.col("tanggal").is_not_null()).with_columns(
+        pl.col("tanggal").dt.day().alias("tgl"),
+        pl.col("kode_shift").fill_null("Jam kantor (tanpa jadwal)").alias("shift"),
+        fmt.nip_expr(pl.col("nip")).alias("t_nip"),
+        fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
+        jadwal_hari().alias("t_jadwal"),
+        pl.concat_str([pl.when(pl.col(k) != "").then(fmt.kode_expr(pl.col(k)))
+                       for k in ("kode_hari", "kode_datang", "kode_pulang")],
+                      separator=" · ", ignore_nulls=True).alias("t_kode"),
+        datang_pulang().alias("t_jam"),
+        fmt.angka_expr(pl.col("poin"), 2).alias("t_poin"),
+        pl.when(pl.col("kode_hari") == "TK").then(pl.lit(TANDA["TK"]))
+        .when(pl.col("poin") > 0).then(pl.lit(TANDA["POTONG"])).alias("tanda"),
+    ).select("label", "tgl", "shift", "t_nip", "t_tanggal", "t_jadwal", "t_kode", "t_jam", "t_poin", "tanda")  # fmt: skip
+    x = alt.X("tgl:O", title=None, scale=alt.Scale(domain=list(range(1, akhir + 1))),
+              axis=alt.Axis(orient="top", labelAngle=0, ticks=False, domain=False))  # fmt: skip
+    yy = alt.Y("label:N", sort=urutan, title=None, scale=alt.Scale(domain=urutan),
+               axis=alt.Axis(labelLimit=230, ticks=False, domain=False))  # fmt: skip
+    tooltip = [alt.Tooltip("label:N", title="Nama"), alt.Tooltip("t_nip:N", title="NIP"),
+               alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("t_jadwal:N", title="Jadwal"),
+               alt.Tooltip("t_kode:N", title="Status"), alt.Tooltip("t_jam:N", title="Datang – pulang"),
+               alt.Tooltip("t_poin:N", title="Poin potongan")]  # fmt: skip
+    ada = set(data["shift"].unique().to_list())
+    warna = {k: v for k, v in SHIFT_WARNA.items() if k in ("PAGI", "SIANG", "MALAM") or k in ada}
+    kotak = alt.Chart(data).mark_rect(cornerRadius=2, stroke="white", strokeWidth=1.5).encode(
+        x=x, y=yy, tooltip=tooltip,
+        color=alt.Color("shift:N", title="Shift", scale=alt.Scale(domain=list(warna),
+                        range=list(warna.values())),
+                        legend=alt.Legend(orient="bottom", symbolType="square")),
+    )  # fmt: skip
+    skala = {"domain": list(TANDA.values())}
+    tanda_enc = {
+        "fill": alt.Fill("tanda:N", title="Tanda", scale=alt.Scale(**skala, range=[MERAH, "white"]),
+                         legend=alt.Legend(orient="bottom", labelLimit=260)),
+        "shape": alt.Shape("tanda:N", title="Tanda", scale=alt.Scale(**skala, range=["cross", "circle"]),
+                           legend=alt.Legend(orient="bottom", labelLimit=260)),
+    }  # fmt: skip
+    # TK: a big red cross outlined in white; a deduction: a small white dot outlined in black
+    tk = (
+        alt.Chart(data.filter(pl.col("tanda") == TANDA["TK"]))
+        .mark_point(filled=True, size=150, stroke="white", strokeWidth=1, opacity=1)
+        .encode(x=x, y=yy, tooltip=tooltip, **tanda_enc)
+    )
+    potong = (
+        alt.Chart(data.filter(pl.col("tanda") == TANDA["POTONG"]))
+        .mark_point(filled=True, size=40, stroke="#111827", strokeWidth=0.8, opacity=1)
+        .encode(x=x, y=yy, tooltip=tooltip, **tanda_enc)
+    )
+    return _done((kotak + tk + potong).properties(width=alt.Step(21), height=alt.Step(20)))
 
 
 def riwayat_persen(bulanan: pl.DataFrame):

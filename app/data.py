@@ -352,7 +352,8 @@ class Data:
         )
 
     def jam_datang(self, periode: str, kode_opd: str | None, menit: int = 5) -> pl.DataFrame:
-        """Arrival histogram: check-ins per ``menit``-minute slot of the clock (05:00-11:00)."""
+        """Arrival histogram: check-ins per ``menit``-minute slot of the clock (05:00-11:00), of
+        the days of a weekly pattern (office, school): a shift's start is not a morning."""
         where, params = _opd_clause(self.scope.opd(kode_opd))
         return self._sql(
             f"""
@@ -363,7 +364,7 @@ class Data:
                 jam_masuk,
                 count(*) as hari
             from tpp_harian
-            where periode = ? and waktu_datang is not null{where}
+            where periode = ? and waktu_datang is not null and kode_shift is null{where}
             group by 1, 2 order by 1
             """,
             (menit, menit, periode, *params),
@@ -384,7 +385,7 @@ class Data:
                 persen_disiplin::double as persen_disiplin,
                 persen_kinerja::double as persen_kinerja,
                 tk, tl1 + tl2 + tl3 + tl4 as terlambat, psw1 + psw2 + psw3 + psw4 as pulang_cepat,
-                izin, tpp_bruto, tpp_neto
+                izin, tpp_bruto, tpp_neto, coalesce(pola_kerja, 'KANTOR') as pola_kerja
             from tpp_bulanan
             where periode = ?{where}
                 and (tk > 0 or persen_disiplin < 95 or tanpa_penilaian or persen_kinerja < 100)
@@ -402,6 +403,45 @@ class Data:
             f"select * exclude (basis_efektif), basis_efektif::double as basis_efektif "
             f"from tpp_bulanan where periode = ?{where} order by kode_opd, nama, nip",
             (periode, *params),
+        )
+
+    # -- work patterns and rosters (jadwal.md) -------------------------------------------------
+
+    def pola_kerja(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
+        """People per work pattern (KANTOR / SEKOLAH / SHIFT) in the period."""
+        where, params = _opd_clause(self.scope.opd(kode_opd))
+        return self._sql(
+            "select coalesce(pola_kerja, 'KANTOR') as pola_kerja, count(distinct nip) as pegawai "
+            f"from tpp_bulanan where periode = ?{where} group by 1 order by 1",
+            (periode, *params),
+        )
+
+    def jadwal_dinas(self, periode: str, kode_opd: str | None, mulai: int = 0,
+                     batas: int = 60) -> pl.DataFrame:  # fmt: skip
+        """The roster of a page of the department's SHIFT people (by name, ``batas`` from
+        ``mulai``): one row per person and working day of ``tpp_harian`` (days off have none),
+        with the shift, its hours, the day's codes and points; a person without any working
+        day this month has one row without ``tanggal``."""
+        where, params = _opd_clause(self.scope.opd(kode_opd))
+        return self._sql(
+            f"""
+            with orang as (
+                select nip, min(nama) as nama, min(nama_jabatan) as nama_jabatan
+                from tpp_bulanan
+                where periode = ? and pola_kerja = 'SHIFT'{where}
+                group by nip
+                order by nama, nip
+                limit ? offset ?
+            )
+            select o.nip, o.nama, o.nama_jabatan, h.tanggal, h.kode_shift, h.jadwal_mulai,
+                h.jadwal_selesai, h.kode_hari, h.kode_datang, h.kode_pulang,
+                h.poin::double as poin, h.waktu_datang, h.waktu_pulang, h.pulang_belum_tersedia
+            from orang as o
+            left join tpp_harian as h
+                on h.nip = o.nip and h.periode = ?{where.replace("kode_opd", "h.kode_opd")}
+            order by o.nama, o.nip, h.tanggal
+            """,
+            (periode, *params, batas, mulai, periode, *params),
         )
 
     # -- people ---------------------------------------------------------------------------------
@@ -456,7 +496,8 @@ class Data:
             select periode, kode_opd, segmen, tanggal, hari_iso, ramadan, jam_masuk, jam_pulang,
                 waktu_datang, waktu_pulang, kode_hari, kode_datang, kode_pulang,
                 menit_terlambat, menit_pulang_cepat, poin::double as poin, hari_efektif,
-                nomor_surat, sumber_absensi, kode_shift
+                nomor_surat, sumber_absensi, kode_shift, jadwal_mulai, jadwal_selesai,
+                sumber_absensi_pulang, pulang_belum_tersedia
             from tpp_harian
             where nip = ?{where}
             order by tanggal, kode_opd

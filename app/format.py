@@ -27,6 +27,9 @@ from orchestration.nominatif.teks import BULAN, BULAN_SINGKAT, PREDIKAT, nip_tam
 WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
 KOSONG = "–"
 
+# work patterns (jadwal.md §1) as the app names them
+POLA_KERJA = {"KANTOR": "Kantor", "SEKOLAH": "Sekolah", "SHIFT": "Shift"}
+
 HARI = {1: "Senin", 2: "Selasa", 3: "Rabu", 4: "Kamis", 5: "Jumat", 6: "Sabtu", 7: "Minggu"}
 
 # what each day / arrival / departure code means, for legends and explanations
@@ -185,6 +188,19 @@ def kode(k: str | None) -> str:
     return KODE.get(k or "", k or KOSONG)
 
 
+def pola_kerja(p: str | None) -> str:
+    """``SHIFT`` -> ``Shift``; a missing pattern is the office week (the default)."""
+    return POLA_KERJA.get(p or "KANTOR", p or KOSONG)
+
+
+def jadwal(kode_shift: str | None, mulai: dt.datetime | None, selesai: dt.datetime | None) -> str:
+    """A day's schedule: ``MALAM 21:00–07:00`` (a shift) or ``07:00–13:00`` (a weekly pattern)."""
+    if mulai is None or selesai is None:
+        return KOSONG
+    jam_ = f"{jam(mulai)}–{jam(selesai)}"
+    return f"{kode_shift} {jam_}" if kode_shift else jam_
+
+
 # ----------------------------------------------------------------------------------------------
 # the same formats as Polars expressions (vectorised, no Python per row)
 
@@ -327,6 +343,21 @@ def kode_expr(e: pl.Expr) -> pl.Expr:
     return (
         pl.when(e.is_null() | (e == "")).then(pl.lit(KOSONG))
         .otherwise(e.replace_strict(KODE, default=e, return_dtype=pl.String))
+    )  # fmt: skip
+
+
+def pola_kerja_expr(e: pl.Expr) -> pl.Expr:
+    """``pola_kerja`` of every value of ``e``."""
+    return e.fill_null("KANTOR").replace_strict(POLA_KERJA, default=e, return_dtype=pl.String)
+
+
+def jadwal_expr(kode_shift: pl.Expr, mulai: pl.Expr, selesai: pl.Expr) -> pl.Expr:
+    """``jadwal`` of every day (shift code, scheduled start and end as WITA wall-clock)."""
+    jam_ = pl.format("{}–{}", mulai.dt.strftime("%H:%M"), selesai.dt.strftime("%H:%M"))
+    return (
+        pl.when(mulai.is_null() | selesai.is_null()).then(pl.lit(KOSONG))
+        .when(kode_shift.is_not_null() & (kode_shift != "")).then(pl.format("{} {}", kode_shift, jam_))
+        .otherwise(jam_)
     )  # fmt: skip
 
 

@@ -83,6 +83,12 @@ POIN_TL = (0.5, 1.0, 1.25, 1.5)
 ABSEN = ("CT", "CS", "DL", "DIKLAT", "IZIN", "CAP")
 ABSEN_P = (0.020, 0.010, 0.020, 0.005, 0.005, 0.002)
 VERSI = "default-2024"
+# (kode_opd, share of its staff, pattern): who is not on office hours (jadwal.md §1)
+POLA_OPD = (("1.01.01", 0.6, "SEKOLAH"), ("1.02.02", 0.75, "SHIFT"), ("1.05.01", 0.5, "SHIFT"))
+# the 8-day rotation of a rostered person (LIBUR = day off), started at their own offset
+ROTASI = ("PAGI", "PAGI", "SIANG", "SIANG", "MALAM", "MALAM", "LIBUR", "LIBUR")
+SHIFT_JAM = {"PAGI": ("07:00:00", "14:00:00"), "SIANG": ("14:00:00", "21:00:00"),
+             "MALAM": ("21:00:00", "07:00:00")}  # fmt: skip
 
 
 def periods(mulai: str, sampai: str) -> list[str]:
@@ -139,6 +145,19 @@ def _people(rng: np.random.Generator, n: int, n_opd: int) -> pl.DataFrame:
             strict=True,
         )  # fmt: skip
     ]
+    # work patterns (jadwal.md §1): teachers in Dikbud, rostered shifts in RSUD and Satpol PP;
+    # department heads keep office hours
+    kode = np.array([opd[i][0] for i in idx])
+    kepala = np.zeros(n, dtype=bool)
+    kepala[np.searchsorted(idx, np.arange(len(opd)))] = True
+    u = rng.random(n)
+    pola = np.full(n, "KANTOR", dtype=object)
+    for k, p_pola, nama_pola in POLA_OPD:
+        pola[(kode == k) & ~kepala & (u < p_pola)] = nama_pola
+    jabatan = np.where(kelas >= 12, "Kepala Bidang", "Pengelola Data").astype(object)
+    jabatan[pola == "SEKOLAH"] = "Guru"
+    jabatan[(pola == "SHIFT") & (kode == "1.02.02")] = "Perawat Pelaksana"
+    jabatan[(pola == "SHIFT") & (kode != "1.02.02")] = "Polisi Pamong Praja"
     return pl.DataFrame(
         {
             "nip": nip,
@@ -149,7 +168,9 @@ def _people(rng: np.random.Generator, n: int, n_opd: int) -> pl.DataFrame:
             "golongan": gol,
             "kelas_jabatan": kelas,
             "jenis_jabatan": np.where(kelas >= 12, "ADMINISTRATOR", "PELAKSANA"),
-            "nama_jabatan": np.where(kelas >= 12, "Kepala Bidang", "Pengelola Data"),
+            "nama_jabatan": pl.Series(jabatan.tolist(), dtype=pl.String),
+            "pola_kerja": pl.Series(pola.tolist(), dtype=pl.String),
+            "rotasi": rng.integers(0, len(ROTASI), n),
             # behaviour: mean arrival offset (min), spread, TK propensity, early leave propensity
             "telat_rata": rng.normal(-14, 9, n).clip(-40, 25),
             "telat_sd": rng.uniform(3, 12, n),
@@ -160,23 +181,83 @@ def _people(rng: np.random.Generator, n: int, n_opd: int) -> pl.DataFrame:
     ).with_row_index("pid")
 
 
-def _days(rng: np.random.Generator, people: pl.DataFrame, pers: list[str]) -> pl.DataFrame:
+def _all_days(periode: str) -> list[dt.date]:
+    y, m = map(int, periode.split("-"))
+    d = dt.date(y, m, 1)
+    out = []
+    while d.month == m:
+        out.append(d)
+        d += dt.timedelta(days=1)
+    return out
+
+
+def _calendar(people: pl.DataFrame, pers: list[str]) -> pl.DataFrame:
+    """Every working day of every person with its schedule (jadwal.md §1-§4): the office week,
+    the school week (Mon-Sat) or the rostered shifts (weekends and holidays included)."""
     cal = pl.DataFrame(
-        [(p, d) for p in pers for d in working_days(p)], schema=["periode", "tanggal"], orient="row"
+        [(p, d) for p in pers for d in _all_days(p)], schema=["periode", "tanggal"], orient="row"
     ).with_columns(
         pl.col("tanggal").dt.weekday().alias("hari_iso"),
         pl.col("tanggal").is_between(*RAMADAN).alias("ramadan"),
+        pl.col("tanggal").is_in([dt.date.fromisoformat(x) for x in LIBUR]).alias("libur"),
     )
-    cal = cal.with_columns(
-        pl.when("ramadan").then(pl.lit("08:00:00")).otherwise(pl.lit("07:30:00")).alias("jam_masuk"),
-        pl.when(pl.col("ramadan") & (pl.col("hari_iso") == 5)).then(pl.lit("15:30:00"))
-        .when("ramadan").then(pl.lit("15:00:00"))
-        .when(pl.col("hari_iso") == 5).then(pl.lit("16:30:00"))
+    ram, jumat = pl.col("ramadan"), pl.col("hari_iso") == 5
+    kantor = cal.filter((pl.col("hari_iso") <= 5) & ~pl.col("libur")).with_columns(
+        pl.when(ram).then(pl.lit("08:00:00")).otherwise(pl.lit("07:30:00")).alias("jam_masuk"),
+        pl.when(ram & jumat).then(pl.lit("15:30:00"))
+        .when(ram).then(pl.lit("15:00:00"))
+        .when(jumat).then(pl.lit("16:30:00"))
         .otherwise(pl.lit("16:00:00")).alias("jam_pulang"),
     )  # fmt: skip
-    g = people.select(
-        "pid", "nip", "kode_opd", "telat_rata", "telat_sd", "p_tk", "pulang_rata"
-    ).join(cal, how="cross")
+    sekolah = cal.filter((pl.col("hari_iso") <= 6) & ~pl.col("libur")).with_columns(
+        pl.when(ram).then(pl.lit("07:30:00")).otherwise(pl.lit("07:00:00")).alias("jam_masuk"),
+        pl.when(ram & jumat).then(pl.lit("10:30:00"))
+        .when(ram).then(pl.lit("12:00:00"))
+        .when(jumat).then(pl.lit("11:00:00"))
+        .otherwise(pl.lit("13:00:00")).alias("jam_pulang"),
+    )  # fmt: skip
+    orang = people.select("pid", "pola_kerja", "rotasi")
+    shift = (
+        orang.filter(pl.col("pola_kerja") == "SHIFT")
+        .join(cal, how="cross")
+        .with_columns(
+            ((pl.col("tanggal").cast(pl.Int64) + pl.col("rotasi")) % len(ROTASI))
+            .replace_strict(dict(enumerate(ROTASI)), return_dtype=pl.String).alias("kode_shift")
+        )
+        .filter(pl.col("kode_shift") != "LIBUR")
+        .with_columns(
+            pl.col("kode_shift").replace_strict({k: v[0] for k, v in SHIFT_JAM.items()}).alias("jam_masuk"),
+            pl.col("kode_shift").replace_strict({k: v[1] for k, v in SHIFT_JAM.items()}).alias("jam_pulang"),
+        )
+    )  # fmt: skip
+    out = pl.concat(
+        [
+            orang.filter(pl.col("pola_kerja") == "KANTOR").join(kantor, how="cross"),
+            orang.filter(pl.col("pola_kerja") == "SEKOLAH").join(sekolah, how="cross"),
+            shift,
+        ],
+        how="diagonal",
+    ).drop("libur", "rotasi", "pola_kerja")
+    tanggal = pl.col("tanggal").cast(pl.Datetime("us"))
+    masuk = pl.col("jam_masuk").str.to_time().cast(pl.Duration("us"))
+    pulang = pl.col("jam_pulang").str.to_time().cast(pl.Duration("us"))
+    lewat = pl.when(pl.col("jam_pulang") <= pl.col("jam_masuk")).then(pl.duration(days=1))
+    return out.with_columns(
+        (tanggal + masuk).alias("jadwal_mulai"),
+        (tanggal + pulang + lewat.otherwise(pl.duration(days=0))).alias("jadwal_selesai"),
+    ).sort("pid", "tanggal")
+
+
+def _days(rng: np.random.Generator, people: pl.DataFrame, pers: list[str]) -> pl.DataFrame:
+    cal = _calendar(people, pers)
+    y, m = map(int, pers[-1].split("-"))
+    # the check-out of a night shift of the last day is in next month's file, not loaded yet
+    akhir = dt.datetime(y + m // 12, m % 12 + 1, 1)
+    g = (
+        people.select("pid", "nip", "kode_opd", "telat_rata", "telat_sd", "p_tk", "pulang_rata")
+        .join(cal, on="pid")
+        .sort("pid", "tanggal")
+    )
     n = g.height
     u = rng.random(n)
     p_tk = g["p_tk"].to_numpy()
@@ -202,17 +283,14 @@ def _days(rng: np.random.Generator, people: pl.DataFrame, pers: list[str]) -> pl
         pl.Series("_tp", tanpa_pulang & ~tanpa_datang),
     )
     hadir = pl.col("kode_hari") == "HADIR"
-    start = pl.col("tanggal").cast(pl.Datetime("us")) + pl.col("jam_masuk").str.to_time().cast(
-        pl.Duration("us")
-    )
-    end = pl.col("tanggal").cast(pl.Datetime("us")) + pl.col("jam_pulang").str.to_time().cast(
-        pl.Duration("us")
-    )
+    start, end = pl.col("jadwal_mulai"), pl.col("jadwal_selesai")
+    belum = pl.col("jadwal_selesai") >= akhir  # its check-out is in next month's file
+    g = g.with_columns(belum.alias("pulang_belum_tersedia"))
     g = g.with_columns(
         pl.when(hadir & ~pl.col("_td"))
         .then(start + pl.duration(seconds=pl.col("_telat")))
         .alias("waktu_datang"),
-        pl.when(hadir & ~pl.col("_tp"))
+        pl.when(hadir & ~pl.col("_tp") & ~belum)
         .then(end + pl.duration(seconds=pl.col("_pulang")))
         .alias("waktu_pulang"),
     )
@@ -229,6 +307,7 @@ def _days(rng: np.random.Generator, people: pl.DataFrame, pers: list[str]) -> pl
         m = pl.col(menit)
         return (
             pl.when(~hadir).then(None)
+            .when(pl.lit(prefix == "PSW") & pl.col("pulang_belum_tersedia")).then(None)
             .when(pl.col(tanpa)).then(pl.lit(f"{prefix}4"))
             .when(m > 90).then(pl.lit(f"{prefix}4"))
             .when(m > 60).then(pl.lit(f"{prefix}3"))
@@ -268,12 +347,10 @@ def _days(rng: np.random.Generator, people: pl.DataFrame, pers: list[str]) -> pl
         pl.when(~hadir & (pl.col("kode_hari") != "TK")).then(nomor).alias("nomor_surat"),
         pl.format("absensi_{}.csv", pl.col("periode").str.replace("-", "")).alias("sumber_absensi"),
         pl.lit(VERSI).alias("aturan_versi"),
-        pl.lit(None, pl.String).alias("kode_shift"),  # office hours only in the sample
-        (pl.col("tanggal").cast(pl.Datetime("us")) + pl.col("jam_masuk").str.to_time().cast(pl.Duration("us"))).alias("jadwal_mulai"),
-        (pl.col("tanggal").cast(pl.Datetime("us")) + pl.col("jam_pulang").str.to_time().cast(pl.Duration("us"))).alias("jadwal_selesai"),
+        "kode_shift", "jadwal_mulai", "jadwal_selesai",
         pl.when(pl.col("waktu_pulang").is_not_null())
-        .then(pl.format("absensi_{}.csv", pl.col("periode").str.replace("-", ""))).alias("sumber_absensi_pulang"),
-        pl.lit(False).alias("pulang_belum_tersedia"),
+        .then(pl.format("absensi_{}.csv", pl.col("waktu_pulang").dt.strftime("%Y%m"))).alias("sumber_absensi_pulang"),
+        "pulang_belum_tersedia",
     )  # fmt: skip
 
 
@@ -333,9 +410,9 @@ def _months(rng: np.random.Generator, people: pl.DataFrame, harian: pl.DataFrame
                  np.where(r < baik + (1 - baik) * 0.9, "KURANG", "SANGAT_KURANG"))),
     ).astype(object)  # fmt: skip
     predikat[rng.random(n) < 0.02] = None
-    m = m.with_columns(pl.Series("predikat", predikat, dtype=pl.String))
-    hari_kerja = {p: len(working_days(p)) for p in m["periode"].unique().to_list()}
-    hk = m["periode"].replace_strict(hari_kerja, return_dtype=pl.Int32)
+    m = m.with_columns(pl.Series("predikat", predikat.tolist(), dtype=pl.String))
+    # each person's own working days of the month (jadwal.md §5), all segments together
+    hk = pl.col("hari_kerja_segmen").sum().over("periode", "nip").cast(pl.Int32)
     m = m.with_columns(hk.alias("hari_kerja"))
     pd100 = (10000 - (pl.col("jumlah_poin") * 100).round().cast(pl.Int64)).clip(0)
     pk = pl.col("predikat").replace_strict(PERSEN_KINERJA, default=0, return_dtype=pl.Int64)
@@ -404,6 +481,7 @@ def _months(rng: np.random.Generator, people: pl.DataFrame, harian: pl.DataFrame
         "mutasi",
         pl.format("pegawai_{}.csv", pl.col("periode").str.replace("-", "")).alias("sumber_pegawai"),
         (pl.col("pid").cast(pl.Int32) + 2).alias("baris_pegawai"),
+        "pola_kerja",
     ).sort("periode", "kode_opd", "nip")  # fmt: skip
 
 

@@ -82,6 +82,8 @@ def warm_data(data_dir, log=print) -> dict[str, float]:
             d.per_hari(periode, kode)
             d.jam_datang(periode, kode)
             d.perlu_perhatian(periode, kode)
+            if dict(d.pola_kerja(periode, kode).iter_rows()).get("SHIFT"):
+                d.jadwal_dinas(periode, kode)
     took = {"data": time.perf_counter() - t0}
     log(f"cache {d.snapshot.id}: {len(opd)} Perangkat Daerah, {took['data']:.1f} s")
     return took

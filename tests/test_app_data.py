@@ -187,6 +187,7 @@ def test_warm_up_fills_the_cache_the_pages_read(tmp_path, monkeypatch):
         d.distribusi_disiplin(periode, SENDIRI)
         d.per_hari(periode, SENDIRI)
         d.perlu_perhatian(periode, SENDIRI)
+        d.pola_kerja(periode, SENDIRI)
         Data(data, Scope("a", ANALIS)).kpi_per_periode()
     assert calls == []
     a, b = d.kpi_per_periode(SENDIRI), d.kpi_per_periode(SENDIRI)
@@ -252,3 +253,44 @@ def test_shared_media_store_serves_files_of_other_processes(tmp_path, monkeypatc
     assert b.getsockname()[1] == port
     a.close(), b.close()
     assert socket.SO_REUSEPORT
+
+
+RSUD = "1.02.02"  # the sample's hospital: most of its staff on rostered shifts
+
+
+def test_work_patterns_and_the_roster_of_shift_people(data, bulanan):
+    d = analis(data)
+    maret = bulanan.filter(pl.col("periode") == "2025-03")
+    for kode in (SENDIRI, RSUD, LAIN):
+        rows = maret.filter(pl.col("kode_opd") == kode)
+        want = dict(rows.group_by("pola_kerja").agg(pl.col("nip").n_unique()).iter_rows())
+        assert dict(d.pola_kerja("2025-03", kode).iter_rows()) == want
+    assert set(maret.filter(pl.col("kode_opd") == SENDIRI)["pola_kerja"]) == {"KANTOR", "SEKOLAH"}
+    shift = maret.filter((pl.col("kode_opd") == RSUD) & (pl.col("pola_kerja") == "SHIFT"))
+    assert shift.height >= 5
+    # page by page, by name: every SHIFT person once, nobody else, only this department's days
+    halaman = [d.jadwal_dinas("2025-03", RSUD, mulai, 4) for mulai in range(0, shift.height, 4)]
+    orang = [h["nip"].unique(maintain_order=True).to_list() for h in halaman]
+    assert sorted(n for o in orang for n in o) == sorted(shift["nip"])
+    assert all(len(o) <= 4 for o in orang)
+    semua = pl.concat(halaman)
+    assert semua["kode_shift"].is_in(["PAGI", "SIANG", "MALAM"]).all()
+    harian = current_snapshot(data).read("tpp_harian", ["2025-03"])
+    mine = harian.filter(pl.col("nip").is_in(shift["nip"].implode()) & (pl.col("kode_opd") == RSUD))
+    assert semua.height == mine.height  # days off have no row
+    malam = semua.filter(pl.col("kode_shift") == "MALAM")
+    assert ((malam["jadwal_selesai"] - malam["jadwal_mulai"]).dt.total_hours() == 10).all()
+    assert (malam["jadwal_selesai"].dt.date() > malam["tanggal"]).all()
+    assert d.jadwal_dinas("2025-03", LAIN).is_empty()  # an office department has no roster
+
+
+def test_department_head_sees_patterns_and_rosters_of_their_own_department_only(data):
+    k = kepala(data)
+    assert set(k.pola_kerja("2025-03", None)["pola_kerja"]) == {"KANTOR", "SEKOLAH"}
+    assert k.jadwal_dinas("2025-03", None).is_empty()  # no SHIFT people in Dikbud
+    for fn in (k.pola_kerja, k.jadwal_dinas):
+        with pytest.raises(AksesDitolak):
+            fn("2025-03", RSUD)
+    kepala_rs = Data(data, Scope("kepala_rs", KEPALA_OPD, RSUD))
+    assert not kepala_rs.jadwal_dinas("2025-03", RSUD).is_empty()
+    assert kepala_rs.jadwal_dinas("2025-03", None).equals(kepala_rs.jadwal_dinas("2025-03", RSUD))

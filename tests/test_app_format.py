@@ -151,3 +151,23 @@ def test_no_python_per_row_callbacks_in_the_app():
         if any(b in line for b in banned)
     ]
     assert not found, found
+
+
+def test_patterns_and_schedules_have_readable_text():
+    malam = (dt.datetime(2024, 10, 5, 21), dt.datetime(2024, 10, 6, 7))
+    assert fmt.jadwal("MALAM", *malam) == "MALAM 21:00–07:00"
+    assert (
+        fmt.jadwal(None, dt.datetime(2024, 10, 4, 7), dt.datetime(2024, 10, 4, 11)) == "07:00–11:00"
+    )
+    assert fmt.jadwal(None, None, None) == fmt.KOSONG
+    assert [fmt.pola_kerja(p) for p in ("KANTOR", "SEKOLAH", "SHIFT", None)] == [
+        "Kantor", "Sekolah", "Shift", "Kantor"]  # fmt: skip
+    _sama(["KANTOR", "SEKOLAH", "SHIFT", "LAIN", None], pl.String, fmt.pola_kerja_expr,
+          fmt.pola_kerja)  # fmt: skip
+    rows = [("MALAM", *malam), ("PAGI", dt.datetime(2024, 10, 12, 7), dt.datetime(2024, 10, 12, 14)),
+            (None, dt.datetime(2025, 3, 3, 7, 30), dt.datetime(2025, 3, 3, 16)), ("", *malam),
+            (None, None, None)]  # fmt: skip
+    frame = pl.DataFrame(rows, schema={"k": pl.String, "m": pl.Datetime("us"),
+                                       "s": pl.Datetime("us")}, orient="row")  # fmt: skip
+    got = frame.select(fmt.jadwal_expr(pl.col("k"), pl.col("m"), pl.col("s")).alias("j"))["j"]
+    assert got.to_list() == [fmt.jadwal(*r) for r in rows]

@@ -889,3 +889,146 @@ def test_quality_page_shows_fairness_leniency_and_drift(data):
     finally:
         path.unlink(missing_ok=True)
         path.with_suffix(".json").unlink(missing_ok=True)
+
+
+# ---- work patterns and rosters (jadwal.md) ----------------------------------------------------
+
+RSUD = "1.02.02"  # the sample's hospital: most of its staff on rostered shifts
+
+
+@pytest.fixture(scope="module")
+def harian_maret(data):
+    return current_snapshot(data).read("tpp_harian", ["2025-03"])
+
+
+def _satu_grafik(chart) -> bytes:
+    return chart.proto.SerializeToString()
+
+
+def _grafik(at: AppTest) -> bytes:
+    """Every chart of the run (spec and its Arrow datasets) as bytes: text is UTF-8 inside."""
+    return b"".join(map(_satu_grafik, at.get("vega_lite_chart")))
+
+
+def _buka_pegawai(nip: str, tab: int | None = None) -> AppTest:
+    at = masuk("analis")
+    at.switch_page("halaman/pegawai.py").run()
+    at.query_params["nip"] = nip
+    at.run()
+    if tab is not None:
+        at.session_state["tab_pegawai"] = [t.label for t in at.tabs][tab]
+        at.run()
+    tidak_ada_error(at)
+    return at
+
+
+def _satu(bulanan, pola: str) -> str:
+    return bulanan.filter((pl.col("pola_kerja") == pola) & ~pl.col("mutasi")).sort("nip")["nip"][0]
+
+
+@pytest.mark.parametrize("pola", ["SHIFT", "SEKOLAH", "KANTOR"])
+def test_person_page_shows_the_pattern_and_each_days_schedule(bulanan, harian_maret, pola):
+    nip = _satu(bulanan, pola)
+    hari = harian_maret.filter(pl.col("nip") == nip).sort("tanggal")
+    want = [
+        fmt.jadwal(*r) for r in hari.select("kode_shift", "jadwal_mulai", "jadwal_selesai").rows()
+    ]
+    at = _buka_pegawai(nip, tab=2)  # Jam datang & pulang
+    assert f"**Pola kerja:** {fmt.pola_kerja(pola)}" in teks(at)
+    tabel = next(df.value for df in at.dataframe if "jadwal" in df.value.columns)
+    assert tabel["jadwal"].tolist() == want
+    charts = _grafik(at)
+    if pola == "SHIFT":
+        assert any(j.startswith("MALAM 21:00–07:00") for j in want)
+        assert {j.split()[0] for j in want} <= {"PAGI", "SIANG", "MALAM"}
+        assert b"menit dari jadwal" in charts  # taps against each day's own schedule
+        assert "MALAM berakhir esok pagi" in teks(at)
+        malam = hari.with_row_index().filter(
+            (pl.col("kode_shift") == "MALAM") & pl.col("waktu_pulang").is_not_null()
+        )
+        pulang = tabel["pulang"].tolist()
+        assert all(pulang[i].endswith("(+1 hari)") for i in malam["index"])
+        if hari["pulang_belum_tersedia"].any():  # 31 March: check-out in April's file
+            assert pulang[-1] == "belum tersedia" and "belum tersedia" in teks(at)
+    else:
+        assert all(j[0].isdigit() for j in want)  # hours only: no shift code
+        assert b"menit dari jadwal" not in charts
+    at.session_state["tab_pegawai"] = [t.label for t in at.tabs][1]  # the calendar
+    at.run()
+    tidak_ada_error(at)
+    kalender = _grafik(at)
+    assert (
+        b"Jadwal" in kalender and want[0].encode() in kalender
+    )  # the tooltip carries the day's schedule
+
+
+def test_the_deduction_table_of_a_shift_worker_has_the_shift(bulanan, harian_maret):
+    potong = harian_maret.filter(pl.col("kode_shift").is_not_null() & (pl.col("poin") > 0))
+    nip = potong.filter(~pl.col("nip").is_in(bulanan.filter("mutasi")["nip"].implode()))["nip"][0]
+    at = _buka_pegawai(nip)
+    tabel = next(
+        df.value
+        for df in at.dataframe
+        if "poin" in df.value.columns and "kode_shift" in df.value.columns
+    )
+    assert set(tabel["kode_shift"]) <= {"PAGI", "SIANG", "MALAM"}
+
+
+def _buka_opd(username: str, kode: str) -> AppTest:
+    at = masuk(username)
+    at.switch_page("halaman/perangkat_daerah.py").run()
+    if at.session_state["opd"] != kode:
+        at.session_state["opd"] = kode
+        at.run()
+    tidak_ada_error(at)
+    return at
+
+
+def test_department_page_counts_patterns_and_shows_the_roster_only_with_shift_people(bulanan):
+    for kode in (RSUD, SENDIRI):
+        rows = bulanan.filter(pl.col("kode_opd") == kode)
+        at = _buka_opd("analis", kode)
+        metrics = {m.label: m.value for m in at.metric}
+        for pola in ("KANTOR", "SEKOLAH", "SHIFT"):
+            n = rows.filter(pl.col("pola_kerja") == pola)["nip"].n_unique()
+            assert metrics[f"Pola {fmt.pola_kerja(pola).lower()}"] == fmt.angka(n)
+        perhatian = next(df.value for df in at.dataframe if "t_pola" in df.value.columns)
+        assert set(perhatian["t_pola"]) <= {"Kantor", "Sekolah", "Shift"}
+        judul = [h.value for h in at.subheader]
+        shift = rows.filter(pl.col("pola_kerja") == "SHIFT")
+        if kode == RSUD:
+            assert "Jadwal dinas shift" in judul
+            isi = next(
+                b
+                for b in map(_satu_grafik, at.get("vega_lite_chart"))
+                if b"Ada potongan (TL/PSW/izin)" in b
+            )
+            for nama in shift["nama"]:
+                assert fmt.potong(nama, 30).encode() in isi
+            assert "MALAM 21:00–07:00".encode() in isi
+            kantor = rows.filter((pl.col("pola_kerja") == "KANTOR") & ~pl.col("mutasi"))
+            assert not any(n.encode() in isi for n in kantor["nip_format"])  # only SHIFT people
+        else:
+            assert shift.is_empty() and "Jadwal dinas shift" not in judul
+
+
+def test_the_roster_is_paged_and_scoped_for_a_department_head(data, bulanan, monkeypatch):
+    shift = bulanan.filter((pl.col("kode_opd") == RSUD) & (pl.col("pola_kerja") == "SHIFT"))
+    users.add_user(data, f"kepala_{RSUD}", "kepala-rs-123", users.KEPALA_OPD, RSUD)
+    SANDI[f"kepala_{RSUD}"] = "kepala-rs-123"
+    at = masuk(f"kepala_{RSUD}")
+    tidak_ada_error(at)
+    assert at.query_params.get("opd") == RSUD and "Jadwal dinas shift" in [
+        h.value for h in at.subheader
+    ]
+    sent = semua_bytes(at)
+    lain = bulanan.filter(pl.col("kode_opd") != RSUD)
+    lain = lain.filter(
+        ~pl.col("nip").is_in(bulanan.filter(pl.col("kode_opd") == RSUD)["nip"].implode())
+    )
+    assert not any(r.encode() in sent for r in lain["nip_format"])
+    assert shift["nama"][0].encode() in sent or fmt.potong(shift["nama"][0], 30).encode() in sent
+    # a department head of an office department sees patterns, no roster
+    at = masuk(KEPALA)
+    assert "Jadwal dinas shift" not in [h.value for h in at.subheader]
+    assert {m.label for m in at.metric} >= {"Pola kantor", "Pola sekolah", "Pola shift"}

@@ -70,10 +70,14 @@ akhir = (utama if not utama.is_empty() else bulanan).row(-1, named=True)  # the 
 st.divider()
 st.button("Kembali ke daftar", icon=":material/arrow_back:", on_click=_tutup, type="tertiary")
 st.header(akhir["nama"], anchor=False)
+ini_utama = utama.filter(pl.col("periode") == periode)
+pola = (ini_utama.row(-1, named=True) if not ini_utama.is_empty() else akhir).get("pola_kerja")
 st.markdown(
     f"**NIP** {fmt.nip(nip)}  \n{akhir['nama_jabatan'] or '-'} · kelas {akhir['kelas_jabatan']} · "
-    f"{akhir['status']} {akhir['golongan']}  \n{akhir['nama_opd']} ({akhir['kode_opd']})"
-)
+    f"{akhir['status']} {akhir['golongan']}  \n{akhir['nama_opd']} ({akhir['kode_opd']})  \n"
+    f"**Pola kerja:** {fmt.pola_kerja(pola)}"
+    + {"SEKOLAH": " (Senin–Sabtu, jam sekolah)", "SHIFT": " (jadwal dinas PAGI / SIANG / MALAM)"}.get(pola or "", "")
+)  # fmt: skip
 tanda = d.tanda_anomali(nip)
 for r in tanda.iter_rows(named=True):  # open flags of the attendance-anomaly model, with reasons
     st.warning(
@@ -178,7 +182,8 @@ with tab_tpp:
                     pl.concat_str([pl.col("kode_hari").replace("HADIR", None), pl.col("kode_datang"), pl.col("kode_pulang")],
                                   separator=" + ", ignore_nulls=True).alias("kode"),
                     pl.col("waktu_datang").dt.strftime("%H:%M").fill_null("tanpa tap").alias("datang"),
-                    pl.col("waktu_pulang").dt.strftime("%H:%M").fill_null("tanpa tap").alias("pulang"),
+                    pl.when(pl.col("waktu_pulang").is_null() & ~pl.col("pulang_belum_tersedia").fill_null(False))
+                    .then(pl.lit("tanpa tap")).otherwise(charts.pulang_teks()).alias("pulang"),
                     (pl.col("poin") * per_poin).alias("rupiah"),
                     pl.col("jam_masuk").str.slice(0, 5), pl.col("jam_pulang").str.slice(0, 5),
                     pl.col("kode_shift").fill_null(fmt.KOSONG),
@@ -221,6 +226,12 @@ with tab_kal:
             st.info("Belum ada data harian.")
         else:
             ui.grafik(charts.kalender(harian), width="content")
+            if harian["kode_shift"].is_not_null().any() or harian["hari_iso"].max() > 5:
+                st.caption(
+                    "Satu kotak = satu hari kerja menurut pola kerja (Sabtu/Minggu hanya bila "
+                    "terjadwal); kotak kosong = libur atau LIBUR pada jadwal dinas. Arahkan "
+                    "penunjuk ke kotak untuk melihat jadwal hari itu."
+                )
             ringkas = (
                 harian.with_columns(charts.kategori_hari().alias("kategori"))
                 .group_by("kategori")
@@ -235,9 +246,16 @@ with tab_jam:
         if bulan_ini.is_empty():
             st.info(f"Tidak ada hari kerja pada {fmt.periode(periode)}.")
         else:
-            st.caption(
-                "Titik = tap per hari (warna = kode); garis merah putus-putus = jadwal. Jam WITA."
-            )
+            if bulan_ini["kode_shift"].is_not_null().any():
+                st.caption(
+                    "Titik = tap per hari (warna = kode, bentuk = shift), diukur dari jadwal hari "
+                    "itu: 0 = tepat jam jadwal, minus = lebih awal, plus = lebih lambat. Shift "
+                    "MALAM berakhir esok pagi (pulang dibandingkan dengan 07:00 hari berikutnya)."
+                )
+            else:
+                st.caption(
+                    "Titik = tap per hari (warna = kode); garis merah putus-putus = jadwal. Jam WITA."
+                )
             kiri, kanan = st.columns(2)
             for kolom, jenis, judul in (
                 (kiri, "datang", "Jam datang"),
@@ -258,7 +276,29 @@ with tab_jam:
                 "Menit pulang cepat", fmt.angka(hadir["menit_pulang_cepat"].sum()), border=True
             )
             c[3].metric("Poin potongan", fmt.angka(bulan_ini["poin"].sum(), 2), border=True)
-
+            st.markdown(f"**Hari kerja {fmt.periode(periode)}** · jadwal dan tap per hari (WITA)")
+            hari_tabel = bulan_ini.with_columns(
+                fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
+                charts.jadwal_hari().alias("jadwal"),
+                pl.concat_str([pl.col("kode_hari"), pl.col("kode_datang"), pl.col("kode_pulang")],
+                              separator=" + ", ignore_nulls=True).alias("kode"),
+                fmt.jam_expr(pl.col("waktu_datang")).alias("datang"),
+                charts.pulang_teks().alias("pulang"),
+                *[pl.col(c).cast(pl.String).fill_null(fmt.KOSONG)
+                  for c in ("menit_terlambat", "menit_pulang_cepat")],
+            )  # fmt: skip
+            ui.tabel(
+                hari_tabel,
+                {"t_tanggal": "Tanggal", "jadwal": "Jadwal", "kode": "Kode", "datang": "Datang",
+                 "pulang": "Pulang", "menit_terlambat": "Menit terlambat",
+                 "menit_pulang_cepat": "Menit pulang cepat", "poin": "Poin"},
+                desimal=("poin",), key="hari_kerja_bulan",
+            )  # fmt: skip
+            if bulan_ini["pulang_belum_tersedia"].fill_null(False).any():
+                st.caption(
+                    "Pulang “belum tersedia”: shift malam di akhir bulan; tap pulangnya ada di berkas "
+                    "absensi bulan berikutnya yang belum dimuat, jadi belum ada kode PSW untuk hari itu."
+                )
 with tab_riwayat:
     if tab_riwayat.open:  # lazy: only the selected tab runs
         ui.grafik(charts.riwayat_persen(bulanan.group_by("periode").agg(

@@ -51,6 +51,19 @@ if now is None:
     st.info(f"Tidak ada baris TPP {nama} pada {fmt.periode(periode)}.")
     st.stop()
 
+# work patterns of its people this month (jadwal.md §1)
+pola = dict(d.pola_kerja(periode, kode).iter_rows())
+st.markdown("**Pola kerja pegawai** · hari dan jam kerja menurut pola masing-masing")
+c = st.columns(3)
+for kolom, (kunci, bantuan) in zip(c, (
+    ("KANTOR", "Senin–Jumat, jam kantor."),
+    ("SEKOLAH", "Senin–Sabtu, jam sekolah (guru)."),
+    ("SHIFT", "Hari dan jam dari jadwal dinas: PAGI, SIANG, MALAM (berakhir esok pagi)."),
+), strict=True):  # fmt: skip
+    kolom.metric(f"Pola {fmt.pola_kerja(kunci).lower()}", fmt.angka(pola.get(kunci, 0)),
+                 border=True, help=bantuan)  # fmt: skip
+ada_shift = pola.get("SHIFT", 0) > 0
+
 kiri, kanan = st.columns([3, 2])
 with kiri:
     st.subheader("Sebaran persen disiplin", anchor=False)
@@ -66,7 +79,10 @@ with kiri:
     ui.grafik(charts.per_hari(d.per_hari(periode, kode)), width="stretch")
 with kanan:
     st.subheader("Jam kedatangan", anchor=False)
-    st.caption("Tap datang per 5 menit; garis merah = jam masuk.")
+    st.caption(
+        "Tap datang per 5 menit; garis merah = jam masuk."
+        + (" Hanya pola kantor dan sekolah: pegawai shift ada di jadwal dinas di bawah." if ada_shift else "")
+    )  # fmt: skip
     ui.grafik(charts.histogram_datang(d.jam_datang(periode, kode)), width="stretch")
 
 st.subheader("TPP", anchor=False)
@@ -81,17 +97,41 @@ else:
         "Pegawai dengan hari TK, disiplin di bawah 95%, tanpa penilaian atau predikat di bawah "
         f"Baik; urutan: {d.URUTAN_PERHATIAN}. Pilih baris untuk membuka rincian pegawai."
     )
-    tampil = perhatian.with_columns(fmt.predikat_expr(pl.col("predikat")).alias("t_predikat"))
+    tampil = perhatian.with_columns(
+        fmt.predikat_expr(pl.col("predikat")).alias("t_predikat"),
+        fmt.pola_kerja_expr(pl.col("pola_kerja")).alias("t_pola"),
+    )
     dipilih = ui.pilih_pegawai(
         tampil,
         "perhatian",
-        {"nama": "Nama", "nip_format": "NIP", "nama_jabatan": "Jabatan", "persen_disiplin": "% disiplin",
+        {"nama": "Nama", "nip_format": "NIP", "nama_jabatan": "Jabatan", "t_pola": "Pola kerja",
+         "persen_disiplin": "% disiplin",
          "tk": "TK", "terlambat": "TL", "pulang_cepat": "PSW", "izin": "Izin",
          "t_predikat": "Predikat", "tpp_neto": "TPP neto"},
         uang=("tpp_neto",), persen=("persen_disiplin",),
     )  # fmt: skip
     if dipilih:
         ui.buka_pegawai(dipilih, periode)
+
+if ada_shift:
+    st.subheader("Jadwal dinas shift", anchor=False)
+    jumlah = pola["SHIFT"]
+    PER_HALAMAN = 60
+    mulai = 0
+    if jumlah > PER_HALAMAN:
+        pilihan = list(range(0, jumlah, PER_HALAMAN))
+        mulai = st.selectbox(
+            "Pegawai shift (urut nama)", pilihan, key=f"jadwal_halaman_{kode}",
+            format_func=lambda m: f"{fmt.angka(m + 1)}–{fmt.angka(min(m + PER_HALAMAN, jumlah))} dari {fmt.angka(jumlah)}",
+        )  # fmt: skip
+    st.caption(
+        f"{fmt.angka(jumlah)} pegawai shift pada {fmt.periode(periode)}; satu baris per pegawai, "
+        "satu kolom per tanggal. Warna = shift, kosong = libur (LIBUR); tanda merah = tanpa "
+        "keterangan (TK), tanda putih = ada potongan. Arahkan penunjuk ke kotak untuk jam jadwal, "
+        "tap dan kode. Jam WITA."
+    )
+    ui.grafik(charts.jadwal_dinas(d.jadwal_dinas(periode, kode, mulai, PER_HALAMAN), periode),
+              width="content")  # fmt: skip
 
 st.subheader("Tren", anchor=False)
 kiri, kanan = st.columns(2)

@@ -127,6 +127,33 @@ def test_analyst_pages_in_a_browser(server, shots, chrome):
         assert p.stat().st_size > 10_000, p
 
 
+def test_shift_roster_and_a_shift_workers_times_in_a_browser(server, app_data, shots, chrome):
+    """The hospital's roster (people x days, colour = shift) and a nurse's taps against the
+    day's own schedule render without error; screenshots to look at."""
+    import polars as pl
+
+    from orchestration.published import current_snapshot
+
+    c = chrome
+    login(c, f"{server}/opd?opd=1.02.02", "analis", "analis123")
+    c.wait_for("document.body.innerText.includes('Jadwal dinas shift')", 60, "jadwal dinas")
+    c.idle()
+    no_errors(c)
+    assert "Pola shift" in c.text()
+    c.screenshot(shots / "05_jadwal_dinas_rsud.png")
+    bulanan = current_snapshot(app_data).read("tpp_bulanan", ["2025-03"])
+    nip = bulanan.filter(pl.col("pola_kerja") == "SHIFT").sort("nip")["nip"][0]
+    c.navigate(f"{server}/pegawai?nip={nip}")
+    c.wait_for("document.body.innerText.includes('Pola kerja: Shift')", 60, "pegawai shift")
+    c.click('[role="tab"]', "Jam datang & pulang")
+    c.wait_for("document.body.innerText.includes('MALAM berakhir esok pagi')", 60, "jam shift")
+    c.idle()
+    no_errors(c)
+    c.screenshot(shots / "06_pegawai_shift_jam.png")
+    for p in sorted(shots.glob("0[5-6]_*.png")):
+        assert p.stat().st_size > 10_000, p
+
+
 def test_department_head_url_tampering_in_a_browser(server, shots, chrome):
     # the URL asks for another department; after login the app refuses and shows none of it
     login(chrome, f"{server}/opd?opd=1.02.01", "kepala_1.01.01", "kepala123")
