@@ -33,13 +33,12 @@ import numpy as np
 import polars as pl
 
 from orchestration.contract import SCHEMAS, XLSX_KINDS, parse_file_name
+from orchestration.reasons import ALASAN, alasan
 from orchestration.validation import (
-    ALASAN,
     INTERNAL_COLUMNS,
     LINE_NO,
     RAW_LINE,
     READ_PROBLEM,
-    alasan,
     normalise_name,
 )
 

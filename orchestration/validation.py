@@ -11,258 +11,42 @@ Every data row of the file ends up in exactly one of: ``valid`` (typed, ``raw_sc
 ``duplicates`` (exact repeats of an earlier row, which count once). So
 ``read == loaded + quarantined + duplicates``.
 
-All reason codes (``kode_alasan``) and their Bahasa Indonesia sentences live in ``ALASAN`` below.
+The reason catalogue (codes and Bahasa Indonesia sentences) is ``orchestration.reasons``; the
+rules themselves, as Polars expressions, are ``orchestration.validation_rules``; this module is
+the engine that runs them over a file.
 """
 
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 import polars as pl
 
 from orchestration.contract import (
-    GOLONGAN_PNS,
-    GOLONGAN_PPPK,
     QUARANTINE_SCHEMA,
     SCHEMAS,
     Column,
     format_nip,
     raw_schema,
 )
-from orchestration.months import first_day, next_month
+from orchestration.reasons import ALASAN, MAX_ERROR_LINES, PESAN, alasan
+from orchestration.validation_rules import (
+    PERIODE_RE,
+    Check,
+    cleaned,
+    column_checks,
+    nip_valid,
+    render,
+    typed,
+    typed_expr,
+)
 
 # --- columns the reader adds next to the file's own columns -------------------------------------
 LINE_NO = "line_no"  # physical line (CSV; header = 1) or sheet row (XLSX) where the row starts
 READ_PROBLEM = "_cacat_baca"  # rendered reason when the reader could not map a row safely
 RAW_LINE = "_baris_mentah"  # the raw text of such a row, shown as the quarantined value
 INTERNAL_COLUMNS = (LINE_NO, READ_PROBLEM, RAW_LINE)
-
-# --- reason codes ----------------------------------------------------------------------------
-# file level (quarantine row with line_no 0; the file is not loaded)
-BERKAS_TIDAK_TERBACA = "BERKAS_TIDAK_TERBACA"
-BERKAS_KOSONG = "BERKAS_KOSONG"
-JUDUL_TIDAK_DITEMUKAN = "JUDUL_TIDAK_DITEMUKAN"
-KOLOM_HILANG = "KOLOM_HILANG"
-KOLOM_GANDA = "KOLOM_GANDA"
-BERKAS_TANPA_DATA = "BERKAS_TANPA_DATA"
-SEMUA_BARIS_DITOLAK = "SEMUA_BARIS_DITOLAK"
-# row level
-BARIS_RUSAK = "BARIS_RUSAK"
-WAJIB_KOSONG = "WAJIB_KOSONG"
-NIP_TIDAK_VALID = "NIP_TIDAK_VALID"
-KODE_TIDAK_DIKENAL = "KODE_TIDAK_DIKENAL"
-ANGKA_TIDAK_VALID = "ANGKA_TIDAK_VALID"
-DI_LUAR_RENTANG = "DI_LUAR_RENTANG"
-TANGGAL_TIDAK_VALID = "TANGGAL_TIDAK_VALID"
-WAKTU_TIDAK_VALID = "WAKTU_TIDAK_VALID"
-PERIODE_TIDAK_VALID = "PERIODE_TIDAK_VALID"
-GOLONGAN_TIDAK_SESUAI = "GOLONGAN_TIDAK_SESUAI"
-RENTANG_TANGGAL_TERBALIK = "RENTANG_TANGGAL_TERBALIK"
-DI_LUAR_PERIODE = "DI_LUAR_PERIODE"
-NIP_GANDA = "NIP_GANDA"
-
-FILE_LEVEL_CODES = (
-    BERKAS_TIDAK_TERBACA,
-    BERKAS_KOSONG,
-    JUDUL_TIDAK_DITEMUKAN,
-    KOLOM_HILANG,
-    KOLOM_GANDA,
-    BERKAS_TANPA_DATA,
-    SEMUA_BARIS_DITOLAK,
-)
-
-
-@dataclass(frozen=True)
-class Alasan:
-    """A reason: machine code + sentence template (``str.format`` placeholders)."""
-
-    kode: str
-    templat: str
-
-    def teks(self, **fields: object) -> str:
-        return self.templat.format(**fields)
-
-
-# Template id -> reason. Several templates may share one code (e.g. the ways a NIP is invalid).
-ALASAN: dict[str, Alasan] = {
-    # file level
-    "BERKAS_TIDAK_TERBACA": Alasan(
-        BERKAS_TIDAK_TERBACA,
-        "Berkas '{berkas}' tidak dapat dibaca: {detail}; seluruh berkas ditolak.",
-    ),
-    "BERKAS_KOSONG": Alasan(
-        BERKAS_KOSONG,
-        "Berkas '{berkas}' kosong: tidak ada judul kolom maupun data; seluruh berkas ditolak.",
-    ),
-    "JUDUL_TIDAK_DITEMUKAN": Alasan(
-        JUDUL_TIDAK_DITEMUKAN,
-        "Baris judul kolom tidak ditemukan dalam {n} baris pertama lembar '{lembar}' berkas "
-        "'{berkas}' (dicari kolom: {daftar}); seluruh berkas ditolak.",
-    ),
-    "KOLOM_HILANG": Alasan(
-        KOLOM_HILANG,
-        "Kolom wajib {daftar} tidak ada di berkas '{berkas}'{petunjuk}; seluruh berkas ditolak.",
-    ),
-    "KOLOM_GANDA": Alasan(
-        KOLOM_GANDA,
-        "Kolom '{kolom}' muncul {n} kali di judul berkas '{berkas}' sehingga tidak jelas kolom "
-        "mana yang berlaku; seluruh berkas ditolak.",
-    ),
-    "BERKAS_TANPA_DATA": Alasan(
-        BERKAS_TANPA_DATA,
-        "Berkas '{berkas}' hanya berisi judul kolom tanpa satu pun baris data; berkas ditolak.",
-    ),
-    "SEMUA_BARIS_DITOLAK": Alasan(
-        SEMUA_BARIS_DITOLAK,
-        "Tidak ada satu pun dari {n} baris berkas '{berkas}' yang lolos validasi (rincian per "
-        "baris ada di karantina); berkas ditolak.",
-    ),
-    # row level
-    "BARIS_RUSAK": Alasan(
-        BARIS_RUSAK,
-        "Baris berisi {jumlah} kolom, sedangkan judul berkas berisi {n} kolom; isi baris tidak "
-        "dapat dipetakan ke kolom dengan aman.",
-    ),
-    "WAJIB_KOSONG": Alasan(WAJIB_KOSONG, "Kolom '{kolom}' wajib diisi tetapi kosong."),
-    "NIP_FORMAT": Alasan(
-        NIP_TIDAK_VALID,
-        "{label} '{nilai}' tidak valid: harus tepat 18 digit angka tanpa spasi atau tanda baca "
-        "(terisi {n} karakter).",
-    ),
-    "NIP_NOTASI_ILMIAH": Alasan(
-        NIP_TIDAK_VALID,
-        "{label} '{nilai}' tidak valid: tersimpan sebagai angka (notasi ilmiah) sehingga digit "
-        "terakhirnya hilang; simpan kolom NIP sebagai teks di sumber.",
-    ),
-    "NIP_TANGGAL_LAHIR": Alasan(
-        NIP_TIDAK_VALID,
-        "{label} '{nilai}' tidak valid: tanggal lahir {tanggal} bukan tanggal yang ada.",
-    ),
-    "NIP_TMT": Alasan(
-        NIP_TIDAK_VALID,
-        "{label} '{nilai}' tidak valid: TMT CPNS {bulan} bukan bulan yang ada.",
-    ),
-    "NIP_JENIS_KELAMIN": Alasan(
-        NIP_TIDAK_VALID,
-        "{label} '{nilai}' tidak valid: digit jenis kelamin '{digit}' harus 1 (pria) atau "
-        "2 (wanita).",
-    ),
-    "KODE_TIDAK_DIKENAL": Alasan(
-        KODE_TIDAK_DIKENAL,
-        "Nilai '{nilai}' pada kolom '{kolom}' tidak dikenal; nilai yang diizinkan: {daftar}.",
-    ),
-    "ANGKA_BULAT": Alasan(
-        ANGKA_TIDAK_VALID, "Nilai '{nilai}' pada kolom '{kolom}' bukan bilangan bulat."
-    ),
-    "ANGKA_DESIMAL": Alasan(
-        ANGKA_TIDAK_VALID,
-        "Nilai '{nilai}' pada kolom '{kolom}' bukan angka desimal (gunakan titik sebagai "
-        "pemisah desimal).",
-    ),
-    "DI_LUAR_RENTANG": Alasan(
-        DI_LUAR_RENTANG,
-        "Nilai {nilai} pada kolom '{kolom}' di luar rentang yang diizinkan ({min} s.d. {max}).",
-    ),
-    "TANGGAL_FORMAT": Alasan(
-        TANGGAL_TIDAK_VALID,
-        "Tanggal '{nilai}' pada kolom '{kolom}' tidak valid: harus berformat YYYY-MM-DD, "
-        "misalnya 2024-03-15.",
-    ),
-    "TANGGAL_TIDAK_ADA": Alasan(
-        TANGGAL_TIDAK_VALID,
-        "Tanggal '{nilai}' pada kolom '{kolom}' tidak valid: bukan tanggal yang ada di kalender.",
-    ),
-    "WAKTU_FORMAT": Alasan(
-        WAKTU_TIDAK_VALID,
-        "Waktu '{nilai}' pada kolom '{kolom}' tidak valid: harus berformat YYYY-MM-DD HH:MM:SS "
-        "(jam WITA, tanpa zona waktu), misalnya 2024-03-15 07:05:00.",
-    ),
-    "WAKTU_TIDAK_ADA": Alasan(
-        WAKTU_TIDAK_VALID,
-        "Waktu '{nilai}' pada kolom '{kolom}' tidak valid: tanggalnya tidak ada di kalender.",
-    ),
-    "PERIODE_FORMAT": Alasan(
-        PERIODE_TIDAK_VALID,
-        "Periode '{nilai}' pada kolom '{kolom}' tidak valid: harus berformat YYYY-MM dengan "
-        "bulan 01 s.d. 12, misalnya 2024-03.",
-    ),
-    "GOLONGAN_PNS": Alasan(
-        GOLONGAN_TIDAK_SESUAI,
-        "Golongan '{nilai}' tidak sesuai dengan status {status}: PNS dan CPNS memakai golongan "
-        "I/a s.d. IV/e.",
-    ),
-    "GOLONGAN_PPPK": Alasan(
-        GOLONGAN_TIDAK_SESUAI,
-        "Golongan '{nilai}' tidak sesuai dengan status PPPK: PPPK memakai golongan I s.d. XVII.",
-    ),
-    "RENTANG_TERBALIK": Alasan(
-        RENTANG_TANGGAL_TERBALIK,
-        "Tanggal selesai {selesai} lebih awal daripada tanggal mulai {mulai}.",
-    ),
-    "DI_LUAR_PERIODE_TANGGAL": Alasan(
-        DI_LUAR_PERIODE,
-        "Baris bertanggal {tanggal} (kolom '{kolom}') bukan milik periode {periode}; baris ini "
-        "seharusnya ada di berkas periode {periode_benar}.",
-    ),
-    "DI_LUAR_PERIODE_PENILAIAN": Alasan(
-        DI_LUAR_PERIODE,
-        "Penilaian untuk periode {nilai} bukan milik berkas periode {periode}; baris ini "
-        "seharusnya ada di berkas periode {nilai}.",
-    ),
-    "DI_LUAR_PERIODE_RENTANG": Alasan(
-        DI_LUAR_PERIODE,
-        "Ketidakhadiran {mulai} s.d. {selesai} tidak menyentuh periode {periode}; baris ini "
-        "seharusnya ada di berkas periode {periode_benar}.",
-    ),
-    "NIP_GANDA": Alasan(
-        NIP_GANDA,
-        "NIP '{nilai}' muncul di {n} baris berbeda dalam satu snapshot (baris {baris}); semua "
-        "baris NIP ini ditahan dan periode {periode} diblokir sampai sumber diperbaiki.",
-    ),
-}
-
-KODE_ALASAN: tuple[str, ...] = tuple(dict.fromkeys(a.kode for a in ALASAN.values()))
-
-# Messages that are not quarantine rows: file notes and blocking period errors.
-PESAN: dict[str, str] = {
-    "KOLOM_TAMBAHAN": "Kolom tambahan di berkas '{berkas}' diabaikan: {daftar}.",
-    "TANPA_DATA": "Berkas '{berkas}' tidak berisi baris data.",
-    "PERIODE_DIBLOKIR": (
-        "Periode {periode} diblokir: NIP {nip} muncul di {n} baris berbeda pada berkas "
-        "'{berkas}' (baris {baris}); perbaiki sumber lalu kirim ulang berkas."
-    ),
-    "PERIODE_DIBLOKIR_LAINNYA": (
-        "Periode {periode} diblokir: {n} NIP lain juga muncul di lebih dari satu baris pada "
-        "berkas '{berkas}' (lihat karantina, kode NIP_GANDA)."
-    ),
-}
-MAX_ERROR_LINES = 50  # NIP_GANDA errors listed one by one up to this many, then summarised
-
-
-def alasan(template_id: str, **fields: object) -> tuple[str, str]:
-    """``(kode_alasan, sentence)`` for a template id, for file-level and reader messages."""
-    a = ALASAN[template_id]
-    return a.kode, a.teks(**fields)
-
-
-# --- patterns (ASCII digits only: ``\\d`` would also accept other scripts' digits) -------------
-NIP_RE = r"^[0-9]{18}$"
-SCI_RE = r"^[0-9]([.,][0-9]+)?[eE]\+?[0-9]+$"
-INT_RE = r"^-?[0-9]{1,9}$"
-DEC_RE = r"^-?[0-9]{1,3}(\.[0-9]+)?$"
-DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-TS_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
-PERIODE_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-TS_FORMAT = "%Y-%m-%d %H:%M:%S"
-SHOW_MAX = 80  # longest value quoted inside a sentence
-
-# The column that dates a row of these kinds: a row dated outside the file's month is
-# quarantined (sources.md: it belongs in that month's file). Rosters are dated by the day the
-# shift starts (jadwal.md §3), so a night shift of the month's last day stays in its file.
-ROW_DATE = {"absensi": "waktu", "aktivitas": "tanggal", "jadwal": "tanggal"}
 
 
 # --- result ----------------------------------------------------------------------------------
@@ -362,274 +146,6 @@ def rejected_result(
         file_rejected=True,
         read=read,
     )
-
-
-# --- expression helpers ----------------------------------------------------------------------
-def _render(template_id: str, fields: dict[str, pl.Expr | str | int]) -> pl.Expr:
-    """A template as a vectorised string expression (only evaluated for quarantined rows)."""
-    parts: list[pl.Expr] = []
-    for literal, name, _spec, _conv in string.Formatter().parse(ALASAN[template_id].templat):
-        if literal:
-            parts.append(pl.lit(literal))
-        if name is not None:
-            value = fields[name]
-            if isinstance(value, pl.Expr):
-                parts.append(value.cast(pl.String).fill_null(""))
-            else:
-                parts.append(pl.lit(str(value)))
-    return pl.concat_str(parts)
-
-
-def _show(expr: pl.Expr) -> pl.Expr:
-    """A value as quoted in a sentence: at most SHOW_MAX characters."""
-    return (
-        pl.when(expr.str.len_chars() > SHOW_MAX)
-        .then(pl.concat_str([expr.str.slice(0, SHOW_MAX), pl.lit("…")]))
-        .otherwise(expr)
-    )
-
-
-def _cleaned(name: str) -> pl.Expr:
-    return pl.col(name)
-
-
-def _typed(name: str) -> pl.Expr:
-    return pl.col(f"__t_{name}")
-
-
-def _month_bounds(periode: str) -> tuple[date, date]:
-    """(first day of the month, first day of the month after)."""
-    return first_day(periode), first_day(next_month(periode))
-
-
-def _fmt_month(expr: pl.Expr) -> pl.Expr:
-    return expr.dt.strftime("%Y-%m")
-
-
-@dataclass(frozen=True)
-class _Check:
-    template_id: str
-    kolom: str | None
-    fails: pl.Expr  # True = the row breaks this rule (null counts as passing)
-    nilai: pl.Expr
-    fields: dict[str, pl.Expr | str | int]
-
-
-def _nip_parts(x: pl.Expr) -> dict[str, pl.Expr]:
-    fmt_ok = x.str.contains(NIP_RE)
-    birth = x.str.slice(0, 8)
-    birth_ok = (
-        birth.str.contains(r"^(19|20)") & birth.str.to_date("%Y%m%d", strict=False).is_not_null()
-    )
-    tmt_ok = x.str.slice(8, 6).str.contains(r"^(19|20)[0-9]{2}(0[1-9]|1[0-2])$")
-    sex_ok = x.str.slice(14, 1).is_in(["1", "2"])
-    return {"fmt_ok": fmt_ok, "birth_ok": birth_ok, "tmt_ok": tmt_ok, "sex_ok": sex_ok}
-
-
-def nip_valid(x: pl.Expr) -> pl.Expr:
-    """The NIP rule as one boolean expression (18 digits, real birth date and TMT month, sex 1/2)."""
-    p = _nip_parts(x)
-    return p["fmt_ok"] & p["birth_ok"] & p["tmt_ok"] & p["sex_ok"]
-
-
-def _nip_label(name: str) -> str:
-    return {"nip": "NIP", "nip_penilai": "NIP penilai"}.get(name, f"NIP ({name})")
-
-
-def _enum_map(col: Column) -> dict[str, str]:
-    return {v.upper(): v for v in col.values}
-
-
-def _typed_expr(col: Column) -> pl.Expr:
-    x = _cleaned(col.name)
-    match col.kind:
-        case "enum":
-            mapped = x.str.to_uppercase().replace_strict(
-                _enum_map(col), default=None, return_dtype=pl.String
-            )
-            return mapped
-        case "int":
-            return pl.when(x.str.contains(INT_RE)).then(x.cast(pl.Int64, strict=False))
-        case "decimal":
-            return pl.when(x.str.contains(DEC_RE)).then(x.cast(pl.Float64, strict=False))
-        case "date":
-            return pl.when(x.str.contains(DATE_RE)).then(x.str.to_date("%Y-%m-%d", strict=False))
-        case "timestamp":
-            return pl.when(x.str.contains(TS_RE)).then(
-                x.str.strptime(pl.Datetime("us"), TS_FORMAT, strict=False)
-            )
-        case "text" if col.upper:
-            return x.str.to_uppercase()
-        case _:  # text, nip, periode
-            return x
-
-
-def _column_checks(kind: str, col: Column, periode: str) -> list[_Check]:
-    name, x, t = col.name, _cleaned(col.name), _typed(col.name)
-    shown = _show(x)
-    base = {"kolom": name, "nilai": shown}
-    checks: list[_Check] = []
-    if not col.nullable:
-        checks.append(_Check("WAJIB_KOSONG", name, x.is_null(), x, base))
-    present = x.is_not_null()
-    match col.kind:
-        case "nip":
-            p = _nip_parts(x)
-            label = {**base, "label": _nip_label(name)}
-            checks += [
-                _Check("NIP_NOTASI_ILMIAH", name, x.str.contains(SCI_RE), x, label),
-                _Check("NIP_FORMAT", name, ~p["fmt_ok"], x, {**label, "n": x.str.len_chars()}),
-                _Check(
-                    "NIP_TANGGAL_LAHIR",
-                    name,
-                    p["fmt_ok"] & ~p["birth_ok"],
-                    x,
-                    {
-                        **label,
-                        "tanggal": pl.concat_str(
-                            [x.str.slice(0, 4), x.str.slice(4, 2), x.str.slice(6, 2)],
-                            separator="-",
-                        ),
-                    },
-                ),
-                _Check(
-                    "NIP_TMT",
-                    name,
-                    p["fmt_ok"] & ~p["tmt_ok"],
-                    x,
-                    {
-                        **label,
-                        "bulan": pl.concat_str(
-                            [x.str.slice(8, 4), x.str.slice(12, 2)], separator="-"
-                        ),
-                    },
-                ),
-                _Check(
-                    "NIP_JENIS_KELAMIN",
-                    name,
-                    p["fmt_ok"] & ~p["sex_ok"],
-                    x,
-                    {**label, "digit": x.str.slice(14, 1)},
-                ),
-            ]
-        case "enum":
-            checks.append(
-                _Check(
-                    "KODE_TIDAK_DIKENAL",
-                    name,
-                    present & t.is_null(),
-                    x,
-                    {**base, "daftar": ", ".join(col.values)},
-                )
-            )
-        case "int" | "decimal":
-            template = "ANGKA_BULAT" if col.kind == "int" else "ANGKA_DESIMAL"
-            checks.append(_Check(template, name, present & t.is_null(), x, base))
-            if col.min is not None and col.max is not None:
-                checks.append(
-                    _Check(
-                        "DI_LUAR_RENTANG",
-                        name,
-                        (t < col.min) | (t > col.max),
-                        x,
-                        {**base, "min": col.min, "max": col.max},
-                    )
-                )
-        case "date":
-            ok_format = x.str.contains(DATE_RE)
-            checks += [
-                _Check("TANGGAL_FORMAT", name, present & ~ok_format, x, base),
-                _Check("TANGGAL_TIDAK_ADA", name, ok_format & t.is_null(), x, base),
-            ]
-        case "timestamp":
-            ok_format = x.str.contains(TS_RE)
-            checks += [
-                _Check("WAKTU_FORMAT", name, present & ~ok_format, x, base),
-                _Check("WAKTU_TIDAK_ADA", name, ok_format & t.is_null(), x, base),
-            ]
-        case "periode":
-            ok_format = x.str.contains(PERIODE_RE)
-            checks += [
-                _Check("PERIODE_FORMAT", name, present & ~ok_format, x, base),
-                _Check(
-                    "DI_LUAR_PERIODE_PENILAIAN",
-                    name,
-                    ok_format & (x != periode),
-                    x,
-                    {**base, "periode": periode},
-                ),
-            ]
-    checks += _cross_checks(kind, name, periode)
-    return checks
-
-
-def _cross_checks(kind: str, after: str, periode: str) -> list[_Check]:
-    """Rules between columns, placed right after the column they are reported on."""
-    start, following = _month_bounds(periode)
-    last = date.fromordinal(following.toordinal() - 1)
-    if kind == "pegawai" and after == "golongan":
-        status, gol = _typed("status"), _typed("golongan")
-        shown = _cleaned("golongan")
-        fields = {"nilai": _show(shown), "status": status}
-        return [
-            _Check(
-                "GOLONGAN_PNS",
-                "golongan",
-                status.is_in(["PNS", "CPNS"]) & ~gol.is_in(GOLONGAN_PNS),
-                shown,
-                fields,
-            ),
-            _Check(
-                "GOLONGAN_PPPK",
-                "golongan",
-                (status == "PPPK") & ~gol.is_in(GOLONGAN_PPPK),
-                shown,
-                fields,
-            ),
-        ]
-    if ROW_DATE.get(kind) == after:
-        t = _typed(after)
-        if kind == "absensi":
-            outside = (t < datetime(start.year, start.month, 1)) | (
-                t >= datetime(following.year, following.month, 1)
-            )
-        else:
-            outside = (t < start) | (t > last)
-        return [
-            _Check(
-                "DI_LUAR_PERIODE_TANGGAL",
-                after,
-                outside,
-                _cleaned(after),
-                {
-                    "tanggal": t.dt.strftime("%Y-%m-%d"),
-                    "kolom": after,
-                    "periode": periode,
-                    "periode_benar": _fmt_month(t),
-                },
-            )
-        ]
-    if kind == "ketidakhadiran" and after == "selesai":
-        mulai, selesai = _typed("mulai"), _typed("selesai")
-        rentang = pl.concat_str([_cleaned("mulai"), pl.lit(" s.d. "), _cleaned("selesai")])
-        same_month = _fmt_month(mulai) == _fmt_month(selesai)
-        periode_benar = (
-            pl.when(same_month)
-            .then(_fmt_month(mulai))
-            .otherwise(pl.concat_str([_fmt_month(mulai), pl.lit(" s.d. "), _fmt_month(selesai)]))
-        )
-        dates = {"mulai": _cleaned("mulai"), "selesai": _cleaned("selesai")}
-        return [
-            _Check("RENTANG_TERBALIK", "selesai", selesai < mulai, _cleaned("selesai"), dates),
-            _Check(
-                "DI_LUAR_PERIODE_RENTANG",
-                "mulai",
-                (selesai >= mulai) & ((mulai > last) | (selesai < start)),
-                rentang,
-                {**dates, "periode": periode, "periode_benar": periode_benar},
-            ),
-        ]
-    return []
 
 
 # --- the validator ---------------------------------------------------------------------------
@@ -745,22 +261,22 @@ def _prepare(frame: pl.DataFrame, columns: tuple[Column, ...]) -> pl.LazyFrame:
 
 def _checks(
     kind: str, columns: tuple[Column, ...], periode: str, *, has_read_problem: bool
-) -> list[_Check]:
-    checks: list[_Check] = []
+) -> list[Check]:
+    checks: list[Check] = []
     if has_read_problem:
         problem = pl.col(READ_PROBLEM)
-        checks.append(_Check("BARIS_RUSAK", None, problem.is_not_null(), pl.col(RAW_LINE), {}))
+        checks.append(Check("BARIS_RUSAK", None, problem.is_not_null(), pl.col(RAW_LINE), {}))
     for col in columns:
-        checks += _column_checks(kind, col, periode)
+        checks += column_checks(kind, col, periode)
     if kind == "pegawai":
         checks.append(
-            _Check(
+            Check(
                 "NIP_GANDA",
                 "nip",
                 pl.col("__ganda"),
-                _cleaned("nip"),
+                cleaned("nip"),
                 {
-                    "nilai": _cleaned("nip"),
+                    "nilai": cleaned("nip"),
                     "n": pl.col("__ganda_n"),
                     "baris": pl.col("__ganda_baris"),
                     "periode": periode,
@@ -771,11 +287,11 @@ def _checks(
 
 
 def _evaluate(
-    work: pl.LazyFrame, kind: str, columns: tuple[Column, ...], checks: list[_Check]
+    work: pl.LazyFrame, kind: str, columns: tuple[Column, ...], checks: list[Check]
 ) -> pl.DataFrame:
     """Typed values, ``__first`` (index of the first failing check) and ``__dup`` per row."""
-    typed = [_typed_expr(c).alias(f"__t_{c.name}") for c in columns]
-    work = work.with_columns(typed)
+    typed_columns = [typed_expr(c).alias(f"__t_{c.name}") for c in columns]
+    work = work.with_columns(typed_columns)
 
     # exact duplicates: same values in every contract column (enums, ints and upper-cased codes
     # compared as typed, so 'pns' repeats 'PNS'). A 64-bit hash finds candidates fast; equality
@@ -783,9 +299,9 @@ def _evaluate(
     key = []
     for c in columns:
         if c.kind in ("enum", "int") or c.upper:
-            key.append(pl.coalesce(_typed(c.name).cast(pl.String), _cleaned(c.name)))
+            key.append(pl.coalesce(typed(c.name).cast(pl.String), cleaned(c.name)))
         else:
-            key.append(_cleaned(c.name))
+            key.append(cleaned(c.name))
     if RAW_LINE in work.collect_schema():
         key.append(pl.col(RAW_LINE))
     key_names = [f"__k{i}" for i in range(len(key))]
@@ -818,7 +334,7 @@ def _evaluate(
 
     # one NIP on two different rows of one snapshot: all its rows are held (pegawai)
     if kind == "pegawai":
-        nip = _cleaned("nip")
+        nip = cleaned("nip")
         df = df.with_columns(
             pl.when(~pl.col("__dup") & nip_valid(nip)).then(nip).alias("__nipkey")
         ).with_columns(
@@ -852,7 +368,7 @@ def _valid_frame(df: pl.DataFrame, kind: str, periode: str, source_file: str) ->
         pl.col(LINE_NO).cast(pl.Int32),
     ]
     exprs += [
-        _typed(name).cast(dtype).alias(name)
+        typed(name).cast(dtype).alias(name)
         for name, dtype in schema.items()
         if name not in ("periode", "source_file", LINE_NO)
     ]
@@ -860,7 +376,7 @@ def _valid_frame(df: pl.DataFrame, kind: str, periode: str, source_file: str) ->
 
 
 def _quarantine_frame(
-    df: pl.DataFrame, kind: str, periode: str, source_file: str, checks: list[_Check]
+    df: pl.DataFrame, kind: str, periode: str, source_file: str, checks: list[Check]
 ) -> pl.DataFrame:
     if df.height == 0:
         return QUARANTINE_SCHEMA.to_frame()
@@ -872,7 +388,7 @@ def _quarantine_frame(
         if c.template_id == "BARIS_RUSAK":
             sentence = pl.col(READ_PROBLEM)
         else:
-            sentence = _render(c.template_id, c.fields)
+            sentence = render(c.template_id, c.fields)
         value = pl.struct(
             pl.lit(c.kolom, pl.String).alias("kolom"),
             c.nilai.cast(pl.String).alias("nilai"),

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from orchestration import reasons
 from orchestration import validation as v
 from orchestration.contract import PREDIKAT_MATRIX, QUARANTINE_SCHEMA, SCHEMAS, raw_schema
 from orchestration.readers import read_export_bytes
@@ -117,7 +118,7 @@ def assert_partition(result: v.ValidationResult) -> None:
         assert len(lines) == len(set(lines)) == c["read"]
     assert result.valid.schema == raw_schema(result.kind)
     assert result.quarantine.schema == QUARANTINE_SCHEMA
-    assert set(result.quarantine["kode_alasan"]) <= set(v.KODE_ALASAN)
+    assert set(result.quarantine["kode_alasan"]) <= set(reasons.KODE_ALASAN)
 
 
 def one_rejection(result: v.ValidationResult) -> dict:
@@ -249,7 +250,7 @@ def test_typed_values():
 def test_invalid_nip(value, fragment):
     result = check("absensi", [row("absensi", nip=value)])
     q = one_rejection(result)
-    assert (q["kolom"], q["nilai"], q["kode_alasan"]) == ("nip", value, v.NIP_TIDAK_VALID)
+    assert (q["kolom"], q["nilai"], q["kode_alasan"]) == ("nip", value, reasons.NIP_TIDAK_VALID)
     assert fragment in q["alasan"] and f"NIP '{value}' tidak valid" in q["alasan"]
     assert q["line_no"] == 2
 
@@ -272,7 +273,7 @@ def test_valid_nip_boundaries(value):
 
 def test_nip_penilai_follows_the_nip_rule():
     q = one_rejection(check("kinerja", [row("kinerja", nip_penilai="197501012000033002")]))
-    assert q["kolom"] == "nip_penilai" and q["kode_alasan"] == v.NIP_TIDAK_VALID
+    assert q["kolom"] == "nip_penilai" and q["kode_alasan"] == reasons.NIP_TIDAK_VALID
     assert q["alasan"].startswith("NIP penilai '197501012000033002' tidak valid")
 
 
@@ -644,13 +645,13 @@ def test_invalid_nips_do_not_make_nip_ganda():
 
 # --- reason catalogue ---------------------------------------------------------------------------
 def test_reason_catalogue():
-    assert len(v.KODE_ALASAN) == len(set(v.KODE_ALASAN))
-    for template_id, reason in v.ALASAN.items():
-        assert reason.kode in v.KODE_ALASAN, template_id
+    assert len(reasons.KODE_ALASAN) == len(set(reasons.KODE_ALASAN))
+    for template_id, reason in reasons.ALASAN.items():
+        assert reason.kode in reasons.KODE_ALASAN, template_id
         assert reason.kode == reason.kode.upper()
         assert reason.templat.endswith("."), template_id
     for code in ("KOLOM_HILANG", "NIP_TIDAK_VALID", "NIP_GANDA", "DI_LUAR_PERIODE"):
-        assert code in v.KODE_ALASAN
+        assert code in reasons.KODE_ALASAN
 
 
 def test_validate_rejects_bad_arguments():

@@ -1,6 +1,6 @@
 """Property-based tests of the parsers (hypothesis, derandomized: the same examples every run).
 
-- the NIP rule of ``validation.nip_valid`` / ``validate`` equals an independent Python reference
+- the NIP rule of ``validation_rules.nip_valid`` / ``validate`` equals an independent Python reference
   on valid NIPs, near misses and arbitrary text;
 - timestamps and dates load exactly when a plain-Python reading of the contract says they are
   valid and inside the file's month, with the same value; otherwise the row is quarantined
@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orchestration.readers import read_export_bytes
-from orchestration.validation import READ_PROBLEM, nip_valid, validate
+from orchestration.validation import READ_PROBLEM, validate
+from orchestration.validation_rules import nip_valid
 
 from .corpus import HEADERS, PERIODE, aktivitas, csv_text, tap
 
