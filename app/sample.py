@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from orchestration.paths import DataDir
+from orchestration.months import first_day, last_day, months_between, next_month
+from orchestration.paths import SEEDS_DIR, DataDir
 
 # (kode_opd, nama_opd, relative head count): the 39 NTT provincial departments
 OPD = (
@@ -87,28 +88,12 @@ VERSI = "default-2024"
 POLA_OPD = (("1.01.01", 0.6, "SEKOLAH"), ("1.02.02", 0.75, "SHIFT"), ("1.05.01", 0.5, "SHIFT"))
 # the 8-day rotation of a rostered person (LIBUR = day off), started at their own offset
 ROTASI = ("PAGI", "PAGI", "SIANG", "SIANG", "MALAM", "MALAM", "LIBUR", "LIBUR")
-SHIFT_JAM = {"PAGI": ("07:00:00", "14:00:00"), "SIANG": ("14:00:00", "21:00:00"),
-             "MALAM": ("21:00:00", "07:00:00")}  # fmt: skip
 
 
-def periods(mulai: str, sampai: str) -> list[str]:
-    y, m = map(int, mulai.split("-"))
-    out = []
-    while f"{y:04d}-{m:02d}" <= sampai:
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
-def working_days(periode: str) -> list[dt.date]:
-    y, m = map(int, periode.split("-"))
-    d = dt.date(y, m, 1)
-    out = []
-    while d.month == m:
-        if d.isoweekday() <= 5 and d.isoformat() not in LIBUR:
-            out.append(d)
-        d += dt.timedelta(days=1)
-    return out
+def _aturan(seed: str) -> pl.DataFrame:
+    """Rows of a rulebook seed (transforms/seeds) for the sample's version VERSI."""
+    frame = pl.read_csv(SEEDS_DIR / f"{seed}.csv", infer_schema=False)
+    return frame.filter(pl.col("versi") == VERSI).drop("versi")
 
 
 def _people(rng: np.random.Generator, n: int, n_opd: int) -> pl.DataFrame:
@@ -182,13 +167,8 @@ def _people(rng: np.random.Generator, n: int, n_opd: int) -> pl.DataFrame:
 
 
 def _all_days(periode: str) -> list[dt.date]:
-    y, m = map(int, periode.split("-"))
-    d = dt.date(y, m, 1)
-    out = []
-    while d.month == m:
-        out.append(d)
-        d += dt.timedelta(days=1)
-    return out
+    first = first_day(periode)
+    return [first + dt.timedelta(days=i) for i in range(last_day(periode).day)]
 
 
 def _calendar(people: pl.DataFrame, pers: list[str]) -> pl.DataFrame:
@@ -201,21 +181,12 @@ def _calendar(people: pl.DataFrame, pers: list[str]) -> pl.DataFrame:
         pl.col("tanggal").is_between(*RAMADAN).alias("ramadan"),
         pl.col("tanggal").is_in([dt.date.fromisoformat(x) for x in LIBUR]).alias("libur"),
     )
-    ram, jumat = pl.col("ramadan"), pl.col("hari_iso") == 5
-    kantor = cal.filter((pl.col("hari_iso") <= 5) & ~pl.col("libur")).with_columns(
-        pl.when(ram).then(pl.lit("08:00:00")).otherwise(pl.lit("07:30:00")).alias("jam_masuk"),
-        pl.when(ram & jumat).then(pl.lit("15:30:00"))
-        .when(ram).then(pl.lit("15:00:00"))
-        .when(jumat).then(pl.lit("16:30:00"))
-        .otherwise(pl.lit("16:00:00")).alias("jam_pulang"),
+    # hours from the rulebook seeds of VERSI, as the pipeline reads them (never literals here)
+    jam = _aturan("aturan_jam_kerja").select(
+        "pola", pl.col("ramadan") == "true", pl.col("hari").cast(pl.Int8).alias("hari_iso"),
+        "jam_masuk", "jam_pulang",
     )  # fmt: skip
-    sekolah = cal.filter((pl.col("hari_iso") <= 6) & ~pl.col("libur")).with_columns(
-        pl.when(ram).then(pl.lit("07:30:00")).otherwise(pl.lit("07:00:00")).alias("jam_masuk"),
-        pl.when(ram & jumat).then(pl.lit("10:30:00"))
-        .when(ram).then(pl.lit("12:00:00"))
-        .when(jumat).then(pl.lit("11:00:00"))
-        .otherwise(pl.lit("13:00:00")).alias("jam_pulang"),
-    )  # fmt: skip
+    berjam = cal.filter(~pl.col("libur")).join(jam, on=["ramadan", "hari_iso"])
     orang = people.select("pid", "pola_kerja", "rotasi")
     shift = (
         orang.filter(pl.col("pola_kerja") == "SHIFT")
@@ -224,16 +195,13 @@ def _calendar(people: pl.DataFrame, pers: list[str]) -> pl.DataFrame:
             ((pl.col("tanggal").cast(pl.Int64) + pl.col("rotasi")) % len(ROTASI))
             .replace_strict(dict(enumerate(ROTASI)), return_dtype=pl.String).alias("kode_shift")
         )
-        .filter(pl.col("kode_shift") != "LIBUR")
-        .with_columns(
-            pl.col("kode_shift").replace_strict({k: v[0] for k, v in SHIFT_JAM.items()}).alias("jam_masuk"),
-            pl.col("kode_shift").replace_strict({k: v[1] for k, v in SHIFT_JAM.items()}).alias("jam_pulang"),
-        )
+        .join(_aturan("aturan_shift"), on="kode_shift")  # LIBUR has no row: a day off
     )  # fmt: skip
     out = pl.concat(
         [
-            orang.filter(pl.col("pola_kerja") == "KANTOR").join(kantor, how="cross"),
-            orang.filter(pl.col("pola_kerja") == "SEKOLAH").join(sekolah, how="cross"),
+            orang.filter(pl.col("pola_kerja") != "SHIFT").join(
+                berjam, left_on="pola_kerja", right_on="pola"
+            ),
             shift,
         ],
         how="diagonal",
@@ -250,9 +218,8 @@ def _calendar(people: pl.DataFrame, pers: list[str]) -> pl.DataFrame:
 
 def _days(rng: np.random.Generator, people: pl.DataFrame, pers: list[str]) -> pl.DataFrame:
     cal = _calendar(people, pers)
-    y, m = map(int, pers[-1].split("-"))
     # the check-out of a night shift of the last day is in next month's file, not loaded yet
-    akhir = dt.datetime(y + m // 12, m % 12 + 1, 1)
+    akhir = dt.datetime.combine(first_day(next_month(pers[-1])), dt.time())
     g = (
         people.select("pid", "nip", "kode_opd", "telat_rata", "telat_sd", "p_tk", "pulang_rata")
         .join(cal, on="pid")
@@ -551,7 +518,7 @@ def build_frames(
 ) -> dict[str, pl.DataFrame]:
     """The published tables for ``pegawai`` people in the first ``opd`` departments."""
     rng = np.random.default_rng(seed)
-    pers = periods(mulai, sampai)
+    pers = months_between(mulai, sampai)
     people = _people(rng, pegawai, opd)
     harian = _mutasi(_days(rng, people, pers), people, pers[-1])
     bulanan = _months(rng, people, harian)
