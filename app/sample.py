@@ -363,7 +363,7 @@ def _months(rng: np.random.Generator, people: pl.DataFrame, harian: pl.DataFrame
         pl.col("tanggal").min().alias("tanggal_mulai"),
         pl.col("tanggal").max().alias("tanggal_selesai"),
     ]
-    m = harian.group_by("periode", "nip", "kode_opd", "segmen").agg(counts)
+    m = harian.group_by("periode", "nip", "kode_opd", "segmen", maintain_order=True).agg(counts)
     m = m.join(people.drop("kode_opd", "nama_opd"), on="nip").with_columns(
         pl.col("kode_opd").replace_strict({o[0]: o[1] for o in OPD}).alias("nama_opd"),
         (pl.len().over("periode", "nip") > 1).alias("mutasi"),
