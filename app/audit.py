@@ -29,8 +29,17 @@ AKSES_DITOLAK = "AKSES_DITOLAK"
 VERIFIKASI = "VERIFIKASI"
 KUNCI = "KUNCI"
 KEPUTUSAN = "KEPUTUSAN_ANOMALI"  # an analyst's decision on an anomaly flag
-AKSI = (UNDUH, LOGIN, LOGIN_GAGAL, LOGOUT, SESI_BERAKHIR, AKSES_DITOLAK, VERIFIKASI, KUNCI,
-        KEPUTUSAN)  # fmt: skip
+AKSI = (
+    UNDUH,
+    LOGIN,
+    LOGIN_GAGAL,
+    LOGOUT,
+    SESI_BERAKHIR,
+    AKSES_DITOLAK,
+    VERIFIKASI,
+    KUNCI,
+    KEPUTUSAN,
+)
 
 
 def audit_path(data: DataDir) -> Path:

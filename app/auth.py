@@ -74,8 +74,9 @@ def alamat_klien() -> str | None:
         return None
 
 
-def _berakhir(data: DataDir, username: str, role: str | None, kode_opd: str | None,
-              sesi_id: str, alasan: str) -> None:  # fmt: skip
+def _berakhir(
+    data: DataDir, username: str, role: str | None, kode_opd: str | None, sesi_id: str, alasan: str
+) -> None:
     """End an expired / idle session on the server, audit it and tell the login page."""
     store.akhiri(data, sesi_id)
     audit.write(data, audit.SESI_BERAKHIR, username, role, kode_opd=kode_opd, alasan=alasan)
@@ -134,8 +135,9 @@ def pesan_tunggu(detik: float) -> str:
     return f"Terlalu banyak percobaan gagal. Coba lagi dalam {n} detik."
 
 
-def masuk(data: DataDir, username: str, password: str,
-          alamat: str | None = None) -> tuple[Sesi | None, str | None]:  # fmt: skip
+def masuk(
+    data: DataDir, username: str, password: str, alamat: str | None = None
+) -> tuple[Sesi | None, str | None]:
     """(session, None) on success, else (None, message for the login form).
 
     ``alamat``: the client's address (default: of this browser session).
@@ -147,8 +149,15 @@ def masuk(data: DataDir, username: str, password: str,
         return None, "Isi nama pengguna dan kata sandi."
     wait = store.tunggu(data, username, alamat, now)
     if wait > 0:
-        audit.write(data, audit.LOGIN_GAGAL, username, None, alasan="ditahan",
-                    tunggu_detik=round(wait, 1), alamat=alamat)  # fmt: skip
+        audit.write(
+            data,
+            audit.LOGIN_GAGAL,
+            username,
+            None,
+            alasan="ditahan",
+            tunggu_detik=round(wait, 1),
+            alamat=alamat,
+        )
         return None, pesan_tunggu(wait)
     user = verify(data, username, password)
     if user is None:
@@ -163,8 +172,7 @@ def masuk(data: DataDir, username: str, password: str,
     sesi = Sesi(user.username, user.nama, user.role, user.kode_opd, now, now, row.id)
     st.session_state[SESSION_KEY] = sesi
     st.session_state[TUKAR_KEY] = token
-    audit.write(data, audit.LOGIN, user.username, user.role, kode_opd=user.kode_opd,
-                alamat=alamat)  # fmt: skip
+    audit.write(data, audit.LOGIN, user.username, user.role, kode_opd=user.kode_opd, alamat=alamat)
     return sesi, None
 
 

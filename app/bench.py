@@ -48,8 +48,10 @@ def synthetic(root: Path, pegawai: int = 15794, opd: int = 39) -> DataDir:
         return data
     t = time.perf_counter()
     frames = build_frames(pegawai=pegawai, opd=opd, mulai="2025-01", sampai="2025-12", seed=42)
-    print(f"data sintetis: {frames['tpp_harian'].height:,} baris harian, "
-          f"{frames['tpp_bulanan'].height:,} baris bulanan ({time.perf_counter() - t:.1f} dtk)")  # fmt: skip
+    print(
+        f"data sintetis: {frames['tpp_harian'].height:,} baris harian, "
+        f"{frames['tpp_bulanan'].height:,} baris bulanan ({time.perf_counter() - t:.1f} dtk)"
+    )
     publish_frames(
         data, frames, verified=("2025-11",), locked=tuple(f"2025-{m:02d}" for m in range(1, 11))
     )
@@ -136,9 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'peran':<10} {'halaman':<18} {'dingin':>8} {'hangat':>8}")
     for user, page, cold, warm in results:
         print(f"{user:<10} {page:<18} {cold:>7.2f}s {warm:>7.2f}s")
-    print(f"\nmedian dingin {statistics.median(r[2] for r in results):.2f}s, "
-          f"maks dingin {max(r[2] for r in results):.2f}s, "
-          f"median hangat {statistics.median(r[3] for r in results):.2f}s")  # fmt: skip
+    print(
+        f"\nmedian dingin {statistics.median(r[2] for r in results):.2f}s, "
+        f"maks dingin {max(r[2] for r in results):.2f}s, "
+        f"median hangat {statistics.median(r[3] for r in results):.2f}s"
+    )
     return 0
 
 

@@ -37,12 +37,16 @@ ABU_MUDA = "#e5e7eb"
 LOCALE = alt.Locale(
     number=alt.NumberLocale(decimal=",", thousands=".", grouping=[3], currency=["Rp ", ""]),
     time=alt.TimeLocale(
-        dateTime="%A, %e %B %Y %X", date="%d/%m/%Y", time="%H:%M:%S", periods=["AM", "PM"],
+        dateTime="%A, %e %B %Y %X",
+        date="%d/%m/%Y",
+        time="%H:%M:%S",
+        periods=["AM", "PM"],
         days=["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"],
         shortDays=["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
-        months=list(fmt.BULAN), shortMonths=list(fmt.BULAN_SINGKAT),
+        months=list(fmt.BULAN),
+        shortMonths=list(fmt.BULAN_SINGKAT),
     ),
-)  # fmt: skip
+)
 
 # Day categories of the calendar, in legend order, with their colours.
 KATEGORI = {
@@ -138,8 +142,13 @@ def _periode_cols(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 @spesifikasi
-def tren(frame: pl.DataFrame, kolom: dict[str, str], satuan: str = "%", tinggi: int = 260,
-         skala_nol: bool = False):  # fmt: skip
+def tren(
+    frame: pl.DataFrame,
+    kolom: dict[str, str],
+    satuan: str = "%",
+    tinggi: int = 260,
+    skala_nol: bool = False,
+):
     """Lines over periods for ``kolom`` (column -> legend label); values in ``satuan``."""
     data = (
         _periode_cols(frame)
@@ -150,9 +159,10 @@ def tren(frame: pl.DataFrame, kolom: dict[str, str], satuan: str = "%", tinggi: 
         .with_columns(pl.col("seri").replace_strict(kolom).alias("seri"))
     )
     teks = (
-        fmt.rupiah_expr(pl.col("nilai")) if satuan == "Rp"
+        fmt.rupiah_expr(pl.col("nilai"))
+        if satuan == "Rp"
         else fmt.angka_expr(pl.col("nilai"), 1) + pl.lit(satuan)
-    )  # fmt: skip
+    )
     data = data.with_columns(teks.alias("teks"))
     judul_y = None
     if satuan == "Rp":  # plotted in miliar / juta / ribu: an Indonesian axis, no "0.2G"
@@ -161,13 +171,21 @@ def tren(frame: pl.DataFrame, kolom: dict[str, str], satuan: str = "%", tinggi: 
     order = _periode_cols(frame)["bulan"].to_list()
     base = alt.Chart(data).encode(
         x=alt.X("bulan:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("nilai:Q", title=judul_y, scale=alt.Scale(zero=skala_nol),
-                axis=alt.Axis(format=",.1~f")),
-        color=alt.Color("seri:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(range=[TEAL, BIRU, KUNING, MERAH])),
-        tooltip=[alt.Tooltip("bulan:N", title="Periode"), alt.Tooltip("seri:N", title="Ukuran"),
-                 alt.Tooltip("teks:N", title="Nilai")],
-    )  # fmt: skip
+        y=alt.Y(
+            "nilai:Q", title=judul_y, scale=alt.Scale(zero=skala_nol), axis=alt.Axis(format=",.1~f")
+        ),
+        color=alt.Color(
+            "seri:N",
+            title=None,
+            legend=alt.Legend(orient="top"),
+            scale=alt.Scale(range=[TEAL, BIRU, KUNING, MERAH]),
+        ),
+        tooltip=[
+            alt.Tooltip("bulan:N", title="Periode"),
+            alt.Tooltip("seri:N", title="Ukuran"),
+            alt.Tooltip("teks:N", title="Nilai"),
+        ],
+    )
     return _done(
         (base.mark_line(strokeWidth=2.5) + base.mark_point(filled=True, size=60)).properties(
             height=tinggi
@@ -189,7 +207,7 @@ def peringkat(
         fmt.persen_expr(pl.col(nilai), 2).alias("teks"),
         fmt.potong_expr(pl.col("nama_opd")).alias("nama"),
         (pl.col("kode_opd") == (sorot or "")).alias("sorot"),
-    )  # fmt: skip
+    )
     lo_v, hi_v = float(data[nilai].min() or 0), float(data[nilai].max() or 100)
     lebar = max(hi_v - lo_v, 1.0)
     lo = max(0.0, lo_v - lebar * 0.1)
@@ -201,12 +219,19 @@ def peringkat(
         scale=alt.Scale(domain=[lo, max(hi, hi_v)], nice=False, zero=False),
     )
     base = alt.Chart(data).encode(
-        y=alt.Y("nama:N", sort=alt.EncodingSortField(nilai, order="descending"), title=None,
-                axis=alt.Axis(labelLimit=270, ticks=False, domain=False)),
-        tooltip=[alt.Tooltip("nama_opd:N", title="Perangkat Daerah"), alt.Tooltip("kode_opd:N", title="Kode"),
-                 alt.Tooltip("teks:N", title=judul),
-                 alt.Tooltip("jumlah_pegawai:Q", title="Pegawai", format=",d")],
-    )  # fmt: skip
+        y=alt.Y(
+            "nama:N",
+            sort=alt.EncodingSortField(nilai, order="descending"),
+            title=None,
+            axis=alt.Axis(labelLimit=270, ticks=False, domain=False),
+        ),
+        tooltip=[
+            alt.Tooltip("nama_opd:N", title="Perangkat Daerah"),
+            alt.Tooltip("kode_opd:N", title="Kode"),
+            alt.Tooltip("teks:N", title=judul),
+            alt.Tooltip("jumlah_pegawai:Q", title="Pegawai", format=",d"),
+        ],
+    )
     garis = base.mark_rule(color=ABU_MUDA, strokeWidth=3).encode(x=x, x2="dasar:Q")
     titik = base.mark_circle(size=120, opacity=1).encode(
         x=x, color=alt.condition("datum.sorot", alt.value(KUNING), alt.value(warna))
@@ -224,19 +249,34 @@ def sebaran_opd(frame: pl.DataFrame):
         fmt.persen_expr(pl.col("persen_disiplin"), 2).alias("t_dis"),
         fmt.persen_expr(pl.col("persen_kinerja"), 2).alias("t_kin"),
         fmt.persen_expr(pl.col("persen_tk"), 2).alias("t_tk"),
-    )  # fmt: skip
-    points = alt.Chart(data).mark_circle(opacity=0.75, stroke="white", strokeWidth=1).encode(
-        x=alt.X("persen_disiplin:Q", title="Rata-rata % disiplin", scale=alt.Scale(zero=False)),
-        y=alt.Y("persen_kinerja:Q", title="Rata-rata % kinerja", scale=alt.Scale(zero=False)),
-        size=alt.Size("jumlah_pegawai:Q", title="Pegawai", scale=alt.Scale(range=[40, 1400]),
-                      legend=alt.Legend(orient="bottom", format=",d")),
-        color=alt.Color("persen_tk:Q", title="% hari TK", scale=alt.Scale(range=[TEAL, KUNING, MERAH]),
-                        legend=alt.Legend(orient="bottom", format=",.1f")),
-        tooltip=[alt.Tooltip("nama_opd:N", title="Perangkat Daerah"),
-                 alt.Tooltip("jumlah_pegawai:Q", title="Pegawai", format=",d"),
-                 alt.Tooltip("t_dis:N", title="% disiplin"), alt.Tooltip("t_kin:N", title="% kinerja"),
-                 alt.Tooltip("t_tk:N", title="% hari TK")],
-    )  # fmt: skip
+    )
+    points = (
+        alt.Chart(data)
+        .mark_circle(opacity=0.75, stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("persen_disiplin:Q", title="Rata-rata % disiplin", scale=alt.Scale(zero=False)),
+            y=alt.Y("persen_kinerja:Q", title="Rata-rata % kinerja", scale=alt.Scale(zero=False)),
+            size=alt.Size(
+                "jumlah_pegawai:Q",
+                title="Pegawai",
+                scale=alt.Scale(range=[40, 1400]),
+                legend=alt.Legend(orient="bottom", format=",d"),
+            ),
+            color=alt.Color(
+                "persen_tk:Q",
+                title="% hari TK",
+                scale=alt.Scale(range=[TEAL, KUNING, MERAH]),
+                legend=alt.Legend(orient="bottom", format=",.1f"),
+            ),
+            tooltip=[
+                alt.Tooltip("nama_opd:N", title="Perangkat Daerah"),
+                alt.Tooltip("jumlah_pegawai:Q", title="Pegawai", format=",d"),
+                alt.Tooltip("t_dis:N", title="% disiplin"),
+                alt.Tooltip("t_kin:N", title="% kinerja"),
+                alt.Tooltip("t_tk:N", title="% hari TK"),
+            ],
+        )
+    )
     return _done(points.properties(height=380))
 
 
@@ -246,76 +286,137 @@ def peta_opd_bulan(frame: pl.DataFrame, nilai: str, judul: str, skema: str = "re
     data = _periode_cols(frame).with_columns(
         fmt.persen_expr(pl.col(nilai), 2).alias("teks"),
         fmt.potong_expr(pl.col("nama_opd")).alias("label"),
-    )  # fmt: skip
+    )
     order = _periode_cols(frame.select("periode").unique().sort("periode"))["bulan"].to_list()
     return _done(
-        alt.Chart(data).mark_rect(cornerRadius=2).encode(
+        alt.Chart(data)
+        .mark_rect(cornerRadius=2)
+        .encode(
             x=alt.X("bulan:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, orient="top")),
-            y=alt.Y("label:N", title=None, sort=alt.EncodingSortField(nilai, op="mean", order="descending"),
-                    axis=alt.Axis(labelLimit=260)),
-            color=alt.Color(f"{nilai}:Q", title=judul, scale=alt.Scale(scheme=skema),
-                            legend=alt.Legend(orient="bottom", format=",.0f")),
-            tooltip=[alt.Tooltip("nama_opd:N", title="Perangkat Daerah"), alt.Tooltip("bulan:N", title="Periode"),
-                     alt.Tooltip("teks:N", title=judul)],
-        ).properties(height=alt.Step(20))
-    )  # fmt: skip
+            y=alt.Y(
+                "label:N",
+                title=None,
+                sort=alt.EncodingSortField(nilai, op="mean", order="descending"),
+                axis=alt.Axis(labelLimit=260),
+            ),
+            color=alt.Color(
+                f"{nilai}:Q",
+                title=judul,
+                scale=alt.Scale(scheme=skema),
+                legend=alt.Legend(orient="bottom", format=",.0f"),
+            ),
+            tooltip=[
+                alt.Tooltip("nama_opd:N", title="Perangkat Daerah"),
+                alt.Tooltip("bulan:N", title="Periode"),
+                alt.Tooltip("teks:N", title=judul),
+            ],
+        )
+        .properties(height=alt.Step(20))
+    )
 
 
 @spesifikasi
 def per_hari(frame: pl.DataFrame):
     """TL / PSW / TK per 100 working days by weekday (grouped bars)."""
     data = frame.unpivot(
-        index=["hari_iso", "hari"], on=["tl", "psw", "tk"], variable_name="kode", value_name="jumlah"
+        index=["hari_iso", "hari"],
+        on=["tl", "psw", "tk"],
+        variable_name="kode",
+        value_name="jumlah",
     ).with_columns(
         (pl.col("jumlah") / pl.col("hari") * 100).alias("per100"),
         pl.col("hari_iso").replace_strict(fmt.HARI).alias("nama_hari"),
-        pl.col("kode").replace_strict({"tl": "Terlambat (TL)", "psw": "Pulang cepat (PSW)", "tk": "Tanpa keterangan (TK)"}),
-    )  # fmt: skip
+        pl.col("kode").replace_strict(
+            {"tl": "Terlambat (TL)", "psw": "Pulang cepat (PSW)", "tk": "Tanpa keterangan (TK)"}
+        ),
+    )
     data = data.with_columns(
-        pl.format("{} per 100 hari ({} hari)", fmt.angka_expr(pl.col("per100"), 1),
-                  fmt.angka_expr(pl.col("jumlah"))).alias("teks")
-    )  # fmt: skip
+        pl.format(
+            "{} per 100 hari ({} hari)",
+            fmt.angka_expr(pl.col("per100"), 1),
+            fmt.angka_expr(pl.col("jumlah")),
+        ).alias("teks")
+    )
     hari = [fmt.HARI[i] for i in range(1, 8)]  # weekends only where a pattern works them
     return _done(
-        alt.Chart(data).mark_bar(cornerRadiusEnd=2).encode(
+        alt.Chart(data)
+        .mark_bar(cornerRadiusEnd=2)
+        .encode(
             x=alt.X("nama_hari:N", sort=hari, title=None, axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("kode:N"),
             y=alt.Y("per100:Q", title="per 100 hari kerja"),
-            color=alt.Color("kode:N", title=None, legend=alt.Legend(orient="top"),
-                            scale=alt.Scale(domain=["Terlambat (TL)", "Pulang cepat (PSW)", "Tanpa keterangan (TK)"],
-                                            range=[KUNING, ORANYE, MERAH])),
-            tooltip=[alt.Tooltip("nama_hari:N", title="Hari"), alt.Tooltip("kode:N", title="Kode"),
-                     alt.Tooltip("teks:N", title="Frekuensi")],
-        ).properties(height=280)
-    )  # fmt: skip
+            color=alt.Color(
+                "kode:N",
+                title=None,
+                legend=alt.Legend(orient="top"),
+                scale=alt.Scale(
+                    domain=["Terlambat (TL)", "Pulang cepat (PSW)", "Tanpa keterangan (TK)"],
+                    range=[KUNING, ORANYE, MERAH],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("nama_hari:N", title="Hari"),
+                alt.Tooltip("kode:N", title="Kode"),
+                alt.Tooltip("teks:N", title="Frekuensi"),
+            ],
+        )
+        .properties(height=280)
+    )
 
 
 def _menit_jam(m: pl.Expr) -> pl.Expr:
     """Minutes of the day as ``07:05``."""
-    return pl.format("{}:{}", (m // 60).cast(pl.String).str.zfill(2),
-                     (m % 60).cast(pl.String).str.zfill(2))  # fmt: skip
+    return pl.format(
+        "{}:{}", (m // 60).cast(pl.String).str.zfill(2), (m % 60).cast(pl.String).str.zfill(2)
+    )
 
 
 @spesifikasi
 def histogram_datang(frame: pl.DataFrame, menit: int = 5):
     """Check-ins per clock slot, coloured on time / late, with a rule at each start time."""
     mulai = {j: int(j[:2]) * 60 + int(j[3:5]) for j in frame["jam_masuk"].unique().to_list() if j}
-    data = frame.with_columns(
-        pl.col("jam_masuk").replace_strict(mulai, default=450).alias("mulai"),
-    ).with_columns(
-        pl.when(pl.col("menit") < pl.col("mulai")).then(pl.lit("Tepat waktu")).otherwise(pl.lit("Terlambat")).alias("status"),
-        pl.format("{}–{} WITA", _menit_jam(pl.col("menit")),
-                  _menit_jam(pl.col("menit") + menit - 1)).alias("slot"),
-    ).group_by("menit", "slot", "status").agg(pl.col("hari").sum())  # fmt: skip
-    bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("menit:Q", bin=alt.Bin(step=menit), title="Jam datang (WITA)",
-                axis=alt.Axis(values=list(range(300, 661, 30)),
-                              labelExpr="utcFormat(datum.value * 60000, '%H:%M')")),
-        y=alt.Y("hari:Q", title="Hari kerja"),
-        color=alt.Color("status:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=["Tepat waktu", "Terlambat"], range=[TEAL, KUNING])),
-        tooltip=[alt.Tooltip("slot:N", title="Jam"), alt.Tooltip("hari:Q", title="Hari", format=",d")],
-    )  # fmt: skip
+    data = (
+        frame.with_columns(
+            pl.col("jam_masuk").replace_strict(mulai, default=450).alias("mulai"),
+        )
+        .with_columns(
+            pl.when(pl.col("menit") < pl.col("mulai"))
+            .then(pl.lit("Tepat waktu"))
+            .otherwise(pl.lit("Terlambat"))
+            .alias("status"),
+            pl.format(
+                "{}–{} WITA", _menit_jam(pl.col("menit")), _menit_jam(pl.col("menit") + menit - 1)
+            ).alias("slot"),
+        )
+        .group_by("menit", "slot", "status")
+        .agg(pl.col("hari").sum())
+    )
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "menit:Q",
+                bin=alt.Bin(step=menit),
+                title="Jam datang (WITA)",
+                axis=alt.Axis(
+                    values=list(range(300, 661, 30)),
+                    labelExpr="utcFormat(datum.value * 60000, '%H:%M')",
+                ),
+            ),
+            y=alt.Y("hari:Q", title="Hari kerja"),
+            color=alt.Color(
+                "status:N",
+                title=None,
+                legend=alt.Legend(orient="top"),
+                scale=alt.Scale(domain=["Tepat waktu", "Terlambat"], range=[TEAL, KUNING]),
+            ),
+            tooltip=[
+                alt.Tooltip("slot:N", title="Jam"),
+                alt.Tooltip("hari:Q", title="Hari", format=",d"),
+            ],
+        )
+    )
     rules = pl.DataFrame(
         {"menit": list(mulai.values()), "label": [f"jam masuk {k[:5]}" for k in mulai]}
     )
@@ -336,18 +437,32 @@ def histogram_datang(frame: pl.DataFrame, menit: int = 5):
 def histogram_disiplin(frame: pl.DataFrame):
     data = frame.with_columns(
         pl.format("{}–{}%", pl.col("persen"), pl.col("persen") + 1).alias("rentang"),
-        pl.when(pl.col("persen") >= 95).then(pl.lit("≥ 95%")).when(pl.col("persen") >= 90)
-        .then(pl.lit("90–95%")).otherwise(pl.lit("< 90%")).alias("kelas"),
-    )  # fmt: skip
+        pl.when(pl.col("persen") >= 95)
+        .then(pl.lit("≥ 95%"))
+        .when(pl.col("persen") >= 90)
+        .then(pl.lit("90–95%"))
+        .otherwise(pl.lit("< 90%"))
+        .alias("kelas"),
+    )
     return _done(
-        alt.Chart(data).mark_bar(cornerRadiusEnd=2).encode(
+        alt.Chart(data)
+        .mark_bar(cornerRadiusEnd=2)
+        .encode(
             x=alt.X("persen:O", title="% disiplin", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("pegawai:Q", title="Pegawai"),
-            color=alt.Color("kelas:N", title=None, legend=alt.Legend(orient="top"),
-                            scale=alt.Scale(domain=["≥ 95%", "90–95%", "< 90%"], range=[TEAL, KUNING, MERAH])),
-            tooltip=[alt.Tooltip("rentang:N", title="% disiplin"), alt.Tooltip("pegawai:Q", title="Pegawai", format=",d")],
-        ).properties(height=260)
-    )  # fmt: skip
+            color=alt.Color(
+                "kelas:N",
+                title=None,
+                legend=alt.Legend(orient="top"),
+                scale=alt.Scale(domain=["≥ 95%", "90–95%", "< 90%"], range=[TEAL, KUNING, MERAH]),
+            ),
+            tooltip=[
+                alt.Tooltip("rentang:N", title="% disiplin"),
+                alt.Tooltip("pegawai:Q", title="Pegawai", format=",d"),
+            ],
+        )
+        .properties(height=260)
+    )
 
 
 @spesifikasi
@@ -357,20 +472,32 @@ def predikat(frame: pl.DataFrame):
         (pl.col("pegawai") / pl.col("pegawai").sum() * 100).alias("persen")
     )
     data = data.with_columns(
-        pl.format("{} pegawai ({})", fmt.angka_expr(pl.col("pegawai")),
-                  fmt.persen_expr(pl.col("persen"))).alias("teks")
-    )  # fmt: skip
+        pl.format(
+            "{} pegawai ({})", fmt.angka_expr(pl.col("pegawai")), fmt.persen_expr(pl.col("persen"))
+        ).alias("teks")
+    )
     domain = list(PREDIKAT_WARNA)
     return _done(
-        alt.Chart(data).mark_arc(innerRadius=60, stroke="white").encode(
+        alt.Chart(data)
+        .mark_arc(innerRadius=60, stroke="white")
+        .encode(
             theta=alt.Theta("pegawai:Q"),
-            color=alt.Color("label:N", title=None, sort=domain,
-                            scale=alt.Scale(domain=domain, range=list(PREDIKAT_WARNA.values())),
-                            legend=alt.Legend(orient="right")),
+            color=alt.Color(
+                "label:N",
+                title=None,
+                sort=domain,
+                scale=alt.Scale(domain=domain, range=list(PREDIKAT_WARNA.values())),
+                legend=alt.Legend(orient="right"),
+            ),
             order=alt.Order("urut:Q"),
-            tooltip=[alt.Tooltip("label:N", title="Predikat"), alt.Tooltip("teks:N", title="Jumlah")],
-        ).transform_calculate(urut=f"indexof({domain!r}, datum.label)").properties(height=260)
-    )  # fmt: skip
+            tooltip=[
+                alt.Tooltip("label:N", title="Predikat"),
+                alt.Tooltip("teks:N", title="Jumlah"),
+            ],
+        )
+        .transform_calculate(urut=f"indexof({domain!r}, datum.label)")
+        .properties(height=260)
+    )
 
 
 @spesifikasi
@@ -381,37 +508,69 @@ def tpp_periode(frame: pl.DataFrame):
     bagi, satuan = (
         (1e9, "Miliar rupiah") if data["tpp_bruto"].max() >= 2e9 else (1e6, "Juta rupiah")
     )
-    long = data.unpivot(index=["periode", "bulan"], on=["tpp_kinerja", "tpp_disiplin"],
-                        variable_name="bagian", value_name="rp").with_columns(
-        pl.col("bagian").replace_strict({"tpp_kinerja": "TPP kinerja", "tpp_disiplin": "TPP disiplin"}),
+    long = data.unpivot(
+        index=["periode", "bulan"],
+        on=["tpp_kinerja", "tpp_disiplin"],
+        variable_name="bagian",
+        value_name="rp",
+    ).with_columns(
+        pl.col("bagian").replace_strict(
+            {"tpp_kinerja": "TPP kinerja", "tpp_disiplin": "TPP disiplin"}
+        ),
         (pl.col("rp") / bagi).alias("nilai"),
         fmt.rupiah_expr(pl.col("rp")).alias("teks"),
-    )  # fmt: skip
-    bars = alt.Chart(long).mark_bar(cornerRadiusEnd=2).encode(
-        x=alt.X("bulan:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("nilai:Q", title=satuan, stack="zero"),
-        color=alt.Color("bagian:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=["TPP kinerja", "TPP disiplin", "TPP neto"],
-                                        range=[TEAL, "#5eead4", MERAH])),
-        tooltip=[alt.Tooltip("bulan:N", title="Periode"), alt.Tooltip("bagian:N", title="Bagian"),
-                 alt.Tooltip("teks:N", title="Jumlah")],
-    )  # fmt: skip
+    )
+    bars = (
+        alt.Chart(long)
+        .mark_bar(cornerRadiusEnd=2)
+        .encode(
+            x=alt.X("bulan:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("nilai:Q", title=satuan, stack="zero"),
+            color=alt.Color(
+                "bagian:N",
+                title=None,
+                legend=alt.Legend(orient="top"),
+                scale=alt.Scale(
+                    domain=["TPP kinerja", "TPP disiplin", "TPP neto"],
+                    range=[TEAL, "#5eead4", MERAH],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("bulan:N", title="Periode"),
+                alt.Tooltip("bagian:N", title="Bagian"),
+                alt.Tooltip("teks:N", title="Jumlah"),
+            ],
+        )
+    )
     neto = data.with_columns(
         (pl.col("tpp_neto") / bagi).alias("nilai"),
         pl.lit("TPP neto").alias("bagian"),
         fmt.rupiah_expr(pl.col("tpp_neto")).alias("teks"),
     )
-    line = alt.Chart(neto).mark_line(point=alt.OverlayMarkDef(size=50)).encode(
-        x=alt.X("bulan:N", sort=order), y="nilai:Q", color=alt.Color("bagian:N"),
-        tooltip=[alt.Tooltip("bulan:N", title="Periode"), alt.Tooltip("teks:N", title="TPP neto")],
-    )  # fmt: skip
+    line = (
+        alt.Chart(neto)
+        .mark_line(point=alt.OverlayMarkDef(size=50))
+        .encode(
+            x=alt.X("bulan:N", sort=order),
+            y="nilai:Q",
+            color=alt.Color("bagian:N"),
+            tooltip=[
+                alt.Tooltip("bulan:N", title="Periode"),
+                alt.Tooltip("teks:N", title="TPP neto"),
+            ],
+        )
+    )
     return _done((bars + line).properties(height=300))
 
 
 KATEGORI_KODE = {
-    "TK": "Tanpa keterangan", "IZIN": "Izin", "DL": "Dinas luar / diklat",
-    "DIKLAT": "Dinas luar / diklat", "CLTN": "CLTN / tugas belajar", "TB": "CLTN / tugas belajar",
-}  # fmt: skip
+    "TK": "Tanpa keterangan",
+    "IZIN": "Izin",
+    "DL": "Dinas luar / diklat",
+    "DIKLAT": "Dinas luar / diklat",
+    "CLTN": "CLTN / tugas belajar",
+    "TB": "CLTN / tugas belajar",
+}
 
 
 def kategori_hari() -> pl.Expr:
@@ -419,11 +578,16 @@ def kategori_hari() -> pl.Expr:
     hadir = pl.col("kode_hari") == "HADIR"
     telat = pl.col("kode_datang").is_not_null() | pl.col("kode_pulang").is_not_null()
     return (
-        pl.when(hadir & telat).then(pl.lit("Terlambat / pulang cepat"))
-        .when(hadir).then(pl.lit("Tepat waktu"))
-        .otherwise(pl.col("kode_hari").replace_strict(KATEGORI_KODE, default="Cuti",
-                                                      return_dtype=pl.String).fill_null("Cuti"))
-    )  # fmt: skip
+        pl.when(hadir & telat)
+        .then(pl.lit("Terlambat / pulang cepat"))
+        .when(hadir)
+        .then(pl.lit("Tepat waktu"))
+        .otherwise(
+            pl.col("kode_hari")
+            .replace_strict(KATEGORI_KODE, default="Cuti", return_dtype=pl.String)
+            .fill_null("Cuti")
+        )
+    )
 
 
 def jadwal_hari() -> pl.Expr:
@@ -440,8 +604,11 @@ def pulang_teks(wita: bool = False) -> pl.Expr:
         pl.when(wp.dt.date() > pl.col("tanggal")).then(pl.lit(" (+1 hari)")).otherwise(pl.lit(""))
     )
     teks = fmt.jam_expr(wp, wita) + besok
-    return pl.when(pl.col("pulang_belum_tersedia").fill_null(False)).then(
-        pl.lit("belum tersedia")).otherwise(teks)  # fmt: skip
+    return (
+        pl.when(pl.col("pulang_belum_tersedia").fill_null(False))
+        .then(pl.lit("belum tersedia"))
+        .otherwise(teks)
+    )
 
 
 def datang_pulang() -> pl.Expr:
@@ -468,34 +635,58 @@ def kalender(harian: pl.DataFrame):
     the tooltip gives the day's schedule (shift code and hours)."""
     data = _lengkap(harian).with_columns(
         kategori_hari().alias("kategori"),
-        (pl.col("tanggal") - pl.duration(days=pl.col("hari_iso") - 1)).dt.strftime("%Y-%m-%d").alias("minggu"),
+        (pl.col("tanggal") - pl.duration(days=pl.col("hari_iso") - 1))
+        .dt.strftime("%Y-%m-%d")
+        .alias("minggu"),
         pl.col("hari_iso").replace_strict(fmt.HARI).alias("hari"),
         pl.col("tanggal").dt.day().alias("tgl"),
         fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
-        pl.concat_str([pl.when(pl.col(k) != "").then(fmt.kode_expr(pl.col(k)))
-                       for k in ("kode_hari", "kode_datang", "kode_pulang")],
-                      separator=" · ", ignore_nulls=True).alias("t_kode"),
+        pl.concat_str(
+            [
+                pl.when(pl.col(k) != "").then(fmt.kode_expr(pl.col(k)))
+                for k in ("kode_hari", "kode_datang", "kode_pulang")
+            ],
+            separator=" · ",
+            ignore_nulls=True,
+        ).alias("t_kode"),
         datang_pulang().alias("t_jam"),
         jadwal_hari().alias("t_jadwal"),
         fmt.angka_expr(pl.col("poin"), 2).alias("t_poin"),
-    )  # fmt: skip
+    )
     bulan = "['Jan','Feb','Mar','Apr','Mei','Jun','Jul','Agu','Sep','Okt','Nov','Des']"
     hari = [fmt.HARI[i] for i in range(1, 8)]  # Saturday / Sunday rows only when worked
     domain = list(KATEGORI)
     step = max(16, min(28, 1000 // max(1, data["minggu"].n_unique())))
     base = alt.Chart(data).encode(
-        x=alt.X("minggu:O", title=None, axis=alt.Axis(
-            orient="top", labelAngle=0, ticks=False, domain=False, labelAlign="left",
-            labelExpr=f"parseInt(slice(datum.value, 8, 10)) <= 7 ? {bulan}[parseInt(slice(datum.value, 5, 7)) - 1] : ''")),
+        x=alt.X(
+            "minggu:O",
+            title=None,
+            axis=alt.Axis(
+                orient="top",
+                labelAngle=0,
+                ticks=False,
+                domain=False,
+                labelAlign="left",
+                labelExpr=f"parseInt(slice(datum.value, 8, 10)) <= 7 ? {bulan}[parseInt(slice(datum.value, 5, 7)) - 1] : ''",
+            ),
+        ),
         y=alt.Y("hari:N", sort=hari, title=None, axis=alt.Axis(ticks=False, domain=False)),
-        tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("t_jadwal:N", title="Jadwal"),
-                 alt.Tooltip("t_kode:N", title="Status"), alt.Tooltip("t_jam:N", title="Datang – pulang"),
-                 alt.Tooltip("t_poin:N", title="Poin potongan")],
-    )  # fmt: skip
+        tooltip=[
+            alt.Tooltip("t_tanggal:N", title="Tanggal"),
+            alt.Tooltip("t_jadwal:N", title="Jadwal"),
+            alt.Tooltip("t_kode:N", title="Status"),
+            alt.Tooltip("t_jam:N", title="Datang – pulang"),
+            alt.Tooltip("t_poin:N", title="Poin potongan"),
+        ],
+    )
     kotak = base.mark_rect(cornerRadius=3, stroke="white", strokeWidth=2).encode(
-        color=alt.Color("kategori:N", title=None, scale=alt.Scale(domain=domain, range=list(KATEGORI.values())),
-                        legend=alt.Legend(orient="bottom", columns=4, labelLimit=220, symbolType="square")),
-    )  # fmt: skip
+        color=alt.Color(
+            "kategori:N",
+            title=None,
+            scale=alt.Scale(domain=domain, range=list(KATEGORI.values())),
+            legend=alt.Legend(orient="bottom", columns=4, labelLimit=220, symbolType="square"),
+        ),
+    )
     layers = kotak
     if step >= 22:
         layers = kotak + base.mark_text(fontSize=9, color="white").encode(text="tgl:Q")
@@ -514,8 +705,10 @@ def _jam_teks_expr(col: str) -> pl.Expr:
 
 def _warna_kode(jenis: str) -> alt.Scale:
     awal = "TL" if jenis == "datang" else "PSW"
-    return alt.Scale(domain=["tepat waktu", *[f"{awal}{i}" for i in range(1, 5)]],
-                     range=[TEAL, KUNING, ORANYE, MERAH, "#7f1d1d"])  # fmt: skip
+    return alt.Scale(
+        domain=["tepat waktu", *[f"{awal}{i}" for i in range(1, 5)]],
+        range=[TEAL, KUNING, ORANYE, MERAH, "#7f1d1d"],
+    )
 
 
 @spesifikasi
@@ -530,8 +723,11 @@ def jam_harian(harian: pl.DataFrame, jenis: str):
     harian = _lengkap(harian)
     if harian["kode_shift"].is_not_null().any():
         return _jam_shift(harian, jenis)
-    waktu, jadwal, kode = (("waktu_datang", "jam_masuk", "kode_datang") if jenis == "datang"
-                           else ("waktu_pulang", "jam_pulang", "kode_pulang"))  # fmt: skip
+    waktu, jadwal, kode = (
+        ("waktu_datang", "jam_masuk", "kode_datang")
+        if jenis == "datang"
+        else ("waktu_pulang", "jam_pulang", "kode_pulang")
+    )
     data = harian.filter(pl.col(waktu).is_not_null()).select(
         "tanggal",
         fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
@@ -540,35 +736,53 @@ def jam_harian(harian: pl.DataFrame, jenis: str):
         pl.col(kode).fill_null("tepat waktu").alias("kode"),
         pl.col(waktu).dt.strftime("%H:%M WITA").alias("teks"),
         pl.col(jadwal).str.slice(0, 5).alias("t_jadwal"),
-    )  # fmt: skip
+    )
     if data.is_empty():
         return None
     lo = min(data["menit"].min(), data["jadwal"].min()) - 15
     hi = max(data["menit"].max(), data["jadwal"].max()) + 15
     langkah = 30 if hi - lo <= 240 else 60
     nilai = list(range((lo // langkah + 1) * langkah, hi, langkah))
-    y = alt.Y("menit:Q", title=None, scale=alt.Scale(domain=[lo, hi], nice=False, zero=False),
-              axis=alt.Axis(labelExpr="utcFormat(datum.value * 60000, '%H:%M')", values=nilai))  # fmt: skip
+    y = alt.Y(
+        "menit:Q",
+        title=None,
+        scale=alt.Scale(domain=[lo, hi], nice=False, zero=False),
+        axis=alt.Axis(labelExpr="utcFormat(datum.value * 60000, '%H:%M')", values=nilai),
+    )
     x = alt.X("tanggal:T", title=None, axis=alt.Axis(format="%e %b", labelAngle=0, tickCount="day"))
     base = alt.Chart(data)
     garis = base.mark_line(color=ABU, strokeWidth=1).encode(x=x, y=y)
     jadwal_garis = base.mark_tick(color=MERAH, thickness=2, size=16, orient="horizontal").encode(
-        x=x, y=alt.Y("jadwal:Q", scale=alt.Scale(domain=[lo, hi])),
-        tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("t_jadwal:N", title="Jadwal")],
-    )  # fmt: skip
+        x=x,
+        y=alt.Y("jadwal:Q", scale=alt.Scale(domain=[lo, hi])),
+        tooltip=[
+            alt.Tooltip("t_tanggal:N", title="Tanggal"),
+            alt.Tooltip("t_jadwal:N", title="Jadwal"),
+        ],
+    )
     titik = base.mark_circle(size=70, opacity=1).encode(
-        x=x, y=y,
-        color=alt.Color("kode:N", title=None, legend=alt.Legend(orient="top"), scale=_warna_kode(jenis)),
-        tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("teks:N", title="Tap"),
-                 alt.Tooltip("t_jadwal:N", title="Jadwal"), alt.Tooltip("kode:N", title="Kode")],
-    )  # fmt: skip
+        x=x,
+        y=y,
+        color=alt.Color(
+            "kode:N", title=None, legend=alt.Legend(orient="top"), scale=_warna_kode(jenis)
+        ),
+        tooltip=[
+            alt.Tooltip("t_tanggal:N", title="Tanggal"),
+            alt.Tooltip("teks:N", title="Tap"),
+            alt.Tooltip("t_jadwal:N", title="Jadwal"),
+            alt.Tooltip("kode:N", title="Kode"),
+        ],
+    )
     return _done((jadwal_garis + garis + titik).properties(height=250))
 
 
 def _jam_shift(harian: pl.DataFrame, jenis: str):
     """``jam_harian`` of rostered days: minutes of each tap from that day's schedule."""
-    waktu, acuan, kode = (("waktu_datang", "jadwal_mulai", "kode_datang") if jenis == "datang"
-                          else ("waktu_pulang", "jadwal_selesai", "kode_pulang"))  # fmt: skip
+    waktu, acuan, kode = (
+        ("waktu_datang", "jadwal_mulai", "kode_datang")
+        if jenis == "datang"
+        else ("waktu_pulang", "jadwal_selesai", "kode_pulang")
+    )
     data = harian.filter(pl.col(waktu).is_not_null() & pl.col(acuan).is_not_null()).select(
         "tanggal",
         fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
@@ -577,36 +791,61 @@ def _jam_shift(harian: pl.DataFrame, jenis: str):
         fmt.waktu_expr(pl.col(waktu)).alias("teks"),
         jadwal_hari().alias("t_jadwal"),
         pl.col("kode_shift").fill_null("jam kantor").alias("shift"),
-    )  # fmt: skip
+    )
     if data.is_empty():
         return None
     lo = min(data["menit"].min(), 0) - 15
     hi = max(data["menit"].max(), 0) + 15
     bentuk = {"PAGI": "circle", "SIANG": "square", "MALAM": "triangle-up", "jam kantor": "diamond"}
     ada = set(data["shift"].unique().to_list())
-    y = alt.Y("menit:Q", title="menit dari jadwal", scale=alt.Scale(domain=[lo, hi], nice=False),
-              axis=alt.Axis(labelExpr="(datum.value > 0 ? '+' : '') + datum.value", tickMinStep=15))  # fmt: skip
+    y = alt.Y(
+        "menit:Q",
+        title="menit dari jadwal",
+        scale=alt.Scale(domain=[lo, hi], nice=False),
+        axis=alt.Axis(labelExpr="(datum.value > 0 ? '+' : '') + datum.value", tickMinStep=15),
+    )
     x = alt.X("tanggal:T", title=None, axis=alt.Axis(format="%e %b", labelAngle=0, tickCount="day"))
     nol = alt.Chart(pl.DataFrame({"menit": [0], "label": ["jadwal"]}))
     garis_nol = nol.mark_rule(color=MERAH, strokeDash=[4, 3], strokeWidth=1.5).encode(y="menit:Q")
     teks_nol = nol.mark_text(align="left", x=4, dy=-6, color=MERAH, fontSize=11).encode(
         y="menit:Q", text="label:N"
     )
-    titik = alt.Chart(data).mark_point(size=70, filled=True, opacity=1).encode(
-        x=x, y=y,
-        color=alt.Color("kode:N", title=None, legend=alt.Legend(orient="top"), scale=_warna_kode(jenis)),
-        shape=alt.Shape("shift:N", title=None, legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(domain=[k for k in bentuk if k in ada],
-                                        range=[v for k, v in bentuk.items() if k in ada])),
-        tooltip=[alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("t_jadwal:N", title="Jadwal"),
-                 alt.Tooltip("teks:N", title="Tap"), alt.Tooltip("menit:Q", title="Menit dari jadwal"),
-                 alt.Tooltip("kode:N", title="Kode")],
-    )  # fmt: skip
+    titik = (
+        alt.Chart(data)
+        .mark_point(size=70, filled=True, opacity=1)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "kode:N", title=None, legend=alt.Legend(orient="top"), scale=_warna_kode(jenis)
+            ),
+            shape=alt.Shape(
+                "shift:N",
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+                scale=alt.Scale(
+                    domain=[k for k in bentuk if k in ada],
+                    range=[v for k, v in bentuk.items() if k in ada],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("t_tanggal:N", title="Tanggal"),
+                alt.Tooltip("t_jadwal:N", title="Jadwal"),
+                alt.Tooltip("teks:N", title="Tap"),
+                alt.Tooltip("menit:Q", title="Menit dari jadwal"),
+                alt.Tooltip("kode:N", title="Kode"),
+            ],
+        )
+    )
     return _done((garis_nol + teks_nol + titik).properties(height=250))
 
 
-SHIFT_WARNA = {"PAGI": "#fbbf24", "SIANG": "#0d9488", "MALAM": "#312e81",
-               "Jam kantor (tanpa jadwal)": ABU}  # fmt: skip
+SHIFT_WARNA = {
+    "PAGI": "#fbbf24",
+    "SIANG": "#0d9488",
+    "MALAM": "#312e81",
+    "Jam kantor (tanpa jadwal)": ABU,
+}
 TANDA = {"TK": "Tanpa keterangan (TK)", "POTONG": "Ada potongan (TL/PSW/izin)"}
 
 
@@ -618,47 +857,106 @@ def jadwal_dinas(frame: pl.DataFrame, periode: str):
     akhir = (dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)).day
     frame = frame.with_columns(
         pl.when(pl.col("nip").n_unique().over("nama") > 1)
-        .then(pl.format("{} (…{})", fmt.potong_expr(pl.col("nama"), 30), pl.col("nip").str.slice(15, 3)))
-        .otherwise(fmt.potong_expr(pl.col("nama"), 30)).alias("label"),
-    )  # fmt: skip
+        .then(
+            pl.format(
+                "{} (…{})", fmt.potong_expr(pl.col("nama"), 30), pl.col("nip").str.slice(15, 3)
+            )
+        )
+        .otherwise(fmt.potong_expr(pl.col("nama"), 30))
+        .alias("label"),
+    )
     urutan = frame["label"].unique(maintain_order=True).to_list()
-    data = frame.filter(pl.col("tanggal").is_not_null()).with_columns(
-        pl.col("tanggal").dt.day().alias("tgl"),
-        pl.col("kode_shift").fill_null("Jam kantor (tanpa jadwal)").alias("shift"),
-        fmt.nip_expr(pl.col("nip")).alias("t_nip"),
-        fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
-        jadwal_hari().alias("t_jadwal"),
-        pl.concat_str([pl.when(pl.col(k) != "").then(fmt.kode_expr(pl.col(k)))
-                       for k in ("kode_hari", "kode_datang", "kode_pulang")],
-                      separator=" · ", ignore_nulls=True).alias("t_kode"),
-        datang_pulang().alias("t_jam"),
-        fmt.angka_expr(pl.col("poin"), 2).alias("t_poin"),
-        pl.when(pl.col("kode_hari") == "TK").then(pl.lit(TANDA["TK"]))
-        .when(pl.col("poin") > 0).then(pl.lit(TANDA["POTONG"])).alias("tanda"),
-    ).select("label", "tgl", "shift", "t_nip", "t_tanggal", "t_jadwal", "t_kode", "t_jam", "t_poin", "tanda")  # fmt: skip
-    x = alt.X("tgl:O", title=None, scale=alt.Scale(domain=list(range(1, akhir + 1))),
-              axis=alt.Axis(orient="top", labelAngle=0, ticks=False, domain=False))  # fmt: skip
-    yy = alt.Y("label:N", sort=urutan, title=None, scale=alt.Scale(domain=urutan),
-               axis=alt.Axis(labelLimit=230, ticks=False, domain=False))  # fmt: skip
-    tooltip = [alt.Tooltip("label:N", title="Nama"), alt.Tooltip("t_nip:N", title="NIP"),
-               alt.Tooltip("t_tanggal:N", title="Tanggal"), alt.Tooltip("t_jadwal:N", title="Jadwal"),
-               alt.Tooltip("t_kode:N", title="Status"), alt.Tooltip("t_jam:N", title="Datang – pulang"),
-               alt.Tooltip("t_poin:N", title="Poin potongan")]  # fmt: skip
+    data = (
+        frame.filter(pl.col("tanggal").is_not_null())
+        .with_columns(
+            pl.col("tanggal").dt.day().alias("tgl"),
+            pl.col("kode_shift").fill_null("Jam kantor (tanpa jadwal)").alias("shift"),
+            fmt.nip_expr(pl.col("nip")).alias("t_nip"),
+            fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
+            jadwal_hari().alias("t_jadwal"),
+            pl.concat_str(
+                [
+                    pl.when(pl.col(k) != "").then(fmt.kode_expr(pl.col(k)))
+                    for k in ("kode_hari", "kode_datang", "kode_pulang")
+                ],
+                separator=" · ",
+                ignore_nulls=True,
+            ).alias("t_kode"),
+            datang_pulang().alias("t_jam"),
+            fmt.angka_expr(pl.col("poin"), 2).alias("t_poin"),
+            pl.when(pl.col("kode_hari") == "TK")
+            .then(pl.lit(TANDA["TK"]))
+            .when(pl.col("poin") > 0)
+            .then(pl.lit(TANDA["POTONG"]))
+            .alias("tanda"),
+        )
+        .select(
+            "label",
+            "tgl",
+            "shift",
+            "t_nip",
+            "t_tanggal",
+            "t_jadwal",
+            "t_kode",
+            "t_jam",
+            "t_poin",
+            "tanda",
+        )
+    )
+    x = alt.X(
+        "tgl:O",
+        title=None,
+        scale=alt.Scale(domain=list(range(1, akhir + 1))),
+        axis=alt.Axis(orient="top", labelAngle=0, ticks=False, domain=False),
+    )
+    yy = alt.Y(
+        "label:N",
+        sort=urutan,
+        title=None,
+        scale=alt.Scale(domain=urutan),
+        axis=alt.Axis(labelLimit=230, ticks=False, domain=False),
+    )
+    tooltip = [
+        alt.Tooltip("label:N", title="Nama"),
+        alt.Tooltip("t_nip:N", title="NIP"),
+        alt.Tooltip("t_tanggal:N", title="Tanggal"),
+        alt.Tooltip("t_jadwal:N", title="Jadwal"),
+        alt.Tooltip("t_kode:N", title="Status"),
+        alt.Tooltip("t_jam:N", title="Datang – pulang"),
+        alt.Tooltip("t_poin:N", title="Poin potongan"),
+    ]
     ada = set(data["shift"].unique().to_list())
     warna = {k: v for k, v in SHIFT_WARNA.items() if k in ("PAGI", "SIANG", "MALAM") or k in ada}
-    kotak = alt.Chart(data).mark_rect(cornerRadius=2, stroke="white", strokeWidth=1.5).encode(
-        x=x, y=yy, tooltip=tooltip,
-        color=alt.Color("shift:N", title="Shift", scale=alt.Scale(domain=list(warna),
-                        range=list(warna.values())),
-                        legend=alt.Legend(orient="bottom", symbolType="square")),
-    )  # fmt: skip
+    kotak = (
+        alt.Chart(data)
+        .mark_rect(cornerRadius=2, stroke="white", strokeWidth=1.5)
+        .encode(
+            x=x,
+            y=yy,
+            tooltip=tooltip,
+            color=alt.Color(
+                "shift:N",
+                title="Shift",
+                scale=alt.Scale(domain=list(warna), range=list(warna.values())),
+                legend=alt.Legend(orient="bottom", symbolType="square"),
+            ),
+        )
+    )
     skala = {"domain": list(TANDA.values())}
     tanda_enc = {
-        "fill": alt.Fill("tanda:N", title="Tanda", scale=alt.Scale(**skala, range=[MERAH, "white"]),
-                         legend=alt.Legend(orient="bottom", labelLimit=260)),
-        "shape": alt.Shape("tanda:N", title="Tanda", scale=alt.Scale(**skala, range=["cross", "circle"]),
-                           legend=alt.Legend(orient="bottom", labelLimit=260)),
-    }  # fmt: skip
+        "fill": alt.Fill(
+            "tanda:N",
+            title="Tanda",
+            scale=alt.Scale(**skala, range=[MERAH, "white"]),
+            legend=alt.Legend(orient="bottom", labelLimit=260),
+        ),
+        "shape": alt.Shape(
+            "tanda:N",
+            title="Tanda",
+            scale=alt.Scale(**skala, range=["cross", "circle"]),
+            legend=alt.Legend(orient="bottom", labelLimit=260),
+        ),
+    }
     # TK: a big red cross outlined in white; a deduction: a small white dot outlined in black
     tk = (
         alt.Chart(data.filter(pl.col("tanda") == TANDA["TK"]))
@@ -699,9 +997,17 @@ def air_terjun(langkah: list[tuple[str, float, str]]):
             awal, akhir = level, level - nilai
             level = akhir
         tanda = "" if jenis == "total" else "− "
-        rows.append({"label": label, "awal": awal, "akhir": akhir, "jenis": jenis,
-                     "atas": max(awal, akhir), "teks": tanda + fmt.rupiah(nilai),
-                     "ringkas": tanda + fmt.rupiah_ringkas(nilai).removeprefix("Rp ")})  # fmt: skip
+        rows.append(
+            {
+                "label": label,
+                "awal": awal,
+                "akhir": akhir,
+                "jenis": jenis,
+                "atas": max(awal, akhir),
+                "teks": tanda + fmt.rupiah(nilai),
+                "ringkas": tanda + fmt.rupiah_ringkas(nilai).removeprefix("Rp "),
+            }
+        )
     data = pl.DataFrame(rows)
     order = [r["label"] for r in rows]
     base = alt.Chart(data).encode(
@@ -713,17 +1019,27 @@ def air_terjun(langkah: list[tuple[str, float, str]]):
         )
     )
     bars = base.mark_bar(cornerRadius=2).encode(
-        y=alt.Y("awal:Q", title=None, axis=alt.Axis(labelExpr=_sumbu_rupiah(data["atas"].max()))), y2="akhir:Q",
-        color=alt.Color("jenis:N", legend=None, scale=alt.Scale(domain=["total", "kurang"], range=[TEAL, MERAH])),
+        y=alt.Y("awal:Q", title=None, axis=alt.Axis(labelExpr=_sumbu_rupiah(data["atas"].max()))),
+        y2="akhir:Q",
+        color=alt.Color(
+            "jenis:N", legend=None, scale=alt.Scale(domain=["total", "kurang"], range=[TEAL, MERAH])
+        ),
         tooltip=[alt.Tooltip("label:N", title="Langkah"), alt.Tooltip("teks:N", title="Rupiah")],
-    )  # fmt: skip
+    )
     text = base.mark_text(dy=-7, fontSize=11, color="#374151").encode(y="atas:Q", text="ringkas:N")
     return _done((bars + text).properties(height=300))
 
 
 @spesifikasi
-def batang_hitung(frame: pl.DataFrame, kategori: str, jumlah: str, warna: str, judul: str,
-                  domain: list[str] | None = None, rentang: list[str] | None = None):  # fmt: skip
+def batang_hitung(
+    frame: pl.DataFrame,
+    kategori: str,
+    jumlah: str,
+    warna: str,
+    judul: str,
+    domain: list[str] | None = None,
+    rentang: list[str] | None = None,
+):
     """Horizontal bars of counts per category (largest on top), coloured by ``warna``.
 
     The height follows the number of bars (``alt.Step``): a fixed height shared with a legend
@@ -735,14 +1051,20 @@ def batang_hitung(frame: pl.DataFrame, kategori: str, jumlah: str, warna: str, j
         scale = alt.Scale(domain=domain, range=rentang) if domain else alt.Undefined
         color = alt.Color(f"{warna}:N", title=None, scale=scale, legend=alt.Legend(orient="top"))
     return _done(
-        alt.Chart(frame).mark_bar(cornerRadiusEnd=3).encode(
+        alt.Chart(frame)
+        .mark_bar(cornerRadiusEnd=3)
+        .encode(
             y=alt.Y(f"{kategori}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
             x=alt.X(f"{jumlah}:Q", title=judul, axis=alt.Axis(tickMinStep=1, format=",d")),
             color=color,
-            tooltip=[alt.Tooltip(f"{kategori}:N", title="Kategori"), alt.Tooltip(f"{warna}:N", title="Jenis"),
-                     alt.Tooltip(f"{jumlah}:Q", title=judul, format=",d")],
-        ).properties(height=alt.Step(28))
-    )  # fmt: skip
+            tooltip=[
+                alt.Tooltip(f"{kategori}:N", title="Kategori"),
+                alt.Tooltip(f"{warna}:N", title="Jenis"),
+                alt.Tooltip(f"{jumlah}:Q", title=judul, format=",d"),
+            ],
+        )
+        .properties(height=alt.Step(28))
+    )
 
 
 @spesifikasi
@@ -757,17 +1079,28 @@ def selisih_opd(frame: pl.DataFrame):
         fmt.angka_expr(pl.col("pegawai_turun")).alias("t_turun"),
     )
     return _done(
-        alt.Chart(data).mark_bar().encode(
-            y=alt.Y("nama:N", sort=alt.EncodingSortField("selisih_bruto", order="descending"),
-                    title=None, axis=alt.Axis(labelLimit=300)),
-            x=alt.X("nilai:Q", title=f"Selisih TPP bruto ({satuan})", axis=alt.Axis(format=",.1~f")),
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "nama:N",
+                sort=alt.EncodingSortField("selisih_bruto", order="descending"),
+                title=None,
+                axis=alt.Axis(labelLimit=300),
+            ),
+            x=alt.X(
+                "nilai:Q", title=f"Selisih TPP bruto ({satuan})", axis=alt.Axis(format=",.1~f")
+            ),
             color=alt.condition("datum.nilai >= 0", alt.value(TEAL), alt.value(MERAH)),
-            tooltip=[alt.Tooltip("nama:N", title="Perangkat Daerah"),
-                     alt.Tooltip("teks:N", title="Selisih bruto"),
-                     alt.Tooltip("t_naik:N", title="Pegawai naik"),
-                     alt.Tooltip("t_turun:N", title="Pegawai turun")],
-        ).properties(height=max(240, 20 * data.height))
-    )  # fmt: skip
+            tooltip=[
+                alt.Tooltip("nama:N", title="Perangkat Daerah"),
+                alt.Tooltip("teks:N", title="Selisih bruto"),
+                alt.Tooltip("t_naik:N", title="Pegawai naik"),
+                alt.Tooltip("t_turun:N", title="Pegawai turun"),
+            ],
+        )
+        .properties(height=max(240, 20 * data.height))
+    )
 
 
 @spesifikasi
@@ -775,36 +1108,57 @@ def sebaran_perubahan(frame: pl.DataFrame):
     """What-if: people per band of change (bands in their own order)."""
     data = frame.with_columns(fmt.angka_expr(pl.col("pegawai")).alias("teks"))
     return _done(
-        alt.Chart(data).mark_bar(cornerRadiusEnd=3, color=TEAL).encode(
-            y=alt.Y("rentang:N", sort=data["rentang"].to_list(), title="Perubahan TPP bruto",
-                    axis=alt.Axis(labelLimit=300)),
+        alt.Chart(data)
+        .mark_bar(cornerRadiusEnd=3, color=TEAL)
+        .encode(
+            y=alt.Y(
+                "rentang:N",
+                sort=data["rentang"].to_list(),
+                title="Perubahan TPP bruto",
+                axis=alt.Axis(labelLimit=300),
+            ),
             x=alt.X("pegawai:Q", title="Pegawai", axis=alt.Axis(format=",d", tickMinStep=1)),
-            tooltip=[alt.Tooltip("rentang:N", title="Perubahan"),
-                     alt.Tooltip("teks:N", title="Pegawai")],
-        ).properties(height=alt.Step(26))
-    )  # fmt: skip
+            tooltip=[
+                alt.Tooltip("rentang:N", title="Perubahan"),
+                alt.Tooltip("teks:N", title="Pegawai"),
+            ],
+        )
+        .properties(height=alt.Step(26))
+    )
 
 
 @spesifikasi
 def presisi_aturan(frame: pl.DataFrame):
     """Precision per rule from the analysts' decisions, with its 95 % Wilson interval."""
     data = frame.filter(pl.col("presisi").is_not_null()).with_columns(
-        (pl.col("presisi") * 100).alias("p"), (pl.col("ci_bawah") * 100).alias("lo"),
+        (pl.col("presisi") * 100).alias("p"),
+        (pl.col("ci_bawah") * 100).alias("lo"),
         (pl.col("ci_atas") * 100).alias("hi"),
         fmt.persen_expr(pl.col("presisi") * 100).alias("t_p"),
-        pl.format("{} – {}", fmt.persen_expr(pl.col("ci_bawah") * 100),
-                  fmt.persen_expr(pl.col("ci_atas") * 100)).alias("t_ci"),
+        pl.format(
+            "{} – {}",
+            fmt.persen_expr(pl.col("ci_bawah") * 100),
+            fmt.persen_expr(pl.col("ci_atas") * 100),
+        ).alias("t_ci"),
         fmt.angka_expr(pl.col("diputuskan")).alias("t_n"),
-    )  # fmt: skip
+    )
     base = alt.Chart(data).encode(
         y=alt.Y("nama_aturan:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
-        tooltip=[alt.Tooltip("nama_aturan:N", title="Aturan"), alt.Tooltip("t_p:N", title="Presisi"),
-                 alt.Tooltip("t_ci:N", title="Interval 95%"), alt.Tooltip("t_n:N", title="Diputuskan")],
-    )  # fmt: skip
+        tooltip=[
+            alt.Tooltip("nama_aturan:N", title="Aturan"),
+            alt.Tooltip("t_p:N", title="Presisi"),
+            alt.Tooltip("t_ci:N", title="Interval 95%"),
+            alt.Tooltip("t_n:N", title="Diputuskan"),
+        ],
+    )
     batang = base.mark_bar(color=TEAL, cornerRadiusEnd=3).encode(
-        x=alt.X("p:Q", title="Presisi menurut keputusan analis (%)",
-                scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(format=",d")),
-    )  # fmt: skip
+        x=alt.X(
+            "p:Q",
+            title="Presisi menurut keputusan analis (%)",
+            scale=alt.Scale(domain=[0, 100]),
+            axis=alt.Axis(format=",d"),
+        ),
+    )
     garis = base.mark_rule(color="#374151", strokeWidth=2).encode(x="lo:Q", x2="hi:Q")
     return _done((batang + garis).properties(height=alt.Step(30)))
 
@@ -813,29 +1167,38 @@ def presisi_aturan(frame: pl.DataFrame):
 def keadilan(frame: pl.DataFrame, judul: str):
     """Share flagged per group with its 95 % interval, one panel per dimension (fairness)."""
     data = frame.with_columns(
-        (pl.col("nilai") * 100).alias("p"), (pl.col("ci_bawah") * 100).alias("lo"),
+        (pl.col("nilai") * 100).alias("p"),
+        (pl.col("ci_bawah") * 100).alias("lo"),
         (pl.col("ci_atas") * 100).alias("hi"),
         fmt.persen_expr(pl.col("nilai") * 100, 2).alias("t_p"),
         fmt.angka_expr(pl.col("rasio"), 2).alias("t_rasio"),
         fmt.angka_expr(pl.col("n")).alias("t_n"),
-    )  # fmt: skip
+    )
     base = alt.Chart(data).encode(
         y=alt.Y("kelompok:N", title=None, axis=alt.Axis(labelLimit=200)),
-        tooltip=[alt.Tooltip("dimensi_label:N", title="Menurut"), alt.Tooltip("kelompok:N", title="Kelompok"),
-                 alt.Tooltip("t_p:N", title=judul), alt.Tooltip("t_rasio:N", title="× rata-rata"),
-                 alt.Tooltip("t_n:N", title="Pegawai-bulan")],
-    )  # fmt: skip
+        tooltip=[
+            alt.Tooltip("dimensi_label:N", title="Menurut"),
+            alt.Tooltip("kelompok:N", title="Kelompok"),
+            alt.Tooltip("t_p:N", title=judul),
+            alt.Tooltip("t_rasio:N", title="× rata-rata"),
+            alt.Tooltip("t_n:N", title="Pegawai-bulan"),
+        ],
+    )
     batang = base.mark_bar(cornerRadiusEnd=3).encode(
         x=alt.X("p:Q", title=f"{judul} (%)", axis=alt.Axis(format=",.2~f")),
         color=alt.condition("datum.rasio >= 2", alt.value(MERAH), alt.value(TEAL)),
     )
     garis = base.mark_rule(color="#374151").encode(x="lo:Q", x2="hi:Q")
     return _done(
-        (batang + garis).properties(height=alt.Step(24), width=260)
-        .facet(row=alt.Row("dimensi_label:N", title=None, header=alt.Header(labelAngle=0,
-                                                                           labelAlign="left")))
+        (batang + garis)
+        .properties(height=alt.Step(24), width=260)
+        .facet(
+            row=alt.Row(
+                "dimensi_label:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")
+            )
+        )
         .resolve_scale(y="independent")
-    )  # fmt: skip
+    )
 
 
 @spesifikasi
@@ -846,11 +1209,17 @@ def drift_bulanan(frame: pl.DataFrame, judul: str, format_y: str = ",.1~f"):
     )
     order = data["bulan"].unique(maintain_order=True).to_list()
     return _done(
-        alt.Chart(data).mark_line(point=True).encode(
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
             x=alt.X("bulan:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("nilai:Q", title=judul, axis=alt.Axis(format=format_y)),
             color=alt.Color("seri:N", title=None, legend=alt.Legend(orient="top")),
-            tooltip=[alt.Tooltip("bulan:N", title="Bulan"),
-                     alt.Tooltip("seri:N", title="Seri"), alt.Tooltip("teks:N", title=judul)],
-        ).properties(height=260)
-    )  # fmt: skip
+            tooltip=[
+                alt.Tooltip("bulan:N", title="Bulan"),
+                alt.Tooltip("seri:N", title="Seri"),
+                alt.Tooltip("teks:N", title=judul),
+            ],
+        )
+        .properties(height=260)
+    )

@@ -110,8 +110,10 @@ def _basis(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
                 files = snapshot.files(table)
                 if files:
                     paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-                    con.execute(f"create view {table} as select * from "
-                                f"read_parquet([{paths}], union_by_name = true)")  # fmt: skip
+                    con.execute(
+                        f"create view {table} as select * from "
+                        f"read_parquet([{paths}], union_by_name = true)"
+                    )
             _BASIS[key] = con
             while len(_BASIS) > BASIS_SNAPSHOTS:
                 _BASIS.pop(next(iter(_BASIS)))
@@ -164,8 +166,9 @@ def _query(
     return hit.clone()
 
 
-def _hitung(snapshot_path: str, snapshot_id: str, sql: str, params: tuple,
-            _koneksi=None) -> pl.DataFrame:  # fmt: skip
+def _hitung(
+    snapshot_path: str, snapshot_id: str, sql: str, params: tuple, _koneksi=None
+) -> pl.DataFrame:
     if _koneksi is not None:
         return _koneksi().sql(sql, params=list(params)).pl()
     snapshot = load_snapshot(Path(snapshot_path))
@@ -416,8 +419,9 @@ class Data:
             (periode, *params),
         )
 
-    def jadwal_dinas(self, periode: str, kode_opd: str | None, mulai: int = 0,
-                     batas: int = 60) -> pl.DataFrame:  # fmt: skip
+    def jadwal_dinas(
+        self, periode: str, kode_opd: str | None, mulai: int = 0, batas: int = 60
+    ) -> pl.DataFrame:
         """The roster of a page of the department's SHIFT people (by name, ``batas`` from
         ``mulai``): one row per person and working day of ``tpp_harian`` (days off have none),
         with the shift, its hours, the day's codes and points; a person without any working
@@ -522,12 +526,21 @@ class Data:
                     "oleh": entry.get("oleh"),
                     "pada": entry.get("pada"),
                     "baris": totals.get("rows", 0),
-                    **{k: totals.get(k, 0) for k in (
-                        "tpp_kinerja", "tpp_disiplin", "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto")},
+                    **{
+                        k: totals.get(k, 0)
+                        for k in (
+                            "tpp_kinerja",
+                            "tpp_disiplin",
+                            "tpp_bruto",
+                            "pph21",
+                            "iuran_bpjs",
+                            "tpp_neto",
+                        )
+                    },
                     "koreksi_baris": koreksi.get("rows", 0),
                     "koreksi_neto": koreksi.get("selisih_tpp_neto", 0),
                 }
-            )  # fmt: skip
+            )
         teks = {"periode": pl.String, "status": pl.String, "oleh": pl.String, "pada": pl.String}
         return pl.DataFrame(rows, schema_overrides=teks) if rows else pl.DataFrame(schema=teks)
 
@@ -561,8 +574,10 @@ class Data:
     def nama_ekspor(periode: str, fmt: str, kode_opd: str | None) -> tuple[str, str]:
         """(file name, mime) of what ``ekspor`` returns for these arguments."""
         if kode_opd and fmt in ("xlsx", "pdf"):
-            mime = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    "pdf": "application/pdf"}[fmt]  # fmt: skip
+            mime = {
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "pdf": "application/pdf",
+            }[fmt]
             return f"nominatif_tpp_{periode}_{kode_opd}.{fmt}", mime
         akhiran = f"_{kode_opd}" if kode_opd else ""
         return f"ekspor_tpp_{periode}_{fmt}{akhiran}.zip", "application/zip"
@@ -757,12 +772,13 @@ class Data:
         people = self._orang(periode)
         flags = self.temuan_anomali(periode)
         per_orang = (
-            cases.select("kasus_id", "nip").explode("nip")
+            cases.select("kasus_id", "nip")
+            .explode("nip")
             .join(people.select("nip", "nama"), on="nip", how="inner")
             .sort("nama", "nip")
             .group_by("kasus_id", maintain_order=True)
             .agg(orang=pl.col("nama").str.join(", "), nip_terlihat=pl.col("nip"))
-        )  # fmt: skip
+        )
         per_temuan = (
             flags.sort("nama", "aturan")
             .group_by("kasus_id", maintain_order=True)
@@ -772,9 +788,15 @@ class Data:
                 alasan=pl.format("{}: {}", "nama", "alasan").str.join(" | "),
             )
             if not flags.is_empty()
-            else pl.DataFrame(schema={"kasus_id": pl.String, "label": pl.String,
-                                      "temuan_terlihat": pl.UInt32, "alasan": pl.String})
-        )  # fmt: skip
+            else pl.DataFrame(
+                schema={
+                    "kasus_id": pl.String,
+                    "label": pl.String,
+                    "temuan_terlihat": pl.UInt32,
+                    "alasan": pl.String,
+                }
+            )
+        )
         return (
             cases.select("periode", "kasus_id", "jenis", "lapisan", "jumlah_temuan")
             .join(per_orang, on="kasus_id", how="inner")
@@ -801,9 +823,11 @@ class Data:
             baseline = baru["baseline_rata_rata_penilaian"]["tertangkap_di_daftar"]
             return {
                 "uji_periode": meta.get("uji_waktu", {}).get("uji_periode") or [],
-                "model": int(model["k"]), "baseline": int(baseline["k"]), "n": int(model["n"]),
+                "model": int(model["k"]),
+                "baseline": int(baseline["k"]),
+                "n": int(model["n"]),
                 "lebih_baik": bool(meta["metrik"]["mengalahkan_baseline_rata_pada_kasus_baru"]),
-            }  # fmt: skip
+            }
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -865,10 +889,12 @@ class Data:
             return tanda
         # a department head reads the reasons as ``temuan_anomali`` words them
         return pl.concat(
-            [self._alasan_terlihat(tanda.filter(pl.col("periode") == p), p)
-             for p in tanda["periode"].unique(maintain_order=True).to_list()],
+            [
+                self._alasan_terlihat(tanda.filter(pl.col("periode") == p), p)
+                for p in tanda["periode"].unique(maintain_order=True).to_list()
+            ],
             how="diagonal_relaxed",
-        )  # fmt: skip
+        )
 
 
 # the files of ``models.skor`` the app reads: jenis -> (file name constant, loader)
@@ -895,8 +921,9 @@ def _pemantauan_file(path: str, mtime_ns: int) -> pl.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _ekspor(root: str, snapshot_id: str, hari: str, periode: str, fmt: str, kode: str | None,
-            name: str) -> bytes:  # fmt: skip
+def _ekspor(
+    root: str, snapshot_id: str, hari: str, periode: str, fmt: str, kode: str | None, name: str
+) -> bytes:
     """Run ``orchestration.nominatif.ekspor`` into a scratch folder; the file, or all as a zip."""
     nominatif = importlib.import_module("orchestration.nominatif")
     with tempfile.TemporaryDirectory(prefix="sik-ekspor-") as tmp:

@@ -216,9 +216,13 @@ def _teks(e: pl.Expr) -> pl.Expr:
 def ribuan_expr(n: pl.Expr) -> pl.Expr:
     """A non-negative integer expression as ``4.324.000``."""
     return (
-        n.cast(pl.Int64).cast(pl.String).str.reverse()
-        .str.replace_all(r"(\d{3})", "${1}.").str.strip_chars_end(".").str.reverse()
-    )  # fmt: skip
+        n.cast(pl.Int64)
+        .cast(pl.String)
+        .str.reverse()
+        .str.replace_all(r"(\d{3})", "${1}.")
+        .str.strip_chars_end(".")
+        .str.reverse()
+    )
 
 
 def _bulat_expr(f: pl.Expr, desimal: int) -> pl.Expr:
@@ -234,9 +238,10 @@ def _angka_expr(e: pl.Expr, desimal: int, awalan: str, akhiran: str) -> pl.Expr:
         teks = pl.when(pecahan.str.len_chars() > 0).then(teks + "," + pecahan).otherwise(teks)
     tanda = pl.when((f < 0) & (n != 0)).then(pl.lit("-")).otherwise(pl.lit(""))
     return (
-        pl.when(f.is_null() | ~f.is_finite()).then(pl.lit(KOSONG))
+        pl.when(f.is_null() | ~f.is_finite())
+        .then(pl.lit(KOSONG))
         .otherwise(tanda + pl.lit(awalan) + teks + pl.lit(akhiran))
-    )  # fmt: skip
+    )
 
 
 def angka_expr(e: pl.Expr, desimal: int = 0) -> pl.Expr:
@@ -263,11 +268,12 @@ def tanggal_expr(e: pl.Expr, teks: bool = False) -> pl.Expr:
     d = _dari_teks_tanggal(e) if teks else e
     return _teks(
         pl.format(
-            "{} {} {}", d.dt.day(),
+            "{} {} {}",
+            d.dt.day(),
             d.dt.month().replace_strict(dict(enumerate(BULAN_SINGKAT, 1)), return_dtype=pl.String),
             d.dt.year(),
         )
-    )  # fmt: skip
+    )
 
 
 def tanggal_hari_expr(e: pl.Expr, teks: bool = False) -> pl.Expr:
@@ -298,52 +304,63 @@ def waktu_expr(e: pl.Expr, berzona: bool = False) -> pl.Expr:
     """``waktu`` (``29 Nov 2026 13:05 WITA``) of a Datetime expression; ``berzona`` for a
     time-zone-aware column (converted to WITA), else WITA wall-clock."""
     t = _wita(e, berzona)
-    return _teks(pl.format("{} {}", pl.when(t.is_not_null()).then(tanggal_expr(t)),
-                           t.dt.strftime("%H:%M WITA")))  # fmt: skip
+    return _teks(
+        pl.format(
+            "{} {}", pl.when(t.is_not_null()).then(tanggal_expr(t)), t.dt.strftime("%H:%M WITA")
+        )
+    )
 
 
 def waktu_iso_expr(e: pl.Expr) -> pl.Expr:
     """``waktu_iso`` of ISO timestamp text (with or without offset); other text as is."""
     berzona = (
         e.str.to_datetime("%Y-%m-%dT%H:%M:%S%z", strict=False, time_unit="us")
-        .dt.convert_time_zone(_ZONA_WITA).dt.replace_time_zone(None)
-    )  # fmt: skip
+        .dt.convert_time_zone(_ZONA_WITA)
+        .dt.replace_time_zone(None)
+    )
     polos = e.str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")
     t = pl.coalesce(berzona, polos)
     return (
-        pl.when(e.is_null() | (e == "")).then(pl.lit(KOSONG))
-        .when(t.is_null()).then(e)
+        pl.when(e.is_null() | (e == ""))
+        .then(pl.lit(KOSONG))
+        .when(t.is_null())
+        .then(e)
         .otherwise(waktu_expr(t))
-    )  # fmt: skip
+    )
 
 
 def nip_expr(e: pl.Expr) -> pl.Expr:
     """``nip`` (``19900815 201601 1 005``; other shapes as they are)."""
     d = e.cast(pl.String).str.replace_all(r"\D", "")
-    grup = pl.format("{} {} {} {}", d.str.slice(0, 8), d.str.slice(8, 6), d.str.slice(14, 1),
-                     d.str.slice(15, 3))  # fmt: skip
+    grup = pl.format(
+        "{} {} {} {}", d.str.slice(0, 8), d.str.slice(8, 6), d.str.slice(14, 1), d.str.slice(15, 3)
+    )
     return (
-        pl.when(e.is_null() | (e.cast(pl.String) == "")).then(pl.lit(KOSONG))
-        .when(d.str.len_chars() == 18).then(grup)
+        pl.when(e.is_null() | (e.cast(pl.String) == ""))
+        .then(pl.lit(KOSONG))
+        .when(d.str.len_chars() == 18)
+        .then(grup)
         .otherwise(e.cast(pl.String))
-    )  # fmt: skip
+    )
 
 
 def predikat_expr(e: pl.Expr) -> pl.Expr:
     """``predikat`` (``BUTUH_PERBAIKAN`` -> ``Butuh Perbaikan``; missing -> Tanpa penilaian)."""
     lain = e.str.replace_all("_", " ").str.to_titlecase()
     return (
-        pl.when(e.is_null() | (e == "")).then(pl.lit("Tanpa penilaian"))
+        pl.when(e.is_null() | (e == ""))
+        .then(pl.lit("Tanpa penilaian"))
         .otherwise(e.replace_strict(PREDIKAT, default=lain, return_dtype=pl.String))
-    )  # fmt: skip
+    )
 
 
 def kode_expr(e: pl.Expr) -> pl.Expr:
     """``kode`` (``TL2`` -> ``Terlambat 31–60 menit``)."""
     return (
-        pl.when(e.is_null() | (e == "")).then(pl.lit(KOSONG))
+        pl.when(e.is_null() | (e == ""))
+        .then(pl.lit(KOSONG))
         .otherwise(e.replace_strict(KODE, default=e, return_dtype=pl.String))
-    )  # fmt: skip
+    )
 
 
 def pola_kerja_expr(e: pl.Expr) -> pl.Expr:
@@ -355,10 +372,12 @@ def jadwal_expr(kode_shift: pl.Expr, mulai: pl.Expr, selesai: pl.Expr) -> pl.Exp
     """``jadwal`` of every day (shift code, scheduled start and end as WITA wall-clock)."""
     jam_ = pl.format("{}–{}", mulai.dt.strftime("%H:%M"), selesai.dt.strftime("%H:%M"))
     return (
-        pl.when(mulai.is_null() | selesai.is_null()).then(pl.lit(KOSONG))
-        .when(kode_shift.is_not_null() & (kode_shift != "")).then(pl.format("{} {}", kode_shift, jam_))
+        pl.when(mulai.is_null() | selesai.is_null())
+        .then(pl.lit(KOSONG))
+        .when(kode_shift.is_not_null() & (kode_shift != ""))
+        .then(pl.format("{} {}", kode_shift, jam_))
         .otherwise(jam_)
-    )  # fmt: skip
+    )
 
 
 def potong_expr(e: pl.Expr, n: int = 42) -> pl.Expr:

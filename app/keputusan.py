@@ -32,9 +32,19 @@ def catat(d: Data, periode: str, nip: str, aturan: str, keputusan: str, catatan:
     objek = f"temuan {aturan}"
 
     def tolak(pesan: str, aksi: str = audit.KEPUTUSAN) -> None:
-        audit.write(d.dir, aksi, sesi.username, sesi.role, objek=objek, periode=periode,
-                    nip=nip, aturan=aturan, keputusan=keputusan, hasil="DITOLAK",
-                    pesan=pesan)  # fmt: skip
+        audit.write(
+            d.dir,
+            aksi,
+            sesi.username,
+            sesi.role,
+            objek=objek,
+            periode=periode,
+            nip=nip,
+            aturan=aturan,
+            keputusan=keputusan,
+            hasil="DITOLAK",
+            pesan=pesan,
+        )
 
     if sesi.role != ANALIS:
         tolak(f"peran {sesi.role} tidak boleh mencatat keputusan", audit.AKSES_DITOLAK)
@@ -59,10 +69,29 @@ def catat(d: Data, periode: str, nip: str, aturan: str, keputusan: str, catatan:
     from models import keputusan as store
 
     nomor = store.catat(
-        d.dir, periode, nip, aturan, keputusan, catatan, oleh=sesi.username,
-        kasus_id=row.get("kasus_id"), versi_model=row.get("model_versi"),
-    )  # fmt: skip
-    audit.write(d.dir, audit.KEPUTUSAN, sesi.username, sesi.role, objek=objek, periode=periode,
-                kode_opd=row.get("kode_opd"), nip=nip, aturan=aturan, keputusan=keputusan,
-                catatan=catatan, hasil="OK", id_keputusan=nomor)  # fmt: skip
+        d.dir,
+        periode,
+        nip,
+        aturan,
+        keputusan,
+        catatan,
+        oleh=sesi.username,
+        kasus_id=row.get("kasus_id"),
+        versi_model=row.get("model_versi"),
+    )
+    audit.write(
+        d.dir,
+        audit.KEPUTUSAN,
+        sesi.username,
+        sesi.role,
+        objek=objek,
+        periode=periode,
+        kode_opd=row.get("kode_opd"),
+        nip=nip,
+        aturan=aturan,
+        keputusan=keputusan,
+        catatan=catatan,
+        hasil="OK",
+        id_keputusan=nomor,
+    )
     return nomor

@@ -50,8 +50,12 @@ def environment(data_dir: str | Path | None) -> dict[str, str]:
     return os.environ | {"KINERJA_DATA": str(DataDir.resolve(data_dir).root)}
 
 
-def main(data_dir: str | Path | None = None, address: str = "127.0.0.1", port: int = 8501,
-         proses: int | None = None) -> int:  # fmt: skip
+def main(
+    data_dir: str | Path | None = None,
+    address: str = "127.0.0.1",
+    port: int = 8501,
+    proses: int | None = None,
+) -> int:
     """Run the app until interrupted; returns the servers' exit code.
 
     ``proses`` (default ``$KINERJA_APP_PROSES``, else 1): that many server processes share the
@@ -60,8 +64,10 @@ def main(data_dir: str | Path | None = None, address: str = "127.0.0.1", port: i
     data = DataDir.resolve(data_dir)
     n = max(1, proses or int(os.environ.get("KINERJA_APP_PROSES", "1")))
     env = environment(data.root) | {"KINERJA_APP_PROSES": str(n)}
-    print(f"Si-Kinerja Analytics: http://{address}:{port}  (data: {data.root}, {n} proses)",
-          flush=True)  # fmt: skip
+    print(
+        f"Si-Kinerja Analytics: http://{address}:{port}  (data: {data.root}, {n} proses)",
+        flush=True,
+    )
     signal.signal(signal.SIGTERM, _sigterm)  # SIGTERM ends the servers too
     procs: list[subprocess.Popen] = []
     try:
@@ -94,8 +100,11 @@ if __name__ == "__main__":
     )
     parser.add_argument("--address", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8501)
-    parser.add_argument("--proses", type=int, default=None,
-                        help="jumlah proses server pada port yang sama (bawaan: "
-                             "$KINERJA_APP_PROSES atau 1)")  # fmt: skip
+    parser.add_argument(
+        "--proses",
+        type=int,
+        default=None,
+        help="jumlah proses server pada port yang sama (bawaan: $KINERJA_APP_PROSES atau 1)",
+    )
     args = parser.parse_args()
     sys.exit(main(args.data, args.address, args.port, args.proses))

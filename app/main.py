@@ -105,14 +105,20 @@ for h in ui.HALAMAN:
     )
 nav = st.navigation(bagian)
 
-st.logo(str(ui.APP_DIR / "assets" / "logo.svg"), size="large",
-        icon_image=str(ui.APP_DIR / "assets" / "ikon.svg"))  # fmt: skip
+st.logo(
+    str(ui.APP_DIR / "assets" / "logo.svg"),
+    size="large",
+    icon_image=str(ui.APP_DIR / "assets" / "ikon.svg"),
+)
 with st.sidebar:
     if data.ada:
         periode = st.selectbox(
-            "Periode", pilihan, key="periode", format_func=fmt.periode,
+            "Periode",
+            pilihan,
+            key="periode",
+            format_func=fmt.periode,
             help="Bulan kerja TPP (dibayar pada bulan berikutnya).",
-        )  # fmt: skip
+        )
         st.query_params["periode"] = periode
         ui.badge_status(data.status(periode)["status"])
     st.divider()
@@ -124,8 +130,10 @@ with st.sidebar:
             "Keluar", icon=":material/logout:", on_click=auth.keluar, args=(data_dir,), key="keluar"
         )
     if data.snapshot is not None:
-        st.caption(f"Data terbit {fmt.waktu_iso(data.snapshot.created_at)} · snapshot "
-                   f"{data.snapshot.id[:6]}")  # fmt: skip
+        st.caption(
+            f"Data terbit {fmt.waktu_iso(data.snapshot.created_at)} · snapshot "
+            f"{data.snapshot.id[:6]}"
+        )
 
 ui.set_ctx(ui.Ctx(data_dir, sesi, data, periode))
 with ui.giliran(), data.satu_koneksi():

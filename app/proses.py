@@ -58,8 +58,11 @@ def pasang(data: DataDir) -> None:
             target = folder / file_id
             if _ID.match(file_id) and not target.exists():
                 berkas = self._files_by_id[file_id]
-                meta = {"mimetype": berkas.mimetype, "kind": berkas.kind.value,
-                        "filename": berkas.filename}  # fmt: skip
+                meta = {
+                    "mimetype": berkas.mimetype,
+                    "kind": berkas.kind.value,
+                    "filename": berkas.filename,
+                }
                 _tulis(folder / f"{file_id}.json", json.dumps(meta).encode())
                 _tulis(target, berkas.content)
             return file_id
@@ -80,9 +83,12 @@ def pasang(data: DataDir) -> None:
                     ) from None
                 from streamlit.runtime.media_file_storage import MediaFileKind
 
-                return media_mod.MemoryFile(content=content, mimetype=meta["mimetype"],
-                                            kind=MediaFileKind(meta["kind"]),
-                                            filename=meta["filename"])  # fmt: skip
+                return media_mod.MemoryFile(
+                    content=content,
+                    mimetype=meta["mimetype"],
+                    kind=MediaFileKind(meta["kind"]),
+                    filename=meta["filename"],
+                )
 
     media_mod.MemoryMediaFileStorage = MediaBersama
 

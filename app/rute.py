@@ -36,9 +36,14 @@ async def api_sesi(request: Request) -> JSONResponse:
     value, berakhir = hasil
     response = _json({"ok": True})
     response.set_cookie(
-        sesi.COOKIE, value, max_age=max(1, int(berakhir - time.time())), path="/",
-        httponly=True, samesite="strict", secure=request.url.scheme == "https",
-    )  # fmt: skip
+        sesi.COOKIE,
+        value,
+        max_age=max(1, int(berakhir - time.time())),
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
     return response
 
 

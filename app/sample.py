@@ -29,7 +29,11 @@ OPD = (
     ("1.05.02", "Badan Penanggulangan Bencana Daerah", 7),
     ("1.06.01", "Dinas Sosial", 14),
     ("2.07.01", "Dinas Tenaga Kerja dan Transmigrasi", 10),
-    ("2.08.01", "Dinas Pemberdayaan Perempuan, Perlindungan Anak, Pengendalian Penduduk dan Keluarga Berencana", 6),
+    (
+        "2.08.01",
+        "Dinas Pemberdayaan Perempuan, Perlindungan Anak, Pengendalian Penduduk dan Keluarga Berencana",
+        6,
+    ),
     ("2.09.01", "Dinas Ketahanan Pangan", 7),
     ("2.11.01", "Dinas Lingkungan Hidup dan Kehutanan", 28),
     ("2.12.01", "Dinas Kependudukan dan Pencatatan Sipil", 4),
@@ -58,28 +62,112 @@ OPD = (
     ("5.03.01", "Badan Kepegawaian Daerah", 8),
     ("6.01.01", "Inspektorat Daerah", 10),
     ("8.01.01", "Badan Kesatuan Bangsa dan Politik", 5),
-)  # fmt: skip
+)
 
-DEPAN = ("Yohanes", "Maria", "Petrus", "Yuliana", "Fransiskus", "Agustina", "Markus", "Elisabeth",
-         "Yosef", "Margaretha", "Stefanus", "Katarina", "Daniel", "Yuliani", "Hendrik", "Veronika",
-         "Samuel", "Anastasia", "Kornelis", "Regina", "Paulus", "Theresia", "Adrianus", "Sisilia")  # fmt: skip
-BELAKANG = ("Nenobais", "Tefa", "Lakapu", "Ndun", "Manafe", "Bria", "Seran", "Fanggidae", "Lado",
-            "Nalle", "Kana", "Ratu", "Tallo", "Djami", "Wadu", "Mbete", "Lewerang", "Kolo", "Neno",
-            "Dethan", "Benu", "Kore", "Haning", "Toelle")  # fmt: skip
+DEPAN = (
+    "Yohanes",
+    "Maria",
+    "Petrus",
+    "Yuliana",
+    "Fransiskus",
+    "Agustina",
+    "Markus",
+    "Elisabeth",
+    "Yosef",
+    "Margaretha",
+    "Stefanus",
+    "Katarina",
+    "Daniel",
+    "Yuliani",
+    "Hendrik",
+    "Veronika",
+    "Samuel",
+    "Anastasia",
+    "Kornelis",
+    "Regina",
+    "Paulus",
+    "Theresia",
+    "Adrianus",
+    "Sisilia",
+)
+BELAKANG = (
+    "Nenobais",
+    "Tefa",
+    "Lakapu",
+    "Ndun",
+    "Manafe",
+    "Bria",
+    "Seran",
+    "Fanggidae",
+    "Lado",
+    "Nalle",
+    "Kana",
+    "Ratu",
+    "Tallo",
+    "Djami",
+    "Wadu",
+    "Mbete",
+    "Lewerang",
+    "Kolo",
+    "Neno",
+    "Dethan",
+    "Benu",
+    "Kore",
+    "Haning",
+    "Toelle",
+)
 GELAR = ("", "", "", "S.Pd.", "S.E.", "S.H.", "S.Kom.", "S.Sos.", "M.Si.", "S.Kep., Ns.", "A.Md.")
 
 LIBUR = {
-    "2025-01-01", "2025-01-27", "2025-01-28", "2025-01-29", "2025-03-28", "2025-03-31",
-    "2025-04-01", "2025-04-02", "2025-04-18", "2025-05-01", "2025-05-12", "2025-05-13",
-    "2025-05-29", "2025-05-30", "2025-06-06", "2025-06-09", "2025-06-27", "2025-08-18",
-    "2025-09-05", "2025-12-25", "2025-12-26",
-}  # fmt: skip
+    "2025-01-01",
+    "2025-01-27",
+    "2025-01-28",
+    "2025-01-29",
+    "2025-03-28",
+    "2025-03-31",
+    "2025-04-01",
+    "2025-04-02",
+    "2025-04-18",
+    "2025-05-01",
+    "2025-05-12",
+    "2025-05-13",
+    "2025-05-29",
+    "2025-05-30",
+    "2025-06-06",
+    "2025-06-09",
+    "2025-06-27",
+    "2025-08-18",
+    "2025-09-05",
+    "2025-12-25",
+    "2025-12-26",
+}
 RAMADAN = (dt.date(2025, 3, 1), dt.date(2025, 3, 30))
-BASIS = {1: 1_750_000, 2: 1_900_000, 3: 2_100_000, 4: 2_350_000, 5: 2_650_000, 6: 3_000_000,
-         7: 3_400_000, 8: 3_900_000, 9: 4_600_000, 10: 5_300_000, 11: 6_100_000, 12: 7_200_000,
-         13: 8_500_000, 14: 11_000_000, 15: 14_500_000, 16: 19_000_000, 17: 25_000_000}  # fmt: skip
-PERSEN_KINERJA = {"SANGAT_BAIK": 100, "BAIK": 100, "BUTUH_PERBAIKAN": 75, "KURANG": 50,
-                  "SANGAT_KURANG": 25}  # fmt: skip
+BASIS = {
+    1: 1_750_000,
+    2: 1_900_000,
+    3: 2_100_000,
+    4: 2_350_000,
+    5: 2_650_000,
+    6: 3_000_000,
+    7: 3_400_000,
+    8: 3_900_000,
+    9: 4_600_000,
+    10: 5_300_000,
+    11: 6_100_000,
+    12: 7_200_000,
+    13: 8_500_000,
+    14: 11_000_000,
+    15: 14_500_000,
+    16: 19_000_000,
+    17: 25_000_000,
+}
+PERSEN_KINERJA = {
+    "SANGAT_BAIK": 100,
+    "BAIK": 100,
+    "BUTUH_PERBAIKAN": 75,
+    "KURANG": 50,
+    "SANGAT_KURANG": 25,
+}
 POIN_TL = (0.5, 1.0, 1.25, 1.5)
 ABSEN = ("CT", "CS", "DL", "DIKLAT", "IZIN", "CAP")
 ABSEN_P = (0.020, 0.010, 0.020, 0.005, 0.005, 0.002)
@@ -128,7 +216,7 @@ def _people(rng: np.random.Generator, n: int, n_opd: int) -> pl.DataFrame:
             rng.integers(0, len(BELAKANG), n),
             rng.integers(0, len(GELAR), n),
             strict=True,
-        )  # fmt: skip
+        )
     ]
     # work patterns (jadwal.md §1): teachers in Dikbud, rostered shifts in RSUD and Satpol PP;
     # department heads keep office hours
@@ -183,9 +271,12 @@ def _calendar(people: pl.DataFrame, pers: list[str]) -> pl.DataFrame:
     )
     # hours from the rulebook seeds of VERSI, as the pipeline reads them (never literals here)
     jam = _aturan("aturan_jam_kerja").select(
-        "pola", pl.col("ramadan") == "true", pl.col("hari").cast(pl.Int8).alias("hari_iso"),
-        "jam_masuk", "jam_pulang",
-    )  # fmt: skip
+        "pola",
+        pl.col("ramadan") == "true",
+        pl.col("hari").cast(pl.Int8).alias("hari_iso"),
+        "jam_masuk",
+        "jam_pulang",
+    )
     berjam = cal.filter(~pl.col("libur")).join(jam, on=["ramadan", "hari_iso"])
     orang = people.select("pid", "pola_kerja", "rotasi")
     shift = (
@@ -193,10 +284,11 @@ def _calendar(people: pl.DataFrame, pers: list[str]) -> pl.DataFrame:
         .join(cal, how="cross")
         .with_columns(
             ((pl.col("tanggal").cast(pl.Int64) + pl.col("rotasi")) % len(ROTASI))
-            .replace_strict(dict(enumerate(ROTASI)), return_dtype=pl.String).alias("kode_shift")
+            .replace_strict(dict(enumerate(ROTASI)), return_dtype=pl.String)
+            .alias("kode_shift")
         )
         .join(_aturan("aturan_shift"), on="kode_shift")  # LIBUR has no row: a day off
-    )  # fmt: skip
+    )
     out = pl.concat(
         [
             orang.filter(pl.col("pola_kerja") != "SHIFT").join(
@@ -264,49 +356,82 @@ def _days(rng: np.random.Generator, people: pl.DataFrame, pers: list[str]) -> pl
     g = g.with_columns(
         pl.when(pl.col("waktu_datang").is_not_null())
         .then(((pl.col("waktu_datang") - start).dt.total_seconds() // 60).clip(0))
-        .cast(pl.Int32).alias("menit_terlambat"),
+        .cast(pl.Int32)
+        .alias("menit_terlambat"),
         pl.when(pl.col("waktu_pulang").is_not_null())
         .then(((end - pl.col("waktu_pulang")).dt.total_seconds() // 60).clip(0))
-        .cast(pl.Int32).alias("menit_pulang_cepat"),
-    )  # fmt: skip
+        .cast(pl.Int32)
+        .alias("menit_pulang_cepat"),
+    )
 
     def band(menit: str, tanpa: str, prefix: str) -> pl.Expr:
         m = pl.col(menit)
         return (
-            pl.when(~hadir).then(None)
-            .when(pl.lit(prefix == "PSW") & pl.col("pulang_belum_tersedia")).then(None)
-            .when(pl.col(tanpa)).then(pl.lit(f"{prefix}4"))
-            .when(m > 90).then(pl.lit(f"{prefix}4"))
-            .when(m > 60).then(pl.lit(f"{prefix}3"))
-            .when(m > 30).then(pl.lit(f"{prefix}2"))
-            .when(m >= 1).then(pl.lit(f"{prefix}1"))
+            pl.when(~hadir)
+            .then(None)
+            .when(pl.lit(prefix == "PSW") & pl.col("pulang_belum_tersedia"))
+            .then(None)
+            .when(pl.col(tanpa))
+            .then(pl.lit(f"{prefix}4"))
+            .when(m > 90)
+            .then(pl.lit(f"{prefix}4"))
+            .when(m > 60)
+            .then(pl.lit(f"{prefix}3"))
+            .when(m > 30)
+            .then(pl.lit(f"{prefix}2"))
+            .when(m >= 1)
+            .then(pl.lit(f"{prefix}1"))
             .alias(f"kode_{'datang' if prefix == 'TL' else 'pulang'}")
-        )  # fmt: skip
+        )
 
     def poin(kol: str) -> pl.Expr:
         c = pl.col(kol).str.slice(-1).cast(pl.Int8, strict=False)
         return (
-            pl.when(c == 1).then(POIN_TL[0]).when(c == 2).then(POIN_TL[1])
-            .when(c == 3).then(POIN_TL[2]).when(c == 4).then(POIN_TL[3]).otherwise(0.0)
-        )  # fmt: skip
+            pl.when(c == 1)
+            .then(POIN_TL[0])
+            .when(c == 2)
+            .then(POIN_TL[1])
+            .when(c == 3)
+            .then(POIN_TL[2])
+            .when(c == 4)
+            .then(POIN_TL[3])
+            .otherwise(0.0)
+        )
 
     g = g.with_columns(
         band("menit_terlambat", "_td", "TL"), band("menit_pulang_cepat", "_tp", "PSW")
     )
     g = g.with_columns(
         (
-            poin("kode_datang") + poin("kode_pulang")
-            + pl.when(pl.col("kode_hari") == "TK").then(3.0)
-            .when(pl.col("kode_hari") == "IZIN").then(1.0).otherwise(0.0)
+            poin("kode_datang")
+            + poin("kode_pulang")
+            + pl.when(pl.col("kode_hari") == "TK")
+            .then(3.0)
+            .when(pl.col("kode_hari") == "IZIN")
+            .then(1.0)
+            .otherwise(0.0)
         ).alias("poin"),
-    )  # fmt: skip
+    )
     nomor = pl.format("800/{}/BKD/{}", pl.col("pid"), pl.col("periode"))
     return g.select(
-        "periode", "nip", "kode_opd", pl.lit("UTAMA").alias("segmen"), "tanggal",
-        pl.col("hari_iso").cast(pl.Int32), "ramadan", "jam_masuk", "jam_pulang",
-        "waktu_datang", "waktu_pulang",
-        (pl.col("waktu_datang").is_not_null().cast(pl.Int32) + pl.col("waktu_pulang").is_not_null().cast(pl.Int32)).alias("jumlah_tap"),
-        "kode_hari", "kode_datang", "kode_pulang",
+        "periode",
+        "nip",
+        "kode_opd",
+        pl.lit("UTAMA").alias("segmen"),
+        "tanggal",
+        pl.col("hari_iso").cast(pl.Int32),
+        "ramadan",
+        "jam_masuk",
+        "jam_pulang",
+        "waktu_datang",
+        "waktu_pulang",
+        (
+            pl.col("waktu_datang").is_not_null().cast(pl.Int32)
+            + pl.col("waktu_pulang").is_not_null().cast(pl.Int32)
+        ).alias("jumlah_tap"),
+        "kode_hari",
+        "kode_datang",
+        "kode_pulang",
         pl.when(hadir).then(pl.col("menit_terlambat")).alias("menit_terlambat"),
         pl.when(hadir).then(pl.col("menit_pulang_cepat")).alias("menit_pulang_cepat"),
         pl.col("poin").cast(pl.Decimal(18, 4)),
@@ -314,11 +439,14 @@ def _days(rng: np.random.Generator, people: pl.DataFrame, pers: list[str]) -> pl
         pl.when(~hadir & (pl.col("kode_hari") != "TK")).then(nomor).alias("nomor_surat"),
         pl.format("absensi_{}.csv", pl.col("periode").str.replace("-", "")).alias("sumber_absensi"),
         pl.lit(VERSI).alias("aturan_versi"),
-        "kode_shift", "jadwal_mulai", "jadwal_selesai",
+        "kode_shift",
+        "jadwal_mulai",
+        "jadwal_selesai",
         pl.when(pl.col("waktu_pulang").is_not_null())
-        .then(pl.format("absensi_{}.csv", pl.col("waktu_pulang").dt.strftime("%Y%m"))).alias("sumber_absensi_pulang"),
+        .then(pl.format("absensi_{}.csv", pl.col("waktu_pulang").dt.strftime("%Y%m")))
+        .alias("sumber_absensi_pulang"),
         "pulang_belum_tersedia",
-    )  # fmt: skip
+    )
 
 
 def _mutasi(harian: pl.DataFrame, people: pl.DataFrame, periode: str) -> pl.DataFrame:
@@ -372,10 +500,18 @@ def _months(rng: np.random.Generator, people: pl.DataFrame, harian: pl.DataFrame
     baik = m["kinerja_baik"].to_numpy()
     r = rng.random(n)
     predikat = np.where(
-        r < baik * 0.25, "SANGAT_BAIK",
-        np.where(r < baik, "BAIK", np.where(r < baik + (1 - baik) * 0.6, "BUTUH_PERBAIKAN",
-                 np.where(r < baik + (1 - baik) * 0.9, "KURANG", "SANGAT_KURANG"))),
-    ).astype(object)  # fmt: skip
+        r < baik * 0.25,
+        "SANGAT_BAIK",
+        np.where(
+            r < baik,
+            "BAIK",
+            np.where(
+                r < baik + (1 - baik) * 0.6,
+                "BUTUH_PERBAIKAN",
+                np.where(r < baik + (1 - baik) * 0.9, "KURANG", "SANGAT_KURANG"),
+            ),
+        ),
+    ).astype(object)
     predikat[rng.random(n) < 0.02] = None
     m = m.with_columns(pl.Series("predikat", predikat.tolist(), dtype=pl.String))
     # each person's own working days of the month (jadwal.md §5), all segments together
@@ -403,11 +539,19 @@ def _months(rng: np.random.Generator, people: pl.DataFrame, harian: pl.DataFrame
     gol = pl.col("golongan")
     tarif = (
         pl.when(pl.col("status") == "PPPK")
-        .then(pl.when(gol.is_in(["IX", "X", "XI", "XII"])).then(5).when(gol.is_in(["I", "II", "III", "IV", "V", "VI", "VII", "VIII"])).then(0).otherwise(15))
-        .when(gol.str.starts_with("IV")).then(15)
-        .when(gol.str.starts_with("III")).then(5)
+        .then(
+            pl.when(gol.is_in(["IX", "X", "XI", "XII"]))
+            .then(5)
+            .when(gol.is_in(["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]))
+            .then(0)
+            .otherwise(15)
+        )
+        .when(gol.str.starts_with("IV"))
+        .then(15)
+        .when(gol.str.starts_with("III"))
+        .then(5)
         .otherwise(0)
-    )  # fmt: skip
+    )
     m = m.with_columns(
         (pl.col("tpp_kinerja") + pl.col("tpp_disiplin")).alias("tpp_bruto"), tarif.alias("_tarif")
     )
@@ -416,40 +560,86 @@ def _months(rng: np.random.Generator, people: pl.DataFrame, harian: pl.DataFrame
         _half_up(pl.col("tpp_bruto"), pl.lit(100)).alias("iuran_bpjs"),
     )
     nip_fmt = pl.concat_str(
-        pl.col("nip").str.slice(0, 8), pl.lit(" "), pl.col("nip").str.slice(8, 6), pl.lit(" "),
-        pl.col("nip").str.slice(14, 1), pl.lit(" "), pl.col("nip").str.slice(15, 3),
-    )  # fmt: skip
+        pl.col("nip").str.slice(0, 8),
+        pl.lit(" "),
+        pl.col("nip").str.slice(8, 6),
+        pl.lit(" "),
+        pl.col("nip").str.slice(14, 1),
+        pl.lit(" "),
+        pl.col("nip").str.slice(15, 3),
+    )
     return m.select(
-        "periode", "nip", nip_fmt.alias("nip_format"), "nama", "kode_opd", "nama_opd",
-        "segmen", "status", "golongan", "jenis_jabatan", "nama_jabatan",
-        pl.col("kelas_jabatan").cast(pl.Int32), "tanggal_mulai", "tanggal_selesai", "hari_kerja",
-        pl.col("hari_kerja_segmen").cast(pl.Int32), pl.col("hari_efektif"),
+        "periode",
+        "nip",
+        nip_fmt.alias("nip_format"),
+        "nama",
+        "kode_opd",
+        "nama_opd",
+        "segmen",
+        "status",
+        "golongan",
+        "jenis_jabatan",
+        "nama_jabatan",
+        pl.col("kelas_jabatan").cast(pl.Int32),
+        "tanggal_mulai",
+        "tanggal_selesai",
+        "hari_kerja",
+        pl.col("hari_kerja_segmen").cast(pl.Int32),
+        pl.col("hari_efektif"),
         pl.lit(0, pl.Int32).alias("hari_tidak_efektif"),
-        "hadir", "tk", "tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3", "psw4",
+        "hadir",
+        "tk",
+        "tl1",
+        "tl2",
+        "tl3",
+        "tl4",
+        "psw1",
+        "psw2",
+        "psw3",
+        "psw4",
         *[pl.col(a.lower()) for a in ABSEN],
-        pl.lit(0, pl.Int32).alias("cltn"), pl.lit(0, pl.Int32).alias("tb"), pl.lit(0, pl.Int32).alias("cm"),
+        pl.lit(0, pl.Int32).alias("cltn"),
+        pl.lit(0, pl.Int32).alias("tb"),
+        pl.lit(0, pl.Int32).alias("cm"),
         pl.lit(0, pl.Int32).alias("cb"),
-        "menit_terlambat", "menit_pulang_cepat",
+        "menit_terlambat",
+        "menit_pulang_cepat",
         pl.col("jumlah_poin").cast(pl.Decimal(18, 4)),
-        "predikat", pl.col("predikat").alias("predikat_sumber"),
+        "predikat",
+        pl.col("predikat").alias("predikat_sumber"),
         pl.col("predikat").is_null().alias("tanpa_penilaian"),
         pl.col("predikat").is_not_null().cast(pl.Int32).alias("jumlah_penilaian_final"),
         pl.col("_pk").cast(pl.Decimal(9, 4)).alias("persen_kinerja"),
-        (pl.col("_pd100").cast(pl.Decimal(9, 4)) / 100).cast(pl.Decimal(9, 4)).alias("persen_disiplin"),
-        "basis_jabatan", "persen_basis", "tpp_basis",
-        (pl.col("tpp_basis").cast(pl.Decimal(38, 10)) * pl.col("hari_efektif") / pl.col("hari_kerja")).cast(pl.Decimal(38, 10)).alias("basis_efektif"),
-        "tpp_kinerja", "tpp_disiplin", "tpp_bruto",
-        pl.col("_tarif").cast(pl.Decimal(9, 4)).alias("tarif_pph21"), "pph21",
-        pl.lit(1).cast(pl.Decimal(9, 4)).alias("persen_bpjs"), "iuran_bpjs",
+        (pl.col("_pd100").cast(pl.Decimal(9, 4)) / 100)
+        .cast(pl.Decimal(9, 4))
+        .alias("persen_disiplin"),
+        "basis_jabatan",
+        "persen_basis",
+        "tpp_basis",
+        (
+            pl.col("tpp_basis").cast(pl.Decimal(38, 10))
+            * pl.col("hari_efektif")
+            / pl.col("hari_kerja")
+        )
+        .cast(pl.Decimal(38, 10))
+        .alias("basis_efektif"),
+        "tpp_kinerja",
+        "tpp_disiplin",
+        "tpp_bruto",
+        pl.col("_tarif").cast(pl.Decimal(9, 4)).alias("tarif_pph21"),
+        "pph21",
+        pl.lit(1).cast(pl.Decimal(9, 4)).alias("persen_bpjs"),
+        "iuran_bpjs",
         (pl.col("tpp_bruto") - pl.col("pph21") - pl.col("iuran_bpjs")).alias("tpp_neto"),
         pl.lit(60).cast(pl.Decimal(9, 4)).alias("bobot_kinerja"),
         pl.lit(40).cast(pl.Decimal(9, 4)).alias("bobot_disiplin"),
-        pl.lit("DISIPLIN").alias("dasar_potongan"), pl.lit(VERSI).alias("aturan_versi"),
+        pl.lit("DISIPLIN").alias("dasar_potongan"),
+        pl.lit(VERSI).alias("aturan_versi"),
         "mutasi",
         pl.format("pegawai_{}.csv", pl.col("periode").str.replace("-", "")).alias("sumber_pegawai"),
         (pl.col("pid").cast(pl.Int32) + 2).alias("baris_pegawai"),
         "pola_kerja",
-    ).sort("periode", "kode_opd", "nip")  # fmt: skip
+    ).sort("periode", "kode_opd", "nip")
 
 
 def opd_summary(bulanan: pl.DataFrame) -> pl.DataFrame:
@@ -465,47 +655,109 @@ def opd_summary(bulanan: pl.DataFrame) -> pl.DataFrame:
             pl.col("hari_kerja").max(),
             *[pl.col(c).sum().cast(pl.Int32) for c in ("hari_efektif", "hadir", "tk")],
             pl.sum_horizontal("tl1", "tl2", "tl3", "tl4").sum().cast(pl.Int32).alias("terlambat"),
-            pl.sum_horizontal("psw1", "psw2", "psw3", "psw4").sum().cast(pl.Int32).alias("pulang_cepat"),
-            *[pl.col(c).sum().cast(pl.Int64) for c in (
-                "menit_terlambat", "menit_pulang_cepat", "tpp_basis", "tpp_kinerja",
-                "tpp_disiplin", "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto")],
-            pl.col("persen_kinerja").cast(pl.Float64).mean().round(4).cast(pl.Decimal(9, 4)).alias("rata_persen_kinerja"),
-            pl.col("persen_disiplin").cast(pl.Float64).mean().round(4).cast(pl.Decimal(9, 4)).alias("rata_persen_disiplin"),
+            pl.sum_horizontal("psw1", "psw2", "psw3", "psw4")
+            .sum()
+            .cast(pl.Int32)
+            .alias("pulang_cepat"),
+            *[
+                pl.col(c).sum().cast(pl.Int64)
+                for c in (
+                    "menit_terlambat",
+                    "menit_pulang_cepat",
+                    "tpp_basis",
+                    "tpp_kinerja",
+                    "tpp_disiplin",
+                    "tpp_bruto",
+                    "pph21",
+                    "iuran_bpjs",
+                    "tpp_neto",
+                )
+            ],
+            pl.col("persen_kinerja")
+            .cast(pl.Float64)
+            .mean()
+            .round(4)
+            .cast(pl.Decimal(9, 4))
+            .alias("rata_persen_kinerja"),
+            pl.col("persen_disiplin")
+            .cast(pl.Float64)
+            .mean()
+            .round(4)
+            .cast(pl.Decimal(9, 4))
+            .alias("rata_persen_disiplin"),
             pl.col("aturan_versi").min(),
         )
         .sort("periode", "kode_opd")
-    )  # fmt: skip
+    )
 
 
 def _findings(
     rng: np.random.Generator, bulanan: pl.DataFrame, pers: list[str]
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     tanpa = bulanan.filter("tanpa_penilaian").select(
-        "periode", pl.lit("WARN").alias("tingkat"), pl.lit("TANPA_PENILAIAN").alias("kode"), "nip",
-        "kode_opd", pl.format("kinerja_{}.csv", pl.col("periode").str.replace("-", "")).alias("source_file"),
+        "periode",
+        pl.lit("WARN").alias("tingkat"),
+        pl.lit("TANPA_PENILAIAN").alias("kode"),
+        "nip",
+        "kode_opd",
+        pl.format("kinerja_{}.csv", pl.col("periode").str.replace("-", "")).alias("source_file"),
         pl.lit(0, pl.Int32).alias("line_no"),
-        pl.format("Tidak ada penilaian kinerja FINAL untuk periode {}: TPP kinerja 0, TPP disiplin tetap dibayar.", pl.col("periode")).alias("pesan"),
-    )  # fmt: skip
+        pl.format(
+            "Tidak ada penilaian kinerja FINAL untuk periode {}: TPP kinerja 0, TPP disiplin tetap dibayar.",
+            pl.col("periode"),
+        ).alias("pesan"),
+    )
     ganda = bulanan.sample(n=min(5, bulanan.height), seed=int(rng.integers(1 << 30))).select(
-        "periode", pl.lit("WARN").alias("tingkat"), pl.lit("PENILAIAN_FINAL_GANDA").alias("kode"),
-        "nip", "kode_opd",
+        "periode",
+        pl.lit("WARN").alias("tingkat"),
+        pl.lit("PENILAIAN_FINAL_GANDA").alias("kode"),
+        "nip",
+        "kode_opd",
         pl.format("kinerja_{}.csv", pl.col("periode").str.replace("-", "")).alias("source_file"),
         pl.lit(17, pl.Int32).alias("line_no"),
         pl.lit("Ada 2 penilaian FINAL; yang dipakai yang terbaru.").alias("pesan"),
-    )  # fmt: skip
+    )
     temuan = pl.concat([tanpa, ganda]).sort("periode", "tingkat", "kode")
     rows = []
     for p in pers:
         f = f"absensi_{p.replace('-', '')}.csv"
         rows += [
-            ("absensi", p, f, 1200 + i, "waktu", "2025-13-01 07:31:00", "WAKTU_TIDAK_VALID",
-             "Waktu tap tidak dapat dibaca (format YYYY-MM-DD HH:MM:SS).")
+            (
+                "absensi",
+                p,
+                f,
+                1200 + i,
+                "waktu",
+                "2025-13-01 07:31:00",
+                "WAKTU_TIDAK_VALID",
+                "Waktu tap tidak dapat dibaca (format YYYY-MM-DD HH:MM:SS).",
+            )
             for i in range(3)
-        ]  # fmt: skip
-        rows.append(("absensi", p, f, 88, "nip", "19900815201601100X", "NIP_TIDAK_VALID",
-                     "NIP harus 18 digit angka."))  # fmt: skip
-        rows.append(("ketidakhadiran", p, f"ketidakhadiran_{p.replace('-', '')}.csv", 5, "kode", "CUTI",
-                     "KODE_TIDAK_DIKENAL", "Kode ketidakhadiran CUTI tidak dikenal."))  # fmt: skip
+        ]
+        rows.append(
+            (
+                "absensi",
+                p,
+                f,
+                88,
+                "nip",
+                "19900815201601100X",
+                "NIP_TIDAK_VALID",
+                "NIP harus 18 digit angka.",
+            )
+        )
+        rows.append(
+            (
+                "ketidakhadiran",
+                p,
+                f"ketidakhadiran_{p.replace('-', '')}.csv",
+                5,
+                "kode",
+                "CUTI",
+                "KODE_TIDAK_DIKENAL",
+                "Kode ketidakhadiran CUTI tidak dikenal.",
+            )
+        )
     cols = ["kind", "periode", "source_file", "line_no", "kolom", "nilai", "kode_alasan", "alasan"]
     karantina = pl.DataFrame(rows, schema=cols, orient="row").with_columns(
         pl.col("line_no").cast(pl.Int32)

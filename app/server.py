@@ -64,9 +64,12 @@ MAIN = Path(__file__).resolve().parent / "main.py"
 async def _lifespan(_app):
     """Keep the data caches warm: every later publish is warmed in the background."""
     threading.Thread(
-        target=keep_warm, args=(DATA,), kwargs={"log": _log, "seen": WARMED}, daemon=True,
+        target=keep_warm,
+        args=(DATA,),
+        kwargs={"log": _log, "seen": WARMED},
+        daemon=True,
         name="pemanasan-cache",
-    ).start()  # fmt: skip
+    ).start()
     if proses.jumlah() > 1:
         threading.Thread(target=_bersihkan_media, daemon=True, name="media-bersama").start()
     yield

@@ -154,20 +154,30 @@ def baca_cookie(data: DataDir, value: str | None, now: float | None = None) -> s
     return sesi_id
 
 
-def buat(data: DataDir, username: str, role: str, kode_opd: str | None,
-         now: float | None = None) -> tuple[Baris, str]:  # fmt: skip
+def buat(
+    data: DataDir, username: str, role: str, kode_opd: str | None, now: float | None = None
+) -> tuple[Baris, str]:
     """A new session row and the one-time token that ``tukar`` exchanges for its cookie."""
     now = time.time() if now is None else now
-    row = Baris(secrets.token_urlsafe(24), username, role, kode_opd, now, now,
-                now + SESI_JAM * 3600, None)  # fmt: skip
+    row = Baris(
+        secrets.token_urlsafe(24), username, role, kode_opd, now, now, now + SESI_JAM * 3600, None
+    )
     token = secrets.token_urlsafe(24)
     with _connect(data) as con:
         con.execute("begin immediate")
         con.execute(
             "insert into sesi values (?, ?, ?, ?, ?, ?, ?, ?)",
-            (row.id, row.username, row.role, row.kode_opd, row.dibuat, row.terakhir,
-             row.berakhir, None),
-        )  # fmt: skip
+            (
+                row.id,
+                row.username,
+                row.role,
+                row.kode_opd,
+                row.dibuat,
+                row.terakhir,
+                row.berakhir,
+                None,
+            ),
+        )
         con.execute("insert into tukar values (?, ?, ?)", (token, row.id, now + TUKAR_DETIK))
         con.execute("delete from tukar where sampai < ?", (now,))
         con.execute("delete from sesi where berakhir < ?", (now - 86400,))
@@ -203,16 +213,18 @@ def sentuh(data: DataDir, row: Baris, now: float) -> None:
     if now - row.terakhir < SENTUH_DETIK:
         return
     with _connect(data) as con:
-        con.execute("update sesi set terakhir = ? where id = ? and terakhir < ?",
-                    (now, row.id, now))  # fmt: skip
+        con.execute(
+            "update sesi set terakhir = ? where id = ? and terakhir < ?", (now, row.id, now)
+        )
 
 
 def akhiri(data: DataDir, sesi_id: str, now: float | None = None) -> None:
     """End a session on the server (logout, expiry): its cookie no longer works."""
     now = time.time() if now is None else now
     with _connect(data) as con:
-        con.execute("update sesi set diakhiri = ? where id = ? and diakhiri is null",
-                    (now, sesi_id))  # fmt: skip
+        con.execute(
+            "update sesi set diakhiri = ? where id = ? and diakhiri is null", (now, sesi_id)
+        )
 
 
 def berlaku(row: Baris | None, idle_seconds: float, now: float) -> str | None:
@@ -261,8 +273,9 @@ def catat_gagal(data: DataDir, username: str, alamat: str | None, now: float | N
     now = time.time() if now is None else now
     with _connect(data) as con:
         con.execute("begin immediate")
-        con.executemany("insert into gagal values (?, ?)",
-                        [(k, now) for k in _kunci(username, alamat).values()])  # fmt: skip
+        con.executemany(
+            "insert into gagal values (?, ?)", [(k, now) for k in _kunci(username, alamat).values()]
+        )
         con.execute("delete from gagal where waktu < ?", (now - JENDELA_GAGAL,))
         con.execute("commit")
 

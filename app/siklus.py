@@ -31,15 +31,29 @@ def jalankan(data: DataDir, username: str, role: str, periode: str, ke: str) -> 
     """Move ``periode`` to ``ke`` (VERIFIED or LOCKED) as ``username``; audited either way."""
     peran, langkah, aksi, kata = LANGKAH[ke]
     if role != peran:
-        audit.write(data, audit.AKSES_DITOLAK, username, role, objek=f"periode {ke}",
-                    periode=periode, pesan=f"peran {role} tidak boleh {kata} periode")  # fmt: skip
+        audit.write(
+            data,
+            audit.AKSES_DITOLAK,
+            username,
+            role,
+            objek=f"periode {ke}",
+            periode=periode,
+            pesan=f"peran {role} tidak boleh {kata} periode",
+        )
         raise AksesDitolak(f"Hanya peran {peran} yang dapat {kata} periode.")
     try:
         hasil = langkah(data, periode, oleh=username)
     except (PeriodeError, PublishError) as error:
-        audit.write(data, aksi, username, role, periode=periode, hasil="DITOLAK",
-                    pesan=str(error))  # fmt: skip
+        audit.write(data, aksi, username, role, periode=periode, hasil="DITOLAK", pesan=str(error))
         raise SiklusGagal(str(error)) from None
-    audit.write(data, aksi, username, role, periode=periode, hasil="OK", snapshot=hasil.snapshot,
-                sidik=hasil.sidik)  # fmt: skip
+    audit.write(
+        data,
+        aksi,
+        username,
+        role,
+        periode=periode,
+        hasil="OK",
+        snapshot=hasil.snapshot,
+        sidik=hasil.sidik,
+    )
     return hasil

@@ -48,25 +48,79 @@ class Halaman:
 
 
 HALAMAN = (
-    Halaman("ringkasan", "Ringkasan Provinsi", ":material/dashboard:", "halaman/ringkasan.py",
-            frozenset({ANALIS, KEUANGAN}), "Analitik"),
-    Halaman("opd", "Perangkat Daerah", ":material/apartment:", "halaman/perangkat_daerah.py",
-            frozenset({ANALIS, KEPALA_OPD}), "Analitik"),
-    Halaman("pegawai", "Pegawai", ":material/badge:", "halaman/pegawai.py",
-            frozenset({ANALIS, KEPALA_OPD, KEUANGAN}), "Analitik"),
-    Halaman("anomali", "Anomali", ":material/troubleshoot:", "halaman/anomali.py",
-            frozenset({ANALIS, KEPALA_OPD}), "Analitik"),
-    Halaman("whatif", "Simulasi Aturan", ":material/science:", "halaman/whatif.py",
-            frozenset({ANALIS}), "Analitik"),
-    Halaman("keuangan", "Keuangan", ":material/payments:", "halaman/keuangan.py",
-            frozenset({KEUANGAN}), "Pembayaran"),
-    Halaman("periode", "Status Periode", ":material/verified:", "halaman/periode.py",
-            frozenset({ANALIS, KEUANGAN}), "Pembayaran"),
-    Halaman("kualitas", "Kualitas Data", ":material/fact_check:", "halaman/kualitas.py",
-            frozenset({ANALIS}), "Data"),
-    Halaman("audit", "Log Audit", ":material/history:", "halaman/audit_log.py",
-            frozenset({ANALIS}), "Data"),
-)  # fmt: skip
+    Halaman(
+        "ringkasan",
+        "Ringkasan Provinsi",
+        ":material/dashboard:",
+        "halaman/ringkasan.py",
+        frozenset({ANALIS, KEUANGAN}),
+        "Analitik",
+    ),
+    Halaman(
+        "opd",
+        "Perangkat Daerah",
+        ":material/apartment:",
+        "halaman/perangkat_daerah.py",
+        frozenset({ANALIS, KEPALA_OPD}),
+        "Analitik",
+    ),
+    Halaman(
+        "pegawai",
+        "Pegawai",
+        ":material/badge:",
+        "halaman/pegawai.py",
+        frozenset({ANALIS, KEPALA_OPD, KEUANGAN}),
+        "Analitik",
+    ),
+    Halaman(
+        "anomali",
+        "Anomali",
+        ":material/troubleshoot:",
+        "halaman/anomali.py",
+        frozenset({ANALIS, KEPALA_OPD}),
+        "Analitik",
+    ),
+    Halaman(
+        "whatif",
+        "Simulasi Aturan",
+        ":material/science:",
+        "halaman/whatif.py",
+        frozenset({ANALIS}),
+        "Analitik",
+    ),
+    Halaman(
+        "keuangan",
+        "Keuangan",
+        ":material/payments:",
+        "halaman/keuangan.py",
+        frozenset({KEUANGAN}),
+        "Pembayaran",
+    ),
+    Halaman(
+        "periode",
+        "Status Periode",
+        ":material/verified:",
+        "halaman/periode.py",
+        frozenset({ANALIS, KEUANGAN}),
+        "Pembayaran",
+    ),
+    Halaman(
+        "kualitas",
+        "Kualitas Data",
+        ":material/fact_check:",
+        "halaman/kualitas.py",
+        frozenset({ANALIS}),
+        "Data",
+    ),
+    Halaman(
+        "audit",
+        "Log Audit",
+        ":material/history:",
+        "halaman/audit_log.py",
+        frozenset({ANALIS}),
+        "Data",
+    ),
+)
 HALAMAN_PER_KUNCI = {h.kunci: h for h in HALAMAN}
 BERANDA = {ANALIS: "ringkasan", KEPALA_OPD: "opd", KEUANGAN: "keuangan"}
 
@@ -99,8 +153,12 @@ def konteks(kunci: str, perlu_data: bool = True) -> Ctx:
         st.error("Silakan masuk terlebih dahulu.")
         st.stop()
     if ctx.sesi.role not in HALAMAN_PER_KUNCI[kunci].peran:
-        tolak(ctx, AksesDitolak("Halaman ini tidak tersedia untuk peran Anda."),
-              objek=f"halaman {kunci}", ke_beranda=True)  # fmt: skip
+        tolak(
+            ctx,
+            AksesDitolak("Halaman ini tidak tersedia untuk peran Anda."),
+            objek=f"halaman {kunci}",
+            ke_beranda=True,
+        )
     if perlu_data and (not ctx.data.ada or ctx.periode is None):
         judul(HALAMAN_PER_KUNCI[kunci].judul)
         belum_tersedia(
@@ -110,20 +168,27 @@ def konteks(kunci: str, perlu_data: bool = True) -> Ctx:
     return ctx
 
 
-def tolak(ctx: Ctx, error: AksesDitolak, objek: str | None = None,
-          ke_beranda: bool = False) -> None:  # fmt: skip
+def tolak(
+    ctx: Ctx, error: AksesDitolak, objek: str | None = None, ke_beranda: bool = False
+) -> None:
     """Show a refusal, audit it, and stop the page (nothing more is rendered)."""
     audit.write(
-        ctx.dir, audit.AKSES_DITOLAK, ctx.sesi.username, ctx.sesi.role,
-        objek=objek, kode_opd=ctx.sesi.kode_opd, pesan=str(error),
-    )  # fmt: skip
+        ctx.dir,
+        audit.AKSES_DITOLAK,
+        ctx.sesi.username,
+        ctx.sesi.role,
+        objek=objek,
+        kode_opd=ctx.sesi.kode_opd,
+        pesan=str(error),
+    )
     st.error(f"Akses ditolak. {error}", icon=":material/block:")
     if ke_beranda:
         beranda = HALAMAN_PER_KUNCI[BERANDA[ctx.sesi.role]]
         st.page_link(beranda.file, label=f"Ke {beranda.judul}", icon=":material/home:")
     else:
-        st.button("Kembali ke data saya", icon=":material/undo:", on_click=_pulihkan,
-                  key="pulihkan")  # fmt: skip
+        st.button(
+            "Kembali ke data saya", icon=":material/undo:", on_click=_pulihkan, key="pulihkan"
+        )
     st.stop()
 
 
@@ -166,23 +231,43 @@ def periode_berstatus(d: Data) -> pl.DataFrame:
     )
 
 
-STATUS_IKON = {"DRAFT": ":material/edit_note:", "VERIFIED": ":material/verified:",
-               "LOCKED": ":material/lock:"}  # fmt: skip
+STATUS_IKON = {
+    "DRAFT": ":material/edit_note:",
+    "VERIFIED": ":material/verified:",
+    "LOCKED": ":material/lock:",
+}
 
 
 def badge_status(status: str) -> None:
-    st.badge(STATUS_LABEL.get(status, status), icon=STATUS_IKON.get(status),
-             color=STATUS_WARNA.get(status, "gray"))  # fmt: skip
+    st.badge(
+        STATUS_LABEL.get(status, status),
+        icon=STATUS_IKON.get(status),
+        color=STATUS_WARNA.get(status, "gray"),
+    )
 
 
-def kartu(kolom, label: str, nilai: str, delta: str | None = None, bantuan: str | None = None,
-          delta_color: str = "normal", tren: list[float] | None = None) -> None:  # fmt: skip
+def kartu(
+    kolom,
+    label: str,
+    nilai: str,
+    delta: str | None = None,
+    bantuan: str | None = None,
+    delta_color: str = "normal",
+    tren: list[float] | None = None,
+) -> None:
     """A KPI card; ``tren`` (the value per month up to now) draws a sparkline in it."""
     kolom.metric(
-        label, nilai, delta=delta, help=bantuan, border=True, delta_color=delta_color,
-        height="stretch", chart_data=tren if tren and len(tren) > 1 else None, chart_type="area",
+        label,
+        nilai,
+        delta=delta,
+        help=bantuan,
+        border=True,
+        delta_color=delta_color,
+        height="stretch",
+        chart_data=tren if tren and len(tren) > 1 else None,
+        chart_type="area",
         delta_description="dari bulan lalu" if delta else None,
-    )  # fmt: skip
+    )
 
 
 def delta_persen(now: float | None, before: float | None, satuan: str = " poin") -> str | None:
@@ -264,10 +349,15 @@ def kartu_kpi(kpi: pl.DataFrame, periode: str) -> dict | None:
         "tanpa penilaian dihitung 0%.",
         tren=tren("persen_kinerja"),
     )
-    kartu(bawah[2], "Hari tanpa keterangan", fmt.persen(now["persen_tk"], 2),
-          delta_persen(now["persen_tk"], p.get("persen_tk")), delta_color="inverse",
-          bantuan=f"{fmt.angka(now['tk'])} hari TK dari {fmt.angka(now['hari_efektif'])} hari efektif.",
-          tren=tren("persen_tk"))  # fmt: skip
+    kartu(
+        bawah[2],
+        "Hari tanpa keterangan",
+        fmt.persen(now["persen_tk"], 2),
+        delta_persen(now["persen_tk"], p.get("persen_tk")),
+        delta_color="inverse",
+        bantuan=f"{fmt.angka(now['tk'])} hari TK dari {fmt.angka(now['hari_efektif'])} hari efektif.",
+        tren=tren("persen_tk"),
+    )
     return now
 
 
@@ -285,20 +375,37 @@ def rincian_tpp(now: dict) -> None:
     kiri, kanan = st.columns([2, 3])
     with kiri:
         komponen = [
-            ("Pagu setelah pro-rata", pagu), ("Potongan kinerja (predikat)", -now["hilang_kinerja"]),
-            ("Potongan disiplin", -now["hilang_disiplin"]), ("TPP kinerja", now["tpp_kinerja"]),
-            ("TPP disiplin", now["tpp_disiplin"]), ("TPP bruto", now["tpp_bruto"]),
-            ("PPh 21", -now["pph21"]), ("Iuran BPJS (1%)", -now["iuran_bpjs"]), ("TPP neto", now["tpp_neto"]),
-        ]  # fmt: skip
-        tabel(pl.DataFrame(komponen, schema=["komponen", "rupiah"], orient="row"),
-              {"komponen": "Komponen", "rupiah": "Rupiah"}, uang=("rupiah",), key="rincian_tpp")  # fmt: skip
+            ("Pagu setelah pro-rata", pagu),
+            ("Potongan kinerja (predikat)", -now["hilang_kinerja"]),
+            ("Potongan disiplin", -now["hilang_disiplin"]),
+            ("TPP kinerja", now["tpp_kinerja"]),
+            ("TPP disiplin", now["tpp_disiplin"]),
+            ("TPP bruto", now["tpp_bruto"]),
+            ("PPh 21", -now["pph21"]),
+            ("Iuran BPJS (1%)", -now["iuran_bpjs"]),
+            ("TPP neto", now["tpp_neto"]),
+        ]
+        tabel(
+            pl.DataFrame(komponen, schema=["komponen", "rupiah"], orient="row"),
+            {"komponen": "Komponen", "rupiah": "Rupiah"},
+            uang=("rupiah",),
+            key="rincian_tpp",
+        )
     with kanan:
-        grafik(charts.air_terjun([
-            ("Pagu efektif", pagu, "total"), ("Kinerja", now["hilang_kinerja"], "kurang"),
-            ("Disiplin", now["hilang_disiplin"], "kurang"), ("Bruto", now["tpp_bruto"], "total"),
-            ("PPh 21", now["pph21"], "kurang"), ("BPJS", now["iuran_bpjs"], "kurang"),
-            ("Neto", now["tpp_neto"], "total"),
-        ]), width="stretch")  # fmt: skip
+        grafik(
+            charts.air_terjun(
+                [
+                    ("Pagu efektif", pagu, "total"),
+                    ("Kinerja", now["hilang_kinerja"], "kurang"),
+                    ("Disiplin", now["hilang_disiplin"], "kurang"),
+                    ("Bruto", now["tpp_bruto"], "total"),
+                    ("PPh 21", now["pph21"], "kurang"),
+                    ("BPJS", now["iuran_bpjs"], "kurang"),
+                    ("Neto", now["tpp_neto"], "total"),
+                ]
+            ),
+            width="stretch",
+        )
 
 
 def unduh(
@@ -316,13 +423,27 @@ def unduh(
 ) -> None:
     """A download button whose click is written to the audit log (the file is built lazily)."""
     on_click = functools.partial(
-        audit.write, ctx.dir, audit.UNDUH, ctx.sesi.username, ctx.sesi.role,
-        objek=objek, periode=periode, kode_opd=kode_opd, nama_file=nama_file, baris=baris,
-    )  # fmt: skip
+        audit.write,
+        ctx.dir,
+        audit.UNDUH,
+        ctx.sesi.username,
+        ctx.sesi.role,
+        objek=objek,
+        periode=periode,
+        kode_opd=kode_opd,
+        nama_file=nama_file,
+        baris=baris,
+    )
     st.download_button(
-        label, data=buat, file_name=nama_file, mime=mime, on_click=on_click, key=key,
-        icon=":material/download:", type="primary" if primary else "secondary",
-    )  # fmt: skip
+        label,
+        data=buat,
+        file_name=nama_file,
+        mime=mime,
+        on_click=on_click,
+        key=key,
+        icon=":material/download:",
+        type="primary" if primary else "secondary",
+    )
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:
@@ -395,15 +516,27 @@ def label_opd(daftar: pl.DataFrame) -> dict[str, str]:
 # A small observer translates their labels and tooltips as they appear, and the charts' "Copy
 # Vega-Lite spec" (it copies the chart's data, unaudited) is hidden.
 TERJEMAHAN = {
-    "Show data": "Tampilkan data", "Download as PNG": "Unduh gambar (PNG)",
-    "Download as SVG": "Unduh gambar (SVG)", "Fullscreen": "Layar penuh",
-    "Close fullscreen": "Tutup layar penuh", "Exit fullscreen": "Tutup layar penuh",
-    "Search": "Cari", "Show/hide columns": "Tampilkan/sembunyikan kolom",
-    "Clear selection": "Hapus pilihan", "Close": "Tutup", "Sort ascending": "Urutkan naik",
-    "Sort descending": "Urutkan turun", "Autosize": "Ukuran otomatis", "Pin column": "Sematkan kolom",
-    "Unpin column": "Lepas sematan kolom", "Hide column": "Sembunyikan kolom", "Format": "Format",
-    "Type to search": "Ketik untuk mencari", "Running...": "Memproses…", "Stop": "Berhenti",
-}  # fmt: skip
+    "Show data": "Tampilkan data",
+    "Download as PNG": "Unduh gambar (PNG)",
+    "Download as SVG": "Unduh gambar (SVG)",
+    "Fullscreen": "Layar penuh",
+    "Close fullscreen": "Tutup layar penuh",
+    "Exit fullscreen": "Tutup layar penuh",
+    "Search": "Cari",
+    "Show/hide columns": "Tampilkan/sembunyikan kolom",
+    "Clear selection": "Hapus pilihan",
+    "Close": "Tutup",
+    "Sort ascending": "Urutkan naik",
+    "Sort descending": "Urutkan turun",
+    "Autosize": "Ukuran otomatis",
+    "Pin column": "Sematkan kolom",
+    "Unpin column": "Lepas sematan kolom",
+    "Hide column": "Sembunyikan kolom",
+    "Format": "Format",
+    "Type to search": "Ketik untuk mencari",
+    "Running...": "Memproses…",
+    "Stop": "Berhenti",
+}
 
 
 def skrip_bahasa() -> str:

@@ -81,9 +81,13 @@ def check_password(password: str, stored: str) -> bool:
             return False
         expected = base64.b64decode(digest)
         got = hashlib.scrypt(
-            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+            password.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
             dklen=len(expected),
-        )  # fmt: skip
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got, expected)
@@ -145,9 +149,13 @@ def add_user(
         if username in users and not replace:
             raise UserError(f"pengguna {username} sudah ada")
         user = User(
-            username=username, role=role, kode_opd=kode_opd, nama=nama or username,
-            password_hash=hash_password(password), demo=demo,
-        )  # fmt: skip
+            username=username,
+            role=role,
+            kode_opd=kode_opd,
+            nama=nama or username,
+            password_hash=hash_password(password),
+            demo=demo,
+        )
         users[username] = user
         _save(data, users)
     return user
@@ -237,8 +245,10 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(f"gagal: {error}", file=sys.stderr)
         return 1
-    print(f"pengguna {user.username} ({user.role}{' ' + user.kode_opd if user.kode_opd else ''}) "
-          f"disimpan di {users_path(data)}")  # fmt: skip
+    print(
+        f"pengguna {user.username} ({user.role}{' ' + user.kode_opd if user.kode_opd else ''}) "
+        f"disimpan di {users_path(data)}"
+    )
     return 0
 
 

@@ -15,12 +15,31 @@ import importlib
 import time
 
 MODULES = (
-    "numpy", "pyarrow", "pandas", "pandas.io.formats.style", "polars", "duckdb", "altair",
-    "jsonschema", "jinja2",
-    "app.format", "app.data", "app.charts", "app.ui", "app.auth", "app.audit", "app.users",
-    "app.sesi", "orchestration.published", "orchestration.periods", "orchestration.whatif",
-    "orchestration.nominatif", "quality.history", "quality.alerts", "models.skor",
-)  # fmt: skip
+    "numpy",
+    "pyarrow",
+    "pandas",
+    "pandas.io.formats.style",
+    "polars",
+    "duckdb",
+    "altair",
+    "jsonschema",
+    "jinja2",
+    "app.format",
+    "app.data",
+    "app.charts",
+    "app.ui",
+    "app.auth",
+    "app.audit",
+    "app.users",
+    "app.sesi",
+    "orchestration.published",
+    "orchestration.periods",
+    "orchestration.whatif",
+    "orchestration.nominatif",
+    "quality.history",
+    "quality.alerts",
+    "models.skor",
+)
 
 
 def warm() -> dict[str, float]:

@@ -174,7 +174,9 @@ def temuan_semua(hasil: pl.DataFrame) -> pl.DataFrame:
     """Every flag of ``nilai``'s output as one row: the rule hits and the model-layer flags."""
     rules = aturan.temuan(hasil).with_columns(lapisan=pl.lit("ATURAN"))
     model_rows = hasil.filter(pl.col("lapisan") == "MODEL").select(
-        "periode", "nip", "kode_opd",
+        "periode",
+        "nip",
+        "kode_opd",
         aturan=pl.lit("model_isolation_forest"),
         label=pl.lit(LABEL_MODEL),
         alasan="alasan",
@@ -183,7 +185,7 @@ def temuan_semua(hasil: pl.DataFrame) -> pl.DataFrame:
         nip_pasangan=pl.lit(None, dtype=pl.String),
         kasus_id=pl.format("{}:PEGAWAI:{}", "periode", "nip"),
         lapisan=pl.lit("MODEL"),
-    )  # fmt: skip
+    )
     return pl.concat([rules, model_rows], how="vertical_relaxed").sort("periode", "nip", "aturan")
 
 
@@ -211,24 +213,34 @@ def _teks() -> dict[str, pl.Expr]:
     return {
         "titip": pl.format(
             "Tap di mesin {} rata-rata {} detik setelah NIP {} pada {} hari",
-            "mesin_pasangan", _angka("detik_titip", 0), nip, "hari_titip",
+            "mesin_pasangan",
+            _angka("detik_titip", 0),
+            nip,
+            "hari_titip",
         ),
         "jam": pl.format(
             "Jam masuk persis {} pada {} dari {} hari masuk (simpangan jam masuk {} menit)",
-            "jam_identik", "hari_menit_identik", "hari_datang", _angka("sd_menit_datang"),
+            "jam_identik",
+            "hari_menit_identik",
+            "hari_datang",
+            _angka("sd_menit_datang"),
         ),
         "mobile": pl.format(
             "Tap MOBILE lebih dari {} km dari kantor pada {} hari (median {} km)",
-            pl.lit(f"{KM_JAUH:g}"), "hari_mobile_jauh", _angka("km_mobile_median"),
+            pl.lit(f"{KM_JAUH:g}"),
+            "hari_mobile_jauh",
+            _angka("km_mobile_median"),
         ),
         "dl": pl.format(
             "Tap masuk dan pulang pada {} dari {} hari Dinas Luar yang disetujui (surat {})",
-            "hari_tap_saat_dl", "hari_dl", pl.col("nomor_surat_dl").fill_null("-"),
+            "hari_tap_saat_dl",
+            "hari_dl",
+            pl.col("nomor_surat_dl").fill_null("-"),
         ),
         "libur": pl.format(
             "Tap pada {} dari {} hari libur/akhir pekan", "hari_tap_libur", "hari_libur"
         ),
-    }  # fmt: skip
+    }
 
 
 def alasan(skor: pl.DataFrame) -> pl.DataFrame:
@@ -242,10 +254,13 @@ def alasan(skor: pl.DataFrame) -> pl.DataFrame:
         zcols = [f"z_{f}" for f, g in GRUP.items() if g == grup]
         bagian.append(
             skor.filter(pl.max_horizontal(zcols) >= Z_ALASAN).select(
-                "periode", "nip",
-                grup=pl.lit(grup), z=pl.max_horizontal(zcols), teks=teks[grup],
+                "periode",
+                "nip",
+                grup=pl.lit(grup),
+                z=pl.max_horizontal(zcols),
+                teks=teks[grup],
             )
-        )  # fmt: skip
+        )
     panjang = pl.concat(bagian)
     return (
         panjang.sort(["periode", "nip", "z"], descending=[False, False, True])

@@ -26,9 +26,17 @@ from orchestration.contract import format_nip
 
 NAMA_ATURAN = ("titip_absen", "jam_identik", "mobile_jauh", "tap_saat_dl", "tap_hari_libur")
 KOLOM_TEMUAN = (
-    "periode", "nip", "kode_opd", "aturan", "label", "alasan", "nilai", "ambang", "nip_pasangan",
+    "periode",
+    "nip",
+    "kode_opd",
+    "aturan",
+    "label",
+    "alasan",
+    "nilai",
+    "ambang",
+    "nip_pasangan",
     "kasus_id",
-)  # fmt: skip
+)
 
 
 def _angka(expr: pl.Expr, desimal: int = 1) -> pl.Expr:
@@ -64,17 +72,27 @@ def _teks(cfg: dict = ATURAN) -> dict[str, tuple[pl.Expr, pl.Expr, str]]:
     return {
         "titip_absen": (
             pl.when(pl.col("titip_mobile"))
-            .then(pl.format(
-                "Tap MOBILE rata-rata {} detik setelah tap MOBILE NIP {} dari titik yang sama "
-                "(<= {} m) pada {} hari (" + tgl + ")",
-                _angka(pl.col("detik_titip"), 0), nip,
-                pl.lit(f"{c['titip_absen']['meter_mobile_maks']:g}"), "hari_titip", "tgl_titip",
-            ))
-            .otherwise(pl.format(
-                "Tap di mesin {} rata-rata {} detik setelah NIP {} pada {} hari (" + tgl + ")",
-                "mesin_pasangan", _angka(pl.col("detik_titip"), 0), nip, "hari_titip",
-                "tgl_titip",
-            )),
+            .then(
+                pl.format(
+                    "Tap MOBILE rata-rata {} detik setelah tap MOBILE NIP {} dari titik yang sama "
+                    "(<= {} m) pada {} hari (" + tgl + ")",
+                    _angka(pl.col("detik_titip"), 0),
+                    nip,
+                    pl.lit(f"{c['titip_absen']['meter_mobile_maks']:g}"),
+                    "hari_titip",
+                    "tgl_titip",
+                )
+            )
+            .otherwise(
+                pl.format(
+                    "Tap di mesin {} rata-rata {} detik setelah NIP {} pada {} hari (" + tgl + ")",
+                    "mesin_pasangan",
+                    _angka(pl.col("detik_titip"), 0),
+                    nip,
+                    "hari_titip",
+                    "tgl_titip",
+                )
+            ),
             pl.col("hari_titip").cast(pl.Float64),
             f">= {c['titip_absen']['hari_min']} hari, <= {c['titip_absen']['detik_maks']} detik",
         ),
@@ -82,7 +100,9 @@ def _teks(cfg: dict = ATURAN) -> dict[str, tuple[pl.Expr, pl.Expr, str]]:
             pl.format(
                 "Jam masuk persis {} pada {} dari {} hari masuk ({} %; simpangan jam masuk {} "
                 "menit)",
-                "jam_identik", "hari_menit_identik", "hari_datang",
+                "jam_identik",
+                "hari_menit_identik",
+                "hari_datang",
                 _persen("hari_menit_identik", "hari_datang"),
                 _angka(pl.col("sd_menit_datang").fill_null(0)),
             ),
@@ -94,8 +114,10 @@ def _teks(cfg: dict = ATURAN) -> dict[str, tuple[pl.Expr, pl.Expr, str]]:
             pl.format(
                 "Tap MOBILE lebih dari {} km dari kantor pada {} hari (" + tgl + "); terjauh {} "
                 "km, median {} km",
-                pl.lit(f"{c['mobile_jauh']['km_min']:g}"), "hari_mobile_jauh",
-                "tgl_mobile_jauh", _angka(pl.col("km_mobile_maks")),
+                pl.lit(f"{c['mobile_jauh']['km_min']:g}"),
+                "hari_mobile_jauh",
+                "tgl_mobile_jauh",
+                _angka(pl.col("km_mobile_maks")),
                 _angka(pl.col("km_mobile_median")),
             ),
             pl.col("hari_mobile_jauh").cast(pl.Float64),
@@ -103,9 +125,12 @@ def _teks(cfg: dict = ATURAN) -> dict[str, tuple[pl.Expr, pl.Expr, str]]:
         ),
         "tap_saat_dl": (
             pl.format(
-                "Tap masuk dan pulang pada {} dari {} hari Dinas Luar yang disetujui (" + tgl
+                "Tap masuk dan pulang pada {} dari {} hari Dinas Luar yang disetujui ("
+                + tgl
                 + "; surat {})",
-                "hari_tap_saat_dl", "hari_dl", "tgl_tap_saat_dl",
+                "hari_tap_saat_dl",
+                "hari_dl",
+                "tgl_tap_saat_dl",
                 pl.col("nomor_surat_dl").fill_null("-"),
             ),
             pl.col("hari_tap_saat_dl").cast(pl.Float64),
@@ -114,13 +139,15 @@ def _teks(cfg: dict = ATURAN) -> dict[str, tuple[pl.Expr, pl.Expr, str]]:
         "tap_hari_libur": (
             pl.format(
                 "Tap pada {} dari {} hari bukan hari kerja (" + tgl + ")",
-                "hari_tap_libur", "hari_libur", "tgl_tap_libur",
+                "hari_tap_libur",
+                "hari_libur",
+                "tgl_tap_libur",
             ),
             pl.col("hari_tap_libur") / pl.col("hari_libur").clip(lower_bound=1),
             f">= {round(100 * c['tap_hari_libur']['porsi_min'])} % hari bukan hari kerja, "
             f">= {c['tap_hari_libur']['hari_tap_min']} hari",
         ),
-    }  # fmt: skip
+    }
 
 
 def _kasus_id(aturan: str) -> pl.Expr:
@@ -148,7 +175,9 @@ def temuan(fitur: pl.DataFrame, cfg: dict = ATURAN) -> pl.DataFrame:
             continue
         parts.append(
             hit.select(
-                "periode", "nip", "kode_opd",
+                "periode",
+                "nip",
+                "kode_opd",
                 aturan=pl.lit(nama),
                 label=pl.lit(cfg[nama]["label"]),
                 alasan=alasan + pl.lit(f" [ambang: {ambang}]"),
@@ -157,7 +186,7 @@ def temuan(fitur: pl.DataFrame, cfg: dict = ATURAN) -> pl.DataFrame:
                 nip_pasangan=pl.col("nip_pasangan") if nama == "titip_absen" else pl.lit(None),
                 kasus_id=_kasus_id(nama),
             )
-        )  # fmt: skip
+        )
     schema = {k: pl.String for k in KOLOM_TEMUAN} | {"nilai": pl.Float64}
     if not parts:
         return pl.DataFrame(schema=schema)
@@ -169,10 +198,17 @@ def kasus(flags: pl.DataFrame) -> pl.DataFrame:
     row per (periode, kasus_id) with the people, the rules, the layers and the reasons."""
     if flags.height == 0:
         return pl.DataFrame(
-            schema={"periode": pl.String, "kasus_id": pl.String, "jenis": pl.String,
-                    "nip": pl.List(pl.String), "aturan": pl.List(pl.String),
-                    "lapisan": pl.String, "jumlah_temuan": pl.UInt32, "alasan": pl.String}
-        )  # fmt: skip
+            schema={
+                "periode": pl.String,
+                "kasus_id": pl.String,
+                "jenis": pl.String,
+                "nip": pl.List(pl.String),
+                "aturan": pl.List(pl.String),
+                "lapisan": pl.String,
+                "jumlah_temuan": pl.UInt32,
+                "alasan": pl.String,
+            }
+        )
     return (
         flags.sort("periode", "kasus_id", "nip", "aturan")
         .group_by("periode", "kasus_id", maintain_order=True)
@@ -181,10 +217,14 @@ def kasus(flags: pl.DataFrame) -> pl.DataFrame:
             aturan=pl.col("aturan").unique().sort(),
             lapisan=pl.col("lapisan").unique().sort().str.join("+"),
             jumlah_temuan=pl.len(),
-            alasan=pl.format("NIP {}: {}", pl.col("nip").map_elements(
-                format_nip, return_dtype=pl.String), "alasan").str.join(" | "),
+            alasan=pl.format(
+                "NIP {}: {}",
+                pl.col("nip").map_elements(format_nip, return_dtype=pl.String),
+                "alasan",
+            ).str.join(" | "),
         )
         .with_columns(jenis=pl.col("kasus_id").str.split(":").list.get(1))
-        .select("periode", "kasus_id", "jenis", "nip", "aturan", "lapisan", "jumlah_temuan",
-                "alasan")
-    )  # fmt: skip
+        .select(
+            "periode", "kasus_id", "jenis", "nip", "aturan", "lapisan", "jumlah_temuan", "alasan"
+        )
+    )

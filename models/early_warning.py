@@ -28,10 +28,20 @@ JENDELA = 3  # months of the recent trend
 # Stationary measures only: a cumulative count grows with the months seen, so a model trained
 # on early months would over-react to it later (it did: reliability fell apart).
 FITUR = (
-    "tk", "tl", "psw", "persen_disiplin", "disiplin_rata3", "tren_disiplin",
-    "nilai_hasil", "nilai_perilaku", "tanpa_penilaian", "porsi_buruk", "buruk_3",
-    "rata_nilai_hasil", "rata_nilai_perilaku",
-)  # fmt: skip
+    "tk",
+    "tl",
+    "psw",
+    "persen_disiplin",
+    "disiplin_rata3",
+    "tren_disiplin",
+    "nilai_hasil",
+    "nilai_perilaku",
+    "tanpa_penilaian",
+    "porsi_buruk",
+    "buruk_3",
+    "rata_nilai_hasil",
+    "rata_nilai_perilaku",
+)
 LABEL_FITUR = {
     "tk": "TK bulan ini {v} hari",
     "tl": "terlambat bulan ini {v} hari",
@@ -108,9 +118,15 @@ def dataset(rekap: pl.DataFrame) -> pl.DataFrame:
         predikat_target=pl.when(known).then("_predikat_next"),
         label=pl.when(known).then(pl.col("_predikat_next").is_in(BURUK).cast(pl.Int8)),
     ).select(
-        "periode", "periode_target", "nip", "kode_opd", "predikat", *FITUR,
-        "predikat_target", "label",
-    )  # fmt: skip
+        "periode",
+        "periode_target",
+        "nip",
+        "kode_opd",
+        "predikat",
+        *FITUR,
+        "predikat_target",
+        "label",
+    )
 
 
 def _rata_kumulatif(col: str) -> pl.Expr:

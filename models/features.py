@@ -44,14 +44,28 @@ FITUR = (
 )
 NAMA_FITUR = tuple(f.nama for f in FITUR)
 KONTEKS = (
-    "hari_kerja", "hari_hadir", "hari_libur", "hari_dl", "hari_mobile", "jumlah_tap",
+    "hari_kerja",
+    "hari_hadir",
+    "hari_libur",
+    "hari_dl",
+    "hari_mobile",
+    "jumlah_tap",
     "rata_menit_datang",
-)  # fmt: skip
+)
 DETAIL = (
-    "nip_pasangan", "mesin_pasangan", "detik_titip", "titip_mobile", "tgl_titip", "jam_identik",
-    "hari_datang", "nomor_surat_dl", "tgl_tap_saat_dl", "tgl_tap_libur", "tgl_mobile_jauh",
+    "nip_pasangan",
+    "mesin_pasangan",
+    "detik_titip",
+    "titip_mobile",
+    "tgl_titip",
+    "jam_identik",
+    "hari_datang",
+    "nomor_surat_dl",
+    "tgl_tap_saat_dl",
+    "tgl_tap_libur",
+    "tgl_mobile_jauh",
     "km_mobile_maks",
-)  # fmt: skip
+)
 
 _HAVERSINE = """2 * 6371 * asin(sqrt(
     pow(sin(radians({lat2} - {lat1}) / 2), 2)

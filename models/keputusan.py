@@ -87,10 +87,19 @@ def riwayat(data: DataDir) -> pl.DataFrame:
     """Every decision ever recorded, oldest first (the audit trail)."""
     if not path(data).exists():
         return pl.DataFrame(
-            schema={"id": pl.Int64, "periode": pl.String, "nip": pl.String, "aturan": pl.String,
-                    "kasus_id": pl.String, "keputusan": pl.String, "catatan": pl.String,
-                    "oleh": pl.String, "waktu": pl.String, "versi_model": pl.String}
-        )  # fmt: skip
+            schema={
+                "id": pl.Int64,
+                "periode": pl.String,
+                "nip": pl.String,
+                "aturan": pl.String,
+                "kasus_id": pl.String,
+                "keputusan": pl.String,
+                "catatan": pl.String,
+                "oleh": pl.String,
+                "waktu": pl.String,
+                "versi_model": pl.String,
+            }
+        )
     with closing(_buka(data)) as con:
         cur = con.execute("select * from keputusan order by id")
         cols = [d[0] for d in cur.description]
@@ -113,12 +122,25 @@ def presisi_per_aturan(data: DataDir) -> pl.DataFrame:
         k = int((g["keputusan"] == "DIKONFIRMASI").sum())
         lo, hi = wilson(k, n)
         rows.append(
-            {"aturan": rule, "diputuskan": n, "dikonfirmasi": k,
-             "dijelaskan": int((g["keputusan"] == "DIJELASKAN").sum()),
-             "ditolak": int((g["keputusan"] == "DITOLAK").sum()),
-             "presisi": k / n if n else None, "ci_bawah": lo, "ci_atas": hi}
-        )  # fmt: skip
-    schema = {"aturan": pl.String, "diputuskan": pl.Int64, "dikonfirmasi": pl.Int64,
-              "dijelaskan": pl.Int64, "ditolak": pl.Int64, "presisi": pl.Float64,
-              "ci_bawah": pl.Float64, "ci_atas": pl.Float64}  # fmt: skip
+            {
+                "aturan": rule,
+                "diputuskan": n,
+                "dikonfirmasi": k,
+                "dijelaskan": int((g["keputusan"] == "DIJELASKAN").sum()),
+                "ditolak": int((g["keputusan"] == "DITOLAK").sum()),
+                "presisi": k / n if n else None,
+                "ci_bawah": lo,
+                "ci_atas": hi,
+            }
+        )
+    schema = {
+        "aturan": pl.String,
+        "diputuskan": pl.Int64,
+        "dikonfirmasi": pl.Int64,
+        "dijelaskan": pl.Int64,
+        "ditolak": pl.Int64,
+        "presisi": pl.Float64,
+        "ci_bawah": pl.Float64,
+        "ci_atas": pl.Float64,
+    }
     return pl.DataFrame(rows, schema=schema).sort("aturan")

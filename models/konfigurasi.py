@@ -15,9 +15,16 @@ FOLDER = Path(__file__).resolve().parent
 BERKAS_ATURAN = FOLDER / "aturan_anomali.toml"
 # the modules whose code decides features, fits, flags and reasons
 MODUL_VERSI = (
-    "sumber.py", "harian.py", "features.py", "anomaly.py", "aturan.py", "rekap.py",
-    "early_warning.py", "pipeline.py", "konfigurasi.py",
-)  # fmt: skip
+    "sumber.py",
+    "harian.py",
+    "features.py",
+    "anomaly.py",
+    "aturan.py",
+    "rekap.py",
+    "early_warning.py",
+    "pipeline.py",
+    "konfigurasi.py",
+)
 
 
 def muat_aturan(path: Path = BERKAS_ATURAN) -> dict:

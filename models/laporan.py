@@ -90,7 +90,7 @@ def _validasi_ambang(fitur: pl.DataFrame, truth: pl.DataFrame, periods: list[str
                 truth.select("periode", "nip", pos=pl.lit(True)).unique(),
                 on=["periode", "nip"],
                 how="left",
-            )["pos"]  # fmt: skip
+            )["pos"]
             .fill_null(False)
             .to_numpy()
         )
@@ -193,9 +193,12 @@ def evaluasi_peringatan(data: DataDir, periods: list[str], seed: int, bulan_uji:
         }
     with threadpool_limits(1):
         hgb = HistGradientBoostingClassifier(
-            max_iter=300, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=50,
+            max_iter=300,
+            learning_rate=0.05,
+            max_leaf_nodes=15,
+            min_samples_leaf=50,
             random_state=seed,
-        )  # fmt: skip
+        )
         hgb.fit(model._x(train), train["label"].to_numpy())
         ph = hgb.predict_proba(model._x(test))[:, 1]
     ringkas_hgb = evaluate.probabilistik(y, ph, BUDGET)

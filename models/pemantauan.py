@@ -109,11 +109,19 @@ def _rate_rows(df: pl.DataFrame, bagian: str, dimensi: str, kolom: str, flag: st
         v = r["k"] / r["n"]
         rows.append(
             {
-                "bagian": bagian, "periode": "SEMUA", "dimensi": dimensi,
-                "kelompok": str(r[kolom]), "n": r["n"], "k": r["k"], "nilai": v,
-                "ci_bawah": lo, "ci_atas": hi, "rasio": v / total if total else None, "z": None,
+                "bagian": bagian,
+                "periode": "SEMUA",
+                "dimensi": dimensi,
+                "kelompok": str(r[kolom]),
+                "n": r["n"],
+                "k": r["k"],
+                "nilai": v,
+                "ci_bawah": lo,
+                "ci_atas": hi,
+                "rasio": v / total if total else None,
+                "z": None,
             }
-        )  # fmt: skip
+        )
     return pl.DataFrame(rows, schema=SKEMA)
 
 
@@ -148,10 +156,20 @@ def _drift_fitur(df: pl.DataFrame, bagian: str, fitur: tuple[str, ...]) -> pl.Da
         for (p,), g in df.group_by("periode"):
             psi = _psi(ref, g[f].cast(pl.Float64).to_numpy(), edges=edges)
             rows.append(
-                {"bagian": bagian, "periode": p, "dimensi": f, "kelompok": "psi",
-                 "n": g.height, "k": None, "nilai": None if np.isnan(psi) else round(psi, 4),
-                 "ci_bawah": None, "ci_atas": None, "rasio": None, "z": None}
-            )  # fmt: skip
+                {
+                    "bagian": bagian,
+                    "periode": p,
+                    "dimensi": f,
+                    "kelompok": "psi",
+                    "n": g.height,
+                    "k": None,
+                    "nilai": None if np.isnan(psi) else round(psi, 4),
+                    "ci_bawah": None,
+                    "ci_atas": None,
+                    "rasio": None,
+                    "z": None,
+                }
+            )
     return pl.DataFrame(rows, schema=SKEMA).sort("dimensi", "periode")
 
 
@@ -182,8 +200,9 @@ def hitung(
             parts.append(_rate_rows(a, "keadilan_anomali", dim, col, "ditandai"))
             parts.append(_rate_rows(a, "keadilan_anomali", f"{dim}:model", col, "model_ditandai"))
         if kebenaran is not None:
-            jujur = a.join(kebenaran.select("periode", "nip").unique(), on=["periode", "nip"],
-                           how="anti")  # fmt: skip
+            jujur = a.join(
+                kebenaran.select("periode", "nip").unique(), on=["periode", "nip"], how="anti"
+            )
             for dim, col in dims:
                 parts.append(_rate_rows(jujur, "keadilan_anomali", f"{dim}:salah", col, "ditandai"))
         # base rates per month and rule
@@ -200,13 +219,25 @@ def hitung(
         for r in bulan.iter_rows(named=True):
             for kel in ("k", *[x for x in ATURAN if x not in ("model", "keadilan")], "model"):
                 parts.append(
-                    pl.DataFrame([{
-                        "bagian": "drift_dasar", "periode": r["periode"], "dimensi": "anomali",
-                        "kelompok": "ditandai" if kel == "k" else kel, "n": r["n"], "k": r[kel],
-                        "nilai": r[kel] / r["n"], "ci_bawah": None, "ci_atas": None,
-                        "rasio": None, "z": None,
-                    }], schema=SKEMA)
-                )  # fmt: skip
+                    pl.DataFrame(
+                        [
+                            {
+                                "bagian": "drift_dasar",
+                                "periode": r["periode"],
+                                "dimensi": "anomali",
+                                "kelompok": "ditandai" if kel == "k" else kel,
+                                "n": r["n"],
+                                "k": r[kel],
+                                "nilai": r[kel] / r["n"],
+                                "ci_bawah": None,
+                                "ci_atas": None,
+                                "rasio": None,
+                                "z": None,
+                            }
+                        ],
+                        schema=SKEMA,
+                    )
+                )
         parts.append(_drift_fitur(anomali, "drift_fitur", NAMA_FITUR))
     if peringatan.height:
         w = peringatan.join(kelompok.drop("predikat"), on=["periode", "nip"], how="left")
@@ -231,17 +262,38 @@ def hitung(
         )
         for r in bulan.iter_rows(named=True):
             parts.append(
-                pl.DataFrame([
-                    {"bagian": "drift_dasar", "periode": r["periode"], "dimensi": "peringatan",
-                     "kelompok": "predikat_buruk", "n": r["n"], "k": r["k"],
-                     "nilai": r["k"] / r["n"], "ci_bawah": None, "ci_atas": None, "rasio": None,
-                     "z": None},
-                    {"bagian": "drift_dasar", "periode": r["periode"], "dimensi": "peringatan",
-                     "kelompok": "risiko_rata_rata", "n": r["n"], "k": None,
-                     "nilai": r["risiko"], "ci_bawah": None, "ci_atas": None, "rasio": None,
-                     "z": None},
-                ], schema=SKEMA)
-            )  # fmt: skip
+                pl.DataFrame(
+                    [
+                        {
+                            "bagian": "drift_dasar",
+                            "periode": r["periode"],
+                            "dimensi": "peringatan",
+                            "kelompok": "predikat_buruk",
+                            "n": r["n"],
+                            "k": r["k"],
+                            "nilai": r["k"] / r["n"],
+                            "ci_bawah": None,
+                            "ci_atas": None,
+                            "rasio": None,
+                            "z": None,
+                        },
+                        {
+                            "bagian": "drift_dasar",
+                            "periode": r["periode"],
+                            "dimensi": "peringatan",
+                            "kelompok": "risiko_rata_rata",
+                            "n": r["n"],
+                            "k": None,
+                            "nilai": r["risiko"],
+                            "ci_bawah": None,
+                            "ci_atas": None,
+                            "rasio": None,
+                            "z": None,
+                        },
+                    ],
+                    schema=SKEMA,
+                )
+            )
         parts.append(_drift_fitur(w, "drift_fitur", early_warning.FITUR))
     parts.append(_kelonggaran(kelompok))
     parts = [p for p in parts if p.height]
@@ -273,10 +325,20 @@ def _kelonggaran(kelompok: pl.DataFrame) -> pl.DataFrame:
         lo, hi = evaluate.wilson(r["k"], r["n"])
         z = (v - p0) / np.sqrt(p0 * (1 - p0) / r["n"]) if 0 < p0 < 1 else None
         rows.append(
-            {"bagian": "kelonggaran_penilai", "periode": "SEMUA", "dimensi": "nip_penilai",
-             "kelompok": r["nip_penilai"], "n": r["n"], "k": r["k"], "nilai": v, "ci_bawah": lo,
-             "ci_atas": hi, "rasio": v / p0 if p0 else None, "z": z}
-        )  # fmt: skip
+            {
+                "bagian": "kelonggaran_penilai",
+                "periode": "SEMUA",
+                "dimensi": "nip_penilai",
+                "kelompok": r["nip_penilai"],
+                "n": r["n"],
+                "k": r["k"],
+                "nilai": v,
+                "ci_bawah": lo,
+                "ci_atas": hi,
+                "rasio": v / p0 if p0 else None,
+                "z": z,
+            }
+        )
     return pl.DataFrame(rows, schema=SKEMA)
 
 
@@ -317,12 +379,15 @@ def tulis(data: DataDir, kebenaran: pl.DataFrame | None = None) -> dict:
             for m, x in (("anomali", a), ("peringatan", w))
         },
         "ambang": {
-            "psi": AMBANG_PSI, "rasio_kelompok": AMBANG_RASIO, "min_kelompok": MIN_KELOMPOK,
-            "z_penilai": 3, "min_dinilai": MIN_DINILAI,
+            "psi": AMBANG_PSI,
+            "rasio_kelompok": AMBANG_RASIO,
+            "min_kelompok": MIN_KELOMPOK,
+            "z_penilai": 3,
+            "min_dinilai": MIN_DINILAI,
         },
         "baris": tabel.height,
         "sorotan": sorotan(tabel),
-    }  # fmt: skip
+    }
     p = skor.path(data, NAMA).with_suffix(".json")
     p.write_text(json.dumps(ringkas, indent=1, ensure_ascii=False, default=str) + "\n")
     ringkas["pesan"] = f"{tabel.height} baris pemantauan, {len(ringkas['sorotan'])} sorotan"

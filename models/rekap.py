@@ -19,10 +19,24 @@ from models.sumber import koneksi
 from orchestration.paths import DataDir
 
 ANGKA = (
-    "hari_kerja", "hari_efektif", "hadir", "tk", "tl1", "tl2", "tl3", "tl4",
-    "psw1", "psw2", "psw3", "psw4", "izin", "dl", "cuti", "menit_terlambat",
+    "hari_kerja",
+    "hari_efektif",
+    "hadir",
+    "tk",
+    "tl1",
+    "tl2",
+    "tl3",
+    "tl4",
+    "psw1",
+    "psw2",
+    "psw3",
+    "psw4",
+    "izin",
+    "dl",
+    "cuti",
+    "menit_terlambat",
     "menit_pulang_cepat",
-)  # fmt: skip
+)
 KOLOM = ("periode", "nip", "kode_opd", "kelas_jabatan", *ANGKA, "persen_disiplin")
 _RATING = {"DI_ATAS": 0, "SESUAI": 1, "DI_BAWAH": 2}
 

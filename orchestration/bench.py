@@ -88,16 +88,33 @@ def simulated(root: Path, pegawai: int, opd: int, mulai: str, sampai: str, seed:
 
     # office hours for everyone (no SEKOLAH/SHIFT, no roster): the floor query knows the office
     # week only (tpp-rules §1-2), and the figures stay comparable with the earlier benches
-    params = {"pegawai": pegawai, "opd": opd, "mulai": mulai, "sampai": sampai, "seed": seed,
-              "kotor": 0.0, "jadwal": False}  # fmt: skip
+    params = {
+        "pegawai": pegawai,
+        "opd": opd,
+        "mulai": mulai,
+        "sampai": sampai,
+        "seed": seed,
+        "kotor": 0.0,
+        "jadwal": False,
+    }
     folder = root / f"p{pegawai}-o{opd}-{mulai}-{sampai}-s{seed}"
     marker = folder / "params.json"
     if marker.exists() and json.loads(marker.read_text()) == params:
         return Simulasi(folder, pegawai, mulai, sampai, 0.0, True)
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
-    simulate(out=folder, pegawai=pegawai, opd=opd, mulai=mulai, sampai=sampai, seed=seed,
-             kotor=0.0, xlsx=False, progress=sys.stderr.isatty(), jadwal=False)  # fmt: skip
+    simulate(
+        out=folder,
+        pegawai=pegawai,
+        opd=opd,
+        mulai=mulai,
+        sampai=sampai,
+        seed=seed,
+        kotor=0.0,
+        xlsx=False,
+        progress=sys.stderr.isatty(),
+        jadwal=False,
+    )
     seconds = time.perf_counter() - started
     marker.write_text(json.dumps(params))
     return Simulasi(folder, pegawai, mulai, sampai, seconds, False)
@@ -207,12 +224,21 @@ def measure(
 
 def kinerja_run(name: str, exports: Path, data: DataDir, pegawai: int) -> Tahap:
     """Time one ``kinerja run --exports EXPORTS --data DATA`` and read what it did."""
-    command = [sys.executable, "-m", "orchestration.cli", "run", "--exports", str(exports),
-               "--data", str(data.root)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "orchestration.cli",
+        "run",
+        "--exports",
+        str(exports),
+        "--data",
+        str(data.root),
+    ]
     started, samples = time.time(), []
     seconds, code, peak, maxrss = measure(command, _env(), samples)
-    stage = Tahap(name, pegawai, seconds, code, rss_puncak_mb=peak / 2**20,
-                  maxrss_mb=maxrss / 2**20)  # fmt: skip
+    stage = Tahap(
+        name, pegawai, seconds, code, rss_puncak_mb=peak / 2**20, maxrss_mb=maxrss / 2**20
+    )
     runs = _runs_since(data, started)
     stage.noop = code == 0 and not runs
     stage.periode, stage.tahap, stage.rss_tahap_mb = _stage_times(data, runs, seconds, samples)
@@ -235,8 +261,11 @@ def _runs_since(data: DataDir, started: float) -> list[str]:
 
     with dg.DagsterInstance.from_config(str(data.dagster_home)) as instance:
         records = instance.get_run_records()
-        return [r.dagster_run.run_id for r in sorted(records, key=lambda r: r.create_timestamp.timestamp())
-                if r.create_timestamp.timestamp() >= started - 1]  # fmt: skip
+        return [
+            r.dagster_run.run_id
+            for r in sorted(records, key=lambda r: r.create_timestamp.timestamp())
+            if r.create_timestamp.timestamp() >= started - 1
+        ]
 
 
 def step_stage(step_key: str) -> str:
@@ -503,10 +532,29 @@ from bruto
 """
 
 COMPARED = (
-    "hari_kerja", "hari_efektif", "hadir", "tk", "tl1", "tl2", "tl3", "tl4", "psw1", "psw2",
-    "psw3", "psw4", "predikat", "persen_kinerja", "persen_disiplin", "tpp_basis", "tpp_kinerja",
-    "tpp_disiplin", "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto",
-)  # fmt: skip
+    "hari_kerja",
+    "hari_efektif",
+    "hadir",
+    "tk",
+    "tl1",
+    "tl2",
+    "tl3",
+    "tl4",
+    "psw1",
+    "psw2",
+    "psw3",
+    "psw4",
+    "predikat",
+    "persen_kinerja",
+    "persen_disiplin",
+    "tpp_basis",
+    "tpp_kinerja",
+    "tpp_disiplin",
+    "tpp_bruto",
+    "pph21",
+    "iuran_bpjs",
+    "tpp_neto",
+)
 
 
 @dataclass
@@ -520,8 +568,9 @@ class Lantai:
 
 
 def floor_sql(raw: Path, mulai: str, sampai: str) -> str:
-    return FLOOR_SQL.format(raw=raw.as_posix(), seeds=SEEDS_DIR.as_posix(), mulai=mulai,
-                            sampai=sampai)  # fmt: skip
+    return FLOOR_SQL.format(
+        raw=raw.as_posix(), seeds=SEEDS_DIR.as_posix(), mulai=mulai, sampai=sampai
+    )
 
 
 def floor(data: DataDir, periods: list[str], repeat: int = 3) -> Lantai:
@@ -529,8 +578,16 @@ def floor(data: DataDir, periods: list[str], repeat: int = 3) -> Lantai:
     subprocess (its memory is measured and never counted in the pipeline's)."""
     result = data.root.parent / "lantai.json"
     result.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "orchestration.bench", "--_lantai", str(data.root),
-               min(periods), max(periods), str(repeat)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "orchestration.bench",
+        "--_lantai",
+        str(data.root),
+        min(periods),
+        max(periods),
+        str(repeat),
+    ]
     _, code, peak, _ = measure(command, _env())
     if code != 0 or not result.exists():
         raise RuntimeError(f"kueri lantai gagal (kode {code})")
@@ -567,8 +624,13 @@ def _floor_here(data: DataDir, periods: list[str], repeat: int) -> Lantai:
             ).fetchone()[0]
             for c in COMPARED
         }
-    return Lantai(statistics.median(times), [round(t, 3) for t in times], rows, total,
-                  {c: n for c, n in per_column.items() if n})  # fmt: skip
+    return Lantai(
+        statistics.median(times),
+        [round(t, 3) for t in times],
+        rows,
+        total,
+        {c: n for c, n in per_column.items() if n},
+    )
 
 
 # --- the app ----------------------------------------------------------------------------------
@@ -648,8 +710,14 @@ class Hasil:
 
     def to_json(self) -> dict:
         out = asdict(self)
-        out["tahap"] = [{**asdict(s), "tap_per_detik": round(s.tap_per_detik),
-                         "hari_per_detik": round(s.hari_per_detik)} for s in self.tahap]  # fmt: skip
+        out["tahap"] = [
+            {
+                **asdict(s),
+                "tap_per_detik": round(s.tap_per_detik),
+                "hari_per_detik": round(s.hari_per_detik),
+            }
+            for s in self.tahap
+        ]
         return out
 
 
@@ -658,11 +726,19 @@ def _fresh(root: Path) -> tuple[Path, DataDir]:
     return root / "exports", DataDir.resolve(root / "data")
 
 
-def bench_year(folder: Path, pegawai: int = BASE["pegawai"], opd: int = BASE["opd"],
-               seed: int = BASE["seed"], app: bool = True, repeat: int = 3) -> Hasil:  # fmt: skip
+def bench_year(
+    folder: Path,
+    pegawai: int = BASE["pegawai"],
+    opd: int = BASE["opd"],
+    seed: int = BASE["seed"],
+    app: bool = True,
+    repeat: int = 3,
+) -> Hasil:
     """The full year, the incremental month, the no-op rerun, the fixed cost, the app, the floor."""
-    result = Hasil(machine(), {"pegawai": pegawai, "opd": opd, "seed": seed, "tahun": YEAR,
-                               "bulan_berikut": NEXT})  # fmt: skip
+    result = Hasil(
+        machine(),
+        {"pegawai": pegawai, "opd": opd, "seed": seed, "tahun": YEAR, "bulan_berikut": NEXT},
+    )
     sims = folder / "sim"
     sim = simulated(sims, pegawai, opd, YEAR[0], NEXT, seed)
     tiny = simulated(sims, TINY_PEGAWAI, TINY_OPD, YEAR[0], YEAR[1], seed)
@@ -693,8 +769,9 @@ def bench_year(folder: Path, pegawai: int = BASE["pegawai"], opd: int = BASE["op
     return result
 
 
-def bench_scale(folder: Path, skala: int, opd: int = BASE["opd"], seed: int = BASE["seed"],
-                repeat: int = 3) -> Hasil:  # fmt: skip
+def bench_scale(
+    folder: Path, skala: int, opd: int = BASE["opd"], seed: int = BASE["seed"], repeat: int = 3
+) -> Hasil:
     """One month and one quarter at 1x and at ``skala``x employees, with the simulator time."""
     result = Hasil(machine(), {"skala": skala, "opd": opd, "seed": seed, "kuartal": QUARTER})
     sims = folder / "sim"
@@ -711,8 +788,10 @@ def bench_scale(folder: Path, skala: int, opd: int = BASE["opd"], seed: int = BA
             stage = kinerja_run(name, exports, data, pegawai)
             lantai = floor(data, periods, repeat) if stage.kode_keluar == 0 else None
             if lantai is not None:
-                stage.catatan = (f"lantai {lantai.detik:.2f} s, beda {lantai.beda}, "
-                                 f"rasio {stage.detik / lantai.detik:.1f}x")  # fmt: skip
+                stage.catatan = (
+                    f"lantai {lantai.detik:.2f} s, beda {lantai.beda}, "
+                    f"rasio {stage.detik / lantai.detik:.1f}x"
+                )
             result.tahap.append(stage)
     result.target = judge_scale(result, skala)
     result.mesin["beban_akhir"] = list(os.getloadavg())
@@ -727,8 +806,9 @@ def _stage(result: Hasil, name: str) -> Tahap | None:
 def judge(result: Hasil) -> dict:
     """Each target of the issue: the figure, the limit and whether it is met."""
     out: dict[str, dict] = {}
-    year, incr, noop, fixed = (_stage(result, n) for n in
-                               ("tahun", "inkremental", "tanpa_perubahan", "tetap"))  # fmt: skip
+    year, incr, noop, fixed = (
+        _stage(result, n) for n in ("tahun", "inkremental", "tanpa_perubahan", "tetap")
+    )
     if year:
         out["tahun_di_bawah_60_detik"] = _target(year.detik, TARGETS["tahun_detik"])
         out["tahun_memori_di_bawah_2_gib"] = _target(
@@ -737,9 +817,10 @@ def judge(result: Hasil) -> dict:
     if year and fixed and result.lantai:
         limit = TARGETS["kali_lantai"] * result.lantai.detik + fixed.detik
         out["tahun_dalam_3x_lantai_plus_tetap"] = _target(year.detik, limit) | {
-            "lantai": round(result.lantai.detik, 2), "tetap": round(fixed.detik, 2),
+            "lantai": round(result.lantai.detik, 2),
+            "tetap": round(fixed.detik, 2),
             "rasio_pipeline_lantai": round(year.detik / result.lantai.detik, 1),
-        }  # fmt: skip
+        }
     if incr:
         out["inkremental_di_bawah_10_detik"] = _target(incr.detik, TARGETS["inkremental_detik"]) | {
             "hanya_satu_partisi": incr.periode == [NEXT]
@@ -749,8 +830,10 @@ def judge(result: Hasil) -> dict:
             noop.detik, TARGETS["tanpa_perubahan_detik"]
         ) | {"noop": noop.noop}
     if result.lantai:
-        out["lantai_sama_dengan_tpp_bulanan"] = {"beda": result.lantai.beda,
-                                                 "terpenuhi": result.lantai.beda == 0}  # fmt: skip
+        out["lantai_sama_dengan_tpp_bulanan"] = {
+            "beda": result.lantai.beda,
+            "terpenuhi": result.lantai.beda == 0,
+        }
     return out
 
 
@@ -780,8 +863,10 @@ def _target(value: float, limit: float) -> dict:
 
 # --- output -----------------------------------------------------------------------------------
 def table(result: Hasil) -> str:
-    head = (f"{'tahap':<16}{'detik':>8}{'ingest':>8}{'dbt':>8}{'checks':>8}{'publish':>8}"
-            f"{'lain':>7}{'RSS MB':>8}{'maxrss':>8}{'tap/s':>10}{'hari/s':>10}  periode")  # fmt: skip
+    head = (
+        f"{'tahap':<16}{'detik':>8}{'ingest':>8}{'dbt':>8}{'checks':>8}{'publish':>8}"
+        f"{'lain':>7}{'RSS MB':>8}{'maxrss':>8}{'tap/s':>10}{'hari/s':>10}  periode"
+    )
     lines = [head, "-" * len(head)]
     for s in result.tahap:
         t = s.tahap
@@ -796,8 +881,10 @@ def table(result: Hasil) -> str:
         )
     for s in result.tahap:
         if s.rss_tahap_mb:
-            lines.append(f"RSS puncak per tahap {s.nama} (MB): "
-                         + ", ".join(f"{k} {v:,.0f}" for k, v in s.rss_tahap_mb.items()))  # fmt: skip
+            lines.append(
+                f"RSS puncak per tahap {s.nama} (MB): "
+                + ", ".join(f"{k} {v:,.0f}" for k, v in s.rss_tahap_mb.items())
+            )
     for s in result.tahap:
         if s.dbt:
             lines.append(f"dbt {s.nama}: " + ", ".join(f"{k} {v:.1f}" for k, v in s.dbt.items()))
@@ -808,9 +895,11 @@ def table(result: Hasil) -> str:
         f = result.lantai
         year = _stage(result, "tahun")
         ratio = f", pipeline/lantai {year.detik / f.detik:.1f}x" if year else ""
-        lines.append(f"lantai: {f.detik:.2f} s (median dari {f.ulangan}), {f.baris:,} baris, "
-                     f"{f.beda} beda dengan tpp_bulanan {f.beda_kolom or ''}{ratio}, "
-                     f"RSS {f.rss_puncak_mb:,.0f} MB")  # fmt: skip
+        lines.append(
+            f"lantai: {f.detik:.2f} s (median dari {f.ulangan}), {f.baris:,} baris, "
+            f"{f.beda} beda dengan tpp_bulanan {f.beda_kolom or ''}{ratio}, "
+            f"RSS {f.rss_puncak_mb:,.0f} MB"
+        )
     if result.app:
         lines.append("app halaman utama: " + ", ".join(f"{k} {v}" for k, v in result.app.items()))
     for name, t in result.target.items():
@@ -818,8 +907,10 @@ def table(result: Hasil) -> str:
         extra = {k: v for k, v in t.items() if k != "terpenuhi"}
         lines.append(f"target {name}: {mark} {extra}")
     m = result.mesin
-    lines.append(f"mesin: {m['nproc']} CPU {m['cpu']}, {m['ram_gib']} GiB, beban awal "
-                 f"{m['beban_awal']}, akhir {m.get('beban_akhir')}")  # fmt: skip
+    lines.append(
+        f"mesin: {m['nproc']} CPU {m['cpu']}, {m['ram_gib']} GiB, beban awal "
+        f"{m['beban_awal']}, akhir {m.get('beban_akhir')}"
+    )
     return "\n".join(lines)
 
 
@@ -827,8 +918,13 @@ def _log(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] bench: {text}", file=sys.stderr, flush=True)
 
 
-def main(folder: Path, skala: int | None = None, app: bool = True, json_path: Path | None = None,
-         repeat: int = 3) -> Hasil:  # fmt: skip
+def main(
+    folder: Path,
+    skala: int | None = None,
+    app: bool = True,
+    json_path: Path | None = None,
+    repeat: int = 3,
+) -> Hasil:
     folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     if skala and skala > 1:

@@ -23,13 +23,22 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from orchestration.simulator import simulate
 
     result = simulate(
-        out=Path(args.out), pegawai=args.pegawai, opd=args.opd, mulai=args.mulai,
-        sampai=args.sampai, seed=args.seed, kotor=args.kotor, xlsx=args.xlsx, progress=True,
+        out=Path(args.out),
+        pegawai=args.pegawai,
+        opd=args.opd,
+        mulai=args.mulai,
+        sampai=args.sampai,
+        seed=args.seed,
+        kotor=args.kotor,
+        xlsx=args.xlsx,
+        progress=True,
         jadwal=not getattr(args, "tanpa_jadwal", False),
-    )  # fmt: skip
+    )
     size = sum(p.stat().st_size for p in result.files) / 1e6
-    print(f"{len(result.files)} file ({size:,.1f} MB) ditulis ke {args.out} "
-          f"dalam {result.seconds:.1f} detik.")  # fmt: skip
+    print(
+        f"{len(result.files)} file ({size:,.1f} MB) ditulis ke {args.out} "
+        f"dalam {result.seconds:.1f} detik."
+    )
     return 0
 
 
@@ -44,15 +53,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         for line in plan.reference_lines() + plan.incomplete_lines():
             print(line)
     if summary.noop:
-        print(f"Tidak ada yang baru untuk {len(summary.periods)} periode: data terbit sudah "
-              f"mutakhir ({summary.seconds:.1f} detik). Pakai --paksa untuk menjalankan ulang.")  # fmt: skip
+        print(
+            f"Tidak ada yang baru untuk {len(summary.periods)} periode: data terbit sudah "
+            f"mutakhir ({summary.seconds:.1f} detik). Pakai --paksa untuk menjalankan ulang."
+        )
         return 0
     if not summary.periods:
         print(f"Selesai dalam {summary.seconds:.1f} detik: tidak ada periode TPP yang dihitung.")
         return 0
-    print(f"Selesai: {len(summary.periods)} periode ({summary.periods[0]} s.d. "
-          f"{summary.periods[-1]}) dalam {summary.seconds:.1f} detik. "
-          f"Gudang data: {DataDir.resolve(args.data).warehouse}")  # fmt: skip
+    print(
+        f"Selesai: {len(summary.periods)} periode ({summary.periods[0]} s.d. "
+        f"{summary.periods[-1]}) dalam {summary.seconds:.1f} detik. "
+        f"Gudang data: {DataDir.resolve(args.data).warehouse}"
+    )
     return 0
 
 
@@ -66,19 +79,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Simulate a year (once), run the pipeline, then serve the app on it."""
     exports = Path(args.exports)
     if not any(exports.glob("absensi_*.csv")):
-        cmd_simulate(argparse.Namespace(
-            out=str(exports), pegawai=args.pegawai, opd=39, mulai=args.mulai, sampai=args.sampai,
-            seed=42, kotor=0.0, xlsx=False,
-        ))  # fmt: skip
+        cmd_simulate(
+            argparse.Namespace(
+                out=str(exports),
+                pegawai=args.pegawai,
+                opd=39,
+                mulai=args.mulai,
+                sampai=args.sampai,
+                seed=42,
+                kotor=0.0,
+                xlsx=False,
+            )
+        )
     run_args = argparse.Namespace(
         exports=str(exports), data=args.data, periode=None, paksa=False, model=not args.tanpa_model
     )
     rc = cmd_run(run_args)
     if rc != 0 or args.tanpa_app:
         return rc
-    print("Masuk dengan salah satu akun demo: analis / analis123 (semua OPD), "
-          "keuangan / keuangan123 (halaman keuangan), kepala_1.01.01 / kepala123 (satu OPD). "
-          "Hentikan dengan Ctrl+C.")  # fmt: skip
+    print(
+        "Masuk dengan salah satu akun demo: analis / analis123 (semua OPD), "
+        "keuangan / keuangan123 (halaman keuangan), kepala_1.01.01 / kepala123 (satu OPD). "
+        "Hentikan dengan Ctrl+C."
+    )
     return cmd_app(argparse.Namespace(data=args.data, address="127.0.0.1", port=args.port))
 
 
@@ -102,8 +125,10 @@ def _lifecycle(args: argparse.Namespace, step) -> int:
     except (PeriodeError, PublishError) as error:
         print(f"kinerja: {error}", file=sys.stderr)
         return 1
-    print(f"Periode {state.periode}: {LABEL[state.status]} ({state.status}) oleh {state.oleh} "
-          f"pada {state.pada}, data terbit {state.snapshot}.")  # fmt: skip
+    print(
+        f"Periode {state.periode}: {LABEL[state.status]} ({state.status}) oleh {state.oleh} "
+        f"pada {state.pada}, data terbit {state.snapshot}."
+    )
     return 0
 
 
@@ -125,24 +150,36 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     try:
         result = ekspor(
-            DataDir.resolve(args.data), args.periode, args.format, Path(args.out), args.opd,
-            tempat=args.tempat, tanggal=args.tanggal,
-        )  # fmt: skip
+            DataDir.resolve(args.data),
+            args.periode,
+            args.format,
+            Path(args.out),
+            args.opd,
+            tempat=args.tempat,
+            tanggal=args.tanggal,
+        )
     except EksporError as error:
         print(f"kinerja: {error}", file=sys.stderr)
         return 1
-    print(f"{len(result.files)} file {args.format} ditulis ke {result.folder} dari data terbit "
-          f"{result.snapshot} (status {result.status}); TPP neto {rupiah(result.jumlah['tpp_neto'])}"
-          f", koreksi {rupiah(result.jumlah_koreksi['tpp_neto'])}. Periksa: cd {result.folder} "
-          "&& sha256sum -c SHA256SUMS")  # fmt: skip
+    print(
+        f"{len(result.files)} file {args.format} ditulis ke {result.folder} dari data terbit "
+        f"{result.snapshot} (status {result.status}); TPP neto {rupiah(result.jumlah['tpp_neto'])}"
+        f", koreksi {rupiah(result.jumlah_koreksi['tpp_neto'])}. Periksa: cd {result.folder} "
+        "&& sha256sum -c SHA256SUMS"
+    )
     return 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from orchestration.bench import main as bench
 
-    result = bench(Path(args.folder), skala=args.skala, app=not args.tanpa_app,
-                   json_path=Path(args.json) if args.json else None, repeat=args.ulang)  # fmt: skip
+    result = bench(
+        Path(args.folder),
+        skala=args.skala,
+        app=not args.tanpa_app,
+        json_path=Path(args.json) if args.json else None,
+        repeat=args.ulang,
+    )
     return 0 if all(s.kode_keluar == 0 for s in result.tahap) else 1
 
 
@@ -150,14 +187,22 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     from orchestration.whatif import WhatIfError, rupiah, whatif
 
     try:
-        hasil = whatif(DataDir.resolve(args.data), Path(args.aturan), args.mulai, args.sampai,
-                       Path(args.out) if args.out else None, args.metode)  # fmt: skip
+        hasil = whatif(
+            DataDir.resolve(args.data),
+            Path(args.aturan),
+            args.mulai,
+            args.sampai,
+            Path(args.out) if args.out else None,
+            args.metode,
+        )
     except WhatIfError as error:
         print(f"kinerja: {error}", file=sys.stderr)
         return 1
     print(hasil.ringkasan)
-    print(f"Selisih bruto total {rupiah(hasil.total['selisih_bruto'])}; hitung ulang "
-          f"({hasil.metode}) {hasil.detik_dbt:.1f} detik, total {hasil.detik_total:.1f} detik.")  # fmt: skip
+    print(
+        f"Selisih bruto total {rupiah(hasil.total['selisih_bruto'])}; hitung ulang "
+        f"({hasil.metode}) {hasil.detik_dbt:.1f} detik, total {hasil.detik_total:.1f} detik."
+    )
     if hasil.xlsx is not None:
         print(f"XLSX: {hasil.xlsx}")
     return 0
@@ -224,8 +269,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="ukur pipeline: setahun, inkremental, no-op, app, lantai")
     p.add_argument("--folder", default="bench", help="simulasi dan data bench (dipakai ulang)")
-    p.add_argument("--skala", type=int, default=None,
-                   help="kali jumlah pegawai: sebulan dan sekuartal pada 1x dan Nx")  # fmt: skip
+    p.add_argument(
+        "--skala",
+        type=int,
+        default=None,
+        help="kali jumlah pegawai: sebulan dan sekuartal pada 1x dan Nx",
+    )
     p.add_argument("--tanpa-app", action="store_true", help="lewati render halaman utama app")
     p.add_argument("--json", default=None, help="berkas JSON hasil (bawaan: di --folder)")
     p.add_argument("--ulang", type=int, default=3, help="ulangan kueri lantai (median)")
@@ -248,8 +297,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mulai", type=_periode, required=True)
     p.add_argument("--sampai", type=_periode, required=True)
     p.add_argument("--out", default=None, help="folder XLSX perbandingan untuk rapat")
-    p.add_argument("--metode", choices=("otomatis", "cepat", "dbt"), default="otomatis",
-                   help="cepat: hanya nominal atas baris terbit; dbt: build sandbox penuh")  # fmt: skip
+    p.add_argument(
+        "--metode",
+        choices=("otomatis", "cepat", "dbt"),
+        default="otomatis",
+        help="cepat: hanya nominal atas baris terbit; dbt: build sandbox penuh",
+    )
     p.set_defaults(func=cmd_whatif)
     return parser
 

@@ -25,9 +25,24 @@ FILE_NAME = re.compile(
 STATUS_PEGAWAI = ("PNS", "CPNS", "PPPK")
 GOLONGAN_PNS = tuple(f"{r}/{s}" for r in ("I", "II", "III", "IV") for s in "abcd") + ("IV/e",)
 GOLONGAN_PPPK = (
-    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX",
-    "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII",
-)  # fmt: skip
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "X",
+    "XI",
+    "XII",
+    "XIII",
+    "XIV",
+    "XV",
+    "XVI",
+    "XVII",
+)
 JENIS_JABATAN = ("JPT", "ADMINISTRATOR", "PENGAWAS", "FUNGSIONAL", "PELAKSANA")
 JENIS_TAP = ("MASUK", "PULANG")
 METODE_TAP = ("FINGER", "WAJAH", "MOBILE")

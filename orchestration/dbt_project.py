@@ -112,9 +112,18 @@ def ensure_manifest(engine: str | None = None) -> Path:
     from dbt.cli.main import dbtRunner
 
     os.environ.setdefault("KINERJA_DATA", str(Path("data").resolve()))
-    args = ["parse", "--quiet", "--project-dir", str(project.project_dir),
-            "--profiles-dir", str(project.profiles_dir), "--target", str(project.target),
-            "--target-path", str(project.project_dir / project.target_path)]  # fmt: skip
+    args = [
+        "parse",
+        "--quiet",
+        "--project-dir",
+        str(project.project_dir),
+        "--profiles-dir",
+        str(project.profiles_dir),
+        "--target",
+        str(project.target),
+        "--target-path",
+        str(project.project_dir / project.target_path),
+    ]
     result = dbtRunner().invoke(args)
     if not result.success:
         raise RuntimeError(f"dbt parse gagal: {result.exception}")

@@ -548,8 +548,21 @@ def _apply(
         message += f" Berkas lain untuk periode ini tidak dibaca: {', '.join(others)}."
 
     with _transaction(con):
-        _upsert_file(con, chosen, sha, kind, periode, len(content), stamp, status, counts,
-                     kode, message, notes, result.errors)  # fmt: skip
+        _upsert_file(
+            con,
+            chosen,
+            sha,
+            kind,
+            periode,
+            len(content),
+            stamp,
+            status,
+            counts,
+            kode,
+            message,
+            notes,
+            result.errors,
+        )
         if status == LOADED:
             if previous is not None and previous != sha:
                 con.execute(
@@ -624,8 +637,21 @@ def _noop_loaded(
                 (stamp, sha, kind, periode, str(chosen.resolve())),
             )
         else:  # the same bytes under another path or name
-            _upsert_file(con, chosen, sha, kind, periode, len(content), stamp, DUPLICATE_NOOP,
-                         counts, None, message, [], [])  # fmt: skip
+            _upsert_file(
+                con,
+                chosen,
+                sha,
+                kind,
+                periode,
+                len(content),
+                stamp,
+                DUPLICATE_NOOP,
+                counts,
+                None,
+                message,
+                [],
+                [],
+            )
         _event(con, stamp, kind, periode, sha, chosen.name, "noop", message)
     return IngestResult(
         kind=kind,

@@ -146,7 +146,15 @@ def record_transition(
         con.execute(
             "insert into riwayat (periode, dari, ke, oleh, pada, snapshot, sidik, catatan) "
             "values (?, ?, ?, ?, ?, ?, ?, ?)",
-            (new.periode, old.status, new.status, new.oleh, new.pada, new.snapshot, new.sidik,
-             catatan),
-        )  # fmt: skip
+            (
+                new.periode,
+                old.status,
+                new.status,
+                new.oleh,
+                new.pada,
+                new.snapshot,
+                new.sidik,
+                catatan,
+            ),
+        )
     return new

@@ -304,16 +304,40 @@ def next_open(periode: str, locked: set[str]) -> str:
 
 FIELDS = {
     "data absensi dikoreksi": (
-        "hari_efektif", "hadir", "tk", "tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3",
-        "psw4", "ct", "cs", "cb", "cm", "cap", "cltn", "dl", "diklat", "tb", "izin",
+        "hari_efektif",
+        "hadir",
+        "tk",
+        "tl1",
+        "tl2",
+        "tl3",
+        "tl4",
+        "psw1",
+        "psw2",
+        "psw3",
+        "psw4",
+        "ct",
+        "cs",
+        "cb",
+        "cm",
+        "cap",
+        "cltn",
+        "dl",
+        "diklat",
+        "tb",
+        "izin",
         "persen_disiplin",
     ),
     "penilaian kinerja dikoreksi": ("predikat", "persen_kinerja", "tanpa_penilaian"),
     "data pegawai dikoreksi": (
-        "status", "golongan", "kelas_jabatan", "tpp_basis", "nama_jabatan", "segmen",
+        "status",
+        "golongan",
+        "kelas_jabatan",
+        "tpp_basis",
+        "nama_jabatan",
+        "segmen",
     ),
     "kalender kerja berubah": ("hari_kerja",),
-}  # fmt: skip
+}
 SOURCE_OF = {
     "data absensi dikoreksi": "sumber_absensi",
     "penilaian kinerja dikoreksi": "sumber_kinerja",
@@ -382,8 +406,11 @@ def koreksi_rows(
     (idempotent): the open period's koreksi file is rebuilt, not added to.
     """
     key = ["nip", "kode_opd"]
-    descriptive = {f for names in FIELDS.values() for f in names} | {"aturan_versi", "nama",
-                                                                      "nama_opd"}  # fmt: skip
+    descriptive = {f for names in FIELDS.values() for f in names} | {
+        "aturan_versi",
+        "nama",
+        "nama_opd",
+    }
     sources = [s for s in SOURCE_OF.values() if s in new_rows.columns]
     fields = sorted((descriptive & set(locked_rows.columns)) & set(new_rows.columns))
     joined = selisih_baris(locked_rows, new_rows, key, AMOUNTS, fields, sources, paid)

@@ -188,8 +188,9 @@ def _requested(plan: MonthPlan, periode: str | None, exports: Path) -> tuple[lis
             raise RunError(" ".join(lines))
         return plan.payroll, plan.reference
     if periode in plan.incomplete:
-        raise RunError(" ".join(MonthPlan([], [], {periode: plan.incomplete[periode]})
-                                .incomplete_lines()))  # fmt: skip
+        raise RunError(
+            " ".join(MonthPlan([], [], {periode: plan.incomplete[periode]}).incomplete_lines())
+        )
     if periode in plan.reference:
         return [], [periode]
     if periode in plan.payroll:
@@ -280,8 +281,9 @@ def run_pipeline(
             logger.propagate = False
             return logger
 
-        jobs = _Jobs(defs, progress, instance, data, {UNIT_TESTS_TAG: unit_tests}, log,
-                     log_path, run_ids)  # fmt: skip
+        jobs = _Jobs(
+            defs, progress, instance, data, {UNIT_TESTS_TAG: unit_tests}, log, log_path, run_ids
+        )
         for start, end in contiguous_ranges(reference):
             if reason := jobs.run(MASTER_JOB_NAME, start, end):
                 raise RunError(f"{reason} (log: {log_path})")

@@ -171,8 +171,9 @@ def validate(kind: str, periode: str, frame: pl.DataFrame, source_file: str) -> 
     for name in dict.fromkeys(names):
         n = names.count(name)
         if n > 1 and (name in known or name in INTERNAL_COLUMNS):
-            return reject_file(kind, periode, source_file, "KOLOM_GANDA", kolom=name, n=n,
-                               read=frame.height)  # fmt: skip
+            return reject_file(
+                kind, periode, source_file, "KOLOM_GANDA", kolom=name, n=n, read=frame.height
+            )
     frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
     missing = [c.name for c in columns if c.required and c.name not in frame.columns]
     extra = [c for c in frame.columns if c not in known and c not in INTERNAL_COLUMNS]

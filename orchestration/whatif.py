@@ -61,11 +61,20 @@ from orchestration.selisih import selisih_baris
 
 KEY = ["periode", "nip", "kode_opd"]
 AMOUNTS = ("tpp_bruto", "tpp_neto")
-SEED_TABLES = ("aturan_versi", "aturan_jam_kerja", "aturan_potongan", "aturan_predikat",
-               "aturan_status", "aturan_pph21", "aturan_basis", "aturan_pola_opd",
-               "aturan_shift")  # fmt: skip
-_COPY_IGNORE = shutil.ignore_patterns("target", "target*", "logs", "dbt_packages", "__pycache__",
-                                      ".user.yml", "*.duckdb")  # fmt: skip
+SEED_TABLES = (
+    "aturan_versi",
+    "aturan_jam_kerja",
+    "aturan_potongan",
+    "aturan_predikat",
+    "aturan_status",
+    "aturan_pph21",
+    "aturan_basis",
+    "aturan_pola_opd",
+    "aturan_shift",
+)
+_COPY_IGNORE = shutil.ignore_patterns(
+    "target", "target*", "logs", "dbt_packages", "__pycache__", ".user.yml", "*.duckdb"
+)
 
 
 class WhatIfError(RuntimeError):
@@ -97,8 +106,10 @@ class AturanUsulan:
         allowed = set(cls.__dataclass_fields__)
         unknown = set(raw) - allowed
         if unknown:
-            raise WhatIfError(f"Kunci tidak dikenal di aturan usulan: {', '.join(sorted(unknown))}; "
-                              f"yang dikenal: {', '.join(sorted(allowed))}.")  # fmt: skip
+            raise WhatIfError(
+                f"Kunci tidak dikenal di aturan usulan: {', '.join(sorted(unknown))}; "
+                f"yang dikenal: {', '.join(sorted(allowed))}."
+            )
         raw = dict(raw)
         digest = hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
         raw["nama"] = nama or raw.get("nama") or f"whatif-{digest[:8]}"
@@ -148,8 +159,11 @@ def candidate_rows(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str
         out[table] = base
 
     (versi,) = out["aturan_versi"]
-    versi.update(berlaku_mulai="", berlaku_sampai="",
-                 keterangan=aturan.keterangan or f"Usulan what-if dari {aturan.dasar}")  # fmt: skip
+    versi.update(
+        berlaku_mulai="",
+        berlaku_sampai="",
+        keterangan=aturan.keterangan or f"Usulan what-if dari {aturan.dasar}",
+    )
     for col, value in aturan.versi.items():
         if col not in versi or col in ("versi", "berlaku_mulai", "berlaku_sampai"):
             raise WhatIfError(f"Kolom aturan_versi {col!r} tidak bisa diubah.")
@@ -165,8 +179,11 @@ def candidate_rows(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str
     by_key("aturan_predikat", "predikat", "persen_kinerja", aturan.predikat)
     by_key("aturan_status", "status", "persen_basis", aturan.status)
     for change in aturan.pph21:
-        hit = [r for r in out["aturan_pph21"]
-               if r["kelompok"] == str(change["kelompok"]) and r["golongan"] == str(change["golongan"])]  # fmt: skip
+        hit = [
+            r
+            for r in out["aturan_pph21"]
+            if r["kelompok"] == str(change["kelompok"]) and r["golongan"] == str(change["golongan"])
+        ]
         if not hit:
             raise WhatIfError(f"aturan_pph21: {change} tidak cocok dengan baris mana pun.")
         for r in hit:
@@ -187,8 +204,14 @@ def candidate_rows(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str
         if hit:
             hit[0]["basis"] = _num(change["basis"])
         else:
-            basis.append({"versi": aturan.nama, "kode_opd": kode, "kelas_jabatan": kelas,
-                          "basis": _num(change["basis"])})  # fmt: skip
+            basis.append(
+                {
+                    "versi": aturan.nama,
+                    "kode_opd": kode,
+                    "kelas_jabatan": kelas,
+                    "basis": _num(change["basis"]),
+                }
+            )
     return out
 
 
@@ -197,8 +220,10 @@ def base_rows(
 ) -> dict[str, list[dict[str, str]]]:
     """The rows of one shipped rulebook version (defaults for the app's widgets)."""
     seeds = seeds or TRANSFORMS_DIR / "seeds"
-    return {t: [r for r in _read_seed(seeds / f"{t}.csv")[1] if r["versi"] == versi]
-            for t in SEED_TABLES}  # fmt: skip
+    return {
+        t: [r for r in _read_seed(seeds / f"{t}.csv")[1] if r["versi"] == versi]
+        for t in SEED_TABLES
+    }
 
 
 def write_candidate_seeds(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str, str]]]:
@@ -211,8 +236,9 @@ def write_candidate_seeds(aturan: AturanUsulan, seeds: Path) -> dict[str, list[d
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
         writer.writerows(new)
-        path.write_text(text + ("" if text.endswith("\n") else "\n") + buffer.getvalue(),
-                        encoding="utf-8")  # fmt: skip
+        path.write_text(
+            text + ("" if text.endswith("\n") else "\n") + buffer.getvalue(), encoding="utf-8"
+        )
     return rows
 
 
@@ -255,10 +281,17 @@ def _sandbox_folder(tetap: Path | None) -> Iterator[Path]:
             (tetap / "tpp_terbit.parquet").unlink(missing_ok=True)
 
 
-def _dbt_sandbox(aturan: AturanUsulan, select: str, vars_: dict[str, Any], table: str,
-                 raw: Path | None = None, fakta: pl.DataFrame | None = None,
-                 where: tuple[str, list[Any]] = ("true", []), threads: int = 2,
-                 tetap: Path | None = None) -> SandboxRun:  # fmt: skip
+def _dbt_sandbox(
+    aturan: AturanUsulan,
+    select: str,
+    vars_: dict[str, Any],
+    table: str,
+    raw: Path | None = None,
+    fakta: pl.DataFrame | None = None,
+    where: tuple[str, list[Any]] = ("true", []),
+    threads: int = 2,
+    tetap: Path | None = None,
+) -> SandboxRun:
     """ONE ``dbt build --select <select>`` of a temp copy of the dbt project whose rulebook
     seeds hold the candidate version, into a fresh warehouse in a temp data folder (``raw`` a
     symlink to the given raw zone, only read; ``fakta`` written as the published rows of the
@@ -270,19 +303,40 @@ def _dbt_sandbox(aturan: AturanUsulan, select: str, vars_: dict[str, Any], table
         write_candidate_seeds(aturan, project / "seeds")
         sandbox = tmp / "data"
         sandbox.mkdir()
-        env = os.environ | {"KINERJA_DATA": str(sandbox), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-                            "KINERJA_WHATIF_VERSI": aturan.nama}  # fmt: skip
+        env = os.environ | {
+            "KINERJA_DATA": str(sandbox),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "KINERJA_WHATIF_VERSI": aturan.nama,
+        }
         env.pop("KINERJA_WHATIF_FAKTA", None)
         if raw is not None:
             (sandbox / "raw").symlink_to(raw.resolve(), target_is_directory=True)
         if fakta is not None:
             fakta.write_parquet(tmp / "tpp_terbit.parquet")
             env["KINERJA_WHATIF_FAKTA"] = str(tmp / "tpp_terbit.parquet")
-        args = [_dbt_executable(), "build", "--project-dir", str(project),
-                "--profiles-dir", str(project), "--target-path", str(tmp / "target"),
-                "--log-path", str(tmp / "logs"), "--select", select,
-                "--exclude-resource-type", "unit_test", "--indirect-selection", "cautious", "--threads", str(threads),
-                "--vars", json.dumps(vars_), "--quiet"]  # fmt: skip
+        args = [
+            _dbt_executable(),
+            "build",
+            "--project-dir",
+            str(project),
+            "--profiles-dir",
+            str(project),
+            "--target-path",
+            str(tmp / "target"),
+            "--log-path",
+            str(tmp / "logs"),
+            "--select",
+            select,
+            "--exclude-resource-type",
+            "unit_test",
+            "--indirect-selection",
+            "cautious",
+            "--threads",
+            str(threads),
+            "--vars",
+            json.dumps(vars_),
+            "--quiet",
+        ]
         started = time.perf_counter()
         proc = subprocess.run(args, env=env, capture_output=True, text=True, cwd=tmp)
         seconds = time.perf_counter() - started
@@ -297,14 +351,22 @@ def _dbt_sandbox(aturan: AturanUsulan, select: str, vars_: dict[str, Any], table
     return SandboxRun(frame, seconds, log)
 
 
-def run_sandbox(data: DataDir, aturan: AturanUsulan, mulai: str, sampai: str,
-                threads: int = 2) -> SandboxRun:  # fmt: skip
+def run_sandbox(
+    data: DataDir, aturan: AturanUsulan, mulai: str, sampai: str, threads: int = 2
+) -> SandboxRun:
     """One ``dbt build --select +tpp_bulanan`` with the candidate version, in a temp folder."""
     if not data.raw.is_dir():
         raise WhatIfError(f"Zona raw {data.raw} tidak ada: jalankan pipeline terlebih dahulu.")
     vars_ = {"periode_mulai": mulai, "periode_sampai": sampai, "aturan_versi": aturan.nama}
-    return _dbt_sandbox(aturan, "+tpp_bulanan", vars_, "tpp_bulanan", raw=data.raw,
-                        where=("periode between ? and ?", [mulai, sampai]), threads=threads)  # fmt: skip
+    return _dbt_sandbox(
+        aturan,
+        "+tpp_bulanan",
+        vars_,
+        "tpp_bulanan",
+        raw=data.raw,
+        where=("periode between ? and ?", [mulai, sampai]),
+        threads=threads,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -340,16 +402,31 @@ def fast_path_reason(
 
 # The fast path's build folder: fixed (per user), so dbt parses only what changed (~1 s, not ~7 s)
 CEPAT_FOLDER = Path(tempfile.gettempdir()) / f"kinerja-whatif-cepat-{os.getuid()}"
-FAKTA = [*KEY, "status", "golongan", "kelas_jabatan", "predikat", "hari_kerja", "hari_efektif",
-         "persen_disiplin"]  # fmt: skip
+FAKTA = [
+    *KEY,
+    "status",
+    "golongan",
+    "kelas_jabatan",
+    "predikat",
+    "hari_kerja",
+    "hari_efektif",
+    "persen_disiplin",
+]
 
 
 def recompute_amounts(lama: pl.DataFrame, aturan: AturanUsulan, threads: int = 2) -> pl.DataFrame:
     """The amounts of the published rows ``lama`` under the candidate rulebook: the dbt model
     ``whatif_tpp_cepat`` (the money formula of int_tpp_bulanan, macros/jumlah_tpp.sql) over
     the published day facts, built in a sandbox (``dbt build --select +whatif_tpp_cepat``)."""
-    run = _dbt_sandbox(aturan, "+whatif_tpp_cepat", {}, "whatif_tpp_cepat",
-                       fakta=lama.select(FAKTA), threads=threads, tetap=CEPAT_FOLDER)  # fmt: skip
+    run = _dbt_sandbox(
+        aturan,
+        "+whatif_tpp_cepat",
+        {},
+        "whatif_tpp_cepat",
+        fakta=lama.select(FAKTA),
+        threads=threads,
+        tetap=CEPAT_FOLDER,
+    )
     return run.tpp
 
 
@@ -391,27 +468,47 @@ class Perbandingan:
     xlsx: Path | None = None
 
 
-def compare(lama: pl.DataFrame, baru: pl.DataFrame, nama_opd: dict[str, str] | None = None,
-            aturan: str = "", periods: list[str] | None = None) -> Perbandingan:  # fmt: skip
+def compare(
+    lama: pl.DataFrame,
+    baru: pl.DataFrame,
+    nama_opd: dict[str, str] | None = None,
+    aturan: str = "",
+    periods: list[str] | None = None,
+) -> Perbandingan:
     """Row-by-row comparison of two tpp_bulanan frames (old = published, new = candidate), with
     the diff engine of the corrections (``selisih.selisih_baris``). An employee's department in
     ``per_pegawai`` is the one of the latest period (in a transfer month the UTAMA row)."""
     diff = selisih_baris(lama, baru, KEY, AMOUNTS)
     rows = diff.select(
         *KEY,
-        *[pl.col(c).fill_null(0).cast(pl.Int64).alias(f"{a}_{s}")
-          for a in AMOUNTS for c, s in ((a, "lama"), (f"{a}_baru", "baru"))],
+        *[
+            pl.col(c).fill_null(0).cast(pl.Int64).alias(f"{a}_{s}")
+            for a in AMOUNTS
+            for c, s in ((a, "lama"), (f"{a}_baru", "baru"))
+        ],
         *[pl.col(f"selisih_{a}").alias(f"selisih_{a.removeprefix('tpp_')}") for a in AMOUNTS],
-    )  # fmt: skip
-    segmen = (lama.select(*KEY, "segmen") if "segmen" in lama.columns
-              else lama.select(KEY).with_columns(segmen=pl.lit(None, pl.String)))  # fmt: skip
+    )
+    segmen = (
+        lama.select(*KEY, "segmen")
+        if "segmen" in lama.columns
+        else lama.select(KEY).with_columns(segmen=pl.lit(None, pl.String))
+    )
     rows = (
         rows.join(segmen, on=KEY, how="left")
         .sort("periode", "nip", pl.col("segmen") == "UTAMA", "kode_opd", nulls_last=False)
         .drop("segmen")
     )
-    sums = [pl.col(c).sum() for c in ("tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto",
-                                       "tpp_neto_lama", "tpp_neto_baru", "selisih_neto")]  # fmt: skip
+    sums = [
+        pl.col(c).sum()
+        for c in (
+            "tpp_bruto_lama",
+            "tpp_bruto_baru",
+            "selisih_bruto",
+            "tpp_neto_lama",
+            "tpp_neto_baru",
+            "selisih_neto",
+        )
+    ]
     pegawai = (
         rows.group_by("nip", maintain_order=True)
         .agg(*sums, pl.col("kode_opd").last())
@@ -428,7 +525,7 @@ def compare(lama: pl.DataFrame, baru: pl.DataFrame, nama_opd: dict[str, str] | N
             ),
             on="kode_opd",
             how="left",
-        )  # fmt: skip
+        )
         .with_columns(
             pl.col("kode_opd").replace_strict(nama_opd or {}, default=None).alias("nama_opd"),
             pl.when(pl.col("tpp_bruto_lama") > 0)
@@ -437,8 +534,17 @@ def compare(lama: pl.DataFrame, baru: pl.DataFrame, nama_opd: dict[str, str] | N
         )
         .sort("kode_opd")
     )
-    total = {c: int(rows[c].sum()) for c in ("tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto",
-                                             "tpp_neto_lama", "tpp_neto_baru", "selisih_neto")}  # fmt: skip
+    total = {
+        c: int(rows[c].sum())
+        for c in (
+            "tpp_bruto_lama",
+            "tpp_bruto_baru",
+            "selisih_bruto",
+            "tpp_neto_lama",
+            "tpp_neto_baru",
+            "selisih_neto",
+        )
+    }
     d = pegawai["selisih_bruto"]
     total |= {
         "pegawai": pegawai.height,
@@ -447,14 +553,22 @@ def compare(lama: pl.DataFrame, baru: pl.DataFrame, nama_opd: dict[str, str] | N
         "pegawai_tetap": int((d == 0).sum()),
     }
     qs = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0)
-    distribusi = pl.DataFrame({
-        "kuantil": [f"p{int(q * 100)}" if 0 < q < 1 else ("min" if q == 0 else "maks") for q in qs],
-        "selisih_bruto_per_pegawai": [int(d.quantile(q, "nearest") or 0) if d.len() else 0 for q in qs],
-    })  # fmt: skip
+    distribusi = pl.DataFrame(
+        {
+            "kuantil": [
+                f"p{int(q * 100)}" if 0 < q < 1 else ("min" if q == 0 else "maks") for q in qs
+            ],
+            "selisih_bruto_per_pegawai": [
+                int(d.quantile(q, "nearest") or 0) if d.len() else 0 for q in qs
+            ],
+        }
+    )
     edges = list(BINS)
-    labels = ([f"< {rupiah(edges[0])}"]
-              + [f"{rupiah(a)} s.d. < {rupiah(b)}" for a, b in zip(edges, edges[1:], strict=False)]
-              + [f">= {rupiah(edges[-1])}"])  # fmt: skip
+    labels = (
+        [f"< {rupiah(edges[0])}"]
+        + [f"{rupiah(a)} s.d. < {rupiah(b)}" for a, b in zip(edges, edges[1:], strict=False)]
+        + [f">= {rupiah(edges[-1])}"]
+    )
     sebaran = (
         pegawai.filter(pl.col("selisih_bruto") != 0)
         .with_columns(
@@ -465,8 +579,11 @@ def compare(lama: pl.DataFrame, baru: pl.DataFrame, nama_opd: dict[str, str] | N
         .group_by("rentang")
         .agg(pl.len().alias("pegawai"))
     )
-    sebaran = pl.DataFrame({"rentang": labels}).join(sebaran, on="rentang", how="left"
-                                                      ).with_columns(pl.col("pegawai").fill_null(0))  # fmt: skip
+    sebaran = (
+        pl.DataFrame({"rentang": labels})
+        .join(sebaran, on="rentang", how="left")
+        .with_columns(pl.col("pegawai").fill_null(0))
+    )
     periods = periods or sorted(set(rows["periode"].to_list()))
     result = Perbandingan(per_opd, total, pegawai, distribusi, sebaran, "", periods, aturan)
     result.ringkasan = ringkasan(result)
@@ -489,12 +606,16 @@ def ringkasan(p: Perbandingan) -> str:
     )
     persen = (100 * t["selisih_bruto"] / t["tpp_bruto_lama"]) if t["tpp_bruto_lama"] else 0.0
     if t["selisih_bruto"] == 0:
-        awal = (f"Dengan aturan usulan {p.aturan}, TPP bruto periode {_periode_teks(p.periods)} "
-                f"tidak berubah: {rupiah(t['tpp_bruto_lama'])}.")  # fmt: skip
+        awal = (
+            f"Dengan aturan usulan {p.aturan}, TPP bruto periode {_periode_teks(p.periods)} "
+            f"tidak berubah: {rupiah(t['tpp_bruto_lama'])}."
+        )
     else:
-        awal = (f"Dengan aturan usulan {p.aturan}, TPP bruto periode {_periode_teks(p.periods)} "
-                f"{arah} dari {rupiah(t['tpp_bruto_lama'])} menjadi {rupiah(t['tpp_bruto_baru'])} "
-                f"(selisih {_selisih_rp(t['selisih_bruto'])}, {f'{persen:+.2f}'.replace('.', ',')} %).")  # fmt: skip
+        awal = (
+            f"Dengan aturan usulan {p.aturan}, TPP bruto periode {_periode_teks(p.periods)} "
+            f"{arah} dari {rupiah(t['tpp_bruto_lama'])} menjadi {rupiah(t['tpp_bruto_baru'])} "
+            f"(selisih {_selisih_rp(t['selisih_bruto'])}, {f'{persen:+.2f}'.replace('.', ',')} %)."
+        )
     lines = [
         awal,
         f"TPP neto (yang diterima pegawai) {rupiah(t['tpp_neto_lama'])} menjadi "
@@ -509,12 +630,16 @@ def ringkasan(p: Perbandingan) -> str:
         )
     if p.per_pegawai.height and t["pegawai_turun"]:
         turun = p.per_pegawai.filter(pl.col("selisih_bruto") < 0)["selisih_bruto"]
-        lines.append(f"Penurunan per pegawai: median {rupiah(-turun.median())}, terbesar "
-                     f"{rupiah(-turun.min())}.")  # fmt: skip
+        lines.append(
+            f"Penurunan per pegawai: median {rupiah(-turun.median())}, terbesar "
+            f"{rupiah(-turun.min())}."
+        )
     if p.per_opd.height and t["selisih_bruto"]:
         top = p.per_opd.sort(pl.col("selisih_bruto").abs(), descending=True).row(0, named=True)
-        lines.append(f"Dampak terbesar di {top['nama_opd'] or top['kode_opd']} "
-                     f"({_selisih_rp(top['selisih_bruto'])}).")  # fmt: skip
+        lines.append(
+            f"Dampak terbesar di {top['nama_opd'] or top['kode_opd']} "
+            f"({_selisih_rp(top['selisih_bruto'])})."
+        )
     return "\n".join(lines)
 
 
@@ -531,13 +656,22 @@ def dampak_pagu(lama: pl.DataFrame, baru: pl.DataFrame) -> pl.DataFrame | None:
         return None
     keep = ["tahun", "kode_opd", "pagu", "bulan_terbayar", "proyeksi_akhir_tahun", "melebihi_pagu"]
     return (
-        old.select(keep).rename({"proyeksi_akhir_tahun": "proyeksi_lama", "melebihi_pagu": "melebihi_lama"})
-        .join(new.select("tahun", "kode_opd", pl.col("proyeksi_akhir_tahun").alias("proyeksi_baru"),
-                         pl.col("melebihi_pagu").alias("melebihi_baru")),
-              on=["tahun", "kode_opd"], how="full", coalesce=True)
+        old.select(keep)
+        .rename({"proyeksi_akhir_tahun": "proyeksi_lama", "melebihi_pagu": "melebihi_lama"})
+        .join(
+            new.select(
+                "tahun",
+                "kode_opd",
+                pl.col("proyeksi_akhir_tahun").alias("proyeksi_baru"),
+                pl.col("melebihi_pagu").alias("melebihi_baru"),
+            ),
+            on=["tahun", "kode_opd"],
+            how="full",
+            coalesce=True,
+        )
         .filter(pl.col("pagu").is_not_null())
         .sort("tahun", "kode_opd")
-    )  # fmt: skip
+    )
 
 
 def ringkasan_pagu(pagu: pl.DataFrame) -> str:
@@ -550,11 +684,15 @@ def ringkasan_pagu(pagu: pl.DataFrame) -> str:
             int(rows["pagu"].sum()),
         )
         n = int(rows["bulan_terbayar"].max() or 0)
-        teks = (f"Proyeksi realisasi tahun anggaran {tahun} (run rate dari {n} bulan bayar): "
-                f"{rupiah(total_baru)} dari pagu {rupiah(total_pagu)}; ")  # fmt: skip
+        teks = (
+            f"Proyeksi realisasi tahun anggaran {tahun} (run rate dari {n} bulan bayar): "
+            f"{rupiah(total_baru)} dari pagu {rupiah(total_pagu)}; "
+        )
         if baru.height:
-            teks += (f"{baru.height} OPD melebihi pagu ({', '.join(baru['kode_opd'].to_list()[:8])}"
-                     f"{', …' if baru.height > 8 else ''}), sebelumnya {lama.height}.")  # fmt: skip
+            teks += (
+                f"{baru.height} OPD melebihi pagu ({', '.join(baru['kode_opd'].to_list()[:8])}"
+                f"{', …' if baru.height > 8 else ''}), sebelumnya {lama.height}."
+            )
         else:
             teks += "semua OPD dalam pagu."
         lines.append(teks)
@@ -592,12 +730,21 @@ def write_xlsx(p: Perbandingan, path: Path) -> Path:
     for line in p.ringkasan.splitlines():
         ws.append([line])
     ws.append([])
-    for label, key in (("TPP bruto lama", "tpp_bruto_lama"), ("TPP bruto baru", "tpp_bruto_baru"),
-                       ("Selisih bruto", "selisih_bruto"), ("TPP neto lama", "tpp_neto_lama"),
-                       ("TPP neto baru", "tpp_neto_baru"), ("Selisih neto", "selisih_neto")):  # fmt: skip
+    for label, key in (
+        ("TPP bruto lama", "tpp_bruto_lama"),
+        ("TPP bruto baru", "tpp_bruto_baru"),
+        ("Selisih bruto", "selisih_bruto"),
+        ("TPP neto lama", "tpp_neto_lama"),
+        ("TPP neto baru", "tpp_neto_baru"),
+        ("Selisih neto", "selisih_neto"),
+    ):
         ws.append([label, cell(ws, p.total[key], rp)])
-    for label, key in (("Pegawai", "pegawai"), ("Naik", "pegawai_naik"),
-                       ("Turun", "pegawai_turun"), ("Tetap", "pegawai_tetap")):  # fmt: skip
+    for label, key in (
+        ("Pegawai", "pegawai"),
+        ("Naik", "pegawai_naik"),
+        ("Turun", "pegawai_turun"),
+        ("Tetap", "pegawai_tetap"),
+    ):
         ws.append([label, p.total[key]])
 
     def sheet(title: str, frame: pl.DataFrame, money: set[str]) -> None:
@@ -619,19 +766,48 @@ def write_xlsx(p: Perbandingan, path: Path) -> Path:
                     out.append(value)
             s.append(out)
 
-    money = {"tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto", "tpp_neto_lama",
-             "tpp_neto_baru", "selisih_neto", "selisih_bruto_per_pegawai"}  # fmt: skip
-    opd_cols = ["kode_opd", "nama_opd", "tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto",
-                "persen_selisih_bruto", "tpp_neto_lama", "tpp_neto_baru", "selisih_neto",
-                "pegawai_naik", "pegawai_turun", "pegawai_tetap"]  # fmt: skip
+    money = {
+        "tpp_bruto_lama",
+        "tpp_bruto_baru",
+        "selisih_bruto",
+        "tpp_neto_lama",
+        "tpp_neto_baru",
+        "selisih_neto",
+        "selisih_bruto_per_pegawai",
+    }
+    opd_cols = [
+        "kode_opd",
+        "nama_opd",
+        "tpp_bruto_lama",
+        "tpp_bruto_baru",
+        "selisih_bruto",
+        "persen_selisih_bruto",
+        "tpp_neto_lama",
+        "tpp_neto_baru",
+        "selisih_neto",
+        "pegawai_naik",
+        "pegawai_turun",
+        "pegawai_tetap",
+    ]
     sheet("Per OPD", p.per_opd.select(opd_cols), money)
     sheet("Distribusi", p.distribusi, money)
     sheet("Sebaran", p.sebaran, money)
     if p.pagu is not None:
         sheet("Pagu", p.pagu, money | {"pagu", "proyeksi_lama", "proyeksi_baru"})
-    sheet("Per Pegawai", p.per_pegawai.select(
-        "nip", "kode_opd", "tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto",
-        "tpp_neto_lama", "tpp_neto_baru", "selisih_neto"), money)  # fmt: skip
+    sheet(
+        "Per Pegawai",
+        p.per_pegawai.select(
+            "nip",
+            "kode_opd",
+            "tpp_bruto_lama",
+            "tpp_bruto_baru",
+            "selisih_bruto",
+            "tpp_neto_lama",
+            "tpp_neto_baru",
+            "selisih_neto",
+        ),
+        money,
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -649,8 +825,14 @@ def xlsx_bytes(p: Perbandingan) -> bytes:
 METODE = ("otomatis", "cepat", "dbt")
 
 
-def whatif(data: DataDir, aturan: AturanUsulan | Path, mulai: str, sampai: str,
-           out: Path | None = None, metode: str = "otomatis") -> Perbandingan:  # fmt: skip
+def whatif(
+    data: DataDir,
+    aturan: AturanUsulan | Path,
+    mulai: str,
+    sampai: str,
+    out: Path | None = None,
+    metode: str = "otomatis",
+) -> Perbandingan:
     """Recompute ``mulai``..``sampai`` under ``aturan`` and compare with published.
 
     ``metode``: ``dbt`` = the sandbox dbt build (everything from the taps); ``cepat`` = amounts
@@ -666,8 +848,10 @@ def whatif(data: DataDir, aturan: AturanUsulan | Path, mulai: str, sampai: str,
     snapshot = require_current(data)
     periods = [p for p in months_between(mulai, sampai) if p in snapshot.periods]
     if not periods:
-        raise WhatIfError(f"Tidak ada periode terbit antara {mulai} dan {sampai} "
-                          f"(terbit: {', '.join(snapshot.periods) or '-'}).")  # fmt: skip
+        raise WhatIfError(
+            f"Tidak ada periode terbit antara {mulai} dan {sampai} "
+            f"(terbit: {', '.join(snapshot.periods) or '-'})."
+        )
     if metode not in METODE:
         raise WhatIfError(f"metode {metode!r} tidak dikenal: {', '.join(METODE)}.")
     lama = snapshot.read("tpp_bulanan", periods)

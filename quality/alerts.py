@@ -67,8 +67,10 @@ class Alert:
     def title(self) -> str:
         where = f" periode {self.periode}" if self.periode else ""
         if self.check_name:
-            return (f"[Si-Kinerja] {self.severity}: cek {self.check_name} pada "
-                    f"{self.asset or '-'} gagal{where}")  # fmt: skip
+            return (
+                f"[Si-Kinerja] {self.severity}: cek {self.check_name} pada "
+                f"{self.asset or '-'} gagal{where}"
+            )
         return f"[Si-Kinerja] {self.severity}: run {self.job or ''} gagal{where}".replace("  ", " ")
 
     @property
@@ -304,8 +306,10 @@ def send_alert(
             elif not config.channels:
                 status = TANPA_KANAL
             else:
-                for name, send, cfg in (("webhook", post_webhook, config.webhook),
-                                        ("email", send_email, config.smtp)):  # fmt: skip
+                for name, send, cfg in (
+                    ("webhook", post_webhook, config.webhook),
+                    ("email", send_email, config.smtp),
+                ):
                     if cfg is None:
                         continue
                     try:
@@ -318,11 +322,24 @@ def send_alert(
                 "insert into riwayat_alert (dibuat, status, kanal, galat, tingkat, periode, "
                 "kode_opd, check_name, asset, n_failed, judul, pesan, run_id, fingerprint, "
                 "dedup_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (now.isoformat(), status, ",".join(sent), "; ".join(errors), alert.severity,
-                 alert.periode, ",".join(alert.kode_opd), alert.check_name, alert.asset,
-                 alert.n_failed, alert.title, alert.text, alert.run_id, alert.fingerprint,
-                 alert.dedup_key),
-            )  # fmt: skip
+                (
+                    now.isoformat(),
+                    status,
+                    ",".join(sent),
+                    "; ".join(errors),
+                    alert.severity,
+                    alert.periode,
+                    ",".join(alert.kode_opd),
+                    alert.check_name,
+                    alert.asset,
+                    alert.n_failed,
+                    alert.title,
+                    alert.text,
+                    alert.run_id,
+                    alert.fingerprint,
+                    alert.dedup_key,
+                ),
+            )
             con.execute("commit")
         except BaseException:
             con.execute("rollback")

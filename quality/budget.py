@@ -43,7 +43,7 @@ def load_pagu(path: Path = PAGU_SEED) -> pl.DataFrame:
             "jumlah_pembayaran": pl.Int32,
             "versi": pl.String,
             "berlaku_mulai": pl.String,
-        },  # fmt: skip
+        },
     ).with_columns(pl.col("berlaku_mulai").str.to_date())
 
 
@@ -78,10 +78,11 @@ def hitung_realisasi(tpp: pl.DataFrame, pagu: pl.DataFrame | None = None) -> pl.
             pl.col("pagu").last(),
             pl.col("versi").last().alias("pagu_versi"),
             pl.col("jumlah_pembayaran").last(),
-        )  # fmt: skip
+        )
     )
-    keys = pl.concat([berlaku.select("tahun", "bulan", "kode_opd"),
-                      real.select("tahun", "bulan", "kode_opd")]).unique()  # fmt: skip
+    keys = pl.concat(
+        [berlaku.select("tahun", "bulan", "kode_opd"), real.select("tahun", "bulan", "kode_opd")]
+    ).unique()
     out = (
         keys.join(real, on=["tahun", "bulan", "kode_opd"], how="left")
         .join(berlaku, on=["tahun", "bulan", "kode_opd"], how="left")
@@ -100,12 +101,12 @@ def hitung_realisasi(tpp: pl.DataFrame, pagu: pl.DataFrame | None = None) -> pl.
             .over("tahun", "kode_opd")
             .cast(pl.Int32)
             .alias("bulan_terbayar"),
-        )  # fmt: skip
+        )
         .with_columns(
             _rhu(
                 pl.col("realisasi_kumulatif") * pl.col("jumlah_pembayaran"),
                 pl.col("bulan_terbayar"),
-            ).alias("proyeksi_akhir_tahun")  # fmt: skip
+            ).alias("proyeksi_akhir_tahun")
         )
         .with_columns(
             (pl.col("pagu") - pl.col("realisasi_kumulatif")).alias("sisa_pagu"),
@@ -161,7 +162,7 @@ def alerts_for(realisasi: pl.DataFrame) -> list[Alert]:
                 what=(
                     f"Proyeksi realisasi TPP tahun anggaran {tahun} (run rate) melebihi pagu "
                     f"di {len(kode)} OPD."
-                ),  # fmt: skip
+                ),
                 periode=str(tahun),
                 check_name=CHECK_NAME,
                 asset=ASSET,
@@ -189,9 +190,13 @@ def build_budget_check():
     budget; sends the alert. Register in orchestration/definitions.py next to the other checks."""
     import dagster as dg
 
-    @dg.asset_check(asset=dg.AssetKey([ASSET]), name=CHECK_NAME, blocking=False,
-                    required_resource_keys={"storage"},
-                    description="Proyeksi realisasi TPP akhir tahun tidak melebihi pagu OPD.")  # fmt: skip
+    @dg.asset_check(
+        asset=dg.AssetKey([ASSET]),
+        name=CHECK_NAME,
+        blocking=False,
+        required_resource_keys={"storage"},
+        description="Proyeksi realisasi TPP akhir tahun tidak melebihi pagu OPD.",
+    )
     def cek_realisasi_pagu(context):  # no annotation: Dagster resolves it at runtime
         data: DataDir = context.resources.storage.data
         realisasi = baca_realisasi(data)
@@ -204,7 +209,7 @@ def build_budget_check():
                 "Semua proyeksi dalam pagu."
                 if not over
                 else f"Proyeksi melebihi pagu di {len(over)} OPD: {', '.join(over[:10])}"
-            ),  # fmt: skip
+            ),
             metadata={"kode_opd": ", ".join(over), "alert": ", ".join(r.status for r in records)},
         )
 

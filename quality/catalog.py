@@ -21,46 +21,95 @@ class CheckInfo:
 
 
 PAYROLL = (
-    CheckInfo("satu_baris_per_pegawai_opd", "tpp_bulanan", ERROR,
-              "Satu baris TPP per (periode, NIP, kode OPD)."),
-    CheckInfo("pegawai_aktif_punya_tpp", "tpp_bulanan", ERROR,
-              "Setiap pegawai aktif di data pegawai bulan itu punya baris TPP di OPD-nya.",
-              ("raw/pegawai",)),
-    CheckInfo("bruto_tidak_melebihi_basis", "tpp_bulanan", ERROR,
-              "TPP bruto tidak melebihi basis TPP."),
-    CheckInfo("neto_sesuai_potongan", "tpp_bulanan", ERROR,
-              "TPP neto = TPP bruto - PPh 21 - iuran BPJS."),
-    CheckInfo("persentase_0_sampai_100", "tpp_bulanan", ERROR,
-              "Persentase kinerja dan disiplin di antara 0 dan 100."),
-    CheckInfo("tanpa_temuan_error", "tpp_bulanan", ERROR,
-              "Tidak ada temuan tingkat ERROR untuk periode (mis. NIP ganda di data pegawai).",
-              ("temuan",)),
-    CheckInfo("total_opd_sesuai_rincian", "tpp_opd_bulanan", ERROR,
-              "Total per OPD (tpp_opd_bulanan) sama dengan jumlah baris tpp_bulanan.",
-              ("tpp_bulanan",)),
-)  # fmt: skip
+    CheckInfo(
+        "satu_baris_per_pegawai_opd",
+        "tpp_bulanan",
+        ERROR,
+        "Satu baris TPP per (periode, NIP, kode OPD).",
+    ),
+    CheckInfo(
+        "pegawai_aktif_punya_tpp",
+        "tpp_bulanan",
+        ERROR,
+        "Setiap pegawai aktif di data pegawai bulan itu punya baris TPP di OPD-nya.",
+        ("raw/pegawai",),
+    ),
+    CheckInfo(
+        "bruto_tidak_melebihi_basis", "tpp_bulanan", ERROR, "TPP bruto tidak melebihi basis TPP."
+    ),
+    CheckInfo(
+        "neto_sesuai_potongan", "tpp_bulanan", ERROR, "TPP neto = TPP bruto - PPh 21 - iuran BPJS."
+    ),
+    CheckInfo(
+        "persentase_0_sampai_100",
+        "tpp_bulanan",
+        ERROR,
+        "Persentase kinerja dan disiplin di antara 0 dan 100.",
+    ),
+    CheckInfo(
+        "tanpa_temuan_error",
+        "tpp_bulanan",
+        ERROR,
+        "Tidak ada temuan tingkat ERROR untuk periode (mis. NIP ganda di data pegawai).",
+        ("temuan",),
+    ),
+    CheckInfo(
+        "total_opd_sesuai_rincian",
+        "tpp_opd_bulanan",
+        ERROR,
+        "Total per OPD (tpp_opd_bulanan) sama dengan jumlah baris tpp_bulanan.",
+        ("tpp_bulanan",),
+    ),
+)
 
 CROSS_SOURCE = (
-    CheckInfo("nip_tidak_dikenal", "karantina", WARN,
-              "Tap, ketidakhadiran, penilaian, aktivitas atau jadwal dinas untuk NIP yang tidak "
-              "ada di data pegawai."),
-    CheckInfo("pegawai_aktif_tanpa_absensi", "raw/absensi", WARN,
-              "Pegawai aktif tanpa satu pun tap absensi sebulan (di luar yang cuti sebulan "
-              "penuh).", ("raw/pegawai", "raw/ketidakhadiran")),
-    CheckInfo("penilai_sama_dengan_dinilai", "raw/kinerja", WARN,
-              "Penilaian kinerja yang penilainya adalah pegawai itu sendiri."),
-    CheckInfo("predikat_tidak_sesuai_matriks", "raw/kinerja", WARN,
-              "Predikat tertulis berbeda dari matriks PermenPANRB 6/2022 (matriks yang dipakai)."),
-)  # fmt: skip
+    CheckInfo(
+        "nip_tidak_dikenal",
+        "karantina",
+        WARN,
+        "Tap, ketidakhadiran, penilaian, aktivitas atau jadwal dinas untuk NIP yang tidak "
+        "ada di data pegawai.",
+    ),
+    CheckInfo(
+        "pegawai_aktif_tanpa_absensi",
+        "raw/absensi",
+        WARN,
+        "Pegawai aktif tanpa satu pun tap absensi sebulan (di luar yang cuti sebulan penuh).",
+        ("raw/pegawai", "raw/ketidakhadiran"),
+    ),
+    CheckInfo(
+        "penilai_sama_dengan_dinilai",
+        "raw/kinerja",
+        WARN,
+        "Penilaian kinerja yang penilainya adalah pegawai itu sendiri.",
+    ),
+    CheckInfo(
+        "predikat_tidak_sesuai_matriks",
+        "raw/kinerja",
+        WARN,
+        "Predikat tertulis berbeda dari matriks PermenPANRB 6/2022 (matriks yang dipakai).",
+    ),
+)
 
 DRIFT = (
-    CheckInfo("drift_jumlah_pegawai", "tpp_bulanan", WARN,
-              "Perubahan jumlah pegawai per OPD dari bulan sebelumnya dalam batas wajar."),
-    CheckInfo("drift_total_tpp", "tpp_bulanan", WARN,
-              "Perubahan total TPP bruto per OPD dari bulan sebelumnya dalam batas wajar."),
-    CheckInfo("drift_tingkat_tk", "tpp_bulanan", WARN,
-              "Perubahan tingkat TK (tanpa keterangan) per OPD dari bulan sebelumnya dalam batas "
-              "wajar."),
-)  # fmt: skip
+    CheckInfo(
+        "drift_jumlah_pegawai",
+        "tpp_bulanan",
+        WARN,
+        "Perubahan jumlah pegawai per OPD dari bulan sebelumnya dalam batas wajar.",
+    ),
+    CheckInfo(
+        "drift_total_tpp",
+        "tpp_bulanan",
+        WARN,
+        "Perubahan total TPP bruto per OPD dari bulan sebelumnya dalam batas wajar.",
+    ),
+    CheckInfo(
+        "drift_tingkat_tk",
+        "tpp_bulanan",
+        WARN,
+        "Perubahan tingkat TK (tanpa keterangan) per OPD dari bulan sebelumnya dalam batas wajar.",
+    ),
+)
 
 CHECKS: dict[str, CheckInfo] = {c.name: c for c in (*PAYROLL, *CROSS_SOURCE, *DRIFT)}

@@ -53,15 +53,22 @@ class DriftThresholds:
         env = os.environ if env is None else env
         d = load_file(env).get("drift", {})
         return cls(
-            jumlah_pegawai_persen=_pick(env, "KINERJA_DRIFT_PEGAWAI_PERSEN",
-                                        float(d.get("jumlah_pegawai_persen", 10.0)), float),
-            total_tpp_persen=_pick(env, "KINERJA_DRIFT_TPP_PERSEN",
-                                   float(d.get("total_tpp_persen", 20.0)), float),
-            tingkat_tk_pp=_pick(env, "KINERJA_DRIFT_TK_PP", float(d.get("tingkat_tk_pp", 5.0)),
-                                float),
-            min_pegawai_opd=_pick(env, "KINERJA_DRIFT_MIN_PEGAWAI",
-                                  int(d.get("min_pegawai_opd", 20)), int),
-        )  # fmt: skip
+            jumlah_pegawai_persen=_pick(
+                env,
+                "KINERJA_DRIFT_PEGAWAI_PERSEN",
+                float(d.get("jumlah_pegawai_persen", 10.0)),
+                float,
+            ),
+            total_tpp_persen=_pick(
+                env, "KINERJA_DRIFT_TPP_PERSEN", float(d.get("total_tpp_persen", 20.0)), float
+            ),
+            tingkat_tk_pp=_pick(
+                env, "KINERJA_DRIFT_TK_PP", float(d.get("tingkat_tk_pp", 5.0)), float
+            ),
+            min_pegawai_opd=_pick(
+                env, "KINERJA_DRIFT_MIN_PEGAWAI", int(d.get("min_pegawai_opd", 20)), int
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -103,8 +110,9 @@ class AlertConfig:
         url = _pick(env, "KINERJA_ALERT_WEBHOOK", w.get("url", ""))
         webhook = None
         if url:
-            timeout = _pick(env, "KINERJA_ALERT_WEBHOOK_TIMEOUT",
-                            float(w.get("timeout_detik", 10)), float)  # fmt: skip
+            timeout = _pick(
+                env, "KINERJA_ALERT_WEBHOOK_TIMEOUT", float(w.get("timeout_detik", 10)), float
+            )
             webhook = WebhookConfig(url=url, timeout=timeout)
         host = _pick(env, "KINERJA_SMTP_HOST", s.get("host", ""))
         to = env.get("KINERJA_SMTP_TO")
@@ -122,14 +130,16 @@ class AlertConfig:
                 password=env.get("KINERJA_SMTP_PASSWORD", ""),
                 starttls=_pick(env, "KINERJA_SMTP_STARTTLS", bool(s.get("starttls", False)), bool),
                 ssl=_pick(env, "KINERJA_SMTP_SSL", bool(s.get("ssl", False)), bool),
-                timeout=_pick(env, "KINERJA_SMTP_TIMEOUT", float(s.get("timeout_detik", 10)),
-                              float),
-            )  # fmt: skip
+                timeout=_pick(
+                    env, "KINERJA_SMTP_TIMEOUT", float(s.get("timeout_detik", 10)), float
+                ),
+            )
         return cls(
             webhook=webhook,
             smtp=smtp,
             app_url=_pick(env, "KINERJA_APP_URL", a.get("app_url", "")).rstrip("/"),
-            realert_hours=_pick(env, "KINERJA_ALERT_ULANG_JAM",
-                                float(a.get("ulang_setelah_jam", 0)), float),
+            realert_hours=_pick(
+                env, "KINERJA_ALERT_ULANG_JAM", float(a.get("ulang_setelah_jam", 0)), float
+            ),
             send_warn=_pick(env, "KINERJA_ALERT_WARN", bool(a.get("kirim_warn", True)), bool),
-        )  # fmt: skip
+        )

@@ -26,7 +26,7 @@ def defect_coverage(data: DataDir, groundtruth: Path) -> pl.DataFrame:
         con.execute(f"""
             create temp view raw_lines as
             select source_file, line_no from read_parquet('{data.raw}/*/*.parquet', union_by_name = true)
-        """)  # fmt: skip
+        """)
         table = con.sql("""
             select
                 c.file, c.line, c.jenis_cacat, c.kolom,
@@ -45,7 +45,7 @@ def defect_coverage(data: DataDir, groundtruth: Path) -> pl.DataFrame:
                 ) as ditangkap_oleh
             from cacat c
             order by c.file, c.line
-        """).to_arrow_table()  # fmt: skip
+        """).to_arrow_table()
     return pl.from_arrow(table)
 
 

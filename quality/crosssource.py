@@ -21,8 +21,9 @@ def _for(frame: pl.DataFrame, periode: str) -> pl.DataFrame:
 
 def _outcome(name: str, periode: str, failing: pl.DataFrame, **kw) -> CheckOutcome:
     info = CHECKS[name]
-    return from_failures(check=name, asset=info.asset, severity=info.severity, periode=periode,
-                         failing=failing, **kw)  # fmt: skip
+    return from_failures(
+        check=name, asset=info.asset, severity=info.severity, periode=periode, failing=failing, **kw
+    )
 
 
 def _with_department(frame: pl.DataFrame, pegawai: pl.DataFrame | None) -> pl.DataFrame:
@@ -38,22 +39,30 @@ def check_unknown_nip(karantina: pl.DataFrame, periode: str) -> CheckOutcome:
     name = "nip_tidak_dikenal"
     if "kode_alasan" not in karantina.columns:
         info = CHECKS[name]
-        return not_run(name, info.asset, info.severity, periode,
-                       "kolom kode_alasan tidak ada di karantina")  # fmt: skip
+        return not_run(
+            name, info.asset, info.severity, periode, "kolom kode_alasan tidak ada di karantina"
+        )
     failing = _for(karantina, periode).filter(pl.col("kode_alasan") == "NIP_TIDAK_DIKENAL")
     sort_by = [c for c in ("kind", "source_file", "line_no") if c in failing.columns]
     failing = failing.sort(sort_by) if sort_by else failing
-    per_kind = dict(failing.group_by("kind").len().sort("kind").rows()) if (
-        "kind" in failing.columns) else {}  # fmt: skip
+    per_kind = (
+        dict(failing.group_by("kind").len().sort("kind").rows())
+        if ("kind" in failing.columns)
+        else {}
+    )
     what = ", ".join(f"{k} {n}" for k, n in per_kind.items())
     return _outcome(
-        name, periode, failing, key=["kind", "source_file", "line_no", "nilai"],
+        name,
+        periode,
+        failing,
+        key=["kind", "source_file", "line_no", "nilai"],
         show=["kind", "source_file", "line_no", "nilai", "alasan"],
         extra={"per_jenis": per_kind},
         ok="Tidak ada baris periode {periode} dengan NIP di luar data pegawai.",
         fail="{n} baris periode {periode} memakai NIP yang tidak ada di data pegawai"
-             + (f" ({what})" if what else "") + "; baris itu dikarantina.",
-    )  # fmt: skip
+        + (f" ({what})" if what else "")
+        + "; baris itu dikarantina.",
+    )
 
 
 def check_active_without_taps(
@@ -103,13 +112,16 @@ def check_active_without_taps(
         candidates = candidates.join(uncovered, on="nip", how="semi")
     failing = candidates.sort(["kode_opd", "nip"])
     return _outcome(
-        name, periode, failing, key=["nip", "kode_opd"],
+        name,
+        periode,
+        failing,
+        key=["nip", "kode_opd"],
         show=["nip", "nama", "kode_opd", "tmt_opd", "aktif_sampai", "source_file", "line_no"],
         extra={"pegawai_aktif": active.height},
         ok="Setiap pegawai aktif periode {periode} punya tap absensi atau ketidakhadiran.",
         fail="{n} pegawai aktif periode {periode} tidak punya satu pun tap absensi dan tidak "
-             "cuti sebulan penuh: periksa mesin absensi/berkas absensi OPD-nya.",
-    )  # fmt: skip
+        "cuti sebulan penuh: periksa mesin absensi/berkas absensi OPD-nya.",
+    )
 
 
 def check_self_evaluation(
@@ -119,12 +131,15 @@ def check_self_evaluation(
     failing = _for(kinerja, periode).filter(pl.col("nip") == pl.col("nip_penilai"))
     failing = _with_department(failing, pegawai).sort(["source_file", "line_no"])
     return _outcome(
-        "penilai_sama_dengan_dinilai", periode, failing, key=["nip", "source_file", "line_no"],
+        "penilai_sama_dengan_dinilai",
+        periode,
+        failing,
+        key=["nip", "source_file", "line_no"],
         show=[*RAW_SHOW, "nip_penilai", "status"],
         ok="Tidak ada penilaian periode {periode} yang dinilai oleh pegawai itu sendiri.",
         fail="{n} penilaian kinerja periode {periode} dinilai oleh pegawai itu sendiri "
-             "(nip_penilai = nip).",
-    )  # fmt: skip
+        "(nip_penilai = nip).",
+    )
 
 
 def matrix_frame() -> pl.DataFrame:
@@ -146,9 +161,12 @@ def check_predikat_matrix(
     )
     failing = _with_department(failing, pegawai).sort(["source_file", "line_no"])
     return _outcome(
-        "predikat_tidak_sesuai_matriks", periode, failing, key=["nip", "source_file", "line_no"],
+        "predikat_tidak_sesuai_matriks",
+        periode,
+        failing,
+        key=["nip", "source_file", "line_no"],
         show=[*RAW_SHOW, "hasil_kerja", "perilaku", "predikat", "predikat_matriks", "status"],
         ok="Predikat tertulis periode {periode} sesuai matriks.",
         fail="{n} penilaian periode {periode} menulis predikat yang berbeda dari matriks "
-             "PermenPANRB 6/2022; nilai matriks yang dipakai.",
-    )  # fmt: skip
+        "PermenPANRB 6/2022; nilai matriks yang dipakai.",
+    )

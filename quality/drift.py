@@ -55,8 +55,11 @@ def check_drift(
 ) -> list[CheckOutcome]:
     """Three outcomes (one per metric); with no previous month nothing can be judged (passed)."""
     t = thresholds or DriftThresholds()
-    limits = {"jumlah_pegawai_persen": t.jumlah_pegawai_persen,
-              "total_tpp_persen": t.total_tpp_persen, "tingkat_tk_pp": t.tingkat_tk_pp}  # fmt: skip
+    limits = {
+        "jumlah_pegawai_persen": t.jumlah_pegawai_persen,
+        "total_tpp_persen": t.total_tpp_persen,
+        "tingkat_tk_pp": t.tingkat_tk_pp,
+    }
     now = department_metrics(current)
     if previous is None or previous.is_empty():
         before = now.clear()
@@ -86,15 +89,20 @@ def check_drift(
             change = pl.when(cur.is_not_null() & prev.is_not_null()).then(cur - prev)
         table = both.with_columns(change.alias("perubahan")).filter(big_enough)
         failing = (
-            pl.DataFrame() if no_history
+            pl.DataFrame()
+            if no_history
             else table.filter(pl.col("perubahan").abs() > limit).sort("kode_opd")
-        )  # fmt: skip
+        )
         if no_history:
-            ok = (f"Tidak ada data bulan sebelumnya untuk periode {periode}: perubahan "
-                  f"{LABEL[metric]} per OPD belum dapat dinilai.")  # fmt: skip
+            ok = (
+                f"Tidak ada data bulan sebelumnya untuk periode {periode}: perubahan "
+                f"{LABEL[metric]} per OPD belum dapat dinilai."
+            )
         else:
-            ok = (f"Perubahan {LABEL[metric]} per OPD periode {{periode}} dalam batas "
-                  f"{limit:g} {unit}.")  # fmt: skip
+            ok = (
+                f"Perubahan {LABEL[metric]} per OPD periode {{periode}} dalam batas "
+                f"{limit:g} {unit}."
+            )
         info = CHECKS[name]
         outcomes.append(
             from_failures(
@@ -116,6 +124,6 @@ def check_drift(
                     f"{{n}} OPD periode {{periode}} berubah {LABEL[metric]} lebih dari "
                     f"{limit:g} {unit} dibanding bulan sebelumnya."
                 ),
-            )  # fmt: skip
+            )
         )
     return outcomes

@@ -80,12 +80,21 @@ def record_outcomes(
     at = (checked_at or now_utc()).astimezone(dt.UTC).isoformat()
     rows = [
         (
-            run_id, o.periode, o.check, o.asset, o.severity, int(o.passed), int(o.n_failed),
-            o.description, ",".join(o.kode_opd), o.fingerprint,
-            json.dumps(json_safe(o.details), ensure_ascii=False, sort_keys=True), at,
+            run_id,
+            o.periode,
+            o.check,
+            o.asset,
+            o.severity,
+            int(o.passed),
+            int(o.n_failed),
+            o.description,
+            ",".join(o.kode_opd),
+            o.fingerprint,
+            json.dumps(json_safe(o.details), ensure_ascii=False, sort_keys=True),
+            at,
         )
         for o in outcomes
-    ]  # fmt: skip
+    ]
     with closing(connect(history_path(data))) as con, con:
         con.executescript(_DDL)
         con.executemany(

@@ -28,8 +28,9 @@ def _missing(frame: pl.DataFrame, columns: list[str]) -> list[str]:
 
 def _outcome(name: str, periode: str, failing: pl.DataFrame, **kw) -> CheckOutcome:
     info = CHECKS[name]
-    return from_failures(check=name, asset=info.asset, severity=info.severity, periode=periode,
-                         failing=failing, **kw)  # fmt: skip
+    return from_failures(
+        check=name, asset=info.asset, severity=info.severity, periode=periode, failing=failing, **kw
+    )
 
 
 def _cannot(name: str, periode: str, reason: str) -> CheckOutcome:
@@ -45,11 +46,15 @@ def check_unique_rows(tpp: pl.DataFrame, periode: str) -> CheckOutcome:
     rows = _for(tpp, periode)
     failing = rows.filter(pl.len().over(KEY) > 1).sort(KEY)
     return _outcome(
-        name, periode, failing, key=KEY, show=TPP_SHOW + ["tpp_bruto"],
+        name,
+        periode,
+        failing,
+        key=KEY,
+        show=TPP_SHOW + ["tpp_bruto"],
         ok="Setiap (periode, NIP, OPD) periode {periode} tepat satu baris.",
         fail="{n} baris tpp_bulanan periode {periode} berulang untuk (periode, NIP, OPD) yang "
-             "sama: pegawai bisa dibayar dua kali.",
-    )  # fmt: skip
+        "sama: pegawai bisa dibayar dua kali.",
+    )
 
 
 def active_master(pegawai: pl.DataFrame, periode: str) -> pl.DataFrame:
@@ -81,13 +86,16 @@ def check_active_employees_paid(
     )
     failing = active.join(paid, on=["nip", "kode_opd"], how="anti").sort(["kode_opd", "nip"])
     return _outcome(
-        name, periode, failing, key=["nip", "kode_opd"],
+        name,
+        periode,
+        failing,
+        key=["nip", "kode_opd"],
         show=["nip", "nama", "kode_opd", "tmt_opd", "aktif_sampai", "source_file", "line_no"],
         extra={"pegawai_aktif": active.height},
         ok=f"Semua {active.height} pegawai aktif periode {{periode}} punya baris TPP.",
         fail="{n} pegawai aktif di data pegawai periode {periode} tidak punya baris di "
-             "tpp_bulanan: daftar TPP menghilangkan pegawai.",
-    )  # fmt: skip
+        "tpp_bulanan: daftar TPP menghilangkan pegawai.",
+    )
 
 
 def check_bruto_within_basis(tpp: pl.DataFrame, periode: str) -> CheckOutcome:
@@ -103,11 +111,15 @@ def check_bruto_within_basis(tpp: pl.DataFrame, periode: str) -> CheckOutcome:
     )
     failing = rows.filter(bad).sort(KEY)
     return _outcome(
-        name, periode, failing, key=KEY, show=TPP_SHOW + ["tpp_basis", "tpp_bruto"],
+        name,
+        periode,
+        failing,
+        key=KEY,
+        show=TPP_SHOW + ["tpp_basis", "tpp_bruto"],
         ok="TPP bruto periode {periode} tidak pernah melebihi basis.",
         fail="{n} baris tpp_bulanan periode {periode} punya TPP bruto melebihi basis (atau "
-             "kosong).",
-    )  # fmt: skip
+        "kosong).",
+    )
 
 
 def check_net_amount(tpp: pl.DataFrame, periode: str) -> CheckOutcome:
@@ -121,11 +133,15 @@ def check_net_amount(tpp: pl.DataFrame, periode: str) -> CheckOutcome:
     bad = pl.any_horizontal(pl.col(cols).is_null()) | (pl.col("tpp_neto") != expected)
     failing = rows.filter(bad).with_columns(expected.alias("neto_seharusnya")).sort(KEY)
     return _outcome(
-        name, periode, failing, key=KEY, show=TPP_SHOW + [*cols, "neto_seharusnya"],
+        name,
+        periode,
+        failing,
+        key=KEY,
+        show=TPP_SHOW + [*cols, "neto_seharusnya"],
         ok="TPP neto periode {periode} = bruto - PPh 21 - BPJS di setiap baris.",
         fail="{n} baris tpp_bulanan periode {periode} punya TPP neto yang tidak sama dengan "
-             "bruto - PPh 21 - iuran BPJS.",
-    )  # fmt: skip
+        "bruto - PPh 21 - iuran BPJS.",
+    )
 
 
 PERCENT_COLUMNS = ("persen_kinerja", "persen_disiplin")
@@ -142,11 +158,15 @@ def check_percentages(tpp: pl.DataFrame, periode: str) -> CheckOutcome:
     )
     failing = rows.filter(bad).sort(KEY)
     return _outcome(
-        name, periode, failing, key=KEY, show=TPP_SHOW + list(PERCENT_COLUMNS),
+        name,
+        periode,
+        failing,
+        key=KEY,
+        show=TPP_SHOW + list(PERCENT_COLUMNS),
         ok="Persentase kinerja dan disiplin periode {periode} di antara 0 dan 100.",
         fail="{n} baris tpp_bulanan periode {periode} punya persentase kinerja/disiplin di luar "
-             "0..100 (atau kosong).",
-    )  # fmt: skip
+        "0..100 (atau kosong).",
+    )
 
 
 def check_no_error_findings(temuan: pl.DataFrame, periode: str) -> CheckOutcome:
@@ -160,14 +180,17 @@ def check_no_error_findings(temuan: pl.DataFrame, periode: str) -> CheckOutcome:
     kode = failing.group_by("kode").len().sort("kode").rows() if "kode" in failing.columns else []
     what = ", ".join(f"{k} {n}x" for k, n in kode)
     return _outcome(
-        name, periode, failing,
+        name,
+        periode,
+        failing,
         key=["kode", "nip", "kode_opd", "source_file", "line_no"],
         show=["kode", "nip", "kode_opd", "source_file", "line_no", "pesan"],
         extra={"per_kode": dict(kode)},
         ok="Tidak ada temuan ERROR untuk periode {periode}.",
-        fail="{n} temuan ERROR untuk periode {periode}" + (f" ({what})" if what else "")
-             + ": TPP periode ini tidak boleh dibayar sampai sumbernya diperbaiki.",
-    )  # fmt: skip
+        fail="{n} temuan ERROR untuk periode {periode}"
+        + (f" ({what})" if what else "")
+        + ": TPP periode ini tidak boleh dibayar sampai sumbernya diperbaiki.",
+    )
 
 
 # tpp_opd_bulanan column -> how it is computed from tpp_bulanan rows
@@ -176,10 +199,20 @@ OPD_TOTALS: dict[str, pl.Expr] = {
     "jumlah_pegawai": pl.col("nip").n_unique(),
     **{
         c: pl.col(c).cast(pl.Int64).sum()
-        for c in ("hari_efektif", "hadir", "tk", "tpp_basis", "tpp_kinerja", "tpp_disiplin",
-                  "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto")
+        for c in (
+            "hari_efektif",
+            "hadir",
+            "tk",
+            "tpp_basis",
+            "tpp_kinerja",
+            "tpp_disiplin",
+            "tpp_bruto",
+            "pph21",
+            "iuran_bpjs",
+            "tpp_neto",
+        )
     },
-}  # fmt: skip
+}
 
 
 def check_department_totals(tpp: pl.DataFrame, opd: pl.DataFrame, periode: str) -> CheckOutcome:
@@ -192,9 +225,10 @@ def check_department_totals(tpp: pl.DataFrame, opd: pl.DataFrame, periode: str) 
     if missing := _missing(opd, ["periode", "kode_opd"]):
         return _cannot(name, periode, f"kolom {', '.join(missing)} tidak ada di tpp_opd_bulanan")
     columns = [
-        c for c in OPD_TOTALS
+        c
+        for c in OPD_TOTALS
         if c in opd.columns and (c in tpp.columns or c in ("jumlah_baris", "jumlah_pegawai"))
-    ]  # fmt: skip
+    ]
     if not columns:
         return _cannot(name, periode, "tidak ada kolom total yang dapat dicocokkan")
     if missing := _missing(tpp, KEY):
@@ -218,11 +252,18 @@ def check_department_totals(tpp: pl.DataFrame, opd: pl.DataFrame, periode: str) 
         .sort("kode_opd")
     )
     return _outcome(
-        name, periode, failing, key=["kode_opd", "kolom_beda"],
-        show=["kode_opd", "kolom_beda", *[f"{c}__opd" for c in columns],
-              *[f"{c}__rincian" for c in columns]],
+        name,
+        periode,
+        failing,
+        key=["kode_opd", "kolom_beda"],
+        show=[
+            "kode_opd",
+            "kolom_beda",
+            *[f"{c}__opd" for c in columns],
+            *[f"{c}__rincian" for c in columns],
+        ],
         extra={"kolom_dicocokkan": columns},
         ok=f"Total {len(columns)} kolom per OPD periode {{periode}} cocok dengan rincian.",
         fail="{n} OPD periode {periode} punya total di tpp_opd_bulanan yang tidak sama dengan "
-             "jumlah baris tpp_bulanan.",
-    )  # fmt: skip
+        "jumlah baris tpp_bulanan.",
+    )

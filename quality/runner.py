@@ -47,9 +47,13 @@ def specs_for(asset: str) -> list[Spec]:
     for severity in suite_severities(asset):
         label = "aturan wajib" if severity == ERROR else "aturan peringatan"
         specs.append(
-            Spec(check_name(_suite_name(asset), severity), asset, severity,
-                 f"Suite Great Expectations {asset}: {label} (skema, domain nilai, rentang).")
-        )  # fmt: skip
+            Spec(
+                check_name(_suite_name(asset), severity),
+                asset,
+                severity,
+                f"Suite Great Expectations {asset}: {label} (skema, domain nilai, rentang).",
+            )
+        )
     specs += [
         Spec(c.name, c.asset, c.severity, c.judul, c.reads)
         for c in CHECKS.values()
@@ -191,12 +195,17 @@ def _crashed(asset: str, periode: str, exc: Exception) -> list[CheckOutcome]:
     tail = traceback.format_exc(limit=3)[-1500:]
     return [
         CheckOutcome(
-            s.name, asset, s.severity, periode, False, 0,
+            s.name,
+            asset,
+            s.severity,
+            periode,
+            False,
+            0,
             f"Cek tidak dapat dijalankan untuk periode {periode}: {reason}",
             {"tidak_dijalankan": True, "alasan": reason, "jejak": tail},
         )
         for s in specs_for(asset)
-    ]  # fmt: skip
+    ]
 
 
 def evaluate(asset: str, data: DataDir, periods: list[str]) -> list[CheckOutcome]:

@@ -49,13 +49,46 @@ ANALYTICS_KINDS = ("aktivitas",)
 
 # tpp-rules §7: the columns finance relies on.
 TPP_BULANAN_COLUMNS = (
-    "periode", "nip", "nama", "kode_opd", "status", "golongan", "kelas_jabatan", "hari_kerja",
-    "hari_efektif", "hadir", "tk", "tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3", "psw4",
-    "predikat", "persen_kinerja", "persen_disiplin", "tpp_basis", "tpp_kinerja", "tpp_disiplin",
-    "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto", "aturan_versi",
-)  # fmt: skip
-AMOUNT_COLUMNS = ("tpp_basis", "tpp_kinerja", "tpp_disiplin", "tpp_bruto", "pph21", "iuran_bpjs",
-                  "tpp_neto")  # fmt: skip
+    "periode",
+    "nip",
+    "nama",
+    "kode_opd",
+    "status",
+    "golongan",
+    "kelas_jabatan",
+    "hari_kerja",
+    "hari_efektif",
+    "hadir",
+    "tk",
+    "tl1",
+    "tl2",
+    "tl3",
+    "tl4",
+    "psw1",
+    "psw2",
+    "psw3",
+    "psw4",
+    "predikat",
+    "persen_kinerja",
+    "persen_disiplin",
+    "tpp_basis",
+    "tpp_kinerja",
+    "tpp_disiplin",
+    "tpp_bruto",
+    "pph21",
+    "iuran_bpjs",
+    "tpp_neto",
+    "aturan_versi",
+)
+AMOUNT_COLUMNS = (
+    "tpp_basis",
+    "tpp_kinerja",
+    "tpp_disiplin",
+    "tpp_bruto",
+    "pph21",
+    "iuran_bpjs",
+    "tpp_neto",
+)
 DAY_COUNT_COLUMNS = ("hadir", "tk", "tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3", "psw4")
 
 
@@ -98,13 +131,18 @@ def month_bounds(periode: str) -> tuple[dt.date, dt.date]:
 
 
 def _not_null(col: str, pesan: str | None = None, severity: str = ERROR) -> Exp:
-    return Exp("ExpectColumnValuesToNotBeNull", {"column": col},
-               pesan or f"Kolom {col} kosong.", severity)  # fmt: skip
+    return Exp(
+        "ExpectColumnValuesToNotBeNull", {"column": col}, pesan or f"Kolom {col} kosong.", severity
+    )
 
 
 def _in_set(col: str, values, pesan: str | None = None, severity: str = ERROR) -> Exp:
-    return Exp("ExpectColumnValuesToBeInSet", {"column": col, "value_set": list(values)},
-               pesan or f"Nilai kolom {col} di luar daftar yang sah.", severity)  # fmt: skip
+    return Exp(
+        "ExpectColumnValuesToBeInSet",
+        {"column": col, "value_set": list(values)},
+        pesan or f"Nilai kolom {col} di luar daftar yang sah.",
+        severity,
+    )
 
 
 def _between(col: str, lo=None, hi=None, pesan: str | None = None, severity: str = ERROR) -> Exp:
@@ -113,8 +151,11 @@ def _between(col: str, lo=None, hi=None, pesan: str | None = None, severity: str
         kwargs["min_value"] = lo
     if hi is not None:
         kwargs["max_value"] = hi
-    text = pesan or f"Nilai kolom {col} di luar rentang {lo if lo is not None else '-'}.." \
-                    f"{hi if hi is not None else '-'}."  # fmt: skip
+    text = (
+        pesan
+        or f"Nilai kolom {col} di luar rentang {lo if lo is not None else '-'}.."
+        f"{hi if hi is not None else '-'}."
+    )
     return Exp("ExpectColumnValuesToBeBetween", kwargs, text, severity)
 
 
@@ -137,8 +178,9 @@ def _a_ge_b(a: str, b: str, pesan: str, severity: str = ERROR) -> Exp:
 
 
 def _columns(cols, pesan: str) -> Exp:
-    return Exp("ExpectTableColumnsToMatchSet", {"column_set": list(cols), "exact_match": False},
-               pesan)  # fmt: skip
+    return Exp(
+        "ExpectTableColumnsToMatchSet", {"column_set": list(cols), "exact_match": False}, pesan
+    )
 
 
 def _unique(cols: list[str], pesan: str, severity: str = ERROR) -> Exp:
@@ -168,12 +210,16 @@ def raw_suite(kind: str, periode: str) -> Suite:
         _not_null("periode"),
         _in_set("periode", [periode], f"Baris raw {kind} berperiode lain dari {periode}."),
         _not_null("source_file"),
-        _regex("source_file", rf"(?i){file_name}",
-               f"Baris raw {kind} {periode} tidak berasal dari berkas {file_name}.*.", WARN),
+        _regex(
+            "source_file",
+            rf"(?i){file_name}",
+            f"Baris raw {kind} {periode} tidak berasal dari berkas {file_name}.*.",
+            WARN,
+        ),
         _not_null("line_no"),
         _between("line_no", 1, None, "Nomor baris sumber tidak sah."),
         _unique(["source_file", "line_no"], "Satu baris berkas sumber dimuat lebih dari sekali."),
-    ]  # fmt: skip
+    ]
     if kind in REQUIRED_KINDS:
         exps.append(_rows(1, f"Raw {kind} periode {periode} kosong: TPP tidak dapat dihitung."))
     for col in SCHEMAS[kind]:
@@ -195,13 +241,21 @@ def raw_suite(kind: str, periode: str) -> Suite:
     if kind == "pegawai":
         exps += [
             _unique(["nip"], "NIP tercatat lebih dari sekali di data pegawai (harus dikarantina)."),
-            _in_set("_golongan_sesuai_status", [True],
-                    "Golongan tidak sesuai status (PNS/CPNS: I/a..IV/e, PPPK: I..XVII)."),
-            _a_ge_b("aktif_sampai", "tmt_opd",
-                    "aktif_sampai sebelum tmt_opd: pegawai tidak aktif satu hari pun.", WARN),
-            _in_set("_tmt_tidak_setelah_bulan", [True],
-                    f"tmt_opd setelah akhir bulan {periode}.", WARN),
-        ]  # fmt: skip
+            _in_set(
+                "_golongan_sesuai_status",
+                [True],
+                "Golongan tidak sesuai status (PNS/CPNS: I/a..IV/e, PPPK: I..XVII).",
+            ),
+            _a_ge_b(
+                "aktif_sampai",
+                "tmt_opd",
+                "aktif_sampai sebelum tmt_opd: pegawai tidak aktif satu hari pun.",
+                WARN,
+            ),
+            _in_set(
+                "_tmt_tidak_setelah_bulan", [True], f"tmt_opd setelah akhir bulan {periode}.", WARN
+            ),
+        ]
         pns = pl.col("status").is_in([s for s in STATUS_PEGAWAI if s != "PPPK"])
 
         def prepare(df: pl.DataFrame) -> pl.DataFrame:
@@ -216,9 +270,13 @@ def raw_suite(kind: str, periode: str) -> Suite:
     elif kind == "absensi":
         exps += [
             _in_set("_bulan_waktu", [periode], f"Tap absensi di luar bulan {periode}."),
-            Exp("ExpectColumnValuesToNotBeNull", {"column": "_lokasi_mobile"},
-                "Tap MOBILE tanpa koordinat lat/lon.", WARN),
-        ]  # fmt: skip
+            Exp(
+                "ExpectColumnValuesToNotBeNull",
+                {"column": "_lokasi_mobile"},
+                "Tap MOBILE tanpa koordinat lat/lon.",
+                WARN,
+            ),
+        ]
 
         def prepare(df: pl.DataFrame) -> pl.DataFrame:
             has_pos = pl.col("lat").is_not_null() & pl.col("lon").is_not_null()
@@ -233,9 +291,12 @@ def raw_suite(kind: str, periode: str) -> Suite:
     elif kind == "ketidakhadiran":
         exps += [
             _a_ge_b("selesai", "mulai", "Rentang ketidakhadiran terbalik (selesai < mulai)."),
-            _in_set("_menyentuh_bulan", [True],
-                    f"Rentang ketidakhadiran tidak menyentuh bulan {periode}."),
-        ]  # fmt: skip
+            _in_set(
+                "_menyentuh_bulan",
+                [True],
+                f"Rentang ketidakhadiran tidak menyentuh bulan {periode}.",
+            ),
+        ]
 
         def prepare(df: pl.DataFrame) -> pl.DataFrame:
             touches = (pl.col("mulai") <= end) & (pl.col("selesai") >= start)
@@ -262,9 +323,13 @@ def raw_suite(kind: str, periode: str) -> Suite:
         # dbt layer's (int_karantina_referensial): the raw zone may hold them
         exps += [
             _in_set("_bulan_tanggal", [periode], f"Jadwal dinas di luar bulan {periode}."),
-            _in_set("_kode_shift_baku", [True],
-                    "Kode shift tidak tersimpan dalam huruf kapital tanpa spasi di tepi.", WARN),
-        ]  # fmt: skip
+            _in_set(
+                "_kode_shift_baku",
+                [True],
+                "Kode shift tidak tersimpan dalam huruf kapital tanpa spasi di tepi.",
+                WARN,
+            ),
+        ]
 
         def prepare(df: pl.DataFrame) -> pl.DataFrame:
             code = pl.col("kode_shift")
@@ -308,10 +373,21 @@ def tpp_bulanan_suite(periode: str) -> Suite:
         _a_ge_b("tpp_bruto", "pph21", "PPh 21 melebihi TPP bruto."),
         _not_null("aturan_versi", "Baris TPP tanpa versi aturan."),
         _not_null("nama", "Nama pegawai kosong.", WARN),
-    ]  # fmt: skip
-    for col in ("periode", "nip", "kode_opd", "status", "golongan", "kelas_jabatan", "hari_kerja",
-                "hari_efektif", *DAY_COUNT_COLUMNS, "persen_kinerja", "persen_disiplin",
-                *AMOUNT_COLUMNS):  # fmt: skip
+    ]
+    for col in (
+        "periode",
+        "nip",
+        "kode_opd",
+        "status",
+        "golongan",
+        "kelas_jabatan",
+        "hari_kerja",
+        "hari_efektif",
+        *DAY_COUNT_COLUMNS,
+        "persen_kinerja",
+        "persen_disiplin",
+        *AMOUNT_COLUMNS,
+    ):
         exps.append(_not_null(col, f"Kolom {col} kosong di tpp_bulanan."))
     for col in (*DAY_COUNT_COLUMNS, *AMOUNT_COLUMNS):
         exps.append(_between(col, 0, None, f"Nilai negatif di kolom {col}."))
@@ -330,24 +406,33 @@ def tpp_opd_bulanan_suite(periode: str) -> Suite:
 
 def tpp_harian_suite(periode: str) -> Suite:
     exps = (
-        _columns(("periode", "nip", "kode_opd", "tanggal"),
-                 "tpp_harian tanpa kolom periode/nip/kode_opd/tanggal."),
+        _columns(
+            ("periode", "nip", "kode_opd", "tanggal"),
+            "tpp_harian tanpa kolom periode/nip/kode_opd/tanggal.",
+        ),
         _in_set("periode", [periode], f"Baris tpp_harian berperiode lain dari {periode}."),
         _not_null("nip"),
         _not_null("kode_opd"),
         _not_null("tanggal"),
         _in_set("_bulan_tanggal", [periode], f"Tanggal tpp_harian di luar bulan {periode}."),
         _unique(["nip", "tanggal"], "Satu pegawai punya lebih dari satu baris per tanggal."),
-    )  # fmt: skip
+    )
 
     def prepare(df: pl.DataFrame) -> pl.DataFrame:
         if "tanggal" not in df.columns:
             return df
-        return df.with_columns(pl.col("tanggal").cast(pl.Date).dt.strftime("%Y-%m")
-                               .alias("_bulan_tanggal"))  # fmt: skip
+        return df.with_columns(
+            pl.col("tanggal").cast(pl.Date).dt.strftime("%Y-%m").alias("_bulan_tanggal")
+        )
 
-    return Suite("tpp_harian", "tpp_harian", periode, exps, locate=("nip", "kode_opd", "tanggal"),
-                 prepare=prepare)  # fmt: skip
+    return Suite(
+        "tpp_harian",
+        "tpp_harian",
+        periode,
+        exps,
+        locate=("nip", "kode_opd", "tanggal"),
+        prepare=prepare,
+    )
 
 
 def temuan_suite(periode: str) -> Suite:
@@ -364,13 +449,15 @@ def temuan_suite(periode: str) -> Suite:
 
 def karantina_suite(periode: str) -> Suite:
     exps = (
-        _columns(("kind", "periode", "source_file", "line_no", "kode_alasan", "alasan"),
-                 "karantina tanpa kolom wajib."),
+        _columns(
+            ("kind", "periode", "source_file", "line_no", "kode_alasan", "alasan"),
+            "karantina tanpa kolom wajib.",
+        ),
         _in_set("kind", KINDS, "Jenis berkas karantina tidak dikenal."),
         _not_null("kode_alasan", "Baris karantina tanpa kode alasan."),
         _not_null("alasan", "Baris karantina tanpa alasan."),
         _between("line_no", 0, None, "Nomor baris karantina negatif."),
-    )  # fmt: skip
+    )
     return Suite("karantina", "karantina", periode, exps, locate=("source_file", "line_no"))
 
 

@@ -182,8 +182,10 @@ def _outcomes(
         else:
             label = "wajib" if severity == ERROR else "peringatan"
             count = sum(1 for e in suite.expectations if e.severity == severity)
-            text = (f"Semua {count} aturan {label} {suite.asset} periode {suite.periode} "
-                    f"terpenuhi ({prepared.height} baris).")  # fmt: skip
+            text = (
+                f"Semua {count} aturan {label} {suite.asset} periode {suite.periode} "
+                f"terpenuhi ({prepared.height} baris)."
+            )
             fp = ""
         outcomes.append(
             CheckOutcome(
@@ -280,8 +282,11 @@ def certainly_passes(exp: Exp, frame: pl.DataFrame) -> bool:
     values = series.drop_nulls()
     if kind == "ExpectColumnValuesToBeInSet":
         allowed = kw.get("value_set")
-        if allowed is None or not (isinstance(series.dtype, _TEXT) or series.dtype == pl.Boolean
-                                   or series.dtype.is_integer()):  # fmt: skip
+        if allowed is None or not (
+            isinstance(series.dtype, _TEXT)
+            or series.dtype == pl.Boolean
+            or series.dtype.is_integer()
+        ):
             return False
         allowed = set(allowed)
         return all(v in allowed for v in values.unique().to_list())

@@ -70,9 +70,19 @@ def test_users_cli_adds_a_user_from_stdin(data, monkeypatch, capsys):
 
     monkeypatch.setattr("sys.stdin", io.StringIO("sandi-kepala-9\n"))
     code = users.main(
-        ["tambah", "--data", str(data.root), "--username", "kepala_dinkes",
-         "--peran", "KEPALA_OPD", "--opd", "1.02.01", "--password-stdin"]
-    )  # fmt: skip
+        [
+            "tambah",
+            "--data",
+            str(data.root),
+            "--username",
+            "kepala_dinkes",
+            "--peran",
+            "KEPALA_OPD",
+            "--opd",
+            "1.02.01",
+            "--password-stdin",
+        ]
+    )
     assert code == 0
     assert users.verify(data, "kepala_dinkes", "sandi-kepala-9").kode_opd == "1.02.01"
     assert users.main(["daftar", "--data", str(data.root)]) == 0
@@ -80,8 +90,16 @@ def test_users_cli_adds_a_user_from_stdin(data, monkeypatch, capsys):
 
 
 def test_audit_log_appends_one_json_line_per_event(data):
-    audit.write(data, audit.UNDUH, "keuangan", "KEUANGAN", objek="nominatif_xlsx", periode="2025-03",
-                kode_opd="1.02.01", nama_file="x.xlsx")  # fmt: skip
+    audit.write(
+        data,
+        audit.UNDUH,
+        "keuangan",
+        "KEUANGAN",
+        objek="nominatif_xlsx",
+        periode="2025-03",
+        kode_opd="1.02.01",
+        nama_file="x.xlsx",
+    )
     audit.write(data, audit.LOGIN, "analis", "ANALIS")
     lines = audit.audit_path(data).read_text().splitlines()
     assert len(lines) == 2

@@ -235,8 +235,9 @@ def test_shared_media_store_serves_files_of_other_processes(tmp_path, monkeypatc
     proses.pasang(data)
     satu = media_mod.MemoryMediaFileStorage("/media")  # process A
     dua = media_mod.MemoryMediaFileStorage("/media")  # process B
-    file_id = satu.load_and_get_id(b"nip;nama\n1;A\n", "text/csv", MediaFileKind.DOWNLOADABLE,
-                                   "tpp.csv")  # fmt: skip
+    file_id = satu.load_and_get_id(
+        b"nip;nama\n1;A\n", "text/csv", MediaFileKind.DOWNLOADABLE, "tpp.csv"
+    )
     got = dua.get_file(f"{file_id}.csv")
     assert got.content == b"nip;nama\n1;A\n" and got.filename == "tpp.csv"
     assert got.kind == MediaFileKind.DOWNLOADABLE and got.mimetype == "text/csv"

@@ -68,9 +68,38 @@ import polars as pl  # noqa: E402
 
 def _angka_contoh() -> list:
     rng = random.Random(19)
-    values = [0, 1, -1, 999, 1000, -1000, 4_324_000, -160_480, 68_312_000_000, 2**40, 0.5, -0.5,
-              1.5, 2.5, -2.5, 1234.5, 0.4999, -0.4, 92.5, 92.45, 92.449, 100.0, 99.995, 1.005,
-              0.125, -0.001, 1234.56, None, float("nan"), float("inf")]  # fmt: skip
+    values = [
+        0,
+        1,
+        -1,
+        999,
+        1000,
+        -1000,
+        4_324_000,
+        -160_480,
+        68_312_000_000,
+        2**40,
+        0.5,
+        -0.5,
+        1.5,
+        2.5,
+        -2.5,
+        1234.5,
+        0.4999,
+        -0.4,
+        92.5,
+        92.45,
+        92.449,
+        100.0,
+        99.995,
+        1.005,
+        0.125,
+        -0.001,
+        1234.56,
+        None,
+        float("nan"),
+        float("inf"),
+    ]
     values += [rng.uniform(-1e7, 1e7) for _ in range(300)]
     values += [round(rng.uniform(-200, 200), rng.randint(0, 4)) for _ in range(300)]
     values += [rng.randint(-(10**12), 10**12) for _ in range(200)]
@@ -89,10 +118,18 @@ def test_number_expressions_equal_the_scalar_formats():
     floats = _angka_contoh()
     ints = [v for v in floats if isinstance(v, int)] + [None]
     for desimal in (0, 1, 2):
-        _sama(floats, pl.Float64, lambda e, d=desimal: fmt.angka_expr(e, d),
-              lambda v, d=desimal: fmt.angka(v, d))  # fmt: skip
-        _sama(floats, pl.Float64, lambda e, d=desimal: fmt.persen_expr(e, d),
-              lambda v, d=desimal: fmt.persen(v, d))  # fmt: skip
+        _sama(
+            floats,
+            pl.Float64,
+            lambda e, d=desimal: fmt.angka_expr(e, d),
+            lambda v, d=desimal: fmt.angka(v, d),
+        )
+        _sama(
+            floats,
+            pl.Float64,
+            lambda e, d=desimal: fmt.persen_expr(e, d),
+            lambda v, d=desimal: fmt.persen(v, d),
+        )
     _sama(floats, pl.Float64, fmt.rupiah_expr, fmt.rupiah)
     _sama(ints, pl.Int64, fmt.rupiah_expr, fmt.rupiah)
     _sama(ints, pl.Int64, fmt.angka_expr, fmt.angka)
@@ -108,16 +145,24 @@ def test_date_and_period_expressions_equal_the_scalar_formats():
     _sama(teks, pl.String, lambda e: fmt.tanggal_expr(e, teks=True), fmt.tanggal)
     periods = [f"{y}-{m:02d}" for y in (2024, 2025) for m in range(1, 13)] + [None, ""]
     _sama(periods, pl.String, fmt.periode_expr, fmt.periode)
-    _sama(periods, pl.String, lambda e: fmt.periode_expr(e, singkat=True),
-          lambda p: fmt.periode(p, singkat=True))  # fmt: skip
+    _sama(
+        periods,
+        pl.String,
+        lambda e: fmt.periode_expr(e, singkat=True),
+        lambda p: fmt.periode(p, singkat=True),
+    )
 
 
 def test_time_expressions_equal_the_scalar_formats():
     base = dt.datetime(2025, 3, 3, 0, 0)
     times = [base + dt.timedelta(minutes=37 * i, seconds=i) for i in range(400)] + [None]
     _sama(times, pl.Datetime("us"), fmt.jam_expr, fmt.jam)
-    _sama(times, pl.Datetime("us"), lambda e: fmt.jam_expr(e, wita=True),
-          lambda t: fmt.jam(t, wita=True))  # fmt: skip
+    _sama(
+        times,
+        pl.Datetime("us"),
+        lambda e: fmt.jam_expr(e, wita=True),
+        lambda t: fmt.jam(t, wita=True),
+    )
     _sama(times, pl.Datetime("us"), fmt.waktu_expr, fmt.waktu)
     utc = [t.replace(tzinfo=dt.UTC) if t else None for t in times]
     _sama(utc, pl.Datetime("us", "UTC"), lambda e: fmt.waktu_expr(e, berzona=True), fmt.waktu)
@@ -128,15 +173,26 @@ def test_time_expressions_equal_the_scalar_formats():
 
 
 def test_text_expressions_equal_the_scalar_formats():
-    nips = ["199008152016011005", "19900815 201601 1 005", "12345", "", None, "1990081520160110",
-            "abc199008152016011005"]  # fmt: skip
+    nips = [
+        "199008152016011005",
+        "19900815 201601 1 005",
+        "12345",
+        "",
+        None,
+        "1990081520160110",
+        "abc199008152016011005",
+    ]
     _sama(nips, pl.String, fmt.nip_expr, fmt.nip)
     predikat = [*fmt.PREDIKAT, "TANPA_PENILAIAN", "LAIN_LAIN", "", None]
     _sama(predikat, pl.String, fmt.predikat_expr, fmt.predikat)
     kode = [*fmt.KODE, "XYZ", "", None]
     _sama(kode, pl.String, fmt.kode_expr, fmt.kode)
-    names = ["Dinas Pendidikan dan Kebudayaan Provinsi Nusa Tenggara Timur", "BKD", "x" * 42,
-             "y" * 43]  # fmt: skip
+    names = [
+        "Dinas Pendidikan dan Kebudayaan Provinsi Nusa Tenggara Timur",
+        "BKD",
+        "x" * 42,
+        "y" * 43,
+    ]
     _sama(names, pl.String, fmt.potong_expr, fmt.potong)
 
 
@@ -161,13 +217,23 @@ def test_patterns_and_schedules_have_readable_text():
     )
     assert fmt.jadwal(None, None, None) == fmt.KOSONG
     assert [fmt.pola_kerja(p) for p in ("KANTOR", "SEKOLAH", "SHIFT", None)] == [
-        "Kantor", "Sekolah", "Shift", "Kantor"]  # fmt: skip
-    _sama(["KANTOR", "SEKOLAH", "SHIFT", "LAIN", None], pl.String, fmt.pola_kerja_expr,
-          fmt.pola_kerja)  # fmt: skip
-    rows = [("MALAM", *malam), ("PAGI", dt.datetime(2024, 10, 12, 7), dt.datetime(2024, 10, 12, 14)),
-            (None, dt.datetime(2025, 3, 3, 7, 30), dt.datetime(2025, 3, 3, 16)), ("", *malam),
-            (None, None, None)]  # fmt: skip
-    frame = pl.DataFrame(rows, schema={"k": pl.String, "m": pl.Datetime("us"),
-                                       "s": pl.Datetime("us")}, orient="row")  # fmt: skip
+        "Kantor",
+        "Sekolah",
+        "Shift",
+        "Kantor",
+    ]
+    _sama(
+        ["KANTOR", "SEKOLAH", "SHIFT", "LAIN", None], pl.String, fmt.pola_kerja_expr, fmt.pola_kerja
+    )
+    rows = [
+        ("MALAM", *malam),
+        ("PAGI", dt.datetime(2024, 10, 12, 7), dt.datetime(2024, 10, 12, 14)),
+        (None, dt.datetime(2025, 3, 3, 7, 30), dt.datetime(2025, 3, 3, 16)),
+        ("", *malam),
+        (None, None, None),
+    ]
+    frame = pl.DataFrame(
+        rows, schema={"k": pl.String, "m": pl.Datetime("us"), "s": pl.Datetime("us")}, orient="row"
+    )
     got = frame.select(fmt.jadwal_expr(pl.col("k"), pl.col("m"), pl.col("s")).alias("j"))["j"]
     assert got.to_list() == [fmt.jadwal(*r) for r in rows]

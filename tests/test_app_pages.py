@@ -124,9 +124,17 @@ def test_wrong_password_is_refused_and_audited(data):
     assert audit_events(data)[-1]["aksi"] == "LOGIN_GAGAL"
 
 
-KUNCI = {"ringkasan": "ringkasan", "perangkat_daerah": "opd", "pegawai": "pegawai",
-         "anomali": "anomali", "whatif": "whatif", "kualitas": "kualitas", "audit_log": "audit",
-         "keuangan": "keuangan", "periode": "periode"}  # fmt: skip
+KUNCI = {
+    "ringkasan": "ringkasan",
+    "perangkat_daerah": "opd",
+    "pegawai": "pegawai",
+    "anomali": "anomali",
+    "whatif": "whatif",
+    "kualitas": "kualitas",
+    "audit_log": "audit",
+    "keuangan": "keuangan",
+    "periode": "periode",
+}
 
 
 def page_key(page: str) -> str:
@@ -418,38 +426,59 @@ def _model_files(data: DataDir, bulanan: pl.DataFrame) -> list[Path]:
         .then(pl.lit("Jam masuk persis 07:14 pada 19 dari 19 hari masuk [ambang: >= 50 %]"))
         .when(pl.col("lapisan") == "MODEL")
         .then(pl.lit("Model (IsolationForest, di luar aturan): 4 hari tap di hari libur")),
-        alasan_utama=pl.when(pl.col("lapisan") == "ATURAN").then(pl.lit("jam_identik"))
-        .when(pl.col("lapisan") == "MODEL").then(pl.lit("libur")),
-        label_utama=pl.when(pl.col("lapisan") == "ATURAN").then(pl.lit("Jam masuk identik"))
-        .when(pl.col("lapisan") == "MODEL").then(pl.lit("Pola tidak lazim menurut model")),
-    )  # fmt: skip
+        alasan_utama=pl.when(pl.col("lapisan") == "ATURAN")
+        .then(pl.lit("jam_identik"))
+        .when(pl.col("lapisan") == "MODEL")
+        .then(pl.lit("libur")),
+        label_utama=pl.when(pl.col("lapisan") == "ATURAN")
+        .then(pl.lit("Jam masuk identik"))
+        .when(pl.col("lapisan") == "MODEL")
+        .then(pl.lit("Pola tidak lazim menurut model")),
+    )
     ditandai = frame.filter(pl.col("ditandai"))
     flags = ditandai.select(
-        "periode", "nip", "kode_opd",
-        aturan=pl.when(pl.col("lapisan") == "ATURAN").then(pl.lit("jam_identik"))
+        "periode",
+        "nip",
+        "kode_opd",
+        aturan=pl.when(pl.col("lapisan") == "ATURAN")
+        .then(pl.lit("jam_identik"))
         .otherwise(pl.lit("model_isolation_forest")),
-        label="label_utama", alasan="alasan", nilai=pl.lit(1.0), ambang=pl.lit("uji"),
+        label="label_utama",
+        alasan="alasan",
+        nilai=pl.lit(1.0),
+        ambang=pl.lit("uji"),
         nip_pasangan=pl.lit(None, dtype=pl.String),
-        kasus_id=pl.format("{}:PEGAWAI:{}", "periode", "nip"), lapisan="lapisan",
-    )  # fmt: skip
+        kasus_id=pl.format("{}:PEGAWAI:{}", "periode", "nip"),
+        lapisan="lapisan",
+    )
     # a buddy-punching pair: someone of the own department (already flagged by another rule)
     # after someone of the other one; the scores file carries both reasons
     own = _pasangan_sendiri(bulanan, frame)
     lain = _foreign(bulanan)["nip"][0]
     titip = f"Tap di mesin FP-1 rata-rata 14 detik setelah NIP {fmt.nip(lain)} pada 17 hari"
     frame = frame.with_columns(
-        aturan=pl.when(pl.col("nip") == own).then(pl.lit("jam_identik,titip_absen"))
+        aturan=pl.when(pl.col("nip") == own)
+        .then(pl.lit("jam_identik,titip_absen"))
         .otherwise("aturan"),
-        alasan=pl.when(pl.col("nip") == own).then(pl.col("alasan") + "; " + titip)
+        alasan=pl.when(pl.col("nip") == own)
+        .then(pl.col("alasan") + "; " + titip)
         .otherwise("alasan"),
-    )  # fmt: skip
+    )
     pair = pl.DataFrame(
-        {"periode": "2025-03", "nip": own, "kode_opd": SENDIRI, "aturan": "titip_absen",
-         "label": "Tap beruntun dengan rekan yang sama",
-         "alasan": titip,
-         "nilai": 17.0, "ambang": "uji", "nip_pasangan": lain,
-         "kasus_id": f"2025-03:PASANGAN:{min(own, lain)}:{max(own, lain)}", "lapisan": "ATURAN"}
-    )  # fmt: skip
+        {
+            "periode": "2025-03",
+            "nip": own,
+            "kode_opd": SENDIRI,
+            "aturan": "titip_absen",
+            "label": "Tap beruntun dengan rekan yang sama",
+            "alasan": titip,
+            "nilai": 17.0,
+            "ambang": "uji",
+            "nip_pasangan": lain,
+            "kasus_id": f"2025-03:PASANGAN:{min(own, lain)}:{max(own, lain)}",
+            "lapisan": "ATURAN",
+        }
+    )
     flags = pl.concat([flags, pair], how="vertical_relaxed")
     cases = (
         flags.group_by("periode", "kasus_id", maintain_order=True)
@@ -473,8 +502,12 @@ def _model_files(data: DataDir, bulanan: pl.DataFrame) -> list[Path]:
         model_versi=pl.lit("uji-1"),
     )
     paths = []
-    for nama, f in ((skor.ANOMALI, frame), (skor.TEMUAN, flags), (skor.KASUS, cases),
-                    (skor.PERINGATAN, warn)):  # fmt: skip
+    for nama, f in (
+        (skor.ANOMALI, frame),
+        (skor.TEMUAN, flags),
+        (skor.KASUS, cases),
+        (skor.PERINGATAN, warn),
+    ):
         path = skor.path(data, nama)
         path.parent.mkdir(parents=True, exist_ok=True)
         f.write_parquet(path)
@@ -600,7 +633,11 @@ def test_analyst_decision_is_recorded_audited_and_gives_precision(data, model_fi
         assert history.height == 3 and set(history["oleh"]) == {"analis"}
         event = audit_events(data)[-1]
         assert (event["aksi"], event["pengguna"], event["keputusan"], event["hasil"]) == (
-            "KEPUTUSAN_ANOMALI", "analis", "DIJELASKAN", "OK")  # fmt: skip
+            "KEPUTUSAN_ANOMALI",
+            "analis",
+            "DIJELASKAN",
+            "OK",
+        )
         assert event["catatan"] == "Diperiksa tapnya (DIJELASKAN)" and event["periode"] == "2025-03"
         at.switch_page("halaman/audit_log.py").run()
         log = next(df.value for df in at.dataframe if "aksi" in df.value.columns)
@@ -638,10 +675,17 @@ def test_early_warning_shows_the_baseline_beside_the_model(data, model_files):
         "model": {"tertangkap_di_daftar": {"k": 137, "n": 1662}},
         "baseline_rata_rata_penilaian": {"tertangkap_di_daftar": {"k": 141, "n": 1662}},
     }
-    meta.write_text(json.dumps({
-        "uji_waktu": {"uji_periode": ["2025-09", "2025-11"]},
-        "metrik": {"kasus_baru": tertangkap, "mengalahkan_baseline_rata_pada_kasus_baru": False},
-    }))  # fmt: skip
+    meta.write_text(
+        json.dumps(
+            {
+                "uji_waktu": {"uji_periode": ["2025-09", "2025-11"]},
+                "metrik": {
+                    "kasus_baru": tertangkap,
+                    "mengalahkan_baseline_rata_pada_kasus_baru": False,
+                },
+            }
+        )
+    )
     at = masuk("analis")
     at.switch_page("halaman/anomali.py").run()
     tidak_ada_error(at)
@@ -691,7 +735,11 @@ def test_analyst_verifies_and_finance_locks_with_confirmation_and_audit(tmp_path
     assert "terverifikasi oleh analis" in teks(at)
     event = audit_events(data)[-1]
     assert (event["aksi"], event["pengguna"], event["periode"], event["hasil"]) == (
-        "VERIFIKASI", "analis", "2025-03", "OK")  # fmt: skip
+        "VERIFIKASI",
+        "analis",
+        "2025-03",
+        "OK",
+    )
     assert not any(f.label.startswith("Kunci") for f in at.get("button"))  # analysts don't lock
 
     at = masuk("keuangan")
@@ -728,8 +776,14 @@ def test_lifecycle_refuses_the_wrong_role_and_a_locked_period(tmp_path):
     with pytest.raises(siklus.SiklusGagal, match="sudah dikunci"):
         siklus.jalankan(data, "analis", users.ANALIS, "2025-03", periods.VERIFIED)
     aksi = [(e["aksi"], e.get("hasil")) for e in audit_events(data)]
-    assert aksi == [("AKSES_DITOLAK", None), ("AKSES_DITOLAK", None), ("KUNCI", "DITOLAK"),
-                    ("VERIFIKASI", "OK"), ("KUNCI", "OK"), ("VERIFIKASI", "DITOLAK")]  # fmt: skip
+    assert aksi == [
+        ("AKSES_DITOLAK", None),
+        ("AKSES_DITOLAK", None),
+        ("KUNCI", "DITOLAK"),
+        ("VERIFIKASI", "OK"),
+        ("KUNCI", "OK"),
+        ("VERIFIKASI", "DITOLAK"),
+    ]
 
 
 # ---- presentation -----------------------------------------------------------------------------
@@ -834,9 +888,19 @@ def test_quality_page_shows_fairness_leniency_and_drift(data):
     skor = pytest.importorskip("models.skor")
 
     def baris(bagian, periode, dimensi, kelompok, n, k, nilai, rasio=None, z=None):
-        return {"bagian": bagian, "periode": periode, "dimensi": dimensi, "kelompok": kelompok,
-                "n": n, "k": k, "nilai": nilai, "ci_bawah": nilai * 0.8, "ci_atas": nilai * 1.2,
-                "rasio": rasio, "z": z}  # fmt: skip
+        return {
+            "bagian": bagian,
+            "periode": periode,
+            "dimensi": dimensi,
+            "kelompok": kelompok,
+            "n": n,
+            "k": k,
+            "nilai": nilai,
+            "ci_bawah": nilai * 0.8,
+            "ci_atas": nilai * 1.2,
+            "rasio": rasio,
+            "z": z,
+        }
 
     rows = [
         baris("keadilan_anomali", "SEMUA", "jenis_opd", "RUMAH_SAKIT", 1200, 30, 0.025, 2.5),
@@ -845,25 +909,57 @@ def test_quality_page_shows_fairness_leniency_and_drift(data):
         baris("keadilan_anomali", "SEMUA", "jenis_kelamin", "P", 3000, 30, 0.01, 1.0),
         baris("keadilan_anomali", "SEMUA", "jenis_opd:model", "RUMAH_SAKIT", 1200, 2, 0.0017, 1.1),
         baris("keadilan_peringatan", "SEMUA", "golongan", "III", 4000, 400, 0.1, 1.0),
-        baris("kelonggaran_penilai", "SEMUA", "nip_penilai", "197001012000031001", 40, 0, 0.0,
-              0.0, -3.4),
-        baris("kelonggaran_penilai", "SEMUA", "nip_penilai", "197501012001032002", 30, 4, 0.13,
-              1.1, 0.3),
-        *[baris("drift_dasar", p, "anomali", "ditandai", 1000, 10 + i, (10 + i) / 1000)
-          for i, p in enumerate(("2025-01", "2025-02", "2025-03"))],
-        *[baris("drift_dasar", p, "peringatan", "predikat_buruk", 1000, 100, 0.1)
-          for p in ("2025-01", "2025-02", "2025-03")],
-        *[baris("drift_fitur", p, "hari_tap_libur", "psi", 1000, None, v)
-          for p, v in (("2025-01", 0.01), ("2025-02", 0.02), ("2025-03", 0.31))],
-    ]  # fmt: skip
+        baris(
+            "kelonggaran_penilai",
+            "SEMUA",
+            "nip_penilai",
+            "197001012000031001",
+            40,
+            0,
+            0.0,
+            0.0,
+            -3.4,
+        ),
+        baris(
+            "kelonggaran_penilai",
+            "SEMUA",
+            "nip_penilai",
+            "197501012001032002",
+            30,
+            4,
+            0.13,
+            1.1,
+            0.3,
+        ),
+        *[
+            baris("drift_dasar", p, "anomali", "ditandai", 1000, 10 + i, (10 + i) / 1000)
+            for i, p in enumerate(("2025-01", "2025-02", "2025-03"))
+        ],
+        *[
+            baris("drift_dasar", p, "peringatan", "predikat_buruk", 1000, 100, 0.1)
+            for p in ("2025-01", "2025-02", "2025-03")
+        ],
+        *[
+            baris("drift_fitur", p, "hari_tap_libur", "psi", 1000, None, v)
+            for p, v in (("2025-01", 0.01), ("2025-02", 0.02), ("2025-03", 0.31))
+        ],
+    ]
     tabel = pl.DataFrame(rows, schema=pemantauan.SKEMA)
     path = skor.path(data, pemantauan.NAMA)
     path.parent.mkdir(parents=True, exist_ok=True)
     tabel.write_parquet(path)
-    ringkas = {"dibuat": "2026-11-29T05:00:00+0000", "periode": ["2025-01", "2025-03"],
-               "ambang": {"psi": 0.2, "rasio_kelompok": 2.0, "min_kelompok": 100,
-                          "z_penilai": 3, "min_dinilai": 10},
-               "sorotan": pemantauan.sorotan(tabel)}  # fmt: skip
+    ringkas = {
+        "dibuat": "2026-11-29T05:00:00+0000",
+        "periode": ["2025-01", "2025-03"],
+        "ambang": {
+            "psi": 0.2,
+            "rasio_kelompok": 2.0,
+            "min_kelompok": 100,
+            "z_penilai": 3,
+            "min_dinilai": 10,
+        },
+        "sorotan": pemantauan.sorotan(tabel),
+    }
     path.with_suffix(".json").write_text(json.dumps(ringkas))
     try:
         at = masuk("analis")
@@ -877,8 +973,11 @@ def test_quality_page_shows_fairness_leniency_and_drift(data):
         assert "1 memberi predikat buruk jauh lebih jarang" in text
         frames = [df.value for df in at.dataframe]
         keadilan = next(f for f in frames if "dimensi_label" in f.columns)
-        assert set(keadilan["dimensi_label"]) == {"Jenis perangkat daerah", "Golongan",
-                                                  "Jenis kelamin"}  # fmt: skip
+        assert set(keadilan["dimensi_label"]) == {
+            "Jenis perangkat daerah",
+            "Golongan",
+            "Jenis kelamin",
+        }
         penilai = next(f for f in frames if "nip_penilai" in f.columns)
         assert penilai["nip_penilai"].iloc[0] == "19700101 200003 1 001"
         assert penilai["sifat"].iloc[0] == "Longgar"

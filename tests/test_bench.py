@@ -42,8 +42,15 @@ def runs(tmp_path_factory):
     bench.deliver(sim, exports, PERIODS[2:])
     incremental = bench.kinerja_run("inkremental", exports, data, 40)
     noop = bench.kinerja_run("tanpa_perubahan", exports, data, 40)
-    return SimpleNamespace(sim=sim, again=again, first=first, lantai=lantai,
-                           incremental=incremental, noop=noop, data=data)  # fmt: skip
+    return SimpleNamespace(
+        sim=sim,
+        again=again,
+        first=first,
+        lantai=lantai,
+        incremental=incremental,
+        noop=noop,
+        data=data,
+    )
 
 
 def _add_bad_tap(path):
@@ -95,8 +102,18 @@ def test_report_and_json(runs):
 
 # --- the checks' shortcut: GX is skipped only where GX would certainly pass -------------------
 
-ASSETS = ("raw/pegawai", "raw/absensi", "raw/ketidakhadiran", "raw/kinerja", "raw/aktivitas",
-          "tpp_bulanan", "tpp_harian", "tpp_opd_bulanan", "karantina", "temuan")  # fmt: skip
+ASSETS = (
+    "raw/pegawai",
+    "raw/absensi",
+    "raw/ketidakhadiran",
+    "raw/kinerja",
+    "raw/aktivitas",
+    "tpp_bulanan",
+    "tpp_harian",
+    "tpp_opd_bulanan",
+    "karantina",
+    "temuan",
+)
 
 
 def _frame(data, asset, periode):
@@ -138,8 +155,9 @@ def _broken(exp, frame: pl.DataFrame) -> pl.DataFrame | None:
         case "ExpectColumnPairValuesAToBeGreaterThanB":
             a, b = kw["column_A"], kw["column_B"]
             lower = pl.col(b) - (pl.duration(days=1) if frame.schema[b] == pl.Date else 1)
-            return frame.with_columns(pl.when(first).then(lower).otherwise(pl.col(a))
-                                      .cast(frame.schema[a]).alias(a))  # fmt: skip
+            return frame.with_columns(
+                pl.when(first).then(lower).otherwise(pl.col(a)).cast(frame.schema[a]).alias(a)
+            )
         case "ExpectColumnValuesToBeUnique":
             value = frame.get_column(column).drop_nulls().first()
             return None if value is None else put(column, value, pl.int_range(pl.len()) < 2)

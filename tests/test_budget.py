@@ -42,15 +42,17 @@ def gudang(tmp_path_factory):
 
 
 def _tpp(rows: list[tuple[str, str, str, int]]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=["periode", "kode_opd", "nip", "tpp_bruto"], orient="row"
-                        ).with_columns((pl.col("tpp_bruto") * 9 // 10).alias("tpp_neto"))  # fmt: skip
+    return pl.DataFrame(
+        rows, schema=["periode", "kode_opd", "nip", "tpp_bruto"], orient="row"
+    ).with_columns((pl.col("tpp_bruto") * 9 // 10).alias("tpp_neto"))
 
 
 def _pagu(rows: list[tuple[int, str, int, int, str, str]]) -> pl.DataFrame:
     return pl.DataFrame(
-        rows, schema=["tahun", "kode_opd", "pagu", "jumlah_pembayaran", "versi", "berlaku_mulai"],
+        rows,
+        schema=["tahun", "kode_opd", "pagu", "jumlah_pembayaran", "versi", "berlaku_mulai"],
         orient="row",
-    ).with_columns(pl.col("berlaku_mulai").str.to_date())  # fmt: skip
+    ).with_columns(pl.col("berlaku_mulai").str.to_date())
 
 
 def test_realisasi_sama_dengan_tpp_bulanan(gudang):
@@ -64,38 +66,71 @@ def test_realisasi_sama_dengan_tpp_bulanan(gudang):
     )
     assert mart == tpp and mart
     # paid in the month after: February's TPP is April's? no - March's payment month
-    bayar = gudang.query("select distinct periode_bayar, periode_tpp from realisasi_pagu "
-                         "where periode_tpp is not null order by 1")  # fmt: skip
+    bayar = gudang.query(
+        "select distinct periode_bayar, periode_tpp from realisasi_pagu "
+        "where periode_tpp is not null order by 1"
+    )
     assert [(r["periode_bayar"], r["periode_tpp"]) for r in bayar] == [
-        ("2025-03", "2025-02"), ("2025-04", "2025-03")]  # fmt: skip
+        ("2025-03", "2025-02"),
+        ("2025-04", "2025-03"),
+    ]
 
 
 def test_mart_sama_dengan_hitungan_polars(gudang):
-    with_cols = ["tahun", "bulan", "kode_opd", "pagu", "realisasi_bruto", "realisasi_kumulatif",
-                 "bulan_terbayar", "proyeksi_akhir_tahun", "sisa_pagu", "melebihi_pagu"]  # fmt: skip
+    with_cols = [
+        "tahun",
+        "bulan",
+        "kode_opd",
+        "pagu",
+        "realisasi_bruto",
+        "realisasi_kumulatif",
+        "bulan_terbayar",
+        "proyeksi_akhir_tahun",
+        "sisa_pagu",
+        "melebihi_pagu",
+    ]
     mart = pl.DataFrame(gudang.query("select * from realisasi_pagu")).select(with_cols)
     tpp = pl.DataFrame(
         gudang.query("select periode, kode_opd, nip, tpp_bruto, tpp_neto from tpp_bulanan")
     )
     ours = hitung_realisasi(tpp).select(with_cols)
     key = ["tahun", "bulan", "kode_opd"]
-    assert mart.sort(key).cast({c: pl.Int64 for c in with_cols[3:-1]} | {"tahun": pl.Int64, "bulan": pl.Int64}).equals(
-        ours.sort(key).cast({c: pl.Int64 for c in with_cols[3:-1]} | {"tahun": pl.Int64, "bulan": pl.Int64}))  # fmt: skip
+    assert (
+        mart.sort(key)
+        .cast({c: pl.Int64 for c in with_cols[3:-1]} | {"tahun": pl.Int64, "bulan": pl.Int64})
+        .equals(
+            ours.sort(key).cast(
+                {c: pl.Int64 for c in with_cols[3:-1]} | {"tahun": pl.Int64, "bulan": pl.Int64}
+            )
+        )
+    )
     # every department of the year's budget has a row, realised or not
-    assert mart.filter(pl.col("tahun") == 2025)["kode_opd"].n_unique() == load_pagu().filter(
-        pl.col("tahun") == 2025)["kode_opd"].n_unique()  # fmt: skip
+    assert (
+        mart.filter(pl.col("tahun") == 2025)["kode_opd"].n_unique()
+        == load_pagu().filter(pl.col("tahun") == 2025)["kode_opd"].n_unique()
+    )
 
 
 def test_proyeksi_run_rate_contoh():
     # A: TPP of Dec 2024 is paid in Jan 2025; Jan and Feb 2025 paid in Feb and Mar
-    tpp = _tpp([
-        ("2024-11", "A", "1", 999), ("2024-12", "A", "1", 100), ("2024-12", "A", "2", 50),
-        ("2025-01", "A", "1", 100), ("2025-02", "A", "1", 101), ("2025-02", "B", "3", 10),
-    ])  # fmt: skip
-    pagu = _pagu([
-        (2025, "A", 2000, 12, "murni", "2025-01-01"), (2025, "A", 1000, 12, "perubahan", "2025-03-01"),
-        (2025, "B", 1000, 13, "murni", "2025-01-01"), (2024, "A", 10_000, 12, "murni", "2024-01-01"),
-    ])  # fmt: skip
+    tpp = _tpp(
+        [
+            ("2024-11", "A", "1", 999),
+            ("2024-12", "A", "1", 100),
+            ("2024-12", "A", "2", 50),
+            ("2025-01", "A", "1", 100),
+            ("2025-02", "A", "1", 101),
+            ("2025-02", "B", "3", 10),
+        ]
+    )
+    pagu = _pagu(
+        [
+            (2025, "A", 2000, 12, "murni", "2025-01-01"),
+            (2025, "A", 1000, 12, "perubahan", "2025-03-01"),
+            (2025, "B", 1000, 13, "murni", "2025-01-01"),
+            (2024, "A", 10_000, 12, "murni", "2024-01-01"),
+        ]
+    )
     r = hitung_realisasi(tpp, pagu)
     a = r.filter(pl.col("kode_opd") == "A", pl.col("tahun") == 2025).sort("bulan")
     assert a["bulan"].to_list() == [1, 2, 3]
@@ -112,9 +147,10 @@ def test_proyeksi_run_rate_contoh():
     assert b["realisasi_kumulatif"].to_list() == [0, 0, 10]
     assert b["proyeksi_akhir_tahun"].to_list() == [0, 0, 43]
     # half up: 7 paid over 2 months x 12 = 42; 5 over 3 months x 13 = 21.67 -> 22
-    half = hitung_realisasi(_tpp([("2025-01", "C", "1", 5), ("2025-02", "C", "1", 0),
-                                  ("2025-03", "C", "1", 0)]),
-                            _pagu([(2025, "C", 1, 13, "m", "2025-01-01")]))  # fmt: skip
+    half = hitung_realisasi(
+        _tpp([("2025-01", "C", "1", 5), ("2025-02", "C", "1", 0), ("2025-03", "C", "1", 0)]),
+        _pagu([(2025, "C", 1, 13, "m", "2025-01-01")]),
+    )
     assert half.sort("bulan")["proyeksi_akhir_tahun"].to_list() == [65, 33, 22]
     latest = terakhir_per_tahun(r).filter(pl.col("tahun") == 2025)
     assert dict(zip(latest["kode_opd"], latest["bulan"], strict=True)) == {"A": 3, "B": 3}

@@ -35,8 +35,17 @@ EXPECTED = {
 def coverage(tmp_path_factory) -> pl.DataFrame:
     base = tmp_path_factory.mktemp("kotor")
     exports, data = base / "exports", DataDir.resolve(base / "data")
-    simulate(out=exports, pegawai=250, opd=6, mulai="2025-03", sampai="2025-03", seed=5,
-             kotor=0.03, xlsx=False, progress=False)  # fmt: skip
+    simulate(
+        out=exports,
+        pegawai=250,
+        opd=6,
+        mulai="2025-03",
+        sampai="2025-03",
+        seed=5,
+        kotor=0.03,
+        xlsx=False,
+        progress=False,
+    )
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("KINERJA_DATA", str(data.root))
         run_pipeline(exports, data)
@@ -52,6 +61,8 @@ def test_every_planted_defect_is_caught_by_the_right_rule(coverage):
     print(summary)  # the table of the closing note: defect kind -> caught by
     assert coverage.height > 100
     assert coverage.filter(pl.col("ditangkap_oleh").is_null()).height == 0
-    wrong = coverage.filter(pl.col("ditangkap_oleh") != pl.col("jenis_cacat").replace_strict(EXPECTED))
+    wrong = coverage.filter(
+        pl.col("ditangkap_oleh") != pl.col("jenis_cacat").replace_strict(EXPECTED)
+    )
     assert wrong.height == 0, wrong.head(10)
     assert coverage["jenis_cacat"].n_unique() >= 10

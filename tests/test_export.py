@@ -25,8 +25,14 @@ from orchestration.published import AMOUNTS, current_snapshot
 
 PERIODE = "2025-04"  # carries the koreksi of the locked March
 TANGGAL = dt.date(2026, 11, 29)
-MONEY_HEADERS = ["TPP Kinerja", "TPP Disiplin", "TPP Bruto", "PPh 21", "Iuran BPJS",
-                 "TPP Neto (Diterima)"]  # fmt: skip
+MONEY_HEADERS = [
+    "TPP Kinerja",
+    "TPP Disiplin",
+    "TPP Bruto",
+    "PPh 21",
+    "Iuran BPJS",
+    "TPP Neto (Diterima)",
+]
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +107,9 @@ def test_totals_agree_to_the_rupiah_in_every_format(exported):
         first = next(i for i, r in enumerate(rows) if r[0] == "No") + 1
         last = next(i for i, r in enumerate(rows) if r[0] == "JUMLAH")
         jumlah = labelled(rows, "JUMLAH")
-        assert jumlah == {a: sum(r[14 + i] for r in rows[first:last])
-                          for i, a in enumerate(AMOUNTS)}  # fmt: skip
+        assert jumlah == {
+            a: sum(r[14 + i] for r in rows[first:last]) for i, a in enumerate(AMOUNTS)
+        }
         xlsx_tpp = add(xlsx_tpp, jumlah)
         xlsx_koreksi = add(xlsx_koreksi, labelled(rows, "JUMLAH KOREKSI"))
         assert labelled(rows, "JUMLAH DIBAYARKAN (TPP + KOREKSI)") == add(
@@ -158,9 +165,22 @@ def test_xlsx_is_a_daftar_nominatif_finance_can_read(exported):
     rows = xlsx_rows(path)
     header = next(r for r in rows if r[0] == "No")
     assert header == [
-        "No", "NIP", "Nama", "Gol.", "Jabatan", "Kelas", "Hari Kerja", "Hari Efektif", "TK",
-        "TL", "PSW", "Predikat", "% Kinerja", "% Disiplin", *MONEY_HEADERS,
-    ]  # fmt: skip
+        "No",
+        "NIP",
+        "Nama",
+        "Gol.",
+        "Jabatan",
+        "Kelas",
+        "Hari Kerja",
+        "Hari Efektif",
+        "TK",
+        "TL",
+        "PSW",
+        "Predikat",
+        "% Kinerja",
+        "% Disiplin",
+        *MONEY_HEADERS,
+    ]
     ana = next(r for r in rows if r[1] == "19900815 201601 1 005")
     assert ana[2] == ANA.nama and ana[3] == "III/b" and ana[11] == "Baik"
     assert ana[14:20] == [2_760_000, 1_840_000, 4_600_000, 230_000, 46_000, 4_324_000]
@@ -188,13 +208,33 @@ def test_pdf_shows_rupiah_nip_and_signatures(exported):
 
 
 def test_pdf_of_a_large_department_repeats_the_heading_and_keeps_totals():
-    baris = Baris(ANA.nip, "Nama Yang Cukup Panjang Sekali Sampai Harus Dilipat Dua Baris, S.Pd.",
-                  "III/b", "Guru Ahli Pertama Bahasa Indonesia dan Sastra", 9, 21, 21, 0, 1, 0,
-                  "BAIK", Decimal("100.0000"), Decimal("99.5000"),
-                  dict(zip(AMOUNTS, (2_760_000, 1_838_000, 4_598_000, 229_900, 45_980, 4_322_120),
-                           strict=True)))  # fmt: skip
-    daftar = Daftar(PERIODE, "1.01.01", OPD["1.01.01"], "000001-20261129T080000",
-                    "2026-11-29T08:00:00+08:00", {"status": "LOCKED"}, [baris] * 150)  # fmt: skip
+    baris = Baris(
+        ANA.nip,
+        "Nama Yang Cukup Panjang Sekali Sampai Harus Dilipat Dua Baris, S.Pd.",
+        "III/b",
+        "Guru Ahli Pertama Bahasa Indonesia dan Sastra",
+        9,
+        21,
+        21,
+        0,
+        1,
+        0,
+        "BAIK",
+        Decimal("100.0000"),
+        Decimal("99.5000"),
+        dict(
+            zip(AMOUNTS, (2_760_000, 1_838_000, 4_598_000, 229_900, 45_980, 4_322_120), strict=True)
+        ),
+    )
+    daftar = Daftar(
+        PERIODE,
+        "1.01.01",
+        OPD["1.01.01"],
+        "000001-20261129T080000",
+        "2026-11-29T08:00:00+08:00",
+        {"status": "LOCKED"},
+        [baris] * 150,
+    )
 
     texts = pdf_texts(pdf.render(daftar, "Kupang", TANGGAL))
     assert texts.count("TPP Disiplin") >= 4  # heading on every page of the table
@@ -244,8 +284,21 @@ def test_exports_read_only_the_published_snapshot(exported, tmp_path):
 
 def test_cli_export(exported, tmp_path, capsys):
     data, _ = exported
-    args = ["export", "--data", str(data.root), "--periode", PERIODE, "--format", "xlsx",
-            "--out", str(tmp_path), "--opd", "1.02.01", "--tanggal", "2026-11-29"]  # fmt: skip
+    args = [
+        "export",
+        "--data",
+        str(data.root),
+        "--periode",
+        PERIODE,
+        "--format",
+        "xlsx",
+        "--out",
+        str(tmp_path),
+        "--opd",
+        "1.02.01",
+        "--tanggal",
+        "2026-11-29",
+    ]
     assert main(args) == 0
     assert "sha256sum -c SHA256SUMS" in capsys.readouterr().out
     assert (tmp_path / f"nominatif_tpp_{PERIODE}_1.02.01.xlsx").exists()

@@ -25,8 +25,19 @@ NOW = datetime(2024, 4, 6, 2, 0, tzinfo=UTC)
 PERIODE = "2024-03"
 
 ABSENSI_HEADER = ["id_mesin", "nip", "waktu", "jenis", "metode", "lat", "lon"]
-PEGAWAI_HEADER = ["nip", "nama", "status", "golongan", "jenis_jabatan", "nama_jabatan",
-                  "kelas_jabatan", "kode_opd", "nama_opd", "tmt_opd", "aktif_sampai"]  # fmt: skip
+PEGAWAI_HEADER = [
+    "nip",
+    "nama",
+    "status",
+    "golongan",
+    "jenis_jabatan",
+    "nama_jabatan",
+    "kelas_jabatan",
+    "kode_opd",
+    "nama_opd",
+    "tmt_opd",
+    "aktif_sampai",
+]
 
 
 def nip(i: int) -> str:
@@ -38,8 +49,19 @@ def tap(i: int, waktu: str = "2024-03-04 07:05:00", metode: str = "FINGER") -> l
 
 
 def pegawai(i: int, kode_opd: str = "1.02.01") -> list[str]:
-    return [nip(i), f"Pegawai {i}", "PNS", "III/a", "PELAKSANA", "Staf", "7", kode_opd,
-            "Dinas Kesehatan", "2020-01-01", ""]  # fmt: skip
+    return [
+        nip(i),
+        f"Pegawai {i}",
+        "PNS",
+        "III/a",
+        "PELAKSANA",
+        "Staf",
+        "7",
+        kode_opd,
+        "Dinas Kesehatan",
+        "2020-01-01",
+        "",
+    ]
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]], mtime: float | None = None):
@@ -212,8 +234,10 @@ def test_correction_replaces_the_period_and_archives_both(env):
     assert new.action == "replaced" and new.changed and new.previous_sha256 == old.sha256
     assert "berkas koreksi absensi_202403.csv menggantikan" in new.message
     assert pl.read_parquet(data.raw_file("absensi", PERIODE))["nip"].to_list() == [
-        nip(1), nip(2), nip(3),
-    ]  # fmt: skip
+        nip(1),
+        nip(2),
+        nip(3),
+    ]
     assert (data.archive / f"{old.sha256}.csv").exists()
     assert (data.archive / f"{new.sha256}.csv").read_bytes() == path.read_bytes()
     results = dict(registry_rows(data, "SELECT sha256, result FROM files"))
@@ -262,8 +286,12 @@ def test_rejected_file_keeps_the_previous_data(env):
     good = ingest_period(data, exports, "absensi", PERIODE, now=NOW)
     raw_before = data.raw_file("absensi", PERIODE).read_bytes()
 
-    write_csv(path, ["id_mesin", "nip", "jenis", "metode", "lat", "lon"], [tap(2)[:2] + tap(2)[3:]],
-              mtime=2_000)  # fmt: skip
+    write_csv(
+        path,
+        ["id_mesin", "nip", "jenis", "metode", "lat", "lon"],
+        [tap(2)[:2] + tap(2)[3:]],
+        mtime=2_000,
+    )
     bad = ingest_period(data, exports, "absensi", PERIODE, now=NOW)
     assert bad.action == "rejected" and not bad.changed
     assert "DITOLAK" in bad.message and "'waktu'" in bad.message
@@ -405,10 +433,16 @@ KODE_FOR = {
 }
 # defects that are not this layer's: repeats (count once), a BOM (tolerated), cross-row findings
 # made by dbt (unknown NIP vs the master, predikat contradicting the matrix): their lines load
-NOT_QUARANTINED_HERE = {"TAP_DUPLIKAT", "TAP_GANDA", "BOM", "NIP_TIDAK_DIKENAL",
-                        "PREDIKAT_BERTENTANGAN",
-                        # the roster's rulebook-level defects: dbt quarantines them (karantina)
-                        "JADWAL_GANDA", "KODE_SHIFT_TIDAK_DIKENAL"}  # fmt: skip
+NOT_QUARANTINED_HERE = {
+    "TAP_DUPLIKAT",
+    "TAP_GANDA",
+    "BOM",
+    "NIP_TIDAK_DIKENAL",
+    "PREDIKAT_BERTENTANGAN",
+    # the roster's rulebook-level defects: dbt quarantines them (karantina)
+    "JADWAL_GANDA",
+    "KODE_SHIFT_TIDAK_DIKENAL",
+}
 
 
 def _simulate():
@@ -429,8 +463,17 @@ def _lines(paths) -> set[tuple[str, int]]:
 @pytest.mark.parametrize("kotor", [0.0, 0.05])
 def test_simulator_output(tmp_path, kotor):
     out = tmp_path / "ekspor"
-    _simulate()(out, pegawai=150, opd=4, mulai="2024-02", sampai="2024-03", seed=7, kotor=kotor,
-                xlsx=True, progress=False)  # fmt: skip
+    _simulate()(
+        out,
+        pegawai=150,
+        opd=4,
+        mulai="2024-02",
+        sampai="2024-03",
+        seed=7,
+        kotor=kotor,
+        xlsx=True,
+        progress=False,
+    )
     data = DataDir(tmp_path / "data")
     results = ingest.ingest_all(data, out, now=NOW)
     assert {r.action for r in results} == {"loaded"}, [r.message for r in results]

@@ -81,8 +81,10 @@ def registry(data: DataDir, sql: str) -> list[tuple]:
 def test_a_valid_roster_is_loaded_with_its_lineage(env):
     data, _ = env
     # a BOM, CRLF, upper-case headers in another order and lower-case codes are all fine
-    rows = [f"{code.lower()}, {CITRA} ,{day}" for nip, day, code in
-            (r.split(",") for r in citra_october())]  # fmt: skip
+    rows = [
+        f"{code.lower()}, {CITRA} ,{day}"
+        for nip, day, code in (r.split(",") for r in citra_october())
+    ]
     result = ingest(env, "\ufeff" + roster_text(rows, "Kode_Shift,NIP,Tanggal", crlf=True))
     assert (result.action, result.file) == ("loaded", FILE)
     assert result.counts == {"read": 31, "loaded": 31, "quarantined": 0, "duplicates": 0}
@@ -293,8 +295,10 @@ def taps() -> str:
     while day.month == 10:
         if day.weekday() < 5:
             for nip in (CITRA, BUDI):
-                lines += [f"FP-01,{nip},{day} 07:21:00,,FINGER,,",
-                          f"FP-01,{nip},{day} 16:41:00,,FINGER,,"]  # fmt: skip
+                lines += [
+                    f"FP-01,{nip},{day} 07:21:00,,FINGER,,",
+                    f"FP-01,{nip},{day} 16:41:00,,FINGER,,",
+                ]
         day += dt.timedelta(days=1)
     return "\n".join(lines) + "\n"
 
@@ -303,7 +307,7 @@ def evaluations() -> str:
     return "nip,periode,hasil_kerja,perilaku,predikat,status,nip_penilai,tanggal_penilaian\n" + (
         "".join(
             f"{n},{PERIODE},SESUAI,SESUAI,BAIK,FINAL,{PENILAI},2024-10-28\n" for n in (CITRA, BUDI)
-        )  # fmt: skip
+        )
     )
 
 

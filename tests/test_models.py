@@ -60,8 +60,12 @@ def sim(tmp_path_factory):
     jalankan_pipeline(exports, data)
     truth = baca_groundtruth(exports / "_groundtruth" / "anomali.csv")
     assert set(truth["jenis_anomali"]) == {
-        "TITIP_ABSEN", "JAM_MASUK_IDENTIK", "MOBILE_JAUH", "TAP_SAAT_DL", "TAP_AKHIR_PEKAN"
-    }  # fmt: skip
+        "TITIP_ABSEN",
+        "JAM_MASUK_IDENTIK",
+        "MOBILE_JAUH",
+        "TAP_SAAT_DL",
+        "TAP_AKHIR_PEKAN",
+    }
     return exports, data, truth
 
 
@@ -452,8 +456,13 @@ def test_assets_graph_partitions_and_deps():
         keys[key.to_user_string()] = a
         assert a.partitions_def == monthly
         assert a.backfill_policy == dg.BackfillPolicy.single_run()
-    assert set(keys) == {"model/anomali", "model/skor_anomali", "model/peringatan",
-                         "model/skor_peringatan", "model/pemantauan"}  # fmt: skip
+    assert set(keys) == {
+        "model/anomali",
+        "model/skor_anomali",
+        "model/peringatan",
+        "model/skor_peringatan",
+        "model/pemantauan",
+    }
 
     def deps(name):
         return {k.to_user_string() for k in keys[name].asset_deps[dg.AssetKey(name.split("/"))]}
@@ -506,8 +515,13 @@ def test_assets_materialize_range_and_first_month(sim, tmp_path):
     # the fairness / drift artefact for the quality page
     tabel = pl.read_parquet(registry.folder(data) / "pemantauan.parquet")
     assert dict(tabel.schema) == pemantauan.SKEMA
-    assert {"keadilan_anomali", "keadilan_peringatan", "kelonggaran_penilai", "drift_dasar",
-            "drift_fitur"} <= set(tabel["bagian"])  # fmt: skip
+    assert {
+        "keadilan_anomali",
+        "keadilan_peringatan",
+        "kelonggaran_penilai",
+        "drift_dasar",
+        "drift_fitur",
+    } <= set(tabel["bagian"])
     assert set(tabel.filter(pl.col("dimensi") == "jenis_kelamin")["kelompok"]) <= {"L", "P", "-"}
     ringkas = json.loads((registry.folder(data) / "pemantauan.json").read_text())
     assert ringkas["periode"] == [PERIODS[0], PERIODS[-1]] and "sorotan" in ringkas
@@ -515,17 +529,19 @@ def test_assets_materialize_range_and_first_month(sim, tmp_path):
 
 def test_fairness_and_drift_figures_by_hand():
     n = 200
-    kel = pl.DataFrame({
-        "periode": ["2025-01"] * n + ["2025-02"] * n,
-        "nip": [f"{i:018d}" for i in range(n)] * 2,
-        "nama_opd": (["RSUD Kota"] * 50 + ["Dinas Pendidikan"] * 150) * 2,
-        "golongan": ["III"] * (2 * n),
-        "predikat": (["KURANG"] * 20 + ["BAIK"] * 180) * 2,
-        "nip_penilai": (["P1"] * 100 + ["P2"] * 100) * 2,
-    }).with_columns(
+    kel = pl.DataFrame(
+        {
+            "periode": ["2025-01"] * n + ["2025-02"] * n,
+            "nip": [f"{i:018d}" for i in range(n)] * 2,
+            "nama_opd": (["RSUD Kota"] * 50 + ["Dinas Pendidikan"] * 150) * 2,
+            "golongan": ["III"] * (2 * n),
+            "predikat": (["KURANG"] * 20 + ["BAIK"] * 180) * 2,
+            "nip_penilai": (["P1"] * 100 + ["P2"] * 100) * 2,
+        }
+    ).with_columns(
         jenis_opd=pemantauan.jenis_opd(pl.col("nama_opd")),
         jenis_kelamin=pl.lit("P"),
-    )  # fmt: skip
+    )
     a = kel.select("periode", "nip").with_columns(
         ditandai=pl.int_range(pl.len()) % 200 < 10,  # the first 10 of each month: all RSUD
         lapisan=pl.when(pl.int_range(pl.len()) % 200 < 10).then(pl.lit("ATURAN")),
@@ -579,10 +595,19 @@ def test_buddy_punching_with_a_lent_phone_is_flagged(sim, fitur, tmp_path):
         t = datetime(2025, 3, d, 7, 20, 0)
         for nip, mesin, dt, dlat in ((a, "HP-A", 0, 0.0), (b, "HP-B", 12, 0.00004)):
             extra.append(
-                {"periode": p, "source_file": "x.csv", "line_no": 900000 + 2 * i + (nip == b),
-                 "id_mesin": mesin, "nip": nip, "waktu": t + timedelta(seconds=dt),
-                 "jenis": "MASUK", "metode": "MOBILE", "lat": -10.2 + dlat, "lon": 123.6}
-            )  # fmt: skip
+                {
+                    "periode": p,
+                    "source_file": "x.csv",
+                    "line_no": 900000 + 2 * i + (nip == b),
+                    "id_mesin": mesin,
+                    "nip": nip,
+                    "waktu": t + timedelta(seconds=dt),
+                    "jenis": "MASUK",
+                    "metode": "MOBILE",
+                    "lat": -10.2 + dlat,
+                    "lon": 123.6,
+                }
+            )
     pl.concat([taps, pl.DataFrame(extra, schema=taps.schema)]).write_parquet(raw)
     f = fitur_anomali(other, [p])
     row = f.filter(pl.col("nip") == b).row(0, named=True)
@@ -705,17 +730,29 @@ def test_analyst_decisions_are_audited_and_give_precision_per_rule(tmp_path):
     data = DataDir.resolve(tmp_path)
     assert keputusan.presisi_per_aturan(data).height == 0
     for i in range(8):
-        keputusan.catat(data, "2025-03", f"{i:018d}", "titip_absen",
-                        "DIKONFIRMASI" if i < 6 else "DITOLAK", "dicek di mesin", "analis")  # fmt: skip
-    keputusan.catat(data, "2025-03", f"{9:018d}", "tap_hari_libur", "DIJELASKAN",
-                    "jadwal jaga RSUD", "analis")  # fmt: skip
+        keputusan.catat(
+            data,
+            "2025-03",
+            f"{i:018d}",
+            "titip_absen",
+            "DIKONFIRMASI" if i < 6 else "DITOLAK",
+            "dicek di mesin",
+            "analis",
+        )
+    keputusan.catat(
+        data, "2025-03", f"{9:018d}", "tap_hari_libur", "DIJELASKAN", "jadwal jaga RSUD", "analis"
+    )
     # a changed mind is a new row: the latest decision counts, the old one stays in the trail
-    keputusan.catat(data, "2025-03", f"{7:018d}", "titip_absen", "DIKONFIRMASI",
-                    "rekan mengaku", "kepala")  # fmt: skip
+    keputusan.catat(
+        data, "2025-03", f"{7:018d}", "titip_absen", "DIKONFIRMASI", "rekan mengaku", "kepala"
+    )
     p = keputusan.presisi_per_aturan(data).row(1, named=True)
     assert (p["aturan"], p["diputuskan"], p["dikonfirmasi"], p["ditolak"]) == (
-        "titip_absen", 8, 7, 1,
-    )  # fmt: skip
+        "titip_absen",
+        8,
+        7,
+        1,
+    )
     assert p["presisi"] == 7 / 8 and [p["ci_bawah"], p["ci_atas"]] == evaluate.wilson(7, 8)
     libur = keputusan.presisi_per_aturan(data).row(0, named=True)
     assert (libur["dijelaskan"], libur["presisi"]) == (1, 0.0)
@@ -724,8 +761,10 @@ def test_analyst_decisions_are_audited_and_give_precision_per_rule(tmp_path):
         keputusan.catat(data, "2025-03", "1", "titip_absen", "BENAR", "x", "analis")
     con = sqlite3.connect(keputusan.path(data))
     with pytest.raises(sqlite3.IntegrityError):
-        con.execute("insert into keputusan (periode, nip, aturan, keputusan, catatan, oleh, waktu)"
-                    " values ('2025-03', '1', 'x', 'DITOLAK', '  ', 'analis', 'now')")  # fmt: skip
+        con.execute(
+            "insert into keputusan (periode, nip, aturan, keputusan, catatan, oleh, waktu)"
+            " values ('2025-03', '1', 'x', 'DITOLAK', '  ', 'analis', 'now')"
+        )
     for sql in ("update keputusan set keputusan = 'DITOLAK'", "delete from keputusan"):
         with pytest.raises(sqlite3.DatabaseError, match="tidak boleh"):
             con.execute(sql)

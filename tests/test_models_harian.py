@@ -48,9 +48,9 @@ def _oracle_koneksi(data, periods):
         [str(SEEDS_DIR / "ref_opd.csv")],
     )
     libur, ramadan, jam = (
-        str(SEEDS_DIR / f) for f in
-        ("kalender_libur.csv", "kalender_ramadan.csv", "aturan_jam_kerja.csv")
-    )  # fmt: skip
+        str(SEEDS_DIR / f)
+        for f in ("kalender_libur.csv", "kalender_ramadan.csv", "aturan_jam_kerja.csv")
+    )
     con.execute(
         f"""
         create temp table kalender as

@@ -117,8 +117,13 @@ def test_models_have_their_own_job_and_stay_out_of_the_payroll_run(definitions):
     payroll_keys = {k.to_user_string() for k in payroll.asset_layer.executable_asset_keys}
     model_keys = {k.to_user_string() for k in models.asset_layer.executable_asset_keys}
     assert "tpp_bulanan" in payroll_keys and "published_tpp" in payroll_keys
-    assert model_keys == {"model/anomali", "model/skor_anomali", "model/peringatan",
-                          "model/skor_peringatan", "model/pemantauan"}  # fmt: skip
+    assert model_keys == {
+        "model/anomali",
+        "model/skor_anomali",
+        "model/peringatan",
+        "model/skor_peringatan",
+        "model/pemantauan",
+    }
     assert not payroll_keys & model_keys
 
 

@@ -106,9 +106,16 @@ TRANSFER = {
 
 # --- the plan of an export folder (pure) -------------------------------------------------------
 def test_plan_sorts_months_into_payroll_reference_and_incomplete():
-    found = [("pegawai", "2024-09"), ("pegawai", "2024-10"), ("absensi", "2024-10"),
-             ("kinerja", "2024-10"), ("ketidakhadiran", "2024-10"), ("absensi", "2024-11"),
-             ("kinerja", "2024-11"), ("absensi", "2024-12")]  # fmt: skip
+    found = [
+        ("pegawai", "2024-09"),
+        ("pegawai", "2024-10"),
+        ("absensi", "2024-10"),
+        ("kinerja", "2024-10"),
+        ("ketidakhadiran", "2024-10"),
+        ("absensi", "2024-11"),
+        ("kinerja", "2024-11"),
+        ("absensi", "2024-12"),
+    ]
     plan = plan_months(found)
     assert plan.payroll == ["2024-10"]
     assert plan.reference == ["2024-09"]
@@ -266,8 +273,9 @@ def test_unexpected_error_is_retried_once_and_its_own_message_is_shown(tmp_path,
 
     monkeypatch.setattr(ingest_assets, "ingest_period", broken)
     exports = write_exports(tmp_path / "exports")
-    rc, _, err = kinerja("run", "--exports", str(exports), "--data", str(tmp_path / "data"),
-                         "--periode", "2024-10")  # fmt: skip
+    rc, _, err = kinerja(
+        "run", "--exports", str(exports), "--data", str(tmp_path / "data"), "--periode", "2024-10"
+    )
     assert rc == 1
     last = err.strip().splitlines()[-1]
     assert "gagal untuk periode 2024-10: " in last

@@ -31,8 +31,17 @@ def _published_digest(data: DataDir) -> dict[str, str]:
 def pipeline(tmp_path_factory):
     base = tmp_path_factory.mktemp("pipeline")
     exports, data = base / "exports", DataDir.resolve(base / "data")
-    simulate(out=exports, pegawai=150, opd=6, mulai=PERIODS[0], sampai=PERIODS[-1], seed=11,
-             kotor=0.0, xlsx=False, progress=False)  # fmt: skip
+    simulate(
+        out=exports,
+        pegawai=150,
+        opd=6,
+        mulai=PERIODS[0],
+        sampai=PERIODS[-1],
+        seed=11,
+        kotor=0.0,
+        xlsx=False,
+        progress=False,
+    )
     shutil.rmtree(exports / "_groundtruth")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("KINERJA_DATA", str(data.root))
@@ -72,7 +81,9 @@ def test_published_table_equals_the_warehouse_to_the_rupiah(pipeline):
     published = current_snapshot(data).read("tpp_bulanan").sort(["periode", "nip", "kode_opd"])
     with duckdb.connect(str(data.warehouse), read_only=True) as con:
         warehouse = pl.from_arrow(
-            con.execute("select * from tpp_bulanan order by periode, nip, kode_opd").to_arrow_table()
+            con.execute(
+                "select * from tpp_bulanan order by periode, nip, kode_opd"
+            ).to_arrow_table()
         )
     cols = ["periode", "nip", "kode_opd", "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto"]
     assert published.select(cols).equals(warehouse.select(cols))
@@ -94,7 +105,9 @@ def test_missing_export_folder_fails_with_one_line(tmp_path, capsys):
 
 def test_period_without_files_fails_clearly(pipeline, tmp_path, capsys):
     exports, *_ = pipeline
-    rc = main(["run", "--exports", str(exports), "--data", str(tmp_path / "d"), "--periode", "2024-07"])
+    rc = main(
+        ["run", "--exports", str(exports), "--data", str(tmp_path / "d"), "--periode", "2024-07"]
+    )
     assert rc == 1
     assert "2024-07" in capsys.readouterr().err
 
@@ -116,8 +129,18 @@ def test_next_window_reuses_dbt_parse_and_target_in_the_data_dir(pipeline, tmp_p
     # the first run in the moved directory parses in full (the profile's data path changed),
     # the next one, over another window, must not
     for periode in PERIODS:
-        rc = main(["run", "--exports", str(exports), "--data", str(moved.root),
-                   "--periode", periode, "--paksa"])  # fmt: skip
+        rc = main(
+            [
+                "run",
+                "--exports",
+                str(exports),
+                "--data",
+                str(moved.root),
+                "--periode",
+                periode,
+                "--paksa",
+            ]
+        )
         assert rc == 0
     assert _published_digest(moved) == before
     assert set((TRANSFORMS_DIR / "target").glob("*")) == project_targets

@@ -130,8 +130,9 @@ def test_rows_added_or_removed_in_a_locked_period_become_koreksi(data):
     publish(data, list(plan))
     lifecycle.verify(data, "2025-03", "Budi")
     lifecycle.lock(data, "2025-03", "Maria")
-    newcomer = Pegawai("199811112023022001", "Elisabet Manek", "1.02.01", "PPPK", "IX", 7,
-                       "Perawat Ahli Pertama")  # fmt: skip
+    newcomer = Pegawai(
+        "199811112023022001", "Elisabet Manek", "1.02.01", "PPPK", "IX", 7, "Perawat Ahli Pertama"
+    )
     gone = PEOPLE[-1]
     recomputed = dict(plan)
     recomputed["2025-03"] = [p for p in plan["2025-03"] if p != gone] + [newcomer]

@@ -26,8 +26,25 @@ OPD = {
     "1.02.01": "Dinas Kesehatan",
 }
 POIN = {"tk": Fraction(3), "tl1": Fraction(1, 2), "tl2": Fraction(1), "psw1": Fraction(1, 2)}
-ROMAWI = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
-          "XIV", "XV", "XVI", "XVII")  # fmt: skip
+ROMAWI = (
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "X",
+    "XI",
+    "XII",
+    "XIII",
+    "XIV",
+    "XV",
+    "XVI",
+    "XVII",
+)
 AMOUNTS = ("tpp_kinerja", "tpp_disiplin", "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto")
 
 
@@ -49,23 +66,89 @@ class Pegawai:
 
 
 PEOPLE = (
-    Pegawai("199008152016011005", "Ana Maria Lake, S.E.", "4.01.01", "PNS", "III/b", 9,
-            "Analis Kebijakan Ahli Pertama"),
-    Pegawai("198503122010012003", "Yohanes Benu, S.H., M.H.", "4.01.01", "PNS", "IV/a", 11,
-            "Kepala Bagian Hukum", tk=2, tl2=1, psw1=1),
-    Pegawai("199703042022031002", "Maria Goreti Nahak", "4.01.01", "CPNS", "II/c", 6,
-            "Pengadministrasi Umum", predikat="BUTUH_PERBAIKAN"),
-    Pegawai("197011231995031001", "Drs. Petrus Kanisius Tiwu", "1.01.01", "PNS", "IV/c", 15,
-            "Kepala Dinas"),
-    Pegawai("198802202014022004", "Kristina Ndun, S.Pd.", "1.01.01", "PNS", "III/c", 8,
-            "Guru Ahli Muda", predikat=None),
-    Pegawai("199201012019031007", "Yakobus Seran, S.Pd.", "1.01.01", "PNS", "III/a", 8,
-            "Guru Ahli Pertama", tl1=3, cltn=0),
-    Pegawai("199405172020122001", "Dr. Fransiska O'Neil Bria", "1.02.01", "PNS", "III/b", 11,
-            "Dokter Ahli Pertama", predikat="SANGAT_BAIK"),
-    Pegawai("198610302011011002", "Samuel Taneo", "1.02.01", "PNS", "III/d", 7,
-            "Sanitarian Mahir", predikat="KURANG", tk=1),
-)  # fmt: skip
+    Pegawai(
+        "199008152016011005",
+        "Ana Maria Lake, S.E.",
+        "4.01.01",
+        "PNS",
+        "III/b",
+        9,
+        "Analis Kebijakan Ahli Pertama",
+    ),
+    Pegawai(
+        "198503122010012003",
+        "Yohanes Benu, S.H., M.H.",
+        "4.01.01",
+        "PNS",
+        "IV/a",
+        11,
+        "Kepala Bagian Hukum",
+        tk=2,
+        tl2=1,
+        psw1=1,
+    ),
+    Pegawai(
+        "199703042022031002",
+        "Maria Goreti Nahak",
+        "4.01.01",
+        "CPNS",
+        "II/c",
+        6,
+        "Pengadministrasi Umum",
+        predikat="BUTUH_PERBAIKAN",
+    ),
+    Pegawai(
+        "197011231995031001",
+        "Drs. Petrus Kanisius Tiwu",
+        "1.01.01",
+        "PNS",
+        "IV/c",
+        15,
+        "Kepala Dinas",
+    ),
+    Pegawai(
+        "198802202014022004",
+        "Kristina Ndun, S.Pd.",
+        "1.01.01",
+        "PNS",
+        "III/c",
+        8,
+        "Guru Ahli Muda",
+        predikat=None,
+    ),
+    Pegawai(
+        "199201012019031007",
+        "Yakobus Seran, S.Pd.",
+        "1.01.01",
+        "PNS",
+        "III/a",
+        8,
+        "Guru Ahli Pertama",
+        tl1=3,
+        cltn=0,
+    ),
+    Pegawai(
+        "199405172020122001",
+        "Dr. Fransiska O'Neil Bria",
+        "1.02.01",
+        "PNS",
+        "III/b",
+        11,
+        "Dokter Ahli Pertama",
+        predikat="SANGAT_BAIK",
+    ),
+    Pegawai(
+        "198610302011011002",
+        "Samuel Taneo",
+        "1.02.01",
+        "PNS",
+        "III/d",
+        7,
+        "Sanitarian Mahir",
+        predikat="KURANG",
+        tk=1,
+    ),
+)
 ANA = PEOPLE[0]
 
 
@@ -110,20 +193,47 @@ def tpp_row(periode: str, p: Pegawai) -> dict:
     pph21 = round_half_up(Fraction(bruto * tarif, 100))
     bpjs = round_half_up(Fraction(bruto, 100))
     return {
-        "periode": periode, "nip": p.nip, "nama": p.nama, "kode_opd": p.kode_opd,
-        "nama_opd": OPD[p.kode_opd], "segmen": "UTAMA", "status": p.status,
-        "golongan": p.golongan, "nama_jabatan": p.jabatan, "kelas_jabatan": p.kelas,
-        "hari_kerja": hari_kerja, "hari_efektif": hari_efektif,
-        "hadir": hari_efektif - p.tk, "tk": p.tk, "tl1": p.tl1, "tl2": p.tl2, "tl3": 0,
-        "tl4": 0, "psw1": p.psw1, "psw2": 0, "psw3": 0, "psw4": 0, "cltn": p.cltn, "tb": 0,
-        "izin": 0, "predikat": p.predikat, "tanpa_penilaian": p.predikat is None,
-        "persen_kinerja": str(persen_kinerja), "persen_disiplin": decimal_text(persen_disiplin),
-        "tpp_basis": int(basis), "tpp_kinerja": kinerja, "tpp_disiplin": disiplin,
-        "tpp_bruto": bruto, "tarif_pph21": str(tarif), "pph21": pph21, "iuran_bpjs": bpjs,
-        "tpp_neto": bruto - pph21 - bpjs, "aturan_versi": "default-2024",
+        "periode": periode,
+        "nip": p.nip,
+        "nama": p.nama,
+        "kode_opd": p.kode_opd,
+        "nama_opd": OPD[p.kode_opd],
+        "segmen": "UTAMA",
+        "status": p.status,
+        "golongan": p.golongan,
+        "nama_jabatan": p.jabatan,
+        "kelas_jabatan": p.kelas,
+        "hari_kerja": hari_kerja,
+        "hari_efektif": hari_efektif,
+        "hadir": hari_efektif - p.tk,
+        "tk": p.tk,
+        "tl1": p.tl1,
+        "tl2": p.tl2,
+        "tl3": 0,
+        "tl4": 0,
+        "psw1": p.psw1,
+        "psw2": 0,
+        "psw3": 0,
+        "psw4": 0,
+        "cltn": p.cltn,
+        "tb": 0,
+        "izin": 0,
+        "predikat": p.predikat,
+        "tanpa_penilaian": p.predikat is None,
+        "persen_kinerja": str(persen_kinerja),
+        "persen_disiplin": decimal_text(persen_disiplin),
+        "tpp_basis": int(basis),
+        "tpp_kinerja": kinerja,
+        "tpp_disiplin": disiplin,
+        "tpp_bruto": bruto,
+        "tarif_pph21": str(tarif),
+        "pph21": pph21,
+        "iuran_bpjs": bpjs,
+        "tpp_neto": bruto - pph21 - bpjs,
+        "aturan_versi": "default-2024",
         "sumber_pegawai": f"pegawai_{periode.replace('-', '')}.xlsx",
         "sumber_kinerja": f"kinerja_{periode.replace('-', '')}.csv",
-    }  # fmt: skip
+    }
 
 
 def day_rows(periode: str, p: Pegawai, sumber_absensi: str) -> list[dict]:
@@ -131,12 +241,20 @@ def day_rows(periode: str, p: Pegawai, sumber_absensi: str) -> list[dict]:
     out = []
     for i, day in enumerate(working_days(periode)):
         code = codes[i] if i < len(codes) else "HADIR"
-        out.append({
-            "periode": periode, "nip": p.nip, "kode_opd": p.kode_opd, "segmen": "UTAMA",
-            "tanggal": day, "kode_hari": code, "hari_efektif": code != "CLTN",
-            "sumber_absensi": sumber_absensi if code == "HADIR" else None,
-            "sumber_ketidakhadiran": None, "baris_datang": i + 2,
-        })  # fmt: skip
+        out.append(
+            {
+                "periode": periode,
+                "nip": p.nip,
+                "kode_opd": p.kode_opd,
+                "segmen": "UTAMA",
+                "tanggal": day,
+                "kode_hari": code,
+                "hari_efektif": code != "CLTN",
+                "sumber_absensi": sumber_absensi if code == "HADIR" else None,
+                "sumber_ketidakhadiran": None,
+                "baris_datang": i + 2,
+            }
+        )
     return out
 
 
@@ -209,14 +327,30 @@ def build_warehouse(data: DataDir, plan: Scenario, sumber_absensi: dict[str, str
             compact = periode.replace("-", "")
             con.execute(
                 "insert into main.karantina values (?, ?, ?, ?, ?, ?, ?, ?)",
-                ["absensi", periode, f"absensi_{compact}.csv", 17, "waktu", "31/02/2025 07:31",
-                 "TANGGAL_TIDAK_VALID", "Waktu tap tidak valid."],
-            )  # fmt: skip
+                [
+                    "absensi",
+                    periode,
+                    f"absensi_{compact}.csv",
+                    17,
+                    "waktu",
+                    "31/02/2025 07:31",
+                    "TANGGAL_TIDAK_VALID",
+                    "Waktu tap tidak valid.",
+                ],
+            )
             con.execute(
                 "insert into main.temuan values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [periode, "WARN", "TANPA_PENILAIAN", PEOPLE[4].nip, "1.01.01",
-                 f"pegawai_{compact}.xlsx", 5, "Tidak ada penilaian kinerja FINAL."],
-            )  # fmt: skip
+                [
+                    periode,
+                    "WARN",
+                    "TANPA_PENILAIAN",
+                    PEOPLE[4].nip,
+                    "1.01.01",
+                    f"pegawai_{compact}.xlsx",
+                    5,
+                    "Tidak ada penilaian kinerja FINAL.",
+                ],
+            )
         con.execute("commit")
 
 
@@ -228,8 +362,10 @@ def expected_totals(plan: Scenario, periode: str) -> dict[str, int]:
 def test_worked_example_of_the_rules_is_in_the_fixture():
     row = tpp_row("2025-03", ANA)
     assert (row["tpp_kinerja"], row["tpp_disiplin"], row["tpp_bruto"]) == (
-        2_760_000, 1_840_000, 4_600_000,
-    )  # fmt: skip
+        2_760_000,
+        1_840_000,
+        4_600_000,
+    )
     assert (row["pph21"], row["iuran_bpjs"], row["tpp_neto"]) == (230_000, 46_000, 4_324_000)
     second = tpp_row("2025-03", PEOPLE[1])
     assert second["persen_disiplin"] == "92.5"

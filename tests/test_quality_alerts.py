@@ -65,7 +65,7 @@ def _outcome(n: int = 3, nips: tuple[str, ...] = ("199008152016011005",)) -> Che
                 }
                 for nip in nips
             ]
-        },  # fmt: skip
+        },
         kode_opd=("1.02.01",),
         fingerprint="-".join(nips) + f"/{n}",
     )
@@ -74,10 +74,16 @@ def _outcome(n: int = 3, nips: tuple[str, ...] = ("199008152016011005",)) -> Che
 def _config(hook=None, smtp=None, **kw) -> AlertConfig:
     return AlertConfig(
         webhook=WebhookConfig(url=f"http://127.0.0.1:{hook.port}/hooks/kinerja") if hook else None,
-        smtp=SmtpConfig(host="127.0.0.1", port=smtp.port, sender="si-kinerja@ntt.test",
-                        recipients=("keuangan@ntt.test", "bkd@ntt.test")) if smtp else None,
+        smtp=SmtpConfig(
+            host="127.0.0.1",
+            port=smtp.port,
+            sender="si-kinerja@ntt.test",
+            recipients=("keuangan@ntt.test", "bkd@ntt.test"),
+        )
+        if smtp
+        else None,
         **kw,
-    )  # fmt: skip
+    )
 
 
 def test_webhook_and_email_receive_one_message_and_a_repeat_is_deduplicated(data, hook, smtp):
@@ -102,7 +108,7 @@ def test_webhook_and_email_receive_one_message_and_a_repeat_is_deduplicated(data
         "pegawai_202503.csv baris 17",
         "http://kinerja.ntt.test/?periode=2025-03",
     ):
-        assert part in body["text"], part  # fmt: skip
+        assert part in body["text"], part
 
     assert len(smtp.received) == 1
     mail = smtp.received[0]
@@ -156,9 +162,10 @@ def test_failing_channel_is_recorded_and_retried(data, hook):
     # one channel down, one up: partly delivered, and that counts as sent
     mixed = AlertConfig(
         webhook=WebhookConfig(url=f"http://127.0.0.1:{hook.port}/"),
-        smtp=SmtpConfig(host="127.0.0.1", port=_closed_port(), recipients=("a@ntt.test",),
-                        timeout=2),
-    )  # fmt: skip
+        smtp=SmtpConfig(
+            host="127.0.0.1", port=_closed_port(), recipients=("a@ntt.test",), timeout=2
+        ),
+    )
     other = alert_from_outcome(_outcome(nips=("199703122023022001",)))
     assert send_alert(other, data, mixed).status == SEBAGIAN
     assert send_alert(other, data, _config(hook)).status == DITEKAN
@@ -172,8 +179,18 @@ def test_without_channels_alerts_are_only_recorded_once(data):
 
 
 def test_outcome_alerts_skip_passed_and_optionally_warn(data, hook):
-    warn = CheckOutcome("drift_total_tpp", "tpp_bulanan", WARN, "2025-03", False, 1,
-                        "1 OPD berubah total TPP.", {}, ("1.03.01",), "fp-warn")  # fmt: skip
+    warn = CheckOutcome(
+        "drift_total_tpp",
+        "tpp_bulanan",
+        WARN,
+        "2025-03",
+        False,
+        1,
+        "1 OPD berubah total TPP.",
+        {},
+        ("1.03.01",),
+        "fp-warn",
+    )
     ok = CheckOutcome("neto_sesuai_potongan", "tpp_bulanan", ERROR, "2025-03", True, 0, "ok")
     records = send_outcome_alerts([warn, ok, _outcome()], data, _config(hook, send_warn=False))
     assert [r.alert.check_name for r in records] == ["neto_sesuai_potongan"]
@@ -183,9 +200,14 @@ def test_outcome_alerts_skip_passed_and_optionally_warn(data, hook):
 
 
 def test_run_failure_alert_text():
-    alert = Alert(severity=ERROR, what="Langkah raw__absensi gagal: File absensi tidak ada.",
-                  periode="2025-03", run_id="abc", job="tpp_bulanan",
-                  fingerprint="x")  # fmt: skip
+    alert = Alert(
+        severity=ERROR,
+        what="Langkah raw__absensi gagal: File absensi tidak ada.",
+        periode="2025-03",
+        run_id="abc",
+        job="tpp_bulanan",
+        fingerprint="x",
+    )
     assert alert.title == "[Si-Kinerja] ERROR: run tpp_bulanan gagal periode 2025-03"
     assert "run abc" in alert.text and "File absensi tidak ada" in alert.text
     assert alert.dedup_key != Alert(**{**alert.__dict__, "periode": "2025-04"}).dedup_key

@@ -80,11 +80,16 @@ def test_active_rule_follows_tmt_and_aktif_sampai():
         {
             "nip": ["a", "b", "c", "d", "e"],
             "kode_opd": ["x"] * 5,
-            "tmt_opd": [dt.date(2020, 1, 1), dt.date(2025, 3, 31), dt.date(2025, 4, 1),
-                        dt.date(2020, 1, 1), dt.date(2020, 1, 1)],
+            "tmt_opd": [
+                dt.date(2020, 1, 1),
+                dt.date(2025, 3, 31),
+                dt.date(2025, 4, 1),
+                dt.date(2020, 1, 1),
+                dt.date(2020, 1, 1),
+            ],
             "aktif_sampai": [None, None, None, start, start - dt.timedelta(1)],
         }
-    )  # fmt: skip
+    )
     active = payroll.active_master(master, P)["nip"].to_list()
     assert active == ["a", "b", "d"]  # joins on the 31st / leaves on the 1st: one day each
 
@@ -118,17 +123,28 @@ def test_percentages_out_of_range_are_caught(month):
 
 def test_error_finding_blocks_the_period(month):
     ganda = pl.DataFrame(
-        [dict(periode=P, tingkat="ERROR", kode="NIP_GANDA", nip=ANI, kode_opd=None,
-              source_file="pegawai_202503.csv", line_no=2, pesan="NIP ganda.")]
-    )  # fmt: skip
+        [
+            dict(
+                periode=P,
+                tingkat="ERROR",
+                kode="NIP_GANDA",
+                nip=ANI,
+                kode_opd=None,
+                source_file="pegawai_202503.csv",
+                line_no=2,
+                pesan="NIP ganda.",
+            )
+        ]
+    )
     temuan = pl.concat([month["temuan"], ganda], how="diagonal_relaxed")
     out = payroll.check_no_error_findings(temuan, P)
     assert not out.passed and out.n_failed == 1 and out.severity == ERROR
     assert "NIP_GANDA" in out.description
     # the same finding in another period does not block this one
     other = ganda.with_columns(pl.lit("2025-04").alias("periode"))
-    assert payroll.check_no_error_findings(pl.concat([month["temuan"], other],
-                                                     how="diagonal_relaxed"), P).passed  # fmt: skip
+    assert payroll.check_no_error_findings(
+        pl.concat([month["temuan"], other], how="diagonal_relaxed"), P
+    ).passed
 
 
 def test_department_totals_must_reconcile(month):
@@ -161,15 +177,35 @@ def test_missing_columns_fail_instead_of_passing(month):
 def test_unknown_nip_counts_come_from_karantina(month):
     assert crosssource.check_unknown_nip(month["karantina"], P).passed  # only WAKTU_TIDAK_VALID
     unknown = pl.DataFrame(
-        [dict(kind="absensi", periode=P, source_file="absensi_202503.csv", line_no=40 + i,
-              kolom="nip", nilai="199901012020011999", kode_alasan="NIP_TIDAK_DIKENAL",
-              alasan="NIP tidak terdaftar.") for i in range(3)]
-        + [dict(kind="kinerja", periode=P, source_file="kinerja_202503.csv", line_no=7,
-                kolom="nip", nilai="199901012020011999", kode_alasan="NIP_TIDAK_DIKENAL",
-                alasan="NIP tidak terdaftar.")]
-    )  # fmt: skip
-    out = crosssource.check_unknown_nip(pl.concat([month["karantina"], unknown],
-                                                  how="diagonal_relaxed"), P)  # fmt: skip
+        [
+            dict(
+                kind="absensi",
+                periode=P,
+                source_file="absensi_202503.csv",
+                line_no=40 + i,
+                kolom="nip",
+                nilai="199901012020011999",
+                kode_alasan="NIP_TIDAK_DIKENAL",
+                alasan="NIP tidak terdaftar.",
+            )
+            for i in range(3)
+        ]
+        + [
+            dict(
+                kind="kinerja",
+                periode=P,
+                source_file="kinerja_202503.csv",
+                line_no=7,
+                kolom="nip",
+                nilai="199901012020011999",
+                kode_alasan="NIP_TIDAK_DIKENAL",
+                alasan="NIP tidak terdaftar.",
+            )
+        ]
+    )
+    out = crosssource.check_unknown_nip(
+        pl.concat([month["karantina"], unknown], how="diagonal_relaxed"), P
+    )
     assert not out.passed and out.severity == WARN and out.n_failed == 4
     assert out.details["per_jenis"] == {"absensi": 3, "kinerja": 1}
 
@@ -194,9 +230,11 @@ def test_self_evaluation_is_reported_with_department(month):
     kinerja = month["kinerja"]
     assert crosssource.check_self_evaluation(kinerja, P, month["pegawai"]).passed
     bad = kinerja.with_columns(
-        pl.when(pl.col("nip") == YOHANA).then(pl.col("nip")).otherwise(pl.col("nip_penilai"))
+        pl.when(pl.col("nip") == YOHANA)
+        .then(pl.col("nip"))
+        .otherwise(pl.col("nip_penilai"))
         .alias("nip_penilai")
-    )  # fmt: skip
+    )
     out = crosssource.check_self_evaluation(bad, P, month["pegawai"])
     assert not out.passed and out.n_failed == 1 and out.kode_opd == ("1.02.01",)
 
@@ -220,14 +258,24 @@ def _opd_month(periode: str, counts: dict[str, tuple[int, int, int, int]]) -> pl
     """tpp rows: per department (employees, bruto each, tk days each, effective days each)."""
     rows = []
     for opd, (n, bruto, tk, he) in counts.items():
-        rows += [dict(periode=periode, nip=f"{opd}-{i}", kode_opd=opd, tpp_bruto=bruto, tk=tk,
-                      hari_efektif=he) for i in range(n)]  # fmt: skip
+        rows += [
+            dict(
+                periode=periode,
+                nip=f"{opd}-{i}",
+                kode_opd=opd,
+                tpp_bruto=bruto,
+                tk=tk,
+                hari_efektif=he,
+            )
+            for i in range(n)
+        ]
     return pl.DataFrame(rows)
 
 
 def test_drift_within_thresholds_passes_and_beyond_fails():
-    t = DriftThresholds(jumlah_pegawai_persen=10, total_tpp_persen=20, tingkat_tk_pp=5,
-                        min_pegawai_opd=5)  # fmt: skip
+    t = DriftThresholds(
+        jumlah_pegawai_persen=10, total_tpp_persen=20, tingkat_tk_pp=5, min_pegawai_opd=5
+    )
     feb = _opd_month("2025-02", {"A": (100, 4_000_000, 1, 20), "B": (50, 3_000_000, 0, 20)})
     # A: -10 % staff exactly (not beyond), B: total TPP +25 %, TK rate +10 pp
     mar = _opd_month("2025-03", {"A": (90, 4_000_000, 1, 20), "B": (50, 3_750_000, 2, 20)})

@@ -24,8 +24,10 @@ from quality.runner import ASSETS, all_specs
 from quality.testing import sample_month, webhook_server, write_data_dir
 
 RAW = [f"raw/{k}" for k in ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas")]
-RANGE = {"dagster/asset_partition_range_start": "2025-03",
-         "dagster/asset_partition_range_end": "2025-03"}  # fmt: skip
+RANGE = {
+    "dagster/asset_partition_range_start": "2025-03",
+    "dagster/asset_partition_range_end": "2025-03",
+}
 ANI = "199008152016011005"
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
@@ -156,9 +158,11 @@ def test_warn_check_in_successful_run_alerts_through_the_success_sensor(tmp_path
     march = sample_month("2025-03")
     kinerja = march["kinerja"]
     march["kinerja"] = kinerja.with_columns(
-        pl.when(pl.col("nip") == ANI).then(pl.col("nip")).otherwise(pl.col("nip_penilai"))
+        pl.when(pl.col("nip") == ANI)
+        .then(pl.col("nip"))
+        .otherwise(pl.col("nip_penilai"))
         .alias("nip_penilai")
-    )  # fmt: skip
+    )
     write_data_dir(tmp_path, {"2025-03": march})
     assets = [_stub(r) for r in RAW]
     instance, result = _run(tmp_path, assets, build_asset_checks(("raw/kinerja",)))
@@ -202,8 +206,9 @@ def test_run_alert_names_the_root_cause():
         [],
         "Failure",
     )
-    retried = SerializableErrorInfo("Exceeded max_retries of 1\n", [], "RetryRequestedFromPolicy",
-                                    cause=failure)  # fmt: skip
+    retried = SerializableErrorInfo(
+        "Exceeded max_retries of 1\n", [], "RetryRequestedFromPolicy", cause=failure
+    )
     assert _error_text(retried) == (
         "File absensi tidak ada untuk periode 2025-01: TPP tidak dapat dihitung tanpa file ini."
     )
@@ -211,7 +216,8 @@ def test_run_alert_names_the_root_cause():
         "dagster_dbt.errors.DagsterDbtCliRuntimeError: The dbt CLI process with command\n\n"
         "```\ndbt build --vars ...\n```\n\nfailed with exit code `1`.\n"
         "Errors parsed from dbt logs:\n51 of 139 FAIL 1 int_periode::periode_versi [FAIL 1]\n",
-        [], "DagsterDbtCliRuntimeError",
-    )  # fmt: skip
+        [],
+        "DagsterDbtCliRuntimeError",
+    )
     text = _error_text(dbt)
     assert text.startswith("DagsterDbtCliRuntimeError: 51 of 139 FAIL 1 int_periode")

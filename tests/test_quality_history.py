@@ -19,12 +19,20 @@ from quality.outcome import ERROR, WARN, CheckOutcome
 
 def _outcomes(passed: bool) -> list[CheckOutcome]:
     return [
-        CheckOutcome("neto_sesuai_potongan", "tpp_bulanan", ERROR, "2025-03", passed,
-                     0 if passed else 2, "Neto tidak sama." if not passed else "Lulus.",
-                     {"contoh": [{"nip": "199008152016011005", "tanggal": dt.date(2025, 3, 3)}]},
-                     ("1.02.01", "1.03.01"), "" if passed else "abc"),
+        CheckOutcome(
+            "neto_sesuai_potongan",
+            "tpp_bulanan",
+            ERROR,
+            "2025-03",
+            passed,
+            0 if passed else 2,
+            "Neto tidak sama." if not passed else "Lulus.",
+            {"contoh": [{"nip": "199008152016011005", "tanggal": dt.date(2025, 3, 3)}]},
+            ("1.02.01", "1.03.01"),
+            "" if passed else "abc",
+        ),
         CheckOutcome("drift_total_tpp", "tpp_bulanan", WARN, "2025-03", True, 0, "Lulus."),
-    ]  # fmt: skip
+    ]
 
 
 def test_empty_history_has_the_schema(tmp_path):

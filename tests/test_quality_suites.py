@@ -51,8 +51,19 @@ def test_importing_the_quality_package_does_not_import_great_expectations():
     assert out.stdout.strip() == "False"
 
 
-ASSETS = ["raw/pegawai", "raw/absensi", "raw/ketidakhadiran", "raw/kinerja", "raw/aktivitas",
-          "raw/jadwal", "tpp_bulanan", "tpp_opd_bulanan", "tpp_harian", "temuan", "karantina"]  # fmt: skip
+ASSETS = [
+    "raw/pegawai",
+    "raw/absensi",
+    "raw/ketidakhadiran",
+    "raw/kinerja",
+    "raw/aktivitas",
+    "raw/jadwal",
+    "tpp_bulanan",
+    "tpp_opd_bulanan",
+    "tpp_harian",
+    "temuan",
+    "karantina",
+]
 SOURCE = {a: a.removeprefix("raw/") for a in ASSETS}
 
 
@@ -145,8 +156,9 @@ def test_raw_jadwal_catches_other_month_invalid_nip_and_empty_code(month):
     assert out[ERROR].n_failed == 3
     assert _failed_columns(out[WARN]) == {"_kode_shift_baku"}
     # two different rows for one day are the dbt layer's (JADWAL_GANDA), not a raw defect
-    other = roster.head(1).with_columns(pl.lit("MALAM").alias("kode_shift"),
-                                        pl.lit(40, pl.Int32).alias("line_no"))  # fmt: skip
+    other = roster.head(1).with_columns(
+        pl.lit("MALAM").alias("kode_shift"), pl.lit(40, pl.Int32).alias("line_no")
+    )
     twice = pl.concat([roster, other])
     assert all(o.passed for o in _run("raw/jadwal", twice).values())
     from quality.validate import run_suite
@@ -157,11 +169,15 @@ def test_raw_jadwal_catches_other_month_invalid_nip_and_empty_code(month):
 def test_tpp_bulanan_suite_catches_domain_errors(month):
     tpp = month["tpp_bulanan"]
     bad = tpp.with_columns(
-        pl.when(pl.col("nip") == ANI).then(pl.col("hari_kerja") + 1).otherwise(
-            pl.col("hari_efektif")).alias("hari_efektif"),
-        pl.when(pl.col("nip") == ANI).then(pl.lit(-5)).otherwise(pl.col("iuran_bpjs"))
+        pl.when(pl.col("nip") == ANI)
+        .then(pl.col("hari_kerja") + 1)
+        .otherwise(pl.col("hari_efektif"))
+        .alias("hari_efektif"),
+        pl.when(pl.col("nip") == ANI)
+        .then(pl.lit(-5))
+        .otherwise(pl.col("iuran_bpjs"))
         .alias("iuran_bpjs"),
-    )  # fmt: skip
+    )
     out = _run("tpp_bulanan", bad)
     assert {"hari_kerja,hari_efektif", "iuran_bpjs"} <= _failed_columns(out[ERROR])
     assert out[ERROR].kode_opd == ("1.02.01",)  # located by nip/kode_opd
@@ -184,8 +200,13 @@ def test_nip_pattern():
     import re
 
     assert re.match(NIP_REGEX, "199008152016011005")
-    for bad in ("19900815201601100", "199013152016011005", "199008152016013005",
-                "1990081520160110051", "19900815201601100X"):  # fmt: skip
+    for bad in (
+        "19900815201601100",
+        "199013152016011005",
+        "199008152016013005",
+        "1990081520160110051",
+        "19900815201601100X",
+    ):
         assert not re.match(NIP_REGEX, bad), bad
 
 

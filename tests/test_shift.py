@@ -88,14 +88,19 @@ def _office_taps(year: int, month: int) -> list[str]:
 
 def _taps_october() -> str:
     shift = [
-        (PERAWAT_A, "2024-10-05 20:52:00"), (PERAWAT_A, "2024-10-06 07:03:00"),
-        (PERAWAT_A, "2024-10-12 07:10:00"), (PERAWAT_A, "2024-10-12 14:02:00"),
-        (PERAWAT_A, "2024-10-19 20:52:00"), (PERAWAT_A, "2024-10-20 05:00:00"),
+        (PERAWAT_A, "2024-10-05 20:52:00"),
+        (PERAWAT_A, "2024-10-06 07:03:00"),
+        (PERAWAT_A, "2024-10-12 07:10:00"),
+        (PERAWAT_A, "2024-10-12 14:02:00"),
+        (PERAWAT_A, "2024-10-19 20:52:00"),
+        (PERAWAT_A, "2024-10-20 05:00:00"),
         (PERAWAT_A, "2024-10-31 20:55:00"),
-        (PERAWAT_C, "2024-10-10 06:58:00"), (PERAWAT_C, "2024-10-10 14:01:00"),
-        (PERAWAT_D, "2024-10-30 06:55:00"), (PERAWAT_D, "2024-10-30 14:05:00"),
+        (PERAWAT_C, "2024-10-10 06:58:00"),
+        (PERAWAT_C, "2024-10-10 14:01:00"),
+        (PERAWAT_D, "2024-10-30 06:55:00"),
+        (PERAWAT_D, "2024-10-30 14:05:00"),
         (PERAWAT_D, "2024-10-31 20:50:00"),
-    ]  # fmt: skip
+    ]
     lines = ["id_mesin,nip,waktu,jenis,metode,lat,lon", *_office_taps(2024, 10)]
     lines += [f"RS-01,{nip},{waktu},,FINGER,," for nip, waktu in shift]
     return "\n".join(lines) + "\n"
@@ -103,23 +108,30 @@ def _taps_october() -> str:
 
 def _taps_november() -> str:
     lines = ["id_mesin,nip,waktu,jenis,metode,lat,lon", *_office_taps(2024, 11)]
-    lines += [f"RS-01,{PERAWAT_A},2024-11-01 07:01:00,,FINGER,,",
-              f"RS-01,{PERAWAT_D},2024-11-01 05:00:00,,FINGER,,"]  # fmt: skip
+    lines += [
+        f"RS-01,{PERAWAT_A},2024-11-01 07:01:00,,FINGER,,",
+        f"RS-01,{PERAWAT_D},2024-11-01 05:00:00,,FINGER,,",
+    ]
     return "\n".join(lines) + "\n"
 
 
 def _jadwal_october() -> str:
     rows = [
-        (PERAWAT_A, "2024-10-01", "LIBUR"), (PERAWAT_A, "2024-10-05", "MALAM"),
-        (PERAWAT_A, "2024-10-12", "PAGI"), (PERAWAT_A, "2024-10-19", "malam"),
+        (PERAWAT_A, "2024-10-01", "LIBUR"),
+        (PERAWAT_A, "2024-10-05", "MALAM"),
+        (PERAWAT_A, "2024-10-12", "PAGI"),
+        (PERAWAT_A, "2024-10-19", "malam"),
         (PERAWAT_A, "2024-10-31", "MALAM"),
-        (PERAWAT_C, "2024-10-08", "PAGI"), (PERAWAT_C, "2024-10-08", "SIANG"),  # lines 7, 8
+        (PERAWAT_C, "2024-10-08", "PAGI"),
+        (PERAWAT_C, "2024-10-08", "SIANG"),  # lines 7, 8
         (PERAWAT_C, "2024-10-09", "SORE"),  # line 9: not a code of the rulebook
-        (PERAWAT_C, "2024-10-10", "PAGI"), (PERAWAT_C, "2024-10-10", "PAGI"),  # exact duplicate
-        (PERAWAT_D, "2024-10-30", "PAGI"), (PERAWAT_D, "2024-10-31", "MALAM"),
+        (PERAWAT_C, "2024-10-10", "PAGI"),
+        (PERAWAT_C, "2024-10-10", "PAGI"),  # exact duplicate
+        (PERAWAT_D, "2024-10-30", "PAGI"),
+        (PERAWAT_D, "2024-10-31", "MALAM"),
         (STAF, "2024-10-07", "PAGI"),  # line 14: an office worker
         (ASING, "2024-10-07", "PAGI"),  # line 15: not in the master
-    ]  # fmt: skip
+    ]
     rows += [(PERAWAT_B, f"2024-10-{d:02d}", "LIBUR") for d in range(1, 32)]
     return "nip,tanggal,kode_shift\n" + "".join(f"{n},{t},{k}\n" for n, t, k in rows)
 

@@ -25,8 +25,13 @@ from orchestration.simulator.kalender import Calendar
 ARGS = dict(pegawai=600, opd=12, mulai="2025-02", sampai="2025-04", seed=11, progress=False)
 MONTHS = ["2025-02", "2025-03", "2025-04"]
 KOTOR = 0.02
-KELAS_BAND = {"JPT": (14, 17), "ADMINISTRATOR": (12, 13), "PENGAWAS": (9, 11),
-              "FUNGSIONAL": (6, 12), "PELAKSANA": (1, 7)}  # fmt: skip
+KELAS_BAND = {
+    "JPT": (14, 17),
+    "ADMINISTRATOR": (12, 13),
+    "PENGAWAS": (9, 11),
+    "FUNGSIONAL": (6, 12),
+    "PELAKSANA": (1, 7),
+}
 
 
 @pytest.fixture(scope="module")
@@ -649,8 +654,17 @@ def test_ref_opd_seed_matches_the_simulator():
 
 @pytest.mark.skipif(not _HAS_VALIDATOR, reason="orchestration.validation is not there yet")
 def test_validator_finds_xlsx_defects_on_their_sheet_rows(tmp_path):
-    simulate(tmp_path, pegawai=200, opd=6, mulai="2025-05", sampai="2025-05", seed=2, kotor=0.04,
-             xlsx=True, progress=False)  # fmt: skip
+    simulate(
+        tmp_path,
+        pegawai=200,
+        opd=6,
+        mulai="2025-05",
+        sampai="2025-05",
+        seed=2,
+        kotor=0.04,
+        xlsx=True,
+        progress=False,
+    )
     cacat = pl.read_csv(tmp_path / "_groundtruth" / "cacat.csv", infer_schema=False)
     karantina = [k for k, (_, t) in dfx.JENIS_CACAT.items() if t == dfx.KARANTINA]
     for name, res in _validate_all(tmp_path):

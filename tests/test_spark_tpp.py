@@ -59,14 +59,19 @@ def dbt_spark(data: Path, args: list[str]) -> tuple[bool, float, list[str]]:
     from dbt.cli.main import dbtRunner
 
     base = [
-        "--project-dir", str(TRANSFORMS_DIR),
-        "--profiles-dir", str(TRANSFORMS_DIR),
-        "--target", "spark",
-        "--target-path", str(data / "dbt_target_spark"),
-        "--log-path", str(data / "dbt_logs_spark"),
+        "--project-dir",
+        str(TRANSFORMS_DIR),
+        "--profiles-dir",
+        str(TRANSFORMS_DIR),
+        "--target",
+        "spark",
+        "--target-path",
+        str(data / "dbt_target_spark"),
+        "--log-path",
+        str(data / "dbt_logs_spark"),
         "--no-partial-parse",
         "--quiet",
-    ]  # fmt: skip
+    ]
     started = time.perf_counter()
     with environment({"KINERJA_DATA": str(data), **FAST_LOCAL_SPARK}):
         res = dbtRunner().invoke(args[:1] + base + args[1:])
@@ -85,8 +90,17 @@ def engines(tmp_path_factory):
     """Both warehouses over the same raw zone, each built once."""
     base = tmp_path_factory.mktemp("spark_tpp")
     exports, data = base / "exports", DataDir.resolve(base / "data")
-    simulate(out=exports, pegawai=100, opd=5, mulai=MULAI, sampai=SAMPAI, seed=23,
-             kotor=0.01, xlsx=False, progress=False)  # fmt: skip
+    simulate(
+        out=exports,
+        pegawai=100,
+        opd=5,
+        mulai=MULAI,
+        sampai=SAMPAI,
+        seed=23,
+        kotor=0.01,
+        xlsx=False,
+        progress=False,
+    )
     ingest_all(data, exports)
 
     duck = dbt_build(data.root, vars=WINDOW, extra=["--exclude-resource-type", "unit_test"])
@@ -210,9 +224,14 @@ def test_jalan_ulang_satu_bulan_mengganti_partisi_itu_saja(engines):
     ).collect()
     ok, _, failures = dbt_spark(
         data,
-        ["run", "--select", "tpp_opd_bulanan",
-         "--vars", json.dumps({"periode_mulai": SAMPAI, "periode_sampai": SAMPAI})],
-    )  # fmt: skip
+        [
+            "run",
+            "--select",
+            "tpp_opd_bulanan",
+            "--vars",
+            json.dumps({"periode_mulai": SAMPAI, "periode_sampai": SAMPAI}),
+        ],
+    )
     assert ok, "\n".join(failures)
     spark.catalog.refreshTable("kinerja.tpp_opd_bulanan")
     after = spark.sql(
@@ -246,10 +265,23 @@ def test_pembulatan_setengah_naik_eksak_di_spark(engines):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("KINERJA_DATA", str(data))
         res = dbtRunner().invoke(
-            ["compile", "--project-dir", str(TRANSFORMS_DIR), "--profiles-dir", str(TRANSFORMS_DIR),
-             "--target", "spark", "--target-path", str(data / "dbt_target_inline"),
-             "--log-path", str(data / "dbt_logs_spark"), "--quiet", "--inline", select]
-        )  # fmt: skip
+            [
+                "compile",
+                "--project-dir",
+                str(TRANSFORMS_DIR),
+                "--profiles-dir",
+                str(TRANSFORMS_DIR),
+                "--target",
+                "spark",
+                "--target-path",
+                str(data / "dbt_target_inline"),
+                "--log-path",
+                str(data / "dbt_logs_spark"),
+                "--quiet",
+                "--inline",
+                select,
+            ]
+        )
     assert res.success, res.exception
     sql = res.result.results[0].node.compiled_code
     got = {r["i"]: r["r"] for r in spark.sql(sql).collect()}

@@ -25,22 +25,93 @@ from tpp_fixtures import (
     hitung_tpp,
 )
 
-AMOUNTS = ("tpp_basis", "tpp_kinerja", "tpp_disiplin", "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto")
+AMOUNTS = (
+    "tpp_basis",
+    "tpp_kinerja",
+    "tpp_disiplin",
+    "tpp_bruto",
+    "pph21",
+    "iuran_bpjs",
+    "tpp_neto",
+)
 
 # tpp-rules §7: the finance table has at least these columns
 KOLOM_7 = [
-    "periode", "nip", "nama", "kode_opd", "status", "golongan", "kelas_jabatan", "hari_kerja",
-    "hari_efektif", "hadir", "tk", "tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3", "psw4",
-    "predikat", "persen_kinerja", "persen_disiplin", "tpp_basis", "tpp_kinerja", "tpp_disiplin",
-    "tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto", "aturan_versi",
-]  # fmt: skip
+    "periode",
+    "nip",
+    "nama",
+    "kode_opd",
+    "status",
+    "golongan",
+    "kelas_jabatan",
+    "hari_kerja",
+    "hari_efektif",
+    "hadir",
+    "tk",
+    "tl1",
+    "tl2",
+    "tl3",
+    "tl4",
+    "psw1",
+    "psw2",
+    "psw3",
+    "psw4",
+    "predikat",
+    "persen_kinerja",
+    "persen_disiplin",
+    "tpp_basis",
+    "tpp_kinerja",
+    "tpp_disiplin",
+    "tpp_bruto",
+    "pph21",
+    "iuran_bpjs",
+    "tpp_neto",
+    "aturan_versi",
+]
 
-DEFAULT_BASIS = {1: 1750000, 2: 1900000, 3: 2100000, 4: 2350000, 5: 2650000, 6: 3000000,
-                 7: 3400000, 8: 3900000, 9: 4600000, 10: 5300000, 11: 6100000, 12: 7200000,
-                 13: 8500000, 14: 11000000, 15: 14500000, 16: 19000000, 17: 25000000}  # fmt: skip
-KEMENTERIAN_BASIS = dict(enumerate(
-    [1968000, 2089000, 2216000, 2350000, 2493000, 2702000, 2928000, 3319000, 3781000, 4551000,
-     5361000, 7271000, 8757000, 11670000, 14721000, 20695000, 33240000], start=1))  # fmt: skip
+DEFAULT_BASIS = {
+    1: 1750000,
+    2: 1900000,
+    3: 2100000,
+    4: 2350000,
+    5: 2650000,
+    6: 3000000,
+    7: 3400000,
+    8: 3900000,
+    9: 4600000,
+    10: 5300000,
+    11: 6100000,
+    12: 7200000,
+    13: 8500000,
+    14: 11000000,
+    15: 14500000,
+    16: 19000000,
+    17: 25000000,
+}
+KEMENTERIAN_BASIS = dict(
+    enumerate(
+        [
+            1968000,
+            2089000,
+            2216000,
+            2350000,
+            2493000,
+            2702000,
+            2928000,
+            3319000,
+            3781000,
+            4551000,
+            5361000,
+            7271000,
+            8757000,
+            11670000,
+            14721000,
+            20695000,
+            33240000,
+        ],
+        start=1,
+    )
+)
 
 
 @pytest.fixture(scope="session")
@@ -90,20 +161,37 @@ def amounts(row: dict) -> dict[str, int]:
 
 def test_contoh_1_pns_iii_b_kelas_9_penuh_baik(run):
     r = one(run, MAR, "contoh1")
-    assert (r["status"], r["golongan"], r["kelas_jabatan"], r["predikat"]) == ("PNS", "III/b", 9, "BAIK")
+    assert (r["status"], r["golongan"], r["kelas_jabatan"], r["predikat"]) == (
+        "PNS",
+        "III/b",
+        9,
+        "BAIK",
+    )
     assert r["hari_efektif"] == r["hari_kerja"] == 19
-    assert amounts(r) == {"tpp_basis": 4_600_000, "tpp_kinerja": 2_760_000,
-                          "tpp_disiplin": 1_840_000, "tpp_bruto": 4_600_000, "pph21": 230_000,
-                          "iuran_bpjs": 46_000, "tpp_neto": 4_324_000}  # fmt: skip
+    assert amounts(r) == {
+        "tpp_basis": 4_600_000,
+        "tpp_kinerja": 2_760_000,
+        "tpp_disiplin": 1_840_000,
+        "tpp_bruto": 4_600_000,
+        "pph21": 230_000,
+        "iuran_bpjs": 46_000,
+        "tpp_neto": 4_324_000,
+    }
 
 
 def test_contoh_2_dua_tk_satu_tl2_satu_psw1(run):
     r = one(run, MAR, "contoh2")
     assert (r["tk"], r["tl2"], r["psw1"]) == (2, 1, 1)
     assert r["persen_disiplin"] == Decimal("92.5")
-    assert amounts(r) == {"tpp_basis": 4_600_000, "tpp_kinerja": 2_760_000,
-                          "tpp_disiplin": 1_702_000, "tpp_bruto": 4_462_000, "pph21": 223_100,
-                          "iuran_bpjs": 44_620, "tpp_neto": 4_194_280}  # fmt: skip
+    assert amounts(r) == {
+        "tpp_basis": 4_600_000,
+        "tpp_kinerja": 2_760_000,
+        "tpp_disiplin": 1_702_000,
+        "tpp_bruto": 4_462_000,
+        "pph21": 223_100,
+        "iuran_bpjs": 44_620,
+        "tpp_neto": 4_194_280,
+    }
 
 
 def test_contoh_3_cpns_ii_c_butuh_perbaikan_dari_matriks(run):
@@ -111,10 +199,19 @@ def test_contoh_3_cpns_ii_c_butuh_perbaikan_dari_matriks(run):
     assert (r["status"], r["golongan"], r["kelas_jabatan"]) == ("CPNS", "II/c", 6)
     # the source says BAIK; the matrix (DI_BAWAH x SESUAI) says BUTUH_PERBAIKAN, which counts
     assert (r["predikat"], r["predikat_sumber"], r["persen_kinerja"]) == (
-        "BUTUH_PERBAIKAN", "BAIK", Decimal("75"))  # fmt: skip
-    assert amounts(r) == {"tpp_basis": 2_400_000, "tpp_kinerja": 1_080_000,
-                          "tpp_disiplin": 960_000, "tpp_bruto": 2_040_000, "pph21": 0,
-                          "iuran_bpjs": 20_400, "tpp_neto": 2_019_600}  # fmt: skip
+        "BUTUH_PERBAIKAN",
+        "BAIK",
+        Decimal("75"),
+    )
+    assert amounts(r) == {
+        "tpp_basis": 2_400_000,
+        "tpp_kinerja": 1_080_000,
+        "tpp_disiplin": 960_000,
+        "tpp_bruto": 2_040_000,
+        "pph21": 0,
+        "iuran_bpjs": 20_400,
+        "tpp_neto": 2_019_600,
+    }
 
 
 def test_contoh_4_tanpa_penilaian_final(run):
@@ -134,9 +231,14 @@ def test_setiap_baris_sama_dengan_hitungan_pecahan_eksak(run):
     assert len(all_rows) == 31
     for r in all_rows:
         expected = hitung_tpp(
-            DEFAULT_BASIS[r["kelas_jabatan"]], r["status"], r["golongan"], r["hari_efektif"],
-            r["hari_kerja"], Fraction(r["persen_kinerja"]), Fraction(r["persen_disiplin"]),
-        )  # fmt: skip
+            DEFAULT_BASIS[r["kelas_jabatan"]],
+            r["status"],
+            r["golongan"],
+            r["hari_efektif"],
+            r["hari_kerja"],
+            Fraction(r["persen_kinerja"]),
+            Fraction(r["persen_disiplin"]),
+        )
         assert amounts(r) == expected, (r["periode"], r["nip"], r["kode_opd"])
         assert r["aturan_versi"] == "default-2024"
         assert r["persen_disiplin"] == max(Decimal(0), 100 - r["jumlah_poin"])
@@ -154,9 +256,13 @@ def test_kontrak_kolom_dan_tipe(run):
     assert cols["periode"] == cols["nip"] == cols["aturan_versi"] == "VARCHAR"
     for c in AMOUNTS:
         assert cols[c] == "BIGINT", c
-    assert cols["persen_kinerja"].startswith("DECIMAL") and cols["persen_disiplin"].startswith("DECIMAL")
+    assert cols["persen_kinerja"].startswith("DECIMAL") and cols["persen_disiplin"].startswith(
+        "DECIMAL"
+    )
     assert cols["tanpa_penilaian"] == "BOOLEAN"
-    dup = run.query("select periode, nip, kode_opd, count(*) n from tpp_bulanan group by all having n > 1")
+    dup = run.query(
+        "select periode, nip, kode_opd, count(*) n from tpp_bulanan group by all having n > 1"
+    )
     assert dup == []
 
 
@@ -197,7 +303,12 @@ def test_tpp_harian_menjelaskan_tepi_sampai_baris_tap(run):
     for d, (kd, mt, kp, mp) in expect.items():
         r = days[d]
         assert r["kode_hari"] == "HADIR", d
-        assert (r["kode_datang"], r["menit_terlambat"], r["kode_pulang"], r["menit_pulang_cepat"]) == (kd, mt, kp, mp), d
+        assert (
+            r["kode_datang"],
+            r["menit_terlambat"],
+            r["kode_pulang"],
+            r["menit_pulang_cepat"],
+        ) == (kd, mt, kp, mp), d
     assert days["2025-02-17"]["jumlah_tap"] == 2  # an exact re-sent duplicate counts once
     # the line numbers point at the very taps of the raw zone
     raw = pl.read_parquet(run.data / "raw" / "absensi" / f"{FEB}.parquet")
@@ -207,9 +318,14 @@ def test_tpp_harian_menjelaskan_tepi_sampai_baris_tap(run):
     assert r["sumber_absensi"] == "absensi_202502.csv"
     assert (r["jam_masuk"], r["jam_pulang"], r["ramadan"]) == ("07:30:00", "16:00:00", False)
     # Ramadan hours in March, Friday 15:30
-    mar = {str(x["tanggal"]): x for x in run.query(
-        "select * from tpp_harian where nip = ? and periode = ?", [nip, MAR])}  # fmt: skip
-    assert (mar["2025-03-07"]["jam_masuk"], mar["2025-03-07"]["jam_pulang"]) == ("08:00:00", "15:30:00")
+    mar = {
+        str(x["tanggal"]): x
+        for x in run.query("select * from tpp_harian where nip = ? and periode = ?", [nip, MAR])
+    }
+    assert (mar["2025-03-07"]["jam_masuk"], mar["2025-03-07"]["jam_pulang"]) == (
+        "08:00:00",
+        "15:30:00",
+    )
     assert (mar["2025-03-03"]["kode_datang"], mar["2025-03-03"]["menit_terlambat"]) == ("TL1", 30)
     assert (mar["2025-03-04"]["kode_datang"], mar["2025-03-04"]["menit_terlambat"]) == ("TL2", 31)
     assert mar["2025-03-07"]["kode_pulang"] == "PSW1"
@@ -219,8 +335,10 @@ def test_tpp_harian_menjelaskan_tepi_sampai_baris_tap(run):
 
 def test_ketidakhadiran_menimpa_tap_dan_prioritas(run):
     nip = P["absen"].nip
-    d = {str(r["tanggal"]): r for r in run.query(
-        "select * from tpp_harian where nip = ? and periode = ?", [nip, MAR])}  # fmt: skip
+    d = {
+        str(r["tanggal"]): r
+        for r in run.query("select * from tpp_harian where nip = ? and periode = ?", [nip, MAR])
+    }
     assert d["2025-03-05"]["kode_hari"] == "HADIR"  # IZIN DITOLAK does not count
     assert (d["2025-03-06"]["kode_hari"], d["2025-03-06"]["poin"]) == ("IZIN", 1)  # overrides taps
     assert d["2025-03-06"]["nomor_surat"] == "800/IZIN/0306/DISDIK/2025"
@@ -239,9 +357,17 @@ def test_mutasi_dua_baris_dengan_snapshot_sebelumnya(run):
     assert set(by_segmen) == {"ASAL", "UTAMA"}
     asal, utama = by_segmen["ASAL"], by_segmen["UTAMA"]
     assert (utama["segmen"], utama["kode_opd"], utama["status"], utama["kelas_jabatan"]) == (
-        "UTAMA", "4.01.01", "PNS", 8)  # fmt: skip
+        "UTAMA",
+        "4.01.01",
+        "PNS",
+        8,
+    )
     assert (asal["segmen"], asal["kode_opd"], asal["status"], asal["kelas_jabatan"]) == (
-        "ASAL", "1.02.01", "CPNS", 7)  # fmt: skip
+        "ASAL",
+        "1.02.01",
+        "CPNS",
+        7,
+    )
     assert (asal["hari_efektif"], utama["hari_efektif"]) == (10, 9)  # 3-14 March / 17-27 March
     assert asal["predikat"] == utama["predikat"] == "BAIK"  # one evaluation for both rows
     assert amounts(asal) == hitung_tpp(3_400_000, "CPNS", "III/a", 10, 19, 100, 100)
@@ -287,10 +413,17 @@ def test_pajak_pppk(run):
 
 
 def test_nip_tidak_dikenal_dikarantina_dan_tidak_sampai_tpp(run):
-    q = run.query("select * from karantina where kode_alasan = 'NIP_TIDAK_DIKENAL' order by kind, line_no")
+    q = run.query(
+        "select * from karantina where kode_alasan = 'NIP_TIDAK_DIKENAL' order by kind, line_no"
+    )
     got = {(r["kind"], r["nilai"]) for r in q}
-    assert got == {("absensi", UNKNOWN), ("ketidakhadiran", UNKNOWN), ("kinerja", UNKNOWN),
-                   ("aktivitas", UNKNOWN), ("absensi", NIP_GANDA)}  # fmt: skip
+    assert got == {
+        ("absensi", UNKNOWN),
+        ("ketidakhadiran", UNKNOWN),
+        ("kinerja", UNKNOWN),
+        ("aktivitas", UNKNOWN),
+        ("absensi", NIP_GANDA),
+    }
     assert sum(1 for r in q if r["kind"] == "absensi" and r["nilai"] == UNKNOWN) == 2
     for r in q:
         assert r["kolom"] == "nip" and r["periode"] == MAR and r["line_no"] > 1
@@ -298,7 +431,11 @@ def test_nip_tidak_dikenal_dikarantina_dan_tidak_sampai_tpp(run):
         assert "tidak dipakai untuk perhitungan TPP" in r["alasan"]
     # the ingest's file-level quarantine is carried as is
     assert {r["kode_alasan"] for r in run.query("select * from karantina")} == {
-        "NIP_TIDAK_DIKENAL", "NIP_GANDA", "KOLOM_HILANG", "TANGGAL_TIDAK_VALID"}  # fmt: skip
+        "NIP_TIDAK_DIKENAL",
+        "NIP_GANDA",
+        "KOLOM_HILANG",
+        "TANGGAL_TIDAK_VALID",
+    }
     for table in ("tpp_bulanan", "tpp_harian"):
         assert run.query(f"select * from {table} where nip in (?, ?)", [UNKNOWN, NIP_GANDA]) == []
 
@@ -325,7 +462,9 @@ def test_temuan(run):
     for r in t:
         assert r["pesan"] and r["pesan"].endswith(".")
     overlap = next(r for r in t if r["kode"] == "ABSEN_TUMPANG_TINDIH")
-    assert overlap["source_file"] == "ketidakhadiran_202503.csv" and "berlaku CT" in overlap["pesan"]
+    assert (
+        overlap["source_file"] == "ketidakhadiran_202503.csv" and "berlaku CT" in overlap["pesan"]
+    )
 
 
 def test_ringkasan_opd_sama_dengan_jumlah_baris(run):
@@ -334,9 +473,9 @@ def test_ringkasan_opd_sama_dengan_jumlah_baris(run):
         "select periode, kode_opd, count(*) n, sum(tpp_neto) neto, sum(tpp_bruto) bruto "
         "from tpp_bulanan group by all order by periode, kode_opd"
     )
-    assert [(r["periode"], r["kode_opd"], r["jumlah_baris"], r["tpp_neto"], r["tpp_bruto"]) for r in opd] == [
-        (r["periode"], r["kode_opd"], r["n"], r["neto"], r["bruto"]) for r in det
-    ]
+    assert [
+        (r["periode"], r["kode_opd"], r["jumlah_baris"], r["tpp_neto"], r["tpp_bruto"]) for r in opd
+    ] == [(r["periode"], r["kode_opd"], r["n"], r["neto"], r["bruto"]) for r in det]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -351,7 +490,9 @@ def test_preset_kementerian_untuk_maret_saja(run, preset_run):
     assert versions == {(FEB, "default-2024"), (MAR, "kementerian-2024")}
     # February is untouched by a March-only run (incremental per period)
     before = run.query("select * from tpp_bulanan where periode = ? order by nip, kode_opd", [FEB])
-    after = preset_run.query("select * from tpp_bulanan where periode = ? order by nip, kode_opd", [FEB])
+    after = preset_run.query(
+        "select * from tpp_bulanan where periode = ? order by nip, kode_opd", [FEB]
+    )
     assert before == after
 
 
@@ -375,7 +516,12 @@ def test_preset_kementerian_jumlah_eksak(preset_run):
     for r in preset_run.query("select * from tpp_bulanan where periode = ?", [MAR]):
         assert r["aturan_versi"] == "kementerian-2024"
         assert amounts(r) == hitung_tpp(
-            KEMENTERIAN_BASIS[r["kelas_jabatan"]], r["status"], r["golongan"], r["hari_efektif"],
-            r["hari_kerja"], Fraction(r["persen_kinerja"]), Fraction(r["persen_disiplin"]),
+            KEMENTERIAN_BASIS[r["kelas_jabatan"]],
+            r["status"],
+            r["golongan"],
+            r["hari_efektif"],
+            r["hari_kerja"],
+            Fraction(r["persen_kinerja"]),
+            Fraction(r["persen_disiplin"]),
             KEMENTERIAN,
-        ), r["nip"]  # fmt: skip
+        ), r["nip"]

@@ -315,9 +315,13 @@ def test_numbers_out_of_range_or_malformed(kind, column, value, kode):
 
 @pytest.mark.parametrize(
     ("kind", "column", "value"),
-    [("pegawai", "kelas_jabatan", "1"), ("pegawai", "kelas_jabatan", "17"),
-     ("aktivitas", "durasi_menit", "1"), ("aktivitas", "durasi_menit", "720")],
-)  # fmt: skip
+    [
+        ("pegawai", "kelas_jabatan", "1"),
+        ("pegawai", "kelas_jabatan", "17"),
+        ("aktivitas", "durasi_menit", "1"),
+        ("aktivitas", "durasi_menit", "720"),
+    ],
+)
 def test_number_boundaries_accepted(kind, column, value):
     assert check(kind, [row(kind, **{column: value})]).counts["loaded"] == 1
 
@@ -387,9 +391,15 @@ def test_golongan_must_fit_status(status, golongan, kode):
 
 @pytest.mark.parametrize(
     ("status", "golongan"),
-    [("PNS", "I/a"), ("PNS", "IV/e"), ("CPNS", "II/c"), ("PPPK", "I"), ("PPPK", "XVII"),
-     ("PNS", "iii/B")],
-)  # fmt: skip
+    [
+        ("PNS", "I/a"),
+        ("PNS", "IV/e"),
+        ("CPNS", "II/c"),
+        ("PPPK", "I"),
+        ("PPPK", "XVII"),
+        ("PNS", "iii/B"),
+    ],
+)
 def test_golongan_accepted(status, golongan):
     result = check("pegawai", [row("pegawai", status=status, golongan=golongan)])
     assert result.counts["loaded"] == 1
@@ -398,9 +408,15 @@ def test_golongan_accepted(status, golongan):
 
 @pytest.mark.parametrize(
     ("kind", "column"),
-    [("pegawai", "tmt_opd"), ("pegawai", "nama"), ("absensi", "metode"), ("kinerja", "status"),
-     ("ketidakhadiran", "selesai"), ("absensi", "nip")],
-)  # fmt: skip
+    [
+        ("pegawai", "tmt_opd"),
+        ("pegawai", "nama"),
+        ("absensi", "metode"),
+        ("kinerja", "status"),
+        ("ketidakhadiran", "selesai"),
+        ("absensi", "nip"),
+    ],
+)
 def test_required_cells(kind, column):
     q = one_rejection(check(kind, [row(kind, **{column: "  "})]))
     assert (q["kolom"], q["kode_alasan"]) == (column, "WAJIB_KOSONG")
@@ -541,9 +557,12 @@ def test_absence_touching_the_month_is_accepted(mulai, selesai):
 
 @pytest.mark.parametrize(
     ("mulai", "selesai", "where"),
-    [("2024-02-01", "2024-02-29", "2024-02"), ("2024-04-01", "2024-04-02", "2024-04"),
-     ("2024-01-20", "2024-02-10", "2024-01 s.d. 2024-02")],
-)  # fmt: skip
+    [
+        ("2024-02-01", "2024-02-29", "2024-02"),
+        ("2024-04-01", "2024-04-02", "2024-04"),
+        ("2024-01-20", "2024-02-10", "2024-01 s.d. 2024-02"),
+    ],
+)
 def test_absence_outside_the_month_is_quarantined(mulai, selesai, where):
     q = one_rejection(
         check("ketidakhadiran", [row("ketidakhadiran", mulai=mulai, selesai=selesai)])
@@ -712,8 +731,9 @@ def test_csv_non_utf8_is_read_as_windows_1252_with_a_note():
 
 
 def test_csv_header_only_and_empty_files():
-    header_only = read_and_validate(b"nip,kode,mulai,selesai,status,nomor_surat\r\n",
-                                    "ketidakhadiran_202403.csv")  # fmt: skip
+    header_only = read_and_validate(
+        b"nip,kode,mulai,selesai,status,nomor_surat\r\n", "ketidakhadiran_202403.csv"
+    )
     assert header_only.counts == {"read": 0, "loaded": 0, "quarantined": 0, "duplicates": 0}
     assert not header_only.file_rejected
     assert any("tidak berisi baris data" in n for n in header_only.notes)
@@ -848,7 +868,7 @@ GOOD_OR_BAD = {
             ]
         ),
         st.text(alphabet="0123456789 .E+", max_size=20),
-    ),  # fmt: skip
+    ),
     "waktu": st.one_of(
         st.sampled_from(
             [
@@ -862,7 +882,7 @@ GOOD_OR_BAD = {
             ]
         ),
         st.datetimes().map(lambda d: d.strftime("%Y-%m-%d %H:%M:%S")),
-    ),  # fmt: skip
+    ),
     "jenis": st.sampled_from(["MASUK", "PULANG", "", "masuk", "LAINNYA"]),
     "metode": st.sampled_from(["FINGER", "WAJAH", "MOBILE", "", "SIDIK"]),
     "lat": st.sampled_from(["", "-10.17", "-95", "abc"]),

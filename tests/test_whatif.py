@@ -33,8 +33,12 @@ CONTOH = PROJECT_ROOT / "transforms" / "whatif" / "contoh_aturan.yaml"
 
 def _digest(data: DataDir) -> dict[str, str]:
     """sha256 of every file of the data directory that a what-if must never touch."""
-    files = [*data.published.rglob("*"), data.warehouse, *data.raw.rglob("*"),
-             *(PROJECT_ROOT / "transforms" / "seeds").glob("*.csv")]  # fmt: skip
+    files = [
+        *data.published.rglob("*"),
+        data.warehouse,
+        *data.raw.rglob("*"),
+        *(PROJECT_ROOT / "transforms" / "seeds").glob("*.csv"),
+    ]
     return {
         str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(files) if p.is_file()
     }
@@ -44,8 +48,17 @@ def _digest(data: DataDir) -> dict[str, str]:
 def data(tmp_path_factory):
     base = tmp_path_factory.mktemp("whatif")
     exports, data = base / "exports", DataDir.resolve(base / "data")
-    simulate(out=exports, pegawai=80, opd=4, mulai=PERIODE, sampai=PERIODE, seed=7, kotor=0.0,
-             xlsx=False, progress=False)  # fmt: skip
+    simulate(
+        out=exports,
+        pegawai=80,
+        opd=4,
+        mulai=PERIODE,
+        sampai=PERIODE,
+        seed=7,
+        kotor=0.0,
+        xlsx=False,
+        progress=False,
+    )
     shutil.rmtree(exports / "_groundtruth")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("KINERJA_DATA", str(data.root))
@@ -57,8 +70,9 @@ def data(tmp_path_factory):
 def sandbox_sama(data):
     """The unchanged rulebook through the full dbt sandbox, with digests before and after."""
     before = _digest(data)
-    result = whatif(data, AturanUsulan.from_mapping({"nama": "sama-dbt"}), PERIODE, PERIODE,
-                    metode="dbt")  # fmt: skip
+    result = whatif(
+        data, AturanUsulan.from_mapping({"nama": "sama-dbt"}), PERIODE, PERIODE, metode="dbt"
+    )
     return before, result, _digest(data)
 
 
@@ -108,7 +122,12 @@ def test_bobot_70_30_sama_dengan_hitungan_tangan(data):
         bpjs = _rhu(bruto * D(r["persen_bpjs"]) / 100)
         g = got[(r["nip"], r["kode_opd"])]
         assert (g["tpp_kinerja"], g["tpp_disiplin"], g["tpp_bruto"], g["pph21"], g["tpp_neto"]) == (
-            kin, dis, bruto, pph, bruto - pph - bpjs), r["nip"]  # fmt: skip
+            kin,
+            dis,
+            bruto,
+            pph,
+            bruto - pph - bpjs,
+        ), r["nip"]
         changed += bruto != r["tpp_bruto"]
     assert changed > 0
     result = whatif(data, aturan, PERIODE, PERIODE)
@@ -140,13 +159,17 @@ def test_contoh_aturan_xlsx_dan_ringkasan(data, tmp_path):
 
 SEMUA_KUNCI = {  # every editable key, dasar_potongan TOTAL and 4-decimal numbers
     "nama": "semua-kunci",
-    "versi": {"bobot_kinerja": 62.5, "bobot_disiplin": 37.5, "persen_bpjs": 1.2345,
-              "dasar_potongan": "TOTAL"},
+    "versi": {
+        "bobot_kinerja": 62.5,
+        "bobot_disiplin": 37.5,
+        "persen_bpjs": 1.2345,
+        "dasar_potongan": "TOTAL",
+    },
     "predikat": {"BUTUH_PERBAIKAN": 82.3333, "KURANG": 55},
     "status": {"CPNS": 85.5},
     "pph21": [{"kelompok": "PNS", "golongan": "III", "tarif": 6.25}],
     "basis_skala": [{"kelas_dari": 7, "kelas_sampai": 9, "persen": 97.5}],
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("usulan", ["contoh", "semua_kunci"])
@@ -155,11 +178,21 @@ def test_jalur_cepat_sama_dengan_dbt(data, usulan):
     sandbox give the same amounts row by row: one formula, macros/jumlah_tpp.sql."""
     import polars as pl
 
-    aturan = (AturanUsulan.load(CONTOH) if usulan == "contoh"
-              else AturanUsulan.from_mapping(SEMUA_KUNCI))  # fmt: skip
+    aturan = (
+        AturanUsulan.load(CONTOH) if usulan == "contoh" else AturanUsulan.from_mapping(SEMUA_KUNCI)
+    )
     lama = current_snapshot(data).read("tpp_bulanan", PERIODE)
-    cols = ["periode", "nip", "kode_opd", "tpp_kinerja", "tpp_disiplin", "tpp_bruto", "pph21",
-            "iuran_bpjs", "tpp_neto"]  # fmt: skip
+    cols = [
+        "periode",
+        "nip",
+        "kode_opd",
+        "tpp_kinerja",
+        "tpp_disiplin",
+        "tpp_bruto",
+        "pph21",
+        "iuran_bpjs",
+        "tpp_neto",
+    ]
     cepat = recompute_amounts(lama, aturan).select(cols).sort(cols[:3])
     dbt = run_sandbox(data, aturan, PERIODE, PERIODE).tpp.select(cols).sort(cols[:3])
     assert cepat.height == lama.height > 50
@@ -175,8 +208,21 @@ def test_basis_kelas_1_6_naik_10_persen():
 
 
 def test_cli_whatif(data, tmp_path, capsys):
-    rc = main(["whatif", "--data", str(data.root), "--aturan", str(CONTOH), "--mulai", PERIODE,
-               "--sampai", PERIODE, "--out", str(tmp_path)])  # fmt: skip
+    rc = main(
+        [
+            "whatif",
+            "--data",
+            str(data.root),
+            "--aturan",
+            str(CONTOH),
+            "--mulai",
+            PERIODE,
+            "--sampai",
+            PERIODE,
+            "--out",
+            str(tmp_path),
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == 0 and "TPP bruto" in out and list(tmp_path.glob("*.xlsx"))
 
@@ -185,17 +231,38 @@ def test_aturan_usulan_salah_ditolak(data, tmp_path):
     with pytest.raises(WhatIfError, match="tidak dikenal"):
         AturanUsulan.from_mapping({"bobot": 70})
     with pytest.raises(WhatIfError, match="Jalur cepat"):
-        whatif(data, AturanUsulan.from_mapping({"versi": {"jam_pemisah_tap": "11:00:00"}}),
-               PERIODE, PERIODE, metode="cepat")  # fmt: skip
+        whatif(
+            data,
+            AturanUsulan.from_mapping({"versi": {"jam_pemisah_tap": "11:00:00"}}),
+            PERIODE,
+            PERIODE,
+            metode="cepat",
+        )
     with pytest.raises(WhatIfError, match="sudah ada"):
-        candidate_rows(AturanUsulan.from_mapping({"nama": "default-2024"}),
-                       PROJECT_ROOT / "transforms" / "seeds")  # fmt: skip
+        candidate_rows(
+            AturanUsulan.from_mapping({"nama": "default-2024"}),
+            PROJECT_ROOT / "transforms" / "seeds",
+        )
     with pytest.raises(WhatIfError, match="periode terbit"):
         whatif(data, AturanUsulan.from_mapping({}), "2024-01", "2024-02")
     bad = tmp_path / "x.yaml"
     bad.write_text("- 1\n- 2\n")
-    assert main(["whatif", "--data", str(data.root), "--aturan", str(bad), "--mulai", PERIODE,
-                 "--sampai", PERIODE]) == 1  # fmt: skip
+    assert (
+        main(
+            [
+                "whatif",
+                "--data",
+                str(data.root),
+                "--aturan",
+                str(bad),
+                "--mulai",
+                PERIODE,
+                "--sampai",
+                PERIODE,
+            ]
+        )
+        == 1
+    )
 
 
 # ---- the app page (sample snapshot, no pipeline) ----------------------------------------------
@@ -245,16 +312,39 @@ def test_satu_mesin_selisih_untuk_koreksi_dan_whatif():
 
     def frame(rows):
         return pl.DataFrame(
-            [{"periode": p, "nip": n, "kode_opd": o, "segmen": s, "nama": n, "nama_opd": o,
-              **{a: v + i for i, a in enumerate(ALL)}} for p, n, o, s, v in rows]
-        )  # fmt: skip
+            [
+                {
+                    "periode": p,
+                    "nip": n,
+                    "kode_opd": o,
+                    "segmen": s,
+                    "nama": n,
+                    "nama_opd": o,
+                    **{a: v + i for i, a in enumerate(ALL)},
+                }
+                for p, n, o, s, v in rows
+            ]
+        )
 
-    lama = frame([("2025-03", "1", "B", "UTAMA", 100), ("2025-03", "2", "A", "UTAMA", 50),
-                  ("2025-03", "2", "C", "ASAL", 20), ("2025-03", "4", "A", "UTAMA", 5)])  # fmt: skip
-    baru = frame([("2025-03", "1", "B", "UTAMA", 90), ("2025-03", "2", "A", "UTAMA", 70),
-                  ("2025-03", "2", "C", "ASAL", 20), ("2025-03", "3", "A", "UTAMA", 10)])  # fmt: skip
-    empty = pl.DataFrame(schema={"nip": pl.String, "kode_opd": pl.String,
-                                 **{f"selisih_{a}": pl.Int64 for a in ALL}})  # fmt: skip
+    lama = frame(
+        [
+            ("2025-03", "1", "B", "UTAMA", 100),
+            ("2025-03", "2", "A", "UTAMA", 50),
+            ("2025-03", "2", "C", "ASAL", 20),
+            ("2025-03", "4", "A", "UTAMA", 5),
+        ]
+    )
+    baru = frame(
+        [
+            ("2025-03", "1", "B", "UTAMA", 90),
+            ("2025-03", "2", "A", "UTAMA", 70),
+            ("2025-03", "2", "C", "ASAL", 20),
+            ("2025-03", "3", "A", "UTAMA", 10),
+        ]
+    )
+    empty = pl.DataFrame(
+        schema={"nip": pl.String, "kode_opd": pl.String, **{f"selisih_{a}": pl.Int64 for a in ALL}}
+    )
     koreksi = pl.from_arrow(koreksi_rows("2025-03", "2025-04", lama, baru, empty))
     hasil = compare(lama, baru)
     per_nip = dict(hasil.per_pegawai.select("nip", "selisih_neto").iter_rows())

@@ -102,8 +102,25 @@ FAKTOR_STATUS = {"PNS": Fraction(100), "CPNS": Fraction(80), "PPPK": Fraction(10
 
 def tarif_pph21(status: str, golongan: str) -> Fraction:
     if status == "PPPK":
-        roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
-                 "XIII", "XIV", "XV", "XVI", "XVII"]  # fmt: skip
+        roman = [
+            "I",
+            "II",
+            "III",
+            "IV",
+            "V",
+            "VI",
+            "VII",
+            "VIII",
+            "IX",
+            "X",
+            "XI",
+            "XII",
+            "XIII",
+            "XIV",
+            "XV",
+            "XVI",
+            "XVII",
+        ]
         i = roman.index(golongan) + 1
         return Fraction(0 if i <= 8 else 5 if i <= 12 else 15)
     return {"I": Fraction(0), "II": Fraction(0), "III": Fraction(5), "IV": Fraction(15)}[
@@ -160,12 +177,27 @@ class RawZone:
         rows.append(cols)
         return len(rows) + 1
 
-    def quarantine(self, kind: str, periode: str, line_no: int, kolom: str, nilai: str,
-                   kode_alasan: str, alasan: str) -> None:  # fmt: skip
+    def quarantine(
+        self,
+        kind: str,
+        periode: str,
+        line_no: int,
+        kolom: str,
+        nilai: str,
+        kode_alasan: str,
+        alasan: str,
+    ) -> None:
         self.karantina.append(
-            {"kind": kind, "periode": periode, "source_file": source_file(kind, periode),
-             "line_no": line_no, "kolom": kolom, "nilai": nilai, "kode_alasan": kode_alasan,
-             "alasan": alasan}  # fmt: skip
+            {
+                "kind": kind,
+                "periode": periode,
+                "source_file": source_file(kind, periode),
+                "line_no": line_no,
+                "kolom": kolom,
+                "nilai": nilai,
+                "kode_alasan": kode_alasan,
+                "alasan": alasan,
+            }
         )
 
     def write(self) -> Path:
@@ -178,8 +210,12 @@ class RawZone:
                 if k != kind:
                     continue
                 data = [
-                    {"periode": periode, "source_file": source_file(kind, periode),
-                     "line_no": i + 2, **r}  # fmt: skip
+                    {
+                        "periode": periode,
+                        "source_file": source_file(kind, periode),
+                        "line_no": i + 2,
+                        **r,
+                    }
                     for i, r in enumerate(rows)
                 ]
                 data = [{c: r.get(c) for c in schema} for r in data]
@@ -225,13 +261,17 @@ def dbt_build(data: Path, vars: dict | None = None, extra: list[str] | None = No
 
     args = [
         "build",
-        "--project-dir", str(TRANSFORMS_DIR),
-        "--profiles-dir", str(TRANSFORMS_DIR),
-        "--target-path", str(data / "dbt_target"),
-        "--log-path", str(data / "dbt_logs"),
+        "--project-dir",
+        str(TRANSFORMS_DIR),
+        "--profiles-dir",
+        str(TRANSFORMS_DIR),
+        "--target-path",
+        str(data / "dbt_target"),
+        "--log-path",
+        str(data / "dbt_logs"),
         "--no-partial-parse",
         "--quiet",
-    ]  # fmt: skip
+    ]
     if vars:
         args += ["--vars", json.dumps(vars)]
     args += extra or []
@@ -306,12 +346,18 @@ class Pegawai:
 
     def row(self, **override) -> dict:
         r = {
-            "nip": self.nip, "nama": self.nama, "status": self.status, "golongan": self.golongan,
-            "jenis_jabatan": self.jenis_jabatan, "nama_jabatan": self.nama_jabatan,
-            "kelas_jabatan": self.kelas, "kode_opd": self.kode_opd,
-            "nama_opd": OPD[self.kode_opd], "tmt_opd": self.tmt_opd,
+            "nip": self.nip,
+            "nama": self.nama,
+            "status": self.status,
+            "golongan": self.golongan,
+            "jenis_jabatan": self.jenis_jabatan,
+            "nama_jabatan": self.nama_jabatan,
+            "kelas_jabatan": self.kelas,
+            "kode_opd": self.kode_opd,
+            "nama_opd": OPD[self.kode_opd],
+            "tmt_opd": self.tmt_opd,
             "aktif_sampai": self.aktif_sampai,
-        }  # fmt: skip
+        }
         r.update(override)
         if "kode_opd" in override:
             r["nama_opd"] = OPD[override["kode_opd"]]
@@ -320,47 +366,171 @@ class Pegawai:
 
 D = dt.date
 P = {
-    "contoh1": Pegawai(nip("19850312", "201001", 1, 1), "Yohanes Bria, S.Pd.", "PNS", "III/b", 9,
-                       "1.01.01", D(2015, 1, 1)),
-    "contoh2": Pegawai(nip("19870521", "201101", 2, 2), "Maria Goreti Nahak, S.E.", "PNS",
-                       "III/b", 9, "1.01.01", D(2016, 3, 1)),
-    "contoh3": Pegawai(nip("19950101", "202301", 1, 3), "Fransiskus Lake, A.Md.", "CPNS", "II/c",
-                       6, "1.02.01", D(2023, 1, 1)),
-    "contoh4": Pegawai(nip("19780910", "200301", 1, 4), "Dr. Agustinus Seran, M.Si.", "PNS",
-                       "IV/a", 12, "4.01.01", D(2019, 7, 1), None, "ADMINISTRATOR",
-                       "Kepala Bagian Umum"),
-    "mutasi": Pegawai(nip("19960815", "202401", 1, 5), "Ignasius Tefa, S.Kom.", "PNS", "III/a",
-                      8, "4.01.01", D(2025, 3, 17), None, "FUNGSIONAL", "Pranata Komputer"),
-    "cltn": Pegawai(nip("19820404", "200801", 2, 6), "Theresia Mau, S.H.", "PNS", "III/c", 8,
-                    "1.01.01", D(2012, 1, 1)),
-    "pppk9": Pegawai(nip("19880808", "202201", 1, 7), "Yakobus Neno, S.Kep.", "PPPK", "IX", 8,
-                     "1.02.01", D(2022, 1, 1), None, "FUNGSIONAL", "Perawat Ahli Pertama"),
-    "pppk8": Pegawai(nip("19890909", "202201", 2, 8), "Yuliana Bere", "PPPK", "VIII", 5,
-                     "1.02.01", D(2022, 1, 1)),
-    "pppk13": Pegawai(nip("19800101", "202201", 1, 9), "dr. Markus Taek, Sp.PD.", "PPPK", "XIII",
-                      12, "1.02.01", D(2022, 1, 1), None, "FUNGSIONAL", "Dokter Ahli Madya"),
-    "absen": Pegawai(nip("19860606", "201001", 2, 10), "Elisabeth Klau", "PNS", "II/b", 5,
-                     "1.01.01", D(2014, 1, 1)),
-    "ganda_final": Pegawai(nip("19910202", "201501", 1, 11), "Paulus Atok, S.T.", "PNS", "III/a",
-                           7, "4.01.01", D(2015, 1, 1)),
-    "tie_final": Pegawai(nip("19920303", "201501", 2, 12), "Katarina Luruk, S.Sos.", "PNS",
-                         "III/a", 7, "4.01.01", D(2015, 1, 1)),
-    "self": Pegawai(nip("19930404", "201701", 1, 13), "Benediktus Asa, S.IP.", "PNS", "III/a",
-                    7, "4.01.01", D(2017, 1, 1)),
-    "pensiun": Pegawai(nip("19650505", "198901", 1, 14), "Drs. Simon Bele", "PNS", "IV/b", 13,
-                       "4.01.01", D(2010, 1, 1), D(2025, 2, 20), "ADMINISTRATOR",
-                       "Kepala Bagian Tata Usaha"),
-    "baru": Pegawai(nip("20000110", "202503", 2, 15), "Agnes Hoar, S.Farm.", "CPNS", "II/a", 3,
-                    "1.02.01", D(2025, 3, 10)),
-    "tepi": Pegawai(nip("19940707", "201901", 1, 16), "Kornelis Seran, S.Pd.", "PNS", "III/a",
-                    7, "1.01.01", D(2019, 1, 1)),
-}  # fmt: skip
+    "contoh1": Pegawai(
+        nip("19850312", "201001", 1, 1),
+        "Yohanes Bria, S.Pd.",
+        "PNS",
+        "III/b",
+        9,
+        "1.01.01",
+        D(2015, 1, 1),
+    ),
+    "contoh2": Pegawai(
+        nip("19870521", "201101", 2, 2),
+        "Maria Goreti Nahak, S.E.",
+        "PNS",
+        "III/b",
+        9,
+        "1.01.01",
+        D(2016, 3, 1),
+    ),
+    "contoh3": Pegawai(
+        nip("19950101", "202301", 1, 3),
+        "Fransiskus Lake, A.Md.",
+        "CPNS",
+        "II/c",
+        6,
+        "1.02.01",
+        D(2023, 1, 1),
+    ),
+    "contoh4": Pegawai(
+        nip("19780910", "200301", 1, 4),
+        "Dr. Agustinus Seran, M.Si.",
+        "PNS",
+        "IV/a",
+        12,
+        "4.01.01",
+        D(2019, 7, 1),
+        None,
+        "ADMINISTRATOR",
+        "Kepala Bagian Umum",
+    ),
+    "mutasi": Pegawai(
+        nip("19960815", "202401", 1, 5),
+        "Ignasius Tefa, S.Kom.",
+        "PNS",
+        "III/a",
+        8,
+        "4.01.01",
+        D(2025, 3, 17),
+        None,
+        "FUNGSIONAL",
+        "Pranata Komputer",
+    ),
+    "cltn": Pegawai(
+        nip("19820404", "200801", 2, 6),
+        "Theresia Mau, S.H.",
+        "PNS",
+        "III/c",
+        8,
+        "1.01.01",
+        D(2012, 1, 1),
+    ),
+    "pppk9": Pegawai(
+        nip("19880808", "202201", 1, 7),
+        "Yakobus Neno, S.Kep.",
+        "PPPK",
+        "IX",
+        8,
+        "1.02.01",
+        D(2022, 1, 1),
+        None,
+        "FUNGSIONAL",
+        "Perawat Ahli Pertama",
+    ),
+    "pppk8": Pegawai(
+        nip("19890909", "202201", 2, 8), "Yuliana Bere", "PPPK", "VIII", 5, "1.02.01", D(2022, 1, 1)
+    ),
+    "pppk13": Pegawai(
+        nip("19800101", "202201", 1, 9),
+        "dr. Markus Taek, Sp.PD.",
+        "PPPK",
+        "XIII",
+        12,
+        "1.02.01",
+        D(2022, 1, 1),
+        None,
+        "FUNGSIONAL",
+        "Dokter Ahli Madya",
+    ),
+    "absen": Pegawai(
+        nip("19860606", "201001", 2, 10),
+        "Elisabeth Klau",
+        "PNS",
+        "II/b",
+        5,
+        "1.01.01",
+        D(2014, 1, 1),
+    ),
+    "ganda_final": Pegawai(
+        nip("19910202", "201501", 1, 11),
+        "Paulus Atok, S.T.",
+        "PNS",
+        "III/a",
+        7,
+        "4.01.01",
+        D(2015, 1, 1),
+    ),
+    "tie_final": Pegawai(
+        nip("19920303", "201501", 2, 12),
+        "Katarina Luruk, S.Sos.",
+        "PNS",
+        "III/a",
+        7,
+        "4.01.01",
+        D(2015, 1, 1),
+    ),
+    "self": Pegawai(
+        nip("19930404", "201701", 1, 13),
+        "Benediktus Asa, S.IP.",
+        "PNS",
+        "III/a",
+        7,
+        "4.01.01",
+        D(2017, 1, 1),
+    ),
+    "pensiun": Pegawai(
+        nip("19650505", "198901", 1, 14),
+        "Drs. Simon Bele",
+        "PNS",
+        "IV/b",
+        13,
+        "4.01.01",
+        D(2010, 1, 1),
+        D(2025, 2, 20),
+        "ADMINISTRATOR",
+        "Kepala Bagian Tata Usaha",
+    ),
+    "baru": Pegawai(
+        nip("20000110", "202503", 2, 15),
+        "Agnes Hoar, S.Farm.",
+        "CPNS",
+        "II/a",
+        3,
+        "1.02.01",
+        D(2025, 3, 10),
+    ),
+    "tepi": Pegawai(
+        nip("19940707", "201901", 1, 16),
+        "Kornelis Seran, S.Pd.",
+        "PNS",
+        "III/a",
+        7,
+        "1.01.01",
+        D(2019, 1, 1),
+    ),
+}
 UNKNOWN = nip("19770707", "200501", 1, 99)  # never in the master
 NIP_GANDA = nip("19750505", "200001", 2, 98)  # two different master rows -> quarantined by ingest
 
 # mutasi's February snapshot: another department, CPNS, kelas 7
-MUTASI_FEB = {"kode_opd": "1.02.01", "status": "CPNS", "kelas_jabatan": 7,
-              "tmt_opd": D(2024, 1, 2), "nama_jabatan": "Calon Pranata Komputer"}  # fmt: skip
+MUTASI_FEB = {
+    "kode_opd": "1.02.01",
+    "status": "CPNS",
+    "kelas_jabatan": 7,
+    "tmt_opd": D(2024, 1, 2),
+    "nama_jabatan": "Calon Pranata Komputer",
+}
 
 
 def at(d: dt.date, hms: str) -> dt.datetime:
@@ -373,30 +543,75 @@ class Taps:
         self.z, self.periode = z, periode
 
     def tap(self, p: str, waktu: dt.datetime, jenis: str | None, metode: str = "FINGER") -> int:
-        return self.z.add("absensi", self.periode, id_mesin=f"FP-{p[-3:]}", nip=p, waktu=waktu,
-                          jenis=jenis, metode=metode, lat=None, lon=None)  # fmt: skip
+        return self.z.add(
+            "absensi",
+            self.periode,
+            id_mesin=f"FP-{p[-3:]}",
+            nip=p,
+            waktu=waktu,
+            jenis=jenis,
+            metode=metode,
+            lat=None,
+            lon=None,
+        )
 
     def normal(self, p: str, d: dt.date) -> None:
         """On time: in 10 minutes early, out 7 minutes late; jenis empty on odd days."""
         start, end = hours(d)
         kosong = d.day % 2 == 1
-        self.tap(p, dt.datetime.combine(d, start) - dt.timedelta(minutes=10),
-                 None if kosong else "MASUK")  # fmt: skip
-        self.tap(p, dt.datetime.combine(d, end) + dt.timedelta(minutes=7),
-                 None if kosong else "PULANG")  # fmt: skip
+        self.tap(
+            p, dt.datetime.combine(d, start) - dt.timedelta(minutes=10), None if kosong else "MASUK"
+        )
+        self.tap(
+            p, dt.datetime.combine(d, end) + dt.timedelta(minutes=7), None if kosong else "PULANG"
+        )
 
 
-def kinerja(z: RawZone, periode: str, p: str, hasil: str, perilaku: str, predikat: str | None,
-            status: str = "FINAL", penilai: str = PENILAI, tanggal: dt.date | None = None) -> int:  # fmt: skip
-    return z.add("kinerja", periode, nip=p, hasil_kerja=hasil, perilaku=perilaku,
-                 predikat=predikat, status=status, nip_penilai=penilai,
-                 tanggal_penilaian=tanggal or D(int(periode[:4]), int(periode[5:]), 28) + dt.timedelta(days=5))  # fmt: skip
+def kinerja(
+    z: RawZone,
+    periode: str,
+    p: str,
+    hasil: str,
+    perilaku: str,
+    predikat: str | None,
+    status: str = "FINAL",
+    penilai: str = PENILAI,
+    tanggal: dt.date | None = None,
+) -> int:
+    return z.add(
+        "kinerja",
+        periode,
+        nip=p,
+        hasil_kerja=hasil,
+        perilaku=perilaku,
+        predikat=predikat,
+        status=status,
+        nip_penilai=penilai,
+        tanggal_penilaian=tanggal
+        or D(int(periode[:4]), int(periode[5:]), 28) + dt.timedelta(days=5),
+    )
 
 
-def absen(z: RawZone, periode: str, p: str, kode: str, mulai: dt.date, selesai: dt.date,
-          status: str = "DISETUJUI", nomor: str | None = None) -> int:  # fmt: skip
-    return z.add("ketidakhadiran", periode, nip=p, kode=kode, mulai=mulai, selesai=selesai,
-                 status=status, nomor_surat=nomor or f"800/{kode}/{mulai:%m%d}/BKD/2025")  # fmt: skip
+def absen(
+    z: RawZone,
+    periode: str,
+    p: str,
+    kode: str,
+    mulai: dt.date,
+    selesai: dt.date,
+    status: str = "DISETUJUI",
+    nomor: str | None = None,
+) -> int:
+    return z.add(
+        "ketidakhadiran",
+        periode,
+        nip=p,
+        kode=kode,
+        mulai=mulai,
+        selesai=selesai,
+        status=status,
+        nomor_surat=nomor or f"800/{kode}/{mulai:%m%d}/BKD/2025",
+    )
 
 
 # Special days (no normal taps) per (key, date); the value writes that day's taps.
@@ -407,32 +622,118 @@ def _special() -> dict[tuple[str, dt.date], object]:
         s[(key, d)] = taps
 
     # tepi, February (07:30-16:00, Friday 16:30)
-    day("tepi", D(2025, 2, 3), (at(D(2025, 2, 3), "07:30:59"), "MASUK"), (at(D(2025, 2, 3), "16:05:00"), "PULANG"))
-    day("tepi", D(2025, 2, 4), (at(D(2025, 2, 4), "08:00:59"), "MASUK"), (at(D(2025, 2, 4), "16:05:00"), "PULANG"))
-    day("tepi", D(2025, 2, 5), (at(D(2025, 2, 5), "08:01:00"), "MASUK"), (at(D(2025, 2, 5), "16:05:00"), "PULANG"))
-    day("tepi", D(2025, 2, 6), (at(D(2025, 2, 6), "07:25:00"), None), (at(D(2025, 2, 6), "12:00:00"), None))
-    day("tepi", D(2025, 2, 7), (at(D(2025, 2, 7), "07:20:00"), None), (at(D(2025, 2, 7), "11:59:59"), None),
-        (at(D(2025, 2, 7), "16:00:00"), None))
+    day(
+        "tepi",
+        D(2025, 2, 3),
+        (at(D(2025, 2, 3), "07:30:59"), "MASUK"),
+        (at(D(2025, 2, 3), "16:05:00"), "PULANG"),
+    )
+    day(
+        "tepi",
+        D(2025, 2, 4),
+        (at(D(2025, 2, 4), "08:00:59"), "MASUK"),
+        (at(D(2025, 2, 4), "16:05:00"), "PULANG"),
+    )
+    day(
+        "tepi",
+        D(2025, 2, 5),
+        (at(D(2025, 2, 5), "08:01:00"), "MASUK"),
+        (at(D(2025, 2, 5), "16:05:00"), "PULANG"),
+    )
+    day(
+        "tepi",
+        D(2025, 2, 6),
+        (at(D(2025, 2, 6), "07:25:00"), None),
+        (at(D(2025, 2, 6), "12:00:00"), None),
+    )
+    day(
+        "tepi",
+        D(2025, 2, 7),
+        (at(D(2025, 2, 7), "07:20:00"), None),
+        (at(D(2025, 2, 7), "11:59:59"), None),
+        (at(D(2025, 2, 7), "16:00:00"), None),
+    )
     day("tepi", D(2025, 2, 10), (at(D(2025, 2, 10), "07:20:00"), "MASUK"))
     day("tepi", D(2025, 2, 11), (at(D(2025, 2, 11), "16:10:00"), "PULANG"))
-    day("tepi", D(2025, 2, 12), (at(D(2025, 2, 12), "07:45:00"), "MASUK"), (at(D(2025, 2, 12), "07:00:00"), "MASUK"),
-        (at(D(2025, 2, 12), "15:00:00"), "PULANG"), (at(D(2025, 2, 12), "16:01:00"), "PULANG"))
-    day("tepi", D(2025, 2, 13), (at(D(2025, 2, 13), "07:10:00"), "MASUK"), (at(D(2025, 2, 13), "15:59:01"), "PULANG"))
-    day("tepi", D(2025, 2, 14), (at(D(2025, 2, 14), "07:10:00"), "MASUK"), (at(D(2025, 2, 14), "14:59:00"), "PULANG"))
-    day("tepi", D(2025, 2, 17), (at(D(2025, 2, 17), "07:10:00"), "MASUK"), (at(D(2025, 2, 17), "07:10:00"), "MASUK"),
-        (at(D(2025, 2, 17), "16:10:00"), "PULANG"))
-    day("tepi", D(2025, 2, 18), (at(D(2025, 2, 18), "13:00:00"), "MASUK"), (at(D(2025, 2, 18), "16:05:00"), "PULANG"))
-    day("tepi", D(2025, 2, 19), (at(D(2025, 2, 19), "07:15:00"), "MASUK"), (at(D(2025, 2, 19), "09:00:00"), "PULANG"))
+    day(
+        "tepi",
+        D(2025, 2, 12),
+        (at(D(2025, 2, 12), "07:45:00"), "MASUK"),
+        (at(D(2025, 2, 12), "07:00:00"), "MASUK"),
+        (at(D(2025, 2, 12), "15:00:00"), "PULANG"),
+        (at(D(2025, 2, 12), "16:01:00"), "PULANG"),
+    )
+    day(
+        "tepi",
+        D(2025, 2, 13),
+        (at(D(2025, 2, 13), "07:10:00"), "MASUK"),
+        (at(D(2025, 2, 13), "15:59:01"), "PULANG"),
+    )
+    day(
+        "tepi",
+        D(2025, 2, 14),
+        (at(D(2025, 2, 14), "07:10:00"), "MASUK"),
+        (at(D(2025, 2, 14), "14:59:00"), "PULANG"),
+    )
+    day(
+        "tepi",
+        D(2025, 2, 17),
+        (at(D(2025, 2, 17), "07:10:00"), "MASUK"),
+        (at(D(2025, 2, 17), "07:10:00"), "MASUK"),
+        (at(D(2025, 2, 17), "16:10:00"), "PULANG"),
+    )
+    day(
+        "tepi",
+        D(2025, 2, 18),
+        (at(D(2025, 2, 18), "13:00:00"), "MASUK"),
+        (at(D(2025, 2, 18), "16:05:00"), "PULANG"),
+    )
+    day(
+        "tepi",
+        D(2025, 2, 19),
+        (at(D(2025, 2, 19), "07:15:00"), "MASUK"),
+        (at(D(2025, 2, 19), "09:00:00"), "PULANG"),
+    )
     # tepi, March (Ramadan 08:00-15:00, Friday 15:30)
-    day("tepi", D(2025, 3, 3), (at(D(2025, 3, 3), "08:30:59"), "MASUK"), (at(D(2025, 3, 3), "15:00:00"), "PULANG"))
-    day("tepi", D(2025, 3, 4), (at(D(2025, 3, 4), "08:31:00"), "MASUK"), (at(D(2025, 3, 4), "15:00:00"), "PULANG"))
-    day("tepi", D(2025, 3, 7), (at(D(2025, 3, 7), "07:50:00"), "MASUK"), (at(D(2025, 3, 7), "15:00:00"), "PULANG"))
-    day("tepi", D(2025, 3, 10), (at(D(2025, 3, 10), "07:55:00"), "MASUK"), (at(D(2025, 3, 10), "15:00:00"), "PULANG"))
+    day(
+        "tepi",
+        D(2025, 3, 3),
+        (at(D(2025, 3, 3), "08:30:59"), "MASUK"),
+        (at(D(2025, 3, 3), "15:00:00"), "PULANG"),
+    )
+    day(
+        "tepi",
+        D(2025, 3, 4),
+        (at(D(2025, 3, 4), "08:31:00"), "MASUK"),
+        (at(D(2025, 3, 4), "15:00:00"), "PULANG"),
+    )
+    day(
+        "tepi",
+        D(2025, 3, 7),
+        (at(D(2025, 3, 7), "07:50:00"), "MASUK"),
+        (at(D(2025, 3, 7), "15:00:00"), "PULANG"),
+    )
+    day(
+        "tepi",
+        D(2025, 3, 10),
+        (at(D(2025, 3, 10), "07:55:00"), "MASUK"),
+        (at(D(2025, 3, 10), "15:00:00"), "PULANG"),
+    )
     # contoh2, March: 2 TK, one TL2, one PSW1
     day("contoh2", D(2025, 3, 4))
     day("contoh2", D(2025, 3, 5))
-    day("contoh2", D(2025, 3, 6), (at(D(2025, 3, 6), "08:31:00"), "MASUK"), (at(D(2025, 3, 6), "15:10:00"), "PULANG"))
-    day("contoh2", D(2025, 3, 7), (at(D(2025, 3, 7), "07:58:00"), None), (at(D(2025, 3, 7), "15:10:00"), None))
+    day(
+        "contoh2",
+        D(2025, 3, 6),
+        (at(D(2025, 3, 6), "08:31:00"), "MASUK"),
+        (at(D(2025, 3, 6), "15:10:00"), "PULANG"),
+    )
+    day(
+        "contoh2",
+        D(2025, 3, 7),
+        (at(D(2025, 3, 7), "07:58:00"), None),
+        (at(D(2025, 3, 7), "15:10:00"), None),
+    )
     # absen, March 7: CS only submitted (DIAJUKAN) and no taps -> TK
     day("absen", D(2025, 3, 7))
     return s
@@ -462,11 +763,25 @@ def build_scenario(root: Path) -> RawZone:
         z.add("pegawai", MAR, **p.row())
     # duplicate NIP in March: the ingest quarantined both rows (lines 18 and 19 of the file)
     for line in (18, 19):
-        z.quarantine("pegawai", MAR, line, "nip", NIP_GANDA, "NIP_GANDA",
-                     "NIP muncul pada dua baris berbeda di file pegawai; kedua baris dikarantina.")  # fmt: skip
+        z.quarantine(
+            "pegawai",
+            MAR,
+            line,
+            "nip",
+            NIP_GANDA,
+            "NIP_GANDA",
+            "NIP muncul pada dua baris berbeda di file pegawai; kedua baris dikarantina.",
+        )
     # a master row rejected by the ingest (bad date): that person is not in the TPP list
-    z.quarantine("pegawai", MAR, 20, "tmt_opd", "2025-02-30", "TANGGAL_TIDAK_VALID",
-                 "Tanggal tmt_opd tidak valid.")  # fmt: skip
+    z.quarantine(
+        "pegawai",
+        MAR,
+        20,
+        "tmt_opd",
+        "2025-02-30",
+        "TANGGAL_TIDAK_VALID",
+        "Tanggal tmt_opd tidak valid.",
+    )
     # a file-level rejection of another kind (kept as is in karantina)
     z.quarantine("absensi", MAR, 0, "waktu", "", "KOLOM_HILANG", "Contoh baris karantina file.")
 
@@ -502,7 +817,11 @@ def build_scenario(root: Path) -> RawZone:
                     continue
                 t.normal(p.nip, d)
         # a weekend tap is ignored
-        t.tap(P["contoh1"].nip, at(D(2025, 3, 1) if periode == MAR else D(2025, 2, 1), "09:00:00"), None)
+        t.tap(
+            P["contoh1"].nip,
+            at(D(2025, 3, 1) if periode == MAR else D(2025, 2, 1), "09:00:00"),
+            None,
+        )
     # a re-sent tap (exact duplicate line) and taps of people outside the master
     t = Taps(z, MAR)
     t.tap(P["contoh1"].nip, at(D(2025, 3, 3), "07:50:00"), "MASUK")
@@ -513,7 +832,16 @@ def build_scenario(root: Path) -> RawZone:
 
     # --- evaluations (March 2025; a few in February)
     S, A, B = "SESUAI", "DI_ATAS", "DI_BAWAH"
-    for key in ("contoh1", "contoh2", "contoh4", "tepi", "pensiun", "cltn", "mutasi", "ganda_final"):
+    for key in (
+        "contoh1",
+        "contoh2",
+        "contoh4",
+        "tepi",
+        "pensiun",
+        "cltn",
+        "mutasi",
+        "ganda_final",
+    ):
         kinerja(z, FEB, P[key].nip, S, S, "BAIK")
     kinerja(z, MAR, P["contoh1"].nip, S, S, "BAIK")
     kinerja(z, MAR, P["contoh2"].nip, S, A, "BAIK")
@@ -534,9 +862,23 @@ def build_scenario(root: Path) -> RawZone:
     kinerja(z, MAR, UNKNOWN, S, S, "BAIK")
 
     # --- activities (analytics only)
-    z.add("aktivitas", MAR, nip=P["contoh1"].nip, tanggal=D(2025, 3, 3),
-          uraian="Menyusun laporan bulanan", durasi_menit=120, status="DISETUJUI")  # fmt: skip
-    z.add("aktivitas", MAR, nip=UNKNOWN, tanggal=D(2025, 3, 3), uraian="Rapat koordinasi",
-          durasi_menit=60, status="DIAJUKAN")  # fmt: skip
+    z.add(
+        "aktivitas",
+        MAR,
+        nip=P["contoh1"].nip,
+        tanggal=D(2025, 3, 3),
+        uraian="Menyusun laporan bulanan",
+        durasi_menit=120,
+        status="DISETUJUI",
+    )
+    z.add(
+        "aktivitas",
+        MAR,
+        nip=UNKNOWN,
+        tanggal=D(2025, 3, 3),
+        uraian="Rapat koordinasi",
+        durasi_menit=60,
+        status="DIAJUKAN",
+    )
     z.write()
     return z

@@ -55,11 +55,13 @@ with tab_anomali:
         for nama, nilai in (("lapisan", None), ("label_utama", None), ("terpotong_beban", False)):
             skor = _kolom(skor, nama, nilai)
         skor = skor.with_columns(
-            pl.col("lapisan").replace_strict(LAPISAN, default=None, return_dtype=pl.String)
+            pl.col("lapisan")
+            .replace_strict(LAPISAN, default=None, return_dtype=pl.String)
             .alias("t_lapisan"),
-            pl.col("label_utama").fill_null(pl.col("alasan_utama") if "alasan_utama" in skor.columns
-                                            else pl.lit(None)).alias("label_utama"),
-        )  # fmt: skip
+            pl.col("label_utama")
+            .fill_null(pl.col("alasan_utama") if "alasan_utama" in skor.columns else pl.lit(None))
+            .alias("label_utama"),
+        )
         tanda = skor.filter(pl.col("ditandai")).sort("peringkat")
         aturan_rows = tanda.filter(pl.col("lapisan") == "ATURAN")
         model_rows = tanda.filter(pl.col("lapisan") == "MODEL")
@@ -79,19 +81,25 @@ with tab_anomali:
         c = st.columns(4)
         c[0].metric("Pegawai diskor", fmt.angka(skor.height), border=True)
         c[1].metric(
-            "Ditandai lapisan aturan", fmt.angka(aturan_rows.height), border=True,
+            "Ditandai lapisan aturan",
+            fmt.angka(aturan_rows.height),
+            border=True,
             help="Lima aturan bernama dengan ambang di konfigurasi (models/aturan_anomali.toml). "
             "Tidak ada kuota: jumlahnya mengikuti data.",
-        )  # fmt: skip
+        )
         c[2].metric(
-            "Ditandai lapisan model", fmt.angka(model_rows.height), border=True,
+            "Ditandai lapisan model",
+            fmt.angka(model_rows.height),
+            border=True,
             help="IsolationForest, hanya untuk pegawai yang tidak kena aturan mana pun, dan hanya "
             "bila skornya melewati ambang dan ada indikator konkret.",
-        )  # fmt: skip
+        )
         c[3].metric(
-            "Kasus", fmt.angka(kasus.height) if kasus is not None else fmt.KOSONG, border=True,
+            "Kasus",
+            fmt.angka(kasus.height) if kasus is not None else fmt.KOSONG,
+            border=True,
             help="Temuan dikelompokkan per pegawai atau per pasangan (titip absen) dan bulan.",
-        )  # fmt: skip
+        )
         batas_teks = f"{fmt.angka(batas)} temuan model per bulan" if batas else "batas beban kerja"
         st.caption(
             f"Tanpa kuota: pegawai ditandai bila memenuhi aturan atau ambang model. Lapisan model "
@@ -103,22 +111,34 @@ with tab_anomali:
         if temuan is not None and not temuan.is_empty():
             per_label = (
                 temuan.with_columns(
-                    pl.col("lapisan").replace_strict(LAPISAN, default="Lain", return_dtype=pl.String)
+                    pl.col("lapisan")
+                    .replace_strict(LAPISAN, default="Lain", return_dtype=pl.String)
                     .alias("t_lapisan")
-                ).group_by("label", "t_lapisan").len()
-            )  # fmt: skip
+                )
+                .group_by("label", "t_lapisan")
+                .len()
+            )
             ui.grafik(
-                charts.batang_hitung(per_label, "label", "len", "t_lapisan", "Temuan",
-                                     ["Aturan", "Model"], [charts.TEAL, charts.UNGU]),
+                charts.batang_hitung(
+                    per_label,
+                    "label",
+                    "len",
+                    "t_lapisan",
+                    "Temuan",
+                    ["Aturan", "Model"],
+                    [charts.TEAL, charts.UNGU],
+                ),
                 width="stretch",
-            )  # fmt: skip
+            )
 
         (t_aturan, t_model, t_kasus, t_keputusan) = st.tabs(
-            [f"Lapisan aturan ({fmt.angka(aturan_rows.height)})",
-             f"Lapisan model ({fmt.angka(model_rows.height)})",
-             f"Kasus ({fmt.angka(kasus.height) if kasus is not None else fmt.KOSONG})",
-             "Keputusan analis"]
-        )  # fmt: skip
+            [
+                f"Lapisan aturan ({fmt.angka(aturan_rows.height)})",
+                f"Lapisan model ({fmt.angka(model_rows.height)})",
+                f"Kasus ({fmt.angka(kasus.height) if kasus is not None else fmt.KOSONG})",
+                "Keputusan analis",
+            ]
+        )
         with t_aturan:
             if aturan_rows.is_empty():
                 st.success("Tidak ada pegawai yang memenuhi aturan pada periode ini.")
@@ -127,12 +147,19 @@ with tab_anomali:
                     "**Lapisan aturan** · pilih baris untuk membuka hari dan tap pegawai itu"
                 )
                 dipilih = ui.pilih_pegawai(
-                    aturan_rows, "anomali_aturan",
-                    {"peringkat": "#", "nama": "Nama", "nip_format": "NIP",
-                     "nama_opd": "Perangkat Daerah", "label_utama": "Temuan utama",
-                     "aturan": "Aturan terpenuhi", "alasan": "Alasan"},
+                    aturan_rows,
+                    "anomali_aturan",
+                    {
+                        "peringkat": "#",
+                        "nama": "Nama",
+                        "nip_format": "NIP",
+                        "nama_opd": "Perangkat Daerah",
+                        "label_utama": "Temuan utama",
+                        "aturan": "Aturan terpenuhi",
+                        "alasan": "Alasan",
+                    },
                     lebar={"alasan": "large"},
-                )  # fmt: skip
+                )
                 if dipilih:
                     ui.buka_pegawai(dipilih, periode)
         with t_model:
@@ -145,12 +172,20 @@ with tab_anomali:
                 st.info("Tidak ada temuan lapisan model pada periode ini.")
             else:
                 dipilih = ui.pilih_pegawai(
-                    model_rows, "anomali_model",
-                    {"peringkat": "#", "nama": "Nama", "nip_format": "NIP",
-                     "nama_opd": "Perangkat Daerah", "label_utama": "Temuan utama", "skor": "Skor model",
-                     "alasan": "Alasan"},
-                    desimal=("skor",), lebar={"alasan": "large"},
-                )  # fmt: skip
+                    model_rows,
+                    "anomali_model",
+                    {
+                        "peringkat": "#",
+                        "nama": "Nama",
+                        "nip_format": "NIP",
+                        "nama_opd": "Perangkat Daerah",
+                        "label_utama": "Temuan utama",
+                        "skor": "Skor model",
+                        "alasan": "Alasan",
+                    },
+                    desimal=("skor",),
+                    lebar={"alasan": "large"},
+                )
                 if dipilih:
                     ui.buka_pegawai(dipilih, periode)
             if not terpotong.is_empty():
@@ -161,10 +196,15 @@ with tab_anomali:
                 )
                 ui.tabel(
                     terpotong.with_columns(fmt.nip_expr(pl.col("nip")).alias("nip_format")),
-                    {"nama": "Nama", "nip_format": "NIP", "nama_opd": "Perangkat Daerah",
-                     "skor": "Skor model"},
-                    desimal=("skor",), key="anomali_terpotong",
-                )  # fmt: skip
+                    {
+                        "nama": "Nama",
+                        "nip_format": "NIP",
+                        "nama_opd": "Perangkat Daerah",
+                        "skor": "Skor model",
+                    },
+                    desimal=("skor",),
+                    key="anomali_terpotong",
+                )
         with t_kasus:
             if kasus is None:
                 ui.belum_tersedia("Berkas kasus (kasus_anomali.parquet) belum ada.")
@@ -177,15 +217,25 @@ with tab_anomali:
                 )
                 ui.tabel(
                     kasus.with_columns(
-                        pl.col("jenis").replace_strict(JENIS_KASUS, default=pl.col("jenis"),
-                                                       return_dtype=pl.String),
-                        pl.col("lapisan").str.replace("ATURAN", "Aturan").str.replace("MODEL", "Model"),
+                        pl.col("jenis").replace_strict(
+                            JENIS_KASUS, default=pl.col("jenis"), return_dtype=pl.String
+                        ),
+                        pl.col("lapisan")
+                        .str.replace("ATURAN", "Aturan")
+                        .str.replace("MODEL", "Model"),
                     ),
-                    {"jenis": "Jenis", "orang": "Pegawai", "lapisan": "Lapisan", "label": "Temuan",
-                     "temuan_terlihat": "Jumlah temuan", "alasan": "Alasan"},
-                    angka=("temuan_terlihat",), lebar={"alasan": "large", "orang": "medium"},
+                    {
+                        "jenis": "Jenis",
+                        "orang": "Pegawai",
+                        "lapisan": "Lapisan",
+                        "label": "Temuan",
+                        "temuan_terlihat": "Jumlah temuan",
+                        "alasan": "Alasan",
+                    },
+                    angka=("temuan_terlihat",),
+                    lebar={"alasan": "large", "orang": "medium"},
                     key="anomali_kasus",
-                )  # fmt: skip
+                )
         with t_keputusan:
             if temuan is None or temuan.is_empty():
                 ui.belum_tersedia("Belum ada temuan per aturan (temuan_anomali.parquet).")
@@ -201,21 +251,27 @@ with tab_anomali:
                     daftar = temuan.sort("lapisan", "nama", "aturan")
                     if putusan is not None and not putusan.is_empty():
                         daftar = daftar.join(
-                            putusan.select("periode", "nip", "aturan", "keputusan", "catatan",
-                                           "oleh", "waktu"),
-                            on=["periode", "nip", "aturan"], how="left",
-                        )  # fmt: skip
+                            putusan.select(
+                                "periode", "nip", "aturan", "keputusan", "catatan", "oleh", "waktu"
+                            ),
+                            on=["periode", "nip", "aturan"],
+                            how="left",
+                        )
                     for nama in ("keputusan", "catatan", "oleh", "waktu"):
                         daftar = _kolom(daftar, nama)
                     return daftar.with_columns(
-                        pl.col("keputusan").cast(pl.String)
-                        .replace_strict(KEPUTUSAN_LABEL, default="Belum diputuskan",
-                                        return_dtype=pl.String).alias("t_keputusan"),
+                        pl.col("keputusan")
+                        .cast(pl.String)
+                        .replace_strict(
+                            KEPUTUSAN_LABEL, default="Belum diputuskan", return_dtype=pl.String
+                        )
+                        .alias("t_keputusan"),
                         fmt.waktu_iso_expr(pl.col("waktu").cast(pl.String)).alias("t_waktu"),
                         fmt.nip_expr(pl.col("nip")).alias("nip_format"),
-                        pl.col("lapisan").replace_strict(LAPISAN, default=None, return_dtype=pl.String)
+                        pl.col("lapisan")
+                        .replace_strict(LAPISAN, default=None, return_dtype=pl.String)
                         .alias("t_lapisan"),
-                    )  # fmt: skip
+                    )
 
                 daftar = _daftar()
                 if analis:
@@ -233,21 +289,25 @@ with tab_anomali:
                             key="keputusan_temuan",
                         )
                         jenis = st.radio(
-                            "Keputusan", list(keputusan_app.PILIHAN),
-                            format_func=lambda k: f"{keputusan_app.PILIHAN[k][0]}: "
-                            f"{keputusan_app.PILIHAN[k][1]}",
+                            "Keputusan",
+                            list(keputusan_app.PILIHAN),
+                            format_func=lambda k: (
+                                f"{keputusan_app.PILIHAN[k][0]}: {keputusan_app.PILIHAN[k][1]}"
+                            ),
                             key="keputusan_jenis",
-                        )  # fmt: skip
+                        )
                         catatan = st.text_area(
-                            "Catatan (wajib)", key="keputusan_catatan",
+                            "Catatan (wajib)",
+                            key="keputusan_catatan",
                             placeholder="Bukti yang diperiksa: tap, surat, jadwal, keterangan pegawai…",
-                        )  # fmt: skip
+                        )
                         kirim = st.form_submit_button("Simpan keputusan", type="primary")
                     if kirim:
                         baris = daftar.row(int(nomor or 0), named=True)
                         try:
-                            keputusan_app.catat(d, periode, baris["nip"], baris["aturan"], jenis,
-                                                catatan)  # fmt: skip
+                            keputusan_app.catat(
+                                d, periode, baris["nip"], baris["aturan"], jenis, catatan
+                            )
                         except (keputusan_app.KeputusanGagal, AksesDitolak) as error:
                             st.error(str(error), icon=":material/error:")
                         else:
@@ -265,11 +325,20 @@ with tab_anomali:
                 )
                 ui.tabel(
                     daftar,
-                    {"nama": "Nama", "nip_format": "NIP", "t_lapisan": "Lapisan", "label": "Temuan",
-                     "alasan": "Alasan", "t_keputusan": "Keputusan", "catatan": "Catatan",
-                     "oleh": "Oleh", "t_waktu": "Waktu"},
-                    lebar={"alasan": "large"}, key="anomali_keputusan_tabel",
-                )  # fmt: skip
+                    {
+                        "nama": "Nama",
+                        "nip_format": "NIP",
+                        "t_lapisan": "Lapisan",
+                        "label": "Temuan",
+                        "alasan": "Alasan",
+                        "t_keputusan": "Keputusan",
+                        "catatan": "Catatan",
+                        "oleh": "Oleh",
+                        "t_waktu": "Waktu",
+                    },
+                    lebar={"alasan": "large"},
+                    key="anomali_keputusan_tabel",
+                )
                 if analis:
                     st.markdown("**Presisi per aturan menurut keputusan analis**")
                     try:
@@ -282,21 +351,32 @@ with tab_anomali:
                     elif presisi is not None:
                         label = dict(temuan.select("aturan", "label").unique().iter_rows())
                         presisi = presisi.with_columns(
-                            pl.col("aturan").replace_strict(label, default=pl.col("aturan"),
-                                                            return_dtype=pl.String).alias("nama_aturan"),
+                            pl.col("aturan")
+                            .replace_strict(label, default=pl.col("aturan"), return_dtype=pl.String)
+                            .alias("nama_aturan"),
                             (pl.col("presisi") * 100).alias("t_presisi"),
-                            pl.format("{} – {}", fmt.persen_expr(pl.col("ci_bawah") * 100),
-                                      fmt.persen_expr(pl.col("ci_atas") * 100)).alias("t_ci"),
-                        )  # fmt: skip
+                            pl.format(
+                                "{} – {}",
+                                fmt.persen_expr(pl.col("ci_bawah") * 100),
+                                fmt.persen_expr(pl.col("ci_atas") * 100),
+                            ).alias("t_ci"),
+                        )
                         ui.grafik(charts.presisi_aturan(presisi), width="stretch")
                         ui.tabel(
                             presisi,
-                            {"nama_aturan": "Aturan", "diputuskan": "Diputuskan",
-                             "dikonfirmasi": "Dikonfirmasi", "dijelaskan": "Dijelaskan",
-                             "ditolak": "Ditolak", "t_presisi": "Presisi", "t_ci": "Interval 95%"},
+                            {
+                                "nama_aturan": "Aturan",
+                                "diputuskan": "Diputuskan",
+                                "dikonfirmasi": "Dikonfirmasi",
+                                "dijelaskan": "Dijelaskan",
+                                "ditolak": "Ditolak",
+                                "t_presisi": "Presisi",
+                                "t_ci": "Interval 95%",
+                            },
                             angka=("diputuskan", "dikonfirmasi", "dijelaskan", "ditolak"),
-                            persen=("t_presisi",), key="anomali_presisi",
-                        )  # fmt: skip
+                            persen=("t_presisi",),
+                            key="anomali_presisi",
+                        )
                         st.caption(
                             "Presisi = dikonfirmasi / diputuskan (keputusan terakhir per temuan), "
                             "semua periode. Banyak yang dijelaskan berarti aturan perlu konteks "
@@ -366,17 +446,23 @@ with tab_peringatan:
             )
             c[3].metric(
                 "Juga di daftar pembanding",
-                fmt.persen(100 * sama / n_daftar if n_daftar else None, 0), border=True,
+                fmt.persen(100 * sama / n_daftar if n_daftar else None, 0),
+                border=True,
                 help=f"{fmt.angka(sama)} dari {fmt.angka(n_daftar)} pegawai di daftar model juga "
                 "masuk daftar sepanjang itu menurut rata-rata penilaian sebelumnya saja.",
-            )  # fmt: skip
+            )
         teratas = (
             risiko.sort("skor", descending=True)
             .head(200)
             .with_columns((pl.col("skor") * 100).alias("peluang"))
         )
-        kolom_tabel = {"nama": "Nama", "nip_format": "NIP", "nama_opd": "Perangkat Daerah",
-                       "tingkat": "Risiko", "peluang": "Peluang model"}  # fmt: skip
+        kolom_tabel = {
+            "nama": "Nama",
+            "nip_format": "NIP",
+            "nama_opd": "Perangkat Daerah",
+            "tingkat": "Risiko",
+            "peluang": "Peluang model",
+        }
         persen_kolom = ("peluang",)
         if ada_baseline:
             teratas = teratas.with_columns(

@@ -21,7 +21,14 @@ if log.is_empty():
 else:
     ui.tabel(
         log,
-        {"waktu": "Waktu (WITA)", "aksi": "Aksi", "pengguna": "Pengguna", "peran": "Peran",
-         "objek": "Objek", "periode": "Periode", "kode_opd": "OPD"},
+        {
+            "waktu": "Waktu (WITA)",
+            "aksi": "Aksi",
+            "pengguna": "Pengguna",
+            "peran": "Peran",
+            "objek": "Objek",
+            "periode": "Periode",
+            "kode_opd": "OPD",
+        },
         key="tabel_audit",
-    )  # fmt: skip
+    )

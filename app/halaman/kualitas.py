@@ -50,9 +50,14 @@ else:
     c[3].metric("Cek gagal", fmt.KOSONG, border=True)
 
 tab_temuan, tab_karantina, tab_cek, tab_alert, tab_model = st.tabs(
-    [":material/report: Temuan", ":material/block: Karantina", ":material/fact_check: Hasil cek",
-     ":material/notifications: Riwayat alert", ":material/balance: Keadilan & drift model"]
-)  # fmt: skip
+    [
+        ":material/report: Temuan",
+        ":material/block: Karantina",
+        ":material/fact_check: Hasil cek",
+        ":material/notifications: Riwayat alert",
+        ":material/balance: Keadilan & drift model",
+    ]
+)
 
 with tab_temuan:
     if temuan.is_empty():
@@ -60,12 +65,24 @@ with tab_temuan:
     else:
         per_kode = temuan.group_by("tingkat", "kode").len().sort("len", descending=True)
         ui.grafik(
-            charts.batang_hitung(per_kode, "kode", "len", "tingkat", "Temuan", ["ERROR", "WARN"],
-                                 [charts.MERAH, charts.KUNING]),
+            charts.batang_hitung(
+                per_kode,
+                "kode",
+                "len",
+                "tingkat",
+                "Temuan",
+                ["ERROR", "WARN"],
+                [charts.MERAH, charts.KUNING],
+            ),
             width="stretch",
-        )  # fmt: skip
-        tingkat = st.segmented_control("Tingkat", ["ERROR", "WARN"], selection_mode="multi",
-                                       default=["ERROR", "WARN"], key="temuan_tingkat")  # fmt: skip
+        )
+        tingkat = st.segmented_control(
+            "Tingkat",
+            ["ERROR", "WARN"],
+            selection_mode="multi",
+            default=["ERROR", "WARN"],
+            key="temuan_tingkat",
+        )
         tampil = (
             temuan.filter(pl.col("tingkat").is_in(tingkat or []))
             .with_columns(fmt.nip_expr(pl.col("nip")).alias("nip"))
@@ -73,10 +90,17 @@ with tab_temuan:
         )
         ui.tabel(
             tampil,
-            {"tingkat": "Tingkat", "kode": "Kode", "nip": "NIP", "kode_opd": "OPD",
-             "source_file": "File", "line_no": "Baris", "pesan": "Pesan"},
+            {
+                "tingkat": "Tingkat",
+                "kode": "Kode",
+                "nip": "NIP",
+                "kode_opd": "OPD",
+                "source_file": "File",
+                "line_no": "Baris",
+                "pesan": "Pesan",
+            },
             key="tabel_temuan",
-        )  # fmt: skip
+        )
         if temuan.height > 2000:
             st.caption(f"Menampilkan 2.000 dari {fmt.angka(temuan.height)} temuan.")
 
@@ -90,10 +114,17 @@ with tab_karantina:
         )
         ui.tabel(
             karantina.head(2000),
-            {"kind": "Jenis", "source_file": "File", "line_no": "Baris", "kolom": "Kolom",
-             "nilai": "Nilai", "kode_alasan": "Kode alasan", "alasan": "Alasan"},
+            {
+                "kind": "Jenis",
+                "source_file": "File",
+                "line_no": "Baris",
+                "kolom": "Kolom",
+                "nilai": "Nilai",
+                "kode_alasan": "Kode alasan",
+                "alasan": "Alasan",
+            },
             key="tabel_karantina",
-        )  # fmt: skip
+        )
 
 with tab_cek:
     if cek is None:
@@ -102,15 +133,27 @@ with tab_cek:
         ui.belum_tersedia("Belum ada hasil cek kualitas data untuk periode ini.")
     else:
         tampil = cek.with_columns(
-            pl.when(pl.col("passed")).then(pl.lit("Lulus")).otherwise(pl.lit("GAGAL")).alias("hasil"),
+            pl.when(pl.col("passed"))
+            .then(pl.lit("Lulus"))
+            .otherwise(pl.lit("GAGAL"))
+            .alias("hasil"),
             fmt.waktu_expr(pl.col("checked_at"), berzona=True).alias("waktu"),
-        ).sort("passed", "severity", "check_name")  # fmt: skip
+        ).sort("passed", "severity", "check_name")
         ui.tabel(
             tampil,
-            {"hasil": "Hasil", "severity": "Tingkat", "check_name": "Cek", "asset": "Aset",
-             "n_failed": "Baris gagal", "description": "Keterangan", "kode_opd": "OPD", "waktu": "Waktu"},
-            angka=("n_failed",), key="tabel_cek",
-        )  # fmt: skip
+            {
+                "hasil": "Hasil",
+                "severity": "Tingkat",
+                "check_name": "Cek",
+                "asset": "Aset",
+                "n_failed": "Baris gagal",
+                "description": "Keterangan",
+                "kode_opd": "OPD",
+                "waktu": "Waktu",
+            },
+            angka=("n_failed",),
+            key="tabel_cek",
+        )
         riwayat = d.riwayat_cek()
         if riwayat.height:
             per_run = (
@@ -122,10 +165,16 @@ with tab_cek:
             if per_run.height > 1:
                 st.caption("Cek gagal per run pada periode ini")
                 st.altair_chart(
-                    alt.Chart(per_run).mark_line(point=True, color=charts.MERAH).encode(
-                        x=alt.X("checked_at:T", title=None), y=alt.Y("gagal:Q", title="Cek gagal"),
-                    ).properties(height=200).configure(locale=charts.LOCALE), width="stretch",
-                )  # fmt: skip
+                    alt.Chart(per_run)
+                    .mark_line(point=True, color=charts.MERAH)
+                    .encode(
+                        x=alt.X("checked_at:T", title=None),
+                        y=alt.Y("gagal:Q", title="Cek gagal"),
+                    )
+                    .properties(height=200)
+                    .configure(locale=charts.LOCALE),
+                    width="stretch",
+                )
 
 with tab_alert:
     try:
@@ -138,23 +187,41 @@ with tab_alert:
         else:
             ui.tabel(
                 alert.with_columns(fmt.waktu_expr(pl.col("dibuat"), berzona=True).alias("waktu")),
-                {"waktu": "Waktu", "status": "Status", "tingkat": "Tingkat", "periode": "Periode",
-                 "judul": "Judul", "kanal": "Kanal", "n_failed": "Baris gagal", "galat": "Galat"},
+                {
+                    "waktu": "Waktu",
+                    "status": "Status",
+                    "tingkat": "Tingkat",
+                    "periode": "Periode",
+                    "judul": "Judul",
+                    "kanal": "Kanal",
+                    "n_failed": "Baris gagal",
+                    "galat": "Galat",
+                },
                 key="tabel_alert",
-            )  # fmt: skip
+            )
 
-DIMENSI = {"jenis_opd": "Jenis perangkat daerah", "golongan": "Golongan",
-           "jenis_kelamin": "Jenis kelamin"}  # fmt: skip
+DIMENSI = {
+    "jenis_opd": "Jenis perangkat daerah",
+    "golongan": "Golongan",
+    "jenis_kelamin": "Jenis kelamin",
+}
 UKURAN = {
-    "keadilan_anomali": {"": "Ditandai (semua lapisan)", ":model": "Ditandai lapisan model",
-                         ":salah": "Ditandai padahal jujur"},
-    "keadilan_peringatan": {"": "Masuk daftar peringatan dini",
-                            ":salah": "Di daftar tetapi tidak dinilai buruk"},
-}  # fmt: skip
+    "keadilan_anomali": {
+        "": "Ditandai (semua lapisan)",
+        ":model": "Ditandai lapisan model",
+        ":salah": "Ditandai padahal jujur",
+    },
+    "keadilan_peringatan": {
+        "": "Masuk daftar peringatan dini",
+        ":salah": "Di daftar tetapi tidak dinilai buruk",
+    },
+}
 MODEL = {"keadilan_anomali": "Anomali kehadiran", "keadilan_peringatan": "Peringatan dini"}
 SERI_ANOMALI = {"ditandai": "Semua temuan", "model": "Lapisan model"}
-SERI_PERINGATAN = {"predikat_buruk": "Predikat buruk (nyata)",
-                   "risiko_rata_rata": "Risiko rata-rata (model)"}  # fmt: skip
+SERI_PERINGATAN = {
+    "predikat_buruk": "Predikat buruk (nyata)",
+    "risiko_rata_rata": "Risiko rata-rata (model)",
+}
 
 with tab_model:
     try:
@@ -179,10 +246,13 @@ with tab_model:
         c = st.columns(3)
         for kolom, (bagian, label) in zip(
             c,
-            (("keadilan", "Kelompok ditandai ≥ 2× rata-rata"), ("drift_fitur", "Fitur bergeser"),
-             ("kelonggaran_penilai", "Penilai menyimpang")),
+            (
+                ("keadilan", "Kelompok ditandai ≥ 2× rata-rata"),
+                ("drift_fitur", "Fitur bergeser"),
+                ("kelonggaran_penilai", "Penilai menyimpang"),
+            ),
             strict=True,
-        ):  # fmt: skip
+        ):
             n = sorotan.filter(pl.col("bagian").str.starts_with(bagian)).height
             kolom.metric(label, fmt.angka(n), border=True)
         st.caption(
@@ -193,10 +263,16 @@ with tab_model:
         )
 
         st.subheader("Keadilan per kelompok", anchor=False)
-        model = st.segmented_control(
-            "Model", list(MODEL), format_func=MODEL.__getitem__, default="keadilan_anomali",
-            key="pantau_model",
-        ) or "keadilan_anomali"  # fmt: skip
+        model = (
+            st.segmented_control(
+                "Model",
+                list(MODEL),
+                format_func=MODEL.__getitem__,
+                default="keadilan_anomali",
+                key="pantau_model",
+            )
+            or "keadilan_anomali"
+        )
         bagian = pantau.filter(pl.col("bagian") == model).with_columns(
             pl.col("dimensi").str.extract(r"^([^:]+)").alias("dasar"),
             pl.col("dimensi").str.extract(r"(:.+)$").fill_null("").alias("akhiran"),
@@ -205,15 +281,23 @@ with tab_model:
         if not ada:
             st.info("Belum ada angka keadilan untuk model ini.")
         else:
-            ukuran = st.segmented_control(
-                "Ukuran", ada, format_func=UKURAN[model].__getitem__, default=ada[0],
-                key=f"pantau_ukuran_{model}",
-            ) or ada[0]  # fmt: skip
+            ukuran = (
+                st.segmented_control(
+                    "Ukuran",
+                    ada,
+                    format_func=UKURAN[model].__getitem__,
+                    default=ada[0],
+                    key=f"pantau_ukuran_{model}",
+                )
+                or ada[0]
+            )
             pilih = bagian.filter(
                 (pl.col("akhiran") == ukuran) & pl.col("dasar").is_in(list(DIMENSI))
             ).with_columns(
-                pl.col("dasar").replace_strict(DIMENSI, return_dtype=pl.String).alias("dimensi_label")
-            )  # fmt: skip
+                pl.col("dasar")
+                .replace_strict(DIMENSI, return_dtype=pl.String)
+                .alias("dimensi_label")
+            )
             ui.grafik(charts.keadilan(pilih, UKURAN[model][ukuran]), width="content")
             st.caption(
                 "Batang merah: kelompok dengan porsi ≥ 2× rata-rata; garis hitam: interval 95%. "
@@ -222,10 +306,19 @@ with tab_model:
             )
             ui.tabel(
                 pilih.with_columns((pl.col("nilai") * 100).alias("persen")),
-                {"dimensi_label": "Menurut", "kelompok": "Kelompok", "n": "Pegawai-bulan",
-                 "k": "Ditandai", "persen": "Porsi", "rasio": "× rata-rata"},
-                angka=("n", "k"), persen=("persen",), desimal=("rasio",), key="pantau_keadilan",
-            )  # fmt: skip
+                {
+                    "dimensi_label": "Menurut",
+                    "kelompok": "Kelompok",
+                    "n": "Pegawai-bulan",
+                    "k": "Ditandai",
+                    "persen": "Porsi",
+                    "rasio": "× rata-rata",
+                },
+                angka=("n", "k"),
+                persen=("persen",),
+                desimal=("rasio",),
+                key="pantau_keadilan",
+            )
 
         st.subheader("Kelonggaran penilai", anchor=False)
         penilai = pantau.filter(pl.col("bagian") == "kelonggaran_penilai")
@@ -243,14 +336,27 @@ with tab_model:
                 penilai.sort(pl.col("z").abs(), descending=True, nulls_last=True).with_columns(
                     fmt.nip_expr(pl.col("kelompok")).alias("nip_penilai"),
                     (pl.col("nilai") * 100).alias("persen"),
-                    pl.when(pl.col("z") <= -z_batas).then(pl.lit("Longgar"))
-                    .when(pl.col("z") >= z_batas).then(pl.lit("Ketat"))
-                    .otherwise(pl.lit("Wajar")).alias("sifat"),
+                    pl.when(pl.col("z") <= -z_batas)
+                    .then(pl.lit("Longgar"))
+                    .when(pl.col("z") >= z_batas)
+                    .then(pl.lit("Ketat"))
+                    .otherwise(pl.lit("Wajar"))
+                    .alias("sifat"),
                 ),
-                {"nip_penilai": "NIP penilai", "n": "Penilaian", "k": "Predikat buruk",
-                 "persen": "Porsi buruk", "rasio": "× rata-rata", "z": "z", "sifat": "Catatan"},
-                angka=("n", "k"), persen=("persen",), desimal=("rasio", "z"), key="pantau_penilai",
-            )  # fmt: skip
+                {
+                    "nip_penilai": "NIP penilai",
+                    "n": "Penilaian",
+                    "k": "Predikat buruk",
+                    "persen": "Porsi buruk",
+                    "rasio": "× rata-rata",
+                    "z": "z",
+                    "sifat": "Catatan",
+                },
+                angka=("n", "k"),
+                persen=("persen",),
+                desimal=("rasio", "z"),
+                key="pantau_penilai",
+            )
 
         st.subheader("Drift per bulan", anchor=False)
         dasar = pantau.filter(pl.col("bagian") == "drift_dasar")
@@ -263,9 +369,11 @@ with tab_model:
         peringatan = dasar.filter(
             (pl.col("dimensi") == "peringatan") & pl.col("kelompok").is_in(list(SERI_PERINGATAN))
         ).with_columns(
-            pl.col("kelompok").replace_strict(SERI_PERINGATAN, return_dtype=pl.String).alias("seri"),
+            pl.col("kelompok")
+            .replace_strict(SERI_PERINGATAN, return_dtype=pl.String)
+            .alias("seri"),
             pl.col("nilai") * 100,
-        )  # fmt: skip
+        )
         kiri, kanan = st.columns(2)
         with kiri:
             if anomali.height:
@@ -290,5 +398,7 @@ with tab_model:
                 ui.tabel(
                     geser.with_columns(fmt.periode_expr(pl.col("periode")).alias("bulan")),
                     {"bulan": "Bulan", "dimensi": "Fitur", "nilai": "PSI", "n": "Baris"},
-                    desimal=("nilai",), angka=("n",), key="pantau_psi",
-                )  # fmt: skip
+                    desimal=("nilai",),
+                    angka=("n",),
+                    key="pantau_psi",
+                )

@@ -13,9 +13,12 @@ d, periode = ctx.data, ctx.periode
 ui.judul("Pegawai", "Cari dengan nama atau NIP; rincian TPP dijelaskan sampai ke hari dan tap.")
 
 cari = st.text_input(
-    "Cari pegawai", key="cari_pegawai", placeholder="mis. Yohanes Ndun atau 19900815 201601 1 005",
-    label_visibility="collapsed", icon=":material/search:",
-)  # fmt: skip
+    "Cari pegawai",
+    key="cari_pegawai",
+    placeholder="mis. Yohanes Ndun atau 19900815 201601 1 005",
+    label_visibility="collapsed",
+    icon=":material/search:",
+)
 nip = "".join(ch for ch in (st.query_params.get("nip") or "") if ch.isdigit()) or None
 
 
@@ -27,23 +30,40 @@ if cari:
         st.query_params.pop("nip", None)  # a search that finds no one shows no one
         st.stop()
     else:
-        st.caption(f"{fmt.angka(hasil.height)} pegawai cocok" + (" (50 pertama)" if hasil.height == 50 else "")
-                   + ". Pilih baris untuk membuka rinciannya.")  # fmt: skip
+        st.caption(
+            f"{fmt.angka(hasil.height)} pegawai cocok"
+            + (" (50 pertama)" if hasil.height == 50 else "")
+            + ". Pilih baris untuk membuka rinciannya."
+        )
         nip = ui.pilih_pegawai(
-            hasil, f"hasil_{cari}",
-            {"nama": "Nama", "nip_format": "NIP", "nama_jabatan": "Jabatan", "nama_opd": "Perangkat Daerah"},
-        ) or (hasil["nip"][0] if hasil.height == 1 else nip)  # fmt: skip
+            hasil,
+            f"hasil_{cari}",
+            {
+                "nama": "Nama",
+                "nip_format": "NIP",
+                "nama_jabatan": "Jabatan",
+                "nama_opd": "Perangkat Daerah",
+            },
+        ) or (hasil["nip"][0] if hasil.height == 1 else nip)
 elif not nip:
     st.markdown(
         f"**Perlu perhatian pada {fmt.periode(periode)}** · pilih baris untuk membuka rinciannya"
     )
     st.caption(f"Urutan: {d.URUTAN_PERHATIAN}.")
     nip = ui.pilih_pegawai(
-        d.perlu_perhatian(periode, None, batas=25), "perhatian_pegawai",
-        {"nama": "Nama", "nip_format": "NIP", "kode_opd": "OPD", "persen_disiplin": "% disiplin",
-         "tk": "TK", "terlambat": "TL", "pulang_cepat": "PSW"},
+        d.perlu_perhatian(periode, None, batas=25),
+        "perhatian_pegawai",
+        {
+            "nama": "Nama",
+            "nip_format": "NIP",
+            "kode_opd": "OPD",
+            "persen_disiplin": "% disiplin",
+            "tk": "TK",
+            "terlambat": "TL",
+            "pulang_cepat": "PSW",
+        },
         persen=("persen_disiplin",),
-    )  # fmt: skip
+    )
 if not nip:
     st.stop()
 st.query_params["nip"] = nip
@@ -76,8 +96,11 @@ st.markdown(
     f"**NIP** {fmt.nip(nip)}  \n{akhir['nama_jabatan'] or '-'} · kelas {akhir['kelas_jabatan']} · "
     f"{akhir['status']} {akhir['golongan']}  \n{akhir['nama_opd']} ({akhir['kode_opd']})  \n"
     f"**Pola kerja:** {fmt.pola_kerja(pola)}"
-    + {"SEKOLAH": " (Senin–Sabtu, jam sekolah)", "SHIFT": " (jadwal dinas PAGI / SIANG / MALAM)"}.get(pola or "", "")
-)  # fmt: skip
+    + {
+        "SEKOLAH": " (Senin–Sabtu, jam sekolah)",
+        "SHIFT": " (jadwal dinas PAGI / SIANG / MALAM)",
+    }.get(pola or "", "")
+)
 tanda = d.tanda_anomali(nip)
 for r in tanda.iter_rows(named=True):  # open flags of the attendance-anomaly model, with reasons
     st.warning(
@@ -114,10 +137,15 @@ else:
 harian_bulan = d.pegawai_harian(nip, (periode,))
 
 tab_tpp, tab_kal, tab_jam, tab_riwayat = st.tabs(
-    [f":material/receipt_long: Rincian TPP {fmt.periode(periode, singkat=True)}",
-     ":material/calendar_month: Kalender kehadiran", ":material/schedule: Jam datang & pulang",
-     ":material/timeline: Riwayat predikat"], key="tab_pegawai", on_change="rerun",
-)  # fmt: skip
+    [
+        f":material/receipt_long: Rincian TPP {fmt.periode(periode, singkat=True)}",
+        ":material/calendar_month: Kalender kehadiran",
+        ":material/schedule: Jam datang & pulang",
+        ":material/timeline: Riwayat predikat",
+    ],
+    key="tab_pegawai",
+    on_change="rerun",
+)
 
 with tab_tpp:
     if tab_tpp.open:  # lazy: only the selected tab runs
@@ -133,91 +161,163 @@ with tab_tpp:
             bk, bd = float(r["bobot_kinerja"]), float(r["bobot_disiplin"])
             pk, pd_ = float(r["persen_kinerja"]), float(r["persen_disiplin"])
             langkah = [
-                ("Pagu TPP", f"Kelas {r['kelas_jabatan']}: {fmt.rupiah(r['basis_jabatan'])} × "
-                             f"{fmt.persen(r['persen_basis'], 0)} ({r['status']})", r["tpp_basis"]),
-                ("Pro-rata", f"{r['hari_efektif']} hari efektif dari {r['hari_kerja']} hari kerja", be),
-                ("TPP kinerja", f"{fmt.angka(bk)}% × {fmt.persen(pk, 2)} (predikat {fmt.predikat(r['predikat'])})",
-                 r["tpp_kinerja"]),
-                ("TPP disiplin", f"{fmt.angka(bd)}% × {fmt.persen(pd_, 2)} (100 − {fmt.angka(r['jumlah_poin'], 2)} poin)",
-                 r["tpp_disiplin"]),
+                (
+                    "Pagu TPP",
+                    f"Kelas {r['kelas_jabatan']}: {fmt.rupiah(r['basis_jabatan'])} × "
+                    f"{fmt.persen(r['persen_basis'], 0)} ({r['status']})",
+                    r["tpp_basis"],
+                ),
+                (
+                    "Pro-rata",
+                    f"{r['hari_efektif']} hari efektif dari {r['hari_kerja']} hari kerja",
+                    be,
+                ),
+                (
+                    "TPP kinerja",
+                    f"{fmt.angka(bk)}% × {fmt.persen(pk, 2)} (predikat {fmt.predikat(r['predikat'])})",
+                    r["tpp_kinerja"],
+                ),
+                (
+                    "TPP disiplin",
+                    f"{fmt.angka(bd)}% × {fmt.persen(pd_, 2)} (100 − {fmt.angka(r['jumlah_poin'], 2)} poin)",
+                    r["tpp_disiplin"],
+                ),
                 ("TPP bruto", "kinerja + disiplin", r["tpp_bruto"]),
-                ("PPh 21", f"{fmt.persen(r['tarif_pph21'], 0)} dari bruto (golongan {r['golongan']})", -r["pph21"]),
+                (
+                    "PPh 21",
+                    f"{fmt.persen(r['tarif_pph21'], 0)} dari bruto (golongan {r['golongan']})",
+                    -r["pph21"],
+                ),
                 ("Iuran BPJS", f"{fmt.persen(r['persen_bpjs'], 0)} dari bruto", -r["iuran_bpjs"]),
                 ("TPP neto", "yang dibayarkan", r["tpp_neto"]),
-            ]  # fmt: skip
+            ]
             kiri, kanan = st.columns([1, 1])
             with kiri:
                 ui.tabel(
                     pl.DataFrame(langkah, schema=["langkah", "dasar", "rupiah"], orient="row"),
                     {"langkah": "Langkah", "dasar": "Dasar perhitungan", "rupiah": "Rupiah"},
-                    uang=("rupiah",), key=f"rincian_{r['kode_opd']}",
-                )  # fmt: skip
+                    uang=("rupiah",),
+                    key=f"rincian_{r['kode_opd']}",
+                )
                 if r["tanpa_penilaian"]:
                     st.warning(
                         "Tidak ada penilaian kinerja FINAL bulan ini: TPP kinerja 0, TPP disiplin tetap dibayar."
                     )
             with kanan:
-                ui.grafik(charts.air_terjun([
-                    ("Pagu", be, "total"),
-                    ("Kinerja", be * bk / 100 - r["tpp_kinerja"], "kurang"),
-                    ("Disiplin", be * bd / 100 - r["tpp_disiplin"], "kurang"),
-                    ("Bruto", r["tpp_bruto"], "total"),
-                    ("PPh 21", r["pph21"], "kurang"),
-                    ("BPJS", r["iuran_bpjs"], "kurang"),
-                    ("Neto", r["tpp_neto"], "total"),
-                ]), width="stretch")  # fmt: skip
+                ui.grafik(
+                    charts.air_terjun(
+                        [
+                            ("Pagu", be, "total"),
+                            ("Kinerja", be * bk / 100 - r["tpp_kinerja"], "kurang"),
+                            ("Disiplin", be * bd / 100 - r["tpp_disiplin"], "kurang"),
+                            ("Bruto", r["tpp_bruto"], "total"),
+                            ("PPh 21", r["pph21"], "kurang"),
+                            ("BPJS", r["iuran_bpjs"], "kurang"),
+                            ("Neto", r["tpp_neto"], "total"),
+                        ]
+                    ),
+                    width="stretch",
+                )
 
             hari = harian_bulan.filter(
                 (pl.col("periode") == periode) & (pl.col("kode_opd") == r["kode_opd"])
             )
             potong = hari.filter(pl.col("poin") > 0)
-            st.markdown(f"**Potongan disiplin per hari** · {fmt.angka(potong.height)} hari, "
-                        f"{fmt.angka(r['jumlah_poin'], 2)} poin")  # fmt: skip
+            st.markdown(
+                f"**Potongan disiplin per hari** · {fmt.angka(potong.height)} hari, "
+                f"{fmt.angka(r['jumlah_poin'], 2)} poin"
+            )
             if potong.is_empty():
                 st.success("Tidak ada potongan disiplin bulan ini.")
             else:
                 per_poin = be * bd / 100 / 100
                 potong = potong.with_columns(
                     fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
-                    pl.concat_str([pl.col("kode_hari").replace("HADIR", None), pl.col("kode_datang"), pl.col("kode_pulang")],
-                                  separator=" + ", ignore_nulls=True).alias("kode"),
-                    pl.col("waktu_datang").dt.strftime("%H:%M").fill_null("tanpa tap").alias("datang"),
-                    pl.when(pl.col("waktu_pulang").is_null() & ~pl.col("pulang_belum_tersedia").fill_null(False))
-                    .then(pl.lit("tanpa tap")).otherwise(charts.pulang_teks()).alias("pulang"),
+                    pl.concat_str(
+                        [
+                            pl.col("kode_hari").replace("HADIR", None),
+                            pl.col("kode_datang"),
+                            pl.col("kode_pulang"),
+                        ],
+                        separator=" + ",
+                        ignore_nulls=True,
+                    ).alias("kode"),
+                    pl.col("waktu_datang")
+                    .dt.strftime("%H:%M")
+                    .fill_null("tanpa tap")
+                    .alias("datang"),
+                    pl.when(
+                        pl.col("waktu_pulang").is_null()
+                        & ~pl.col("pulang_belum_tersedia").fill_null(False)
+                    )
+                    .then(pl.lit("tanpa tap"))
+                    .otherwise(charts.pulang_teks())
+                    .alias("pulang"),
                     (pl.col("poin") * per_poin).alias("rupiah"),
-                    pl.col("jam_masuk").str.slice(0, 5), pl.col("jam_pulang").str.slice(0, 5),
+                    pl.col("jam_masuk").str.slice(0, 5),
+                    pl.col("jam_pulang").str.slice(0, 5),
                     pl.col("kode_shift").fill_null(fmt.KOSONG),
-                )  # fmt: skip
+                )
                 hadir = pl.col("kode_hari") == "HADIR"
                 potong = potong.with_columns(
-                    pl.when(hadir).then(pl.col("datang")).otherwise(pl.lit(fmt.KOSONG)).alias("datang"),
-                    pl.when(hadir).then(pl.col("pulang")).otherwise(pl.lit(fmt.KOSONG)).alias("pulang"),
-                    *[pl.col(c).cast(pl.String).fill_null(fmt.KOSONG) for c in ("menit_terlambat", "menit_pulang_cepat")],
-                )  # fmt: skip
+                    pl.when(hadir)
+                    .then(pl.col("datang"))
+                    .otherwise(pl.lit(fmt.KOSONG))
+                    .alias("datang"),
+                    pl.when(hadir)
+                    .then(pl.col("pulang"))
+                    .otherwise(pl.lit(fmt.KOSONG))
+                    .alias("pulang"),
+                    *[
+                        pl.col(c).cast(pl.String).fill_null(fmt.KOSONG)
+                        for c in ("menit_terlambat", "menit_pulang_cepat")
+                    ],
+                )
                 ui.tabel(
                     potong,
-                    {"t_tanggal": "Tanggal", "kode": "Kode",
-                     **({"kode_shift": "Shift"} if potong["kode_shift"].ne(fmt.KOSONG).any() else {}),
-                     "jam_masuk": "Jam masuk", "datang": "Datang",
-                     "menit_terlambat": "Menit terlambat", "jam_pulang": "Jam pulang", "pulang": "Pulang",
-                     "menit_pulang_cepat": "Menit pulang cepat", "poin": "Poin", "rupiah": "≈ Rupiah"},
-                    uang=("rupiah",), desimal=("poin",),
+                    {
+                        "t_tanggal": "Tanggal",
+                        "kode": "Kode",
+                        **(
+                            {"kode_shift": "Shift"}
+                            if potong["kode_shift"].ne(fmt.KOSONG).any()
+                            else {}
+                        ),
+                        "jam_masuk": "Jam masuk",
+                        "datang": "Datang",
+                        "menit_terlambat": "Menit terlambat",
+                        "jam_pulang": "Jam pulang",
+                        "pulang": "Pulang",
+                        "menit_pulang_cepat": "Menit pulang cepat",
+                        "poin": "Poin",
+                        "rupiah": "≈ Rupiah",
+                    },
+                    uang=("rupiah",),
+                    desimal=("poin",),
                     key=f"potongan_{r['kode_opd']}",
-                )  # fmt: skip
+                )
                 st.caption(
                     f"Setiap poin mengurangi TPP disiplin sekitar {fmt.rupiah(per_poin)} "
                     f"({fmt.angka(bd)}% × pagu efektif ÷ 100). Kode: "
-                    + "; ".join(f"{k} {fmt.kode(k).lower()}" for k in sorted(
-                        set(potong["kode"].str.split(" + ").explode().drop_nulls().to_list())))
-                )  # fmt: skip
+                    + "; ".join(
+                        f"{k} {fmt.kode(k).lower()}"
+                        for k in sorted(
+                            set(potong["kode"].str.split(" + ").explode().drop_nulls().to_list())
+                        )
+                    )
+                )
             absen = hari.filter(~pl.col("kode_hari").is_in(["HADIR", "TK"]) & (pl.col("poin") == 0))
             if not absen.is_empty():
                 ringkas = absen.group_by("kode_hari").len().sort("kode_hari")
                 st.caption(
                     "Ketidakhadiran disetujui tanpa potongan: "
                     + ", ".join(f"{fmt.kode(k)} {n} hari" for k, n in ringkas.iter_rows())
-                    + (f"; {r['hari_tidak_efektif']} hari tidak efektif (CLTN/TB)." if r.get("hari_tidak_efektif") else ".")
-                )  # fmt: skip
+                    + (
+                        f"; {r['hari_tidak_efektif']} hari tidak efektif (CLTN/TB)."
+                        if r.get("hari_tidak_efektif")
+                        else "."
+                    )
+                )
 
 with tab_kal:
     if tab_kal.open:  # lazy: only the selected tab runs
@@ -280,20 +380,33 @@ with tab_jam:
             hari_tabel = bulan_ini.with_columns(
                 fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
                 charts.jadwal_hari().alias("jadwal"),
-                pl.concat_str([pl.col("kode_hari"), pl.col("kode_datang"), pl.col("kode_pulang")],
-                              separator=" + ", ignore_nulls=True).alias("kode"),
+                pl.concat_str(
+                    [pl.col("kode_hari"), pl.col("kode_datang"), pl.col("kode_pulang")],
+                    separator=" + ",
+                    ignore_nulls=True,
+                ).alias("kode"),
                 fmt.jam_expr(pl.col("waktu_datang")).alias("datang"),
                 charts.pulang_teks().alias("pulang"),
-                *[pl.col(c).cast(pl.String).fill_null(fmt.KOSONG)
-                  for c in ("menit_terlambat", "menit_pulang_cepat")],
-            )  # fmt: skip
+                *[
+                    pl.col(c).cast(pl.String).fill_null(fmt.KOSONG)
+                    for c in ("menit_terlambat", "menit_pulang_cepat")
+                ],
+            )
             ui.tabel(
                 hari_tabel,
-                {"t_tanggal": "Tanggal", "jadwal": "Jadwal", "kode": "Kode", "datang": "Datang",
-                 "pulang": "Pulang", "menit_terlambat": "Menit terlambat",
-                 "menit_pulang_cepat": "Menit pulang cepat", "poin": "Poin"},
-                desimal=("poin",), key="hari_kerja_bulan",
-            )  # fmt: skip
+                {
+                    "t_tanggal": "Tanggal",
+                    "jadwal": "Jadwal",
+                    "kode": "Kode",
+                    "datang": "Datang",
+                    "pulang": "Pulang",
+                    "menit_terlambat": "Menit terlambat",
+                    "menit_pulang_cepat": "Menit pulang cepat",
+                    "poin": "Poin",
+                },
+                desimal=("poin",),
+                key="hari_kerja_bulan",
+            )
             if bulan_ini["pulang_belum_tersedia"].fill_null(False).any():
                 st.caption(
                     "Pulang “belum tersedia”: shift malam di akhir bulan; tap pulangnya ada di berkas "
@@ -301,17 +414,34 @@ with tab_jam:
                 )
 with tab_riwayat:
     if tab_riwayat.open:  # lazy: only the selected tab runs
-        ui.grafik(charts.riwayat_persen(bulanan.group_by("periode").agg(
-            pl.col("persen_disiplin").cast(pl.Float64).min(), pl.col("persen_kinerja").cast(pl.Float64).max())
-            .sort("periode")), width="stretch")  # fmt: skip
+        ui.grafik(
+            charts.riwayat_persen(
+                bulanan.group_by("periode")
+                .agg(
+                    pl.col("persen_disiplin").cast(pl.Float64).min(),
+                    pl.col("persen_kinerja").cast(pl.Float64).max(),
+                )
+                .sort("periode")
+            ),
+            width="stretch",
+        )
         riwayat = bulanan.with_columns(
             fmt.predikat_expr(pl.col("predikat")).alias("t_predikat"),
             fmt.periode_expr(pl.col("periode")).alias("t_periode"),
-        ).sort("periode", descending=True)  # fmt: skip
+        ).sort("periode", descending=True)
         ui.tabel(
             riwayat,
-            {"t_periode": "Periode", "nama_opd": "Perangkat Daerah", "t_predikat": "Predikat",
-             "persen_kinerja": "% kinerja", "persen_disiplin": "% disiplin", "tk": "TK",
-             "tpp_bruto": "TPP bruto", "tpp_neto": "TPP neto"},
-            uang=("tpp_bruto", "tpp_neto"), persen=("persen_kinerja", "persen_disiplin"), key="riwayat",
-        )  # fmt: skip
+            {
+                "t_periode": "Periode",
+                "nama_opd": "Perangkat Daerah",
+                "t_predikat": "Predikat",
+                "persen_kinerja": "% kinerja",
+                "persen_disiplin": "% disiplin",
+                "tk": "TK",
+                "tpp_bruto": "TPP bruto",
+                "tpp_neto": "TPP neto",
+            },
+            uang=("tpp_bruto", "tpp_neto"),
+            persen=("persen_kinerja", "persen_disiplin"),
+            key="riwayat",
+        )

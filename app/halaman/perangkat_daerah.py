@@ -55,13 +55,21 @@ if now is None:
 pola = dict(d.pola_kerja(periode, kode).iter_rows())
 st.markdown("**Pola kerja pegawai** · hari dan jam kerja menurut pola masing-masing")
 c = st.columns(3)
-for kolom, (kunci, bantuan) in zip(c, (
-    ("KANTOR", "Senin–Jumat, jam kantor."),
-    ("SEKOLAH", "Senin–Sabtu, jam sekolah (guru)."),
-    ("SHIFT", "Hari dan jam dari jadwal dinas: PAGI, SIANG, MALAM (berakhir esok pagi)."),
-), strict=True):  # fmt: skip
-    kolom.metric(f"Pola {fmt.pola_kerja(kunci).lower()}", fmt.angka(pola.get(kunci, 0)),
-                 border=True, help=bantuan)  # fmt: skip
+for kolom, (kunci, bantuan) in zip(
+    c,
+    (
+        ("KANTOR", "Senin–Jumat, jam kantor."),
+        ("SEKOLAH", "Senin–Sabtu, jam sekolah (guru)."),
+        ("SHIFT", "Hari dan jam dari jadwal dinas: PAGI, SIANG, MALAM (berakhir esok pagi)."),
+    ),
+    strict=True,
+):
+    kolom.metric(
+        f"Pola {fmt.pola_kerja(kunci).lower()}",
+        fmt.angka(pola.get(kunci, 0)),
+        border=True,
+        help=bantuan,
+    )
 ada_shift = pola.get("SHIFT", 0) > 0
 
 kiri, kanan = st.columns([3, 2])
@@ -81,8 +89,12 @@ with kanan:
     st.subheader("Jam kedatangan", anchor=False)
     st.caption(
         "Tap datang per 5 menit; garis merah = jam masuk."
-        + (" Hanya pola kantor dan sekolah: pegawai shift ada di jadwal dinas di bawah." if ada_shift else "")
-    )  # fmt: skip
+        + (
+            " Hanya pola kantor dan sekolah: pegawai shift ada di jadwal dinas di bawah."
+            if ada_shift
+            else ""
+        )
+    )
     ui.grafik(charts.histogram_datang(d.jam_datang(periode, kode)), width="stretch")
 
 st.subheader("TPP", anchor=False)
@@ -104,12 +116,22 @@ else:
     dipilih = ui.pilih_pegawai(
         tampil,
         "perhatian",
-        {"nama": "Nama", "nip_format": "NIP", "nama_jabatan": "Jabatan", "t_pola": "Pola kerja",
-         "persen_disiplin": "% disiplin",
-         "tk": "TK", "terlambat": "TL", "pulang_cepat": "PSW", "izin": "Izin",
-         "t_predikat": "Predikat", "tpp_neto": "TPP neto"},
-        uang=("tpp_neto",), persen=("persen_disiplin",),
-    )  # fmt: skip
+        {
+            "nama": "Nama",
+            "nip_format": "NIP",
+            "nama_jabatan": "Jabatan",
+            "t_pola": "Pola kerja",
+            "persen_disiplin": "% disiplin",
+            "tk": "TK",
+            "terlambat": "TL",
+            "pulang_cepat": "PSW",
+            "izin": "Izin",
+            "t_predikat": "Predikat",
+            "tpp_neto": "TPP neto",
+        },
+        uang=("tpp_neto",),
+        persen=("persen_disiplin",),
+    )
     if dipilih:
         ui.buka_pegawai(dipilih, periode)
 
@@ -121,17 +143,23 @@ if ada_shift:
     if jumlah > PER_HALAMAN:
         pilihan = list(range(0, jumlah, PER_HALAMAN))
         mulai = st.selectbox(
-            "Pegawai shift (urut nama)", pilihan, key=f"jadwal_halaman_{kode}",
-            format_func=lambda m: f"{fmt.angka(m + 1)}–{fmt.angka(min(m + PER_HALAMAN, jumlah))} dari {fmt.angka(jumlah)}",
-        )  # fmt: skip
+            "Pegawai shift (urut nama)",
+            pilihan,
+            key=f"jadwal_halaman_{kode}",
+            format_func=lambda m: (
+                f"{fmt.angka(m + 1)}–{fmt.angka(min(m + PER_HALAMAN, jumlah))} dari {fmt.angka(jumlah)}"
+            ),
+        )
     st.caption(
         f"{fmt.angka(jumlah)} pegawai shift pada {fmt.periode(periode)}; satu baris per pegawai, "
         "satu kolom per tanggal. Warna = shift, kosong = libur (LIBUR); tanda merah = tanpa "
         "keterangan (TK), tanda putih = ada potongan. Arahkan penunjuk ke kotak untuk jam jadwal, "
         "tap dan kode. Jam WITA."
     )
-    ui.grafik(charts.jadwal_dinas(d.jadwal_dinas(periode, kode, mulai, PER_HALAMAN), periode),
-              width="content")  # fmt: skip
+    ui.grafik(
+        charts.jadwal_dinas(d.jadwal_dinas(periode, kode, mulai, PER_HALAMAN), periode),
+        width="content",
+    )
 
 st.subheader("Tren", anchor=False)
 kiri, kanan = st.columns(2)
@@ -147,14 +175,27 @@ rows_count = now["baris"]
 tombol = st.container(horizontal=True)
 with tombol:
     ui.unduh(
-        ctx, f"TPP {kode} {fmt.periode(periode)} (CSV, {fmt.angka(rows_count)} baris)",
-        lambda: ui.csv_bytes(d.tpp_opd(periode, kode)), f"tpp_{kode}_{periode}.csv",
-        objek="tpp_bulanan", periode=periode, kode_opd=kode, baris=rows_count, key="unduh_opd",
-    )  # fmt: skip
+        ctx,
+        f"TPP {kode} {fmt.periode(periode)} (CSV, {fmt.angka(rows_count)} baris)",
+        lambda: ui.csv_bytes(d.tpp_opd(periode, kode)),
+        f"tpp_{kode}_{periode}.csv",
+        objek="tpp_bulanan",
+        periode=periode,
+        kode_opd=kode,
+        baris=rows_count,
+        key="unduh_opd",
+    )
     if "xlsx" in d.ekspor_tersedia():
         nama_file, mime = d.nama_ekspor(periode, "xlsx", kode)
         ui.unduh(
-            ctx, "Daftar Nominatif (XLSX)", lambda: d.ekspor(periode, "xlsx", kode), nama_file,
-            objek="nominatif_xlsx", periode=periode, kode_opd=kode, baris=rows_count, mime=mime,
+            ctx,
+            "Daftar Nominatif (XLSX)",
+            lambda: d.ekspor(periode, "xlsx", kode),
+            nama_file,
+            objek="nominatif_xlsx",
+            periode=periode,
+            kode_opd=kode,
+            baris=rows_count,
+            mime=mime,
             key="unduh_nominatif_opd",
-        )  # fmt: skip
+        )

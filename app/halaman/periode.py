@@ -27,10 +27,18 @@ if pesan := st.session_state.pop("_periode_pesan", None):
 semua = ui.periode_berstatus(d)
 ui.tabel(
     semua.sort("periode", descending=True),
-    {"t_periode": "Periode", "t_status": "Status", "t_oleh": "Oleh", "t_pada": "Pada",
-     "error": "Temuan ERROR", "tpp_neto": "TPP neto"},
-    uang=("tpp_neto",), angka=("error",), key="tabel_status_periode",
-)  # fmt: skip
+    {
+        "t_periode": "Periode",
+        "t_status": "Status",
+        "t_oleh": "Oleh",
+        "t_pada": "Pada",
+        "error": "Temuan ERROR",
+        "tpp_neto": "TPP neto",
+    },
+    uang=("tpp_neto",),
+    angka=("error",),
+    key="tabel_status_periode",
+)
 
 st.divider()
 baris = semua.filter(pl.col("periode") == periode).row(0, named=True)
@@ -62,24 +70,30 @@ def _jalankan(ke: str) -> None:
 
 peran = ctx.sesi.role
 if status == LOCKED:
-    st.info("Periode ini sudah dikunci: dasar pembayaran, tidak berubah lagi. Perbedaan yang "
-            "muncul kemudian dibayar sebagai koreksi pada periode terbuka berikutnya.",
-            icon=":material/lock:")  # fmt: skip
+    st.info(
+        "Periode ini sudah dikunci: dasar pembayaran, tidak berubah lagi. Perbedaan yang "
+        "muncul kemudian dibayar sebagai koreksi pada periode terbuka berikutnya.",
+        icon=":material/lock:",
+    )
 elif peran == ANALIS:
     if baris["error"]:
-        st.error(f"Ada {fmt.angka(baris['error'])} temuan ERROR: periode belum dapat "
-                 "diverifikasi sampai sumber data diperbaiki dan pipeline dijalankan ulang.",
-                 icon=":material/report:")  # fmt: skip
+        st.error(
+            f"Ada {fmt.angka(baris['error'])} temuan ERROR: periode belum dapat "
+            "diverifikasi sampai sumber data diperbaiki dan pipeline dijalankan ulang.",
+            icon=":material/report:",
+        )
     else:
         ulang = " ulang" if status == VERIFIED else ""
         with st.form("form_verifikasi", border=True):
             st.markdown(f"**Verifikasi{ulang} {fmt.periode(periode)}**")
             yakin = st.checkbox(
                 "Saya telah memeriksa angka TPP periode ini (per Perangkat Daerah, temuan "
-                "kualitas data) dan menyatakannya benar.", key="yakin_verifikasi",
-            )  # fmt: skip
-            kirim = st.form_submit_button(f"Verifikasi{ulang} periode", type="primary",
-                                          icon=":material/verified:")  # fmt: skip
+                "kualitas data) dan menyatakannya benar.",
+                key="yakin_verifikasi",
+            )
+            kirim = st.form_submit_button(
+                f"Verifikasi{ulang} periode", type="primary", icon=":material/verified:"
+            )
         if kirim:
             if yakin:
                 with st.spinner("Memverifikasi dan menerbitkan status…"):
@@ -88,13 +102,17 @@ elif peran == ANALIS:
                 st.warning("Centang pernyataan pemeriksaan terlebih dahulu.")
 elif peran == KEUANGAN:
     if status == DRAFT:
-        st.warning("Periode ini masih draf: menunggu verifikasi analis BKD sebelum dapat "
-                   "dikunci.", icon=":material/edit_note:")  # fmt: skip
+        st.warning(
+            "Periode ini masih draf: menunggu verifikasi analis BKD sebelum dapat dikunci.",
+            icon=":material/edit_note:",
+        )
     else:
         with st.form("form_kunci", border=True):
             st.markdown(f"**Kunci {fmt.periode(periode)}**")
-            st.caption("Setelah dikunci, periode ini menjadi dasar pembayaran dan tidak dapat "
-                       "dibuka kembali.")  # fmt: skip
+            st.caption(
+                "Setelah dikunci, periode ini menjadi dasar pembayaran dan tidak dapat "
+                "dibuka kembali."
+            )
             yakin = st.checkbox(
                 f"Saya menyetujui pembayaran TPP {fmt.periode(periode)} sebesar "
                 f"{fmt.rupiah(baris['tpp_neto'])} (neto) dan mengunci periode ini.",

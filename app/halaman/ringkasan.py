@@ -19,9 +19,14 @@ st.caption(
 )
 
 tab_peringkat, tab_tren, tab_peta = st.tabs(
-    [":material/leaderboard: Peringkat Perangkat Daerah", ":material/show_chart: Tren bulanan",
-     ":material/grid_on: Peta bulanan"], key="tab_ringkasan", on_change="rerun",
-)  # fmt: skip
+    [
+        ":material/leaderboard: Peringkat Perangkat Daerah",
+        ":material/show_chart: Tren bulanan",
+        ":material/grid_on: Peta bulanan",
+    ],
+    key="tab_ringkasan",
+    on_change="rerun",
+)
 
 with tab_peringkat:
     if tab_peringkat.open:  # lazy: only the selected tab runs
@@ -46,13 +51,22 @@ with tab_peringkat:
         tabel = opd.sort("persen_disiplin", descending=True).with_row_index("peringkat", offset=1)
         ui.tabel(
             tabel,
-            {"peringkat": "#", "nama_opd": "Perangkat Daerah",
-             "jumlah_pegawai": "Pegawai", "persen_disiplin": "% disiplin", "persen_kinerja": "% kinerja",
-             "persen_tk": "% hari TK", "jumlah_tanpa_penilaian": "Tanpa penilaian",
-             "tpp_bruto": "TPP bruto", "tpp_neto": "TPP neto"},
-            uang=("tpp_bruto", "tpp_neto"), persen=("persen_disiplin", "persen_kinerja", "persen_tk"),
-            angka=("jumlah_pegawai", "jumlah_tanpa_penilaian"), key="tabel_opd",
-        )  # fmt: skip
+            {
+                "peringkat": "#",
+                "nama_opd": "Perangkat Daerah",
+                "jumlah_pegawai": "Pegawai",
+                "persen_disiplin": "% disiplin",
+                "persen_kinerja": "% kinerja",
+                "persen_tk": "% hari TK",
+                "jumlah_tanpa_penilaian": "Tanpa penilaian",
+                "tpp_bruto": "TPP bruto",
+                "tpp_neto": "TPP neto",
+            },
+            uang=("tpp_bruto", "tpp_neto"),
+            persen=("persen_disiplin", "persen_kinerja", "persen_tk"),
+            angka=("jumlah_pegawai", "jumlah_tanpa_penilaian"),
+            key="tabel_opd",
+        )
 
 with tab_tren:
     if tab_tren.open:  # lazy: only the selected tab runs

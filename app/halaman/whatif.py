@@ -39,24 +39,39 @@ with st.form("whatif_form"):
         mulai, sampai = st.select_slider(
             "Periode", options=periods, value=(periods[0], periods[-1]), format_func=fmt.periode
         )
-        bobot_kinerja = st.slider("Bobot kinerja (%)", 0, 100, int(float(v0["bobot_kinerja"])), step=5,
-                                  help="Bobot disiplin = 100 − bobot kinerja.")  # fmt: skip
-        persen_bpjs = st.number_input("Iuran BPJS (%)", 0.0, 10.0, float(v0["persen_bpjs"]),
-                                      step=0.25, format="%.2f")  # fmt: skip
-        dasar_potongan = st.radio("Potongan disiplin dari", ["DISIPLIN", "TOTAL"], horizontal=True,
-                                  index=["DISIPLIN", "TOTAL"].index(v0["dasar_potongan"]),
-                                  help="DISIPLIN: hanya bagian disiplin; TOTAL: seluruh TPP.")  # fmt: skip
+        bobot_kinerja = st.slider(
+            "Bobot kinerja (%)",
+            0,
+            100,
+            int(float(v0["bobot_kinerja"])),
+            step=5,
+            help="Bobot disiplin = 100 − bobot kinerja.",
+        )
+        persen_bpjs = st.number_input(
+            "Iuran BPJS (%)", 0.0, 10.0, float(v0["persen_bpjs"]), step=0.25, format="%.2f"
+        )
+        dasar_potongan = st.radio(
+            "Potongan disiplin dari",
+            ["DISIPLIN", "TOTAL"],
+            horizontal=True,
+            index=["DISIPLIN", "TOTAL"].index(v0["dasar_potongan"]),
+            help="DISIPLIN: hanya bagian disiplin; TOTAL: seluruh TPP.",
+        )
     with kanan:
         st.caption("Persen kinerja per predikat")
         p = st.columns(5)
         predikat = {
             k: p[i].number_input(label, 0, 100, pk0.get(k, v), step=5, key=f"pk_{k}")
-            for i, (k, label, v) in enumerate((
-                ("SANGAT_BAIK", "Sangat baik", 100), ("BAIK", "Baik", 100),
-                ("BUTUH_PERBAIKAN", "Butuh perb.", 75), ("KURANG", "Kurang", 50),
-                ("SANGAT_KURANG", "Sangat kurang", 25),
-            ))
-        }  # fmt: skip
+            for i, (k, label, v) in enumerate(
+                (
+                    ("SANGAT_BAIK", "Sangat baik", 100),
+                    ("BAIK", "Baik", 100),
+                    ("BUTUH_PERBAIKAN", "Butuh perb.", 75),
+                    ("KURANG", "Kurang", 50),
+                    ("SANGAT_KURANG", "Sangat kurang", 25),
+                )
+            )
+        }
         st.caption("Skala basis per rentang kelas jabatan (% dari basis berlaku)")
         s = st.columns(3)
         skala = [
@@ -68,18 +83,25 @@ with st.form("whatif_form"):
 
 usulan = {
     "dasar": dasar,
-    "versi": {"bobot_kinerja": bobot_kinerja, "bobot_disiplin": 100 - bobot_kinerja,
-              "persen_bpjs": round(persen_bpjs, 4), "dasar_potongan": dasar_potongan},
+    "versi": {
+        "bobot_kinerja": bobot_kinerja,
+        "bobot_disiplin": 100 - bobot_kinerja,
+        "persen_bpjs": round(persen_bpjs, 4),
+        "dasar_potongan": dasar_potongan,
+    },
     "predikat": predikat,
-    "basis_skala": [{"kelas_dari": a, "kelas_sampai": b, "persen": v} for a, b, v in skala if v != 100],
-}  # fmt: skip
+    "basis_skala": [
+        {"kelas_dari": a, "kelas_sampai": b, "persen": v} for a, b, v in skala if v != 100
+    ],
+}
 
 
 @st.cache_data(show_spinner="Menghitung ulang TPP…", max_entries=16)
 def _hitung(root: str, snapshot_id: str, usulan: dict, mulai: str, sampai: str):
     # snapshot_id is part of the cache key: a new publish recomputes
-    return whatif(DataDir.resolve(root), AturanUsulan.from_mapping(usulan), mulai, sampai,
-                  metode="cepat")  # fmt: skip
+    return whatif(
+        DataDir.resolve(root), AturanUsulan.from_mapping(usulan), mulai, sampai, metode="cepat"
+    )
 
 
 if jalan:
@@ -98,9 +120,13 @@ except WhatIfError as error:
 t = hasil.total
 atas, bawah = st.columns(2), st.columns(2)  # two per row: full rupiah amounts fit
 atas[0].metric("TPP bruto terbit", fmt.rupiah(t["tpp_bruto_lama"]), border=True)
-atas[1].metric("TPP bruto usulan", fmt.rupiah(t["tpp_bruto_baru"]), border=True,
-               delta=ui.delta_rupiah(t["tpp_bruto_baru"], t["tpp_bruto_lama"]),
-               help=f"Selisih {fmt.rupiah(t['selisih_bruto'])}")  # fmt: skip
+atas[1].metric(
+    "TPP bruto usulan",
+    fmt.rupiah(t["tpp_bruto_baru"]),
+    border=True,
+    delta=ui.delta_rupiah(t["tpp_bruto_baru"], t["tpp_bruto_lama"]),
+    help=f"Selisih {fmt.rupiah(t['selisih_bruto'])}",
+)
 bawah[0].metric("Pegawai naik", fmt.angka(t["pegawai_naik"]), border=True)
 bawah[1].metric("Pegawai turun", fmt.angka(t["pegawai_turun"]), border=True)
 # the candidate rulebook's internal name means nothing to the reader: "aturan usulan" says it
@@ -115,31 +141,54 @@ opd = hasil.per_opd
 ui.grafik(charts.selisih_opd(opd), width="stretch")
 ui.tabel(
     opd.with_columns(pl.coalesce("nama_opd", "kode_opd").alias("nama_opd")),
-    {"nama_opd": "Perangkat Daerah", "tpp_bruto_lama": "Bruto terbit",
-     "tpp_bruto_baru": "Bruto usulan", "selisih_bruto": "Selisih bruto",
-     "selisih_neto": "Selisih neto", "pegawai_naik": "Naik", "pegawai_turun": "Turun"},
+    {
+        "nama_opd": "Perangkat Daerah",
+        "tpp_bruto_lama": "Bruto terbit",
+        "tpp_bruto_baru": "Bruto usulan",
+        "selisih_bruto": "Selisih bruto",
+        "selisih_neto": "Selisih neto",
+        "pegawai_naik": "Naik",
+        "pegawai_turun": "Turun",
+    },
     uang=("tpp_bruto_lama", "tpp_bruto_baru", "selisih_bruto", "selisih_neto"),
-    angka=("pegawai_naik", "pegawai_turun"), key="tabel_whatif_opd", lebar={"nama_opd": "large"},
-)  # fmt: skip
+    angka=("pegawai_naik", "pegawai_turun"),
+    key="tabel_whatif_opd",
+    lebar={"nama_opd": "large"},
+)
 
 st.subheader("Sebaran perubahan per pegawai", anchor=False)
 ui.grafik(charts.sebaran_perubahan(hasil.sebaran), width="stretch")
 
 if hasil.pagu is not None and hasil.pagu.height:
     st.subheader("Proyeksi terhadap pagu", anchor=False)
-    st.caption("Run rate dari bulan-bulan periode terpilih, menurut bulan bayar (TPP bulan M "
-               "dibayar pada M+1).")  # fmt: skip
+    st.caption(
+        "Run rate dari bulan-bulan periode terpilih, menurut bulan bayar (TPP bulan M "
+        "dibayar pada M+1)."
+    )
     ui.tabel(
         hasil.pagu.sort(pl.col("proyeksi_baru") - pl.col("pagu"), descending=True),
-        {"tahun": "Tahun", "kode_opd": "Kode", "pagu": "Pagu", "proyeksi_lama": "Proyeksi terbit",
-         "proyeksi_baru": "Proyeksi usulan", "melebihi_baru": "Melebihi pagu"},
-        uang=("pagu", "proyeksi_lama", "proyeksi_baru"), key="tabel_whatif_pagu",
-    )  # fmt: skip
+        {
+            "tahun": "Tahun",
+            "kode_opd": "Kode",
+            "pagu": "Pagu",
+            "proyeksi_lama": "Proyeksi terbit",
+            "proyeksi_baru": "Proyeksi usulan",
+            "melebihi_baru": "Melebihi pagu",
+        },
+        uang=("pagu", "proyeksi_lama", "proyeksi_baru"),
+        key="tabel_whatif_pagu",
+    )
 
 mulai, sampai = param[1], param[2]
 ui.unduh(
-    ctx, "Perbandingan (XLSX)", lambda: xlsx_bytes(hasil),
-    f"whatif_{mulai}_{sampai}.xlsx", objek="whatif_xlsx", periode=f"{mulai}..{sampai}",
-    baris=hasil.per_pegawai.height, key="unduh_whatif",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", primary=True,
-)  # fmt: skip
+    ctx,
+    "Perbandingan (XLSX)",
+    lambda: xlsx_bytes(hasil),
+    f"whatif_{mulai}_{sampai}.xlsx",
+    objek="whatif_xlsx",
+    periode=f"{mulai}..{sampai}",
+    baris=hasil.per_pegawai.height,
+    key="unduh_whatif",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    primary=True,
+)

@@ -47,9 +47,15 @@ _COMMON = {
 
 
 _METRIK_ANOMALI = (
-    "baris", "ditandai", "ditandai_aturan", "ditandai_model", "terpotong_beban", "kasus",
-    "kebenaran.gabungan.presisi", "kebenaran.gabungan.recall",
-)  # fmt: skip
+    "baris",
+    "ditandai",
+    "ditandai_aturan",
+    "ditandai_model",
+    "terpotong_beban",
+    "kasus",
+    "kebenaran.gabungan.presisi",
+    "kebenaran.gabungan.recall",
+)
 
 
 def _kebenaran(storage: KinerjaStorage):
@@ -150,7 +156,7 @@ def model_peringatan(context: dg.AssetExecutionContext, storage: KinerjaStorage)
                 "kasus_baru.baseline_rata_rata_penilaian.tertangkap_di_daftar.k",
                 "mengalahkan_baseline_rata_pada_kasus_baru",
             ),
-        }  # fmt: skip
+        }
     )
 
 

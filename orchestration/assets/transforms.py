@@ -44,8 +44,9 @@ def build_tpp_dbt_assets(engine: str | None = None) -> dg.AssetsDefinition:
         unit_tests = context.run.tags.get(UNIT_TESTS_TAG) != "false"
         target = dbt_target_path(storage.data.root, engine)
         with window_environment(window.start, window.end):
-            invocation = dbt.cli(dbt_build_args(unit_tests=unit_tests), context=context,
-                                 target_path=target)  # fmt: skip
+            invocation = dbt.cli(
+                dbt_build_args(unit_tests=unit_tests), context=context, target_path=target
+            )
         yield from invocation.stream()
 
     return tpp_dbt

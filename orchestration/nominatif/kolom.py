@@ -59,16 +59,34 @@ TANPA_KOREKSI = "Tidak ada koreksi untuk periode ini."
 def nilai(no: int, b: Baris) -> list:
     """The 20 cells of a row, as typed values (ints for days and money, Decimal for %)."""
     return [
-        no, teks.nip_tampil(b.nip), b.nama, b.golongan, b.jabatan, b.kelas, b.hari_kerja,
-        b.hari_efektif, b.tk, b.tl, b.psw, teks.predikat(b.predikat), b.persen_kinerja,
-        b.persen_disiplin, *(b.jumlah[a] for a in AMOUNTS),
-    ]  # fmt: skip
+        no,
+        teks.nip_tampil(b.nip),
+        b.nama,
+        b.golongan,
+        b.jabatan,
+        b.kelas,
+        b.hari_kerja,
+        b.hari_efektif,
+        b.tk,
+        b.tl,
+        b.psw,
+        teks.predikat(b.predikat),
+        b.persen_kinerja,
+        b.persen_disiplin,
+        *(b.jumlah[a] for a in AMOUNTS),
+    ]
 
 
 def nilai_koreksi(no: int, k: BarisKoreksi) -> list:
     """Cells of a koreksi row on the KOREKSI_RENTANG grid, then the six selisih."""
-    return [no, teks.nip_tampil(k.nip), k.nama, teks.periode_panjang(k.periode_asal), k.alasan,
-            *(k.selisih[a] for a in AMOUNTS)]  # fmt: skip
+    return [
+        no,
+        teks.nip_tampil(k.nip),
+        k.nama,
+        teks.periode_panjang(k.periode_asal),
+        k.alasan,
+        *(k.selisih[a] for a in AMOUNTS),
+    ]
 
 
 def kepala(daftar: Daftar) -> list[str]:

@@ -20,23 +20,52 @@ from orchestration.nominatif.daftar import Daftar
 from orchestration.published import AMOUNTS
 
 KOLOM_TPP = (
-    "periode", "kode_opd", "nama_opd", "nip", "nama", "status", "golongan", "jabatan",
-    "kelas_jabatan", "segmen", "hari_kerja", "hari_efektif", "tk", "tl", "psw", "predikat",
-    "persen_kinerja", "persen_disiplin", *AMOUNTS, "aturan_versi",
-)  # fmt: skip
+    "periode",
+    "kode_opd",
+    "nama_opd",
+    "nip",
+    "nama",
+    "status",
+    "golongan",
+    "jabatan",
+    "kelas_jabatan",
+    "segmen",
+    "hari_kerja",
+    "hari_efektif",
+    "tk",
+    "tl",
+    "psw",
+    "predikat",
+    "persen_kinerja",
+    "persen_disiplin",
+    *AMOUNTS,
+    "aturan_versi",
+)
 KOLOM_KOREKSI = (
-    "periode_bayar", "periode_asal", "kode_opd", "nama_opd", "nip", "nama",
-    *(f"selisih_{a}" for a in AMOUNTS), "alasan",
-)  # fmt: skip
+    "periode_bayar",
+    "periode_asal",
+    "kode_opd",
+    "nama_opd",
+    "nip",
+    "nama",
+    *(f"selisih_{a}" for a in AMOUNTS),
+    "alasan",
+)
 
 _INT = {"kelas_jabatan", "hari_kerja", "hari_efektif", "tk", "tl", "psw", *AMOUNTS}
 SKEMA_TPP = pa.schema(
     [
-        (c, pa.int64() if c in _INT else pa.decimal128(9, 4) if c.startswith("persen_")
-         else pa.string())
+        (
+            c,
+            pa.int64()
+            if c in _INT
+            else pa.decimal128(9, 4)
+            if c.startswith("persen_")
+            else pa.string(),
+        )
         for c in KOLOM_TPP
     ]
-)  # fmt: skip
+)
 SKEMA_KOREKSI = pa.schema(
     [(c, pa.int64() if c.startswith("selisih_") else pa.string()) for c in KOLOM_KOREKSI]
 )
@@ -65,7 +94,7 @@ def baris_tpp(daftar: list[Daftar]) -> list[dict]:
             "persen_disiplin": b.persen_disiplin,
             **b.jumlah,
             "aturan_versi": b.aturan_versi,
-        }  # fmt: skip
+        }
         for d in daftar
         for b in d.baris
     ]
@@ -82,7 +111,7 @@ def baris_koreksi(daftar: list[Daftar]) -> list[dict]:
             "nama": k.nama,
             **{f"selisih_{a}": k.selisih[a] for a in AMOUNTS},
             "alasan": k.alasan,
-        }  # fmt: skip
+        }
         for d in daftar
         for k in d.koreksi
     ]
@@ -108,8 +137,7 @@ def to_csv(rows: list[dict], columns: tuple[str, ...]) -> bytes:
 def to_parquet(rows: list[dict], schema: pa.Schema) -> bytes:
     table = pa.Table.from_pylist(rows, schema=schema)
     buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd", compression_level=3,
-                   data_page_version="1.0")  # fmt: skip
+    pq.write_table(table, buffer, compression="zstd", compression_level=3, data_page_version="1.0")
     return buffer.getvalue()
 
 

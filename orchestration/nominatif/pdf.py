@@ -72,9 +72,16 @@ class _Dokumen(FPDF):
             return
         d = self.daftar
         self.set_font(FONT, "B", 8)
-        self.cell(0, 5, latin1(f"Daftar Nominatif TPP {teks.periode_panjang(d.periode)} - "
-                               f"{d.kode_opd} {d.nama_opd} (lanjutan)"),
-                  new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+        self.cell(
+            0,
+            5,
+            latin1(
+                f"Daftar Nominatif TPP {teks.periode_panjang(d.periode)} - "
+                f"{d.kode_opd} {d.nama_opd} (lanjutan)"
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         self.ln(1)
 
     def footer(self) -> None:
@@ -82,8 +89,14 @@ class _Dokumen(FPDF):
         self.set_y(-9)
         self.set_font(FONT, "", 6.5)
         status = d.status.get("status") or "DRAFT"
-        self.cell(0, 4, latin1(f"Data terbit {d.snapshot} - status {status} - "
-                               f"Halaman {self.page_no()} dari {{nb}}"), align="R")  # fmt: skip
+        self.cell(
+            0,
+            4,
+            latin1(
+                f"Data terbit {d.snapshot} - status {status} - Halaman {self.page_no()} dari {{nb}}"
+            ),
+            align="R",
+        )
 
 
 class _Grid:
@@ -176,18 +189,24 @@ def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
     pdf.set_creation_date(dt.datetime.fromisoformat(daftar.snapshot_created_at))
     pdf.set_creator("Si-Kinerja Analytics")
     pdf.set_title(latin1(f"Daftar Nominatif TPP {daftar.periode} {daftar.kode_opd}"))
-    pdf.set_subject(latin1(
-        f"{daftar.nama_opd}; jumlah TPP neto {teks.rupiah(daftar.jumlah['tpp_neto'])}; "
-        f"data terbit {daftar.snapshot}"
-    ))  # fmt: skip
+    pdf.set_subject(
+        latin1(
+            f"{daftar.nama_opd}; jumlah TPP neto {teks.rupiah(daftar.jumlah['tpp_neto'])}; "
+            f"data terbit {daftar.snapshot}"
+        )
+    )
     pdf.add_page()
     _kepala(pdf, daftar)
 
     grid = _Grid(pdf, [Sel(k.judul, 1, "C") for k in kolom.KOLOM])
     for no, baris in enumerate(daftar.baris, start=1):
         values = kolom.nilai(no, baris)
-        grid.row([Sel(_cell_text(v, i), 1, k.rata)
-                  for i, (v, k) in enumerate(zip(values, kolom.KOLOM, strict=True))])  # fmt: skip
+        grid.row(
+            [
+                Sel(_cell_text(v, i), 1, k.rata)
+                for i, (v, k) in enumerate(zip(values, kolom.KOLOM, strict=True))
+            ]
+        )
     _totals(grid, kolom.JUMLAH, daftar.jumlah)
 
     pdf.ln(4)
@@ -219,8 +238,14 @@ def _kepala(pdf: FPDF, daftar: Daftar) -> None:
         pdf.set_font(FONT, "B" if index < 2 or last else "", 11 if index < 2 else 8)
         if last and not daftar.terkunci:
             pdf.set_text_color(192, 0, 0)
-        pdf.cell(0, 5.5 if index < 2 else 4.5, latin1(line), align="C" if index < 2 else "L",
-                 new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+        pdf.cell(
+            0,
+            5.5 if index < 2 else 4.5,
+            latin1(line),
+            align="C" if index < 2 else "L",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
 
@@ -229,10 +254,13 @@ def _signatures(pdf: FPDF, daftar: Daftar, tempat: str, tanggal: dt.date) -> Non
     lines = [
         ("", kolom.tempat_tanggal(tempat, tanggal)),
         *zip(*kolom.penandatangan(daftar), strict=True),
-        ("", ""), ("", ""), ("", ""), ("", ""),
+        ("", ""),
+        ("", ""),
+        ("", ""),
+        ("", ""),
         (kolom.GARIS_NAMA, kolom.GARIS_NAMA),
         (kolom.GARIS_NIP, kolom.GARIS_NIP),
-    ]  # fmt: skip
+    ]
     if pdf.get_y() + 5 + 4 * len(lines) > pdf.page_break_trigger:
         pdf.add_page()
     pdf.ln(5)

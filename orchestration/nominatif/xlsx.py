@@ -74,7 +74,7 @@ def _header(ws, row: int, titles: list[tuple[str, int]]) -> None:
         )
         for c in range(column, column + span):
             ws.cell(row=row, column=c).border = KOTAK
-        column += span  # fmt: skip
+        column += span
 
 
 def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
@@ -87,8 +87,15 @@ def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
     lines = kolom.kepala(daftar)
     for row, line in enumerate(lines, start=1):
         bold = row <= 2
-        _merge_text(ws, row, 1, N, line, font=Font(bold=bold, size=12 if bold else 11),
-                    alignment=Alignment(horizontal="center" if bold else "left"))  # fmt: skip
+        _merge_text(
+            ws,
+            row,
+            1,
+            N,
+            line,
+            font=Font(bold=bold, size=12 if bold else 11),
+            alignment=Alignment(horizontal="center" if bold else "left"),
+        )
     if not daftar.terkunci:
         ws.cell(row=len(lines), column=1).font = Font(bold=True, color="C00000")
 
@@ -103,8 +110,9 @@ def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
             cell = ws.cell(row=row, column=column, value=value)
             if len(styles) < N:
                 cell.border = KOTAK
-                cell.alignment = Alignment(horizontal=RATA[kolom.KOLOM[column - 1].rata],
-                                           vertical="top")  # fmt: skip
+                cell.alignment = Alignment(
+                    horizontal=RATA[kolom.KOLOM[column - 1].rata], vertical="top"
+                )
                 if column >= UANG:
                     cell.number_format = teks.FORMAT_RUPIAH_XLSX
                 styles.append(cell._style)
@@ -127,8 +135,14 @@ def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
         values = kolom.nilai_koreksi(no, koreksi)
         column = 1
         for (_, span), value in zip(kolom.KOREKSI_RENTANG, values[:5], strict=True):
-            _merge_text(ws, row, column, column + span - 1, value,
-                        alignment=Alignment(wrap_text=True, vertical="top"))  # fmt: skip
+            _merge_text(
+                ws,
+                row,
+                column,
+                column + span - 1,
+                value,
+                alignment=Alignment(wrap_text=True, vertical="top"),
+            )
             for c in range(column, column + span):
                 ws.cell(row=row, column=c).border = KOTAK
             column += span

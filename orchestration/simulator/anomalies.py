@@ -79,9 +79,12 @@ def plan(
             "pid"
         ].to_numpy()
         steady = (
-            st.hadir & (wf.mulai < m.first) & (np.isnat(wf.selesai) | (wf.selesai > m.last))
-            & (st.mutasi == 0) & ~np.isin(np.arange(wf.size), lp)
-        )  # fmt: skip
+            st.hadir
+            & (wf.mulai < m.first)
+            & (np.isnat(wf.selesai) | (wf.selesai > m.last))
+            & (st.mutasi == 0)
+            & ~np.isin(np.arange(wf.size), lp)
+        )
         pola = polas[i] if polas is not None else np.zeros(wf.size, np.int8)
         act = steady & (kind >= 0) & (rng.random(wf.size) < P_BULAN)
         act &= ~((pola == SHIFT) & np.isin(kind, [JENIS.index(k) for k in TANPA_SHIFT]))

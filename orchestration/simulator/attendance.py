@@ -159,9 +159,18 @@ def _grid(wf: Workforce, i: int, dv: Devices, jd: Jadwal) -> Grid:
     pola = np.where(before, pola_lalu[idx][:, None], jd.pola[i][idx][:, None]).astype(np.int8)
     h = hari(jd.aturan[i], m, jd.libur[i], pola, active, jd.shift_besok(wf, i, idx), jd.offset[idx])
     return Grid(
-        idx, pos, active, active & h.kerja, before, dept, dv.offset[dept] + unit, day0, h,
-        h.masuk, h.pulang,
-    )  # fmt: skip
+        idx,
+        pos,
+        active,
+        active & h.kerja,
+        before,
+        dept,
+        dv.offset[dept] + unit,
+        day0,
+        h,
+        h.masuk,
+        h.pulang,
+    )
 
 
 def _absences(g: Grid, ep: pl.DataFrame, m, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
@@ -452,10 +461,14 @@ def _truth(
                 jenis_anomali=pl.lit("TAP_SAAT_DL"),
                 detail=pl.format(
                     "tap kantor pada {} hari selama DL {} ke {} ({} s.d. {})",
-                    "k", "nomor_surat", "tujuan", "mulai", "selesai",
+                    "k",
+                    "nomor_surat",
+                    "tujuan",
+                    "mulai",
+                    "selesai",
                 ),
             )
-        )  # fmt: skip
+        )
     rw = p.rows["TAP_AKHIR_PEKAN"]
     if len(rw):
         tabel.append(

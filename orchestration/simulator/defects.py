@@ -26,22 +26,52 @@ DITOLERANSI = "ditoleransi"  # must simply be tolerated
 
 # jenis_cacat -> (description, treatment)
 JENIS_CACAT: dict[str, tuple[str, str]] = {
-    "TAP_DUPLIKAT": ("Tap dikirim ulang: duplikat persis baris sebelumnya (dihitung sekali)", DUPLIKAT),
+    "TAP_DUPLIKAT": (
+        "Tap dikirim ulang: duplikat persis baris sebelumnya (dihitung sekali)",
+        DUPLIKAT,
+    ),
     "NIP_PANJANG_SALAH": ("NIP tidak 18 digit (satu digit hilang atau berlebih)", KARANTINA),
-    "NIP_TANGGAL_LAHIR_MUSTAHIL": ("NIP dengan tanggal lahir yang tidak ada (bulan 13, tanggal 32, 30 Februari)", KARANTINA),
-    "NIP_JENIS_KELAMIN_SALAH": ("NIP dengan digit jenis kelamin 3 (hanya 1 atau 2 yang sah)", KARANTINA),
-    "NIP_TIDAK_DIKENAL": ("NIP berstruktur sah tetapi tidak ada di master pegawai bulan itu", KARANTINA_MASTER),
-    "WAKTU_RUSAK": ("Waktu tap tak terbaca: '2025-03-04 7:5', '04/03/2025 07:31', '2025-03-04 25:10:00'", KARANTINA),
+    "NIP_TANGGAL_LAHIR_MUSTAHIL": (
+        "NIP dengan tanggal lahir yang tidak ada (bulan 13, tanggal 32, 30 Februari)",
+        KARANTINA,
+    ),
+    "NIP_JENIS_KELAMIN_SALAH": (
+        "NIP dengan digit jenis kelamin 3 (hanya 1 atau 2 yang sah)",
+        KARANTINA,
+    ),
+    "NIP_TIDAK_DIKENAL": (
+        "NIP berstruktur sah tetapi tidak ada di master pegawai bulan itu",
+        KARANTINA_MASTER,
+    ),
+    "WAKTU_RUSAK": (
+        "Waktu tap tak terbaca: '2025-03-04 7:5', '04/03/2025 07:31', '2025-03-04 25:10:00'",
+        KARANTINA,
+    ),
     "TANGGAL_RUSAK": ("Tanggal tak terbaca: '04/03/2025', '2025-03-32', '2025-13-04'", KARANTINA),
-    "KODE_TIDAK_DIKENAL": ("Kode di luar daftar kontrak (kode CUTI, metode RFID, hasil_kerja BAGUS, ...)", KARANTINA),
-    "NILAI_DI_LUAR_RENTANG": ("Angka di luar rentang kontrak (kelas_jabatan 0/18, durasi_menit 0/900)", KARANTINA),
-    "BULAN_LAIN": ("Baris milik bulan lain: tap/aktivitas bertanggal bulan lain, ketidakhadiran tak menyentuh bulan file", KARANTINA),
+    "KODE_TIDAK_DIKENAL": (
+        "Kode di luar daftar kontrak (kode CUTI, metode RFID, hasil_kerja BAGUS, ...)",
+        KARANTINA,
+    ),
+    "NILAI_DI_LUAR_RENTANG": (
+        "Angka di luar rentang kontrak (kelas_jabatan 0/18, durasi_menit 0/900)",
+        KARANTINA,
+    ),
+    "BULAN_LAIN": (
+        "Baris milik bulan lain: tap/aktivitas bertanggal bulan lain, ketidakhadiran tak menyentuh bulan file",
+        KARANTINA,
+    ),
     "PERIODE_LAIN": ("Penilaian kinerja dengan periode bulan lain", KARANTINA),
-    "PREDIKAT_BERTENTANGAN": ("Predikat berbeda dari matriks PermenPANRB 6/2022 (nilai matriks yang dipakai)", TEMUAN),
-    "JADWAL_GANDA": ("Satu hari jadwal dinas tercatat lagi dengan kode shift lain (baris sisipan; kedua baris hari itu dikarantina, hari itu bukan hari kerja)", KARANTINA_JADWAL),
+    "PREDIKAT_BERTENTANGAN": (
+        "Predikat berbeda dari matriks PermenPANRB 6/2022 (nilai matriks yang dipakai)",
+        TEMUAN,
+    ),
+    "JADWAL_GANDA": (
+        "Satu hari jadwal dinas tercatat lagi dengan kode shift lain (baris sisipan; kedua baris hari itu dikarantina, hari itu bukan hari kerja)",
+        KARANTINA_JADWAL,
+    ),
     "KODE_SHIFT_TIDAK_DIKENAL": ("Kode shift yang tidak ada di rulebook (SORE)", KARANTINA_JADWAL),
     "BOM": ("File diawali BOM UTF-8 (baris 1; harus ditoleransi)", DITOLERANSI),
-}  # fmt: skip
+}
 SISIPAN = (
     "TAP_DUPLIKAT",
     "JADWAL_GANDA",
@@ -49,29 +79,81 @@ SISIPAN = (
 NIP_CACAT = ("NIP_PANJANG_SALAH", "NIP_TANGGAL_LAHIR_MUSTAHIL", "NIP_JENIS_KELAMIN_SALAH")
 BERLAKU: dict[str, tuple[str, ...]] = {
     "pegawai": (*NIP_CACAT, "TANGGAL_RUSAK", "KODE_TIDAK_DIKENAL", "NILAI_DI_LUAR_RENTANG"),
-    "absensi": ("TAP_DUPLIKAT", "TAP_DUPLIKAT", *NIP_CACAT, "NIP_TIDAK_DIKENAL", "NIP_TIDAK_DIKENAL", "WAKTU_RUSAK",
-                "WAKTU_RUSAK", "KODE_TIDAK_DIKENAL", "BULAN_LAIN"),
-    "ketidakhadiran": (*NIP_CACAT, "NIP_TIDAK_DIKENAL", "TANGGAL_RUSAK", "KODE_TIDAK_DIKENAL", "BULAN_LAIN"),
-    "kinerja": (*NIP_CACAT, "NIP_TIDAK_DIKENAL", "TANGGAL_RUSAK", "KODE_TIDAK_DIKENAL", "PERIODE_LAIN",
-                "PREDIKAT_BERTENTANGAN", "PREDIKAT_BERTENTANGAN"),
-    "aktivitas": (*NIP_CACAT, "NIP_TIDAK_DIKENAL", "TANGGAL_RUSAK", "KODE_TIDAK_DIKENAL", "NILAI_DI_LUAR_RENTANG",
-                  "BULAN_LAIN"),
-    "jadwal": ("JADWAL_GANDA", "JADWAL_GANDA", "KODE_SHIFT_TIDAK_DIKENAL", "KODE_SHIFT_TIDAK_DIKENAL",
-               "NIP_TIDAK_DIKENAL", "NIP_TIDAK_DIKENAL", *NIP_CACAT, "TANGGAL_RUSAK", "BULAN_LAIN"),
-}  # fmt: skip
+    "absensi": (
+        "TAP_DUPLIKAT",
+        "TAP_DUPLIKAT",
+        *NIP_CACAT,
+        "NIP_TIDAK_DIKENAL",
+        "NIP_TIDAK_DIKENAL",
+        "WAKTU_RUSAK",
+        "WAKTU_RUSAK",
+        "KODE_TIDAK_DIKENAL",
+        "BULAN_LAIN",
+    ),
+    "ketidakhadiran": (
+        *NIP_CACAT,
+        "NIP_TIDAK_DIKENAL",
+        "TANGGAL_RUSAK",
+        "KODE_TIDAK_DIKENAL",
+        "BULAN_LAIN",
+    ),
+    "kinerja": (
+        *NIP_CACAT,
+        "NIP_TIDAK_DIKENAL",
+        "TANGGAL_RUSAK",
+        "KODE_TIDAK_DIKENAL",
+        "PERIODE_LAIN",
+        "PREDIKAT_BERTENTANGAN",
+        "PREDIKAT_BERTENTANGAN",
+    ),
+    "aktivitas": (
+        *NIP_CACAT,
+        "NIP_TIDAK_DIKENAL",
+        "TANGGAL_RUSAK",
+        "KODE_TIDAK_DIKENAL",
+        "NILAI_DI_LUAR_RENTANG",
+        "BULAN_LAIN",
+    ),
+    "jadwal": (
+        "JADWAL_GANDA",
+        "JADWAL_GANDA",
+        "KODE_SHIFT_TIDAK_DIKENAL",
+        "KODE_SHIFT_TIDAK_DIKENAL",
+        "NIP_TIDAK_DIKENAL",
+        "NIP_TIDAK_DIKENAL",
+        *NIP_CACAT,
+        "TANGGAL_RUSAK",
+        "BULAN_LAIN",
+    ),
+}
 KODE_SHIFT = ("PAGI", "SIANG", "MALAM", "LIBUR")  # jadwal.KODE: the codes a roster line may carry
 KOLOM = {  # the column each defect touches, per kind
-    "TANGGAL_RUSAK": {"pegawai": "tmt_opd", "ketidakhadiran": "mulai", "kinerja": "tanggal_penilaian", "aktivitas": "tanggal",
-                      "jadwal": "tanggal"},
-    "KODE_TIDAK_DIKENAL": {"pegawai": "jenis_jabatan", "absensi": "metode", "ketidakhadiran": "kode",
-                           "kinerja": "hasil_kerja", "aktivitas": "status"},
+    "TANGGAL_RUSAK": {
+        "pegawai": "tmt_opd",
+        "ketidakhadiran": "mulai",
+        "kinerja": "tanggal_penilaian",
+        "aktivitas": "tanggal",
+        "jadwal": "tanggal",
+    },
+    "KODE_TIDAK_DIKENAL": {
+        "pegawai": "jenis_jabatan",
+        "absensi": "metode",
+        "ketidakhadiran": "kode",
+        "kinerja": "hasil_kerja",
+        "aktivitas": "status",
+    },
     "NILAI_DI_LUAR_RENTANG": {"pegawai": "kelas_jabatan", "aktivitas": "durasi_menit"},
-    "BULAN_LAIN": {"absensi": "waktu", "ketidakhadiran": "mulai", "aktivitas": "tanggal", "jadwal": "tanggal"},
+    "BULAN_LAIN": {
+        "absensi": "waktu",
+        "ketidakhadiran": "mulai",
+        "aktivitas": "tanggal",
+        "jadwal": "tanggal",
+    },
     "KODE_SHIFT_TIDAK_DIKENAL": {"jadwal": "kode_shift"},
     "WAKTU_RUSAK": {"absensi": "waktu"},
     "PERIODE_LAIN": {"kinerja": "periode"},
     "PREDIKAT_BERTENTANGAN": {"kinerja": "predikat"},
-}  # fmt: skip
+}
 KODE_ASING = {
     "pegawai": "STRUKTURAL",
     "absensi": "RFID",
@@ -100,10 +182,12 @@ def _nip_rusak(nip: pl.Expr, jenis: str, u: pl.Expr) -> pl.Expr:
         return pl.when(u < 0.5).then(nip.str.slice(0, 17)).otherwise(nip + "7")
     if jenis == "NIP_TANGGAL_LAHIR_MUSTAHIL":
         return (
-            pl.when(u < 0.34).then(nip.str.slice(0, 4) + "13" + nip.str.slice(6))
-            .when(u < 0.67).then(nip.str.slice(0, 6) + "32" + nip.str.slice(8))
+            pl.when(u < 0.34)
+            .then(nip.str.slice(0, 4) + "13" + nip.str.slice(6))
+            .when(u < 0.67)
+            .then(nip.str.slice(0, 6) + "32" + nip.str.slice(8))
             .otherwise(nip.str.slice(0, 4) + "0230" + nip.str.slice(8))
-        )  # fmt: skip
+        )
     if jenis == "NIP_JENIS_KELAMIN_SALAH":
         return nip.str.slice(0, 14) + "3" + nip.str.slice(15)
     # NIP_TIDAK_DIKENAL: sequence numbers of real NIPs stay far below 900
@@ -113,19 +197,30 @@ def _nip_rusak(nip: pl.Expr, jenis: str, u: pl.Expr) -> pl.Expr:
 def _tanggal_rusak(col: pl.Expr, u: pl.Expr) -> pl.Expr:
     d = col.str.slice(0, 10)
     return (
-        pl.when(u < 0.4).then(d.str.slice(8, 2) + "/" + d.str.slice(5, 2) + "/" + d.str.slice(0, 4))
-        .when(u < 0.7).then(d.str.slice(0, 8) + "32")
+        pl.when(u < 0.4)
+        .then(d.str.slice(8, 2) + "/" + d.str.slice(5, 2) + "/" + d.str.slice(0, 4))
+        .when(u < 0.7)
+        .then(d.str.slice(0, 8) + "32")
         .otherwise(d.str.slice(0, 5) + "13" + d.str.slice(7))
-    )  # fmt: skip
+    )
 
 
 def _waktu_rusak(col: pl.Expr, u: pl.Expr) -> pl.Expr:
     t = col.str.to_datetime("%Y-%m-%d %H:%M:%S")
     return (
-        pl.when(u < 0.34).then(pl.format("{} {}:{}", t.dt.strftime("%Y-%m-%d"), t.dt.hour(), t.dt.minute()))
-        .when(u < 0.67).then(t.dt.strftime("%d/%m/%Y %H:%M"))
-        .otherwise(pl.format("{} {}:{}", t.dt.strftime("%Y-%m-%d"), (t.dt.hour() + 18).cast(pl.String), t.dt.strftime("%M:%S")))
-    )  # fmt: skip
+        pl.when(u < 0.34)
+        .then(pl.format("{} {}:{}", t.dt.strftime("%Y-%m-%d"), t.dt.hour(), t.dt.minute()))
+        .when(u < 0.67)
+        .then(t.dt.strftime("%d/%m/%Y %H:%M"))
+        .otherwise(
+            pl.format(
+                "{} {}:{}",
+                t.dt.strftime("%Y-%m-%d"),
+                (t.dt.hour() + 18).cast(pl.String),
+                t.dt.strftime("%M:%S"),
+            )
+        )
+    )
 
 
 def _mutate(
@@ -195,10 +290,14 @@ def inject(
         sub = frame[sel].with_columns(_ord=pl.Series(sel * 2), _u=pl.Series(rng.random(len(sel))))
         if j == "TAP_DUPLIKAT":  # a re-sent copy right after the original line
             dupes.append(sub.select(pl.col("_ord") + 1, *frame.columns))
-            records.append(sub.select(
-                pl.col("_ord") + 1, pl.lit(j).alias("jenis_cacat"), pl.lit("").alias("kolom"),
-                pl.lit("duplikat persis baris sebelumnya").alias("detail"),
-            ))  # fmt: skip
+            records.append(
+                sub.select(
+                    pl.col("_ord") + 1,
+                    pl.lit(j).alias("jenis_cacat"),
+                    pl.lit("").alias("kolom"),
+                    pl.lit("duplikat persis baris sebelumnya").alias("detail"),
+                )
+            )
             continue
         if j == "JADWAL_GANDA":  # the same day again right after, with another code
             geser = (pl.col("_u") * 3).cast(pl.Int64) + 1
@@ -218,11 +317,19 @@ def inject(
                     ),
                 )
             )
-            records.append(sub.select(
-                pl.col("_ord") + 1, pl.lit(j).alias("jenis_cacat"), pl.lit("kode_shift").alias("kolom"),
-                pl.format("tanggal {} sudah tercatat '{}' di baris sebelumnya; baris ini '{}'",
-                          "tanggal", "kode_shift", "_lain").alias("detail"),
-            ))  # fmt: skip
+            records.append(
+                sub.select(
+                    pl.col("_ord") + 1,
+                    pl.lit(j).alias("jenis_cacat"),
+                    pl.lit("kode_shift").alias("kolom"),
+                    pl.format(
+                        "tanggal {} sudah tercatat '{}' di baris sebelumnya; baris ini '{}'",
+                        "tanggal",
+                        "kode_shift",
+                        "_lain",
+                    ).alias("detail"),
+                )
+            )
             continue
         if kind == "kinerja":
             sub = sub.with_columns(
@@ -253,15 +360,29 @@ def inject(
     offset = XLSX_HEADER_ROW + 1 if xlsx else 2
     lines = work.select(pl.col("_ord"), line=pl.int_range(pl.len(), dtype=pl.Int64) + offset)
     cacat = (
-        pl.concat(records).join(lines, on="_ord").select(
-            pl.lit(file).alias("file"), "line", "jenis_cacat", "kolom", "detail"
-        )
-        if records else pl.DataFrame(schema=CACAT_SCHEMA)
-    )  # fmt: skip
+        pl.concat(records)
+        .join(lines, on="_ord")
+        .select(pl.lit(file).alias("file"), "line", "jenis_cacat", "kolom", "detail")
+        if records
+        else pl.DataFrame(schema=CACAT_SCHEMA)
+    )
     bom = (not xlsx) and bool(rng.random() < min(0.5, 20 * rate))
     if bom:
-        cacat = pl.concat([pl.DataFrame({"file": [file], "line": [1], "jenis_cacat": ["BOM"], "kolom": [""],
-                                         "detail": ["BOM UTF-8 di awal file"]}, schema=CACAT_SCHEMA), cacat])  # fmt: skip
+        cacat = pl.concat(
+            [
+                pl.DataFrame(
+                    {
+                        "file": [file],
+                        "line": [1],
+                        "jenis_cacat": ["BOM"],
+                        "kolom": [""],
+                        "detail": ["BOM UTF-8 di awal file"],
+                    },
+                    schema=CACAT_SCHEMA,
+                ),
+                cacat,
+            ]
+        )
     return Injected(work.select(frame.columns), cacat.sort("line", "jenis_cacat"), bom)
 
 

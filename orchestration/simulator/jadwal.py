@@ -36,10 +36,18 @@ ROTASI = np.array([PAGI, PAGI, SIANG, SIANG, MALAM, MALAM, LIBUR, LIBUR], dtype=
 KODE_SATPOL = "1.05.01"
 # Functional posts of the hospital that are rostered around the clock.
 SHIFT_RS = (
-    "Perawat", "Bidan", "Dokter", "Penata Anestesi", "Radiografer",
-    "Pranata Laboratorium Kesehatan", "Tenaga Teknis Kefarmasian", "Apoteker",
-    "Teknisi Elektromedis", "Nutrisionis", "Perekam Medis",
-)  # fmt: skip
+    "Perawat",
+    "Bidan",
+    "Dokter",
+    "Penata Anestesi",
+    "Radiografer",
+    "Pranata Laboratorium Kesehatan",
+    "Tenaga Teknis Kefarmasian",
+    "Apoteker",
+    "Teknisi Elektromedis",
+    "Nutrisionis",
+    "Perekam Medis",
+)
 KELAS_PENDUKUNG = 3  # PELAKSANA up to this class: Pramu Bakti, Petugas Keamanan, Pengemudi
 KELAS_BANGSAL = 6  # hospital PELAKSANA up to this class also work on the wards
 DAY_S = 86400
@@ -47,8 +55,11 @@ DAY_S = 86400
 
 def _detik(text: pl.Expr) -> pl.Expr:
     t = text.str.to_time("%H:%M:%S")
-    return (t.dt.hour().cast(pl.Int64) * 3600 + t.dt.minute().cast(pl.Int64) * 60
-            + t.dt.second().cast(pl.Int64))  # fmt: skip
+    return (
+        t.dt.hour().cast(pl.Int64) * 3600
+        + t.dt.minute().cast(pl.Int64) * 60
+        + t.dt.second().cast(pl.Int64)
+    )
 
 
 @dataclass(frozen=True)

@@ -170,40 +170,108 @@ PELAKSANA_NAMA = {
 KABUPATEN_NAMA = np.array([k[0] for k in org.KABUPATEN])
 
 ADMIN_NAMA = {
-    org.PENDIDIKAN: ["Kepala Bidang Pembinaan SMA", "Kepala Bidang Pembinaan SMK", "Kepala Bidang Pendidikan Khusus",
-                     "Kepala Bidang Guru dan Tenaga Kependidikan", "Kepala Bidang Kebudayaan"],
-    org.RUMAH_SAKIT: ["Kepala Bidang Pelayanan Medik", "Kepala Bidang Keperawatan", "Kepala Bidang Penunjang Medik",
-                      "Kepala Bagian Umum", "Kepala Bagian Keuangan"],
-    org.KESEHATAN: ["Kepala Bidang Pelayanan Kesehatan", "Kepala Bidang Pencegahan dan Pengendalian Penyakit",
-                    "Kepala Bidang Kesehatan Masyarakat", "Kepala Bidang Sumber Daya Kesehatan"],
-    org.SEKRETARIAT: ["Kepala Bagian Tata Usaha Pimpinan", "Kepala Bagian Protokol", "Kepala Bagian Kelembagaan",
-                      "Kepala Bagian Perundang-undangan", "Kepala Bagian Persidangan", "Kepala Bagian Kerja Sama"],
-    org.PENGAWASAN: ["Inspektur Pembantu Wilayah I", "Inspektur Pembantu Wilayah II", "Inspektur Pembantu Wilayah III",
-                     "Inspektur Pembantu Wilayah IV", "Inspektur Pembantu Khusus"],
-    org.KEUANGAN: ["Kepala Bidang Anggaran", "Kepala Bidang Perbendaharaan", "Kepala Bidang Akuntansi",
-                   "Kepala Bidang Pendapatan Daerah", "Kepala Bidang Pengelolaan Aset Daerah"],
-    org.TEKNIS: ["Kepala Bidang Perencanaan dan Pengembangan", "Kepala Bidang Pelayanan", "Kepala Bidang Pembinaan",
-                 "Kepala Bidang Pengendalian dan Pengawasan", "Kepala Bidang Sarana dan Prasarana"],
-}  # fmt: skip
+    org.PENDIDIKAN: [
+        "Kepala Bidang Pembinaan SMA",
+        "Kepala Bidang Pembinaan SMK",
+        "Kepala Bidang Pendidikan Khusus",
+        "Kepala Bidang Guru dan Tenaga Kependidikan",
+        "Kepala Bidang Kebudayaan",
+    ],
+    org.RUMAH_SAKIT: [
+        "Kepala Bidang Pelayanan Medik",
+        "Kepala Bidang Keperawatan",
+        "Kepala Bidang Penunjang Medik",
+        "Kepala Bagian Umum",
+        "Kepala Bagian Keuangan",
+    ],
+    org.KESEHATAN: [
+        "Kepala Bidang Pelayanan Kesehatan",
+        "Kepala Bidang Pencegahan dan Pengendalian Penyakit",
+        "Kepala Bidang Kesehatan Masyarakat",
+        "Kepala Bidang Sumber Daya Kesehatan",
+    ],
+    org.SEKRETARIAT: [
+        "Kepala Bagian Tata Usaha Pimpinan",
+        "Kepala Bagian Protokol",
+        "Kepala Bagian Kelembagaan",
+        "Kepala Bagian Perundang-undangan",
+        "Kepala Bagian Persidangan",
+        "Kepala Bagian Kerja Sama",
+    ],
+    org.PENGAWASAN: [
+        "Inspektur Pembantu Wilayah I",
+        "Inspektur Pembantu Wilayah II",
+        "Inspektur Pembantu Wilayah III",
+        "Inspektur Pembantu Wilayah IV",
+        "Inspektur Pembantu Khusus",
+    ],
+    org.KEUANGAN: [
+        "Kepala Bidang Anggaran",
+        "Kepala Bidang Perbendaharaan",
+        "Kepala Bidang Akuntansi",
+        "Kepala Bidang Pendapatan Daerah",
+        "Kepala Bidang Pengelolaan Aset Daerah",
+    ],
+    org.TEKNIS: [
+        "Kepala Bidang Perencanaan dan Pengembangan",
+        "Kepala Bidang Pelayanan",
+        "Kepala Bidang Pembinaan",
+        "Kepala Bidang Pengendalian dan Pengawasan",
+        "Kepala Bidang Sarana dan Prasarana",
+    ],
+}
 SEKRETARIS_NAMA = {
     org.RUMAH_SAKIT: "Wakil Direktur Umum dan Keuangan",
     org.SEKRETARIAT: "Kepala Bagian Umum",
 }
 PENGAWAS_NAMA = {
-    org.PENDIDIKAN: ["Kepala Seksi Kurikulum dan Penilaian", "Kepala Seksi Peserta Didik", "Kepala Seksi Sarana dan Prasarana",
-                     "Kepala Subbagian Tata Usaha Cabang Dinas", "Kepala Seksi Pendidik dan Tenaga Kependidikan"],
-    org.RUMAH_SAKIT: ["Kepala Seksi Pelayanan Medik", "Kepala Seksi Keperawatan Rawat Inap", "Kepala Seksi Keperawatan Rawat Jalan",
-                      "Kepala Seksi Penunjang Medik", "Kepala Subbagian Rekam Medis", "Kepala Subbagian Kepegawaian"],
-    org.SEKRETARIAT: ["Kepala Subbagian Protokol", "Kepala Subbagian Tata Usaha Pimpinan", "Kepala Subbagian Rumah Tangga",
-                      "Kepala Subbagian Kelembagaan", "Kepala Subbagian Produk Hukum", "Kepala Subbagian Kerja Sama"],
-    org.PENGAWASAN: ["Kepala Subbagian Umum dan Kepegawaian", "Kepala Subbagian Perencanaan",
-                     "Kepala Subbagian Evaluasi dan Pelaporan", "Kepala Subbagian Keuangan"],
-    org.KEUANGAN: ["Kepala Subbidang Anggaran", "Kepala Subbidang Perbendaharaan", "Kepala Subbidang Akuntansi",
-                   "Kepala Subbidang Penatausahaan Aset", "Kepala Subbidang Pajak Daerah"],
-}  # fmt: skip
-PENGAWAS_UMUM = ["Kepala Subbagian Umum dan Kepegawaian", "Kepala Subbagian Keuangan", "Kepala Subbagian Perencanaan",
-                 "Kepala Seksi Pelayanan", "Kepala Seksi Pembinaan", "Kepala Seksi Pengawasan",
-                 "Kepala Seksi Data dan Informasi", "Kepala Seksi Pengembangan"]  # fmt: skip
+    org.PENDIDIKAN: [
+        "Kepala Seksi Kurikulum dan Penilaian",
+        "Kepala Seksi Peserta Didik",
+        "Kepala Seksi Sarana dan Prasarana",
+        "Kepala Subbagian Tata Usaha Cabang Dinas",
+        "Kepala Seksi Pendidik dan Tenaga Kependidikan",
+    ],
+    org.RUMAH_SAKIT: [
+        "Kepala Seksi Pelayanan Medik",
+        "Kepala Seksi Keperawatan Rawat Inap",
+        "Kepala Seksi Keperawatan Rawat Jalan",
+        "Kepala Seksi Penunjang Medik",
+        "Kepala Subbagian Rekam Medis",
+        "Kepala Subbagian Kepegawaian",
+    ],
+    org.SEKRETARIAT: [
+        "Kepala Subbagian Protokol",
+        "Kepala Subbagian Tata Usaha Pimpinan",
+        "Kepala Subbagian Rumah Tangga",
+        "Kepala Subbagian Kelembagaan",
+        "Kepala Subbagian Produk Hukum",
+        "Kepala Subbagian Kerja Sama",
+    ],
+    org.PENGAWASAN: [
+        "Kepala Subbagian Umum dan Kepegawaian",
+        "Kepala Subbagian Perencanaan",
+        "Kepala Subbagian Evaluasi dan Pelaporan",
+        "Kepala Subbagian Keuangan",
+    ],
+    org.KEUANGAN: [
+        "Kepala Subbidang Anggaran",
+        "Kepala Subbidang Perbendaharaan",
+        "Kepala Subbidang Akuntansi",
+        "Kepala Subbidang Penatausahaan Aset",
+        "Kepala Subbidang Pajak Daerah",
+    ],
+}
+PENGAWAS_UMUM = [
+    "Kepala Subbagian Umum dan Kepegawaian",
+    "Kepala Subbagian Keuangan",
+    "Kepala Subbagian Perencanaan",
+    "Kepala Seksi Pelayanan",
+    "Kepala Seksi Pembinaan",
+    "Kepala Seksi Pengawasan",
+    "Kepala Seksi Data dan Informasi",
+    "Kepala Seksi Pengembangan",
+]
 
 
 def _pick(rng: np.random.Generator, pool, n: int) -> np.ndarray:

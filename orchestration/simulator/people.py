@@ -198,9 +198,10 @@ def _n_units(depts, size: np.ndarray) -> np.ndarray:
     """Work units (schools, wards, floors) per department, one attendance device each."""
     kat = np.array([d.kategori for d in depts], dtype=object)
     return np.where(
-        kat == org.PENDIDIKAN, np.maximum(1, np.round(size / 28)),
+        kat == org.PENDIDIKAN,
+        np.maximum(1, np.round(size / 28)),
         np.where(kat == org.RUMAH_SAKIT, 2 + size // 150, 1 + size // 60),
-    ).astype(np.int64)  # fmt: skip
+    ).astype(np.int64)
 
 
 def _first_staff(rng, depts, months: list[Month], size: np.ndarray, n_units: np.ndarray) -> Cohort:
@@ -267,8 +268,24 @@ def _first_staff(rng, depts, months: list[Month], size: np.ndarray, n_units: np.
     tmt_opd = np.where(baru, np.minimum(tmt_d + rng.integers(0, 15, n) * DAY, t0 - DAY), tmt_opd)
     kp = np.maximum(t0m - rng.integers(0, 48, n), tmt)
     mulai = np.minimum(tmt_opd, t0 - DAY)
-    return Cohort(dept, unit, status, jenis, pend, pria, lahir, tmt, gol, kelas, dasar, jabatan,
-                  tmt_opd, kp, kepala, mulai)  # fmt: skip
+    return Cohort(
+        dept,
+        unit,
+        status,
+        jenis,
+        pend,
+        pria,
+        lahir,
+        tmt,
+        gol,
+        kelas,
+        dasar,
+        jabatan,
+        tmt_opd,
+        kp,
+        kepala,
+        mulai,
+    )
 
 
 def _recruits(rng, depts, months: list[Month], rekrut: np.ndarray, n_units: np.ndarray) -> Cohort:
@@ -293,8 +310,24 @@ def _recruits(rng, depts, months: list[Month], rekrut: np.ndarray, n_units: np.n
         rng, depts, dept, no, no, status, jenis, pend, no, lahir, month, np.zeros(h)
     )
     unit = (rng.random(h) * n_units[dept]).astype(np.int64)
-    return Cohort(dept, unit, status, jenis, pend, pria, lahir, month, gol, kelas, dasar, jabatan,
-                  start, month, no, start)  # fmt: skip
+    return Cohort(
+        dept,
+        unit,
+        status,
+        jenis,
+        pend,
+        pria,
+        lahir,
+        month,
+        gol,
+        kelas,
+        dasar,
+        jabatan,
+        start,
+        month,
+        no,
+        start,
+    )
 
 
 def _career_ends(
@@ -344,16 +377,36 @@ def build(depts: tuple[org.Department, ...], months: list[Month], n: int, seed: 
     selesai, alasan = _career_ends(rng, months, c, rekrut)
 
     state0 = MonthState(
-        hadir=np.zeros(u, bool), dept=c.dept.astype(np.int64), unit=c.unit.astype(np.int64),
-        jenis=c.jenis.astype(np.int8), kelas=c.kelas.astype(np.int8), status=c.status.astype(np.int8),
-        gol=c.gol.astype(np.int8), jabatan=c.jabatan, tmt_opd=c.tmt_opd, kp_terakhir=c.kp,
+        hadir=np.zeros(u, bool),
+        dept=c.dept.astype(np.int64),
+        unit=c.unit.astype(np.int64),
+        jenis=c.jenis.astype(np.int8),
+        kelas=c.kelas.astype(np.int8),
+        status=c.status.astype(np.int8),
+        gol=c.gol.astype(np.int8),
+        jabatan=c.jabatan,
+        tmt_opd=c.tmt_opd,
+        kp_terakhir=c.kp,
         mutasi=np.zeros(u, np.int8),
-    )  # fmt: skip
+    )
     wf = Workforce(
-        depts=depts, months=months, nip=nip, nama=nama, pria=c.pria, lahir=c.lahir, tmt_cpns=c.tmt,
-        mulai=c.mulai, selesai=selesai, alasan=alasan, rekrut=rekrut, pendidikan=c.pend, dasar=c.dasar,
-        kepala=c.kepala, n_units=n_units, states=[],
-    )  # fmt: skip
+        depts=depts,
+        months=months,
+        nip=nip,
+        nama=nama,
+        pria=c.pria,
+        lahir=c.lahir,
+        tmt_cpns=c.tmt,
+        mulai=c.mulai,
+        selesai=selesai,
+        alasan=alasan,
+        rekrut=rekrut,
+        pendidikan=c.pend,
+        dasar=c.dasar,
+        kepala=c.kepala,
+        n_units=n_units,
+        states=[],
+    )
     _evolve(wf, state0, stream(seed, "people-evolve"))
     return wf
 
@@ -444,10 +497,16 @@ def _evolve(wf: Workforce, st: MonthState, rng: np.random.Generator) -> None:
             )
             st.mutasi[idx] = PINDAH_OPD
         naik = (
-            tetap & ~pindah & _transferable(wf, st) & (st.status == PNS) & (st.gol >= 9) & (st.kelas >= 6)
-            & (wf.pendidikan >= names.D3) & np.isin(st.jenis, [FUNGSIONAL, PELAKSANA])
+            tetap
+            & ~pindah
+            & _transferable(wf, st)
+            & (st.status == PNS)
+            & (st.gol >= 9)
+            & (st.kelas >= 6)
+            & (wf.pendidikan >= names.D3)
+            & np.isin(st.jenis, [FUNGSIONAL, PELAKSANA])
             & (rng.random(wf.size) < P_JABATAN_BARU)
-        )  # fmt: skip
+        )
         idx = np.flatnonzero(naik)
         if len(idx):
             st.jenis[idx] = PENGAWAS

@@ -50,13 +50,23 @@ class Chrome:
         port = free_port()
         self.proc = subprocess.Popen(
             [
-                binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--no-default-browser-check", "--hide-scrollbars",
-                f"--remote-debugging-port={port}", "--remote-allow-origins=*",
-                f"--user-data-dir={self.profile}", f"--window-size={width},{height}", "about:blank",
+                binary,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--hide-scrollbars",
+                f"--remote-debugging-port={port}",
+                "--remote-allow-origins=*",
+                f"--user-data-dir={self.profile}",
+                f"--window-size={width},{height}",
+                "about:blank",
             ],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self._stack = contextlib.ExitStack()
         try:
             wait_http(f"http://127.0.0.1:{port}/json/version", 30)
@@ -152,7 +162,7 @@ class Chrome:
             " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
             " return [r.x + r.width / 2, r.y + r.height / 2]; })()",
             what=what,
-        )  # fmt: skip
+        )
         return box[0], box[1]
 
     def click(self, selector: str, text: str | None = None) -> None:
@@ -160,8 +170,10 @@ class Chrome:
         if text is None:
             find = f"document.querySelector({json.dumps(selector)})"
         else:
-            find = (f"[...document.querySelectorAll({json.dumps(selector)})]"
-                    f".find(e => e.innerText.trim().endsWith({json.dumps(text)}))")  # fmt: skip
+            find = (
+                f"[...document.querySelectorAll({json.dumps(selector)})]"
+                f".find(e => e.innerText.trim().endsWith({json.dumps(text)}))"
+            )
         self._click_at(*self._center(find, f"{selector} {text or ''}"))
 
     def _click_at(self, x: float, y: float) -> None:
@@ -181,20 +193,33 @@ class Chrome:
         """PNG of the page; ``full`` grows the viewport to the app's scroll height first."""
         height = self.height
         if full:
-            height = int(self.eval(
-                "Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], "
-                "[data-testid=\"stAppScrollToBottomContainer\"], section.main, body')]"
-                ".map(e => e.scrollHeight), 0)"
-            ) or self.height)  # fmt: skip
+            height = int(
+                self.eval(
+                    'Math.max(...[...document.querySelectorAll(\'[data-testid="stMain"], '
+                    '[data-testid="stAppScrollToBottomContainer"], section.main, body\')]'
+                    ".map(e => e.scrollHeight), 0)"
+                )
+                or self.height
+            )
             height = max(self.height, min(height + 40, 12000))
-            self.call("Emulation.setDeviceMetricsOverride", width=self.width, height=height,
-                      deviceScaleFactor=1, mobile=False)  # fmt: skip
+            self.call(
+                "Emulation.setDeviceMetricsOverride",
+                width=self.width,
+                height=height,
+                deviceScaleFactor=1,
+                mobile=False,
+            )
             time.sleep(0.7)
         shot = self.call("Page.captureScreenshot", format="png")
         path.write_bytes(base64.b64decode(shot["data"]))
         if full:
-            self.call("Emulation.setDeviceMetricsOverride", width=self.width, height=self.height,
-                      deviceScaleFactor=1, mobile=False)  # fmt: skip
+            self.call(
+                "Emulation.setDeviceMetricsOverride",
+                width=self.width,
+                height=self.height,
+                deviceScaleFactor=1,
+                mobile=False,
+            )
         return path
 
     def close(self) -> None:

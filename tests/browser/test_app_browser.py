@@ -82,8 +82,9 @@ def login(c: Chrome, url: str, username: str, password: str) -> None:
     c.wait_for(
         f"document.querySelector({USER_INPUT!r}).value === {username!r} && "
         f"document.querySelector({PASSWORD_INPUT!r}).value.length === {len(password)}",
-        10, "isian formulir masuk",
-    )  # fmt: skip
+        10,
+        "isian formulir masuk",
+    )
     c.press_enter()
     c.wait_for(
         "!!document.querySelector('[data-testid=\"stSidebarNav\"]')", 60, "navigasi setelah masuk"
@@ -210,8 +211,15 @@ def test_refresh_and_new_tab_keep_the_session_logout_ends_it(server, shots, chro
         time.sleep(0.2)
     assert session_cookie(c) is None  # the browser dropped it
     # the old cookie, put back by hand, opens nothing: the session ended on the server
-    c.call("Network.setCookie", name="sik_sesi", value=cookie["value"], domain=cookie["domain"],
-           path="/", httpOnly=True, sameSite="Strict")  # fmt: skip
+    c.call(
+        "Network.setCookie",
+        name="sik_sesi",
+        value=cookie["value"],
+        domain=cookie["domain"],
+        path="/",
+        httpOnly=True,
+        sameSite="Strict",
+    )
     c.reload()
     c.wait_for(FORM, 60, "halaman masuk dengan cookie lama")
     c.idle()
@@ -264,8 +272,10 @@ def test_downloads_only_through_audited_buttons(server, app_data, shots, chrome,
         time.sleep(0.3)
     assert list(tmp_path.glob("*.csv")), "unduhan tidak terjadi"
     events = audit(app_data)[before:]
-    assert any(e["aksi"] == "UNDUH" and e["pengguna"] == "kepala_1.01.01"
-               and e["kode_opd"] == "1.01.01" for e in events), events  # fmt: skip
+    assert any(
+        e["aksi"] == "UNDUH" and e["pengguna"] == "kepala_1.01.01" and e["kode_opd"] == "1.01.01"
+        for e in events
+    ), events
 
 
 @pytest.fixture(scope="module")
@@ -276,10 +286,23 @@ def server_dua(app_data):
     port = free_port()
     log = open(app_data.root / "streamlit-2.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app.launch", "--data", str(app_data.root), "--address",
-         "127.0.0.1", "--port", str(port), "--proses", "2"],
-        env=environment(app_data.root), stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "app.launch",
+            "--data",
+            str(app_data.root),
+            "--address",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--proses",
+            "2",
+        ],
+        env=environment(app_data.root),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_http(f"http://127.0.0.1:{port}/_stcore/health", 120)
         time.sleep(8)  # the second process finishes its warm-up and joins the port
@@ -310,8 +333,9 @@ def test_two_processes_serve_downloads_and_refresh(server_dua, app_data, chrome,
     # kernel spreads over both (the logo is inline, not a media file)
     media = app_data.root / ".media"
     ids = [m.stem for m in media.glob("*.json")]
-    download = next(i for i in ids if json.loads((media / f"{i}.json").read_text())["filename"]
-                    == csv.name)  # fmt: skip
+    download = next(
+        i for i in ids if json.loads((media / f"{i}.json").read_text())["filename"] == csv.name
+    )
     for _ in range(10):
         with urllib.request.urlopen(f"{server_dua}/media/{download}.csv", timeout=10) as r:
             assert r.status == 200 and r.read() == csv.read_bytes()

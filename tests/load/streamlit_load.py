@@ -76,15 +76,21 @@ class Hasil:
     def ringkas(self) -> dict:
         semua = [t for ts in self.waktu.values() for t in ts]
         out = {
-            "sesi": self.sesi, "putaran": self.putaran, "putaran_selesai": self.putaran_selesai,
-            "halaman": len(semua), "galat": len(self.galat), "macet": self.macet,
-            "detik": round(self.detik, 1), "cpu_server_detik": self.cpu_server,
+            "sesi": self.sesi,
+            "putaran": self.putaran,
+            "putaran_selesai": self.putaran_selesai,
+            "halaman": len(semua),
+            "galat": len(self.galat),
+            "macet": self.macet,
+            "detik": round(self.detik, 1),
+            "cpu_server_detik": self.cpu_server,
             "sehat_akhir": self.sehat_akhir,
             "per_halaman": {k: _statistik(v) for k, v in self.waktu.items()},
             "semua": _statistik(semua),
             "loadavg_maks_1m": max((b[0] for b in self.beban), default=None),
-            "bersamaan": self.bersamaan, "contoh_galat": self.galat[:5],
-        }  # fmt: skip
+            "bersamaan": self.bersamaan,
+            "contoh_galat": self.galat[:5],
+        }
         return out
 
 
@@ -96,8 +102,13 @@ def _statistik(values: list[float]) -> dict:
     def q(p: float) -> float:
         return round(s[min(len(s) - 1, max(0, int(round(p * len(s) + 0.5)) - 1))], 3)
 
-    return {"n": len(s), "p50": q(0.50), "p95": q(0.95), "maks": round(s[-1], 3),
-            "rata": round(statistics.fmean(s), 3)}  # fmt: skip
+    return {
+        "n": len(s),
+        "p50": q(0.50),
+        "p95": q(0.95),
+        "maks": round(s[-1], 3),
+        "rata": round(statistics.fmean(s), 3),
+    }
 
 
 # ---- one Streamlit session ----------------------------------------------------------------------
@@ -116,16 +127,22 @@ class Sesi:
         self.teks: list[str] = []
 
     async def __aenter__(self) -> Sesi:
-        self.ws = await connect(self.url, subprotocols=["streamlit"], max_size=None,
-                                open_timeout=self.batas, ping_interval=None)  # fmt: skip
+        self.ws = await connect(
+            self.url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=self.batas,
+            ping_interval=None,
+        )
         return self
 
     async def __aexit__(self, *exc) -> None:
         with contextlib.suppress(Exception):
             await self.ws.close()
 
-    async def jalankan(self, query: str = "", halaman: str | None = None,
-                       widget: list | None = None) -> float:  # fmt: skip
+    async def jalankan(
+        self, query: str = "", halaman: str | None = None, widget: list | None = None
+    ) -> float:
         """Rerun the script (a page, a query string, widget values); seconds until it finished."""
         msg = BackMsg()
         cs = msg.rerun_script
@@ -187,8 +204,9 @@ def _widget(wid: str, **value):
     return WidgetState(id=wid, **value)
 
 
-async def pengguna(port: int, batas: float, username: str, password: str, opd: str, nip: str,
-                   hasil: Hasil) -> None:  # fmt: skip
+async def pengguna(
+    port: int, batas: float, username: str, password: str, opd: str, nip: str, hasil: Hasil
+) -> None:
     """One user: login page, log in (home page), a department, a person."""
     langkah = "masuk"
     try:
@@ -250,8 +268,10 @@ def target(data: Path, n: int, seed: int = 19) -> list[tuple[str, str]]:
     rng.shuffle(rows)
     opd = sorted({k for k, _ in rows})
     per_opd = {k: [r for r in rows if r[0] == k] for k in opd}
-    return [per_opd[opd[i % len(opd)]][i // len(opd) % len(per_opd[opd[i % len(opd)]])]
-            for i in range(n)]  # fmt: skip
+    return [
+        per_opd[opd[i % len(opd)]][i // len(opd) % len(per_opd[opd[i % len(opd)]])]
+        for i in range(n)
+    ]
 
 
 def _stat(pid: int) -> list[str]:
@@ -264,8 +284,11 @@ def _cpu_detik(pid: int | None) -> float | None:
         return None
     total = 0
     try:
-        pids = [pid] + [int(p.name) for p in Path("/proc").iterdir()
-                        if p.name.isdigit() and _ppid(int(p.name)) == pid]  # fmt: skip
+        pids = [pid] + [
+            int(p.name)
+            for p in Path("/proc").iterdir()
+            if p.name.isdigit() and _ppid(int(p.name)) == pid
+        ]
         for p in pids:
             fields = _stat(p)
             total += int(fields[11]) + int(fields[12])
@@ -281,17 +304,27 @@ def _ppid(pid: int) -> int | None:
         return None
 
 
-async def jalankan(port: int, data: Path, sesi: int, putaran: int, maks_detik: float,
-                   batas: float, username: str, password: str,
-                   server_pid: int | None = None, bersamaan: str | None = None,
-                   cetak=print) -> Hasil:  # fmt: skip
+async def jalankan(
+    port: int,
+    data: Path,
+    sesi: int,
+    putaran: int,
+    maks_detik: float,
+    batas: float,
+    username: str,
+    password: str,
+    server_pid: int | None = None,
+    bersamaan: str | None = None,
+    cetak=print,
+) -> Hasil:
     hasil = Hasil(sesi, putaran)
     sasaran = target(data, sesi * putaran)  # another person for every user in every round
     mulai, cpu0 = time.monotonic(), _cpu_detik(server_pid)
     proses = None
     if bersamaan:
-        proses = subprocess.Popen(shlex.split(bersamaan), stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)  # fmt: skip
+        proses = subprocess.Popen(
+            shlex.split(bersamaan), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         t_bersamaan = time.monotonic()
 
     async def catat_beban() -> None:
@@ -307,12 +340,18 @@ async def jalankan(port: int, data: Path, sesi: int, putaran: int, maks_detik: f
                 break
             t0, n_galat = time.monotonic(), len(hasil.galat)
             kali_ini = sasaran[(r - 1) * sesi : r * sesi]
-            await asyncio.gather(*(pengguna(port, batas, username, password, opd, nip, hasil)
-                                   for opd, nip in kali_ini))  # fmt: skip
+            await asyncio.gather(
+                *(
+                    pengguna(port, batas, username, password, opd, nip, hasil)
+                    for opd, nip in kali_ini
+                )
+            )
             hasil.putaran_selesai = r
             baru = hasil.galat[n_galat:]
-            cetak(f"putaran {r}: {time.monotonic() - t0:.1f} s, galat {len(baru)}, "
-                  f"loadavg {os.getloadavg()[0]:.2f}")  # fmt: skip
+            cetak(
+                f"putaran {r}: {time.monotonic() - t0:.1f} s, galat {len(baru)}, "
+                f"loadavg {os.getloadavg()[0]:.2f}"
+            )
             if baru and not sehat(port):
                 hasil.macet = True
                 cetak("server tidak menjawab /_stcore/health: macet, berhenti")
@@ -347,16 +386,34 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(data: Path, port: int | None = None, timeout: float = 180, log: Path | None = None,
-           proses: int = 1):  # fmt: skip
+def server(
+    data: Path,
+    port: int | None = None,
+    timeout: float = 180,
+    log: Path | None = None,
+    proses: int = 1,
+):
     """The app (``python -m app.launch``: ``proses`` server processes on one port) on 127.0.0.1
     for the duration; yields (port, pid of the launcher)."""
     port = port or _free_port()
     env = os.environ | {"KINERJA_DATA": str(data)}
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "app.launch", "--address", HOST, "--port",
-                             str(port), "--proses", str(proses)], env=env, stdout=out,
-                            stderr=subprocess.STDOUT)  # fmt: skip
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app.launch",
+            "--address",
+            HOST,
+            "--port",
+            str(port),
+            "--proses",
+            str(proses),
+        ],
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + timeout
         while not sehat(port, 2):
@@ -396,17 +453,29 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--port atau --server")
 
     def run(port: int, pid: int | None) -> Hasil:
-        return asyncio.run(jalankan(port, a.data, a.sesi, a.putaran, a.maks_detik,
-                                    a.batas_halaman, a.pengguna, a.sandi, pid,
-                                    a.bersamaan))  # fmt: skip
+        return asyncio.run(
+            jalankan(
+                port,
+                a.data,
+                a.sesi,
+                a.putaran,
+                a.maks_detik,
+                a.batas_halaman,
+                a.pengguna,
+                a.sandi,
+                pid,
+                a.bersamaan,
+            )
+        )
 
     if a.server:
         with server(a.data, proses=a.proses) as (port, pid):
             hasil = run(port, pid)
     else:
         hasil = run(a.port, None)
-    ringkas = hasil.ringkas() | ({"berhenti_dengan_sigterm": BERHENTI["sigterm"]}
-                                 if "sigterm" in BERHENTI else {})  # fmt: skip
+    ringkas = hasil.ringkas() | (
+        {"berhenti_dengan_sigterm": BERHENTI["sigterm"]} if "sigterm" in BERHENTI else {}
+    )
     print(json.dumps(ringkas, indent=2, ensure_ascii=False))
     if a.json:
         a.json.write_text(json.dumps(ringkas | {"beban": hasil.beban}, indent=2))

@@ -27,9 +27,18 @@ def test_ten_sessions_at_once_twice_without_error_or_hang(tmp_path, proses):
     log = tmp_path / "server.log"
     with server(data.root, log=log, proses=proses) as (port, pid):
         hasil = asyncio.run(
-            jalankan(port, data.root, SESI, PUTARAN, maks_detik=300, batas=120,
-                     username="analis", password="analis123", server_pid=pid)
-        )  # fmt: skip
+            jalankan(
+                port,
+                data.root,
+                SESI,
+                PUTARAN,
+                maks_detik=300,
+                batas=120,
+                username="analis",
+                password="analis123",
+                server_pid=pid,
+            )
+        )
         assert sehat(port)
     ringkas = hasil.ringkas()
     print(ringkas)

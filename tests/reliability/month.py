@@ -85,16 +85,59 @@ def _edges(day: dt.date) -> list[int]:
     start, end = ref.hours(day) if ref.is_working_day(day) else ref.hours(dt.date(2026, 2, 2))
     s = start.hour * 3600 + start.minute * 60
     e = end.hour * 3600 + end.minute * 60
-    deltas = [0, 1, 59, 60, 61, 1799, 1800, 1859, 1860, 1861, 3599, 3600, 3659, 3660, 5399, 5400,
-              5459, 5460, 5461, 10800]  # fmt: skip
+    deltas = [
+        0,
+        1,
+        59,
+        60,
+        61,
+        1799,
+        1800,
+        1859,
+        1860,
+        1861,
+        3599,
+        3600,
+        3659,
+        3660,
+        5399,
+        5400,
+        5459,
+        5460,
+        5461,
+        10800,
+    ]
     out = [s + d for d in deltas] + [s - d for d in (1, 60, 600)]
     out += [e - d for d in deltas] + [e + d for d in (1, 59, 60, 600)]
     out += [NOON - 1, NOON, NOON + 1, 0, 86399]
     return [x for x in out if 0 <= x < 86400]
 
 
-BANDS = [0, 1, 59, 60, 61, 1799, 1800, 1859, 1860, 1861, 3599, 3600, 3659, 3660, 5399, 5400,
-         5459, 5460, 5461, 10800, -1, -60, -600]  # fmt: skip
+BANDS = [
+    0,
+    1,
+    59,
+    60,
+    61,
+    1799,
+    1800,
+    1859,
+    1860,
+    1861,
+    3599,
+    3600,
+    3659,
+    3660,
+    5399,
+    5400,
+    5459,
+    5460,
+    5461,
+    10800,
+    -1,
+    -60,
+    -600,
+]
 
 
 @st.composite
@@ -153,8 +196,12 @@ EDGE_DAYS = {
     "2026-02-09": [("11:59:59", None), ("12:00:00", None)],
     "2026-02-10": [("13:00:00", "MASUK"), ("09:00:00", "PULANG")],
     "2026-02-11": [("07:00:00", "MASUK"), ("07:00:00", "MASUK"), ("16:30:00", "PULANG")],
-    "2026-02-12": [("09:01:00", "MASUK"), ("09:00:00", "MASUK"), ("14:29:00", "PULANG"),
-                   ("14:30:00", "PULANG")],
+    "2026-02-12": [
+        ("09:01:00", "MASUK"),
+        ("09:00:00", "MASUK"),
+        ("14:29:00", "PULANG"),
+        ("14:30:00", "PULANG"),
+    ],
     "2026-02-13": [("16:29:59", "PULANG")],
     "2026-02-14": [("08:00:00", "MASUK")],
     "2026-02-17": [("08:00:00", "MASUK"), ("16:00:00", "PULANG")],
@@ -163,7 +210,7 @@ EDGE_DAYS = {
     "2026-02-20": [("08:30:00", "MASUK"), ("15:29:00", "PULANG")],
     "2026-02-23": [("09:31:00", None), ("13:29:59", None)],
     "2026-02-24": [("09:30:59", None)],
-}  # fmt: skip
+}
 
 
 def _edge_taps() -> dict[str, list[tuple[int, str | None]]]:
@@ -248,9 +295,17 @@ UNKNOWN = "197707072005011099"  # a valid NIP that is in no master
 
 def build_month(folder: Path) -> Plan:
     folder = Path(folder)
-    simulate(out=folder, pegawai=POPULASI["pegawai"], opd=POPULASI["opd"], mulai=PERIODE,
-             sampai=PERIODE, seed=POPULASI["seed"], kotor=0.0, xlsx=False,
-             progress=False)  # fmt: skip
+    simulate(
+        out=folder,
+        pegawai=POPULASI["pegawai"],
+        opd=POPULASI["opd"],
+        mulai=PERIODE,
+        sampai=PERIODE,
+        seed=POPULASI["seed"],
+        kotor=0.0,
+        xlsx=False,
+        progress=False,
+    )
     shutil.rmtree(folder / "_groundtruth", ignore_errors=True)
     sim = {kind: _read(folder / file_name(kind)) for kind in HEADERS}
     plan = Plan()
@@ -272,11 +327,19 @@ def build_month(folder: Path) -> Plan:
         plan.karantina.append((kind, file_name(kind), line, kode, kolom, sebut))
 
     def person(nip: str, **kw: str) -> dict[str, str]:
-        row = {"nip": nip, "nama": f"Pegawai Uji {nip[-3:]}", "status": "PNS",
-               "golongan": "III/a", "jenis_jabatan": "PELAKSANA",
-               "nama_jabatan": "Pengadministrasi Umum", "kelas_jabatan": "7",
-               "kode_opd": opd["kode_opd"], "nama_opd": opd["nama_opd"],
-               "tmt_opd": "2020-01-01", "aktif_sampai": ""}  # fmt: skip
+        row = {
+            "nip": nip,
+            "nama": f"Pegawai Uji {nip[-3:]}",
+            "status": "PNS",
+            "golongan": "III/a",
+            "jenis_jabatan": "PELAKSANA",
+            "nama_jabatan": "Pengadministrasi Umum",
+            "kelas_jabatan": "7",
+            "kode_opd": opd["kode_opd"],
+            "nama_opd": opd["nama_opd"],
+            "tmt_opd": "2020-01-01",
+            "aktif_sampai": "",
+        }
         row.update(kw)
         return row
 
@@ -288,12 +351,27 @@ def build_month(folder: Path) -> Plan:
         nama = "Fransiskus Séran, S.Kom." if nip == V1 else f"Pegawai Uji {nip[-3:]}"
         plan.nama[nip] = nama
         w.row(person(nip, nama=nama))
-    q("pegawai", w.row(person(ghosts[0], status="PPPK", golongan="III/a")),
-      "GOLONGAN_TIDAK_SESUAI", "golongan", "III/a")  # fmt: skip
-    q("pegawai", w.row(person(ghosts[1], tmt_opd="45292")), "TANGGAL_TIDAK_VALID", "tmt_opd",
-      "45292")  # fmt: skip
-    q("pegawai", w.row(person(ghosts[2], kelas_jabatan="18")), "DI_LUAR_RENTANG",
-      "kelas_jabatan", "18")  # fmt: skip
+    q(
+        "pegawai",
+        w.row(person(ghosts[0], status="PPPK", golongan="III/a")),
+        "GOLONGAN_TIDAK_SESUAI",
+        "golongan",
+        "III/a",
+    )
+    q(
+        "pegawai",
+        w.row(person(ghosts[1], tmt_opd="45292")),
+        "TANGGAL_TIDAK_VALID",
+        "tmt_opd",
+        "45292",
+    )
+    q(
+        "pegawai",
+        w.row(person(ghosts[2], kelas_jabatan="18")),
+        "DI_LUAR_RENTANG",
+        "kelas_jabatan",
+        "18",
+    )
     ragged = ",".join(person(ghosts[3]).values()) + ",lebih"
     q("pegawai", w.raw(ragged), "BARIS_RUSAK", None, "berisi 12 kolom")
     (folder / file_name("pegawai")).write_bytes(w.text().encode("cp1252"))
@@ -319,28 +397,84 @@ def build_month(folder: Path) -> Plan:
             for seconds, jenis in day_taps:
                 waktu = dt.datetime.combine(d, dt.time()) + dt.timedelta(seconds=seconds)
                 iso = waktu.strftime("%Y-%m-%d %H:%M:%S")
-                w.row({"nip": nip, "waktu": iso, "jenis": jenis or "", "metode": "FINGER",
-                       "id_mesin": f"FP-{opd['kode_opd']}-09"})  # fmt: skip
+                w.row(
+                    {
+                        "nip": nip,
+                        "waktu": iso,
+                        "jenis": jenis or "",
+                        "metode": "FINGER",
+                        "id_mesin": f"FP-{opd['kode_opd']}-09",
+                    }
+                )
                 plan.generated_taps[nip].append((iso, jenis))
     tap = {"metode": "FINGER", "id_mesin": f"FP-{opd['kode_opd']}-09", "jenis": "MASUK"}
     # quarantined taps of V1 on day 2 that would hide the TL4 if they leaked
-    q("absensi", w.row({**tap, "nip": V1, "waktu": "2026-02-02 06:00:00", "metode": "RFID"}),
-      "KODE_TIDAK_DIKENAL", "metode", "'RFID'")  # fmt: skip
-    q("absensi", w.row({**tap, "nip": V1, "waktu": "2026-02-02 06:00:00+08:00"}),
-      "WAKTU_TIDAK_VALID", "waktu", "2026-02-02 06:00:00+08:00")  # fmt: skip
-    q("absensi", w.row({**tap, "nip": V1, "waktu": "2026-02-02T06:00:00"}),
-      "WAKTU_TIDAK_VALID", "waktu", "2026-02-02T06:00:00")  # fmt: skip
-    q("absensi", w.row({**tap, "nip": V1, "waktu": "2026-02-02 06:00:00", "jenis": "IN"}),
-      "KODE_TIDAK_DIKENAL", "jenis", "'IN'")  # fmt: skip
-    q("absensi", w.row({**tap, "nip": V1, "waktu": "2026-03-02 06:00:00"}),
-      "DI_LUAR_PERIODE", "waktu", "periode 2026-03")  # fmt: skip
-    q("absensi", w.row({**tap, "nip": "1.98501012010011E+17", "waktu": "2026-02-03 07:00:00"}),
-      "NIP_TIDAK_VALID", "nip", "notasi ilmiah")  # fmt: skip
-    q("absensi", w.row({**tap, "nip": V2, "waktu": "2026-02-03 07:00:00", "metode": "MOBILE",
-                        "lat": "95", "lon": "123.6"}), "DI_LUAR_RENTANG", "lat", "95")  # fmt: skip
+    q(
+        "absensi",
+        w.row({**tap, "nip": V1, "waktu": "2026-02-02 06:00:00", "metode": "RFID"}),
+        "KODE_TIDAK_DIKENAL",
+        "metode",
+        "'RFID'",
+    )
+    q(
+        "absensi",
+        w.row({**tap, "nip": V1, "waktu": "2026-02-02 06:00:00+08:00"}),
+        "WAKTU_TIDAK_VALID",
+        "waktu",
+        "2026-02-02 06:00:00+08:00",
+    )
+    q(
+        "absensi",
+        w.row({**tap, "nip": V1, "waktu": "2026-02-02T06:00:00"}),
+        "WAKTU_TIDAK_VALID",
+        "waktu",
+        "2026-02-02T06:00:00",
+    )
+    q(
+        "absensi",
+        w.row({**tap, "nip": V1, "waktu": "2026-02-02 06:00:00", "jenis": "IN"}),
+        "KODE_TIDAK_DIKENAL",
+        "jenis",
+        "'IN'",
+    )
+    q(
+        "absensi",
+        w.row({**tap, "nip": V1, "waktu": "2026-03-02 06:00:00"}),
+        "DI_LUAR_PERIODE",
+        "waktu",
+        "periode 2026-03",
+    )
+    q(
+        "absensi",
+        w.row({**tap, "nip": "1.98501012010011E+17", "waktu": "2026-02-03 07:00:00"}),
+        "NIP_TIDAK_VALID",
+        "nip",
+        "notasi ilmiah",
+    )
+    q(
+        "absensi",
+        w.row(
+            {
+                **tap,
+                "nip": V2,
+                "waktu": "2026-02-03 07:00:00",
+                "metode": "MOBILE",
+                "lat": "95",
+                "lon": "123.6",
+            }
+        ),
+        "DI_LUAR_RENTANG",
+        "lat",
+        "95",
+    )
     bad = {**tap, "nip": V2, "waktu": "2026-02-03 06:00:00"}
-    q("absensi", w.raw(",".join(bad.get(c, "") for c in order) + ",lebih"), "BARIS_RUSAK", None,
-      "berisi 8 kolom")  # fmt: skip
+    q(
+        "absensi",
+        w.raw(",".join(bad.get(c, "") for c in order) + ",lebih"),
+        "BARIS_RUSAK",
+        None,
+        "berisi 8 kolom",
+    )
     for nip in [UNKNOWN, *ghosts]:
         for waktu in ("2026-02-03 07:10:00", "2026-02-03 16:20:00"):
             line = w.row({**tap, "nip": nip, "waktu": waktu, "jenis": ""})
@@ -355,25 +489,63 @@ def build_month(folder: Path) -> Plan:
         w.row(r)
     for nip in nips:
         for i, (kode, mulai, selesai, status) in enumerate(absences[nip]):
-            w.row({"nip": nip, "kode": kode, "mulai": mulai, "selesai": selesai,
-                   "status": status, "nomor_surat": f"800/{kode}/{nip[-3:]}{i}/BKD/2026"})  # fmt: skip
+            w.row(
+                {
+                    "nip": nip,
+                    "kode": kode,
+                    "mulai": mulai,
+                    "selesai": selesai,
+                    "status": status,
+                    "nomor_surat": f"800/{kode}/{nip[-3:]}{i}/BKD/2026",
+                }
+            )
     absen = {"nip": V2, "status": "DISETUJUI", "nomor_surat": "800/X/BKD/2026"}
-    q("ketidakhadiran", w.row({**absen, "kode": "CUTI", "mulai": "2026-02-09",
-                               "selesai": "2026-02-10"}), "KODE_TIDAK_DIKENAL", "kode",
-      "'CUTI'")  # fmt: skip
-    q("ketidakhadiran", w.row({**absen, "kode": "CT", "mulai": "2026-02-12",
-                               "selesai": "2026-02-11"}), "RENTANG_TANGGAL_TERBALIK", "selesai",
-      "2026-02-11")  # fmt: skip
-    q("ketidakhadiran", w.row({**absen, "kode": "CT", "mulai": "2026-01-12",
-                               "selesai": "2026-01-13"}), "DI_LUAR_PERIODE", "mulai",
-      "periode 2026-01")  # fmt: skip
-    q("ketidakhadiran", w.row({**absen, "kode": "DL", "mulai": "46062", "selesai": "46063"}),
-      "TANGGAL_TIDAK_VALID", "mulai", "46062")  # fmt: skip
-    q("ketidakhadiran", w.row({**absen, "kode": "DL", "mulai": "2026-02-16",
-                               "selesai": "2026-02-18", "status": "APPROVED"}),
-      "KODE_TIDAK_DIKENAL", "status", "'APPROVED'")  # fmt: skip
-    line = w.row({**absen, "nip": ghosts[0], "kode": "CT", "mulai": "2026-02-04",
-                  "selesai": "2026-02-05"})  # fmt: skip
+    q(
+        "ketidakhadiran",
+        w.row({**absen, "kode": "CUTI", "mulai": "2026-02-09", "selesai": "2026-02-10"}),
+        "KODE_TIDAK_DIKENAL",
+        "kode",
+        "'CUTI'",
+    )
+    q(
+        "ketidakhadiran",
+        w.row({**absen, "kode": "CT", "mulai": "2026-02-12", "selesai": "2026-02-11"}),
+        "RENTANG_TANGGAL_TERBALIK",
+        "selesai",
+        "2026-02-11",
+    )
+    q(
+        "ketidakhadiran",
+        w.row({**absen, "kode": "CT", "mulai": "2026-01-12", "selesai": "2026-01-13"}),
+        "DI_LUAR_PERIODE",
+        "mulai",
+        "periode 2026-01",
+    )
+    q(
+        "ketidakhadiran",
+        w.row({**absen, "kode": "DL", "mulai": "46062", "selesai": "46063"}),
+        "TANGGAL_TIDAK_VALID",
+        "mulai",
+        "46062",
+    )
+    q(
+        "ketidakhadiran",
+        w.row(
+            {
+                **absen,
+                "kode": "DL",
+                "mulai": "2026-02-16",
+                "selesai": "2026-02-18",
+                "status": "APPROVED",
+            }
+        ),
+        "KODE_TIDAK_DIKENAL",
+        "status",
+        "'APPROVED'",
+    )
+    line = w.row(
+        {**absen, "nip": ghosts[0], "kode": "CT", "mulai": "2026-02-04", "selesai": "2026-02-05"}
+    )
     plan.referensial.append(("ketidakhadiran", file_name("ketidakhadiran"), line))
     header = w.text().split("\n", 1)
     upper = ",".join(f" {h.upper()} " for h in HEADERS["ketidakhadiran"])
@@ -384,31 +556,73 @@ def build_month(folder: Path) -> Plan:
     w = Writer(HEADERS["kinerja"])
     for r in sim["kinerja"]:
         w.row(r)
-    final = {"periode": PERIODE, "hasil_kerja": "SESUAI", "perilaku": "SESUAI",
-             "predikat": "BAIK", "status": "FINAL", "nip_penilai": PENILAI,
-             "tanggal_penilaian": "2026-03-02"}  # fmt: skip
+    final = {
+        "periode": PERIODE,
+        "hasil_kerja": "SESUAI",
+        "perilaku": "SESUAI",
+        "predikat": "BAIK",
+        "status": "FINAL",
+        "nip_penilai": PENILAI,
+        "tanggal_penilaian": "2026-03-02",
+    }
     for nip in nips:
         if nip in (V3, V4, V5):
             continue
         w.row({**final, "nip": nip})
         plan.predikat[nip] = "BAIK"
     # two FINAL evaluations: the later tanggal_penilaian counts (tpp-rules §4)
-    w.row({**final, "nip": V3, "tanggal_penilaian": "2026-03-05", "hasil_kerja": "DI_BAWAH",
-           "perilaku": "DI_BAWAH", "predikat": "SANGAT_KURANG"})  # fmt: skip
+    w.row(
+        {
+            **final,
+            "nip": V3,
+            "tanggal_penilaian": "2026-03-05",
+            "hasil_kerja": "DI_BAWAH",
+            "perilaku": "DI_BAWAH",
+            "predikat": "SANGAT_KURANG",
+        }
+    )
     w.row({**final, "nip": V3, "tanggal_penilaian": "2026-03-02"})
     plan.predikat[V3] = "SANGAT_KURANG"
     # only a DRAFT is valid; the FINAL ones are quarantined -> no evaluation
     w.row({**final, "nip": V4, "status": "DRAFT", "hasil_kerja": "DI_ATAS", "perilaku": "DI_ATAS"})
-    q("kinerja", w.row({**final, "nip": V4, "periode": "2026-01", "hasil_kerja": "DI_ATAS",
-                        "perilaku": "DI_ATAS", "predikat": "SANGAT_BAIK"}),
-      "DI_LUAR_PERIODE", "periode", "2026-01")  # fmt: skip
-    q("kinerja", w.row({**final, "nip": V5, "hasil_kerja": "BAIK"}), "KODE_TIDAK_DIKENAL",
-      "hasil_kerja", "'BAIK'")  # fmt: skip
-    q("kinerja", w.row({**final, "nip": V5, "periode": "2026-2"}), "PERIODE_TIDAK_VALID",
-      "periode", "'2026-2'")  # fmt: skip
+    q(
+        "kinerja",
+        w.row(
+            {
+                **final,
+                "nip": V4,
+                "periode": "2026-01",
+                "hasil_kerja": "DI_ATAS",
+                "perilaku": "DI_ATAS",
+                "predikat": "SANGAT_BAIK",
+            }
+        ),
+        "DI_LUAR_PERIODE",
+        "periode",
+        "2026-01",
+    )
+    q(
+        "kinerja",
+        w.row({**final, "nip": V5, "hasil_kerja": "BAIK"}),
+        "KODE_TIDAK_DIKENAL",
+        "hasil_kerja",
+        "'BAIK'",
+    )
+    q(
+        "kinerja",
+        w.row({**final, "nip": V5, "periode": "2026-2"}),
+        "PERIODE_TIDAK_VALID",
+        "periode",
+        "'2026-2'",
+    )
     plan.predikat[V4] = plan.predikat[V5] = None
-    q("kinerja", w.row({**final, "nip": "1.98501012010011E+17"}), "NIP_TIDAK_VALID", "nip",
-      "notasi ilmiah")  # fmt: skip
+    q(
+        "kinerja",
+        w.row({**final, "nip": "1.98501012010011E+17"}),
+        "NIP_TIDAK_VALID",
+        "nip",
+        "notasi ilmiah",
+    )
     for nip in [UNKNOWN, ghosts[0]]:
         line = w.row({**final, "nip": nip})
         plan.referensial.append(("kinerja", file_name("kinerja"), line))
@@ -419,12 +633,20 @@ def build_month(folder: Path) -> Plan:
     w = Writer(HEADERS["aktivitas"])
     for r in sim["aktivitas"]:
         w.row(r)
-    act = {"nip": V1, "tanggal": "2026-02-03", "uraian": "Rapat", "durasi_menit": "60",
-           "status": "DISETUJUI"}  # fmt: skip
+    act = {
+        "nip": V1,
+        "tanggal": "2026-02-03",
+        "uraian": "Rapat",
+        "durasi_menit": "60",
+        "status": "DISETUJUI",
+    }
     w.row({**act, "uraian": 'Menyusun laporan,\nbaris kedua dan "kutipan"'})
-    for value, kode, sebut in (("-30", "DI_LUAR_RENTANG", "-30"), ("0", "DI_LUAR_RENTANG", "Nilai 0"),
-                               ("721", "DI_LUAR_RENTANG", "721"),
-                               ("1,5", "ANGKA_TIDAK_VALID", "1,5")):  # fmt: skip
+    for value, kode, sebut in (
+        ("-30", "DI_LUAR_RENTANG", "-30"),
+        ("0", "DI_LUAR_RENTANG", "Nilai 0"),
+        ("721", "DI_LUAR_RENTANG", "721"),
+        ("1,5", "ANGKA_TIDAK_VALID", "1,5"),
+    ):
         q("aktivitas", w.row({**act, "durasi_menit": value}), kode, "durasi_menit", sebut)
     line = w.row({**act, "nip": ghosts[1]})
     plan.referensial.append(("aktivitas", file_name("aktivitas"), line))

@@ -180,8 +180,13 @@ def run_scenario(base: Path) -> dict:
     base.mkdir(parents=True, exist_ok=True)
     exports, data, logs = base / "ekspor", DataDir(base / "data"), base / "logs"
     logs.mkdir(exist_ok=True)
-    result: dict = {"base": str(base), "data": str(data.root), "exports": str(exports),
-                    "errors": {}, "steps": {}}  # fmt: skip
+    result: dict = {
+        "base": str(base),
+        "data": str(data.root),
+        "exports": str(exports),
+        "errors": {},
+        "steps": {},
+    }
     t0 = time.time()
     plan = build_month(exports)
     (base / "plan.json").write_text(json.dumps(plan.to_json()))
@@ -192,8 +197,10 @@ def run_scenario(base: Path) -> dict:
     for t in threads:
         t.start()
     stop_file, probe_out = base / "probe.stop", base / "probe.json"
-    reader = subprocess.Popen([sys.executable, str(PROBE), str(data.root), str(stop_file),
-                               str(probe_out)], cwd=PROJECT_ROOT)  # fmt: skip
+    reader = subprocess.Popen(
+        [sys.executable, str(PROBE), str(data.root), str(stop_file), str(probe_out)],
+        cwd=PROJECT_ROOT,
+    )
     steps = result["steps"]
     try:
         steps["run"] = _step_run(exports, data, logs, base)
@@ -251,8 +258,11 @@ def _step_kill_dbt(exports: Path, data: DataDir, logs: Path) -> dict:
         err = run.stderr()
         built = [line for line in err.splitlines() if "tpp_dbt:" in line and "dibangun" in line]
         if built:
-            children = subprocess.run(["ps", "-ww", "-o", "pid=,args=", "-g", str(run.pgid)],
-                                      capture_output=True, text=True).stdout  # fmt: skip
+            children = subprocess.run(
+                ["ps", "-ww", "-o", "pid=,args=", "-g", str(run.pgid)],
+                capture_output=True,
+                text=True,
+            ).stdout
         if (built and _dbt_building(children)) or run.proc.poll() is not None:
             break
         time.sleep(0.02)

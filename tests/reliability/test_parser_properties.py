@@ -142,8 +142,15 @@ def _ts_text() -> st.SearchStrategy[str]:
     in_month = st.datetimes(MONTH[0], MONTH[1] - dt.timedelta(seconds=1))
     near = st.datetimes(dt.datetime(2026, 1, 31, 23), dt.datetime(2026, 3, 1, 1))
     anywhere = st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2100, 12, 31))
-    fmt = st.sampled_from(["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
-                           "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S+08:00"])  # fmt: skip
+    fmt = st.sampled_from(
+        [
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%d %H:%M",
+            "%d/%m/%Y %H:%M:%S",
+            "%Y-%m-%d %H:%M:%S+08:00",
+        ]
+    )
     return st.one_of(
         in_month.map(lambda d: d.strftime("%Y-%m-%d %H:%M:%S")),
         near.map(lambda d: d.strftime("%Y-%m-%d %H:%M:%S")),
@@ -178,8 +185,11 @@ def test_timestamps_load_exactly_when_valid_and_in_the_month(values):
             assert loaded.get(line) == ref, (text, loaded.get(line))
         else:
             r = quarantined[line]
-            want = "WAJIB_KOSONG" if not text.strip() else (
-                "DI_LUAR_PERIODE" if ref is not None else "WAKTU_TIDAK_VALID")  # fmt: skip
+            want = (
+                "WAJIB_KOSONG"
+                if not text.strip()
+                else ("DI_LUAR_PERIODE" if ref is not None else "WAKTU_TIDAK_VALID")
+            )
             assert (r["kolom"], r["kode_alasan"]) == ("waktu", want), (text, r)
             if want == "WAKTU_TIDAK_VALID":
                 assert text.strip() in r["alasan"]
@@ -217,8 +227,11 @@ def test_dates_load_exactly_when_valid_and_in_the_month(values):
             assert loaded.get(line) == ref, (text, loaded.get(line))
         else:
             r = quarantined[line]
-            want = "WAJIB_KOSONG" if not text.strip() else (
-                "DI_LUAR_PERIODE" if ref is not None else "TANGGAL_TIDAK_VALID")  # fmt: skip
+            want = (
+                "WAJIB_KOSONG"
+                if not text.strip()
+                else ("DI_LUAR_PERIODE" if ref is not None else "TANGGAL_TIDAK_VALID")
+            )
             assert (r["kolom"], r["kode_alasan"]) == ("tanggal", want), (text, r)
 
 

@@ -34,8 +34,10 @@ def test_the_month_ingests_as_planned(tmp_path):
     got = set()
     for kind in results:
         q = pl.read_parquet(data.quarantine_file(kind, PERIODE))
-        got |= {(kind, r["source_file"], r["line_no"], r["kode_alasan"], r["kolom"])
-                for r in q.iter_rows(named=True)}  # fmt: skip
+        got |= {
+            (kind, r["source_file"], r["line_no"], r["kode_alasan"], r["kolom"])
+            for r in q.iter_rows(named=True)
+        }
     assert got == {k[:5] for k in plan.karantina}
     assert len(plan.klasifikasi) * len(ref.working_days(PERIODE)) >= 300
 
@@ -142,16 +144,22 @@ def comparison(published, data: DataDir, plan: Plan):
     rows = []
     for r in published["tpp_harian"].iter_rows(named=True):
         expected = ref.classify(r["tanggal"], taps[r["nip"]], absences[r["nip"]])
-        got = ref.Hari(r["kode_hari"], r["kode_datang"], r["kode_pulang"], r["menit_terlambat"],
-                       r["menit_pulang_cepat"])  # fmt: skip
+        got = ref.Hari(
+            r["kode_hari"],
+            r["kode_datang"],
+            r["kode_pulang"],
+            r["menit_terlambat"],
+            r["menit_pulang_cepat"],
+        )
         rows.append((r, expected, got))
     return rows, taps, absences
 
 
 def _example(r, taps, absences) -> str:
     day = r["tanggal"]
-    on_day = sorted((t.waktu.strftime("%H:%M:%S"), t.jenis) for t in taps[r["nip"]]
-                    if t.waktu.date() == day)  # fmt: skip
+    on_day = sorted(
+        (t.waktu.strftime("%H:%M:%S"), t.jenis) for t in taps[r["nip"]] if t.waktu.date() == day
+    )
     covering = [a for a in absences[r["nip"]] if a.mulai <= day <= a.selesai]
     return f"{r['nip']} {day} ({day:%a}) taps={on_day} absen={covering}"
 
@@ -193,8 +201,9 @@ def test_overlapping_absences_are_counted_and_reported(comparison, published, pl
         if r["nip"] not in klasifikasi:
             continue
         day = r["tanggal"]
-        approved = [a for a in absences[r["nip"]] if a.status == "DISETUJUI"
-                    and a.mulai <= day <= a.selesai]  # fmt: skip
+        approved = [
+            a for a in absences[r["nip"]] if a.status == "DISETUJUI" and a.mulai <= day <= a.selesai
+        ]
         assert r["jumlah_absen"] == len(approved), (r["nip"], day)
         if len(approved) > 1:
             overlap.add(r["nip"])
@@ -211,7 +220,12 @@ def test_reference_classifier_on_the_worked_edges():
         return ref.Tap(dt.datetime.combine(day, dt.time.fromisoformat(hms)), jenis)
 
     assert ref.classify(day, [at("07:30:59"), at("16:00:00")], []).as_tuple() == (
-        "HADIR", None, None, 0, 0)  # fmt: skip
+        "HADIR",
+        None,
+        None,
+        0,
+        0,
+    )
     assert ref.classify(day, [at("08:00:59")], []).as_tuple() == ("HADIR", "TL1", "PSW4", 30, None)
     assert ref.classify(day, [at("08:01:00"), at("12:00:00")], []).kode_datang == "TL2"
     assert ref.classify(day, [at("13:00:00", "MASUK")], []).kode_datang == "TL4"
@@ -250,8 +264,13 @@ def test_hand_checked_edge_days(published, plan: Plan):
     nip = plan.klasifikasi[5]
     rows = published["tpp_harian"].filter(pl.col("nip") == nip).sort("tanggal")
     got = {
-        r["tanggal"].isoformat(): (r["kode_hari"], r["kode_datang"], r["kode_pulang"],
-                                   r["menit_terlambat"], r["menit_pulang_cepat"])
+        r["tanggal"].isoformat(): (
+            r["kode_hari"],
+            r["kode_datang"],
+            r["kode_pulang"],
+            r["menit_terlambat"],
+            r["menit_pulang_cepat"],
+        )
         for r in rows.iter_rows(named=True)
-    }  # fmt: skip
+    }
     assert got == EDGE_EXPECTED
