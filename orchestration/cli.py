@@ -11,6 +11,26 @@ from orchestration.paths import DataDir
 DEFAULT_EXPORTS = Path("exports")
 
 
+class AlatTidakTersedia(Exception):
+    """A developer command's tools (``orchestration.tools``) are not installed: the wheel leaves
+    them out, they come only with a checkout of the repository."""
+
+    def __init__(self, perintah: str) -> None:
+        super().__init__(
+            f"perintah '{perintah}' butuh alat pengembang (orchestration.tools: simulator dan "
+            "bench) yang tidak ikut dalam paket terpasang; jalankan dari salinan repositori "
+            f"(uv run kinerja {perintah})."
+        )
+
+
+def _alat_hilang(error: ModuleNotFoundError) -> bool:
+    """True when what is missing is ``orchestration.tools`` itself (a wheel install), not a
+    dependency the tools import."""
+    return error.name is not None and (
+        error.name == "orchestration.tools" or error.name.startswith("orchestration.tools.")
+    )
+
+
 def _periode(text: str) -> str:
     import re
 
@@ -20,7 +40,12 @@ def _periode(text: str) -> str:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from orchestration.simulator import simulate
+    try:  # a developer tool: imported here only, never at module level (test_architecture)
+        from orchestration.tools.simulator import simulate
+    except ModuleNotFoundError as error:
+        if not _alat_hilang(error):
+            raise
+        raise AlatTidakTersedia(getattr(args, "perintah", "simulate")) from None
 
     result = simulate(
         out=Path(args.out),
@@ -89,6 +114,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 seed=42,
                 kotor=0.0,
                 xlsx=False,
+                perintah="demo",
             )
         )
     run_args = argparse.Namespace(
@@ -171,7 +197,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from orchestration.bench import main as bench
+    try:  # a developer tool: imported here only, never at module level (test_architecture)
+        from orchestration.tools.bench import main as bench
+    except ModuleNotFoundError as error:
+        if not _alat_hilang(error):
+            raise
+        raise AlatTidakTersedia("bench") from None
 
     result = bench(
         Path(args.folder),
@@ -313,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except RunError as error:
+    except (RunError, AlatTidakTersedia) as error:
         print(f"kinerja: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

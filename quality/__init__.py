@@ -11,8 +11,9 @@ Modules (importing any of them does not import Great Expectations; ``validate`` 
 - ``history``: ``record_outcomes`` / ``load_check_history(data)`` (``DATA/quality.sqlite``);
 - ``alerts``: ``send_alert`` over webhook and SMTP with de-duplication,
   ``load_alert_history(data)`` (``DATA/alerts.sqlite``);
-- ``config``: thresholds and channels from ``quality/config.toml`` and environment variables;
-- ``testing``: small consistent sample data and local capture servers for tests.
+- ``config``: thresholds and channels from ``quality/config.toml`` and environment variables.
+
+Sample data and capture servers for the tests are test helpers, in ``tests/support/``.
 """
 
 from quality.alerts import Alert, load_alert_history, send_alert

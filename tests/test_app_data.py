@@ -7,9 +7,9 @@ import polars as pl
 import pytest
 
 from app.data import AksesDitolak, Data, Scope
-from app.sample import sample_data
 from app.users import ANALIS, KEPALA_OPD, KEUANGAN
 from orchestration.published import current_snapshot
+from orchestration.tools.app_sample import sample_data
 
 SENDIRI, LAIN = "1.01.01", "1.02.01"
 

@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from app import auth, users
 from app import format as fmt
-from app.sample import sample_data
 from orchestration.paths import DataDir
 from orchestration.published import current_snapshot
+from orchestration.tools.app_sample import sample_data
 
 APP = Path(__file__).resolve().parent.parent / "app"
 MAIN = str(APP / "main.py")

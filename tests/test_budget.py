@@ -17,7 +17,7 @@ from quality.budget import (
     terakhir_per_tahun,
 )
 from quality.config import AlertConfig, WebhookConfig
-from quality.testing import webhook_server
+from tests.support.capture import webhook_server
 
 
 @pytest.fixture(scope="module")

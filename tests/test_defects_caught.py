@@ -8,8 +8,8 @@ import pytest
 
 from orchestration.paths import DataDir
 from orchestration.run import run_pipeline
-from orchestration.simulator import simulate
-from orchestration.simulator.defects import JENIS_CACAT
+from orchestration.tools.simulator import simulate
+from orchestration.tools.simulator.defects import JENIS_CACAT
 from quality.coverage import coverage_summary, defect_coverage
 
 EXPECTED = {

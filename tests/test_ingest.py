@@ -446,9 +446,9 @@ NOT_QUARANTINED_HERE = {
 
 
 def _simulate():
-    if importlib.util.find_spec("orchestration.simulator") is None:
+    if importlib.util.find_spec("orchestration.tools.simulator") is None:
         return None
-    module = importlib.import_module("orchestration.simulator")
+    module = importlib.import_module("orchestration.tools.simulator")
     return getattr(module, "simulate", None)
 
 
@@ -458,7 +458,7 @@ def _lines(paths) -> set[tuple[str, int]]:
 
 
 @pytest.mark.skipif(
-    _simulate() is None, reason="orchestration.simulator.simulate not available yet"
+    _simulate() is None, reason="orchestration.tools.simulator.simulate not available yet"
 )
 @pytest.mark.parametrize("kotor", [0.0, 0.05])
 def test_simulator_output(tmp_path, kotor):

@@ -35,7 +35,7 @@ from models.sumber import ENV_GROUNDTRUTH, baca_groundtruth, groundtruth_path
 from orchestration.cli import main
 from orchestration.contract import format_nip
 from orchestration.paths import DataDir
-from orchestration.simulator import simulate
+from orchestration.tools.simulator import simulate
 
 PERIODS = [f"2025-{m:02d}" for m in range(1, 7)]
 SIM = {"pegawai": 400, "opd": 8, "mulai": PERIODS[0], "sampai": PERIODS[-1], "seed": 11}

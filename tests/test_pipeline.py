@@ -14,7 +14,7 @@ from orchestration.cli import main
 from orchestration.ingest import discover, pending_periods
 from orchestration.paths import DataDir
 from orchestration.published import current_snapshot
-from orchestration.simulator import simulate
+from orchestration.tools.simulator import simulate
 
 PERIODS = ["2025-02", "2025-03"]
 

@@ -24,7 +24,7 @@ from quality.alerts import (
 )
 from quality.config import AlertConfig, SmtpConfig, WebhookConfig
 from quality.outcome import ERROR, WARN, CheckOutcome
-from quality.testing import smtp_server, webhook_server
+from tests.support.capture import smtp_server, webhook_server
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from quality import crosssource, drift, payroll
 from quality.config import DriftThresholds
 from quality.outcome import ERROR, WARN
-from quality.testing import department_totals, sample_month
+from tests.support.quality_sample import department_totals, sample_month
 
 P = "2025-03"
 ANI = "199008152016011005"  # PNS III/b, 1.02.01
@@ -343,7 +343,7 @@ def test_missing_warehouse_or_required_file_fails_every_check(tmp_path):
 
 def test_a_roster_file_is_judged_by_its_suite(tmp_path):
     from quality.runner import evaluate
-    from quality.testing import sample_roster, write_data_dir
+    from tests.support.quality_sample import sample_roster, write_data_dir
 
     data = write_data_dir(tmp_path, {P: {**sample_month(P), "jadwal": sample_roster(P)}})
     assert data.raw_file("jadwal", P).is_file()

@@ -1,7 +1,7 @@
 """The Dagster wiring: asset checks block downstream assets, record history, sensors alert.
 
 Runs in-process on stub assets that carry the real asset keys (``raw/<kind>`` and the marts),
-over a data directory written by ``quality.testing`` (raw Parquet + warehouse.duckdb).
+over a data directory written by ``tests.support.quality_sample`` (raw Parquet + warehouse.duckdb).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from quality.config import AlertConfig, WebhookConfig
 from quality.history import load_check_history
 from quality.outcome import ERROR, WARN
 from quality.runner import ASSETS, all_specs
-from quality.testing import sample_month, webhook_server, write_data_dir
+from tests.support.capture import webhook_server
+from tests.support.quality_sample import sample_month, write_data_dir
 
 RAW = [f"raw/{k}" for k in ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas")]
 RANGE = {

@@ -10,7 +10,7 @@ import pytest
 
 from quality.outcome import ERROR, WARN
 from quality.suites import NIP_REGEX, raw_suite, suite_for
-from quality.testing import sample_month, sample_roster
+from tests.support.quality_sample import sample_month, sample_roster
 
 P = "2025-03"
 ANI = "199008152016011005"

@@ -15,12 +15,18 @@ import pytest
 
 from orchestration.contract import FILE_NAME, KINDS, PREDIKAT_MATRIX, SCHEMAS, parse_file_name
 from orchestration.paths import SEEDS_DIR
-from orchestration.simulator import WRITTEN_KINDS, SimulationResult, people, reference, simulate
-from orchestration.simulator import defects as dfx
-from orchestration.simulator import organisation as org
-from orchestration.simulator.anomalies import JENIS_ANOMALI, km_between
-from orchestration.simulator.evaluations import KODE_SEKDA, NIP_PENILAI_SEKDA
-from orchestration.simulator.kalender import Calendar
+from orchestration.tools.simulator import (
+    WRITTEN_KINDS,
+    SimulationResult,
+    people,
+    reference,
+    simulate,
+)
+from orchestration.tools.simulator import defects as dfx
+from orchestration.tools.simulator import organisation as org
+from orchestration.tools.simulator.anomalies import JENIS_ANOMALI, km_between
+from orchestration.tools.simulator.evaluations import KODE_SEKDA, NIP_PENILAI_SEKDA
+from orchestration.tools.simulator.kalender import Calendar
 
 ARGS = dict(pegawai=600, opd=12, mulai="2025-02", sampai="2025-04", seed=11, progress=False)
 MONTHS = ["2025-02", "2025-03", "2025-04"]

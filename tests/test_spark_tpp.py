@@ -33,7 +33,7 @@ from tpp_fixtures import dbt_build  # noqa: E402
 from orchestration.dbt_project import environment  # noqa: E402
 from orchestration.ingest import ingest_all  # noqa: E402
 from orchestration.paths import TRANSFORMS_DIR, DataDir  # noqa: E402
-from orchestration.simulator import simulate  # noqa: E402
+from orchestration.tools.simulator import simulate  # noqa: E402
 
 MULAI, SAMPAI = "2025-02", "2025-03"
 WINDOW = {"periode_mulai": MULAI, "periode_sampai": SAMPAI}

@@ -16,7 +16,7 @@ import pytest
 from orchestration.cli import main
 from orchestration.paths import PROJECT_ROOT, DataDir
 from orchestration.published import current_snapshot
-from orchestration.simulator import simulate
+from orchestration.tools.simulator import simulate
 from orchestration.whatif import (
     AturanUsulan,
     WhatIfError,
@@ -271,7 +271,7 @@ def test_aturan_usulan_salah_ditolak(data, tmp_path):
 def test_halaman_whatif_hanya_analis(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from app.sample import sample_data
+    from orchestration.tools.app_sample import sample_data
 
     sample = sample_data(tmp_path / "app")
     monkeypatch.setenv("KINERJA_DATA", str(sample.root))

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from app.launch import command, environment
-from app.sample import sample_data
+from orchestration.tools.app_sample import sample_data
 
 from .cdp import CHROMIUM, Chrome, free_port, wait_http
 

@@ -13,7 +13,7 @@ import asyncio
 
 import pytest
 
-from app.sample import sample_data
+from orchestration.tools.app_sample import sample_data
 
 from .streamlit_load import BERHENTI, LANGKAH, jalankan, sehat, server
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from orchestration.simulator import simulate
+from orchestration.tools.simulator import simulate
 
 from . import reference_classifier as ref
 from .corpus import HEADERS

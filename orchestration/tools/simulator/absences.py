@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from orchestration.simulator import organisation as org
-from orchestration.simulator.jobs import FUNGSIONAL, JPT, PENGAWAS, PNS
-from orchestration.simulator.kalender import Calendar
-from orchestration.simulator.people import DAY, Workforce
-from orchestration.simulator.streams import stream
+from orchestration.tools.simulator import organisation as org
+from orchestration.tools.simulator.jobs import FUNGSIONAL, JPT, PENGAWAS, PNS
+from orchestration.tools.simulator.kalender import Calendar
+from orchestration.tools.simulator.people import DAY, Workforce
+from orchestration.tools.simulator.streams import stream
 
 KODE = ("CT", "CS", "CB", "CM", "CAP", "CLTN", "DL", "DIKLAT", "TB", "IZIN")
 PENDEK = ("CT", "CS", "CAP", "DL", "DIKLAT", "IZIN")

@@ -8,12 +8,12 @@ from functools import cached_property
 import numpy as np
 import polars as pl
 
-from orchestration.simulator.anomalies import JENIS, Plan, km_between
-from orchestration.simulator.behaviour import Behaviour
-from orchestration.simulator.jadwal import KANTOR, SEKOLAH, SHIFT, Hari, Jadwal, hari
-from orchestration.simulator.jadwal import roster as jadwal_rows
-from orchestration.simulator.people import PINDAH_OPD, Workforce
-from orchestration.simulator.streams import stream
+from orchestration.tools.simulator.anomalies import JENIS, Plan, km_between
+from orchestration.tools.simulator.behaviour import Behaviour
+from orchestration.tools.simulator.jadwal import KANTOR, SEKOLAH, SHIFT, Hari, Jadwal, hari
+from orchestration.tools.simulator.jadwal import roster as jadwal_rows
+from orchestration.tools.simulator.people import PINDAH_OPD, Workforce
+from orchestration.tools.simulator.streams import stream
 
 LONG_KODE = ("CM", "CB", "CLTN", "TB")
 P_KIRIM_ULANG = 0.0012  # a device re-sends a tap: exact duplicate row

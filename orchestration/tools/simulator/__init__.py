@@ -27,7 +27,7 @@ import polars as pl
 from tqdm import tqdm
 
 from orchestration.contract import KINDS, XLSX_KINDS
-from orchestration.simulator import (
+from orchestration.tools.simulator import (
     absences,
     activities,
     anomalies,
@@ -38,10 +38,10 @@ from orchestration.simulator import (
     people,
     writer,
 )
-from orchestration.simulator import jadwal as sched
-from orchestration.simulator import organisation as org
-from orchestration.simulator.kalender import Calendar
-from orchestration.simulator.streams import stream
+from orchestration.tools.simulator import jadwal as sched
+from orchestration.tools.simulator import organisation as org
+from orchestration.tools.simulator.kalender import Calendar
+from orchestration.tools.simulator.streams import stream
 
 __all__ = ["WRITTEN_KINDS", "SimulationResult", "simulate"]
 VERSI = "2"

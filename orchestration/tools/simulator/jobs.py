@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from orchestration.contract import GOLONGAN_PNS, GOLONGAN_PPPK, JENIS_JABATAN
-from orchestration.simulator import organisation as org
-from orchestration.simulator.names import D3, S1, S2, S3, SMA
+from orchestration.tools.simulator import organisation as org
+from orchestration.tools.simulator.names import D3, S1, S2, S3, SMA
 
 JPT, ADMINISTRATOR, PENGAWAS, FUNGSIONAL, PELAKSANA = range(5)
 PNS, CPNS, PPPK = range(3)

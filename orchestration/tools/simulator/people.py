@@ -15,9 +15,9 @@ from functools import cached_property
 import numpy as np
 import polars as pl
 
-from orchestration.simulator import jobs, names
-from orchestration.simulator import organisation as org
-from orchestration.simulator.jobs import (
+from orchestration.tools.simulator import jobs, names
+from orchestration.tools.simulator import organisation as org
+from orchestration.tools.simulator.jobs import (
     ADMINISTRATOR,
     CPNS,
     FUNGSIONAL,
@@ -27,8 +27,8 @@ from orchestration.simulator.jobs import (
     PNS,
     PPPK,
 )
-from orchestration.simulator.kalender import Month
-from orchestration.simulator.streams import stream
+from orchestration.tools.simulator.kalender import Month
+from orchestration.tools.simulator.streams import stream
 
 NAT = np.datetime64("NaT", "D")
 DAY = np.timedelta64(1, "D")

@@ -10,9 +10,9 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from orchestration.simulator import organisation as org
-from orchestration.simulator.people import Workforce
-from orchestration.simulator.streams import stream
+from orchestration.tools.simulator import organisation as org
+from orchestration.tools.simulator.people import Workforce
+from orchestration.tools.simulator.streams import stream
 
 PROFIL = ("TEPAT_WAKTU", "SERING_TERLAMBAT", "PULANG_CEPAT", "SERING_MANGKIR", "PENGGUNA_MOBILE")
 TEPAT_WAKTU, SERING_TERLAMBAT, PULANG_CEPAT, SERING_MANGKIR, PENGGUNA_MOBILE = range(5)

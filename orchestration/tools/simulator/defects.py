@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 from orchestration.contract import PREDIKAT, PREDIKAT_MATRIX
-from orchestration.simulator.writer import XLSX_HEADER_ROW
+from orchestration.tools.simulator.writer import XLSX_HEADER_ROW
 
 # How the pipeline must treat a defective line.
 KARANTINA = "karantina"  # the contract validator quarantines the line (one file is enough)

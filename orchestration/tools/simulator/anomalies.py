@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from orchestration.simulator import organisation as org
-from orchestration.simulator.jadwal import SHIFT
-from orchestration.simulator.people import Workforce
-from orchestration.simulator.streams import stable_hash, stream
+from orchestration.tools.simulator import organisation as org
+from orchestration.tools.simulator.jadwal import SHIFT
+from orchestration.tools.simulator.people import Workforce
+from orchestration.tools.simulator.streams import stable_hash, stream
 
 JENIS_ANOMALI = {
     "TITIP_ABSEN": "buddy punching: B's taps follow A's on the same device a few seconds later, day after day",

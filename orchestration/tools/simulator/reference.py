@@ -3,7 +3,7 @@
 The budget (``pagu_tpp_tahunan``) is what the default population (15,794 employees, seed 42,
 January 2025 snapshot) would cost for a year at the default basis table of tpp-rules §6
 (CPNS at 80 %), plus a 5 % reserve, rounded up to a whole million rupiah. Regenerate with
-``uv run python -m orchestration.simulator.reference``.
+``uv run python -m orchestration.tools.simulator.reference``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import numpy as np
 import polars as pl
 
 from orchestration.paths import SEEDS_DIR
-from orchestration.simulator import organisation as org
-from orchestration.simulator import people
-from orchestration.simulator.jobs import CPNS
-from orchestration.simulator.kalender import Calendar
+from orchestration.tools.simulator import organisation as org
+from orchestration.tools.simulator import people
+from orchestration.tools.simulator.jobs import CPNS
+from orchestration.tools.simulator.kalender import Calendar
 
 # tpp-rules §6, rupiah per month by kelas jabatan (index = kelas).
 BASIS_BAWAAN = np.array(

@@ -46,7 +46,7 @@ from pathlib import Path
 
 from orchestration.contract import parse_file_name
 from orchestration.months import months_between
-from orchestration.paths import SEEDS_DIR, DataDir
+from orchestration.paths import PROJECT_ROOT, SEEDS_DIR, DataDir
 
 BASE = {"pegawai": 15794, "opd": 39, "seed": 42}
 YEAR = ("2025-01", "2025-12")
@@ -84,7 +84,7 @@ class Simulasi:
 
 def simulated(root: Path, pegawai: int, opd: int, mulai: str, sampai: str, seed: int) -> Simulasi:
     """Exports for these parameters under ``root``; simulated once, then reused."""
-    from orchestration.simulator import simulate
+    from orchestration.tools.simulator import simulate
 
     # office hours for everyone (no SEKOLAH/SHIFT, no roster): the floor query knows the office
     # week only (tpp-rules §1-2), and the figures stay comparable with the earlier benches
@@ -581,7 +581,7 @@ def floor(data: DataDir, periods: list[str], repeat: int = 3) -> Lantai:
     command = [
         sys.executable,
         "-m",
-        "orchestration.bench",
+        "orchestration.tools.bench",
         "--_lantai",
         str(data.root),
         min(periods),
@@ -636,9 +636,9 @@ def _floor_here(data: DataDir, periods: list[str], repeat: int) -> Lantai:
 # --- the app ----------------------------------------------------------------------------------
 def app_render(data: DataDir) -> dict:
     """Main page (analyst's home) rendered by AppTest in a subprocess: cold and warm seconds."""
-    if not (Path(__file__).resolve().parent.parent / "app" / "main.py").exists():
+    if not (PROJECT_ROOT / "app" / "main.py").exists():
         return {"catatan": "app/main.py tidak ada: dilewati"}
-    command = [sys.executable, "-m", "orchestration.bench", "--_app", str(data.root)]
+    command = [sys.executable, "-m", "orchestration.tools.bench", "--_app", str(data.root)]
     seconds, code, peak, _ = measure(command, _env())
     out = {"detik_proses": round(seconds, 2), "rss_puncak_mb": round(peak / 2**20)}
     result = data.root.parent / "app.json"
@@ -653,8 +653,8 @@ def _app_child(root: str) -> int:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from app.bench import MAIN, scratch
     from app.users import ANALIS, add_user
+    from orchestration.tools.app_bench import MAIN, scratch
 
     work = scratch(DataDir.resolve(root))
     os.environ["KINERJA_DATA"] = str(work.root)

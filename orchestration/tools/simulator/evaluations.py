@@ -14,12 +14,12 @@ import numpy as np
 import polars as pl
 
 from orchestration.contract import PREDIKAT_MATRIX
-from orchestration.simulator import organisation as org
-from orchestration.simulator.attendance import MonthAttendance
-from orchestration.simulator.behaviour import Behaviour
-from orchestration.simulator.jobs import ADMINISTRATOR, FUNGSIONAL, JPT, PENGAWAS
-from orchestration.simulator.people import DAY, Workforce
-from orchestration.simulator.streams import stable_hash, stream
+from orchestration.tools.simulator import organisation as org
+from orchestration.tools.simulator.attendance import MonthAttendance
+from orchestration.tools.simulator.behaviour import Behaviour
+from orchestration.tools.simulator.jobs import ADMINISTRATOR, FUNGSIONAL, JPT, PENGAWAS
+from orchestration.tools.simulator.people import DAY, Workforce
+from orchestration.tools.simulator.streams import stable_hash, stream
 
 NIP_PENILAI_SEKDA = "196805121990031007"
 KODE_SEKDA = "4.01.01"

@@ -1,7 +1,7 @@
 """Time every page of the app with AppTest on a published data directory.
 
-    uv run python -m app.bench --data data               # what the pipeline published
-    uv run python -m app.bench --sintetis /tmp/bench     # a synthetic full year (15,794 ASN)
+    uv run python -m orchestration.tools.app_bench --data data            # what the pipeline published
+    uv run python -m orchestration.tools.app_bench --sintetis /tmp/bench  # a synthetic full year (15,794 ASN)
 
 Each page is rendered twice per role: ``dingin`` right after clearing ``st.cache_data`` (the
 first visit after a publish) and ``hangat`` (the next visit, cache hit). The figures are the
@@ -20,9 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from orchestration.paths import DataDir
+from orchestration.paths import PROJECT_ROOT, DataDir
 
-MAIN = str(Path(__file__).resolve().parent / "main.py")
+MAIN = str(PROJECT_ROOT / "app" / "main.py")
 SHARED = ("published", "quality.sqlite", "alerts.sqlite", "periode.sqlite")
 ROLES = (
     ("analis", "analis123", ("ringkasan", "perangkat_daerah", "pegawai", "kualitas", "anomali")),
@@ -41,7 +41,7 @@ def scratch(data: DataDir) -> DataDir:
 
 
 def synthetic(root: Path, pegawai: int = 15794, opd: int = 39) -> DataDir:
-    from app.sample import build_frames, publish_frames
+    from orchestration.tools.app_sample import build_frames, publish_frames
 
     data = DataDir.resolve(root)
     if (data.published / "current").exists():
@@ -113,7 +113,9 @@ def run(data: DataDir) -> list[tuple[str, str, float, float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m app.bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m orchestration.tools.app_bench", description=__doc__.split("\n")[0]
+    )
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--data", default=None, help="folder data yang sudah diterbitkan")
     group.add_argument(

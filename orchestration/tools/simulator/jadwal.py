@@ -21,11 +21,11 @@ import numpy as np
 import polars as pl
 
 from orchestration.paths import SEEDS_DIR
-from orchestration.simulator import organisation as org
-from orchestration.simulator.jobs import FUNGSIONAL, PELAKSANA
-from orchestration.simulator.kalender import Month
-from orchestration.simulator.people import PINDAH_OPD, Workforce
-from orchestration.simulator.streams import stream
+from orchestration.tools.simulator import organisation as org
+from orchestration.tools.simulator.jobs import FUNGSIONAL, PELAKSANA
+from orchestration.tools.simulator.kalender import Month
+from orchestration.tools.simulator.people import PINDAH_OPD, Workforce
+from orchestration.tools.simulator.streams import stream
 
 KANTOR, SEKOLAH, SHIFT = 0, 1, 2
 POLA = ("KANTOR", "SEKOLAH", "SHIFT")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from orchestration.simulator import organisation as org
-from orchestration.simulator.attendance import MonthAttendance
-from orchestration.simulator.behaviour import Behaviour
-from orchestration.simulator.jobs import ADMINISTRATOR, FUNGSIONAL, JPT, PENGAWAS
-from orchestration.simulator.people import DAY, Workforce
-from orchestration.simulator.streams import stream
+from orchestration.tools.simulator import organisation as org
+from orchestration.tools.simulator.attendance import MonthAttendance
+from orchestration.tools.simulator.behaviour import Behaviour
+from orchestration.tools.simulator.jobs import ADMINISTRATOR, FUNGSIONAL, JPT, PENGAWAS
+from orchestration.tools.simulator.people import DAY, Workforce
+from orchestration.tools.simulator.streams import stream
 
 URAIAN = {
     "guru": [
