@@ -15,11 +15,15 @@ from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.months import MonthPlan, month_index, months_between, next_month
+from orchestration.months import (
+    RANGE_END,
+    RANGE_START,
+    MonthPlan,
+    month_index,
+    months_between,
+    next_month,
+)
 from orchestration.paths import PROJECT_ROOT, TRANSFORMS_DIR, DataDir
-
-RANGE_START = "dagster/asset_partition_range_start"
-RANGE_END = "dagster/asset_partition_range_end"
 
 
 class RunError(RuntimeError):
