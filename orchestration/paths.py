@@ -61,6 +61,16 @@ class DataDir:
     def quarantine_file(self, kind: str, periode: str) -> Path:
         return self.quarantine / kind / f"{periode}.parquet"
 
+    def rejected_quarantine_file(self, kind: str, periode: str) -> Path:
+        """Quarantine of the latest rejected file of a period (absent when none is pending)."""
+        return self.quarantine / kind / f"{periode}.ditolak.parquet"
+
+    def period_files_exist(self, kind: str, periode: str) -> bool:
+        """The raw file and the quarantine of a loaded period are both on disk."""
+        return (
+            self.raw_file(kind, periode).exists() and self.quarantine_file(kind, periode).exists()
+        )
+
     @property
     def archive(self) -> Path:
         return self.root / "archive"
