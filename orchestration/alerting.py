@@ -17,14 +17,12 @@ import re
 
 import dagster as dg
 
+from orchestration.months import PARTITION, RANGE_END, RANGE_START
 from orchestration.paths import DataDir
 from quality.alerts import Alert, AlertRecord, send_alert
 from quality.config import AlertConfig
 from quality.outcome import ERROR, WARN, fingerprint_of
 
-RANGE_START = "dagster/asset_partition_range_start"
-RANGE_END = "dagster/asset_partition_range_end"
-PARTITION = "dagster/partition"
 CHECK_FAILED_ERROR = "DagsterAssetCheckFailedError"
 DBT_ERRORS = "Errors parsed from dbt logs:"
 MAX_ERROR_CHARS = 400

@@ -215,7 +215,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_whatif(args: argparse.Namespace) -> int:
-    from orchestration.whatif import WhatIfError, rupiah, whatif
+    from orchestration.nominatif.teks import rupiah
+    from orchestration.whatif import WhatIfError, whatif
 
     try:
         hasil = whatif(

@@ -19,27 +19,39 @@ replaced by nothing) and the rejection is written to
 ``raw/karantina/<kind>/<periode>.ditolak.parquet`` next to the current quarantine, so reports
 show both; the next file that loads for the period removes it.
 
-Parquet output is deterministic: rows sorted by line, no timestamps inside, zstd level 3.
+The folder is read by ``export_folder``, the bookkeeping is ``file_registry``, the files on
+disk are ``raw_zone``; this module chooses, validates and applies.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
-import os
 import sqlite3
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
-from orchestration.contract import KINDS, QUARANTINE_SCHEMA, parse_file_name, raw_schema
-from orchestration.paths import DataDir, sha256_file
+from orchestration.contract import KINDS
+from orchestration.export_folder import Discovery, discover
+from orchestration.file_registry import (
+    DUPLICATE_NOOP,
+    LOADED,
+    REJECTED,
+    current_row,
+    file_row,
+    record_event,
+    registry,
+    rejected_row,
+    row_counts,
+    transaction,
+    upsert_file,
+    zero_counts,
+)
+from orchestration.paths import DataDir
+from orchestration.raw_zone import archive, ensure_raw_zone, period_lock, write_parquet_atomic
 from orchestration.readers import read_export_bytes
 from orchestration.validation import (
     ValidationResult,
@@ -48,73 +60,7 @@ from orchestration.validation import (
     validate,
 )
 
-try:  # POSIX: serialise two ingestions of the same period (sensor + CLI)
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
 
-LOADED, DUPLICATE_NOOP, REJECTED, SUPERSEDED = "LOADED", "DUPLICATE_NOOP", "REJECTED", "SUPERSEDED"
-PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "statistics": True}
-
-SCHEMA_SQL = """
-CREATE TABLE IF NOT EXISTS files (
-    sha256        TEXT NOT NULL,
-    kind          TEXT NOT NULL,
-    periode       TEXT NOT NULL,
-    original_path TEXT NOT NULL,
-    file_name     TEXT NOT NULL,
-    ext           TEXT NOT NULL,
-    size          INTEGER NOT NULL,
-    first_seen    TEXT NOT NULL,
-    last_seen     TEXT NOT NULL,
-    result        TEXT NOT NULL
-        CHECK (result IN ('LOADED', 'DUPLICATE_NOOP', 'REJECTED', 'SUPERSEDED')),
-    n_read        INTEGER NOT NULL DEFAULT 0,
-    n_loaded      INTEGER NOT NULL DEFAULT 0,
-    n_quarantined INTEGER NOT NULL DEFAULT 0,
-    n_duplicates  INTEGER NOT NULL DEFAULT 0,
-    kode_alasan   TEXT,            -- why a REJECTED file was rejected
-    message       TEXT,
-    notes         TEXT NOT NULL DEFAULT '[]',   -- JSON list
-    errors        TEXT NOT NULL DEFAULT '[]',   -- JSON list (blocking findings)
-    PRIMARY KEY (sha256, kind, periode, original_path)
-);
-CREATE TABLE IF NOT EXISTS current (
-    kind      TEXT NOT NULL,
-    periode   TEXT NOT NULL,
-    sha256    TEXT NOT NULL,
-    file_name TEXT NOT NULL,
-    loaded_at TEXT NOT NULL,
-    PRIMARY KEY (kind, periode)
-);
-CREATE TABLE IF NOT EXISTS rejected_current (  -- the rejection shown in <periode>.ditolak.parquet
-    kind        TEXT NOT NULL,
-    periode     TEXT NOT NULL,
-    sha256      TEXT NOT NULL,
-    file_name   TEXT NOT NULL,
-    rejected_at TEXT NOT NULL,
-    PRIMARY KEY (kind, periode)
-);
-CREATE TABLE IF NOT EXISTS events (
-    id        INTEGER PRIMARY KEY AUTOINCREMENT,
-    at        TEXT NOT NULL,
-    kind      TEXT NOT NULL,
-    periode   TEXT NOT NULL,
-    sha256    TEXT,
-    file_name TEXT,
-    action    TEXT NOT NULL,
-    message   TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS hash_cache (
-    path     TEXT PRIMARY KEY,
-    size     INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    sha256   TEXT NOT NULL
-);
-"""
-
-
-# --- results ---------------------------------------------------------------------------------
 @dataclass
 class IngestResult:
     kind: str
@@ -136,279 +82,6 @@ class IngestResult:
         return self.action in ("loaded", "replaced")
 
 
-class Discovery(dict[tuple[str, str], list[Path]]):
-    """(kind, periode) -> export files, preferred first; ``ignored``: other files present."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.ignored: list[Path] = []
-
-
-def _zero_counts() -> dict[str, int]:
-    return {"read": 0, "loaded": 0, "quarantined": 0, "duplicates": 0}
-
-
-# --- discovery -------------------------------------------------------------------------------
-def discover(exports: Path) -> Discovery:
-    """Export files in ``exports`` (not recursive) grouped by (kind, periode).
-
-    Each list is in order of preference: newest modification time first, a tie broken by the
-    name that sorts last. Files whose names do not follow the contract are in ``.ignored``.
-    """
-    found = Discovery()
-    exports = Path(exports)
-    if not exports.is_dir():
-        return found
-    for path in sorted(exports.iterdir()):
-        if not path.is_file():
-            continue
-        parsed = parse_file_name(path.name)
-        if parsed is None:
-            found.ignored.append(path)
-            continue
-        kind, periode, _ext = parsed
-        found.setdefault((kind, periode), []).append(path)
-    for key, paths in found.items():
-        found[key] = sorted(paths, key=lambda p: (_mtime_ns(p), p.name), reverse=True)
-    return found
-
-
-def _mtime_ns(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except FileNotFoundError:  # removed while we looked: least preferred
-        return -1
-
-
-# --- registry --------------------------------------------------------------------------------
-@contextlib.contextmanager
-def registry(data: DataDir) -> Iterator[sqlite3.Connection]:
-    """The SQLite registry (created on first use). Autocommit; use ``_transaction`` to write."""
-    data.root.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(data.registry, timeout=60, isolation_level=None)
-    try:
-        con.row_factory = sqlite3.Row
-        con.executescript(SCHEMA_SQL)
-        yield con
-    finally:
-        con.close()
-
-
-@contextlib.contextmanager
-def _transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    con.execute("BEGIN IMMEDIATE")
-    try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
-
-
-def current_files(data: DataDir) -> pl.DataFrame:
-    """(kind, periode) -> the file currently loaded, with its counts (for reports and the UI)."""
-    with registry(data) as con:
-        rows = con.execute(
-            """SELECT c.kind, c.periode, c.file_name, c.sha256, c.loaded_at,
-                      f.n_read, f.n_loaded, f.n_quarantined, f.n_duplicates
-               FROM current c
-               LEFT JOIN files f ON f.sha256 = c.sha256 AND f.kind = c.kind
-                                AND f.periode = c.periode AND f.result = 'LOADED'
-               GROUP BY c.kind, c.periode ORDER BY c.kind, c.periode"""
-        ).fetchall()
-    schema = {
-        "kind": pl.String,
-        "periode": pl.String,
-        "file_name": pl.String,
-        "sha256": pl.String,
-        "loaded_at": pl.String,
-        "n_read": pl.Int64,
-        "n_loaded": pl.Int64,
-        "n_quarantined": pl.Int64,
-        "n_duplicates": pl.Int64,
-    }
-    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
-
-
-def loaded_kinds(data: DataDir) -> list[tuple[str, str]]:
-    """(kind, periode) of every file loaded before whose raw files are still there."""
-    if not data.registry.exists():
-        return []
-    with registry(data) as con:
-        rows = con.execute("SELECT kind, periode FROM current ORDER BY periode, kind").fetchall()
-    return [
-        (r["kind"], r["periode"])
-        for r in rows
-        if _period_files_exist(data, r["kind"], r["periode"])
-    ]
-
-
-def rejected_kinds(data: DataDir, discovered: Discovery) -> list[tuple[str, str]]:
-    """(kind, periode) whose file in the folder was rejected already and nothing was ever loaded
-    for that period: the period has no usable file of that kind."""
-    if not data.registry.exists():
-        return []
-    with registry(data) as con:
-        rows = con.execute(
-            """SELECT r.kind, r.periode, r.sha256 FROM rejected_current r
-               LEFT JOIN current c ON c.kind = r.kind AND c.periode = r.periode
-               WHERE c.sha256 IS NULL"""
-        ).fetchall()
-    return [
-        (r["kind"], r["periode"])
-        for r in rows
-        if (r["kind"], r["periode"]) in discovered
-        and file_sha256(data, discovered[(r["kind"], r["periode"])][0]) == r["sha256"]
-    ]
-
-
-def file_sha256(data: DataDir, path: Path) -> str:
-    """SHA-256 of a file, cached by (path, size, mtime) so a sensor does not re-hash every tick."""
-    st = path.stat()
-    key = str(path.resolve())
-    with registry(data) as con:
-        row = con.execute(
-            "SELECT sha256 FROM hash_cache WHERE path = ? AND size = ? AND mtime_ns = ?",
-            (key, st.st_size, st.st_mtime_ns),
-        ).fetchone()
-        if row:
-            return row["sha256"]
-        sha = sha256_file(path)
-        con.execute(
-            "INSERT OR REPLACE INTO hash_cache (path, size, mtime_ns, sha256) VALUES (?, ?, ?, ?)",
-            (key, st.st_size, st.st_mtime_ns, sha),
-        )
-        return sha
-
-
-def pending_periods(data: DataDir, discovered: Discovery) -> dict[str, str]:
-    """Periods with at least one export file not yet ingested -> fingerprint of the period.
-
-    The fingerprint hashes the chosen file of every kind of the period, so the same bytes give
-    the same fingerprint (a sensor's run key) and any new file gives a new one.
-    """
-    by_period: dict[str, list[tuple[str, str]]] = {}
-    pending: set[str] = set()
-    for (kind, periode), paths in sorted(discovered.items()):
-        sha = file_sha256(data, paths[0])
-        by_period.setdefault(periode, []).append((kind, sha))
-        if _needs_ingest(data, kind, periode, sha):
-            pending.add(periode)
-    return {
-        periode: hashlib.sha256(
-            ";".join(f"{k}={s}" for k, s in sorted(by_period[periode])).encode()
-        ).hexdigest()[:16]
-        for periode in sorted(pending)
-    }
-
-
-def _needs_ingest(data: DataDir, kind: str, periode: str, sha: str) -> bool:
-    with registry(data) as con:
-        cur = _current(con, kind, periode)
-        rejected = _rejected_current(con, kind, periode)
-    if cur is not None and cur["sha256"] == sha:
-        return not _period_files_exist(data, kind, periode)
-    if rejected is not None and rejected["sha256"] == sha:
-        return not rejected_quarantine_file(data, kind, periode).exists()
-    return True
-
-
-def _current(con: sqlite3.Connection, kind: str, periode: str) -> sqlite3.Row | None:
-    return con.execute(
-        "SELECT * FROM current WHERE kind = ? AND periode = ?", (kind, periode)
-    ).fetchone()
-
-
-def _rejected_current(con: sqlite3.Connection, kind: str, periode: str) -> sqlite3.Row | None:
-    return con.execute(
-        "SELECT * FROM rejected_current WHERE kind = ? AND periode = ?", (kind, periode)
-    ).fetchone()
-
-
-def _file_row(con: sqlite3.Connection, sha: str, kind: str, periode: str) -> sqlite3.Row | None:
-    """The registry row of these bytes for this period (the loaded/rejected one first)."""
-    return con.execute(
-        """SELECT * FROM files WHERE sha256 = ? AND kind = ? AND periode = ?
-           ORDER BY CASE result WHEN 'LOADED' THEN 0 WHEN 'REJECTED' THEN 1 ELSE 2 END,
-                    last_seen DESC LIMIT 1""",
-        (sha, kind, periode),
-    ).fetchone()
-
-
-# --- raw zone --------------------------------------------------------------------------------
-def rejected_quarantine_file(data: DataDir, kind: str, periode: str) -> Path:
-    """Quarantine of the latest rejected file of a period (absent when none is pending)."""
-    return data.quarantine / kind / f"{periode}.ditolak.parquet"
-
-
-def ensure_raw_zone(data: DataDir) -> None:
-    """Empty schema files, so ``raw/<kind>/*.parquet`` and ``raw/karantina/**/*.parquet`` always
-    match at least one file with the right columns. Existing correct files are left alone."""
-    targets = {data.quarantine / "_schema.parquet": QUARANTINE_SCHEMA}
-    for kind in KINDS:
-        targets[data.raw_schema_file(kind)] = raw_schema(kind)
-        targets[data.quarantine / kind / "_schema.parquet"] = QUARANTINE_SCHEMA
-    for path, schema in targets.items():
-        if path.exists():
-            with contextlib.suppress(Exception):
-                if pl.Schema(pl.read_parquet_schema(path)) == schema:
-                    continue
-        write_parquet_atomic(schema.to_frame(), path)
-
-
-def parquet_bytes(frame: pl.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    frame.write_parquet(buffer, **PARQUET_OPTIONS)
-    return buffer.getvalue()
-
-
-def write_parquet_atomic(frame: pl.DataFrame, path: Path) -> None:
-    """Deterministic Parquet, written to a temp file in the same directory then renamed."""
-    _write_atomic(parquet_bytes(frame), path)
-
-
-def _write_atomic(content: bytes, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _period_files_exist(data: DataDir, kind: str, periode: str) -> bool:
-    return data.raw_file(kind, periode).exists() and data.quarantine_file(kind, periode).exists()
-
-
-def _archive(data: DataDir, sha: str, ext: str, content: bytes) -> Path:
-    target = data.archive / f"{sha}.{ext}"
-    if not target.exists():  # content-addressed: an existing copy is the same bytes
-        _write_atomic(content, target)
-    return target
-
-
-@contextlib.contextmanager
-def _period_lock(data: DataDir, kind: str, periode: str) -> Iterator[None]:
-    if fcntl is None:  # pragma: no cover
-        yield
-        return
-    locks = data.root / ".locks"
-    locks.mkdir(parents=True, exist_ok=True)
-    with open(locks / f"{kind}_{periode}.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-# --- ingestion -------------------------------------------------------------------------------
 def ingest_period(
     data: DataDir,
     exports: Path,
@@ -430,20 +103,20 @@ def ingest_period(
     stamp = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     ensure_raw_zone(data)
     candidates = (discover(exports) if found is None else found).get((kind, periode), [])
-    with _period_lock(data, kind, periode):
+    with period_lock(data, kind, periode):
         if not candidates:
             return _missing(data, kind, periode, exports, stamp)
         chosen, others = candidates[0], [p.name for p in candidates[1:]]
         content = chosen.read_bytes()  # hash, archive and parse the very same bytes
         sha = hashlib.sha256(content).hexdigest()
         with registry(data) as con:
-            cur = _current(con, kind, periode)
-            rejected = _rejected_current(con, kind, periode)
+            cur = current_row(con, kind, periode)
+            rejected = rejected_row(con, kind, periode)
             if not force:
                 if (
                     cur is not None
                     and cur["sha256"] == sha
-                    and _period_files_exist(data, kind, periode)
+                    and data.period_files_exist(kind, periode)
                 ):
                     return _noop_loaded(
                         con, data, chosen, content, sha, kind, periode, others, stamp
@@ -451,7 +124,7 @@ def ingest_period(
                 if (
                     rejected is not None
                     and rejected["sha256"] == sha
-                    and rejected_quarantine_file(data, kind, periode).exists()
+                    and data.rejected_quarantine_file(kind, periode).exists()
                 ):
                     return _noop_rejected(con, chosen, sha, kind, periode, cur, others, stamp)
         result = _validate_file(content, chosen.name, kind, periode)
@@ -508,7 +181,7 @@ def _apply(
     stamp: str,
 ) -> IngestResult:
     ext = chosen.suffix.lower().lstrip(".")
-    _archive(data, sha, ext, content)
+    archive(data, sha, ext, content)
     rejection = _rejection_reason(result)
     counts = result.counts
     previous = cur["sha256"] if cur is not None else None
@@ -519,7 +192,7 @@ def _apply(
     if rejection is not None:
         kode, teks = rejection
         write_parquet_atomic(
-            result.quarantine.sort("line_no"), rejected_quarantine_file(data, kind, periode)
+            result.quarantine.sort("line_no"), data.rejected_quarantine_file(kind, periode)
         )
         keep = (
             f"data periode ini tetap dari berkas {cur['file_name']} yang dimuat sebelumnya"
@@ -547,8 +220,8 @@ def _apply(
     if others:
         message += f" Berkas lain untuk periode ini tidak dibaca: {', '.join(others)}."
 
-    with _transaction(con):
-        _upsert_file(
+    with transaction(con):
+        upsert_file(
             con,
             chosen,
             sha,
@@ -588,9 +261,9 @@ def _apply(
                        file_name = excluded.file_name, rejected_at = excluded.rejected_at""",
                 (kind, periode, sha, chosen.name, stamp),
             )
-        _event(con, stamp, kind, periode, sha, chosen.name, action, message)
+        record_event(con, stamp, kind, periode, sha, chosen.name, action, message)
     if status == LOADED:  # the pending rejection is resolved by a file that loaded
-        rejected_quarantine_file(data, kind, periode).unlink(missing_ok=True)
+        data.rejected_quarantine_file(kind, periode).unlink(missing_ok=True)
     return IngestResult(
         kind=kind,
         periode=periode,
@@ -618,13 +291,13 @@ def _noop_loaded(
     others: list[str],
     stamp: str,
 ) -> IngestResult:
-    row = _file_row(con, sha, kind, periode)
-    counts = _row_counts(row)
+    row = file_row(con, sha, kind, periode)
+    counts = row_counts(row)
     message = (
         f"{kind} {periode}: berkas {chosen.name} sama persis dengan yang sudah dimuat "
         f"(sha {sha[:12]}); tidak ada perubahan."
     )
-    with _transaction(con):
+    with transaction(con):
         same_path = con.execute(
             """SELECT 1 FROM files WHERE sha256 = ? AND kind = ? AND periode = ?
                AND original_path = ?""",
@@ -637,7 +310,7 @@ def _noop_loaded(
                 (stamp, sha, kind, periode, str(chosen.resolve())),
             )
         else:  # the same bytes under another path or name
-            _upsert_file(
+            upsert_file(
                 con,
                 chosen,
                 sha,
@@ -652,7 +325,7 @@ def _noop_loaded(
                 [],
                 [],
             )
-        _event(con, stamp, kind, periode, sha, chosen.name, "noop", message)
+        record_event(con, stamp, kind, periode, sha, chosen.name, "noop", message)
     return IngestResult(
         kind=kind,
         periode=periode,
@@ -679,7 +352,7 @@ def _noop_rejected(
     others: list[str],
     stamp: str,
 ) -> IngestResult:
-    row = _file_row(con, sha, kind, periode)
+    row = file_row(con, sha, kind, periode)
     keep = (
         f"data periode ini tetap dari berkas {cur['file_name']}"
         if cur is not None
@@ -690,19 +363,19 @@ def _noop_rejected(
         f"{kind} {periode}: berkas {chosen.name} sudah pernah ditolak ({reason}) dan tidak "
         f"diproses ulang; {keep}."
     )
-    with _transaction(con):
+    with transaction(con):
         con.execute(
             "UPDATE files SET last_seen = ? WHERE sha256 = ? AND kind = ? AND periode = ?",
             (stamp, sha, kind, periode),
         )
-        _event(con, stamp, kind, periode, sha, chosen.name, "noop", message)
+        record_event(con, stamp, kind, periode, sha, chosen.name, "noop", message)
     return IngestResult(
         kind=kind,
         periode=periode,
         file=chosen.name,
         sha256=sha,
         action="noop",
-        counts=_row_counts(row),
+        counts=row_counts(row),
         notes=json.loads(row["notes"]) if row else [],
         errors=[],
         message=message,
@@ -715,10 +388,10 @@ def _noop_rejected(
 def _missing(data: DataDir, kind: str, periode: str, exports: Path, stamp: str) -> IngestResult:
     """No file in the export folder: fine if the period was loaded before (folder cleaned)."""
     with registry(data) as con:
-        cur = _current(con, kind, periode)
-        row = _file_row(con, cur["sha256"], kind, periode) if cur is not None else None
+        cur = current_row(con, kind, periode)
+        row = file_row(con, cur["sha256"], kind, periode) if cur is not None else None
     name = f"{kind}_{periode.replace('-', '')}.csv"
-    if cur is not None and _period_files_exist(data, kind, periode):
+    if cur is not None and data.period_files_exist(kind, periode):
         message = (
             f"{kind} {periode}: tidak ada berkas di folder ekspor; data periode ini tetap dari "
             f"berkas {cur['file_name']} yang sudah dimuat."
@@ -729,7 +402,7 @@ def _missing(data: DataDir, kind: str, periode: str, exports: Path, stamp: str) 
             file=cur["file_name"],
             sha256=cur["sha256"],
             action="noop",
-            counts=_row_counts(row),
+            counts=row_counts(row),
             errors=json.loads(row["errors"]) if row else [],
             message=message,
             previous_sha256=cur["sha256"],
@@ -743,86 +416,9 @@ def _missing(data: DataDir, kind: str, periode: str, exports: Path, stamp: str) 
         file=None,
         sha256=None,
         action="missing",
-        counts=_zero_counts(),
+        counts=zero_counts(),
         message=message,
     )
-
-
-def _upsert_file(
-    con: sqlite3.Connection,
-    chosen: Path,
-    sha: str,
-    kind: str,
-    periode: str,
-    size: int,
-    stamp: str,
-    result: str,
-    counts: dict[str, int],
-    kode: str | None,
-    message: str,
-    notes: list[str],
-    errors: list[str],
-) -> None:
-    con.execute(
-        """INSERT INTO files (sha256, kind, periode, original_path, file_name, ext, size,
-               first_seen, last_seen, result, n_read, n_loaded, n_quarantined, n_duplicates,
-               kode_alasan, message, notes, errors)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (sha256, kind, periode, original_path) DO UPDATE SET
-               file_name = excluded.file_name, last_seen = excluded.last_seen,
-               result = excluded.result, n_read = excluded.n_read,
-               n_loaded = excluded.n_loaded, n_quarantined = excluded.n_quarantined,
-               n_duplicates = excluded.n_duplicates, kode_alasan = excluded.kode_alasan,
-               message = excluded.message, notes = excluded.notes, errors = excluded.errors""",
-        (
-            sha,
-            kind,
-            periode,
-            str(chosen.resolve()),
-            chosen.name,
-            chosen.suffix.lower().lstrip("."),
-            size,
-            stamp,
-            stamp,
-            result,
-            counts["read"],
-            counts["loaded"],
-            counts["quarantined"],
-            counts["duplicates"],
-            kode,
-            message,
-            json.dumps(notes, ensure_ascii=False),
-            json.dumps(errors, ensure_ascii=False),
-        ),
-    )
-
-
-def _event(
-    con: sqlite3.Connection,
-    stamp: str,
-    kind: str,
-    periode: str,
-    sha: str | None,
-    name: str | None,
-    action: str,
-    message: str,
-) -> None:
-    con.execute(
-        """INSERT INTO events (at, kind, periode, sha256, file_name, action, message)
-           VALUES (?, ?, ?, ?, ?, ?, ?)""",
-        (stamp, kind, periode, sha, name, action, message),
-    )
-
-
-def _row_counts(row: sqlite3.Row | None) -> dict[str, int]:
-    if row is None:
-        return _zero_counts()
-    return {
-        "read": row["n_read"],
-        "loaded": row["n_loaded"],
-        "quarantined": row["n_quarantined"],
-        "duplicates": row["n_duplicates"],
-    }
 
 
 def _fmt(n: int) -> str:

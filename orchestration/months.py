@@ -26,6 +26,11 @@ from datetime import date, timedelta
 # Without these a period cannot be paid: a missing file must not turn into "everyone absent" or
 # "nobody evaluated".
 REQUIRED_KINDS = ("pegawai", "absensi", "kinerja")
+# Dagster's run tags naming the months a run covers (a range, or one partition). Plain strings
+# here so that run.py can read and write them without importing Dagster (the no-op decision).
+RANGE_START = "dagster/asset_partition_range_start"
+RANGE_END = "dagster/asset_partition_range_end"
+PARTITION = "dagster/partition"
 MASTER = "pegawai"
 
 

@@ -1,4 +1,18 @@
-"""Where the platform keeps its data under one data directory (default ``./data``)."""
+"""Where the platform keeps its data under one data directory (default ``./data``).
+
+Configuration by environment, and why it stays there. The deployment names its folders with
+``KINERJA_DATA`` (the data directory), ``KINERJA_EXPORTS`` (the export landing folder),
+``DAGSTER_HOME`` and ``KINERJA_ENGINE`` (duckdb | spark). These are read at the edges only:
+``default_data_dir`` here, ``KinerjaStorage.from_env`` when the code location is loaded, and
+dbt's profile (``env_var('KINERJA_DATA')`` in transforms/profiles.yml). Environment is the one
+channel all three loaders share: ``dagster dev`` and the daemon load the code location in their
+own processes and pass it nothing else, and dbt is a subprocess that reads its warehouse path
+from the profile. ``kinerja run`` sets them once, before Dagster is imported
+(``run.prepare_environment``). Inside a run the folders travel as the ``storage`` resource, the
+period window as the partition range of the run (``months.RANGE_START/END``) and reaches dbt as
+``KINERJA_PERIODE_MULAI/SAMPAI`` for the build only (``dbt_project.window_environment``: dbt
+``--vars`` would force a full re-parse on every new window).
+"""
 
 from __future__ import annotations
 
@@ -60,6 +74,16 @@ class DataDir:
 
     def quarantine_file(self, kind: str, periode: str) -> Path:
         return self.quarantine / kind / f"{periode}.parquet"
+
+    def rejected_quarantine_file(self, kind: str, periode: str) -> Path:
+        """Quarantine of the latest rejected file of a period (absent when none is pending)."""
+        return self.quarantine / kind / f"{periode}.ditolak.parquet"
+
+    def period_files_exist(self, kind: str, periode: str) -> bool:
+        """The raw file and the quarantine of a loaded period are both on disk."""
+        return (
+            self.raw_file(kind, periode).exists() and self.quarantine_file(kind, periode).exists()
+        )
 
     @property
     def archive(self) -> Path:

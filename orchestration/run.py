@@ -15,11 +15,15 @@ from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.months import MonthPlan, month_index, months_between, next_month
+from orchestration.months import (
+    RANGE_END,
+    RANGE_START,
+    MonthPlan,
+    month_index,
+    months_between,
+    next_month,
+)
 from orchestration.paths import PROJECT_ROOT, TRANSFORMS_DIR, DataDir
-
-RANGE_START = "dagster/asset_partition_range_start"
-RANGE_END = "dagster/asset_partition_range_end"
 
 
 class RunError(RuntimeError):
@@ -68,9 +72,9 @@ def _periods_to_run(data: DataDir, periods: list[str], fingerprint: str, scanned
     finished yet or nothing is published. Otherwise only the periods whose export files are
     new or changed, the month after each of them (its transfers read that month's master), and
     any period not published yet: the other periods would come out the same, and publishing
-    carries them over from the current snapshot. ``scanned``: the folder's ``ingest.discover``.
+    carries them over from the current snapshot. ``scanned``: the folder's ``export_folder.discover``.
     """
-    from orchestration.ingest import pending_periods
+    from orchestration.file_registry import pending_periods
     from orchestration.published import current_snapshot
 
     if _read_state(data).get("project") != fingerprint:
@@ -173,8 +177,8 @@ class _ProgressHandler(logging.Handler):
 
 def month_plan(found, data: DataDir) -> MonthPlan:
     """Payroll, reference and incomplete months of the export folder (``orchestration.months``);
-    ``found``: the folder's ``ingest.discover``."""
-    from orchestration.ingest import loaded_kinds, rejected_kinds
+    ``found``: the folder's ``export_folder.discover``."""
+    from orchestration.file_registry import loaded_kinds, rejected_kinds
     from orchestration.months import plan_months
 
     return plan_months(found, loaded_kinds(data), rejected_kinds(data, found))
@@ -217,7 +221,8 @@ def run_pipeline(
     """
     import warnings
 
-    from orchestration.ingest import discover, pending_periods
+    from orchestration.export_folder import discover
+    from orchestration.file_registry import pending_periods
     from orchestration.published import night_shifts_into
 
     started = time.perf_counter()

@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from orchestration.alerting import RANGE_END, RANGE_START
-from orchestration.ingest import discover, loaded_kinds, pending_periods, rejected_kinds
-from orchestration.months import next_month, plan_months, previous_month
+from orchestration.export_folder import discover
+from orchestration.file_registry import loaded_kinds, pending_periods, rejected_kinds
+from orchestration.months import RANGE_END, RANGE_START, next_month, plan_months, previous_month
 from orchestration.published import night_shifts_into
 from orchestration.resources import KinerjaStorage
 

@@ -22,29 +22,7 @@ class CheckInfo:
 
 PAYROLL = (
     CheckInfo(
-        "satu_baris_per_pegawai_opd",
-        "tpp_bulanan",
-        ERROR,
-        "Satu baris TPP per (periode, NIP, kode OPD).",
-    ),
-    CheckInfo(
-        "pegawai_aktif_punya_tpp",
-        "tpp_bulanan",
-        ERROR,
-        "Setiap pegawai aktif di data pegawai bulan itu punya baris TPP di OPD-nya.",
-        ("raw/pegawai",),
-    ),
-    CheckInfo(
         "bruto_tidak_melebihi_basis", "tpp_bulanan", ERROR, "TPP bruto tidak melebihi basis TPP."
-    ),
-    CheckInfo(
-        "neto_sesuai_potongan", "tpp_bulanan", ERROR, "TPP neto = TPP bruto - PPh 21 - iuran BPJS."
-    ),
-    CheckInfo(
-        "persentase_0_sampai_100",
-        "tpp_bulanan",
-        ERROR,
-        "Persentase kinerja dan disiplin di antara 0 dan 100.",
     ),
     CheckInfo(
         "tanpa_temuan_error",

@@ -7,10 +7,22 @@ import polars as pl
 from orchestration.contract import PREDIKAT_MATRIX
 from quality.catalog import CHECKS
 from quality.outcome import CheckOutcome, from_failures, not_run
-from quality.payroll import active_master
 from quality.suites import month_bounds
 
 RAW_SHOW = ["nip", "kode_opd", "source_file", "line_no"]
+
+
+def active_master(pegawai: pl.DataFrame, periode: str) -> pl.DataFrame:
+    """Master rows active on >= 1 calendar day of the month in their current department.
+
+    Active days in the current department run from ``tmt_opd`` (or the 1st) to
+    ``aktif_sampai`` (or the month end), tpp-rules §1 and §7. Only for this warning on the raw
+    zone (before dbt runs); who is paid is decided in dbt (``int_pegawai_segmen``).
+    """
+    start, end = month_bounds(periode)
+    first = pl.max_horizontal(pl.col("tmt_opd"), pl.lit(start))
+    last = pl.min_horizontal(pl.col("aktif_sampai").fill_null(pl.lit(end)), pl.lit(end))
+    return pegawai.filter(pl.col("tmt_opd").is_not_null() & (first <= last))
 
 
 def _for(frame: pl.DataFrame, periode: str) -> pl.DataFrame:

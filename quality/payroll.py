@@ -2,6 +2,14 @@
 
 Each returns a ``CheckOutcome``; the Dagster asset checks in ``orchestration.checks`` only read
 the frames and call these. All are ERROR (blocking) unless the catalog says otherwise.
+
+Only what dbt does not already test lives here. The invariants of ``tpp_bulanan`` itself are
+dbt data tests in transforms/ (one row per (periode, nip, kode_opd): ``kombinasi_unik``;
+bruto = kinerja + disiplin and neto = bruto - PPh 21 - BPJS:
+``tpp_neto_sama_dengan_bruto_dikurangi_potongan``; percentages in 0..100: ``rentang`` with the
+contract's not-null; nobody of the master dropped: ``tpp_pegawai_aktif_tidak_hilang``). They
+fail the one ``dbt build`` before any check here could read the table, so a Python copy of them
+could never fail in the pipeline.
 """
 
 from __future__ import annotations
@@ -10,7 +18,6 @@ import polars as pl
 
 from quality.catalog import CHECKS
 from quality.outcome import CheckOutcome, from_failures, not_run
-from quality.suites import month_bounds
 
 KEY = ["periode", "nip", "kode_opd"]
 TPP_SHOW = ["nip", "nama", "kode_opd", "segmen", "source_file", "line_no"]
@@ -38,66 +45,6 @@ def _cannot(name: str, periode: str, reason: str) -> CheckOutcome:
     return not_run(name, info.asset, info.severity, periode, reason)
 
 
-def check_unique_rows(tpp: pl.DataFrame, periode: str) -> CheckOutcome:
-    """One row per (periode, nip, kode_opd)."""
-    name = "satu_baris_per_pegawai_opd"
-    if cols := _missing(tpp, KEY):
-        return _cannot(name, periode, f"kolom {', '.join(cols)} tidak ada di tpp_bulanan")
-    rows = _for(tpp, periode)
-    failing = rows.filter(pl.len().over(KEY) > 1).sort(KEY)
-    return _outcome(
-        name,
-        periode,
-        failing,
-        key=KEY,
-        show=TPP_SHOW + ["tpp_bruto"],
-        ok="Setiap (periode, NIP, OPD) periode {periode} tepat satu baris.",
-        fail="{n} baris tpp_bulanan periode {periode} berulang untuk (periode, NIP, OPD) yang "
-        "sama: pegawai bisa dibayar dua kali.",
-    )
-
-
-def active_master(pegawai: pl.DataFrame, periode: str) -> pl.DataFrame:
-    """Master rows active on >= 1 calendar day of the month in their current department.
-
-    Active days in the current department run from ``tmt_opd`` (or the 1st) to
-    ``aktif_sampai`` (or the month end), tpp-rules §1 and §7.
-    """
-    start, end = month_bounds(periode)
-    first = pl.max_horizontal(pl.col("tmt_opd"), pl.lit(start))
-    last = pl.min_horizontal(pl.col("aktif_sampai").fill_null(pl.lit(end)), pl.lit(end))
-    return pegawai.filter(pl.col("tmt_opd").is_not_null() & (first <= last))
-
-
-def check_active_employees_paid(
-    pegawai: pl.DataFrame, tpp: pl.DataFrame, periode: str
-) -> CheckOutcome:
-    """Every employee of the month's master active on >= 1 day has a row for that department."""
-    name = "pegawai_aktif_punya_tpp"
-    if cols := _missing(pegawai, ["nip", "kode_opd", "tmt_opd", "aktif_sampai"]):
-        return _cannot(name, periode, f"kolom {', '.join(cols)} tidak ada di data pegawai")
-    if cols := _missing(tpp, KEY):
-        return _cannot(name, periode, f"kolom {', '.join(cols)} tidak ada di tpp_bulanan")
-    active = active_master(_for(pegawai, periode), periode)
-    paid = (
-        _for(tpp, periode)
-        .select(pl.col("nip").cast(pl.String), pl.col("kode_opd").cast(pl.String))
-        .unique()
-    )
-    failing = active.join(paid, on=["nip", "kode_opd"], how="anti").sort(["kode_opd", "nip"])
-    return _outcome(
-        name,
-        periode,
-        failing,
-        key=["nip", "kode_opd"],
-        show=["nip", "nama", "kode_opd", "tmt_opd", "aktif_sampai", "source_file", "line_no"],
-        extra={"pegawai_aktif": active.height},
-        ok=f"Semua {active.height} pegawai aktif periode {{periode}} punya baris TPP.",
-        fail="{n} pegawai aktif di data pegawai periode {periode} tidak punya baris di "
-        "tpp_bulanan: daftar TPP menghilangkan pegawai.",
-    )
-
-
 def check_bruto_within_basis(tpp: pl.DataFrame, periode: str) -> CheckOutcome:
     """``tpp_bruto <= tpp_basis`` (and neither is missing)."""
     name = "bruto_tidak_melebihi_basis"
@@ -119,53 +66,6 @@ def check_bruto_within_basis(tpp: pl.DataFrame, periode: str) -> CheckOutcome:
         ok="TPP bruto periode {periode} tidak pernah melebihi basis.",
         fail="{n} baris tpp_bulanan periode {periode} punya TPP bruto melebihi basis (atau "
         "kosong).",
-    )
-
-
-def check_net_amount(tpp: pl.DataFrame, periode: str) -> CheckOutcome:
-    """``tpp_neto = tpp_bruto - pph21 - iuran_bpjs`` exactly (whole rupiah)."""
-    name = "neto_sesuai_potongan"
-    cols = ["tpp_bruto", "pph21", "iuran_bpjs", "tpp_neto"]
-    if missing := _missing(tpp, [*KEY, *cols]):
-        return _cannot(name, periode, f"kolom {', '.join(missing)} tidak ada di tpp_bulanan")
-    rows = _for(tpp, periode).with_columns(pl.col(cols).cast(pl.Int64))
-    expected = pl.col("tpp_bruto") - pl.col("pph21") - pl.col("iuran_bpjs")
-    bad = pl.any_horizontal(pl.col(cols).is_null()) | (pl.col("tpp_neto") != expected)
-    failing = rows.filter(bad).with_columns(expected.alias("neto_seharusnya")).sort(KEY)
-    return _outcome(
-        name,
-        periode,
-        failing,
-        key=KEY,
-        show=TPP_SHOW + [*cols, "neto_seharusnya"],
-        ok="TPP neto periode {periode} = bruto - PPh 21 - BPJS di setiap baris.",
-        fail="{n} baris tpp_bulanan periode {periode} punya TPP neto yang tidak sama dengan "
-        "bruto - PPh 21 - iuran BPJS.",
-    )
-
-
-PERCENT_COLUMNS = ("persen_kinerja", "persen_disiplin")
-
-
-def check_percentages(tpp: pl.DataFrame, periode: str) -> CheckOutcome:
-    """``persen_kinerja`` and ``persen_disiplin`` in 0..100 and present."""
-    name = "persentase_0_sampai_100"
-    if missing := _missing(tpp, [*KEY, *PERCENT_COLUMNS]):
-        return _cannot(name, periode, f"kolom {', '.join(missing)} tidak ada di tpp_bulanan")
-    rows = _for(tpp, periode).with_columns(pl.col(PERCENT_COLUMNS).cast(pl.Float64))
-    bad = pl.any_horizontal(
-        [pl.col(c).is_null() | (pl.col(c) < 0) | (pl.col(c) > 100) for c in PERCENT_COLUMNS]
-    )
-    failing = rows.filter(bad).sort(KEY)
-    return _outcome(
-        name,
-        periode,
-        failing,
-        key=KEY,
-        show=TPP_SHOW + list(PERCENT_COLUMNS),
-        ok="Persentase kinerja dan disiplin periode {periode} di antara 0 dan 100.",
-        fail="{n} baris tpp_bulanan periode {periode} punya persentase kinerja/disiplin di luar "
-        "0..100 (atau kosong).",
     )
 
 

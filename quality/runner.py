@@ -160,16 +160,7 @@ def _mart_period(
     rows = _rows(frame, periode)
     out = _gx(asset, periode, rows)
     if asset == "tpp_bulanan":
-        out.append(payroll.check_unique_rows(rows, periode))
-        pegawai = read_raw(data, "pegawai", periode)
-        if pegawai is None:
-            info = CHECKS["pegawai_aktif_punya_tpp"]
-            out.append(not_run(info.name, asset, info.severity, periode, "data pegawai tidak ada"))
-        else:
-            out.append(payroll.check_active_employees_paid(pegawai, rows, periode))
         out.append(payroll.check_bruto_within_basis(rows, periode))
-        out.append(payroll.check_net_amount(rows, periode))
-        out.append(payroll.check_percentages(rows, periode))
         temuan = extra.get("temuan")
         if temuan is None:
             info = CHECKS["tanpa_temuan_error"]

@@ -18,8 +18,11 @@ import pytest
 
 from orchestration import ingest
 from orchestration.contract import KINDS, QUARANTINE_SCHEMA, raw_schema
-from orchestration.ingest import discover, ensure_raw_zone, ingest_period, pending_periods
+from orchestration.export_folder import discover
+from orchestration.file_registry import current_files, pending_periods
+from orchestration.ingest import ingest_period
 from orchestration.paths import DataDir
+from orchestration.raw_zone import ensure_raw_zone
 
 NOW = datetime(2024, 4, 6, 2, 0, tzinfo=UTC)
 PERIODE = "2024-03"
@@ -297,7 +300,7 @@ def test_rejected_file_keeps_the_previous_data(env):
     assert "DITOLAK" in bad.message and "'waktu'" in bad.message
     assert "tetap dari berkas absensi_202403.csv" in bad.message
     assert data.raw_file("absensi", PERIODE).read_bytes() == raw_before
-    rejected = pl.read_parquet(ingest.rejected_quarantine_file(data, "absensi", PERIODE))
+    rejected = pl.read_parquet(data.rejected_quarantine_file("absensi", PERIODE))
     assert rejected.select("line_no", "kode_alasan").rows() == [(0, "KOLOM_HILANG")]
     assert (data.archive / f"{bad.sha256}.csv").exists()
     assert registry_rows(data, "SELECT sha256 FROM current") == [(good.sha256,)]
@@ -314,7 +317,7 @@ def test_rejected_file_keeps_the_previous_data(env):
     write_csv(path, ABSENSI_HEADER, [tap(1), tap(5)], mtime=3_000)
     fixed = ingest_period(data, exports, "absensi", PERIODE, now=NOW)
     assert fixed.action == "replaced"
-    assert not ingest.rejected_quarantine_file(data, "absensi", PERIODE).exists()
+    assert not data.rejected_quarantine_file("absensi", PERIODE).exists()
 
 
 @pytest.mark.parametrize(
@@ -334,7 +337,7 @@ def test_files_with_nothing_to_load_are_rejected(env, content, kode):
     result = ingest_period(data, exports, "absensi", PERIODE, now=NOW)
     assert result.action == "rejected" and "belum ada data untuk periode ini" in result.message
     assert not data.raw_file("absensi", PERIODE).exists()
-    rejected = pl.read_parquet(ingest.rejected_quarantine_file(data, "absensi", PERIODE))
+    rejected = pl.read_parquet(data.rejected_quarantine_file("absensi", PERIODE))
     assert rejected.filter(pl.col("line_no") == 0)["kode_alasan"].to_list() == [kode]
     assert registry_rows(data, "SELECT result FROM files") == [("REJECTED",)]
     assert registry_rows(data, "SELECT * FROM current") == []
@@ -414,7 +417,7 @@ def test_ingest_all_and_current_files(env):
         ("pegawai", "2024-03", "loaded"),
         ("absensi", "2024-03", "loaded"),
     ]
-    current = ingest.current_files(data)
+    current = current_files(data)
     assert current.height == 3 and current["n_loaded"].to_list() == [1, 1, 1]
 
 

@@ -23,7 +23,9 @@ import polars as pl
 import pytest
 
 from orchestration.contract import QUARANTINE_SCHEMA, raw_schema
-from orchestration.ingest import discover, ingest_period, pending_periods
+from orchestration.export_folder import discover
+from orchestration.file_registry import pending_periods
+from orchestration.ingest import ingest_period
 from orchestration.months import REQUIRED_KINDS, plan_months
 from orchestration.paths import DataDir
 from orchestration.resources import KinerjaStorage

@@ -476,8 +476,8 @@ def test_assets_graph_partitions_and_deps():
 
 def test_assets_materialize_range_and_first_month(sim, tmp_path):
     from orchestration.assets.models import model_assets
+    from orchestration.months import RANGE_END, RANGE_START
     from orchestration.resources import KinerjaStorage
-    from orchestration.run import RANGE_END, RANGE_START
 
     exports, original, _ = sim
     data = _salin_raw(original, tmp_path)

@@ -11,7 +11,8 @@ import polars as pl
 import pytest
 
 from orchestration.cli import main
-from orchestration.ingest import discover, pending_periods
+from orchestration.export_folder import discover
+from orchestration.file_registry import pending_periods
 from orchestration.paths import DataDir
 from orchestration.published import current_snapshot
 from orchestration.tools.simulator import simulate

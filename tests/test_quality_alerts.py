@@ -48,13 +48,13 @@ def smtp():
 
 def _outcome(n: int = 3, nips: tuple[str, ...] = ("199008152016011005",)) -> CheckOutcome:
     return CheckOutcome(
-        check="neto_sesuai_potongan",
+        check="bruto_tidak_melebihi_basis",
         asset="tpp_bulanan",
         severity=ERROR,
         periode="2025-03",
         passed=False,
         n_failed=n,
-        description=f"{n} baris tpp_bulanan periode 2025-03 punya TPP neto yang tidak sama.",
+        description=f"{n} baris tpp_bulanan periode 2025-03 punya TPP bruto melebihi basis.",
         details={
             "contoh": [
                 {
@@ -98,11 +98,11 @@ def test_webhook_and_email_receive_one_message_and_a_repeat_is_deduplicated(data
     assert got["headers"]["Content-Type"].startswith("application/json")
     body = got["json"]
     assert body["periode"] == "2025-03" and body["jumlah_gagal"] == 3
-    assert body["cek"] == "neto_sesuai_potongan" and body["aset"] == "tpp_bulanan"
+    assert body["cek"] == "bruto_tidak_melebihi_basis" and body["aset"] == "tpp_bulanan"
     assert body["kode_opd"] == ["1.02.01"] and body["tingkat"] == ERROR
     for part in (
         "2025-03",
-        "neto_sesuai_potongan",
+        "bruto_tidak_melebihi_basis",
         "OPD: 1.02.01",
         "Jumlah baris bermasalah: 3",
         "pegawai_202503.csv baris 17",
@@ -115,7 +115,7 @@ def test_webhook_and_email_receive_one_message_and_a_repeat_is_deduplicated(data
     assert mail["from"] == "si-kinerja@ntt.test"
     assert mail["to"] == ["keuangan@ntt.test", "bkd@ntt.test"]
     message = email.message_from_bytes(mail["data"], policy=email.policy.default)
-    assert "neto_sesuai_potongan" in message["Subject"] and "2025-03" in message["Subject"]
+    assert "bruto_tidak_melebihi_basis" in message["Subject"] and "2025-03" in message["Subject"]
     text = message.get_content()
     assert "Jumlah baris bermasalah: 3" in text and "OPD: 1.02.01" in text
 
@@ -191,9 +191,9 @@ def test_outcome_alerts_skip_passed_and_optionally_warn(data, hook):
         ("1.03.01",),
         "fp-warn",
     )
-    ok = CheckOutcome("neto_sesuai_potongan", "tpp_bulanan", ERROR, "2025-03", True, 0, "ok")
+    ok = CheckOutcome("bruto_tidak_melebihi_basis", "tpp_bulanan", ERROR, "2025-03", True, 0, "ok")
     records = send_outcome_alerts([warn, ok, _outcome()], data, _config(hook, send_warn=False))
-    assert [r.alert.check_name for r in records] == ["neto_sesuai_potongan"]
+    assert [r.alert.check_name for r in records] == ["bruto_tidak_melebihi_basis"]
     records = send_outcome_alerts([warn], data, _config(hook, send_warn=True))
     assert [r.status for r in records] == [TERKIRIM]
     assert hook.received[-1]["json"]["tingkat"] == WARN

@@ -103,7 +103,7 @@ def test_every_check_is_declared_with_its_blocking_flag():
     }
     expected = {(s.asset, s.name): s.severity == ERROR for s in all_specs()}
     assert declared == expected
-    assert declared[("tpp_bulanan", "neto_sesuai_potongan")] is True
+    assert declared[("tpp_bulanan", "bruto_tidak_melebihi_basis")] is True
     assert declared[("tpp_bulanan", "drift_total_tpp")] is False
     assert declared[("raw/pegawai", "gx_raw_pegawai")] is True
     assert declared[("raw/kinerja", "predikat_tidak_sesuai_matriks")] is False
@@ -114,7 +114,10 @@ def test_failed_blocking_check_stops_downstream_records_history_and_alerts_once(
     march = sample_month("2025-03")
     tpp = march["tpp_bulanan"]
     march["tpp_bulanan"] = tpp.with_columns(
-        pl.when(pl.col("nip") == ANI).then(pl.col("tpp_neto") + 1).otherwise(pl.col("tpp_neto"))
+        pl.when(pl.col("nip") == ANI)
+        .then(pl.col("tpp_basis") + 1)
+        .otherwise(pl.col("tpp_bruto"))
+        .alias("tpp_bruto")
     )
     data = write_data_dir(tmp_path, {"2025-02": sample_month("2025-02"), "2025-03": march})
     instance, result = _run(tmp_path, _graph(), build_asset_checks())
@@ -126,18 +129,18 @@ def test_failed_blocking_check_stops_downstream_records_history_and_alerts_once(
         (e.asset_key.to_user_string(), e.check_name): e
         for e in result.get_asset_check_evaluations()
     }
-    neto = evaluations[("tpp_bulanan", "neto_sesuai_potongan")]
-    assert not neto.passed and neto.metadata["n_gagal"].value == 1
-    assert neto.metadata["kode_opd"].text == "1.02.01"
+    bruto = evaluations[("tpp_bulanan", "bruto_tidak_melebihi_basis")]
+    assert not bruto.passed and bruto.metadata["n_gagal"].value == 1
+    assert bruto.metadata["kode_opd"].text == "1.02.01"
     failed = sorted(k for k, e in evaluations.items() if not e.passed)
-    assert failed == [("tpp_bulanan", "neto_sesuai_potongan")]
+    assert failed == [("tpp_bulanan", "bruto_tidak_melebihi_basis")]
     assert evaluations[("raw/pegawai", "gx_raw_pegawai")].passed
 
     history = load_check_history(data)
     assert set(history["run_id"]) == {result.run_id}
     assert history["checked_at"].n_unique() == 1  # one timestamp per run (the app groups by it)
     bad = history.filter(~pl.col("passed"))
-    assert bad["check_name"].to_list() == ["neto_sesuai_potongan"]
+    assert bad["check_name"].to_list() == ["bruto_tidak_melebihi_basis"]
     assert bad["periode"].to_list() == ["2025-03"]
 
     # the daemon's failure sensor sends one message for the failed check (not one for the run)
@@ -145,7 +148,7 @@ def test_failed_blocking_check_stops_downstream_records_history_and_alerts_once(
     sensor(_sensor_context(instance, result, failed=True))
     assert len(hook.received) == 1
     body = hook.received[0]["json"]
-    assert body["cek"] == "neto_sesuai_potongan" and body["periode"] == "2025-03"
+    assert body["cek"] == "bruto_tidak_melebihi_basis" and body["periode"] == "2025-03"
     assert body["jumlah_gagal"] == 1 and body["kode_opd"] == ["1.02.01"]
     assert f"NIP {ANI}" in body["text"] and body["run_id"] == result.run_id
     # the pipeline calling it again after its in-process run does not page twice

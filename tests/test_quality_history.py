@@ -20,7 +20,7 @@ from quality.outcome import ERROR, WARN, CheckOutcome
 def _outcomes(passed: bool) -> list[CheckOutcome]:
     return [
         CheckOutcome(
-            "neto_sesuai_potongan",
+            "bruto_tidak_melebihi_basis",
             "tpp_bulanan",
             ERROR,
             "2025-03",
@@ -48,7 +48,7 @@ def test_round_trip_and_idempotent_per_run(tmp_path):
     history = load_check_history(data)
     assert history.height == 2  # the same run recorded twice is one result per check
     assert history.schema == HISTORY_SCHEMA
-    row = history.filter(pl.col("check_name") == "neto_sesuai_potongan").row(0, named=True)
+    row = history.filter(pl.col("check_name") == "bruto_tidak_melebihi_basis").row(0, named=True)
     assert row["passed"] is False and row["n_failed"] == 2 and row["severity"] == ERROR
     assert row["kode_opd"] == "1.02.01,1.03.01" and row["fingerprint"] == "abc"
     assert row["checked_at"] == t1
@@ -61,7 +61,9 @@ def test_round_trip_and_idempotent_per_run(tmp_path):
     assert load_check_history(data).height == 4
     latest = latest_results(data)
     assert latest.height == 2
-    assert latest.filter(pl.col("check_name") == "neto_sesuai_potongan")["passed"].item() is True
+    assert (
+        latest.filter(pl.col("check_name") == "bruto_tidak_melebihi_basis")["passed"].item() is True
+    )
     assert set(latest["run_id"]) == {"run-2"}
     assert load_check_history(data, periode="2025-04").is_empty()
     assert load_check_history(data, periode="2025-03").height == 4

@@ -525,3 +525,52 @@ def test_preset_kementerian_jumlah_eksak(preset_run):
             Fraction(r["persen_disiplin"]),
             KEMENTERIAN,
         ), r["nip"]
+
+
+def test_data_tests_of_tpp_bulanan_stop_a_wrong_table(run, tmp_path):
+    """The invariants of the finance table are dbt data tests (not a second copy in Python):
+    each catches its own fault in a copy of the built warehouse — a dropped employee, a
+    duplicated row, a net amount off by one rupiah, a percentage above 100."""
+    import duckdb
+
+    data = copy_data(run.data, tmp_path / "rusak")
+    with duckdb.connect(str(data / "warehouse.duckdb")) as con:
+        four = con.execute(
+            "select nip, kode_opd from tpp_bulanan where periode = ? and segmen = 'UTAMA' "
+            "order by nip, kode_opd limit 4",
+            [MAR],
+        ).fetchall()
+        (hilang, _), (ganda, _), (neto, _), (persen, _) = four
+        con.execute("delete from tpp_bulanan where periode = ? and nip = ?", [MAR, hilang])
+        con.execute(
+            "insert into tpp_bulanan select * from tpp_bulanan where periode = ? and nip = ?",
+            [MAR, ganda],
+        )
+        con.execute(
+            "update tpp_bulanan set tpp_neto = tpp_neto + 1 where periode = ? and nip = ?",
+            [MAR, neto],
+        )
+        con.execute(
+            "update tpp_bulanan set persen_disiplin = 100.5 where periode = ? and nip = ?",
+            [MAR, persen],
+        )
+    result = dbt_build(
+        data,
+        vars={"periode_mulai": MAR, "periode_sampai": MAR},
+        extra=["--select", "tpp_bulanan", "--resource-type", "test"],
+    )
+    assert not result.success
+    failed = {f.split(":")[0].split(".")[2] for f in result.failures}
+    assert "tpp_pegawai_aktif_tidak_hilang" in failed
+    assert "tpp_neto_sama_dengan_bruto_dikurangi_potongan" in failed
+    assert any(name.startswith("kombinasi_unik_tpp_bulanan") for name in failed), failed
+    assert any(name.startswith("rentang_tpp_bulanan_persen_disiplin") for name in failed), failed
+    dropped = [f for f in result.failures if "tpp_pegawai_aktif_tidak_hilang" in f]
+    assert "Got 1 result" in dropped[0], dropped
+    # and the built table as it was passes them all
+    clean = dbt_build(
+        copy_data(run.data, tmp_path / "utuh"),
+        vars={"periode_mulai": MAR, "periode_sampai": MAR},
+        extra=["--select", "tpp_bulanan", "--resource-type", "test"],
+    )
+    assert clean.success, "\n".join(clean.failures)

@@ -285,7 +285,7 @@ def _stage_times(
     data: DataDir, run_ids: list[str], wall: float, samples: list[tuple[float, int]]
 ) -> tuple[list[str], dict, dict]:
     """(periods processed, seconds per stage, peak tree RSS MB per stage) from the event log."""
-    from orchestration.run import RANGE_END, RANGE_START
+    from orchestration.months import RANGE_END, RANGE_START
 
     times = dict.fromkeys(STAGES, 0.0)
     peaks: dict[str, float] = {}

@@ -13,7 +13,7 @@ import sqlite3
 import polars as pl
 import pytest
 
-from orchestration.ingest import ingest_period, rejected_quarantine_file
+from orchestration.ingest import ingest_period
 from orchestration.paths import DataDir
 
 from .corpus import PERIODE, Case, build
@@ -57,7 +57,7 @@ def test_case(case: Case, tmp_path):
         assert result.action == "rejected", result.message
         assert row["result"] == "REJECTED" and row["kode_alasan"] == case.ditolak
         assert not data.raw_file(case.kind, PERIODE).exists()
-        quarantine = pl.read_parquet(rejected_quarantine_file(data, case.kind, PERIODE))
+        quarantine = pl.read_parquet(data.rejected_quarantine_file(case.kind, PERIODE))
         file_level = quarantine.filter(pl.col("line_no") == 0)
         assert file_level.height == 1
         finding = file_level.row(0, named=True)
@@ -80,7 +80,7 @@ def test_case(case: Case, tmp_path):
             got = got.isoformat() if hasattr(got, "isoformat") else got
             assert got == value, (line, column, got)
         rows = pl.read_parquet(data.quarantine_file(case.kind, PERIODE))
-        assert not rejected_quarantine_file(data, case.kind, PERIODE).exists()
+        assert not data.rejected_quarantine_file(case.kind, PERIODE).exists()
 
     # every bad row: one quarantine row naming file, line, column and the offending value
     expected = {(b.line, b.kode, b.kolom) for b in case.karantina}

@@ -18,7 +18,8 @@ import polars as pl
 import pytest
 
 from orchestration.contract import format_nip
-from orchestration.ingest import current_files, ingest_all
+from orchestration.file_registry import current_files
+from orchestration.ingest import ingest_all
 from orchestration.paths import DataDir
 
 from . import reference_classifier as ref

@@ -10,6 +10,11 @@
 {% macro default__periode_dari(tanggal) -%}strftime({{ tanggal }}, '%Y-%m'){%- endmacro %}
 {% macro spark__periode_dari(tanggal) -%}date_format({{ tanggal }}, 'yyyy-MM'){%- endmacro %}
 
+{#- 'YYYY-MM' of the month after the one of a date -#}
+{% macro periode_berikut(tanggal) -%}
+  {{ periode_dari(tambah_hari(dbt.last_day(tanggal, 'month'), 1)) }}
+{%- endmacro %}
+
 {#- date + n days, as a date -#}
 {% macro tambah_hari(tanggal, n) -%}{{ return(adapter.dispatch('tambah_hari')(tanggal, n)) }}{%- endmacro %}
 {% macro default__tambah_hari(tanggal, n) -%}

@@ -17,9 +17,7 @@ versi_kandidat as (
     union all
     select periode_sebelumnya as periode, aturan_versi, 1 as jarak from periode
     union all
-    select {{ periode_dari(tambah_hari(dbt.last_day('tanggal_awal', 'month'), 1)) }} as periode,
-        aturan_versi, 1 as jarak
-    from periode
+    select periode_berikutnya as periode, aturan_versi, 1 as jarak from periode
 ),
 
 versi as (
@@ -43,10 +41,6 @@ baris as (
         min(source_file) as source_file
     from {{ ref('stg_jadwal') }}
     group by periode, nip, tanggal, kode_shift
-),
-
-ganda as (
-    select periode, nip, tanggal from baris group by periode, nip, tanggal having count(*) > 1
 ),
 
 absensi_ada as (
@@ -73,7 +67,8 @@ shift as (
     inner join versi as v on v.periode = b.periode
     inner join {{ ref('stg_aturan_shift') }} as s
         on s.aturan_versi = v.aturan_versi and s.kode_shift = b.kode_shift
-    left join ganda as g on g.periode = b.periode and g.nip = b.nip and g.tanggal = b.tanggal
+    left join {{ ref('int_jadwal_ganda') }} as g
+        on g.periode = b.periode and g.nip = b.nip and g.tanggal = b.tanggal
     where g.nip is null
 )
 
@@ -99,4 +94,4 @@ select
 from shift as s
 left join periode as p on p.periode = s.periode
 left join absensi_ada as a
-    on a.periode = {{ periode_dari(tambah_hari(dbt.last_day('s.tanggal', 'month'), 1)) }}
+    on a.periode = {{ periode_berikut('s.tanggal') }}

@@ -60,13 +60,6 @@ jadwal as (
     where n.line_no is null
 ),
 
-hari_ganda as (
-    select periode, nip, tanggal
-    from jadwal
-    group by periode, nip, tanggal
-    having count(distinct kode_shift) > 1
-),
-
 kode_shift as (
     select p.periode, s.kode_shift, p.aturan_versi
     from {{ ref('int_periode') }} as p
@@ -92,7 +85,7 @@ jadwal_salah as (
                 || ' (kode yang sah: aturan_shift, atau LIBUR); baris ini tidak dipakai.'
         end as alasan
     from jadwal as j
-    left join hari_ganda as g on g.periode = j.periode and g.nip = j.nip and g.tanggal = j.tanggal
+    left join {{ ref('int_jadwal_ganda') }} as g on g.periode = j.periode and g.nip = j.nip and g.tanggal = j.tanggal
     left join kode_shift as k on k.periode = j.periode and k.kode_shift = j.kode_shift
     where g.nip is not null or (k.kode_shift is null and j.kode_shift <> 'LIBUR')
 )

@@ -30,7 +30,8 @@ periode_lengkap as (
         periode,
         tanggal_awal,
         cast({{ dbt.last_day('tanggal_awal', 'month') }} as date) as tanggal_akhir,
-        {{ periode_dari(dbt.dateadd('month', -1, 'tanggal_awal')) }} as periode_sebelumnya
+        {{ periode_dari(dbt.dateadd('month', -1, 'tanggal_awal')) }} as periode_sebelumnya,
+        {{ periode_berikut('tanggal_awal') }} as periode_berikutnya
     from periode
 ),
 
@@ -81,6 +82,7 @@ select
     p.tanggal_awal,
     p.tanggal_akhir,
     p.periode_sebelumnya,
+    p.periode_berikutnya,
     s.periode is not null as ada_pegawai,
     s_prev.periode is not null as ada_pegawai_sebelumnya,
     v.aturan_versi,

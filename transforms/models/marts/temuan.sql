@@ -197,21 +197,20 @@ jadwal as (
 -- jadwal.md §3: two different rows for one (nip, tanggal): both quarantined, no working day
 jadwal_ganda as (
     select
-        j.periode,
+        g.periode,
         'WARN' as tingkat,
         'JADWAL_GANDA' as kode,
-        j.nip,
+        g.nip,
         pg.kode_opd,
-        min(j.source_file) as source_file,
-        min(j.line_no) as line_no,
-        'Jadwal dinas tanggal ' || cast(j.tanggal as {{ dbt.type_string() }}) || ' tercatat '
-            || cast(count(distinct j.kode_shift) as {{ dbt.type_string() }}) || ' kali dengan kode berbeda ('
-            || {{ gabung_teks('j.kode_shift', "', '", ['j.line_no']) }}
+        g.source_file,
+        g.line_no,
+        'Jadwal dinas tanggal ' || cast(g.tanggal as {{ dbt.type_string() }}) || ' tercatat '
+            || cast(g.jumlah_kode as {{ dbt.type_string() }}) || ' kali dengan kode berbeda ('
+            || g.daftar_kode
             || '): semua barisnya dikarantina dan hari itu bukan hari kerja sampai jadwal diperbaiki.' as pesan
-    from jadwal as j
-    inner join pegawai as pg on pg.periode = j.periode and pg.nip = j.nip
-    group by j.periode, j.nip, pg.kode_opd, j.tanggal
-    having count(distinct j.kode_shift) > 1
+    from {{ ref('int_jadwal_ganda') }} as g
+    inner join pegawai as pg on pg.periode = g.periode and pg.nip = g.nip
+    where {{ dalam_jendela('g.periode') }}
 ),
 
 -- jadwal.md §3: roster rows of an employee whose pattern that month is not SHIFT are ignored
@@ -254,6 +253,10 @@ pulang_belum_tersedia as (
     where pulang_belum_tersedia
 ),
 
+tpp as (
+    select * from {{ ref('int_tpp_bulanan') }}
+),
+
 segmen_tanpa_hari as (
     select
         periode,
@@ -265,7 +268,7 @@ segmen_tanpa_hari as (
         line_no,
         'Jadwal dinas pegawai SHIFT ini berisi LIBUR saja (atau tidak ada shift yang sah): hari kerja 0, '
             || 'TPP periode ini 0.' as pesan
-    from {{ ref('int_tpp_bulanan') }}
+    from tpp
     where pola_kerja = 'SHIFT' and hari_kerja = 0 and segmen = 'UTAMA'
 ),
 
@@ -319,10 +322,6 @@ pegawai_dikarantina as (
     from {{ ref('stg_karantina') }}
     where kind = 'pegawai' and kode_alasan <> 'NIP_GANDA' and line_no > 0
     group by periode, source_file, line_no
-),
-
-tpp as (
-    select * from {{ ref('int_tpp_bulanan') }}
 ),
 
 tanpa_penilaian as (

@@ -1,0 +1,188 @@
+"""The candidate rulebook of a what-if: a base version and overrides, written as a new
+version into a copy of the rulebook seeds (the shipped seeds are never edited)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from orchestration.paths import TRANSFORMS_DIR
+
+SEED_TABLES = (
+    "aturan_versi",
+    "aturan_jam_kerja",
+    "aturan_potongan",
+    "aturan_predikat",
+    "aturan_status",
+    "aturan_pph21",
+    "aturan_basis",
+    "aturan_pola_opd",
+    "aturan_shift",
+)
+
+
+class WhatIfError(RuntimeError):
+    """The candidate rulebook or the run is not usable; the message says why (Bahasa Indonesia)."""
+
+
+@dataclass
+class AturanUsulan:
+    """A candidate rulebook: base version + overrides (see transforms/whatif/contoh_aturan.yaml)."""
+
+    nama: str
+    dasar: str = "default-2024"
+    keterangan: str = ""
+    versi: dict[str, Any] = field(default_factory=dict)  # aturan_versi columns
+    predikat: dict[str, Any] = field(default_factory=dict)  # predikat -> persen_kinerja
+    status: dict[str, Any] = field(default_factory=dict)  # status -> persen_basis
+    pph21: list[dict[str, Any]] = field(default_factory=list)  # {kelompok, golongan, tarif}
+    basis: list[dict[str, Any]] = field(default_factory=list)  # {kode_opd, kelas_jabatan, basis}
+    basis_skala: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # {kelas_dari, kelas_sampai, persen[, kode_opd]}
+
+    @classmethod
+    def from_mapping(cls, raw: dict[str, Any], nama: str | None = None) -> AturanUsulan:
+        allowed = set(cls.__dataclass_fields__)
+        unknown = set(raw) - allowed
+        if unknown:
+            raise WhatIfError(
+                f"Kunci tidak dikenal di aturan usulan: {', '.join(sorted(unknown))}; "
+                f"yang dikenal: {', '.join(sorted(allowed))}."
+            )
+        raw = dict(raw)
+        digest = hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
+        raw["nama"] = nama or raw.get("nama") or f"whatif-{digest[:8]}"
+        return cls(**raw)
+
+    @classmethod
+    def load(cls, path: Path) -> AturanUsulan:
+        import yaml
+
+        path = Path(path)
+        if not path.is_file():
+            raise WhatIfError(f"Berkas aturan usulan {path} tidak ada.")
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as error:
+            raise WhatIfError(f"Berkas aturan usulan {path} bukan YAML yang sah: {error}") from None
+        if not isinstance(raw, dict):
+            raise WhatIfError(f"Berkas aturan usulan {path} harus berisi pemetaan (kunci: nilai).")
+        return cls.from_mapping(raw)
+
+
+def _num(value: Any) -> str:
+    """A rule number as the seeds write it (at most 4 decimals, no trailing zeros)."""
+    d = Decimal(str(value))
+    if d != d.quantize(Decimal("0.0001")):
+        raise WhatIfError(f"Angka aturan {value} punya lebih dari 4 desimal.")
+    text = format(d.normalize(), "f")
+    return text
+
+
+def _read_seed(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def candidate_rows(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str, str]]]:
+    """The candidate version's rows of every rulebook seed (base rows, overrides applied)."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for table in SEED_TABLES:
+        _, rows = _read_seed(seeds / f"{table}.csv")
+        if any(r["versi"] == aturan.nama for r in rows):
+            raise WhatIfError(f"Versi {aturan.nama!r} sudah ada di {table}.csv: pilih nama lain.")
+        base = [dict(r, versi=aturan.nama) for r in rows if r["versi"] == aturan.dasar]
+        if not base:
+            raise WhatIfError(f"Versi dasar {aturan.dasar!r} tidak ada di {table}.csv.")
+        out[table] = base
+
+    (versi,) = out["aturan_versi"]
+    versi.update(
+        berlaku_mulai="",
+        berlaku_sampai="",
+        keterangan=aturan.keterangan or f"Usulan what-if dari {aturan.dasar}",
+    )
+    for col, value in aturan.versi.items():
+        if col not in versi or col in ("versi", "berlaku_mulai", "berlaku_sampai"):
+            raise WhatIfError(f"Kolom aturan_versi {col!r} tidak bisa diubah.")
+        versi[col] = value if col in ("dasar_potongan", "jam_pemisah_tap") else _num(value)
+
+    def by_key(table: str, key: str, col: str, changes: dict[str, Any]) -> None:
+        rows = {r[key]: r for r in out[table]}
+        for k, value in changes.items():
+            if k not in rows:
+                raise WhatIfError(f"{table}: {key} {k!r} tidak ada di versi {aturan.dasar}.")
+            rows[k][col] = _num(value)
+
+    by_key("aturan_predikat", "predikat", "persen_kinerja", aturan.predikat)
+    by_key("aturan_status", "status", "persen_basis", aturan.status)
+    for change in aturan.pph21:
+        hit = [
+            r
+            for r in out["aturan_pph21"]
+            if r["kelompok"] == str(change["kelompok"]) and r["golongan"] == str(change["golongan"])
+        ]
+        if not hit:
+            raise WhatIfError(f"aturan_pph21: {change} tidak cocok dengan baris mana pun.")
+        for r in hit:
+            r["tarif"] = _num(change["tarif"])
+    basis = out["aturan_basis"]
+    for skala in aturan.basis_skala:
+        lo, hi = int(skala["kelas_dari"]), int(skala["kelas_sampai"])
+        persen = Decimal(str(skala["persen"]))
+        opd = skala.get("kode_opd")
+        for r in basis:
+            if lo <= int(r["kelas_jabatan"]) <= hi and (opd is None or r["kode_opd"] == opd):
+                r["basis"] = str(
+                    (Decimal(r["basis"]) * persen / 100).quantize(Decimal(1), ROUND_HALF_UP)
+                )
+    for change in aturan.basis:
+        kode, kelas = str(change.get("kode_opd", "*")), str(int(change["kelas_jabatan"]))
+        hit = [r for r in basis if r["kode_opd"] == kode and r["kelas_jabatan"] == kelas]
+        if hit:
+            hit[0]["basis"] = _num(change["basis"])
+        else:
+            basis.append(
+                {
+                    "versi": aturan.nama,
+                    "kode_opd": kode,
+                    "kelas_jabatan": kelas,
+                    "basis": _num(change["basis"]),
+                }
+            )
+    return out
+
+
+def base_rows(
+    versi: str = "default-2024", seeds: Path | None = None
+) -> dict[str, list[dict[str, str]]]:
+    """The rows of one shipped rulebook version (defaults for the app's widgets)."""
+    seeds = seeds or TRANSFORMS_DIR / "seeds"
+    return {
+        t: [r for r in _read_seed(seeds / f"{t}.csv")[1] if r["versi"] == versi]
+        for t in SEED_TABLES
+    }
+
+
+def write_candidate_seeds(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str, str]]]:
+    """Append the candidate version's rows to the rulebook seeds in ``seeds`` (a sandbox copy)."""
+    rows = candidate_rows(aturan, seeds)
+    for table, new in rows.items():
+        path = seeds / f"{table}.csv"
+        header, _ = _read_seed(path)
+        text = path.read_text(encoding="utf-8")
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+        writer.writerows(new)
+        path.write_text(
+            text + ("" if text.endswith("\n") else "\n") + buffer.getvalue(), encoding="utf-8"
+        )
+    return rows
