@@ -188,14 +188,21 @@ class ModelPeringatan:
         return self._suku(self._x(df)) - np.asarray(self.pusat)
 
     def _suku(self, x: np.ndarray) -> np.ndarray:
-        imp, spline, lr = (self.model.named_steps[k] for k in ("impute", "spline", "lr"))
-        basis = spline.transform(imp.transform(x))
-        n, p = x.shape
+        imp, spline = (self.model.named_steps[k] for k in ("impute", "spline"))
+        return self._suku_basis(spline.transform(imp.transform(x)))
+
+    def _suku_basis(self, basis: np.ndarray) -> np.ndarray:
+        """The per-feature terms of the log-odds from the spline basis of the rows."""
+        lr = self.model.named_steps["lr"]
+        n, p = basis.shape[0], len(self.fitur)
         return (basis.reshape(n, p, -1) * lr.coef_[0].reshape(p, -1)).sum(axis=2)
 
     def pengaruh(self, df: pl.DataFrame) -> dict[str, float]:
         """Spread (std) of each feature's term on ``df``: how much it moves risks."""
-        sd = self.kontribusi(df).std(axis=0)
+        return self._pengaruh(self.kontribusi(df))
+
+    def _pengaruh(self, kontribusi: np.ndarray) -> dict[str, float]:
+        sd = kontribusi.std(axis=0)
         return {f: round(float(v), 4) for f, v in zip(self.fitur, sd, strict=True)}
 
 
@@ -206,22 +213,25 @@ def latih(
 
     ``awal``: a model fitted on part of these rows (the time split's); its coefficients start
     the optimiser (warm start), which then needs a fraction of the iterations.
+
+    The pipeline's steps are fitted one by one (what ``Pipeline.fit`` does), so that the
+    spline basis of the training rows is computed once: the mean term per feature
+    (``pusat``) and the spread on the training rows (``info["pengaruh"]``, what
+    ``pengaruh(train)`` gives) come from it instead of transforming the rows again.
     """
     lr = LogisticRegression(C=c, max_iter=3000, random_state=seed, warm_start=awal is not None)
     if awal is not None:
         lr.coef_ = awal.model.named_steps["lr"].coef_.copy()
         lr.intercept_ = awal.model.named_steps["lr"].intercept_.copy()
-    pipe = Pipeline(
-        [
-            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
-            ("spline", SplineTransformer(n_knots=5, degree=3, extrapolation="constant")),
-            ("lr", lr),
-        ]
-    )
+    imp = SimpleImputer(strategy="median", keep_empty_features=True)
+    spline = SplineTransformer(n_knots=5, degree=3, extrapolation="constant")
+    pipe = Pipeline([("impute", imp), ("spline", spline), ("lr", lr)])
     model = ModelPeringatan(seed, pipe, {})
-    x = model._x(train)
-    pipe.fit(x, train["label"].to_numpy())
-    model.pusat = model._suku(x).mean(axis=0).tolist()
+    basis = spline.fit_transform(imp.fit_transform(model._x(train)))
+    lr.fit(basis, train["label"].to_numpy())
+    suku = model._suku_basis(basis)
+    model.pusat = suku.mean(axis=0).tolist()
+    model.info["pengaruh"] = model._pengaruh(suku - np.asarray(model.pusat))
     model.baseline = baseline(train)
     model.rata = Pipeline(
         [
@@ -255,8 +265,20 @@ def alasan(model: ModelPeringatan, df: pl.DataFrame, maks: int = 3) -> list[str]
     nilai = df.select(model.fitur).to_numpy()
     order = np.argsort(-kon, axis=1, kind="stable")[:, :maks]
     out = []
+    # (feature, the value's bytes: -0.0 is not 0.0 here) -> words: most values repeat
+    kalimat: dict = {}
     for i in range(len(df)):
-        parts = [_kalimat(model.fitur[j], nilai[i, j]) for j in order[i] if kon[i, j] > 0.1]
+        parts = []
+        for j in order[i]:
+            if kon[i, j] > 0.1:
+                v = nilai[i, j]
+                if not isinstance(v, np.generic):
+                    parts.append(_kalimat(model.fitur[j], v))
+                    continue
+                kunci = (j, v.tobytes())
+                if (teks := kalimat.get(kunci)) is None:
+                    teks = kalimat[kunci] = _kalimat(model.fitur[j], v)
+                parts.append(teks)
         out.append("; ".join(parts) or "Tidak ada faktor tunggal yang menonjol")
     return out
 
