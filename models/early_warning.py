@@ -11,6 +11,7 @@ last month's predikat alone.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -206,8 +207,38 @@ class ModelPeringatan:
         return {f: round(float(v), 4) for f, v in zip(self.fitur, sd, strict=True)}
 
 
+@contextmanager
+def _blas_scipy_satu_utas():
+    """scipy's own OpenBLAS on one thread while fitting: the L-BFGS-B solver's small vector
+    steps ran 2-4x slower on two threads of a busy 2-core machine. The fit is bit-identical:
+    the large matrix products are numpy's (its BLAS is left alone: its thread count does change
+    their sums, ~1e-11 in the risks), the solver's steps give the same numbers on any count.
+    Nothing is limited when scipy and numpy share one BLAS library."""
+    from threadpoolctl import ThreadpoolController
+
+    libs = ThreadpoolController().lib_controllers
+    numpy_blas = {c.filepath for c in libs if "numpy" in c.filepath}
+    scipy_blas = [
+        c
+        for c in libs
+        if c.user_api == "blas" and "scipy.libs" in c.filepath and c.filepath not in numpy_blas
+    ]
+    semula = [c.num_threads for c in scipy_blas]
+    for c in scipy_blas:
+        c.set_num_threads(1)
+    try:
+        yield
+    finally:
+        for c, n in zip(scipy_blas, semula, strict=True):
+            c.set_num_threads(n)
+
+
 def latih(
-    train: pl.DataFrame, seed: int, c: float = 0.3, awal: ModelPeringatan | None = None
+    train: pl.DataFrame,
+    seed: int,
+    c: float = 0.3,
+    awal: ModelPeringatan | None = None,
+    suku: bool = True,
 ) -> ModelPeringatan:
     """Fit the spline logistic regression and the baseline table on labelled rows.
 
@@ -218,7 +249,14 @@ def latih(
     spline basis of the training rows is computed once: the mean term per feature
     (``pusat``) and the spread on the training rows (``info["pengaruh"]``, what
     ``pengaruh(train)`` gives) come from it instead of transforming the rows again.
+    ``suku=False`` leaves both out (a model that only scores, never words a reason: the time
+    split's).
     """
+    with _blas_scipy_satu_utas():
+        return _latih(train, seed, c, awal, suku)
+
+
+def _latih(train, seed, c, awal, suku) -> ModelPeringatan:
     lr = LogisticRegression(C=c, max_iter=3000, random_state=seed, warm_start=awal is not None)
     if awal is not None:
         lr.coef_ = awal.model.named_steps["lr"].coef_.copy()
@@ -229,9 +267,10 @@ def latih(
     model = ModelPeringatan(seed, pipe, {})
     basis = spline.fit_transform(imp.fit_transform(model._x(train)))
     lr.fit(basis, train["label"].to_numpy())
-    suku = model._suku_basis(basis)
-    model.pusat = suku.mean(axis=0).tolist()
-    model.info["pengaruh"] = model._pengaruh(suku - np.asarray(model.pusat))
+    if suku:
+        terms = model._suku_basis(basis)
+        model.pusat = terms.mean(axis=0).tolist()
+        model.info["pengaruh"] = model._pengaruh(terms - np.asarray(model.pusat))
     model.baseline = baseline(train)
     model.rata = Pipeline(
         [

@@ -220,7 +220,7 @@ def latih_peringatan(
         meta = registry.meta(data, MODEL_PERINGATAN, versi) or {}
         pesan = f"Model peringatan {versi} sudah ada; dipakai ulang."
         return Hasil(MODEL_PERINGATAN, versi, pesan, meta)
-    uji_model = early_warning.latih(train, seed)
+    uji_model = early_warning.latih(train, seed, suku=False)  # scores its test months only
     y = test["label"].to_numpy()
     skor_uji = {
         "model": uji_model.prob(test),
