@@ -11,6 +11,7 @@ last month's predikat alone.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -188,40 +189,88 @@ class ModelPeringatan:
         return self._suku(self._x(df)) - np.asarray(self.pusat)
 
     def _suku(self, x: np.ndarray) -> np.ndarray:
-        imp, spline, lr = (self.model.named_steps[k] for k in ("impute", "spline", "lr"))
-        basis = spline.transform(imp.transform(x))
-        n, p = x.shape
+        imp, spline = (self.model.named_steps[k] for k in ("impute", "spline"))
+        return self._suku_basis(spline.transform(imp.transform(x)))
+
+    def _suku_basis(self, basis: np.ndarray) -> np.ndarray:
+        """The per-feature terms of the log-odds from the spline basis of the rows."""
+        lr = self.model.named_steps["lr"]
+        n, p = basis.shape[0], len(self.fitur)
         return (basis.reshape(n, p, -1) * lr.coef_[0].reshape(p, -1)).sum(axis=2)
 
     def pengaruh(self, df: pl.DataFrame) -> dict[str, float]:
         """Spread (std) of each feature's term on ``df``: how much it moves risks."""
-        sd = self.kontribusi(df).std(axis=0)
+        return self._pengaruh(self.kontribusi(df))
+
+    def _pengaruh(self, kontribusi: np.ndarray) -> dict[str, float]:
+        sd = kontribusi.std(axis=0)
         return {f: round(float(v), 4) for f, v in zip(self.fitur, sd, strict=True)}
 
 
+@contextmanager
+def _blas_scipy_satu_utas():
+    """scipy's own OpenBLAS on one thread while fitting: the L-BFGS-B solver's small vector
+    steps ran 2-4x slower on two threads of a busy 2-core machine. The fit is bit-identical:
+    the large matrix products are numpy's (its BLAS is left alone: its thread count does change
+    their sums, ~1e-11 in the risks), the solver's steps give the same numbers on any count.
+    Nothing is limited when scipy and numpy share one BLAS library."""
+    from threadpoolctl import ThreadpoolController
+
+    libs = ThreadpoolController().lib_controllers
+    numpy_blas = {c.filepath for c in libs if "numpy" in c.filepath}
+    scipy_blas = [
+        c
+        for c in libs
+        if c.user_api == "blas" and "scipy.libs" in c.filepath and c.filepath not in numpy_blas
+    ]
+    semula = [c.num_threads for c in scipy_blas]
+    for c in scipy_blas:
+        c.set_num_threads(1)
+    try:
+        yield
+    finally:
+        for c, n in zip(scipy_blas, semula, strict=True):
+            c.set_num_threads(n)
+
+
 def latih(
-    train: pl.DataFrame, seed: int, c: float = 0.3, awal: ModelPeringatan | None = None
+    train: pl.DataFrame,
+    seed: int,
+    c: float = 0.3,
+    awal: ModelPeringatan | None = None,
+    suku: bool = True,
 ) -> ModelPeringatan:
     """Fit the spline logistic regression and the baseline table on labelled rows.
 
     ``awal``: a model fitted on part of these rows (the time split's); its coefficients start
     the optimiser (warm start), which then needs a fraction of the iterations.
+
+    The pipeline's steps are fitted one by one (what ``Pipeline.fit`` does), so that the
+    spline basis of the training rows is computed once: the mean term per feature
+    (``pusat``) and the spread on the training rows (``info["pengaruh"]``, what
+    ``pengaruh(train)`` gives) come from it instead of transforming the rows again.
+    ``suku=False`` leaves both out (a model that only scores, never words a reason: the time
+    split's).
     """
+    with _blas_scipy_satu_utas():
+        return _latih(train, seed, c, awal, suku)
+
+
+def _latih(train, seed, c, awal, suku) -> ModelPeringatan:
     lr = LogisticRegression(C=c, max_iter=3000, random_state=seed, warm_start=awal is not None)
     if awal is not None:
         lr.coef_ = awal.model.named_steps["lr"].coef_.copy()
         lr.intercept_ = awal.model.named_steps["lr"].intercept_.copy()
-    pipe = Pipeline(
-        [
-            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
-            ("spline", SplineTransformer(n_knots=5, degree=3, extrapolation="constant")),
-            ("lr", lr),
-        ]
-    )
+    imp = SimpleImputer(strategy="median", keep_empty_features=True)
+    spline = SplineTransformer(n_knots=5, degree=3, extrapolation="constant")
+    pipe = Pipeline([("impute", imp), ("spline", spline), ("lr", lr)])
     model = ModelPeringatan(seed, pipe, {})
-    x = model._x(train)
-    pipe.fit(x, train["label"].to_numpy())
-    model.pusat = model._suku(x).mean(axis=0).tolist()
+    basis = spline.fit_transform(imp.fit_transform(model._x(train)))
+    lr.fit(basis, train["label"].to_numpy())
+    if suku:
+        terms = model._suku_basis(basis)
+        model.pusat = terms.mean(axis=0).tolist()
+        model.info["pengaruh"] = model._pengaruh(terms - np.asarray(model.pusat))
     model.baseline = baseline(train)
     model.rata = Pipeline(
         [
@@ -255,8 +304,20 @@ def alasan(model: ModelPeringatan, df: pl.DataFrame, maks: int = 3) -> list[str]
     nilai = df.select(model.fitur).to_numpy()
     order = np.argsort(-kon, axis=1, kind="stable")[:, :maks]
     out = []
+    # (feature, the value's bytes: -0.0 is not 0.0 here) -> words: most values repeat
+    kalimat: dict = {}
     for i in range(len(df)):
-        parts = [_kalimat(model.fitur[j], nilai[i, j]) for j in order[i] if kon[i, j] > 0.1]
+        parts = []
+        for j in order[i]:
+            if kon[i, j] > 0.1:
+                v = nilai[i, j]
+                if not isinstance(v, np.generic):
+                    parts.append(_kalimat(model.fitur[j], v))
+                    continue
+                kunci = (j, v.tobytes())
+                if (teks := kalimat.get(kunci)) is None:
+                    teks = kalimat[kunci] = _kalimat(model.fitur[j], v)
+                parts.append(teks)
         out.append("; ".join(parts) or "Tidak ada faktor tunggal yang menonjol")
     return out
 

@@ -8,9 +8,11 @@ letter number …) are kept to word the reasons.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from models import harian
@@ -23,6 +25,7 @@ DETIK_TITIP = int(ATURAN["titip_absen"]["detik_maks"])  # a tap <= this after a 
 METER_MOBILE = float(ATURAN["titip_absen"]["meter_mobile_maks"])  # lent phone: same spot
 KM_JAUH = float(ATURAN["mobile_jauh"]["km_min"])  # a MOBILE tap farther than this is far
 MIN_HARI_SD = 5  # fewer arrivals than this: no arrival-time spread
+BULAN_PARALEL = 2  # months computed side by side (each ~0.2 GB)
 
 
 @dataclass(frozen=True)
@@ -75,17 +78,27 @@ _HAVERSINE = """2 * 6371 * asin(sqrt(
 def fitur_anomali(data: DataDir, periods: list[str], threads: int | None = None) -> pl.DataFrame:
     """One row per (periode, nip) of each month's master: features, context and details.
 
-    One connection for all months (the day tables of a year are a few hundred MB); the
-    colleague-pairing join runs one month at a time (a whole year at once held ~5 GB).
+    One month at a time, on its own connection: a month's features depend only on its own taps
+    and marts and on the month before (last month's department, the night shifts that end on
+    its first morning), exactly what ``sidik_bulan`` fingerprints, so a year is twelve months
+    and memory is one month's (a whole year at once peaked at ~2.4 GB). ``BULAN_PARALEL``
+    months run side by side, each on a single DuckDB thread (``threads`` overrides it): small
+    queries waste less on a pool of one than on a shared one.
     """
+    periods = sorted(set(periods))
     if not periods:
         return pl.DataFrame()
-    con = koneksi(data, sorted(set(periods)), threads)
-    try:
-        harian.bangun(con)
-        return hitung(con)
-    finally:
-        con.close()
+
+    def satu(periode: str) -> pl.DataFrame:
+        con = koneksi(data, [periode], threads or 1)
+        try:
+            harian.bangun(con)
+            return hitung(con)
+        finally:
+            con.close()
+
+    with ThreadPoolExecutor(min(BULAN_PARALEL, len(periods))) as pool:
+        return pl.concat(list(pool.map(satu, periods)), how="vertical_relaxed")
 
 
 def sidik_bulan(data: DataDir, periode: str) -> str:
@@ -175,16 +188,20 @@ def hitung(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
             from h
             group by periode, nip
         ),
-        menit as (  -- the minute of the day as an integer: formatting 3.5 M times is slow
+        menit as (  -- the minute of the day as an integer: formatting 3.5 M times is slow;
+                    -- its own scan of the day rows (the filter leaves out the non-working days'
+                    -- part of the view), so that h is not materialised for two readers
             select periode, nip, detik_datang // 60 as m, count(*) as n
-            from h where datang_biasa
+            from hari_pegawai
+            where kerja and kode_absen is null and waktu_datang is not null
             group by all
         ),
-        identik as (
-            select periode, nip, n as hari_menit_identik,
-                   printf('%02d:%02d', m // 60, m % 60) as jam_identik
+        identik as (  -- the most frequent minute, the earliest of a tie: the largest
+                      -- n * 2^40 - m (|m| < 2^39, minutes of any timestamp), no window
+            select periode, nip, max(n) as hari_menit_identik,
+                   arg_max(m, n * 1099511627776 - m) as m
             from menit
-            qualify row_number() over (partition by periode, nip order by n desc, m) = 1
+            group by periode, nip
         )
         select s.periode, s.nip, s.kode_opd,
                coalesce(t.hari, 0) as hari_titip,
@@ -204,7 +221,8 @@ def hitung(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                b.rata_menit_datang,
                t.nip_pasangan, t.mesin_pasangan, t.detik_titip,
                coalesce(t.titip_mobile, false) as titip_mobile, t.tgl_titip,
-               i.jam_identik, coalesce(b.hari_datang, 0) as hari_datang, b.nomor_surat_dl,
+               printf('%02d:%02d', i.m // 60, i.m % 60) as jam_identik,
+               coalesce(b.hari_datang, 0) as hari_datang, b.nomor_surat_dl,
                b.tgl_tap_saat_dl, b.tgl_tap_libur, m.tgl_mobile_jauh, m.km_mobile_maks
         from staf s
         left join bulan b on b.periode = s.periode and b.nip = s.nip
@@ -229,43 +247,91 @@ def _titip(con: duckdb.DuckDBPyConnection) -> None:
     Two ways to follow: on the same physical device (fingerprint / face), at most
     ``DETIK_TITIP`` seconds later; or with MOBILE taps at most ``DETIK_TITIP`` seconds later and
     at most ``METER_MOBILE`` metres away, whatever the device id (a lent phone taps from the same
-    spot). Pairs are found with an equi-join on (device or MOBILE, time bucket) and the next
-    bucket, so no tap is compared with more than a minute of taps.
+    spot). Pairs are found by sorting, not by a join: the taps of a month ordered by (device or
+    MOBILE, second), each tap is paired with the taps before it on the same key while they are
+    at most ``DETIK_TITIP`` seconds earlier (``pasangan_tap``), so no tap is compared with more
+    than the few taps of its half minute.
     """
-    w = DETIK_TITIP
-    jarak = _HAVERSINE.format(lat1="a.lat", lon1="a.lon", lat2="b.lat", lon2="b.lon")
     periods = [r[0] for r in con.execute("select periode from _periode order by 1").fetchall()]
     con.execute("drop table if exists titip")
+    jarak = _HAVERSINE.format(lat1="lat_a", lon1="lon_a", lat2="lat", lon2="lon")
+    kunci = "hash(case when metode = 'MOBILE' then 'MOBILE' else id_mesin end)"
     for i, periode in enumerate(periods):
+        # the month's taps as integers: NIP (18 digits), device key, epoch second
+        t = con.sql(
+            f"""
+            select cast(nip as bigint) as n, cast(epoch(waktu) as bigint) as s, {kunci} as k,
+                   metode = 'MOBILE' as mobile, tanggal, lat, lon
+            from tap_unik
+            where periode = $1 and (metode <> 'MOBILE' or (lat is not null and lon is not null))
+            """,
+            params=[periode],
+        ).pl()
+        n, s, k = (t[c].to_numpy() for c in ("n", "s", "k"))
+        urut = np.lexsort((s, k))
+        ib, ia = pasangan_tap(k[urut], s[urut], DETIK_TITIP)
+        ib, ia = urut[ib], urut[ia]
+        lain = n[ib] != n[ia]  # a colleague, not oneself
+        ib, ia = ib[lain], ia[lain]
+        calon = pl.DataFrame(
+            {
+                "n": n[ib],
+                "n_pasangan": n[ia],
+                "mobile": t["mobile"].gather(ib),
+                "k": k[ib],
+                "tanggal": t["tanggal"].gather(ib),
+                "jeda": s[ib] - s[ia],
+                "s_ikut": s[ib],
+                "lat": t["lat"].gather(ib),
+                "lon": t["lon"].gather(ib),
+                "lat_a": t["lat"].gather(ia),
+                "lon_a": t["lon"].gather(ia),
+            }
+        )
+        con.register("_calon_titip", calon)
         buat = "create temp table titip as" if i == 0 else "insert into titip"
-        con.execute(f"{buat} {_sql_titip(w, jarak)}", [periode])
+        con.execute(f"{buat} {_sql_titip(jarak, kunci)}", [periode])
+        con.unregister("_calon_titip")
 
 
-def _sql_titip(w: int, jarak: str) -> str:
-    """One month (parameter: the periode) of ``_titip``. NIPs (18 digits) and devices are joined
-    and grouped as integers (a third of the time of string keys)."""
+def pasangan_tap(k: np.ndarray, s: np.ndarray, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (follower, leader) pair of row indices with the same key ``k`` and
+    ``0 <= s[follower] - s[leader] <= w``, rows sorted by (``k``, ``s``); a tie (same second) is
+    a pair both ways. Row ``i`` is compared with row ``i - d`` for d = 1, 2, …, and drops out at
+    the first ``d`` that is too far back (sorted: every earlier row is as well)."""
+    ikut, pimpin = [], []
+    calon = np.arange(1, len(s))
+    d = 1
+    while calon.size:
+        j = calon - d
+        ok = (k[calon] == k[j]) & (s[calon] - s[j] <= w)
+        calon, j = calon[ok], j[ok]
+        ikut.append(calon)
+        pimpin.append(j)
+        sama = s[calon] == s[j]  # the same second: each follows the other
+        ikut.append(j[sama])
+        pimpin.append(calon[sama])
+        d += 1
+        calon = calon[calon >= d]
+    if not ikut:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(ikut), np.concatenate(pimpin)
+
+
+def _sql_titip(jarak: str, kunci: str) -> str:
+    """One month (parameter: the periode) of ``_titip`` from the candidate pairs
+    (``_calon_titip``: follower ``n``, leader ``n_pasangan``, both as integers)."""
     return f"""
-        with t as (
-            select cast(nip as bigint) as n, id_mesin, tanggal, lat, lon,
-                   cast(epoch(waktu) as bigint) as s,
-                   metode = 'MOBILE' as mobile,
-                   hash(case when metode = 'MOBILE' then 'MOBILE' else id_mesin end) as k,
-                   cast(epoch(waktu) as bigint) // {w} as ember
+        with mesin as (  -- device names, only for the reasons of the top pairs
+            select distinct {kunci} as k,
+                   case when metode = 'MOBILE' then 'MOBILE' else id_mesin end as id_mesin
             from tap_unik
             where periode = $1 and (metode <> 'MOBILE' or (lat is not null and lon is not null))
         ),
-        a as (select n, s, lat, lon, k, ember + unnest([0, 1]) as ember_cari from t),
         pasangan as (  -- distinct: a re-sent duplicate tap gives the same pair twice
-            select distinct b.n, a.n as n_pasangan, b.mobile, b.k, b.tanggal,
-                   b.s - a.s as jeda, b.s as s_ikut
-            from a
-            join t as b on b.k = a.k and b.ember = a.ember_cari
-            where b.s - a.s between 0 and {w} and b.n <> a.n
-              and (not b.mobile or {jarak} * 1000 <= {METER_MOBILE})
-        ),
-        mesin as (  -- device names, only for the reasons of the top pairs
-            select distinct k, case when mobile then 'MOBILE' else id_mesin end as id_mesin
-            from t
+            select distinct n, n_pasangan, mobile, k, tanggal, jeda, s_ikut
+            from _calon_titip
+            where not mobile or {jarak} * 1000 <= {METER_MOBILE}
         ),
         hari_pasangan as (select distinct n, n_pasangan, tanggal from pasangan),
         per_pasangan as (  -- count(*) of distinct days: a distinct aggregate is a slow path

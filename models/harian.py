@@ -1,7 +1,8 @@
 """Day level for the models, from the dbt marts as published: nothing of the pay rules is
 re-derived here.
 
-Temporary tables built on a connection from ``sumber.koneksi``:
+Temporary relations built on a connection from ``sumber.koneksi`` (``staf`` a table, the other
+two views over the Parquet files, so each consumer reads only the columns it needs):
 
 - ``staf``: one row per (periode, nip) with a paid segment in ``tpp_bulanan`` (the department
   of the UTAMA segment, last month's department for transfers, the active span = first to last
@@ -65,22 +66,43 @@ def bangun(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         """
-        create or replace temp table tap_unik as
+        create or replace temp table tap_mobile as
         -- devices re-send exact duplicates: MOBILE taps (few, their distances are averaged) are
-        -- made distinct here; the others are not (a distinct over ~7 M taps a year cost ~3 CPU
-        -- seconds), their consumers count distinct days or distinct pairs instead
-        select periode, nip, id_mesin, waktu, metode, lat, lon, cast(waktu as date) as tanggal
-        from raw_absensi where metode <> 'MOBILE'
-        union all
+        -- made distinct (and kept: three consumers read them); the others are not (a distinct
+        -- over ~7 M taps a year cost ~3 CPU seconds), their consumers count distinct days or
+        -- distinct pairs instead
         select distinct periode, nip, id_mesin, waktu, metode, lat, lon,
                cast(waktu as date) as tanggal
         from raw_absensi where metode = 'MOBILE'
         """
     )
+    # views, not tables: each consumer reads only the columns it needs from the Parquet files
+    con.execute(
+        """
+        create or replace temp view tap_unik as
+        select periode, nip, id_mesin, waktu, metode, lat, lon, cast(waktu as date) as tanggal
+        from raw_absensi where metode <> 'MOBILE'
+        union all
+        select * from tap_mobile
+        """
+    )
+    # taps on days tpp_harian does not list for the employee are found with the listed days of
+    # each employee and calendar month as a bit mask: the taps are probed against one small row
+    # per employee (2.5x faster than an anti join on the days; a table, so that the join builds
+    # on it), and the year's ~7 M taps are not grouped, only the few on other days
+    con.execute(
+        """
+        create or replace temp table hari_daftar as
+        select periode, nip, date_trunc('month', tanggal) as bulan,
+               bit_or(cast(1 as bigint) << day(tanggal)) as hari
+        from tpp_harian
+        group by all
+        """
+    )
     bukan = ", ".join(f"'{k}'" for k in BUKAN_ABSEN)
     con.execute(
         f"""
-        create or replace temp table hari_pegawai as
+        create or replace temp view hari_pegawai as
         with kerja as (
             select h.periode, h.nip, s.kode_opd, h.tanggal, true as kerja,
                    case when h.kode_hari not in ({bukan}) then h.kode_hari end as kode_absen,
@@ -91,13 +113,13 @@ def bangun(con: duckdb.DuckDBPyConnection) -> None:
             from tpp_harian h
             join staf s on s.periode = h.periode and s.nip = h.nip
         ),
-        -- taps on days tpp_harian does not list for the employee (anti join first: the
-        -- year's ~7 M taps are not grouped, only the few on non-working days)
         libur_semua as (
             select t.periode, t.nip, t.tanggal, t.id_mesin, t.waktu, t.metode
             from tap_unik t
-            anti join tpp_harian h
-              on h.periode = t.periode and h.nip = t.nip and h.tanggal = t.tanggal
+            left join hari_daftar h
+              on h.periode = t.periode and h.nip = t.nip
+             and h.bulan = date_trunc('month', t.tanggal)
+            where coalesce((h.hari >> day(t.tanggal)) & 1, 0) = 0
         ),
         -- shifts that end the next day (night shifts), this and last month
         lintas as (

@@ -135,12 +135,22 @@ def _tepi(ref: np.ndarray, bins: int = 10) -> np.ndarray:
 
 def _psi(ref: np.ndarray, cur: np.ndarray, bins: int = 10, edges: np.ndarray | None = None):
     """Population stability index of ``cur`` against ``ref`` on ref's decile edges."""
-    ref, cur = ref[np.isfinite(ref)], cur[np.isfinite(cur)]
-    if len(ref) == 0 or len(cur) == 0:
-        return float("nan")
+    ref = ref[np.isfinite(ref)]
     edges = _tepi(ref, bins) if edges is None else edges
-    a = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1)
-    b = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1)
+    return _psi_histogram(_histogram(ref, edges), cur, edges)
+
+
+def _histogram(x: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Counts of the finite values of ``x`` per bin of ``edges``."""
+    x = x[np.isfinite(x)]
+    return np.bincount(np.searchsorted(edges, x, side="right"), minlength=len(edges) + 1)
+
+
+def _psi_histogram(a: np.ndarray, cur: np.ndarray, edges: np.ndarray) -> float:
+    """``_psi`` with the reference's histogram ``a`` counted once (not once per month)."""
+    b = _histogram(cur, edges)
+    if a.sum() == 0 or b.sum() == 0:
+        return float("nan")
     pa = np.clip(a / a.sum(), 1e-4, None)
     pb = np.clip(b / b.sum(), 1e-4, None)
     return float(np.sum((pb - pa) * np.log(pb / pa)))
@@ -148,13 +158,15 @@ def _psi(ref: np.ndarray, cur: np.ndarray, bins: int = 10, edges: np.ndarray | N
 
 def _drift_fitur(df: pl.DataFrame, bagian: str, fitur: tuple[str, ...]) -> pl.DataFrame:
     rows = []
+    bulan = df.partition_by("periode", as_dict=True)  # once, not once per feature
     for f in fitur:
         if f not in df.columns:
             continue
         ref = df[f].cast(pl.Float64).to_numpy()
         edges = _tepi(ref)  # once per feature, not per month
-        for (p,), g in df.group_by("periode"):
-            psi = _psi(ref, g[f].cast(pl.Float64).to_numpy(), edges=edges)
+        a = _histogram(ref, edges)
+        for (p,), g in bulan.items():
+            psi = _psi_histogram(a, g[f].cast(pl.Float64).to_numpy(), edges)
             rows.append(
                 {
                     "bagian": bagian,

@@ -17,7 +17,7 @@ import polars as pl
 
 from models import anomaly, aturan, early_warning, evaluate, features, registry, rekap, skor
 from models.konfigurasi import ATURAN
-from models.sumber import periode_terbit, periode_tersedia
+from models.sumber import periode_terbit, periode_tersedia, sidik_terbit
 from orchestration.paths import DataDir
 
 SEED = 42
@@ -170,12 +170,33 @@ def _ringkas_anomali(versi: str, metrik: dict) -> str:
 KINDS_PERINGATAN = ("pegawai", "absensi", "kinerja")
 
 
+_DATASET: dict = {}  # the last early-warning dataset of this process, by what it was made of
+
+
+def dataset_peringatan(data: DataDir, periods: list[str], sumber: str = "auto"):
+    """(``early_warning.dataset`` of the recap of ``periods``, the recap's source), computed
+    once per process for the same inputs: the model job trains and then scores the same months
+    (the history the scores need is the training window). The key is what the recap reads:
+    the published tpp_bulanan (manifest sha256) and the raw evaluations (bytes)."""
+    kunci = (
+        str(data.root),
+        tuple(periods),
+        sumber,
+        *sidik_terbit(data, ("tpp_bulanan",), periods),
+        registry.sidik_berkas([f for p in periods if (f := data.raw_file("kinerja", p)).exists()]),
+    )
+    if kunci not in _DATASET:
+        rk, asal = rekap.rekap(data, periods, sumber)
+        _DATASET.clear()  # one entry: a year is ~40 MB
+        _DATASET[kunci] = (early_warning.dataset(rk), asal)
+    return _DATASET[kunci]
+
+
 def latih_peringatan(
     data: DataDir, sampai: str, seed: int = SEED, sumber: str = "auto", bulan_uji: int | None = None
 ) -> Hasil:
     periods = jendela(data, sampai, kinds=KINDS_PERINGATAN)
-    rk, asal = rekap.rekap(data, periods, sumber) if periods else (None, "-")
-    ds = early_warning.dataset(rk) if rk is not None else None
+    ds, asal = dataset_peringatan(data, periods, sumber) if periods else (None, "-")
     lab = ds.filter(pl.col("label").is_not_null()) if ds is not None else None
     n_lab = lab["periode"].n_unique() if lab is not None else 0
     if n_lab < 2:
@@ -199,7 +220,7 @@ def latih_peringatan(
         meta = registry.meta(data, MODEL_PERINGATAN, versi) or {}
         pesan = f"Model peringatan {versi} sudah ada; dipakai ulang."
         return Hasil(MODEL_PERINGATAN, versi, pesan, meta)
-    uji_model = early_warning.latih(train, seed)
+    uji_model = early_warning.latih(train, seed, suku=False)  # scores its test months only
     y = test["label"].to_numpy()
     skor_uji = {
         "model": uji_model.prob(test),
@@ -247,7 +268,7 @@ def latih_peringatan(
         },
         "baris_latih_final": lab.height,
         "baseline": final.baseline,
-        "pengaruh_fitur": final.pengaruh(lab),
+        "pengaruh_fitur": final.info["pengaruh"],  # pengaruh(lab), from the fit's basis
         "sidik_data": isi["data"],
         "metrik": metrik,
     }
@@ -291,8 +312,7 @@ def skor_peringatan(data: DataDir, periods: list[str], sumber: str = "auto") -> 
     periods = [p for p in periods if p in set(sejarah)]
     if not periods:
         return Hasil(MODEL_PERINGATAN, meta["versi"], "Tidak ada periode untuk diskor.")
-    rk, _ = rekap.rekap(data, sejarah, sumber)
-    ds = early_warning.dataset(rk).filter(pl.col("periode").is_in(periods))
+    ds = dataset_peringatan(data, sejarah, sumber)[0].filter(pl.col("periode").is_in(periods))
     p = model.prob(ds)
     # reasons for the rows someone will read: risk SEDANG or higher, or on the month's list
     # (worded in Python, row by row: ~1.5 s for a year of every row)

@@ -1,0 +1,128 @@
+"""Issue 20, the cost of the model job: the faster code computes exactly what the old code did.
+
+The old anomaly features are kept as an oracle (``tests/fitur_lama.py``: the whole window on one
+connection, the bucket self-join of the colleague pairing); the old early-warning fit is kept
+here (``Pipeline.fit``, then the spline basis computed again for the per-feature terms). On a
+small simulated population (400 ASN x 6 months, work schedules on) both must give identical
+tables and identical risks. The full-year proof is ``models/banding.py`` (see
+``docs/models/evaluation.md``).
+"""
+
+import numpy as np
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import SplineTransformer
+
+from models import early_warning, pipeline, rekap
+from models.features import fitur_anomali, pasangan_tap
+from tests import fitur_lama
+from tests.test_models import PERIODS, sim  # noqa: F401  (module fixture)
+
+
+def test_features_equal_the_pre_issue_20_code(sim):  # noqa: F811
+    _, data, _ = sim
+    baru = fitur_anomali(data, PERIODS)
+    lama = fitur_lama.fitur_anomali(data, PERIODS)
+    assert baru.schema == lama.schema
+    assert baru.height == lama.height > 0
+    assert baru["hari_titip"].max() >= 10  # planted buddy punching is in the sample
+    for col in baru.columns:
+        assert baru[col].equals(lama[col]), col
+
+
+def test_features_of_one_month_equal_that_month_of_the_window(sim):  # noqa: F811
+    """A month's features depend only on that month and the one before (the cache's key)."""
+    _, data, _ = sim
+    semua = fitur_anomali(data, PERIODS)
+    satu = fitur_anomali(data, PERIODS[2:3])
+    assert satu.equals(semua.filter(pl.col("periode") == PERIODS[2]))
+
+
+def _semua_pasangan(k, s, w) -> set[tuple[int, int]]:
+    n = len(s)
+    return {
+        (i, j)
+        for i in range(n)
+        for j in range(n)
+        if i != j and k[i] == k[j] and 0 <= s[i] - s[j] <= w
+    }
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 60)), max_size=40))
+def test_pairing_by_sorting_finds_every_pair_within_the_window(taps):
+    """Every (follower, leader) on the same key at most w seconds apart, ties both ways, a
+    duplicate tap paired like any other: what the bucket self-join found."""
+    taps = sorted(taps)
+    k = np.array([t[0] for t in taps], dtype=np.uint64)
+    s = np.array([t[1] for t in taps], dtype=np.int64)
+    ikut, pimpin = pasangan_tap(k, s, 10)
+    pairs = list(zip(ikut.tolist(), pimpin.tolist(), strict=True))
+    assert len(pairs) == len(set(pairs))
+    assert set(pairs) == _semua_pasangan(k, s, 10)
+
+
+def _latih_lama(train, seed, c=0.3, awal=None):
+    """The pre-issue-20 ``early_warning.latih``: ``Pipeline.fit``, then the basis again."""
+    lr = LogisticRegression(C=c, max_iter=3000, random_state=seed, warm_start=awal is not None)
+    if awal is not None:
+        lr.coef_ = awal.model.named_steps["lr"].coef_.copy()
+        lr.intercept_ = awal.model.named_steps["lr"].intercept_.copy()
+    pipe = Pipeline(
+        [
+            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("spline", SplineTransformer(n_knots=5, degree=3, extrapolation="constant")),
+            ("lr", lr),
+        ]
+    )
+    model = early_warning.ModelPeringatan(seed, pipe, {})
+    x = model._x(train)
+    pipe.fit(x, train["label"].to_numpy())
+    model.pusat = model._suku(x).mean(axis=0).tolist()
+    model.baseline = early_warning.baseline(train)
+    model.rata = Pipeline(
+        [
+            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("lr", LogisticRegression(max_iter=1000, random_state=seed)),
+        ]
+    ).fit(
+        train.select(pl.col(c).cast(pl.Float64) for c in early_warning.RATA_PENILAIAN).to_numpy(),
+        train["label"].to_numpy(),
+    )
+    return model
+
+
+def test_early_warning_fit_equals_the_pipeline_fit(sim):  # noqa: F811
+    _, data, _ = sim
+    ds, _ = pipeline.dataset_peringatan(data, PERIODS)
+    lab = ds.filter(pl.col("label").is_not_null())
+    train, test, _ = early_warning.bagi_waktu(ds, 1)
+    uji_baru = early_warning.latih(train, 42, suku=False)
+    uji_lama = _latih_lama(train, 42)
+    for f in ("prob", "prob_rata", "prob_baseline"):
+        assert np.array_equal(getattr(uji_baru, f)(test), getattr(uji_lama, f)(test)), f
+    baru = early_warning.latih(lab, 42, awal=uji_baru)
+    lama = _latih_lama(lab, 42, awal=uji_lama)
+    lr_baru, lr_lama = (m.model.named_steps["lr"] for m in (baru, lama))
+    assert np.array_equal(lr_baru.coef_, lr_lama.coef_)
+    assert np.array_equal(lr_baru.intercept_, lr_lama.intercept_)
+    assert baru.pusat == lama.pusat
+    assert baru.info["pengaruh"] == lama.pengaruh(lab)
+    assert np.array_equal(baru.prob(ds), lama.prob(ds))
+    assert np.array_equal(baru.kontribusi(ds), lama.kontribusi(ds))
+    assert early_warning.alasan(baru, ds) == early_warning.alasan(lama, ds)
+
+
+def test_early_warning_dataset_computed_once_for_training_and_scoring(sim):  # noqa: F811
+    _, data, _ = sim
+    a = pipeline.dataset_peringatan(data, PERIODS)
+    assert pipeline.dataset_peringatan(data, PERIODS) is a  # the same inputs: shared
+    rk, asal = rekap.rekap(data, PERIODS)
+    assert a[1] == asal
+    assert a[0].equals(early_warning.dataset(rk))
+    b = pipeline.dataset_peringatan(data, PERIODS[:-1])  # other months: computed
+    assert b is not a and b[0]["periode"].max() == PERIODS[-2]
