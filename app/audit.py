@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from app.format import sekarang
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 AUDIT_FILE = "audit.jsonl"
 

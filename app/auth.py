@@ -26,7 +26,7 @@ from app import audit
 from app import sesi as store
 from app.data import Scope
 from app.users import load_users, verify
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 SESSION_KEY = "_sik_sesi"
 MESSAGE_KEY = "_sik_pesan_login"

@@ -7,7 +7,7 @@ or a widget) and applies it here, on the server:
   ``AksesDitolak``; a search or a NIP outside it finds nothing (and the attempt is refused).
 - ``ANALIS`` and ``KEUANGAN`` see every department; quality and audit history are for ANALIS.
 
-Reads go through ``orchestration.published``: the current snapshot is resolved once per page
+Reads go through ``orchestration.core.published``: the current snapshot is resolved once per page
 run; at its first cache miss the run opens a cursor on the process's in-memory DuckDB over that
 snapshot's Parquet files (``Snapshot.connect``, views made once per snapshot, see ``_basis``)
 and aggregates there, so no page pulls the 4 M day rows into Python. The warehouse (``warehouse.duckdb``) is never opened and no
@@ -36,8 +36,8 @@ import streamlit as st
 
 from app.format import WITA
 from app.users import ANALIS, KEPALA_OPD, KEUANGAN
-from orchestration.paths import DataDir
-from orchestration.published import TABLES, Snapshot, current_snapshot, load_snapshot
+from orchestration.core.paths import DataDir
+from orchestration.core.published import TABLES, Snapshot, current_snapshot, load_snapshot
 
 CACHE_ENTRIES = 4096
 # a NIP written in a model's reason (``NIP 19900815 201601 1 005`` or 18 digits)

@@ -22,7 +22,7 @@ from decimal import Decimal
 import polars as pl
 
 # one spelling of months, predikat, thousands and NIP for the app and the finance exports
-from orchestration.nominatif.teks import BULAN, BULAN_SINGKAT, PREDIKAT, nip_tampil, ribuan
+from orchestration.core.formatting import BULAN, BULAN_SINGKAT, PREDIKAT, nip_tampil, ribuan
 
 WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
 KOSONG = "–"

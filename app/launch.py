@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 MAIN = Path(__file__).resolve().parent / "main.py"
 

@@ -12,7 +12,7 @@ from app import auth, ui
 from app import format as fmt
 from app.data import Data, Scope
 from app.users import ANALIS, DEMO_OPD_FALLBACK, NAMA_PERAN, ensure_demo_users
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 # no built-in CSV download / copy of tables and charts even in a bare `streamlit run` (the
 # server sets it from the start, app.launch.SETTINGS): exports go through audited buttons only

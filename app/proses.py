@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 UMUR_MEDIA = 3600
 _ID = re.compile(r"^[0-9a-f]{16,128}$")

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app import sesi
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 
 def _data() -> DataDir:

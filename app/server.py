@@ -32,8 +32,8 @@ def _log(text: str) -> None:
 
 def _warm_data():
     """The current snapshot's home and department queries, computed before serving."""
-    from orchestration.paths import DataDir
-    from orchestration.published import resolve_current
+    from orchestration.core.paths import DataDir
+    from orchestration.core.published import resolve_current
 
     data = DataDir.resolve()
     try:

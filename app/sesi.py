@@ -36,7 +36,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 COOKIE = "sik_sesi"
 SESI_FILE = "app_sesi.sqlite"

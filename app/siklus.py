@@ -12,8 +12,8 @@ from __future__ import annotations
 from app import audit
 from app.data import AksesDitolak
 from app.users import ANALIS, KEUANGAN
+from orchestration.core.paths import DataDir
 from orchestration.lifecycle import lock, verify
-from orchestration.paths import DataDir
 from orchestration.periods import LOCKED, VERIFIED, PeriodeError, StatusPeriode
 from orchestration.publish import PublishError
 

@@ -18,7 +18,7 @@ from app import format as fmt
 from app.auth import Sesi
 from app.data import AksesDitolak, BelumTersedia, Data
 from app.users import ANALIS, KEPALA_OPD, KEUANGAN
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 APP_DIR = Path(__file__).resolve().parent
 CTX_KEY = "_sik_ctx"

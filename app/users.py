@@ -31,7 +31,7 @@ import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 ANALIS = "ANALIS"
 KEPALA_OPD = "KEPALA_OPD"

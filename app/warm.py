@@ -32,7 +32,7 @@ MODULES = (
     "app.audit",
     "app.users",
     "app.sesi",
-    "orchestration.published",
+    "orchestration.core.published",
     "orchestration.periods",
     "orchestration.whatif",
     "orchestration.nominatif",
@@ -111,7 +111,7 @@ def warm_data(data_dir, log=print) -> dict[str, float]:
 def keep_warm(data_dir, every: float = 5.0, log=print, seen=None) -> None:
     """Background thread body: warm the data of each new snapshot as soon as it is published
     (``seen``: the snapshot folder already warmed)."""
-    from orchestration.published import resolve_current
+    from orchestration.core.published import resolve_current
 
     while True:
         try:

@@ -27,7 +27,7 @@ from sklearn.ensemble import IsolationForest
 from models import aturan
 from models.features import FITUR, KM_JAUH, NAMA_FITUR
 from models.konfigurasi import ATURAN
-from orchestration.contract import format_nip
+from orchestration.core.contract import format_nip
 
 BUDGET = 0.02  # the old fixed quota: only for the baseline in the evaluation
 Z_MAKS = 50.0  # z beyond this adds nothing

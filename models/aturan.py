@@ -22,7 +22,7 @@ from __future__ import annotations
 import polars as pl
 
 from models.konfigurasi import ATURAN
-from orchestration.contract import format_nip
+from orchestration.core.contract import format_nip
 
 NAMA_ATURAN = ("titip_absen", "jam_identik", "mobile_jauh", "tap_saat_dl", "tap_hari_libur")
 KOLOM_TEMUAN = (

@@ -18,7 +18,7 @@ import polars as pl
 from models import harian
 from models.konfigurasi import ATURAN, KODE_VERSI
 from models.sumber import koneksi
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 # thresholds shared with the rules (models/aturan_anomali.toml)
 DETIK_TITIP = int(ATURAN["titip_absen"]["detik_maks"])  # a tap <= this after a colleague's
@@ -107,7 +107,7 @@ def sidik_bulan(data: DataDir, periode: str) -> str:
     night shifts end on this month's first morning), the office coordinates and the code and rule version."""
     from models.registry import sidik_berkas
     from models.sumber import geser, sidik_terbit
-    from orchestration.paths import SEEDS_DIR
+    from orchestration.core.paths import SEEDS_DIR
 
     taps = data.raw_file("absensi", periode)
     isi = [

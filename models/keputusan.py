@@ -24,7 +24,7 @@ import polars as pl
 
 from models.evaluate import wilson
 from models.registry import folder
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 KEPUTUSAN = ("DIKONFIRMASI", "DIJELASKAN", "DITOLAK")
 _SKEMA = """

@@ -40,7 +40,7 @@ from threadpoolctl import threadpool_limits
 from models import anomaly, aturan, early_warning, evaluate, features, pipeline, rekap
 from models.pemantauan import jenis_opd
 from models.sumber import baca_groundtruth, groundtruth_path, koneksi
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 BUDGET = pipeline.BUDGET_PERINGATAN
 PILIHAN_C = (0.03, 0.1, 0.3, 1.0, 3.0)

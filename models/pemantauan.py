@@ -33,7 +33,7 @@ from models import early_warning, evaluate, registry, skor
 from models.features import NAMA_FITUR
 from models.konfigurasi import ATURAN
 from models.sumber import koneksi
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 NAMA = "pemantauan"
 SKEMA = {

@@ -18,7 +18,7 @@ import polars as pl
 from models import anomaly, aturan, early_warning, evaluate, features, registry, rekap, skor
 from models.konfigurasi import ATURAN
 from models.sumber import periode_terbit, periode_tersedia, sidik_terbit
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 SEED = 42
 BULAN_ANOMALI = 12  # the anomaly reference: the last year of employee-months

@@ -19,7 +19,7 @@ import joblib
 import polars as pl
 
 from models.konfigurasi import KODE_VERSI  # derived from the code and the rule file
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 TERKINI = "TERKINI"
 

@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from models.sumber import koneksi
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 ANGKA = (
     "hari_kerja",

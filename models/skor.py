@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from models.registry import folder, tulis_parquet
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 ANOMALI, PERINGATAN = "skor_anomali", "skor_peringatan"
 TEMUAN, KASUS = "temuan_anomali", "kasus_anomali"  # one row per flag / per case

@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from orchestration.paths import SEEDS_DIR, DataDir
-from orchestration.published import current_snapshot
+from orchestration.core.paths import SEEDS_DIR, DataDir
+from orchestration.core.published import current_snapshot
 
 ENV_GROUNDTRUTH = "KINERJA_GROUNDTRUTH"
 

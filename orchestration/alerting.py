@@ -17,8 +17,8 @@ import re
 
 import dagster as dg
 
-from orchestration.months import PARTITION, RANGE_END, RANGE_START
-from orchestration.paths import DataDir
+from orchestration.core.months import PARTITION, RANGE_END, RANGE_START
+from orchestration.core.paths import DataDir
 from quality.alerts import Alert, AlertRecord, send_alert
 from quality.config import AlertConfig
 from quality.outcome import ERROR, WARN, fingerprint_of

@@ -18,8 +18,8 @@ from collections import defaultdict
 
 import dagster as dg
 
+from orchestration.core.paths import DataDir
 from orchestration.partitions import monthly
-from orchestration.paths import DataDir
 from quality.alerts import places_of
 from quality.history import record_outcomes
 from quality.outcome import ERROR, CheckOutcome, fingerprint_of, json_safe

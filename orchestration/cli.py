@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 DEFAULT_EXPORTS = Path("exports")
 
@@ -171,8 +171,8 @@ def cmd_lock(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from orchestration.core.formatting import rupiah
     from orchestration.nominatif import EksporError, ekspor
-    from orchestration.nominatif.teks import rupiah
 
     try:
         result = ekspor(
@@ -215,7 +215,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_whatif(args: argparse.Namespace) -> int:
-    from orchestration.nominatif.teks import rupiah
+    from orchestration.core.formatting import rupiah
     from orchestration.whatif import WhatIfError, whatif
 
     try:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from orchestration.paths import TRANSFORMS_DIR
+from orchestration.core.paths import TRANSFORMS_DIR
 
 _PROJECT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orchestration.contract import parse_file_name
+from orchestration.core.contract import parse_file_name
 
 
 class Discovery(dict[tuple[str, str], list[Path]]):

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
+from orchestration.core.paths import DataDir, sha256_file
 from orchestration.export_folder import Discovery
-from orchestration.paths import DataDir, sha256_file
 
 LOADED, DUPLICATE_NOOP, REJECTED, SUPERSEDED = "LOADED", "DUPLICATE_NOOP", "REJECTED", "SUPERSEDED"
 

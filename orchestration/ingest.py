@@ -34,7 +34,8 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.contract import KINDS
+from orchestration.core.contract import KINDS
+from orchestration.core.paths import DataDir
 from orchestration.export_folder import Discovery, discover
 from orchestration.file_registry import (
     DUPLICATE_NOOP,
@@ -50,7 +51,6 @@ from orchestration.file_registry import (
     upsert_file,
     zero_counts,
 )
-from orchestration.paths import DataDir
 from orchestration.raw_zone import archive, ensure_raw_zone, period_lock, write_parquet_atomic
 from orchestration.readers import read_export_bytes
 from orchestration.validation import (

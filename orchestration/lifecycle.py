@@ -13,7 +13,8 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from orchestration.paths import DataDir, sha256_file
+from orchestration.core.paths import DataDir, sha256_file
+from orchestration.core.published import Snapshot, current_snapshot
 from orchestration.periods import (
     LOCKED,
     VERIFIED,
@@ -25,7 +26,6 @@ from orchestration.periods import (
     status,
 )
 from orchestration.publish import publish, publishing
-from orchestration.published import Snapshot, current_snapshot
 
 
 def _published(data: DataDir, periode: str):

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 DRAFT = "DRAFT"
 VERIFIED = "VERIFIED"

@@ -42,10 +42,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from orchestration.months import next_month
-from orchestration.paths import DataDir, sha256_file
-from orchestration.periods import WITA, StatusPeriode, all_status
-from orchestration.published import (
+from orchestration.core.months import next_month
+from orchestration.core.paths import DataDir, sha256_file
+from orchestration.core.published import (
     AMOUNTS,
     CURRENT,
     KOREKSI,
@@ -58,7 +57,8 @@ from orchestration.published import (
     resolve_current,
     snapshots_dir,
 )
-from orchestration.selisih import selisih_baris
+from orchestration.core.rowdiff import selisih_baris
+from orchestration.periods import WITA, StatusPeriode, all_status
 
 WAREHOUSE_SCHEMA = "main"  # dbt-duckdb default (transforms/profiles.yml sets no schema)
 KEEP = 3

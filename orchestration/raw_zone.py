@@ -15,8 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.contract import KINDS, QUARANTINE_SCHEMA, raw_schema
-from orchestration.paths import DataDir
+from orchestration.core.contract import KINDS, QUARANTINE_SCHEMA, raw_schema
+from orchestration.core.paths import DataDir
 
 try:  # POSIX: serialise two ingestions of the same period (sensor + CLI)
     import fcntl

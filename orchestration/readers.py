@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from orchestration.contract import SCHEMAS, XLSX_KINDS, parse_file_name
+from orchestration.core.contract import SCHEMAS, XLSX_KINDS, parse_file_name
 from orchestration.reasons import ALASAN, alasan
 from orchestration.validation import (
     INTERNAL_COLUMNS,

@@ -12,7 +12,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from packaging.version import Version
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 
 class KinerjaStorage(dg.ConfigurableResource):

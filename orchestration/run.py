@@ -15,7 +15,7 @@ from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.months import (
+from orchestration.core.months import (
     RANGE_END,
     RANGE_START,
     MonthPlan,
@@ -23,7 +23,7 @@ from orchestration.months import (
     months_between,
     next_month,
 )
-from orchestration.paths import PROJECT_ROOT, TRANSFORMS_DIR, DataDir
+from orchestration.core.paths import PROJECT_ROOT, TRANSFORMS_DIR, DataDir
 
 
 class RunError(RuntimeError):
@@ -74,8 +74,8 @@ def _periods_to_run(data: DataDir, periods: list[str], fingerprint: str, scanned
     any period not published yet: the other periods would come out the same, and publishing
     carries them over from the current snapshot. ``scanned``: the folder's ``export_folder.discover``.
     """
+    from orchestration.core.published import current_snapshot
     from orchestration.file_registry import pending_periods
-    from orchestration.published import current_snapshot
 
     if _read_state(data).get("project") != fingerprint:
         return periods
@@ -176,10 +176,10 @@ class _ProgressHandler(logging.Handler):
 
 
 def month_plan(found, data: DataDir) -> MonthPlan:
-    """Payroll, reference and incomplete months of the export folder (``orchestration.months``);
+    """Payroll, reference and incomplete months of the export folder (``orchestration.core.months``);
     ``found``: the folder's ``export_folder.discover``."""
+    from orchestration.core.months import plan_months
     from orchestration.file_registry import loaded_kinds, rejected_kinds
-    from orchestration.months import plan_months
 
     return plan_months(found, loaded_kinds(data), rejected_kinds(data, found))
 
@@ -211,7 +211,7 @@ def run_pipeline(
 ) -> RunSummary:
     """Ingest, transform and check the payroll months found in ``exports`` (or just ``periode``).
 
-    Months are judged by ``orchestration.months``: payroll months are computed and published;
+    Months are judged by ``orchestration.core.months``: payroll months are computed and published;
     a master-only month is reference data, ingested by its own small job (and as the previous
     snapshot of the month after it); an incomplete month is reported and left out, and never
     stops the complete ones. Only the periods with something new are computed (see
@@ -221,9 +221,9 @@ def run_pipeline(
     """
     import warnings
 
+    from orchestration.core.published import night_shifts_into
     from orchestration.export_folder import discover
     from orchestration.file_registry import pending_periods
-    from orchestration.published import night_shifts_into
 
     started = time.perf_counter()
     if not exports.is_dir():

@@ -2,10 +2,16 @@
 
 import dagster as dg
 
+from orchestration.core.months import (
+    RANGE_END,
+    RANGE_START,
+    next_month,
+    plan_months,
+    previous_month,
+)
+from orchestration.core.published import night_shifts_into
 from orchestration.export_folder import discover
 from orchestration.file_registry import loaded_kinds, pending_periods, rejected_kinds
-from orchestration.months import RANGE_END, RANGE_START, next_month, plan_months, previous_month
-from orchestration.published import night_shifts_into
 from orchestration.resources import KinerjaStorage
 
 JOB_NAME = "tpp_bulanan"
@@ -21,7 +27,7 @@ def ekspor_baru(context: dg.SensorEvaluationContext, storage: KinerjaStorage):
 
     A new master-only month (reference data) requests the month after it when that one is a
     payroll month (its transfers read the master); an incomplete month is logged and waits for
-    its files (``orchestration.months``).
+    its files (``orchestration.core.months``).
     """
     if not storage.exports.is_dir():
         return dg.SkipReason(f"Folder ekspor {storage.exports} tidak ada.")

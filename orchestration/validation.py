@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from orchestration.contract import (
+from orchestration.core.contract import (
     QUARANTINE_SCHEMA,
     SCHEMAS,
     Column,

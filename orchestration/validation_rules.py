@@ -11,8 +11,8 @@ from datetime import date, datetime
 
 import polars as pl
 
-from orchestration.contract import GOLONGAN_PNS, GOLONGAN_PPPK, Column
-from orchestration.months import first_day, next_month
+from orchestration.core.contract import GOLONGAN_PNS, GOLONGAN_PPPK, Column
+from orchestration.core.months import first_day, next_month
 from orchestration.reasons import ALASAN
 
 # --- patterns (ASCII digits only: ``\\d`` would also accept other scripts' digits) -------------

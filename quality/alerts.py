@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 from quality.config import AlertConfig, SmtpConfig, WebhookConfig
 from quality.outcome import ERROR, CheckOutcome, json_safe
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.paths import SEEDS_DIR, DataDir
+from orchestration.core.paths import SEEDS_DIR, DataDir
 from quality.alerts import Alert, AlertRecord, send_alert
 from quality.config import AlertConfig
 
@@ -134,7 +134,7 @@ def baca_realisasi(data: DataDir) -> pl.DataFrame:
                 return pl.from_arrow(con.sql("select * from realisasi_pagu").to_arrow_table())
         except Exception:  # noqa: BLE001 - locked by a running build, or mart not built yet
             pass
-    from orchestration.published import current_snapshot
+    from orchestration.core.published import current_snapshot
 
     snapshot = current_snapshot(data)
     if snapshot is None:

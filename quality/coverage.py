@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 
 def defect_coverage(data: DataDir, groundtruth: Path) -> pl.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from orchestration.contract import PREDIKAT_MATRIX
+from orchestration.core.contract import PREDIKAT_MATRIX
 from quality.catalog import CHECKS
 from quality.outcome import CheckOutcome, from_failures, not_run
 from quality.suites import month_bounds

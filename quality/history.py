@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 from quality.outcome import CheckOutcome, json_safe
 
 HISTORY_SCHEMA = pl.Schema(

@@ -7,8 +7,8 @@ from contextlib import contextmanager
 
 import polars as pl
 
-from orchestration.contract import optional_columns, raw_schema
-from orchestration.paths import DataDir
+from orchestration.core.contract import optional_columns, raw_schema
+from orchestration.core.paths import DataDir
 
 
 def read_raw(data: DataDir, kind: str, periode: str) -> pl.DataFrame | None:

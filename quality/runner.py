@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from orchestration.contract import KINDS
-from orchestration.months import previous_month
-from orchestration.paths import DataDir
+from orchestration.core.contract import KINDS
+from orchestration.core.months import previous_month
+from orchestration.core.paths import DataDir
 from quality import crosssource, drift, payroll
 from quality.catalog import CHECKS
 from quality.config import DriftThresholds

@@ -1,7 +1,7 @@
 """Great Expectations suites as plain data (no ``great_expectations`` import here).
 
 A suite is built for one asset and one period: the raw-zone Parquet of each source kind
-(columns = ``orchestration.contract.raw_schema(kind)``) and the marts. ``quality.validate``
+(columns = ``orchestration.core.contract.raw_schema(kind)``) and the marts. ``quality.validate``
 turns these specs into a GX ``ExpectationSuite`` lazily and runs it on a pandas frame.
 
 Each expectation carries its severity: ERROR expectations make the suite's blocking check
@@ -21,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from orchestration.contract import (
+from orchestration.core.contract import (
     GOLONGAN_PNS,
     GOLONGAN_PPPK,
     KINDS,
@@ -30,7 +30,7 @@ from orchestration.contract import (
     STATUS_PEGAWAI,
     raw_schema,
 )
-from orchestration.months import first_day, last_day
+from orchestration.core.months import first_day, last_day
 from quality.outcome import ERROR, WARN
 
 # 18 digits: birth date yyyymmdd, TMT CPNS yyyymm, sex digit 1/2, 3-digit sequence.

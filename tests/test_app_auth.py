@@ -5,7 +5,7 @@ import json
 import pytest
 
 from app import audit, users
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from app.data import AksesDitolak, Data, Scope
 from app.users import ANALIS, KEPALA_OPD, KEUANGAN
-from orchestration.published import current_snapshot
+from orchestration.core.published import current_snapshot
 from orchestration.tools.app_sample import sample_data
 
 SENDIRI, LAIN = "1.01.01", "1.02.01"
@@ -227,7 +227,7 @@ def test_shared_media_store_serves_files_of_other_processes(tmp_path, monkeypatc
     from streamlit.web.server.starlette import starlette_server
 
     from app import proses
-    from orchestration.paths import DataDir
+    from orchestration.core.paths import DataDir
 
     monkeypatch.setattr(media_mod, "MemoryMediaFileStorage", media_mod.MemoryMediaFileStorage)
     monkeypatch.setattr(starlette_server, "_bind_socket", starlette_server._bind_socket)

@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from app import auth, users
 from app import format as fmt
-from orchestration.paths import DataDir
-from orchestration.published import current_snapshot
+from orchestration.core.paths import DataDir
+from orchestration.core.published import current_snapshot
 from orchestration.tools.app_sample import sample_data
 
 APP = Path(__file__).resolve().parent.parent / "app"

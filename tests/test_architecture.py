@@ -229,3 +229,19 @@ def test_a_missing_dependency_of_the_tools_is_not_reported_as_a_wheel_install():
     assert _alat_hilang(ModuleNotFoundError("x", name="orchestration.tools.simulator"))
     assert not _alat_hilang(ModuleNotFoundError("x", name="numpy"))
     assert not _alat_hilang(ModuleNotFoundError("x", name="orchestration.toolsx"))
+
+
+def test_the_core_imports_only_itself_and_no_dagster():
+    """``orchestration/core/`` is what every layer may import (issue 17): it must not reach back
+    up into the pipeline, the app, quality or the models, nor pull in Dagster or dbt."""
+    core = sorted((ROOT / "orchestration" / "core").rglob("*.py"))
+    assert {p.stem for p in core} >= {"paths", "contract", "months", "published", "rowdiff"}
+    project = ("orchestration", "app", "models", "quality", "tests")
+    wrong = [
+        f"{relative}:{line} {module}"
+        for relative in (p.relative_to(ROOT) for p in core)
+        for _, module, line in _imports(relative)
+        if (module.split(".")[0] in project and not module.startswith("orchestration.core"))
+        or module.split(".")[0] in ("dagster", "dagster_dbt", "dbt", "streamlit")
+    ]
+    assert wrong == []

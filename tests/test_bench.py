@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import polars as pl
 import pytest
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 from orchestration.tools import bench
 
 PERIODS = ["2025-02", "2025-03", "2025-04"]

@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 from tpp_fixtures import build_scenario, dbt_build
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 from quality.alerts import DITEKAN, TERKIRIM, load_alert_history
 from quality.budget import (
     alerts_for,

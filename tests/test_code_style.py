@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.paths import PROJECT_ROOT
+from orchestration.core.paths import PROJECT_ROOT
 
 PACKAGES = ["orchestration", "transforms", "models", "quality", "app", "tests"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 from orchestration.run import run_pipeline
 from orchestration.tools.simulator import simulate
 from orchestration.tools.simulator.defects import JENIS_CACAT

@@ -18,10 +18,11 @@ import pytest
 from test_publish_support import ANA, OPD, lock_march_and_correct_it
 
 from orchestration.cli import main
-from orchestration.nominatif import EksporError, ekspor, mesin, pdf, sha256sums, teks
+from orchestration.core import formatting
+from orchestration.core.paths import DataDir
+from orchestration.core.published import AMOUNTS, current_snapshot
+from orchestration.nominatif import EksporError, ekspor, mesin, pdf, sha256sums
 from orchestration.nominatif.daftar import Baris, Daftar
-from orchestration.paths import DataDir
-from orchestration.published import AMOUNTS, current_snapshot
 
 PERIODE = "2025-04"  # carries the koreksi of the locked March
 TANGGAL = dt.date(2026, 11, 29)
@@ -308,11 +309,14 @@ def test_cli_export(exported, tmp_path, capsys):
 
 
 def test_text_forms():
-    assert teks.rupiah(4_324_000) == "Rp 4.324.000"
-    assert teks.rupiah(-700_488) == "-Rp 700.488"
-    assert teks.rupiah(0) == "Rp 0"
-    assert teks.nip_tampil("199008152016011005") == "19900815 201601 1 005"
-    assert teks.tanggal(dt.date(2026, 11, 29)) == "29 Nov 2026"
-    assert teks.persen(Decimal("92.5000")) == "92,5" and teks.persen(Decimal("100.0000")) == "100"
-    assert teks.periode_panjang("2025-12") == "Desember 2025"
-    assert teks.periode_bayar("2025-12") == "Januari 2026"
+    assert formatting.rupiah(4_324_000) == "Rp 4.324.000"
+    assert formatting.rupiah(-700_488) == "-Rp 700.488"
+    assert formatting.rupiah(0) == "Rp 0"
+    assert formatting.nip_tampil("199008152016011005") == "19900815 201601 1 005"
+    assert formatting.tanggal(dt.date(2026, 11, 29)) == "29 Nov 2026"
+    assert (
+        formatting.persen(Decimal("92.5000")) == "92,5"
+        and formatting.persen(Decimal("100.0000")) == "100"
+    )
+    assert formatting.periode_panjang("2025-12") == "Desember 2025"
+    assert formatting.periode_bayar("2025-12") == "Januari 2026"

@@ -17,11 +17,11 @@ import polars as pl
 import pytest
 
 from orchestration import ingest
-from orchestration.contract import KINDS, QUARANTINE_SCHEMA, raw_schema
+from orchestration.core.contract import KINDS, QUARANTINE_SCHEMA, raw_schema
+from orchestration.core.paths import DataDir
 from orchestration.export_folder import discover
 from orchestration.file_registry import current_files, pending_periods
 from orchestration.ingest import ingest_period
-from orchestration.paths import DataDir
 from orchestration.raw_zone import ensure_raw_zone
 
 NOW = datetime(2024, 4, 6, 2, 0, tzinfo=UTC)

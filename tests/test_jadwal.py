@@ -25,8 +25,8 @@ import duckdb
 import pytest
 
 from orchestration.cli import main
-from orchestration.paths import DataDir
-from orchestration.published import current_snapshot
+from orchestration.core.paths import DataDir
+from orchestration.core.published import current_snapshot
 
 GURU = "198802142010012001"  # on time every school day
 GURU_SABTU = "198905202011012002"  # no taps on Saturdays 5 and 12 Oct

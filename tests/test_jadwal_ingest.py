@@ -22,12 +22,12 @@ import duckdb
 import polars as pl
 import pytest
 
-from orchestration.contract import QUARANTINE_SCHEMA, raw_schema
+from orchestration.core.contract import QUARANTINE_SCHEMA, raw_schema
+from orchestration.core.months import REQUIRED_KINDS, plan_months
+from orchestration.core.paths import DataDir
 from orchestration.export_folder import discover
 from orchestration.file_registry import pending_periods
 from orchestration.ingest import ingest_period
-from orchestration.months import REQUIRED_KINDS, plan_months
-from orchestration.paths import DataDir
 from orchestration.resources import KinerjaStorage
 
 NOW = datetime(2024, 11, 6, 2, 0, tzinfo=UTC)
@@ -334,7 +334,7 @@ def runs(tmp_path_factory):
 
 
 def test_a_month_without_a_roster_is_computed_and_published(runs):
-    from orchestration.published import current_snapshot
+    from orchestration.core.published import current_snapshot
 
     data, without, raw_before, *_ = runs
     assert without.periods == [PERIODE] and not without.noop

@@ -33,8 +33,8 @@ from models.skor import (
 )
 from models.sumber import ENV_GROUNDTRUTH, baca_groundtruth, groundtruth_path
 from orchestration.cli import main
-from orchestration.contract import format_nip
-from orchestration.paths import DataDir
+from orchestration.core.contract import format_nip
+from orchestration.core.paths import DataDir
 from orchestration.tools.simulator import simulate
 
 PERIODS = [f"2025-{m:02d}" for m in range(1, 7)]
@@ -476,7 +476,7 @@ def test_assets_graph_partitions_and_deps():
 
 def test_assets_materialize_range_and_first_month(sim, tmp_path):
     from orchestration.assets.models import model_assets
-    from orchestration.months import RANGE_END, RANGE_START
+    from orchestration.core.months import RANGE_END, RANGE_START
     from orchestration.resources import KinerjaStorage
 
     exports, original, _ = sim
@@ -642,7 +642,7 @@ def test_a_rostered_weekend_is_a_working_day_for_the_weekend_rule(sim, fitur, tm
         "aturan"
     ].to_list() == ["tap_hari_libur"]
     hari = [int(x) for x in wk["tgl_tap_libur"].split(", ")]
-    from orchestration.published import current_snapshot
+    from orchestration.core.published import current_snapshot
 
     (path,) = current_snapshot(other).files("tpp_harian", [p])
     th = pl.read_parquet(path)

@@ -29,7 +29,7 @@ def _oracle_koneksi(data, periods):
     """The pre-issue-17 inputs: raw zone views, seeds calendar with default-2024 office hours."""
     import duckdb
 
-    from orchestration.paths import SEEDS_DIR
+    from orchestration.core.paths import SEEDS_DIR
 
     con = duckdb.connect()
 

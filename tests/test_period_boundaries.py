@@ -20,9 +20,9 @@ import duckdb
 import pytest
 
 from orchestration.cli import main
-from orchestration.months import plan_months
-from orchestration.paths import DataDir
-from orchestration.published import current_snapshot
+from orchestration.core.months import plan_months
+from orchestration.core.paths import DataDir
+from orchestration.core.published import current_snapshot
 
 ANDI, BUDI, CITRA = "199001152015031001", "198805202012122002", "199203112019032003"
 PENILAI = "197001011995031001"

@@ -10,10 +10,10 @@ from test_publish_support import ANA, build_warehouse, change, scenario
 
 from orchestration import lifecycle, periods
 from orchestration.cli import main
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
+from orchestration.core.published import current_snapshot
 from orchestration.periods import LOCKED, VERIFIED, PeriodeError
 from orchestration.publish import publish
-from orchestration.published import current_snapshot
 
 PERIODS = ["2025-02", "2025-03"]
 

@@ -11,10 +11,10 @@ import polars as pl
 import pytest
 
 from orchestration.cli import main
+from orchestration.core.paths import DataDir
+from orchestration.core.published import current_snapshot
 from orchestration.export_folder import discover
 from orchestration.file_registry import pending_periods
-from orchestration.paths import DataDir
-from orchestration.published import current_snapshot
 from orchestration.tools.simulator import simulate
 
 PERIODS = ["2025-02", "2025-03"]
@@ -119,7 +119,7 @@ def test_next_window_reuses_dbt_parse_and_target_in_the_data_dir(pipeline, tmp_p
     with the same exports gives the same published bytes."""
     import json
 
-    from orchestration.paths import TRANSFORMS_DIR
+    from orchestration.core.paths import TRANSFORMS_DIR
 
     exports, data, *_ = pipeline
     moved = DataDir.resolve(tmp_path / "data")  # a copy: the module's data dir stays as it is

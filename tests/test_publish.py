@@ -21,9 +21,9 @@ from test_publish_support import (
     scenario,
 )
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
+from orchestration.core.published import AMOUNTS, TABLES, current_snapshot, resolve_current
 from orchestration.publish import PublishError, publish
-from orchestration.published import AMOUNTS, TABLES, current_snapshot, resolve_current
 
 PERIODS = ["2025-02", "2025-03"]
 

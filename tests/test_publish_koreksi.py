@@ -20,9 +20,9 @@ from test_publish_support import (
 )
 
 from orchestration import lifecycle
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
+from orchestration.core.published import current_snapshot
 from orchestration.publish import PublishError, next_open, publish
-from orchestration.published import current_snapshot
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from fractions import Fraction
 import duckdb
 import polars as pl
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 BASIS = {6: 3_000_000, 7: 3_400_000, 8: 3_900_000, 9: 4_600_000, 11: 6_100_000, 15: 14_500_000}
 PREDIKAT = {"SANGAT_BAIK": 100, "BAIK": 100, "BUTUH_PERBAIKAN": 75, "KURANG": 50}

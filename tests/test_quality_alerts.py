@@ -9,7 +9,7 @@ import socket
 
 import pytest
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 from quality.alerts import (
     DITEKAN,
     GAGAL,

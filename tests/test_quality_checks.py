@@ -275,7 +275,7 @@ def test_sample_month_summary_matches_dbt_shape(month):
 
 
 def test_missing_warehouse_or_required_file_fails_every_check(tmp_path):
-    from orchestration.paths import DataDir
+    from orchestration.core.paths import DataDir
     from quality.runner import evaluate, specs_for
 
     data = DataDir.resolve(tmp_path)

@@ -190,7 +190,7 @@ def test_failed_step_gives_one_run_alert(tmp_path):
     server = webhook_server()
     try:
         config = AlertConfig(webhook=WebhookConfig(url=f"http://127.0.0.1:{server.port}/"))
-        from orchestration.paths import DataDir
+        from orchestration.core.paths import DataDir
 
         records = send_run_alerts(result.run_id, instance, DataDir.resolve(tmp_path), config)
         assert [r.status for r in records] == [TERKIRIM]

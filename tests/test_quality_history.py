@@ -7,7 +7,7 @@ import json
 
 import polars as pl
 
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 from quality.history import (
     HISTORY_SCHEMA,
     latest_results,

@@ -27,8 +27,8 @@ import shutil
 import pytest
 
 from orchestration.cli import main
-from orchestration.paths import DataDir
-from orchestration.published import current_snapshot
+from orchestration.core.paths import DataDir
+from orchestration.core.published import current_snapshot
 
 PERAWAT_A = "199203112019032003"  # the worked examples
 PERAWAT_B = "199105052018032004"  # LIBUR every day

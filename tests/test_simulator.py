@@ -13,8 +13,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from orchestration.contract import FILE_NAME, KINDS, PREDIKAT_MATRIX, SCHEMAS, parse_file_name
-from orchestration.paths import SEEDS_DIR
+from orchestration.core.contract import FILE_NAME, KINDS, PREDIKAT_MATRIX, SCHEMAS, parse_file_name
+from orchestration.core.paths import SEEDS_DIR
 from orchestration.tools.simulator import (
     WRITTEN_KINDS,
     SimulationResult,

@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 import yaml
 
-from orchestration.contract import KINDS, QUARANTINE_SCHEMA, raw_schema
+from orchestration.core.contract import KINDS, QUARANTINE_SCHEMA, raw_schema
+from orchestration.core.paths import TRANSFORMS_DIR
 from orchestration.dbt_project import dbt_engine, dbt_project
-from orchestration.paths import TRANSFORMS_DIR
 
 SPARK_TYPE = {pl.String: "string", pl.Int32: "int", pl.Float64: "double", pl.Date: "date"}
 

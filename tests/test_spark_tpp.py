@@ -30,9 +30,9 @@ if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
 
 from tpp_fixtures import dbt_build  # noqa: E402
 
+from orchestration.core.paths import TRANSFORMS_DIR, DataDir  # noqa: E402
 from orchestration.dbt_project import environment  # noqa: E402
 from orchestration.ingest import ingest_all  # noqa: E402
-from orchestration.paths import TRANSFORMS_DIR, DataDir  # noqa: E402
 from orchestration.tools.simulator import simulate  # noqa: E402
 
 MULAI, SAMPAI = "2025-02", "2025-03"

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from orchestration import reasons
 from orchestration import validation as v
-from orchestration.contract import PREDIKAT_MATRIX, QUARANTINE_SCHEMA, SCHEMAS, raw_schema
+from orchestration.core.contract import PREDIKAT_MATRIX, QUARANTINE_SCHEMA, SCHEMAS, raw_schema
 from orchestration.readers import read_export_bytes
 from orchestration.validation import validate
 
@@ -444,8 +444,8 @@ def test_predikat_contradicting_matrix_is_kept_as_stated():
 
 def test_predikat_matrix_is_the_dbt_seed_and_complete():
     """One copy of the matrix: contract reads transforms/seeds/ref_matriks_predikat.csv."""
-    from orchestration.contract import PREDIKAT, RATING
-    from orchestration.paths import SEEDS_DIR
+    from orchestration.core.contract import PREDIKAT, RATING
+    from orchestration.core.paths import SEEDS_DIR
 
     lines = (SEEDS_DIR / "ref_matriks_predikat.csv").read_text(encoding="utf-8").splitlines()
     assert [",".join((*k, v)) for k, v in PREDIKAT_MATRIX.items()] == lines[1:]

@@ -14,8 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from orchestration.cli import main
-from orchestration.paths import PROJECT_ROOT, DataDir
-from orchestration.published import current_snapshot
+from orchestration.core.paths import PROJECT_ROOT, DataDir
+from orchestration.core.published import current_snapshot
 from orchestration.tools.simulator import simulate
 from orchestration.whatif import (
     AturanUsulan,
@@ -307,8 +307,8 @@ def test_satu_mesin_selisih_untuk_koreksi_dan_whatif():
     shows a transferred employee in the department of the latest period's UTAMA row."""
     import polars as pl
 
+    from orchestration.core.published import AMOUNTS as ALL
     from orchestration.publish import koreksi_rows
-    from orchestration.published import AMOUNTS as ALL
 
     def frame(rows):
         return pl.DataFrame(

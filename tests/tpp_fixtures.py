@@ -22,8 +22,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from orchestration.contract import QUARANTINE_SCHEMA, raw_schema
-from orchestration.paths import SEEDS_DIR, TRANSFORMS_DIR
+from orchestration.core.contract import QUARANTINE_SCHEMA, raw_schema
+from orchestration.core.paths import SEEDS_DIR, TRANSFORMS_DIR
 
 KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal")
 

@@ -5,7 +5,7 @@ import streamlit as st
 from app import auth
 from app.ui import APP_DIR
 from app.users import NAMA_PERAN, demo_hint
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 
 data_dir = DataDir.resolve()
 

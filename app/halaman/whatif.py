@@ -11,7 +11,7 @@ import streamlit as st
 
 from app import charts, ui
 from app import format as fmt
-from orchestration.paths import DataDir
+from orchestration.core.paths import DataDir
 from orchestration.whatif import AturanUsulan, WhatIfError, base_rows, whatif, xlsx_bytes
 
 ctx = ui.konteks("whatif")

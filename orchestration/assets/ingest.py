@@ -5,13 +5,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
 
-from orchestration.contract import KINDS
+from orchestration.core.contract import KINDS
+from orchestration.core.months import MASTER, REQUIRED_KINDS, previous_month
+from orchestration.core.paths import DataDir
 from orchestration.export_folder import Discovery, discover
 from orchestration.file_registry import loaded_kinds
 from orchestration.ingest import ingest_period
-from orchestration.months import MASTER, REQUIRED_KINDS, previous_month
 from orchestration.partitions import monthly
-from orchestration.paths import DataDir
 from orchestration.raw_zone import ensure_raw_zone
 from orchestration.resources import KinerjaStorage
 

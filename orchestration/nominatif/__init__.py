@@ -23,11 +23,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.core.paths import DataDir
+from orchestration.core.published import AMOUNTS, SnapshotTidakAda, require_current
 from orchestration.nominatif import mesin, sha256sums
 from orchestration.nominatif.daftar import Daftar, susun
-from orchestration.paths import DataDir
 from orchestration.periods import WITA
-from orchestration.published import AMOUNTS, SnapshotTidakAda, require_current
 
 FORMATS = ("xlsx", "csv", "parquet", "pdf")
 TEMPAT = "Kupang"

@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from orchestration.published import AMOUNTS, KOREKSI, Snapshot
+from orchestration.core.published import AMOUNTS, KOREKSI, Snapshot
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from orchestration.nominatif import teks
+from orchestration.core import formatting
+from orchestration.core.published import AMOUNTS
 from orchestration.nominatif.daftar import Baris, BarisKoreksi, Daftar
-from orchestration.published import AMOUNTS
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def nilai(no: int, b: Baris) -> list:
     """The 20 cells of a row, as typed values (ints for days and money, Decimal for %)."""
     return [
         no,
-        teks.nip_tampil(b.nip),
+        formatting.nip_tampil(b.nip),
         b.nama,
         b.golongan,
         b.jabatan,
@@ -70,7 +70,7 @@ def nilai(no: int, b: Baris) -> list:
         b.tk,
         b.tl,
         b.psw,
-        teks.predikat(b.predikat),
+        formatting.predikat(b.predikat),
         b.persen_kinerja,
         b.persen_disiplin,
         *(b.jumlah[a] for a in AMOUNTS),
@@ -81,9 +81,9 @@ def nilai_koreksi(no: int, k: BarisKoreksi) -> list:
     """Cells of a koreksi row on the KOREKSI_RENTANG grid, then the six selisih."""
     return [
         no,
-        teks.nip_tampil(k.nip),
+        formatting.nip_tampil(k.nip),
         k.nama,
-        teks.periode_panjang(k.periode_asal),
+        formatting.periode_panjang(k.periode_asal),
         k.alasan,
         *(k.selisih[a] for a in AMOUNTS),
     ]
@@ -92,15 +92,15 @@ def nilai_koreksi(no: int, k: BarisKoreksi) -> list:
 def kepala(daftar: Daftar) -> list[str]:
     """The lines above the table."""
     status = daftar.status.get("status") or "DRAFT"
-    keterangan = teks.STATUS.get(status, status)
+    keterangan = formatting.STATUS.get(status, status)
     if daftar.status.get("oleh") and status != "DRAFT":
         keterangan += f", oleh {daftar.status['oleh']} pada {waktu(daftar.status.get('pada'))}"
     return [
         PEMDA,
         JUDUL,
         f"Perangkat Daerah: {daftar.kode_opd} - {daftar.nama_opd}",
-        f"Periode kinerja: {teks.periode_panjang(daftar.periode)} "
-        f"(dibayarkan {teks.periode_bayar(daftar.periode)})",
+        f"Periode kinerja: {formatting.periode_panjang(daftar.periode)} "
+        f"(dibayarkan {formatting.periode_bayar(daftar.periode)})",
         f"Status data: {keterangan}. Sumber: data terbit {daftar.snapshot}.",
     ]
 
@@ -110,11 +110,11 @@ def waktu(iso: str | None) -> str:
     if not iso:
         return "-"
     moment = dt.datetime.fromisoformat(iso)
-    return f"{teks.tanggal(moment.date())} {moment:%H:%M} WITA"
+    return f"{formatting.tanggal(moment.date())} {moment:%H:%M} WITA"
 
 
 def tempat_tanggal(tempat: str, tanggal: dt.date) -> str:
-    return f"{tempat}, {teks.tanggal(tanggal)}"
+    return f"{tempat}, {formatting.tanggal(tanggal)}"
 
 
 def penandatangan(daftar: Daftar) -> tuple[tuple[str, str], tuple[str, str]]:

@@ -15,9 +15,9 @@ from decimal import Decimal
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from orchestration.nominatif import teks
+from orchestration.core import formatting
+from orchestration.core.published import AMOUNTS
 from orchestration.nominatif.daftar import Daftar
-from orchestration.published import AMOUNTS
 
 KOLOM_TPP = (
     "periode",
@@ -121,7 +121,7 @@ def _csv_value(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return teks.angka_desimal(value)
+        return formatting.angka_desimal(value)
     return value
 
 

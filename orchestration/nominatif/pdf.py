@@ -15,9 +15,10 @@ from decimal import Decimal
 
 from fpdf import FPDF
 
-from orchestration.nominatif import kolom, teks
+from orchestration.core import formatting
+from orchestration.core.published import AMOUNTS
+from orchestration.nominatif import kolom
 from orchestration.nominatif.daftar import Daftar
-from orchestration.published import AMOUNTS
 
 F4_LANDSCAPE = (215, 330)
 MARGIN = 8
@@ -52,9 +53,9 @@ def _cell_text(value: object, index: int) -> str:
     if value is None:
         return "-"
     if index >= UANG:
-        return teks.rupiah(int(value))
+        return formatting.rupiah(int(value))
     if isinstance(value, Decimal):
-        return teks.persen(value)
+        return formatting.persen(value)
     return latin1(value)
 
 
@@ -76,7 +77,7 @@ class _Dokumen(FPDF):
             0,
             5,
             latin1(
-                f"Daftar Nominatif TPP {teks.periode_panjang(d.periode)} - "
+                f"Daftar Nominatif TPP {formatting.periode_panjang(d.periode)} - "
                 f"{d.kode_opd} {d.nama_opd} (lanjutan)"
             ),
             new_x="LMARGIN",
@@ -180,7 +181,7 @@ class _Grid:
 
 
 def _totals(grid: _Grid, label: str, amounts: dict[str, int]) -> None:
-    cells = [Sel(label, UANG, "R")] + [Sel(teks.rupiah(amounts[a]), 1, "R") for a in AMOUNTS]
+    cells = [Sel(label, UANG, "R")] + [Sel(formatting.rupiah(amounts[a]), 1, "R") for a in AMOUNTS]
     grid.row(cells, bold=True, fill=True)
 
 
@@ -191,7 +192,7 @@ def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
     pdf.set_title(latin1(f"Daftar Nominatif TPP {daftar.periode} {daftar.kode_opd}"))
     pdf.set_subject(
         latin1(
-            f"{daftar.nama_opd}; jumlah TPP neto {teks.rupiah(daftar.jumlah['tpp_neto'])}; "
+            f"{daftar.nama_opd}; jumlah TPP neto {formatting.rupiah(daftar.jumlah['tpp_neto'])}; "
             f"data terbit {daftar.snapshot}"
         )
     )
@@ -222,7 +223,7 @@ def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
             Sel(latin1(v), s, a)
             for v, (_, s), a in zip(values[:5], kolom.KOREKSI_RENTANG, "CLLCL", strict=True)
         ]
-        grid.row(cells + [Sel(teks.rupiah(koreksi.selisih[a]), 1, "R") for a in AMOUNTS])
+        grid.row(cells + [Sel(formatting.rupiah(koreksi.selisih[a]), 1, "R") for a in AMOUNTS])
     _totals(grid, kolom.JUMLAH_KOREKSI, daftar.jumlah_koreksi)
     pdf.ln(2)
     _totals(_Grid(pdf, None), kolom.JUMLAH_DIBAYAR, daftar.jumlah_dibayar)

@@ -16,9 +16,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from orchestration.nominatif import kolom, teks
+from orchestration.core import formatting
+from orchestration.core.published import AMOUNTS
+from orchestration.nominatif import kolom
 from orchestration.nominatif.daftar import Daftar
-from orchestration.published import AMOUNTS
 
 TIPIS = Side(style="thin", color="000000")
 KOTAK = Border(left=TIPIS, right=TIPIS, top=TIPIS, bottom=TIPIS)
@@ -42,7 +43,7 @@ def _merge_text(ws, row: int, first: int, last: int, text: str, **style) -> None
 def _money(ws, row: int, amounts: dict[str, int], bold: bool = False) -> None:
     for offset, name in enumerate(AMOUNTS):
         cell = ws.cell(row=row, column=UANG + offset, value=int(amounts[name]))
-        cell.number_format = teks.FORMAT_RUPIAH_XLSX
+        cell.number_format = formatting.FORMAT_RUPIAH_XLSX
         cell.border = KOTAK
         cell.alignment = Alignment(horizontal="right")
         if bold:
@@ -114,7 +115,7 @@ def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
                     horizontal=RATA[kolom.KOLOM[column - 1].rata], vertical="top"
                 )
                 if column >= UANG:
-                    cell.number_format = teks.FORMAT_RUPIAH_XLSX
+                    cell.number_format = formatting.FORMAT_RUPIAH_XLSX
                 styles.append(cell._style)
             else:
                 cell._style = copy(styles[column - 1])

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from orchestration.paths import PROJECT_ROOT, DataDir
+from orchestration.core.paths import PROJECT_ROOT, DataDir
 
 MAIN = str(PROJECT_ROOT / "app" / "main.py")
 SHARED = ("published", "quality.sqlite", "alerts.sqlite", "periode.sqlite")
@@ -61,7 +61,7 @@ def synthetic(root: Path, pegawai: int = 15794, opd: int = 39) -> DataDir:
 
 
 def _nip_contoh(data: DataDir, kode_opd: str) -> str:
-    from orchestration.published import current_snapshot
+    from orchestration.core.published import current_snapshot
 
     snap = current_snapshot(data)
     rows = snap.read("tpp_bulanan", snap.periods[-1:], kode_opd)
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.sintetis
         else DataDir.resolve(args.data)
     )
-    from orchestration.published import current_snapshot
+    from orchestration.core.published import current_snapshot
 
     snap = current_snapshot(data)
     if snap is None:

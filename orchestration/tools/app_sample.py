@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from orchestration.months import first_day, last_day, months_between, next_month
-from orchestration.paths import SEEDS_DIR, DataDir
+from orchestration.core.months import first_day, last_day, months_between, next_month
+from orchestration.core.paths import SEEDS_DIR, DataDir
 
 # (kode_opd, nama_opd, relative head count): the 39 NTT provincial departments
 OPD = (
@@ -821,7 +821,7 @@ def publish_frames(
             lifecycle.verify(data, p, oleh="uji")
         for p in locked:
             lifecycle.lock(data, p, oleh="uji")
-    from orchestration.published import current_snapshot
+    from orchestration.core.published import current_snapshot
 
     return current_snapshot(data).id
 

@@ -44,9 +44,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from orchestration.contract import parse_file_name
-from orchestration.months import months_between
-from orchestration.paths import PROJECT_ROOT, SEEDS_DIR, DataDir
+from orchestration.core.contract import parse_file_name
+from orchestration.core.months import months_between
+from orchestration.core.paths import PROJECT_ROOT, SEEDS_DIR, DataDir
 
 BASE = {"pegawai": 15794, "opd": 39, "seed": 42}
 YEAR = ("2025-01", "2025-12")
@@ -285,7 +285,7 @@ def _stage_times(
     data: DataDir, run_ids: list[str], wall: float, samples: list[tuple[float, int]]
 ) -> tuple[list[str], dict, dict]:
     """(periods processed, seconds per stage, peak tree RSS MB per stage) from the event log."""
-    from orchestration.months import RANGE_END, RANGE_START
+    from orchestration.core.months import RANGE_END, RANGE_START
 
     times = dict.fromkeys(STAGES, 0.0)
     peaks: dict[str, float] = {}

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from orchestration.paths import TRANSFORMS_DIR
+from orchestration.core.paths import TRANSFORMS_DIR
 
 SEED_TABLES = (
     "aturan_versi",

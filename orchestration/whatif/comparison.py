@@ -8,8 +8,8 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.nominatif.teks import ribuan, rupiah
-from orchestration.selisih import selisih_baris
+from orchestration.core.formatting import ribuan, rupiah
+from orchestration.core.rowdiff import selisih_baris
 
 KEY = ["periode", "nip", "kode_opd"]
 AMOUNTS = ("tpp_bruto", "tpp_neto")

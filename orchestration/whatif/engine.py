@@ -8,8 +8,8 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.months import months_between
-from orchestration.paths import DataDir
+from orchestration.core.months import months_between
+from orchestration.core.paths import DataDir
 from orchestration.whatif.candidate import AturanUsulan, WhatIfError
 from orchestration.whatif.comparison import Perbandingan, compare, dampak_pagu, ringkasan_pagu
 from orchestration.whatif.sandbox import fast_path_reason, recompute_amounts, run_sandbox
@@ -31,7 +31,7 @@ def whatif(
     ``metode``: ``dbt`` = the sandbox dbt build (everything from the taps); ``cepat`` = amounts
     only over the published rows (refused when the candidate changes hours, bands or the tap
     split); ``otomatis`` = ``cepat`` when allowed, else ``dbt``."""
-    from orchestration.published import require_current
+    from orchestration.core.published import require_current
 
     started = time.perf_counter()
     if mulai > sampai:

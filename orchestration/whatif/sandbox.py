@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from orchestration.paths import TRANSFORMS_DIR, DataDir
+from orchestration.core.paths import TRANSFORMS_DIR, DataDir
 from orchestration.whatif.candidate import (
     AturanUsulan,
     WhatIfError,

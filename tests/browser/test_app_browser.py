@@ -133,7 +133,7 @@ def test_shift_roster_and_a_shift_workers_times_in_a_browser(server, app_data, s
     day's own schedule render without error; screenshots to look at."""
     import polars as pl
 
-    from orchestration.published import current_snapshot
+    from orchestration.core.published import current_snapshot
 
     c = chrome
     login(c, f"{server}/opd?opd=1.02.02", "analis", "analis123")

@@ -259,8 +259,8 @@ def sehat(port: int, timeout: float = 5) -> bool:
 
 def target(data: Path, n: int, seed: int = 19) -> list[tuple[str, str]]:
     """(department, person of it) for ``n`` users from the latest published period."""
-    from orchestration.paths import DataDir
-    from orchestration.published import current_snapshot
+    from orchestration.core.paths import DataDir
+    from orchestration.core.published import current_snapshot
 
     snap = current_snapshot(DataDir(Path(data)))
     rows = snap.read("tpp_bulanan", [snap.periods[-1]]).select("kode_opd", "nip").rows()

@@ -22,8 +22,8 @@ from pathlib import Path
 if __name__ == "__main__":  # run as a script: the project is installed (editable) in the venv
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from orchestration.paths import DataDir, sha256_file  # noqa: E402
-from orchestration.published import current_snapshot  # noqa: E402
+from orchestration.core.paths import DataDir, sha256_file  # noqa: E402
+from orchestration.core.published import current_snapshot  # noqa: E402
 
 
 @dataclass

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from orchestration.paths import SEEDS_DIR
+from orchestration.core.paths import SEEDS_DIR
 
 PRIORITAS = ("CLTN", "TB", "CM", "CB", "CS", "CAP", "CT", "DIKLAT", "DL", "IZIN")
 NOON = dt.time(12, 0, 0)

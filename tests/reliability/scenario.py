@@ -38,8 +38,8 @@ import traceback
 from dataclasses import asdict
 from pathlib import Path
 
-from orchestration.paths import PROJECT_ROOT, DataDir
-from orchestration.published import resolve_current, snapshots_dir
+from orchestration.core.paths import PROJECT_ROOT, DataDir
+from orchestration.core.published import resolve_current, snapshots_dir
 
 from . import probe
 from .month import build_month

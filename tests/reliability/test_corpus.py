@@ -13,8 +13,8 @@ import sqlite3
 import polars as pl
 import pytest
 
+from orchestration.core.paths import DataDir
 from orchestration.ingest import ingest_period
-from orchestration.paths import DataDir
 
 from .corpus import PERIODE, Case, build
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from orchestration.contract import format_nip
+from orchestration.core.contract import format_nip
+from orchestration.core.paths import DataDir
 from orchestration.file_registry import current_files
 from orchestration.ingest import ingest_all
-from orchestration.paths import DataDir
 
 from . import reference_classifier as ref
 from .month import PERIODE, Plan, build_month, file_name

@@ -15,9 +15,9 @@ import json
 import pytest
 
 from orchestration import run
+from orchestration.core.paths import DataDir
+from orchestration.core.published import CURRENT, MANIFEST, SNAPSHOTS
 from orchestration.ingest import ingest_all
-from orchestration.paths import DataDir
-from orchestration.published import CURRENT, MANIFEST, SNAPSHOTS
 
 from .corpus import HEADERS, PERIODE, csv_text, nilai, pegawai, tap
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.contract import PREDIKAT_MATRIX, raw_schema
-from orchestration.paths import DataDir
+from orchestration.core.contract import PREDIKAT_MATRIX, raw_schema
+from orchestration.core.paths import DataDir
 from quality.suites import month_bounds
 
 BASIS = {6: 3_000_000, 7: 3_400_000, 8: 3_900_000, 9: 4_600_000, 12: 7_200_000}

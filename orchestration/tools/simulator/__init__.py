@@ -26,7 +26,7 @@ from pathlib import Path
 import polars as pl
 from tqdm import tqdm
 
-from orchestration.contract import KINDS, XLSX_KINDS
+from orchestration.core.contract import KINDS, XLSX_KINDS
 from orchestration.tools.simulator import (
     absences,
     activities,

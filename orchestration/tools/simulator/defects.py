@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from orchestration.contract import PREDIKAT, PREDIKAT_MATRIX
+from orchestration.core.contract import PREDIKAT, PREDIKAT_MATRIX
 from orchestration.tools.simulator.writer import XLSX_HEADER_ROW
 
 # How the pipeline must treat a defective line.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from orchestration.contract import PREDIKAT_MATRIX
+from orchestration.core.contract import PREDIKAT_MATRIX
 from orchestration.tools.simulator import organisation as org
 from orchestration.tools.simulator.attendance import MonthAttendance
 from orchestration.tools.simulator.behaviour import Behaviour

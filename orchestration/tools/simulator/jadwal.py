@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from orchestration.paths import SEEDS_DIR
+from orchestration.core.paths import SEEDS_DIR
 from orchestration.tools.simulator import organisation as org
 from orchestration.tools.simulator.jobs import FUNGSIONAL, PELAKSANA
 from orchestration.tools.simulator.kalender import Month

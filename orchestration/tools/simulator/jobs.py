@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from orchestration.contract import GOLONGAN_PNS, GOLONGAN_PPPK, JENIS_JABATAN
+from orchestration.core.contract import GOLONGAN_PNS, GOLONGAN_PPPK, JENIS_JABATAN
 from orchestration.tools.simulator import organisation as org
 from orchestration.tools.simulator.names import D3, S1, S2, S3, SMA
 

@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 import polars as pl
 
-from orchestration.paths import SEEDS_DIR
+from orchestration.core.paths import SEEDS_DIR
 
 # Seconds after midnight (WITA) of the start and end of duty.
 JAM_MASUK, JAM_MASUK_RAMADAN = 7 * 3600 + 30 * 60, 8 * 3600

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from orchestration.paths import SEEDS_DIR
+from orchestration.core.paths import SEEDS_DIR
 from orchestration.tools.simulator import organisation as org
 from orchestration.tools.simulator import people
 from orchestration.tools.simulator.jobs import CPNS

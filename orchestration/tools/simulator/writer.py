@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.contract import SCHEMAS
+from orchestration.core.contract import SCHEMAS
 
 XLSX_HEADER_ROW = 4  # BKN style: title in A1, a subtitle in A2, the header on row 4
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)

@@ -25,8 +25,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from orchestration.months import last_day, previous_month
-from orchestration.paths import DataDir
+from orchestration.core.months import last_day, previous_month
+from orchestration.core.paths import DataDir
 
 MART_TABLES = ("tpp_bulanan", "tpp_harian", "tpp_opd_bulanan", "karantina", "temuan")
 KOREKSI = "tpp_koreksi"  # keyed by periode_bayar: the period whose payment carries the rows

@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TRANSFORMS_DIR = PROJECT_ROOT / "transforms"
 SEEDS_DIR = TRANSFORMS_DIR / "seeds"
 

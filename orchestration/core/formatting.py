@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from orchestration.months import next_month
+from orchestration.core.months import next_month
 
 BULAN = (
     "Januari",

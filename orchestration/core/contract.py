@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from orchestration.paths import SEEDS_DIR
+from orchestration.core.paths import SEEDS_DIR
 
 KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal")
 XLSX_KINDS = ("pegawai", "kinerja")
