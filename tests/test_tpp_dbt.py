@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+import duckdb
 import polars as pl
 import pytest
 from tpp_fixtures import (
@@ -574,3 +575,35 @@ def test_data_tests_of_tpp_bulanan_stop_a_wrong_table(run, tmp_path):
         extra=["--select", "tpp_bulanan", "--resource-type", "test"],
     )
     assert clean.success, "\n".join(clean.failures)
+
+
+# ----------------------------------------------------------------------------------------------
+# Data tests of the per-period marts judge the run's window (macros/jendela.sql,
+# get_where_subquery): the build replaced only those periods
+
+
+def test_uji_mart_per_periode_hanya_jendela(run, tmp_path):
+    data = copy_data(run.data, tmp_path / "uji_jendela")
+    with duckdb.connect(str(data / "warehouse.duckdb")) as con:
+        # one February day twice in the mart
+        con.execute(
+            "insert into tpp_harian select * from tpp_harian where periode = ? "
+            "order by nip, tanggal limit 1",
+            [FEB],
+        )
+    only_tests = ["--resource-type", "test", "--select", "tpp_harian"]
+
+    def failed(window: dict | None) -> set[str]:
+        result = dbt_build(data, vars=window, extra=only_tests)
+        return {f.split(":")[0].split(".")[2] for f in result.failures}
+
+    # the generic primary-key test, and the singular test that already read the window only
+    caught = {
+        "kombinasi_unik_tpp_harian_periode__nip__tanggal",
+        "tpp_hari_bulanan_cocok_dengan_harian",
+    }
+    # March alone: February's rows are not re-tested
+    assert failed({"periode_mulai": MAR, "periode_sampai": MAR}) == set()
+    # a window holding February, and no window at all (every period), find the duplicate
+    assert failed({"periode_mulai": FEB, "periode_sampai": FEB}) == caught
+    assert failed(None) == caught

@@ -59,3 +59,9 @@
 {% macro spark__skala_turun(x, n) -%}
   cast(cast({{ x }} as decimal(38, {{ n }})) / cast(1{{ '0' * n }} as decimal({{ n + 1 }}, 0)) as decimal(38, {{ n }}))
 {%- endmacro %}
+
+{#- a 64-bit hash of the columns, as a join / grouping key for finding candidates only (equal
+    values give equal hashes; two different values may collide, so equality is checked after) -#}
+{% macro hash_kunci(columns) -%}{{ return(adapter.dispatch('hash_kunci')(columns)) }}{%- endmacro %}
+{% macro default__hash_kunci(columns) -%}hash({{ columns | join(', ') }}){%- endmacro %}
+{% macro spark__hash_kunci(columns) -%}xxhash64({{ columns | join(', ') }}){%- endmacro %}

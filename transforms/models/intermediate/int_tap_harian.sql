@@ -4,8 +4,9 @@
 -- 12:00:00, SEKOLAH 10:00:00 / Friday 09:00:00 ...; jadwal.md §1); a day outside every active
 -- segment's pattern (a weekend tap of an office worker: no working day, unused) takes the
 -- version's jam_pemisah_tap. check-in = earliest arrival, check-out = latest
--- departure. Exact duplicate taps (re-sent by a device) count once: the first level collapses
--- identical lines, keeping the first line number. The line reported for the check-in / check-out
+-- departure. Exact duplicate taps (re-sent by a device) count once: the day's count subtracts
+-- the extra copies of identical taps (ingest drops identical lines of a file, but not two
+-- spellings of one value, e.g. lat 1.5 / 1.50). The line reported for the check-in / check-out
 -- is the first line among the taps at that second (two devices can record the same second).
 with periode as (
     select periode, detik_pemisah_tap from {{ ref('int_periode') }}
@@ -25,19 +26,6 @@ pemisah_hari as (
     group by s.periode, s.nip, k.tanggal
 ),
 
-unik as (
-    select
-        periode,
-        nip,
-        tanggal,
-        waktu,
-        detik,
-        jenis,
-        min(line_no) as line_no
-    from {{ ref('stg_absensi') }}
-    group by periode, nip, tanggal, waktu, detik, jenis, id_mesin, metode, lat, lon
-),
-
 tap as (
     select
         periode,
@@ -49,7 +37,31 @@ tap as (
         -- the line (line_no < 2^31, so it only breaks ties of one second; the first line wins)
         cast(detik as {{ dbt.type_bigint() }}) * 4294967296 + line_no as urutan_baris,
         cast(detik as {{ dbt.type_bigint() }}) * 4294967296 - line_no as urutan_pulang
-    from unik
+    from {{ ref('stg_absensi') }}
+),
+
+-- Exact duplicates (the same values in every column but the line) change only the count of the
+-- day: a copy has its original's second, jenis and a later line, so no earliest / latest key
+-- below moves. Copies share (periode, nip, waktu): the taps whose key hash occurs more than once
+-- are the only candidates (a hash collision adds candidates, never loses one), a few hundred a
+-- year (two devices in one second); the exact grouping by every column runs on those only.
+detik_ganda as (
+    select {{ hash_kunci(['periode', 'nip', 'waktu']) }} as kunci
+    from {{ ref('stg_absensi') }}
+    group by {{ hash_kunci(['periode', 'nip', 'waktu']) }}
+    having count(*) > 1
+),
+
+salinan as (
+    select periode, nip, tanggal, sum(jumlah - 1) as jumlah_salinan
+    from (
+        select periode, nip, tanggal, count(*) as jumlah
+        from {{ ref('stg_absensi') }}
+        where {{ hash_kunci(['periode', 'nip', 'waktu']) }} in (select kunci from detik_ganda)
+        group by periode, nip, tanggal, waktu, detik, jenis, id_mesin, metode, lat, lon
+        having count(*) > 1
+    ) as ganda
+    group by periode, nip, tanggal
 ),
 
 -- Per day, what does not depend on the split, as plain min / max (cheap at 8 M taps): the
@@ -78,6 +90,7 @@ hari as (
 pilihan as (
     select
         h.*,
+        c.jumlah_salinan,
         -- the second of the day is the key's high part (taps are whole seconds)
         {{ bagi_bulat('h.awal_urutan', 4294967296) }}
             < coalesce(ph.detik_pemisah, p.detik_pemisah_tap)
@@ -89,6 +102,8 @@ pilihan as (
     inner join periode as p on p.periode = h.periode
     left join pemisah_hari as ph
         on ph.periode = h.periode and ph.nip = h.nip and ph.tanggal = h.tanggal
+    left join salinan as c
+        on c.periode = h.periode and c.nip = h.nip and c.tanggal = h.tanggal
 ),
 
 terpilih as (
@@ -100,7 +115,7 @@ terpilih as (
         case when pulang_tanpa_jenis then akhir_waktu else pulang_waktu end as waktu_pulang,
         case when datang_tanpa_jenis then awal_urutan else masuk_urutan end as urutan_datang,
         case when pulang_tanpa_jenis then akhir_urutan else pulang_urutan end as urutan_pulang,
-        jumlah_tap
+        cast(jumlah_tap - coalesce(jumlah_salinan, 0) as {{ dbt.type_bigint() }}) as jumlah_tap
     from pilihan
 )
 
