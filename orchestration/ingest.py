@@ -35,6 +35,7 @@ from pathlib import Path
 import polars as pl
 
 from orchestration.core.contract import KINDS
+from orchestration.core.formatting import ribuan
 from orchestration.core.paths import DataDir
 from orchestration.export_folder import Discovery, discover
 from orchestration.file_registry import (
@@ -159,7 +160,7 @@ def _rejection_reason(result: ValidationResult) -> tuple[str, str] | None:
     if result.valid.height == 0:
         template = "BERKAS_TANPA_DATA" if result.read == 0 else "SEMUA_BARIS_DITOLAK"
         extra = quarantine_row(
-            result.kind, result.periode, result.source_file, template, n=_fmt(result.read)
+            result.kind, result.periode, result.source_file, template, n=ribuan(result.read)
         )
         result.quarantine = pl.concat([extra, result.quarantine])
         row = extra.row(0, named=True)
@@ -421,15 +422,10 @@ def _missing(data: DataDir, kind: str, periode: str, exports: Path, stamp: str) 
     )
 
 
-def _fmt(n: int) -> str:
-    """1234567 -> '1.234.567' (Indonesian thousands separator)."""
-    return f"{n:,}".replace(",", ".")
-
-
 def _counts_text(counts: dict[str, int]) -> str:
     return (
-        f"{_fmt(counts['read'])} baris dibaca, {_fmt(counts['loaded'])} dimuat, "
-        f"{_fmt(counts['quarantined'])} dikarantina, {_fmt(counts['duplicates'])} duplikat"
+        f"{ribuan(counts['read'])} baris dibaca, {ribuan(counts['loaded'])} dimuat, "
+        f"{ribuan(counts['quarantined'])} dikarantina, {ribuan(counts['duplicates'])} duplikat"
     )
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
+from orchestration.core.formatting import rupiah
 from orchestration.core.paths import SEEDS_DIR, DataDir
 from quality.alerts import Alert, AlertRecord, send_alert
 from quality.config import AlertConfig
@@ -152,8 +153,8 @@ def alerts_for(realisasi: pl.DataFrame) -> list[Alert]:
         rows = rows.sort("kode_opd")
         kode = tuple(rows["kode_opd"].to_list())
         places = tuple(
-            f"OPD {r['kode_opd']}: proyeksi Rp {r['proyeksi_akhir_tahun']:,} > pagu Rp "
-            f"{r['pagu']:,} ({r['bulan_terbayar']} bulan terbayar)".replace(",", ".")
+            f"OPD {r['kode_opd']}: proyeksi {rupiah(r['proyeksi_akhir_tahun'])} > pagu "
+            f"{rupiah(r['pagu'])} ({r['bulan_terbayar']} bulan terbayar)"
             for r in rows.iter_rows(named=True)
         )
         alerts.append(
