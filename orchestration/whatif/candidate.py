@@ -86,7 +86,7 @@ def _num(value: Any) -> str:
     return text
 
 
-def _read_seed(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+def read_seed(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         return list(reader.fieldnames or []), list(reader)
@@ -96,7 +96,7 @@ def candidate_rows(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str
     """The candidate version's rows of every rulebook seed (base rows, overrides applied)."""
     out: dict[str, list[dict[str, str]]] = {}
     for table in SEED_TABLES:
-        _, rows = _read_seed(seeds / f"{table}.csv")
+        _, rows = read_seed(seeds / f"{table}.csv")
         if any(r["versi"] == aturan.nama for r in rows):
             raise WhatIfError(f"Versi {aturan.nama!r} sudah ada di {table}.csv: pilih nama lain.")
         base = [dict(r, versi=aturan.nama) for r in rows if r["versi"] == aturan.dasar]
@@ -167,8 +167,7 @@ def base_rows(
     """The rows of one shipped rulebook version (defaults for the app's widgets)."""
     seeds = seeds or TRANSFORMS_DIR / "seeds"
     return {
-        t: [r for r in _read_seed(seeds / f"{t}.csv")[1] if r["versi"] == versi]
-        for t in SEED_TABLES
+        t: [r for r in read_seed(seeds / f"{t}.csv")[1] if r["versi"] == versi] for t in SEED_TABLES
     }
 
 
@@ -177,7 +176,7 @@ def write_candidate_seeds(aturan: AturanUsulan, seeds: Path) -> dict[str, list[d
     rows = candidate_rows(aturan, seeds)
     for table, new in rows.items():
         path = seeds / f"{table}.csv"
-        header, _ = _read_seed(path)
+        header, _ = read_seed(path)
         text = path.read_text(encoding="utf-8")
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")

@@ -23,8 +23,8 @@ from orchestration.core.paths import TRANSFORMS_DIR, DataDir
 from orchestration.whatif.candidate import (
     AturanUsulan,
     WhatIfError,
-    _read_seed,
     candidate_rows,
+    read_seed,
     write_candidate_seeds,
 )
 
@@ -169,13 +169,13 @@ def fast_path_reason(
     seeds = seeds or TRANSFORMS_DIR / "seeds"
     cand = candidate_rows(aturan, seeds)
     for table in ("aturan_jam_kerja", "aturan_potongan"):
-        _, rows = _read_seed(seeds / f"{table}.csv")
+        _, rows = read_seed(seeds / f"{table}.csv")
         for v in versions:
             if _rows_without_versi([r for r in rows if r["versi"] == v]) != _rows_without_versi(
                 cand[table]
             ):
                 return f"{table} usulan berbeda dari versi {v} (hari dan poin harus dihitung ulang)"
-    _, rows = _read_seed(seeds / "aturan_versi.csv")
+    _, rows = read_seed(seeds / "aturan_versi.csv")
     for v in versions:
         base = [r for r in rows if r["versi"] == v]
         if not base or base[0]["jam_pemisah_tap"] != cand["aturan_versi"][0]["jam_pemisah_tap"]:
