@@ -173,7 +173,7 @@ def test_warm_up_fills_the_cache_the_pages_read(tmp_path, monkeypatch):
     from app import data as data_mod
     from app import warm
 
-    data = sample_data(tmp_path / "hangat", pegawai=60, opd=3)
+    data = sample_data(tmp_path / "hangat")
     calls = []
     real = data_mod._hitung
     monkeypatch.setattr(data_mod, "_hitung", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
@@ -199,7 +199,7 @@ def test_concurrent_misses_compute_a_query_once(tmp_path, monkeypatch):
 
     from app import data as data_mod
 
-    data = sample_data(tmp_path / "serentak", pegawai=40, opd=2)
+    data = sample_data(tmp_path / "serentak")
     calls = []
     real = data_mod._hitung
     monkeypatch.setattr(data_mod, "_hitung", lambda *a, **k: calls.append(1) or real(*a, **k))

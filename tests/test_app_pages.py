@@ -709,7 +709,7 @@ def test_early_warning_shows_the_baseline_beside_the_model(data, model_files):
 def test_analyst_verifies_and_finance_locks_with_confirmation_and_audit(tmp_path, monkeypatch):
     from orchestration import periods
 
-    data = sample_data(tmp_path / "siklus", pegawai=60, opd=3)
+    data = sample_data(tmp_path / "siklus")
     monkeypatch.setenv("KINERJA_DATA", str(data.root))
 
     at = masuk("keuangan")
@@ -764,7 +764,7 @@ def test_lifecycle_refuses_the_wrong_role_and_a_locked_period(tmp_path):
     from app.data import AksesDitolak
     from orchestration import periods
 
-    data = sample_data(tmp_path / "siklus", pegawai=40, opd=3)
+    data = sample_data(tmp_path / "siklus")
     with pytest.raises(AksesDitolak):
         siklus.jalankan(data, "keuangan", users.KEUANGAN, "2025-03", periods.VERIFIED)
     with pytest.raises(AksesDitolak):

@@ -30,7 +30,7 @@ ERROR = "[data-testid='stException'], [data-testid='stAlertContentError']"
 
 @pytest.fixture(scope="module")
 def app_data(tmp_path_factory):
-    return sample_data(tmp_path_factory.mktemp("app-browser"), pegawai=80, opd=4)
+    return sample_data(tmp_path_factory.mktemp("app-browser"))
 
 
 @pytest.fixture(scope="module")
