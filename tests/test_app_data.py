@@ -85,7 +85,9 @@ def test_department_head_sees_only_their_department(data, bulanan):
 
 def test_department_head_cannot_find_or_open_foreign_people(data, bulanan):
     d = kepala(data)
-    foreign = bulanan.filter(pl.col("kode_opd") == LAIN).row(0, named=True)
+    sendiri = bulanan.filter(pl.col("kode_opd") == SENDIRI)["nip"].implode()
+    lain = bulanan.filter((pl.col("kode_opd") == LAIN) & ~pl.col("nip").is_in(sendiri))
+    foreign = lain.row(0, named=True)  # never in the own department (no transfer from there)
     own = bulanan.filter(pl.col("kode_opd") == SENDIRI).row(0, named=True)
     assert d.cari_pegawai(foreign["nip"]).is_empty()
     assert (
@@ -147,6 +149,28 @@ def test_the_warehouse_is_never_opened(data):
     # sample_data wrote junk into warehouse.duckdb: every read above worked without it
     assert data.warehouse.read_bytes().startswith(b"bukan database")
     assert analis(data).kpi_per_periode().height == 3
+
+
+def test_the_sample_went_through_the_pipeline(data, bulanan):
+    """app_sample computes nothing itself: the simulated export files were ingested (the file
+    registry names them) and what dbt made was published, findings and quarantine included;
+    the simulated province has what these tests look for."""
+    from orchestration.file_registry import current_files
+
+    periods = ["2025-01", "2025-02", "2025-03"]
+    files = current_files(data)
+    for kind in ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal"):
+        mine = files.filter(pl.col("kind") == kind).sort("periode")
+        assert mine["periode"].to_list() == periods, kind
+        assert mine["file_name"].to_list() == [f"{kind}_{p.replace('-', '')}.csv" for p in periods]
+    assert files["n_quarantined"].sum() > 0  # the simulator's defective rows
+    snapshot = current_snapshot(data)
+    for table in ("karantina", "temuan"):
+        assert sorted(set(snapshot.read(table)["periode"])) == periods, table
+    maret = bulanan.filter(pl.col("periode") == "2025-03")
+    assert set(maret.filter("mutasi")["segmen"]) == {"ASAL", "UTAMA"}
+    assert "SEKOLAH" in set(maret.filter(pl.col("kode_opd") == SENDIRI)["pola_kerja"])
+    assert "SHIFT" in set(maret.filter(pl.col("kode_opd") == RSUD)["pola_kerja"])
 
 
 def test_a_pruned_snapshot_is_replaced_by_the_current_one(tmp_path):
@@ -256,7 +280,7 @@ def test_shared_media_store_serves_files_of_other_processes(tmp_path, monkeypatc
     assert socket.SO_REUSEPORT
 
 
-RSUD = "1.02.02"  # the sample's hospital: most of its staff on rostered shifts
+RSUD = "1.02.02"  # the simulated province's hospital: its ward staff on rostered shifts
 
 
 def test_work_patterns_and_the_roster_of_shift_people(data, bulanan):

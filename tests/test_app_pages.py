@@ -205,7 +205,7 @@ def test_department_head_lands_on_own_department(bulanan):
 
 
 def _foreign(bulanan):
-    """People of the other department only (the sample's transfer is in both)."""
+    """People of the other department only (a transferred person may be in both)."""
     own = bulanan.filter(pl.col("kode_opd") == SENDIRI)["nip"]
     return bulanan.filter((pl.col("kode_opd") == LAIN) & ~pl.col("nip").is_in(own.implode()))
 
@@ -255,10 +255,14 @@ def test_department_head_search_finds_no_foreign_people(data, bulanan):
         assert row["nama"].encode() not in sent
 
 
-def test_transfer_month_shows_each_department_only_to_whom_it_belongs(bulanan):
-    mutasi = bulanan.filter(pl.col("mutasi"))
-    nip = mutasi["nip"][0]
-    assert set(mutasi["segmen"]) == {"ASAL", "UTAMA"}
+def test_transfer_month_shows_each_department_only_to_whom_it_belongs(data, bulanan):
+    # a person the pipeline split at a transfer in March (the simulated province has some)
+    nip = bulanan.filter(pl.col("mutasi")).sort("nip")["nip"][0]
+    mutasi = bulanan.filter(pl.col("nip") == nip)
+    assert sorted(mutasi["segmen"]) == ["ASAL", "UTAMA"]
+    asal = mutasi.filter(pl.col("segmen") == "ASAL").row(0, named=True)
+    utama = mutasi.filter(pl.col("segmen") == "UTAMA").row(0, named=True)
+    assert asal["kode_opd"] != utama["kode_opd"]
     at = masuk("analis")
     at.switch_page("halaman/pegawai.py").run()
     at.query_params["nip"] = nip
@@ -269,17 +273,21 @@ def test_transfer_month_shows_each_department_only_to_whom_it_belongs(bulanan):
         "sejak mutasi)",
     ]
 
-    at = masuk(KEPALA)
+    # the head of the new department sees this month's pay there, nothing of the old one
+    kepala = f"kepala_{utama['kode_opd']}"
+    users.add_user(
+        data, kepala, "kepala-baru-123", users.KEPALA_OPD, utama["kode_opd"], replace=True
+    )
+    at = masuk(kepala, "kepala-baru-123")
     at.switch_page("halaman/pegawai.py").run()
     at.query_params["nip"] = nip
     at.run()
     tidak_ada_error(at)
-    asal = mutasi.filter(pl.col("segmen") == "ASAL").row(0, named=True)
     sent = semua_bytes(at)
-    assert asal["nama_opd"].encode() not in sent and LAIN.encode() not in sent
+    assert utama["nama_opd"].encode() in sent
+    assert asal["nama_opd"].encode() not in sent and asal["kode_opd"].encode() not in sent
     metrics = {m.label: m.value for m in at.metric}
-    utama = mutasi.filter(pl.col("segmen") == "UTAMA")["tpp_neto"][0]
-    assert metrics["TPP neto"] == "Rp " + f"{utama:,}".replace(",", ".")
+    assert metrics["TPP neto"] == "Rp " + f"{utama['tpp_neto']:,}".replace(",", ".")
 
 
 def test_page_guard_refuses_a_page_run_outside_the_role(data):
@@ -992,7 +1000,7 @@ def test_quality_page_shows_fairness_leniency_and_drift(data):
 
 # ---- work patterns and rosters (jadwal.md) ----------------------------------------------------
 
-RSUD = "1.02.02"  # the sample's hospital: most of its staff on rostered shifts
+RSUD = "1.02.02"  # the simulated province's hospital: its ward staff on rostered shifts
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ see ``[tool.hatch.build.targets.wheel]`` in pyproject.toml):
   (``FLOOR_SQL``, a measurement, not a pay rule);
 - ``app_bench``: every app page timed with Streamlit's AppTest
   (``uv run python -m orchestration.tools.app_bench``);
-- ``app_sample``: synthetic published data for ``app_bench`` and the app's tests.
+- ``app_sample``: published data for ``app_bench`` and the app's tests, made by running the
+  simulator's exports through the pipeline (``run_pipeline``), never by its own pay rules.
 
 The product (orchestration outside this package, app, models, quality) never imports it, except
 lazily inside the developer commands of the CLI (``kinerja simulate``, ``kinerja demo``,

@@ -1,13 +1,17 @@
 """Time every page of the app with AppTest on a published data directory.
 
     uv run python -m orchestration.tools.app_bench --data data            # what the pipeline published
-    uv run python -m orchestration.tools.app_bench --sintetis /tmp/bench  # a synthetic full year (15,794 ASN)
+    uv run python -m orchestration.tools.app_bench --sintetis /tmp/bench  # a simulated full year (15,794 ASN)
 
 Each page is rendered twice per role: ``dingin`` right after clearing ``st.cache_data`` (the
 first visit after a publish) and ``hangat`` (the next visit, cache hit). The figures are the
 server-side script time; the browser adds its drawing on top. The data directory is not
 touched: the app runs on a scratch directory that links to its ``published/`` and quality
 history, so users and audit lines of the benchmark land there.
+
+``--sintetis DIR`` simulates the year's exports into ``DIR/ekspor`` and runs the pipeline on them
+into ``DIR/data`` (``orchestration.tools.app_sample.build``: a few minutes, printed as it goes);
+a later run with the same ``DIR`` reuses what was published.
 """
 
 from __future__ import annotations
@@ -41,21 +45,25 @@ def scratch(data: DataDir) -> DataDir:
 
 
 def synthetic(root: Path, pegawai: int = 15794, opd: int = 39) -> DataDir:
-    from orchestration.tools.app_sample import build_frames, publish_frames
+    """A simulated year run through the pipeline (``app_sample.build``), made once in ``root``:
+    January to October locked, November verified, December a draft."""
+    from orchestration.tools.app_sample import build
 
-    data = DataDir.resolve(root)
+    data = DataDir(root / "data")
     if (data.published / "current").exists():
         return data
     t = time.perf_counter()
-    frames = build_frames(pegawai=pegawai, opd=opd, mulai="2025-01", sampai="2025-12", seed=42)
-    print(
-        f"data sintetis: {frames['tpp_harian'].height:,} baris harian, "
-        f"{frames['tpp_bulanan'].height:,} baris bulanan ({time.perf_counter() - t:.1f} dtk)"
+    print(f"data sintetis: {pegawai:,} ASN, {opd} OPD, 2025-01 s.d. 2025-12 (simulasi + pipeline)")
+    data = build(
+        root,
+        pegawai=pegawai,
+        opd=opd,
+        mulai="2025-01",
+        sampai="2025-12",
+        verified=("2025-11",),
+        locked=tuple(f"2025-{m:02d}" for m in range(1, 11)),
+        progress=True,
     )
-    publish_frames(
-        data, frames, verified=("2025-11",), locked=tuple(f"2025-{m:02d}" for m in range(1, 11))
-    )
-    data.warehouse.unlink(missing_ok=True)
     print(f"diterbitkan ke {data.published} ({time.perf_counter() - t:.1f} dtk)")
     return data
 
@@ -119,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--data", default=None, help="folder data yang sudah diterbitkan")
     group.add_argument(
-        "--sintetis", default=None, help="buat (sekali) setahun data sintetis di sini"
+        "--sintetis",
+        default=None,
+        help="simulasikan setahun lalu jalankan pipeline (sekali) di folder ini",
     )
     parser.add_argument("--pegawai", type=int, default=15794)
     args = parser.parse_args(argv)
