@@ -10,7 +10,7 @@ import pytest
 from quality import crosssource, drift, payroll
 from quality.config import DriftThresholds
 from quality.outcome import ERROR, WARN
-from tests.support.quality_sample import department_totals, sample_month
+from tests.support.quality_sample import sample_month
 
 P = "2025-03"
 ANI = "199008152016011005"  # PNS III/b, 1.02.01
@@ -265,10 +265,22 @@ def test_drift_without_previous_month_cannot_judge_and_passes():
     assert all(o.details["tanpa_bulan_lalu"] for o in out)
 
 
-def test_sample_month_summary_matches_dbt_shape(month):
-    opd = department_totals(month["tpp_bulanan"])
+def test_sample_month_marts_are_dbts_over_a_clean_month(month):
+    """The sample's marts are what dbt built from its raw frames: a clean month whose only
+    findings are the two WARNs its inputs ask for, whose only quarantine line is the ingest's."""
+    tpp, opd = month["tpp_bulanan"], month["tpp_opd_bulanan"]
     assert set(opd["kode_opd"]) == {"1.02.01", "1.03.01"}
-    assert opd["tpp_neto"].sum() == month["tpp_bulanan"]["tpp_neto"].sum()
+    assert opd["tpp_neto"].sum() == tpp["tpp_neto"].sum()
+    # everyone of the master active this month has one row; who left in February has none
+    left = "196602021991032004"
+    assert sorted(tpp["nip"]) == sorted(n for n in month["pegawai"]["nip"] if n != left)
+    temuan = {(r["tingkat"], r["kode"], r["nip"]) for r in month["temuan"].iter_rows(named=True)}
+    assert temuan == {
+        ("WARN", "PEGAWAI_TIDAK_AKTIF", left),
+        ("WARN", "TANPA_PENILAIAN", CLTN),  # on unpaid leave all month: not evaluated
+    }
+    assert month["karantina"]["kode_alasan"].to_list() == ["WAKTU_TIDAK_VALID"]
+    assert month["tpp_harian"]["nip"].n_unique() == tpp.height
 
 
 # --- runner: missing data is a failure, an absent optional source is not -------------------

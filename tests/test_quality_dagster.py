@@ -22,7 +22,7 @@ from quality.history import load_check_history
 from quality.outcome import ERROR, WARN
 from quality.runner import ASSETS, all_specs
 from tests.support.capture import webhook_server
-from tests.support.quality_sample import sample_month, write_data_dir
+from tests.support.quality_sample import sample_month, sample_months, write_data_dir
 
 RAW = [f"raw/{k}" for k in ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas")]
 RANGE = {
@@ -111,15 +111,15 @@ def test_every_check_is_declared_with_its_blocking_flag():
 
 
 def test_failed_blocking_check_stops_downstream_records_history_and_alerts_once(tmp_path, hook):
-    march = sample_month("2025-03")
-    tpp = march["tpp_bulanan"]
-    march["tpp_bulanan"] = tpp.with_columns(
+    months = sample_months("2025-02", "2025-03")  # the marts of both from one dbt build
+    tpp = months["2025-03"]["tpp_bulanan"]
+    months["2025-03"]["tpp_bulanan"] = tpp.with_columns(
         pl.when(pl.col("nip") == ANI)
         .then(pl.col("tpp_basis") + 1)
         .otherwise(pl.col("tpp_bruto"))
         .alias("tpp_bruto")
     )
-    data = write_data_dir(tmp_path, {"2025-02": sample_month("2025-02"), "2025-03": march})
+    data = write_data_dir(tmp_path, months)
     instance, result = _run(tmp_path, _graph(), build_asset_checks())
 
     assert not result.success

@@ -1,28 +1,31 @@
 """Small realistic data for the quality tests: one consistent month per call.
 
-``sample_month`` builds the raw-zone frames of every source kind (the optional shift roster:
-``sample_roster``) and the marts the checks read (tpp_bulanan following tpp-rules §5 with exact
-half-up rounding, tpp_opd_bulanan, tpp_harian, temuan, karantina) for a handful of employees in
-two departments; ``write_data_dir`` lays them out as the pipeline does (raw Parquet +
-warehouse.duckdb). A test helper, not part of the installed package; the capture servers for
-the alert tests are in ``tests.support.capture``.
+``sample_month`` returns the raw-zone frames of every source kind (pegawai, absensi,
+ketidakhadiran, kinerja, aktivitas; the optional shift roster: ``sample_roster``) for a handful of
+employees in two departments, and the marts the checks read (tpp_bulanan, tpp_opd_bulanan,
+tpp_harian, temuan, karantina) exactly as dbt builds them: the raw frames are written as the
+ingest writes them and run through one ``dbt build`` (``tests.tpp_fixtures.dbt_build``), and the
+marts are read back from the warehouse. No pay rule is computed here (issue 17: dbt is the only
+implementation). The build is cached per set of months; every call returns fresh copies.
+``write_data_dir`` lays frames out as the pipeline does (raw Parquet + warehouse.duckdb). A test
+helper, not part of the installed package; the capture servers for the alert tests are in
+``tests.support.capture``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+import functools
+import tempfile
 from pathlib import Path
 
 import polars as pl
 
-from orchestration.core.contract import PREDIKAT_MATRIX, raw_schema
+from orchestration.core.contract import PREDIKAT_MATRIX, QUARANTINE_SCHEMA, raw_schema
 from orchestration.core.paths import DataDir
+from orchestration.raw_zone import ensure_raw_zone
+from quality.loaders import warehouse
 from quality.suites import month_bounds
-
-BASIS = {6: 3_000_000, 7: 3_400_000, 8: 3_900_000, 9: 4_600_000, 12: 7_200_000}
-PPH = {"I": 0, "II": 0, "III": 5, "IV": 15}
-PREDIKAT_PERSEN = {"SANGAT_BAIK": 100, "BAIK": 100, "BUTUH_PERBAIKAN": 75, "KURANG": 50}
 
 # nip, nama, status, golongan, kelas, kode_opd, tmt_opd, aktif_sampai, predikat/(hasil, perilaku)
 EMPLOYEES = [
@@ -108,10 +111,6 @@ CLTN_NIP = "198504172010011006"  # on unpaid leave all month: no taps, excused
 OPD_NAMA = {"1.02.01": "Dinas Pendidikan dan Kebudayaan", "1.03.01": "Dinas Kesehatan"}
 
 
-def _rhu(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def _weekdays(start: dt.date, end: dt.date) -> list[dt.date]:
     days = [start + dt.timedelta(d) for d in range((end - start).days + 1)]
     return [d for d in days if d.weekday() < 5]
@@ -150,11 +149,10 @@ def _employees(periode: str) -> list[dict]:
     return out
 
 
-def sample_month(periode: str = "2025-03") -> dict[str, pl.DataFrame]:
-    """Clean, mutually consistent frames of one month (every check passes on them)."""
+def _raw_month(periode: str) -> dict[str, pl.DataFrame]:
+    """The raw-zone frames of one clean month (the inputs; no pay rule here)."""
     start, end = month_bounds(periode)
     staff = _employees(periode)
-    hari_kerja = len(_weekdays(start, end))
     frames: dict[str, pl.DataFrame] = {}
 
     frames["pegawai"] = _frame(
@@ -181,13 +179,10 @@ def sample_month(periode: str = "2025-03") -> dict[str, pl.DataFrame]:
     )
 
     active = [e for e in staff if e["aktif_sampai"] is None or e["aktif_sampai"] >= start]
-    taps, absences, evaluations, activities, days = [], [], [], [], []
+    taps, absences, evaluations, activities = [], [], [], []
     for e in active:
         last = min(e["aktif_sampai"] or end, end)
         workdays = _weekdays(max(start, e["tmt_opd"]), last)
-        e["hari_efektif"] = 0 if e["nip"] == CLTN_NIP else len(workdays)
-        e["tk"] = 0
-        e["hadir"] = 0
         if e["nip"] == CLTN_NIP:
             absences.append(
                 dict(
@@ -202,11 +197,7 @@ def sample_month(periode: str = "2025-03") -> dict[str, pl.DataFrame]:
         else:
             for n, day in enumerate(workdays):
                 if n == 0 and e["kode_opd"] == "1.03.01":
-                    e["tk"] += 1  # one unexplained absence in Dinas Kesehatan
-                    days.append((e, day, "TK"))
-                    continue
-                e["hadir"] += 1
-                days.append((e, day, "HADIR"))
+                    continue  # no taps: one unexplained absence in Dinas Kesehatan
                 for hh, mm, jenis in ((7, 21, "MASUK"), (16, 5, "PULANG")):
                     taps.append(
                         dict(
@@ -256,117 +247,13 @@ def sample_month(periode: str = "2025-03") -> dict[str, pl.DataFrame]:
     frames["ketidakhadiran"] = lineage("ketidakhadiran", absences)
     frames["kinerja"] = lineage("kinerja", evaluations)
     frames["aktivitas"] = lineage("aktivitas", activities)
+    return frames
 
-    tpp_rows = []
-    for e in active:
-        basis = Decimal(BASIS[e["kelas"]]) * (Decimal("0.8") if e["status"] == "CPNS" else 1)
-        predikat = None
-        if e["rating"]:
-            predikat = PREDIKAT_MATRIX[e["rating"]]
-        persen_kinerja = Decimal(PREDIKAT_PERSEN.get(predikat, 0))
-        persen_disiplin = max(Decimal(0), Decimal(100) - 3 * e["tk"])
-        efektif = basis * e["hari_efektif"] / hari_kerja
-        kinerja = _rhu(efektif * Decimal("0.6") * persen_kinerja / 100)
-        disiplin = _rhu(efektif * Decimal("0.4") * persen_disiplin / 100)
-        bruto = kinerja + disiplin
-        pokok = e["golongan"].split("/")[0]
-        rate = PPH[pokok] if e["status"] != "PPPK" else 5
-        pph21 = _rhu(Decimal(bruto) * rate / 100)
-        bpjs = _rhu(Decimal(bruto) / 100)
-        tpp_rows.append(
-            dict(
-                periode=periode,
-                nip=e["nip"],
-                nama=e["nama"],
-                kode_opd=e["kode_opd"],
-                nama_opd=OPD_NAMA[e["kode_opd"]],
-                segmen="UTAMA",
-                status=e["status"],
-                golongan=e["golongan"],
-                kelas_jabatan=e["kelas"],
-                hari_kerja=hari_kerja,
-                hari_efektif=e["hari_efektif"],
-                hadir=e["hadir"],
-                tk=e["tk"],
-                tl1=0,
-                tl2=0,
-                tl3=0,
-                tl4=0,
-                psw1=0,
-                psw2=0,
-                psw3=0,
-                psw4=0,
-                predikat=predikat,
-                persen_kinerja=float(persen_kinerja),
-                persen_disiplin=float(persen_disiplin),
-                tpp_basis=int(basis),
-                tpp_kinerja=kinerja,
-                tpp_disiplin=disiplin,
-                tpp_bruto=bruto,
-                pph21=pph21,
-                iuran_bpjs=bpjs,
-                tpp_neto=bruto - pph21 - bpjs,
-                aturan_versi="default-2024",
-                tanpa_penilaian=predikat is None,
-                source_file=_file("pegawai", periode),
-                line_no=2 + staff.index(e),
-            )
-        )
-    tpp = pl.DataFrame(tpp_rows).with_columns(
-        pl.col("persen_kinerja", "persen_disiplin").cast(pl.Decimal(9, 4)),
-        pl.col(
-            "tpp_basis",
-            "tpp_kinerja",
-            "tpp_disiplin",
-            "tpp_bruto",
-            "pph21",
-            "iuran_bpjs",
-            "tpp_neto",
-        ).cast(pl.Int64),
-    )
-    frames["tpp_bulanan"] = tpp
-    frames["tpp_opd_bulanan"] = department_totals(tpp)
-    frames["tpp_harian"] = pl.DataFrame(
-        [
-            dict(
-                periode=periode,
-                nip=e["nip"],
-                kode_opd=e["kode_opd"],
-                segmen="UTAMA",
-                tanggal=day,
-                kode_hari=kode,
-                aturan_versi="default-2024",
-            )
-            for e, day, kode in days
-        ],
-        schema={
-            "periode": pl.String,
-            "nip": pl.String,
-            "kode_opd": pl.String,
-            "segmen": pl.String,
-            "tanggal": pl.Date,
-            "kode_hari": pl.String,
-            "aturan_versi": pl.String,
-        },
-        orient="row",
-    )
-    frames["temuan"] = pl.DataFrame(
-        [
-            dict(
-                periode=periode,
-                tingkat="WARN",
-                kode="PEGAWAI_TIDAK_AKTIF",
-                nip="196602021991032004",
-                kode_opd="1.03.01",
-                source_file=_file("pegawai", periode),
-                line_no=6,
-                pesan="Pegawai tidak aktif di 1.03.01 pada satu hari pun bulan ini.",
-            )
-        ],
-        schema=TEMUAN_SCHEMA,
-        orient="row",
-    )
-    frames["karantina"] = pl.DataFrame(
+
+def _ingest_quarantine(periode: str) -> pl.DataFrame:
+    """What the ingest quarantined this month (an input of dbt's karantina): one tap line with
+    an impossible time."""
+    return pl.DataFrame(
         [
             dict(
                 kind="absensi",
@@ -379,10 +266,9 @@ def sample_month(periode: str = "2025-03") -> dict[str, pl.DataFrame]:
                 alasan="Waktu tidak valid.",
             )
         ],
-        schema=KARANTINA_SCHEMA,
+        schema=QUARANTINE_SCHEMA,
         orient="row",
     )
-    return frames
 
 
 PERAWAT_NIP = "199203112019032003"  # a nurse of the provincial hospital on rostered shifts
@@ -411,58 +297,54 @@ def sample_roster(periode: str = "2025-03", nip: str = PERAWAT_NIP) -> pl.DataFr
     )
 
 
-TEMUAN_SCHEMA = {
-    "periode": pl.String,
-    "tingkat": pl.String,
-    "kode": pl.String,
-    "nip": pl.String,
-    "kode_opd": pl.String,
-    "source_file": pl.String,
-    "line_no": pl.Int32,
-    "pesan": pl.String,
-}
-KARANTINA_SCHEMA = {
-    "kind": pl.String,
-    "periode": pl.String,
-    "source_file": pl.String,
-    "line_no": pl.Int32,
-    "kolom": pl.String,
-    "nilai": pl.String,
-    "kode_alasan": pl.String,
-    "alasan": pl.String,
-}
 RAW_KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal")
 MART_NAMES = ("tpp_bulanan", "tpp_opd_bulanan", "tpp_harian", "temuan", "karantina")
 
 
-def department_totals(tpp: pl.DataFrame) -> pl.DataFrame:
-    """tpp_opd_bulanan as the dbt model builds it (the columns the reconciliation compares)."""
-    sums = [
-        "hari_efektif",
-        "hadir",
-        "tk",
-        "tpp_basis",
-        "tpp_kinerja",
-        "tpp_disiplin",
-        "tpp_bruto",
-        "pph21",
-        "iuran_bpjs",
-        "tpp_neto",
-    ]
-    return (
-        tpp.group_by("periode", "kode_opd")
-        .agg(
-            pl.col("nama_opd").max(),
-            pl.len().cast(pl.Int32).alias("jumlah_baris"),
-            pl.col("nip").n_unique().cast(pl.Int32).alias("jumlah_pegawai"),
-            *[pl.col(c).cast(pl.Int64).sum() for c in sums],
-        )
-        .sort("periode", "kode_opd")
-    )
+def sample_month(periode: str = "2025-03") -> dict[str, pl.DataFrame]:
+    """Clean, mutually consistent frames of one month: its raw-zone inputs and dbt's marts."""
+    return sample_months(periode)[periode]
+
+
+def sample_months(*periodes: str) -> dict[str, dict[str, pl.DataFrame]]:
+    """``sample_month`` of several consecutive months, their marts from one build over them all
+    (as the pipeline builds a partition range). Fresh copies: callers may change them."""
+    built = _build(tuple(sorted(set(periodes))))
+    return {p: {name: f.clone() for name, f in frames.items()} for p, frames in built.items()}
+
+
+@functools.cache
+def _build(periodes: tuple[str, ...]) -> dict[str, dict[str, pl.DataFrame]]:
+    """One ``dbt build`` (models, seeds, data tests; not the SQL unit tests) over the raw zone
+    of ``periodes``; the raw frames plus the marts read back from the warehouse, per month."""
+    from tests.tpp_fixtures import dbt_build
+
+    months = {p: _raw_month(p) for p in periodes}
+    with tempfile.TemporaryDirectory(prefix="quality_sample_") as tmp:
+        data = DataDir.resolve(Path(tmp))
+        ensure_raw_zone(data)
+        for periode, frames in months.items():
+            for kind, frame in frames.items():
+                frame.write_parquet(data.raw_file(kind, periode))
+            quarantine = data.quarantine_file("absensi", periode)
+            _ingest_quarantine(periode).write_parquet(quarantine)
+        window = {"periode_mulai": periodes[0], "periode_sampai": periodes[-1]}
+        result = dbt_build(data.root, vars=window, extra=["--exclude-resource-type", "unit_test"])
+        if not result.success:
+            raise RuntimeError(
+                "dbt build of the quality sample failed:\n" + "\n".join(result.failures)
+            )
+        with warehouse(data) as wh:
+            for periode, frames in months.items():
+                for name in MART_NAMES:
+                    rows = wh.table(name, [periode])
+                    frames[name] = rows.sort(rows.columns, nulls_last=True)  # a stable order
+    return months
 
 
 def write_data_dir(root: Path, months: dict[str, dict[str, pl.DataFrame]]) -> DataDir:
-    """Lay out months of frames as the pipeline does: raw Parquet and warehouse tables."""
+    """Lay out months of frames as the pipeline does: raw Parquet and warehouse tables (the
+    frames as given, so a test can plant a defect in a mart)."""
     import duckdb
 
     data = DataDir.resolve(root)

@@ -17,30 +17,26 @@ from orchestration.tools.simulator import people
 from orchestration.tools.simulator.jobs import CPNS
 from orchestration.tools.simulator.kalender import Calendar
 
-# tpp-rules §6, rupiah per month by kelas jabatan (index = kelas).
-BASIS_BAWAAN = np.array(
-    [
-        0,
-        1_750_000,
-        1_900_000,
-        2_100_000,
-        2_350_000,
-        2_650_000,
-        3_000_000,
-        3_400_000,
-        3_900_000,
-        4_600_000,
-        5_300_000,
-        6_100_000,
-        7_200_000,
-        8_500_000,
-        11_000_000,
-        14_500_000,
-        19_000_000,
-        25_000_000,
-    ],
-    dtype=np.int64,
-)
+VERSI = "default-2024"  # the rulebook version the budget is estimated with
+
+
+def _basis() -> np.ndarray:
+    """Rupiah per month by kelas jabatan (index = kelas) of ``VERSI``, province-wide rows of the
+    seed ``aturan_basis.csv`` (tpp-rules §6): read, never written here a second time."""
+    seed = pl.read_csv(SEEDS_DIR / "aturan_basis.csv", schema_overrides={"kode_opd": pl.String})
+    rows = seed.filter((pl.col("versi") == VERSI) & (pl.col("kode_opd") == "*"))
+    out = np.zeros(rows["kelas_jabatan"].max() + 1, dtype=np.int64)
+    out[rows["kelas_jabatan"].to_numpy()] = rows["basis"].to_numpy()
+    return out
+
+
+def _cpns_share() -> float:
+    """The CPNS share of the basis (``aturan_status.csv``, ``VERSI``), e.g. 0.8."""
+    seed = pl.read_csv(SEEDS_DIR / "aturan_status.csv")
+    row = seed.filter((pl.col("versi") == VERSI) & (pl.col("status") == "CPNS"))
+    return float(row["persen_basis"].item()) / 100
+
+
 CADANGAN = 1.05
 PATH = SEEDS_DIR / "ref_opd.csv"
 
@@ -50,7 +46,7 @@ def build(pegawai: int = 15794, seed: int = 42, bulan: str = "2025-01") -> pl.Da
     wf = people.build(org.DEPARTMENTS, months, pegawai, seed)
     st = wf.states[0]
     idx = np.flatnonzero(st.hadir)
-    bulanan = BASIS_BAWAAN[st.kelas[idx]] * np.where(st.status[idx] == CPNS, 0.8, 1.0)
+    bulanan = _basis()[st.kelas[idx]] * np.where(st.status[idx] == CPNS, _cpns_share(), 1.0)
     per_opd = np.bincount(st.dept[idx], weights=bulanan, minlength=len(org.DEPARTMENTS))
     pagu = (np.ceil(per_opd * 12 * CADANGAN / 1e6) * 1_000_000).astype(np.int64)
     return pl.DataFrame(
