@@ -1,7 +1,8 @@
 """Synthetic published tables for the app's tests and its benchmark (never used by the app itself).
 
 ``build_frames`` makes internally consistent ``tpp_harian`` / ``tpp_bulanan`` /
-``tpp_opd_bulanan`` / ``temuan`` / ``karantina`` frames with the mart column names: days are
+``tpp_opd_bulanan`` / ``temuan`` / ``karantina`` frames (and the app's metric marts,
+``app_marts``) with the mart column names: days are
 classified as tpp-rules §2, points and amounts follow §3 and §5 in exact integer arithmetic.
 Vectorised, so a full year for 15,794 people (≈ 4 M day rows) takes seconds.
 """
@@ -691,6 +692,162 @@ def opd_summary(bulanan: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def app_marts(bulanan: pl.DataFrame, harian: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The app's metric marts (``orchestration.core.published.APP_TABLES``) derived from the
+    sample's ``tpp_bulanan`` / ``tpp_harian`` as the dbt models compute them (their definitions:
+    ``transforms/models/marts/tpp_opd_*.sql`` and ``tpp_perlu_perhatian.sql``; floats where dbt
+    keeps DECIMAL: a sample, not a second definition)."""
+
+    def persen(pembilang: str, penyebut: str) -> pl.Expr:
+        q = pl.col(penyebut).cast(pl.Float64)
+        return pl.col(pembilang).cast(pl.Float64) / pl.when(q != 0).then(q) * 100
+
+    def sekali(*per: str) -> pl.Expr:  # a person counts once over departments: the UTAMA row
+        urut = pl.struct((pl.col("segmen") != "UTAMA").alias("a"), pl.col("kode_opd").alias("b"))
+        return (urut.rank("ordinal").over(*per, "nip") == 1).cast(pl.Int32)
+
+    tl = pl.sum_horizontal("tl1", "tl2", "tl3", "tl4").cast(pl.Int32).alias("terlambat")
+    psw = pl.sum_horizontal("psw1", "psw2", "psw3", "psw4").cast(pl.Int32).alias("pulang_cepat")
+    rupiah = pl.Decimal(28, 10)
+    maks = [
+        (pl.col("basis_efektif").cast(pl.Float64) * pl.col(f"bobot_{b}").cast(pl.Float64) / 100)
+        .sum()
+        .alias(f"tpp_{b}_maksimal")
+        for b in ("kinerja", "disiplin")
+    ]
+    indikator = (
+        bulanan.with_columns(sekali("periode").alias("_sekali"), tl, psw)
+        .group_by("periode", "kode_opd")
+        .agg(
+            pl.col("_sekali").sum().cast(pl.Int32).alias("jumlah_pegawai_provinsi"),
+            *[
+                pl.col(f"persen_{c}").sum().cast(pl.Decimal(18, 4)).alias(f"jumlah_persen_{c}")
+                for c in ("kinerja", "disiplin")
+            ],
+            *maks,
+            *[pl.col(c).sum() for c in ("tpp_kinerja", "tpp_disiplin", "tk", "terlambat")],
+            *[pl.col(c).sum() for c in ("pulang_cepat", "hari_efektif")],
+        )
+        .select(
+            "periode",
+            "kode_opd",
+            "jumlah_pegawai_provinsi",
+            "jumlah_persen_kinerja",
+            "jumlah_persen_disiplin",
+            *[pl.col(f"tpp_{b}_maksimal").cast(rupiah) for b in ("kinerja", "disiplin")],
+            *[
+                (pl.col(f"tpp_{b}_maksimal") - pl.col(f"tpp_{b}")).cast(rupiah).alias(f"hilang_{b}")
+                for b in ("kinerja", "disiplin")
+            ],
+            *[
+                persen(c, "hari_efektif").alias(f"persen_{c}")
+                for c in ("tk", "terlambat", "pulang_cepat")
+            ],
+        )
+    )
+    hari = (
+        harian.group_by("periode", "kode_opd", pl.col("hari_iso").cast(pl.Int32))
+        .agg(
+            pl.len().cast(pl.Int32).alias("hari_kerja"),
+            pl.col("kode_datang").is_not_null().sum().cast(pl.Int32).alias("terlambat"),
+            pl.col("kode_pulang").is_not_null().sum().cast(pl.Int32).alias("pulang_cepat"),
+            (pl.col("kode_hari") == "TK").sum().cast(pl.Int32).alias("tk"),
+        )
+        .with_columns(
+            persen(c, "hari_kerja").alias(f"persen_{c}")
+            for c in ("terlambat", "pulang_cepat", "tk")
+        )
+    )
+    waktu = pl.col("waktu_datang")
+    jam_datang = (
+        harian.filter(waktu.is_not_null() & pl.col("kode_shift").is_null())
+        .group_by(
+            "periode",
+            "kode_opd",
+            ((waktu.dt.hour().cast(pl.Int32) * 60 + waktu.dt.minute()) // 5 * 5)
+            .clip(300, 660)
+            .cast(pl.Int32)
+            .alias("menit"),
+            "jam_masuk",
+        )
+        .agg(pl.len().cast(pl.Int32).alias("hari"))
+    )
+    baris = bulanan.select(
+        "periode",
+        "kode_opd",
+        "nip",
+        "segmen",
+        pl.col("persen_disiplin").cast(pl.Float64).floor().cast(pl.Int32).cast(pl.String),
+        pl.col("predikat").fill_null("TANPA_PENILAIAN"),
+        pl.col("pola_kerja").fill_null("KANTOR"),
+    )
+    sebaran = (
+        pl.concat(
+            [
+                baris.select(
+                    "periode",
+                    "kode_opd",
+                    "nip",
+                    "segmen",
+                    pl.lit(c).alias("sebaran"),
+                    pl.col(c).alias("nilai"),
+                )
+                for c in ("persen_disiplin", "predikat", "pola_kerja")
+            ]
+        )
+        .with_columns(sekali("periode", "sebaran", "nilai").alias("_sekali"))
+        .group_by("periode", "kode_opd", "sebaran", "nilai")
+        .agg(
+            pl.len().cast(pl.Int32).alias("jumlah_baris"),
+            pl.col("_sekali").sum().cast(pl.Int32).alias("jumlah_pegawai_provinsi"),
+        )
+    )
+    perhatian = (
+        bulanan.filter(
+            (pl.col("tk") > 0)
+            | (pl.col("persen_disiplin") < 95)
+            | pl.col("tanpa_penilaian")
+            | (pl.col("persen_kinerja") < 100)
+        )
+        .sort(
+            "tk",
+            "persen_disiplin",
+            "tanpa_penilaian",
+            "persen_kinerja",
+            "nama",
+            "nip",
+            "kode_opd",
+            descending=[True, False, True, False, False, False, False],
+        )
+        .select(
+            "periode",
+            "nip",
+            "kode_opd",
+            "nama",
+            "nama_jabatan",
+            "predikat",
+            "tanpa_penilaian",
+            "persen_disiplin",
+            "persen_kinerja",
+            "tk",
+            tl,
+            psw,
+            "izin",
+            "tpp_bruto",
+            "tpp_neto",
+            pl.col("pola_kerja").fill_null("KANTOR"),
+            (pl.int_range(1, pl.len() + 1).over("periode")).cast(pl.Int32).alias("urutan"),
+        )
+    )
+    return {
+        "tpp_opd_indikator": indikator.sort("periode", "kode_opd"),
+        "tpp_opd_hari": hari.sort("periode", "kode_opd", "hari_iso"),
+        "tpp_opd_jam_datang": jam_datang.sort("periode", "kode_opd", "menit", "jam_masuk"),
+        "tpp_opd_sebaran": sebaran.sort("periode", "kode_opd", "sebaran", "nilai"),
+        "tpp_perlu_perhatian": perhatian.sort("periode", "urutan"),
+    }
+
+
 def _findings(
     rng: np.random.Generator, bulanan: pl.DataFrame, pers: list[str]
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -781,6 +938,7 @@ def build_frames(
         "tpp_opd_bulanan": opd_summary(bulanan),
         "temuan": temuan,
         "karantina": karantina,
+        **app_marts(bulanan, harian),
     }
 
 
