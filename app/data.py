@@ -259,6 +259,13 @@ class Data:
         try:
             koneksi = self._koneksi if self._run is not None else None
             return _query(str(self.snapshot.path), self.snapshot.id, sql, params, _koneksi=koneksi)
+        except duckdb.CatalogException:
+            # a snapshot published before a table the page reads existed (the app's metric
+            # marts): the next pipeline run publishes it
+            raise BelumTersedia(
+                f"Data terbit {self.snapshot.id} belum memuat tabel yang dibutuhkan halaman ini; "
+                "jalankan pipeline (kinerja run) sekali lagi."
+            ) from None
         except (FileNotFoundError, duckdb.IOException):
             # the snapshot was pruned between resolve and read (three newer publishes and its
             # grace period later, e.g. a download clicked long after the page): take the

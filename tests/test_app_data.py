@@ -340,3 +340,24 @@ def test_department_head_sees_patterns_and_rosters_of_their_own_department_only(
     kepala_rs = Data(data, Scope("kepala_rs", KEPALA_OPD, RSUD))
     assert not kepala_rs.jadwal_dinas("2025-03", RSUD).is_empty()
     assert kepala_rs.jadwal_dinas("2025-03", None).equals(kepala_rs.jadwal_dinas("2025-03", RSUD))
+
+
+def test_a_snapshot_without_the_app_marts_says_to_run_the_pipeline(tmp_path):
+    """Published by the pipeline of before the app's metric marts: the pages that read them
+    say so (BelumTersedia) instead of failing on a missing table; the finance tables still read."""
+    from app.data import BelumTersedia
+    from orchestration import publish as publish_module
+    from orchestration.core.paths import DataDir
+    from orchestration.core.published import APP_TABLES, MART_TABLES
+    from orchestration.tools.app_sample import build_frames, publish_frames
+
+    lama = DataDir(tmp_path / "lama")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(
+            publish_module, "MART_TABLES", tuple(t for t in MART_TABLES if t not in APP_TABLES)
+        )
+        publish_frames(lama, build_frames(pegawai=60, opd=3, mulai="2025-03", sampai="2025-03"))
+    d = analis(lama)
+    with pytest.raises(BelumTersedia, match="kinerja run"):
+        d.kpi_per_periode()
+    assert not d.tpp_opd("2025-03", None).is_empty()
