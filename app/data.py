@@ -348,30 +348,29 @@ class Data:
 
     # -- one department, one period -------------------------------------------------------------
 
-    def _sebaran(self, sebaran: str, periode: str, kode_opd: str | None, kolom: str) -> str:
-        return (
-            f"select nilai, sum({kolom})::bigint as pegawai from tpp_opd_sebaran "
-            f"where periode = ? and sebaran = '{sebaran}'{_opd_clause(kode_opd)[0]} "
-            "group by nilai"
+    def _sebaran(
+        self, sebaran: str, nilai: str, periode: str, kode_opd: str | None, orang: bool = False
+    ) -> pl.DataFrame:
+        """One distribution of ``tpp_opd_sebaran`` (``nilai`` selected as given), scope applied:
+        rows per value, or with ``orang`` people (a transferred person once over departments)."""
+        kode = self.scope.opd(kode_opd)
+        where, params = _opd_clause(kode)
+        kolom = (
+            _pegawai(kode, "jumlah_baris", "jumlah_pegawai_provinsi") if orang else "jumlah_baris"
+        )
+        return self._sql(
+            f"select {nilai}, sum({kolom})::bigint as pegawai from tpp_opd_sebaran "
+            f"where periode = ? and sebaran = ?{where} group by 1 order by 1",
+            (periode, sebaran, *params),
         )
 
     def distribusi_disiplin(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
-        """Rows (people) per whole-point band of persen_disiplin (``tpp_opd_sebaran``)."""
-        kode = self.scope.opd(kode_opd)
-        return self._sql(
-            "select nilai::int as persen, pegawai from "
-            f"({self._sebaran('persen_disiplin', periode, kode, 'jumlah_baris')}) order by 1",
-            (periode, *_opd_clause(kode)[1]),
-        )
+        """Rows (people) per whole-point band of persen_disiplin."""
+        return self._sebaran("persen_disiplin", "nilai::int as persen", periode, kode_opd)
 
     def distribusi_predikat(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
-        """Rows (people) per predikat, TANPA_PENILAIAN without one (``tpp_opd_sebaran``)."""
-        kode = self.scope.opd(kode_opd)
-        return self._sql(
-            "select nilai as predikat, pegawai from "
-            f"({self._sebaran('predikat', periode, kode, 'jumlah_baris')}) order by 1",
-            (periode, *_opd_clause(kode)[1]),
-        )
+        """Rows (people) per predikat, TANPA_PENILAIAN without one."""
+        return self._sebaran("predikat", "nilai as predikat", periode, kode_opd)
 
     def per_hari(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
         """Per weekday: working days, TL / PSW / TK days and their rates per 100 working days
@@ -444,15 +443,8 @@ class Data:
     # -- work patterns and rosters (jadwal.md) -------------------------------------------------
 
     def pola_kerja(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
-        """People per work pattern (KANTOR / SEKOLAH / SHIFT) in the period
-        (``tpp_opd_sebaran``; over departments a transferred person counts once per pattern)."""
-        kode = self.scope.opd(kode_opd)
-        kolom = _pegawai(kode, "jumlah_baris", "jumlah_pegawai_provinsi")
-        return self._sql(
-            "select nilai as pola_kerja, pegawai from "
-            f"({self._sebaran('pola_kerja', periode, kode, kolom)}) order by 1",
-            (periode, *_opd_clause(kode)[1]),
-        )
+        """People per work pattern (KANTOR / SEKOLAH / SHIFT) in the period."""
+        return self._sebaran("pola_kerja", "nilai as pola_kerja", periode, kode_opd, orang=True)
 
     def jadwal_dinas(
         self, periode: str, kode_opd: str | None, mulai: int = 0, batas: int = 60
