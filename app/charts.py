@@ -317,14 +317,19 @@ def peta_opd_bulan(frame: pl.DataFrame, nilai: str, judul: str, skema: str = "re
 
 @spesifikasi
 def per_hari(frame: pl.DataFrame):
-    """TL / PSW / TK per 100 working days by weekday (grouped bars)."""
-    data = frame.unpivot(
-        index=["hari_iso", "hari"],
-        on=["tl", "psw", "tk"],
+    """TL / PSW / TK per 100 working days by weekday (grouped bars; the rates ``persen_*`` of
+    ``Data.per_hari``)."""
+    kode = ["tl", "psw", "tk"]
+    jumlah = frame.unpivot(
+        index=["hari_iso", "hari"], on=kode, variable_name="kode", value_name="jumlah"
+    )
+    per100 = frame.unpivot(
+        index="hari_iso",
+        on=[f"persen_{k}" for k in kode],
         variable_name="kode",
-        value_name="jumlah",
-    ).with_columns(
-        (pl.col("jumlah") / pl.col("hari") * 100).alias("per100"),
+        value_name="per100",
+    ).with_columns(pl.col("kode").str.strip_prefix("persen_"))
+    data = jumlah.join(per100, on=["hari_iso", "kode"], maintain_order="left").with_columns(
         pl.col("hari_iso").replace_strict(fmt.HARI).alias("nama_hari"),
         pl.col("kode").replace_strict(
             {"tl": "Terlambat (TL)", "psw": "Pulang cepat (PSW)", "tk": "Tanpa keterangan (TK)"}

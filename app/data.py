@@ -7,6 +7,13 @@ or a widget) and applies it here, on the server:
   ``AksesDitolak``; a search or a NIP outside it finds nothing (and the attempt is refused).
 - ``ANALIS`` and ``KEUANGAN`` see every department; quality and audit history are for ANALIS.
 
+The business metrics are defined in dbt (the app's marts ``tpp_opd_indikator``, ``tpp_opd_hari``,
+``tpp_opd_jam_datang``, ``tpp_opd_sebaran``, ``tpp_perlu_perhatian`` next to ``tpp_opd_bulanan``;
+see their YAML in ``transforms/models/marts``). Here a method only filters them by scope and
+period and totals a selection of departments: additive columns are summed, and a rate or an
+average is the ratio of the summed numerator and denominator (``_persen``), never an average of
+the departments' rates.
+
 Reads go through ``orchestration.core.published``: the current snapshot is resolved once per page
 run; at its first cache miss the run opens a cursor on the process's in-memory DuckDB over that
 snapshot's Parquet files (``Snapshot.connect``, views made once per snapshot, see ``_basis``)
@@ -182,6 +189,19 @@ def _opd_clause(kode_opd: str | None) -> tuple[str, tuple]:
     return (" and kode_opd = ?", (kode_opd,)) if kode_opd else ("", ())
 
 
+def _persen(pembilang: str, penyebut: str) -> str:
+    """A rate of a selection of departments, in percent: the ratio of the sums (the marts'
+    ``persen_dari``, transforms/macros/persen.sql, on summed columns); null without a
+    denominator."""
+    return f"sum({pembilang})::double / nullif(sum({penyebut})::double, 0) * 100"
+
+
+def _pegawai(kode_opd: str | None, satu_opd: str, provinsi: str) -> str:
+    """The head-count column to sum: one department counts everyone with a row in it
+    (``satu_opd``); several count a person transferred during the month once (``provinsi``)."""
+    return satu_opd if kode_opd else provinsi
+
+
 class Data:
     """What one page run may read, for one scope, from one snapshot (resolved once)."""
 
@@ -239,6 +259,13 @@ class Data:
         try:
             koneksi = self._koneksi if self._run is not None else None
             return _query(str(self.snapshot.path), self.snapshot.id, sql, params, _koneksi=koneksi)
+        except duckdb.CatalogException:
+            # a snapshot published before a table the page reads existed (the app's metric
+            # marts): the next pipeline run publishes it
+            raise BelumTersedia(
+                f"Data terbit {self.snapshot.id} belum memuat tabel yang dibutuhkan halaman ini; "
+                "jalankan pipeline (kinerja run) sekali lagi."
+            ) from None
         except (FileNotFoundError, duckdb.IOException):
             # the snapshot was pruned between resolve and read (three newer publishes and its
             # grace period later, e.g. a download clicked long after the page): take the
@@ -262,13 +289,16 @@ class Data:
     # -- province / department KPIs -------------------------------------------------------------
 
     def kpi_per_periode(self, kode_opd: str | None = None) -> pl.DataFrame:
-        """One row per period: head count, money, average percentages, TK rate, money lost."""
-        where, params = _opd_clause(self.scope.opd(kode_opd))
+        """One row per period: head count, money, average percentages, TK rate, money lost
+        (``tpp_opd_bulanan`` with ``tpp_opd_indikator``, the scope's departments totalled)."""
+        kode = self.scope.opd(kode_opd)
+        where, params = _opd_clause(kode)
+        pegawai = _pegawai(kode, "jumlah_pegawai", "jumlah_pegawai_provinsi")
         return self._sql(
             f"""
             select periode,
-                count(distinct nip) as pegawai,
-                count(*) as baris,
+                sum({pegawai})::bigint as pegawai,
+                sum(jumlah_baris)::bigint as baris,
                 sum(tpp_basis)::bigint as tpp_basis,
                 sum(tpp_kinerja)::bigint as tpp_kinerja,
                 sum(tpp_disiplin)::bigint as tpp_disiplin,
@@ -276,20 +306,17 @@ class Data:
                 sum(pph21)::bigint as pph21,
                 sum(iuran_bpjs)::bigint as iuran_bpjs,
                 sum(tpp_neto)::bigint as tpp_neto,
-                avg(persen_disiplin)::double as persen_disiplin,
-                avg(persen_kinerja)::double as persen_kinerja,
+                sum(jumlah_persen_disiplin)::double / sum(jumlah_baris) as persen_disiplin,
+                sum(jumlah_persen_kinerja)::double / sum(jumlah_baris) as persen_kinerja,
                 sum(tk)::bigint as tk,
                 sum(hari_efektif)::bigint as hari_efektif,
-                sum(tk)::double / nullif(sum(hari_efektif), 0) * 100 as persen_tk,
-                sum(tl1 + tl2 + tl3 + tl4)::bigint as terlambat,
-                sum(psw1 + psw2 + psw3 + psw4)::bigint as pulang_cepat,
-                sum(tanpa_penilaian::int)::bigint as tanpa_penilaian,
-                -- what the predikat and the discipline points took off the pro-rated maximum
-                (sum(basis_efektif * bobot_disiplin / 100) - sum(tpp_disiplin))::double
-                    as hilang_disiplin,
-                (sum(basis_efektif * bobot_kinerja / 100) - sum(tpp_kinerja))::double
-                    as hilang_kinerja
-            from tpp_bulanan
+                {_persen("tk", "hari_efektif")} as persen_tk,
+                sum(terlambat)::bigint as terlambat,
+                sum(pulang_cepat)::bigint as pulang_cepat,
+                sum(jumlah_tanpa_penilaian)::bigint as tanpa_penilaian,
+                sum(hilang_disiplin)::double as hilang_disiplin,
+                sum(hilang_kinerja)::double as hilang_kinerja
+            from tpp_opd_bulanan left join tpp_opd_indikator using (periode, kode_opd)
             where true{where}
             group by periode
             order by periode
@@ -298,7 +325,8 @@ class Data:
         )
 
     def opd_periode(self, periode: str | None = None) -> pl.DataFrame:
-        """tpp_opd_bulanan rows the scope may see (one period or all), with rates."""
+        """tpp_opd_bulanan rows the scope may see (one period or all), with the rates of
+        ``tpp_opd_indikator``."""
         where, params = _opd_clause(self.scope.opd())
         if periode:
             where += " and periode = ?"
@@ -310,9 +338,8 @@ class Data:
                 tpp_basis, tpp_kinerja, tpp_disiplin, tpp_bruto, pph21, iuran_bpjs, tpp_neto,
                 rata_persen_kinerja::double as persen_kinerja,
                 rata_persen_disiplin::double as persen_disiplin,
-                tk::double / nullif(hari_efektif, 0) * 100 as persen_tk,
-                terlambat::double / nullif(hari_efektif, 0) * 100 as persen_terlambat
-            from tpp_opd_bulanan
+                persen_tk, persen_terlambat
+            from tpp_opd_bulanan left join tpp_opd_indikator using (periode, kode_opd)
             where true{where}
             order by periode, kode_opd
             """,
@@ -321,56 +348,63 @@ class Data:
 
     # -- one department, one period -------------------------------------------------------------
 
-    def distribusi_disiplin(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
-        """People per whole-point band of persen_disiplin."""
-        where, params = _opd_clause(self.scope.opd(kode_opd))
-        return self._sql(
-            "select floor(persen_disiplin)::int as persen, count(*) as pegawai from tpp_bulanan "
-            f"where periode = ?{where} group by 1 order by 1",
-            (periode, *params),
+    def _sebaran(
+        self, sebaran: str, nilai: str, periode: str, kode_opd: str | None, orang: bool = False
+    ) -> pl.DataFrame:
+        """One distribution of ``tpp_opd_sebaran`` (``nilai`` selected as given), scope applied:
+        rows per value, or with ``orang`` people (a transferred person once over departments)."""
+        kode = self.scope.opd(kode_opd)
+        where, params = _opd_clause(kode)
+        kolom = (
+            _pegawai(kode, "jumlah_baris", "jumlah_pegawai_provinsi") if orang else "jumlah_baris"
         )
+        return self._sql(
+            f"select {nilai}, sum({kolom})::bigint as pegawai from tpp_opd_sebaran "
+            f"where periode = ? and sebaran = ?{where} group by 1 order by 1",
+            (periode, sebaran, *params),
+        )
+
+    def distribusi_disiplin(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
+        """Rows (people) per whole-point band of persen_disiplin."""
+        return self._sebaran("persen_disiplin", "nilai::int as persen", periode, kode_opd)
 
     def distribusi_predikat(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
-        where, params = _opd_clause(self.scope.opd(kode_opd))
-        return self._sql(
-            "select coalesce(predikat, 'TANPA_PENILAIAN') as predikat, count(*) as pegawai "
-            f"from tpp_bulanan where periode = ?{where} group by 1",
-            (periode, *params),
-        )
+        """Rows (people) per predikat, TANPA_PENILAIAN without one."""
+        return self._sebaran("predikat", "nilai as predikat", periode, kode_opd)
 
     def per_hari(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
-        """Per weekday: working days, TL / PSW / TK days and their rates (per 100 days)."""
+        """Per weekday: working days, TL / PSW / TK days and their rates per 100 working days
+        (``tpp_opd_hari``)."""
         where, params = _opd_clause(self.scope.opd(kode_opd))
         return self._sql(
             f"""
-            select hari_iso, count(*) as hari,
-                count(kode_datang) as tl,
-                count(kode_pulang) as psw,
-                count(*) filter (where kode_hari = 'TK') as tk
-            from tpp_harian
+            select hari_iso, sum(hari_kerja)::bigint as hari,
+                sum(terlambat)::bigint as tl,
+                sum(pulang_cepat)::bigint as psw,
+                sum(tk)::bigint as tk,
+                {_persen("terlambat", "hari_kerja")} as persen_tl,
+                {_persen("pulang_cepat", "hari_kerja")} as persen_psw,
+                {_persen("tk", "hari_kerja")} as persen_tk
+            from tpp_opd_hari
             where periode = ?{where}
             group by hari_iso order by hari_iso
             """,
             (periode, *params),
         )
 
-    def jam_datang(self, periode: str, kode_opd: str | None, menit: int = 5) -> pl.DataFrame:
-        """Arrival histogram: check-ins per ``menit``-minute slot of the clock (05:00-11:00), of
-        the days of a weekly pattern (office, school): a shift's start is not a morning."""
+    def jam_datang(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
+        """Arrival histogram: check-ins per 5-minute slot of the clock (05:00-11:00, ``menit``
+        after midnight) and expected start, of the days of a weekly pattern (office, school):
+        a shift's start is not a morning (``tpp_opd_jam_datang``)."""
         where, params = _opd_clause(self.scope.opd(kode_opd))
         return self._sql(
             f"""
-            select
-                least(greatest(
-                    (extract(hour from waktu_datang) * 60 + extract(minute from waktu_datang))::int
-                    // ? * ?, 300), 660) as menit,
-                jam_masuk,
-                count(*) as hari
-            from tpp_harian
-            where periode = ? and waktu_datang is not null and kode_shift is null{where}
-            group by 1, 2 order by 1
+            select menit, jam_masuk, sum(hari)::bigint as hari
+            from tpp_opd_jam_datang
+            where periode = ?{where}
+            group by menit, jam_masuk order by menit, jam_masuk
             """,
-            (menit, menit, periode, *params),
+            (periode, *params),
         )
 
     URUTAN_PERHATIAN = (
@@ -379,21 +413,19 @@ class Data:
     )
 
     def perlu_perhatian(self, periode: str, kode_opd: str | None, batas: int = 200) -> pl.DataFrame:
-        """People to look at: TK days, low discipline, no or weak evaluation, in the order of
-        visible columns (``URUTAN_PERHATIAN``), not of a hidden score."""
+        """People to look at (``tpp_perlu_perhatian``: TK days, discipline below 95 %, no or a
+        weak evaluation), in the order of visible columns (``URUTAN_PERHATIAN``), not of a
+        hidden score."""
         where, params = _opd_clause(self.scope.opd(kode_opd))
         return self._sql(
             f"""
             select nip, nama, kode_opd, nama_jabatan, predikat, tanpa_penilaian,
                 persen_disiplin::double as persen_disiplin,
                 persen_kinerja::double as persen_kinerja,
-                tk, tl1 + tl2 + tl3 + tl4 as terlambat, psw1 + psw2 + psw3 + psw4 as pulang_cepat,
-                izin, tpp_bruto, tpp_neto, coalesce(pola_kerja, 'KANTOR') as pola_kerja
-            from tpp_bulanan
+                tk, terlambat, pulang_cepat, izin, tpp_bruto, tpp_neto, pola_kerja
+            from tpp_perlu_perhatian
             where periode = ?{where}
-                and (tk > 0 or persen_disiplin < 95 or tanpa_penilaian or persen_kinerja < 100)
-            order by tk desc, persen_disiplin asc, tanpa_penilaian desc, persen_kinerja asc,
-                nama, nip
+            order by urutan
             limit ?
             """,
             (periode, *params, batas),
@@ -412,12 +444,7 @@ class Data:
 
     def pola_kerja(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
         """People per work pattern (KANTOR / SEKOLAH / SHIFT) in the period."""
-        where, params = _opd_clause(self.scope.opd(kode_opd))
-        return self._sql(
-            "select coalesce(pola_kerja, 'KANTOR') as pola_kerja, count(distinct nip) as pegawai "
-            f"from tpp_bulanan where periode = ?{where} group by 1 order by 1",
-            (periode, *params),
-        )
+        return self._sebaran("pola_kerja", "nilai as pola_kerja", periode, kode_opd, orang=True)
 
     def jadwal_dinas(
         self, periode: str, kode_opd: str | None, mulai: int = 0, batas: int = 60

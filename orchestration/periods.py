@@ -2,11 +2,11 @@
 
 - DRAFT: computed and maybe published; may change with every pipeline run.
 - VERIFIED: someone checked the published files of the period (their fingerprint, a sha256 over
-  the sha256 of every file of the period, koreksi included, is recorded); a period can be
-  verified again while it is not locked.
+  the sha256 of every file of the period, koreksi included, the app's metric marts excepted, is
+  recorded); a period can be verified again while it is not locked.
 - LOCKED: paid. Its published files never change again: publish carries them over untouched,
   and what a later recomputation would change becomes correction rows (``tpp_koreksi``) in the
-  next open period. Nothing goes back from LOCKED (the database refuses it with a trigger).
+  next open period (an app metric mart the period lacks is added once, ``orchestration.publish``). Nothing goes back from LOCKED (the database refuses it with a trigger).
 
 This module is the status store (read by publish); the transitions verify and lock, which
 republish, are in ``orchestration.lifecycle``.

@@ -9,7 +9,9 @@
    possible), so each snapshot is complete on its own;
 3. LOCKED periods are never rewritten: their files are carried untouched even when they were
    recomputed; the difference between the recomputed rows and the locked ones goes to
-   ``tpp_koreksi`` of the next open period (see ``koreksi_rows``);
+   ``tpp_koreksi`` of the next open period (see ``koreksi_rows``). Only a table of the app's
+   metric marts (``APP_TABLES``) that a locked period does not have yet (published before the
+   table existed) is added from its recomputation, once; nothing already published changes;
 4. writes ``manifest.json`` (periods with status, totals and fingerprint; every file with rows
    and sha256), renames the folder to ``snapshots/<id>`` and points ``published/current`` at it
    with ``os.replace`` of a fresh symlink: readers see the old snapshot or the new one;
@@ -46,6 +48,7 @@ from orchestration.core.months import next_month
 from orchestration.core.paths import DataDir, sha256_file
 from orchestration.core.published import (
     AMOUNTS,
+    APP_TABLES,
     CURRENT,
     KOREKSI,
     MANIFEST,
@@ -72,6 +75,11 @@ KEYS = {
     "tpp_opd_bulanan": ("periode", "kode_opd"),
     "karantina": ("periode", "kind", "source_file", "line_no"),
     "temuan": ("periode", "tingkat", "kode", "nip", "kode_opd", "source_file", "line_no"),
+    "tpp_opd_indikator": ("periode", "kode_opd"),
+    "tpp_opd_hari": ("periode", "kode_opd", "hari_iso"),
+    "tpp_opd_jam_datang": ("periode", "kode_opd", "menit", "jam_masuk"),
+    "tpp_opd_sebaran": ("periode", "kode_opd", "sebaran", "nilai"),
+    "tpp_perlu_perhatian": ("periode", "kode_opd", "urutan"),
     KOREKSI: ("periode_bayar", "periode_asal", "kode_opd", "nip"),
 }
 
@@ -512,7 +520,7 @@ def _publish(data: DataDir, periods: list[str], keep: int, grace: float) -> Publ
         if periods:
             with duckdb.connect(str(data.warehouse), read_only=True) as con:
                 warehouse = Warehouse(con)
-                for table in MART_TABLES:  # all five marts or nothing
+                for table in MART_TABLES:  # every mart or nothing
                     warehouse.columns(table)
                 # one thread writes (pyarrow releases the GIL) while the next query runs
                 with ThreadPoolExecutor(1, thread_name_prefix="publish") as writer:
@@ -526,6 +534,8 @@ def _publish(data: DataDir, periods: list[str], keep: int, grace: float) -> Publ
                     for write in writes:
                         write.result()
                 for periode in relocked:
+                    for table in _app_tables_missing(previous, periode):
+                        build.write(table, periode, warehouse.fetch(table, periode))
                     new_rows = pl.from_arrow(warehouse.fetch("tpp_bulanan", periode))
                     days = pl.from_arrow(
                         warehouse.fetch("tpp_harian", periode, ["nip", "kode_opd", *DAY_SOURCES])
@@ -617,8 +627,20 @@ def _publish_koreksi(
     return out
 
 
+def _app_tables_missing(previous: Snapshot | None, periode: str) -> list[str]:
+    """The app's metric marts a LOCKED period was published without (before they existed)."""
+    files = previous.manifest["files"] if previous is not None else {}
+    return [t for t in APP_TABLES if relative_file(t, periode) not in files]
+
+
 def _fingerprint(files: dict[str, dict[str, Any]], periode: str) -> str:
-    lines = sorted(f"{e['sha256']}  {n}" for n, e in files.items() if e["periode"] == periode)
+    """sha256 over the period's files but the app's metric marts: what finance verifies and locks
+    (summaries derived from those files, they may be added or redefined without a new verify)."""
+    lines = sorted(
+        f"{e['sha256']}  {n}"
+        for n, e in files.items()
+        if e["periode"] == periode and e["table"] not in APP_TABLES
+    )
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
@@ -654,5 +676,6 @@ def _manifest(
 
 
 def fingerprint(snapshot: Snapshot, periode: str) -> str:
-    """What verify/lock compare: every published file of the period (koreksi included)."""
+    """What verify/lock compare: every published file of the period (koreksi included) but the
+    app's metric marts."""
     return snapshot.period(periode)["sidik"]

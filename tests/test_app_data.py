@@ -62,6 +62,51 @@ def test_department_figures_add_up(data, bulanan):
     assert pagu == pytest.approx(paid + kpi["hilang_kinerja"] + kpi["hilang_disiplin"], abs=1)
 
 
+def test_province_totals_are_sums_and_ratios_of_sums_of_the_departments(data, bulanan):
+    """The metrics come from dbt marts; the app only sums departments and divides the sums:
+    a department's rate is the mart's, the province's is not an average of the departments'."""
+    d = analis(data)
+    opd = d.opd_periode("2025-03")
+    provinsi = d.kpi_per_periode().filter(pl.col("periode") == "2025-03").row(0, named=True)
+    rows = bulanan.filter(pl.col("periode") == "2025-03")
+    assert provinsi["pegawai"] == rows["nip"].n_unique()  # a transferred person counts once
+    assert provinsi["pegawai"] < opd["jumlah_pegawai"].sum()  # ... and in both departments
+    assert provinsi["baris"] == rows.height
+    assert provinsi["persen_tk"] == pytest.approx(
+        rows["tk"].sum() / rows["hari_efektif"].sum() * 100, rel=1e-12
+    )
+    assert provinsi["persen_disiplin"] == pytest.approx(
+        rows["persen_disiplin"].cast(pl.Float64).mean(), rel=1e-12
+    )
+    for kode in opd["kode_opd"]:
+        satu = d.kpi_per_periode(kode).filter(pl.col("periode") == "2025-03").row(0, named=True)
+        baris = opd.filter(pl.col("kode_opd") == kode).row(0, named=True)
+        assert satu["persen_tk"] == baris["persen_tk"]  # bit for bit: one formula
+        assert satu["pegawai"] == baris["jumlah_pegawai"]
+        hari = d.per_hari("2025-03", kode)
+        assert hari["tk"].sum() == baris["tk"]
+    hari = d.per_hari("2025-03", None)
+    assert hari["persen_tk"].to_list() == (hari["tk"] / hari["hari"] * 100).to_list()
+    pola = d.pola_kerja("2025-03", None)
+    want = rows.group_by("pola_kerja").agg(pl.col("nip").n_unique()).sort("pola_kerja")
+    assert pola.rows() == want.rows()
+    assert d.distribusi_disiplin("2025-03", None)["pegawai"].sum() == rows.height
+    perhatian = d.perlu_perhatian("2025-03", None, batas=10_000)
+    assert (
+        perhatian.height
+        == rows.filter(
+            (pl.col("tk") > 0)
+            | (pl.col("persen_disiplin") < 95)
+            | pl.col("tanpa_penilaian")
+            | (pl.col("persen_kinerja") < 100)
+        ).height
+    )
+    sendiri = d.perlu_perhatian("2025-03", SENDIRI, batas=10_000)
+    assert (
+        sendiri["nip"].to_list() == perhatian.filter(pl.col("kode_opd") == SENDIRI)["nip"].to_list()
+    )
+
+
 def test_department_head_sees_only_their_department(data, bulanan):
     d = kepala(data)
     assert d.daftar_opd()["kode_opd"].to_list() == [SENDIRI]
@@ -319,3 +364,24 @@ def test_department_head_sees_patterns_and_rosters_of_their_own_department_only(
     kepala_rs = Data(data, Scope("kepala_rs", KEPALA_OPD, RSUD))
     assert not kepala_rs.jadwal_dinas("2025-03", RSUD).is_empty()
     assert kepala_rs.jadwal_dinas("2025-03", None).equals(kepala_rs.jadwal_dinas("2025-03", RSUD))
+
+
+def test_a_snapshot_without_the_app_marts_says_to_run_the_pipeline(tmp_path):
+    """Published by the pipeline of before the app's metric marts: the pages that read them
+    say so (BelumTersedia) instead of failing on a missing table; the finance tables still read."""
+    from app.data import BelumTersedia
+    from orchestration import publish as publish_module
+    from orchestration.core.paths import DataDir
+    from orchestration.core.published import APP_TABLES, MART_TABLES
+    from orchestration.tools.app_sample import build_frames, publish_frames
+
+    lama = DataDir(tmp_path / "lama")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(
+            publish_module, "MART_TABLES", tuple(t for t in MART_TABLES if t not in APP_TABLES)
+        )
+        publish_frames(lama, build_frames(pegawai=60, opd=3, mulai="2025-03", sampai="2025-03"))
+    d = analis(lama)
+    with pytest.raises(BelumTersedia, match="kinerja run"):
+        d.kpi_per_periode()
+    assert not d.tpp_opd("2025-03", None).is_empty()

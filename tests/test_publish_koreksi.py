@@ -173,3 +173,48 @@ def test_locked_data_is_never_rebuilt_from_the_warehouse(data):
     shutil.rmtree(data.published)  # published data lost: refuse rather than recompute
     with pytest.raises(PublishError, match="terkunci 2025-03"):
         publish(data, ["2025-03", "2025-04"])
+
+
+def test_app_marts_are_outside_the_fingerprint_and_added_once_to_a_locked_period(data):
+    """A period locked before the app's metric marts existed gets them at the next publish that
+    recomputes it, once; nothing published changes, nor the fingerprint verify and lock judge.
+    A changed app mart (a redefined metric) changes no fingerprint either."""
+    import duckdb
+
+    from orchestration import publish as publish_module
+    from orchestration.core.published import APP_TABLES, MART_TABLES
+
+    plan = scenario("2025-02", "2025-03")
+    build_warehouse(data, plan)
+    before_app = tuple(t for t in MART_TABLES if t not in APP_TABLES)
+    with pytest.MonkeyPatch.context() as mp:  # the publisher of before the app marts
+        mp.setattr(publish_module, "MART_TABLES", before_app)
+        publish(data, list(plan))
+    lifecycle.verify(data, "2025-02", "Budi")
+    lifecycle.lock(data, "2025-02", "Maria")
+    old = current_snapshot(data)
+    assert not old.files("tpp_opd_indikator", ["2025-02"])
+    feb, sidik = files_of(old, "2025-02"), old.period("2025-02")["sidik"]
+
+    publish(data, list(plan))  # the pipeline recomputes every period after the upgrade
+    new = current_snapshot(data)
+    added = {f"{t}/2025-02.parquet" for t in APP_TABLES}
+    assert set(files_of(new, "2025-02")) == set(feb) | added
+    assert {n: s for n, s in files_of(new, "2025-02").items() if n in feb} == feb
+    assert new.period("2025-02")["sidik"] == sidik and new.period("2025-02")["status"] == "LOCKED"
+    assert new.read("tpp_opd_indikator", "2025-02").height == len(
+        {p.kode_opd for p in plan["2025-02"]}
+    )
+    assert new.read("tpp_koreksi").is_empty()
+
+    # added once: later recomputations of the locked period leave them as they are
+    with duckdb.connect(str(data.warehouse)) as con:
+        con.execute("update main.tpp_opd_indikator set jumlah_baris = 99")
+    sidik_maret = new.period("2025-03")["sidik"]
+    publish(data, list(plan))
+    last = current_snapshot(data)
+    assert files_of(last, "2025-02") == files_of(new, "2025-02")
+    # an open period's app mart is rewritten, and its fingerprint does not move
+    name = "tpp_opd_indikator/2025-03.parquet"
+    assert last.manifest["files"][name]["sha256"] != new.manifest["files"][name]["sha256"]
+    assert last.period("2025-03")["sidik"] == sidik_maret

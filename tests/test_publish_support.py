@@ -1,7 +1,8 @@
 """A small, realistic warehouse for the publish / export tests, built with DuckDB directly.
 
 The marts (``tpp_bulanan``, ``tpp_harian``, ``tpp_opd_bulanan``, ``karantina``, ``temuan``) get
-the columns of tpp-rules §7 and of the dbt marts, amounts computed here with exact fractions
+the columns of tpp-rules §7 and of the dbt marts (the app's metric marts only a department
+count: publish carries them, these tests do not read them), amounts computed here with exact fractions
 (§5), so these tests do not depend on the dbt project. The worked example of §8 (PNS III/b kelas
 9, BAIK, full month: neto 4,324,000) is employee ``ANA``.
 """
@@ -17,6 +18,7 @@ import duckdb
 import polars as pl
 
 from orchestration.core.paths import DataDir
+from orchestration.core.published import APP_TABLES
 
 BASIS = {6: 3_000_000, 7: 3_400_000, 8: 3_900_000, 9: 4_600_000, 11: 6_100_000, 15: 14_500_000}
 PREDIKAT = {"SANGAT_BAIK": 100, "BAIK": 100, "BUTUH_PERBAIKAN": 75, "KURANG": 50}
@@ -309,6 +311,12 @@ def build_warehouse(data: DataDir, plan: Scenario, sumber_absensi: dict[str, str
             from main.tpp_bulanan group by periode, kode_opd
             """
         )
+        for table in APP_TABLES:  # published with the marts; these tests only carry them
+            con.execute(
+                f"create or replace table main.{table} as select periode, kode_opd, "
+                "cast(count(*) as integer) as jumlah_baris from main.tpp_bulanan "
+                "group by periode, kode_opd"
+            )
         con.execute(
             """
             create or replace table main.karantina (

@@ -44,6 +44,12 @@ KEYS = {
     "karantina": ("kind", "periode", "source_file", "line_no", "kolom", "kode_alasan"),
     "temuan": ("periode", "kode", "source_file", "line_no", "nip", "kode_opd"),
     "realisasi_pagu": ("tahun", "bulan", "kode_opd"),
+    # the app's metric marts
+    "tpp_opd_indikator": ("periode", "kode_opd"),
+    "tpp_opd_hari": ("periode", "kode_opd", "hari_iso"),
+    "tpp_opd_jam_datang": ("periode", "kode_opd", "menit", "jam_masuk"),
+    "tpp_opd_sebaran": ("periode", "kode_opd", "sebaran", "nilai"),
+    "tpp_perlu_perhatian": ("periode", "urutan"),
 }
 # profile knobs (transforms/profiles.yml) for a short-lived local session on a small, busy
 # machine: no Derby metastore, no whole-stage code generation, quick JIT. ~2.5x faster here.
@@ -191,7 +197,19 @@ def test_the_compared_population_has_schools_and_shifts(engines):
 
 
 @pytest.mark.parametrize(
-    "table", ["tpp_harian", "tpp_opd_bulanan", "karantina", "temuan", "realisasi_pagu"]
+    "table",
+    [
+        "tpp_harian",
+        "tpp_opd_bulanan",
+        "karantina",
+        "temuan",
+        "realisasi_pagu",
+        "tpp_opd_indikator",
+        "tpp_opd_hari",
+        "tpp_opd_jam_datang",
+        "tpp_opd_sebaran",
+        "tpp_perlu_perhatian",
+    ],
 )
 def test_mart_lain_sama_di_spark(engines, table):
     data, spark = engines

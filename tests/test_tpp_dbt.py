@@ -607,3 +607,63 @@ def test_uji_mart_per_periode_hanya_jendela(run, tmp_path):
     # a window holding February, and no window at all (every period), find the duplicate
     assert failed({"periode_mulai": FEB, "periode_sampai": FEB}) == caught
     assert failed(None) == caught
+
+
+# ----------------------------------------------------------------------------------------------
+# The app's metric marts (issue 17): defined once in dbt, checked against the finance tables
+
+
+def test_mart_aplikasi_sama_dengan_tpp_bulanan(run):
+    for periode in (FEB, MAR):
+        [(orang,)] = [
+            tuple(r.values())
+            for r in run.query(
+                "select count(distinct nip) from tpp_bulanan where periode = ?", [periode]
+            )
+        ]
+        [(provinsi,)] = [
+            tuple(r.values())
+            for r in run.query(
+                "select sum(jumlah_pegawai_provinsi) from tpp_opd_indikator where periode = ?",
+                [periode],
+            )
+        ]
+        assert provinsi == orang
+    perhatian = run.query(
+        "select * from tpp_perlu_perhatian where periode = ? order by urutan", [MAR]
+    )
+    assert [r["urutan"] for r in perhatian] == list(range(1, len(perhatian) + 1))
+    kunci = [(-r["tk"], r["persen_disiplin"], not r["tanpa_penilaian"]) for r in perhatian]
+    assert kunci == sorted(kunci)
+    semua = run.query("select * from tpp_bulanan where periode = ?", [MAR])
+    assert {(r["nip"], r["kode_opd"]) for r in perhatian} == {
+        (r["nip"], r["kode_opd"])
+        for r in semua
+        if r["tk"] > 0
+        or r["persen_disiplin"] < 95
+        or r["tanpa_penilaian"]
+        or r["persen_kinerja"] < 100
+    }
+
+
+def test_uji_data_mart_aplikasi_menangkap_mart_yang_salah(run, tmp_path):
+    data = copy_data(run.data, tmp_path / "aplikasi_rusak")
+    with duckdb.connect(str(data / "warehouse.duckdb")) as con:
+        # one weekday of one department counts a TK day too many
+        kode, hari = con.execute(
+            "select kode_opd, hari_iso from tpp_opd_hari where periode = ? "
+            "order by kode_opd, hari_iso limit 1",
+            [MAR],
+        ).fetchone()
+        con.execute(
+            "update tpp_opd_hari set tk = tk + 1 "
+            "where periode = ? and kode_opd = ? and hari_iso = ?",
+            [MAR, kode, hari],
+        )
+    result = dbt_build(
+        data,
+        vars={"periode_mulai": MAR, "periode_sampai": MAR},
+        extra=["--select", "tpp_mart_aplikasi_cocok_dengan_tpp"],
+    )
+    assert not result.success
+    assert any("tpp_mart_aplikasi_cocok_dengan_tpp" in f for f in result.failures), result.failures

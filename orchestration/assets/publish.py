@@ -2,10 +2,9 @@
 
 import dagster as dg
 
+from orchestration.core.published import MART_TABLES
 from orchestration.partitions import monthly
 from orchestration.resources import KinerjaStorage
-
-MARTS = ("tpp_bulanan", "tpp_harian", "tpp_opd_bulanan", "karantina", "temuan")
 
 
 @dg.asset(
@@ -13,7 +12,7 @@ MARTS = ("tpp_bulanan", "tpp_harian", "tpp_opd_bulanan", "karantina", "temuan")
     group_name="publish",
     partitions_def=monthly,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    deps=[dg.AssetKey([mart]) for mart in MARTS],
+    deps=[dg.AssetKey([mart]) for mart in MART_TABLES],
     kinds={"parquet"},
     description=(
         "Snapshot terbit (published/current) untuk keuangan: mart per periode sebagai Parquet "

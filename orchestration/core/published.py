@@ -28,7 +28,18 @@ import polars as pl
 from orchestration.core.months import last_day, previous_month
 from orchestration.core.paths import DataDir
 
-MART_TABLES = ("tpp_bulanan", "tpp_harian", "tpp_opd_bulanan", "karantina", "temuan")
+# The app's metric marts (transforms/models/marts, issue 17): summaries of tpp_bulanan /
+# tpp_harian at the grain the pages read. Published with the period like the others; not part of
+# the period's fingerprint (what finance verifies and locks), and added to a LOCKED period that
+# was published before they existed (orchestration/publish.py).
+APP_TABLES = (
+    "tpp_opd_indikator",
+    "tpp_opd_hari",
+    "tpp_opd_jam_datang",
+    "tpp_opd_sebaran",
+    "tpp_perlu_perhatian",
+)
+MART_TABLES = ("tpp_bulanan", "tpp_harian", "tpp_opd_bulanan", "karantina", "temuan", *APP_TABLES)
 KOREKSI = "tpp_koreksi"  # keyed by periode_bayar: the period whose payment carries the rows
 TABLES = (*MART_TABLES, KOREKSI)
 
