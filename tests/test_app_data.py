@@ -369,18 +369,22 @@ def test_department_head_sees_patterns_and_rosters_of_their_own_department_only(
 def test_a_snapshot_without_the_app_marts_says_to_run_the_pipeline(tmp_path):
     """Published by the pipeline of before the app's metric marts: the pages that read them
     say so (BelumTersedia) instead of failing on a missing table; the finance tables still read."""
-    from app.data import BelumTersedia
-    from orchestration import publish as publish_module
-    from orchestration.core.paths import DataDir
-    from orchestration.core.published import APP_TABLES, MART_TABLES
-    from orchestration.tools.app_sample import build_frames, publish_frames
+    import json
+    import shutil
 
-    lama = DataDir(tmp_path / "lama")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(
-            publish_module, "MART_TABLES", tuple(t for t in MART_TABLES if t not in APP_TABLES)
-        )
-        publish_frames(lama, build_frames(pegawai=60, opd=3, mulai="2025-03", sampai="2025-03"))
+    from app.data import BelumTersedia, kosongkan_cache
+    from orchestration.core.published import APP_TABLES, MANIFEST, current_snapshot
+
+    lama = sample_data(tmp_path / "lama")
+    snap = current_snapshot(lama)  # as the pipeline before the app marts published it
+    manifest = json.loads((snap.path / MANIFEST).read_text())
+    manifest["files"] = {
+        name: e for name, e in manifest["files"].items() if e["table"] not in APP_TABLES
+    }
+    (snap.path / MANIFEST).write_text(json.dumps(manifest))
+    for table in APP_TABLES:
+        shutil.rmtree(snap.path / table, ignore_errors=True)
+    kosongkan_cache()  # the same snapshot id as the other samples: nothing cached from them
     d = analis(lama)
     with pytest.raises(BelumTersedia, match="kinerja run"):
         d.kpi_per_periode()
