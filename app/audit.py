@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from app.format import sekarang
+from app.format import now
 from orchestration.core.paths import DataDir
 
 AUDIT_FILE = "audit.jsonl"
@@ -59,7 +59,7 @@ def write(
 ) -> dict[str, Any]:
     """Append one event; returns it."""
     event = {
-        "waktu": sekarang().isoformat(timespec="seconds"),
+        "waktu": now().isoformat(timespec="seconds"),
         "aksi": aksi,
         "pengguna": pengguna,
         "peran": peran,

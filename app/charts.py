@@ -68,7 +68,7 @@ PREDIKAT_WARNA = {
 }
 
 
-def skala_rupiah(maks: float | None) -> tuple[float, str]:
+def rupiah_scale(maks: float | None) -> tuple[float, str]:
     """(divisor, unit) so that an axis of rupiah up to ``maks`` reads ``1,5`` miliar / juta /
     ribu rupiah with Indonesian separators (never the SI ``0.2G``)."""
     m = abs(float(maks or 0))
@@ -84,30 +84,30 @@ SPEC_ENTRIES = 1024
 _DIVALIDASI: set[str] = set()  # chart functions whose spec passed the schema once
 
 
-def kosongkan_cache() -> None:
+def clear_cache() -> None:
     with _SPEC_LOCK:
         _SPEC.clear()
 
 
-def _kunci(v) -> object:
+def _key(v) -> object:
     """A hashable key for chart arguments (frames by schema and a hash of their rows)."""
     if isinstance(v, pl.DataFrame):
         rows = v.hash_rows(seed=19).to_numpy().tobytes() if v.height else b""
         digest = hashlib.blake2b(rows, digest_size=16).hexdigest()
         return ("df", tuple(v.columns), tuple(str(t) for t in v.dtypes), v.height, digest)
     if isinstance(v, list | tuple):
-        return tuple(_kunci(x) for x in v)
+        return tuple(_key(x) for x in v)
     if isinstance(v, dict):
-        return tuple((k, _kunci(x)) for k, x in v.items())
+        return tuple((k, _key(x)) for k, x in v.items())
     return v
 
 
-def spesifikasi(fn):
+def spec(fn):
     """Chart builder -> cached Vega-Lite dict (a fresh copy per call: Streamlit mutates it)."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        key = (fn.__name__, _kunci(args), _kunci(kwargs))
+        key = (fn.__name__, _key(args), _key(kwargs))
         with _SPEC_LOCK:
             teks = _SPEC.get(key)
             if teks is not None:
@@ -141,8 +141,8 @@ def _periode_cols(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(fmt.periode_expr(pl.col("periode"), singkat=True).alias("bulan"))
 
 
-@spesifikasi
-def tren(
+@spec
+def trend(
     frame: pl.DataFrame,
     kolom: dict[str, str],
     satuan: str = "%",
@@ -161,12 +161,12 @@ def tren(
     teks = (
         fmt.rupiah_expr(pl.col("nilai"))
         if satuan == "Rp"
-        else fmt.angka_expr(pl.col("nilai"), 1) + pl.lit(satuan)
+        else fmt.number_expr(pl.col("nilai"), 1) + pl.lit(satuan)
     )
     data = data.with_columns(teks.alias("teks"))
     judul_y = None
     if satuan == "Rp":  # plotted in miliar / juta / ribu: an Indonesian axis, no "0.2G"
-        bagi, judul_y = skala_rupiah(data["nilai"].abs().max())
+        bagi, judul_y = rupiah_scale(data["nilai"].abs().max())
         data = data.with_columns(pl.col("nilai") / bagi)
     order = _periode_cols(frame)["bulan"].to_list()
     base = alt.Chart(data).encode(
@@ -193,8 +193,8 @@ def tren(
     )
 
 
-@spesifikasi
-def peringkat(
+@spec
+def ranking(
     frame: pl.DataFrame, nilai: str, judul: str, warna: str = TEAL, sorot: str | None = None
 ):
     """Every department by ``nilai`` (a percentage), best on top, as a dot plot.
@@ -204,8 +204,8 @@ def peringkat(
     """
     data = frame.select("kode_opd", "nama_opd", nilai, "jumlah_pegawai").with_columns(
         pl.col(nilai).cast(pl.Float64),
-        fmt.persen_expr(pl.col(nilai), 2).alias("teks"),
-        fmt.potong_expr(pl.col("nama_opd")).alias("nama"),
+        fmt.percent_expr(pl.col(nilai), 2).alias("teks"),
+        fmt.truncate_expr(pl.col("nama_opd")).alias("nama"),
         (pl.col("kode_opd") == (sorot or "")).alias("sorot"),
     )
     lo_v, hi_v = float(data[nilai].min() or 0), float(data[nilai].max() or 100)
@@ -242,13 +242,13 @@ def peringkat(
     return _done((garis + titik + teks).properties(height=70 + 22 * data.height))
 
 
-@spesifikasi
-def sebaran_opd(frame: pl.DataFrame):
+@spec
+def opd_spread(frame: pl.DataFrame):
     """Departments by discipline (x) and performance (y); bubble size = head count."""
     data = frame.with_columns(
-        fmt.persen_expr(pl.col("persen_disiplin"), 2).alias("t_dis"),
-        fmt.persen_expr(pl.col("persen_kinerja"), 2).alias("t_kin"),
-        fmt.persen_expr(pl.col("persen_tk"), 2).alias("t_tk"),
+        fmt.percent_expr(pl.col("persen_disiplin"), 2).alias("t_dis"),
+        fmt.percent_expr(pl.col("persen_kinerja"), 2).alias("t_kin"),
+        fmt.percent_expr(pl.col("persen_tk"), 2).alias("t_tk"),
     )
     points = (
         alt.Chart(data)
@@ -280,12 +280,12 @@ def sebaran_opd(frame: pl.DataFrame):
     return _done(points.properties(height=380))
 
 
-@spesifikasi
-def peta_opd_bulan(frame: pl.DataFrame, nilai: str, judul: str, skema: str = "redyellowgreen"):
+@spec
+def opd_month_map(frame: pl.DataFrame, nilai: str, judul: str, skema: str = "redyellowgreen"):
     """Heatmap: departments (rows) x months (columns) coloured by ``nilai``."""
     data = _periode_cols(frame).with_columns(
-        fmt.persen_expr(pl.col(nilai), 2).alias("teks"),
-        fmt.potong_expr(pl.col("nama_opd")).alias("label"),
+        fmt.percent_expr(pl.col(nilai), 2).alias("teks"),
+        fmt.truncate_expr(pl.col("nama_opd")).alias("label"),
     )
     order = _periode_cols(frame.select("periode").unique().sort("periode"))["bulan"].to_list()
     return _done(
@@ -315,8 +315,8 @@ def peta_opd_bulan(frame: pl.DataFrame, nilai: str, judul: str, skema: str = "re
     )
 
 
-@spesifikasi
-def per_hari(frame: pl.DataFrame):
+@spec
+def per_weekday(frame: pl.DataFrame):
     """TL / PSW / TK per 100 working days by weekday (grouped bars; the rates ``persen_*`` of
     ``Data.per_hari``)."""
     kode = ["tl", "psw", "tk"]
@@ -338,8 +338,8 @@ def per_hari(frame: pl.DataFrame):
     data = data.with_columns(
         pl.format(
             "{} per 100 hari ({} hari)",
-            fmt.angka_expr(pl.col("per100"), 1),
-            fmt.angka_expr(pl.col("jumlah")),
+            fmt.number_expr(pl.col("per100"), 1),
+            fmt.number_expr(pl.col("jumlah")),
         ).alias("teks")
     )
     hari = [fmt.HARI[i] for i in range(1, 8)]  # weekends only where a pattern works them
@@ -369,15 +369,15 @@ def per_hari(frame: pl.DataFrame):
     )
 
 
-def _menit_jam(m: pl.Expr) -> pl.Expr:
+def _clock_minutes(m: pl.Expr) -> pl.Expr:
     """Minutes of the day as ``07:05``."""
     return pl.format(
         "{}:{}", (m // 60).cast(pl.String).str.zfill(2), (m % 60).cast(pl.String).str.zfill(2)
     )
 
 
-@spesifikasi
-def histogram_datang(frame: pl.DataFrame, menit: int = 5):
+@spec
+def arrival_histogram(frame: pl.DataFrame, menit: int = 5):
     """Check-ins per clock slot, coloured on time / late, with a rule at each start time."""
     mulai = {j: int(j[:2]) * 60 + int(j[3:5]) for j in frame["jam_masuk"].unique().to_list() if j}
     data = (
@@ -390,7 +390,9 @@ def histogram_datang(frame: pl.DataFrame, menit: int = 5):
             .otherwise(pl.lit("Terlambat"))
             .alias("status"),
             pl.format(
-                "{}–{} WITA", _menit_jam(pl.col("menit")), _menit_jam(pl.col("menit") + menit - 1)
+                "{}–{} WITA",
+                _clock_minutes(pl.col("menit")),
+                _clock_minutes(pl.col("menit") + menit - 1),
             ).alias("slot"),
         )
         .group_by("menit", "slot", "status")
@@ -438,8 +440,8 @@ def histogram_datang(frame: pl.DataFrame, menit: int = 5):
     return _done((bars + rule + text).properties(height=280))
 
 
-@spesifikasi
-def histogram_disiplin(frame: pl.DataFrame):
+@spec
+def disiplin_histogram(frame: pl.DataFrame):
     data = frame.with_columns(
         pl.format("{}–{}%", pl.col("persen"), pl.col("persen") + 1).alias("rentang"),
         pl.when(pl.col("persen") >= 95)
@@ -470,7 +472,7 @@ def histogram_disiplin(frame: pl.DataFrame):
     )
 
 
-@spesifikasi
+@spec
 def predikat(frame: pl.DataFrame):
     """Donut of predikat."""
     data = frame.with_columns(fmt.predikat_expr(pl.col("predikat")).alias("label")).with_columns(
@@ -478,7 +480,9 @@ def predikat(frame: pl.DataFrame):
     )
     data = data.with_columns(
         pl.format(
-            "{} pegawai ({})", fmt.angka_expr(pl.col("pegawai")), fmt.persen_expr(pl.col("persen"))
+            "{} pegawai ({})",
+            fmt.number_expr(pl.col("pegawai")),
+            fmt.percent_expr(pl.col("persen")),
         ).alias("teks")
     )
     domain = list(PREDIKAT_WARNA)
@@ -505,7 +509,7 @@ def predikat(frame: pl.DataFrame):
     )
 
 
-@spesifikasi
+@spec
 def tpp_periode(frame: pl.DataFrame):
     """Stacked kinerja + disiplin per period with the net amount as a line."""
     data = _periode_cols(frame)
@@ -578,7 +582,7 @@ KATEGORI_KODE = {
 }
 
 
-def kategori_hari() -> pl.Expr:
+def day_category() -> pl.Expr:
     """The calendar category of a day from ``kode_hari``, ``kode_datang``, ``kode_pulang``."""
     hadir = pl.col("kode_hari") == "HADIR"
     telat = pl.col("kode_datang").is_not_null() | pl.col("kode_pulang").is_not_null()
@@ -595,13 +599,13 @@ def kategori_hari() -> pl.Expr:
     )
 
 
-def jadwal_hari() -> pl.Expr:
+def day_schedule() -> pl.Expr:
     """The day's schedule as text (``MALAM 21:00–07:00``, ``07:00–13:00``), from the scheduled
     start and end when the frame has them, else from the weekly hours."""
     return fmt.jadwal_expr(pl.col("kode_shift"), pl.col("jadwal_mulai"), pl.col("jadwal_selesai"))
 
 
-def pulang_teks(wita: bool = False) -> pl.Expr:
+def checkout_text(wita: bool = False) -> pl.Expr:
     """Check-out time, ``(+1 hari)`` when it is the next morning (a night shift), ``belum
     tersedia`` for a month-end night shift whose check-out file is not loaded yet."""
     wp = pl.col("waktu_pulang")
@@ -616,12 +620,12 @@ def pulang_teks(wita: bool = False) -> pl.Expr:
     )
 
 
-def datang_pulang() -> pl.Expr:
+def arrivals_departures() -> pl.Expr:
     """``07:31 – 16:05 WITA``; a night shift's check-out the next morning is marked."""
-    return pl.format("{} – {} WITA", fmt.jam_expr(pl.col("waktu_datang")), pulang_teks())
+    return pl.format("{} – {} WITA", fmt.jam_expr(pl.col("waktu_datang")), checkout_text())
 
 
-def _lengkap(harian: pl.DataFrame) -> pl.DataFrame:
+def _complete(harian: pl.DataFrame) -> pl.DataFrame:
     """The schedule columns of a day frame (older frames without them: office hours)."""
     tanggal = pl.col("tanggal").cast(pl.Datetime("us"))
     isi = {
@@ -634,18 +638,18 @@ def _lengkap(harian: pl.DataFrame) -> pl.DataFrame:
     return harian.with_columns(kurang) if kurang else harian
 
 
-@spesifikasi
-def kalender(harian: pl.DataFrame):
+@spec
+def calendar(harian: pl.DataFrame):
     """GitHub-style calendar: one square per working day (day number inside), weeks across;
     the tooltip gives the day's schedule (shift code and hours)."""
-    data = _lengkap(harian).with_columns(
-        kategori_hari().alias("kategori"),
+    data = _complete(harian).with_columns(
+        day_category().alias("kategori"),
         (pl.col("tanggal") - pl.duration(days=pl.col("hari_iso") - 1))
         .dt.strftime("%Y-%m-%d")
         .alias("minggu"),
         pl.col("hari_iso").replace_strict(fmt.HARI).alias("hari"),
         pl.col("tanggal").dt.day().alias("tgl"),
-        fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
+        fmt.day_date_expr(pl.col("tanggal")).alias("t_tanggal"),
         pl.concat_str(
             [
                 pl.when(pl.col(k) != "").then(fmt.kode_expr(pl.col(k)))
@@ -654,9 +658,9 @@ def kalender(harian: pl.DataFrame):
             separator=" · ",
             ignore_nulls=True,
         ).alias("t_kode"),
-        datang_pulang().alias("t_jam"),
-        jadwal_hari().alias("t_jadwal"),
-        fmt.angka_expr(pl.col("poin"), 2).alias("t_poin"),
+        arrivals_departures().alias("t_jam"),
+        day_schedule().alias("t_jadwal"),
+        fmt.number_expr(pl.col("poin"), 2).alias("t_poin"),
     )
     bulan = "['Jan','Feb','Mar','Apr','Mei','Jun','Jul','Agu','Sep','Okt','Nov','Des']"
     hari = [fmt.HARI[i] for i in range(1, 8)]  # Saturday / Sunday rows only when worked
@@ -698,17 +702,17 @@ def kalender(harian: pl.DataFrame):
     return _done(layers.properties(width=alt.Step(step), height=alt.Step(step)))
 
 
-def _menit_expr(col: str) -> pl.Expr:
+def _minutes_expr(col: str) -> pl.Expr:
     return pl.col(col).dt.hour().cast(pl.Int32) * 60 + pl.col(col).dt.minute().cast(pl.Int32)
 
 
-def _jam_teks_expr(col: str) -> pl.Expr:
+def _clock_text_expr(col: str) -> pl.Expr:
     return pl.col(col).str.slice(0, 2).cast(pl.Int32) * 60 + pl.col(col).str.slice(3, 2).cast(
         pl.Int32
     )
 
 
-def _warna_kode(jenis: str) -> alt.Scale:
+def _code_colour(jenis: str) -> alt.Scale:
     awal = "TL" if jenis == "datang" else "PSW"
     return alt.Scale(
         domain=["tepat waktu", *[f"{awal}{i}" for i in range(1, 5)]],
@@ -716,8 +720,8 @@ def _warna_kode(jenis: str) -> alt.Scale:
     )
 
 
-@spesifikasi
-def jam_harian(harian: pl.DataFrame, jenis: str):
+@spec
+def daily_hours(harian: pl.DataFrame, jenis: str):
     """Check-in (``jenis='datang'``) or check-out time of each day against the expected time.
 
     Weekly patterns: the clock time of the tap, a red tick at the day's hours. When the days
@@ -725,9 +729,9 @@ def jam_harian(harian: pl.DataFrame, jenis: str):
     clock axis would mix three schedules and cross midnight: the y axis is then the minutes of
     the tap from the day's own scheduled start (or end), 0 being the schedule.
     """
-    harian = _lengkap(harian)
+    harian = _complete(harian)
     if harian["kode_shift"].is_not_null().any():
-        return _jam_shift(harian, jenis)
+        return _shift_hours(harian, jenis)
     waktu, jadwal, kode = (
         ("waktu_datang", "jam_masuk", "kode_datang")
         if jenis == "datang"
@@ -735,9 +739,9 @@ def jam_harian(harian: pl.DataFrame, jenis: str):
     )
     data = harian.filter(pl.col(waktu).is_not_null()).select(
         "tanggal",
-        fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
-        _menit_expr(waktu).alias("menit"),
-        _jam_teks_expr(jadwal).alias("jadwal"),
+        fmt.day_date_expr(pl.col("tanggal")).alias("t_tanggal"),
+        _minutes_expr(waktu).alias("menit"),
+        _clock_text_expr(jadwal).alias("jadwal"),
         pl.col(kode).fill_null("tepat waktu").alias("kode"),
         pl.col(waktu).dt.strftime("%H:%M WITA").alias("teks"),
         pl.col(jadwal).str.slice(0, 5).alias("t_jadwal"),
@@ -769,7 +773,7 @@ def jam_harian(harian: pl.DataFrame, jenis: str):
         x=x,
         y=y,
         color=alt.Color(
-            "kode:N", title=None, legend=alt.Legend(orient="top"), scale=_warna_kode(jenis)
+            "kode:N", title=None, legend=alt.Legend(orient="top"), scale=_code_colour(jenis)
         ),
         tooltip=[
             alt.Tooltip("t_tanggal:N", title="Tanggal"),
@@ -781,7 +785,7 @@ def jam_harian(harian: pl.DataFrame, jenis: str):
     return _done((jadwal_garis + garis + titik).properties(height=250))
 
 
-def _jam_shift(harian: pl.DataFrame, jenis: str):
+def _shift_hours(harian: pl.DataFrame, jenis: str):
     """``jam_harian`` of rostered days: minutes of each tap from that day's schedule."""
     waktu, acuan, kode = (
         ("waktu_datang", "jadwal_mulai", "kode_datang")
@@ -790,11 +794,11 @@ def _jam_shift(harian: pl.DataFrame, jenis: str):
     )
     data = harian.filter(pl.col(waktu).is_not_null() & pl.col(acuan).is_not_null()).select(
         "tanggal",
-        fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
+        fmt.day_date_expr(pl.col("tanggal")).alias("t_tanggal"),
         (pl.col(waktu) - pl.col(acuan)).dt.total_minutes().cast(pl.Int64).alias("menit"),
         pl.col(kode).fill_null("tepat waktu").alias("kode"),
         fmt.waktu_expr(pl.col(waktu)).alias("teks"),
-        jadwal_hari().alias("t_jadwal"),
+        day_schedule().alias("t_jadwal"),
         pl.col("kode_shift").fill_null("jam kantor").alias("shift"),
     )
     if data.is_empty():
@@ -822,7 +826,7 @@ def _jam_shift(harian: pl.DataFrame, jenis: str):
             x=x,
             y=y,
             color=alt.Color(
-                "kode:N", title=None, legend=alt.Legend(orient="top"), scale=_warna_kode(jenis)
+                "kode:N", title=None, legend=alt.Legend(orient="top"), scale=_code_colour(jenis)
             ),
             shape=alt.Shape(
                 "shift:N",
@@ -854,8 +858,8 @@ SHIFT_WARNA = {
 TANDA = {"TK": "Tanpa keterangan (TK)", "POTONG": "Ada potongan (TL/PSW/izin)"}
 
 
-@spesifikasi
-def jadwal_dinas(frame: pl.DataFrame, periode: str):
+@spec
+def roster(frame: pl.DataFrame, periode: str):
     """Roster heatmap: people (rows) x days of the month (columns), colour = shift code, blank =
     day off; a red mark on a TK day, a white one on a day with a deduction."""
     y, m = map(int, periode.split("-"))
@@ -864,10 +868,10 @@ def jadwal_dinas(frame: pl.DataFrame, periode: str):
         pl.when(pl.col("nip").n_unique().over("nama") > 1)
         .then(
             pl.format(
-                "{} (…{})", fmt.potong_expr(pl.col("nama"), 30), pl.col("nip").str.slice(15, 3)
+                "{} (…{})", fmt.truncate_expr(pl.col("nama"), 30), pl.col("nip").str.slice(15, 3)
             )
         )
-        .otherwise(fmt.potong_expr(pl.col("nama"), 30))
+        .otherwise(fmt.truncate_expr(pl.col("nama"), 30))
         .alias("label"),
     )
     urutan = frame["label"].unique(maintain_order=True).to_list()
@@ -877,8 +881,8 @@ def jadwal_dinas(frame: pl.DataFrame, periode: str):
             pl.col("tanggal").dt.day().alias("tgl"),
             pl.col("kode_shift").fill_null("Jam kantor (tanpa jadwal)").alias("shift"),
             fmt.nip_expr(pl.col("nip")).alias("t_nip"),
-            fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
-            jadwal_hari().alias("t_jadwal"),
+            fmt.day_date_expr(pl.col("tanggal")).alias("t_tanggal"),
+            day_schedule().alias("t_jadwal"),
             pl.concat_str(
                 [
                     pl.when(pl.col(k) != "").then(fmt.kode_expr(pl.col(k)))
@@ -887,8 +891,8 @@ def jadwal_dinas(frame: pl.DataFrame, periode: str):
                 separator=" · ",
                 ignore_nulls=True,
             ).alias("t_kode"),
-            datang_pulang().alias("t_jam"),
-            fmt.angka_expr(pl.col("poin"), 2).alias("t_poin"),
+            arrivals_departures().alias("t_jam"),
+            fmt.number_expr(pl.col("poin"), 2).alias("t_poin"),
             pl.when(pl.col("kode_hari") == "TK")
             .then(pl.lit(TANDA["TK"]))
             .when(pl.col("poin") > 0)
@@ -976,21 +980,21 @@ def jadwal_dinas(frame: pl.DataFrame, periode: str):
     return _done((kotak + tk + potong).properties(width=alt.Step(21), height=alt.Step(20)))
 
 
-def riwayat_persen(bulanan: pl.DataFrame):
+def percent_history(bulanan: pl.DataFrame):
     """% kinerja and % disiplin of one person over periods."""
-    return tren(
+    return trend(
         bulanan, {"persen_disiplin": "% disiplin", "persen_kinerja": "% kinerja"}, tinggi=230
     )
 
 
-def _sumbu_rupiah(maks: float) -> str:
+def _rupiah_axis(maks: float) -> str:
     """Vega label expression for a rupiah axis in rb (ribu), jt (juta) or M (miliar)."""
     bagi, akhiran = (1e9, " M") if maks >= 2e9 else (1e6, " jt") if maks >= 2e6 else (1e3, " rb")
     return f"replace(format(datum.value / {bagi:.0f}, ',.1~f'), '.', ',') + '{akhiran}'"
 
 
-@spesifikasi
-def air_terjun(langkah: list[tuple[str, float, str]]):
+@spec
+def waterfall(langkah: list[tuple[str, float, str]]):
     """Waterfall of a TPP: (label, amount, kind) with kind 'total' | 'kurang' (zero steps left out)."""
     rows, level = [], 0.0
     for label, nilai, jenis in langkah:
@@ -1010,7 +1014,7 @@ def air_terjun(langkah: list[tuple[str, float, str]]):
                 "jenis": jenis,
                 "atas": max(awal, akhir),
                 "teks": tanda + fmt.rupiah(nilai),
-                "ringkas": tanda + fmt.rupiah_ringkas(nilai).removeprefix("Rp "),
+                "ringkas": tanda + fmt.rupiah_short(nilai).removeprefix("Rp "),
             }
         )
     data = pl.DataFrame(rows)
@@ -1024,7 +1028,7 @@ def air_terjun(langkah: list[tuple[str, float, str]]):
         )
     )
     bars = base.mark_bar(cornerRadius=2).encode(
-        y=alt.Y("awal:Q", title=None, axis=alt.Axis(labelExpr=_sumbu_rupiah(data["atas"].max()))),
+        y=alt.Y("awal:Q", title=None, axis=alt.Axis(labelExpr=_rupiah_axis(data["atas"].max()))),
         y2="akhir:Q",
         color=alt.Color(
             "jenis:N", legend=None, scale=alt.Scale(domain=["total", "kurang"], range=[TEAL, MERAH])
@@ -1035,8 +1039,8 @@ def air_terjun(langkah: list[tuple[str, float, str]]):
     return _done((bars + text).properties(height=300))
 
 
-@spesifikasi
-def batang_hitung(
+@spec
+def count_bars(
     frame: pl.DataFrame,
     kategori: str,
     jumlah: str,
@@ -1072,16 +1076,16 @@ def batang_hitung(
     )
 
 
-@spesifikasi
-def selisih_opd(frame: pl.DataFrame):
+@spec
+def opd_difference(frame: pl.DataFrame):
     """What-if: the change of gross TPP per department (bars right = up, left = down)."""
-    bagi, satuan = skala_rupiah(frame["selisih_bruto"].abs().max())
+    bagi, satuan = rupiah_scale(frame["selisih_bruto"].abs().max())
     data = frame.with_columns(
         pl.coalesce("nama_opd", "kode_opd").alias("nama"),
         (pl.col("selisih_bruto") / bagi).alias("nilai"),
         fmt.rupiah_expr(pl.col("selisih_bruto")).alias("teks"),
-        fmt.angka_expr(pl.col("pegawai_naik")).alias("t_naik"),
-        fmt.angka_expr(pl.col("pegawai_turun")).alias("t_turun"),
+        fmt.number_expr(pl.col("pegawai_naik")).alias("t_naik"),
+        fmt.number_expr(pl.col("pegawai_turun")).alias("t_turun"),
     )
     return _done(
         alt.Chart(data)
@@ -1108,10 +1112,10 @@ def selisih_opd(frame: pl.DataFrame):
     )
 
 
-@spesifikasi
-def sebaran_perubahan(frame: pl.DataFrame):
+@spec
+def change_spread(frame: pl.DataFrame):
     """What-if: people per band of change (bands in their own order)."""
-    data = frame.with_columns(fmt.angka_expr(pl.col("pegawai")).alias("teks"))
+    data = frame.with_columns(fmt.number_expr(pl.col("pegawai")).alias("teks"))
     return _done(
         alt.Chart(data)
         .mark_bar(cornerRadiusEnd=3, color=TEAL)
@@ -1132,20 +1136,20 @@ def sebaran_perubahan(frame: pl.DataFrame):
     )
 
 
-@spesifikasi
-def presisi_aturan(frame: pl.DataFrame):
+@spec
+def rule_precision(frame: pl.DataFrame):
     """Precision per rule from the analysts' decisions, with its 95 % Wilson interval."""
     data = frame.filter(pl.col("presisi").is_not_null()).with_columns(
         (pl.col("presisi") * 100).alias("p"),
         (pl.col("ci_bawah") * 100).alias("lo"),
         (pl.col("ci_atas") * 100).alias("hi"),
-        fmt.persen_expr(pl.col("presisi") * 100).alias("t_p"),
+        fmt.percent_expr(pl.col("presisi") * 100).alias("t_p"),
         pl.format(
             "{} – {}",
-            fmt.persen_expr(pl.col("ci_bawah") * 100),
-            fmt.persen_expr(pl.col("ci_atas") * 100),
+            fmt.percent_expr(pl.col("ci_bawah") * 100),
+            fmt.percent_expr(pl.col("ci_atas") * 100),
         ).alias("t_ci"),
-        fmt.angka_expr(pl.col("diputuskan")).alias("t_n"),
+        fmt.number_expr(pl.col("diputuskan")).alias("t_n"),
     )
     base = alt.Chart(data).encode(
         y=alt.Y("nama_aturan:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
@@ -1168,16 +1172,16 @@ def presisi_aturan(frame: pl.DataFrame):
     return _done((batang + garis).properties(height=alt.Step(30)))
 
 
-@spesifikasi
-def keadilan(frame: pl.DataFrame, judul: str):
+@spec
+def fairness(frame: pl.DataFrame, judul: str):
     """Share flagged per group with its 95 % interval, one panel per dimension (fairness)."""
     data = frame.with_columns(
         (pl.col("nilai") * 100).alias("p"),
         (pl.col("ci_bawah") * 100).alias("lo"),
         (pl.col("ci_atas") * 100).alias("hi"),
-        fmt.persen_expr(pl.col("nilai") * 100, 2).alias("t_p"),
-        fmt.angka_expr(pl.col("rasio"), 2).alias("t_rasio"),
-        fmt.angka_expr(pl.col("n")).alias("t_n"),
+        fmt.percent_expr(pl.col("nilai") * 100, 2).alias("t_p"),
+        fmt.number_expr(pl.col("rasio"), 2).alias("t_rasio"),
+        fmt.number_expr(pl.col("n")).alias("t_n"),
     )
     base = alt.Chart(data).encode(
         y=alt.Y("kelompok:N", title=None, axis=alt.Axis(labelLimit=200)),
@@ -1206,11 +1210,11 @@ def keadilan(frame: pl.DataFrame, judul: str):
     )
 
 
-@spesifikasi
-def drift_bulanan(frame: pl.DataFrame, judul: str, format_y: str = ",.1~f"):
+@spec
+def monthly_drift(frame: pl.DataFrame, judul: str, format_y: str = ",.1~f"):
     """One line per series (``seri``) over the months (``periode``), value ``nilai``."""
     data = _periode_cols(frame.sort("periode")).with_columns(
-        fmt.angka_expr(pl.col("nilai"), 3).alias("teks")
+        fmt.number_expr(pl.col("nilai"), 3).alias("teks")
     )
     order = data["bulan"].unique(maintain_order=True).to_list()
     return _done(

@@ -11,7 +11,7 @@ The business metrics are defined in dbt (the app's marts ``tpp_opd_indikator``, 
 ``tpp_opd_jam_datang``, ``tpp_opd_sebaran``, ``tpp_perlu_perhatian`` next to ``tpp_opd_bulanan``;
 see their YAML in ``transforms/models/marts``). Here a method only filters them by scope and
 period and totals a selection of departments: additive columns are summed, and a rate or an
-average is the ratio of the summed numerator and denominator (``_persen``), never an average of
+average is the ratio of the summed numerator and denominator (``_percent``), never an average of
 the departments' rates.
 
 Reads go through ``orchestration.core.published``: the current snapshot is resolved once per page
@@ -51,11 +51,11 @@ CACHE_ENTRIES = 4096
 _NIP_TEKS = r"(?:NIP )?\b(?:\d{8} \d{6} \d \d{3}|\d{18})\b"
 
 
-class AksesDitolak(PermissionError):
+class AccessDenied(PermissionError):
     """The logged-in role may not see what was asked for."""
 
 
-class BelumTersedia(LookupError):
+class NotAvailable(LookupError):
     """A source the page needs does not exist yet (module or data); the message says which."""
 
 
@@ -69,25 +69,25 @@ class Scope:
 
     def __post_init__(self) -> None:
         if self.role == KEPALA_OPD and not self.kode_opd:
-            raise AksesDitolak("Peran KEPALA_OPD tanpa kode_opd tidak boleh membaca data.")
+            raise AccessDenied("Peran KEPALA_OPD tanpa kode_opd tidak boleh membaca data.")
         if self.role not in (ANALIS, KEPALA_OPD, KEUANGAN):
-            raise AksesDitolak(f"Peran {self.role!r} tidak dikenal.")
+            raise AccessDenied(f"Peran {self.role!r} tidak dikenal.")
 
     @property
-    def semua_opd(self) -> bool:
+    def all_opd(self) -> bool:
         return self.role != KEPALA_OPD
 
     def opd(self, diminta: str | None = None) -> str | None:
         """The department filter to apply (None = all). A foreign request raises."""
-        if self.semua_opd:
+        if self.all_opd:
             return diminta or None
         if diminta in (None, "", self.kode_opd):
             return self.kode_opd
-        raise AksesDitolak(f"Anda hanya dapat melihat Perangkat Daerah {self.kode_opd}.")
+        raise AccessDenied(f"Anda hanya dapat melihat Perangkat Daerah {self.kode_opd}.")
 
     def require(self, *roles: str) -> None:
         if self.role not in roles:
-            raise AksesDitolak("Halaman ini tidak tersedia untuk peran Anda.")
+            raise AccessDenied("Halaman ini tidak tersedia untuk peran Anda.")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ _BASIS_LOCK = threading.Lock()
 BASIS_SNAPSHOTS = 3
 
 
-def _basis(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
+def _base(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
     """One in-memory DuckDB per snapshot for the whole process, with its views made once.
 
     Page runs query it through their own cursor (a connection to the same database: views are
@@ -133,7 +133,7 @@ _DIHITUNG: dict[tuple, threading.Lock] = {}
 CACHE_BYTES = 512 * 2**20
 
 
-def kosongkan_cache() -> None:
+def clear_cache() -> None:
     """Forget every cached query result and DuckDB base (benchmarks of a cold page)."""
     with _HASIL_LOCK:
         _HASIL.clear()
@@ -163,7 +163,7 @@ def _query(
         with _HASIL_LOCK:
             hit = _HASIL.get(key)
         if hit is None:
-            hit = _hitung(snapshot_path, snapshot_id, sql, params, _koneksi)
+            hit = _compute(snapshot_path, snapshot_id, sql, params, _koneksi)
             with _HASIL_LOCK:
                 _HASIL[key] = hit
                 _DIHITUNG.pop(key, None)
@@ -173,15 +173,15 @@ def _query(
     return hit.clone()
 
 
-def _hitung(
+def _compute(
     snapshot_path: str, snapshot_id: str, sql: str, params: tuple, _koneksi=None
 ) -> pl.DataFrame:
     if _koneksi is not None:
         return _koneksi().sql(sql, params=list(params)).pl()
     snapshot = load_snapshot(Path(snapshot_path))
     if snapshot.id != snapshot_id:  # a folder is never reused; be explicit anyway
-        raise BelumTersedia(f"Snapshot {snapshot_id} tidak lagi tersedia.")
-    with closing(_basis(snapshot).cursor()) as con:
+        raise NotAvailable(f"Snapshot {snapshot_id} tidak lagi tersedia.")
+    with closing(_base(snapshot).cursor()) as con:
         return con.sql(sql, params=list(params)).pl()
 
 
@@ -189,7 +189,7 @@ def _opd_clause(kode_opd: str | None) -> tuple[str, tuple]:
     return (" and kode_opd = ?", (kode_opd,)) if kode_opd else ("", ())
 
 
-def _persen(pembilang: str, penyebut: str) -> str:
+def _percent(pembilang: str, penyebut: str) -> str:
     """A rate of a selection of departments, in percent: the ratio of the sums (the marts'
     ``persen_dari``, transforms/macros/persen.sql, on summed columns); null without a
     denominator."""
@@ -213,7 +213,7 @@ class Data:
         self._con = None
 
     @contextmanager
-    def satu_koneksi(self) -> Iterator[None]:
+    def one_connection(self) -> Iterator[None]:
         """Share one short-lived in-memory DuckDB among the queries of a page run.
 
         Opening a connection with views over every published file costs more than most of the
@@ -227,15 +227,15 @@ class Data:
             self._run.close()
             self._run = self._con = None
 
-    def _koneksi(self):
+    def _connection(self):
         if self._con is None:
-            self._con = self._run.enter_context(closing(_basis(self.snapshot).cursor()))
+            self._con = self._run.enter_context(closing(_base(self.snapshot).cursor()))
         return self._con
 
     # -- snapshot -------------------------------------------------------------------------------
 
     @property
-    def ada(self) -> bool:
+    def exists(self) -> bool:
         return self.snapshot is not None and bool(self.snapshot.periods)
 
     @property
@@ -255,14 +255,14 @@ class Data:
 
     def _sql(self, sql: str, params: tuple = ()) -> pl.DataFrame:
         if self.snapshot is None:
-            raise BelumTersedia("Belum ada data terbit: jalankan pipeline terlebih dahulu.")
+            raise NotAvailable("Belum ada data terbit: jalankan pipeline terlebih dahulu.")
         try:
-            koneksi = self._koneksi if self._run is not None else None
+            koneksi = self._connection if self._run is not None else None
             return _query(str(self.snapshot.path), self.snapshot.id, sql, params, _koneksi=koneksi)
         except duckdb.CatalogException:
             # a snapshot published before a table the page reads existed (the app's metric
             # marts): the next pipeline run publishes it
-            raise BelumTersedia(
+            raise NotAvailable(
                 f"Data terbit {self.snapshot.id} belum memuat tabel yang dibutuhkan halaman ini; "
                 "jalankan pipeline (kinerja run) sekali lagi."
             ) from None
@@ -272,12 +272,12 @@ class Data:
             # current one again, once, on a fresh connection
             self.snapshot, self._con = current_snapshot(self.dir), None
             if self.snapshot is None:
-                raise BelumTersedia("Data terbit tidak dapat dibaca.") from None
+                raise NotAvailable("Data terbit tidak dapat dibaca.") from None
             return _query(str(self.snapshot.path), self.snapshot.id, sql, params)
 
     # -- departments ----------------------------------------------------------------------------
 
-    def daftar_opd(self) -> pl.DataFrame:
+    def opd_list(self) -> pl.DataFrame:
         """kode_opd, nama_opd the scope may see (latest name), sorted by code."""
         where, params = _opd_clause(self.scope.opd())
         return self._sql(
@@ -310,7 +310,7 @@ class Data:
                 sum(jumlah_persen_kinerja)::double / sum(jumlah_baris) as persen_kinerja,
                 sum(tk)::bigint as tk,
                 sum(hari_efektif)::bigint as hari_efektif,
-                {_persen("tk", "hari_efektif")} as persen_tk,
+                {_percent("tk", "hari_efektif")} as persen_tk,
                 sum(terlambat)::bigint as terlambat,
                 sum(pulang_cepat)::bigint as pulang_cepat,
                 sum(jumlah_tanpa_penilaian)::bigint as tanpa_penilaian,
@@ -348,7 +348,7 @@ class Data:
 
     # -- one department, one period -------------------------------------------------------------
 
-    def _sebaran(
+    def _distribution(
         self, sebaran: str, nilai: str, periode: str, kode_opd: str | None, orang: bool = False
     ) -> pl.DataFrame:
         """One distribution of ``tpp_opd_sebaran`` (``nilai`` selected as given), scope applied:
@@ -364,15 +364,15 @@ class Data:
             (periode, sebaran, *params),
         )
 
-    def distribusi_disiplin(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
+    def disiplin_distribution(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
         """Rows (people) per whole-point band of persen_disiplin."""
-        return self._sebaran("persen_disiplin", "nilai::int as persen", periode, kode_opd)
+        return self._distribution("persen_disiplin", "nilai::int as persen", periode, kode_opd)
 
-    def distribusi_predikat(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
+    def predikat_distribution(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
         """Rows (people) per predikat, TANPA_PENILAIAN without one."""
-        return self._sebaran("predikat", "nilai as predikat", periode, kode_opd)
+        return self._distribution("predikat", "nilai as predikat", periode, kode_opd)
 
-    def per_hari(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
+    def per_weekday(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
         """Per weekday: working days, TL / PSW / TK days and their rates per 100 working days
         (``tpp_opd_hari``)."""
         where, params = _opd_clause(self.scope.opd(kode_opd))
@@ -382,9 +382,9 @@ class Data:
                 sum(terlambat)::bigint as tl,
                 sum(pulang_cepat)::bigint as psw,
                 sum(tk)::bigint as tk,
-                {_persen("terlambat", "hari_kerja")} as persen_tl,
-                {_persen("pulang_cepat", "hari_kerja")} as persen_psw,
-                {_persen("tk", "hari_kerja")} as persen_tk
+                {_percent("terlambat", "hari_kerja")} as persen_tl,
+                {_percent("pulang_cepat", "hari_kerja")} as persen_psw,
+                {_percent("tk", "hari_kerja")} as persen_tk
             from tpp_opd_hari
             where periode = ?{where}
             group by hari_iso order by hari_iso
@@ -392,7 +392,7 @@ class Data:
             (periode, *params),
         )
 
-    def jam_datang(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
+    def arrival_times(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
         """Arrival histogram: check-ins per 5-minute slot of the clock (05:00-11:00, ``menit``
         after midnight) and expected start, of the days of a weekly pattern (office, school):
         a shift's start is not a morning (``tpp_opd_jam_datang``)."""
@@ -412,7 +412,7 @@ class Data:
         "kinerja terendah"
     )
 
-    def perlu_perhatian(self, periode: str, kode_opd: str | None, batas: int = 200) -> pl.DataFrame:
+    def needs_attention(self, periode: str, kode_opd: str | None, batas: int = 200) -> pl.DataFrame:
         """People to look at (``tpp_perlu_perhatian``: TK days, discipline below 95 %, no or a
         weak evaluation), in the order of visible columns (``URUTAN_PERHATIAN``), not of a
         hidden score."""
@@ -444,9 +444,11 @@ class Data:
 
     def pola_kerja(self, periode: str, kode_opd: str | None) -> pl.DataFrame:
         """People per work pattern (KANTOR / SEKOLAH / SHIFT) in the period."""
-        return self._sebaran("pola_kerja", "nilai as pola_kerja", periode, kode_opd, orang=True)
+        return self._distribution(
+            "pola_kerja", "nilai as pola_kerja", periode, kode_opd, orang=True
+        )
 
-    def jadwal_dinas(
+    def roster(
         self, periode: str, kode_opd: str | None, mulai: int = 0, batas: int = 60
     ) -> pl.DataFrame:
         """The roster of a page of the department's SHIFT people (by name, ``batas`` from
@@ -477,7 +479,7 @@ class Data:
 
     # -- people ---------------------------------------------------------------------------------
 
-    def cari_pegawai(self, teks: str, batas: int = 50) -> pl.DataFrame:
+    def find_pegawai(self, teks: str, batas: int = 50) -> pl.DataFrame:
         """Search by name (any part) or NIP (digits, any spacing); latest row per person."""
         teks = (teks or "").strip()
         digits = "".join(ch for ch in teks if ch.isdigit())
@@ -509,9 +511,9 @@ class Data:
             f"from tpp_bulanan where nip = ?{where} order by periode, segmen, kode_opd",  # ASAL first
             (nip, *params),
         )
-        if frame.is_empty() and not self.scope.semua_opd:
+        if frame.is_empty() and not self.scope.all_opd:
             # the same answer whether the NIP exists elsewhere or not at all: nothing leaks
-            raise AksesDitolak(
+            raise AccessDenied(
                 f"Pegawai yang diminta tidak ditemukan di Perangkat Daerah Anda ({self.scope.kode_opd})."
             )
         return frame
@@ -538,7 +540,7 @@ class Data:
 
     # -- finance --------------------------------------------------------------------------------
 
-    def periode_keuangan(self) -> pl.DataFrame:
+    def finance_periods(self) -> pl.DataFrame:
         """Per published period: status, who/when, rows and money totals (from the manifest)."""
         self.scope.require(KEUANGAN, ANALIS)
         rows = []
@@ -571,7 +573,7 @@ class Data:
         teks = {"periode": pl.String, "status": pl.String, "oleh": pl.String, "pada": pl.String}
         return pl.DataFrame(rows, schema_overrides=teks) if rows else pl.DataFrame(schema=teks)
 
-    def riwayat_periode(self, periode: str | None = None) -> pl.DataFrame:
+    def period_history(self, periode: str | None = None) -> pl.DataFrame:
         """Every lifecycle step (from, to, who, when) of one period or all, oldest first."""
         self.scope.require(KEUANGAN, ANALIS)
         from orchestration.periods import history
@@ -589,7 +591,7 @@ class Data:
             (periode_bayar, *params),
         )
 
-    def ekspor_tersedia(self) -> list[str]:
+    def exports_available(self) -> list[str]:
         """Formats of the finance exports (``orchestration.nominatif``); [] when absent."""
         try:
             nominatif = importlib.import_module("orchestration.nominatif")
@@ -598,7 +600,7 @@ class Data:
         return list(nominatif.FORMATS)
 
     @staticmethod
-    def nama_ekspor(periode: str, fmt: str, kode_opd: str | None) -> tuple[str, str]:
+    def export_name(periode: str, fmt: str, kode_opd: str | None) -> tuple[str, str]:
         """(file name, mime) of what ``ekspor`` returns for these arguments."""
         if kode_opd and fmt in ("xlsx", "pdf"):
             mime = {
@@ -609,7 +611,7 @@ class Data:
         akhiran = f"_{kode_opd}" if kode_opd else ""
         return f"ekspor_tpp_{periode}_{fmt}{akhiran}.zip", "application/zip"
 
-    def ekspor(self, periode: str, fmt: str, kode_opd: str | None = None) -> bytes:
+    def export(self, periode: str, fmt: str, kode_opd: str | None = None) -> bytes:
         """The finance export of ``orchestration.nominatif`` for the scope's departments.
 
         One department in xlsx/pdf gives that file; anything else a zip of every file written
@@ -618,11 +620,11 @@ class Data:
         """
         self.scope.require(KEUANGAN, ANALIS, KEPALA_OPD)
         kode = self.scope.opd(kode_opd)
-        if fmt not in self.ekspor_tersedia():
-            raise BelumTersedia(f"Ekspor {fmt} belum tersedia.")
-        name, _ = self.nama_ekspor(periode, fmt, kode)
+        if fmt not in self.exports_available():
+            raise NotAvailable(f"Ekspor {fmt} belum tersedia.")
+        name, _ = self.export_name(periode, fmt, kode)
         hari = dt.datetime.now(WITA).date().isoformat()
-        return _ekspor(str(self.dir.root), self.snapshot.id, hari, periode, fmt, kode, name)
+        return _export(str(self.dir.root), self.snapshot.id, hari, periode, fmt, kode, name)
 
     # -- data quality ---------------------------------------------------------------------------
 
@@ -662,18 +664,18 @@ class Data:
             params,
         )
 
-    def hasil_cek(self, periode: str | None = None) -> pl.DataFrame:
+    def check_results(self, periode: str | None = None) -> pl.DataFrame:
         """Newest result of every check (quality history); BelumTersedia when absent."""
         self.scope.require(ANALIS)
         history = _optional("quality.history", "riwayat cek kualitas data")
         return history.latest_results(self.dir, periode)
 
-    def riwayat_cek(self) -> pl.DataFrame:
+    def check_history(self) -> pl.DataFrame:
         self.scope.require(ANALIS)
         history = _optional("quality.history", "riwayat cek kualitas data")
         return history.load_check_history(self.dir)
 
-    def riwayat_alert(self) -> pl.DataFrame:
+    def alert_history(self) -> pl.DataFrame:
         self.scope.require(ANALIS)
         alerts = _optional("quality.alerts", "riwayat alert")
         return alerts.load_alert_history(self.dir)
@@ -686,19 +688,19 @@ class Data:
 
     # -- model scores -------------------------------------------------------------------------
 
-    def skor_model(self, jenis: str, periode: str) -> pl.DataFrame:
+    def model_scores(self, jenis: str, periode: str) -> pl.DataFrame:
         """Scores of ``models`` for the scope's people in ``periode``, with name and department.
 
         ``jenis``: ``anomali`` (attendance anomalies) or ``peringatan`` (early warning). Raises
         ``BelumTersedia`` until the module or its score file exists.
         """
-        skor = _optional("models.skor", "skor model")
+        skor = _optional("models.score_files", "skor model")
         nama = {"anomali": skor.ANOMALI, "peringatan": skor.PERINGATAN}[jenis]
         path = skor.path(self.dir, nama)
         if not path.is_file():
             what = "Skor anomali kehadiran" if jenis == "anomali" else "Skor peringatan dini"
-            raise BelumTersedia(f"{what} belum ada: model belum dilatih dan dijalankan.")
-        scores = _skor_file(str(self.dir.root), path.stat().st_mtime_ns, jenis, periode)
+            raise NotAvailable(f"{what} belum ada: model belum dilatih dan dijalankan.")
+        scores = _score_file(str(self.dir.root), path.stat().st_mtime_ns, jenis, periode)
         where, params = _opd_clause(self.scope.opd())
         people = self._sql(
             "select nip, kode_opd, nama, nama_opd, nama_jabatan from tpp_bulanan "
@@ -711,17 +713,17 @@ class Data:
         scores = scores.drop(
             [c for c in ("kode_opd", "nama", "nama_opd") if c in scores.columns]
         ).join(people, on="nip", how="inner")
-        if jenis == "anomali" and not self.scope.semua_opd and "alasan" in scores.columns:
-            scores = self._alasan_terlihat(scores, periode)
+        if jenis == "anomali" and not self.scope.all_opd and "alasan" in scores.columns:
+            scores = self._visible_reasons(scores, periode)
         return scores
 
-    def _alasan_terlihat(self, scores: pl.DataFrame, periode: str) -> pl.DataFrame:
+    def _visible_reasons(self, scores: pl.DataFrame, periode: str) -> pl.DataFrame:
         """Anomaly reasons for a department head as ``temuan_anomali`` words them (a
         buddy-punching colleague of another department is not named); without the flags file,
         every NIP in a reason is hidden."""
         try:
             flags = self.temuan_anomali(periode)
-        except BelumTersedia:
+        except NotAvailable:
             flags = pl.DataFrame()
         if flags.is_empty():
             return scores.with_columns(pl.col("alasan").str.replace_all(_NIP_TEKS, "(rekan)"))
@@ -742,17 +744,17 @@ class Data:
             .drop("alasan_terlihat")
         )
 
-    def _file_model(self, jenis: str, periode: str | None) -> pl.DataFrame:
-        """A file of ``models.skor`` (one period or all), unscoped; ``BelumTersedia`` if absent."""
-        skor = _optional("models.skor", "skor model")
+    def _model_file(self, jenis: str, periode: str | None) -> pl.DataFrame:
+        """A file of ``models.score_files`` (one period or all), unscoped; ``BelumTersedia`` if absent."""
+        skor = _optional("models.score_files", "skor model")
         path = skor.path(self.dir, getattr(skor, _FILE_MODEL[jenis][0]))
         if not path.is_file():
-            raise BelumTersedia(
+            raise NotAvailable(
                 f"Berkas {path.name} belum ada: model anomali belum dijalankan dengan versi ini."
             )
-        return _skor_file(str(self.dir.root), path.stat().st_mtime_ns, jenis, periode)
+        return _score_file(str(self.dir.root), path.stat().st_mtime_ns, jenis, periode)
 
-    def _orang(self, periode: str) -> pl.DataFrame:
+    def _people(self, periode: str) -> pl.DataFrame:
         """nip, kode_opd, nama, nama_opd, nama_jabatan of the scope's people in ``periode``."""
         where, params = _opd_clause(self.scope.opd())
         return self._sql(
@@ -762,17 +764,17 @@ class Data:
         )
 
     def temuan_anomali(self, periode: str) -> pl.DataFrame:
-        """One row per flag (``models.skor.load_anomaly_flags``) of the scope's people, with
+        """One row per flag (``models.score_files.load_anomaly_flags``) of the scope's people, with
         name and department. For a department head, a buddy-punching colleague of another
         department is not named: the NIP in the reason is replaced and ``nip_pasangan`` is
         emptied (the head sees that a colleague elsewhere is involved, not who)."""
-        flags = self._file_model("temuan", periode)
+        flags = self._model_file("temuan", periode)
         if flags.is_empty():
             return flags
-        people = self._orang(periode)
+        people = self._people(periode)
         out = flags.drop([c for c in ("kode_opd", "nama", "nama_opd") if c in flags.columns])
         out = out.join(people, on="nip", how="inner")
-        if not self.scope.semua_opd and "nip_pasangan" in out.columns:
+        if not self.scope.all_opd and "nip_pasangan" in out.columns:
             luar = pl.col("nip_pasangan").is_not_null() & ~pl.col("nip_pasangan").is_in(
                 people["nip"].to_list()
             )
@@ -793,10 +795,10 @@ class Data:
         the month) with at least one of the scope's people: ``jenis``, ``lapisan``, the people
         the scope may see (``orang``: names; ``nip_terlihat``), the flags' labels, how many of
         its flags the scope sees, and their reasons (as ``temuan_anomali`` words them)."""
-        cases = self._file_model("kasus", periode)
+        cases = self._model_file("kasus", periode)
         if cases.is_empty():
             return cases
-        people = self._orang(periode)
+        people = self._people(periode)
         flags = self.temuan_anomali(periode)
         per_orang = (
             cases.select("kasus_id", "nip")
@@ -835,14 +837,14 @@ class Data:
             .sort("lapisan", "jenis", "orang")
         )
 
-    def uji_peringatan(self, versi: str | None) -> dict | None:
+    def warning_test(self, versi: str | None) -> dict | None:
         """What the early-warning version ``versi`` (None: the one in use) measured on its own
         test months against the baseline "average of past ratings" on new cases:
         ``{"uji_periode", "model", "baseline", "n", "lebih_baik"}``; None when unknown."""
         try:
             registry = _optional("models.registry", "registri model")
             meta = registry.meta(self.dir, "peringatan", versi)
-        except (BelumTersedia, OSError, ValueError):
+        except (NotAvailable, OSError, ValueError):
             return None
         try:
             baru = meta["metrik"]["kasus_baru"]
@@ -858,25 +860,25 @@ class Data:
         except (KeyError, TypeError, ValueError):
             return None
 
-    def keputusan_anomali(self) -> pl.DataFrame:
-        """The decision in force per flag (``models.keputusan.terkini``): periode, nip, aturan,
+    def anomaly_decisions(self) -> pl.DataFrame:
+        """The decision in force per flag (``models.decisions.current``): periode, nip, aturan,
         keputusan, catatan, oleh, waktu. Read on a short-lived SQLite connection."""
-        keputusan = _optional("models.keputusan", "keputusan analis")
-        return keputusan.terkini(self.dir)
+        keputusan = _optional("models.decisions", "keputusan analis")
+        return keputusan.current(self.dir)
 
-    def presisi_aturan(self) -> pl.DataFrame:
+    def rule_precision(self) -> pl.DataFrame:
         """Precision per rule from the analysts' decisions (``presisi_per_aturan``): ANALIS."""
         self.scope.require(ANALIS)
-        keputusan = _optional("models.keputusan", "keputusan analis")
-        return keputusan.presisi_per_aturan(self.dir)
+        keputusan = _optional("models.decisions", "keputusan analis")
+        return keputusan.precision_per_rule(self.dir)
 
-    def pemantauan(self) -> tuple[pl.DataFrame, dict]:
+    def monitoring(self) -> tuple[pl.DataFrame, dict]:
         """Fairness and drift (``DATA/models/pemantauan.parquet`` and its ``.json``): ANALIS."""
         self.scope.require(ANALIS)
-        skor = _optional("models.skor", "pemantauan model")
+        skor = _optional("models.score_files", "pemantauan model")
         path = skor.path(self.dir, "pemantauan")
         if not path.is_file():
-            raise BelumTersedia(
+            raise NotAvailable(
                 "Pemantauan keadilan dan drift belum ada: jalankan aset model/pemantauan."
             )
         ringkas = {}
@@ -888,19 +890,19 @@ class Data:
                 ringkas = json.loads(meta.read_text(encoding="utf-8"))
             except ValueError:
                 ringkas = {}
-        return _pemantauan_file(str(path), path.stat().st_mtime_ns), ringkas
+        return _monitoring_file(str(path), path.stat().st_mtime_ns), ringkas
 
-    def tanda_anomali(self, nip: str) -> pl.DataFrame:
+    def anomaly_flags(self, nip: str) -> pl.DataFrame:
         """The attendance-anomaly flags of one person (every scored period the scope may see,
         newest first) with their reasons; empty until the model has run."""
         try:
-            skor = _optional("models.skor", "skor model")
-        except BelumTersedia:
+            skor = _optional("models.score_files", "skor model")
+        except NotAvailable:
             return pl.DataFrame()
         path = skor.path(self.dir, skor.ANOMALI)
         if not path.is_file():
             return pl.DataFrame()
-        scores = _skor_file(str(self.dir.root), path.stat().st_mtime_ns, "anomali", None)
+        scores = _score_file(str(self.dir.root), path.stat().st_mtime_ns, "anomali", None)
         if scores.is_empty() or "ditandai" not in scores.columns:
             return pl.DataFrame()
         where, params = _opd_clause(self.scope.opd())
@@ -912,19 +914,19 @@ class Data:
             .join(periods, on="periode", how="semi")
             .sort("periode", descending=True)
         )
-        if self.scope.semua_opd or tanda.is_empty():
+        if self.scope.all_opd or tanda.is_empty():
             return tanda
         # a department head reads the reasons as ``temuan_anomali`` words them
         return pl.concat(
             [
-                self._alasan_terlihat(tanda.filter(pl.col("periode") == p), p)
+                self._visible_reasons(tanda.filter(pl.col("periode") == p), p)
                 for p in tanda["periode"].unique(maintain_order=True).to_list()
             ],
             how="diagonal_relaxed",
         )
 
 
-# the files of ``models.skor`` the app reads: jenis -> (file name constant, loader)
+# the files of ``models.score_files`` the app reads: jenis -> (file name constant, loader)
 _FILE_MODEL = {
     "anomali": ("ANOMALI", "load_anomaly_scores"),
     "peringatan": ("PERINGATAN", "load_warning_scores"),
@@ -934,27 +936,27 @@ _FILE_MODEL = {
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _skor_file(root: str, mtime_ns: int, jenis: str, periode: str | None) -> pl.DataFrame:
-    """One period (None: all) of a score file of ``models.skor`` (cached on the file's modification time)."""
-    skor = importlib.import_module("models.skor")
+def _score_file(root: str, mtime_ns: int, jenis: str, periode: str | None) -> pl.DataFrame:
+    """One period (None: all) of a score file of ``models.score_files`` (cached on the file's modification time)."""
+    skor = importlib.import_module("models.score_files")
     load = getattr(skor, _FILE_MODEL[jenis][1])
     return load(DataDir(Path(root)), periode)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _pemantauan_file(path: str, mtime_ns: int) -> pl.DataFrame:
+def _monitoring_file(path: str, mtime_ns: int) -> pl.DataFrame:
     """``DATA/models/pemantauan.parquet`` (cached on the file's modification time)."""
     return pl.read_parquet(path)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _ekspor(
+def _export(
     root: str, snapshot_id: str, hari: str, periode: str, fmt: str, kode: str | None, name: str
 ) -> bytes:
-    """Run ``orchestration.nominatif.ekspor`` into a scratch folder; the file, or all as a zip."""
+    """Run ``orchestration.nominatif.export`` into a scratch folder; the file, or all as a zip."""
     nominatif = importlib.import_module("orchestration.nominatif")
     with tempfile.TemporaryDirectory(prefix="sik-ekspor-") as tmp:
-        result = nominatif.ekspor(
+        result = nominatif.export(
             DataDir(Path(root)), periode, fmt, Path(tmp), opd=[kode] if kode else None
         )
         if not name.endswith(".zip"):
@@ -970,6 +972,6 @@ def _optional(module: str, what: str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise BelumTersedia(
+        raise NotAvailable(
             f"{what.capitalize()} belum tersedia (modul {module} belum ada)."
         ) from None

@@ -57,20 +57,20 @@ KODE = {
 }
 
 
-def _kosong(x) -> bool:
+def _empty(x) -> bool:
     return x is None or (isinstance(x, float) and not math.isfinite(x))
 
 
-def _bulat(x: float | int | Decimal, desimal: int) -> int:
+def _round(x: float | int | Decimal, desimal: int) -> int:
     """|x| x 10^desimal rounded half up, as an integer: the same float steps as ``_bulat_expr``."""
     return math.floor(abs(float(x)) * 10**desimal + 0.5)
 
 
-def angka(x: float | int | Decimal | None, desimal: int = 0) -> str:
+def number(x: float | int | Decimal | None, desimal: int = 0) -> str:
     """``15.794``, ``92,5`` (Indonesian separators, half up, no trailing zeros); ``–`` if missing."""
-    if _kosong(x):
+    if _empty(x):
         return KOSONG
-    n = _bulat(x, desimal)
+    n = _round(x, desimal)
     utuh, pecahan = divmod(n, 10**desimal)
     out = ribuan(utuh)
     if desimal:
@@ -82,26 +82,26 @@ def angka(x: float | int | Decimal | None, desimal: int = 0) -> str:
 
 def rupiah(x: float | int | Decimal | None) -> str:
     """``Rp 4.324.000`` (whole rupiah, rounded half up); ``–`` for missing values."""
-    if _kosong(x):
+    if _empty(x):
         return KOSONG
-    n = _bulat(x, 0)
+    n = _round(x, 0)
     return ("-Rp " if x < 0 and n else "Rp ") + ribuan(n)
 
 
-def rupiah_ringkas(x: float | int | None) -> str:
+def rupiah_short(x: float | int | None) -> str:
     """``Rp 68,3 M`` / ``Rp 4,3 jt`` for KPI cards with big totals."""
     if x is None:
         return KOSONG
     v = float(x)
     for batas, akhiran in ((1e12, "T"), (1e9, "M"), (1e6, "jt")):
         if abs(v) >= batas:
-            return f"Rp {angka(v / batas, 1)} {akhiran}"
+            return f"Rp {number(v / batas, 1)} {akhiran}"
     return rupiah(v)
 
 
-def persen(x: float | Decimal | None, desimal: int = 1) -> str:
+def percent(x: float | Decimal | None, desimal: int = 1) -> str:
     """``92,5%``."""
-    teks = angka(x, desimal)
+    teks = number(x, desimal)
     return KOSONG if teks == KOSONG else f"{teks}%"
 
 
@@ -119,7 +119,7 @@ def tanggal(d: dt.date | dt.datetime | str | None) -> str:
     return f"{d.day} {BULAN_SINGKAT[d.month - 1]} {d.year}"
 
 
-def tanggal_hari(d: dt.date | dt.datetime | str | None) -> str:
+def day_date(d: dt.date | dt.datetime | str | None) -> str:
     """``Senin, 3 Mar 2025``."""
     if d is None:
         return KOSONG
@@ -168,7 +168,7 @@ def waktu_iso(text: str | None) -> str:
         return text
 
 
-def sekarang() -> dt.datetime:
+def now() -> dt.datetime:
     return dt.datetime.now(WITA)
 
 
@@ -209,11 +209,11 @@ _BULAN_SINGKAT_NOMOR = {f"{i:02d}": b for i, b in enumerate(BULAN_SINGKAT, 1)}
 _ZONA_WITA = "Asia/Makassar"  # UTC+8 all year
 
 
-def _teks(e: pl.Expr) -> pl.Expr:
+def _text(e: pl.Expr) -> pl.Expr:
     return e.fill_null(KOSONG)
 
 
-def ribuan_expr(n: pl.Expr) -> pl.Expr:
+def thousands_expr(n: pl.Expr) -> pl.Expr:
     """A non-negative integer expression as ``4.324.000``."""
     return (
         n.cast(pl.Int64)
@@ -225,14 +225,14 @@ def ribuan_expr(n: pl.Expr) -> pl.Expr:
     )
 
 
-def _bulat_expr(f: pl.Expr, desimal: int) -> pl.Expr:
+def _round_expr(f: pl.Expr, desimal: int) -> pl.Expr:
     return (f.abs() * 10**desimal + 0.5).floor().cast(pl.Int64)
 
 
-def _angka_expr(e: pl.Expr, desimal: int, awalan: str, akhiran: str) -> pl.Expr:
+def _number_expr(e: pl.Expr, desimal: int, awalan: str, akhiran: str) -> pl.Expr:
     f = e.cast(pl.Float64)
-    n = _bulat_expr(f, desimal)
-    teks = ribuan_expr(n // 10**desimal)
+    n = _round_expr(f, desimal)
+    teks = thousands_expr(n // 10**desimal)
     if desimal:
         pecahan = (n % 10**desimal).cast(pl.String).str.zfill(desimal).str.strip_chars_end("0")
         teks = pl.when(pecahan.str.len_chars() > 0).then(teks + "," + pecahan).otherwise(teks)
@@ -244,29 +244,29 @@ def _angka_expr(e: pl.Expr, desimal: int, awalan: str, akhiran: str) -> pl.Expr:
     )
 
 
-def angka_expr(e: pl.Expr, desimal: int = 0) -> pl.Expr:
+def number_expr(e: pl.Expr, desimal: int = 0) -> pl.Expr:
     """``angka`` of every value of ``e``."""
-    return _angka_expr(e, desimal, "", "")
+    return _number_expr(e, desimal, "", "")
 
 
-def persen_expr(e: pl.Expr, desimal: int = 1) -> pl.Expr:
+def percent_expr(e: pl.Expr, desimal: int = 1) -> pl.Expr:
     """``persen`` of every value of ``e``."""
-    return _angka_expr(e, desimal, "", "%")
+    return _number_expr(e, desimal, "", "%")
 
 
 def rupiah_expr(e: pl.Expr) -> pl.Expr:
     """``rupiah`` of every value of ``e`` (``Rp 4.324.000``, ``-Rp 160.480``)."""
-    return _angka_expr(e, 0, "Rp ", "")
+    return _number_expr(e, 0, "Rp ", "")
 
 
-def _dari_teks_tanggal(e: pl.Expr) -> pl.Expr:
+def _date_from_text(e: pl.Expr) -> pl.Expr:
     return e.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
 
 
 def tanggal_expr(e: pl.Expr, teks: bool = False) -> pl.Expr:
     """``tanggal`` of a Date/Datetime expression (``teks``: ISO text)."""
-    d = _dari_teks_tanggal(e) if teks else e
-    return _teks(
+    d = _date_from_text(e) if teks else e
+    return _text(
         pl.format(
             "{} {} {}",
             d.dt.day(),
@@ -276,11 +276,11 @@ def tanggal_expr(e: pl.Expr, teks: bool = False) -> pl.Expr:
     )
 
 
-def tanggal_hari_expr(e: pl.Expr, teks: bool = False) -> pl.Expr:
+def day_date_expr(e: pl.Expr, teks: bool = False) -> pl.Expr:
     """``tanggal_hari`` (``Senin, 3 Mar 2025``) of a Date/Datetime expression."""
-    d = _dari_teks_tanggal(e) if teks else e
+    d = _date_from_text(e) if teks else e
     hari = d.dt.weekday().replace_strict(HARI, return_dtype=pl.String)
-    return _teks(pl.format("{}, {}", hari, pl.when(d.is_not_null()).then(tanggal_expr(d))))
+    return _text(pl.format("{}, {}", hari, pl.when(d.is_not_null()).then(tanggal_expr(d))))
 
 
 def periode_expr(e: pl.Expr, singkat: bool = False) -> pl.Expr:
@@ -288,12 +288,12 @@ def periode_expr(e: pl.Expr, singkat: bool = False) -> pl.Expr:
     nama = e.str.slice(5, 2).replace_strict(
         _BULAN_SINGKAT_NOMOR if singkat else _BULAN_NOMOR, default=None, return_dtype=pl.String
     )
-    return _teks(pl.when(e.str.len_chars() > 0).then(pl.format("{} {}", nama, e.str.slice(0, 4))))
+    return _text(pl.when(e.str.len_chars() > 0).then(pl.format("{} {}", nama, e.str.slice(0, 4))))
 
 
 def jam_expr(e: pl.Expr, wita: bool = False) -> pl.Expr:
     """``jam`` of a (WITA wall-clock) Datetime expression."""
-    return _teks(e.dt.strftime("%H:%M WITA" if wita else "%H:%M"))
+    return _text(e.dt.strftime("%H:%M WITA" if wita else "%H:%M"))
 
 
 def _wita(e: pl.Expr, berzona: bool) -> pl.Expr:
@@ -304,7 +304,7 @@ def waktu_expr(e: pl.Expr, berzona: bool = False) -> pl.Expr:
     """``waktu`` (``29 Nov 2026 13:05 WITA``) of a Datetime expression; ``berzona`` for a
     time-zone-aware column (converted to WITA), else WITA wall-clock."""
     t = _wita(e, berzona)
-    return _teks(
+    return _text(
         pl.format(
             "{} {}", pl.when(t.is_not_null()).then(tanggal_expr(t)), t.dt.strftime("%H:%M WITA")
         )
@@ -380,10 +380,10 @@ def jadwal_expr(kode_shift: pl.Expr, mulai: pl.Expr, selesai: pl.Expr) -> pl.Exp
     )
 
 
-def potong_expr(e: pl.Expr, n: int = 42) -> pl.Expr:
+def truncate_expr(e: pl.Expr, n: int = 42) -> pl.Expr:
     """Text cut to ``n`` characters with an ellipsis (``potong``)."""
     return pl.when(e.str.len_chars() <= n).then(e).otherwise(e.str.slice(0, n - 2) + "…")
 
 
-def potong(s: str, n: int = 42) -> str:
+def truncate(s: str, n: int = 42) -> str:
     return s if len(s) <= n else s[: n - 2] + "…"

@@ -32,7 +32,7 @@ SETTINGS = {
     "browser.gatherUsageStats": "false",
     "client.toolbarMode": "minimal",
     # no built-in CSV download / clipboard copy of tables and chart data: every export of
-    # scoped data goes through an audited download button (app.ui.unduh)
+    # scoped data goes through an audited download button (app.ui.download)
     "client.disableDataExport": "true",
     "theme.primaryColor": "#0f766e",
     "theme.backgroundColor": "#ffffff",
@@ -59,7 +59,7 @@ def main(
     """Run the app until interrupted; returns the servers' exit code.
 
     ``proses`` (default ``$KINERJA_APP_PROSES``, else 1): that many server processes share the
-    port (``app.proses``); each page run is Python, so one process uses one core at most.
+    port (``app.processes``); each page run is Python, so one process uses one core at most.
     """
     data = DataDir.resolve(data_dir)
     n = max(1, proses or int(os.environ.get("KINERJA_APP_PROSES", "1")))

@@ -29,7 +29,7 @@ st.html(
     "<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}"
     "[data-testid='stMetricValue']{font-size:2rem}</style>"
 )
-st.html(ui.skrip_bahasa(), unsafe_allow_javascript=True)
+st.html(ui.language_script(), unsafe_allow_javascript=True)
 data_dir = DataDir.resolve()
 
 
@@ -41,7 +41,7 @@ def _pengguna_demo(data: DataDir) -> None:
         return
     kode = DEMO_OPD_FALLBACK
     try:
-        daftar = Data(data, Scope("sistem", ANALIS)).daftar_opd()["kode_opd"].to_list()
+        daftar = Data(data, Scope("sistem", ANALIS)).opd_list()["kode_opd"].to_list()
         if daftar and kode not in daftar:
             kode = daftar[0]
     except Exception:  # nothing published yet: the fallback department
@@ -50,14 +50,14 @@ def _pengguna_demo(data: DataDir) -> None:
 
 
 _pengguna_demo(data_dir)
-sesi = auth.sesi_aktif(data_dir)
+sesi = auth.active_session(data_dir)
 
 if sesi is None:
     if st.session_state.pop(auth.HAPUS_COOKIE_KEY, None):  # just logged out
-        st.html(auth.skrip_hapus_cookie(), unsafe_allow_javascript=True)
+        st.html(auth.delete_cookie_script(), unsafe_allow_javascript=True)
     # every page's URL shows the login form, so a bookmark or a reload of /pegawai?nip=... lands
     # on that page (with its query) right after logging in, without a "page not found" detour
-    halaman_masuk = "halaman/masuk.py"
+    halaman_masuk = "views/masuk.py"
     masuk = st.navigation(
         [
             st.Page(
@@ -71,24 +71,24 @@ if sesi is None:
         + [st.Page(halaman_masuk, title=h.judul, url_path=h.kunci) for h in ui.HALAMAN],
         position="hidden",
     )
-    with ui.giliran():
+    with ui.turn():
         masuk.run()
     st.stop()
 
 if token := st.session_state.pop(auth.TUKAR_KEY, None):  # just logged in: the session cookie
-    st.html(auth.skrip_cookie(token), unsafe_allow_javascript=True)
+    st.html(auth.cookie_script(token), unsafe_allow_javascript=True)
 
 data = Data(data_dir, sesi.scope)
 
 # --- the period every page shows (sidebar), from ?periode= on the first run --------------------
 periode = None
-if data.ada:
+if data.exists:
     pilihan = list(reversed(data.periods))
     diminta = st.query_params.get("periode")
     if st.session_state.get("periode") not in pilihan:
         st.session_state["periode"] = diminta if diminta in pilihan else pilihan[0]
 
-halaman = ui.halaman_untuk(sesi.role)
+halaman = ui.pages_for(sesi.role)
 bagian: dict[str, list] = {}
 for h in ui.HALAMAN:
     # the pages of other roles are registered too, hidden: opening one by URL runs its guard,
@@ -111,7 +111,7 @@ st.logo(
     icon_image=str(ui.APP_DIR / "assets" / "ikon.svg"),
 )
 with st.sidebar:
-    if data.ada:
+    if data.exists:
         periode = st.selectbox(
             "Periode",
             pilihan,
@@ -120,14 +120,14 @@ with st.sidebar:
             help="Bulan kerja TPP (dibayar pada bulan berikutnya).",
         )
         st.query_params["periode"] = periode
-        ui.badge_status(data.status(periode)["status"])
+        ui.status_badge(data.status(periode)["status"])
     st.divider()
     with st.container(border=True):
         st.markdown(f":material/account_circle: **{sesi.nama}**")
         opd = f" · {sesi.kode_opd}" if sesi.kode_opd else ""
         st.caption(f"{NAMA_PERAN[sesi.role]}{opd}")
         st.button(
-            "Keluar", icon=":material/logout:", on_click=auth.keluar, args=(data_dir,), key="keluar"
+            "Keluar", icon=":material/logout:", on_click=auth.logout, args=(data_dir,), key="keluar"
         )
     if data.snapshot is not None:
         st.caption(
@@ -136,5 +136,5 @@ with st.sidebar:
         )
 
 ui.set_ctx(ui.Ctx(data_dir, sesi, data, periode))
-with ui.giliran(), data.satu_koneksi():
+with ui.turn(), data.one_connection():
     nav.run()

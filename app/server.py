@@ -4,8 +4,8 @@
   server listens: concurrent first sessions never see a half-initialised module. The queries of
   the home page and of every department page of the newest period are computed then too, and
   again in the background after every publish (``app.warm.keep_warm``).
-- ``app.rute``: ``POST /api/sesi`` exchanges a login's one-time token for the HttpOnly,
-  SameSite=Strict session cookie (``app.sesi``); ``POST /api/keluar`` ends the session the
+- ``app.routes``: ``POST /api/sesi`` exchanges a login's one-time token for the HttpOnly,
+  SameSite=Strict session cookie (``app.sessions``); ``POST /api/keluar`` ends the session the
   cookie names and deletes the cookie.
 
 Run it with ``KINERJA_DATA=DATA python -m app.server [--port 8501]`` (what ``app.launch`` does).
@@ -51,11 +51,13 @@ gc.freeze()  # the modules and objects of the start-up are never garbage: GC ski
 
 import streamlit as st  # noqa: E402
 
-from app import proses  # noqa: E402
-from app.rute import ROUTES  # noqa: E402
+from app import processes  # noqa: E402
+from app.routes import ROUTES  # noqa: E402
 
-if proses.jumlah() > 1:  # several processes behind one port: shared socket and media store
-    proses.pasang(DATA)
+if (
+    processes.process_count() > 1
+):  # several processes behind one port: shared socket and media store
+    processes.install(DATA)
 
 MAIN = Path(__file__).resolve().parent / "main.py"
 
@@ -70,15 +72,15 @@ async def _lifespan(_app):
         daemon=True,
         name="pemanasan-cache",
     ).start()
-    if proses.jumlah() > 1:
-        threading.Thread(target=_bersihkan_media, daemon=True, name="media-bersama").start()
+    if processes.process_count() > 1:
+        threading.Thread(target=_clean_media, daemon=True, name="media-bersama").start()
     yield
 
 
-def _bersihkan_media() -> None:
+def _clean_media() -> None:
     while True:
         with contextlib.suppress(OSError):
-            proses.bersihkan_media(DATA)
+            processes.clean_media(DATA)
         time.sleep(300)
 
 

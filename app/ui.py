@@ -15,8 +15,8 @@ import streamlit as st
 
 from app import audit
 from app import format as fmt
-from app.auth import Sesi
-from app.data import AksesDitolak, BelumTersedia, Data
+from app.auth import Session
+from app.data import AccessDenied, Data, NotAvailable
 from app.users import ANALIS, KEPALA_OPD, KEUANGAN
 from orchestration.core.paths import DataDir
 
@@ -31,14 +31,14 @@ _GILIRAN = threading.BoundedSemaphore(SERENTAK)
 
 
 @contextmanager
-def giliran():
+def turn():
     """Run a page when a slot is free (``SERENTAK`` at once)."""
     with _GILIRAN:
         yield
 
 
 @dataclass(frozen=True)
-class Halaman:
+class PageSpec:
     kunci: str
     judul: str
     ikon: str
@@ -48,75 +48,75 @@ class Halaman:
 
 
 HALAMAN = (
-    Halaman(
+    PageSpec(
         "ringkasan",
         "Ringkasan Provinsi",
         ":material/dashboard:",
-        "halaman/ringkasan.py",
+        "views/ringkasan.py",
         frozenset({ANALIS, KEUANGAN}),
         "Analitik",
     ),
-    Halaman(
+    PageSpec(
         "opd",
         "Perangkat Daerah",
         ":material/apartment:",
-        "halaman/perangkat_daerah.py",
+        "views/perangkat_daerah.py",
         frozenset({ANALIS, KEPALA_OPD}),
         "Analitik",
     ),
-    Halaman(
+    PageSpec(
         "pegawai",
         "Pegawai",
         ":material/badge:",
-        "halaman/pegawai.py",
+        "views/pegawai.py",
         frozenset({ANALIS, KEPALA_OPD, KEUANGAN}),
         "Analitik",
     ),
-    Halaman(
+    PageSpec(
         "anomali",
         "Anomali",
         ":material/troubleshoot:",
-        "halaman/anomali.py",
+        "views/anomali.py",
         frozenset({ANALIS, KEPALA_OPD}),
         "Analitik",
     ),
-    Halaman(
+    PageSpec(
         "whatif",
         "Simulasi Aturan",
         ":material/science:",
-        "halaman/whatif.py",
+        "views/whatif.py",
         frozenset({ANALIS}),
         "Analitik",
     ),
-    Halaman(
+    PageSpec(
         "keuangan",
         "Keuangan",
         ":material/payments:",
-        "halaman/keuangan.py",
+        "views/keuangan.py",
         frozenset({KEUANGAN}),
         "Pembayaran",
     ),
-    Halaman(
+    PageSpec(
         "periode",
         "Status Periode",
         ":material/verified:",
-        "halaman/periode.py",
+        "views/periode.py",
         frozenset({ANALIS, KEUANGAN}),
         "Pembayaran",
     ),
-    Halaman(
+    PageSpec(
         "kualitas",
         "Kualitas Data",
         ":material/fact_check:",
-        "halaman/kualitas.py",
+        "views/kualitas.py",
         frozenset({ANALIS}),
         "Data",
     ),
-    Halaman(
+    PageSpec(
         "audit",
         "Log Audit",
         ":material/history:",
-        "halaman/audit_log.py",
+        "views/audit_log.py",
         frozenset({ANALIS}),
         "Data",
     ),
@@ -125,7 +125,7 @@ HALAMAN_PER_KUNCI = {h.kunci: h for h in HALAMAN}
 BERANDA = {ANALIS: "ringkasan", KEPALA_OPD: "opd", KEUANGAN: "keuangan"}
 
 
-def halaman_untuk(role: str) -> list[Halaman]:
+def pages_for(role: str) -> list[PageSpec]:
     return [h for h in HALAMAN if role in h.peran]
 
 
@@ -134,7 +134,7 @@ class Ctx:
     """What a page run needs: the data dir, the session, the scoped data and the period."""
 
     dir: DataDir
-    sesi: Sesi
+    sesi: Session
     data: Data
     periode: str | None
 
@@ -143,7 +143,7 @@ def set_ctx(ctx: Ctx) -> None:
     st.session_state[CTX_KEY] = ctx
 
 
-def konteks(kunci: str, perlu_data: bool = True) -> Ctx:
+def context(kunci: str, perlu_data: bool = True) -> Ctx:
     """The page's context after checking the role may open page ``kunci`` (else stop).
 
     With ``perlu_data`` a page without published data says so and stops.
@@ -153,23 +153,23 @@ def konteks(kunci: str, perlu_data: bool = True) -> Ctx:
         st.error("Silakan masuk terlebih dahulu.")
         st.stop()
     if ctx.sesi.role not in HALAMAN_PER_KUNCI[kunci].peran:
-        tolak(
+        refuse(
             ctx,
-            AksesDitolak("Halaman ini tidak tersedia untuk peran Anda."),
+            AccessDenied("Halaman ini tidak tersedia untuk peran Anda."),
             objek=f"halaman {kunci}",
             ke_beranda=True,
         )
-    if perlu_data and (not ctx.data.ada or ctx.periode is None):
-        judul(HALAMAN_PER_KUNCI[kunci].judul)
-        belum_tersedia(
+    if perlu_data and (not ctx.data.exists or ctx.periode is None):
+        title(HALAMAN_PER_KUNCI[kunci].judul)
+        not_available(
             "Belum ada data terbit: jalankan pipeline (`uv run kinerja run`) terlebih dahulu."
         )
         st.stop()
     return ctx
 
 
-def tolak(
-    ctx: Ctx, error: AksesDitolak, objek: str | None = None, ke_beranda: bool = False
+def refuse(
+    ctx: Ctx, error: AccessDenied, objek: str | None = None, ke_beranda: bool = False
 ) -> None:
     """Show a refusal, audit it, and stop the page (nothing more is rendered)."""
     audit.write(
@@ -186,13 +186,11 @@ def tolak(
         beranda = HALAMAN_PER_KUNCI[BERANDA[ctx.sesi.role]]
         st.page_link(beranda.file, label=f"Ke {beranda.judul}", icon=":material/home:")
     else:
-        st.button(
-            "Kembali ke data saya", icon=":material/undo:", on_click=_pulihkan, key="pulihkan"
-        )
+        st.button("Kembali ke data saya", icon=":material/undo:", on_click=_restore, key="pulihkan")
     st.stop()
 
 
-def _pulihkan() -> None:
+def _restore() -> None:
     """Drop what was asked for in the URL or a widget (the period stays)."""
     periode = st.query_params.get("periode")
     st.query_params.clear()
@@ -201,11 +199,11 @@ def _pulihkan() -> None:
     st.session_state.pop("opd", None)
 
 
-def belum_tersedia(error: BelumTersedia | str) -> None:
+def not_available(error: NotAvailable | str) -> None:
     st.info(f"Belum tersedia. {error}", icon=":material/hourglass_empty:")
 
 
-def judul(teks: str, sub: str | None = None) -> None:
+def title(teks: str, sub: str | None = None) -> None:
     st.title(teks, anchor=False)
     if sub:
         st.caption(sub)
@@ -215,14 +213,14 @@ STATUS_WARNA = {"DRAFT": "orange", "VERIFIED": "blue", "LOCKED": "green"}
 STATUS_LABEL = {"DRAFT": "Draf", "VERIFIED": "Terverifikasi", "LOCKED": "Terkunci"}
 
 
-def periode_berstatus(d: Data) -> pl.DataFrame:
+def periode_with_status(d: Data) -> pl.DataFrame:
     """The published periods with their status, who and when (display columns ``t_*``) and
     the number of ERROR findings (``error``): the status tables of Keuangan and Status Periode."""
     temuan = d.temuan_per_periode()
     error = dict(
         temuan.filter(pl.col("tingkat") == "ERROR").select("periode", "jumlah").iter_rows()
     )
-    return d.periode_keuangan().with_columns(
+    return d.finance_periods().with_columns(
         pl.col("status").replace_strict(STATUS_LABEL, default=pl.col("status")).alias("t_status"),
         fmt.periode_expr(pl.col("periode")).alias("t_periode"),
         pl.col("oleh").fill_null(fmt.KOSONG).alias("t_oleh"),
@@ -238,7 +236,7 @@ STATUS_IKON = {
 }
 
 
-def badge_status(status: str) -> None:
+def status_badge(status: str) -> None:
     st.badge(
         STATUS_LABEL.get(status, status),
         icon=STATUS_IKON.get(status),
@@ -246,7 +244,7 @@ def badge_status(status: str) -> None:
     )
 
 
-def kartu(
+def card(
     kolom,
     label: str,
     nilai: str,
@@ -270,21 +268,21 @@ def kartu(
     )
 
 
-def delta_persen(now: float | None, before: float | None, satuan: str = " poin") -> str | None:
+def delta_percent(now: float | None, before: float | None, satuan: str = " poin") -> str | None:
     if now is None or before is None or round(now - before, 1) == 0:
         return None
     d = now - before
-    return f"{'+' if d >= 0 else ''}{fmt.angka(d, 1)}{satuan}"
+    return f"{'+' if d >= 0 else ''}{fmt.number(d, 1)}{satuan}"
 
 
 def delta_rupiah(now: float | None, before: float | None) -> str | None:
     if now is None or before is None or now == before:
         return None
     d = now - before
-    return ("+" if d >= 0 else "-") + fmt.rupiah_ringkas(abs(d))
+    return ("+" if d >= 0 else "-") + fmt.rupiah_short(abs(d))
 
 
-def baris_periode(frame: pl.DataFrame, periode: str) -> tuple[dict | None, dict | None]:
+def periode_row(frame: pl.DataFrame, periode: str) -> tuple[dict | None, dict | None]:
     """(row of ``periode``, row of the period before it) of a per-period frame."""
     rows = frame.sort("periode").to_dicts()
     for i, row in enumerate(rows):
@@ -293,81 +291,81 @@ def baris_periode(frame: pl.DataFrame, periode: str) -> tuple[dict | None, dict 
     return None, None
 
 
-def kartu_kpi(kpi: pl.DataFrame, periode: str) -> dict | None:
+def kpi_card(kpi: pl.DataFrame, periode: str) -> dict | None:
     """The six headline numbers of ``periode`` in two rows, each with its change from the month
     before and a sparkline of the months up to it; returns the period's row (None if absent)."""
-    now, prev = baris_periode(kpi, periode)
+    now, prev = periode_row(kpi, periode)
     if now is None:
         return None
     upto = kpi.filter(pl.col("periode") <= periode).sort("periode")
 
-    def tren(col: str) -> list[float]:
+    def trend(col: str) -> list[float]:
         return [float(v) for v in upto[col].fill_null(0).to_list()]
 
     p = prev or {}
     atas = st.columns(3)
-    kartu(
+    card(
         atas[0],
         "Pegawai",
-        fmt.angka(now["pegawai"]),
-        delta_persen(now["pegawai"], p.get("pegawai"), " orang") if prev else None,
+        fmt.number(now["pegawai"]),
+        delta_percent(now["pegawai"], p.get("pegawai"), " orang") if prev else None,
         bantuan="Pegawai dengan baris TPP pada periode ini.",
-        tren=tren("pegawai"),
+        tren=trend("pegawai"),
     )
-    kartu(
+    card(
         atas[1],
         "TPP bruto",
-        fmt.rupiah_ringkas(now["tpp_bruto"]),
+        fmt.rupiah_short(now["tpp_bruto"]),
         delta_rupiah(now["tpp_bruto"], p.get("tpp_bruto")),
         bantuan=fmt.rupiah(now["tpp_bruto"]),
-        tren=tren("tpp_bruto"),
+        tren=trend("tpp_bruto"),
     )
-    kartu(
+    card(
         atas[2],
         "TPP neto",
-        fmt.rupiah_ringkas(now["tpp_neto"]),
+        fmt.rupiah_short(now["tpp_neto"]),
         delta_rupiah(now["tpp_neto"], p.get("tpp_neto")),
         bantuan=f"{fmt.rupiah(now['tpp_neto'])} setelah PPh 21 {fmt.rupiah(now['pph21'])} "
         f"dan BPJS {fmt.rupiah(now['iuran_bpjs'])}.",
-        tren=tren("tpp_neto"),
+        tren=trend("tpp_neto"),
     )
     bawah = st.columns(3)
-    kartu(
+    card(
         bawah[0],
         "Rata-rata disiplin",
-        fmt.persen(now["persen_disiplin"], 2),
-        delta_persen(now["persen_disiplin"], p.get("persen_disiplin")),
+        fmt.percent(now["persen_disiplin"], 2),
+        delta_percent(now["persen_disiplin"], p.get("persen_disiplin")),
         bantuan="Rata-rata persen disiplin (100 dikurangi poin TL, PSW, TK dan izin).",
-        tren=tren("persen_disiplin"),
+        tren=trend("persen_disiplin"),
     )
-    kartu(
+    card(
         bawah[1],
         "Rata-rata kinerja",
-        fmt.persen(now["persen_kinerja"], 2),
-        delta_persen(now["persen_kinerja"], p.get("persen_kinerja")),
-        bantuan=f"Dari predikat penilaian FINAL; {fmt.angka(now['tanpa_penilaian'])} pegawai "
+        fmt.percent(now["persen_kinerja"], 2),
+        delta_percent(now["persen_kinerja"], p.get("persen_kinerja")),
+        bantuan=f"Dari predikat penilaian FINAL; {fmt.number(now['tanpa_penilaian'])} pegawai "
         "tanpa penilaian dihitung 0%.",
-        tren=tren("persen_kinerja"),
+        tren=trend("persen_kinerja"),
     )
-    kartu(
+    card(
         bawah[2],
         "Hari tanpa keterangan",
-        fmt.persen(now["persen_tk"], 2),
-        delta_persen(now["persen_tk"], p.get("persen_tk")),
+        fmt.percent(now["persen_tk"], 2),
+        delta_percent(now["persen_tk"], p.get("persen_tk")),
         delta_color="inverse",
-        bantuan=f"{fmt.angka(now['tk'])} hari TK dari {fmt.angka(now['hari_efektif'])} hari efektif.",
-        tren=tren("persen_tk"),
+        bantuan=f"{fmt.number(now['tk'])} hari TK dari {fmt.number(now['hari_efektif'])} hari efektif.",
+        tren=trend("persen_tk"),
     )
     return now
 
 
-def grafik(spec: dict | None, width: str = "stretch") -> None:
+def chart(spec: dict | None, width: str = "stretch") -> None:
     """Show a chart of ``app.charts`` (a cached Vega-Lite spec)."""
     if spec is not None:
         st.vega_lite_chart(spec=spec, width=width)
 
 
-def rincian_tpp(now: dict) -> None:
+def tpp_breakdown(now: dict) -> None:
     """Money of a period (a department or the province): table and waterfall side by side."""
     from app import charts
 
@@ -385,15 +383,15 @@ def rincian_tpp(now: dict) -> None:
             ("Iuran BPJS (1%)", -now["iuran_bpjs"]),
             ("TPP neto", now["tpp_neto"]),
         ]
-        tabel(
+        table(
             pl.DataFrame(komponen, schema=["komponen", "rupiah"], orient="row"),
             {"komponen": "Komponen", "rupiah": "Rupiah"},
             uang=("rupiah",),
             key="rincian_tpp",
         )
     with kanan:
-        grafik(
-            charts.air_terjun(
+        chart(
+            charts.waterfall(
                 [
                     ("Pagu efektif", pagu, "total"),
                     ("Kinerja", now["hilang_kinerja"], "kurang"),
@@ -408,7 +406,7 @@ def rincian_tpp(now: dict) -> None:
         )
 
 
-def unduh(
+def download(
     ctx: Ctx,
     label: str,
     buat: Callable[[], bytes],
@@ -451,7 +449,7 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
     return b"\xef\xbb\xbf" + frame.write_csv().encode("utf-8")
 
 
-def tabel(
+def table(
     frame: pl.DataFrame,
     kolom: dict[str, str],
     uang: tuple[str, ...] = (),
@@ -473,10 +471,10 @@ def tabel(
     pdf = frame.to_pandas()
     formats = (
         {c: fmt.rupiah for c in uang}
-        | {c: (lambda v: fmt.persen(v, 1)) for c in persen}
+        | {c: (lambda v: fmt.percent(v, 1)) for c in persen}
         | {c: fmt.tanggal for c in tanggal}
-        | {c: fmt.angka for c in angka}
-        | {c: (lambda v: fmt.angka(v, 2)) for c in desimal}
+        | {c: fmt.number for c in angka}
+        | {c: (lambda v: fmt.number(v, 2)) for c in desimal}
     )
     styler = pdf.style.format(na_rep=fmt.KOSONG).format(
         {c: f for c, f in formats.items() if c in shown}, na_rep=fmt.KOSONG
@@ -492,21 +490,21 @@ def tabel(
     )
 
 
-def pilih_pegawai(frame: pl.DataFrame, key: str, kolom: dict[str, str], **formats) -> str | None:
+def choose_pegawai(frame: pl.DataFrame, key: str, kolom: dict[str, str], **formats) -> str | None:
     """A list of people (NIP shown as ``19900815 201601 1 005`` in ``nip_format``) where a row
     can be picked; returns the NIP of the picked row, if any."""
     tampil = frame.with_columns(fmt.nip_expr(pl.col("nip")).alias("nip_format"))
-    pilih = tabel(tampil, kolom, key=key, on_select="rerun", selection_mode="single-row", **formats)
+    pilih = table(tampil, kolom, key=key, on_select="rerun", selection_mode="single-row", **formats)
     rows = pilih.selection.rows if pilih is not None else []
     return frame["nip"][rows[0]] if rows else None
 
 
-def buka_pegawai(nip: str, periode: str | None) -> None:
+def open_pegawai(nip: str, periode: str | None) -> None:
     """Open the Pegawai page on one person (the data layer checks the scope there)."""
-    st.switch_page("halaman/pegawai.py", query_params={"nip": nip, "periode": periode or ""})
+    st.switch_page("views/pegawai.py", query_params={"nip": nip, "periode": periode or ""})
 
 
-def label_opd(daftar: pl.DataFrame) -> dict[str, str]:
+def opd_label(daftar: pl.DataFrame) -> dict[str, str]:
     return {
         r["kode_opd"]: f"{r['kode_opd']} · {r['nama_opd']}" for r in daftar.iter_rows(named=True)
     }
@@ -539,7 +537,7 @@ TERJEMAHAN = {
 }
 
 
-def skrip_bahasa() -> str:
+def language_script() -> str:
     """HTML (CSS + JS) that puts Streamlit's toolbar texts into Bahasa Indonesia."""
     import json
 

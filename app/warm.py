@@ -31,14 +31,14 @@ MODULES = (
     "app.auth",
     "app.audit",
     "app.users",
-    "app.sesi",
+    "app.sessions",
     "orchestration.core.published",
     "orchestration.periods",
     "orchestration.whatif",
     "orchestration.nominatif",
     "quality.history",
     "quality.alerts",
-    "models.skor",
+    "models.score_files",
 )
 
 
@@ -65,8 +65,8 @@ def warm() -> dict[str, float]:
         {"periode": ["2025-01", "2025-02"], "persen": [92.5, 93.0], "nip": ["1" * 18, None]}
     )
     pdf = frame.with_columns(fmt.nip_expr(pl.col("nip")).alias("nip")).to_pandas()
-    pdf.style.format({"persen": fmt.angka}).to_html()
-    charts.tren(frame, {"persen": "Persen"})
+    pdf.style.format({"persen": fmt.number}).to_html()
+    charts.trend(frame, {"persen": "Persen"})
     alt.Chart(frame).mark_bar().encode(x="periode:N", y="persen:Q").to_dict()
     with duckdb.connect() as con:
         con.sql("select 1 as x").pl()
@@ -83,26 +83,26 @@ def warm_data(data_dir, log=print) -> dict[str, float]:
 
     t0 = time.perf_counter()
     d = Data(data_dir, Scope("pemanasan", ANALIS))
-    if not d.ada:
+    if not d.exists:
         return {}
     periode = d.periods[-1]
-    with d.satu_koneksi():
+    with d.one_connection():
         d.kpi_per_periode()
         d.opd_periode(periode)
         d.opd_periode()
-        d.perlu_perhatian(periode, None, batas=25)
-        d.periode_keuangan()
+        d.needs_attention(periode, None, batas=25)
+        d.finance_periods()
         d.temuan_per_periode()
-        opd = d.daftar_opd()["kode_opd"].to_list()
+        opd = d.opd_list()["kode_opd"].to_list()
         for kode in opd:
             d.kpi_per_periode(kode)
-            d.distribusi_disiplin(periode, kode)
-            d.distribusi_predikat(periode, kode)
-            d.per_hari(periode, kode)
-            d.jam_datang(periode, kode)
-            d.perlu_perhatian(periode, kode)
+            d.disiplin_distribution(periode, kode)
+            d.predikat_distribution(periode, kode)
+            d.per_weekday(periode, kode)
+            d.arrival_times(periode, kode)
+            d.needs_attention(periode, kode)
             if dict(d.pola_kerja(periode, kode).iter_rows()).get("SHIFT"):
-                d.jadwal_dinas(periode, kode)
+                d.roster(periode, kode)
     took = {"data": time.perf_counter() - t0}
     log(f"cache {d.snapshot.id}: {len(opd)} Perangkat Daerah, {took['data']:.1f} s")
     return took

@@ -1,6 +1,6 @@
 """Attendance anomalies in two labelled layers: named rules first, a model for what they miss.
 
-Layer ``ATURAN`` (``models/aturan.py``, thresholds in ``aturan_anomali.toml``): five transparent
+Layer ``ATURAN`` (``models/anomaly_rules.py``, thresholds in ``anomaly_rules.toml``): five transparent
 rules; a row is flagged by every rule it meets, with a concrete reason each.
 
 Layer ``MODEL``: an IsolationForest, only for rows no rule flagged, flagged when its score is at
@@ -24,9 +24,9 @@ import numpy as np
 import polars as pl
 from sklearn.ensemble import IsolationForest
 
-from models import aturan
+from models import anomaly_rules
+from models.config import ATURAN
 from models.features import FITUR, KM_JAUH, NAMA_FITUR
-from models.konfigurasi import ATURAN
 from orchestration.core.contract import format_nip
 
 BUDGET = 0.02  # the old fixed quota: only for the baseline in the evaluation
@@ -35,7 +35,7 @@ Z_ALASAN = float(ATURAN["model"]["z_alasan"])  # a feature is a reason from this
 AMBANG_MODEL = float(ATURAN["model"]["ambang_skor"])
 BATAS_BEBAN = int(ATURAN["model"]["batas_beban_per_bulan"])
 LAPISAN = ("ATURAN", "MODEL")
-LABEL_ATURAN = {r: ATURAN[r]["label"] for r in aturan.NAMA_ATURAN}
+LABEL_ATURAN = {r: ATURAN[r]["label"] for r in anomaly_rules.NAMA_ATURAN}
 LABEL_MODEL = "Pola tidak lazim menurut model"
 MAKS_ALASAN = 3
 SAMPEL = 2048  # rows per tree
@@ -53,7 +53,7 @@ GRUP = {
 
 
 @dataclass
-class ModelAnomali:
+class AnomalyModel:
     seed: int
     median: dict[str, float]
     skala: dict[str, float]
@@ -70,12 +70,12 @@ class ModelAnomali:
             cols.append(np.clip(f.arah * (x - self.median[f.nama]) / self.skala[f.nama], 0, Z_MAKS))
         return np.column_stack(cols)
 
-    def skor(self, df: pl.DataFrame) -> np.ndarray:
+    def score(self, df: pl.DataFrame) -> np.ndarray:
         """Anomaly score, higher = stranger (the negated IsolationForest score)."""
         return -self.forest.score_samples(self.z(df))
 
 
-def latih(fitur: pl.DataFrame, seed: int, n_pohon: int = N_POHON) -> ModelAnomali:
+def train(fitur: pl.DataFrame, seed: int, n_pohon: int = N_POHON) -> AnomalyModel:
     """Fit the reference (median, scale) and the forest on ``fitur`` (one row per employee-month).
 
     Each tree sees ``SAMPEL`` rows, not sklearn's default 256: a kind planted in 0.2 % of the
@@ -91,17 +91,17 @@ def latih(fitur: pl.DataFrame, seed: int, n_pohon: int = N_POHON) -> ModelAnomal
     forest = IsolationForest(
         n_estimators=n_pohon, max_samples=min(SAMPEL, fitur.height), random_state=seed
     )
-    model = ModelAnomali(seed, median, skala, forest)
+    model = AnomalyModel(seed, median, skala, forest)
     model.forest.fit(model.z(fitur))
     return model
 
 
-def skor_maks_z(model: ModelAnomali, df: pl.DataFrame) -> np.ndarray:
+def max_z_score(model: AnomalyModel, df: pl.DataFrame) -> np.ndarray:
     """The simplest rival: the largest one-sided z-score (reported next to the forest)."""
     return model.z(df).max(axis=1)
 
 
-def nilai(model: ModelAnomali, fitur: pl.DataFrame, versi: str = "") -> pl.DataFrame:
+def assess(model: AnomalyModel, fitur: pl.DataFrame, versi: str = "") -> pl.DataFrame:
     """Score every row, apply the rules, then the model layer; one row per (periode, nip).
 
     Columns added to the features: ``z_*``, ``skor`` (forest), ``skor_maks_z``, ``aturan``
@@ -117,13 +117,13 @@ def nilai(model: ModelAnomali, fitur: pl.DataFrame, versi: str = "") -> pl.DataF
         skor_maks_z=pl.Series(z.max(axis=1)),
     )
     kunci = ["periode", "nip"]
-    hits = aturan.temuan(out)
+    hits = anomaly_rules.temuan(out)
     per_aturan = hits.group_by(kunci).agg(
         aturan=pl.col("aturan").str.join(","),
         alasan_aturan=pl.col("alasan").str.join("; "),
         alasan_utama_aturan=pl.col("aturan").first(),
     )
-    out = out.join(per_aturan, on=kunci, how="left").join(alasan(out), on=kunci, how="left")
+    out = out.join(per_aturan, on=kunci, how="left").join(reasons(out), on=kunci, how="left")
     calon = (
         pl.col("aturan").is_null()
         & (pl.col("skor") >= AMBANG_MODEL)
@@ -170,9 +170,9 @@ def nilai(model: ModelAnomali, fitur: pl.DataFrame, versi: str = "") -> pl.DataF
     ).drop("alasan_aturan", "alasan_utama_aturan", "alasan_model", "alasan_utama_model")
 
 
-def temuan_semua(hasil: pl.DataFrame) -> pl.DataFrame:
+def all_flags(hasil: pl.DataFrame) -> pl.DataFrame:
     """Every flag of ``nilai``'s output as one row: the rule hits and the model-layer flags."""
-    rules = aturan.temuan(hasil).with_columns(lapisan=pl.lit("ATURAN"))
+    rules = anomaly_rules.temuan(hasil).with_columns(lapisan=pl.lit("ATURAN"))
     model_rows = hasil.filter(pl.col("lapisan") == "MODEL").select(
         "periode",
         "nip",
@@ -189,7 +189,7 @@ def temuan_semua(hasil: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([rules, model_rows], how="vertical_relaxed").sort("periode", "nip", "aturan")
 
 
-def tandai(df: pl.DataFrame, kolom: str = "skor", budget: float = BUDGET) -> pl.DataFrame:
+def mark(df: pl.DataFrame, kolom: str = "skor", budget: float = BUDGET) -> pl.DataFrame:
     """``peringkat`` (1 = highest ``kolom`` in its period), ``persentil`` and ``ditandai``:
     the top ``budget`` share of each period (at least one row)."""
     n = pl.len().over("periode")
@@ -201,20 +201,20 @@ def tandai(df: pl.DataFrame, kolom: str = "skor", budget: float = BUDGET) -> pl.
     )
 
 
-def _angka(col: str, desimal: int = 1) -> pl.Expr:
+def _number(col: str, desimal: int = 1) -> pl.Expr:
     """A number in Indonesian notation (decimal comma)."""
     if desimal == 0:
         return pl.col(col).round(0).cast(pl.Int64).cast(pl.String)
     return pl.col(col).round(desimal).cast(pl.String).str.replace(r"\.", ",")
 
 
-def _teks() -> dict[str, pl.Expr]:
+def _text() -> dict[str, pl.Expr]:
     nip = pl.col("nip_pasangan").map_elements(format_nip, return_dtype=pl.String)
     return {
         "titip": pl.format(
             "Tap di mesin {} rata-rata {} detik setelah NIP {} pada {} hari",
             "mesin_pasangan",
-            _angka("detik_titip", 0),
+            _number("detik_titip", 0),
             nip,
             "hari_titip",
         ),
@@ -223,13 +223,13 @@ def _teks() -> dict[str, pl.Expr]:
             "jam_identik",
             "hari_menit_identik",
             "hari_datang",
-            _angka("sd_menit_datang"),
+            _number("sd_menit_datang"),
         ),
         "mobile": pl.format(
             "Tap MOBILE lebih dari {} km dari kantor pada {} hari (median {} km)",
             pl.lit(f"{KM_JAUH:g}"),
             "hari_mobile_jauh",
-            _angka("km_mobile_median"),
+            _number("km_mobile_median"),
         ),
         "dl": pl.format(
             "Tap masuk dan pulang pada {} dari {} hari Dinas Luar yang disetujui (surat {})",
@@ -243,12 +243,12 @@ def _teks() -> dict[str, pl.Expr]:
     }
 
 
-def alasan(skor: pl.DataFrame) -> pl.DataFrame:
+def reasons(skor: pl.DataFrame) -> pl.DataFrame:
     """(periode, nip, alasan_model, alasan_utama_model) for rows with a z >= ``Z_ALASAN``.
 
     One reason per story (``GRUP``), strongest first, at most ``MAKS_ALASAN``.
     """
-    teks = _teks()
+    teks = _text()
     bagian = []
     for grup in dict.fromkeys(GRUP.values()):
         zcols = [f"z_{f}" for f, g in GRUP.items() if g == grup]

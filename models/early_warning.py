@@ -99,8 +99,8 @@ def dataset(rekap: pl.DataFrame) -> pl.DataFrame:
         jumlah_buruk=pl.col("buruk").cum_sum().over(per),
         bulan_dinilai=pl.col("dinilai").cum_sum().over(per),
         buruk_3=pl.col("buruk").rolling_sum(JENDELA, min_samples=1).over(per),
-        rata_nilai_hasil=_rata_kumulatif("nilai_hasil"),
-        rata_nilai_perilaku=_rata_kumulatif("nilai_perilaku"),
+        rata_nilai_hasil=_cumulative_mean("nilai_hasil"),
+        rata_nilai_perilaku=_cumulative_mean("nilai_perilaku"),
         _periode_next=pl.col("periode").shift(-1).over(per),
         _predikat_next=pl.col("predikat").shift(-1).over(per),
     ).with_columns(
@@ -130,12 +130,12 @@ def dataset(rekap: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _rata_kumulatif(col: str) -> pl.Expr:
+def _cumulative_mean(col: str) -> pl.Expr:
     n = pl.col(col).is_not_null().cast(pl.Int32).cum_sum().over("nip")
     return pl.col(col).fill_null(0).cum_sum().over("nip") / n.clip(lower_bound=1)
 
 
-def bagi_waktu(ds: pl.DataFrame, bulan_uji: int) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+def split_by_time(ds: pl.DataFrame, bulan_uji: int) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
     """Labelled rows split by time: the last ``bulan_uji`` label months are the test set.
 
     Returns (train, test, test periods). Every test row's feature month and label month are
@@ -154,7 +154,7 @@ def bagi_waktu(ds: pl.DataFrame, bulan_uji: int) -> tuple[pl.DataFrame, pl.DataF
 
 
 @dataclass
-class ModelPeringatan:
+class WarningModel:
     seed: int
     model: Pipeline
     baseline: dict[str, float]  # predikat of this month (or TANPA) -> observed risk
@@ -171,7 +171,7 @@ class ModelPeringatan:
     def prob(self, df: pl.DataFrame) -> np.ndarray:
         return self.model.predict_proba(self._x(df))[:, 1]
 
-    def prob_rata(self, df: pl.DataFrame) -> np.ndarray:
+    def prob_mean_rating(self, df: pl.DataFrame) -> np.ndarray:
         """Risk from the average of past ratings alone (the strong baseline)."""
         x = df.select(pl.col(c).cast(pl.Float64) for c in RATA_PENILAIAN).to_numpy()
         return self.rata.predict_proba(x)[:, 1]
@@ -183,32 +183,32 @@ class ModelPeringatan:
             self.baseline, default=fallback, return_dtype=pl.Float64
         ).to_numpy()
 
-    def kontribusi(self, df: pl.DataFrame) -> np.ndarray:
+    def contributions(self, df: pl.DataFrame) -> np.ndarray:
         """(rows × features): each feature's term of the log-odds, relative to its average
         term in training (positive = raises the risk)."""
-        return self._suku(self._x(df)) - np.asarray(self.pusat)
+        return self._terms(self._x(df)) - np.asarray(self.pusat)
 
-    def _suku(self, x: np.ndarray) -> np.ndarray:
+    def _terms(self, x: np.ndarray) -> np.ndarray:
         imp, spline = (self.model.named_steps[k] for k in ("impute", "spline"))
-        return self._suku_basis(spline.transform(imp.transform(x)))
+        return self._basis_terms(spline.transform(imp.transform(x)))
 
-    def _suku_basis(self, basis: np.ndarray) -> np.ndarray:
+    def _basis_terms(self, basis: np.ndarray) -> np.ndarray:
         """The per-feature terms of the log-odds from the spline basis of the rows."""
         lr = self.model.named_steps["lr"]
         n, p = basis.shape[0], len(self.fitur)
         return (basis.reshape(n, p, -1) * lr.coef_[0].reshape(p, -1)).sum(axis=2)
 
-    def pengaruh(self, df: pl.DataFrame) -> dict[str, float]:
+    def influence(self, df: pl.DataFrame) -> dict[str, float]:
         """Spread (std) of each feature's term on ``df``: how much it moves risks."""
-        return self._pengaruh(self.kontribusi(df))
+        return self._influence(self.contributions(df))
 
-    def _pengaruh(self, kontribusi: np.ndarray) -> dict[str, float]:
+    def _influence(self, kontribusi: np.ndarray) -> dict[str, float]:
         sd = kontribusi.std(axis=0)
         return {f: round(float(v), 4) for f, v in zip(self.fitur, sd, strict=True)}
 
 
 @contextmanager
-def _blas_scipy_satu_utas():
+def _scipy_blas_one_thread():
     """scipy's own OpenBLAS on one thread while fitting: the L-BFGS-B solver's small vector
     steps ran 2-4x slower on two threads of a busy 2-core machine. The fit is bit-identical:
     the large matrix products are numpy's (its BLAS is left alone: its thread count does change
@@ -233,13 +233,13 @@ def _blas_scipy_satu_utas():
             c.set_num_threads(n)
 
 
-def latih(
+def train(
     train: pl.DataFrame,
     seed: int,
     c: float = 0.3,
-    awal: ModelPeringatan | None = None,
+    awal: WarningModel | None = None,
     suku: bool = True,
-) -> ModelPeringatan:
+) -> WarningModel:
     """Fit the spline logistic regression and the baseline table on labelled rows.
 
     ``awal``: a model fitted on part of these rows (the time split's); its coefficients start
@@ -252,11 +252,11 @@ def latih(
     ``suku=False`` leaves both out (a model that only scores, never words a reason: the time
     split's).
     """
-    with _blas_scipy_satu_utas():
-        return _latih(train, seed, c, awal, suku)
+    with _scipy_blas_one_thread():
+        return _train(train, seed, c, awal, suku)
 
 
-def _latih(train, seed, c, awal, suku) -> ModelPeringatan:
+def _train(train, seed, c, awal, suku) -> WarningModel:
     lr = LogisticRegression(C=c, max_iter=3000, random_state=seed, warm_start=awal is not None)
     if awal is not None:
         lr.coef_ = awal.model.named_steps["lr"].coef_.copy()
@@ -264,13 +264,13 @@ def _latih(train, seed, c, awal, suku) -> ModelPeringatan:
     imp = SimpleImputer(strategy="median", keep_empty_features=True)
     spline = SplineTransformer(n_knots=5, degree=3, extrapolation="constant")
     pipe = Pipeline([("impute", imp), ("spline", spline), ("lr", lr)])
-    model = ModelPeringatan(seed, pipe, {})
+    model = WarningModel(seed, pipe, {})
     basis = spline.fit_transform(imp.fit_transform(model._x(train)))
     lr.fit(basis, train["label"].to_numpy())
     if suku:
-        terms = model._suku_basis(basis)
+        terms = model._basis_terms(basis)
         model.pusat = terms.mean(axis=0).tolist()
-        model.info["pengaruh"] = model._pengaruh(terms - np.asarray(model.pusat))
+        model.info["pengaruh"] = model._influence(terms - np.asarray(model.pusat))
     model.baseline = baseline(train)
     model.rata = Pipeline(
         [
@@ -294,13 +294,13 @@ def baseline(train: pl.DataFrame) -> dict[str, float]:
     return {**out, "_semua": rate}
 
 
-def alasan(model: ModelPeringatan, df: pl.DataFrame, maks: int = 3) -> list[str]:
+def reasons(model: WarningModel, df: pl.DataFrame, maks: int = 3) -> list[str]:
     """The strongest risk-raising terms of each row (coefficient × standardised value), in words.
 
     This is exactly how the model adds up the risk, so the reason is faithful to the model; it
     is not a cause.
     """
-    kon = model.kontribusi(df)
+    kon = model.contributions(df)
     nilai = df.select(model.fitur).to_numpy()
     order = np.argsort(-kon, axis=1, kind="stable")[:, :maks]
     out = []
@@ -312,17 +312,17 @@ def alasan(model: ModelPeringatan, df: pl.DataFrame, maks: int = 3) -> list[str]
             if kon[i, j] > 0.1:
                 v = nilai[i, j]
                 if not isinstance(v, np.generic):
-                    parts.append(_kalimat(model.fitur[j], v))
+                    parts.append(_sentence(model.fitur[j], v))
                     continue
                 kunci = (j, v.tobytes())
                 if (teks := kalimat.get(kunci)) is None:
-                    teks = kalimat[kunci] = _kalimat(model.fitur[j], v)
+                    teks = kalimat[kunci] = _sentence(model.fitur[j], v)
                 parts.append(teks)
         out.append("; ".join(parts) or "Tidak ada faktor tunggal yang menonjol")
     return out
 
 
-def _kalimat(f: str, v) -> str:
+def _sentence(f: str, v) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return LABEL_FITUR[f].format(v="-")
     if f in ("nilai_hasil", "nilai_perilaku"):

@@ -8,25 +8,25 @@ import polars as pl
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
 
-def _bulat(x: float | None, d: int = 4) -> float | None:
+def _round(x: float | None, d: int = 4) -> float | None:
     return None if x is None or not np.isfinite(x) else round(float(x), d)
 
 
-def peringkat(y: np.ndarray, skor: np.ndarray) -> dict:
+def auc_scores(y: np.ndarray, skor: np.ndarray) -> dict:
     """ROC-AUC and PR-AUC (average precision) of a score against 0/1 labels."""
     y = np.asarray(y, dtype=int)
     if y.min(initial=0) == y.max(initial=0):  # one class only: undefined
         return {"roc_auc": None, "pr_auc": None, "n": int(len(y)), "positif": int(y.sum())}
     return {
-        "roc_auc": _bulat(roc_auc_score(y, skor)),
-        "pr_auc": _bulat(average_precision_score(y, skor)),
+        "roc_auc": _round(roc_auc_score(y, skor)),
+        "pr_auc": _round(average_precision_score(y, skor)),
         "n": int(len(y)),
         "positif": int(y.sum()),
-        "base_rate": _bulat(y.mean()),
+        "base_rate": _round(y.mean()),
     }
 
 
-def anomali_vs_kebenaran(skor: pl.DataFrame, kebenaran: pl.DataFrame, kolom: str = "skor") -> dict:
+def flags_vs_truth(skor: pl.DataFrame, kebenaran: pl.DataFrame, kolom: str = "skor") -> dict:
     """Flags (``ditandai``) and ``kolom`` against the planted anomalies (periode, nip, jenis).
 
     Only the periods present in ``skor`` are judged. Recall per kind shows what is missed.
@@ -53,11 +53,11 @@ def anomali_vs_kebenaran(skor: pl.DataFrame, kebenaran: pl.DataFrame, kolom: str
     return {
         "ditandai": int(flag.sum()),
         "benar_ditandai": tp,
-        "presisi_budget": _bulat(tp / max(int(flag.sum()), 1)),
-        "recall_budget": _bulat(tp / max(int(y.sum()), 1)),
-        "lift": _bulat((tp / max(int(flag.sum()), 1)) / max(float(y.mean()), 1e-12), 2),
+        "presisi_budget": _round(tp / max(int(flag.sum()), 1)),
+        "recall_budget": _round(tp / max(int(y.sum()), 1)),
+        "lift": _round((tp / max(int(flag.sum()), 1)) / max(float(y.mean()), 1e-12), 2),
         "tidak_tercatat_di_master": int(truth.height - j["benar"].sum()),
-        **peringkat(y, j[kolom].to_numpy()),
+        **auc_scores(y, j[kolom].to_numpy()),
         "recall_per_jenis": {
             r["jenis_anomali"]: {"n": r["n"], "tertangkap": r["tertangkap"]}
             for r in per_jenis.iter_rows(named=True)
@@ -65,7 +65,7 @@ def anomali_vs_kebenaran(skor: pl.DataFrame, kebenaran: pl.DataFrame, kolom: str
     }
 
 
-def reliabilitas(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict]:
+def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict]:
     """Calibration table: per equal-width probability bin, mean prediction vs observed rate."""
     y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
     idx = np.minimum((p * bins).astype(int), bins - 1)
@@ -77,14 +77,14 @@ def reliabilitas(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict]:
                 {
                     "bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}",
                     "n": int(m.sum()),
-                    "prediksi": _bulat(p[m].mean()),
-                    "teramati": _bulat(y[m].mean()),
+                    "prediksi": _round(p[m].mean()),
+                    "teramati": _round(y[m].mean()),
                 }
             )
     return out
 
 
-def probabilistik(y: np.ndarray, p: np.ndarray, budget: float = 0.10) -> dict:
+def probabilistic(y: np.ndarray, p: np.ndarray, budget: float = 0.10) -> dict:
     """AUCs, Brier score, reliability bins and precision/recall in the top ``budget``."""
     y = np.asarray(y, dtype=int)
     p = np.asarray(p, dtype=float)
@@ -92,14 +92,14 @@ def probabilistik(y: np.ndarray, p: np.ndarray, budget: float = 0.10) -> dict:
     top = np.argsort(-p, kind="stable")[:k]
     tp = int(y[top].sum())
     return {
-        **peringkat(y, p),
-        "brier": _bulat(brier_score_loss(y, p)) if len(y) else None,
-        "brier_rata_rata": _bulat(brier_score_loss(y, np.full(len(y), y.mean())))
+        **auc_scores(y, p),
+        "brier": _round(brier_score_loss(y, p)) if len(y) else None,
+        "brier_rata_rata": _round(brier_score_loss(y, np.full(len(y), y.mean())))
         if len(y)
         else None,
-        f"presisi_top{int(budget * 100)}": _bulat(tp / k),
-        f"recall_top{int(budget * 100)}": _bulat(tp / max(int(y.sum()), 1)),
-        "reliabilitas": reliabilitas(y, p),
+        f"presisi_top{int(budget * 100)}": _round(tp / k),
+        f"recall_top{int(budget * 100)}": _round(tp / max(int(y.sum()), 1)),
+        "reliabilitas": reliability(y, p),
     }
 
 
@@ -121,15 +121,15 @@ def wilson(k: int, n: int, z: float = 1.96) -> list[float | None]:
     d = 1 + z * z / n
     c = (p + z * z / (2 * n)) / d
     h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return [_bulat(max(0.0, c - h)), _bulat(min(1.0, c + h))]
+    return [_round(max(0.0, c - h)), _round(min(1.0, c + h))]
 
 
-def proporsi(k: int, n: int) -> dict:
+def proportion(k: int, n: int) -> dict:
     """k of n with the share and its Wilson interval."""
-    return {"k": int(k), "n": int(n), "nilai": _bulat(k / n) if n else None, "ci95": wilson(k, n)}
+    return {"k": int(k), "n": int(n), "nilai": _round(k / n) if n else None, "ci95": wilson(k, n)}
 
 
-def _kebenaran_per_baris(kebenaran: pl.DataFrame, periods: list[str]) -> pl.DataFrame:
+def _truth_per_row(kebenaran: pl.DataFrame, periods: list[str]) -> pl.DataFrame:
     return (
         kebenaran.filter(pl.col("periode").is_in(periods))
         .group_by("periode", "nip")
@@ -137,7 +137,7 @@ def _kebenaran_per_baris(kebenaran: pl.DataFrame, periods: list[str]) -> pl.Data
     )
 
 
-def anomali_berlapis(hasil: pl.DataFrame, flags: pl.DataFrame, kebenaran: pl.DataFrame) -> dict:
+def layers_vs_truth(hasil: pl.DataFrame, flags: pl.DataFrame, kebenaran: pl.DataFrame) -> dict:
     """The two layers against the planted anomalies (only the periods of ``hasil``).
 
     Per rule: precision (flags on a planted employee-month of any kind, and of the rule's own
@@ -145,7 +145,7 @@ def anomali_berlapis(hasil: pl.DataFrame, flags: pl.DataFrame, kebenaran: pl.Dat
     layer also: how many planted cases it adds that no rule caught. Baselines: the forest and
     the largest z-score with the old fixed 2 % monthly quota.
     """
-    truth = _kebenaran_per_baris(kebenaran, hasil["periode"].unique().to_list())
+    truth = _truth_per_row(kebenaran, hasil["periode"].unique().to_list())
     j = hasil.select("periode", "nip", "lapisan", "skor", "skor_maks_z").join(
         truth, on=["periode", "nip"], how="left"
     )
@@ -160,19 +160,19 @@ def anomali_berlapis(hasil: pl.DataFrame, flags: pl.DataFrame, kebenaran: pl.Dat
         per_aturan[rule] = {
             "jenis_ditanam": kind,
             "ditandai": f.height,
-            "presisi": proporsi(int(f["jenis_anomali"].is_not_null().sum()), f.height),
-            "presisi_jenis_sendiri": proporsi(tangkap, f.height),
-            "recall_jenis_sendiri": proporsi(tangkap, pos_kind),
+            "presisi": proportion(int(f["jenis_anomali"].is_not_null().sum()), f.height),
+            "presisi_jenis_sendiri": proportion(tangkap, f.height),
+            "recall_jenis_sendiri": proportion(tangkap, pos_kind),
         }
 
-    def lapis(mask) -> dict:
+    def layer(mask) -> dict:
         k = int((mask & benar).sum())
-        return {"presisi": proporsi(k, int(mask.sum())), "recall": proporsi(k, n_pos)}
+        return {"presisi": proportion(k, int(mask.sum())), "recall": proportion(k, n_pos)}
 
     aturan_m = (j["lapisan"] == "ATURAN").fill_null(False)
     model_m = (j["lapisan"] == "MODEL").fill_null(False)
     semua = aturan_m | model_m
-    g = lapis(semua)
+    g = layer(semua)
     per_jenis = (
         j.filter(benar)
         .group_by("jenis_anomali")
@@ -188,20 +188,20 @@ def anomali_berlapis(hasil: pl.DataFrame, flags: pl.DataFrame, kebenaran: pl.Dat
         ("isolation_forest_kuota_2pct", "skor"),
         ("maks_z_kuota_2pct", "skor_maks_z"),
     ):
-        t = tandai_kuota(j, kolom, 0.02)
+        t = mark_quota(j, kolom, 0.02)
         m = t["ditandai"] & benar
         baseline[nama] = {
-            "presisi": proporsi(int(m.sum()), int(t["ditandai"].sum())),
-            "recall": proporsi(int(m.sum()), n_pos),
-            **peringkat(benar.to_numpy(), j[kolom].to_numpy()),
+            "presisi": proportion(int(m.sum()), int(t["ditandai"].sum())),
+            "recall": proportion(int(m.sum()), n_pos),
+            **auc_scores(benar.to_numpy(), j[kolom].to_numpy()),
         }
     return {
         "positif": n_pos,
         "baris": j.height,
         "per_aturan": per_aturan,
-        "lapisan_aturan": lapis(aturan_m),
+        "lapisan_aturan": layer(aturan_m),
         "lapisan_model": {
-            **lapis(model_m),
+            **layer(model_m),
             "tambahan_di_luar_aturan": int((model_m & benar).sum()),
         },
         "gabungan": {  # both layers: the numbers, then k / n and the Wilson intervals
@@ -218,7 +218,7 @@ def anomali_berlapis(hasil: pl.DataFrame, flags: pl.DataFrame, kebenaran: pl.Dat
     }
 
 
-def tandai_kuota(df: pl.DataFrame, kolom: str, kuota: float) -> pl.DataFrame:
+def mark_quota(df: pl.DataFrame, kolom: str, kuota: float) -> pl.DataFrame:
     """The old way: the top ``kuota`` of each period by ``kolom`` is flagged (``ditandai``)."""
     n = pl.len().over("periode")
     rank = pl.col(kolom).rank("ordinal", descending=True).over("periode")

@@ -15,12 +15,12 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from models import harian
-from models.konfigurasi import ATURAN, KODE_VERSI
-from models.sumber import koneksi
+from models import day_tables
+from models.config import ATURAN, KODE_VERSI
+from models.inputs import connect
 from orchestration.core.paths import DataDir
 
-# thresholds shared with the rules (models/aturan_anomali.toml)
+# thresholds shared with the rules (models/anomaly_rules.toml)
 DETIK_TITIP = int(ATURAN["titip_absen"]["detik_maks"])  # a tap <= this after a colleague's
 METER_MOBILE = float(ATURAN["titip_absen"]["meter_mobile_maks"])  # lent phone: same spot
 KM_JAUH = float(ATURAN["mobile_jauh"]["km_min"])  # a MOBILE tap farther than this is far
@@ -29,7 +29,7 @@ BULAN_PARALEL = 2  # months computed side by side (each ~0.2 GB)
 
 
 @dataclass(frozen=True)
-class Fitur:
+class FeatureSet:
     nama: str
     arah: int  # +1: high is suspicious, -1: low is suspicious
     skala_min: float  # floor of the robust scale (units of the feature)
@@ -37,13 +37,13 @@ class Fitur:
 
 
 FITUR = (
-    Fitur("hari_titip", +1, 1.0, "tap beruntun dengan rekan"),
-    Fitur("hari_menit_identik", +1, 1.0, "jam masuk identik"),
-    Fitur("sd_menit_datang", -1, 1.0, "jam masuk terlalu teratur"),
-    Fitur("hari_mobile_jauh", +1, 1.0, "tap MOBILE jauh dari kantor"),
-    Fitur("km_mobile_median", +1, 0.5, "jarak tap MOBILE"),
-    Fitur("hari_tap_saat_dl", +1, 1.0, "tap saat dinas luar"),
-    Fitur("hari_tap_libur", +1, 1.0, "tap di hari libur"),
+    FeatureSet("hari_titip", +1, 1.0, "tap beruntun dengan rekan"),
+    FeatureSet("hari_menit_identik", +1, 1.0, "jam masuk identik"),
+    FeatureSet("sd_menit_datang", -1, 1.0, "jam masuk terlalu teratur"),
+    FeatureSet("hari_mobile_jauh", +1, 1.0, "tap MOBILE jauh dari kantor"),
+    FeatureSet("km_mobile_median", +1, 0.5, "jarak tap MOBILE"),
+    FeatureSet("hari_tap_saat_dl", +1, 1.0, "tap saat dinas luar"),
+    FeatureSet("hari_tap_libur", +1, 1.0, "tap di hari libur"),
 )
 NAMA_FITUR = tuple(f.nama for f in FITUR)
 KONTEKS = (
@@ -75,7 +75,7 @@ _HAVERSINE = """2 * 6371 * asin(sqrt(
     + cos(radians({lat1})) * cos(radians({lat2})) * pow(sin(radians({lon2} - {lon1}) / 2), 2)))"""
 
 
-def fitur_anomali(data: DataDir, periods: list[str], threads: int | None = None) -> pl.DataFrame:
+def anomaly_features(data: DataDir, periods: list[str], threads: int | None = None) -> pl.DataFrame:
     """One row per (periode, nip) of each month's master: features, context and details.
 
     One month at a time, on its own connection: a month's features depend only on its own taps
@@ -89,56 +89,56 @@ def fitur_anomali(data: DataDir, periods: list[str], threads: int | None = None)
     if not periods:
         return pl.DataFrame()
 
-    def satu(periode: str) -> pl.DataFrame:
-        con = koneksi(data, [periode], threads or 1)
+    def one_month(periode: str) -> pl.DataFrame:
+        con = connect(data, [periode], threads or 1)
         try:
-            harian.bangun(con)
-            return hitung(con)
+            day_tables.build(con)
+            return compute(con)
         finally:
             con.close()
 
     with ThreadPoolExecutor(min(BULAN_PARALEL, len(periods))) as pool:
-        return pl.concat(list(pool.map(satu, periods)), how="vertical_relaxed")
+        return pl.concat(list(pool.map(one_month, periods)), how="vertical_relaxed")
 
 
-def sidik_bulan(data: DataDir, periode: str) -> str:
+def month_fingerprint(data: DataDir, periode: str) -> str:
     """What one month's features are computed from: the raw taps file (bytes), the published
     tpp_harian / tpp_bulanan of the month and of the month before (manifest sha256; last month's
     night shifts end on this month's first morning), the office coordinates and the code and rule version."""
-    from models.registry import sidik_berkas
-    from models.sumber import geser, sidik_terbit
+    from models.inputs import published_fingerprint, shift_month
+    from models.registry import files_fingerprint
     from orchestration.core.paths import SEEDS_DIR
 
     taps = data.raw_file("absensi", periode)
     isi = [
         KODE_VERSI,
-        sidik_berkas([p for p in (taps, SEEDS_DIR / "ref_opd.csv") if p.exists()]),
-        *sidik_terbit(data, ("tpp_harian", "tpp_bulanan"), [periode]),
-        *sidik_terbit(data, ("tpp_bulanan", "tpp_harian"), [geser(periode, -1)]),
+        files_fingerprint([p for p in (taps, SEEDS_DIR / "ref_opd.csv") if p.exists()]),
+        *published_fingerprint(data, ("tpp_harian", "tpp_bulanan"), [periode]),
+        *published_fingerprint(data, ("tpp_bulanan", "tpp_harian"), [shift_month(periode, -1)]),
     ]
     return hashlib.sha256("\n".join(isi).encode()).hexdigest()
 
 
-def fitur_tersimpan(data: DataDir, periods: list[str], threads: int | None = None) -> pl.DataFrame:
+def cached_features(data: DataDir, periods: list[str], threads: int | None = None) -> pl.DataFrame:
     """``fitur_anomali`` with a per-month cache (``DATA/models/fitur_anomali/<periode>``): a
     month is computed once per version of its inputs, so training and scoring in one run, and
     a monthly run after a year, compute each month's features once."""
-    from models.registry import folder, tulis_parquet
+    from models.registry import folder, write_parquet_atomic
 
     cache = folder(data) / "fitur_anomali"
     months, hitung_ulang = [], {}
     for p in sorted(set(periods)):
-        sidik = sidik_bulan(data, p)
+        sidik = month_fingerprint(data, p)
         f, tanda = cache / f"{p}.parquet", cache / f"{p}.sidik"
         if f.exists() and tanda.exists() and tanda.read_text().strip() == sidik:
             months.append(pl.read_parquet(f))
             continue
         hitung_ulang[p] = sidik
     if hitung_ulang:
-        baru = fitur_anomali(data, list(hitung_ulang), threads)
+        baru = anomaly_features(data, list(hitung_ulang), threads)
         for p, sidik in hitung_ulang.items():
             df = baru.filter(pl.col("periode") == p)
-            tulis_parquet(df, cache / f"{p}.parquet")
+            write_parquet_atomic(df, cache / f"{p}.parquet")
             (cache / f"{p}.sidik").write_text(sidik + "\n")
             months.append(df)
     if not months:
@@ -146,9 +146,9 @@ def fitur_tersimpan(data: DataDir, periods: list[str], threads: int | None = Non
     return pl.concat(months, how="vertical_relaxed").sort("periode", "nip")
 
 
-def hitung(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def compute(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Features from the day tables of ``harian.bangun`` on ``con``."""
-    _titip(con)
+    _buddy(con)
     _mobile(con)
     return con.sql(
         f"""
@@ -177,13 +177,13 @@ def hitung(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                                          and waktu_datang is not null
                                          and waktu_pulang is not null) as nomor_surat_dl,
                 {
-            _tanggal(
+            _days_sql(
                 "kerja and kode_absen = 'DL' and waktu_datang is not null "
                 "and waktu_pulang is not null",
                 unik=False,
             )
         } as tgl_tap_saat_dl,
-                {_tanggal("not kerja and jumlah_tap > 0", unik=False)} as tgl_tap_libur,
+                {_days_sql("not kerja and jumlah_tap > 0", unik=False)} as tgl_tap_libur,
                 sum(jumlah_tap) as jumlah_tap
             from h
             group by periode, nip
@@ -234,14 +234,14 @@ def hitung(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     ).pl()
 
 
-def _tanggal(kondisi: str, kolom: str = "tanggal", unik: bool = True) -> str:
+def _days_sql(kondisi: str, kolom: str = "tanggal", unik: bool = True) -> str:
     """SQL: the days of the month (``'3, 4, 17'``) of the rows meeting ``kondisi``. ``unik``
     = False where the rows are days already (a distinct aggregate is a slow path in DuckDB)."""
     d = "distinct " if unik else ""
     return f"array_to_string(list_sort(list({d}day({kolom})) filter (where {kondisi})), ', ')"
 
 
-def _titip(con: duckdb.DuckDBPyConnection) -> None:
+def _buddy(con: duckdb.DuckDBPyConnection) -> None:
     """``titip``: per follower, the colleague whose taps it followed on most days.
 
     Two ways to follow: on the same physical device (fingerprint / face), at most
@@ -269,7 +269,7 @@ def _titip(con: duckdb.DuckDBPyConnection) -> None:
         ).pl()
         n, s, k = (t[c].to_numpy() for c in ("n", "s", "k"))
         urut = np.lexsort((s, k))
-        ib, ia = pasangan_tap(k[urut], s[urut], DETIK_TITIP)
+        ib, ia = tap_pairs(k[urut], s[urut], DETIK_TITIP)
         ib, ia = urut[ib], urut[ia]
         lain = n[ib] != n[ia]  # a colleague, not oneself
         ib, ia = ib[lain], ia[lain]
@@ -290,11 +290,11 @@ def _titip(con: duckdb.DuckDBPyConnection) -> None:
         )
         con.register("_calon_titip", calon)
         buat = "create temp table titip as" if i == 0 else "insert into titip"
-        con.execute(f"{buat} {_sql_titip(jarak, kunci)}", [periode])
+        con.execute(f"{buat} {_buddy_sql(jarak, kunci)}", [periode])
         con.unregister("_calon_titip")
 
 
-def pasangan_tap(k: np.ndarray, s: np.ndarray, w: int) -> tuple[np.ndarray, np.ndarray]:
+def tap_pairs(k: np.ndarray, s: np.ndarray, w: int) -> tuple[np.ndarray, np.ndarray]:
     """Every (follower, leader) pair of row indices with the same key ``k`` and
     ``0 <= s[follower] - s[leader] <= w``, rows sorted by (``k``, ``s``); a tie (same second) is
     a pair both ways. Row ``i`` is compared with row ``i - d`` for d = 1, 2, …, and drops out at
@@ -318,7 +318,7 @@ def pasangan_tap(k: np.ndarray, s: np.ndarray, w: int) -> tuple[np.ndarray, np.n
     return np.concatenate(ikut), np.concatenate(pimpin)
 
 
-def _sql_titip(jarak: str, kunci: str) -> str:
+def _buddy_sql(jarak: str, kunci: str) -> str:
     """One month (parameter: the periode) of ``_titip`` from the candidate pairs
     (``_calon_titip``: follower ``n``, leader ``n_pasangan``, both as integers)."""
     return f"""
@@ -346,7 +346,7 @@ def _sql_titip(jarak: str, kunci: str) -> str:
                lpad(cast(t.n_pasangan as varchar), 18, '0') as nip_pasangan,
                min(m.id_mesin) as mesin_pasangan, median(p.jeda) as detik_titip,
                bool_or(p.mobile) as titip_mobile,
-               {_tanggal("true", "p.tanggal")} as tgl_titip
+               {_days_sql("true", "p.tanggal")} as tgl_titip
         from teratas t
         join pasangan p on p.n = t.n and p.n_pasangan = t.n_pasangan
         join mesin m on m.k = p.k
@@ -376,7 +376,7 @@ def _mobile(con: duckdb.DuckDBPyConnection) -> None:
                count(distinct tanggal) filter (where km > {KM_JAUH}) as hari_mobile_jauh,
                round(median(km), 6) as km_mobile_median,
                round(max(km), 3) as km_mobile_maks,
-               {_tanggal(f"km > {KM_JAUH}")} as tgl_mobile_jauh
+               {_days_sql(f"km > {KM_JAUH}")} as tgl_mobile_jauh
         from t group by periode, nip
         """
     )

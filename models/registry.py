@@ -18,7 +18,7 @@ from pathlib import Path
 import joblib
 import polars as pl
 
-from models.konfigurasi import KODE_VERSI  # derived from the code and the rule file
+from models.config import KODE_VERSI  # derived from the code and the rule file
 from orchestration.core.paths import DataDir
 
 TERKINI = "TERKINI"
@@ -28,14 +28,14 @@ def folder(data: DataDir) -> Path:
     return data.root / "models"
 
 
-def sidik_data(frame: pl.DataFrame) -> str:
+def data_fingerprint(frame: pl.DataFrame) -> str:
     """Fingerprint of a table's content (the row order counts: sort first)."""
     h = hashlib.sha256(",".join(f"{k}:{v}" for k, v in frame.schema.items()).encode())
     h.update(frame.write_csv().encode())  # plain text: the same across library versions
     return h.hexdigest()
 
 
-def sidik_berkas(paths: list[Path]) -> str:
+def files_fingerprint(paths: list[Path]) -> str:
     """Fingerprint of files' names and bytes (the raw zone's Parquet is written deterministically,
     so the same data gives the same bytes): lets training skip work when nothing changed."""
     h = hashlib.sha256()
@@ -47,13 +47,13 @@ def sidik_berkas(paths: list[Path]) -> str:
     return h.hexdigest()
 
 
-def versi_id(jendela: tuple[str, str], seed: int, isi: dict) -> str:
+def version_id(jendela: tuple[str, str], seed: int, isi: dict) -> str:
     """``<mulai>_<sampai>_s<seed>_<8 hex>`` from the window, the seed and what determines the fit."""
     blob = json.dumps({**isi, "kode_versi": KODE_VERSI, "seed": seed}, sort_keys=True, default=str)
     return f"{jendela[0]}_{jendela[1]}_s{seed}_{hashlib.sha256(blob.encode()).hexdigest()[:8]}"
 
 
-def versi_pustaka() -> dict[str, str]:
+def library_versions() -> dict[str, str]:
     """Versions of the libraries a stored model depends on (a joblib pickle of scikit-learn
     objects loads reliably only with the same scikit-learn)."""
     from importlib.metadata import version
@@ -61,7 +61,7 @@ def versi_pustaka() -> dict[str, str]:
     return {p: version(p) for p in ("scikit-learn", "numpy", "polars", "duckdb", "joblib")}
 
 
-def simpan(
+def save(
     data: DataDir, model: str, versi: str, objek, meta: dict, lampiran: dict | None = None
 ) -> Path:
     """Write model.joblib and meta.json (and ``lampiran``: name -> polars frame, as Parquet)
@@ -82,7 +82,7 @@ def simpan(
                 "model": model,
                 "versi": versi,
                 "kode_versi": KODE_VERSI,
-                "pustaka": versi_pustaka(),
+                "pustaka": library_versions(),
                 **meta,
             }
             (tmp / "meta.json").write_text(
@@ -93,25 +93,25 @@ def simpan(
             os.replace(tmp, target)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    _tulis_atomik(base / TERKINI, (versi + "\n").encode())
+    _write_atomic(base / TERKINI, (versi + "\n").encode())
     return target
 
 
-def pakai(data: DataDir, model: str, versi: str) -> None:
+def use(data: DataDir, model: str, versi: str) -> None:
     """Make the stored ``versi`` the current one."""
     if not (folder(data) / model / versi / "meta.json").exists():
         raise FileNotFoundError(f"versi {versi} dari model {model} tidak ada")
-    _tulis_atomik(folder(data) / model / TERKINI, (versi + "\n").encode())
+    _write_atomic(folder(data) / model / TERKINI, (versi + "\n").encode())
 
 
-def terkini(data: DataDir, model: str) -> str | None:
+def current(data: DataDir, model: str) -> str | None:
     p = folder(data) / model / TERKINI
     return p.read_text().strip() if p.exists() else None
 
 
-def muat(data: DataDir, model: str, versi: str | None = None):
+def load(data: DataDir, model: str, versi: str | None = None):
     """(object, meta) of ``versi`` or of the current version; None when nothing is trained."""
-    versi = versi or terkini(data, model)
+    versi = versi or current(data, model)
     if not versi:
         return None
     d = folder(data) / model / versi
@@ -119,12 +119,12 @@ def muat(data: DataDir, model: str, versi: str | None = None):
 
 
 def meta(data: DataDir, model: str, versi: str | None = None) -> dict | None:
-    versi = versi or terkini(data, model)
+    versi = versi or current(data, model)
     p = folder(data) / model / (versi or "-") / "meta.json"
     return json.loads(p.read_text()) if p.exists() else None
 
 
-def daftar(data: DataDir, model: str) -> list[str]:
+def versions(data: DataDir, model: str) -> list[str]:
     """Every stored version id of ``model``, sorted."""
     base = folder(data) / model
     if not base.is_dir():
@@ -132,7 +132,7 @@ def daftar(data: DataDir, model: str) -> list[str]:
     return sorted(p.name for p in base.iterdir() if (p / "meta.json").exists())
 
 
-def _tulis_atomik(path: Path, content: bytes) -> None:
+def _write_atomic(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -144,7 +144,7 @@ def _tulis_atomik(path: Path, content: bytes) -> None:
         raise
 
 
-def tulis_parquet(frame: pl.DataFrame, path: Path) -> None:
+def write_parquet_atomic(frame: pl.DataFrame, path: Path) -> None:
     """Replace ``path`` atomically (readers never see half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

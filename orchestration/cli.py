@@ -172,10 +172,10 @@ def cmd_lock(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from orchestration.core.formatting import rupiah
-    from orchestration.nominatif import EksporError, ekspor
+    from orchestration.nominatif import ExportError, export
 
     try:
-        result = ekspor(
+        result = export(
             DataDir.resolve(args.data),
             args.periode,
             args.format,
@@ -184,7 +184,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             tempat=args.tempat,
             tanggal=args.tanggal,
         )
-    except EksporError as error:
+    except ExportError as error:
         print(f"kinerja: {error}", file=sys.stderr)
         return 1
     print(

@@ -53,7 +53,7 @@ def _rhu(num: pl.Expr, den: pl.Expr) -> pl.Expr:
     return (2 * num + den) // (2 * den)
 
 
-def hitung_realisasi(tpp: pl.DataFrame, pagu: pl.DataFrame | None = None) -> pl.DataFrame:
+def compute_realisasi(tpp: pl.DataFrame, pagu: pl.DataFrame | None = None) -> pl.DataFrame:
     """``realisasi_pagu`` from a ``tpp_bulanan`` frame (columns periode, kode_opd, nip,
     tpp_bruto, tpp_neto): one row per (tahun, bulan of payment, kode_opd)."""
     pagu = load_pagu() if pagu is None else pagu
@@ -119,12 +119,12 @@ def hitung_realisasi(tpp: pl.DataFrame, pagu: pl.DataFrame | None = None) -> pl.
     return out.sort("tahun", "bulan", "kode_opd")
 
 
-def terakhir_per_tahun(realisasi: pl.DataFrame) -> pl.DataFrame:
+def latest_per_year(realisasi: pl.DataFrame) -> pl.DataFrame:
     """The latest payment month of each (tahun, kode_opd): the current forecast."""
     return realisasi.sort("bulan").group_by("tahun", "kode_opd").last().sort("tahun", "kode_opd")
 
 
-def baca_realisasi(data: DataDir) -> pl.DataFrame:
+def read_realisasi(data: DataDir) -> pl.DataFrame:
     """``realisasi_pagu`` from the warehouse (read-only) or, failing that, recomputed from the
     published ``tpp_bulanan``."""
     if data.warehouse.is_file():
@@ -140,14 +140,14 @@ def baca_realisasi(data: DataDir) -> pl.DataFrame:
     snapshot = current_snapshot(data)
     if snapshot is None:
         return pl.DataFrame()
-    return hitung_realisasi(snapshot.read("tpp_bulanan"))
+    return compute_realisasi(snapshot.read("tpp_bulanan"))
 
 
 def alerts_for(realisasi: pl.DataFrame) -> list[Alert]:
     """One WARN per budget year whose latest forecast exceeds the pagu of some departments."""
     if realisasi.is_empty():
         return []
-    latest = terakhir_per_tahun(realisasi).filter(pl.col("melebihi_pagu"))
+    latest = latest_per_year(realisasi).filter(pl.col("melebihi_pagu"))
     alerts = []
     for (tahun,), rows in latest.group_by("tahun", maintain_order=True):
         rows = rows.sort("kode_opd")
@@ -182,7 +182,7 @@ def budget_alerts(
     config: AlertConfig | None = None,
 ) -> list[AlertRecord]:
     """Send (de-duplicated) the over-budget WARN alerts; returns what happened to each."""
-    realisasi = baca_realisasi(data) if realisasi is None else realisasi
+    realisasi = read_realisasi(data) if realisasi is None else realisasi
     return [send_alert(a, data, config) for a in alerts_for(realisasi)]
 
 
@@ -198,9 +198,9 @@ def build_budget_check():
         required_resource_keys={"storage"},
         description="Proyeksi realisasi TPP akhir tahun tidak melebihi pagu OPD.",
     )
-    def cek_realisasi_pagu(context):  # no annotation: Dagster resolves it at runtime
+    def check_realisasi_pagu(context):  # no annotation: Dagster resolves it at runtime
         data: DataDir = context.resources.storage.data
-        realisasi = baca_realisasi(data)
+        realisasi = read_realisasi(data)
         records = budget_alerts(data, realisasi)
         over = [k for r in records for k in r.alert.kode_opd]
         return dg.AssetCheckResult(
@@ -214,4 +214,4 @@ def build_budget_check():
             metadata={"kode_opd": ", ".join(over), "alert": ", ".join(r.status for r in records)},
         )
 
-    return cek_realisasi_pagu
+    return check_realisasi_pagu

@@ -5,7 +5,7 @@ self-join). ``tests/test_models_biaya.py`` checks the new code gives the same ta
 
 Recorded on the full simulated year (15,794 ASN x 12 months, seed 42, with work schedules,
 190,170 employee-months): features, anomaly scores, flags, reasons, cases, early-warning
-probabilities and monitoring identical before and after (``models/banding.py``: maximum
+probabilities and monitoring identical before and after (``models/compare.py``: maximum
 absolute difference 0.0 in every floating-point column).
 """
 
@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from models.features import _HAVERSINE, DETIK_TITIP, KM_JAUH, METER_MOBILE, MIN_HARI_SD
-from models.sumber import koneksi
+from models.inputs import connect
 
 BUKAN_ABSEN = ("HADIR", "TK")
 
@@ -23,7 +23,7 @@ BUKAN_ABSEN = ("HADIR", "TK")
 def fitur_anomali(data, periods: list[str], threads: int | None = None) -> pl.DataFrame:
     if not periods:
         return pl.DataFrame()
-    con = koneksi(data, sorted(set(periods)), threads)
+    con = connect(data, sorted(set(periods)), threads)
     try:
         bangun(con)
         return hitung(con)

@@ -114,67 +114,69 @@ def test_audit_log_appends_one_json_line_per_event(data):
 
 
 def test_wrong_passwords_back_off_per_pair_and_never_lock_the_owner_out(data, monkeypatch):
-    from app import auth, sesi
+    from app import auth, sessions
 
     monkeypatch.setattr(auth.st, "session_state", {})
     users.add_user(data, "dicoba", "sandi-yang-benar", users.ANALIS)
     penyerang, pemilik = "10.0.0.66", "10.0.0.7"
-    bebas = sesi.ATURAN_GAGAL["pasangan"][0]
+    bebas = sessions.ATURAN_GAGAL["pasangan"][0]
     for _ in range(bebas):
-        s, pesan = auth.masuk(data, "dicoba", "sandi-salah", alamat=penyerang)
+        s, pesan = auth.login(data, "dicoba", "sandi-salah", alamat=penyerang)
         assert s is None and "salah" in pesan
     # the next attempt from that address waits, even with the right password, and is told how long
-    s, pesan = auth.masuk(data, "dicoba", "sandi-yang-benar", alamat=penyerang)
+    s, pesan = auth.login(data, "dicoba", "sandi-yang-benar", alamat=penyerang)
     assert s is None and "Coba lagi dalam" in pesan and "detik" in pesan
     detik = int(pesan.rsplit("dalam ", 1)[1].split(" ")[0])
-    assert 1 <= detik <= 2 * sesi.ATURAN_GAGAL["pasangan"][1]
+    assert 1 <= detik <= 2 * sessions.ATURAN_GAGAL["pasangan"][1]
     assert auth.SESSION_KEY not in auth.st.session_state
     # the owner, from another address, gets in (the account-wide wait is capped at seconds)
-    waktu = sesi.tunggu(data, "dicoba", pemilik)
-    assert waktu <= sesi.MAKS_AKUN
-    s, pesan = auth.masuk(data, "dicoba", "sandi-yang-benar", alamat=pemilik)
+    waktu = sessions.wait(data, "dicoba", pemilik)
+    assert waktu <= sessions.MAKS_AKUN
+    s, pesan = auth.login(data, "dicoba", "sandi-yang-benar", alamat=pemilik)
     assert s is not None and pesan is None
     # other names from the attacker's address are not held up by that pair
-    _, pesan = auth.masuk(data, "lain", "sandi-salah", alamat=penyerang)
+    _, pesan = auth.login(data, "lain", "sandi-salah", alamat=penyerang)
     assert pesan == "Nama pengguna atau kata sandi salah."
     events = audit.read(data)
     assert any(e.get("alasan") == "ditahan" and e["alamat"] == penyerang for e in events)
 
 
 def test_backoff_doubles_is_capped_and_ends(data):
-    from app import sesi
+    from app import sessions
 
     t = 1_000_000.0
-    bebas, awal, maks = sesi.ATURAN_GAGAL["pasangan"]
+    bebas, awal, maks = sessions.ATURAN_GAGAL["pasangan"]
     waits = []
     for i in range(bebas + 12):
-        sesi.catat_gagal(data, "x", "10.1.1.1", now=t + i * 0.001)
-        waits.append(sesi.tunggu(data, "x", "10.1.1.1", now=t + i * 0.001))
+        sessions.record_failure(data, "x", "10.1.1.1", now=t + i * 0.001)
+        waits.append(sessions.wait(data, "x", "10.1.1.1", now=t + i * 0.001))
     pair = [round(w) for w in waits[bebas - 1 : bebas + 4]]
     assert pair == [awal, 2 * awal, 4 * awal, 8 * awal, 16 * awal]
     assert max(waits) <= maks + 0.01
     # after the wait, an attempt is allowed again (backoff, not a lock)
-    assert sesi.tunggu(data, "x", "10.1.1.1", now=t + maks + 1) == 0
+    assert sessions.wait(data, "x", "10.1.1.1", now=t + maks + 1) == 0
     # the window forgets old failures
-    assert sesi.tunggu(data, "x", "10.1.1.1", now=t + sesi.JENDELA_GAGAL + 1) == 0
+    assert sessions.wait(data, "x", "10.1.1.1", now=t + sessions.JENDELA_GAGAL + 1) == 0
 
 
 def test_signed_cookie_and_one_time_token(data):
-    from app import sesi
+    from app import sessions
 
-    row, token = sesi.buat(data, "analis", users.ANALIS, None, now=1000.0)
-    value, berakhir = sesi.tukar(data, token, now=1001.0)
+    row, token = sessions.create(data, "analis", users.ANALIS, None, now=1000.0)
+    value, berakhir = sessions.exchange(data, token, now=1001.0)
     assert berakhir == row.berakhir
-    assert sesi.tukar(data, token, now=1002.0) is None  # used up
-    assert sesi.baca_cookie(data, value, now=1002.0) == row.id
+    assert sessions.exchange(data, token, now=1002.0) is None  # used up
+    assert sessions.read_cookie(data, value, now=1002.0) == row.id
     sid, exp, sig = value.split(".")
-    assert sesi.baca_cookie(data, f"{sid}.{int(exp) + 3600}.{sig}", now=1002.0) is None
-    assert sesi.baca_cookie(data, f"x{sid[1:]}.{exp}.{sig}", now=1002.0) is None
-    assert sesi.baca_cookie(data, value, now=berakhir + 1) is None  # expired
-    assert sesi.baca_cookie(data, "sampah", now=1002.0) is None
-    _, token2 = sesi.buat(data, "analis", users.ANALIS, None, now=2000.0)
-    assert sesi.tukar(data, token2, now=2000.0 + sesi.TUKAR_DETIK + 1) is None  # too late
-    key = data.root / sesi.SECRET_FILE
+    assert sessions.read_cookie(data, f"{sid}.{int(exp) + 3600}.{sig}", now=1002.0) is None
+    assert sessions.read_cookie(data, f"x{sid[1:]}.{exp}.{sig}", now=1002.0) is None
+    assert sessions.read_cookie(data, value, now=berakhir + 1) is None  # expired
+    assert sessions.read_cookie(data, "sampah", now=1002.0) is None
+    _, token2 = sessions.create(data, "analis", users.ANALIS, None, now=2000.0)
+    assert (
+        sessions.exchange(data, token2, now=2000.0 + sessions.TUKAR_DETIK + 1) is None
+    )  # too late
+    key = data.root / sessions.SECRET_FILE
     assert len(key.read_bytes()) == 32 and key.stat().st_mode & 0o077 == 0
 
 
@@ -182,22 +184,24 @@ def test_cookie_routes_set_and_clear_an_httponly_cookie(data, monkeypatch):
     from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
-    from app import rute, sesi
+    from app import routes, sessions
 
     monkeypatch.setenv("KINERJA_DATA", str(data.root))
-    client = TestClient(Starlette(routes=rute.ROUTES))
+    client = TestClient(Starlette(routes=routes.ROUTES))
     assert client.post("/api/sesi", content="bukan-token").status_code == 403
-    row, token = sesi.buat(data, "analis", users.ANALIS, None)
+    row, token = sessions.create(data, "analis", users.ANALIS, None)
     response = client.post("/api/sesi", content=token)
     assert response.status_code == 200
     header = response.headers["set-cookie"]
-    assert header.startswith(f"{sesi.COOKIE}=") and "HttpOnly" in header
+    assert header.startswith(f"{sessions.COOKIE}=") and "HttpOnly" in header
     assert "SameSite=strict" in header or "samesite=strict" in header.lower()
-    assert sesi.baca_cookie(data, response.cookies[sesi.COOKIE]) == row.id
+    assert sessions.read_cookie(data, response.cookies[sessions.COOKIE]) == row.id
     assert client.post("/api/sesi", content=token).status_code == 403  # once only
-    response = client.post("/api/keluar", cookies={sesi.COOKIE: response.cookies[sesi.COOKIE]})
+    response = client.post(
+        "/api/keluar", cookies={sessions.COOKIE: response.cookies[sessions.COOKIE]}
+    )
     assert response.status_code == 200 and 'sik_sesi=""' in response.headers["set-cookie"]
-    assert sesi.ambil(data, row.id).diakhiri is not None  # ended on the server
+    assert sessions.fetch(data, row.id).diakhiri is not None  # ended on the server
 
 
 def test_demo_users_created_once_when_many_sessions_start_together(data):

@@ -6,7 +6,7 @@ import zipfile
 import polars as pl
 import pytest
 
-from app.data import AksesDitolak, Data, Scope
+from app.data import AccessDenied, Data, Scope
 from app.users import ANALIS, KEPALA_OPD, KEUANGAN
 from orchestration.core.published import current_snapshot
 from orchestration.tools.app_sample import sample_data
@@ -47,13 +47,13 @@ def test_totals_match_the_published_manifest(data):
 def test_department_figures_add_up(data, bulanan):
     d = analis(data)
     rows = bulanan.filter((pl.col("periode") == "2025-03") & (pl.col("kode_opd") == LAIN))
-    hari = d.per_hari("2025-03", LAIN)
+    hari = d.per_weekday("2025-03", LAIN)
     assert (
         hari["tl"].sum() == rows.select(pl.sum_horizontal("tl1", "tl2", "tl3", "tl4")).sum().item()
     )
     assert hari["tk"].sum() == rows["tk"].sum()
-    assert d.distribusi_disiplin("2025-03", LAIN)["pegawai"].sum() == rows.height
-    assert d.jam_datang("2025-03", LAIN)["hari"].sum() > 0
+    assert d.disiplin_distribution("2025-03", LAIN)["pegawai"].sum() == rows.height
+    assert d.arrival_times("2025-03", LAIN)["hari"].sum() > 0
     kpi = d.kpi_per_periode(LAIN).filter(pl.col("periode") == "2025-03").row(0, named=True)
     assert kpi["tpp_neto"] == rows["tpp_neto"].sum()
     # money lost to predikat and discipline closes the gap to the pro-rated maximum
@@ -83,15 +83,15 @@ def test_province_totals_are_sums_and_ratios_of_sums_of_the_departments(data, bu
         baris = opd.filter(pl.col("kode_opd") == kode).row(0, named=True)
         assert satu["persen_tk"] == baris["persen_tk"]  # bit for bit: one formula
         assert satu["pegawai"] == baris["jumlah_pegawai"]
-        hari = d.per_hari("2025-03", kode)
+        hari = d.per_weekday("2025-03", kode)
         assert hari["tk"].sum() == baris["tk"]
-    hari = d.per_hari("2025-03", None)
+    hari = d.per_weekday("2025-03", None)
     assert hari["persen_tk"].to_list() == (hari["tk"] / hari["hari"] * 100).to_list()
     pola = d.pola_kerja("2025-03", None)
     want = rows.group_by("pola_kerja").agg(pl.col("nip").n_unique()).sort("pola_kerja")
     assert pola.rows() == want.rows()
-    assert d.distribusi_disiplin("2025-03", None)["pegawai"].sum() == rows.height
-    perhatian = d.perlu_perhatian("2025-03", None, batas=10_000)
+    assert d.disiplin_distribution("2025-03", None)["pegawai"].sum() == rows.height
+    perhatian = d.needs_attention("2025-03", None, batas=10_000)
     assert (
         perhatian.height
         == rows.filter(
@@ -101,7 +101,7 @@ def test_province_totals_are_sums_and_ratios_of_sums_of_the_departments(data, bu
             | (pl.col("persen_kinerja") < 100)
         ).height
     )
-    sendiri = d.perlu_perhatian("2025-03", SENDIRI, batas=10_000)
+    sendiri = d.needs_attention("2025-03", SENDIRI, batas=10_000)
     assert (
         sendiri["nip"].to_list() == perhatian.filter(pl.col("kode_opd") == SENDIRI)["nip"].to_list()
     )
@@ -109,22 +109,22 @@ def test_province_totals_are_sums_and_ratios_of_sums_of_the_departments(data, bu
 
 def test_department_head_sees_only_their_department(data, bulanan):
     d = kepala(data)
-    assert d.daftar_opd()["kode_opd"].to_list() == [SENDIRI]
+    assert d.opd_list()["kode_opd"].to_list() == [SENDIRI]
     assert set(d.opd_periode()["kode_opd"]) == {SENDIRI}
     assert set(d.tpp_opd("2025-03", None)["kode_opd"]) == {SENDIRI}
-    assert set(d.perlu_perhatian("2025-03", None)["kode_opd"]) <= {SENDIRI}
+    assert set(d.needs_attention("2025-03", None)["kode_opd"]) <= {SENDIRI}
     assert set(d.temuan()["kode_opd"].drop_nulls()) <= {SENDIRI}
     for call in (
         lambda: d.kpi_per_periode(LAIN),
-        lambda: d.per_hari("2025-03", LAIN),
-        lambda: d.jam_datang("2025-03", LAIN),
-        lambda: d.perlu_perhatian("2025-03", LAIN),
+        lambda: d.per_weekday("2025-03", LAIN),
+        lambda: d.arrival_times("2025-03", LAIN),
+        lambda: d.needs_attention("2025-03", LAIN),
         lambda: d.tpp_opd("2025-03", LAIN),
-        lambda: d.distribusi_predikat("2025-03", LAIN),
+        lambda: d.predikat_distribution("2025-03", LAIN),
         lambda: d.temuan("2025-03", LAIN),
-        lambda: d.ekspor("2025-03", "csv", LAIN),
+        lambda: d.export("2025-03", "csv", LAIN),
     ):
-        with pytest.raises(AksesDitolak):
+        with pytest.raises(AccessDenied):
             call()
 
 
@@ -134,17 +134,17 @@ def test_department_head_cannot_find_or_open_foreign_people(data, bulanan):
     lain = bulanan.filter((pl.col("kode_opd") == LAIN) & ~pl.col("nip").is_in(sendiri))
     foreign = lain.row(0, named=True)  # never in the own department (no transfer from there)
     own = bulanan.filter(pl.col("kode_opd") == SENDIRI).row(0, named=True)
-    assert d.cari_pegawai(foreign["nip"]).is_empty()
+    assert d.find_pegawai(foreign["nip"]).is_empty()
     assert (
-        d.cari_pegawai(foreign["nama"].split(",")[0])
+        d.find_pegawai(foreign["nama"].split(",")[0])
         .filter(pl.col("kode_opd") != SENDIRI)
         .is_empty()
     )
-    with pytest.raises(AksesDitolak):
+    with pytest.raises(AccessDenied):
         d.pegawai_bulanan(foreign["nip"])
     assert d.pegawai_harian(foreign["nip"]).is_empty()
     # own people: found by name, by NIP typed with spaces, and opened
-    assert own["nip"] in d.cari_pegawai(own["nip_format"])["nip"].to_list()
+    assert own["nip"] in d.find_pegawai(own["nip_format"])["nip"].to_list()
     assert set(d.pegawai_bulanan(own["nip"])["kode_opd"]) == {SENDIRI}
     assert not d.pegawai_harian(own["nip"]).is_empty()
 
@@ -152,40 +152,40 @@ def test_department_head_cannot_find_or_open_foreign_people(data, bulanan):
 def test_quality_and_audit_are_for_analysts_only(data):
     for role, kode in ((KEPALA_OPD, SENDIRI), (KEUANGAN, None)):
         d = Data(data, Scope("x", role, kode))
-        for call in (d.karantina, d.hasil_cek, d.riwayat_alert, d.audit):
-            with pytest.raises(AksesDitolak):
+        for call in (d.karantina, d.check_results, d.alert_history, d.audit):
+            with pytest.raises(AccessDenied):
                 call()
     assert analis(data).karantina("2025-03").height > 0
-    with pytest.raises(AksesDitolak):
-        Data(data, Scope("x", KEPALA_OPD, SENDIRI)).periode_keuangan()
+    with pytest.raises(AccessDenied):
+        Data(data, Scope("x", KEPALA_OPD, SENDIRI)).finance_periods()
 
 
 def test_scope_cannot_be_built_without_a_department_or_with_an_unknown_role():
-    with pytest.raises(AksesDitolak):
+    with pytest.raises(AccessDenied):
         Scope("x", KEPALA_OPD, None)
-    with pytest.raises(AksesDitolak):
+    with pytest.raises(AccessDenied):
         Scope("x", "ADMIN")
 
 
 def test_search_by_name_or_nip(data, bulanan):
     d = analis(data)
     row = bulanan.row(0, named=True)
-    assert row["nip"] in d.cari_pegawai(row["nip"][:10])["nip"].to_list()
-    assert row["nip"] in d.cari_pegawai(row["nama"].split(",")[0].lower())["nip"].to_list()
-    assert d.cari_pegawai("x").is_empty()
-    assert d.cari_pegawai("%_%").is_empty()  # wildcards are literal text, not patterns
+    assert row["nip"] in d.find_pegawai(row["nip"][:10])["nip"].to_list()
+    assert row["nip"] in d.find_pegawai(row["nama"].split(",")[0].lower())["nip"].to_list()
+    assert d.find_pegawai("x").is_empty()
+    assert d.find_pegawai("%_%").is_empty()  # wildcards are literal text, not patterns
 
 
 def test_finance_exports_are_scoped(data):
     d = Data(data, Scope("keuangan", KEUANGAN))
-    if "xlsx" not in d.ekspor_tersedia():
+    if "xlsx" not in d.exports_available():
         pytest.skip("orchestration.nominatif belum ada")
-    name, _ = d.nama_ekspor("2025-03", "xlsx", LAIN)
+    name, _ = d.export_name("2025-03", "xlsx", LAIN)
     assert name == f"nominatif_tpp_2025-03_{LAIN}.xlsx"
-    assert d.ekspor("2025-03", "xlsx", LAIN)[:2] == b"PK"  # an xlsx is a zip
-    archive = zipfile.ZipFile(io.BytesIO(d.ekspor("2025-03", "csv")))
+    assert d.export("2025-03", "xlsx", LAIN)[:2] == b"PK"  # an xlsx is a zip
+    archive = zipfile.ZipFile(io.BytesIO(d.export("2025-03", "csv")))
     assert {"SHA256SUMS", "tpp_2025-03.csv"} <= set(archive.namelist())
-    own = zipfile.ZipFile(io.BytesIO(kepala(data).ekspor("2025-03", "csv")))
+    own = zipfile.ZipFile(io.BytesIO(kepala(data).export("2025-03", "csv")))
     csv = pl.read_csv(own.read(f"tpp_2025-03_{SENDIRI}.csv"), infer_schema=False)
     assert set(csv["kode_opd"]) == {SENDIRI}
 
@@ -232,7 +232,7 @@ def test_a_pruned_snapshot_is_replaced_by_the_current_one(tmp_path):
     os.symlink(f"snapshots/{new.name}", tmp)
     os.replace(tmp, pointer)
     shutil.rmtree(old)  # what prune does to a superseded snapshot
-    with d.satu_koneksi():
+    with d.one_connection():
         assert d.kpi_per_periode().height == 3
     assert d.snapshot.path == new
 
@@ -244,18 +244,18 @@ def test_warm_up_fills_the_cache_the_pages_read(tmp_path, monkeypatch):
 
     data = sample_data(tmp_path / "hangat")
     calls = []
-    real = data_mod._hitung
-    monkeypatch.setattr(data_mod, "_hitung", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    real = data_mod._compute
+    monkeypatch.setattr(data_mod, "_compute", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
     warm.warm_data(data, log=lambda _: None)
     assert calls  # the warm-up did the work
     calls.clear()
     d = Data(data, Scope("kepala", KEPALA_OPD, SENDIRI))
     periode = d.periods[-1]
-    with d.satu_koneksi():
+    with d.one_connection():
         d.kpi_per_periode(SENDIRI)
-        d.distribusi_disiplin(periode, SENDIRI)
-        d.per_hari(periode, SENDIRI)
-        d.perlu_perhatian(periode, SENDIRI)
+        d.disiplin_distribution(periode, SENDIRI)
+        d.per_weekday(periode, SENDIRI)
+        d.needs_attention(periode, SENDIRI)
         d.pola_kerja(periode, SENDIRI)
         Data(data, Scope("a", ANALIS)).kpi_per_periode()
     assert calls == []
@@ -270,8 +270,8 @@ def test_concurrent_misses_compute_a_query_once(tmp_path, monkeypatch):
 
     data = sample_data(tmp_path / "serentak")
     calls = []
-    real = data_mod._hitung
-    monkeypatch.setattr(data_mod, "_hitung", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = data_mod._compute
+    monkeypatch.setattr(data_mod, "_compute", lambda *a, **k: calls.append(1) or real(*a, **k))
     results = []
 
     def page():
@@ -288,20 +288,20 @@ def test_concurrent_misses_compute_a_query_once(tmp_path, monkeypatch):
 
 def test_shared_media_store_serves_files_of_other_processes(tmp_path, monkeypatch):
     """With several server processes a /media request may reach another process than the one
-    that made the file (a download, the logo): app.proses mirrors the files to the data dir."""
+    that made the file (a download, the logo): app.processes mirrors the files to the data dir."""
     import socket
 
     import streamlit.runtime.memory_media_file_storage as media_mod
     from streamlit.runtime.media_file_storage import MediaFileKind, MediaFileStorageError
     from streamlit.web.server.starlette import starlette_server
 
-    from app import proses
+    from app import processes
     from orchestration.core.paths import DataDir
 
     monkeypatch.setattr(media_mod, "MemoryMediaFileStorage", media_mod.MemoryMediaFileStorage)
     monkeypatch.setattr(starlette_server, "_bind_socket", starlette_server._bind_socket)
     data = DataDir(tmp_path)
-    proses.pasang(data)
+    processes.install(data)
     satu = media_mod.MemoryMediaFileStorage("/media")  # process A
     dua = media_mod.MemoryMediaFileStorage("/media")  # process B
     file_id = satu.load_and_get_id(
@@ -310,10 +310,10 @@ def test_shared_media_store_serves_files_of_other_processes(tmp_path, monkeypatc
     got = dua.get_file(f"{file_id}.csv")
     assert got.content == b"nip;nama\n1;A\n" and got.filename == "tpp.csv"
     assert got.kind == MediaFileKind.DOWNLOADABLE and got.mimetype == "text/csv"
-    assert (proses.folder_media(data) / file_id).stat().st_mode & 0o077 == 0
+    assert (processes.media_folder(data) / file_id).stat().st_mode & 0o077 == 0
     with pytest.raises(MediaFileStorageError):
         dua.get_file("../../etc/passwd.csv")
-    assert proses.bersihkan_media(data, now=10**12) == 2
+    assert processes.clean_media(data, now=10**12) == 2
     with pytest.raises(MediaFileStorageError):
         dua.get_file(f"{file_id}.csv")
     # both processes can listen on the same port
@@ -339,7 +339,7 @@ def test_work_patterns_and_the_roster_of_shift_people(data, bulanan):
     shift = maret.filter((pl.col("kode_opd") == RSUD) & (pl.col("pola_kerja") == "SHIFT"))
     assert shift.height >= 5
     # page by page, by name: every SHIFT person once, nobody else, only this department's days
-    halaman = [d.jadwal_dinas("2025-03", RSUD, mulai, 4) for mulai in range(0, shift.height, 4)]
+    halaman = [d.roster("2025-03", RSUD, mulai, 4) for mulai in range(0, shift.height, 4)]
     orang = [h["nip"].unique(maintain_order=True).to_list() for h in halaman]
     assert sorted(n for o in orang for n in o) == sorted(shift["nip"])
     assert all(len(o) <= 4 for o in orang)
@@ -351,19 +351,19 @@ def test_work_patterns_and_the_roster_of_shift_people(data, bulanan):
     malam = semua.filter(pl.col("kode_shift") == "MALAM")
     assert ((malam["jadwal_selesai"] - malam["jadwal_mulai"]).dt.total_hours() == 10).all()
     assert (malam["jadwal_selesai"].dt.date() > malam["tanggal"]).all()
-    assert d.jadwal_dinas("2025-03", LAIN).is_empty()  # an office department has no roster
+    assert d.roster("2025-03", LAIN).is_empty()  # an office department has no roster
 
 
 def test_department_head_sees_patterns_and_rosters_of_their_own_department_only(data):
     k = kepala(data)
     assert set(k.pola_kerja("2025-03", None)["pola_kerja"]) == {"KANTOR", "SEKOLAH"}
-    assert k.jadwal_dinas("2025-03", None).is_empty()  # no SHIFT people in Dikbud
-    for fn in (k.pola_kerja, k.jadwal_dinas):
-        with pytest.raises(AksesDitolak):
+    assert k.roster("2025-03", None).is_empty()  # no SHIFT people in Dikbud
+    for fn in (k.pola_kerja, k.roster):
+        with pytest.raises(AccessDenied):
             fn("2025-03", RSUD)
     kepala_rs = Data(data, Scope("kepala_rs", KEPALA_OPD, RSUD))
-    assert not kepala_rs.jadwal_dinas("2025-03", RSUD).is_empty()
-    assert kepala_rs.jadwal_dinas("2025-03", None).equals(kepala_rs.jadwal_dinas("2025-03", RSUD))
+    assert not kepala_rs.roster("2025-03", RSUD).is_empty()
+    assert kepala_rs.roster("2025-03", None).equals(kepala_rs.roster("2025-03", RSUD))
 
 
 def test_a_snapshot_without_the_app_marts_says_to_run_the_pipeline(tmp_path):
@@ -372,7 +372,7 @@ def test_a_snapshot_without_the_app_marts_says_to_run_the_pipeline(tmp_path):
     import json
     import shutil
 
-    from app.data import BelumTersedia, kosongkan_cache
+    from app.data import NotAvailable, clear_cache
     from orchestration.core.published import APP_TABLES, MANIFEST, current_snapshot
 
     lama = sample_data(tmp_path / "lama")
@@ -384,8 +384,8 @@ def test_a_snapshot_without_the_app_marts_says_to_run_the_pipeline(tmp_path):
     (snap.path / MANIFEST).write_text(json.dumps(manifest))
     for table in APP_TABLES:
         shutil.rmtree(snap.path / table, ignore_errors=True)
-    kosongkan_cache()  # the same snapshot id as the other samples: nothing cached from them
+    clear_cache()  # the same snapshot id as the other samples: nothing cached from them
     d = analis(lama)
-    with pytest.raises(BelumTersedia, match="kinerja run"):
+    with pytest.raises(NotAvailable, match="kinerja run"):
         d.kpi_per_periode()
     assert not d.tpp_opd("2025-03", None).is_empty()

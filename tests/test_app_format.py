@@ -17,25 +17,25 @@ def test_rupiah_whole_rupiah_with_dot_thousands():
 
 
 def test_rupiah_ringkas_uses_indonesian_units():
-    assert fmt.rupiah_ringkas(68_312_000_000) == "Rp 68,3 M"
-    assert fmt.rupiah_ringkas(921_330_300) == "Rp 921,3 jt"
-    assert fmt.rupiah_ringkas(4_500) == "Rp 4.500"
+    assert fmt.rupiah_short(68_312_000_000) == "Rp 68,3 M"
+    assert fmt.rupiah_short(921_330_300) == "Rp 921,3 jt"
+    assert fmt.rupiah_short(4_500) == "Rp 4.500"
 
 
 def test_numbers_and_percentages_use_decimal_comma():
-    assert fmt.angka(15794) == "15.794"
-    assert fmt.angka(92.5, 1) == "92,5"
-    assert fmt.angka(100.0, 2) == "100"
-    assert fmt.angka(1234.56, 2) == "1.234,56"
-    assert fmt.persen(92.5) == "92,5%"
-    assert fmt.persen(Decimal("96.7400"), 2) == "96,74%"
-    assert fmt.angka(None) == fmt.KOSONG
+    assert fmt.number(15794) == "15.794"
+    assert fmt.number(92.5, 1) == "92,5"
+    assert fmt.number(100.0, 2) == "100"
+    assert fmt.number(1234.56, 2) == "1.234,56"
+    assert fmt.percent(92.5) == "92,5%"
+    assert fmt.percent(Decimal("96.7400"), 2) == "96,74%"
+    assert fmt.number(None) == fmt.KOSONG
 
 
 def test_dates_periods_and_times():
     assert fmt.tanggal(dt.date(2026, 11, 29)) == "29 Nov 2026"
     assert fmt.tanggal("2025-08-05") == "5 Agu 2025"
-    assert fmt.tanggal_hari(dt.date(2025, 3, 3)) == "Senin, 3 Mar 2025"
+    assert fmt.day_date(dt.date(2025, 3, 3)) == "Senin, 3 Mar 2025"
     assert fmt.periode("2025-03") == "Maret 2025"
     assert fmt.periode("2025-12", singkat=True) == "Des 2025"
     assert fmt.jam(dt.datetime(2025, 3, 3, 7, 42, 59)) == "07:42"
@@ -121,26 +121,26 @@ def test_number_expressions_equal_the_scalar_formats():
         _sama(
             floats,
             pl.Float64,
-            lambda e, d=desimal: fmt.angka_expr(e, d),
-            lambda v, d=desimal: fmt.angka(v, d),
+            lambda e, d=desimal: fmt.number_expr(e, d),
+            lambda v, d=desimal: fmt.number(v, d),
         )
         _sama(
             floats,
             pl.Float64,
-            lambda e, d=desimal: fmt.persen_expr(e, d),
-            lambda v, d=desimal: fmt.persen(v, d),
+            lambda e, d=desimal: fmt.percent_expr(e, d),
+            lambda v, d=desimal: fmt.percent(v, d),
         )
     _sama(floats, pl.Float64, fmt.rupiah_expr, fmt.rupiah)
     _sama(ints, pl.Int64, fmt.rupiah_expr, fmt.rupiah)
-    _sama(ints, pl.Int64, fmt.angka_expr, fmt.angka)
-    assert fmt.rupiah(-0.4) == "Rp 0" and fmt.angka(-0.001, 2) == "0"  # no "-0"
-    assert fmt.angka(2.5) == "3" and fmt.persen(float("nan")) == fmt.KOSONG
+    _sama(ints, pl.Int64, fmt.number_expr, fmt.number)
+    assert fmt.rupiah(-0.4) == "Rp 0" and fmt.number(-0.001, 2) == "0"  # no "-0"
+    assert fmt.number(2.5) == "3" and fmt.percent(float("nan")) == fmt.KOSONG
 
 
 def test_date_and_period_expressions_equal_the_scalar_formats():
     days = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(0, 1100, 7)] + [None]
     _sama(days, pl.Date, fmt.tanggal_expr, fmt.tanggal)
-    _sama(days, pl.Date, fmt.tanggal_hari_expr, fmt.tanggal_hari)
+    _sama(days, pl.Date, fmt.day_date_expr, fmt.day_date)
     teks = [d.isoformat() if d else None for d in days]
     _sama(teks, pl.String, lambda e: fmt.tanggal_expr(e, teks=True), fmt.tanggal)
     periods = [f"{y}-{m:02d}" for y in (2024, 2025) for m in range(1, 13)] + [None, ""]
@@ -193,7 +193,7 @@ def test_text_expressions_equal_the_scalar_formats():
         "x" * 42,
         "y" * 43,
     ]
-    _sama(names, pl.String, fmt.potong_expr, fmt.potong)
+    _sama(names, pl.String, fmt.truncate_expr, fmt.truncate)
 
 
 def test_no_python_per_row_callbacks_in_the_app():

@@ -146,13 +146,13 @@ def test_every_page_renders_for_every_role(username, bulanan, data):
     at = masuk(username)
     tidak_ada_error(at)
     for page in HALAMAN[username]:
-        at.switch_page(f"halaman/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         tidak_ada_error(at)
         assert at.title, page
     # a page of another role (opened by its URL) is refused, says so, and is audited
     hidden = {p for pages in HALAMAN.values() for p in pages} - set(HALAMAN[username])
     for page in sorted(hidden):
-        at.switch_page(f"halaman/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         tidak_ada_error(at)
         assert any("Akses ditolak" in e.value for e in at.error), page
         assert not at.title and not at.dataframe, page
@@ -179,7 +179,7 @@ def test_landing_page_and_numbers(bulanan):
 def test_pegawai_page_explains_the_tpp(bulanan):
     row = bulanan.filter(pl.col("tk") > 0).sort("persen_disiplin").row(0, named=True)
     at = masuk("analis")
-    at.switch_page("halaman/pegawai.py").run()
+    at.switch_page("views/pegawai.py").run()
     at.text_input(key="cari_pegawai").input(row["nip_format"]).run()
     tidak_ada_error(at)
     assert at.header[0].value == row["nama"]
@@ -238,7 +238,7 @@ def test_department_head_widget_tampering_opd_is_refused(data, bulanan):
 
 def test_department_head_url_tampering_nip_is_refused(data, bulanan):
     at = masuk(KEPALA)
-    at.switch_page("halaman/pegawai.py").run()
+    at.switch_page("views/pegawai.py").run()
     at.query_params["nip"] = _foreign(bulanan)["nip"][0]
     at.run()
     _refused(at, bulanan, data)
@@ -246,7 +246,7 @@ def test_department_head_url_tampering_nip_is_refused(data, bulanan):
 
 def test_department_head_search_finds_no_foreign_people(data, bulanan):
     at = masuk(KEPALA)
-    at.switch_page("halaman/pegawai.py").run()
+    at.switch_page("views/pegawai.py").run()
     at.text_input(key="cari_pegawai").input(_foreign(bulanan)["nip"][0]).run()
     tidak_ada_error(at)
     assert any("Perangkat Daerah Anda" in w.value for w in at.warning)
@@ -264,7 +264,7 @@ def test_transfer_month_shows_each_department_only_to_whom_it_belongs(data, bula
     utama = mutasi.filter(pl.col("segmen") == "UTAMA").row(0, named=True)
     assert asal["kode_opd"] != utama["kode_opd"]
     at = masuk("analis")
-    at.switch_page("halaman/pegawai.py").run()
+    at.switch_page("views/pegawai.py").run()
     at.query_params["nip"] = nip
     at.run()
     tidak_ada_error(at)
@@ -279,7 +279,7 @@ def test_transfer_month_shows_each_department_only_to_whom_it_belongs(data, bula
         data, kepala, "kepala-baru-123", users.KEPALA_OPD, utama["kode_opd"], replace=True
     )
     at = masuk(kepala, "kepala-baru-123")
-    at.switch_page("halaman/pegawai.py").run()
+    at.switch_page("views/pegawai.py").run()
     at.query_params["nip"] = nip
     at.run()
     tidak_ada_error(at)
@@ -294,7 +294,7 @@ def test_page_guard_refuses_a_page_run_outside_the_role(data):
     """Defence in depth: even if a page script ran for the wrong role, it refuses."""
     at = masuk("keuangan")
     ctx = at.session_state["_sik_ctx"]
-    page = AppTest.from_file(str(APP / "halaman" / "kualitas.py"), default_timeout=30)
+    page = AppTest.from_file(str(APP / "views" / "kualitas.py"), default_timeout=30)
     page.session_state["_sik_ctx"] = ctx
     page.run()
     assert any("Akses ditolak" in e.value for e in page.error)
@@ -332,11 +332,11 @@ def test_active_session_stays(data):
 
 def _cookie_dari_login(data: DataDir, at: AppTest) -> str:
     """What the browser would hold after the login: the token exchanged for the cookie."""
-    from app import sesi as store
+    from app import sessions as store
 
     skrip = "".join(str(e.value) for e in at.get("html"))
     token = skrip.split("body: '", 1)[1].split("'", 1)[0]
-    value, _ = store.tukar(data, token)
+    value, _ = store.exchange(data, token)
     return value
 
 
@@ -414,10 +414,10 @@ def test_without_published_data_pages_say_so(tmp_path, monkeypatch):
 
 
 def _model_files(data: DataDir, bulanan: pl.DataFrame) -> list[Path]:
-    """Score files of ``models.skor`` for March in the new schema: 30 rule flags, 10 model
+    """Score files of ``models.score_files`` for March in the new schema: 30 rule flags, 10 model
     flags, 3 over the workload cap; flags per rule (one buddy-punching pair across the two
     departments) and cases; early-warning scores with the baseline's risk."""
-    skor = pytest.importorskip("models.skor")
+    skor = pytest.importorskip("models.score_files")
     people = bulanan.filter(pl.col("segmen") == "UTAMA").select("periode", "nip", "kode_opd")
     n = people.height
     i = pl.int_range(0, n)
@@ -552,7 +552,7 @@ def model_files(data, bulanan):
 
 def test_anomaly_layers_cases_and_cap_are_shown_within_scope(data, bulanan, model_files):
     at = masuk("analis")
-    at.switch_page("halaman/anomali.py").run()
+    at.switch_page("views/anomali.py").run()
     tidak_ada_error(at)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Ditandai lapisan aturan"] == "30"
@@ -574,7 +574,7 @@ def test_anomaly_layers_cases_and_cap_are_shown_within_scope(data, bulanan, mode
     assert "Pasangan" in " ".join(kasus["jenis"]) and "PEGAWAI" not in " ".join(kasus["jenis"])
 
     at = masuk(KEPALA)
-    at.switch_page("halaman/anomali.py").run()
+    at.switch_page("views/anomali.py").run()
     tidak_ada_error(at)
     sent = semua_bytes(at)
     for row in _foreign(bulanan).iter_rows(named=True):
@@ -589,7 +589,7 @@ def test_anomaly_layers_cases_and_cap_are_shown_within_scope(data, bulanan, mode
     flagged = pl.read_parquet(model_files[0]).filter(
         pl.col("ditandai") & (pl.col("kode_opd") == SENDIRI) & (pl.col("lapisan") == "ATURAN")
     )
-    at.switch_page("halaman/pegawai.py").run()
+    at.switch_page("views/pegawai.py").run()
     at.query_params["nip"] = flagged["nip"][0]
     at.run()
     tidak_ada_error(at)
@@ -613,13 +613,13 @@ def test_anomaly_layers_cases_and_cap_are_shown_within_scope(data, bulanan, mode
 
 
 def test_analyst_decision_is_recorded_audited_and_gives_precision(data, model_files):
-    from models import keputusan
+    from models import decisions
 
-    store = keputusan.path(data)
+    store = decisions.path(data)
     store.unlink(missing_ok=True)
     try:
         at = masuk("analis")
-        at.switch_page("halaman/anomali.py").run()
+        at.switch_page("views/anomali.py").run()
         tidak_ada_error(at)
         assert "Belum ada keputusan" in teks(at)
         tombol = "FormSubmitter:form_keputusan-Simpan keputusan"
@@ -628,7 +628,7 @@ def test_analyst_decision_is_recorded_audited_and_gives_precision(data, model_fi
         at.button(key=tombol).click().run()
         tidak_ada_error(at)
         assert any("Catatan wajib" in e.value for e in at.error)
-        assert keputusan.riwayat(data).is_empty()
+        assert decisions.history(data).is_empty()
         assert audit_events(data)[-1]["hasil"] == "DITOLAK"
         for nomor, jenis in ((0, "DIKONFIRMASI"), (1, "DITOLAK"), (0, "DIJELASKAN")):
             at.selectbox(key="keputusan_temuan").set_value(nomor)
@@ -637,7 +637,7 @@ def test_analyst_decision_is_recorded_audited_and_gives_precision(data, model_fi
             at.button(key=tombol).click().run()
             tidak_ada_error(at)
             assert any("dicatat" in s.value for s in at.success)
-        history = keputusan.riwayat(data)
+        history = decisions.history(data)
         assert history.height == 3 and set(history["oleh"]) == {"analis"}
         event = audit_events(data)[-1]
         assert (event["aksi"], event["pengguna"], event["keputusan"], event["hasil"]) == (
@@ -647,10 +647,10 @@ def test_analyst_decision_is_recorded_audited_and_gives_precision(data, model_fi
             "OK",
         )
         assert event["catatan"] == "Diperiksa tapnya (DIJELASKAN)" and event["periode"] == "2025-03"
-        at.switch_page("halaman/audit_log.py").run()
+        at.switch_page("views/audit_log.py").run()
         log = next(df.value for df in at.dataframe if "aksi" in df.value.columns)
         assert "KEPUTUSAN_ANOMALI" in set(log["aksi"])
-        at.switch_page("halaman/anomali.py").run()
+        at.switch_page("views/anomali.py").run()
         # precision per rule from the decisions in force: the first flag explained, the second
         # dismissed, so 0 of 2 confirmed
         presisi = next(df.value for df in at.dataframe if "t_presisi" in df.value.columns)
@@ -664,13 +664,13 @@ def test_analyst_decision_is_recorded_audited_and_gives_precision(data, model_fi
 
 
 def test_a_department_head_cannot_record_a_decision(data, bulanan, model_files):
-    from app import keputusan as keputusan_app
-    from app.data import AksesDitolak, Data, Scope
+    from app import decisions as keputusan_app
+    from app.data import AccessDenied, Data, Scope
 
     d = Data(data, Scope(KEPALA, users.KEPALA_OPD, SENDIRI))
     nip = _foreign_free(bulanan, SENDIRI)
-    with pytest.raises(AksesDitolak):
-        keputusan_app.catat(d, "2025-03", nip, "titip_absen", "DIKONFIRMASI", "catatan")
+    with pytest.raises(AccessDenied):
+        keputusan_app.record(d, "2025-03", nip, "titip_absen", "DIKONFIRMASI", "catatan")
     assert audit_events(data)[-1]["aksi"] == "AKSES_DITOLAK"
 
 
@@ -695,7 +695,7 @@ def test_early_warning_shows_the_baseline_beside_the_model(data, model_files):
         )
     )
     at = masuk("analis")
-    at.switch_page("halaman/anomali.py").run()
+    at.switch_page("views/anomali.py").run()
     tidak_ada_error(at)
     text = teks(at)
     assert "tidak lebih baik daripada pembanding sederhana" in text
@@ -721,7 +721,7 @@ def test_analyst_verifies_and_finance_locks_with_confirmation_and_audit(tmp_path
     monkeypatch.setenv("KINERJA_DATA", str(data.root))
 
     at = masuk("keuangan")
-    at.switch_page("halaman/periode.py").run()
+    at.switch_page("views/periode.py").run()
     tidak_ada_error(at)
     assert "menunggu verifikasi" in teks(at)  # finance cannot lock a draft
     assert not at.get("checkbox")
@@ -731,7 +731,7 @@ def test_analyst_verifies_and_finance_locks_with_confirmation_and_audit(tmp_path
     assert status["t_oleh"].iloc[0] == fmt.KOSONG and status["t_oleh"].iloc[2] != fmt.KOSONG
 
     at = masuk("analis")
-    at.switch_page("halaman/periode.py").run()
+    at.switch_page("views/periode.py").run()
     at.button(key="FormSubmitter:form_verifikasi-Verifikasi periode").click().run()
     assert "Centang" in teks(at)  # no confirmation, nothing happens
     assert periods.status(data, "2025-03").status == periods.DRAFT
@@ -751,7 +751,7 @@ def test_analyst_verifies_and_finance_locks_with_confirmation_and_audit(tmp_path
     assert not any(f.label.startswith("Kunci") for f in at.get("button"))  # analysts don't lock
 
     at = masuk("keuangan")
-    at.switch_page("halaman/periode.py").run()
+    at.switch_page("views/periode.py").run()
     status = next(df.value for df in at.dataframe if "t_status" in df.value.columns)
     row = status[status["t_periode"] == "Maret 2025"].iloc[0]
     assert row["t_status"] == "Terverifikasi" and row["t_oleh"] == "analis"
@@ -763,26 +763,26 @@ def test_analyst_verifies_and_finance_locks_with_confirmation_and_audit(tmp_path
     assert current_snapshot(data).period("2025-03")["status"] == "LOCKED"
     assert audit_events(data)[-1]["aksi"] == "KUNCI"
     assert "sudah dikunci" in teks(at)
-    at.switch_page("halaman/keuangan.py").run()
+    at.switch_page("views/keuangan.py").run()
     assert "draf" not in teks(at).lower() and "Terkunci oleh keuangan" in teks(at)
 
 
 def test_lifecycle_refuses_the_wrong_role_and_a_locked_period(tmp_path):
-    from app import siklus
-    from app.data import AksesDitolak
+    from app import lifecycle
+    from app.data import AccessDenied
     from orchestration import periods
 
     data = sample_data(tmp_path / "siklus")
-    with pytest.raises(AksesDitolak):
-        siklus.jalankan(data, "keuangan", users.KEUANGAN, "2025-03", periods.VERIFIED)
-    with pytest.raises(AksesDitolak):
-        siklus.jalankan(data, "analis", users.ANALIS, "2025-03", periods.LOCKED)
-    with pytest.raises(siklus.SiklusGagal, match="belum diverifikasi"):
-        siklus.jalankan(data, "keuangan", users.KEUANGAN, "2025-03", periods.LOCKED)
-    siklus.jalankan(data, "analis", users.ANALIS, "2025-03", periods.VERIFIED)
-    siklus.jalankan(data, "keuangan", users.KEUANGAN, "2025-03", periods.LOCKED)
-    with pytest.raises(siklus.SiklusGagal, match="sudah dikunci"):
-        siklus.jalankan(data, "analis", users.ANALIS, "2025-03", periods.VERIFIED)
+    with pytest.raises(AccessDenied):
+        lifecycle.run(data, "keuangan", users.KEUANGAN, "2025-03", periods.VERIFIED)
+    with pytest.raises(AccessDenied):
+        lifecycle.run(data, "analis", users.ANALIS, "2025-03", periods.LOCKED)
+    with pytest.raises(lifecycle.LifecycleFailed, match="belum diverifikasi"):
+        lifecycle.run(data, "keuangan", users.KEUANGAN, "2025-03", periods.LOCKED)
+    lifecycle.run(data, "analis", users.ANALIS, "2025-03", periods.VERIFIED)
+    lifecycle.run(data, "keuangan", users.KEUANGAN, "2025-03", periods.LOCKED)
+    with pytest.raises(lifecycle.LifecycleFailed, match="sudah dikunci"):
+        lifecycle.run(data, "analis", users.ANALIS, "2025-03", periods.VERIFIED)
     aksi = [(e["aksi"], e.get("hasil")) for e in audit_events(data)]
     assert aksi == [
         ("AKSES_DITOLAK", None),
@@ -800,7 +800,7 @@ def test_lifecycle_refuses_the_wrong_role_and_a_locked_period(tmp_path):
 def test_a_search_without_match_shows_no_person(bulanan):
     row = bulanan.row(0, named=True)
     at = masuk("analis")
-    at.switch_page("halaman/pegawai.py").run()
+    at.switch_page("views/pegawai.py").run()
     at.text_input(key="cari_pegawai").input(row["nip"]).run()
     assert at.header and at.header[0].value == row["nama"]
     at.text_input(key="cari_pegawai").input("tidak ada yang bernama begini").run()
@@ -814,20 +814,20 @@ def test_attention_list_is_ordered_by_what_it_shows(data):
     from app.data import Data, Scope
 
     d = Data(data, Scope("analis", users.ANALIS))
-    frame = d.perlu_perhatian("2025-03", None)
+    frame = d.needs_attention("2025-03", None)
     assert "skor" not in frame.columns
     keys = frame.select(
         -pl.col("tk"), "persen_disiplin", ~pl.col("tanpa_penilaian"), "persen_kinerja"
     ).rows()
     assert keys == sorted(keys)
     at = masuk("analis")
-    at.switch_page("halaman/perangkat_daerah.py").run()
+    at.switch_page("views/perangkat_daerah.py").run()
     assert "urutan: paling banyak hari TK" in teks(at)
 
 
 def test_whatif_speaks_indonesian_and_hides_internal_names(data):
     at = masuk("analis")
-    at.switch_page("halaman/whatif.py").run()
+    at.switch_page("views/whatif.py").run()
     at.slider[0].set_value(70)  # bobot kinerja
     at.button(key="FormSubmitter:whatif_form-Hitung").click().run()
     tidak_ada_error(at)
@@ -848,16 +848,16 @@ def test_whatif_speaks_indonesian_and_hides_internal_names(data):
 def test_money_axes_use_indonesian_units():
     from app import charts
 
-    assert charts.skala_rupiah(68_312_000_000) == (1e9, "miliar rupiah")
-    assert charts.skala_rupiah(4_324_000) == (1e6, "juta rupiah")
-    assert charts.skala_rupiah(-250_000) == (1e3, "ribu rupiah")
+    assert charts.rupiah_scale(68_312_000_000) == (1e9, "miliar rupiah")
+    assert charts.rupiah_scale(4_324_000) == (1e6, "juta rupiah")
+    assert charts.rupiah_scale(-250_000) == (1e3, "ribu rupiah")
     kpi = pl.DataFrame({"periode": ["2025-01", "2025-02"], "tpp_bruto": [6.8e10, 6.9e10]})
-    spec = charts.tren(kpi, {"tpp_bruto": "TPP bruto"}, satuan="Rp")
+    spec = charts.trend(kpi, {"tpp_bruto": "TPP bruto"}, satuan="Rp")
     assert spec["layer"][0]["encoding"]["y"]["title"] == "miliar rupiah"
     assert spec["layer"][0]["encoding"]["y"]["axis"]["format"] == ",.1~f"
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     app = (APP / "charts.py").read_text() + "".join(
-        p.read_text() for p in (APP / "halaman").glob("*.py")
+        p.read_text() for p in (APP / "views").glob("*.py")
     )
     assert '"~s"' not in app
 
@@ -866,18 +866,18 @@ def test_chart_specs_are_built_once_per_input_and_handed_out_as_copies():
     from app import charts
 
     kpi = pl.DataFrame({"periode": ["2025-01", "2025-02"], "persen_tk": [1.5, 2.0]})
-    a = charts.tren(kpi, {"persen_tk": "% TK"})
+    a = charts.trend(kpi, {"persen_tk": "% TK"})
     a["datasets"].clear()  # Streamlit pops the datasets of the spec it is given
-    b = charts.tren(kpi, {"persen_tk": "% TK"})
-    assert b["datasets"] and b == charts.tren(kpi.clone(), {"persen_tk": "% TK"})
-    c = charts.tren(kpi.with_columns(pl.col("persen_tk") + 1), {"persen_tk": "% TK"})
+    b = charts.trend(kpi, {"persen_tk": "% TK"})
+    assert b["datasets"] and b == charts.trend(kpi.clone(), {"persen_tk": "% TK"})
+    c = charts.trend(kpi.with_columns(pl.col("persen_tk") + 1), {"persen_tk": "% TK"})
     assert c["datasets"] != b["datasets"]  # other data, another spec
 
 
 def test_person_page_runs_only_the_selected_tab(bulanan):
     row = bulanan.row(0, named=True)
     at = masuk("analis")
-    at.switch_page("halaman/pegawai.py").run()
+    at.switch_page("views/pegawai.py").run()
     at.query_params["nip"] = row["nip"]
     at.run()
     tidak_ada_error(at)
@@ -892,8 +892,8 @@ def test_person_page_runs_only_the_selected_tab(bulanan):
 
 
 def test_quality_page_shows_fairness_leniency_and_drift(data):
-    pemantauan = pytest.importorskip("models.pemantauan")
-    skor = pytest.importorskip("models.skor")
+    pemantauan = pytest.importorskip("models.monitoring")
+    skor = pytest.importorskip("models.score_files")
 
     def baris(bagian, periode, dimensi, kelompok, n, k, nilai, rasio=None, z=None):
         return {
@@ -966,12 +966,12 @@ def test_quality_page_shows_fairness_leniency_and_drift(data):
             "z_penilai": 3,
             "min_dinilai": 10,
         },
-        "sorotan": pemantauan.sorotan(tabel),
+        "sorotan": pemantauan.highlights(tabel),
     }
     path.with_suffix(".json").write_text(json.dumps(ringkas))
     try:
         at = masuk("analis")
-        at.switch_page("halaman/kualitas.py").run()
+        at.switch_page("views/kualitas.py").run()
         tidak_ada_error(at)
         metrics = {m.label: m.value for m in at.metric}
         assert metrics["Kelompok ditandai ≥ 2× rata-rata"] == "1"
@@ -1019,7 +1019,7 @@ def _grafik(at: AppTest) -> bytes:
 
 def _buka_pegawai(nip: str, tab: int | None = None) -> AppTest:
     at = masuk("analis")
-    at.switch_page("halaman/pegawai.py").run()
+    at.switch_page("views/pegawai.py").run()
     at.query_params["nip"] = nip
     at.run()
     if tab is not None:
@@ -1083,7 +1083,7 @@ def test_the_deduction_table_of_a_shift_worker_has_the_shift(bulanan, harian_mar
 
 def _buka_opd(username: str, kode: str) -> AppTest:
     at = masuk(username)
-    at.switch_page("halaman/perangkat_daerah.py").run()
+    at.switch_page("views/perangkat_daerah.py").run()
     if at.session_state["opd"] != kode:
         at.session_state["opd"] = kode
         at.run()
@@ -1098,7 +1098,7 @@ def test_department_page_counts_patterns_and_shows_the_roster_only_with_shift_pe
         metrics = {m.label: m.value for m in at.metric}
         for pola in ("KANTOR", "SEKOLAH", "SHIFT"):
             n = rows.filter(pl.col("pola_kerja") == pola)["nip"].n_unique()
-            assert metrics[f"Pola {fmt.pola_kerja(pola).lower()}"] == fmt.angka(n)
+            assert metrics[f"Pola {fmt.pola_kerja(pola).lower()}"] == fmt.number(n)
         perhatian = next(df.value for df in at.dataframe if "t_pola" in df.value.columns)
         assert set(perhatian["t_pola"]) <= {"Kantor", "Sekolah", "Shift"}
         judul = [h.value for h in at.subheader]
@@ -1111,7 +1111,7 @@ def test_department_page_counts_patterns_and_shows_the_roster_only_with_shift_pe
                 if b"Ada potongan (TL/PSW/izin)" in b
             )
             for nama in shift["nama"]:
-                assert fmt.potong(nama, 30).encode() in isi
+                assert fmt.truncate(nama, 30).encode() in isi
             assert "MALAM 21:00–07:00".encode() in isi
             kantor = rows.filter((pl.col("pola_kerja") == "KANTOR") & ~pl.col("mutasi"))
             assert not any(n.encode() in isi for n in kantor["nip_format"])  # only SHIFT people
@@ -1134,7 +1134,7 @@ def test_the_roster_is_paged_and_scoped_for_a_department_head(data, bulanan, mon
         ~pl.col("nip").is_in(bulanan.filter(pl.col("kode_opd") == RSUD)["nip"].implode())
     )
     assert not any(r.encode() in sent for r in lain["nip_format"])
-    assert shift["nama"][0].encode() in sent or fmt.potong(shift["nama"][0], 30).encode() in sent
+    assert shift["nama"][0].encode() in sent or fmt.truncate(shift["nama"][0], 30).encode() in sent
     # a department head of an office department sees patterns, no roster
     at = masuk(KEPALA)
     assert "Jadwal dinas shift" not in [h.value for h in at.subheader]

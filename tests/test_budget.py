@@ -12,9 +12,9 @@ from quality.alerts import DITEKAN, TERKIRIM, load_alert_history
 from quality.budget import (
     alerts_for,
     budget_alerts,
-    hitung_realisasi,
+    compute_realisasi,
+    latest_per_year,
     load_pagu,
-    terakhir_per_tahun,
 )
 from quality.config import AlertConfig, WebhookConfig
 from tests.support.capture import webhook_server
@@ -93,7 +93,7 @@ def test_mart_sama_dengan_hitungan_polars(gudang):
     tpp = pl.DataFrame(
         gudang.query("select periode, kode_opd, nip, tpp_bruto, tpp_neto from tpp_bulanan")
     )
-    ours = hitung_realisasi(tpp).select(with_cols)
+    ours = compute_realisasi(tpp).select(with_cols)
     key = ["tahun", "bulan", "kode_opd"]
     assert (
         mart.sort(key)
@@ -131,7 +131,7 @@ def test_proyeksi_run_rate_contoh():
             (2024, "A", 10_000, 12, "murni", "2024-01-01"),
         ]
     )
-    r = hitung_realisasi(tpp, pagu)
+    r = compute_realisasi(tpp, pagu)
     a = r.filter(pl.col("kode_opd") == "A", pl.col("tahun") == 2025).sort("bulan")
     assert a["bulan"].to_list() == [1, 2, 3]
     assert a["realisasi_bruto"].to_list() == [150, 100, 101]
@@ -147,12 +147,12 @@ def test_proyeksi_run_rate_contoh():
     assert b["realisasi_kumulatif"].to_list() == [0, 0, 10]
     assert b["proyeksi_akhir_tahun"].to_list() == [0, 0, 43]
     # half up: 7 paid over 2 months x 12 = 42; 5 over 3 months x 13 = 21.67 -> 22
-    half = hitung_realisasi(
+    half = compute_realisasi(
         _tpp([("2025-01", "C", "1", 5), ("2025-02", "C", "1", 0), ("2025-03", "C", "1", 0)]),
         _pagu([(2025, "C", 1, 13, "m", "2025-01-01")]),
     )
     assert half.sort("bulan")["proyeksi_akhir_tahun"].to_list() == [65, 33, 22]
-    latest = terakhir_per_tahun(r).filter(pl.col("tahun") == 2025)
+    latest = latest_per_year(r).filter(pl.col("tahun") == 2025)
     assert dict(zip(latest["kode_opd"], latest["bulan"], strict=True)) == {"A": 3, "B": 3}
 
 
@@ -161,7 +161,7 @@ def test_alert_melebihi_pagu_sekali(tmp_path):
     pagu = _pagu(
         [(2025, "A", 1000, 12, "m", "2025-01-01"), (2025, "B", 1000, 12, "m", "2025-01-01")]
     )
-    realisasi = hitung_realisasi(tpp, pagu)
+    realisasi = compute_realisasi(tpp, pagu)
     (alert,) = alerts_for(realisasi)
     assert alert.severity == "WARN" and alert.kode_opd == ("A",) and alert.periode == "2025"
     data = DataDir.resolve(tmp_path)
@@ -177,7 +177,7 @@ def test_alert_melebihi_pagu_sekali(tmp_path):
         assert body["tingkat"] == "WARN" and body["kode_opd"] == ["A"]
         assert "melebihi pagu" in body["masalah"]
         # a second department over budget is a new failure: it pages again
-        worse = hitung_realisasi(
+        worse = compute_realisasi(
             _tpp([("2025-01", "A", "1", 5000), ("2025-01", "B", "2", 5000)]), pagu
         )
         assert [r.status for r in budget_alerts(data, worse, config)] == [TERKIRIM]
@@ -189,7 +189,7 @@ def test_alert_melebihi_pagu_sekali(tmp_path):
 
 
 def test_tanpa_melebihi_tanpa_alert(tmp_path):
-    realisasi = hitung_realisasi(
+    realisasi = compute_realisasi(
         _tpp([("2025-01", "A", "1", 10)]), _pagu([(2025, "A", 1000, 12, "m", "2025-01-01")])
     )
     assert budget_alerts(DataDir.resolve(tmp_path), realisasi, AlertConfig()) == []

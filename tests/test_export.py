@@ -21,8 +21,8 @@ from orchestration.cli import main
 from orchestration.core import formatting
 from orchestration.core.paths import DataDir
 from orchestration.core.published import AMOUNTS, current_snapshot
-from orchestration.nominatif import EksporError, ekspor, mesin, pdf, sha256sums
-from orchestration.nominatif.daftar import Baris, Daftar
+from orchestration.nominatif import ExportError, export, machine_readable, pdf, sha256sums
+from orchestration.nominatif.daftar import Daftar, Row
 
 PERIODE = "2025-04"  # carries the koreksi of the locked March
 TANGGAL = dt.date(2026, 11, 29)
@@ -42,7 +42,7 @@ def exported(tmp_path_factory) -> tuple[DataDir, Path]:
     lock_march_and_correct_it(data)
     out = tmp_path_factory.mktemp("ekspor")
     for fmt in ("xlsx", "pdf", "csv", "parquet"):
-        ekspor(data, PERIODE, fmt, out, tanggal=TANGGAL)
+        export(data, PERIODE, fmt, out, tanggal=TANGGAL)
     return data, out
 
 
@@ -139,10 +139,10 @@ def test_totals_agree_to_the_rupiah_in_every_format(exported):
 
 def test_sha256sums_lists_every_file_and_verifies(exported):
     _, out = exported
-    listed = sha256sums.baca(out / "SHA256SUMS")
+    listed = sha256sums.read(out / "SHA256SUMS")
     written = {p.name for p in out.iterdir() if p.is_file() and p.name != "SHA256SUMS"}
     assert set(listed) == written
-    assert sha256sums.periksa(out) == []
+    assert sha256sums.check(out) == []
     if shutil.which("sha256sum"):
         check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True)
         assert check.returncode == 0, check.stdout + check.stderr
@@ -154,7 +154,7 @@ def test_sha256sums_catches_a_changed_file(exported, tmp_path):
     shutil.copytree(out, copy)
     target = copy / f"tpp_{PERIODE}.csv"
     target.write_text(target.read_text().replace("4324000", "5324000"))
-    assert sha256sums.periksa(copy) == [f"tpp_{PERIODE}.csv"]
+    assert sha256sums.check(copy) == [f"tpp_{PERIODE}.csv"]
     if shutil.which("sha256sum"):
         check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=copy, capture_output=True)
         assert check.returncode != 0
@@ -209,7 +209,7 @@ def test_pdf_shows_rupiah_nip_and_signatures(exported):
 
 
 def test_pdf_of_a_large_department_repeats_the_heading_and_keeps_totals():
-    baris = Baris(
+    baris = Row(
         ANA.nip,
         "Nama Yang Cukup Panjang Sekali Sampai Harus Dilipat Dua Baris, S.Pd.",
         "III/b",
@@ -249,16 +249,16 @@ def test_machine_formats_have_stable_columns_and_plain_integers(exported):
         reader = csv.reader(handle)
         header = next(reader)
         rows = list(reader)
-    assert tuple(header) == mesin.KOLOM_TPP
+    assert tuple(header) == machine_readable.KOLOM_TPP
     ana = dict(zip(header, next(r for r in rows if r[3] == ANA.nip), strict=True))
     assert ana["tpp_neto"] == "4324000" and ana["persen_disiplin"] == "100"
     assert not (out / f"tpp_{PERIODE}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     schema = pq.read_schema(out / f"tpp_{PERIODE}.parquet")
-    assert schema.names == list(mesin.KOLOM_TPP)
+    assert schema.names == list(machine_readable.KOLOM_TPP)
     assert all(schema.field(a).type == pa.int64() for a in AMOUNTS)
     assert schema.field("nip").type == pa.string()
     koreksi = pq.read_schema(out / f"tpp_koreksi_{PERIODE}.parquet")
-    assert koreksi.names == list(mesin.KOLOM_KOREKSI)
+    assert koreksi.names == list(machine_readable.KOLOM_KOREKSI)
 
 
 def test_exports_read_only_the_published_snapshot(exported, tmp_path):
@@ -267,7 +267,7 @@ def test_exports_read_only_the_published_snapshot(exported, tmp_path):
     hidden = warehouse.with_suffix(".disembunyikan")
     warehouse.rename(hidden)  # the warehouse may be busy or gone: exports do not care
     try:
-        result = ekspor(data, PERIODE, "csv", tmp_path / "a", opd=["4.01.01"], tanggal=TANGGAL)
+        result = export(data, PERIODE, "csv", tmp_path / "a", opd=["4.01.01"], tanggal=TANGGAL)
     finally:
         hidden.rename(warehouse)
     assert result.files == [
@@ -275,12 +275,12 @@ def test_exports_read_only_the_published_snapshot(exported, tmp_path):
         f"tpp_{PERIODE}_4.01.01.csv",
         f"tpp_koreksi_{PERIODE}_4.01.01.csv",
     ]
-    with pytest.raises(EksporError, match="9.99.99"):
-        ekspor(data, PERIODE, "pdf", tmp_path / "b", opd=["9.99.99"])
-    with pytest.raises(EksporError, match="belum diterbitkan"):
-        ekspor(data, "2024-01", "pdf", tmp_path / "c")
-    with pytest.raises(EksporError, match="Belum ada data terbit"):
-        ekspor(DataDir(tmp_path / "kosong"), PERIODE, "pdf", tmp_path / "d")
+    with pytest.raises(ExportError, match="9.99.99"):
+        export(data, PERIODE, "pdf", tmp_path / "b", opd=["9.99.99"])
+    with pytest.raises(ExportError, match="belum diterbitkan"):
+        export(data, "2024-01", "pdf", tmp_path / "c")
+    with pytest.raises(ExportError, match="Belum ada data terbit"):
+        export(DataDir(tmp_path / "kosong"), PERIODE, "pdf", tmp_path / "d")
 
 
 def test_cli_export(exported, tmp_path, capsys):
@@ -303,7 +303,7 @@ def test_cli_export(exported, tmp_path, capsys):
     assert main(args) == 0
     assert "sha256sum -c SHA256SUMS" in capsys.readouterr().out
     assert (tmp_path / f"nominatif_tpp_{PERIODE}_1.02.01.xlsx").exists()
-    assert sha256sums.periksa(tmp_path) == []
+    assert sha256sums.check(tmp_path) == []
     assert main([*args[:4], "2024-01", *args[5:]]) == 1
     assert "belum diterbitkan" in capsys.readouterr().err
 

@@ -14,24 +14,24 @@ import pytest
 
 from models import (
     anomaly,
-    aturan,
+    anomaly_rules,
     early_warning,
     evaluate,
     features,
-    pemantauan,
+    monitoring,
     pipeline,
+    recap,
     registry,
-    rekap,
 )
-from models.features import fitur_anomali
-from models.konfigurasi import ATURAN
-from models.skor import (
+from models.config import ATURAN
+from models.features import anomaly_features
+from models.inputs import ENV_GROUNDTRUTH, groundtruth_path, read_groundtruth
+from models.score_files import (
     load_anomaly_cases,
     load_anomaly_flags,
     load_anomaly_scores,
     load_warning_scores,
 )
-from models.sumber import ENV_GROUNDTRUTH, baca_groundtruth, groundtruth_path
 from orchestration.cli import main
 from orchestration.core.contract import format_nip
 from orchestration.core.paths import DataDir
@@ -58,7 +58,7 @@ def sim(tmp_path_factory):
     simulate(exports, progress=False, **SIM)
     data = DataDir.resolve(root / "data")
     jalankan_pipeline(exports, data)
-    truth = baca_groundtruth(exports / "_groundtruth" / "anomali.csv")
+    truth = read_groundtruth(exports / "_groundtruth" / "anomali.csv")
     assert set(truth["jenis_anomali"]) == {
         "TITIP_ABSEN",
         "JAM_MASUK_IDENTIK",
@@ -72,15 +72,15 @@ def sim(tmp_path_factory):
 @pytest.fixture(scope="module")
 def fitur(sim):
     _, data, _ = sim
-    return fitur_anomali(data, PERIODS)
+    return anomaly_features(data, PERIODS)
 
 
 @pytest.fixture(scope="module")
 def dilatih(sim):
     """Both models trained once on the six months, and the last month scored."""
     _, data, truth = sim
-    a = pipeline.latih_anomali(data, PERIODS[-1], kebenaran=truth)
-    w = pipeline.latih_peringatan(data, PERIODS[-1], bulan_uji=2)
+    a = pipeline.train_anomaly(data, PERIODS[-1], kebenaran=truth)
+    w = pipeline.train_warning(data, PERIODS[-1], bulan_uji=2)
     return a, w
 
 
@@ -138,7 +138,7 @@ def test_buddy_pair_is_the_planted_partner(sim, fitur):
 
 def test_features_deterministic(sim, fitur):
     _, data, _ = sim
-    again = fitur_anomali(data, PERIODS[-2:])
+    again = anomaly_features(data, PERIODS[-2:])
     assert again.equals(fitur.filter(pl.col("periode").is_in(PERIODS[-2:])))
 
 
@@ -181,7 +181,7 @@ def test_no_quota_model_layer_only_behind_the_rules_and_capped(dilatih):
     assert (model["label_utama"] == anomaly.LABEL_MODEL).all()
     rules = s.filter(pl.col("lapisan") == "ATURAN")
     assert rules["label_utama"].null_count() == 0
-    assert set(rules["label_utama"]) <= {ATURAN[r]["label"] for r in aturan.NAMA_ATURAN}
+    assert set(rules["label_utama"]) <= {ATURAN[r]["label"] for r in anomaly_rules.NAMA_ATURAN}
     per = model.group_by("periode").len()
     assert per.height == 0 or per["len"].max() <= anomaly.BATAS_BEBAN
     # flagged = a rule or the model layer; no generic reason, nothing flagged without a reason
@@ -204,8 +204,8 @@ def test_no_quota_model_layer_only_behind_the_rules_and_capped(dilatih):
 def test_workload_cap_is_reported_not_silent(sim, fitur, monkeypatch):
     monkeypatch.setattr(anomaly, "AMBANG_MODEL", 0.0)
     monkeypatch.setattr(anomaly, "BATAS_BEBAN", 3)
-    m = anomaly.latih(fitur, 42)
-    s = anomaly.nilai(m, fitur)
+    m = anomaly.train(fitur, 42)
+    s = anomaly.assess(m, fitur)
     per = s.filter(pl.col("lapisan") == "MODEL").group_by("periode").len()
     assert (per["len"] == 3).all()
     assert s["terpotong_beban"].sum() > 0
@@ -240,8 +240,8 @@ def test_reasons_match_the_planted_kind(sim, dilatih):
 
 def test_flags_grouped_into_cases_per_person_or_pair(dilatih):
     a, _ = dilatih
-    flags = anomaly.temuan_semua(a.skor)
-    cases = aturan.kasus(flags)
+    flags = anomaly.all_flags(a.skor)
+    cases = anomaly_rules.cases(flags)
     assert cases["kasus_id"].is_unique().all()
     pair = cases.filter(pl.col("jenis") == "PASANGAN")
     assert pair.height > 0 and (pair["nip"].list.len() == 2).all()
@@ -257,10 +257,10 @@ def test_flags_grouped_into_cases_per_person_or_pair(dilatih):
 
 def test_rule_thresholds_come_from_the_config(fitur):
     cfg = json.loads(json.dumps(ATURAN))
-    base = aturan.temuan(fitur, cfg)
+    base = anomaly_rules.temuan(fitur, cfg)
     cfg["titip_absen"]["hari_min"] = 1000
     cfg["mobile_jauh"]["hari_min"] = 1
-    other = aturan.temuan(fitur, cfg)
+    other = anomaly_rules.temuan(fitur, cfg)
     assert other.filter(pl.col("aturan") == "titip_absen").height == 0
     assert (
         other.filter(pl.col("aturan") == "mobile_jauh").height
@@ -276,10 +276,10 @@ def test_rule_thresholds_come_from_the_config(fitur):
 # --- early warning ---------------------------------------------------------------------------
 def test_warning_split_is_by_time(sim):
     _, data, _ = sim
-    rk, asal = rekap.rekap(data, PERIODS)
+    rk, asal = recap.recap(data, PERIODS)
     assert asal == "mart"  # the published tpp_bulanan, never a re-derivation
     ds = early_warning.dataset(rk)
-    train, test, uji = early_warning.bagi_waktu(ds, 2)
+    train, test, uji = early_warning.split_by_time(ds, 2)
     assert uji == ["2025-04", "2025-05"]  # June has no label yet (July is not simulated)
     assert train.height > 0 and test.height > 0
     assert train["periode"].max() < test["periode"].min()
@@ -293,7 +293,7 @@ def test_warning_split_is_by_time(sim):
 
 def test_warning_label_is_next_months_predikat(sim):
     _, data, _ = sim
-    rk, _ = rekap.rekap(data, PERIODS)
+    rk, _ = recap.recap(data, PERIODS)
     ds = early_warning.dataset(rk)
     nxt = rk.select(
         "nip", periode_target="periode", aktual=pl.col("predikat").is_in(early_warning.BURUK)
@@ -335,47 +335,47 @@ def test_artefacts_versioned_with_window_and_seed(sim, dilatih):
         assert meta["jendela"]["mulai"] == "2025-01" and meta["jendela"]["sampai"] == "2025-06"
         assert meta["fitur"] and meta["metrik"]
         assert (folder / "model.joblib").stat().st_size > 0
-        assert registry.terkini(data, nama) == hasil.versi
+        assert registry.current(data, nama) == hasil.versi
 
 
 def test_training_reproducible_with_same_seed(sim, dilatih, tmp_path):
     _, data, truth = sim
     a, w = dilatih
-    again = pipeline.latih_anomali(data, PERIODS[-1], kebenaran=truth)
+    again = pipeline.train_anomaly(data, PERIODS[-1], kebenaran=truth)
     assert again.versi == a.versi and not again.baru  # same data + seed: the same version
     # a fresh data directory: trained from scratch, byte-identical artefact
     other = _salin_raw(data, tmp_path)
-    b = pipeline.latih_anomali(other, PERIODS[-1], kebenaran=truth)
+    b = pipeline.train_anomaly(other, PERIODS[-1], kebenaran=truth)
     assert b.baru and b.versi == a.versi
     same = registry.folder(data) / "anomali" / a.versi / "model.joblib"
     assert (registry.folder(other) / "anomali" / b.versi / "model.joblib").read_bytes() == (
         same.read_bytes()
     )
-    c = pipeline.latih_anomali(other, PERIODS[-1], seed=7)
+    c = pipeline.train_anomaly(other, PERIODS[-1], seed=7)
     assert c.versi != a.versi and "_s7_" in c.versi
-    assert registry.daftar(other, "anomali") == sorted([a.versi, c.versi])
-    assert registry.terkini(other, "anomali") == c.versi
+    assert registry.versions(other, "anomali") == sorted([a.versi, c.versi])
+    assert registry.current(other, "anomali") == c.versi
     # a corrected export (here: a day of taps less) is other data: a new version
     raw = other.raw_file("absensi", PERIODS[-1])
     taps = pl.read_parquet(raw)
     taps.filter(pl.col("waktu").dt.day() != 10).write_parquet(raw)
-    d = pipeline.latih_anomali(other, PERIODS[-1], seed=7)
+    d = pipeline.train_anomaly(other, PERIODS[-1], seed=7)
     assert d.baru and d.versi != c.versi and d.versi.startswith("2025-01_2025-06_s7_")
-    w2 = pipeline.latih_peringatan(other, PERIODS[-1], bulan_uji=2)
+    w2 = pipeline.train_warning(other, PERIODS[-1], bulan_uji=2)
     assert w2.versi == w.versi
-    m1, _ = registry.muat(data, "peringatan", w.versi)
-    m2, _ = registry.muat(other, "peringatan", w2.versi)
-    rk, _ = rekap.rekap(other, PERIODS)
+    m1, _ = registry.load(data, "peringatan", w.versi)
+    m2, _ = registry.load(other, "peringatan", w2.versi)
+    rk, _ = recap.recap(other, PERIODS)
     ds = early_warning.dataset(rk)
     np.testing.assert_array_equal(m1.prob(ds), m2.prob(ds))
 
 
 def test_score_files_for_the_app(sim, dilatih):
     _, data, truth = sim
-    s1 = pipeline.skor_anomali(data, PERIODS[-2:], truth)
-    s2 = pipeline.skor_peringatan(data, PERIODS[-1:])
+    s1 = pipeline.score_anomalies(data, PERIODS[-2:], truth)
+    s2 = pipeline.score_warning(data, PERIODS[-1:])
     assert s1.versi and s2.versi
-    pipeline.skor_anomali(data, PERIODS[-1:], truth)  # rescoring replaces, never duplicates
+    pipeline.score_anomalies(data, PERIODS[-1:], truth)  # rescoring replaces, never duplicates
     an = load_anomaly_scores(data)
     assert sorted(an["periode"].unique()) == PERIODS[-2:]
     assert an.select("periode", "nip").is_duplicated().sum() == 0
@@ -416,18 +416,18 @@ def test_precision_recall_at_budget_by_hand():
             "skor": [0.9, 0.8, 0.7, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.05],
         }
     )
-    skor = anomaly.tandai(skor, "skor", 0.2)  # top 2 of 10
+    skor = anomaly.mark(skor, "skor", 0.2)  # top 2 of 10
     truth = pl.DataFrame(
         {"periode": ["2025-01"] * 2, "nip": ["0", "9"], "jenis_anomali": ["X"] * 2}
     )
-    m = evaluate.anomali_vs_kebenaran(skor, truth)
+    m = evaluate.flags_vs_truth(skor, truth)
     assert (m["ditandai"], m["benar_ditandai"]) == (2, 1)
     assert (m["presisi_budget"], m["recall_budget"], m["base_rate"]) == (0.5, 0.5, 0.2)
     # Wilson 95 % interval: 8 of 10 -> [0.490, 0.943]; 0 of 0 -> undefined
     assert evaluate.wilson(8, 10) == [0.4902, 0.9433]
     assert evaluate.wilson(0, 0) == [None, None]
     assert evaluate.wilson(0, 50)[0] == 0.0 and evaluate.wilson(50, 50)[1] == 1.0
-    rel = evaluate.reliabilitas(np.array([0, 1, 1, 0]), np.array([0.05, 0.95, 0.92, 0.15]))
+    rel = evaluate.reliability(np.array([0, 1, 1, 0]), np.array([0.05, 0.95, 0.92, 0.15]))
     assert [r["n"] for r in rel] == [1, 1, 2]
     assert rel[-1] == {"bin": "0.9-1.0", "n": 2, "prediksi": 0.935, "teramati": 1.0}
 
@@ -511,10 +511,10 @@ def test_assets_materialize_range_and_first_month(sim, tmp_path):
     an, wr = load_anomaly_scores(data), load_warning_scores(data)
     assert sorted(an["periode"].unique()) == PERIODS
     assert sorted(wr["periode"].unique()) == PERIODS
-    assert Path(registry.folder(data) / "anomali" / registry.terkini(data, "anomali")).is_dir()
+    assert Path(registry.folder(data) / "anomali" / registry.current(data, "anomali")).is_dir()
     # the fairness / drift artefact for the quality page
     tabel = pl.read_parquet(registry.folder(data) / "pemantauan.parquet")
-    assert dict(tabel.schema) == pemantauan.SKEMA
+    assert dict(tabel.schema) == monitoring.SKEMA
     assert {
         "keadilan_anomali",
         "keadilan_peringatan",
@@ -539,7 +539,7 @@ def test_fairness_and_drift_figures_by_hand():
             "nip_penilai": (["P1"] * 100 + ["P2"] * 100) * 2,
         }
     ).with_columns(
-        jenis_opd=pemantauan.jenis_opd(pl.col("nama_opd")),
+        jenis_opd=monitoring.jenis_opd(pl.col("nama_opd")),
         jenis_kelamin=pl.lit("P"),
     )
     a = kel.select("periode", "nip").with_columns(
@@ -548,7 +548,7 @@ def test_fairness_and_drift_figures_by_hand():
         aturan=pl.when(pl.int_range(pl.len()) % 200 < 10).then(pl.lit("tap_hari_libur")),
         hari_titip=pl.int_range(pl.len()) % 7,
     )
-    t = pemantauan.hitung(a, pl.DataFrame(), kel)
+    t = monitoring.compute(a, pl.DataFrame(), kel)
     rs = t.filter(
         (pl.col("bagian") == "keadilan_anomali") & (pl.col("dimensi") == "jenis_opd")
     ).sort("kelompok")
@@ -564,7 +564,7 @@ def test_fairness_and_drift_figures_by_hand():
     psi = t.filter((pl.col("bagian") == "drift_fitur") & (pl.col("dimensi") == "hari_titip"))
     assert psi["nilai"].max() < 0.05  # the same distribution both months
     ref = np.random.default_rng(0).normal(size=5000)
-    assert pemantauan._psi(ref, ref + 1.0) > 0.2 > pemantauan._psi(ref, ref[::-1])
+    assert monitoring._psi(ref, ref + 1.0) > 0.2 > monitoring._psi(ref, ref[::-1])
 
 
 # --- rules: a lent phone, a rostered weekend, features once, versions --------------------------
@@ -609,10 +609,12 @@ def test_buddy_punching_with_a_lent_phone_is_flagged(sim, fitur, tmp_path):
                 }
             )
     pl.concat([taps, pl.DataFrame(extra, schema=taps.schema)]).write_parquet(raw)
-    f = fitur_anomali(other, [p])
+    f = anomaly_features(other, [p])
     row = f.filter(pl.col("nip") == b).row(0, named=True)
     assert row["hari_titip"] >= 12 and row["titip_mobile"] and row["nip_pasangan"] == a
-    hits = aturan.temuan(f).filter((pl.col("nip") == b) & (pl.col("aturan") == "titip_absen"))
+    hits = anomaly_rules.temuan(f).filter(
+        (pl.col("nip") == b) & (pl.col("aturan") == "titip_absen")
+    )
     assert hits.height == 1
     assert hits["alasan"][0].startswith("Tap MOBILE rata-rata 12 detik setelah tap MOBILE NIP")
     assert format_nip(a) in hits["alasan"][0]
@@ -622,7 +624,7 @@ def test_buddy_punching_with_a_lent_phone_is_flagged(sim, fitur, tmp_path):
         lat=pl.when(pl.col("id_mesin") == "HP-B").then(pl.col("lat") + 0.002).otherwise("lat")
     )
     taps2.write_parquet(raw)
-    f2 = fitur_anomali(other, [p])
+    f2 = anomaly_features(other, [p])
     assert f2.filter(pl.col("nip") == b)["hari_titip"][0] < 12
 
 
@@ -638,7 +640,7 @@ def test_a_rostered_weekend_is_a_working_day_for_the_weekend_rule(sim, fitur, tm
         .row(0, named=True)
     )
     p, nip = wk["periode"], wk["nip"]
-    assert aturan.temuan(fitur.filter((pl.col("periode") == p) & (pl.col("nip") == nip)))[
+    assert anomaly_rules.temuan(fitur.filter((pl.col("periode") == p) & (pl.col("nip") == nip)))[
         "aturan"
     ].to_list() == ["tap_hari_libur"]
     hari = [int(x) for x in wk["tgl_tap_libur"].split(", ")]
@@ -661,12 +663,12 @@ def test_a_rostered_weekend_is_a_working_day_for_the_weekend_rule(sim, fitur, tm
     )
     path.unlink()  # the snapshot's files are read-only hard links: write a new file
     pl.concat([th, roster]).write_parquet(path)
-    row = fitur_anomali(other, [p]).filter(pl.col("nip") == nip).row(0, named=True)
+    row = anomaly_features(other, [p]).filter(pl.col("nip") == nip).row(0, named=True)
     assert row["hari_tap_libur"] == 0 and row["hari_libur"] == wk["hari_libur"] - len(hari)
     assert row["hari_kerja"] == wk["hari_kerja"] + len(hari)
     assert (
         "tap_hari_libur"
-        not in aturan.temuan(fitur_anomali(other, [p]).filter(pl.col("nip") == nip))[
+        not in anomaly_rules.temuan(anomaly_features(other, [p]).filter(pl.col("nip") == nip))[
             "aturan"
         ].to_list()
     )
@@ -676,16 +678,16 @@ def test_features_computed_once_per_month_and_input(sim, tmp_path, monkeypatch):
     _, data, truth = sim
     other = _kosong_tanpa_model(data, tmp_path)
     calls = []
-    asli = features.fitur_anomali
+    asli = features.anomaly_features
 
     def hitung(d, periods, threads=None):
         calls.append(sorted(periods))
         return asli(d, periods, threads)
 
-    monkeypatch.setattr(features, "fitur_anomali", hitung)
-    a = pipeline.latih_anomali(other, PERIODS[-1], kebenaran=truth)
-    s = pipeline.skor_anomali(other, PERIODS, truth)  # the training window's scores, reused
-    pipeline.latih_anomali(other, PERIODS[-1], seed=7)  # another seed: cached features
+    monkeypatch.setattr(features, "anomaly_features", hitung)
+    a = pipeline.train_anomaly(other, PERIODS[-1], kebenaran=truth)
+    s = pipeline.score_anomalies(other, PERIODS, truth)  # the training window's scores, reused
+    pipeline.train_anomaly(other, PERIODS[-1], seed=7)  # another seed: cached features
     assert calls == [PERIODS]
     key = ["periode", "nip"]
     assert (
@@ -696,41 +698,41 @@ def test_features_computed_once_per_month_and_input(sim, tmp_path, monkeypatch):
     # a changed raw file recomputes that month only
     raw = other.raw_file("absensi", PERIODS[-1])
     pl.read_parquet(raw).filter(pl.col("waktu").dt.day() != 10).write_parquet(raw)
-    pipeline.latih_anomali(other, PERIODS[-1], seed=7)
+    pipeline.train_anomaly(other, PERIODS[-1], seed=7)
     assert calls == [PERIODS, [PERIODS[-1]]]
 
 
 def test_versions_recorded_and_derived_from_code_and_rules(sim, dilatih, tmp_path, monkeypatch):
     from importlib.metadata import version
 
-    from models import konfigurasi
+    from models import config
 
     a, _ = dilatih
     meta = a.meta
     stored = registry.meta(sim[1], "anomali", a.versi)
     assert stored["pustaka"]["scikit-learn"] == version("scikit-learn")
     assert stored["pustaka"]["numpy"] == version("numpy")
-    assert stored["kode_versi"] == konfigurasi.KODE_VERSI == konfigurasi.kode_versi()
+    assert stored["kode_versi"] == config.KODE_VERSI == config.code_version()
     assert meta["parameter"]["aturan"]["titip_absen"]["hari_min"] == 10
     # editing a threshold changes the code version, hence every model version
     folder = tmp_path / "models"
-    shutil.copytree(konfigurasi.FOLDER, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    rules = folder / "aturan_anomali.toml"
+    shutil.copytree(config.FOLDER, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    rules = folder / "anomaly_rules.toml"
     rules.write_text(rules.read_text().replace("hari_min = 10", "hari_min = 11"))
-    monkeypatch.setattr(konfigurasi, "FOLDER", folder)
-    monkeypatch.setattr(konfigurasi, "BERKAS_ATURAN", rules)
-    assert konfigurasi.kode_versi() != konfigurasi.KODE_VERSI
+    monkeypatch.setattr(config, "FOLDER", folder)
+    monkeypatch.setattr(config, "BERKAS_ATURAN", rules)
+    assert config.code_version() != config.KODE_VERSI
 
 
 def test_analyst_decisions_are_audited_and_give_precision_per_rule(tmp_path):
     import sqlite3
 
-    from models import keputusan
+    from models import decisions
 
     data = DataDir.resolve(tmp_path)
-    assert keputusan.presisi_per_aturan(data).height == 0
+    assert decisions.precision_per_rule(data).height == 0
     for i in range(8):
-        keputusan.catat(
+        decisions.record(
             data,
             "2025-03",
             f"{i:018d}",
@@ -739,14 +741,14 @@ def test_analyst_decisions_are_audited_and_give_precision_per_rule(tmp_path):
             "dicek di mesin",
             "analis",
         )
-    keputusan.catat(
+    decisions.record(
         data, "2025-03", f"{9:018d}", "tap_hari_libur", "DIJELASKAN", "jadwal jaga RSUD", "analis"
     )
     # a changed mind is a new row: the latest decision counts, the old one stays in the trail
-    keputusan.catat(
+    decisions.record(
         data, "2025-03", f"{7:018d}", "titip_absen", "DIKONFIRMASI", "rekan mengaku", "kepala"
     )
-    p = keputusan.presisi_per_aturan(data).row(1, named=True)
+    p = decisions.precision_per_rule(data).row(1, named=True)
     assert (p["aturan"], p["diputuskan"], p["dikonfirmasi"], p["ditolak"]) == (
         "titip_absen",
         8,
@@ -754,12 +756,12 @@ def test_analyst_decisions_are_audited_and_give_precision_per_rule(tmp_path):
         1,
     )
     assert p["presisi"] == 7 / 8 and [p["ci_bawah"], p["ci_atas"]] == evaluate.wilson(7, 8)
-    libur = keputusan.presisi_per_aturan(data).row(0, named=True)
+    libur = decisions.precision_per_rule(data).row(0, named=True)
     assert (libur["dijelaskan"], libur["presisi"]) == (1, 0.0)
-    assert keputusan.riwayat(data).height == 10
+    assert decisions.history(data).height == 10
     with pytest.raises(ValueError):
-        keputusan.catat(data, "2025-03", "1", "titip_absen", "BENAR", "x", "analis")
-    con = sqlite3.connect(keputusan.path(data))
+        decisions.record(data, "2025-03", "1", "titip_absen", "BENAR", "x", "analis")
+    con = sqlite3.connect(decisions.path(data))
     with pytest.raises(sqlite3.IntegrityError):
         con.execute(
             "insert into keputusan (periode, nip, aturan, keputusan, catatan, oleh, waktu)"
@@ -769,4 +771,4 @@ def test_analyst_decisions_are_audited_and_give_precision_per_rule(tmp_path):
         with pytest.raises(sqlite3.DatabaseError, match="tidak boleh"):
             con.execute(sql)
     con.close()
-    assert keputusan.riwayat(data).height == 10
+    assert decisions.history(data).height == 10

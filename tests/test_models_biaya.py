@@ -4,7 +4,7 @@ The old anomaly features are kept as an oracle (``tests/fitur_lama.py``: the who
 connection, the bucket self-join of the colleague pairing); the old early-warning fit is kept
 here (``Pipeline.fit``, then the spline basis computed again for the per-feature terms). On a
 small simulated population (400 ASN x 6 months, work schedules on) both must give identical
-tables and identical risks. The full-year proof is ``models/banding.py`` (see
+tables and identical risks. The full-year proof is ``models/compare.py`` (see
 ``docs/models/evaluation.md``).
 """
 
@@ -17,15 +17,15 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import SplineTransformer
 
-from models import early_warning, pipeline, rekap
-from models.features import fitur_anomali, pasangan_tap
+from models import early_warning, pipeline, recap
+from models.features import anomaly_features, tap_pairs
 from tests import fitur_lama
 from tests.test_models import PERIODS, sim  # noqa: F401  (module fixture)
 
 
 def test_features_equal_the_pre_issue_20_code(sim):  # noqa: F811
     _, data, _ = sim
-    baru = fitur_anomali(data, PERIODS)
+    baru = anomaly_features(data, PERIODS)
     lama = fitur_lama.fitur_anomali(data, PERIODS)
     assert baru.schema == lama.schema
     assert baru.height == lama.height > 0
@@ -37,8 +37,8 @@ def test_features_equal_the_pre_issue_20_code(sim):  # noqa: F811
 def test_features_of_one_month_equal_that_month_of_the_window(sim):  # noqa: F811
     """A month's features depend only on that month and the one before (the cache's key)."""
     _, data, _ = sim
-    semua = fitur_anomali(data, PERIODS)
-    satu = fitur_anomali(data, PERIODS[2:3])
+    semua = anomaly_features(data, PERIODS)
+    satu = anomaly_features(data, PERIODS[2:3])
     assert satu.equals(semua.filter(pl.col("periode") == PERIODS[2]))
 
 
@@ -60,7 +60,7 @@ def test_pairing_by_sorting_finds_every_pair_within_the_window(taps):
     taps = sorted(taps)
     k = np.array([t[0] for t in taps], dtype=np.uint64)
     s = np.array([t[1] for t in taps], dtype=np.int64)
-    ikut, pimpin = pasangan_tap(k, s, 10)
+    ikut, pimpin = tap_pairs(k, s, 10)
     pairs = list(zip(ikut.tolist(), pimpin.tolist(), strict=True))
     assert len(pairs) == len(set(pairs))
     assert set(pairs) == _semua_pasangan(k, s, 10)
@@ -79,10 +79,10 @@ def _latih_lama(train, seed, c=0.3, awal=None):
             ("lr", lr),
         ]
     )
-    model = early_warning.ModelPeringatan(seed, pipe, {})
+    model = early_warning.WarningModel(seed, pipe, {})
     x = model._x(train)
     pipe.fit(x, train["label"].to_numpy())
-    model.pusat = model._suku(x).mean(axis=0).tolist()
+    model.pusat = model._terms(x).mean(axis=0).tolist()
     model.baseline = early_warning.baseline(train)
     model.rata = Pipeline(
         [
@@ -98,31 +98,31 @@ def _latih_lama(train, seed, c=0.3, awal=None):
 
 def test_early_warning_fit_equals_the_pipeline_fit(sim):  # noqa: F811
     _, data, _ = sim
-    ds, _ = pipeline.dataset_peringatan(data, PERIODS)
+    ds, _ = pipeline.warning_dataset(data, PERIODS)
     lab = ds.filter(pl.col("label").is_not_null())
-    train, test, _ = early_warning.bagi_waktu(ds, 1)
-    uji_baru = early_warning.latih(train, 42, suku=False)
+    train, test, _ = early_warning.split_by_time(ds, 1)
+    uji_baru = early_warning.train(train, 42, suku=False)
     uji_lama = _latih_lama(train, 42)
-    for f in ("prob", "prob_rata", "prob_baseline"):
+    for f in ("prob", "prob_mean_rating", "prob_baseline"):
         assert np.array_equal(getattr(uji_baru, f)(test), getattr(uji_lama, f)(test)), f
-    baru = early_warning.latih(lab, 42, awal=uji_baru)
+    baru = early_warning.train(lab, 42, awal=uji_baru)
     lama = _latih_lama(lab, 42, awal=uji_lama)
     lr_baru, lr_lama = (m.model.named_steps["lr"] for m in (baru, lama))
     assert np.array_equal(lr_baru.coef_, lr_lama.coef_)
     assert np.array_equal(lr_baru.intercept_, lr_lama.intercept_)
     assert baru.pusat == lama.pusat
-    assert baru.info["pengaruh"] == lama.pengaruh(lab)
+    assert baru.info["pengaruh"] == lama.influence(lab)
     assert np.array_equal(baru.prob(ds), lama.prob(ds))
-    assert np.array_equal(baru.kontribusi(ds), lama.kontribusi(ds))
-    assert early_warning.alasan(baru, ds) == early_warning.alasan(lama, ds)
+    assert np.array_equal(baru.contributions(ds), lama.contributions(ds))
+    assert early_warning.reasons(baru, ds) == early_warning.reasons(lama, ds)
 
 
 def test_early_warning_dataset_computed_once_for_training_and_scoring(sim):  # noqa: F811
     _, data, _ = sim
-    a = pipeline.dataset_peringatan(data, PERIODS)
-    assert pipeline.dataset_peringatan(data, PERIODS) is a  # the same inputs: shared
-    rk, asal = rekap.rekap(data, PERIODS)
+    a = pipeline.warning_dataset(data, PERIODS)
+    assert pipeline.warning_dataset(data, PERIODS) is a  # the same inputs: shared
+    rk, asal = recap.recap(data, PERIODS)
     assert a[1] == asal
     assert a[0].equals(early_warning.dataset(rk))
-    b = pipeline.dataset_peringatan(data, PERIODS[:-1])  # other months: computed
+    b = pipeline.warning_dataset(data, PERIODS[:-1])  # other months: computed
     assert b is not a and b[0]["periode"].max() == PERIODS[-2]

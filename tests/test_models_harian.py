@@ -19,7 +19,7 @@ import polars as pl
 import pytest
 
 from models import anomaly, features
-from models.features import fitur_anomali
+from models.features import anomaly_features
 from tests.test_models import PERIODS, sim  # noqa: F401  (module fixture)
 
 URUTAN_ABSEN = ("CLTN", "TB", "CM", "CB", "CS", "CAP", "CT", "DIKLAT", "DL", "IZIN")
@@ -155,10 +155,10 @@ def _oracle_hari(con):
 
 def _kantor(data) -> pl.DataFrame:
     """(periode, nip) whose every published segment keeps the office week."""
-    from models.sumber import berkas_terbit
+    from models.inputs import published_files
 
     seg = pl.concat(
-        [pl.read_parquet(f) for f in berkas_terbit(data, "tpp_bulanan", PERIODS)],
+        [pl.read_parquet(f) for f in published_files(data, "tpp_bulanan", PERIODS)],
         how="vertical_relaxed",
     )
     return (
@@ -173,13 +173,13 @@ def _kantor(data) -> pl.DataFrame:
 def beide(sim):  # noqa: F811
     _, data, _ = sim
     kantor = _kantor(data)
-    baru = fitur_anomali(data, PERIODS)
+    baru = anomaly_features(data, PERIODS)
     lama = []
     for p in PERIODS:
         con = _oracle_koneksi(data, [p])
         try:
             _oracle_hari(con)
-            lama.append(features.hitung(con))
+            lama.append(features.compute(con))
         finally:
             con.close()
     lama = pl.concat(lama, how="vertical_relaxed")
@@ -199,8 +199,8 @@ def test_features_from_published_day_facts_equal_the_raw_derivation(beide):
 def test_anomaly_scores_equal_to_floating_point_precision(beide):
     baru, lama = beide
     a, b = (
-        anomaly.nilai(anomaly.latih(baru, 42), baru),
-        anomaly.nilai(anomaly.latih(lama, 42), lama),
+        anomaly.assess(anomaly.train(baru, 42), baru),
+        anomaly.assess(anomaly.train(lama, 42), lama),
     )
     assert (a["skor"] - b["skor"]).abs().max() == 0.0
     assert a["peringkat"].equals(b["peringkat"])

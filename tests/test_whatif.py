@@ -284,7 +284,7 @@ def test_halaman_whatif_hanya_analis(tmp_path, monkeypatch):
         return at.button(key="FormSubmitter:masuk-Masuk").click().run()
 
     at = masuk("analis", "analis123")
-    at.switch_page("halaman/whatif.py").run()
+    at.switch_page("views/whatif.py").run()
     assert not at.exception and at.title[0].value.startswith("Simulasi Aturan")
     at.slider[0].set_value(70)
     at.button(key="FormSubmitter:whatif_form-Hitung").click().run()
@@ -297,7 +297,7 @@ def test_halaman_whatif_hanya_analis(tmp_path, monkeypatch):
     assert _digest(sample) == before
     for username, password in (("keuangan", "keuangan123"), ("kepala_1.01.01", "kepala123")):
         at = masuk(username, password)
-        at.switch_page("halaman/whatif.py").run()  # other roles: refused (and audited)
+        at.switch_page("views/whatif.py").run()  # other roles: refused (and audited)
         assert any("Akses ditolak" in e.value for e in at.error) and not at.metric
 
 

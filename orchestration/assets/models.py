@@ -4,7 +4,7 @@
   last period; ``model/skor_anomali`` scores the run's periods into
   ``DATA/models/skor_anomali.parquet``.
 - ``model/pemantauan`` writes the fairness and drift figures of both score files
-  (``DATA/models/pemantauan.parquet`` and ``.json``, see ``models/pemantauan.py``) for the
+  (``DATA/models/pemantauan.parquet`` and ``.json``, see ``models/monitoring.py``) for the
   quality page.
 - ``model/peringatan`` trains the early-warning model on every month up to the run's last
   period (time split for the metrics); ``model/skor_peringatan`` scores the run's periods into
@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
-from models.skor import ANOMALI, PERINGATAN, path
-from models.sumber import baca_groundtruth, groundtruth_path
+from models.inputs import groundtruth_path, read_groundtruth
+from models.score_files import ANOMALI, PERINGATAN, path
 from orchestration.partitions import monthly
 from orchestration.resources import KinerjaStorage
 
@@ -59,7 +59,7 @@ _METRIK_ANOMALI = (
 
 
 def _kebenaran(storage: KinerjaStorage):
-    return baca_groundtruth(groundtruth_path(storage.exports))
+    return read_groundtruth(groundtruth_path(storage.exports))
 
 
 def _angka(metrik: dict, *jalur: str) -> dict:
@@ -96,7 +96,7 @@ def model_anomali(context: dg.AssetExecutionContext, storage: KinerjaStorage):
     sampai = max(context.partition_keys)
     from models import pipeline
 
-    hasil = pipeline.latih_anomali(storage.data, sampai, kebenaran=_kebenaran(storage))
+    hasil = pipeline.train_anomaly(storage.data, sampai, kebenaran=_kebenaran(storage))
     context.log.info(hasil.pesan)
     return dg.MaterializeResult(
         metadata={
@@ -115,7 +115,7 @@ def model_anomali(context: dg.AssetExecutionContext, storage: KinerjaStorage):
 def skor_anomali(context: dg.AssetExecutionContext, storage: KinerjaStorage):
     from models import pipeline
 
-    hasil = pipeline.skor_anomali(storage.data, context.partition_keys, _kebenaran(storage))
+    hasil = pipeline.score_anomalies(storage.data, context.partition_keys, _kebenaran(storage))
     context.log.info(hasil.pesan)
     return dg.MaterializeResult(
         metadata={
@@ -136,7 +136,7 @@ def skor_anomali(context: dg.AssetExecutionContext, storage: KinerjaStorage):
 def model_peringatan(context: dg.AssetExecutionContext, storage: KinerjaStorage):
     from models import pipeline
 
-    hasil = pipeline.latih_peringatan(storage.data, max(context.partition_keys))
+    hasil = pipeline.train_warning(storage.data, max(context.partition_keys))
     context.log.info(hasil.pesan)
     m, b = "model", "baseline_predikat_bulan_ini"
     return dg.MaterializeResult(
@@ -170,7 +170,7 @@ def model_peringatan(context: dg.AssetExecutionContext, storage: KinerjaStorage)
 def skor_peringatan(context: dg.AssetExecutionContext, storage: KinerjaStorage):
     from models import pipeline
 
-    hasil = pipeline.skor_peringatan(storage.data, context.partition_keys)
+    hasil = pipeline.score_warning(storage.data, context.partition_keys)
     context.log.info(hasil.pesan)
     return dg.MaterializeResult(
         metadata={
@@ -190,9 +190,9 @@ def skor_peringatan(context: dg.AssetExecutionContext, storage: KinerjaStorage):
     **_COMMON,
 )
 def pemantauan(context: dg.AssetExecutionContext, storage: KinerjaStorage):
-    from models import pemantauan as pantau
+    from models import monitoring as pantau
 
-    ringkas = pantau.tulis(storage.data, _kebenaran(storage))
+    ringkas = pantau.write(storage.data, _kebenaran(storage))
     context.log.info(ringkas["pesan"])
     return dg.MaterializeResult(
         metadata={

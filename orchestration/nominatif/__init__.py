@@ -25,20 +25,20 @@ from pathlib import Path
 
 from orchestration.core.paths import DataDir
 from orchestration.core.published import AMOUNTS, SnapshotTidakAda, require_current
-from orchestration.nominatif import mesin, sha256sums
-from orchestration.nominatif.daftar import Daftar, susun
+from orchestration.nominatif import machine_readable, sha256sums
+from orchestration.nominatif.daftar import Daftar, assemble
 from orchestration.periods import WITA
 
 FORMATS = ("xlsx", "csv", "parquet", "pdf")
 TEMPAT = "Kupang"
 
 
-class EksporError(RuntimeError):
+class ExportError(RuntimeError):
     """An export that cannot be made; the message is one sentence for people."""
 
 
 @dataclass(frozen=True)
-class EksporResult:
+class ExportResult:
     folder: Path
     files: list[str]  # names inside folder, SHA256SUMS excluded
     sha256sums: Path
@@ -59,7 +59,7 @@ def _write(folder: Path, name: str, content: bytes) -> str:
     return sha256sums.sha256(content)
 
 
-def ekspor(
+def export(
     data: DataDir,
     periode: str,
     fmt: str,
@@ -67,27 +67,27 @@ def ekspor(
     opd: list[str] | None = None,
     tempat: str = TEMPAT,
     tanggal: dt.date | None = None,
-) -> EksporResult:
+) -> ExportResult:
     """Write the Daftar Nominatif of ``periode`` in ``fmt`` into ``out`` (see module doc)."""
     if fmt not in FORMATS:
-        raise EksporError(f"Format {fmt!r} tidak dikenal; pilih salah satu: {', '.join(FORMATS)}.")
+        raise ExportError(f"Format {fmt!r} tidak dikenal; pilih salah satu: {', '.join(FORMATS)}.")
     try:
         snapshot = require_current(data)
     except SnapshotTidakAda as error:
-        raise EksporError(str(error)) from None
+        raise ExportError(str(error)) from None
     if periode not in snapshot.periods:
         terbit = ", ".join(snapshot.periods) or "-"
-        raise EksporError(f"Periode {periode} belum diterbitkan (yang terbit: {terbit}).")
+        raise ExportError(f"Periode {periode} belum diterbitkan (yang terbit: {terbit}).")
     opd = sorted(set(opd)) if opd else None
-    daftar = susun(snapshot, periode, opd)
+    daftar = assemble(snapshot, periode, opd)
     if opd:
         unknown = sorted(set(opd) - {d.kode_opd for d in daftar})
         if unknown:
-            raise EksporError(
+            raise ExportError(
                 f"OPD {', '.join(unknown)} tidak punya baris TPP atau koreksi pada periode {periode}."
             )
     if not daftar:
-        raise EksporError(f"Tidak ada baris TPP pada periode {periode}.")
+        raise ExportError(f"Tidak ada baris TPP pada periode {periode}.")
     tanggal = tanggal or dt.datetime.now(WITA).date()
 
     out.mkdir(parents=True, exist_ok=True)
@@ -101,7 +101,7 @@ def ekspor(
             name = f"nominatif_tpp_{periode}_{_safe(d.kode_opd)}.{fmt}"
             written[name] = _write(out, name, render(d, tempat, tanggal))
     else:
-        tpp, koreksi = mesin.render(daftar, fmt)
+        tpp, koreksi = machine_readable.render(daftar, fmt)
         written[f"tpp_{periode}{suffix}.{fmt}"] = _write(out, f"tpp_{periode}{suffix}.{fmt}", tpp)
         name = f"tpp_koreksi_{periode}{suffix}.{fmt}"
         written[name] = _write(out, name, koreksi)
@@ -126,8 +126,8 @@ def ekspor(
     name = f"ekspor_{periode}_{fmt}{suffix}.json"
     content = json.dumps(info, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     written[name] = _write(out, name, content.encode("utf-8"))
-    sums = sha256sums.tulis(out, written)
-    return EksporResult(
+    sums = sha256sums.write(out, written)
+    return ExportResult(
         folder=out,
         files=sorted(written),
         sha256sums=sums,

@@ -16,7 +16,7 @@ from orchestration.core.published import AMOUNTS, KOREKSI, Snapshot
 
 
 @dataclass(frozen=True)
-class Baris:
+class Row:
     """One row of tpp_bulanan as finance reads it."""
 
     nip: str
@@ -39,7 +39,7 @@ class Baris:
 
 
 @dataclass(frozen=True)
-class BarisKoreksi:
+class KoreksiRow:
     nip: str
     nama: str
     periode_asal: str
@@ -55,8 +55,8 @@ class Daftar:
     snapshot: str
     snapshot_created_at: str
     status: dict[str, Any]  # status, oleh, pada as published
-    baris: list[Baris] = field(default_factory=list)
-    koreksi: list[BarisKoreksi] = field(default_factory=list)
+    baris: list[Row] = field(default_factory=list)
+    koreksi: list[KoreksiRow] = field(default_factory=list)
 
     @property
     def jumlah(self) -> dict[str, int]:
@@ -84,8 +84,8 @@ def _sum(row: dict[str, Any], names: tuple[str, ...]) -> int:
     return sum(_int(row.get(n)) for n in names)
 
 
-def _baris(row: dict[str, Any]) -> Baris:
-    return Baris(
+def _row(row: dict[str, Any]) -> Row:
+    return Row(
         nip=row["nip"],
         nama=row.get("nama") or "",
         golongan=row.get("golongan") or "",
@@ -106,8 +106,8 @@ def _baris(row: dict[str, Any]) -> Baris:
     )
 
 
-def _koreksi(row: dict[str, Any]) -> BarisKoreksi:
-    return BarisKoreksi(
+def _koreksi(row: dict[str, Any]) -> KoreksiRow:
+    return KoreksiRow(
         nip=row["nip"],
         nama=row.get("nama") or "",
         periode_asal=row["periode_asal"],
@@ -124,7 +124,7 @@ def _order(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort(by, descending=[c == "kelas_jabatan" for c in by], nulls_last=True)
 
 
-def susun(snapshot: Snapshot, periode: str, opd: list[str] | None = None) -> list[Daftar]:
+def assemble(snapshot: Snapshot, periode: str, opd: list[str] | None = None) -> list[Daftar]:
     """One Daftar per department paying TPP or koreksi in ``periode`` (all, or those in ``opd``)."""
     tpp = snapshot.read("tpp_bulanan", [periode], opd)
     koreksi = snapshot.read(KOREKSI, [periode], opd)
@@ -151,7 +151,7 @@ def susun(snapshot: Snapshot, periode: str, opd: list[str] | None = None) -> lis
                 snapshot=snapshot.id,
                 snapshot_created_at=snapshot.created_at,
                 status=status,
-                baris=[_baris(r) for r in rows.iter_rows(named=True)],
+                baris=[_row(r) for r in rows.iter_rows(named=True)],
                 koreksi=[_koreksi(r) for r in fixes.iter_rows(named=True)],
             )
         )

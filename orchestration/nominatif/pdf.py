@@ -17,7 +17,7 @@ from fpdf import FPDF
 
 from orchestration.core import formatting
 from orchestration.core.published import AMOUNTS
-from orchestration.nominatif import kolom
+from orchestration.nominatif import columns
 from orchestration.nominatif.daftar import Daftar
 
 F4_LANDSCAPE = (215, 330)
@@ -27,8 +27,8 @@ UKURAN = 6.5  # pt, table text
 LINE = 2.9  # mm per text line in the table
 PAD_X, PAD_Y = 0.8, 0.6
 ABU = (217, 217, 217)
-WIDTHS = [k.lebar_pdf for k in kolom.KOLOM]
-UANG = kolom.PERTAMA_UANG
+WIDTHS = [k.lebar_pdf for k in columns.KOLOM]
+UANG = columns.PERTAMA_UANG
 
 
 def latin1(text: object) -> str:
@@ -43,7 +43,7 @@ def latin1(text: object) -> str:
 
 
 @dataclass(frozen=True)
-class Sel:
+class Cell:
     text: str
     span: int = 1
     align: str = "L"  # L, C, R
@@ -59,7 +59,7 @@ def _cell_text(value: object, index: int) -> str:
     return latin1(value)
 
 
-class _Dokumen(FPDF):
+class _Document(FPDF):
     def __init__(self, daftar: Daftar) -> None:
         super().__init__(orientation="L", unit="mm", format=F4_LANDSCAPE)
         self.daftar = daftar
@@ -103,7 +103,7 @@ class _Dokumen(FPDF):
 class _Grid:
     """A table on the fixed 20-column grid; rows may span columns; heading repeats per page."""
 
-    def __init__(self, pdf: FPDF, heading: list[Sel] | None) -> None:
+    def __init__(self, pdf: FPDF, heading: list[Cell] | None) -> None:
         self.pdf = pdf
         self.heading = heading
         self._widths: dict[tuple[str, float, str], float] = {}
@@ -139,7 +139,7 @@ class _Grid:
             line = word
         return [*lines, line] if line else lines or [""]
 
-    def row(self, cells: list[Sel], bold: bool = False, fill: bool = False) -> None:
+    def row(self, cells: list[Cell], bold: bool = False, fill: bool = False) -> None:
         pdf = self.pdf
         pdf.set_font(FONT, "B" if bold else "", UKURAN)
         widths, column = [], 0
@@ -181,12 +181,14 @@ class _Grid:
 
 
 def _totals(grid: _Grid, label: str, amounts: dict[str, int]) -> None:
-    cells = [Sel(label, UANG, "R")] + [Sel(formatting.rupiah(amounts[a]), 1, "R") for a in AMOUNTS]
+    cells = [Cell(label, UANG, "R")] + [
+        Cell(formatting.rupiah(amounts[a]), 1, "R") for a in AMOUNTS
+    ]
     grid.row(cells, bold=True, fill=True)
 
 
 def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
-    pdf = _Dokumen(daftar)
+    pdf = _Document(daftar)
     pdf.set_creation_date(dt.datetime.fromisoformat(daftar.snapshot_created_at))
     pdf.set_creator("Si-Kinerja Analytics")
     pdf.set_title(latin1(f"Daftar Nominatif TPP {daftar.periode} {daftar.kode_opd}"))
@@ -197,43 +199,43 @@ def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
         )
     )
     pdf.add_page()
-    _kepala(pdf, daftar)
+    _heading(pdf, daftar)
 
-    grid = _Grid(pdf, [Sel(k.judul, 1, "C") for k in kolom.KOLOM])
+    grid = _Grid(pdf, [Cell(k.judul, 1, "C") for k in columns.KOLOM])
     for no, baris in enumerate(daftar.baris, start=1):
-        values = kolom.nilai(no, baris)
+        values = columns.cells(no, baris)
         grid.row(
             [
-                Sel(_cell_text(v, i), 1, k.rata)
-                for i, (v, k) in enumerate(zip(values, kolom.KOLOM, strict=True))
+                Cell(_cell_text(v, i), 1, k.rata)
+                for i, (v, k) in enumerate(zip(values, columns.KOLOM, strict=True))
             ]
         )
-    _totals(grid, kolom.JUMLAH, daftar.jumlah)
+    _totals(grid, columns.JUMLAH, daftar.jumlah)
 
     pdf.ln(4)
     pdf.set_font(FONT, "B", 8)
-    pdf.cell(0, 5, latin1(kolom.JUDUL_KOREKSI), new_x="LMARGIN", new_y="NEXT")
-    spans = [Sel(t, s, "C") for t, s in kolom.KOREKSI_RENTANG]
-    grid = _Grid(pdf, spans + [Sel(k.judul, 1, "C") for k in kolom.KOLOM[UANG:]])
+    pdf.cell(0, 5, latin1(columns.JUDUL_KOREKSI), new_x="LMARGIN", new_y="NEXT")
+    spans = [Cell(t, s, "C") for t, s in columns.KOREKSI_RENTANG]
+    grid = _Grid(pdf, spans + [Cell(k.judul, 1, "C") for k in columns.KOLOM[UANG:]])
     if not daftar.koreksi:
-        grid.row([Sel(kolom.TANPA_KOREKSI, len(WIDTHS))])
+        grid.row([Cell(columns.TANPA_KOREKSI, len(WIDTHS))])
     for no, koreksi in enumerate(daftar.koreksi, start=1):
-        values = kolom.nilai_koreksi(no, koreksi)
+        values = columns.koreksi_cells(no, koreksi)
         cells = [
-            Sel(latin1(v), s, a)
-            for v, (_, s), a in zip(values[:5], kolom.KOREKSI_RENTANG, "CLLCL", strict=True)
+            Cell(latin1(v), s, a)
+            for v, (_, s), a in zip(values[:5], columns.KOREKSI_RENTANG, "CLLCL", strict=True)
         ]
-        grid.row(cells + [Sel(formatting.rupiah(koreksi.selisih[a]), 1, "R") for a in AMOUNTS])
-    _totals(grid, kolom.JUMLAH_KOREKSI, daftar.jumlah_koreksi)
+        grid.row(cells + [Cell(formatting.rupiah(koreksi.selisih[a]), 1, "R") for a in AMOUNTS])
+    _totals(grid, columns.JUMLAH_KOREKSI, daftar.jumlah_koreksi)
     pdf.ln(2)
-    _totals(_Grid(pdf, None), kolom.JUMLAH_DIBAYAR, daftar.jumlah_dibayar)
+    _totals(_Grid(pdf, None), columns.JUMLAH_DIBAYAR, daftar.jumlah_dibayar)
 
     _signatures(pdf, daftar, tempat, tanggal)
     return bytes(pdf.output())
 
 
-def _kepala(pdf: FPDF, daftar: Daftar) -> None:
-    lines = kolom.kepala(daftar)
+def _heading(pdf: FPDF, daftar: Daftar) -> None:
+    lines = columns.heading_lines(daftar)
     for index, line in enumerate(lines):
         last = index == len(lines) - 1
         pdf.set_font(FONT, "B" if index < 2 or last else "", 11 if index < 2 else 8)
@@ -253,14 +255,14 @@ def _kepala(pdf: FPDF, daftar: Daftar) -> None:
 
 def _signatures(pdf: FPDF, daftar: Daftar, tempat: str, tanggal: dt.date) -> None:
     lines = [
-        ("", kolom.tempat_tanggal(tempat, tanggal)),
-        *zip(*kolom.penandatangan(daftar), strict=True),
+        ("", columns.place_and_date(tempat, tanggal)),
+        *zip(*columns.signatories(daftar), strict=True),
         ("", ""),
         ("", ""),
         ("", ""),
         ("", ""),
-        (kolom.GARIS_NAMA, kolom.GARIS_NAMA),
-        (kolom.GARIS_NIP, kolom.GARIS_NIP),
+        (columns.GARIS_NAMA, columns.GARIS_NAMA),
+        (columns.GARIS_NIP, columns.GARIS_NIP),
     ]
     if pdf.get_y() + 5 + 4 * len(lines) > pdf.page_break_trigger:
         pdf.add_page()

@@ -19,7 +19,7 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def baca(path: Path) -> dict[str, str]:
+def read(path: Path) -> dict[str, str]:
     """name -> hex of an existing SHA256SUMS (empty when there is none)."""
     if not path.exists():
         return {}
@@ -30,10 +30,10 @@ def baca(path: Path) -> dict[str, str]:
     return out
 
 
-def tulis(folder: Path, written: dict[str, str]) -> Path:
+def write(folder: Path, written: dict[str, str]) -> Path:
     """Merge ``written`` (name -> hex) into ``folder/SHA256SUMS``, atomically."""
     path = folder / NAMA
-    entries = {n: h for n, h in baca(path).items() if (folder / n).exists()}
+    entries = {n: h for n, h in read(path).items() if (folder / n).exists()}
     entries.update(written)
     text = "".join(f"{entries[name]}  {name}\n" for name in sorted(entries))
     temporary = folder / f".{NAMA}.tmp"
@@ -42,10 +42,10 @@ def tulis(folder: Path, written: dict[str, str]) -> Path:
     return path
 
 
-def periksa(folder: Path) -> list[str]:
+def check(folder: Path) -> list[str]:
     """Names whose content no longer matches (what ``sha256sum -c`` would report FAILED)."""
     bad = []
-    for name, digest in baca(folder / NAMA).items():
+    for name, digest in read(folder / NAMA).items():
         target = folder / name
         if not target.exists() or sha256(target.read_bytes()) != digest:
             bad.append(name)

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from orchestration.core import formatting
 from orchestration.core.published import AMOUNTS
-from orchestration.nominatif import kolom
+from orchestration.nominatif import columns
 from orchestration.nominatif.daftar import Daftar
 
 TIPIS = Side(style="thin", color="000000")
@@ -26,9 +26,9 @@ KOTAK = Border(left=TIPIS, right=TIPIS, top=TIPIS, bottom=TIPIS)
 TEBAL = Font(bold=True)
 ABU = PatternFill("solid", fgColor="D9D9D9")
 RATA = {"L": "left", "C": "center", "R": "right"}
-N = len(kolom.KOLOM)
-UANG = kolom.PERTAMA_UANG + 1  # 1-based column of TPP Kinerja
-ALASAN_LEBAR = sum(k.lebar_xlsx for k in kolom.KOLOM[5 : UANG - 1])  # merged Alasan cell
+N = len(columns.KOLOM)
+UANG = columns.PERTAMA_UANG + 1  # 1-based column of TPP Kinerja
+ALASAN_LEBAR = sum(k.lebar_xlsx for k in columns.KOLOM[5 : UANG - 1])  # merged Alasan cell
 FOLIO = 14  # Excel paper size: Folio 8.5 x 13 in (F4)
 
 
@@ -82,10 +82,10 @@ def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Nominatif"
-    for index, k in enumerate(kolom.KOLOM, start=1):
+    for index, k in enumerate(columns.KOLOM, start=1):
         ws.column_dimensions[get_column_letter(index)].width = k.lebar_xlsx
 
-    lines = kolom.kepala(daftar)
+    lines = columns.heading_lines(daftar)
     for row, line in enumerate(lines, start=1):
         bold = row <= 2
         _merge_text(
@@ -102,17 +102,17 @@ def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
 
     row = len(lines) + 2
     header_row = row
-    _header(ws, row, [(k.judul, 1) for k in kolom.KOLOM])
+    _header(ws, row, [(k.judul, 1) for k in columns.KOLOM])
     ws.row_dimensions[row].height = 30
     styles: list = []  # one styled cell per column, copied to the others (fast)
     for no, baris in enumerate(daftar.baris, start=1):
         row += 1
-        for column, value in enumerate(kolom.nilai(no, baris), start=1):
+        for column, value in enumerate(columns.cells(no, baris), start=1):
             cell = ws.cell(row=row, column=column, value=value)
             if len(styles) < N:
                 cell.border = KOTAK
                 cell.alignment = Alignment(
-                    horizontal=RATA[kolom.KOLOM[column - 1].rata], vertical="top"
+                    horizontal=RATA[columns.KOLOM[column - 1].rata], vertical="top"
                 )
                 if column >= UANG:
                     cell.number_format = formatting.FORMAT_RUPIAH_XLSX
@@ -120,22 +120,24 @@ def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
             else:
                 cell._style = copy(styles[column - 1])
     row += 1
-    _total_row(ws, row, kolom.JUMLAH, daftar.jumlah)
+    _total_row(ws, row, columns.JUMLAH, daftar.jumlah)
 
     row += 2
-    _merge_text(ws, row, 1, N, kolom.JUDUL_KOREKSI, font=TEBAL)
+    _merge_text(ws, row, 1, N, columns.JUDUL_KOREKSI, font=TEBAL)
     row += 1
-    spans = list(kolom.KOREKSI_RENTANG) + [(k.judul, 1) for k in kolom.KOLOM[kolom.PERTAMA_UANG :]]
+    spans = list(columns.KOREKSI_RENTANG) + [
+        (k.judul, 1) for k in columns.KOLOM[columns.PERTAMA_UANG :]
+    ]
     _header(ws, row, spans)
     ws.row_dimensions[row].height = 30
     if not daftar.koreksi:
         row += 1
-        _merge_text(ws, row, 1, N, kolom.TANPA_KOREKSI)
+        _merge_text(ws, row, 1, N, columns.TANPA_KOREKSI)
     for no, koreksi in enumerate(daftar.koreksi, start=1):
         row += 1
-        values = kolom.nilai_koreksi(no, koreksi)
+        values = columns.koreksi_cells(no, koreksi)
         column = 1
-        for (_, span), value in zip(kolom.KOREKSI_RENTANG, values[:5], strict=True):
+        for (_, span), value in zip(columns.KOREKSI_RENTANG, values[:5], strict=True):
             _merge_text(
                 ws,
                 row,
@@ -151,14 +153,14 @@ def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
         lines = math.ceil(len(koreksi.alasan) * 1.15 / ALASAN_LEBAR)  # merged cells don't grow
         ws.row_dimensions[row].height = 15 * max(1, lines)
     row += 1
-    _total_row(ws, row, kolom.JUMLAH_KOREKSI, daftar.jumlah_koreksi)
+    _total_row(ws, row, columns.JUMLAH_KOREKSI, daftar.jumlah_koreksi)
     row += 2
-    _total_row(ws, row, kolom.JUMLAH_DIBAYAR, daftar.jumlah_dibayar)
+    _total_row(ws, row, columns.JUMLAH_DIBAYAR, daftar.jumlah_dibayar)
 
     row += 2
-    (kiri_1, kiri_2), (kanan_1, kanan_2) = kolom.penandatangan(daftar)
+    (kiri_1, kiri_2), (kanan_1, kanan_2) = columns.signatories(daftar)
     left, right = (2, 5), (UANG + 1, N)
-    _merge_text(ws, row, *right, kolom.tempat_tanggal(tempat, tanggal))
+    _merge_text(ws, row, *right, columns.place_and_date(tempat, tanggal))
     row += 1
     _merge_text(ws, row, *left, kiri_1)
     _merge_text(ws, row, *right, kanan_1)
@@ -166,11 +168,11 @@ def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
     _merge_text(ws, row, *left, kiri_2)
     _merge_text(ws, row, *right, kanan_2)
     row += 4
-    _merge_text(ws, row, *left, kolom.GARIS_NAMA)
-    _merge_text(ws, row, *right, kolom.GARIS_NAMA)
+    _merge_text(ws, row, *left, columns.GARIS_NAMA)
+    _merge_text(ws, row, *right, columns.GARIS_NAMA)
     row += 1
-    _merge_text(ws, row, *left, kolom.GARIS_NIP)
-    _merge_text(ws, row, *right, kolom.GARIS_NIP)
+    _merge_text(ws, row, *left, columns.GARIS_NIP)
+    _merge_text(ws, row, *right, columns.GARIS_NIP)
 
     ws.freeze_panes = ws.cell(row=header_row + 1, column=4)
     ws.print_title_rows = f"{header_row}:{header_row}"

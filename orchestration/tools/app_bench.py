@@ -81,7 +81,7 @@ def run(data: DataDir) -> list[tuple[str, str, float, float]]:
     from streamlit.testing.v1 import AppTest
 
     from app import charts
-    from app.data import Data, Scope, kosongkan_cache
+    from app.data import Data, Scope, clear_cache
     from app.users import ANALIS, KEPALA_OPD, add_user
 
     work = scratch(data)
@@ -104,13 +104,13 @@ def run(data: DataDir) -> list[tuple[str, str, float, float]]:
                 at.query_params["opd"] = besar
             if page == "pegawai":
                 at.query_params["nip"] = nip
-            at.switch_page(f"halaman/{page}.py")
+            at.switch_page(f"views/{page}.py")
             times = []
             for cold in (True, False):
                 if cold:
                     st.cache_data.clear()
-                    kosongkan_cache()
-                    charts.kosongkan_cache()
+                    clear_cache()
+                    charts.clear_cache()
                 t = time.perf_counter()
                 at.run()
                 times.append(time.perf_counter() - t)

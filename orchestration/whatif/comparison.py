@@ -216,13 +216,13 @@ def ringkasan(p: Perbandingan) -> str:
 
 def dampak_pagu(lama: pl.DataFrame, baru: pl.DataFrame) -> pl.DataFrame | None:
     """Run-rate forecast against the budget (seed pagu_tpp) before and after, per budget year and
-    department, from the months of the window only (quality.budget.hitung_realisasi)."""
-    from quality.budget import hitung_realisasi, terakhir_per_tahun
+    department, from the months of the window only (quality.budget.compute_realisasi)."""
+    from quality.budget import compute_realisasi, latest_per_year
 
     cols = ["periode", "kode_opd", "nip", "tpp_bruto", "tpp_neto"]
     try:
-        old = terakhir_per_tahun(hitung_realisasi(lama.select(cols)))
-        new = terakhir_per_tahun(hitung_realisasi(baru.select(cols)))
+        old = latest_per_year(compute_realisasi(lama.select(cols)))
+        new = latest_per_year(compute_realisasi(baru.select(cols)))
     except Exception:  # noqa: BLE001 - the budget is an extra, never the reason a what-if fails
         return None
     keep = ["tahun", "kode_opd", "pagu", "bulan_terbayar", "proyeksi_akhir_tahun", "melebihi_pagu"]

@@ -22,7 +22,7 @@ SESI, PUTARAN = 10, 2
 
 @pytest.mark.parametrize("proses", [1, 2])
 def test_ten_sessions_at_once_twice_without_error_or_hang(tmp_path, proses):
-    """``proses``: server processes sharing the port (app.proses)."""
+    """``proses``: server processes sharing the port (app.processes)."""
     data = sample_data(tmp_path / "data")
     log = tmp_path / "server.log"
     with server(data.root, log=log, proses=proses) as (port, pid):

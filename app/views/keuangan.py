@@ -6,20 +6,20 @@ import streamlit as st
 from app import charts, ui
 from app import format as fmt
 
-ctx = ui.konteks("keuangan")
+ctx = ui.context("keuangan")
 d, periode = ctx.data, ctx.periode
 
-ui.judul("Keuangan", "TPP per periode dan Perangkat Daerah, status periode, Daftar Nominatif.")
+ui.title("Keuangan", "TPP per periode dan Perangkat Daerah, status periode, Daftar Nominatif.")
 
-semua = ui.periode_berstatus(d)
+semua = ui.periode_with_status(d)
 
 kiri, kanan = st.columns([3, 2])
 with kiri:
     st.subheader("TPP per periode", anchor=False)
-    ui.grafik(charts.tpp_periode(semua), width="stretch")
+    ui.chart(charts.tpp_periode(semua), width="stretch")
 with kanan:
     st.subheader("Status periode", anchor=False)
-    ui.tabel(
+    ui.table(
         semua.sort("periode", descending=True),
         {
             "t_periode": "Periode",
@@ -35,7 +35,7 @@ st.divider()
 baris = semua.filter(pl.col("periode") == periode).row(0, named=True)
 st.subheader(f"Periode {fmt.periode(periode)}", anchor=False)
 status = baris["status"]
-ui.badge_status(status)
+ui.status_badge(status)
 if status == "DRAFT":
     st.warning(
         "Periode ini masih **draf**: angka dapat berubah pada penerbitan berikutnya. Bayarkan "
@@ -46,11 +46,11 @@ else:
     st.caption(f"{ui.STATUS_LABEL[status]} oleh {baris['t_oleh']} pada {baris['t_pada']}.")
 if status != "LOCKED":
     st.page_link(
-        "halaman/periode.py", label="Verifikasi dan kunci di Status Periode", icon=":material/lock:"
+        "views/periode.py", label="Verifikasi dan kunci di Status Periode", icon=":material/lock:"
     )
 if baris["error"]:
     st.error(
-        f"Ada {fmt.angka(baris['error'])} temuan ERROR pada periode ini: periode tidak boleh "
+        f"Ada {fmt.number(baris['error'])} temuan ERROR pada periode ini: periode tidak boleh "
         "dibayar sampai sumber data diperbaiki.",
         icon=":material/report:",
     )
@@ -58,11 +58,11 @@ if baris["error"]:
 atas, bawah = st.columns(3), st.columns(3)
 koreksi_teks = fmt.rupiah(baris["koreksi_neto"])
 if baris["koreksi_baris"]:
-    koreksi_teks += f" ({fmt.angka(baris['koreksi_baris'])} baris)"
+    koreksi_teks += f" ({fmt.number(baris['koreksi_baris'])} baris)"
 for kolom, (judul, nilai) in zip(
     [*atas, *bawah],
     (
-        ("Baris TPP", fmt.angka(baris["baris"])),
+        ("Baris TPP", fmt.number(baris["baris"])),
         ("TPP bruto", fmt.rupiah(baris["tpp_bruto"])),
         ("TPP neto", fmt.rupiah(baris["tpp_neto"])),
         ("PPh 21", fmt.rupiah(baris["pph21"])),
@@ -92,7 +92,7 @@ total = opd.select(
         )
     ],
 )
-ui.tabel(
+ui.table(
     pl.concat([opd.select(total.columns), total], how="vertical_relaxed"),
     {
         "kode_opd": "Kode",
@@ -109,9 +109,9 @@ ui.tabel(
 )
 
 st.subheader("Unduh", anchor=False)
-label = {"": "Semua Perangkat Daerah"} | ui.label_opd(opd.select("kode_opd", "nama_opd"))
+label = {"": "Semua Perangkat Daerah"} | ui.opd_label(opd.select("kode_opd", "nama_opd"))
 kode = st.selectbox("Perangkat Daerah", list(label), format_func=label.get, key="unduh_opd") or None
-formats = d.ekspor_tersedia()
+formats = d.exports_available()
 if formats:
     st.caption(
         "Daftar Nominatif dari data terbit: XLSX/PDF satu file per Perangkat Daerah (ditandatangani "
@@ -125,12 +125,12 @@ if formats:
     }
     baris_tombol = st.container(horizontal=True)
     for f in formats:
-        nama, mime = d.nama_ekspor(periode, f, kode)
+        nama, mime = d.export_name(periode, f, kode)
         with baris_tombol:
-            ui.unduh(
+            ui.download(
                 ctx,
                 judul.get(f, f.upper()),
-                lambda f=f: d.ekspor(periode, f, kode),
+                lambda f=f: d.export(periode, f, kode),
                 nama,
                 objek=f"nominatif_{f}",
                 periode=periode,
@@ -141,7 +141,7 @@ if formats:
             )
 else:
     st.caption("Ekspor Daftar Nominatif belum tersedia; unduh tabel TPP sebagai CSV.")
-    ui.unduh(
+    ui.download(
         ctx,
         "TPP (CSV)",
         lambda: ui.csv_bytes(d.tpp_opd(periode, kode)),
@@ -156,7 +156,7 @@ else:
 koreksi = d.koreksi(periode, kode)
 if not koreksi.is_empty():
     st.subheader("Koreksi periode terkunci yang dibayar bersama periode ini", anchor=False)
-    ui.tabel(
+    ui.table(
         koreksi.with_columns(fmt.nip_expr(pl.col("nip")).alias("nip")),
         {
             "periode_asal": "Periode asal",

@@ -4,7 +4,7 @@ The store behind issue 20's "analysts' decisions recorded" (the app's form is no
 folder): ``DATA/models/keputusan.sqlite``, table ``keputusan``, **append-only** (triggers refuse
 UPDATE and DELETE): every decision is a new row with who, when and a note, and the decision
 in force for a flag is its latest row. A flag is (periode, nip, aturan), ``aturan`` being a rule
-name of ``models/aturan.py`` or ``model_isolation_forest``.
+name of ``models/anomaly_rules.py`` or ``model_isolation_forest``.
 
 Decisions: ``DIKONFIRMASI`` (the pattern was what the rule says: a true flag),
 ``DIJELASKAN`` (real pattern, legitimate reason: a roster, a letter, a broken device),
@@ -51,7 +51,7 @@ def path(data: DataDir) -> Path:
     return folder(data) / "keputusan.sqlite"
 
 
-def _buka(data: DataDir) -> sqlite3.Connection:
+def _open(data: DataDir) -> sqlite3.Connection:
     p = path(data)
     p.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(p)
@@ -59,7 +59,7 @@ def _buka(data: DataDir) -> sqlite3.Connection:
     return con
 
 
-def catat(
+def record(
     data: DataDir,
     periode: str,
     nip: str,
@@ -74,7 +74,7 @@ def catat(
     if keputusan not in KEPUTUSAN:
         raise ValueError(f"keputusan harus salah satu dari {KEPUTUSAN}, bukan {keputusan!r}")
     waktu = datetime.now(UTC).isoformat(timespec="seconds")
-    with closing(_buka(data)) as con, con:
+    with closing(_open(data)) as con, con:
         cur = con.execute(
             "insert into keputusan (periode, nip, aturan, kasus_id, keputusan, catatan, oleh,"
             " waktu, versi_model) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -83,7 +83,7 @@ def catat(
         return int(cur.lastrowid)
 
 
-def riwayat(data: DataDir) -> pl.DataFrame:
+def history(data: DataDir) -> pl.DataFrame:
     """Every decision ever recorded, oldest first (the audit trail)."""
     if not path(data).exists():
         return pl.DataFrame(
@@ -100,22 +100,22 @@ def riwayat(data: DataDir) -> pl.DataFrame:
                 "versi_model": pl.String,
             }
         )
-    with closing(_buka(data)) as con:
+    with closing(_open(data)) as con:
         cur = con.execute("select * from keputusan order by id")
         cols = [d[0] for d in cur.description]
         return pl.DataFrame(cur.fetchall(), schema=cols, orient="row")
 
 
-def terkini(data: DataDir) -> pl.DataFrame:
+def current(data: DataDir) -> pl.DataFrame:
     """The decision in force per flag (periode, nip, aturan): its latest row."""
-    r = riwayat(data)
+    r = history(data)
     return r.sort("id").group_by("periode", "nip", "aturan", maintain_order=True).last()
 
 
-def presisi_per_aturan(data: DataDir) -> pl.DataFrame:
+def precision_per_rule(data: DataDir) -> pl.DataFrame:
     """Per rule: decided flags, confirmed / explained / dismissed, precision with its Wilson
     interval (null when nothing was decided)."""
-    t = terkini(data)
+    t = current(data)
     rows = []
     for (rule,), g in t.group_by("aturan"):
         n = g.height

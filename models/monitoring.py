@@ -5,7 +5,7 @@ Written to ``DATA/models/pemantauan.parquet`` (one long table, schema ``SKEMA``)
 that crossed them). Sections (``bagian``):
 
 - ``keadilan_anomali``: share of employee-months flagged (any layer, and per layer) by
-  department type (``jenis_opd``, keywords in ``aturan_anomali.toml``), golongan (ruang
+  department type (``jenis_opd``, keywords in ``anomaly_rules.toml``), golongan (ruang
   I..IV) and sex (from the NIP), with a Wilson interval and the ratio to the overall share;
   with the simulator's ground truth also the false-flag share among honest employee-months
   (``dimensi`` suffixed ``:salah``).
@@ -29,10 +29,10 @@ import time
 import numpy as np
 import polars as pl
 
-from models import early_warning, evaluate, registry, skor
+from models import early_warning, evaluate, registry, score_files
+from models.config import ATURAN
 from models.features import NAMA_FITUR
-from models.konfigurasi import ATURAN
-from models.sumber import koneksi
+from models.inputs import connect
 from orchestration.core.paths import DataDir
 
 NAMA = "pemantauan"
@@ -65,11 +65,11 @@ def jenis_opd(nama_opd: pl.Expr) -> pl.Expr:
     return expr
 
 
-def _kelompok(data: DataDir, periods: list[str]) -> pl.DataFrame:
+def _groups(data: DataDir, periods: list[str]) -> pl.DataFrame:
     """(periode, nip, jenis_opd, golongan, jenis_kelamin, nip_penilai, predikat) per
     employee-month, from the published tpp_bulanan (UTAMA segment) and the evaluation row it
     names."""
-    con = koneksi(data, periods)
+    con = connect(data, periods)
     try:
         return (
             con.sql(
@@ -125,7 +125,7 @@ def _rate_rows(df: pl.DataFrame, bagian: str, dimensi: str, kolom: str, flag: st
     return pl.DataFrame(rows, schema=SKEMA)
 
 
-def _tepi(ref: np.ndarray, bins: int = 10) -> np.ndarray:
+def _edges(ref: np.ndarray, bins: int = 10) -> np.ndarray:
     """The decile edges of the reference values (unique: a zero-inflated count has few)."""
     ref = ref[np.isfinite(ref)]
     if len(ref) == 0:
@@ -136,7 +136,7 @@ def _tepi(ref: np.ndarray, bins: int = 10) -> np.ndarray:
 def _psi(ref: np.ndarray, cur: np.ndarray, bins: int = 10, edges: np.ndarray | None = None):
     """Population stability index of ``cur`` against ``ref`` on ref's decile edges."""
     ref = ref[np.isfinite(ref)]
-    edges = _tepi(ref, bins) if edges is None else edges
+    edges = _edges(ref, bins) if edges is None else edges
     return _psi_histogram(_histogram(ref, edges), cur, edges)
 
 
@@ -156,14 +156,14 @@ def _psi_histogram(a: np.ndarray, cur: np.ndarray, edges: np.ndarray) -> float:
     return float(np.sum((pb - pa) * np.log(pb / pa)))
 
 
-def _drift_fitur(df: pl.DataFrame, bagian: str, fitur: tuple[str, ...]) -> pl.DataFrame:
+def _feature_drift(df: pl.DataFrame, bagian: str, fitur: tuple[str, ...]) -> pl.DataFrame:
     rows = []
     bulan = df.partition_by("periode", as_dict=True)  # once, not once per feature
     for f in fitur:
         if f not in df.columns:
             continue
         ref = df[f].cast(pl.Float64).to_numpy()
-        edges = _tepi(ref)  # once per feature, not per month
+        edges = _edges(ref)  # once per feature, not per month
         a = _histogram(ref, edges)
         for (p,), g in bulan.items():
             psi = _psi_histogram(a, g[f].cast(pl.Float64).to_numpy(), edges)
@@ -185,7 +185,7 @@ def _drift_fitur(df: pl.DataFrame, bagian: str, fitur: tuple[str, ...]) -> pl.Da
     return pl.DataFrame(rows, schema=SKEMA).sort("dimensi", "periode")
 
 
-def hitung(
+def compute(
     anomali: pl.DataFrame, peringatan: pl.DataFrame, kelompok: pl.DataFrame, kebenaran=None
 ) -> pl.DataFrame:
     """The long table from the score files and the groups (pure: no I/O)."""
@@ -250,7 +250,7 @@ def hitung(
                         schema=SKEMA,
                     )
                 )
-        parts.append(_drift_fitur(anomali, "drift_fitur", NAMA_FITUR))
+        parts.append(_feature_drift(anomali, "drift_fitur", NAMA_FITUR))
     if peringatan.height:
         w = peringatan.join(kelompok.drop("predikat"), on=["periode", "nip"], how="left")
         w = w.with_columns(
@@ -306,8 +306,8 @@ def hitung(
                     schema=SKEMA,
                 )
             )
-        parts.append(_drift_fitur(w, "drift_fitur", early_warning.FITUR))
-    parts.append(_kelonggaran(kelompok))
+        parts.append(_feature_drift(w, "drift_fitur", early_warning.FITUR))
+    parts.append(_leniency(kelompok))
     parts = [p for p in parts if p.height]
     if not parts:
         return pl.DataFrame(schema=SKEMA)
@@ -318,7 +318,7 @@ def hitung(
     )
 
 
-def _kelonggaran(kelompok: pl.DataFrame) -> pl.DataFrame:
+def _leniency(kelompok: pl.DataFrame) -> pl.DataFrame:
     """Per evaluator: share of poor predikat given vs overall, with a binomial z."""
     d = kelompok.filter(pl.col("nip_penilai").is_not_null() & pl.col("predikat").is_not_null())
     if d.height == 0:
@@ -354,7 +354,7 @@ def _kelonggaran(kelompok: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=SKEMA)
 
 
-def sorotan(tabel: pl.DataFrame) -> list[dict]:
+def highlights(tabel: pl.DataFrame) -> list[dict]:
     """Rows that crossed a threshold: a group flagged at >= AMBANG_RASIO x the overall share
     (n >= MIN_KELOMPOK), a feature with PSI > AMBANG_PSI, an evaluator with |z| >= 3."""
     t = tabel.filter(
@@ -369,20 +369,20 @@ def sorotan(tabel: pl.DataFrame) -> list[dict]:
     return t.to_dicts()
 
 
-def tulis(data: DataDir, kebenaran: pl.DataFrame | None = None) -> dict:
+def write(data: DataDir, kebenaran: pl.DataFrame | None = None) -> dict:
     """Compute over everything in the score files and write the two files; returns the
     summary."""
-    a = skor.load_anomaly_scores(data)
-    w = skor.load_warning_scores(data)
+    a = score_files.load_anomaly_scores(data)
+    w = score_files.load_warning_scores(data)
     periods = sorted(
         set(a["periode"].to_list() if a.height else [])
         | set(w["periode"].to_list() if w.height else [])
     )
     if not periods:
         return {"pesan": "Belum ada skor untuk dipantau."}
-    kel = _kelompok(data, periods)
-    tabel = hitung(a, w, kel, kebenaran)
-    registry.tulis_parquet(tabel, skor.path(data, NAMA))
+    kel = _groups(data, periods)
+    tabel = compute(a, w, kel, kebenaran)
+    registry.write_parquet_atomic(tabel, score_files.path(data, NAMA))
     ringkas = {
         "dibuat": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "periode": [periods[0], periods[-1]],
@@ -398,9 +398,9 @@ def tulis(data: DataDir, kebenaran: pl.DataFrame | None = None) -> dict:
             "min_dinilai": MIN_DINILAI,
         },
         "baris": tabel.height,
-        "sorotan": sorotan(tabel),
+        "sorotan": highlights(tabel),
     }
-    p = skor.path(data, NAMA).with_suffix(".json")
+    p = score_files.path(data, NAMA).with_suffix(".json")
     p.write_text(json.dumps(ringkas, indent=1, ensure_ascii=False, default=str) + "\n")
     ringkas["pesan"] = f"{tabel.height} baris pemantauan, {len(ringkas['sorotan'])} sorotan"
     return ringkas

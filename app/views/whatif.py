@@ -14,10 +14,10 @@ from app import format as fmt
 from orchestration.core.paths import DataDir
 from orchestration.whatif import AturanUsulan, WhatIfError, base_rows, whatif, xlsx_bytes
 
-ctx = ui.konteks("whatif")
+ctx = ui.context("whatif")
 d, periode = ctx.data, ctx.periode
 
-ui.judul(
+ui.title(
     "Simulasi Aturan (What-if)",
     "Hitung ulang TPP bulan terbit dengan aturan usulan dan bandingkan dengan TPP terbit. "
     "Data terbit, periode terkunci dan gudang data tidak diubah.",
@@ -97,7 +97,7 @@ usulan = {
 
 
 @st.cache_data(show_spinner="Menghitung ulang TPP…", max_entries=16)
-def _hitung(root: str, snapshot_id: str, usulan: dict, mulai: str, sampai: str):
+def _compute(root: str, snapshot_id: str, usulan: dict, mulai: str, sampai: str):
     # snapshot_id is part of the cache key: a new publish recomputes
     return whatif(
         DataDir.resolve(root), AturanUsulan.from_mapping(usulan), mulai, sampai, metode="cepat"
@@ -112,7 +112,7 @@ if param is None:
     st.stop()
 
 try:
-    hasil = _hitung(str(ctx.dir.root), d.snapshot.id, *param)
+    hasil = _compute(str(ctx.dir.root), d.snapshot.id, *param)
 except WhatIfError as error:
     st.error(str(error), icon=":material/error:")
     st.stop()
@@ -127,19 +127,19 @@ atas[1].metric(
     delta=ui.delta_rupiah(t["tpp_bruto_baru"], t["tpp_bruto_lama"]),
     help=f"Selisih {fmt.rupiah(t['selisih_bruto'])}",
 )
-bawah[0].metric("Pegawai naik", fmt.angka(t["pegawai_naik"]), border=True)
-bawah[1].metric("Pegawai turun", fmt.angka(t["pegawai_turun"]), border=True)
+bawah[0].metric("Pegawai naik", fmt.number(t["pegawai_naik"]), border=True)
+bawah[1].metric("Pegawai turun", fmt.number(t["pegawai_turun"]), border=True)
 # the candidate rulebook's internal name means nothing to the reader: "aturan usulan" says it
 ringkasan = hasil.ringkasan.replace(f"aturan usulan {hasil.aturan}", "aturan usulan")
 for p in sorted(set(hasil.periods), reverse=True):  # "2025-03" -> "Maret 2025" in the text
     ringkasan = ringkasan.replace(p, fmt.periode(p))
 st.markdown(ringkasan.replace("\n", "  \n"))
-st.caption(f"Dihitung dalam {fmt.angka(hasil.detik_total, 1)} detik.")
+st.caption(f"Dihitung dalam {fmt.number(hasil.detik_total, 1)} detik.")
 
 st.subheader("Dampak per Perangkat Daerah", anchor=False)
 opd = hasil.per_opd
-ui.grafik(charts.selisih_opd(opd), width="stretch")
-ui.tabel(
+ui.chart(charts.opd_difference(opd), width="stretch")
+ui.table(
     opd.with_columns(pl.coalesce("nama_opd", "kode_opd").alias("nama_opd")),
     {
         "nama_opd": "Perangkat Daerah",
@@ -157,7 +157,7 @@ ui.tabel(
 )
 
 st.subheader("Sebaran perubahan per pegawai", anchor=False)
-ui.grafik(charts.sebaran_perubahan(hasil.sebaran), width="stretch")
+ui.chart(charts.change_spread(hasil.sebaran), width="stretch")
 
 if hasil.pagu is not None and hasil.pagu.height:
     st.subheader("Proyeksi terhadap pagu", anchor=False)
@@ -165,7 +165,7 @@ if hasil.pagu is not None and hasil.pagu.height:
         "Run rate dari bulan-bulan periode terpilih, menurut bulan bayar (TPP bulan M "
         "dibayar pada M+1)."
     )
-    ui.tabel(
+    ui.table(
         hasil.pagu.sort(pl.col("proyeksi_baru") - pl.col("pagu"), descending=True),
         {
             "tahun": "Tahun",
@@ -180,7 +180,7 @@ if hasil.pagu is not None and hasil.pagu.height:
     )
 
 mulai, sampai = param[1], param[2]
-ui.unduh(
+ui.download(
     ctx,
     "Perbandingan (XLSX)",
     lambda: xlsx_bytes(hasil),

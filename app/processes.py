@@ -32,25 +32,25 @@ UMUR_MEDIA = 3600
 _ID = re.compile(r"^[0-9a-f]{16,128}$")
 
 
-def jumlah() -> int:
+def process_count() -> int:
     return max(1, int(os.environ.get("KINERJA_APP_PROSES", "1")))
 
 
-def folder_media(data: DataDir) -> Path:
+def media_folder(data: DataDir) -> Path:
     return data.root / ".media"
 
 
-def pasang(data: DataDir) -> None:
+def install(data: DataDir) -> None:
     """Install the shared port and the shared media store (before the st.App is created)."""
     import streamlit.runtime.memory_media_file_storage as media_mod
     from streamlit.web.server.starlette import starlette_server
 
-    starlette_server._bind_socket = _bind_socket_bersama
-    folder = folder_media(data)
+    starlette_server._bind_socket = _bind_shared_socket
+    folder = media_folder(data)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     basis = media_mod.MemoryMediaFileStorage
 
-    class MediaBersama(basis):
+    class SharedMedia(basis):
         """Streamlit's in-memory media store, mirrored to files every process can read."""
 
         def load_and_get_id(self, path_or_data, mimetype, kind, filename=None) -> str:
@@ -63,8 +63,8 @@ def pasang(data: DataDir) -> None:
                     "kind": berkas.kind.value,
                     "filename": berkas.filename,
                 }
-                _tulis(folder / f"{file_id}.json", json.dumps(meta).encode())
-                _tulis(target, berkas.content)
+                _write(folder / f"{file_id}.json", json.dumps(meta).encode())
+                _write(target, berkas.content)
             return file_id
 
         def get_file(self, filename: str):
@@ -90,14 +90,14 @@ def pasang(data: DataDir) -> None:
                     filename=meta["filename"],
                 )
 
-    media_mod.MemoryMediaFileStorage = MediaBersama
+    media_mod.MemoryMediaFileStorage = SharedMedia
 
 
-def bersihkan_media(data: DataDir, now: float | None = None) -> int:
+def clean_media(data: DataDir, now: float | None = None) -> int:
     """Remove shared media files older than ``UMUR_MEDIA``; returns how many."""
     now = time.time() if now is None else now
     n = 0
-    for path in folder_media(data).glob("*"):
+    for path in media_folder(data).glob("*"):
         with contextlib.suppress(OSError):
             if now - path.stat().st_mtime > UMUR_MEDIA:
                 path.unlink()
@@ -105,7 +105,7 @@ def bersihkan_media(data: DataDir, now: float | None = None) -> int:
     return n
 
 
-def _tulis(path: Path, content: bytes) -> None:
+def _write(path: Path, content: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(fd, "wb") as f:
         f.write(content)
@@ -113,7 +113,7 @@ def _tulis(path: Path, content: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _bind_socket_bersama(address: str, port: int, backlog: int) -> socket.socket:
+def _bind_shared_socket(address: str, port: int, backlog: int) -> socket.socket:
     """Streamlit's socket binding, plus SO_REUSEPORT: every process listens on the port."""
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
     sock = socket.socket(family=family)

@@ -10,7 +10,7 @@ refused is a line in ``DATA/audit.jsonl``.
 from __future__ import annotations
 
 from app import audit
-from app.data import AksesDitolak
+from app.data import AccessDenied
 from app.users import ANALIS, KEUANGAN
 from orchestration.core.paths import DataDir
 from orchestration.lifecycle import lock, verify
@@ -23,11 +23,11 @@ LANGKAH = {
 }
 
 
-class SiklusGagal(RuntimeError):
+class LifecycleFailed(RuntimeError):
     """The lifecycle refused the step; the message is one sentence for people."""
 
 
-def jalankan(data: DataDir, username: str, role: str, periode: str, ke: str) -> StatusPeriode:
+def run(data: DataDir, username: str, role: str, periode: str, ke: str) -> StatusPeriode:
     """Move ``periode`` to ``ke`` (VERIFIED or LOCKED) as ``username``; audited either way."""
     peran, langkah, aksi, kata = LANGKAH[ke]
     if role != peran:
@@ -40,12 +40,12 @@ def jalankan(data: DataDir, username: str, role: str, periode: str, ke: str) -> 
             periode=periode,
             pesan=f"peran {role} tidak boleh {kata} periode",
         )
-        raise AksesDitolak(f"Hanya peran {peran} yang dapat {kata} periode.")
+        raise AccessDenied(f"Hanya peran {peran} yang dapat {kata} periode.")
     try:
         hasil = langkah(data, periode, oleh=username)
     except (PeriodeError, PublishError) as error:
         audit.write(data, aksi, username, role, periode=periode, hasil="DITOLAK", pesan=str(error))
-        raise SiklusGagal(str(error)) from None
+        raise LifecycleFailed(str(error)) from None
     audit.write(
         data,
         aksi,

@@ -1,6 +1,6 @@
 """Analysts' decisions on anomaly flags from the app: role check, validation, audit.
 
-The store is ``models.keputusan`` (``DATA/models/keputusan.sqlite``, append-only: a new
+The store is ``models.decisions`` (``DATA/models/keputusan.sqlite``, append-only: a new
 decision on a flag is a new row, the latest one is in force). The app adds who may decide (ANALIS,
 checked here on the server), that the flag exists in the published scores of the period, that the
 note is not empty, and the audit: every decision recorded or refused is a line in
@@ -10,7 +10,7 @@ note is not empty, and the audit: every decision recorded or refused is a line i
 from __future__ import annotations
 
 from app import audit
-from app.data import AksesDitolak, Data
+from app.data import AccessDenied, Data
 from app.users import ANALIS
 
 # decision -> (label for people, what it means)
@@ -21,17 +21,17 @@ PILIHAN = {
 }
 
 
-class KeputusanGagal(ValueError):
+class DecisionFailed(ValueError):
     """The decision was not recorded; the message is one sentence for people."""
 
 
-def catat(d: Data, periode: str, nip: str, aturan: str, keputusan: str, catatan: str) -> int:
+def record(d: Data, periode: str, nip: str, aturan: str, keputusan: str, catatan: str) -> int:
     """Record ``keputusan`` on the flag (periode, nip, aturan) as the logged-in analyst;
     returns the decision's id. Audited whether recorded or refused."""
     sesi = d.scope
     objek = f"temuan {aturan}"
 
-    def tolak(pesan: str, aksi: str = audit.KEPUTUSAN) -> None:
+    def refuse(pesan: str, aksi: str = audit.KEPUTUSAN) -> None:
         audit.write(
             d.dir,
             aksi,
@@ -47,15 +47,15 @@ def catat(d: Data, periode: str, nip: str, aturan: str, keputusan: str, catatan:
         )
 
     if sesi.role != ANALIS:
-        tolak(f"peran {sesi.role} tidak boleh mencatat keputusan", audit.AKSES_DITOLAK)
-        raise AksesDitolak("Hanya analis yang dapat mencatat keputusan atas temuan.")
+        refuse(f"peran {sesi.role} tidak boleh mencatat keputusan", audit.AKSES_DITOLAK)
+        raise AccessDenied("Hanya analis yang dapat mencatat keputusan atas temuan.")
     catatan = (catatan or "").strip()
     if keputusan not in PILIHAN:
-        tolak("keputusan tidak dikenal")
-        raise KeputusanGagal("Pilih keputusan: Dikonfirmasi, Dijelaskan atau Ditolak.")
+        refuse("keputusan tidak dikenal")
+        raise DecisionFailed("Pilih keputusan: Dikonfirmasi, Dijelaskan atau Ditolak.")
     if not catatan:
-        tolak("catatan kosong")
-        raise KeputusanGagal("Catatan wajib diisi: tulis dasar keputusan (bukti yang diperiksa).")
+        refuse("catatan kosong")
+        raise DecisionFailed("Catatan wajib diisi: tulis dasar keputusan (bukti yang diperiksa).")
     flags = d.temuan_anomali(periode)
     hit = (
         flags.filter((flags["nip"] == nip) & (flags["aturan"] == aturan))
@@ -63,12 +63,12 @@ def catat(d: Data, periode: str, nip: str, aturan: str, keputusan: str, catatan:
         else flags
     )
     if hit.is_empty():
-        tolak("temuan tidak ada pada skor periode ini")
-        raise KeputusanGagal("Temuan itu tidak ada pada skor periode ini.")
+        refuse("temuan tidak ada pada skor periode ini")
+        raise DecisionFailed("Temuan itu tidak ada pada skor periode ini.")
     row = hit.row(0, named=True)
-    from models import keputusan as store
+    from models import decisions as store
 
-    nomor = store.catat(
+    nomor = store.record(
         d.dir,
         periode,
         nip,

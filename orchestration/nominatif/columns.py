@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from orchestration.core import formatting
 from orchestration.core.published import AMOUNTS
-from orchestration.nominatif.daftar import Baris, BarisKoreksi, Daftar
+from orchestration.nominatif.daftar import Daftar, KoreksiRow, Row
 
 
 @dataclass(frozen=True)
-class Kolom:
+class Column:
     judul: str
     lebar_xlsx: float  # characters
     lebar_pdf: float  # millimetres (F4 landscape)
@@ -19,26 +19,26 @@ class Kolom:
 
 
 KOLOM = (
-    Kolom("No", 5, 7, "C"),
-    Kolom("NIP", 22, 28, "L"),
-    Kolom("Nama", 32, 40, "L"),
-    Kolom("Gol.", 7, 9, "C"),
-    Kolom("Jabatan", 30, 37, "L"),
-    Kolom("Kelas", 6, 8, "C"),
-    Kolom("Hari Kerja", 7, 9, "C"),
-    Kolom("Hari Efektif", 8, 9, "C"),
-    Kolom("TK", 5, 6, "C"),
-    Kolom("TL", 5, 6, "C"),
-    Kolom("PSW", 5, 7, "C"),
-    Kolom("Predikat", 15, 17, "L"),
-    Kolom("% Kinerja", 9, 10, "R"),
-    Kolom("% Disiplin", 9, 10, "R"),
-    Kolom("TPP Kinerja", 16, 18.5, "R"),
-    Kolom("TPP Disiplin", 16, 18.5, "R"),
-    Kolom("TPP Bruto", 16, 18.5, "R"),
-    Kolom("PPh 21", 15, 18.5, "R"),
-    Kolom("Iuran BPJS", 15, 18.5, "R"),
-    Kolom("TPP Neto (Diterima)", 17, 18.5, "R"),
+    Column("No", 5, 7, "C"),
+    Column("NIP", 22, 28, "L"),
+    Column("Nama", 32, 40, "L"),
+    Column("Gol.", 7, 9, "C"),
+    Column("Jabatan", 30, 37, "L"),
+    Column("Kelas", 6, 8, "C"),
+    Column("Hari Kerja", 7, 9, "C"),
+    Column("Hari Efektif", 8, 9, "C"),
+    Column("TK", 5, 6, "C"),
+    Column("TL", 5, 6, "C"),
+    Column("PSW", 5, 7, "C"),
+    Column("Predikat", 15, 17, "L"),
+    Column("% Kinerja", 9, 10, "R"),
+    Column("% Disiplin", 9, 10, "R"),
+    Column("TPP Kinerja", 16, 18.5, "R"),
+    Column("TPP Disiplin", 16, 18.5, "R"),
+    Column("TPP Bruto", 16, 18.5, "R"),
+    Column("PPh 21", 15, 18.5, "R"),
+    Column("Iuran BPJS", 15, 18.5, "R"),
+    Column("TPP Neto (Diterima)", 17, 18.5, "R"),
 )
 PERTAMA_UANG = 14  # 0-based index of the first money column (TPP Kinerja)
 assert [k.judul for k in KOLOM[PERTAMA_UANG:]][0] == "TPP Kinerja" and len(AMOUNTS) == 6
@@ -56,7 +56,7 @@ JUMLAH_DIBAYAR = "JUMLAH DIBAYARKAN (TPP + KOREKSI)"
 TANPA_KOREKSI = "Tidak ada koreksi untuk periode ini."
 
 
-def nilai(no: int, b: Baris) -> list:
+def cells(no: int, b: Row) -> list:
     """The 20 cells of a row, as typed values (ints for days and money, Decimal for %)."""
     return [
         no,
@@ -77,7 +77,7 @@ def nilai(no: int, b: Baris) -> list:
     ]
 
 
-def nilai_koreksi(no: int, k: BarisKoreksi) -> list:
+def koreksi_cells(no: int, k: KoreksiRow) -> list:
     """Cells of a koreksi row on the KOREKSI_RENTANG grid, then the six selisih."""
     return [
         no,
@@ -89,7 +89,7 @@ def nilai_koreksi(no: int, k: BarisKoreksi) -> list:
     ]
 
 
-def kepala(daftar: Daftar) -> list[str]:
+def heading_lines(daftar: Daftar) -> list[str]:
     """The lines above the table."""
     status = daftar.status.get("status") or "DRAFT"
     keterangan = formatting.STATUS.get(status, status)
@@ -113,16 +113,16 @@ def waktu(iso: str | None) -> str:
     return f"{formatting.tanggal(moment.date())} {moment:%H:%M} WITA"
 
 
-def tempat_tanggal(tempat: str, tanggal: dt.date) -> str:
+def place_and_date(tempat: str, tanggal: dt.date) -> str:
     return f"{tempat}, {formatting.tanggal(tanggal)}"
 
 
-def penandatangan(daftar: Daftar) -> tuple[tuple[str, str], tuple[str, str]]:
+def signatories(daftar: Daftar) -> tuple[tuple[str, str], tuple[str, str]]:
     """(left, right) titles of the signature block: Kepala OPD and Bendahara Pengeluaran."""
-    return (("Mengetahui,", jabatan_kepala(daftar.nama_opd)), ("", "Bendahara Pengeluaran"))
+    return (("Mengetahui,", head_title(daftar.nama_opd)), ("", "Bendahara Pengeluaran"))
 
 
-def jabatan_kepala(nama_opd: str) -> str:
+def head_title(nama_opd: str) -> str:
     """The head's title: 'Kepala Dinas Kesehatan', 'Sekretaris Daerah', 'Direktur RSUD ...'."""
     if nama_opd.startswith("Sekretariat Daerah"):
         return "Sekretaris Daerah"

@@ -1,6 +1,6 @@
 """Status Periode: the period lifecycle (Draf -> Terverifikasi -> Terkunci) with who and when.
 
-Analysts verify a period, finance locks it (``app.siklus``: the rules of ``kinerja verify`` /
+Analysts verify a period, finance locks it (``app.lifecycle``: the rules of ``kinerja verify`` /
 ``kinerja lock``), each after an explicit confirmation; every step is audited.
 """
 
@@ -8,14 +8,14 @@ import polars as pl
 import streamlit as st
 
 from app import format as fmt
-from app import siklus, ui
-from app.data import AksesDitolak
+from app import lifecycle, ui
+from app.data import AccessDenied
 from app.users import ANALIS, KEUANGAN
 from orchestration.periods import DRAFT, LOCKED, VERIFIED
 
-ctx = ui.konteks("periode")
+ctx = ui.context("periode")
 d, periode = ctx.data, ctx.periode
-ui.judul(
+ui.title(
     "Status Periode",
     "Draf → Terverifikasi (oleh analis BKD) → Terkunci (oleh Badan Keuangan). Hanya periode "
     "terkunci yang menjadi dasar pembayaran; periode terkunci tidak berubah lagi.",
@@ -24,8 +24,8 @@ ui.judul(
 if pesan := st.session_state.pop("_periode_pesan", None):
     st.success(pesan, icon=":material/check_circle:")
 
-semua = ui.periode_berstatus(d)
-ui.tabel(
+semua = ui.periode_with_status(d)
+ui.table(
     semua.sort("periode", descending=True),
     {
         "t_periode": "Periode",
@@ -44,21 +44,21 @@ st.divider()
 baris = semua.filter(pl.col("periode") == periode).row(0, named=True)
 status = baris["status"]
 st.subheader(f"Periode {fmt.periode(periode)}", anchor=False)
-ui.badge_status(status)
+ui.status_badge(status)
 if status != DRAFT:
     st.caption(f"{ui.STATUS_LABEL[status]} oleh {baris['t_oleh']} pada {baris['t_pada']}.")
 st.caption(
-    f"{fmt.angka(baris['baris'])} baris TPP · bruto {fmt.rupiah(baris['tpp_bruto'])} · neto "
+    f"{fmt.number(baris['baris'])} baris TPP · bruto {fmt.rupiah(baris['tpp_bruto'])} · neto "
     f"{fmt.rupiah(baris['tpp_neto'])}."
 )
 
 
-def _jalankan(ke: str) -> None:
+def _run(ke: str) -> None:
     try:
-        hasil = siklus.jalankan(ctx.dir, ctx.sesi.username, ctx.sesi.role, periode, ke)
-    except AksesDitolak as e:
-        ui.tolak(ctx, e, objek=f"periode {ke}")
-    except siklus.SiklusGagal as e:
+        hasil = lifecycle.run(ctx.dir, ctx.sesi.username, ctx.sesi.role, periode, ke)
+    except AccessDenied as e:
+        ui.refuse(ctx, e, objek=f"periode {ke}")
+    except lifecycle.LifecycleFailed as e:
         st.error(str(e), icon=":material/error:")
         return
     st.session_state["_periode_pesan"] = (
@@ -78,7 +78,7 @@ if status == LOCKED:
 elif peran == ANALIS:
     if baris["error"]:
         st.error(
-            f"Ada {fmt.angka(baris['error'])} temuan ERROR: periode belum dapat "
+            f"Ada {fmt.number(baris['error'])} temuan ERROR: periode belum dapat "
             "diverifikasi sampai sumber data diperbaiki dan pipeline dijalankan ulang.",
             icon=":material/report:",
         )
@@ -97,7 +97,7 @@ elif peran == ANALIS:
         if kirim:
             if yakin:
                 with st.spinner("Memverifikasi dan menerbitkan status…"):
-                    _jalankan(VERIFIED)
+                    _run(VERIFIED)
             else:
                 st.warning("Centang pernyataan pemeriksaan terlebih dahulu.")
 elif peran == KEUANGAN:
@@ -122,16 +122,16 @@ elif peran == KEUANGAN:
         if kirim:
             if yakin:
                 with st.spinner("Mengunci dan menerbitkan status…"):
-                    _jalankan(LOCKED)
+                    _run(LOCKED)
             else:
                 st.warning("Centang persetujuan terlebih dahulu.")
 
-riwayat = d.riwayat_periode(periode)
+riwayat = d.period_history(periode)
 st.markdown("**Riwayat status**")
 if riwayat.is_empty():
     st.caption("Belum ada perubahan status: periode ini draf sejak diterbitkan.")
 else:
-    ui.tabel(
+    ui.table(
         riwayat.with_columns(
             pl.col("dari").replace_strict(ui.STATUS_LABEL, default=pl.col("dari")),
             pl.col("ke").replace_strict(ui.STATUS_LABEL, default=pl.col("ke")),

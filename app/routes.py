@@ -1,4 +1,4 @@
-"""HTTP routes of the app server beside Streamlit's own: the session cookie (``app.sesi``).
+"""HTTP routes of the app server beside Streamlit's own: the session cookie (``app.sessions``).
 
 - ``POST /api/sesi`` (body: a login's one-time token) sets the HttpOnly, SameSite=Strict
   session cookie; an unknown, used or expired token gets 403 and no cookie.
@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app import sesi
+from app import sessions
 from orchestration.core.paths import DataDir
 
 
@@ -28,15 +28,15 @@ def _json(body: dict, status: int = 200) -> JSONResponse:
     return response
 
 
-async def api_sesi(request: Request) -> JSONResponse:
+async def api_session(request: Request) -> JSONResponse:
     token = (await request.body())[:256].decode("ascii", "replace").strip()
-    hasil = await run_in_threadpool(sesi.tukar, _data(), token)
+    hasil = await run_in_threadpool(sessions.exchange, _data(), token)
     if hasil is None:
         return _json({"ok": False}, 403)
     value, berakhir = hasil
     response = _json({"ok": True})
     response.set_cookie(
-        sesi.COOKIE,
+        sessions.COOKIE,
         value,
         max_age=max(1, int(berakhir - time.time())),
         path="/",
@@ -47,17 +47,19 @@ async def api_sesi(request: Request) -> JSONResponse:
     return response
 
 
-async def api_keluar(request: Request) -> JSONResponse:
+async def api_logout(request: Request) -> JSONResponse:
     data = _data()
-    sesi_id = await run_in_threadpool(sesi.baca_cookie, data, request.cookies.get(sesi.COOKIE))
+    sesi_id = await run_in_threadpool(
+        sessions.read_cookie, data, request.cookies.get(sessions.COOKIE)
+    )
     if sesi_id:
-        await run_in_threadpool(sesi.akhiri, data, sesi_id)
+        await run_in_threadpool(sessions.end, data, sesi_id)
     response = _json({"ok": True})
-    response.delete_cookie(sesi.COOKIE, path="/", httponly=True, samesite="strict")
+    response.delete_cookie(sessions.COOKIE, path="/", httponly=True, samesite="strict")
     return response
 
 
 ROUTES = [
-    Route("/api/sesi", api_sesi, methods=["POST"]),
-    Route("/api/keluar", api_keluar, methods=["POST"]),
+    Route("/api/sesi", api_session, methods=["POST"]),
+    Route("/api/keluar", api_logout, methods=["POST"]),
 ]

@@ -5,15 +5,15 @@ import polars as pl
 import streamlit as st
 
 from app import charts, ui
+from app import decisions as keputusan_app
 from app import format as fmt
-from app import keputusan as keputusan_app
-from app.data import AksesDitolak, BelumTersedia
+from app.data import AccessDenied, NotAvailable
 from app.users import ANALIS
 
-ctx = ui.konteks("anomali")
+ctx = ui.context("anomali")
 d, periode = ctx.data, ctx.periode
 analis = ctx.sesi.role == ANALIS
-ui.judul(
+ui.title(
     "Anomali",
     f"{fmt.periode(periode)} · daftar untuk diperiksa manusia: tidak ada yang diputuskan "
     "otomatis tentang TPP atau sanksi, setiap temuan menyebut alasannya.",
@@ -24,17 +24,17 @@ JENIS_KASUS = {"PEGAWAI": "Satu pegawai", "PASANGAN": "Pasangan (titip absen)"}
 KEPUTUSAN_LABEL = {k: v[0] for k, v in keputusan_app.PILIHAN.items()}
 
 
-def _batas_beban() -> int | None:
-    """The model layer's workload cap per month (``aturan_anomali.toml``), if readable."""
+def _workload_cap() -> int | None:
+    """The model layer's workload cap per month (``anomaly_rules.toml``), if readable."""
     try:
-        from models.konfigurasi import ATURAN
+        from models.config import ATURAN
 
         return int(ATURAN["model"]["batas_beban_per_bulan"])
     except (ImportError, KeyError, ValueError):
         return None
 
 
-def _kolom(frame: pl.DataFrame, nama: str, nilai=None) -> pl.DataFrame:
+def _columns(frame: pl.DataFrame, nama: str, nilai=None) -> pl.DataFrame:
     """``frame`` with column ``nama`` (null, or ``nilai``) when the file has none (older files)."""
     return frame if nama in frame.columns else frame.with_columns(pl.lit(nilai).alias(nama))
 
@@ -45,15 +45,15 @@ tab_anomali, tab_peringatan = st.tabs(
 
 with tab_anomali:
     try:
-        skor = d.skor_model("anomali", periode)
-    except BelumTersedia as error:
-        ui.belum_tersedia(error)
+        skor = d.model_scores("anomali", periode)
+    except NotAvailable as error:
+        ui.not_available(error)
         skor = None
     if skor is not None and skor.is_empty():
         st.info(f"Tidak ada skor anomali untuk {fmt.periode(periode)}.")
     elif skor is not None:
         for nama, nilai in (("lapisan", None), ("label_utama", None), ("terpotong_beban", False)):
-            skor = _kolom(skor, nama, nilai)
+            skor = _columns(skor, nama, nilai)
         skor = skor.with_columns(
             pl.col("lapisan")
             .replace_strict(LAPISAN, default=None, return_dtype=pl.String)
@@ -70,41 +70,41 @@ with tab_anomali:
         )
         try:
             temuan = d.temuan_anomali(periode)
-        except BelumTersedia:
+        except NotAvailable:
             temuan = None
         try:
             kasus = d.kasus_anomali(periode)
-        except BelumTersedia:
+        except NotAvailable:
             kasus = None
-        batas = _batas_beban()
+        batas = _workload_cap()
 
         c = st.columns(4)
-        c[0].metric("Pegawai diskor", fmt.angka(skor.height), border=True)
+        c[0].metric("Pegawai diskor", fmt.number(skor.height), border=True)
         c[1].metric(
             "Ditandai lapisan aturan",
-            fmt.angka(aturan_rows.height),
+            fmt.number(aturan_rows.height),
             border=True,
-            help="Lima aturan bernama dengan ambang di konfigurasi (models/aturan_anomali.toml). "
+            help="Lima aturan bernama dengan ambang di konfigurasi (models/anomaly_rules.toml). "
             "Tidak ada kuota: jumlahnya mengikuti data.",
         )
         c[2].metric(
             "Ditandai lapisan model",
-            fmt.angka(model_rows.height),
+            fmt.number(model_rows.height),
             border=True,
             help="IsolationForest, hanya untuk pegawai yang tidak kena aturan mana pun, dan hanya "
             "bila skornya melewati ambang dan ada indikator konkret.",
         )
         c[3].metric(
             "Kasus",
-            fmt.angka(kasus.height) if kasus is not None else fmt.KOSONG,
+            fmt.number(kasus.height) if kasus is not None else fmt.KOSONG,
             border=True,
             help="Temuan dikelompokkan per pegawai atau per pasangan (titip absen) dan bulan.",
         )
-        batas_teks = f"{fmt.angka(batas)} temuan model per bulan" if batas else "batas beban kerja"
+        batas_teks = f"{fmt.number(batas)} temuan model per bulan" if batas else "batas beban kerja"
         st.caption(
             f"Tanpa kuota: pegawai ditandai bila memenuhi aturan atau ambang model. Lapisan model "
             f"dibatasi {batas_teks} (batas beban kerja pemeriksaan, bukan perkiraan jumlah "
-            f"pelanggaran): {fmt.angka(terpotong.height)} di atas batas itu bulan ini, "
+            f"pelanggaran): {fmt.number(terpotong.height)} di atas batas itu bulan ini, "
             "tercantum di bawah, tidak disembunyikan."
         )
 
@@ -118,8 +118,8 @@ with tab_anomali:
                 .group_by("label", "t_lapisan")
                 .len()
             )
-            ui.grafik(
-                charts.batang_hitung(
+            ui.chart(
+                charts.count_bars(
                     per_label,
                     "label",
                     "len",
@@ -133,9 +133,9 @@ with tab_anomali:
 
         (t_aturan, t_model, t_kasus, t_keputusan) = st.tabs(
             [
-                f"Lapisan aturan ({fmt.angka(aturan_rows.height)})",
-                f"Lapisan model ({fmt.angka(model_rows.height)})",
-                f"Kasus ({fmt.angka(kasus.height) if kasus is not None else fmt.KOSONG})",
+                f"Lapisan aturan ({fmt.number(aturan_rows.height)})",
+                f"Lapisan model ({fmt.number(model_rows.height)})",
+                f"Kasus ({fmt.number(kasus.height) if kasus is not None else fmt.KOSONG})",
                 "Keputusan analis",
             ]
         )
@@ -146,7 +146,7 @@ with tab_anomali:
                 st.markdown(
                     "**Lapisan aturan** · pilih baris untuk membuka hari dan tap pegawai itu"
                 )
-                dipilih = ui.pilih_pegawai(
+                dipilih = ui.choose_pegawai(
                     aturan_rows,
                     "anomali_aturan",
                     {
@@ -161,7 +161,7 @@ with tab_anomali:
                     lebar={"alasan": "large"},
                 )
                 if dipilih:
-                    ui.buka_pegawai(dipilih, periode)
+                    ui.open_pegawai(dipilih, periode)
         with t_model:
             st.caption(
                 "Lapisan kedua, diberi label terpisah: model hanya menandai pegawai yang tidak kena "
@@ -171,7 +171,7 @@ with tab_anomali:
             if model_rows.is_empty():
                 st.info("Tidak ada temuan lapisan model pada periode ini.")
             else:
-                dipilih = ui.pilih_pegawai(
+                dipilih = ui.choose_pegawai(
                     model_rows,
                     "anomali_model",
                     {
@@ -187,14 +187,14 @@ with tab_anomali:
                     lebar={"alasan": "large"},
                 )
                 if dipilih:
-                    ui.buka_pegawai(dipilih, periode)
+                    ui.open_pegawai(dipilih, periode)
             if not terpotong.is_empty():
                 st.markdown(
-                    f"**Di atas batas beban kerja** ({fmt.angka(terpotong.height)}): melewati ambang "
+                    f"**Di atas batas beban kerja** ({fmt.number(terpotong.height)}): melewati ambang "
                     "model tetapi tidak masuk daftar bulan ini karena batas beban, bukan karena "
                     "dinilai wajar."
                 )
-                ui.tabel(
+                ui.table(
                     terpotong.with_columns(fmt.nip_expr(pl.col("nip")).alias("nip_format")),
                     {
                         "nama": "Nama",
@@ -207,7 +207,7 @@ with tab_anomali:
                 )
         with t_kasus:
             if kasus is None:
-                ui.belum_tersedia("Berkas kasus (kasus_anomali.parquet) belum ada.")
+                ui.not_available("Berkas kasus (kasus_anomali.parquet) belum ada.")
             elif kasus.is_empty():
                 st.success("Tidak ada kasus pada periode ini.")
             else:
@@ -215,7 +215,7 @@ with tab_anomali:
                     "Satu kasus = satu pegawai, atau satu pasangan untuk titip absen (keduanya "
                     "ditanya), dalam satu bulan."
                 )
-                ui.tabel(
+                ui.table(
                     kasus.with_columns(
                         pl.col("jenis").replace_strict(
                             JENIS_KASUS, default=pl.col("jenis"), return_dtype=pl.String
@@ -238,16 +238,16 @@ with tab_anomali:
                 )
         with t_keputusan:
             if temuan is None or temuan.is_empty():
-                ui.belum_tersedia("Belum ada temuan per aturan (temuan_anomali.parquet).")
+                ui.not_available("Belum ada temuan per aturan (temuan_anomali.parquet).")
             else:
 
-                def _daftar() -> pl.DataFrame:
+                def _list() -> pl.DataFrame:
                     """The period's flags with the decision in force on each."""
                     try:
-                        putusan = d.keputusan_anomali()
-                    except BelumTersedia as error:
+                        putusan = d.anomaly_decisions()
+                    except NotAvailable as error:
                         putusan = None
-                        ui.belum_tersedia(error)
+                        ui.not_available(error)
                     daftar = temuan.sort("lapisan", "nama", "aturan")
                     if putusan is not None and not putusan.is_empty():
                         daftar = daftar.join(
@@ -258,7 +258,7 @@ with tab_anomali:
                             how="left",
                         )
                     for nama in ("keputusan", "catatan", "oleh", "waktu"):
-                        daftar = _kolom(daftar, nama)
+                        daftar = _columns(daftar, nama)
                     return daftar.with_columns(
                         pl.col("keputusan")
                         .cast(pl.String)
@@ -273,7 +273,7 @@ with tab_anomali:
                         .alias("t_lapisan"),
                     )
 
-                daftar = _daftar()
+                daftar = _list()
                 if analis:
                     pilihan = daftar.with_columns(
                         pl.format(
@@ -305,10 +305,10 @@ with tab_anomali:
                     if kirim:
                         baris = daftar.row(int(nomor or 0), named=True)
                         try:
-                            keputusan_app.catat(
+                            keputusan_app.record(
                                 d, periode, baris["nip"], baris["aturan"], jenis, catatan
                             )
-                        except (keputusan_app.KeputusanGagal, AksesDitolak) as error:
+                        except (keputusan_app.DecisionFailed, AccessDenied) as error:
                             st.error(str(error), icon=":material/error:")
                         else:
                             st.success(
@@ -316,14 +316,14 @@ with tab_anomali:
                                 f"{baris['nama']} ({baris['label']}).",
                                 icon=":material/check_circle:",
                             )
-                            daftar = _daftar()  # the table below shows it
+                            daftar = _list()  # the table below shows it
                 belum = daftar.filter(pl.col("keputusan").is_null()).height
                 st.caption(
-                    f"{fmt.angka(daftar.height)} temuan, {fmt.angka(belum)} belum diputuskan. "
+                    f"{fmt.number(daftar.height)} temuan, {fmt.number(belum)} belum diputuskan. "
                     "Keputusan dicatat per temuan, tidak pernah diubah atau dihapus: keputusan baru "
                     "menggantikan yang lama dan riwayatnya tetap ada."
                 )
-                ui.tabel(
+                ui.table(
                     daftar,
                     {
                         "nama": "Nama",
@@ -342,9 +342,9 @@ with tab_anomali:
                 if analis:
                     st.markdown("**Presisi per aturan menurut keputusan analis**")
                     try:
-                        presisi = d.presisi_aturan()
-                    except BelumTersedia as error:
-                        ui.belum_tersedia(error)
+                        presisi = d.rule_precision()
+                    except NotAvailable as error:
+                        ui.not_available(error)
                         presisi = None
                     if presisi is not None and presisi.is_empty():
                         st.info("Belum ada keputusan: presisi per aturan belum dapat dihitung.")
@@ -357,12 +357,12 @@ with tab_anomali:
                             (pl.col("presisi") * 100).alias("t_presisi"),
                             pl.format(
                                 "{} – {}",
-                                fmt.persen_expr(pl.col("ci_bawah") * 100),
-                                fmt.persen_expr(pl.col("ci_atas") * 100),
+                                fmt.percent_expr(pl.col("ci_bawah") * 100),
+                                fmt.percent_expr(pl.col("ci_atas") * 100),
                             ).alias("t_ci"),
                         )
-                        ui.grafik(charts.presisi_aturan(presisi), width="stretch")
-                        ui.tabel(
+                        ui.chart(charts.rule_precision(presisi), width="stretch")
+                        ui.table(
                             presisi,
                             {
                                 "nama_aturan": "Aturan",
@@ -385,9 +385,9 @@ with tab_anomali:
 
 with tab_peringatan:
     try:
-        risiko = d.skor_model("peringatan", periode)
-    except BelumTersedia as error:
-        ui.belum_tersedia(error)
+        risiko = d.model_scores("peringatan", periode)
+    except NotAvailable as error:
+        ui.not_available(error)
         risiko = None
     if risiko is not None and risiko.is_empty():
         st.info(f"Tidak ada skor peringatan dini untuk {fmt.periode(periode)}.")
@@ -410,14 +410,14 @@ with tab_peringatan:
             icon=":material/balance:",
         )
         versi = risiko["model_versi"][0] if "model_versi" in risiko.columns else None
-        uji = d.uji_peringatan(versi)
+        uji = d.warning_test(versi)
         if uji:
             bulan = uji["uji_periode"]
             st.caption(
                 f"Versi yang dipakai ({versi or fmt.KOSONG}), pada bulan ujinya"
                 + (f" ({fmt.periode(bulan[0])} – {fmt.periode(bulan[-1])})" if bulan else "")
-                + f": daftar model menangkap {fmt.angka(uji['model'])} dari "
-                f"{fmt.angka(uji['n'])} kasus baru, pembanding {fmt.angka(uji['baseline'])}"
+                + f": daftar model menangkap {fmt.number(uji['model'])} dari "
+                f"{fmt.number(uji['n'])} kasus baru, pembanding {fmt.number(uji['baseline'])}"
                 + (
                     " (tidak lebih baik)."
                     if not uji["lebih_baik"]
@@ -431,7 +431,7 @@ with tab_peringatan:
         )
         c = st.columns(4)
         for kolom, t in zip(c[:3], ("TINGGI", "SEDANG", "RENDAH"), strict=True):
-            kolom.metric(f"Risiko {t.lower()}", fmt.angka(tingkat.get(t, 0)), border=True)
+            kolom.metric(f"Risiko {t.lower()}", fmt.number(tingkat.get(t, 0)), border=True)
         ada_baseline = "skor_baseline_rata" in risiko.columns
         if ada_baseline and "ditandai" in risiko.columns and risiko.height:
             n_daftar = int(risiko["ditandai"].sum())
@@ -446,9 +446,9 @@ with tab_peringatan:
             )
             c[3].metric(
                 "Juga di daftar pembanding",
-                fmt.persen(100 * sama / n_daftar if n_daftar else None, 0),
+                fmt.percent(100 * sama / n_daftar if n_daftar else None, 0),
                 border=True,
-                help=f"{fmt.angka(sama)} dari {fmt.angka(n_daftar)} pegawai di daftar model juga "
+                help=f"{fmt.number(sama)} dari {fmt.number(n_daftar)} pegawai di daftar model juga "
                 "masuk daftar sepanjang itu menurut rata-rata penilaian sebelumnya saja.",
             )
         teratas = (
@@ -471,6 +471,6 @@ with tab_peringatan:
             kolom_tabel["peluang_baseline"] = "Peluang pembanding (rata-rata penilaian)"
             persen_kolom = ("peluang", "peluang_baseline")
         kolom_tabel["alasan"] = "Alasan"
-        dipilih = ui.pilih_pegawai(teratas, "peringatan_teratas", kolom_tabel, persen=persen_kolom)
+        dipilih = ui.choose_pegawai(teratas, "peringatan_teratas", kolom_tabel, persen=persen_kolom)
         if dipilih:
-            ui.buka_pegawai(dipilih, periode)
+            ui.open_pegawai(dipilih, periode)

@@ -1,6 +1,6 @@
 """Evaluation report on a simulated data directory with the simulator's ground truth.
 
-    uv run python -m models.laporan --data /tmp/eval/data --exports /tmp/eval/exports \
+    uv run python -m models.report --data /tmp/eval/data --exports /tmp/eval/exports \
         [--json hasil.json] [--waktu]
 
 Use a simulator seed that was never used while designing (docs/models/evaluation.md names the
@@ -37,9 +37,9 @@ from sklearn.metrics import log_loss
 from sklearn.pipeline import make_pipeline
 from threadpoolctl import threadpool_limits
 
-from models import anomaly, aturan, early_warning, evaluate, features, pipeline, rekap
-from models.pemantauan import jenis_opd
-from models.sumber import baca_groundtruth, groundtruth_path, koneksi
+from models import anomaly, anomaly_rules, early_warning, evaluate, features, pipeline, recap
+from models.inputs import connect, groundtruth_path, read_groundtruth
+from models.monitoring import jenis_opd
 from orchestration.core.paths import DataDir
 
 BUDGET = pipeline.BUDGET_PERINGATAN
@@ -48,40 +48,40 @@ RATA_PENILAIAN = ("rata_nilai_hasil", "rata_nilai_perilaku")
 
 
 # --- anomalies -------------------------------------------------------------------------------
-def evaluasi_anomali(data: DataDir, truth: pl.DataFrame, periods: list[str], seed: int) -> dict:
+def evaluate_anomalies(data: DataDir, truth: pl.DataFrame, periods: list[str], seed: int) -> dict:
     out: dict = {"detik": {}}
     t = time.perf_counter()
-    fitur = features.fitur_anomali(data, periods)
+    fitur = features.anomaly_features(data, periods)
     out["detik"]["fitur"] = round(time.perf_counter() - t, 1)
     t = time.perf_counter()
-    model = anomaly.latih(fitur, seed)
-    hasil = anomaly.nilai(model, fitur)
+    model = anomaly.train(fitur, seed)
+    hasil = anomaly.assess(model, fitur)
     out["detik"]["latih_dan_skor"] = round(time.perf_counter() - t, 1)
-    flags = anomaly.temuan_semua(hasil)
+    flags = anomaly.all_flags(hasil)
     out["pegawai_bulan"] = hasil.height
-    out["kasus"] = aturan.kasus(flags).height
-    out["semua_bulan"] = evaluate.anomali_berlapis(hasil, flags, truth)
-    out["validasi_ambang_model"] = _validasi_ambang(fitur, truth, periods, seed)
-    out["keadilan_salah_tandai"] = _salah_per_jenis_opd(data, hasil, truth, periods)
+    out["kasus"] = anomaly_rules.cases(flags).height
+    out["semua_bulan"] = evaluate.layers_vs_truth(hasil, flags, truth)
+    out["validasi_ambang_model"] = _threshold_validation(fitur, truth, periods, seed)
+    out["keadilan_salah_tandai"] = _false_flags_by_opd_type(data, hasil, truth, periods)
     out["contoh_alasan"] = {
         r: hasil.filter(pl.col("aturan").str.contains(r, literal=True))["alasan"].head(1).to_list()
-        for r in aturan.NAMA_ATURAN
+        for r in anomaly_rules.NAMA_ATURAN
     } | {"model": hasil.filter(pl.col("lapisan") == "MODEL")["alasan"].head(2).to_list()}
     return out
 
 
-def _validasi_ambang(fitur: pl.DataFrame, truth: pl.DataFrame, periods: list[str], seed: int):
+def _threshold_validation(fitur: pl.DataFrame, truth: pl.DataFrame, periods: list[str], seed: int):
     """Forest fitted on the first half of the months; the model layer at several thresholds on
     the next quarter (validation) and the configured one on the last quarter (test)."""
     n = len(periods)
     latih, val, uji = periods[: n // 2], periods[n // 2 : (3 * n) // 4], periods[(3 * n) // 4 :]
-    model = anomaly.latih(fitur.filter(pl.col("periode").is_in(latih)), seed)
+    model = anomaly.train(fitur.filter(pl.col("periode").is_in(latih)), seed)
 
-    def lapisan_model(ps: list[str], ambang: float) -> dict:
+    def model_layer(ps: list[str], ambang: float) -> dict:
         f = fitur.filter(pl.col("periode").is_in(ps))
         z = model.z(f)
         s = -model.forest.score_samples(z)
-        rules = pl.any_horizontal(list(aturan.syarat().values()))
+        rules = pl.any_horizontal(list(anomaly_rules.conditions().values()))
         tanpa_aturan = ~f.select(rules.fill_null(False)).to_series().to_numpy()
         calon = tanpa_aturan & (s >= ambang) & (z.max(axis=1) >= anomaly.Z_ALASAN)
         y = (
@@ -100,22 +100,22 @@ def _validasi_ambang(fitur: pl.DataFrame, truth: pl.DataFrame, periods: list[str
             "ditandai": int(calon.sum()),
             "benar": int((calon & y).sum()),
             "terlewat_aturan": missed,
-            "presisi": evaluate.proporsi(int((calon & y).sum()), int(calon.sum())),
+            "presisi": evaluate.proportion(int((calon & y).sum()), int(calon.sum())),
         }
 
     return {
         "latih": [latih[0], latih[-1]],
         "validasi": [val[0], val[-1]],
         "uji": [uji[0], uji[-1]],
-        "validasi_per_ambang": [lapisan_model(val, a) for a in (0.55, 0.58, 0.6, 0.62, 0.65, 0.7)],
-        "uji_ambang_konfigurasi": lapisan_model(uji, anomaly.AMBANG_MODEL),
+        "validasi_per_ambang": [model_layer(val, a) for a in (0.55, 0.58, 0.6, 0.62, 0.65, 0.7)],
+        "uji_ambang_konfigurasi": model_layer(uji, anomaly.AMBANG_MODEL),
     }
 
 
-def _salah_per_jenis_opd(data, hasil, truth, periods) -> dict:
+def _false_flags_by_opd_type(data, hasil, truth, periods) -> dict:
     """False flags per 10,000 honest employee-months by department type: rules+model layer vs
     the old 2 % quota of the forest."""
-    con = koneksi(data, periods)
+    con = connect(data, periods)
     try:
         opd = con.sql(
             "select distinct periode, nip, nama_opd from tpp_bulanan where segmen = 'UTAMA'"
@@ -124,7 +124,7 @@ def _salah_per_jenis_opd(data, hasil, truth, periods) -> dict:
         con.close()
     j = (
         hasil.select("periode", "nip", "ditandai", "skor")
-        .pipe(evaluate.tandai_kuota, "skor", 0.02)
+        .pipe(evaluate.mark_quota, "skor", 0.02)
         .rename({"ditandai": "kuota"})
         .join(hasil.select("periode", "nip", "ditandai"), on=["periode", "nip"])
         .join(opd, on=["periode", "nip"], how="left")
@@ -147,8 +147,8 @@ def _salah_per_jenis_opd(data, hasil, truth, periods) -> dict:
 
 
 # --- early warning ---------------------------------------------------------------------------
-def evaluasi_peringatan(data: DataDir, periods: list[str], seed: int, bulan_uji: int = 3) -> dict:
-    rk, asal = rekap.rekap(data, periods)
+def evaluate_warning(data: DataDir, periods: list[str], seed: int, bulan_uji: int = 3) -> dict:
+    rk, asal = recap.recap(data, periods)
     ds = early_warning.dataset(rk)
     lab = ds.filter(pl.col("label").is_not_null())
     bulan = sorted(lab["periode"].unique().to_list())
@@ -157,16 +157,16 @@ def evaluasi_peringatan(data: DataDir, periods: list[str], seed: int, bulan_uji:
     validasi = lab.filter(pl.col("periode") == val)
     skor_c = {}
     for c in PILIHAN_C:
-        m = early_warning.latih(latih_val, seed, c)
+        m = early_warning.train(latih_val, seed, c)
         skor_c[c] = round(float(log_loss(validasi["label"], m.prob(validasi))), 5)
     c_terbaik = min(skor_c, key=skor_c.get)
     train = lab.filter(pl.col("periode") < uji[0]).filter(pl.col("periode_target") <= uji[0])
     test = lab.filter(pl.col("periode").is_in(uji))
-    model = early_warning.latih(train, seed, c_terbaik)
+    model = early_warning.train(train, seed, c_terbaik)
     rata = make_pipeline(SimpleImputer(strategy="median"), LogisticRegression(max_iter=1000))
     rata.fit(train.select(RATA_PENILAIAN).to_numpy(), train["label"].to_numpy())
 
-    def skor(df: pl.DataFrame) -> dict[str, np.ndarray]:
+    def score(df: pl.DataFrame) -> dict[str, np.ndarray]:
         return {
             "model": model.prob(df),
             "baseline_predikat_bulan_ini": model.prob_baseline(df),
@@ -176,20 +176,22 @@ def evaluasi_peringatan(data: DataDir, periods: list[str], seed: int, bulan_uji:
         }
 
     y = test["label"].to_numpy()
-    s = skor(test)
+    s = score(test)
     baru = (test["buruk_3"] == 0).to_numpy()
     semua, kasus_baru = {}, {}
     for nama, p in s.items():
-        semua[nama] = evaluate.probabilistik(y, p, BUDGET)
+        semua[nama] = evaluate.probabilistic(y, p, BUDGET)
         # the list of the month as it would be: top 10 % of all rows of the month
         k = max(1, int(np.ceil(len(p) * BUDGET)))
         top = np.zeros(len(p), bool)
         top[np.argsort(-p, kind="stable")[:k]] = True
         tangkap = int((top & baru & (y == 1)).sum())
         kasus_baru[nama] = {
-            **evaluate.probabilistik(y[baru], p[baru], BUDGET),
-            "tertangkap_di_daftar_10pct": evaluate.proporsi(tangkap, int((baru & (y == 1)).sum())),
-            "porsi_daftar_yang_kasus_baru": evaluate.proporsi(int((top & baru).sum()), k),
+            **evaluate.probabilistic(y[baru], p[baru], BUDGET),
+            "tertangkap_di_daftar_10pct": evaluate.proportion(
+                tangkap, int((baru & (y == 1)).sum())
+            ),
+            "porsi_daftar_yang_kasus_baru": evaluate.proportion(int((top & baru).sum()), k),
         }
     with threadpool_limits(1):
         hgb = HistGradientBoostingClassifier(
@@ -201,7 +203,7 @@ def evaluasi_peringatan(data: DataDir, periods: list[str], seed: int, bulan_uji:
         )
         hgb.fit(model._x(train), train["label"].to_numpy())
         ph = hgb.predict_proba(model._x(test))[:, 1]
-    ringkas_hgb = evaluate.probabilistik(y, ph, BUDGET)
+    ringkas_hgb = evaluate.probabilistic(y, ph, BUDGET)
     return {
         "sumber_rekap": asal,
         "latih_label_sampai": train["periode_target"].max(),
@@ -222,20 +224,20 @@ def evaluasi_peringatan(data: DataDir, periods: list[str], seed: int, bulan_uji:
 
 
 # --- timing of the model job -----------------------------------------------------------------
-def waktu_job(data: DataDir, periods: list[str], kebenaran) -> dict:
+def job_times(data: DataDir, periods: list[str], kebenaran) -> dict:
     """Wall and CPU seconds of the model job's steps on ``data`` (a fresh models folder)."""
     import shutil
 
-    from models import pemantauan, registry
+    from models import monitoring, registry
 
     shutil.rmtree(registry.folder(data), ignore_errors=True)
     out = {}
     langkah = (
-        ("latih_anomali", lambda: pipeline.latih_anomali(data, periods[-1], kebenaran=kebenaran)),
-        ("skor_anomali", lambda: pipeline.skor_anomali(data, periods, kebenaran)),
-        ("latih_peringatan", lambda: pipeline.latih_peringatan(data, periods[-1])),
-        ("skor_peringatan", lambda: pipeline.skor_peringatan(data, periods)),
-        ("pemantauan", lambda: pemantauan.tulis(data, kebenaran)),
+        ("latih_anomali", lambda: pipeline.train_anomaly(data, periods[-1], kebenaran=kebenaran)),
+        ("skor_anomali", lambda: pipeline.score_anomalies(data, periods, kebenaran)),
+        ("latih_peringatan", lambda: pipeline.train_warning(data, periods[-1])),
+        ("skor_peringatan", lambda: pipeline.score_warning(data, periods)),
+        ("pemantauan", lambda: monitoring.write(data, kebenaran)),
     )
     for nama, fn in langkah:
         t, c = time.perf_counter(), time.process_time()
@@ -247,22 +249,22 @@ def waktu_job(data: DataDir, periods: list[str], kebenaran) -> dict:
     out["total_detik"] = round(sum(v["detik"] for v in out.values()), 1)
     # a monthly run after a year: the same month again (features cached, model reused)
     t = time.perf_counter()
-    pipeline.latih_anomali(data, periods[-1], kebenaran=kebenaran)
-    pipeline.skor_anomali(data, periods[-1:], kebenaran)
+    pipeline.train_anomaly(data, periods[-1], kebenaran=kebenaran)
+    pipeline.score_anomalies(data, periods[-1:], kebenaran)
     out["anomali_ulang_satu_bulan_detik"] = round(time.perf_counter() - t, 1)
     return out
 
 
-def laporan(data: DataDir, exports: Path | None, seed: int = 42, waktu: bool = False) -> dict:
-    truth = baca_groundtruth(groundtruth_path(exports))
+def report(data: DataDir, exports: Path | None, seed: int = 42, waktu: bool = False) -> dict:
+    truth = read_groundtruth(groundtruth_path(exports))
     if truth is None:
         raise SystemExit("Butuh kebenaran simulator (<ekspor>/_groundtruth/anomali.csv).")
-    periods = pipeline.jendela(data, "9999-12", kinds=pipeline.KINDS_PERINGATAN)
+    periods = pipeline.window(data, "9999-12", kinds=pipeline.KINDS_PERINGATAN)
     out: dict = {"periode": [periods[0], periods[-1]], "seed_model": seed}
     if waktu:
-        out["waktu_job_model"] = waktu_job(data, periods, truth)
-    out["anomali"] = evaluasi_anomali(data, truth, periods, seed)
-    out["peringatan"] = evaluasi_peringatan(data, periods, seed)
+        out["waktu_job_model"] = job_times(data, periods, truth)
+    out["anomali"] = evaluate_anomalies(data, truth, periods, seed)
+    out["peringatan"] = evaluate_warning(data, periods, seed)
     return out
 
 
@@ -276,9 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         "--waktu", action="store_true", help="ukur langkah job model (menulis DATA/models)"
     )
     a = ap.parse_args(argv)
-    hasil = laporan(
-        DataDir.resolve(a.data), Path(a.exports) if a.exports else None, a.seed, a.waktu
-    )
+    hasil = report(DataDir.resolve(a.data), Path(a.exports) if a.exports else None, a.seed, a.waktu)
     teks = json.dumps(hasil, indent=1, ensure_ascii=False, default=str)
     if a.json:
         Path(a.json).write_text(teks + "\n")

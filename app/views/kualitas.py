@@ -7,12 +7,12 @@ import streamlit as st
 
 from app import charts, ui
 from app import format as fmt
-from app.data import BelumTersedia
+from app.data import NotAvailable
 
-ctx = ui.konteks("kualitas")
+ctx = ui.context("kualitas")
 d, periode = ctx.data, ctx.periode
 
-ui.judul(
+ui.title(
     "Kualitas Data",
     f"{fmt.periode(periode)} · temuan, karantina, hasil cek, alert, keadilan dan drift model.",
 )
@@ -20,8 +20,8 @@ ui.judul(
 temuan = d.temuan(periode)
 karantina = d.karantina(periode)
 try:
-    cek = d.hasil_cek(periode)
-except BelumTersedia as error:
+    cek = d.check_results(periode)
+except NotAvailable as error:
     cek = None
     cek_pesan = str(error)
 
@@ -30,22 +30,22 @@ n_warn = temuan.filter(pl.col("tingkat") == "WARN").height if not temuan.is_empt
 c = st.columns(4)
 c[0].metric(
     "Temuan ERROR",
-    fmt.angka(n_error),
+    fmt.number(n_error),
     border=True,
     help="ERROR menahan pembayaran periode sampai sumber diperbaiki.",
 )
 c[1].metric(
-    "Temuan WARN", fmt.angka(n_warn), border=True, help="Untuk ditinjau; tidak menahan pembayaran."
+    "Temuan WARN", fmt.number(n_warn), border=True, help="Untuk ditinjau; tidak menahan pembayaran."
 )
 c[2].metric(
     "Baris dikarantina",
-    fmt.angka(karantina.height),
+    fmt.number(karantina.height),
     border=True,
     help="Baris ekspor yang melanggar kontrak dan tidak masuk perhitungan TPP.",
 )
 if cek is not None and not cek.is_empty():
     gagal = cek.filter(~pl.col("passed")).height
-    c[3].metric("Cek gagal", f"{fmt.angka(gagal)} dari {fmt.angka(cek.height)}", border=True)
+    c[3].metric("Cek gagal", f"{fmt.number(gagal)} dari {fmt.number(cek.height)}", border=True)
 else:
     c[3].metric("Cek gagal", fmt.KOSONG, border=True)
 
@@ -64,8 +64,8 @@ with tab_temuan:
         st.success("Tidak ada temuan pada periode ini.")
     else:
         per_kode = temuan.group_by("tingkat", "kode").len().sort("len", descending=True)
-        ui.grafik(
-            charts.batang_hitung(
+        ui.chart(
+            charts.count_bars(
                 per_kode,
                 "kode",
                 "len",
@@ -88,7 +88,7 @@ with tab_temuan:
             .with_columns(fmt.nip_expr(pl.col("nip")).alias("nip"))
             .head(2000)
         )
-        ui.tabel(
+        ui.table(
             tampil,
             {
                 "tingkat": "Tingkat",
@@ -102,17 +102,17 @@ with tab_temuan:
             key="tabel_temuan",
         )
         if temuan.height > 2000:
-            st.caption(f"Menampilkan 2.000 dari {fmt.angka(temuan.height)} temuan.")
+            st.caption(f"Menampilkan 2.000 dari {fmt.number(temuan.height)} temuan.")
 
 with tab_karantina:
     if karantina.is_empty():
         st.success("Tidak ada baris dikarantina pada periode ini.")
     else:
         per_alasan = karantina.group_by("kind", "kode_alasan").len().sort("len", descending=True)
-        ui.grafik(
-            charts.batang_hitung(per_alasan, "kode_alasan", "len", "kind", "Baris"), width="stretch"
+        ui.chart(
+            charts.count_bars(per_alasan, "kode_alasan", "len", "kind", "Baris"), width="stretch"
         )
-        ui.tabel(
+        ui.table(
             karantina.head(2000),
             {
                 "kind": "Jenis",
@@ -128,9 +128,9 @@ with tab_karantina:
 
 with tab_cek:
     if cek is None:
-        ui.belum_tersedia(cek_pesan)
+        ui.not_available(cek_pesan)
     elif cek.is_empty():
-        ui.belum_tersedia("Belum ada hasil cek kualitas data untuk periode ini.")
+        ui.not_available("Belum ada hasil cek kualitas data untuk periode ini.")
     else:
         tampil = cek.with_columns(
             pl.when(pl.col("passed"))
@@ -139,7 +139,7 @@ with tab_cek:
             .alias("hasil"),
             fmt.waktu_expr(pl.col("checked_at"), berzona=True).alias("waktu"),
         ).sort("passed", "severity", "check_name")
-        ui.tabel(
+        ui.table(
             tampil,
             {
                 "hasil": "Hasil",
@@ -154,7 +154,7 @@ with tab_cek:
             angka=("n_failed",),
             key="tabel_cek",
         )
-        riwayat = d.riwayat_cek()
+        riwayat = d.check_history()
         if riwayat.height:
             per_run = (
                 riwayat.filter(pl.col("periode") == periode)
@@ -178,14 +178,14 @@ with tab_cek:
 
 with tab_alert:
     try:
-        alert = d.riwayat_alert()
-    except BelumTersedia as error:
-        ui.belum_tersedia(error)
+        alert = d.alert_history()
+    except NotAvailable as error:
+        ui.not_available(error)
     else:
         if alert.is_empty():
             st.success("Belum ada alert.")
         else:
-            ui.tabel(
+            ui.table(
                 alert.with_columns(fmt.waktu_expr(pl.col("dibuat"), berzona=True).alias("waktu")),
                 {
                     "waktu": "Waktu",
@@ -225,9 +225,9 @@ SERI_PERINGATAN = {
 
 with tab_model:
     try:
-        pantau, ringkas = d.pemantauan()
-    except BelumTersedia as error:
-        ui.belum_tersedia(error)
+        pantau, ringkas = d.monitoring()
+    except NotAvailable as error:
+        ui.not_available(error)
         pantau = None
     if pantau is not None and pantau.is_empty():
         st.info("Pemantauan belum berisi baris: belum ada skor model yang dipantau.")
@@ -254,12 +254,12 @@ with tab_model:
             strict=True,
         ):
             n = sorotan.filter(pl.col("bagian").str.starts_with(bagian)).height
-            kolom.metric(label, fmt.angka(n), border=True)
+            kolom.metric(label, fmt.number(n), border=True)
         st.caption(
-            f"Ambang sorotan: rasio kelompok ≥ {fmt.angka(ambang.get('rasio_kelompok', 2), 1)} "
-            f"(n ≥ {fmt.angka(ambang.get('min_kelompok', 100))}), PSI > {fmt.angka(psi_batas, 2)}, "
-            f"penilai |z| ≥ {fmt.angka(z_batas, 1)} dengan ≥ "
-            f"{fmt.angka(ambang.get('min_dinilai', 10))} penilaian."
+            f"Ambang sorotan: rasio kelompok ≥ {fmt.number(ambang.get('rasio_kelompok', 2), 1)} "
+            f"(n ≥ {fmt.number(ambang.get('min_kelompok', 100))}), PSI > {fmt.number(psi_batas, 2)}, "
+            f"penilai |z| ≥ {fmt.number(z_batas, 1)} dengan ≥ "
+            f"{fmt.number(ambang.get('min_dinilai', 10))} penilaian."
         )
 
         st.subheader("Keadilan per kelompok", anchor=False)
@@ -298,13 +298,13 @@ with tab_model:
                 .replace_strict(DIMENSI, return_dtype=pl.String)
                 .alias("dimensi_label")
             )
-            ui.grafik(charts.keadilan(pilih, UKURAN[model][ukuran]), width="content")
+            ui.chart(charts.fairness(pilih, UKURAN[model][ukuran]), width="content")
             st.caption(
                 "Batang merah: kelompok dengan porsi ≥ 2× rata-rata; garis hitam: interval 95%. "
                 "Staf rumah sakit dan sekolah bekerja di akhir pekan: aturan tap di hari libur "
                 "menandai mereka lebih sering sampai jadwal kerja tercatat."
             )
-            ui.tabel(
+            ui.table(
                 pilih.with_columns((pl.col("nilai") * 100).alias("persen")),
                 {
                     "dimensi_label": "Menurut",
@@ -327,12 +327,12 @@ with tab_model:
         else:
             menyimpang = penilai.filter(pl.col("z").abs() >= z_batas)
             st.caption(
-                f"{fmt.angka(penilai.height)} penilai dengan cukup penilaian; "
-                f"{fmt.angka(menyimpang.height)} memberi predikat buruk jauh lebih jarang atau "
-                f"lebih sering daripada rata-rata (|z| ≥ {fmt.angka(z_batas, 1)}). Penilai yang "
+                f"{fmt.number(penilai.height)} penilai dengan cukup penilaian; "
+                f"{fmt.number(menyimpang.height)} memberi predikat buruk jauh lebih jarang atau "
+                f"lebih sering daripada rata-rata (|z| ≥ {fmt.number(z_batas, 1)}). Penilai yang "
                 "longgar membuat peringatan dini buta untuk timnya."
             )
-            ui.tabel(
+            ui.table(
                 penilai.sort(pl.col("z").abs(), descending=True, nulls_last=True).with_columns(
                     fmt.nip_expr(pl.col("kelompok")).alias("nip_penilai"),
                     (pl.col("nilai") * 100).alias("persen"),
@@ -378,24 +378,24 @@ with tab_model:
         with kiri:
             if anomali.height:
                 st.caption("Porsi pegawai ditandai anomali per bulan")
-                ui.grafik(charts.drift_bulanan(anomali, "% pegawai"), width="stretch")
+                ui.chart(charts.monthly_drift(anomali, "% pegawai"), width="stretch")
         with kanan:
             if peringatan.height:
                 st.caption("Peringatan dini: porsi predikat buruk dan risiko rata-rata per bulan")
-                ui.grafik(charts.drift_bulanan(peringatan, "%"), width="stretch")
+                ui.chart(charts.monthly_drift(peringatan, "%"), width="stretch")
         fitur = pantau.filter(pl.col("bagian") == "drift_fitur").with_columns(
             pl.col("dimensi").alias("seri")
         )
         if fitur.height:
             st.caption(
                 f"Pergeseran fitur per bulan (PSI terhadap semua bulan): di atas "
-                f"{fmt.angka(psi_batas, 2)} layak dilihat, biasanya karena perubahan data (mesin "
+                f"{fmt.number(psi_batas, 2)} layak dilihat, biasanya karena perubahan data (mesin "
                 "baru, aplikasi baru), bukan gelombang kecurangan."
             )
-            ui.grafik(charts.drift_bulanan(fitur, "PSI", ",.2~f"), width="stretch")
+            ui.chart(charts.monthly_drift(fitur, "PSI", ",.2~f"), width="stretch")
             geser = fitur.filter(pl.col("nilai") > psi_batas)
             if geser.height:
-                ui.tabel(
+                ui.table(
                     geser.with_columns(fmt.periode_expr(pl.col("periode")).alias("bulan")),
                     {"bulan": "Bulan", "dimensi": "Fitur", "nilai": "PSI", "n": "Baris"},
                     desimal=("nilai",),

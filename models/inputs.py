@@ -18,7 +18,7 @@ from orchestration.core.published import current_snapshot
 ENV_GROUNDTRUTH = "KINERJA_GROUNDTRUTH"
 
 
-def periode_tersedia(data: DataDir, kind: str = "absensi") -> list[str]:
+def available_periods(data: DataDir, kind: str = "absensi") -> list[str]:
     """Periods (``YYYY-MM``) present in ``raw/<kind>/``, sorted."""
     folder = data.raw / kind
     if not folder.is_dir():
@@ -26,7 +26,7 @@ def periode_tersedia(data: DataDir, kind: str = "absensi") -> list[str]:
     return sorted(p.stem for p in folder.glob("????-??.parquet"))
 
 
-def geser(periode: str, bulan: int) -> str:
+def shift_month(periode: str, bulan: int) -> str:
     """``geser("2025-01", -1)`` -> ``"2024-12"``."""
     i = int(periode[:4]) * 12 + int(periode[5:]) - 1 + bulan
     return f"{i // 12:04d}-{i % 12 + 1:02d}"
@@ -39,32 +39,32 @@ def _files(data: DataDir, kind: str, periods: list[str]) -> list[str]:
 def _view(con: duckdb.DuckDBPyConnection, name: str, data: DataDir, kind: str, periods) -> None:
     files = _files(data, kind, periods) or [str(data.raw_schema_file(kind))]
     con.execute(
-        f"create or replace temp view {name} as select * from read_parquet({_daftar_sql(files)})"
+        f"create or replace temp view {name} as select * from read_parquet({_list_sql(files)})"
     )
 
 
-def _daftar_sql(paths: list[str]) -> str:
+def _list_sql(paths: list[str]) -> str:
     """A SQL list literal of file paths (a view cannot take prepared parameters)."""
     return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
 
 
-class SumberBelumTerbit(RuntimeError):
+class NotYetPublished(RuntimeError):
     """The published snapshot lacks a period the models need (dbt has not published it yet)."""
 
 
-def periode_terbit(data: DataDir) -> list[str]:
+def published_periods(data: DataDir) -> list[str]:
     """Periods of the current published snapshot, sorted ([] when nothing is published)."""
     snap = current_snapshot(data)
     return sorted(snap.periods) if snap is not None else []
 
 
-def berkas_terbit(data: DataDir, table: str, periods: list[str]) -> list[Path]:
+def published_files(data: DataDir, table: str, periods: list[str]) -> list[Path]:
     """The published Parquet files of ``table`` for ``periods`` (missing periods are skipped)."""
     snap = current_snapshot(data)
     return snap.files(table, periods) if snap is not None else []
 
 
-def sidik_terbit(data: DataDir, tables: tuple[str, ...], periods: list[str]) -> list[str]:
+def published_fingerprint(data: DataDir, tables: tuple[str, ...], periods: list[str]) -> list[str]:
     """The manifest's sha256 of each published file of ``tables`` x ``periods`` (sorted): what
     the day facts were, without reading them."""
     snap = current_snapshot(data)
@@ -79,7 +79,7 @@ def sidik_terbit(data: DataDir, tables: tuple[str, ...], periods: list[str]) -> 
     return sorted(out)
 
 
-def koneksi(
+def connect(
     data: DataDir, periods: list[str], threads: int | None = None
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with temp views over what the models read for ``periods``.
@@ -104,25 +104,25 @@ def koneksi(
     if threads:
         con.execute(f"set threads = {int(threads)}")
     periods = sorted(set(periods))
-    published = set(periode_terbit(data))
+    published = set(published_periods(data))
     missing = [p for p in periods if p not in published]
     if missing:
-        raise SumberBelumTerbit(
+        raise NotYetPublished(
             f"Periode {', '.join(missing)} belum terbit (published/current); jalankan pipeline dulu."
         )
-    before = [geser(periods[0], -1)] if periods else []
+    before = [shift_month(periods[0], -1)] if periods else []
     _view(con, "raw_absensi", data, "absensi", periods)
     _view(con, "raw_kinerja", data, "kinerja", periods)
-    _view_terbit(con, "tpp_harian", data, periods)
-    if lalu := [str(f) for f in berkas_terbit(data, "tpp_harian", before)]:
+    _published_view(con, "tpp_harian", data, periods)
+    if lalu := [str(f) for f in published_files(data, "tpp_harian", before)]:
         # last month's month-end night shifts end on this month's first morning
         con.execute(
             "create or replace temp view tpp_harian_lalu as "
-            f"select * from read_parquet({_daftar_sql(lalu)}, union_by_name = true)"
+            f"select * from read_parquet({_list_sql(lalu)}, union_by_name = true)"
         )
     else:
         con.execute("create or replace temp view tpp_harian_lalu as from tpp_harian limit 0")
-    _view_terbit(con, "tpp_bulanan", data, before + periods)
+    _published_view(con, "tpp_bulanan", data, before + periods)
     con.register("_periode", pl.DataFrame({"periode": periods}, schema={"periode": pl.String}))
     con.execute(
         "create or replace temp table ref_opd as select * from read_csv(?, all_varchar=true)",
@@ -131,11 +131,11 @@ def koneksi(
     return con
 
 
-def _view_terbit(con: duckdb.DuckDBPyConnection, name: str, data: DataDir, periods) -> None:
-    files = [str(f) for f in berkas_terbit(data, name, periods)]
+def _published_view(con: duckdb.DuckDBPyConnection, name: str, data: DataDir, periods) -> None:
+    files = [str(f) for f in published_files(data, name, periods)]
     con.execute(
         f"create or replace temp view {name} as "
-        f"select * from read_parquet({_daftar_sql(files)}, union_by_name = true)"
+        f"select * from read_parquet({_list_sql(files)}, union_by_name = true)"
     )
 
 
@@ -148,7 +148,7 @@ def groundtruth_path(exports: Path | None = None) -> Path | None:
     return next((p for p in candidates if p.is_file()), None)
 
 
-def baca_groundtruth(path: Path | None) -> pl.DataFrame | None:
+def read_groundtruth(path: Path | None) -> pl.DataFrame | None:
     """(periode, nip, jenis_anomali, detail) or None when there is no ground truth."""
     if path is None:
         return None

@@ -17,7 +17,7 @@ with tengah:
         "Tambahan Penghasilan Pegawai (TPP) ASN Pemerintah Provinsi Nusa Tenggara Timur: "
         "disiplin, kinerja dan pembayaran, sampai ke hari dan tap."
     )
-    if pesan := auth.ambil_pesan():
+    if pesan := auth.take_message():
         st.info(pesan, icon=":material/info:")
     with st.form("masuk", border=True):
         username = st.text_input("Nama pengguna", key="masuk_username", autocomplete="username")
@@ -28,7 +28,7 @@ with tengah:
             "Masuk", type="primary", icon=":material/login:", width="stretch"
         )
     if kirim:
-        sesi, salah = auth.masuk(data_dir, username, password)
+        sesi, salah = auth.login(data_dir, username, password)
         if sesi is not None:
             st.rerun()
         st.error(salah, icon=":material/error:")

@@ -71,7 +71,7 @@ SKEMA_KOREKSI = pa.schema(
 )
 
 
-def baris_tpp(daftar: list[Daftar]) -> list[dict]:
+def tpp_rows(daftar: list[Daftar]) -> list[dict]:
     return [
         {
             "periode": d.periode,
@@ -100,7 +100,7 @@ def baris_tpp(daftar: list[Daftar]) -> list[dict]:
     ]
 
 
-def baris_koreksi(daftar: list[Daftar]) -> list[dict]:
+def koreksi_file_rows(daftar: list[Daftar]) -> list[dict]:
     return [
         {
             "periode_bayar": d.periode,
@@ -143,7 +143,7 @@ def to_parquet(rows: list[dict], schema: pa.Schema) -> bytes:
 
 def render(daftar: list[Daftar], fmt: str) -> tuple[bytes, bytes]:
     """(tpp file, koreksi file) in ``fmt`` (csv or parquet)."""
-    tpp, koreksi = baris_tpp(daftar), baris_koreksi(daftar)
+    tpp, koreksi = tpp_rows(daftar), koreksi_file_rows(daftar)
     if fmt == "csv":
         return to_csv(tpp, KOLOM_TPP), to_csv(koreksi, KOLOM_KOREKSI)
     return to_parquet(tpp, SKEMA_TPP), to_parquet(koreksi, SKEMA_KOREKSI)

@@ -1,4 +1,4 @@
-"""The rule configuration (``aturan_anomali.toml``) and the code version of the models.
+"""The rule configuration (``anomaly_rules.toml``) and the code version of the models.
 
 ``KODE_VERSI`` is derived, never edited by hand: the sha256 of the rule file and of every
 module that determines what a fit or a flag is. Any change to a threshold or to that code
@@ -12,35 +12,35 @@ import tomllib
 from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent
-BERKAS_ATURAN = FOLDER / "aturan_anomali.toml"
+BERKAS_ATURAN = FOLDER / "anomaly_rules.toml"
 # the modules whose code decides features, fits, flags and reasons
-MODUL_VERSI = (
-    "sumber.py",
-    "harian.py",
+VERSION_MODULES = (
+    "inputs.py",
+    "day_tables.py",
     "features.py",
     "anomaly.py",
-    "aturan.py",
-    "rekap.py",
+    "anomaly_rules.py",
+    "recap.py",
     "early_warning.py",
     "pipeline.py",
-    "konfigurasi.py",
+    "config.py",
 )
 
 
-def muat_aturan(path: Path = BERKAS_ATURAN) -> dict:
+def load_rules(path: Path = BERKAS_ATURAN) -> dict:
     with open(path, "rb") as f:
         return tomllib.load(f)
 
 
-def kode_versi() -> str:
+def code_version() -> str:
     """12 hex of sha256 over the rule file and ``MODUL_VERSI`` (name and bytes)."""
     h = hashlib.sha256()
-    for name in (BERKAS_ATURAN.name, *MODUL_VERSI):
+    for name in (BERKAS_ATURAN.name, *VERSION_MODULES):
         p = FOLDER / name
         h.update(name.encode())
         h.update(p.read_bytes() if p.exists() else b"")
     return h.hexdigest()[:12]
 
 
-ATURAN = muat_aturan()
-KODE_VERSI = kode_versi()
+ATURAN = load_rules()
+KODE_VERSI = code_version()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from models.sumber import koneksi
+from models.inputs import connect
 from orchestration.core.paths import DataDir
 
 ANGKA = (
@@ -41,17 +41,17 @@ KOLOM = ("periode", "nip", "kode_opd", "kelas_jabatan", *ANGKA, "persen_disiplin
 _RATING = {"DI_ATAS": 0, "SESUAI": 1, "DI_BAWAH": 2}
 
 
-def rekap(data: DataDir, periods: list[str], sumber: str = "mart") -> tuple[pl.DataFrame, str]:
+def recap(data: DataDir, periods: list[str], sumber: str = "mart") -> tuple[pl.DataFrame, str]:
     """(recap of ``periods`` with the evaluation columns, the source used: always 'mart')."""
-    con = koneksi(data, periods)
+    con = connect(data, periods)
     try:
-        out = dari_mart(con).join(penilaian(con), on=["periode", "nip"], how="left")
+        out = from_mart(con).join(evaluations(con), on=["periode", "nip"], how="left")
     finally:
         con.close()
     return out.sort("periode", "nip"), "mart"
 
 
-def dari_mart(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def from_mart(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     cuti = "ct + cs + cb + cm + cap + diklat"
     return (
         con.sql(
@@ -75,7 +75,7 @@ def dari_mart(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
-def penilaian(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def evaluations(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """(periode, nip, hasil_kerja, perilaku, predikat, nilai_hasil, nilai_perilaku): the FINAL
     evaluation that counts, as dbt chose it (null: no FINAL evaluation)."""
     nilai = con.sql(

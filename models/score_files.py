@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from models.registry import folder, tulis_parquet
+from models.registry import folder, write_parquet_atomic
 from orchestration.core.paths import DataDir
 
 ANOMALI, PERINGATAN = "skor_anomali", "skor_peringatan"
@@ -21,7 +21,7 @@ def path(data: DataDir, nama: str) -> Path:
     return folder(data) / f"{nama}.parquet"
 
 
-def gabung(data: DataDir, nama: str, baru: pl.DataFrame) -> pl.DataFrame:
+def merge(data: DataDir, nama: str, baru: pl.DataFrame) -> pl.DataFrame:
     """Write ``baru`` over the rows of its periods in the score file; returns the whole file."""
     p = path(data, nama)
     if p.exists():
@@ -31,11 +31,11 @@ def gabung(data: DataDir, nama: str, baru: pl.DataFrame) -> pl.DataFrame:
     else:
         semua = baru
     semua = semua.sort(*URUT.get(nama, ("periode", "peringkat")))
-    tulis_parquet(semua, p)
+    write_parquet_atomic(semua, p)
     return semua
 
 
-def _muat(data: DataDir | str | Path, nama: str, periode: str | None) -> pl.DataFrame:
+def _load(data: DataDir | str | Path, nama: str, periode: str | None) -> pl.DataFrame:
     data = data if isinstance(data, DataDir) else DataDir.resolve(data)
     p = path(data, nama)
     if not p.exists():
@@ -54,21 +54,21 @@ def load_anomaly_scores(data: DataDir | str | Path, periode: str | None = None) 
     (1 = first to look at: rule flags, then model flags, then by score), the features and
     ``model_versi``. Empty frame when nothing was scored yet.
     """
-    return _muat(data, ANOMALI, periode)
+    return _load(data, ANOMALI, periode)
 
 
 def load_anomaly_flags(data: DataDir | str | Path, periode: str | None = None) -> pl.DataFrame:
     """One row per flag: ``aturan`` (rule name, or ``model_isolation_forest``), ``lapisan``
     (ATURAN / MODEL), ``label``, ``alasan`` (who, which device, which days, how far), ``nilai``,
     ``ambang``, ``nip_pasangan``, ``kasus_id``."""
-    return _muat(data, TEMUAN, periode)
+    return _load(data, TEMUAN, periode)
 
 
 def load_anomaly_cases(data: DataDir | str | Path, periode: str | None = None) -> pl.DataFrame:
     """One row per case (a person, or a buddy-punching pair, in a month): ``kasus_id``,
     ``jenis`` (PEGAWAI / PASANGAN), ``nip`` (list), ``aturan`` (list), ``lapisan``,
     ``jumlah_temuan``, ``alasan``."""
-    return _muat(data, KASUS, periode)
+    return _load(data, KASUS, periode)
 
 
 def load_warning_scores(data: DataDir | str | Path, periode: str | None = None) -> pl.DataFrame:
@@ -79,4 +79,4 @@ def load_warning_scores(data: DataDir | str | Path, periode: str | None = None) 
     month's predikat), ``skor_baseline_rata`` (the risk from the average of past ratings alone:
     the baseline the model does not beat, docs/models/evaluation.md), ``model_versi``.
     """
-    return _muat(data, PERINGATAN, periode)
+    return _load(data, PERINGATAN, periode)

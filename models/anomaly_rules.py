@@ -1,5 +1,5 @@
 """The first layer of the anomaly detection: five named rules with thresholds in
-``aturan_anomali.toml``, each flag worded in Bahasa Indonesia with who, which device, which days
+``anomaly_rules.toml``, each flag worded in Bahasa Indonesia with who, which device, which days
 and how far, and flags grouped into cases per person or pair and month.
 
 Rules (name -> what it checks on the employee-month's features):
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from models.konfigurasi import ATURAN
+from models.config import ATURAN
 from orchestration.core.contract import format_nip
 
 NAMA_ATURAN = ("titip_absen", "jam_identik", "mobile_jauh", "tap_saat_dl", "tap_hari_libur")
@@ -39,18 +39,18 @@ KOLOM_TEMUAN = (
 )
 
 
-def _angka(expr: pl.Expr, desimal: int = 1) -> pl.Expr:
+def _number(expr: pl.Expr, desimal: int = 1) -> pl.Expr:
     """A number in Indonesian notation (decimal comma)."""
     if desimal == 0:
         return expr.round(0).cast(pl.Int64).cast(pl.String)
     return expr.round(desimal).cast(pl.String).str.replace(r"\.", ",")
 
 
-def _persen(a: str, b: str) -> pl.Expr:
+def _percent(a: str, b: str) -> pl.Expr:
     return (100 * pl.col(a) / pl.col(b).clip(lower_bound=1)).round(0).cast(pl.Int64)
 
 
-def syarat(cfg: dict = ATURAN) -> dict[str, pl.Expr]:
+def conditions(cfg: dict = ATURAN) -> dict[str, pl.Expr]:
     """Per rule, the boolean expression on the feature frame."""
     c = cfg
     return {
@@ -64,7 +64,7 @@ def syarat(cfg: dict = ATURAN) -> dict[str, pl.Expr]:
     }
 
 
-def _teks(cfg: dict = ATURAN) -> dict[str, tuple[pl.Expr, pl.Expr, str]]:
+def _text(cfg: dict = ATURAN) -> dict[str, tuple[pl.Expr, pl.Expr, str]]:
     """Per rule: (the reason, the measured value, the threshold in words)."""
     c = cfg
     nip = pl.col("nip_pasangan").map_elements(format_nip, return_dtype=pl.String)
@@ -76,7 +76,7 @@ def _teks(cfg: dict = ATURAN) -> dict[str, tuple[pl.Expr, pl.Expr, str]]:
                 pl.format(
                     "Tap MOBILE rata-rata {} detik setelah tap MOBILE NIP {} dari titik yang sama "
                     "(<= {} m) pada {} hari (" + tgl + ")",
-                    _angka(pl.col("detik_titip"), 0),
+                    _number(pl.col("detik_titip"), 0),
                     nip,
                     pl.lit(f"{c['titip_absen']['meter_mobile_maks']:g}"),
                     "hari_titip",
@@ -87,7 +87,7 @@ def _teks(cfg: dict = ATURAN) -> dict[str, tuple[pl.Expr, pl.Expr, str]]:
                 pl.format(
                     "Tap di mesin {} rata-rata {} detik setelah NIP {} pada {} hari (" + tgl + ")",
                     "mesin_pasangan",
-                    _angka(pl.col("detik_titip"), 0),
+                    _number(pl.col("detik_titip"), 0),
                     nip,
                     "hari_titip",
                     "tgl_titip",
@@ -103,8 +103,8 @@ def _teks(cfg: dict = ATURAN) -> dict[str, tuple[pl.Expr, pl.Expr, str]]:
                 "jam_identik",
                 "hari_menit_identik",
                 "hari_datang",
-                _persen("hari_menit_identik", "hari_datang"),
-                _angka(pl.col("sd_menit_datang").fill_null(0)),
+                _percent("hari_menit_identik", "hari_datang"),
+                _number(pl.col("sd_menit_datang").fill_null(0)),
             ),
             pl.col("hari_menit_identik") / pl.col("hari_datang").clip(lower_bound=1),
             f">= {round(100 * c['jam_identik']['porsi_min'])} % dari sedikitnya "
@@ -117,8 +117,8 @@ def _teks(cfg: dict = ATURAN) -> dict[str, tuple[pl.Expr, pl.Expr, str]]:
                 pl.lit(f"{c['mobile_jauh']['km_min']:g}"),
                 "hari_mobile_jauh",
                 "tgl_mobile_jauh",
-                _angka(pl.col("km_mobile_maks")),
-                _angka(pl.col("km_mobile_median")),
+                _number(pl.col("km_mobile_maks")),
+                _number(pl.col("km_mobile_median")),
             ),
             pl.col("hari_mobile_jauh").cast(pl.Float64),
             f">= {c['mobile_jauh']['hari_min']} hari > {c['mobile_jauh']['km_min']:g} km",
@@ -150,7 +150,7 @@ def _teks(cfg: dict = ATURAN) -> dict[str, tuple[pl.Expr, pl.Expr, str]]:
     }
 
 
-def _kasus_id(aturan: str) -> pl.Expr:
+def _case_id(aturan: str) -> pl.Expr:
     """A pair's buddy-punching flags share one case (both orders); others are per person."""
     if aturan == "titip_absen":
         a, b = pl.col("nip"), pl.col("nip_pasangan")
@@ -166,7 +166,7 @@ def _kasus_id(aturan: str) -> pl.Expr:
 def temuan(fitur: pl.DataFrame, cfg: dict = ATURAN) -> pl.DataFrame:
     """One row per rule hit: (periode, nip, kode_opd, aturan, label, alasan, nilai, ambang,
     nip_pasangan, kasus_id)."""
-    teks, kondisi = _teks(cfg), syarat(cfg)
+    teks, kondisi = _text(cfg), conditions(cfg)
     parts = []
     for nama in NAMA_ATURAN:
         alasan, nilai, ambang = teks[nama]
@@ -184,7 +184,7 @@ def temuan(fitur: pl.DataFrame, cfg: dict = ATURAN) -> pl.DataFrame:
                 nilai=nilai.cast(pl.Float64),
                 ambang=pl.lit(ambang),
                 nip_pasangan=pl.col("nip_pasangan") if nama == "titip_absen" else pl.lit(None),
-                kasus_id=_kasus_id(nama),
+                kasus_id=_case_id(nama),
             )
         )
     schema = {k: pl.String for k in KOLOM_TEMUAN} | {"nilai": pl.Float64}
@@ -193,7 +193,7 @@ def temuan(fitur: pl.DataFrame, cfg: dict = ATURAN) -> pl.DataFrame:
     return pl.concat(parts, how="vertical_relaxed").cast(schema).sort("periode", "nip", "aturan")
 
 
-def kasus(flags: pl.DataFrame) -> pl.DataFrame:
+def cases(flags: pl.DataFrame) -> pl.DataFrame:
     """Flags (rules and model layer, ``KOLOM_TEMUAN`` plus ``lapisan``) grouped into cases: one
     row per (periode, kasus_id) with the people, the rules, the layers and the reasons."""
     if flags.height == 0:

@@ -5,12 +5,12 @@ import streamlit as st
 
 from app import charts, ui
 from app import format as fmt
-from app.data import AksesDitolak
+from app.data import AccessDenied
 
-ctx = ui.konteks("pegawai")
+ctx = ui.context("pegawai")
 d, periode = ctx.data, ctx.periode
 
-ui.judul("Pegawai", "Cari dengan nama atau NIP; rincian TPP dijelaskan sampai ke hari dan tap.")
+ui.title("Pegawai", "Cari dengan nama atau NIP; rincian TPP dijelaskan sampai ke hari dan tap.")
 
 cari = st.text_input(
     "Cari pegawai",
@@ -23,19 +23,19 @@ nip = "".join(ch for ch in (st.query_params.get("nip") or "") if ch.isdigit()) o
 
 
 if cari:
-    hasil = d.cari_pegawai(cari)
+    hasil = d.find_pegawai(cari)
     if hasil.is_empty():
-        lingkup = "" if d.scope.semua_opd else " di Perangkat Daerah Anda"
+        lingkup = "" if d.scope.all_opd else " di Perangkat Daerah Anda"
         st.warning(f"Tidak ada pegawai yang cocok dengan “{cari}”{lingkup}.")
         st.query_params.pop("nip", None)  # a search that finds no one shows no one
         st.stop()
     else:
         st.caption(
-            f"{fmt.angka(hasil.height)} pegawai cocok"
+            f"{fmt.number(hasil.height)} pegawai cocok"
             + (" (50 pertama)" if hasil.height == 50 else "")
             + ". Pilih baris untuk membuka rinciannya."
         )
-        nip = ui.pilih_pegawai(
+        nip = ui.choose_pegawai(
             hasil,
             f"hasil_{cari}",
             {
@@ -50,8 +50,8 @@ elif not nip:
         f"**Perlu perhatian pada {fmt.periode(periode)}** · pilih baris untuk membuka rinciannya"
     )
     st.caption(f"Urutan: {d.URUTAN_PERHATIAN}.")
-    nip = ui.pilih_pegawai(
-        d.perlu_perhatian(periode, None, batas=25),
+    nip = ui.choose_pegawai(
+        d.needs_attention(periode, None, batas=25),
         "perhatian_pegawai",
         {
             "nama": "Nama",
@@ -70,14 +70,14 @@ st.query_params["nip"] = nip
 
 try:
     bulanan = d.pegawai_bulanan(nip)
-except AksesDitolak as error:
-    ui.tolak(ctx, error, objek=f"pegawai {nip}")
+except AccessDenied as error:
+    ui.refuse(ctx, error, objek=f"pegawai {nip}")
 if bulanan.is_empty():
     st.warning(f"NIP {fmt.nip(nip)} tidak ditemukan di data terbit.")
     st.stop()
 
 
-def _tutup() -> None:
+def _close() -> None:
     """Back to the list: forget the person and the row picked (before the next run)."""
     st.query_params.pop("nip", None)
     for key in [k for k in st.session_state if str(k).startswith(("hasil_", "perhatian_pegawai"))]:
@@ -88,7 +88,7 @@ def _tutup() -> None:
 utama = bulanan.filter(pl.col("segmen") == "UTAMA")
 akhir = (utama if not utama.is_empty() else bulanan).row(-1, named=True)  # the current posting
 st.divider()
-st.button("Kembali ke daftar", icon=":material/arrow_back:", on_click=_tutup, type="tertiary")
+st.button("Kembali ke daftar", icon=":material/arrow_back:", on_click=_close, type="tertiary")
 st.header(akhir["nama"], anchor=False)
 ini_utama = utama.filter(pl.col("periode") == periode)
 pola = (ini_utama.row(-1, named=True) if not ini_utama.is_empty() else akhir).get("pola_kerja")
@@ -101,7 +101,7 @@ st.markdown(
         "SHIFT": " (jadwal dinas PAGI / SIANG / MALAM)",
     }.get(pola or "", "")
 )
-tanda = d.tanda_anomali(nip)
+tanda = d.anomaly_flags(nip)
 for r in tanda.iter_rows(named=True):  # open flags of the attendance-anomaly model, with reasons
     st.warning(
         f"**Ditandai untuk diperiksa: anomali kehadiran {fmt.periode(r['periode'])}** · "
@@ -115,15 +115,15 @@ else:
     c = st.columns(4)
     c[0].metric(
         "% disiplin",
-        fmt.persen(ini["persen_disiplin"].min(), 2),
+        fmt.percent(ini["persen_disiplin"].min(), 2),
         border=True,
-        help=f"{fmt.angka(ini['jumlah_poin'].sum(), 2)} poin potongan",
+        help=f"{fmt.number(ini['jumlah_poin'].sum(), 2)} poin potongan",
     )
     c[1].metric(
         "Predikat",
         fmt.predikat(ini["predikat"][0]),
         border=True,
-        help=f"% kinerja {fmt.persen(ini['persen_kinerja'][0], 0)}",
+        help=f"% kinerja {fmt.percent(ini['persen_kinerja'][0], 0)}",
     )
     c[2].metric("TPP bruto", fmt.rupiah(ini["tpp_bruto"].sum()), border=True)
     c[3].metric(
@@ -164,7 +164,7 @@ with tab_tpp:
                 (
                     "Pagu TPP",
                     f"Kelas {r['kelas_jabatan']}: {fmt.rupiah(r['basis_jabatan'])} × "
-                    f"{fmt.persen(r['persen_basis'], 0)} ({r['status']})",
+                    f"{fmt.percent(r['persen_basis'], 0)} ({r['status']})",
                     r["tpp_basis"],
                 ),
                 (
@@ -174,26 +174,26 @@ with tab_tpp:
                 ),
                 (
                     "TPP kinerja",
-                    f"{fmt.angka(bk)}% × {fmt.persen(pk, 2)} (predikat {fmt.predikat(r['predikat'])})",
+                    f"{fmt.number(bk)}% × {fmt.percent(pk, 2)} (predikat {fmt.predikat(r['predikat'])})",
                     r["tpp_kinerja"],
                 ),
                 (
                     "TPP disiplin",
-                    f"{fmt.angka(bd)}% × {fmt.persen(pd_, 2)} (100 − {fmt.angka(r['jumlah_poin'], 2)} poin)",
+                    f"{fmt.number(bd)}% × {fmt.percent(pd_, 2)} (100 − {fmt.number(r['jumlah_poin'], 2)} poin)",
                     r["tpp_disiplin"],
                 ),
                 ("TPP bruto", "kinerja + disiplin", r["tpp_bruto"]),
                 (
                     "PPh 21",
-                    f"{fmt.persen(r['tarif_pph21'], 0)} dari bruto (golongan {r['golongan']})",
+                    f"{fmt.percent(r['tarif_pph21'], 0)} dari bruto (golongan {r['golongan']})",
                     -r["pph21"],
                 ),
-                ("Iuran BPJS", f"{fmt.persen(r['persen_bpjs'], 0)} dari bruto", -r["iuran_bpjs"]),
+                ("Iuran BPJS", f"{fmt.percent(r['persen_bpjs'], 0)} dari bruto", -r["iuran_bpjs"]),
                 ("TPP neto", "yang dibayarkan", r["tpp_neto"]),
             ]
             kiri, kanan = st.columns([1, 1])
             with kiri:
-                ui.tabel(
+                ui.table(
                     pl.DataFrame(langkah, schema=["langkah", "dasar", "rupiah"], orient="row"),
                     {"langkah": "Langkah", "dasar": "Dasar perhitungan", "rupiah": "Rupiah"},
                     uang=("rupiah",),
@@ -204,8 +204,8 @@ with tab_tpp:
                         "Tidak ada penilaian kinerja FINAL bulan ini: TPP kinerja 0, TPP disiplin tetap dibayar."
                     )
             with kanan:
-                ui.grafik(
-                    charts.air_terjun(
+                ui.chart(
+                    charts.waterfall(
                         [
                             ("Pagu", be, "total"),
                             ("Kinerja", be * bk / 100 - r["tpp_kinerja"], "kurang"),
@@ -224,15 +224,15 @@ with tab_tpp:
             )
             potong = hari.filter(pl.col("poin") > 0)
             st.markdown(
-                f"**Potongan disiplin per hari** · {fmt.angka(potong.height)} hari, "
-                f"{fmt.angka(r['jumlah_poin'], 2)} poin"
+                f"**Potongan disiplin per hari** · {fmt.number(potong.height)} hari, "
+                f"{fmt.number(r['jumlah_poin'], 2)} poin"
             )
             if potong.is_empty():
                 st.success("Tidak ada potongan disiplin bulan ini.")
             else:
                 per_poin = be * bd / 100 / 100
                 potong = potong.with_columns(
-                    fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
+                    fmt.day_date_expr(pl.col("tanggal")).alias("t_tanggal"),
                     pl.concat_str(
                         [
                             pl.col("kode_hari").replace("HADIR", None),
@@ -251,7 +251,7 @@ with tab_tpp:
                         & ~pl.col("pulang_belum_tersedia").fill_null(False)
                     )
                     .then(pl.lit("tanpa tap"))
-                    .otherwise(charts.pulang_teks())
+                    .otherwise(charts.checkout_text())
                     .alias("pulang"),
                     (pl.col("poin") * per_poin).alias("rupiah"),
                     pl.col("jam_masuk").str.slice(0, 5),
@@ -273,7 +273,7 @@ with tab_tpp:
                         for c in ("menit_terlambat", "menit_pulang_cepat")
                     ],
                 )
-                ui.tabel(
+                ui.table(
                     potong,
                     {
                         "t_tanggal": "Tanggal",
@@ -298,7 +298,7 @@ with tab_tpp:
                 )
                 st.caption(
                     f"Setiap poin mengurangi TPP disiplin sekitar {fmt.rupiah(per_poin)} "
-                    f"({fmt.angka(bd)}% × pagu efektif ÷ 100). Kode: "
+                    f"({fmt.number(bd)}% × pagu efektif ÷ 100). Kode: "
                     + "; ".join(
                         f"{k} {fmt.kode(k).lower()}"
                         for k in sorted(
@@ -325,7 +325,7 @@ with tab_kal:
         if harian.is_empty():
             st.info("Belum ada data harian.")
         else:
-            ui.grafik(charts.kalender(harian), width="content")
+            ui.chart(charts.calendar(harian), width="content")
             if harian["kode_shift"].is_not_null().any() or harian["hari_iso"].max() > 5:
                 st.caption(
                     "Satu kotak = satu hari kerja menurut pola kerja (Sabtu/Minggu hanya bila "
@@ -333,7 +333,7 @@ with tab_kal:
                     "penunjuk ke kotak untuk melihat jadwal hari itu."
                 )
             ringkas = (
-                harian.with_columns(charts.kategori_hari().alias("kategori"))
+                harian.with_columns(charts.day_category().alias("kategori"))
                 .group_by("kategori")
                 .len()
             )
@@ -363,36 +363,36 @@ with tab_jam:
             ):
                 with kolom:
                     st.markdown(f"**{judul}**")
-                    chart = charts.jam_harian(bulan_ini, jenis)
+                    chart = charts.daily_hours(bulan_ini, jenis)
                     if chart is None:
                         st.caption("Tidak ada tap.")
                     else:
-                        ui.grafik(chart, width="stretch")
+                        ui.chart(chart, width="stretch")
             hadir = bulan_ini.filter(pl.col("kode_hari") == "HADIR")
             c = st.columns(4)
-            c[0].metric("Hari hadir", fmt.angka(hadir.height), border=True)
-            c[1].metric("Menit terlambat", fmt.angka(hadir["menit_terlambat"].sum()), border=True)
+            c[0].metric("Hari hadir", fmt.number(hadir.height), border=True)
+            c[1].metric("Menit terlambat", fmt.number(hadir["menit_terlambat"].sum()), border=True)
             c[2].metric(
-                "Menit pulang cepat", fmt.angka(hadir["menit_pulang_cepat"].sum()), border=True
+                "Menit pulang cepat", fmt.number(hadir["menit_pulang_cepat"].sum()), border=True
             )
-            c[3].metric("Poin potongan", fmt.angka(bulan_ini["poin"].sum(), 2), border=True)
+            c[3].metric("Poin potongan", fmt.number(bulan_ini["poin"].sum(), 2), border=True)
             st.markdown(f"**Hari kerja {fmt.periode(periode)}** · jadwal dan tap per hari (WITA)")
             hari_tabel = bulan_ini.with_columns(
-                fmt.tanggal_hari_expr(pl.col("tanggal")).alias("t_tanggal"),
-                charts.jadwal_hari().alias("jadwal"),
+                fmt.day_date_expr(pl.col("tanggal")).alias("t_tanggal"),
+                charts.day_schedule().alias("jadwal"),
                 pl.concat_str(
                     [pl.col("kode_hari"), pl.col("kode_datang"), pl.col("kode_pulang")],
                     separator=" + ",
                     ignore_nulls=True,
                 ).alias("kode"),
                 fmt.jam_expr(pl.col("waktu_datang")).alias("datang"),
-                charts.pulang_teks().alias("pulang"),
+                charts.checkout_text().alias("pulang"),
                 *[
                     pl.col(c).cast(pl.String).fill_null(fmt.KOSONG)
                     for c in ("menit_terlambat", "menit_pulang_cepat")
                 ],
             )
-            ui.tabel(
+            ui.table(
                 hari_tabel,
                 {
                     "t_tanggal": "Tanggal",
@@ -414,8 +414,8 @@ with tab_jam:
                 )
 with tab_riwayat:
     if tab_riwayat.open:  # lazy: only the selected tab runs
-        ui.grafik(
-            charts.riwayat_persen(
+        ui.chart(
+            charts.percent_history(
                 bulanan.group_by("periode")
                 .agg(
                     pl.col("persen_disiplin").cast(pl.Float64).min(),
@@ -429,7 +429,7 @@ with tab_riwayat:
             fmt.predikat_expr(pl.col("predikat")).alias("t_predikat"),
             fmt.periode_expr(pl.col("periode")).alias("t_periode"),
         ).sort("periode", descending=True)
-        ui.tabel(
+        ui.table(
             riwayat,
             {
                 "t_periode": "Periode",

@@ -82,7 +82,7 @@ _schema_done: set[str] = set()
 
 
 @dataclass(frozen=True)
-class Baris:
+class SessionRow:
     id: str
     username: str
     role: str
@@ -130,16 +130,16 @@ def secret(data: DataDir) -> bytes:
         return key
 
 
-def _tanda(data: DataDir, isi: str) -> str:
+def _sign(data: DataDir, isi: str) -> str:
     return hmac.new(secret(data), isi.encode(), hashlib.sha256).hexdigest()
 
 
 def cookie_value(data: DataDir, sesi_id: str, berakhir: float) -> str:
     isi = f"{sesi_id}.{int(berakhir)}"
-    return f"{isi}.{_tanda(data, isi)}"
+    return f"{isi}.{_sign(data, isi)}"
 
 
-def baca_cookie(data: DataDir, value: str | None, now: float | None = None) -> str | None:
+def read_cookie(data: DataDir, value: str | None, now: float | None = None) -> str | None:
     """The session id of a well-signed, unexpired cookie value, else None."""
     if not value:
         return None
@@ -147,19 +147,19 @@ def baca_cookie(data: DataDir, value: str | None, now: float | None = None) -> s
     if len(parts) != 3 or not parts[1].isdigit():
         return None
     sesi_id, berakhir, tanda = parts
-    if not hmac.compare_digest(_tanda(data, f"{sesi_id}.{berakhir}"), tanda):
+    if not hmac.compare_digest(_sign(data, f"{sesi_id}.{berakhir}"), tanda):
         return None
     if int(berakhir) <= (time.time() if now is None else now):
         return None
     return sesi_id
 
 
-def buat(
+def create(
     data: DataDir, username: str, role: str, kode_opd: str | None, now: float | None = None
-) -> tuple[Baris, str]:
+) -> tuple[SessionRow, str]:
     """A new session row and the one-time token that ``tukar`` exchanges for its cookie."""
     now = time.time() if now is None else now
-    row = Baris(
+    row = SessionRow(
         secrets.token_urlsafe(24), username, role, kode_opd, now, now, now + SESI_JAM * 3600, None
     )
     token = secrets.token_urlsafe(24)
@@ -185,7 +185,7 @@ def buat(
     return row, token
 
 
-def tukar(data: DataDir, token: str, now: float | None = None) -> tuple[str, float] | None:
+def exchange(data: DataDir, token: str, now: float | None = None) -> tuple[str, float] | None:
     """(cookie value, expiry) for a valid one-time token (used up), else None."""
     now = time.time() if now is None else now
     with _connect(data) as con:
@@ -202,13 +202,13 @@ def tukar(data: DataDir, token: str, now: float | None = None) -> tuple[str, flo
     return cookie_value(data, hit[0], hit[1]), hit[1]
 
 
-def ambil(data: DataDir, sesi_id: str) -> Baris | None:
+def fetch(data: DataDir, sesi_id: str) -> SessionRow | None:
     with _connect(data) as con:
         row = con.execute("select * from sesi where id = ?", (sesi_id,)).fetchone()
-    return Baris(*row) if row else None
+    return SessionRow(*row) if row else None
 
 
-def sentuh(data: DataDir, row: Baris, now: float) -> None:
+def touch(data: DataDir, row: SessionRow, now: float) -> None:
     """Record activity (at most every ``SENTUH_DETIK``)."""
     if now - row.terakhir < SENTUH_DETIK:
         return
@@ -218,7 +218,7 @@ def sentuh(data: DataDir, row: Baris, now: float) -> None:
         )
 
 
-def akhiri(data: DataDir, sesi_id: str, now: float | None = None) -> None:
+def end(data: DataDir, sesi_id: str, now: float | None = None) -> None:
     """End a session on the server (logout, expiry): its cookie no longer works."""
     now = time.time() if now is None else now
     with _connect(data) as con:
@@ -227,7 +227,7 @@ def akhiri(data: DataDir, sesi_id: str, now: float | None = None) -> None:
         )
 
 
-def berlaku(row: Baris | None, idle_seconds: float, now: float) -> str | None:
+def valid(row: SessionRow | None, idle_seconds: float, now: float) -> str | None:
     """Why a session row no longer holds (``berakhir``, ``idle``, ``diakhiri``), or None."""
     if row is None or row.diakhiri is not None:
         return "diakhiri"
@@ -241,12 +241,12 @@ def berlaku(row: Baris | None, idle_seconds: float, now: float) -> str | None:
 # ---- login throttle ---------------------------------------------------------------------------
 
 
-def _kunci(username: str, alamat: str | None) -> dict[str, str]:
+def _key(username: str, alamat: str | None) -> dict[str, str]:
     alamat = alamat or "lokal"
     return {"pasangan": f"{username}@{alamat}", "alamat": f"@{alamat}", "akun": username}
 
 
-def _tunggu(jumlah: int, terakhir: float, jenis: str, now: float) -> float:
+def _wait(jumlah: int, terakhir: float, jenis: str, now: float) -> float:
     bebas, awal, maks = ATURAN_GAGAL[jenis]
     if jumlah < bebas:
         return 0.0
@@ -254,34 +254,36 @@ def _tunggu(jumlah: int, terakhir: float, jenis: str, now: float) -> float:
     return max(0.0, terakhir + jeda - now)
 
 
-def tunggu(data: DataDir, username: str, alamat: str | None, now: float | None = None) -> float:
+def wait(data: DataDir, username: str, alamat: str | None, now: float | None = None) -> float:
     """Seconds this (account, address) must wait before the next login attempt (0: go)."""
     now = time.time() if now is None else now
     wait = 0.0
     with _connect(data) as con:
-        for jenis, kunci in _kunci(username, alamat).items():
+        for jenis, kunci in _key(username, alamat).items():
             jumlah, terakhir = con.execute(
                 "select count(*), max(waktu) from gagal where kunci = ? and waktu > ?",
                 (kunci, now - JENDELA_GAGAL),
             ).fetchone()
             if jumlah:
-                wait = max(wait, _tunggu(jumlah, terakhir, jenis, now))
+                wait = max(wait, _wait(jumlah, terakhir, jenis, now))
     return wait
 
 
-def catat_gagal(data: DataDir, username: str, alamat: str | None, now: float | None = None) -> None:
+def record_failure(
+    data: DataDir, username: str, alamat: str | None, now: float | None = None
+) -> None:
     now = time.time() if now is None else now
     with _connect(data) as con:
         con.execute("begin immediate")
         con.executemany(
-            "insert into gagal values (?, ?)", [(k, now) for k in _kunci(username, alamat).values()]
+            "insert into gagal values (?, ?)", [(k, now) for k in _key(username, alamat).values()]
         )
         con.execute("delete from gagal where waktu < ?", (now - JENDELA_GAGAL,))
         con.execute("commit")
 
 
-def lupakan_gagal(data: DataDir, username: str, alamat: str | None) -> None:
+def forget_failures(data: DataDir, username: str, alamat: str | None) -> None:
     """After a successful login: the account's and the pair's failures are forgotten."""
-    k = _kunci(username, alamat)
+    k = _key(username, alamat)
     with _connect(data) as con:
         con.execute("delete from gagal where kunci in (?, ?)", (k["pasangan"], k["akun"]))

@@ -2,7 +2,7 @@
 the proof that a change of the model code left every flag, reason, score and probability as it
 was (issue 20's cost work).
 
-    uv run python -m models.banding LAMA BARU [--toleransi 1e-12]
+    uv run python -m models.compare LAMA BARU [--toleransi 1e-12]
 
 ``LAMA`` and ``BARU`` are ``DATA/models`` folders (or data directories holding one). Compared:
 the score files (``skor_anomali``, ``temuan_anomali``, ``kasus_anomali``, ``skor_peringatan``),
@@ -34,11 +34,11 @@ VERSI = ("model_versi",)  # columns that name the model version: expected to dif
 META_LEWAT = {"versi", "kode_versi", "pustaka", "sidik_data", "sidik_bulan", "dibuat"}
 
 
-def folder_model(p: Path) -> Path:
+def models_folder(p: Path) -> Path:
     return p / "models" if (p / "models").is_dir() else p
 
 
-def banding_tabel(lama: pl.DataFrame, baru: pl.DataFrame, kunci, toleransi: float) -> dict:
+def compare_table(lama: pl.DataFrame, baru: pl.DataFrame, kunci, toleransi: float) -> dict:
     """{'baris', 'kolom_beda': {col: what}, 'maks_selisih': {col: max abs diff}}."""
     out: dict = {"baris": [lama.height, baru.height], "kolom_beda": {}, "maks_selisih": {}}
     kolom_lama = [c for c in lama.columns if c not in VERSI]
@@ -71,28 +71,28 @@ def banding_tabel(lama: pl.DataFrame, baru: pl.DataFrame, kunci, toleransi: floa
     return out
 
 
-def _meta_bersih(m, toleransi: float):
+def _clean_meta(m, toleransi: float):
     """meta.json without the version-bound fields; floats rounded to the tolerance's digits."""
     if isinstance(m, dict):
-        return {k: _meta_bersih(v, toleransi) for k, v in m.items() if k not in META_LEWAT}
+        return {k: _clean_meta(v, toleransi) for k, v in m.items() if k not in META_LEWAT}
     if isinstance(m, list):
-        return [_meta_bersih(v, toleransi) for v in m]
+        return [_clean_meta(v, toleransi) for v in m]
     if isinstance(m, float):
         return round(m, max(0, -int(math.log10(toleransi))))
     return m
 
 
-def banding(lama: Path, baru: Path, toleransi: float = 1e-12) -> dict:
-    lama, baru = folder_model(lama), folder_model(baru)
+def compare(lama: Path, baru: Path, toleransi: float = 1e-12) -> dict:
+    lama, baru = models_folder(lama), models_folder(baru)
     hasil: dict = {}
     for nama, kunci in BERKAS.items():
         if (lama / nama).exists() or (baru / nama).exists():
-            hasil[nama] = banding_tabel(
+            hasil[nama] = compare_table(
                 pl.read_parquet(lama / nama), pl.read_parquet(baru / nama), kunci, toleransi
             )
     fitur_lama = sorted((lama / "fitur_anomali").glob("*.parquet"))
     if fitur_lama:
-        hasil["fitur_anomali/*.parquet"] = banding_tabel(
+        hasil["fitur_anomali/*.parquet"] = compare_table(
             pl.concat([pl.read_parquet(f) for f in fitur_lama]),
             pl.concat(
                 [pl.read_parquet(f) for f in sorted((baru / "fitur_anomali").glob("*.parquet"))]
@@ -114,11 +114,11 @@ def banding(lama: Path, baru: Path, toleransi: float = 1e-12) -> dict:
             baru / model / v_baru / "skor_jendela.parquet",
         ]
         if all(p.exists() for p in jendela):
-            hasil[f"{model}/skor_jendela.parquet"] = banding_tabel(
+            hasil[f"{model}/skor_jendela.parquet"] = compare_table(
                 *(pl.read_parquet(p) for p in jendela), ("periode", "nip"), toleransi
             )
         m_lama, m_baru = (
-            _meta_bersih(json.loads((p / model / v / "meta.json").read_text()), toleransi)
+            _clean_meta(json.loads((p / model / v / "meta.json").read_text()), toleransi)
             for p, v in ((lama, v_lama), (baru, v_baru))
         )
         beda = sorted(k for k in set(m_lama) | set(m_baru) if m_lama.get(k) != m_baru.get(k))
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("baru", type=Path)
     ap.add_argument("--toleransi", type=float, default=1e-12)
     a = ap.parse_args(argv)
-    hasil = banding(a.lama, a.baru, a.toleransi)
+    hasil = compare(a.lama, a.baru, a.toleransi)
     print(json.dumps(hasil, indent=1, ensure_ascii=False))
     beda = {k: v["kolom_beda"] for k, v in hasil.items() if v["kolom_beda"]}
     print("SAMA" if not beda else f"BERBEDA: {json.dumps(beda, ensure_ascii=False)}")

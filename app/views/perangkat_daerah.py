@@ -5,15 +5,15 @@ import streamlit as st
 
 from app import charts, ui
 from app import format as fmt
-from app.data import AksesDitolak
+from app.data import AccessDenied
 
-ctx = ui.konteks("opd")
+ctx = ui.context("opd")
 d, periode = ctx.data, ctx.periode
 
-daftar = d.daftar_opd()
-label = ui.label_opd(daftar)
+daftar = d.opd_list()
+label = ui.opd_label(daftar)
 if not label:
-    ui.belum_tersedia("Tidak ada Perangkat Daerah di data terbit.")
+    ui.not_available("Tidak ada Perangkat Daerah di data terbit.")
     st.stop()
 
 # ?opd= and the widget value are requests, not permissions: the data layer decides
@@ -22,12 +22,12 @@ for asal, nilai in (("URL", diminta), ("pilihan", st.session_state.get("opd"))):
     if nilai:
         try:
             d.scope.opd(nilai)
-        except AksesDitolak as error:
-            ui.tolak(ctx, error, objek=f"opd {nilai} ({asal})")
+        except AccessDenied as error:
+            ui.refuse(ctx, error, objek=f"opd {nilai} ({asal})")
 if st.session_state.get("opd") not in label:
     st.session_state["opd"] = diminta if diminta in label else next(iter(label))
 
-if d.scope.semua_opd:
+if d.scope.all_opd:
     kode = st.selectbox(
         "Perangkat Daerah",
         list(label),
@@ -39,14 +39,14 @@ else:  # a department head has exactly one department: nothing to choose
     kode = st.session_state["opd"]
 try:
     kode = d.scope.opd(kode)
-except AksesDitolak as error:
-    ui.tolak(ctx, error, objek=f"opd {kode}")
+except AccessDenied as error:
+    ui.refuse(ctx, error, objek=f"opd {kode}")
 st.query_params["opd"] = kode
 
 kpi = d.kpi_per_periode(kode)
 nama = label[kode].split(" · ", 1)[1]
-ui.judul(nama, f"{kode} · {fmt.periode(periode)}")
-now = ui.kartu_kpi(kpi, periode)
+ui.title(nama, f"{kode} · {fmt.periode(periode)}")
+now = ui.kpi_card(kpi, periode)
 if now is None:
     st.info(f"Tidak ada baris TPP {nama} pada {fmt.periode(periode)}.")
     st.stop()
@@ -66,7 +66,7 @@ for kolom, (kunci, bantuan) in zip(
 ):
     kolom.metric(
         f"Pola {fmt.pola_kerja(kunci).lower()}",
-        fmt.angka(pola.get(kunci, 0)),
+        fmt.number(pola.get(kunci, 0)),
         border=True,
         help=bantuan,
     )
@@ -75,16 +75,16 @@ ada_shift = pola.get("SHIFT", 0) > 0
 kiri, kanan = st.columns([3, 2])
 with kiri:
     st.subheader("Sebaran persen disiplin", anchor=False)
-    ui.grafik(charts.histogram_disiplin(d.distribusi_disiplin(periode, kode)), width="stretch")
+    ui.chart(charts.disiplin_histogram(d.disiplin_distribution(periode, kode)), width="stretch")
 with kanan:
     st.subheader("Predikat kinerja", anchor=False)
-    ui.grafik(charts.predikat(d.distribusi_predikat(periode, kode)), width="stretch")
+    ui.chart(charts.predikat(d.predikat_distribution(periode, kode)), width="stretch")
 
 kiri, kanan = st.columns(2)
 with kiri:
     st.subheader("Pelanggaran per hari", anchor=False)
     st.caption("Hari dengan kode TL, PSW dan TK per 100 hari kerja, menurut hari dalam minggu.")
-    ui.grafik(charts.per_hari(d.per_hari(periode, kode)), width="stretch")
+    ui.chart(charts.per_weekday(d.per_weekday(periode, kode)), width="stretch")
 with kanan:
     st.subheader("Jam kedatangan", anchor=False)
     st.caption(
@@ -95,13 +95,13 @@ with kanan:
             else ""
         )
     )
-    ui.grafik(charts.histogram_datang(d.jam_datang(periode, kode)), width="stretch")
+    ui.chart(charts.arrival_histogram(d.arrival_times(periode, kode)), width="stretch")
 
 st.subheader("TPP", anchor=False)
-ui.rincian_tpp(now)
+ui.tpp_breakdown(now)
 
 st.subheader("Perlu perhatian", anchor=False)
-perhatian = d.perlu_perhatian(periode, kode)
+perhatian = d.needs_attention(periode, kode)
 if perhatian.is_empty():
     st.success("Tidak ada pegawai dengan TK, disiplin di bawah 95% atau penilaian kurang.")
 else:
@@ -113,7 +113,7 @@ else:
         fmt.predikat_expr(pl.col("predikat")).alias("t_predikat"),
         fmt.pola_kerja_expr(pl.col("pola_kerja")).alias("t_pola"),
     )
-    dipilih = ui.pilih_pegawai(
+    dipilih = ui.choose_pegawai(
         tampil,
         "perhatian",
         {
@@ -133,7 +133,7 @@ else:
         persen=("persen_disiplin",),
     )
     if dipilih:
-        ui.buka_pegawai(dipilih, periode)
+        ui.open_pegawai(dipilih, periode)
 
 if ada_shift:
     st.subheader("Jadwal dinas shift", anchor=False)
@@ -147,36 +147,36 @@ if ada_shift:
             pilihan,
             key=f"jadwal_halaman_{kode}",
             format_func=lambda m: (
-                f"{fmt.angka(m + 1)}–{fmt.angka(min(m + PER_HALAMAN, jumlah))} dari {fmt.angka(jumlah)}"
+                f"{fmt.number(m + 1)}–{fmt.number(min(m + PER_HALAMAN, jumlah))} dari {fmt.number(jumlah)}"
             ),
         )
     st.caption(
-        f"{fmt.angka(jumlah)} pegawai shift pada {fmt.periode(periode)}; satu baris per pegawai, "
+        f"{fmt.number(jumlah)} pegawai shift pada {fmt.periode(periode)}; satu baris per pegawai, "
         "satu kolom per tanggal. Warna = shift, kosong = libur (LIBUR); tanda merah = tanpa "
         "keterangan (TK), tanda putih = ada potongan. Arahkan penunjuk ke kotak untuk jam jadwal, "
         "tap dan kode. Jam WITA."
     )
-    ui.grafik(
-        charts.jadwal_dinas(d.jadwal_dinas(periode, kode, mulai, PER_HALAMAN), periode),
+    ui.chart(
+        charts.roster(d.roster(periode, kode, mulai, PER_HALAMAN), periode),
         width="content",
     )
 
 st.subheader("Tren", anchor=False)
 kiri, kanan = st.columns(2)
 with kiri:
-    ui.grafik(
-        charts.tren(kpi, {"persen_disiplin": "% disiplin", "persen_kinerja": "% kinerja"}),
+    ui.chart(
+        charts.trend(kpi, {"persen_disiplin": "% disiplin", "persen_kinerja": "% kinerja"}),
         width="stretch",
     )
 with kanan:
-    ui.grafik(charts.tpp_periode(kpi), width="stretch")
+    ui.chart(charts.tpp_periode(kpi), width="stretch")
 
 rows_count = now["baris"]
 tombol = st.container(horizontal=True)
 with tombol:
-    ui.unduh(
+    ui.download(
         ctx,
-        f"TPP {kode} {fmt.periode(periode)} (CSV, {fmt.angka(rows_count)} baris)",
+        f"TPP {kode} {fmt.periode(periode)} (CSV, {fmt.number(rows_count)} baris)",
         lambda: ui.csv_bytes(d.tpp_opd(periode, kode)),
         f"tpp_{kode}_{periode}.csv",
         objek="tpp_bulanan",
@@ -185,12 +185,12 @@ with tombol:
         baris=rows_count,
         key="unduh_opd",
     )
-    if "xlsx" in d.ekspor_tersedia():
-        nama_file, mime = d.nama_ekspor(periode, "xlsx", kode)
-        ui.unduh(
+    if "xlsx" in d.exports_available():
+        nama_file, mime = d.export_name(periode, "xlsx", kode)
+        ui.download(
             ctx,
             "Daftar Nominatif (XLSX)",
-            lambda: d.ekspor(periode, "xlsx", kode),
+            lambda: d.export(periode, "xlsx", kode),
             nama_file,
             objek="nominatif_xlsx",
             periode=periode,

@@ -37,7 +37,7 @@ import duckdb
 BUKAN_ABSEN = ("HADIR", "TK")  # kode_hari values that are not an approved absence
 
 
-def bangun(con: duckdb.DuckDBPyConnection) -> None:
+def build(con: duckdb.DuckDBPyConnection) -> None:
     """Create ``staf``, ``tap_unik`` and ``hari_pegawai`` on ``con``."""
     con.execute(
         """

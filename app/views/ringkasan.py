@@ -5,13 +5,15 @@ import streamlit as st
 from app import charts, ui
 from app import format as fmt
 
-ctx = ui.konteks("ringkasan")
+ctx = ui.context("ringkasan")
 d, periode = ctx.data, ctx.periode
 
 kpi = d.kpi_per_periode()
 opd = d.opd_periode(periode)
-ui.judul("Ringkasan Provinsi", f"{fmt.periode(periode)} · {fmt.angka(opd.height)} Perangkat Daerah")
-now = ui.kartu_kpi(kpi, periode)
+ui.title(
+    "Ringkasan Provinsi", f"{fmt.periode(periode)} · {fmt.number(opd.height)} Perangkat Daerah"
+)
+now = ui.kpi_card(kpi, periode)
 st.caption(
     f":material/trending_down: Potongan disiplin mengurangi TPP sebesar "
     f"**{fmt.rupiah(now['hilang_disiplin'])}** dan predikat kinerja sebesar "
@@ -33,23 +35,23 @@ with tab_peringkat:
         kiri, kanan = st.columns(2)
         with kiri:
             st.subheader("Disiplin", anchor=False)
-            ui.grafik(
-                charts.peringkat(opd, "persen_disiplin", "Rata-rata % disiplin"), width="stretch"
+            ui.chart(
+                charts.ranking(opd, "persen_disiplin", "Rata-rata % disiplin"), width="stretch"
             )
         with kanan:
             st.subheader("Kinerja", anchor=False)
-            ui.grafik(
-                charts.peringkat(opd, "persen_kinerja", "Rata-rata % kinerja", warna=charts.BIRU),
+            ui.chart(
+                charts.ranking(opd, "persen_kinerja", "Rata-rata % kinerja", warna=charts.BIRU),
                 width="stretch",
             )
         st.subheader("Disiplin × kinerja", anchor=False)
         st.caption(
             "Setiap lingkaran satu Perangkat Daerah; besar = jumlah pegawai, warna = persen hari TK."
         )
-        ui.grafik(charts.sebaran_opd(opd), width="stretch")
+        ui.chart(charts.opd_spread(opd), width="stretch")
 
         tabel = opd.sort("persen_disiplin", descending=True).with_row_index("peringkat", offset=1)
-        ui.tabel(
+        ui.table(
             tabel,
             {
                 "peringkat": "#",
@@ -73,19 +75,19 @@ with tab_tren:
         kiri, kanan = st.columns(2)
         with kiri:
             st.subheader("Disiplin dan kinerja", anchor=False)
-            ui.grafik(
-                charts.tren(kpi, {"persen_disiplin": "% disiplin", "persen_kinerja": "% kinerja"}),
+            ui.chart(
+                charts.trend(kpi, {"persen_disiplin": "% disiplin", "persen_kinerja": "% kinerja"}),
                 width="stretch",
             )
         with kanan:
             st.subheader("Hari tanpa keterangan", anchor=False)
-            ui.grafik(charts.tren(kpi, {"persen_tk": "% hari TK"}, skala_nol=True), width="stretch")
+            ui.chart(charts.trend(kpi, {"persen_tk": "% hari TK"}, skala_nol=True), width="stretch")
         st.subheader("TPP per bulan", anchor=False)
-        ui.grafik(charts.tpp_periode(kpi), width="stretch")
+        ui.chart(charts.tpp_periode(kpi), width="stretch")
 
 with tab_peta:
     if tab_peta.open:  # lazy: only the selected tab runs
         st.caption("Rata-rata % disiplin per Perangkat Daerah per bulan (hijau = disiplin tinggi).")
-        ui.grafik(
-            charts.peta_opd_bulan(d.opd_periode(), "persen_disiplin", "% disiplin"), width="stretch"
+        ui.chart(
+            charts.opd_month_map(d.opd_periode(), "persen_disiplin", "% disiplin"), width="stretch"
         )

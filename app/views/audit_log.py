@@ -5,8 +5,8 @@ import streamlit as st
 
 from app import audit, ui
 
-ctx = ui.konteks("audit", perlu_data=False)
-ui.judul(
+ctx = ui.context("audit", perlu_data=False)
+ui.title(
     "Log Audit",
     "Setiap unduhan, login, logout, sesi berakhir, akses yang ditolak, verifikasi dan penguncian "
     "periode, dan keputusan analis atas temuan anomali.",
@@ -19,7 +19,7 @@ if aksi:
 if log.is_empty():
     st.info("Belum ada catatan.")
 else:
-    ui.tabel(
+    ui.table(
         log,
         {
             "waktu": "Waktu (WITA)",
