@@ -95,9 +95,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from app.launch import main as launch
+    """The app is the layer above the pipeline: started as its own module, never imported here."""
+    import subprocess
 
-    return launch(args.data, address=args.address, port=args.port)
+    command = [sys.executable, "-m", "app.launch", "--address", args.address]
+    command += ["--port", str(args.port)] + (["--data", str(args.data)] if args.data else [])
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:  # Ctrl+C reaches the launcher too; it stops its servers
+        return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -1,4 +1,15 @@
-"""``kinerja run``: the whole asset graph in-process through Dagster, recorded in DATA/dagster."""
+"""``kinerja run``: the whole asset graph in-process through Dagster, recorded in DATA/dagster.
+
+Why this module decides which months to run itself, beside Dagster's own data versions and the
+sensor: the decision (new or corrected export files from the registry's hashes, a changed dbt
+project from ``project_fingerprint``, a month whose night shifts end in a month with new files)
+must be taken before Dagster and dbt are imported, so that a rerun with nothing new answers in
+well under a second as an operator waits for it (issue 21: about 6 s of the old no-op were
+imports). Dagster still runs, retries and records every asset of the months chosen here, and the
+sensor (``orchestration.sensors``) asks the same questions of the same registry through the same
+functions (``file_registry.pending_periods``, ``published.night_shifts_into``), so there is one
+notion of "what changed" with two callers, not two implementations.
+"""
 
 from __future__ import annotations
 

@@ -119,6 +119,25 @@ def test_the_product_imports_no_tool_and_no_test_helper():
     assert used == ALLOWED, f"ALLOWED names imports that no longer exist: {ALLOWED - used}"
 
 
+def test_layers_import_only_downward():
+    """core <- quality, models <- pipeline (orchestration) <- app: the pipeline never imports
+    the app (``kinerja app`` starts ``python -m app.launch``), quality and models never import
+    the pipeline or the app, and the core imports none of them."""
+    above = {
+        "orchestration": ("app",),
+        "quality": ("app", "orchestration.assets", "orchestration.run", "orchestration.cli"),
+        "models": ("app", "orchestration.assets", "orchestration.run", "orchestration.cli"),
+        "app": (),
+    }
+    wrong = []
+    for relative in _product_files():
+        layer = relative.parts[0]
+        for _function, module, line in _imports(relative):
+            if any(module == p or module.startswith(p + ".") for p in above[layer]):
+                wrong.append(f"{relative}:{line} imports {module} (a layer above {layer})")
+    assert wrong == [], "\n".join(wrong)
+
+
 def test_the_scan_sees_each_kind_of_forbidden_import(tmp_path):
     """The scanner itself: module-level, relative, `from x import tools`, dynamic and test
     imports are all found (so an empty result above means something)."""
