@@ -4,7 +4,7 @@ see ``[tool.hatch.build.targets.wheel]`` in pyproject.toml):
 - ``simulator``: realistic monthly export files for the NTT workforce (``kinerja simulate``,
   ``kinerja demo``), with its ground truth;
 - ``bench``: ``kinerja bench``, the pipeline timed end to end against a floor query
-  (``FLOOR_SQL``, a measurement, not a pay rule);
+  (``floor_query.FLOOR_SQL``, a measurement, not a pay rule);
 - ``app_bench``: every app page timed with Streamlit's AppTest
   (``uv run python -m orchestration.tools.app_bench``);
 - ``app_sample``: published data for ``app_bench`` and the app's tests, made by running the
