@@ -17,8 +17,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from unittest import mock
 
@@ -29,25 +28,9 @@ from orchestration.core.paths import DataDir
 SEED = 4
 KOTOR = 0.01  # the simulator's default share of defective rows (``kinerja simulate --kotor``)
 JUNK = b"bukan database duckdb: aplikasi tidak boleh membuka file ini\n"
-# what run_pipeline sets for itself (orchestration.run.prepare_environment)
-_ENV = ("KINERJA_EXPORTS", "KINERJA_DATA", "DAGSTER_HOME")
 # folders of the data directory the app never reads: dbt's build files, Dagster's run history,
 # the run logs (dropped from the sample so each copy stays small)
 _NOT_FOR_THE_APP = ("dbt", "dagster", "logs")
-
-
-@contextmanager
-def _own_environment() -> Iterator[None]:
-    """The caller's environment back after an in-process run (tests share the process)."""
-    saved = {name: os.environ.get(name) for name in _ENV}
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def build(
@@ -71,6 +54,7 @@ def build(
     the end: whatever runs on the sample proves it never opens it (only the publisher may).
     """
     from orchestration import lifecycle
+    from orchestration.dbt_project import environment
     from orchestration.run import run_pipeline
     from orchestration.tools.simulator import simulate
 
@@ -94,7 +78,10 @@ def build(
         if not durable:
             stack.enter_context(mock.patch.object(os, "fsync", lambda fd: None))
         t = time.perf_counter()
-        with _own_environment():
+        # run_pipeline points the environment at these folders (run.prepare_environment); the
+        # caller's values come back afterwards (tests share the process)
+        own = {"KINERJA_EXPORTS": str(exports.resolve()), "KINERJA_DATA": str(data.root)}
+        with environment({**own, "DAGSTER_HOME": str(data.dagster_home)}):
             summary = run_pipeline(exports, data)
         say(f"pipeline: {len(summary.periods)} periode ({time.perf_counter() - t:.1f} dtk)")
         for p in (*verified, *locked):
