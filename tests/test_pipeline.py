@@ -158,3 +158,42 @@ def test_next_window_reuses_dbt_parse_and_target_in_the_data_dir(pipeline, tmp_p
     names = {e["info"]["name"] for e in events if e["info"]["invocation_id"] == last}
     assert "PartialParsingSkipParsing" in names or "PartialParsingEnabled" in names
     assert "UnableToPartialParse" not in names
+
+
+def test_unit_tests_run_once_per_project_version_not_per_data_directory(
+    pipeline, tmp_path, monkeypatch
+):
+    """A passed run records its unit-test key for the machine: a new data directory with the
+    same dbt project skips them; a key never passed (another project version) runs them."""
+    import json
+
+    from orchestration import run as run_module
+
+    exports, data, *_ = pipeline
+    key = run_module.unit_test_key(run_module.project_fingerprint())
+    assert (run_module.UNIT_TESTS_PASSED / key).exists()
+    assert run_module.unit_tests_passed(key, {})
+    assert not run_module.unit_tests_passed("another-project-version", {})
+    assert run_module.unit_tests_passed(
+        "another-project-version", {"uji_unit": "another-project-version"}
+    )
+
+    fresh = DataDir.resolve(tmp_path / "fresh")
+    assert (
+        main(["run", "--exports", str(exports), "--data", str(fresh.root), "--periode", PERIODS[0]])
+        == 0
+    )
+    results = json.loads((fresh.root / "dbt" / "duckdb" / "run_results.json").read_text())
+    kinds = {r["unique_id"].split(".")[0] for r in results["results"]}
+    assert "model" in kinds and "test" in kinds and "unit_test" not in kinds
+
+    # the machine's record gone (a new checkout): the next new data directory runs them again
+    monkeypatch.setattr(run_module, "UNIT_TESTS_PASSED", tmp_path / "no-record")
+    again = DataDir.resolve(tmp_path / "again")
+    assert (
+        main(["run", "--exports", str(exports), "--data", str(again.root), "--periode", PERIODS[0]])
+        == 0
+    )
+    results = json.loads((again.root / "dbt" / "duckdb" / "run_results.json").read_text())
+    assert "unit_test" in {r["unique_id"].split(".")[0] for r in results["results"]}
+    assert (tmp_path / "no-record" / key).exists()
