@@ -104,11 +104,29 @@ def _newest_source_mtime(project_dir: Path) -> float:
 
 
 def ensure_manifest(engine: str | None = None) -> Path:
-    """Return the manifest path, running ``dbt parse`` only if it is missing or stale."""
+    """Return the manifest path, running ``dbt parse`` only if it is missing or stale.
+
+    One process parses at a time (a lock file in the target folder): two pipelines starting
+    on a fresh checkout must not write the same manifest at once, nor read it half written."""
+    import fcntl
+
     project = dbt_project(engine)
     manifest = project.manifest_path
-    if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime(project.project_dir):
+    if _fresh(manifest, project.project_dir):
         return manifest
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with open(manifest.parent / ".parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _fresh(manifest, project.project_dir):  # parsed while this one waited?
+            _parse(project)
+    return manifest
+
+
+def _fresh(manifest: Path, project_dir: Path) -> bool:
+    return manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime(project_dir)
+
+
+def _parse(project: DbtProject) -> None:
     from dbt.cli.main import dbtRunner
 
     os.environ.setdefault("KINERJA_DATA", str(Path("data").resolve()))
@@ -127,4 +145,3 @@ def ensure_manifest(engine: str | None = None) -> Path:
     result = dbtRunner().invoke(args)
     if not result.success:
         raise RuntimeError(f"dbt parse gagal: {result.exception}")
-    return manifest

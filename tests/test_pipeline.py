@@ -124,6 +124,8 @@ def test_next_window_reuses_dbt_parse_and_target_in_the_data_dir(pipeline, tmp_p
     exports, data, *_ = pipeline
     moved = DataDir.resolve(tmp_path / "data")  # a copy: the module's data dir stays as it is
     shutil.copytree(data.root, moved.root, symlinks=True)
+    state_file = moved.root / "run_state.json"  # no unit-test pass of its own: the machine's
+    state_file.write_text(json.dumps(json.loads(state_file.read_text()) | {"uji_unit": ""}))
     before = _published_digest(moved)
     project_targets = set((TRANSFORMS_DIR / "target").glob("*"))
 
@@ -143,6 +145,9 @@ def test_next_window_reuses_dbt_parse_and_target_in_the_data_dir(pipeline, tmp_p
             ]
         )
         assert rc == 0
+        results = json.loads((moved.root / "dbt" / "duckdb" / "run_results.json").read_text())
+        kinds = {r["unique_id"].split(".")[0] for r in results["results"]}
+        assert "model" in kinds and "unit_test" not in kinds  # passed on this machine already
     assert _published_digest(moved) == before
     assert set((TRANSFORMS_DIR / "target").glob("*")) == project_targets
 
@@ -163,13 +168,12 @@ def test_next_window_reuses_dbt_parse_and_target_in_the_data_dir(pipeline, tmp_p
 def test_unit_tests_run_once_per_project_version_not_per_data_directory(
     pipeline, tmp_path, monkeypatch
 ):
-    """A passed run records its unit-test key for the machine: a new data directory with the
-    same dbt project skips them; a key never passed (another project version) runs them."""
-    import json
-
+    """A passed run records its unit-test key for the machine (next to the manifest); the key
+    of another project version, engine or dbt version has no record until its own pass.
+    (test_next_window_reuses_dbt_parse_and_target_in_the_data_dir: a data directory without a
+    record of its own skips them.)"""
     from orchestration import run as run_module
 
-    exports, data, *_ = pipeline
     key = run_module.unit_test_key(run_module.project_fingerprint())
     assert (run_module.UNIT_TESTS_PASSED / key).exists()
     assert run_module.unit_tests_passed(key, {})
@@ -177,23 +181,7 @@ def test_unit_tests_run_once_per_project_version_not_per_data_directory(
     assert run_module.unit_tests_passed(
         "another-project-version", {"uji_unit": "another-project-version"}
     )
-
-    fresh = DataDir.resolve(tmp_path / "fresh")
-    assert (
-        main(["run", "--exports", str(exports), "--data", str(fresh.root), "--periode", PERIODS[0]])
-        == 0
-    )
-    results = json.loads((fresh.root / "dbt" / "duckdb" / "run_results.json").read_text())
-    kinds = {r["unique_id"].split(".")[0] for r in results["results"]}
-    assert "model" in kinds and "test" in kinds and "unit_test" not in kinds
-
-    # the machine's record gone (a new checkout): the next new data directory runs them again
-    monkeypatch.setattr(run_module, "UNIT_TESTS_PASSED", tmp_path / "no-record")
-    again = DataDir.resolve(tmp_path / "again")
-    assert (
-        main(["run", "--exports", str(exports), "--data", str(again.root), "--periode", PERIODS[0]])
-        == 0
-    )
-    results = json.loads((again.root / "dbt" / "duckdb" / "run_results.json").read_text())
-    assert "unit_test" in {r["unique_id"].split(".")[0] for r in results["results"]}
-    assert (tmp_path / "no-record" / key).exists()
+    monkeypatch.setattr(run_module, "UNIT_TESTS_PASSED", tmp_path / "a-new-checkout")
+    assert not run_module.unit_tests_passed(key, {})
+    run_module._record_unit_tests_passed(key)
+    assert run_module.unit_tests_passed(key, {})

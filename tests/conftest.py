@@ -1,0 +1,13 @@
+"""Suite-wide set-up.
+
+The suite runs on two pytest-xdist workers (``addopts`` in pyproject.toml). A worker's
+``__main__`` is execnet's bootstrap, with neither ``__spec__`` nor ``__file__``; with the spark
+extra installed, Great Expectations imports ``pyspark.sql.connect``, whose dependency check takes
+such a ``__main__`` for a doctest run and calls ``sys.exit(0)`` in the middle of a suite. The
+worker's ``__main__`` gets a file name, as any script has.
+"""
+
+import __main__
+
+if getattr(__main__, "__spec__", None) is None and not hasattr(__main__, "__file__"):
+    __main__.__file__ = "<pytest-xdist worker>"
