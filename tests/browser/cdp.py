@@ -176,6 +176,22 @@ class Chrome:
             )
         self._click_at(*self._center(find, f"{selector} {text or ''}"))
 
+    def select_tab(self, text: str, timeout: float = 30) -> None:
+        """Open the tab labelled ``text``: a click lands where the tab was when it was found,
+        and a page still drawing (a chart above it) can move it; so click until it is the
+        selected tab."""
+        selected = (
+            '[...document.querySelectorAll(\'[role="tab"][aria-selected="true"]\')]'
+            f".some(e => e.innerText.trim().endsWith({json.dumps(text)}))"
+        )
+        deadline = time.monotonic() + timeout
+        while not self.eval(selected):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"tab '{text}' tidak terbuka dalam {timeout:.0f} detik")
+            self.click('[role="tab"]', text)
+            with contextlib.suppress(TimeoutError):
+                self.wait_for(selected, 3, f"tab {text}")
+
     def _click_at(self, x: float, y: float) -> None:
         for kind in ("mousePressed", "mouseReleased"):
             self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)

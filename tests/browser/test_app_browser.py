@@ -158,7 +158,8 @@ def test_shift_roster_and_a_shift_workers_times_in_a_browser(server, app_data, s
     nip = bulanan.filter(pl.col("pola_kerja") == "SHIFT").sort("nip")["nip"][0]
     c.navigate(f"{server}/pegawai?nip={nip}")
     c.wait_for("document.body.innerText.includes('Pola kerja: Shift')", 60, "pegawai shift")
-    c.click('[role="tab"]', "Jam datang & pulang")
+    c.idle()
+    c.select_tab("Jam datang & pulang")
     c.wait_for("document.body.innerText.includes('MALAM berakhir esok pagi')", 60, "jam shift")
     c.idle()
     no_errors(c)
