@@ -550,6 +550,33 @@ def model_files(data, bulanan):
         p.unlink(missing_ok=True)
 
 
+def test_anomaly_page_says_why_there_is_nothing_to_show(data, bulanan, model_files):
+    """Each tab says why it is empty: no score file yet (model never run), or a file without
+    rows for the month; neither is an error."""
+    from models.score_files import ANOMALI, PERINGATAN, path
+
+    for nama in (ANOMALI, PERINGATAN):
+        path(data, nama).unlink(missing_ok=True)
+    at = masuk("analis")
+    at.switch_page("views/anomali.py").run()
+    tidak_ada_error(at)
+    info = [i.value for i in at.info]
+    assert any("Skor anomali kehadiran belum ada" in v for v in info), info
+    assert any("Skor peringatan dini belum ada" in v for v in info), info
+
+    files = dict(
+        zip((ANOMALI, "temuan", "kasus", PERINGATAN), _model_files(data, bulanan), strict=True)
+    )
+    for nama in (ANOMALI, PERINGATAN):  # score files of another month only
+        f = files[nama]
+        pl.read_parquet(f).with_columns(periode=pl.lit("2024-12")).write_parquet(f)
+    at.switch_page("views/anomali.py").run()
+    tidak_ada_error(at)
+    info = [i.value for i in at.info]
+    assert any(v.startswith("Tidak ada skor anomali untuk") for v in info), info
+    assert any(v.startswith("Tidak ada skor peringatan dini untuk") for v in info), info
+
+
 def test_anomaly_layers_cases_and_cap_are_shown_within_scope(data, bulanan, model_files):
     at = masuk("analis")
     at.switch_page("views/anomali.py").run()

@@ -39,19 +39,28 @@ def _columns(frame: pl.DataFrame, nama: str, nilai=None) -> pl.DataFrame:
     return frame if nama in frame.columns else frame.with_columns(pl.lit(nilai).alias(nama))
 
 
+def _scores(model: str, what: str) -> pl.DataFrame | None:
+    """The month's score file of ``model``; None, with a message saying why, when there is
+    nothing to show."""
+    try:
+        skor = d.model_scores(model, periode)
+    except NotAvailable as error:
+        ui.not_available(error)
+        return None
+    if skor.is_empty():
+        st.info(f"Tidak ada skor {what} untuk {fmt.periode(periode)}.")
+        return None
+    return skor
+
+
 tab_anomali, tab_peringatan = st.tabs(
     [":material/fingerprint: Anomali kehadiran", ":material/warning: Peringatan dini kinerja"]
 )
 
+
 with tab_anomali:
-    try:
-        skor = d.model_scores("anomali", periode)
-    except NotAvailable as error:
-        ui.not_available(error)
-        skor = None
-    if skor is not None and skor.is_empty():
-        st.info(f"Tidak ada skor anomali untuk {fmt.periode(periode)}.")
-    elif skor is not None:
+    skor = _scores("anomali", "anomali")
+    if skor is not None:
         for nama, nilai in (("lapisan", None), ("label_utama", None), ("terpotong_beban", False)):
             skor = _columns(skor, nama, nilai)
         skor = skor.with_columns(
@@ -384,14 +393,8 @@ with tab_anomali:
                         )
 
 with tab_peringatan:
-    try:
-        risiko = d.model_scores("peringatan", periode)
-    except NotAvailable as error:
-        ui.not_available(error)
-        risiko = None
-    if risiko is not None and risiko.is_empty():
-        st.info(f"Tidak ada skor peringatan dini untuk {fmt.periode(periode)}.")
-    elif risiko is not None:
+    risiko = _scores("peringatan", "peringatan dini")
+    if risiko is not None:
         target = risiko["periode_target"][0] if "periode_target" in risiko.columns else None
         st.caption(
             "Peluang predikat bulan berikutnya"
