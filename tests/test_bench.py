@@ -5,6 +5,7 @@ delivered (only that partition may be processed), then a rerun with nothing new 
 floor query must agree with ``tpp_bulanan`` row for row.
 """
 
+import dataclasses
 import json
 from types import SimpleNamespace
 
@@ -92,11 +93,17 @@ def test_new_month_processes_only_its_partition(runs):
 
 def test_report_and_json(runs):
     first, lantai, incremental, noop = runs.first, runs.lantai, runs.incremental, runs.noop
-    result = bench.Hasil(bench.machine(), {}, tahap=[first, incremental, noop], lantai=lantai)
+    year = dataclasses.replace(first, nama="tahun")  # judged as the bench's year
+    result = bench.Hasil(bench.machine(), {}, tahap=[year, incremental, noop], lantai=lantai)
     result.target = bench.judge(result)
     text = bench.table(result)
     assert "awal" in text and "lantai" in text
-    assert result.target["tanpa_perubahan_di_bawah_5_detik"]["noop"] is True
+    assert result.target["tanpa_perubahan"]["noop"] is True
+    assert result.target["tanpa_perubahan"]["batas"] == 2.0
+    limit = 3 * lantai.detik + 10
+    assert result.target["tahun_vs_lantai"]["batas"] == round(limit, 2)
+    assert result.target["tahun_vs_lantai"]["terpenuhi"] == (year.detik <= limit)
+    assert "tetap" not in result.target  # no fixed-cost stage in this result
     json.dumps(result.to_json())
 
 
