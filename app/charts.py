@@ -78,7 +78,7 @@ def rupiah_scale(maks: float | None) -> tuple[float, str]:
     return 1.0, "rupiah"
 
 
-_SPEC: OrderedDict[tuple, str] = OrderedDict()
+_SPEC: OrderedDict[tuple, tuple[str, dict[str, bytes]]] = OrderedDict()
 _SPEC_LOCK = threading.Lock()
 SPEC_ENTRIES = 1024
 _DIVALIDASI: set[str] = set()  # chart functions whose spec passed the schema once
@@ -103,34 +103,56 @@ def _key(v) -> object:
 
 
 def spec(fn):
-    """Chart builder -> cached Vega-Lite dict (a fresh copy per call: Streamlit mutates it)."""
+    """Chart builder -> cached Vega-Lite dict (a fresh copy per call: Streamlit mutates it).
+
+    The cache keeps the spec without its data as JSON text and each dataset as the Arrow IPC
+    bytes ``st.vega_lite_chart`` sends (Streamlit copies bytes as they are): converting a
+    chart's rows to Arrow through pandas in every page run was a tenth of the server's CPU.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         key = (fn.__name__, _key(args), _key(kwargs))
         with _SPEC_LOCK:
-            teks = _SPEC.get(key)
-            if teks is not None:
+            hit = _SPEC.get(key)
+            if hit is not None:
                 _SPEC.move_to_end(key)
-        if teks is None:
+        if hit is None:
             chart = fn(*args, **kwargs)
             if chart is None:
                 return None
-            # the first spec of each function is validated against the Vega-Lite schema; the
-            # next ones differ only in data and data-driven numbers (validation was half the cost)
-            spec = chart.to_dict(validate=fn.__name__ not in _DIVALIDASI)
+            hit = _prepared(chart, validate=fn.__name__ not in _DIVALIDASI)
             _DIVALIDASI.add(fn.__name__)
-            view = spec.get("config", {}).get("view", {})
-            for k in ("continuousWidth", "continuousHeight"):  # Altair's default theme
-                view.pop(k, None)
-            teks = json.dumps(spec)
             with _SPEC_LOCK:
-                _SPEC[key] = teks
+                _SPEC[key] = hit
                 while len(_SPEC) > SPEC_ENTRIES:
                     _SPEC.popitem(last=False)
-        return json.loads(teks)
+        teks, datasets = hit
+        out = json.loads(teks)
+        if datasets:
+            out["datasets"] = dict(datasets)
+        return out
 
     return wrapper
+
+
+def _prepared(chart: alt.TopLevelMixin, validate: bool) -> tuple[str, dict[str, bytes]]:
+    """(the spec without its datasets as JSON text, each dataset as Arrow IPC bytes).
+
+    Only the first spec of each chart function is validated against the Vega-Lite schema: the
+    next ones differ only in data and data-driven numbers (validation was half the cost).
+    """
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
+    spec = json.loads(json.dumps(chart.to_dict(validate=validate)))  # JSON types, as sent
+    view = spec.get("config", {}).get("view", {})
+    for k in ("continuousWidth", "continuousHeight"):  # Altair's default theme
+        view.pop(k, None)
+    datasets = {
+        name: convert_anything_to_arrow_bytes(values)
+        for name, values in spec.pop("datasets", {}).items()
+    }
+    return json.dumps(spec), datasets
 
 
 def _done(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

@@ -31,7 +31,7 @@ import tempfile
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,15 +144,23 @@ def clear_cache() -> None:
 def _query(
     snapshot_path: str, snapshot_id: str, sql: str, params: tuple, _koneksi=None
 ) -> pl.DataFrame:
-    """Run ``sql`` over the snapshot's views; cached per (snapshot, sql, params) for the process.
+    """Run ``sql`` over the snapshot's views; cached per (snapshot, sql, params) for the process
+    (``_cached``). ``_koneksi`` (not part of the key) hands out the page run's cursor; without it
+    the query opens its own."""
+    return _cached(
+        (snapshot_path, snapshot_id, sql, params),
+        lambda: _compute(snapshot_path, snapshot_id, sql, params, _koneksi),
+    )
+
+
+def _cached(key: tuple, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+    """``compute()``, cached under ``key`` for the process.
 
     One in-process LRU (``CACHE_ENTRIES`` results, ``CACHE_BYTES``) shared by every session and
     by the warm-up at start (``app.warm.warm_data``): a result is computed once even when many
-    sessions miss it at the same moment (the others wait for it), then handed out as a clone.
-    ``_koneksi`` (not part of the key) hands out the page run's cursor; without it the query
-    opens its own.
+    sessions miss it at the same moment (the others wait for it), then handed out as a clone
+    (no copy of the data, unlike ``st.cache_data``, which unpickles every hit).
     """
-    key = (snapshot_path, snapshot_id, sql, params)
     with _HASIL_LOCK:
         hit = _HASIL.get(key)
         if hit is not None:
@@ -163,7 +171,7 @@ def _query(
         with _HASIL_LOCK:
             hit = _HASIL.get(key)
         if hit is None:
-            hit = _compute(snapshot_path, snapshot_id, sql, params, _koneksi)
+            hit = compute()
             with _HASIL_LOCK:
                 _HASIL[key] = hit
                 _DIHITUNG.pop(key, None)
@@ -935,18 +943,20 @@ _FILE_MODEL = {
 }
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def _score_file(root: str, mtime_ns: int, jenis: str, periode: str | None) -> pl.DataFrame:
-    """One period (None: all) of a score file of ``models.score_files`` (cached on the file's modification time)."""
-    skor = importlib.import_module("models.score_files")
-    load = getattr(skor, _FILE_MODEL[jenis][1])
-    return load(DataDir(Path(root)), periode)
+    """One period (None: all) of a score file of ``models.score_files``, cached for the process
+    on the file's modification time (``_cached``)."""
+
+    def load() -> pl.DataFrame:
+        skor = importlib.import_module("models.score_files")
+        return getattr(skor, _FILE_MODEL[jenis][1])(DataDir(Path(root)), periode)
+
+    return _cached(("model", root, mtime_ns, jenis, periode), load)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
 def _monitoring_file(path: str, mtime_ns: int) -> pl.DataFrame:
-    """``DATA/models/pemantauan.parquet`` (cached on the file's modification time)."""
-    return pl.read_parquet(path)
+    """``DATA/models/pemantauan.parquet``, cached for the process on its modification time."""
+    return _cached(("pemantauan", path, mtime_ns), lambda: pl.read_parquet(path))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

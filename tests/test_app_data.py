@@ -1,6 +1,7 @@
 """The app's data layer: published snapshot only, role scope enforced on the server."""
 
 import io
+import os
 import zipfile
 
 import polars as pl
@@ -219,7 +220,6 @@ def test_the_sample_went_through_the_pipeline(data, bulanan):
 
 
 def test_a_pruned_snapshot_is_replaced_by_the_current_one(tmp_path):
-    import os
     import shutil
 
     data = sample_data(tmp_path / "data")
@@ -389,3 +389,50 @@ def test_a_snapshot_without_the_app_marts_says_to_run_the_pipeline(tmp_path):
     with pytest.raises(NotAvailable, match="kinerja run"):
         d.kpi_per_periode()
     assert not d.tpp_opd("2025-03", None).is_empty()
+
+
+def test_model_files_are_read_once_per_version_for_the_process(tmp_path, monkeypatch):
+    """A person's anomaly flags come from the score file read once (not unpickled per page run
+    like ``st.cache_data`` did): a second page run reads nothing, a rewritten file is read again."""
+    from app import data as data_mod
+    from models import score_files
+
+    data = sample_data(tmp_path / "skor")
+    d = Data(data, Scope("a", ANALIS))
+    periode = d.periods[-1]
+    nip = current_snapshot(data).read("tpp_bulanan", [periode])["nip"].sort()[0]
+    berkas = score_files.path(data, score_files.ANOMALI)
+    berkas.parent.mkdir(parents=True, exist_ok=True)
+
+    def tulis(alasan: str) -> None:
+        pl.DataFrame(
+            {
+                "periode": [periode, periode],
+                "nip": [nip, "000000000000000000"],
+                "ditandai": [True, True],
+                "alasan": [alasan, "orang lain"],
+                "skor": [0.7, 0.4],
+            }
+        ).write_parquet(berkas)
+
+    tulis("Tap di hari libur")
+    reads = []
+    real = score_files.load_anomaly_scores
+    monkeypatch.setattr(
+        score_files, "load_anomaly_scores", lambda *a, **k: reads.append(1) or real(*a, **k)
+    )
+    with d.one_connection():
+        first = d.anomaly_flags(nip)
+        again = d.anomaly_flags(nip)
+    assert first["alasan"].to_list() == ["Tap di hari libur"] and again.equals(first)
+    assert len(reads) == 1
+    # every hit hands out the same rows (a clone), not a copy made per page run
+    mtime = berkas.stat().st_mtime_ns
+    hits = [data_mod._score_file(str(data.root), mtime, "anomali", None) for _ in range(2)]
+    alamat = [h["skor"].to_arrow().buffers()[1].address for h in hits]
+    assert alamat[0] == alamat[1]
+    tulis("Tap saat dinas luar")
+    os.utime(berkas, ns=(berkas.stat().st_atime_ns, berkas.stat().st_mtime_ns + 10**9))
+    with d.one_connection():
+        assert d.anomaly_flags(nip)["alasan"].to_list() == ["Tap saat dinas luar"]
+    assert len(reads) == 2

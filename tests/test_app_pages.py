@@ -901,6 +901,26 @@ def test_chart_specs_are_built_once_per_input_and_handed_out_as_copies():
     assert c["datasets"] != b["datasets"]  # other data, another spec
 
 
+def test_chart_data_is_handed_to_streamlit_as_the_arrow_bytes_it_would_send():
+    """The cached spec carries each dataset as Arrow IPC bytes, made once: exactly what
+    st.vega_lite_chart would have made of the rows in every page run."""
+    import json
+
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
+    from app import charts
+
+    kpi = pl.DataFrame({"periode": ["2025-01", "2025-02"], "tpp_bruto": [6.8e10, 6.9e10]})
+    spec = charts.trend(kpi, {"tpp_bruto": "TPP bruto"}, satuan="Rp")
+    chart = charts.trend.__wrapped__(kpi, {"tpp_bruto": "TPP bruto"}, satuan="Rp")
+    rows = json.loads(json.dumps(chart.to_dict()))["datasets"]
+    assert spec["datasets"].keys() == rows.keys()
+    for name, values in rows.items():
+        assert isinstance(spec["datasets"][name], bytes)
+        assert spec["datasets"][name] == convert_anything_to_arrow_bytes(values)
+        assert pl.read_ipc_stream(spec["datasets"][name]).height == len(values) == 2
+
+
 def test_person_page_runs_only_the_selected_tab(bulanan):
     row = bulanan.row(0, named=True)
     at = masuk("analis")
