@@ -1015,9 +1015,15 @@ def _rupiah_axis(maks: float) -> str:
     return f"replace(format(datum.value / {bagi:.0f}, ',.1~f'), '.', ',') + '{akhiran}'"
 
 
-@spec
-def waterfall(langkah: list[tuple[str, float, str]]):
-    """Waterfall of a TPP: (label, amount, kind) with kind 'total' | 'kurang' (zero steps left out)."""
+def waterfall(langkah: list[tuple[str, float, str]]) -> dict:
+    """Waterfall of a TPP: (label, amount, kind) with kind 'total' | 'kurang' (zero steps left out).
+
+    Every person page draws another one, so the spec is not built per input: the chart is one
+    of three Altair templates (rupiah axis in rb, jt or M) over the named dataset ``langkah``,
+    built once, and only the steps change (their Arrow bytes attached as ``datasets``).
+    """
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
     rows, level = [], 0.0
     for label, nilai, jenis in langkah:
         if jenis != "total" and round(nilai) == 0:
@@ -1030,6 +1036,7 @@ def waterfall(langkah: list[tuple[str, float, str]]):
         tanda = "" if jenis == "total" else "− "
         rows.append(
             {
+                "urut": len(rows),
                 "label": label,
                 "awal": awal,
                 "akhir": akhir,
@@ -1039,18 +1046,24 @@ def waterfall(langkah: list[tuple[str, float, str]]):
                 "ringkas": tanda + fmt.rupiah_short(nilai).removeprefix("Rp "),
             }
         )
-    data = pl.DataFrame(rows)
-    order = [r["label"] for r in rows]
-    base = alt.Chart(data).encode(
+    out = json.loads(_waterfall_template(_rupiah_axis(max(r["atas"] for r in rows))))
+    out["datasets"] = {"langkah": convert_anything_to_arrow_bytes(json.loads(json.dumps(rows)))}
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _waterfall_template(sumbu: str) -> str:
+    """The waterfall's spec without data (JSON text) for one rupiah axis label expression."""
+    base = alt.Chart(alt.NamedData("langkah")).encode(
         x=alt.X(
             "label:N",
-            sort=order,
+            sort=alt.EncodingSortField("urut", op="min"),  # the steps in their given order
             title=None,
             axis=alt.Axis(labelAngle=0, labelLimit=90, labelOverlap=False),
         )
     )
     bars = base.mark_bar(cornerRadius=2).encode(
-        y=alt.Y("awal:Q", title=None, axis=alt.Axis(labelExpr=_rupiah_axis(data["atas"].max()))),
+        y=alt.Y("awal:Q", title=None, axis=alt.Axis(labelExpr=sumbu)),
         y2="akhir:Q",
         color=alt.Color(
             "jenis:N", legend=None, scale=alt.Scale(domain=["total", "kurang"], range=[TEAL, MERAH])
@@ -1058,7 +1071,9 @@ def waterfall(langkah: list[tuple[str, float, str]]):
         tooltip=[alt.Tooltip("label:N", title="Langkah"), alt.Tooltip("teks:N", title="Rupiah")],
     )
     text = base.mark_text(dy=-7, fontSize=11, color="#374151").encode(y="atas:Q", text="ringkas:N")
-    return _done((bars + text).properties(height=300))
+    teks, datasets = _prepared(_done((bars + text).properties(height=300)), validate=True)
+    assert not datasets  # the steps are attached per call
+    return teks
 
 
 @spec

@@ -921,6 +921,34 @@ def test_chart_data_is_handed_to_streamlit_as_the_arrow_bytes_it_would_send():
         assert pl.read_ipc_stream(spec["datasets"][name]).height == len(values) == 2
 
 
+def test_waterfall_keeps_the_steps_in_order_on_one_template_per_axis():
+    """Every person's waterfall is the same spec with other steps: the steps in the order given
+    (a step of Rp 0 left out), the axis in jt below Rp 2 M, in M above."""
+    from app import charts
+
+    def langkah(pagu: float) -> list:
+        return [
+            ("Pagu", pagu, "total"),
+            ("Kinerja", 300_000, "kurang"),
+            ("Disiplin", 0, "kurang"),
+            ("Bruto", pagu - 300_000, "total"),
+        ]
+
+    a, b = charts.waterfall(langkah(5_000_000)), charts.waterfall(langkah(6_100_000))
+    rows = pl.read_ipc_stream(a["datasets"]["langkah"])
+    assert rows["label"].to_list() == ["Pagu", "Kinerja", "Bruto"]
+    assert rows["urut"].to_list() == [0, 1, 2]
+    assert rows["teks"].to_list() == ["Rp 5.000.000", "− Rp 300.000", "Rp 4.700.000"]
+    assert a["layer"][0]["encoding"]["x"]["sort"] == {"field": "urut", "op": "min"}
+    assert {k: v for k, v in a.items() if k != "datasets"} == {
+        k: v for k, v in b.items() if k != "datasets"
+    }
+    assert a["datasets"] != b["datasets"]
+    besar = charts.waterfall(langkah(3e9))
+    sumbu = [c["layer"][0]["encoding"]["y"]["axis"]["labelExpr"] for c in (a, besar)]
+    assert sumbu[0].endswith("' jt'") and sumbu[1].endswith("' M'")
+
+
 def test_person_page_runs_only_the_selected_tab(bulanan):
     row = bulanan.row(0, named=True)
     at = masuk("analis")
