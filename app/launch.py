@@ -58,11 +58,12 @@ def main(
 ) -> int:
     """Run the app until interrupted; returns the servers' exit code.
 
-    ``proses`` (default ``$KINERJA_APP_PROSES``, else 1): that many server processes share the
-    port (``app.processes``); each page run is Python, so one process uses one core at most.
+    ``proses`` (default ``$KINERJA_APP_PROSES``, else ``default_processes()``): that many server
+    processes share the port (``app.processes``); each page run is Python, so one process uses
+    one core at most.
     """
     data = DataDir.resolve(data_dir)
-    n = max(1, proses or int(os.environ.get("KINERJA_APP_PROSES", "1")))
+    n = max(1, proses or int(os.environ.get("KINERJA_APP_PROSES", default_processes())))
     env = environment(data.root) | {"KINERJA_APP_PROSES": str(n)}
     print(
         f"Si-Kinerja Analytics: http://{address}:{port}  (data: {data.root}, {n} proses)",
@@ -89,6 +90,12 @@ def main(
                 p.kill()
 
 
+def default_processes() -> int:
+    """Two server processes where there are two cores: 50 sessions at once on the full year
+    (docs/app-load.md) had p95 3.9 s with two, 6.5 s with one; more did not pay on 2 cores."""
+    return min(2, os.cpu_count() or 1)
+
+
 def _sigterm(signum, frame) -> None:
     raise KeyboardInterrupt
 
@@ -104,7 +111,7 @@ if __name__ == "__main__":
         "--proses",
         type=int,
         default=None,
-        help="jumlah proses server pada port yang sama (bawaan: $KINERJA_APP_PROSES atau 1)",
+        help="jumlah proses server pada port yang sama (bawaan: $KINERJA_APP_PROSES, atau 2 bila ada 2 inti)",
     )
     args = parser.parse_args()
     sys.exit(main(args.data, args.address, args.port, args.proses))

@@ -391,10 +391,10 @@ def server(
     port: int | None = None,
     timeout: float = 180,
     log: Path | None = None,
-    proses: int = 1,
+    proses: int | None = None,
 ):
-    """The app (``python -m app.launch``: ``proses`` server processes on one port) on 127.0.0.1
-    for the duration; yields (port, pid of the launcher)."""
+    """The app (``python -m app.launch``: ``proses`` server processes on one port, None: the
+    app's default) on 127.0.0.1 for the duration; yields (port, pid of the launcher)."""
     port = port or _free_port()
     env = os.environ | {"KINERJA_DATA": str(data)}
     out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
@@ -407,8 +407,7 @@ def server(
             HOST,
             "--port",
             str(port),
-            "--proses",
-            str(proses),
+            *(["--proses", str(proses)] if proses else []),
         ],
         env=env,
         stdout=out,
@@ -439,7 +438,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", required=True, type=Path, help="folder data yang diterbitkan")
     p.add_argument("--port", type=int, help="port aplikasi yang sudah berjalan di 127.0.0.1")
     p.add_argument("--server", action="store_true", help="jalankan aplikasi sendiri dulu")
-    p.add_argument("--proses", type=int, default=1, help="proses server (dengan --server)")
+    p.add_argument(
+        "--proses", type=int, help="proses server (dengan --server; bawaan: bawaan aplikasi)"
+    )
     p.add_argument("--sesi", type=int, default=10)
     p.add_argument("--putaran", type=int, default=3)
     p.add_argument("--maks-detik", type=float, default=1800)
