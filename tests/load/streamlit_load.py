@@ -16,6 +16,8 @@ page that is not the expected one, or a page not finished within ``--batas-halam
 then the health endpoint is asked (a server that no longer answers is reported as hung, the
 run stops). All users go at once, ``--putaran`` rounds, each round with new sessions; the run
 stops by itself after the rounds or ``--maks-detik``. Only 127.0.0.1 is ever contacted.
+By default a user asks for the next page as soon as the last one finished (the strictest
+load); ``--jeda MIN MAX`` lets each user read for MIN..MAX seconds between two pages.
 
     uv run python tests/load/streamlit_load.py --data /tmp/x/data --sesi 50 --putaran 20 \\
         [--port 8501 | --server] [--bersamaan "uv run kinerja run ... --paksa"] [--json out.json]
@@ -205,15 +207,31 @@ def _widget(wid: str, **value):
 
 
 async def pengguna(
-    port: int, batas: float, username: str, password: str, opd: str, nip: str, hasil: Hasil
+    port: int,
+    batas: float,
+    username: str,
+    password: str,
+    opd: str,
+    nip: str,
+    hasil: Hasil,
+    jeda: tuple[float, float] = (0.0, 0.0),
 ) -> None:
-    """One user: login page, log in (home page), a department, a person."""
+    """One user: login page, log in (home page), a department, a person. ``jeda``: the
+    reading time between two pages (seconds, uniform between the two bounds, drawn from a
+    generator seeded by the person, so a run repeats); (0, 0) = the next page at once."""
+    rng = random.Random(nip)
+
+    async def baca() -> None:
+        if jeda[1] > 0:
+            await asyncio.sleep(rng.uniform(*jeda))
+
     langkah = "masuk"
     try:
         async with Sesi(port, batas) as s:
             t = await s.jalankan()
             _cek(s, "masuk", lambda: "Nama pengguna" in s.widget)
             hasil.waktu["masuk"].append(t)
+            await baca()
             langkah = "beranda"
             form = [
                 _widget(s.widget["Nama pengguna"], string_value=username),
@@ -223,10 +241,12 @@ async def pengguna(
             t = await s.jalankan(widget=form)
             _cek(s, "beranda", lambda: "Ringkasan Provinsi" in s.teks)
             hasil.waktu["beranda"].append(t)
+            await baca()
             langkah = "opd"
             t = await s.jalankan(query=f"opd={opd}", halaman="opd")
             _cek(s, "opd", lambda: "Perlu perhatian" in s.teks)
             hasil.waktu["opd"].append(t)
+            await baca()
             langkah = "pegawai"
             t = await s.jalankan(query=f"nip={nip}", halaman="pegawai")
             _cek(s, "pegawai", lambda: any(nip[:8] in x for x in s.teks))
@@ -316,6 +336,7 @@ async def jalankan(
     server_pid: int | None = None,
     bersamaan: str | None = None,
     cetak=print,
+    jeda: tuple[float, float] = (0.0, 0.0),
 ) -> Hasil:
     hasil = Hasil(sesi, putaran)
     sasaran = target(data, sesi * putaran)  # another person for every user in every round
@@ -342,7 +363,7 @@ async def jalankan(
             kali_ini = sasaran[(r - 1) * sesi : r * sesi]
             await asyncio.gather(
                 *(
-                    pengguna(port, batas, username, password, opd, nip, hasil)
+                    pengguna(port, batas, username, password, opd, nip, hasil, jeda)
                     for opd, nip in kali_ini
                 )
             )
@@ -448,6 +469,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pengguna", default="analis")
     p.add_argument("--sandi", default="analis123")
     p.add_argument("--bersamaan", help="perintah yang dijalankan selama uji (mis. kinerja run)")
+    p.add_argument(
+        "--jeda",
+        type=float,
+        nargs=2,
+        default=(0.0, 0.0),
+        metavar=("MIN", "MAKS"),
+        help="waktu membaca antarhalaman, detik (bawaan 0 0: halaman berikutnya langsung)",
+    )
     p.add_argument("--json", type=Path, help="tulis hasil ke file JSON")
     a = p.parse_args(argv)
     if not a.server and not a.port:
@@ -466,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
                 a.sandi,
                 pid,
                 a.bersamaan,
+                jeda=tuple(a.jeda),
             )
         )
 
@@ -474,8 +504,10 @@ def main(argv: list[str] | None = None) -> int:
             hasil = run(port, pid)
     else:
         hasil = run(a.port, None)
-    ringkas = hasil.ringkas() | (
-        {"berhenti_dengan_sigterm": BERHENTI["sigterm"]} if "sigterm" in BERHENTI else {}
+    ringkas = (
+        hasil.ringkas()
+        | {"jeda": list(a.jeda)}
+        | ({"berhenti_dengan_sigterm": BERHENTI["sigterm"]} if "sigterm" in BERHENTI else {})
     )
     print(json.dumps(ringkas, indent=2, ensure_ascii=False))
     if a.json:
