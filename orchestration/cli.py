@@ -95,15 +95,25 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    """The app is the layer above the pipeline: started as its own module, never imported here."""
+    """The app is the layer above the pipeline: started as its own module, never imported here.
+
+    SIGTERM to this process (a service manager stopping what it started) is passed on to the
+    launcher, which stops its servers; this process waits for that. Ctrl+C reaches the launcher
+    by itself (the terminal signals the whole foreground group)."""
+    import signal
     import subprocess
 
     command = [sys.executable, "-m", "app.launch", "--address", args.address]
     command += ["--port", str(args.port)] + (["--data", str(args.data)] if args.data else [])
-    try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:  # Ctrl+C reaches the launcher too; it stops its servers
-        return 0
+    launcher = subprocess.Popen(command)
+    # set here, not inherited: a Dagster run earlier in this process (``kinerja demo``) maps
+    # SIGTERM to the SIGINT handler, which a shell ignores in background jobs
+    signal.signal(signal.SIGTERM, lambda signum, frame: launcher.terminate())
+    while True:
+        try:
+            return launcher.wait()
+        except KeyboardInterrupt:  # the launcher got it too and is stopping its servers
+            continue
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -10,12 +10,19 @@ documented in docs/app-load.md.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from orchestration.tools.app_sample import sample_data
 
-from .streamlit_load import BERHENTI, LANGKAH, jalankan, sehat, server
+from .streamlit_load import BERHENTI, LANGKAH, _free_port, jalankan, sehat, server
 
 SESI, PUTARAN = 10, 2
 
@@ -49,3 +56,61 @@ def test_ten_sessions_at_once_twice_without_error_or_hang(tmp_path, proses):
     for langkah in LANGKAH:
         assert len(hasil.waktu[langkah]) == SESI * PUTARAN, langkah
     assert "Traceback" not in log.read_text()
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (from /proc: the launcher and its servers)."""
+    out, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                kids = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for k in map(int, kids):
+                if k not in out:
+                    out.add(k)
+                    todo.append(k)
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_kinerja_app_stops_its_servers_on_sigterm(tmp_path):
+    """``kill <pid of kinerja app>`` (what a service manager sends to the one process it started)
+    stops the launcher and every server process with it: none keeps serving the port."""
+    data = sample_data(tmp_path / "data")
+    port = _free_port()
+    app = subprocess.Popen(
+        [sys.executable, "-m", "orchestration.cli", "app", "--data", str(data.root)]
+        + ["--port", str(port)],
+        start_new_session=True,  # the signal goes to this process only, not to a group
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    below: set[int] = set()
+    try:
+        deadline = time.monotonic() + 180
+        while not sehat(port, 2):
+            assert app.poll() is None and time.monotonic() < deadline, "aplikasi tidak siap"
+            time.sleep(0.3)
+        below = _descendants(app.pid)
+        assert len(below) >= 2  # the launcher and at least one server
+        app.send_signal(signal.SIGTERM)
+        app.wait(timeout=60)
+        deadline = time.monotonic() + 30
+        while any(map(_alive, below)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(map(_alive, below)), [p for p in below if _alive(p)]
+        assert not sehat(port, 1)
+    finally:  # nothing left behind, also when the test fails
+        for pid in {app.pid, *below, *_descendants(app.pid)}:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
