@@ -16,9 +16,10 @@ the departments' rates.
 
 Reads go through ``orchestration.core.published``: the current snapshot is resolved once per page
 run; at its first cache miss the run opens a cursor on the process's in-memory DuckDB over that
-snapshot's Parquet files (``Snapshot.connect``, views made once per snapshot, see ``_basis``)
-and aggregates there, so no page pulls the 4 M day rows into Python. The warehouse (``warehouse.duckdb``) is never opened and no
-lock is taken. Results are cached in the process (``_query``) keyed on the snapshot and the
+snapshot's Parquet files (views made once per snapshot, ``tpp_bulanan`` loaded as a table, see
+``_base``) and aggregates there, so no page pulls the 4 M day rows into Python. The warehouse
+(``warehouse.duckdb``) is never opened and no lock is taken. Results, and the model files, are
+cached in the process (``_cached``) keyed on the snapshot (or the file's version) and the
 effective (scoped) filters.
 """
 
