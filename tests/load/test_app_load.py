@@ -22,7 +22,7 @@ import pytest
 
 from orchestration.tools.app_sample import sample_data
 
-from .streamlit_load import BERHENTI, LANGKAH, _free_port, jalankan, sehat, server
+from .streamlit_load import BERHENTI, LANGKAH, _free_port, _stat, jalankan, sehat, server
 
 SESI, PUTARAN = 10, 2
 
@@ -77,10 +77,9 @@ def _descendants(pid: int) -> set[int]:
 
 def _alive(pid: int) -> bool:
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return _stat(pid)[0] != "Z"  # a zombie has ended
     except OSError:
         return False
-    return state != "Z"
 
 
 def test_kinerja_app_stops_its_servers_on_sigterm(tmp_path):
