@@ -11,12 +11,13 @@ last month's predikat alone.
 
 from __future__ import annotations
 
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
-from sklearn.impute import SimpleImputer
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import SplineTransformer
@@ -153,6 +154,28 @@ def split_by_time(ds: pl.DataFrame, bulan_uji: int) -> tuple[pl.DataFrame, pl.Da
     return latih, lab.filter(pl.col("periode").is_in(uji)), uji
 
 
+class MedianImputer(TransformerMixin, BaseEstimator):
+    """A missing value (NaN) becomes its column's median in training; a column with no value at
+    all becomes 0. What ``SimpleImputer(strategy="median", keep_empty_features=True)`` does, with
+    the same medians bit for bit (``tests/test_models_biaya.py``), from ``np.nanmedian``:
+    SimpleImputer's masked-array median took 0.5 s of CPU per fit on a year, this 0.02 s."""
+
+    def fit(self, X, y=None):
+        X = np.asarray(X, dtype=np.float64)
+        with warnings.catch_warnings():
+            warnings.simplefilter(
+                "ignore", RuntimeWarning
+            )  # "All-NaN slice": a column with no value
+            median = np.nanmedian(X, axis=0)
+        self.statistics_ = np.where(np.isnan(median), 0.0, median)
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def transform(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        return np.where(np.isnan(X), self.statistics_, X)
+
+
 @dataclass
 class WarningModel:
     seed: int
@@ -261,7 +284,7 @@ def _train(train, seed, c, awal, suku) -> WarningModel:
     if awal is not None:
         lr.coef_ = awal.model.named_steps["lr"].coef_.copy()
         lr.intercept_ = awal.model.named_steps["lr"].intercept_.copy()
-    imp = SimpleImputer(strategy="median", keep_empty_features=True)
+    imp = MedianImputer()
     spline = SplineTransformer(n_knots=5, degree=3, extrapolation="constant")
     pipe = Pipeline([("impute", imp), ("spline", spline), ("lr", lr)])
     model = WarningModel(seed, pipe, {})
@@ -274,7 +297,7 @@ def _train(train, seed, c, awal, suku) -> WarningModel:
     model.baseline = baseline(train)
     model.rata = Pipeline(
         [
-            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("impute", MedianImputer()),
             ("lr", LogisticRegression(max_iter=1000, random_state=seed)),
         ]
     ).fit(
@@ -298,28 +321,38 @@ def reasons(model: WarningModel, df: pl.DataFrame, maks: int = 3) -> list[str]:
     """The strongest risk-raising terms of each row (coefficient × standardised value), in words.
 
     This is exactly how the model adds up the risk, so the reason is faithful to the model; it
-    is not a cause.
+    is not a cause. Set-wise: the terms above 0.1 among each row's ``maks`` largest, each
+    distinct (feature, value) worded once (most values repeat), joined per row.
     """
     kon = model.contributions(df)
-    nilai = df.select(model.fitur).to_numpy()
+    nilai = df.select(pl.col(c).cast(pl.Float64) for c in model.fitur).to_numpy()
+    n = kon.shape[0]
     order = np.argsort(-kon, axis=1, kind="stable")[:, :maks]
-    out = []
-    # (feature, the value's bytes: -0.0 is not 0.0 here) -> words: most values repeat
-    kalimat: dict = {}
-    for i in range(len(df)):
-        parts = []
-        for j in order[i]:
-            if kon[i, j] > 0.1:
-                v = nilai[i, j]
-                if not isinstance(v, np.generic):
-                    parts.append(_sentence(model.fitur[j], v))
-                    continue
-                kunci = (j, v.tobytes())
-                if (teks := kalimat.get(kunci)) is None:
-                    teks = kalimat[kunci] = _sentence(model.fitur[j], v)
-                parts.append(teks)
-        out.append("; ".join(parts) or "Tidak ada faktor tunggal yang menonjol")
-    return out
+    baris = np.repeat(np.arange(n), order.shape[1])
+    j = order.ravel()
+    naik = kon[baris, j] > 0.1
+    baris, j = baris[naik], j[naik]
+    # the value's bits, not the float: -0.0 is worded "-0,0", 0.0 "+0,0"
+    bit = np.ascontiguousarray(nilai[baris, j]).view(np.uint64)
+    bagian = pl.DataFrame({"baris": baris, "j": j, "bit": bit})
+    kata = bagian.select("j", "bit").unique(maintain_order=True)
+    kata = kata.with_columns(
+        teks=pl.Series(
+            [
+                _sentence(model.fitur[a], float(v))
+                for a, v in zip(kata["j"], kata["bit"].to_numpy().view(np.float64), strict=True)
+            ],
+            dtype=pl.String,
+        )
+    )
+    per_baris = (
+        bagian.join(kata, on=["j", "bit"], how="left", maintain_order="left")
+        .group_by("baris", maintain_order=True)
+        .agg(pl.col("teks").str.join("; "))
+    )
+    out = np.full(n, "Tidak ada faktor tunggal yang menonjol", dtype=object)
+    out[per_baris["baris"].to_numpy()] = per_baris["teks"].to_numpy()
+    return out.tolist()
 
 
 def _sentence(f: str, v) -> str:

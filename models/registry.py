@@ -35,11 +35,28 @@ def data_fingerprint(frame: pl.DataFrame) -> str:
     return h.hexdigest()
 
 
+_SIDIK_BERKAS: dict[tuple, str] = {}  # files_fingerprint by the files' identity and state
+
+
 def files_fingerprint(paths: list[Path]) -> str:
     """Fingerprint of files' names and bytes (the raw zone's Parquet is written deterministically,
-    so the same data gives the same bytes): lets training skip work when nothing changed."""
+    so the same data gives the same bytes): lets training skip work when nothing changed.
+
+    Remembered for the process by each file's (path, inode, size, mtime): the raw zone is
+    replaced atomically (a new inode), and one model job asks for the same month ~3 times."""
+    sorted_paths = sorted(paths)
+    stats = [(p, p.stat()) for p in sorted_paths]
+    kunci = tuple((str(p), st.st_ino, st.st_size, st.st_mtime_ns) for p, st in stats)
+    if (sidik := _SIDIK_BERKAS.get(kunci)) is None:
+        if len(_SIDIK_BERKAS) > 1000:  # a long-lived process: forget, never grow without bound
+            _SIDIK_BERKAS.clear()
+        sidik = _SIDIK_BERKAS[kunci] = _hash_files(sorted_paths)
+    return sidik
+
+
+def _hash_files(paths: list[Path]) -> str:
     h = hashlib.sha256()
-    for p in sorted(paths):
+    for p in paths:
         h.update(p.name.encode())
         with open(p, "rb") as f:
             for blok in iter(lambda: f.read(1 << 20), b""):
@@ -94,6 +111,7 @@ def save(
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     _write_atomic(base / TERKINI, (versi + "\n").encode())
+    _TERAKHIR[base] = (target, objek, json.loads((target / "meta.json").read_text()))
     return target
 
 
@@ -109,13 +127,24 @@ def current(data: DataDir, model: str) -> str | None:
     return p.read_text().strip() if p.exists() else None
 
 
+_TERAKHIR: dict[Path, tuple] = {}  # per model folder: (version folder, object, meta)
+
+
 def load(data: DataDir, model: str, versi: str | None = None):
-    """(object, meta) of ``versi`` or of the current version; None when nothing is trained."""
+    """(object, meta) of ``versi`` or of the current version; None when nothing is trained.
+
+    The last version loaded or saved of each model is kept for the process: a version is
+    never rewritten (same id = same fit), and the model job scores right after training."""
     versi = versi or current(data, model)
     if not versi:
         return None
     d = folder(data) / model / versi
-    return joblib.load(d / "model.joblib"), json.loads((d / "meta.json").read_text())
+    ingat = _TERAKHIR.get(d.parent)
+    if ingat is not None and ingat[0] == d and (d / "meta.json").exists():
+        return ingat[1], ingat[2]
+    hasil = joblib.load(d / "model.joblib"), json.loads((d / "meta.json").read_text())
+    _TERAKHIR[d.parent] = (d, *hasil)
+    return hasil
 
 
 def meta(data: DataDir, model: str, versi: str | None = None) -> dict | None:

@@ -772,3 +772,40 @@ def test_analyst_decisions_are_audited_and_give_precision_per_rule(tmp_path):
             con.execute(sql)
     con.close()
     assert decisions.history(data).height == 10
+
+
+def test_file_fingerprint_is_remembered_until_the_file_changes(tmp_path, monkeypatch):
+    """One model job asks for a month's fingerprint ~3 times: the bytes are hashed once, and a
+    rewritten file (new size or time, or a new inode from an atomic replace) is hashed again."""
+    a, b = tmp_path / "2025-01.parquet", tmp_path / "2025-02.parquet"
+    a.write_bytes(b"taps of january")
+    b.write_bytes(b"taps of february")
+    dibaca = []
+    hash_files = registry._hash_files
+    monkeypatch.setattr(registry, "_hash_files", lambda ps: dibaca.append(ps) or hash_files(ps))
+    pertama = registry.files_fingerprint([b, a])
+    assert registry.files_fingerprint([a, b]) == pertama and len(dibaca) == 1
+    assert pertama == hash_files([a, b])  # the same value as without the memo
+    tmp = tmp_path / ".tmp"
+    tmp.write_bytes(b"taps of JANUARY")  # same size, new content, atomically replaced
+    tmp.replace(a)
+    kedua = registry.files_fingerprint([a, b])
+    assert kedua != pertama and len(dibaca) == 2
+    a.write_bytes(b"taps of january, corrected")  # rewritten in place
+    assert registry.files_fingerprint([a, b]) not in (pertama, kedua) and len(dibaca) == 3
+
+
+def test_a_model_just_saved_is_scored_without_reading_it_back(tmp_path, monkeypatch):
+    data = DataDir(tmp_path / "data")
+    registry.save(data, "contoh", "v1", {"koef": [1, 2]}, {"catatan": "satu"})
+    monkeypatch.setattr(registry.joblib, "load", lambda *_: pytest.fail("read back from disk"))
+    objek, meta = registry.load(data, "contoh")
+    assert objek == {"koef": [1, 2]} and meta["catatan"] == "satu" and meta["versi"] == "v1"
+    assert registry.load(data, "contoh", "v1")[0] is objek
+    monkeypatch.undo()
+    registry.save(data, "contoh", "v2", {"koef": [3]}, {})
+    assert registry.load(data, "contoh")[0] == {"koef": [3]}
+    assert registry.load(data, "contoh", "v1")[0] == {"koef": [1, 2]}  # read from its folder
+    shutil.rmtree(registry.folder(data) / "contoh" / "v1")
+    with pytest.raises(FileNotFoundError):  # gone from disk: never served from memory
+        registry.load(data, "contoh", "v1")
