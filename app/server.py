@@ -21,8 +21,9 @@ import threading
 import time
 from pathlib import Path
 
-from app.warm import keep_warm, warm, warm_data
+from app.warm import keep_warm, object_strings, warm, warm_data
 
+object_strings()
 WARM = warm()  # before anything serves
 
 

@@ -297,10 +297,15 @@ def kpi_card(kpi: pl.DataFrame, periode: str) -> dict | None:
     now, prev = periode_row(kpi, periode)
     if now is None:
         return None
-    upto = kpi.filter(pl.col("periode") <= periode).sort("periode")
+    kolom = ("pegawai", "tpp_bruto", "tpp_neto", "persen_disiplin", "persen_kinerja", "persen_tk")
+    upto = (  # the sparklines: one select for the six columns
+        kpi.filter(pl.col("periode") <= periode)
+        .sort("periode")
+        .select(pl.col(kolom).cast(pl.Float64).fill_null(0))
+    )
 
     def trend(col: str) -> list[float]:
-        return [float(v) for v in upto[col].fill_null(0).to_list()]
+        return upto[col].to_list()
 
     p = prev or {}
     atas = st.columns(3)

@@ -42,6 +42,29 @@ MODULES = (
 )
 
 
+def object_strings() -> bool:
+    """pandas strings as plain Python objects in this process, not pandas 3's Arrow-backed
+    ``str`` dtype; False where the option is gone (pandas 4).
+
+    Every table goes through a pandas Styler (``app.ui.table``: ``Rp 4.324.000`` shown, the
+    number kept for sorting), and Streamlit turns each Styler cell into a string column
+    (``astype(str)``, then a cell-by-cell assignment) before sending it. With Arrow-backed
+    strings that was ~45 % of a table's server time: 10 % of the server's CPU under 30
+    sessions (docs/app-load.md). The app uses pandas for nothing else. The option is deprecated
+    and pandas 4 removes it: the tables then take the slower path, unchanged on screen."""
+    import warnings
+
+    import pandas as pd
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "deprecated, removed in pandas 4.0"
+            pd.set_option("future.infer_string", False)
+    except pd.errors.OptionError:
+        return False
+    return True
+
+
 def warm() -> dict[str, float]:
     """Import ``MODULES`` and run each heavy library once; returns seconds per step."""
     took: dict[str, float] = {}

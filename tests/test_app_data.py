@@ -436,3 +436,26 @@ def test_model_files_are_read_once_per_version_for_the_process(tmp_path, monkeyp
     with d.one_connection():
         assert d.anomaly_flags(nip)["alasan"].to_list() == ["Tap saat dinas luar"]
     assert len(reads) == 2
+
+
+def test_the_server_process_keeps_pandas_strings_as_objects(monkeypatch):
+    """``app.server`` calls ``warm.object_strings()``: Streamlit's Styler path (every table)
+    costs half on object strings; where pandas no longer has the option it sets nothing."""
+    import warnings
+
+    import pandas as pd
+
+    from app import warm
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pd.option_context("future.infer_string", True):  # restored for the other tests
+            assert pd.Series(["Rp 4.324.000"]).dtype != object
+            assert warm.object_strings()
+            assert pd.Series(["Rp 4.324.000"]).dtype == object
+
+    def gone(*_):
+        raise pd.errors.OptionError("No such keys(s): 'future.infer_string'")
+
+    monkeypatch.setattr(pd, "set_option", gone)
+    assert not warm.object_strings()
