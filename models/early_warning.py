@@ -163,9 +163,8 @@ class MedianImputer(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         X = np.asarray(X, dtype=np.float64)
         with warnings.catch_warnings():
-            warnings.simplefilter(
-                "ignore", RuntimeWarning
-            )  # "All-NaN slice": a column with no value
+            # "All-NaN slice encountered": a column with no value, 0 below
+            warnings.simplefilter("ignore", RuntimeWarning)
             median = np.nanmedian(X, axis=0)
         self.statistics_ = np.where(np.isnan(median), 0.0, median)
         self.n_features_in_ = X.shape[1]

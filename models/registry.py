@@ -78,6 +78,9 @@ def library_versions() -> dict[str, str]:
     return {p: version(p) for p in ("scikit-learn", "numpy", "polars", "duckdb", "joblib")}
 
 
+_TERAKHIR: dict[Path, tuple] = {}  # per model folder: (version folder, object, meta)
+
+
 def save(
     data: DataDir, model: str, versi: str, objek, meta: dict, lampiran: dict | None = None
 ) -> Path:
@@ -125,9 +128,6 @@ def use(data: DataDir, model: str, versi: str) -> None:
 def current(data: DataDir, model: str) -> str | None:
     p = folder(data) / model / TERKINI
     return p.read_text().strip() if p.exists() else None
-
-
-_TERAKHIR: dict[Path, tuple] = {}  # per model folder: (version folder, object, meta)
 
 
 def load(data: DataDir, model: str, versi: str | None = None):
