@@ -304,17 +304,21 @@ def _cpu_detik(pid: int | None) -> float | None:
         return None
     total = 0
     try:
-        pids = [pid] + [
-            int(p.name)
-            for p in Path("/proc").iterdir()
-            if p.name.isdigit() and _ppid(int(p.name)) == pid
-        ]
-        for p in pids:
+        for p in [pid, *children(pid)]:
             fields = _stat(p)
             total += int(fields[11]) + int(fields[12])
     except (OSError, IndexError, ValueError):
         return None
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    """The live processes whose parent is ``pid`` (from /proc)."""
+    return [
+        int(p.name)
+        for p in Path("/proc").iterdir()
+        if p.name.isdigit() and _ppid(int(p.name)) == pid
+    ]
 
 
 def _ppid(pid: int) -> int | None:

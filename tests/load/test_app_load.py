@@ -16,13 +16,21 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from orchestration.tools.app_sample import sample_data
 
-from .streamlit_load import BERHENTI, LANGKAH, _free_port, _stat, jalankan, sehat, server
+from .streamlit_load import (
+    BERHENTI,
+    LANGKAH,
+    _free_port,
+    _stat,
+    children,
+    jalankan,
+    sehat,
+    server,
+)
 
 SESI, PUTARAN = 10, 2
 
@@ -59,19 +67,13 @@ def test_ten_sessions_at_once_twice_without_error_or_hang(tmp_path, proses):
 
 
 def _descendants(pid: int) -> set[int]:
-    """Every process below ``pid`` (from /proc: the launcher and its servers)."""
+    """Every process below ``pid`` (the launcher and its servers)."""
     out, todo = set(), [pid]
     while todo:
-        p = todo.pop()
-        for task in Path(f"/proc/{p}/task").glob("*"):
-            try:
-                kids = (task / "children").read_text().split()
-            except OSError:
-                continue
-            for k in map(int, kids):
-                if k not in out:
-                    out.add(k)
-                    todo.append(k)
+        for k in children(todo.pop()):
+            if k not in out:
+                out.add(k)
+                todo.append(k)
     return out
 
 
