@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+import polars.selectors as cs
 import streamlit as st
 
 from app import audit
@@ -297,11 +298,10 @@ def kpi_card(kpi: pl.DataFrame, periode: str) -> dict | None:
     now, prev = periode_row(kpi, periode)
     if now is None:
         return None
-    kolom = ("pegawai", "tpp_bruto", "tpp_neto", "persen_disiplin", "persen_kinerja", "persen_tk")
-    upto = (  # the sparklines: one select for the six columns
+    upto = (  # the sparklines: the numbers up to this period, in one select
         kpi.filter(pl.col("periode") <= periode)
         .sort("periode")
-        .select(pl.col(kolom).cast(pl.Float64).fill_null(0))
+        .select(cs.numeric().cast(pl.Float64).fill_null(0))
     )
 
     def trend(col: str) -> list[float]:
