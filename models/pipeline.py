@@ -226,6 +226,7 @@ def train_warning(
     params = {
         "model": "LogisticRegression atas spline kubik (5 knot) per fitur",
         "C": 0.3,
+        "solver": early_warning.SOLVER,
         "bulan_uji": bulan_uji,
     }
     isi = {
