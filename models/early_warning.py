@@ -311,6 +311,8 @@ def reasons(model: WarningModel, df: pl.DataFrame, maks: int = 3) -> list[str]:
     is not a cause. Set-wise: the terms above 0.1 among each row's ``maks`` largest, each
     distinct (feature, value) worded once (most values repeat), joined per row.
     """
+    if df.is_empty():  # scikit-learn's transforms refuse zero rows
+        return []
     kon = model.contributions(df)
     nilai = df.select(pl.col(c).cast(pl.Float64) for c in model.fitur).to_numpy()
     n = kon.shape[0]

@@ -128,6 +128,7 @@ def test_early_warning_fit_equals_the_pipeline_fit(sim):  # noqa: F811
     assert np.array_equal(baru.prob(ds), lama.prob(ds))
     assert np.array_equal(baru.contributions(ds), lama.contributions(ds))
     assert early_warning.reasons(baru, ds) == _alasan_lama(lama, ds)
+    assert early_warning.reasons(baru, ds.clear()) == []  # a month with no row to word
 
 
 def _alasan_lama(model, df, maks=3):
