@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -47,6 +48,8 @@ XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # old binary Excel (.xls)
 FLOAT_EXACT = 2**53  # integers below this survive a float exactly
 RAW_LINE_MAX = 500
+UTF8_BOM = b"\xef\xbb\xbf"
+SCAN_CHUNK = 1 << 24  # bytes scanned at a time for line ends and commas (no file-sized masks)
 
 
 @dataclass
@@ -104,7 +107,7 @@ def _read_csv(data: bytes, name: str, kind: str | None, periode: str | None) -> 
     text, encoding, problem = _decode(data, name, notes)
     if problem:
         return _rejected(name, kind, "BERKAS_TIDAK_TERBACA", detail=problem, periode=periode)
-    if not text.strip():
+    if not text or text.isspace():  # not ``text.strip()``: no copy of a large file
         return _rejected(name, kind, "BERKAS_KOSONG", periode=periode)
     if "\n" not in text and "\r" in text.strip("\r"):
         detail = "akhir baris hanya CR (format Mac lama); gunakan LF atau CRLF"
@@ -115,12 +118,16 @@ def _read_csv(data: bytes, name: str, kind: str | None, periode: str | None) -> 
             f"baris {line} sampai akhir berkas tidak dapat dipisah menjadi baris data dengan aman"
         )
         return _rejected(name, kind, "BERKAS_TIDAK_TERBACA", detail=detail, periode=periode)
-    raw = text.encode("utf-8")
+    # valid UTF-8 is parsed from the file's own bytes (a BOM is skipped, not cut off: no copy);
+    # the text is dropped before parsing and decoded again only for the csv module's path
+    skip = len(UTF8_BOM) if encoding == "utf-8" and data.startswith(UTF8_BOM) else 0
+    raw = data if encoding == "utf-8" else text.encode("utf-8")
+    del text
     try:
-        header, rows, lines, nfields, spans = _parse_fast(raw)
+        header, rows, lines, nfields, row_text = _parse_fast(raw, skip)
     except _FallBack:
         try:
-            header, rows, lines, nfields, spans = _parse_python(text)
+            header, rows, lines, nfields, row_text = _parse_python(raw[skip:].decode("utf-8"))
         except _CsvError as exc:
             detail = f"isi baris {exc.line} tidak dapat diurai sebagai CSV ({exc.reason})"
             return _rejected(name, kind, "BERKAS_TIDAK_TERBACA", detail=detail, periode=periode)
@@ -142,7 +149,7 @@ def _read_csv(data: bytes, name: str, kind: str | None, periode: str | None) -> 
     frame = _drop_empty_unnamed(pl.DataFrame(columns), header).with_columns(
         pl.Series(LINE_NO, lines, dtype=pl.Int32),
     )
-    frame = _mark_bad_rows(frame, bad, nfields, n_header, raw, spans)
+    frame = _mark_bad_rows(frame, bad, nfields, n_header, row_text)
     return ReadResult(
         source_file=name,
         kind=kind,
@@ -164,8 +171,8 @@ def _decode(data: bytes, name: str, notes: list[str]) -> tuple[str, str, str | N
             return "", "utf-16", "berkas UTF-16 yang rusak"
         notes.append(f"Berkas '{name}' berpengodean UTF-16, bukan UTF-8; dibaca sebagai UTF-16.")
         return text.replace("\x00", ""), "utf-16", None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
     if b"\x00" in data:
         return "", "?", "berisi byte NUL (kemungkinan UTF-16 tanpa BOM atau berkas biner)"
     try:
@@ -212,26 +219,27 @@ def _unclosed_quote_line(text: str) -> int | None:
     return None
 
 
-def _parse_fast(raw: bytes):
-    """Polars parses; numpy finds where each record starts (quotes may hide newlines)."""
-    arr = np.frombuffer(raw, dtype=np.uint8)
-    newlines = np.flatnonzero(arr == 10)
-    quotes = np.flatnonzero(arr == 34)
-    # a newline ends a record unless an odd number of quotes precedes it (inside a quoted field)
-    ends = newlines[(np.searchsorted(quotes, newlines) & 1) == 0] if quotes.size else newlines
+def _parse_fast(raw: bytes, skip: int = 0):
+    """Polars parses; numpy finds where each record starts (quotes may hide newlines).
+
+    ``skip``: the length of a BOM before the text, which polars drops by itself. Returns the
+    header, the data columns, each data row's first line and number of fields, and a function
+    giving a data row's raw text.
+    """
+    arr = np.frombuffer(raw, dtype=np.uint8, offset=skip)
+    newlines, ends = _line_ends(arr)
     starts = np.concatenate(([0], ends + 1))
     stops = np.concatenate((ends, [arr.size]))
+    del ends
     if starts[-1] >= arr.size:  # trailing newline: no record after it
         starts, stops = starts[:-1], stops[:-1]
     lengths = stops - starts
     safe = np.minimum(starts, max(arr.size - 1, 0))
     blank = (lengths == 0) | ((lengths == 1) & (arr[safe] == 13))
-    commas = np.flatnonzero(arr == 44)
-    if quotes.size:
-        commas = commas[(np.searchsorted(quotes, commas) & 1) == 0]
-    record_of_comma = np.searchsorted(starts, commas, side="right") - 1
-    nfields = np.bincount(record_of_comma, minlength=starts.size) + 1
+    del lengths, safe
+    nfields = _fields_per_record(arr, starts)
     line_of_start = np.searchsorted(newlines, starts) + 1
+    del newlines
     try:
         table = pl.read_csv(
             io.BytesIO(raw),
@@ -248,20 +256,74 @@ def _parse_fast(raw: bytes):
     non_blank = np.flatnonzero(~blank)
     if non_blank.size == 0:
         raise _FallBack
-    head, body = non_blank[0], non_blank[1:]
+    head = int(non_blank[0])
     if table.width != nfields[head]:
         raise _FallBack  # polars took its width from another line than the header
-    header = [v if v is not None else "" for v in table.row(int(head))][: nfields[head]]
-    data = table[body]
+    header = [v if v is not None else "" for v in table.row(head)][: nfields[head]]
+    if non_blank.size == starts.size - head:  # no blank line after the header: a slice, no copy
+        body: slice | np.ndarray = slice(head + 1, None)
+        data = table.slice(head + 1)
+    else:
+        body = non_blank[1:]
+        data = table[body]
+    del table, non_blank
     rows = [data.get_column(c) for c in data.columns[: len(header)]]
-    spans = np.stack((starts[body], stops[body]), axis=1)
-    return header, rows, line_of_start[body], nfields[body], spans
+    starts, stops = starts[body], stops[body]
+
+    def row_text(i: int) -> str:
+        return raw[skip + int(starts[i]) : skip + int(stops[i])].decode("utf-8", "replace")
+
+    return header, rows, line_of_start[body], nfields[body], row_text
+
+
+def _line_ends(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of every newline, and of those that end a record: a newline inside a quoted
+    field has an odd number of quotes before it."""
+    newlines, ends = [], []
+    quotes_before = 0
+    for lo in range(0, arr.size, SCAN_CHUNK):
+        chunk = arr[lo : lo + SCAN_CHUNK]
+        found = np.flatnonzero(chunk == 10)
+        outside, quotes = _outside_quotes(chunk, found, quotes_before)
+        newlines.append(found + lo)
+        ends.append(outside + lo)
+        quotes_before += quotes
+    return _joined(newlines), _joined(ends)
+
+
+def _fields_per_record(arr: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Number of fields of each record: one more than its commas outside quoted fields."""
+    before = np.empty(starts.size, dtype=np.int64)  # such commas before each record's start
+    quotes_before = commas_before = 0
+    for lo in range(0, arr.size, SCAN_CHUNK):
+        chunk = arr[lo : lo + SCAN_CHUNK]
+        commas, quotes = _outside_quotes(chunk, np.flatnonzero(chunk == 44), quotes_before)
+        first, last = np.searchsorted(starts, (lo, lo + chunk.size))
+        before[first:last] = commas_before + np.searchsorted(commas, starts[first:last] - lo)
+        quotes_before += quotes
+        commas_before += commas.size
+    return np.diff(before, append=commas_before) + 1
+
+
+def _outside_quotes(
+    chunk: np.ndarray, positions: np.ndarray, quotes_before: int
+) -> tuple[np.ndarray, int]:
+    """The ``positions`` in ``chunk`` preceded by an even number of quotes (``quotes_before``
+    of them before the chunk), and the chunk's number of quotes."""
+    quotes = np.flatnonzero(chunk == 34)
+    if quotes.size or quotes_before & 1:
+        positions = positions[((np.searchsorted(quotes, positions) + quotes_before) & 1) == 0]
+    return positions, quotes.size
+
+
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
 def _parse_python(text: str):
     """The reference path: the csv module, with its line counter."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
-    records, lines, spans_text = [], [], []
+    records, lines, texts = [], [], []
     previous = 0
     try:
         for record in reader:
@@ -271,7 +333,7 @@ def _parse_python(text: str):
                 continue
             records.append(record)
             lines.append(start_line)
-            spans_text.append(",".join(record))
+            texts.append(",".join(record))
     except csv.Error as exc:
         raise _CsvError(previous + 1, str(exc)) from exc
     if not records:
@@ -282,7 +344,8 @@ def _parse_python(text: str):
         pl.Series([r[i] if i < len(r) else None for r in body], dtype=pl.String) for i in range(n)
     ]
     nfields = np.array([len(r) for r in body], dtype=np.int64)
-    return header, columns, np.array(lines[1:], dtype=np.int64), nfields, spans_text[1:]
+    del texts[0]
+    return header, columns, np.array(lines[1:], dtype=np.int64), nfields, texts.__getitem__
 
 
 def _header_names(header: list[str | None]) -> list[str]:
@@ -322,22 +385,26 @@ def _drop_empty_unnamed(frame: pl.DataFrame, header: list[str | None]) -> pl.Dat
 
 
 def _mark_bad_rows(
-    frame: pl.DataFrame, bad: np.ndarray, nfields: np.ndarray, n_header: int, raw: bytes, spans
+    frame: pl.DataFrame,
+    bad: np.ndarray,
+    nfields: np.ndarray,
+    n_header: int,
+    row_text: Callable[[int], str],
 ) -> pl.DataFrame:
     """Rows whose field count differs from the header: reason + raw text for the quarantine."""
-    problems: list[str | None] = [None] * frame.height
-    texts: list[str | None] = [None] * frame.height
-    for i in np.flatnonzero(bad):  # only the broken rows, usually none
-        problems[i] = ALASAN["BARIS_RUSAK"].teks(jumlah=int(nfields[i]), n=n_header)
-        if isinstance(spans, np.ndarray):
-            piece = raw[int(spans[i][0]) : int(spans[i][1])].decode("utf-8", "replace")
-        else:
-            piece = spans[i]
-        texts[i] = piece.rstrip("\r")[:RAW_LINE_MAX]
+    index = np.flatnonzero(bad)  # only the broken rows, usually none
+    problems = [ALASAN["BARIS_RUSAK"].teks(jumlah=int(nfields[i]), n=n_header) for i in index]
+    texts = [row_text(int(i)).rstrip("\r")[:RAW_LINE_MAX] for i in index]
     return frame.with_columns(
-        pl.Series(READ_PROBLEM, problems, dtype=pl.String),
-        pl.Series(RAW_LINE, texts, dtype=pl.String),
+        _nulls_except(READ_PROBLEM, frame.height, index, problems),
+        _nulls_except(RAW_LINE, frame.height, index, texts),
     )
+
+
+def _nulls_except(name: str, height: int, index: np.ndarray, values: list[str]) -> pl.Series:
+    """A text column of ``height`` nulls holding ``values`` at ``index``."""
+    column = pl.repeat(None, height, dtype=pl.String, eager=True).alias(name)
+    return column.scatter(index, values) if index.size else column
 
 
 # --- XLSX ------------------------------------------------------------------------------------

@@ -714,6 +714,21 @@ def test_csv_ragged_rows_are_quarantined_not_guessed():
     assert result.valid["line_no"].to_list() == [2]
 
 
+def test_csv_ragged_row_quotes_its_own_text_with_bom_crlf_and_windows_1252():
+    """The raw text of a ragged row is cut from the file's bytes: after a BOM (skipped, not cut
+    off), across a quoted line break, and from the re-encoded text of a Windows-1252 file."""
+    header = "id_mesin,nip,waktu,jenis,metode,lat,lon"
+    good = f"FP-1,{NIP},2024-03-01 07:00:00,MASUK,FINGER,,"
+    ragged = f'FP-2,{NIP},2024-03-01 16:00:00,PULANG,FINGER,,,"Jl. Gatôt\r\nSubroto"'
+    text = "\r\n".join([header, good, ragged, good.replace("FP-1", "FP-3")]) + "\r\n"
+    for data in (b"\xef\xbb\xbf" + text.encode(), text.encode("cp1252")):
+        result = read_and_validate(data, "absensi_202403.csv")
+        q = result.quarantine.row(0, named=True)
+        assert (q["line_no"], q["kode_alasan"], q["nilai"]) == (3, "BARIS_RUSAK", ragged)
+        assert result.valid["line_no"].to_list() == [2, 5]
+        assert result.valid["id_mesin"].to_list() == ["FP-1", "FP-3"]
+
+
 def test_csv_stray_quote_uses_the_careful_parser():
     rows = [row("pegawai", nip=nip(1)), row("pegawai", nip=nip(2))]
     data = csv_bytes(rows).replace(b"Pengadministrasi Umum", b'Pengadministrasi 5" Umum', 1)

@@ -17,11 +17,13 @@ import csv
 import datetime as dt
 import io
 import re
+from unittest import mock
 
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from orchestration import readers
 from orchestration.readers import read_export_bytes
 from orchestration.validation import READ_PROBLEM, validate
 from orchestration.validation_rules import nip_valid
@@ -318,3 +320,16 @@ def test_csv_reader_loses_no_record_and_numbers_lines_right(case):
         + result.duplicates["line_no"].to_list()
     )
     assert placed == starts
+
+
+@settings(PROPS, max_examples=100)
+@given(csv_files(), st.integers(1, 40))
+def test_csv_reader_scans_in_chunks_of_any_size(case, chunk):
+    """Line ends and commas are found a chunk of bytes at a time, whether a quote is open carried
+    from one chunk to the next: any chunk size reads the same rows as one chunk for the file."""
+    data, _ = _write(*case)
+    whole = read_export_bytes(data, "aktivitas_202602.csv")
+    with mock.patch.object(readers, "SCAN_CHUNK", chunk):
+        chunked = read_export_bytes(data, "aktivitas_202602.csv")
+    assert chunked.rejection == whole.rejection
+    assert chunked.frame.equals(whole.frame)
