@@ -1,7 +1,9 @@
 """The raw zone on disk: deterministic Parquet written atomically, the content-addressed
 archive of export bytes, the empty schema files and the per-period ingest lock.
 
-Parquet output is deterministic: rows sorted by line, no timestamps inside, zstd level 3.
+Parquet output is deterministic: rows sorted by line, no timestamps inside, zstd level 3, and
+one chunk per column (the writer's pages follow a frame's chunks, which depend on how the frame
+was computed, not on its data).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def ensure_raw_zone(data: DataDir) -> None:
 
 def parquet_bytes(frame: pl.DataFrame) -> bytes:
     buffer = io.BytesIO()
-    frame.write_parquet(buffer, **PARQUET_OPTIONS)
+    frame.rechunk().write_parquet(buffer, **PARQUET_OPTIONS)
     return buffer.getvalue()
 
 

@@ -203,21 +203,25 @@ def validate(kind: str, periode: str, frame: pl.DataFrame, source_file: str) -> 
     checks = _checks(kind, columns, periode, has_read_problem=READ_PROBLEM in frame.columns)
     df = _evaluate(work, kind, columns, checks)
 
-    dup = df.get_column("__dup")
-    first = df.get_column("__first")
-    valid = _valid_frame(df.filter(~dup & first.is_null()), kind, periode, source_file)
-    quarantine = _quarantine_frame(
-        df.filter(~dup & first.is_not_null()), kind, periode, source_file, checks
-    )
+    # the frame's columns are chunked unevenly: an eager filter, select, drop or with_columns
+    # would first rechunk (copy) all of them, so they go through ``lazy()``
+    dup, failed = pl.col("__dup"), pl.col("__first").is_not_null()
+    quarantined = df.lazy().filter(~dup & failed).collect()
+    quarantine = _quarantine_frame(quarantined, kind, periode, source_file, checks)
     duplicates = (
-        df.filter(dup)
+        df.lazy()
+        .filter(dup)
         .select(
             pl.col(LINE_NO).cast(pl.Int32),
             pl.col("__dup_of").cast(pl.Int32).alias("sama_dengan_baris"),
         )
         .sort(LINE_NO)
+        .collect()
     )
     errors = _blocking_errors(df, periode, source_file) if kind == "pegawai" else []
+    # last, from the typed columns alone: the text ones are freed before the valid rows are copied
+    df = df.lazy().select(LINE_NO, "__dup", "__first", *(typed(c.name) for c in columns)).collect()
+    valid = _valid_frame(df.lazy().filter(~dup & ~failed), kind, periode, source_file)
     return ValidationResult(
         kind=kind,
         periode=periode,
@@ -296,7 +300,8 @@ def _evaluate(
 
     # exact duplicates: same values in every contract column (enums, ints and upper-cased codes
     # compared as typed, so 'pns' repeats 'PNS'). A 64-bit hash finds candidates fast; equality
-    # is then checked exactly on the candidates, so a hash collision can never drop a row.
+    # is then checked exactly on the candidates, so a hash collision can never drop a row. The
+    # key columns are built for the candidates only.
     key = []
     for c in columns:
         if c.kind in ("enum", "int") or c.upper:
@@ -305,63 +310,74 @@ def _evaluate(
             key.append(cleaned(c.name))
     if RAW_LINE in work.collect_schema():
         key.append(pl.col(RAW_LINE))
-    key_names = [f"__k{i}" for i in range(len(key))]
+    key = [k.alias(f"__k{i}") for i, k in enumerate(key)]
     row_checks = [c for c in checks if c.template_id != "NIP_GANDA"]
     first = pl.coalesce(
         [pl.when(c.fails).then(pl.lit(i, pl.Int16)) for i, c in enumerate(row_checks)]
         + [pl.lit(None, pl.Int16)]
     )
-    df = (
-        work.with_columns(k.alias(n) for k, n in zip(key, key_names, strict=True))
-        .with_columns(
-            pl.int_range(pl.len(), dtype=pl.UInt32).alias("__row"),
-            pl.struct(key_names).hash(seed=0).alias("__hash"),
-            first.alias("__first"),
-        )
-        .collect()
-    )
-    candidates = df.filter(pl.col("__hash").is_duplicated())
-    exact = candidates.select(
-        "__row",
-        (~pl.struct(key_names).is_first_distinct()).alias("__dup"),
-        pl.col(LINE_NO).first().over(key_names).alias("__dup_of"),
-    )
-    df = (
-        df.drop(key_names + ["__hash"])
-        .join(exact, on="__row", how="left")
-        .sort("__row")
-        .with_columns(pl.col("__dup").fill_null(False))
-    )
+    df = work.with_columns(
+        pl.struct(key).hash(seed=0).alias("__hash"), first.alias("__first")
+    ).collect()
+    df = df.lazy().drop("__hash").collect().hstack(_duplicate_flags(df, key))
 
     # one NIP on two different rows of one snapshot: all its rows are held (pegawai)
     if kind == "pegawai":
         nip = cleaned("nip")
-        df = df.with_columns(
-            pl.when(~pl.col("__dup") & nip_valid(nip)).then(nip).alias("__nipkey")
-        ).with_columns(
-            pl.col("__nipkey").count().over("__nipkey").alias("__ganda_n"),
-            pl.col(LINE_NO)
-            .sort()
-            .cast(pl.String)
-            .str.join(", ")
-            .over("__nipkey")
-            .alias("__ganda_baris"),
-        )
         ganda = pl.col("__nipkey").is_not_null() & (pl.col("__ganda_n") > 1)
         index = next(i for i, c in enumerate(checks) if c.template_id == "NIP_GANDA")
-        # NIP_GANDA wins over a row's other failures: the NIP (the first column) is ambiguous,
-        # and the quarantine must show every row of the NIP that blocks the period
-        df = df.with_columns(
-            ganda.alias("__ganda"),
-            pl.when(ganda)
-            .then(pl.lit(index, pl.Int16))
-            .otherwise(pl.col("__first"))
-            .alias("__first"),
+        df = (
+            df.lazy()
+            .with_columns(pl.when(~pl.col("__dup") & nip_valid(nip)).then(nip).alias("__nipkey"))
+            .with_columns(
+                pl.col("__nipkey").count().over("__nipkey").alias("__ganda_n"),
+                pl.col(LINE_NO)
+                .sort()
+                .cast(pl.String)
+                .str.join(", ")
+                .over("__nipkey")
+                .alias("__ganda_baris"),
+            )
+            # NIP_GANDA wins over a row's other failures: the NIP (the first column) is
+            # ambiguous, and the quarantine must show every row of the NIP that blocks the period
+            .with_columns(
+                ganda.alias("__ganda"),
+                pl.when(ganda)
+                .then(pl.lit(index, pl.Int16))
+                .otherwise(pl.col("__first"))
+                .alias("__first"),
+            )
+            .collect()
         )
     return df
 
 
-def _valid_frame(df: pl.DataFrame, kind: str, periode: str, source_file: str) -> pl.DataFrame:
+def _duplicate_flags(df: pl.DataFrame, key: list[pl.Expr]) -> list[pl.Series]:
+    """``__dup`` (an exact repeat of an earlier row) and ``__dup_of`` (the first row's line),
+    decided on the rows whose key hash is not unique."""
+    key_names = [k.meta.output_name() for k in key]
+    exact = (
+        df.lazy()
+        .with_row_index("__row")
+        .filter(pl.col("__hash").is_duplicated())
+        .with_columns(key)
+        .select(
+            "__row",
+            (~pl.struct(key_names).is_first_distinct()).alias("__dup"),
+            pl.col(LINE_NO).first().over(key_names).alias("__dup_of"),
+        )
+        .collect()
+    )
+    dup = pl.repeat(False, df.height, eager=True).alias("__dup")
+    dup_of = pl.repeat(None, df.height, dtype=pl.Int32, eager=True).alias("__dup_of")
+    if exact.height:
+        rows = exact.get_column("__row")
+        dup.scatter(rows, exact.get_column("__dup"))
+        dup_of.scatter(rows, exact.get_column("__dup_of"))
+    return [dup, dup_of]
+
+
+def _valid_frame(rows: pl.LazyFrame, kind: str, periode: str, source_file: str) -> pl.DataFrame:
     schema = raw_schema(kind)
     exprs = [
         pl.lit(periode, pl.String).alias("periode"),
@@ -373,7 +389,14 @@ def _valid_frame(df: pl.DataFrame, kind: str, periode: str, source_file: str) ->
         for name, dtype in schema.items()
         if name not in ("periode", "source_file", LINE_NO)
     ]
-    return df.select(exprs).sort(LINE_NO).select(list(schema)).cast(dict(schema))
+    return _sorted(rows.select(exprs).select(list(schema)).cast(dict(schema)).collect())
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` sorted by line; rows read from a file already are (no copy then)."""
+    if frame.get_column(LINE_NO).is_sorted():
+        return frame.lazy().with_columns(pl.col(LINE_NO).set_sorted()).collect()
+    return frame.sort(LINE_NO)
 
 
 def _quarantine_frame(
@@ -416,10 +439,12 @@ def _quarantine_frame(
 def _blocking_errors(df: pl.DataFrame, periode: str, source_file: str) -> list[str]:
     """One ERROR per NIP found on several different rows of a pegawai snapshot."""
     ganda = (
-        df.filter(pl.col("__ganda"))
+        df.lazy()
+        .filter(pl.col("__ganda"))
         .group_by("__nipkey")
         .agg(pl.col(LINE_NO).sort())
         .sort("__nipkey")
+        .collect()
     )
     errors = []
     for nip, lines in ganda.head(MAX_ERROR_LINES).iter_rows():
