@@ -256,12 +256,22 @@ def _prepare(frame: pl.DataFrame, columns: tuple[Column, ...]) -> pl.LazyFrame:
         if extra in frame.columns:
             exprs.append(pl.col(extra).cast(pl.String))
     for col in columns:
-        if col.name in frame.columns:
+        if col.name not in frame.columns:
+            exprs.append(pl.lit(None, pl.String).alias(col.name))
+        elif _already_clean(frame.get_column(col.name)):
+            exprs.append(pl.col(col.name))  # the file's column itself: no copy of its text
+        else:
             x = pl.col(col.name).cast(pl.String).str.strip_chars()
             exprs.append(pl.when(x.str.len_bytes() > 0).then(x).alias(col.name))
-        else:
-            exprs.append(pl.lit(None, pl.String).alias(col.name))
     return frame.lazy().select(exprs)
+
+
+def _already_clean(column: pl.Series) -> bool:
+    """A text column that trimming and empty -> null would leave as it is."""
+    if column.dtype != pl.String:
+        return False
+    length = column.str.len_bytes()
+    return not ((column.str.strip_chars().str.len_bytes() != length) | (length == 0)).any()
 
 
 def _checks(

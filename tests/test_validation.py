@@ -500,6 +500,22 @@ def test_roster_row_dated_in_another_month_is_quarantined_with_its_line():
     )
 
 
+def test_cells_are_trimmed_and_empty_cells_null_whether_or_not_their_column_needs_it():
+    """A column with nothing to trim is used as read (no copy); the others are trimmed, with
+    empty cells as null, in the same file."""
+    rows = [
+        row("absensi", nip=nip(1), id_mesin=" FP-9\t", jenis="", lat="-7.5", lon="110.4 "),
+        row("absensi", nip=nip(2), jenis=" masuk", metode="WAJAH"),
+        row("absensi", nip=nip(3), id_mesin="  ", jenis="PULANG"),
+    ]
+    result = check("absensi", rows)
+    assert result.valid["id_mesin"].to_list() == ["FP-9", "FP-0101"]
+    assert result.valid["jenis"].to_list() == [None, "MASUK"]
+    assert result.valid["metode"].to_list() == ["FINGER", "WAJAH"]
+    assert result.valid["lon"].to_list() == [110.4, None]
+    assert one_rejection_or_first(result)["kode_alasan"] == "WAJIB_KOSONG"
+
+
 def test_roster_codes_are_trimmed_upper_case_text_checked_later_by_dbt():
     rows = [
         row("jadwal", nip=nip(1), kode_shift=" pagi "),
