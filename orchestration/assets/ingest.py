@@ -19,7 +19,8 @@ from orchestration.resources import KinerjaStorage
 # numpy work that releases the GIL (a year of taps: 16.7 -> 12.9 s on 2 cores; peak RSS of the
 # ingest stage 1.29 -> 1.91 GB, docs/benchmarks.md).
 # Each month has its own lock, files and registry transaction; results are reported in order.
-# Reading holds ~14x a file's size in memory, so files beyond PARALLEL_MAX_BYTES go one by one.
+# Reading and validating a file holds ~6.5x its size in memory (2.5 GiB for the 391 MB taps of
+# a 10x month), so files beyond PARALLEL_MAX_BYTES go one by one.
 INGEST_THREADS = min(2, os.cpu_count() or 1)
 PARALLEL_MAX_BYTES = 128 * 2**20
 
