@@ -30,9 +30,9 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,22 +129,62 @@ class PublishResult:
 # Files
 
 
+ROW_GROUP_ROWS = 1 << 20
+WRITER_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "use_dictionary": True,
+    "write_statistics": True,
+    "data_page_version": "1.0",
+}
+
+
 def write_parquet(table: pa.Table, path: Path) -> None:
     """Deterministic Parquet: fixed writer settings, no metadata that depends on time."""
+    write_batches(table.schema, table.to_batches(), path)
+
+
+def write_batches(schema: pa.Schema, batches: Iterable[pa.RecordBatch], path: Path) -> int:
+    """``write_parquet`` of the rows of ``batches``, one row group in memory at a time.
+
+    The bytes are those of ``pq.write_table`` of the whole table with its chunks combined: row
+    groups of ``ROW_GROUP_ROWS`` rows, each handed to the writer as one chunk per column (the
+    writer's pages follow the chunks it is given). Returns the number of rows written.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = table.replace_schema_metadata(None).combine_chunks()
-    pq.write_table(
-        table,
-        path,
-        compression="zstd",
-        compression_level=3,
-        use_dictionary=True,
-        write_statistics=True,
-        row_group_size=1 << 20,
-        data_page_version="1.0",
-    )
+    schema = schema.remove_metadata()
+    rows = 0
+    with pq.ParquetWriter(path, schema, **WRITER_OPTIONS) as writer:
+        for group in _row_groups(schema, batches):
+            writer.write_table(group, row_group_size=ROW_GROUP_ROWS)
+            rows += group.num_rows
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
+    return rows
+
+
+def _row_groups(schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.Table]:
+    """The rows of ``batches`` as tables of ``ROW_GROUP_ROWS`` rows (the last one shorter), one
+    chunk per column; a single empty table when there are no rows (an empty row group, as
+    ``pq.write_table`` writes for an empty table)."""
+    pending: list[pa.RecordBatch] = []
+    count = 0
+    written = False
+    for batch in batches:
+        while batch.num_rows:
+            take = min(batch.num_rows, ROW_GROUP_ROWS - count)
+            pending.append(batch.slice(0, take))
+            count += take
+            batch = batch.slice(take)
+            if count == ROW_GROUP_ROWS:
+                yield _one_chunk(schema, pending)
+                pending, count, written = [], 0, True
+    if pending or not written:
+        yield _one_chunk(schema, pending)
+
+
+def _one_chunk(schema: pa.Schema, batches: list[pa.RecordBatch]) -> pa.Table:
+    return pa.Table.from_batches(batches, schema).combine_chunks()
 
 
 def _carry(source: Path, target: Path) -> None:
@@ -172,6 +212,12 @@ def _entry(path: Path, table: str, periode: str, rows: int, snapshot: str) -> di
         "sha256": sha256_file(path),
         "diterbitkan": snapshot,
     }
+
+
+def _amounts(path: Path) -> pa.Table:
+    """The money columns of a written tpp_bulanan file (its row count with them)."""
+    names = pq.read_schema(path).names
+    return pq.read_table(path, columns=[a for a in AMOUNTS if a in names])
 
 
 def _totals(table: pa.Table) -> dict[str, int]:
@@ -257,6 +303,21 @@ def prune(data: DataDir, keep: int = KEEP, grace_seconds: float = GRACE_SECONDS)
 # Warehouse
 
 
+# DuckDB's memory for publish's queries: beyond it the sort of a large mart (a 10x month's day
+# table: ~0.9 GB in DuckDB) spills to a folder of its own, removed afterwards
+QUERY_MEMORY = "256MB"
+
+
+@contextmanager
+def _connect(data: DataDir, snapshot_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short read-only connection to the warehouse; its spill folder sits beside the snapshot
+    being written (``.tmp-*``: ``prune`` removes one a crashed publish left)."""
+    with tempfile.TemporaryDirectory(prefix=f".tmp-{snapshot_id}-", dir=snapshots_dir(data)) as tmp:
+        config = {"memory_limit": QUERY_MEMORY, "temp_directory": tmp}
+        with duckdb.connect(str(data.warehouse), read_only=True, config=config) as con:
+            yield con
+
+
 class Warehouse:
     """The marts as read by publish, through one short-lived read-only connection."""
 
@@ -282,16 +343,27 @@ class Warehouse:
 
     def fetch(self, table: str, periode: str, columns: list[str] | None = None) -> pa.Table:
         """Rows of one mart for one period, in the deterministic publish order."""
+        return self.batches(table, periode, columns).read_all()
+
+    def batches(
+        self, table: str, periode: str, columns: list[str] | None = None
+    ) -> pa.RecordBatchReader:
+        """``fetch`` as a stream of record batches: the rows are not all held in Arrow at once
+        (and DuckDB keeps no materialised copy of the result)."""
+        query = self._query(table, columns)
+        return self.con.sql(query, params=[periode]).to_arrow_reader()
+
+    def _query(self, table: str, columns: list[str] | None = None) -> str:
+        """The rows of one period (parameter ``?``) in the publish order."""
         available = self.columns(table)
         selected = [c for c in (columns or available) if c in available]
         keys = [k for k in KEYS[table] if k in selected]
         order = keys + [c for c in selected if c not in keys]
-        query = (
+        return (
             f"select {', '.join(map(_quote, selected))} "
             f"from {WAREHOUSE_SCHEMA}.{_quote(table)} where periode = ? "
             f"order by {', '.join(map(_quote, order))}"
         )
-        return self.con.sql(query, params=[periode]).to_arrow_table()
 
 
 def _quote(name: str) -> str:
@@ -483,10 +555,16 @@ class _Builder:
         self.rows: dict[str, int] = {}
 
     def write(self, table: str, periode: str, rows: pa.Table) -> None:
+        self.write_batches(table, periode, rows.schema, rows.to_batches())
+
+    def write_batches(
+        self, table: str, periode: str, schema: pa.Schema, batches: Iterable[pa.RecordBatch]
+    ) -> Path:
         name = relative_file(table, periode)
-        write_parquet(rows, self.folder / name)
-        self.files[name] = _entry(self.folder / name, table, periode, rows.num_rows, self.id)
-        self.rows[table] = self.rows.get(table, 0) + rows.num_rows
+        count = write_batches(schema, batches, self.folder / name)
+        self.files[name] = _entry(self.folder / name, table, periode, count, self.id)
+        self.rows[table] = self.rows.get(table, 0) + count
+        return self.folder / name
 
     def carry(self, previous: Snapshot, name: str) -> None:
         _carry(previous.path / name, self.folder / name)
@@ -518,21 +596,18 @@ def _publish(data: DataDir, periods: list[str], keep: int, grace: float) -> Publ
         totals: dict[str, dict[str, int]] = {}
         recomputed: dict[str, tuple[pl.DataFrame, dict]] = {}
         if periods:
-            with duckdb.connect(str(data.warehouse), read_only=True) as con:
+            with _connect(data, snapshot_id) as con:
                 warehouse = Warehouse(con)
                 for table in MART_TABLES:  # every mart or nothing
                     warehouse.columns(table)
-                # one thread writes (pyarrow releases the GIL) while the next query runs
-                with ThreadPoolExecutor(1, thread_name_prefix="publish") as writer:
-                    writes = []
-                    for periode in fresh:
-                        for table in MART_TABLES:
-                            rows = warehouse.fetch(table, periode)
-                            writes.append(writer.submit(build.write, table, periode, rows))
-                            if table == "tpp_bulanan":
-                                totals[periode] = _totals(rows)
-                    for write in writes:
-                        write.result()
+                # streamed: one row group of one mart in Arrow at a time (the day table of a
+                # large month is ~0.7 GB whole)
+                for periode in fresh:
+                    for table in MART_TABLES:
+                        reader = warehouse.batches(table, periode)
+                        path = build.write_batches(table, periode, reader.schema, reader)
+                        if table == "tpp_bulanan":
+                            totals[periode] = _totals(_amounts(path))
                 for periode in relocked:
                     for table in _app_tables_missing(previous, periode):
                         build.write(table, periode, warehouse.fetch(table, periode))
