@@ -214,3 +214,25 @@ def test_suite_names_and_severities():
     suite = raw_suite("kinerja", P)
     assert suite.asset == "raw/kinerja" and suite.severities == (ERROR, WARN)
     assert suite_for("tpp_bulanan", P).locate == ("nip", "kode_opd")
+
+
+def test_duplicates_found_through_row_hashes_as_polars_finds_them():
+    import random
+
+    from quality.validate import _has_duplicates
+
+    rng = random.Random(21)
+    schema = {"nip": pl.String, "tanggal": pl.Date, "n": pl.Int64}
+    for _ in range(300):
+        k = rng.randint(0, 12)
+        rows = {
+            "nip": [rng.choice(["1", "2", "", None]) for _ in range(k)],
+            "tanggal": [
+                rng.choice([dt.date(2025, 3, 1), dt.date(2025, 3, 2), None]) for _ in range(k)
+            ],
+            "n": [rng.choice([1, 2, None]) for _ in range(k)],
+        }
+        frame = pl.DataFrame(rows, schema=schema)
+        for columns in (["nip"], ["nip", "tanggal"], ["nip", "tanggal", "n"]):
+            part = frame.select(columns)
+            assert _has_duplicates(part) == part.is_duplicated().any(), part
