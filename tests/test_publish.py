@@ -211,3 +211,25 @@ def test_published_tpp_asset_publishes_the_run_periods(data):
     assert metadata["tpp_neto"].value == sum(expected_totals(plan, p)["tpp_neto"] for p in PERIODS)
     assert published_tpp.backfill_policy == dg.BackfillPolicy.single_run()
     assert dg.AssetKey(["tpp_bulanan"]) in published_tpp.dependency_keys
+
+
+@pytest.mark.parametrize("rows", [0, 1, 7, 13, 21, 30])
+def test_streamed_row_groups_give_the_bytes_of_one_combined_table(tmp_path, monkeypatch, rows):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from orchestration import publish as module
+
+    monkeypatch.setattr(module, "ROW_GROUP_ROWS", 7)
+    table = pa.table(
+        {
+            "nip": [f"{i % 5:018d}" if i % 4 else None for i in range(rows)],
+            "n": pa.array(range(rows), pa.int64()),
+        }
+    )
+    batches = [table.slice(start, 4).to_batches()[0] for start in range(0, rows, 4)]
+    module.write_batches(table.schema, batches, tmp_path / "streamed.parquet")
+    whole = table.combine_chunks()
+    pq.write_table(whole, tmp_path / "whole.parquet", row_group_size=7, **module.WRITER_OPTIONS)
+    assert sha(tmp_path / "streamed.parquet") == sha(tmp_path / "whole.parquet")
+    assert pq.ParquetFile(tmp_path / "streamed.parquet").num_row_groups == max(1, -(-rows // 7))
