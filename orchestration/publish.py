@@ -31,8 +31,10 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -350,10 +352,9 @@ class Warehouse:
     ) -> pa.RecordBatchReader:
         """``fetch`` as a stream of record batches: the rows are not all held in Arrow at once
         (and DuckDB keeps no materialised copy of the result)."""
-        query = self._query(table, columns)
-        return self.con.sql(query, params=[periode]).to_arrow_reader()
+        return self.con.sql(self.query(table, columns), params=[periode]).to_arrow_reader()
 
-    def _query(self, table: str, columns: list[str] | None = None) -> str:
+    def query(self, table: str, columns: list[str] | None = None) -> str:
         """The rows of one period (parameter ``?``) in the publish order."""
         available = self.columns(table)
         selected = [c for c in (columns or available) if c in available]
@@ -553,6 +554,7 @@ class _Builder:
         self.id = snapshot_id
         self.files: dict[str, dict[str, Any]] = {}
         self.rows: dict[str, int] = {}
+        self._lock = threading.Lock()  # marts are written on two threads
 
     def write(self, table: str, periode: str, rows: pa.Table) -> None:
         self.write_batches(table, periode, rows.schema, rows.to_batches())
@@ -562,13 +564,25 @@ class _Builder:
     ) -> Path:
         name = relative_file(table, periode)
         count = write_batches(schema, batches, self.folder / name)
-        self.files[name] = _entry(self.folder / name, table, periode, count, self.id)
-        self.rows[table] = self.rows.get(table, 0) + count
+        entry = _entry(self.folder / name, table, periode, count, self.id)
+        with self._lock:
+            self.files[name] = entry
+            self.rows[table] = self.rows.get(table, 0) + count
         return self.folder / name
 
     def carry(self, previous: Snapshot, name: str) -> None:
         _carry(previous.path / name, self.folder / name)
         self.files[name] = dict(previous.manifest["files"][name])
+
+
+def _stream_mart(
+    con: duckdb.DuckDBPyConnection, warehouse: Warehouse, build: _Builder, table: str, periode: str
+) -> Path:
+    """One period of one mart, streamed from a cursor of its own into its file."""
+    with con.cursor() as cursor:
+        query = cursor.sql(warehouse.query(table), params=[periode])
+        reader = query.to_arrow_reader()
+        return build.write_batches(table, periode, reader.schema, reader)
 
 
 def _publish(data: DataDir, periods: list[str], keep: int, grace: float) -> PublishResult:
@@ -600,12 +614,19 @@ def _publish(data: DataDir, periods: list[str], keep: int, grace: float) -> Publ
                 warehouse = Warehouse(con)
                 for table in MART_TABLES:  # every mart or nothing
                     warehouse.columns(table)
-                # streamed: one row group of one mart in Arrow at a time (the day table of a
-                # large month is ~0.7 GB whole)
-                for periode in fresh:
-                    for table in MART_TABLES:
-                        reader = warehouse.batches(table, periode)
-                        path = build.write_batches(table, periode, reader.schema, reader)
+                # streamed: one row group of a mart in Arrow at a time (the day table of a
+                # large month is ~0.7 GB whole); two marts at a time, so that one query runs
+                # while the other's file is written (DuckDB and pyarrow release the GIL)
+                with ThreadPoolExecutor(2, thread_name_prefix="publish") as pool:
+                    written = {
+                        (periode, table): pool.submit(
+                            _stream_mart, con, warehouse, build, table, periode
+                        )
+                        for periode in fresh
+                        for table in MART_TABLES
+                    }
+                    for (periode, table), job in written.items():
+                        path = job.result()
                         if table == "tpp_bulanan":
                             totals[periode] = _totals(_amounts(path))
                 for periode in relocked:
