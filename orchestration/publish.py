@@ -141,13 +141,9 @@ WRITER_OPTIONS: dict[str, Any] = {
 }
 
 
-def write_parquet(table: pa.Table, path: Path) -> None:
-    """Deterministic Parquet: fixed writer settings, no metadata that depends on time."""
-    write_batches(table.schema, table.to_batches(), path)
-
-
 def write_batches(schema: pa.Schema, batches: Iterable[pa.RecordBatch], path: Path) -> int:
-    """``write_parquet`` of the rows of ``batches``, one row group in memory at a time.
+    """Deterministic Parquet of the rows of ``batches`` (fixed writer settings, no metadata
+    that depends on time), one row group in memory at a time.
 
     The bytes are those of ``pq.write_table`` of the whole table with its chunks combined: row
     groups of ``ROW_GROUP_ROWS`` rows, each handed to the writer as one chunk per column (the
@@ -327,6 +323,13 @@ class Warehouse:
         self.con = con
         self._columns: dict[str, list[str]] = {}
 
+    def on(self, con: duckdb.DuckDBPyConnection) -> Warehouse:
+        """The same marts through ``con`` (a cursor, for another thread), with the column
+        lists already read."""
+        other = Warehouse(con)
+        other._columns = self._columns
+        return other
+
     def columns(self, table: str) -> list[str]:
         if not self._columns:
             rows = self.con.execute(
@@ -352,9 +355,9 @@ class Warehouse:
     ) -> pa.RecordBatchReader:
         """``fetch`` as a stream of record batches: the rows are not all held in Arrow at once
         (and DuckDB keeps no materialised copy of the result)."""
-        return self.con.sql(self.query(table, columns), params=[periode]).to_arrow_reader()
+        return self.con.sql(self._query(table, columns), params=[periode]).to_arrow_reader()
 
-    def query(self, table: str, columns: list[str] | None = None) -> str:
+    def _query(self, table: str, columns: list[str] | None = None) -> str:
         """The rows of one period (parameter ``?``) in the publish order."""
         available = self.columns(table)
         selected = [c for c in (columns or available) if c in available]
@@ -575,13 +578,10 @@ class _Builder:
         self.files[name] = dict(previous.manifest["files"][name])
 
 
-def _stream_mart(
-    con: duckdb.DuckDBPyConnection, warehouse: Warehouse, build: _Builder, table: str, periode: str
-) -> Path:
+def _stream_mart(warehouse: Warehouse, build: _Builder, table: str, periode: str) -> Path:
     """One period of one mart, streamed from a cursor of its own into its file."""
-    with con.cursor() as cursor:
-        query = cursor.sql(warehouse.query(table), params=[periode])
-        reader = query.to_arrow_reader()
+    with warehouse.con.cursor() as cursor:
+        reader = warehouse.on(cursor).batches(table, periode)
         return build.write_batches(table, periode, reader.schema, reader)
 
 
@@ -620,7 +620,7 @@ def _publish(data: DataDir, periods: list[str], keep: int, grace: float) -> Publ
                 with ThreadPoolExecutor(2, thread_name_prefix="publish") as pool:
                     written = {
                         (periode, table): pool.submit(
-                            _stream_mart, con, warehouse, build, table, periode
+                            _stream_mart, warehouse, build, table, periode
                         )
                         for periode in fresh
                         for table in MART_TABLES
