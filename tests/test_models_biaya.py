@@ -72,7 +72,7 @@ def _latih_lama(train, seed, c=0.3, awal=None):
     the solver of today: what is pinned here is the fit's steps, not the optimiser)."""
     lr = LogisticRegression(
         C=c,
-        solver="newton-cholesky",
+        solver=early_warning.SOLVER,
         max_iter=100,
         random_state=seed,
         warm_start=awal is not None,
