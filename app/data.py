@@ -875,6 +875,15 @@ class Data:
         except (KeyError, TypeError, ValueError):
             return None
 
+    @staticmethod
+    def warning_fresh_seed() -> dict | None:
+        """The early warning against its baseline on the evaluation's test seed
+        (``models.fresh_seed.warning_vs_baseline``); None when the report is not there."""
+        try:
+            return _optional("models.fresh_seed", "evaluasi model").warning_vs_baseline()
+        except (NotAvailable, OSError, ValueError, KeyError):
+            return None
+
     def anomaly_decisions(self) -> pl.DataFrame:
         """The decision in force per flag (``models.decisions.current``): periode, nip, aturan,
         keputusan, catatan, oleh, waktu. Read on a short-lived SQLite connection."""

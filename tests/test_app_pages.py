@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import auth, users
 from app import format as fmt
+from models import fresh_seed
 from orchestration.core.paths import DataDir
 from orchestration.core.published import current_snapshot
 from orchestration.tools.app_sample import sample_data
@@ -701,7 +702,9 @@ def test_a_department_head_cannot_record_a_decision(data, bulanan, model_files):
     assert audit_events(data)[-1]["aksi"] == "AKSES_DITOLAK"
 
 
-def test_early_warning_shows_the_baseline_beside_the_model(data, model_files):
+def test_early_warning_shows_the_baseline_beside_the_model(
+    data, model_files, monkeypatch, tmp_path
+):
     from models import registry
 
     meta = registry.folder(data) / "peringatan" / "uji-1" / "meta.json"
@@ -725,8 +728,17 @@ def test_early_warning_shows_the_baseline_beside_the_model(data, model_files):
     at.switch_page("views/anomali.py").run()
     tidak_ada_error(at)
     text = teks(at)
+    # the figures of the evaluation on the test seed, as models/fresh_seed.py reads them
+    segar = fresh_seed.warning_vs_baseline()
+    assert not segar["lebih_baik"]
     assert "tidak lebih baik daripada pembanding sederhana" in text
-    assert "132 dari 1.662" in text and "kasus baru" in text
+    assert f"simulasi seed {fresh_seed.SEED}" in text
+    assert (
+        f"dari {fmt.number(segar['model']['n'])}: model {fmt.number(segar['model']['k'])} "
+        f"({fmt.percent(100 * segar['model']['nilai'])}, interval 95%" in text
+    )
+    assert f"pembanding {fmt.number(segar['baseline']['k'])} (" in text
+    assert f"presisi 10% teratas model {fmt.number(segar['presisi_model'], 3)}" in text
     tabel = next(df.value for df in at.dataframe if "peluang_baseline" in df.value.columns)
     assert "peluang" in tabel.columns
     assert "Juga di daftar pembanding" in {m.label for m in at.metric}
@@ -735,6 +747,21 @@ def test_early_warning_shows_the_baseline_beside_the_model(data, model_files):
         in text
     )
     assert "September 2025 – November 2025" in text
+    # a report in which the model's interval lies above the baseline's changes the headline
+    laporan = fresh_seed.report()
+    baru = laporan["peringatan"]["kasus_baru"]
+    baru["model"]["tertangkap_di_daftar_10pct"] |= {
+        "k": 400,
+        "nilai": 0.238,
+        "ci95": [0.218, 0.259],
+    }
+    monkeypatch.setattr(fresh_seed, "REPORT", tmp_path / "laporan.json")
+    fresh_seed.REPORT.write_text(json.dumps(laporan))
+    at.run()
+    text = teks(at)
+    assert "model menangkap lebih banyak kasus baru daripada pembanding" in text
+    assert "tidak lebih baik daripada pembanding sederhana" not in text
+    assert "model 400 (23,8%, interval 95% 21,8–25,9%)" in text
     meta.unlink()
 
 
