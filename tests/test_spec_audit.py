@@ -523,3 +523,43 @@ def test_shift_on_cuti_bersama_in_ramadan_keeps_shift_hours(run):
     )
     r = one(run, MAR, "perawat_mar")
     assert (r["hari_kerja"], r["hari_efektif"], r["pola_kerja"]) == (1, 1, "SHIFT")
+
+
+# --- jadwal.md §4: "while M+1's absensi file is not loaded" means the file, not its first days
+
+
+@pytest.fixture(scope="module")
+def night_end(tmp_path_factory):
+    """A nurse on MALAM 28 Feb who never taps out; March's absensi file is loaded but has no tap
+    on 1-2 March (a weekend). February is built alone (the pipeline's window of one month)."""
+    data = tmp_path_factory.mktemp("audit_night_end")
+    z = RawZone(data)
+    p = P["perawat"]
+    for periode in (FEB, MAR):
+        z.add("pegawai", periode, **p.row(pola_kerja="SHIFT"))
+        kinerja(z, periode, p.nip, S, S, "BAIK")
+    z.add("jadwal", FEB, nip=p.nip, tanggal=D(2025, 2, 28), kode_shift="MALAM")
+    Taps(z, FEB).tap(p.nip, at(D(2025, 2, 28), "20:55:00"), None)
+    Taps(z, MAR).tap(p.nip, at(D(2025, 3, 3), "07:55:00"), None)
+    z.write()
+    res = dbt_build(data, vars={"periode_mulai": FEB, "periode_sampai": FEB})
+    assert res.success, res.failures
+    return res
+
+
+def test_loaded_next_month_without_early_taps_gives_the_missing_check_out(night_end):
+    """jadwal.md §4: with March's file loaded the check-out is known to be missing: PSW4 and no
+    PULANG_BELUM_TERSEDIA (tpp-rules §2: no check-out -> PSW4)."""
+    r = night_end.query(
+        "select * from tpp_harian where nip = ? and tanggal = ?", [P["perawat"].nip, D(2025, 2, 28)]
+    )
+    assert len(r) == 1
+    assert (r[0]["kode_hari"], r[0]["kode_pulang"], r[0]["pulang_belum_tersedia"]) == (
+        "HADIR",
+        "PSW4",
+        False,
+    )
+    warn = night_end.query(
+        "select * from temuan where kode = 'PULANG_BELUM_TERSEDIA' and nip = ?", [P["perawat"].nip]
+    )
+    assert warn == []

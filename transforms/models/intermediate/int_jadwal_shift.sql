@@ -5,7 +5,8 @@
 -- start S = detik_masuk, end E = detik_selesai (+ 1 day when the shift crosses midnight),
 -- split P = (S + E) / 2 kept doubled as detik_pemisah_x2 (exact for odd sums).
 -- `pulang_di_bulan_berikut`: E falls in the next month; `absensi_berikut_ada`: that month's
--- attendance file is loaded (else the check-out is not known yet: PULANG_BELUM_TERSEDIA).
+-- attendance file is loaded, whatever its first days hold (else the check-out is not known
+-- yet: PULANG_BELUM_TERSEDIA).
 with periode as (
     select * from {{ ref('int_periode') }}
 ),
@@ -43,10 +44,12 @@ baris as (
     group by periode, nip, tanggal, kode_shift
 ),
 
+-- the loaded attendance files: the window's, and the month after it (its file, not only its
+-- first mornings' taps: a loaded file without a check-out means the check-out is missing)
 absensi_ada as (
     select distinct periode from {{ ref('stg_absensi') }}
     union
-    select distinct periode from {{ ref('stg_absensi_sesudah') }}
+    select periode from {{ ref('stg_absensi_berikut') }}
 ),
 
 shift as (
