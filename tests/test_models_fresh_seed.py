@@ -61,3 +61,62 @@ def test_docs_quote_the_new_cases_caught_as_the_report_has_them():
     # the docs say plainly that it does not beat the baseline: true while the intervals overlap
     assert not segar["lebih_baik"]
     assert "does not beat" in evaluasi and "does not beat" in kartu
+
+
+def _ci(x: dict, sep: str = "–") -> str:
+    return sep.join(half_up(v, 3) for v in x["ci95"])
+
+
+def _share(x: dict) -> str:
+    return f"{half_up(x['nilai'], 3)} ({x['k']:,}/{x['n']:,})"
+
+
+def test_evaluation_doc_quotes_the_reports_rule_figures():
+    a = fresh_seed.report()["anomali"]["semua_bulan"]
+    baris = (DOCS / "evaluation.md").read_text().splitlines()
+
+    def row(awal: str, isi: str) -> None:
+        assert any(b.startswith(awal) and b.endswith(isi) for b in baris), (awal, isi)
+
+    for aturan, r in a["per_aturan"].items():
+        p, rc = r["presisi"], r["recall_jenis_sendiri"]
+        row(
+            f"| `{aturan}`",
+            f"| {r['ditandai']:,} | {_share(p)} | {_ci(p)} | {_share(rc)} | {_ci(rc)} |",
+        )
+    p, rc = a["lapisan_aturan"]["presisi"], a["lapisan_aturan"]["recall"]
+    row("| rule layer |", f"| {p['n']:,} | {_share(p)} | {_ci(p)} | {_share(rc)} | {_ci(rc)} |")
+    assert a["lapisan_model"]["presisi"]["n"] == 0
+    row("| model layer (forest, only where no rule fired) |", "| 0 | – | – | adds 0 cases | |")
+    hutan = a["baseline"]["isolation_forest_kuota_2pct"]
+    p, rc = hutan["presisi"], hutan["recall"]
+    row(
+        "| baseline: forest with the old 2 % quota |",
+        f"| {p['n']:,} | {half_up(p['nilai'], 3)} | {_ci(p)} | {half_up(rc['nilai'], 3)} | {_ci(rc)} |",
+    )
+
+
+def test_anomaly_model_card_quotes_the_reports_figures():
+    a = fresh_seed.report()["anomali"]
+    semua = a["semua_bulan"]
+    kartu = (DOCS / "anomali.md").read_text()
+    evaluasi = " ".join((DOCS / "evaluation.md").read_text().split())
+
+    def pr(x: dict) -> str:
+        return f"{half_up(x['nilai'], 3)} [{_ci(x, ', ')}]"
+
+    aturan = semua["lapisan_aturan"]
+    assert f"| rules | {pr(aturan['presisi'])} | {pr(aturan['recall'])} |" in kartu
+    hutan = semua["baseline"]["isolation_forest_kuota_2pct"]
+    assert f"| {pr(hutan['presisi'])} | {pr(hutan['recall'])} |" in kartu
+    # false flags per 10,000 honest employee-months, per department type, in both docs
+    keadilan = a["keadilan_salah_tandai"]
+    for nama, jenis in (("hospital", "RUMAH_SAKIT"), ("education", "PENDIDIKAN")):
+        k = keadilan[jenis]
+        teks = f"{nama} {half_up(k['per_10rb_sekarang'], 1)} ({k['salah_tandai_sekarang']})"
+        assert teks in " ".join(kartu.split()) and teks in evaluasi
+    lama = " / ".join(
+        half_up(keadilan[j]["per_10rb_kuota_lama"], 1)
+        for j in ("RUMAH_SAKIT", "PENDIDIKAN", "KESEHATAN", "UMUM")
+    )
+    assert f"old quota {lama}" in evaluasi
