@@ -120,3 +120,20 @@ def test_anomaly_model_card_quotes_the_reports_figures():
         for j in ("RUMAH_SAKIT", "PENDIDIKAN", "KESEHATAN", "UMUM")
     )
     assert f"old quota {lama}" in evaluasi
+
+
+def test_models_readme_quotes_the_reports_headline_figures():
+    laporan = fresh_seed.report()
+    aturan = laporan["anomali"]["semua_bulan"]["lapisan_aturan"]
+    w = laporan["peringatan"]["semua"]["model"]
+    segar = fresh_seed.warning_vs_baseline()
+    teks = " ".join((Path(fresh_seed.__file__).parent / "README.md").read_text().split())
+    assert f"rules precision {half_up(aturan['presisi']['nilai'], 3)} [" in teks
+    assert (
+        f"ROC {half_up(w['roc_auc'], 3)}, top-10 % precision {half_up(w['presisi_top10'], 3)}"
+        in teks
+    )
+    assert (
+        f"catches {segar['model']['k']} of {segar['model']['n']:,} against the baseline's {segar['baseline']['k']}"
+        in teks
+    )
