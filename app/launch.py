@@ -1,7 +1,7 @@
 """Start the app: ``app.server`` (``st.App`` around ``app/main.py``) with the data directory and
 the app's settings.
 
-``main(data_dir)`` is what ``kinerja app`` calls; directly::
+``kinerja app`` runs this module in its own process (``python -m app.launch``); directly::
 
     uv run python -m app.launch --data data --port 8501
 """

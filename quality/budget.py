@@ -188,7 +188,7 @@ def budget_alerts(
 
 def build_budget_check():
     """Dagster asset check on ``realisasi_pagu``: WARN (non-blocking) when a forecast is over
-    budget; sends the alert. Register in orchestration/definitions.py next to the other checks."""
+    budget; sends the alert. Registered in orchestration/definitions.py next to the other checks."""
     import dagster as dg
 
     @dg.asset_check(
