@@ -186,14 +186,19 @@ QUARANTINE_SCHEMA = pl.Schema(
 )
 
 
+def period_in_name_ok(yyyymm: str) -> bool:
+    """``YYYYMM`` of a file name names a payroll month: year 1900-2099 (the NIP's years; year
+    0000 is no date at all), month 01-12."""
+    return yyyymm[:2] in ("19", "20") and 1 <= int(yyyymm[4:]) <= 12
+
+
 def parse_file_name(name: str) -> tuple[str, str, str] | None:
     """``absensi_202403.csv`` -> ("absensi", "2024-03", "csv"); None when it is not an export."""
     m = FILE_NAME.match(name)
     if not m:
         return None
     yyyymm = m["yyyymm"]
-    month = int(yyyymm[4:])
-    if not 1 <= month <= 12:
+    if not period_in_name_ok(yyyymm):
         return None
     kind, ext = m["kind"].lower(), m["ext"].lower()
     if ext == "xlsx" and kind not in XLSX_KINDS:
