@@ -74,6 +74,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         Path(args.exports), DataDir.resolve(args.data), args.periode, args.paksa, args.model
     )
     plan = summary.plan
+    if plan is not None:
+        for line in plan.ignored:  # misnamed export files: whatever month was asked for
+            print(line)
     if plan is not None and args.periode is None:
         for line in plan.reference_lines() + plan.incomplete_lines():
             print(line)

@@ -1,15 +1,18 @@
 """The export folder: which files are there, grouped by (kind, periode), preferred first.
 
 Several files for one period (e.g. CSV and XLSX): the newest by modification time wins, a tie
-goes to the name that sorts last; the others are reported by ingest, not read. Scanned once
-per ingest asset and per ``kinerja run`` decision.
+goes to the name that sorts last; the others are reported by ingest, not read. A file that
+looks like an export but whose name breaks the contract (``absensi_202413.csv``,
+``gaji_202403.csv``, ``absensi_202403.xlsx``) is not read and is reported by ``ignored_lines``.
+Scanned once per ingest asset and per ``kinerja run`` decision.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from orchestration.core.contract import parse_file_name
+from orchestration.core.contract import KINDS, XLSX_KINDS, parse_file_name, period_in_name_ok
 
 
 class Discovery(dict[tuple[str, str], list[Path]]):
@@ -49,3 +52,40 @@ def _mtime_ns(path: Path) -> int:
         return path.stat().st_mtime_ns
     except FileNotFoundError:  # removed while we looked: least preferred
         return -1
+
+
+# what a name that breaks the contract still looks like: an export's extension or a kind's prefix
+_LOOKS_LIKE_EXPORT = re.compile(
+    rf"^(?:.*\.(?:csv|xlsx|xls)|(?:{'|'.join(KINDS)})[_\- ].*)$", re.IGNORECASE
+)
+_NAME_PARTS = re.compile(
+    rf"^(?P<kind>{'|'.join(KINDS)})_(?P<yyyymm>[0-9]{{6}})\.(?P<ext>csv|xlsx)$", re.IGNORECASE
+)
+
+
+def ignored_lines(found: Discovery) -> list[str]:
+    """One line per file of the folder that looks like an export but was not read because its
+    name breaks the contract (sources.md: ``<kind>_YYYYMM.csv``), with the reason (Bahasa
+    Indonesia). Excel's lock files (``~$...``), hidden files and other files are not listed."""
+    lines = []
+    for path in sorted(found.ignored, key=lambda p: p.name):
+        name = path.name
+        if name.startswith(("~$", ".")) or not _LOOKS_LIKE_EXPORT.match(name):
+            continue
+        m = _NAME_PARTS.match(name)
+        if m and not period_in_name_ok(m["yyyymm"]):
+            reason = (
+                f"periode '{m['yyyymm']}' pada nama berkas bukan bulan yang sah (YYYYMM, tahun "
+                "1900 s.d. 2099, bulan 01 s.d. 12)"
+            )
+        elif m and m["ext"].lower() == "xlsx" and m["kind"].lower() not in XLSX_KINDS:
+            reason = (
+                f"berkas {m['kind'].lower()} hanya diterima sebagai CSV (.xlsx hanya untuk "
+                f"{' dan '.join(XLSX_KINDS)})"
+            )
+        else:
+            reason = (
+                f"nama berkas tidak mengikuti pola <jenis>_YYYYMM.csv (jenis: {', '.join(KINDS)})"
+            )
+        lines.append(f"Berkas '{name}' diabaikan: {reason}.")
+    return lines

@@ -206,10 +206,14 @@ class _ProgressHandler(logging.Handler):
 def month_plan(found, data: DataDir) -> MonthPlan:
     """Payroll, reference and incomplete months of the export folder (``orchestration.core.months``);
     ``found``: the folder's ``export_folder.discover``."""
+    from dataclasses import replace
+
     from orchestration.core.months import plan_months
+    from orchestration.export_folder import ignored_lines
     from orchestration.file_registry import loaded_kinds, rejected_kinds
 
-    return plan_months(found, loaded_kinds(data), rejected_kinds(data, found))
+    plan = plan_months(found, loaded_kinds(data), rejected_kinds(data, found))
+    return replace(plan, ignored=tuple(ignored_lines(found))) if found.ignored else plan
 
 
 def _requested(plan: MonthPlan, periode: str | None, exports: Path) -> tuple[list[str], list[str]]:
@@ -217,7 +221,7 @@ def _requested(plan: MonthPlan, periode: str | None, exports: Path) -> tuple[lis
     if periode is None:
         if not plan.payroll and not plan.reference:
             lines = plan.incomplete_lines() or [f"Tidak ada file ekspor di {exports}."]
-            raise RunError(" ".join(lines))
+            raise RunError(" ".join([*lines, *plan.ignored]))
         return plan.payroll, plan.reference
     if periode in plan.incomplete:
         raise RunError(

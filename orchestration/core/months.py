@@ -74,6 +74,7 @@ class MonthPlan:
     reference: list[str]
     incomplete: dict[str, list[str]] = field(default_factory=dict)  # periode -> missing kinds
     rejected: frozenset[tuple[str, str]] = frozenset()  # (kind, periode) rejected, none loaded
+    ignored: tuple[str, ...] = ()  # one line per misnamed export file (export_folder.ignored_lines)
 
     def incomplete_lines(self) -> list[str]:
         """One line per incomplete month, for the operator (Bahasa Indonesia)."""

@@ -1,0 +1,95 @@
+"""Edges of the source contract (sources.md) that no other test pins: each test names the line
+of ../shared/spec/sources.md it holds the ingest to. Files are built here; nothing is read from
+../shared."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from orchestration import cli
+from orchestration.core.contract import parse_file_name
+from orchestration.core.months import MonthPlan
+from orchestration.core.paths import DataDir
+from orchestration.export_folder import discover, ignored_lines
+from orchestration.run import RunError, RunSummary, month_plan, run_pipeline
+
+ABSENSI = b"id_mesin,nip,waktu,jenis,metode,lat,lon\r\nFP,199008152016011005,2024-03-04 07:05:00,MASUK,FINGER,,\r\n"
+
+
+@pytest.fixture
+def folders(tmp_path) -> tuple[DataDir, Path]:
+    exports = tmp_path / "ekspor"
+    exports.mkdir()
+    return DataDir(tmp_path / "data"), exports
+
+
+# --- file names --------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name",
+    ["absensi_000003.csv", "absensi_185003.csv", "pegawai_000012.xlsx", "kinerja_210001.csv"],
+)
+def test_a_file_name_whose_year_is_no_payroll_year_is_not_an_export(name):
+    """sources.md: "File name carries the period: `<kind>_YYYYMM.csv`". A year 0000 made the
+    validator crash on ``date(0, 3, 1)`` and took the whole ingest down with it."""
+    assert parse_file_name(name) is None
+
+
+def test_files_whose_names_break_the_contract_are_reported_never_silently_skipped(folders):
+    """sources.md: "File name carries the period: `<kind>_YYYYMM.csv`" and "`pegawai_*` and
+    `kinerja_*` may also arrive as `.xlsx`": a file that looks like an export but whose name
+    breaks this is not read, and the operator is told which file and why."""
+    data, exports = folders
+    (exports / "absensi_202403.csv").write_bytes(ABSENSI)
+    for name in (
+        "absensi_202413.csv",  # month 13
+        "absensi_000003.csv",  # year 0
+        "absensi_202403.xlsx",  # taps only as CSV
+        "gaji_202403.csv",  # unknown kind
+        "absensi-202403.csv",  # pattern
+        "~$pegawai_202403.xlsx",  # Excel's lock file: not an export, not reported
+        ".absensi_202403.csv.swp",  # hidden: not reported
+        "catatan.txt",  # not an export file at all: not reported
+    ):
+        (exports / name).write_text("x")
+    found = discover(exports)
+    assert set(found) == {("absensi", "2024-03")}
+    lines = ignored_lines(found)
+    assert lines == [
+        "Berkas 'absensi-202403.csv' diabaikan: nama berkas tidak mengikuti pola "
+        "<jenis>_YYYYMM.csv (jenis: pegawai, absensi, ketidakhadiran, kinerja, aktivitas, jadwal).",
+        "Berkas 'absensi_000003.csv' diabaikan: periode '000003' pada nama berkas bukan bulan "
+        "yang sah (YYYYMM, tahun 1900 s.d. 2099, bulan 01 s.d. 12).",
+        "Berkas 'absensi_202403.xlsx' diabaikan: berkas absensi hanya diterima sebagai CSV "
+        "(.xlsx hanya untuk pegawai dan kinerja).",
+        "Berkas 'absensi_202413.csv' diabaikan: periode '202413' pada nama berkas bukan bulan "
+        "yang sah (YYYYMM, tahun 1900 s.d. 2099, bulan 01 s.d. 12).",
+        "Berkas 'gaji_202403.csv' diabaikan: nama berkas tidak mengikuti pola <jenis>_YYYYMM.csv "
+        "(jenis: pegawai, absensi, ketidakhadiran, kinerja, aktivitas, jadwal).",
+    ]
+    assert month_plan(found, data).ignored == tuple(lines)
+
+
+def test_a_folder_holding_only_misnamed_files_names_them_in_the_error(folders):
+    """sources.md: "File name carries the period": with only a misnamed file the run stops and
+    says which file was skipped and why, not merely that the folder has no exports."""
+    data, exports = folders
+    (exports / "absensi_202413.csv").write_bytes(ABSENSI)
+    with pytest.raises(RunError) as error:
+        run_pipeline(exports, data)
+    assert "Berkas 'absensi_202413.csv' diabaikan: periode '202413'" in str(error.value)
+
+
+def test_the_run_command_prints_the_skipped_files(folders, monkeypatch, capsys):
+    """``kinerja run`` prints every skipped file, one line each, next to the month plan."""
+    data, exports = folders
+    plan = MonthPlan(["2024-03"], [], ignored=("Berkas 'gaji_202403.csv' diabaikan: x.",))
+    summary = RunSummary(["2024-03"], [], 0.1, noop=True, plan=plan)
+    monkeypatch.setattr("orchestration.run.run_pipeline", lambda *a, **k: summary)
+    args = argparse.Namespace(
+        exports=str(exports), data=str(data.root), periode=None, paksa=False, model=False
+    )
+    assert cli.cmd_run(args) == 0
+    assert "Berkas 'gaji_202403.csv' diabaikan: x." in capsys.readouterr().out.splitlines()
