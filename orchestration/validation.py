@@ -185,7 +185,7 @@ def validate(kind: str, periode: str, frame: pl.DataFrame, source_file: str) -> 
             "KOLOM_HILANG",
             read=frame.height,
             kolom=", ".join(missing),
-            nilai=", ".join(frame.columns),
+            nilai=", ".join(c for c in frame.columns if c not in INTERNAL_COLUMNS),
             daftar=", ".join(f"'{m}'" for m in missing),
             petunjuk=_hint(missing, extra),
         )

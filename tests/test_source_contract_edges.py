@@ -15,6 +15,7 @@ from orchestration.core.months import MonthPlan
 from orchestration.core.paths import DataDir
 from orchestration.export_folder import discover, ignored_lines
 from orchestration.run import RunError, RunSummary, month_plan, run_pipeline
+from tests.test_validation import read_and_validate
 
 ABSENSI = b"id_mesin,nip,waktu,jenis,metode,lat,lon\r\nFP,199008152016011005,2024-03-04 07:05:00,MASUK,FINGER,,\r\n"
 
@@ -93,3 +94,28 @@ def test_the_run_command_prints_the_skipped_files(folders, monkeypatch, capsys):
     )
     assert cli.cmd_run(args) == 0
     assert "Berkas 'gaji_202403.csv' diabaikan: x." in capsys.readouterr().out.splitlines()
+
+
+# --- header ------------------------------------------------------------------------------------
+def test_a_missing_required_column_rejects_the_file_and_quotes_only_the_files_own_columns():
+    """sources.md: "A missing required column rejects the whole file with a clear message." The
+    quarantine row (line 0) names the missing column and shows the columns the file does have,
+    not the reader's own bookkeeping columns (``line_no``, the ragged-row markers)."""
+    data = (
+        b"id_mesin,NIP,waktu,metode,lat,lon\r\n"
+        b"FP,199008152016011005,2024-03-04 07:05:00,FINGER,,\r\n"
+        b"FP,199008152016011005,2024-03-04 16:05:00,FINGER,,,\r\n"  # ragged
+    )
+    result = read_and_validate(data, "absensi_202403.csv")
+    [q] = result.quarantine.rows(named=True)
+    assert (q["source_file"], q["line_no"], q["kolom"], q["kode_alasan"]) == (
+        "absensi_202403.csv",
+        0,
+        "jenis",
+        "KOLOM_HILANG",
+    )
+    assert q["nilai"] == "id_mesin, nip, waktu, metode, lat, lon"
+    assert q["alasan"] == (
+        "Kolom wajib 'jenis' tidak ada di berkas 'absensi_202403.csv'; seluruh berkas ditolak."
+    )
+    assert result.counts == {"read": 2, "loaded": 0, "quarantined": 2, "duplicates": 0}
