@@ -119,3 +119,30 @@ def test_a_missing_required_column_rejects_the_file_and_quotes_only_the_files_ow
         "Kolom wajib 'jenis' tidak ada di berkas 'absensi_202403.csv'; seluruh berkas ditolak."
     )
     assert result.counts == {"read": 2, "loaded": 0, "quarantined": 2, "duplicates": 0}
+
+
+def test_extra_columns_are_reported_once_in_the_run_log_not_per_row(folders):
+    """sources.md: "Extra columns are ignored and reported once." The note reaches the run log
+    (console and Dagster) once per file, whatever the number of rows; before, it was written
+    only into the file registry where no operator reads it."""
+    import dagster as dg
+
+    from orchestration.assets.ingest import ingest_assets
+    from orchestration.resources import KinerjaStorage
+
+    data, exports = folders
+    header = "id_mesin,nip,waktu,jenis,metode,lat,lon,Keterangan\r\n"
+    rows = "".join(
+        f"FP,19900815201601100{i},2024-03-04 07:05:00,MASUK,FINGER,,,x{i}\r\n" for i in range(1, 8)
+    )
+    (exports / "absensi_202403.csv").write_text(header + rows)
+    [asset] = [a for a in ingest_assets if a.node_def.name == "ingest_absensi"]
+    storage = KinerjaStorage(exports_dir=str(exports), data_dir=str(data.root))
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        [asset], partition_key="2024-03", resources={"storage": storage}, instance=instance
+    )
+    assert result.success
+    messages = [e.user_message for e in instance.all_logs(result.run_id)]
+    note = "Kolom tambahan di berkas 'absensi_202403.csv' diabaikan: 'keterangan'."
+    assert messages.count(note) == 1

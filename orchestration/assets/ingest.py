@@ -76,6 +76,9 @@ def _ingest_asset(kind: str) -> dg.AssetsDefinition:
                 if periode not in window and result.action == "missing":
                     continue  # no previous snapshot: the transfer rows say so (WARN finding)
                 context.log.info(result.message)
+                if result.action != "noop":  # the file was read now: its notes once, per file
+                    for note in result.notes:  # extra columns, encoding, sheet, other files
+                        context.log.info(note)
                 unusable = result.action == "missing" or (
                     result.action == "rejected" and result.previous_sha256 is None
                 )
