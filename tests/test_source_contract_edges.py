@@ -146,3 +146,64 @@ def test_extra_columns_are_reported_once_in_the_run_log_not_per_row(folders):
     messages = [e.user_message for e in instance.all_logs(result.run_id)]
     note = "Kolom tambahan di berkas 'absensi_202403.csv' diabaikan: 'keterangan'."
     assert messages.count(note) == 1
+
+
+# --- times -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "waktu",
+    [
+        "2024-03-01 24:00:00",  # no 24:00 in the contract: never rolled over to the next day
+        "2024-03-01",  # date only
+        "2024-03-01 07:30:00Z",
+        "2024-03-01 07:30:00.000",
+        "2024/03/01 07:30:00",
+    ],
+)
+def test_a_time_outside_the_contract_format_is_quarantined_never_shifted(waktu):
+    """sources.md: "Times are local WITA (UTC+8) wall-clock without offset,
+    `YYYY-MM-DD HH:MM:SS`." Anything else is quarantined with file, line and reason."""
+    data = ABSENSI + f"FP,199008152016011005,{waktu},PULANG,FINGER,,\r\n".encode()
+    result = read_and_validate(data, "absensi_202403.csv")
+    assert result.valid["line_no"].to_list() == [2]
+    [q] = result.quarantine.rows(named=True)
+    assert (q["source_file"], q["line_no"], q["kolom"], q["nilai"], q["kode_alasan"]) == (
+        "absensi_202403.csv",
+        3,
+        "waktu",
+        waktu,
+        "WAKTU_TIDAK_VALID",
+    )
+    assert "harus berformat YYYY-MM-DD HH:MM:SS" in q["alasan"]
+
+
+# --- xlsx --------------------------------------------------------------------------------------
+def _pegawai_xlsx(header_row: int, first_column: int = 1) -> bytes:
+    import io
+
+    import openpyxl
+
+    from tests.test_validation import GOOD
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = "DAFTAR PEGAWAI PEMERINTAH PROVINSI NUSA TENGGARA TIMUR"
+    sheet.merge_cells("A1:F1")
+    values = GOOD["pegawai"]
+    for j, (name, value) in enumerate(values.items()):
+        sheet.cell(header_row, first_column + j, name.upper())
+        sheet.cell(header_row + 1, first_column + j, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_header_on_row_20_is_found_on_row_21_it_is_not():
+    """sources.md: "first sheet, header row within the first 20 rows; BKN-style exports put a
+    title in A1". Row 20 is the last row searched; the header may start in any column."""
+    result = read_and_validate(_pegawai_xlsx(20, first_column=2), "pegawai_202403.xlsx")
+    assert result.counts["loaded"] == 1 and result.valid["line_no"].to_list() == [21]
+    assert result.valid["nip"].to_list() == ["199008152016011005"]
+    result = read_and_validate(_pegawai_xlsx(21), "pegawai_202403.xlsx")
+    [q] = result.quarantine.rows(named=True)
+    assert (q["line_no"], q["kode_alasan"]) == (0, "JUDUL_TIDAK_DITEMUKAN")
+    assert "20 baris pertama" in q["alasan"] and "'pegawai_202403.xlsx'" in q["alasan"]
