@@ -79,6 +79,13 @@ def check_no_error_findings(temuan: pl.DataFrame, periode: str) -> CheckOutcome:
     failing = failing.sort(sort_by) if sort_by else failing
     kode = failing.group_by("kode").len().sort("kode").rows() if "kode" in failing.columns else []
     what = ", ".join(f"{k} {n}x" for k, n in kode)
+    # the first finding's own sentence says what is wrong and where to fix it (braces escaped:
+    # the message is a format string)
+    contoh = (
+        " Pertama: " + failing["pesan"][0].replace("{", "{{").replace("}", "}}")
+        if "pesan" in failing.columns and failing.height and failing["pesan"][0]
+        else ""
+    )
     return _outcome(
         name,
         periode,
@@ -89,7 +96,8 @@ def check_no_error_findings(temuan: pl.DataFrame, periode: str) -> CheckOutcome:
         ok="Tidak ada temuan ERROR untuk periode {periode}.",
         fail="{n} temuan ERROR untuk periode {periode}"
         + (f" ({what})" if what else "")
-        + ": TPP periode ini tidak boleh dibayar sampai sumbernya diperbaiki.",
+        + ": TPP periode ini tidak boleh dibayar sampai sumbernya diperbaiki."
+        + contoh,
     )
 
 

@@ -375,6 +375,51 @@ tanpa_pegawai as (
     where not ada_pegawai
 ),
 
+-- the project's calendar must know the period's year: without its holidays every holiday is a
+-- working day (TK for everyone), without its Ramadan the Ramadan hours are missed (sources.md,
+-- Calendar: reference data the project ships and an operator extends with a new year)
+tahun_libur as (
+    select distinct cast(extract(year from tanggal) as integer) as tahun
+    from {{ ref('stg_kalender_libur') }}
+),
+
+tahun_ramadan as (
+    select distinct tahun from {{ ref('stg_kalender_ramadan') }}
+),
+
+tahun_kalender as (
+    select
+        p.periode,
+        cast(extract(year from p.tanggal_awal) as integer) as tahun,
+        l.tahun is not null as ada_libur,
+        r.tahun is not null as ada_ramadan
+    from periode as p
+    left join tahun_libur as l on l.tahun = cast(extract(year from p.tanggal_awal) as integer)
+    left join tahun_ramadan as r on r.tahun = cast(extract(year from p.tanggal_awal) as integer)
+),
+
+kalender_kurang as (
+    select
+        periode,
+        'ERROR' as tingkat,
+        'KALENDER_TIDAK_ADA' as kode,
+        cast(null as {{ dbt.type_string() }}) as nip,
+        cast(null as {{ dbt.type_string() }}) as kode_opd,
+        cast(null as {{ dbt.type_string() }}) as source_file,
+        cast(0 as integer) as line_no,
+        'Kalender tahun ' || cast(tahun as {{ dbt.type_string() }}) || ' belum ada ('
+            || case
+                when not ada_libur and not ada_ramadan then 'libur nasional, cuti bersama dan Ramadan'
+                when not ada_libur then 'libur nasional dan cuti bersama'
+                else 'Ramadan'
+            end
+            || '): hari dan jam kerja periode ' || periode || ' tidak dapat dihitung dengan benar. '
+            || 'Tambahkan tahun itu ke transforms/seeds/kalender_libur.csv dan kalender_ramadan.csv.'
+            as pesan
+    from tahun_kalender
+    where not (ada_libur and ada_ramadan)
+),
+
 semua as (
     select * from tumpang_tindih
     union all select * from final_ganda
@@ -393,6 +438,7 @@ semua as (
     union all select * from tanpa_penilaian
     union all select * from aturan_kurang
     union all select * from tanpa_pegawai
+    union all select * from kalender_kurang
 )
 
 select
