@@ -75,7 +75,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     plan = summary.plan
     if plan is not None:
-        for line in plan.ignored:  # misnamed export files: whatever month was asked for
+        for line in [*plan.ignored, *plan.before_first_lines()]:  # whatever month was asked for
             print(line)
     if plan is not None and args.periode is None:
         for line in plan.reference_lines() + plan.incomplete_lines():

@@ -23,7 +23,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from orchestration.core.months import (
@@ -206,8 +206,6 @@ class _ProgressHandler(logging.Handler):
 def month_plan(found, data: DataDir) -> MonthPlan:
     """Payroll, reference and incomplete months of the export folder (``orchestration.core.months``);
     ``found``: the folder's ``export_folder.discover``."""
-    from dataclasses import replace
-
     from orchestration.core.months import plan_months
     from orchestration.export_folder import ignored_lines
     from orchestration.file_registry import loaded_kinds, rejected_kinds
@@ -220,9 +218,12 @@ def _requested(plan: MonthPlan, periode: str | None, exports: Path) -> tuple[lis
     """(payroll months, reference months) a run over ``exports`` is asked for."""
     if periode is None:
         if not plan.payroll and not plan.reference:
-            lines = plan.incomplete_lines() or [f"Tidak ada file ekspor di {exports}."]
+            lines = plan.incomplete_lines() + plan.before_first_lines()
+            lines = lines or [f"Tidak ada file ekspor di {exports}."]
             raise RunError(" ".join([*lines, *plan.ignored]))
         return plan.payroll, plan.reference
+    if periode in plan.before_first:
+        raise RunError(" ".join(replace(plan, before_first=[periode]).before_first_lines()))
     if periode in plan.incomplete:
         raise RunError(
             " ".join(MonthPlan([], [], {periode: plan.incomplete[periode]}).incomplete_lines())

@@ -138,6 +138,28 @@ def test_plan_counts_files_loaded_before_and_not_rejected_ones():
     assert "berkas absensi_202411 ditolak (lihat karantina)" in plan.incomplete_lines()[0]
 
 
+def test_months_before_the_first_rulebook_version_are_reported_not_run(tmp_path):
+    """No rule is in force before the earliest ``berlaku_mulai`` (2024-01 with the default
+    rulebook), and Dagster has no partition there: such a month is named with the reason instead
+    of failing inside Dagster ("Partition key range start 2023-12 is before ...")."""
+    from orchestration.core.months import first_period
+    from orchestration.partitions import monthly
+    from orchestration.run import RunError, _requested
+
+    assert first_period() == "2024-01" == monthly.get_first_partition_key()
+    full = [(k, p) for p in ("2023-12", "2024-01") for k in ("pegawai", "absensi", "kinerja")]
+    plan = plan_months(full)
+    assert (plan.payroll, plan.reference, plan.before_first) == (["2024-01"], [], ["2023-12"])
+    [line] = plan.before_first_lines()
+    assert line.startswith("Periode 2023-12 sebelum periode pertama yang dapat dihitung (2024-01")
+    assert "aturan_versi.csv" in line
+    with pytest.raises(RunError, match="Periode 2023-12 sebelum periode pertama"):
+        _requested(plan, "2023-12", tmp_path)
+    only_old = plan_months([(k, "2023-11") for k in ("pegawai", "absensi", "kinerja")])
+    with pytest.raises(RunError, match="Periode 2023-11 sebelum periode pertama"):
+        _requested(only_old, None, tmp_path)
+
+
 # --- 1. the previous master is always read --------------------------------------------------------
 @pytest.fixture(scope="module")
 def one_month(tmp_path_factory):

@@ -18,10 +18,14 @@ whose files were cleaned out of the folder is not recomputed by a run over that 
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
+
+from orchestration.core.paths import SEEDS_DIR
 
 # Without these a period cannot be paid: a missing file must not turn into "everyone absent" or
 # "nobody evaluated".
@@ -68,6 +72,16 @@ def last_day(periode: str) -> date:
     return first_day(next_month(periode)) - timedelta(days=1)
 
 
+@cache
+def first_period() -> str:
+    """The first month the platform computes (and Dagster's first partition): the month of the
+    earliest ``berlaku_mulai`` of the rulebook (``transforms/seeds/aturan_versi.csv``), since
+    before it no rule is in force. An operator who adds an earlier version moves it."""
+    with open(SEEDS_DIR / "aturan_versi.csv", encoding="utf-8") as f:
+        mulai = [r["berlaku_mulai"] for r in csv.DictReader(f) if r["berlaku_mulai"]]
+    return min(mulai)[:7]
+
+
 @dataclass(frozen=True)
 class MonthPlan:
     payroll: list[str]
@@ -75,6 +89,7 @@ class MonthPlan:
     incomplete: dict[str, list[str]] = field(default_factory=dict)  # periode -> missing kinds
     rejected: frozenset[tuple[str, str]] = frozenset()  # (kind, periode) rejected, none loaded
     ignored: tuple[str, ...] = ()  # one line per misnamed export file (export_folder.ignored_lines)
+    before_first: list[str] = field(default_factory=list)  # months before first_period()
 
     def incomplete_lines(self) -> list[str]:
         """One line per incomplete month, for the operator (Bahasa Indonesia)."""
@@ -91,6 +106,15 @@ class MonthPlan:
                 "diterbitkan sampai berkasnya ada."
             )
         return lines
+
+    def before_first_lines(self) -> list[str]:
+        """One line per month of the folder that precedes the first rulebook version."""
+        return [
+            f"Periode {periode} sebelum periode pertama yang dapat dihitung ({first_period()}: "
+            "versi rulebook TPP paling awal di transforms/seeds/aturan_versi.csv berlaku mulai "
+            "bulan itu); berkasnya tidak diproses."
+            for periode in self.before_first
+        ]
 
     def reference_lines(self) -> list[str]:
         return [
@@ -118,13 +142,15 @@ def plan_months(
             kinds[periode].add(kind)
     for kind, periode in loaded:
         kinds[periode].add(kind)
-    payroll, reference, incomplete = [], [], {}
+    payroll, reference, incomplete, before_first = [], [], {}, []
     for periode in sorted(candidates):
         have = kinds[periode]
-        if have == {MASTER}:
+        if periode < first_period():  # no rule in force, no Dagster partition
+            before_first.append(periode)
+        elif have == {MASTER}:
             reference.append(periode)
         elif missing := [k for k in REQUIRED_KINDS if k not in have]:
             incomplete[periode] = missing
         else:
             payroll.append(periode)
-    return MonthPlan(payroll, reference, incomplete, rejected)
+    return MonthPlan(payroll, reference, incomplete, rejected, before_first=before_first)
