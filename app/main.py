@@ -93,16 +93,24 @@ bagian: dict[str, list] = {}
 for h in ui.HALAMAN:
     # the pages of other roles are registered too, hidden: opening one by URL runs its guard,
     # which refuses and writes the refusal to the audit log (instead of a silent redirect)
+    beranda = h.kunci == ui.BERANDA[sesi.role]
     bagian.setdefault(h.bagian, []).append(
         st.Page(
             h.file,
             title=h.judul,
             icon=h.ikon,
-            url_path=h.kunci,
-            default=h.kunci == ui.BERANDA[sesi.role],
+            # the home page is served at "/": its own path is only its key in Streamlit
+            url_path=f"{h.kunci}-beranda" if beranda else h.kunci,
+            default=beranda,
             visibility="visible" if h in halaman else "hidden",
         )
     )
+    if beranda:
+        # /ringkasan, /opd?opd=..., /keuangan (a bookmark, or the URL the login form was on)
+        # open the home page too, instead of Streamlit's English "Page not found"
+        bagian[h.bagian].append(
+            st.Page(h.file, title=h.judul, icon=h.ikon, url_path=h.kunci, visibility="hidden")
+        )
 nav = st.navigation(bagian)
 
 st.logo(

@@ -539,6 +539,11 @@ TERJEMAHAN = {
     "Type to search": "Ketik untuk mencari",
     "Running...": "Memproses…",
     "Stop": "Berhenti",
+    # the notice of a URL that is no page of the app (it then opens the home page)
+    "Page not found": "Halaman tidak ditemukan",
+    "The page that you have requested does not seem to exist. Running the app's main page.": (
+        "Halaman yang diminta tidak ada. Halaman utama dibuka."
+    ),
 }
 
 
