@@ -481,6 +481,12 @@ def table(
         | {c: fmt.number for c in angka}
         | {c: (lambda v: fmt.number(v, 2)) for c in desimal}
     )
+    # an integer column with gaps reaches pandas as floats ("374.000000"): whole numbers again
+    formats |= {
+        c: fmt.number
+        for c in shown
+        if c not in formats and frame[c].dtype.is_integer() and frame[c].null_count()
+    }
     styler = pdf.style.format(na_rep=fmt.KOSONG).format(
         {c: f for c, f in formats.items() if c in shown}, na_rep=fmt.KOSONG
     )

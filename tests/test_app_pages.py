@@ -1241,3 +1241,21 @@ def test_the_roster_is_paged_and_scoped_for_a_department_head(data, bulanan, mon
     at = masuk(KEPALA)
     assert "Jadwal dinas shift" not in [h.value for h in at.subheader]
     assert {m.label for m in at.metric} >= {"Pola kantor", "Pola sekolah", "Pola shift"}
+
+
+def _tabel_dengan_celah():
+    import polars as pl
+
+    from app import ui
+
+    frame = pl.DataFrame({"baris": [374, None, 1971]}, schema={"baris": pl.Int32})
+    ui.table(frame, {"baris": "Baris"})
+
+
+def test_an_integer_column_with_gaps_shows_whole_numbers():
+    """Line numbers of the quality tables (Int32 with nulls) reached pandas as floats and were
+    shown as "374.000000"."""
+    at = AppTest.from_function(_tabel_dengan_celah).run()
+    tidak_ada_error(at)
+    shown = at.dataframe[0].proto.SerializeToString()
+    assert b"374.000000" not in shown and b"374" in shown and b"1.971" in shown
