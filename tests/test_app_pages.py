@@ -1259,3 +1259,15 @@ def test_an_integer_column_with_gaps_shows_whole_numbers():
     tidak_ada_error(at)
     shown = at.dataframe[0].proto.SerializeToString()
     assert b"374.000000" not in shown and b"374" in shown and b"1.971" in shown
+
+
+def test_audit_log_shows_times_roles_and_periods_as_people_read_them(data):
+    masuk("keuangan").get("download_button")[0].click().run()  # an UNDUH with a period
+    at = masuk("analis")
+    at.switch_page("views/audit_log.py").run()
+    tidak_ada_error(at)
+    log = at.dataframe[0].value
+    assert not log["waktu"].str.contains(r"\dT\d").any(), log["waktu"].head()
+    assert log["waktu"].str.endswith(" WITA").all()
+    assert "Keuangan" in set(log["peran"]) and "KEUANGAN" not in set(log["peran"])
+    assert "Maret 2025" in set(log["periode"]) and "2025-03" not in set(log["periode"])

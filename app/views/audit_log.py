@@ -4,6 +4,8 @@ import polars as pl
 import streamlit as st
 
 from app import audit, ui
+from app import format as fmt
+from app.users import NAMA_PERAN
 
 ctx = ui.context("audit", perlu_data=False)
 ui.title(
@@ -20,9 +22,13 @@ if log.is_empty():
     st.info("Belum ada catatan.")
 else:
     ui.table(
-        log,
+        log.with_columns(
+            fmt.waktu_iso_expr(pl.col("waktu")).alias("waktu"),  # 5 Des 2026 07:17 WITA
+            pl.col("peran").replace_strict(NAMA_PERAN, default=pl.col("peran")),
+            fmt.periode_expr(pl.col("periode")),
+        ),
         {
-            "waktu": "Waktu (WITA)",
+            "waktu": "Waktu",
             "aksi": "Aksi",
             "pengguna": "Pengguna",
             "peran": "Peran",
