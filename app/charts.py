@@ -1113,6 +1113,37 @@ def count_bars(
     )
 
 
+def check_runs(per_run: pl.DataFrame):
+    """Failed checks per quality run (``checked_at`` UTC-aware, ``gagal``) on a WITA time axis:
+    the times are shifted to WITA wall-clock on a UTC scale, so every browser shows
+    ``5 Des 03:11`` whatever its own time zone (Vega's default was ``03 PM``)."""
+    data = per_run.with_columns(
+        pl.col("checked_at")
+        .dt.convert_time_zone("Asia/Makassar")
+        .dt.replace_time_zone("UTC")
+        .alias("waktu"),
+        fmt.waktu_expr(pl.col("checked_at"), berzona=True).alias("waktu_teks"),
+    )
+    return _done(
+        alt.Chart(data)
+        .mark_line(point=True, color=MERAH)
+        .encode(
+            x=alt.X(
+                "waktu:T",
+                title="Waktu run (WITA)",
+                scale=alt.Scale(type="utc"),
+                axis=alt.Axis(format="%e %b %H:%M", formatType="utc", labelAngle=0),
+            ),
+            y=alt.Y("gagal:Q", title="Cek gagal", axis=alt.Axis(tickMinStep=1, format=",d")),
+            tooltip=[
+                alt.Tooltip("waktu_teks:N", title="Waktu"),
+                alt.Tooltip("gagal:Q", title="Cek gagal", format=",d"),
+            ],
+        )
+        .properties(height=200)
+    )
+
+
 @spec
 def opd_difference(frame: pl.DataFrame):
     """What-if: the change of gross TPP per department (bars right = up, left = down)."""

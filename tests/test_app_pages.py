@@ -1271,3 +1271,28 @@ def test_audit_log_shows_times_roles_and_periods_as_people_read_them(data):
     assert log["waktu"].str.endswith(" WITA").all()
     assert "Keuangan" in set(log["peran"]) and "KEUANGAN" not in set(log["peran"])
     assert "Maret 2025" in set(log["periode"]) and "2025-03" not in set(log["periode"])
+
+
+def test_quality_run_times_are_wita_on_a_24_hour_axis():
+    """The failed-checks-per-run chart showed the browser's own time with "03 PM" labels."""
+    import datetime as dt
+
+    from app import charts
+
+    runs = pl.DataFrame(
+        {
+            "checked_at": [
+                dt.datetime(2026, 12, 4, 19, 11, tzinfo=dt.UTC),
+                dt.datetime(2026, 12, 4, 20, 30, tzinfo=dt.UTC),
+            ],
+            "gagal": [3, 2],
+        }
+    )
+    spec = charts.check_runs(runs).to_dict()
+    x = spec["encoding"]["x"]
+    assert x["scale"]["type"] == "utc" and x["axis"]["formatType"] == "utc"
+    assert "%H:%M" in x["axis"]["format"] and "%p" not in x["axis"]["format"]
+    assert "WITA" in x["title"]
+    (rows,) = spec["datasets"].values()
+    assert rows[0]["waktu"].startswith("2026-12-05T03:11")  # 19:11 UTC = 03:11 WITA
+    assert rows[0]["waktu_teks"] == "5 Des 2026 03:11 WITA"

@@ -1,7 +1,6 @@
 """Kualitas Data: findings, quarantine, check results, alert history, and the fairness and
 drift of the models (``DATA/models/pemantauan.parquet``)."""
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -164,17 +163,7 @@ with tab_cek:
             )
             if per_run.height > 1:
                 st.caption("Cek gagal per run pada periode ini")
-                st.altair_chart(
-                    alt.Chart(per_run)
-                    .mark_line(point=True, color=charts.MERAH)
-                    .encode(
-                        x=alt.X("checked_at:T", title=None),
-                        y=alt.Y("gagal:Q", title="Cek gagal"),
-                    )
-                    .properties(height=200)
-                    .configure(locale=charts.LOCALE),
-                    width="stretch",
-                )
+                ui.chart(charts.check_runs(per_run), width="stretch")
 
 with tab_alert:
     try:
@@ -186,7 +175,11 @@ with tab_alert:
             st.success("Belum ada alert.")
         else:
             ui.table(
-                alert.with_columns(fmt.waktu_expr(pl.col("dibuat"), berzona=True).alias("waktu")),
+                alert.with_columns(
+                    fmt.waktu_expr(pl.col("dibuat"), berzona=True).alias("waktu"),
+                    fmt.periode_expr(pl.col("periode")),
+                    pl.col("status").str.replace_all("_", " ").str.to_titlecase(),
+                ),
                 {
                     "waktu": "Waktu",
                     "status": "Status",
