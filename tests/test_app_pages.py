@@ -747,6 +747,9 @@ def test_early_warning_shows_the_baseline_beside_the_model(
         in text
     )
     assert "September 2025 – November 2025" in text
+    # no internal names: documentation paths, model version ids, upper-case levels
+    assert "docs/" not in text and "uji-1" not in text
+    assert set(tabel["tingkat"]) <= {"Tinggi", "Sedang", "Rendah"}, set(tabel["tingkat"])
     # a report in which the model's interval lies above the baseline's changes the headline
     laporan = fresh_seed.report()
     baru = laporan["peringatan"]["kasus_baru"]

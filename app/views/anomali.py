@@ -67,7 +67,7 @@ def _fresh_seed_text(segar: dict) -> str:
         "predikat buruk dalam 3 bulan terakhir) daftar bulanan menangkap, dari "
         f"{fmt.number(m['n'])}: model {tertangkap(m, 'interval 95% ')}, pembanding "
         f"{tertangkap(b)}{selisih}"
-        f"{catatan} Sumber: docs/models/evaluation.md. Gunakan sebagai bahan percakapan "
+        f"{catatan} Gunakan sebagai bahan percakapan "
         "pembinaan, bukan untuk TPP atau sanksi."
     )
 
@@ -448,7 +448,7 @@ with tab_peringatan:
         if uji:
             bulan = uji["uji_periode"]
             st.caption(
-                f"Versi yang dipakai ({versi or fmt.KOSONG}), pada bulan ujinya"
+                "Versi model yang dipakai, pada bulan ujinya"
                 + (f" ({fmt.periode(bulan[0])} – {fmt.periode(bulan[-1])})" if bulan else "")
                 + f": daftar model menangkap {fmt.number(uji['model'])} dari "
                 f"{fmt.number(uji['n'])} kasus baru, pembanding {fmt.number(uji['baseline'])}"
@@ -456,7 +456,8 @@ with tab_peringatan:
                     " (tidak lebih baik)."
                     if not uji["lebih_baik"]
                     else " (sedikit lebih baik di bulan uji ini, tetapi tidak pada data uji segar)."
-                )
+                ),
+                help=f"Versi model: {versi}" if versi else None,
             )
         tingkat = (
             dict(risiko.group_by("tingkat").len().iter_rows())
@@ -488,7 +489,10 @@ with tab_peringatan:
         teratas = (
             risiko.sort("skor", descending=True)
             .head(200)
-            .with_columns((pl.col("skor") * 100).alias("peluang"))
+            .with_columns(
+                (pl.col("skor") * 100).alias("peluang"),
+                pl.col("tingkat").str.to_titlecase(),  # TINGGI -> Tinggi
+            )
         )
         kolom_tabel = {
             "nama": "Nama",
