@@ -446,20 +446,24 @@ def arrival_histogram(frame: pl.DataFrame, menit: int = 5):
             ],
         )
     )
+    urut = sorted(mulai, key=mulai.get)
+    # one label line per start time (07:00 and 07:30 are a few pixels apart: on one line the
+    # labels overlapped)
     rules = pl.DataFrame(
-        {"menit": list(mulai.values()), "label": [f"jam masuk {k[:5]}" for k in mulai]}
+        {"menit": [mulai[k] for k in urut], "label": [f"jam masuk {k[:5]}" for k in urut]}
     )
     rule = (
         alt.Chart(rules)
         .mark_rule(color=MERAH, strokeDash=[4, 3], strokeWidth=1.5)
         .encode(x="menit:Q")
     )
-    text = (
-        alt.Chart(rules)
+    texts = [
+        alt.Chart(rules.slice(i, 1))
         .mark_text(align="left", dx=4, dy=-6, color=MERAH, fontSize=11)
-        .encode(x="menit:Q", y=alt.value(8), text="label:N")
-    )
-    return _done((bars + rule + text).properties(height=280))
+        .encode(x="menit:Q", y=alt.value(8 + 14 * i), text="label:N")
+        for i in range(rules.height)
+    ]
+    return _done(alt.layer(bars, rule, *texts).properties(height=280))
 
 
 @spec

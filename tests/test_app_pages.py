@@ -1299,3 +1299,21 @@ def test_quality_run_times_are_wita_on_a_24_hour_axis():
     (rows,) = spec["datasets"].values()
     assert rows[0]["waktu"].startswith("2026-12-05T03:11")  # 19:11 UTC = 03:11 WITA
     assert rows[0]["waktu_teks"] == "5 Des 2026 03:11 WITA"
+
+
+def test_arrival_start_time_labels_do_not_overlap():
+    """A department with school (07:00) and office (07:30) hours: the two rules' labels were
+    drawn on one line, a few pixels apart, over each other."""
+    from app import charts
+
+    tap = pl.DataFrame(
+        {
+            "menit": [400, 425, 455, 430],
+            "jam_masuk": ["07:30:00", "07:00:00", "07:30:00", "07:00:00"],
+            "hari": [3, 4, 5, 1],
+        }
+    )
+    spec = charts.arrival_histogram(tap)
+    labels = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    heights = [layer["encoding"]["y"]["value"] for layer in labels]
+    assert len(labels) == 2 and len(set(heights)) == 2, heights
