@@ -893,6 +893,8 @@ def test_whatif_speaks_indonesian_and_hides_internal_names(data):
     assert metrics["TPP bruto usulan"] != metrics["TPP bruto terbit"]  # full amounts, two a row
     text = teks(at)
     assert "Dengan aturan usulan, TPP bruto" in text and "whatif-" not in text
+    assert at.radio[0].options == ["Bagian disiplin", "Seluruh TPP"]  # not DISIPLIN / TOTAL
+    assert "What-if" not in text
     assert "Januari 2025" in text and "2025-01" not in text
     waktu = next(c.value for c in at.caption if c.value.startswith("Dihitung dalam"))
     assert "." not in waktu.split("dalam ", 1)[1].split(" detik")[0]  # 0,6 detik, not 0.6

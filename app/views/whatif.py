@@ -18,7 +18,7 @@ ctx = ui.context("whatif")
 d, periode = ctx.data, ctx.periode
 
 ui.title(
-    "Simulasi Aturan (What-if)",
+    "Simulasi Aturan",
     "Hitung ulang TPP bulan terbit dengan aturan usulan dan bandingkan dengan TPP terbit. "
     "Data terbit, periode terkunci dan gudang data tidak diubah.",
 )
@@ -55,7 +55,9 @@ with st.form("whatif_form"):
             ["DISIPLIN", "TOTAL"],
             horizontal=True,
             index=["DISIPLIN", "TOTAL"].index(v0["dasar_potongan"]),
-            help="DISIPLIN: hanya bagian disiplin; TOTAL: seluruh TPP.",
+            format_func={"DISIPLIN": "Bagian disiplin", "TOTAL": "Seluruh TPP"}.get,
+            help="Bagian disiplin: potongan dihitung dari bagian disiplin saja; "
+            "seluruh TPP: dari seluruh TPP.",
         )
     with kanan:
         st.caption("Persen kinerja per predikat")
