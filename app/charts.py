@@ -741,7 +741,7 @@ def _clock_text_expr(col: str) -> pl.Expr:
 def _code_colour(jenis: str) -> alt.Scale:
     awal = "TL" if jenis == "datang" else "PSW"
     return alt.Scale(
-        domain=["tepat waktu", *[f"{awal}{i}" for i in range(1, 5)]],
+        domain=["Tepat waktu", *[f"{awal}{i}" for i in range(1, 5)]],
         range=[TEAL, KUNING, ORANYE, MERAH, "#7f1d1d"],
     )
 
@@ -768,7 +768,7 @@ def daily_hours(harian: pl.DataFrame, jenis: str):
         fmt.day_date_expr(pl.col("tanggal")).alias("t_tanggal"),
         _minutes_expr(waktu).alias("menit"),
         _clock_text_expr(jadwal).alias("jadwal"),
-        pl.col(kode).fill_null("tepat waktu").alias("kode"),
+        pl.col(kode).fill_null("Tepat waktu").alias("kode"),
         pl.col(waktu).dt.strftime("%H:%M WITA").alias("teks"),
         pl.col(jadwal).str.slice(0, 5).alias("t_jadwal"),
     )
@@ -822,7 +822,7 @@ def _shift_hours(harian: pl.DataFrame, jenis: str):
         "tanggal",
         fmt.day_date_expr(pl.col("tanggal")).alias("t_tanggal"),
         (pl.col(waktu) - pl.col(acuan)).dt.total_minutes().cast(pl.Int64).alias("menit"),
-        pl.col(kode).fill_null("tepat waktu").alias("kode"),
+        pl.col(kode).fill_null("Tepat waktu").alias("kode"),
         fmt.waktu_expr(pl.col(waktu)).alias("teks"),
         day_schedule().alias("t_jadwal"),
         pl.col("kode_shift").fill_null("jam kantor").alias("shift"),

@@ -1152,6 +1152,7 @@ def test_person_page_shows_the_pattern_and_each_days_schedule(bulanan, harian_ma
     tabel = next(df.value for df in at.dataframe if "jadwal" in df.value.columns)
     assert tabel["jadwal"].tolist() == want
     charts = _grafik(at)
+    assert b"Tepat waktu" in charts and b"tepat waktu" not in charts  # as in every legend
     if pola == "SHIFT":
         assert any(j.startswith("MALAM 21:00–07:00") for j in want)
         assert {j.split()[0] for j in want} <= {"PAGI", "SIANG", "MALAM"}

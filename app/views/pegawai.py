@@ -329,8 +329,8 @@ with tab_kal:
             if harian["kode_shift"].is_not_null().any() or harian["hari_iso"].max() > 5:
                 st.caption(
                     "Satu kotak = satu hari kerja menurut pola kerja (Sabtu/Minggu hanya bila "
-                    "terjadwal); kotak kosong = libur atau LIBUR pada jadwal dinas. Arahkan "
-                    "penunjuk ke kotak untuk melihat jadwal hari itu."
+                    "terjadwal); kotak kosong = hari libur (atau kode LIBUR pada jadwal dinas). "
+                    "Arahkan penunjuk ke kotak untuk melihat jadwal hari itu."
                 )
             ringkas = (
                 harian.with_columns(charts.day_category().alias("kategori"))
