@@ -1289,13 +1289,18 @@ def monthly_drift(frame: pl.DataFrame, judul: str, format_y: str = ",.1~f"):
         fmt.number_expr(pl.col("nilai"), 3).alias("teks")
     )
     order = data["bulan"].unique(maintain_order=True).to_list()
+    # many series (the features' drift): a legend in rows (one line was cut off at the right)
+    # and twenty colours instead of ten repeated
+    banyak = data["seri"].n_unique() > 6
+    legend = alt.Legend(orient="top", columns=4 if banyak else alt.Undefined, labelLimit=260)
+    scale = alt.Scale(scheme="category20") if banyak else alt.Undefined
     return _done(
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
             x=alt.X("bulan:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("nilai:Q", title=judul, axis=alt.Axis(format=format_y)),
-            color=alt.Color("seri:N", title=None, legend=alt.Legend(orient="top")),
+            color=alt.Color("seri:N", title=None, legend=legend, scale=scale),
             tooltip=[
                 alt.Tooltip("bulan:N", title="Bulan"),
                 alt.Tooltip("seri:N", title="Seri"),

@@ -209,6 +209,39 @@ UKURAN = {
         ":salah": "Di daftar tetapi tidak dinilai buruk",
     },
 }
+# groups and model features by name, not by their column values
+KELOMPOK = {
+    "RUMAH_SAKIT": "Rumah sakit",
+    "PENDIDIKAN": "Pendidikan",
+    "KESEHATAN": "Kesehatan",
+    "UMUM": "Umum",
+    "L": "Laki-laki",
+    "P": "Perempuan",
+}
+FITUR = {
+    # attendance anomalies (models.features)
+    "hari_titip": "Tap beruntun dengan rekan",
+    "hari_menit_identik": "Jam masuk identik",
+    "sd_menit_datang": "Jam masuk terlalu teratur",
+    "hari_mobile_jauh": "Tap MOBILE jauh dari kantor",
+    "km_mobile_median": "Jarak tap MOBILE",
+    "hari_tap_saat_dl": "Tap saat dinas luar",
+    "hari_tap_libur": "Tap di hari libur",
+    # early warning (models.early_warning)
+    "tk": "Hari TK",
+    "tl": "Hari terlambat",
+    "psw": "Hari pulang cepat",
+    "persen_disiplin": "% disiplin",
+    "disiplin_rata3": "Rata-rata disiplin 3 bulan",
+    "tren_disiplin": "Tren disiplin",
+    "nilai_hasil": "Rating hasil kerja",
+    "nilai_perilaku": "Rating perilaku",
+    "tanpa_penilaian": "Tanpa penilaian",
+    "porsi_buruk": "Porsi predikat buruk",
+    "buruk_3": "Predikat buruk 3 bulan terakhir",
+    "rata_nilai_hasil": "Rata-rata rating hasil kerja",
+    "rata_nilai_perilaku": "Rata-rata rating perilaku",
+}
 MODEL = {"keadilan_anomali": "Anomali kehadiran", "keadilan_peringatan": "Peringatan dini"}
 SERI_ANOMALI = {"ditandai": "Semua temuan", "model": "Lapisan model"}
 SERI_PERINGATAN = {
@@ -289,7 +322,8 @@ with tab_model:
             ).with_columns(
                 pl.col("dasar")
                 .replace_strict(DIMENSI, return_dtype=pl.String)
-                .alias("dimensi_label")
+                .alias("dimensi_label"),
+                pl.col("kelompok").replace(KELOMPOK),
             )
             ui.chart(charts.fairness(pilih, UKURAN[model][ukuran]), width="content")
             st.caption(
@@ -377,7 +411,7 @@ with tab_model:
                 st.caption("Peringatan dini: porsi predikat buruk dan risiko rata-rata per bulan")
                 ui.chart(charts.monthly_drift(peringatan, "%"), width="stretch")
         fitur = pantau.filter(pl.col("bagian") == "drift_fitur").with_columns(
-            pl.col("dimensi").alias("seri")
+            pl.col("dimensi").replace(FITUR).alias("seri")
         )
         if fitur.height:
             st.caption(
@@ -390,7 +424,7 @@ with tab_model:
             if geser.height:
                 ui.table(
                     geser.with_columns(fmt.periode_expr(pl.col("periode")).alias("bulan")),
-                    {"bulan": "Bulan", "dimensi": "Fitur", "nilai": "PSI", "n": "Baris"},
+                    {"bulan": "Bulan", "seri": "Fitur", "nilai": "PSI", "n": "Baris"},
                     desimal=("nilai",),
                     angka=("n",),
                     key="pantau_psi",
