@@ -1117,6 +1117,7 @@ def count_bars(
     )
 
 
+@spec
 def check_runs(per_run: pl.DataFrame):
     """Failed checks per quality run (``checked_at`` UTC-aware, ``gagal``) on a WITA time axis:
     the times are shifted to WITA wall-clock on a UTC scale, so every browser shows
