@@ -1131,13 +1131,18 @@ def check_runs(per_run: pl.DataFrame):
     )
     return _done(
         alt.Chart(data)
-        .mark_line(point=True, color=MERAH)
+        .mark_line(point=alt.OverlayMarkDef(color=MERAH), color=MERAH)
         .encode(
             x=alt.X(
                 "waktu:T",
                 title="Waktu run (WITA)",
                 scale=alt.Scale(type="utc"),
-                axis=alt.Axis(format="%e %b %H:%M", formatType="utc", labelAngle=0),
+                # a label expression: Vega's own time labels (03 PM) ignored format/formatType
+                axis=alt.Axis(
+                    labelExpr="utcFormat(datum.value, '%e %b %H:%M')",
+                    labelAngle=0,
+                    labelOverlap=True,
+                ),
             ),
             y=alt.Y("gagal:Q", title="Cek gagal", axis=alt.Axis(tickMinStep=1, format=",d")),
             tooltip=[
