@@ -623,6 +623,14 @@ def test_anomaly_layers_cases_and_cap_are_shown_within_scope(data, bulanan, mode
     tidak_ada_error(at)
     flag = [w.value for w in at.warning if "anomali kehadiran" in w.value]
     assert flag and "Jam masuk persis 07:14" in flag[0] and "Maret 2025" in flag[0]
+    assert not at.expander  # March's flag, on March: in full
+    # on another month the March flag is folded away, not a banner above that month's TPP
+    at.selectbox(key="periode").set_value("2025-02").run()
+    tidak_ada_error(at)
+    (lipat,) = at.expander
+    assert lipat.label == "Ditandai juga pada 1 bulan lain"
+    assert any("Maret 2025" in w.value for w in lipat.warning)
+    at.selectbox(key="periode").set_value("2025-03").run()
     # the pair's own-department member: the colleague elsewhere is not named there either
     pasangan = _pasangan_sendiri(bulanan, pl.read_parquet(model_files[0]))
     at.query_params["nip"] = pasangan

@@ -101,13 +101,30 @@ st.markdown(
         "SHIFT": " (jadwal dinas PAGI / SIANG / MALAM)",
     }.get(pola or "", "")
 )
-tanda = d.anomaly_flags(nip)
-for r in tanda.iter_rows(named=True):  # open flags of the attendance-anomaly model, with reasons
+
+
+def _flag(r: dict) -> None:
     st.warning(
         f"**Ditandai untuk diperiksa: anomali kehadiran {fmt.periode(r['periode'])}** · "
         f"{r.get('alasan') or 'pola kehadiran tidak lazim'}",
         icon=":material/fingerprint:",
     )
+
+
+# open flags of the attendance-anomaly model, with reasons: the period's own in full, the other
+# months' folded (a year of monthly flags pushed the TPP of the period a screen down)
+tanda = d.anomaly_flags(nip)
+if not tanda.is_empty():
+    for r in tanda.filter(pl.col("periode") == periode).iter_rows(named=True):
+        _flag(r)
+    lain = tanda.filter(pl.col("periode") != periode)
+    if lain.height:
+        with st.expander(
+            f"Ditandai juga pada {fmt.number(lain['periode'].n_unique())} bulan lain",
+            icon=":material/fingerprint:",
+        ):
+            for r in lain.iter_rows(named=True):
+                _flag(r)
 ini = bulanan.filter(pl.col("periode") == periode)
 if ini.is_empty():
     st.info(f"Tidak ada baris TPP pada {fmt.periode(periode)}.")
