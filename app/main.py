@@ -139,7 +139,7 @@ with st.sidebar:
         )
     if data.snapshot is not None:
         st.caption(
-            f"Data terbit {fmt.waktu_iso(data.snapshot.created_at)} · snapshot "
+            f"Data terbit {fmt.waktu_iso(data.snapshot.created_at)} · terbitan "
             f"{data.snapshot.id[:6]}"
         )
 

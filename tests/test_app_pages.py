@@ -828,6 +828,9 @@ def test_analyst_verifies_and_finance_locks_with_confirmation_and_audit(tmp_path
     assert current_snapshot(data).period("2025-03")["status"] == "LOCKED"
     assert audit_events(data)[-1]["aksi"] == "KUNCI"
     assert "sudah dikunci" in teks(at)
+    riwayat = next(df.value for df in at.dataframe if "snapshot" in df.value.columns)
+    # the publication by its number, as in the sidebar, not its id with a compact timestamp
+    assert riwayat["snapshot"].str.fullmatch(r"\d{6}").all(), riwayat["snapshot"].tolist()
     at.switch_page("views/keuangan.py").run()
     assert "draf" not in teks(at).lower() and "Terkunci oleh keuangan" in teks(at)
 

@@ -136,7 +136,9 @@ else:
             pl.col("dari").replace_strict(ui.STATUS_LABEL, default=pl.col("dari")),
             pl.col("ke").replace_strict(ui.STATUS_LABEL, default=pl.col("ke")),
             fmt.waktu_iso_expr(pl.col("pada")).alias("t_pada"),
+            # the publication's number, as in the sidebar (not its full id with a timestamp)
+            pl.col("snapshot").str.slice(0, 6),
         ).reverse(),
-        {"dari": "Dari", "ke": "Ke", "oleh": "Oleh", "t_pada": "Pada", "snapshot": "Data terbit"},
+        {"dari": "Dari", "ke": "Ke", "oleh": "Oleh", "t_pada": "Pada", "snapshot": "Terbitan"},
         key="tabel_riwayat_periode",
     )
