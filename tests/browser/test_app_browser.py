@@ -172,10 +172,14 @@ def test_department_head_url_tampering_in_a_browser(server, shots, chrome):
     # the URL asks for another department; after login the app refuses and shows none of it
     login(chrome, f"{server}/opd?opd=1.02.01", "kepala_1.01.01", "kepala123")
     chrome.wait_for("document.body.innerText.includes('Akses ditolak')", 30, "penolakan")
-    chrome.idle()
     text = chrome.text()
     assert "Dinas Kesehatan" not in text and "1.02.01" not in text
-    # /opd is this role's home page (served at /): still a page, no "Page not found" notice
+    # signed in, a bookmark of /opd (this role's home page, which Streamlit serves at /): the
+    # page, not Streamlit's English "Page not found" notice
+    chrome.navigate(f"{server}/opd")
+    chrome.wait_for("document.body.innerText.includes('Perlu perhatian')", 60, "perangkat daerah")
+    chrome.idle()
+    text = chrome.text()
     assert "Page not found" not in text and "tidak ditemukan" not in text, text[-500:]
     chrome.screenshot(shots / "04_kepala_ditolak.png", full=False)
 
