@@ -659,7 +659,16 @@ def test_analyst_decision_is_recorded_audited_and_gives_precision(data, model_fi
         tidak_ada_error(at)
         assert "Belum ada keputusan" in teks(at)
         tombol = "FormSubmitter:form_keputusan-Simpan keputusan"
+        # no decision is chosen in advance (none is suggested): saving without one is refused
+        assert at.radio(key="keputusan_jenis").value is None
+        at.text_area(key="keputusan_catatan").input("Diperiksa")
+        at.button(key=tombol).click().run()
+        tidak_ada_error(at)
+        assert any("Pilih keputusan" in e.value for e in at.error)
+        assert decisions.history(data).is_empty()
+        assert audit_events(data)[-1]["hasil"] == "DITOLAK"
         # a note is required: nothing recorded, the refusal is audited
+        at.text_area(key="keputusan_catatan").input("")
         at.radio(key="keputusan_jenis").set_value("DIKONFIRMASI")
         at.button(key=tombol).click().run()
         tidak_ada_error(at)

@@ -341,6 +341,7 @@ with tab_anomali:
                             format_func=lambda k: (
                                 f"{keputusan_app.PILIHAN[k][0]}: {keputusan_app.PILIHAN[k][1]}"
                             ),
+                            index=None,  # no answer chosen for the analyst: none is nudged
                             key="keputusan_jenis",
                         )
                         catatan = st.text_area(
@@ -506,7 +507,7 @@ with tab_peringatan:
             teratas = teratas.with_columns(
                 (pl.col("skor_baseline_rata") * 100).alias("peluang_baseline")
             )
-            kolom_tabel["peluang_baseline"] = "Peluang pembanding (rata-rata penilaian)"
+            kolom_tabel["peluang_baseline"] = "Peluang pembanding"
             persen_kolom = ("peluang", "peluang_baseline")
         kolom_tabel["alasan"] = "Alasan"
         dipilih = ui.choose_pegawai(teratas, "peringatan_teratas", kolom_tabel, persen=persen_kolom)
