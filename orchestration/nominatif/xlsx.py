@@ -174,7 +174,8 @@ def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
     _merge_text(ws, row, *left, columns.GARIS_NIP)
     _merge_text(ws, row, *right, columns.GARIS_NIP)
 
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=4)
+    # by coordinate: the cell below the header is merged (the JUMLAH row) when there are no rows
+    ws.freeze_panes = f"D{header_row + 1}"
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = FOLIO
