@@ -3,7 +3,9 @@
 - DRAFT: computed and maybe published; may change with every pipeline run.
 - VERIFIED: someone checked the published files of the period (their fingerprint, a sha256 over
   the sha256 of every file of the period, koreksi included, the app's metric marts excepted, is
-  recorded); a period can be verified again while it is not locked.
+  recorded); a period can be verified again while it is not locked. A publish that changes
+  those files shows the period as DRAFT again (manifest, app, payment lists) until it is verified
+  again: nobody checked the new files, and lock refuses them.
 - LOCKED: paid. Its published files never change again: publish carries them over untouched,
   and what a later recomputation would change becomes correction rows (``tpp_koreksi``) in the
   next open period (an app metric mart the period lacks is added once, ``orchestration.publish``). Nothing goes back from LOCKED (the database refuses it with a trigger).

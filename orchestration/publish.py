@@ -63,7 +63,7 @@ from orchestration.core.published import (
     snapshots_dir,
 )
 from orchestration.core.rowdiff import selisih_baris
-from orchestration.periods import WITA, StatusPeriode, all_status
+from orchestration.periods import VERIFIED, WITA, StatusPeriode, all_status
 
 WAREHOUSE_SCHEMA = "main"  # dbt-duckdb default (transforms/profiles.yml sets no schema)
 KEEP = 3
@@ -752,11 +752,15 @@ def _manifest(
     periods = {}
     for periode in sorted(totals):
         state = statuses.get(periode, StatusPeriode(periode))
+        sidik = _fingerprint(build.files, periode)
+        if state.status == VERIFIED and state.sidik != sidik:
+            # verified were other files: nobody checked these (lock refuses them too)
+            state = StatusPeriode(periode)
         periods[periode] = {
             **state.as_manifest(),
             "diterbitkan": build.files[relative_file("tpp_bulanan", periode)]["diterbitkan"],
             "totals": totals[periode],
-            "sidik": _fingerprint(build.files, periode),
+            "sidik": sidik,
         }
     return {
         "format": FORMAT_VERSION,
