@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
+from test_export import pdf_texts, pdf_total
 from test_publish_support import PEOPLE, build_warehouse, change, scenario, tpp_row
 
 from orchestration import lifecycle
@@ -50,3 +51,5 @@ def test_a_department_paying_only_corrections_gets_its_list_in_every_format(tmp_
     assert dict(zip(AMOUNTS, rows["JUMLAH DIBAYARKAN (TPP + KOREKSI)"][14:20], strict=True)) == (
         selisih
     )
+    texts = pdf_texts(out / f"nominatif_tpp_2025-04_{KESEHATAN}.pdf")
+    assert pdf_total(texts, "JUMLAH DIBAYARKAN (TPP + KOREKSI)") == selisih
