@@ -53,3 +53,28 @@ def test_a_department_paying_only_corrections_gets_its_list_in_every_format(tmp_
     )
     texts = pdf_texts(out / f"nominatif_tpp_2025-04_{KESEHATAN}.pdf")
     assert pdf_total(texts, "JUMLAH DIBAYARKAN (TPP + KOREKSI)") == selisih
+
+
+def test_payroll_files_of_a_locked_month_are_the_same_after_a_correction(tmp_path):
+    """The payroll system's CSV/Parquet of a LOCKED month exported again after a correction of
+    that month (carried into the next open month) have the same bytes: what was paid."""
+    data = DataDir(tmp_path / "data")
+    plan = scenario("2025-03", "2025-04")
+    build_warehouse(data, plan)
+    publish(data, list(plan))
+    lifecycle.verify(data, "2025-03", "Budi")
+    lifecycle.lock(data, "2025-03", "Maria")
+    names = ["tpp_2025-03.csv", "tpp_koreksi_2025-03.csv", "tpp_2025-03.parquet"]
+
+    def exported(folder: str) -> dict[str, bytes]:
+        for fmt in ("csv", "parquet"):
+            export(data, "2025-03", fmt, tmp_path / folder, tanggal=dt.date(2025, 4, 2))
+        return {n: (tmp_path / folder / n).read_bytes() for n in names}
+
+    paid = exported("dibayar")
+    corrected = dict(plan)
+    corrected["2025-03"] = change(plan["2025-03"], SAMUEL.nip, tk=0, predikat="BAIK")
+    build_warehouse(data, corrected)
+    publish(data, list(plan))
+    assert exported("lagi") == paid
+    assert export(data, "2025-04", "csv", tmp_path / "april").jumlah_koreksi["tpp_neto"] > 0
