@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
 import shutil
 import subprocess
@@ -320,3 +321,29 @@ def test_text_forms():
     )
     assert formatting.periode_panjang("2025-12") == "Desember 2025"
     assert formatting.periode_bayar("2025-12") == "Januari 2026"
+
+
+def test_an_export_replaces_the_previous_export_of_the_period(exported, tmp_path):
+    """A department's list from an earlier snapshot (it no longer pays) must not stay beside the
+    new ones, nor keep verifying in SHA256SUMS; other formats' files in the folder stay."""
+    data, _ = exported
+    export(data, PERIODE, "xlsx", tmp_path, tanggal=TANGGAL)
+    export(data, PERIODE, "csv", tmp_path, tanggal=TANGGAL)
+    # as an export of an earlier snapshot left it: a list of a department that paid then
+    lama = f"nominatif_tpp_{PERIODE}_9.99.99.xlsx"
+    (tmp_path / lama).write_bytes(b"daftar lama")
+    info_path = tmp_path / f"ekspor_{PERIODE}_xlsx.json"
+    info = json.loads(info_path.read_text())
+    info["file"][lama] = sha256sums.sha256(b"daftar lama")
+    info["file"]["../di_luar.xlsx"] = "0" * 64  # never followed out of the folder
+    info_path.write_text(json.dumps(info))
+    (tmp_path.parent / "di_luar.xlsx").write_bytes(b"x")
+    sha256sums.write(tmp_path, {lama: sha256sums.sha256(b"daftar lama")})
+
+    export(data, PERIODE, "xlsx", tmp_path, tanggal=TANGGAL)
+    assert not (tmp_path / lama).exists()
+    assert lama not in sha256sums.read(tmp_path / "SHA256SUMS")
+    assert (tmp_path.parent / "di_luar.xlsx").exists()
+    assert (tmp_path / f"tpp_{PERIODE}.csv").exists()  # the csv export is not touched
+    assert f"tpp_{PERIODE}.csv" in sha256sums.read(tmp_path / "SHA256SUMS")
+    assert sha256sums.check(tmp_path) == []

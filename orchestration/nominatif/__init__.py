@@ -11,7 +11,10 @@ Formats and files written into ``--out`` (``<kode>``: the department code, e.g. 
   ``SHA256SUMS`` (verify with ``sha256sum -c SHA256SUMS``).
 
 With ``--opd`` the machine files and the json are suffixed ``_<kode>[_<kode>...]``.
-Files are written to a temporary name and renamed, so finance never opens half a file.
+Files are written to a temporary name and renamed, so finance never opens half a file. An export
+replaces the previous export of the same period, format and selection in that folder: the files
+that one listed (its json) and this one does not write are removed, with their SHA256SUMS lines,
+so a department that no longer pays (a later snapshot) leaves no stale list that still verifies.
 """
 
 from __future__ import annotations
@@ -124,9 +127,12 @@ def export(
         "file": {name: written[name] for name in sorted(written)},
     }
     name = f"ekspor_{periode}_{fmt}{suffix}.json"
+    stale = set(_previous_files(out / name)) - set(written)
     content = json.dumps(info, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     written[name] = _write(out, name, content.encode("utf-8"))
-    sums = sha256sums.write(out, written)
+    for old in stale:  # the previous export's files this one does not replace
+        (out / old).unlink(missing_ok=True)
+    sums = sha256sums.write(out, written)  # drops the lines of files no longer there
     return ExportResult(
         folder=out,
         files=sorted(written),
@@ -136,6 +142,16 @@ def export(
         jumlah=jumlah,
         jumlah_koreksi=jumlah_koreksi,
     )
+
+
+def _previous_files(info: Path) -> list[str]:
+    """The files an earlier export of the same period, format and selection wrote (its json),
+    plain names only: nothing outside the folder is ever touched."""
+    try:
+        files = json.loads(info.read_text(encoding="utf-8")).get("file", {})
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [n for n in files if isinstance(n, str) and n == Path(n).name and n != info.name]
 
 
 def _sum(daftar: list[Daftar], attribute: str) -> dict[str, int]:
