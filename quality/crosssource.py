@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from orchestration.core.contract import PREDIKAT_MATRIX
+from orchestration.core.formatting import ribuan
 from quality.catalog import CHECKS
 from quality.outcome import CheckOutcome, from_failures, not_run
 from quality.suites import month_bounds
@@ -62,7 +63,7 @@ def check_unknown_nip(karantina: pl.DataFrame, periode: str) -> CheckOutcome:
         if ("kind" in failing.columns)
         else {}
     )
-    what = ", ".join(f"{k} {n}" for k, n in per_kind.items())
+    what = ", ".join(f"{k} {ribuan(n)}" for k, n in per_kind.items())
     return _outcome(
         name,
         periode,

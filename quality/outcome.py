@@ -11,6 +11,8 @@ from typing import Any
 
 import polars as pl
 
+from orchestration.core.formatting import ribuan
+
 ERROR = "ERROR"  # blocking: nothing downstream is built or published
 WARN = "WARN"  # reported, does not block
 SEVERITIES = (ERROR, WARN)
@@ -117,7 +119,7 @@ def from_failures(
         periode=periode,
         passed=n == 0,
         n_failed=n,
-        description=(fail if n else ok).format(n=n, periode=periode),
+        description=(fail if n else ok).format(n=ribuan(n), periode=periode),  # 18.067
         details=json_safe(details),
         kode_opd=departments(failing),
         fingerprint=fp,

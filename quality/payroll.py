@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from orchestration.core.formatting import ribuan
 from quality.catalog import CHECKS
 from quality.outcome import CheckOutcome, from_failures, not_run
 
@@ -78,7 +79,7 @@ def check_no_error_findings(temuan: pl.DataFrame, periode: str) -> CheckOutcome:
     sort_by = [c for c in ("kode", "nip", "source_file", "line_no") if c in failing.columns]
     failing = failing.sort(sort_by) if sort_by else failing
     kode = failing.group_by("kode").len().sort("kode").rows() if "kode" in failing.columns else []
-    what = ", ".join(f"{k} {n}x" for k, n in kode)
+    what = ", ".join(f"{k} {ribuan(n)}x" for k, n in kode)
     # the first finding's own sentence says what is wrong and where to fix it (braces escaped:
     # the message is a format string)
     contoh = (

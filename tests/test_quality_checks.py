@@ -314,3 +314,21 @@ def test_a_roster_file_is_judged_by_its_suite(tmp_path):
     outcomes = evaluate("raw/jadwal", data, [P])
     assert {o.check for o in outcomes} == {"gx_raw_jadwal", "gx_raw_jadwal_peringatan"}
     assert all(o.passed and not o.details.get("dilewati") for o in outcomes)
+
+
+def test_counts_in_a_check_message_use_indonesian_thousands():
+    """The app and the run log read the message: 18.067 baris, not 18067 (``{n}``)."""
+    from quality.outcome import from_failures
+
+    failing = pl.DataFrame({"nip": [f"{i:018d}" for i in range(18_067)]})
+    out = from_failures(
+        check="nip_tidak_dikenal",
+        asset="karantina",
+        severity=WARN,
+        periode="2025-12",
+        failing=failing,
+        key=["nip"],
+        ok="Tidak ada.",
+        fail="{n} baris periode {periode} memakai NIP yang tidak dikenal.",
+    )
+    assert out.description == "18.067 baris periode 2025-12 memakai NIP yang tidak dikenal."
