@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,8 +15,9 @@ import polars as pl
 import polars.selectors as cs
 import streamlit as st
 
-from app import audit
+from app import audit, auth
 from app import format as fmt
+from app import sessions as store
 from app.auth import Session
 from app.data import AccessDenied, Data, NotAvailable
 from app.users import ANALIS, KEPALA_OPD, KEUANGAN
@@ -424,29 +426,49 @@ def download(
     mime: str = "text/csv",
     primary: bool = False,
 ) -> None:
-    """A download button whose click is written to the audit log (the file is built lazily)."""
-    on_click = functools.partial(
-        audit.write,
-        ctx.dir,
-        audit.UNDUH,
-        ctx.sesi.username,
-        ctx.sesi.role,
-        objek=objek,
-        periode=periode,
-        kode_opd=kode_opd,
-        nama_file=nama_file,
-        baris=baris,
-    )
+    """A download button whose file is written to the audit log when it is built.
+
+    The file is built lazily, when it is asked for: Streamlit runs ``buat`` on a click and on a
+    direct request for the file from the browser, without the click's rerun. So the audit line is
+    written there, and only while the session holds (after logout or expiry nothing is built).
+    """
+    detail = {
+        "objek": objek,
+        "periode": periode,
+        "kode_opd": kode_opd,
+        "nama_file": nama_file,
+        "baris": baris,
+    }
     st.download_button(
         label,
-        data=buat,
+        data=functools.partial(_audited_file, ctx.dir, ctx.sesi, buat, detail),
         file_name=nama_file,
         mime=mime,
-        on_click=on_click,
+        on_click="ignore",
         key=key,
         icon=":material/download:",
         type="primary" if primary else "secondary",
     )
+
+
+def _audited_file(data: DataDir, sesi: Session, buat: Callable[[], bytes], detail: dict) -> bytes:
+    """``buat()`` after checking the session on the server and writing the download (or its
+    refusal) to the audit log."""
+    alasan = store.valid(store.fetch(data, sesi.id), auth.IDLE_SECONDS, time.time())
+    if alasan is not None:
+        audit.write(
+            data,
+            audit.AKSES_DITOLAK,
+            sesi.username,
+            sesi.role,
+            objek=f"unduh {detail['nama_file']}",
+            periode=detail["periode"],
+            kode_opd=sesi.kode_opd,
+            pesan=f"sesi {alasan}",
+        )
+        raise AccessDenied("Sesi Anda telah berakhir. Silakan masuk lagi untuk mengunduh.")
+    audit.write(data, audit.UNDUH, sesi.username, sesi.role, **detail)
+    return buat()
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:

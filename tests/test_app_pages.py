@@ -104,6 +104,23 @@ def audit_events(data: DataDir) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
+@pytest.fixture
+def unduhan(monkeypatch) -> dict:
+    """key -> the ``data`` callable of every download button rendered: what Streamlit runs when
+    the browser asks for the file (AppTest has no media store, a click builds nothing)."""
+    import streamlit as st
+
+    dibuat = {}
+    asli = st.download_button
+
+    def rekam(label, data=None, **kwargs):
+        dibuat[kwargs.get("key")] = data
+        return asli(label, data=data, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", rekam)
+    return dibuat
+
+
 # ---- login ------------------------------------------------------------------------------------
 
 
@@ -388,11 +405,10 @@ def test_removed_account_loses_its_session(data):
     assert "diubah atau dihapus" in teks(at)
 
 
-def test_every_download_is_audited(data):
+def test_every_download_is_audited(data, unduhan):
     at = masuk("keuangan")
-    tombol = at.get("download_button")
-    assert tombol, "halaman Keuangan tanpa tombol unduh"
-    tombol[0].click().run()
+    assert at.get("download_button"), "halaman Keuangan tanpa tombol unduh"
+    unduhan["unduh_csv"]()
     event = audit_events(data)[-1]
     assert (
         event["aksi"] == "UNDUH"
@@ -402,9 +418,27 @@ def test_every_download_is_audited(data):
     assert event["periode"] == "2025-03" and event["nama_file"]
 
     at = masuk(KEPALA)
-    at.get("download_button")[0].click().run()
+    unduhan["unduh_opd"]()
     event = audit_events(data)[-1]
     assert event["aksi"] == "UNDUH" and event["pengguna"] == KEPALA and event["kode_opd"] == SENDIRI
+
+
+def test_a_download_file_is_audited_when_built_not_only_on_click(data, unduhan):
+    """The browser can ask for a deferred download's file without the click's rerun (Streamlit
+    runs the ``data`` callable on a direct request): building the file writes the audit line,
+    and after logout the callable builds nothing."""
+    at = masuk(KEPALA)
+    buat = unduhan["unduh_opd"]
+    sebelum = len(audit_events(data))
+    assert buat()  # a direct request for the file, no click
+    assert len(audit_events(data)) == sebelum + 1
+    event = audit_events(data)[-1]
+    assert event["aksi"] == "UNDUH" and event["pengguna"] == KEPALA
+    assert event["kode_opd"] == SENDIRI and event["nama_file"].endswith(".csv")
+    at.button(key="keluar").click().run()
+    with pytest.raises(PermissionError):
+        buat()  # the session ended: the file is not built any more
+    assert audit_events(data)[-1]["aksi"] == "AKSES_DITOLAK"
 
 
 def test_without_published_data_pages_say_so(tmp_path, monkeypatch):
@@ -1290,8 +1324,9 @@ def test_an_integer_column_with_gaps_shows_whole_numbers():
     assert b"374.000000" not in shown and b"374" in shown and b"1.971" in shown
 
 
-def test_audit_log_shows_times_roles_and_periods_as_people_read_them(data):
-    masuk("keuangan").get("download_button")[0].click().run()  # an UNDUH with a period
+def test_audit_log_shows_times_roles_and_periods_as_people_read_them(data, unduhan):
+    masuk("keuangan")
+    unduhan["unduh_csv"]()  # an UNDUH with a period
     at = masuk("analis")
     at.switch_page("views/audit_log.py").run()
     tidak_ada_error(at)
