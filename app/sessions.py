@@ -19,7 +19,8 @@ Throttle
     wait (exponential backoff) up to a cap; a login during the wait is refused without checking
     the password and the message says how many seconds are left. The per-account wait is capped
     low (``MAKS_AKUN``): someone guessing from elsewhere can slow an account down by seconds,
-    never lock its owner out; a single address is slowed down much further.
+    never lock its owner out; a single address is slowed down much further. Without a client
+    address (localhost, a reverse proxy on the same host) only the account's key counts.
 """
 
 from __future__ import annotations
@@ -242,7 +243,11 @@ def valid(row: SessionRow | None, idle_seconds: float, now: float) -> str | None
 
 
 def _key(username: str, alamat: str | None) -> dict[str, str]:
-    alamat = alamat or "lokal"
+    """The throttle's keys of an attempt. Without a client address (localhost, or every client
+    behind a reverse proxy on the same host) only the account's own, capped key: an address
+    bucket would be shared by everyone, and anyone's failures would hold back every user."""
+    if not alamat:
+        return {"akun": username}
     return {"pasangan": f"{username}@{alamat}", "alamat": f"@{alamat}", "akun": username}
 
 
@@ -285,5 +290,8 @@ def record_failure(
 def forget_failures(data: DataDir, username: str, alamat: str | None) -> None:
     """After a successful login: the account's and the pair's failures are forgotten."""
     k = _key(username, alamat)
+    kunci = [k[jenis] for jenis in ("pasangan", "akun") if jenis in k]
     with _connect(data) as con:
-        con.execute("delete from gagal where kunci in (?, ?)", (k["pasangan"], k["akun"]))
+        con.execute(
+            f"delete from gagal where kunci in ({', '.join('?' * len(kunci))})", tuple(kunci)
+        )

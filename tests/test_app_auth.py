@@ -141,6 +141,25 @@ def test_wrong_passwords_back_off_per_pair_and_never_lock_the_owner_out(data, mo
     assert any(e.get("alasan") == "ditahan" and e["alamat"] == penyerang for e in events)
 
 
+def test_without_a_client_address_others_failures_never_lock_the_owner_out(data, monkeypatch):
+    """Behind a reverse proxy on the same host (or on localhost) Streamlit knows no client
+    address: everyone would share one address bucket, and anyone's wrong passwords would hold
+    back every user for up to 15 minutes. Without an address only the account's own, capped
+    wait applies."""
+    from app import auth, sessions
+
+    monkeypatch.setattr(auth.st, "session_state", {})
+    users.add_user(data, "pemilik", "sandi-pemilik", users.ANALIS)
+    for i in range(3 * sessions.ATURAN_GAGAL["alamat"][0]):
+        auth.login(data, f"tebakan{i}", "sandi-salah", alamat=None)
+    assert sessions.wait(data, "pemilik", None) == 0
+    s, pesan = auth.login(data, "pemilik", "sandi-pemilik", alamat=None)
+    assert s is not None and pesan is None
+    for _ in range(3 * sessions.ATURAN_GAGAL["pasangan"][0]):
+        sessions.record_failure(data, "pemilik", None)
+    assert 0 < sessions.wait(data, "pemilik", None) <= sessions.MAKS_AKUN
+
+
 def test_backoff_doubles_is_capped_and_ends(data):
     from app import sessions
 
