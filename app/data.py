@@ -728,6 +728,12 @@ class Data:
         scores = scores.drop(
             [c for c in ("kode_opd", "nama", "nama_opd") if c in scores.columns]
         ).join(people, on="nip", how="inner")
+        if not self.scope.all_opd and "peringkat" in scores.columns:
+            # the rank among the scope's people: a province rank tells how many are ahead
+            # elsewhere
+            scores = scores.with_columns(
+                peringkat=pl.col("peringkat").rank("ordinal").cast(pl.Int32)
+            )
         if jenis == "anomali" and not self.scope.all_opd and "alasan" in scores.columns:
             scores = self._visible_reasons(scores, periode)
         return scores
@@ -885,10 +891,18 @@ class Data:
             return None
 
     def anomaly_decisions(self) -> pl.DataFrame:
-        """The decision in force per flag (``models.decisions.current``): periode, nip, aturan,
-        keputusan, catatan, oleh, waktu. Read on a short-lived SQLite connection."""
+        """The decision in force per flag (``models.decisions.current``) on the scope's people
+        (their rows of that period): periode, nip, aturan, keputusan, catatan, oleh, waktu.
+        Read on a short-lived SQLite connection."""
         keputusan = _optional("models.decisions", "keputusan analis")
-        return keputusan.current(self.dir)
+        putusan = keputusan.current(self.dir)
+        if self.scope.all_opd or putusan.is_empty():
+            return putusan
+        where, params = _opd_clause(self.scope.opd())
+        orang = self._sql(
+            f"select distinct periode, nip from tpp_bulanan where true{where}", params
+        )
+        return putusan.join(orang, on=["periode", "nip"], how="semi")
 
     def rule_precision(self) -> pl.DataFrame:
         """Precision per rule from the analysts' decisions (``presisi_per_aturan``): ANALIS."""

@@ -753,6 +753,31 @@ def test_a_department_head_cannot_record_a_decision(data, bulanan, model_files):
     assert audit_events(data)[-1]["aksi"] == "AKSES_DITOLAK"
 
 
+def test_a_department_head_reads_decisions_and_ranks_of_own_people_only(data, bulanan, model_files):
+    """The data layer, not the page's join, keeps other departments' decisions (who, note)
+    away from a department head, and the rank it shows counts its own people only (a province
+    rank says how many are flagged elsewhere)."""
+    from app.data import Data, Scope
+    from models import decisions
+
+    store = decisions.path(data)
+    store.unlink(missing_ok=True)
+    try:
+        sendiri, lain = _foreign_free(bulanan, SENDIRI), _foreign_free(bulanan, LAIN)
+        for nip in (sendiri, lain):
+            decisions.record(
+                data, "2025-03", nip, "jam_identik", "DIJELASKAN", f"catatan {nip}", "analis"
+            )
+        d = Data(data, Scope(KEPALA, users.KEPALA_OPD, SENDIRI))
+        assert d.anomaly_decisions()["nip"].to_list() == [sendiri]
+        analis = Data(data, Scope("analis", users.ANALIS))
+        assert set(analis.anomaly_decisions()["nip"]) == {sendiri, lain}
+    finally:
+        store.unlink(missing_ok=True)
+    skor = d.model_scores("anomali", "2025-03")
+    assert sorted(skor["peringkat"].to_list()) == list(range(1, skor.height + 1))
+
+
 def test_early_warning_shows_the_baseline_beside_the_model(
     data, model_files, monkeypatch, tmp_path
 ):
