@@ -150,6 +150,22 @@ def test_department_head_cannot_find_or_open_foreign_people(data, bulanan):
     assert not d.pegawai_harian(own["nip"]).is_empty()
 
 
+@pytest.mark.parametrize(
+    "teks", ["' or 1=1 --", "x' or kode_opd <> 'x", "19' union select 1 --", "%", "_a", "\\"]
+)
+def test_search_text_nip_and_department_are_parameters_not_sql(data, teks):
+    """Quotes, SQL and LIKE wildcards from a search box, ``?nip=`` or ``?opd=`` find nothing
+    and widen no scope (the data layer passes them as parameters)."""
+    d = kepala(data)
+    assert d.find_pegawai(teks).is_empty()
+    assert d.pegawai_harian(teks).is_empty()
+    with pytest.raises(AccessDenied):
+        d.pegawai_bulanan(teks)
+    with pytest.raises(AccessDenied):
+        d.kpi_per_periode(teks)
+    assert analis(data).kpi_per_periode(teks).is_empty()
+
+
 def test_quality_and_audit_are_for_analysts_only(data):
     for role, kode in ((KEPALA_OPD, SENDIRI), (KEUANGAN, None)):
         d = Data(data, Scope("x", role, kode))
