@@ -51,8 +51,10 @@ gc.collect()
 gc.freeze()  # the modules and objects of the start-up are never garbage: GC skips them
 
 import streamlit as st  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 
 from app import processes  # noqa: E402
+from app.download_guard import DownloadsNeedASession  # noqa: E402
 from app.routes import ROUTES  # noqa: E402
 
 if (
@@ -85,7 +87,12 @@ def _clean_media() -> None:
         time.sleep(300)
 
 
-app = st.App(str(MAIN), routes=ROUTES, lifespan=_lifespan)
+app = st.App(
+    str(MAIN),
+    routes=ROUTES,
+    lifespan=_lifespan,
+    middleware=[Middleware(DownloadsNeedASession)],  # a download's URL alone gets nothing
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -224,6 +224,50 @@ def test_cookie_routes_set_and_clear_an_httponly_cookie(data, monkeypatch):
     assert sessions.fetch(data, row.id).diakhiri is not None  # ended on the server
 
 
+def test_a_download_url_alone_gets_nothing_without_a_valid_session(data, monkeypatch):
+    """Streamlit serves a download's file at /media/<id> to whoever holds the URL (history, a
+    proxy's log); with several processes it is kept an hour. Only a valid session gets it; the
+    refusal is audited; media that are no download (the login page's logo) stay public."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import Response
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from app import routes, sessions
+    from app.download_guard import DownloadsNeedASession
+
+    monkeypatch.setenv("KINERJA_DATA", str(data.root))
+
+    def media(request):
+        if request.path_params["name"].endswith(".csv"):
+            disposition = 'attachment; filename="tpp_2025-03_1.01.01.csv"'
+            return Response(b"nip,tpp_neto\n1,2\n", headers={"Content-Disposition": disposition})
+        return Response(b"<svg/>", media_type="image/svg+xml")
+
+    client = TestClient(
+        Starlette(
+            routes=[*routes.ROUTES, Route("/media/{name}", media)],
+            middleware=[Middleware(DownloadsNeedASession)],
+        )
+    )
+    unduh = "/media/0123abcd.csv"
+    refused = client.get(unduh)
+    assert refused.status_code == 403 and b"nip" not in refused.content
+    assert "Masuk dulu" in refused.text
+    event = json.loads((data.root / "audit.jsonl").read_text().splitlines()[-1])
+    assert (event["aksi"], event["objek"]) == (audit.AKSES_DITOLAK, f"unduh {unduh}")
+    assert client.get("/media/logo.svg").status_code == 200  # no data: public
+    assert client.get(unduh, cookies={sessions.COOKIE: "sampah"}).status_code == 403
+
+    row, token = sessions.create(data, "kepala_1.01.01", users.KEPALA_OPD, "1.01.01")
+    cookie = client.post("/api/sesi", content=token).cookies[sessions.COOKIE]
+    served = client.get(unduh, cookies={sessions.COOKIE: cookie})
+    assert served.status_code == 200 and served.content.startswith(b"nip,tpp_neto")
+    client.post("/api/keluar", cookies={sessions.COOKIE: cookie})  # logout ends it
+    assert client.get(unduh, cookies={sessions.COOKIE: cookie}).status_code == 403
+
+
 def test_demo_users_created_once_when_many_sessions_start_together(data):
     import threading
 

@@ -344,6 +344,7 @@ def server_dua(app_data):
 
 
 def test_two_processes_serve_downloads_and_refresh(server_dua, app_data, chrome, tmp_path):
+    import urllib.error
     import urllib.request
 
     c = chrome
@@ -363,9 +364,18 @@ def test_two_processes_serve_downloads_and_refresh(server_dua, app_data, chrome,
     download = next(
         i for i in ids if json.loads((media / f"{i}.json").read_text())["filename"] == csv.name
     )
+    cookie = session_cookie(c)
+    sesi = urllib.request.Request(
+        f"{server_dua}/media/{download}.csv", headers={"Cookie": f"sik_sesi={cookie['value']}"}
+    )
     for _ in range(10):
-        with urllib.request.urlopen(f"{server_dua}/media/{download}.csv", timeout=10) as r:
+        with urllib.request.urlopen(sesi, timeout=10) as r:
             assert r.status == 200 and r.read() == csv.read_bytes()
+    # the URL alone (browser history, a proxy's log) gets nothing, from either process
+    for _ in range(4):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{server_dua}/media/{download}.csv", timeout=10)
+        assert refused.value.code == 403
     for i in range(3):  # refreshes land on either process: the cookie keeps the session
         c.reload()
         c.wait_for("document.body.innerText.includes('Perlu perhatian')", 60, f"muat ulang {i}")
