@@ -25,7 +25,7 @@ import streamlit as st
 from app import audit
 from app import sessions as store
 from app.data import Scope
-from app.users import load_users, verify
+from app.users import USERNAME_MAX, load_users, verify
 from orchestration.core.paths import DataDir
 
 SESSION_KEY = "_sik_sesi"
@@ -142,7 +142,9 @@ def login(
 
     ``alamat``: the client's address (default: of this browser session).
     """
-    username = (username or "").strip().lower()
+    # no valid user name is longer than 64 (``users``): a longer one is cut before it reaches
+    # the throttle's keys and the audit log, which must not grow by what anyone types
+    username = (username or "").strip().lower()[:USERNAME_MAX]
     alamat = alamat if alamat is not None else client_address()
     now = time.time()
     if not username or not password:

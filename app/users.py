@@ -43,7 +43,8 @@ USERS_FILE = "app_users.json"
 DEMO_OPD_FALLBACK = "1.01.01"
 # scrypt cost: n=2**14, r=8, p=1 (~16 MiB, ~50 ms per check): the interactive-login setting
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+USERNAME_MAX = 64
+_USERNAME = re.compile(rf"[a-z0-9][a-z0-9._-]{{1,{USERNAME_MAX - 1}}}")
 _lock = threading.Lock()
 _demo_lock = threading.Lock()
 

@@ -287,3 +287,13 @@ def test_demo_users_created_once_when_many_sessions_start_together(data):
     assert errors == []
     assert sum(1 for r in results if r) == 1  # exactly one session created them
     assert users.verify(data, "analis", "analis123") is not None
+
+
+def test_what_anyone_types_as_a_user_name_is_cut_before_the_audit_log(data, monkeypatch):
+    from app import auth
+
+    monkeypatch.setattr(auth, "client_address", lambda: "10.0.0.9")
+    sesi, pesan = auth.login(data, "a" * 100_000, "salah")
+    assert sesi is None and "salah" in pesan
+    event = json.loads((data.root / "audit.jsonl").read_text().splitlines()[-1])
+    assert event["pengguna"] == "a" * users.USERNAME_MAX
