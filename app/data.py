@@ -932,7 +932,11 @@ class Data:
 
     def anomaly_flags(self, nip: str) -> pl.DataFrame:
         """The attendance-anomaly flags of one person (every scored period the scope may see,
-        newest first) with their reasons; empty until the model has run."""
+        newest first) with their reasons; empty until the model has run, and always for finance:
+        flags are profiling (UU PDP), shown only to the roles that act on them, analysts and the
+        person's department head (docs/models/anomali.md), never to whoever pays."""
+        if self.scope.role == KEUANGAN:
+            return pl.DataFrame()
         try:
             skor = _optional("models.score_files", "skor model")
         except NotAvailable:

@@ -680,6 +680,14 @@ def test_anomaly_layers_cases_and_cap_are_shown_within_scope(data, bulanan, mode
     at.query_params["nip"] = tenang
     at.run()
     assert not [w for w in at.warning if "anomali kehadiran" in w.value]
+    # finance pays; it is not shown profiling of the people it pays (UU PDP, the model card)
+    at = masuk("keuangan")
+    at.switch_page("views/pegawai.py").run()
+    at.query_params["nip"] = pasangan
+    at.run()
+    tidak_ada_error(at)
+    assert not [w for w in at.warning if "anomali kehadiran" in w.value]
+    assert b"Tap beruntun" not in semua_bytes(at) and b"titip" not in semua_bytes(at).lower()
 
 
 def test_analyst_decision_is_recorded_audited_and_gives_precision(data, model_files):
