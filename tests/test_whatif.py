@@ -353,3 +353,24 @@ def test_satu_mesin_selisih_untuk_koreksi_dan_whatif():
     assert dict(hasil.per_pegawai.select("nip", "kode_opd").iter_rows())["2"] == "A"
     again = compare(lama.reverse(), baru.sample(fraction=1.0, shuffle=True, seed=3))
     assert again.per_pegawai.equals(hasil.per_pegawai) and again.per_opd.equals(hasil.per_opd)
+
+
+@pytest.mark.parametrize(
+    ("isi", "pesan"),
+    [
+        ("pph21: [{kelompok: PNS, tarif: 5}]\n", "Kunci 'pph21': isian 'golongan' wajib ada"),
+        ("versi: {persen_bpjs: dua}\n", "Kunci 'versi': persen_bpjs 'dua' bukan angka"),
+        ("versi: {dasar_potongan: SEMUA}\n", "dasar_potongan 'SEMUA' harus DISIPLIN atau TOTAL"),
+        ("predikat: [BAIK]\n", "Kunci 'predikat' harus berupa pemetaan"),
+        ("status: {HONORER: 80}\n", "status 'HONORER' tidak ada"),
+        ("bobot: 70\n", "Kunci tidak dikenal di aturan usulan: bobot"),
+    ],
+)
+def test_aturan_usulan_salah_menyebut_berkas_dan_kunci(tmp_path, isi, pesan):
+    """A malformed candidate is refused when the file is read, with the file and the key named
+    (not a KeyError / decimal error mid-run, not a DISIPLIN fallback for an unknown basis)."""
+    berkas = tmp_path / "usulan.yaml"
+    berkas.write_text(isi)
+    with pytest.raises(WhatIfError) as error:
+        AturanUsulan.load(berkas)
+    assert str(berkas) in str(error.value) and pesan in str(error.value)

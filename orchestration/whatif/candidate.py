@@ -7,6 +7,8 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -74,14 +76,36 @@ class AturanUsulan:
             raise WhatIfError(f"Berkas aturan usulan {path} bukan YAML yang sah: {error}") from None
         if not isinstance(raw, dict):
             raise WhatIfError(f"Berkas aturan usulan {path} harus berisi pemetaan (kunci: nilai).")
-        return cls.from_mapping(raw)
+        try:
+            aturan = cls.from_mapping(raw)
+            candidate_rows(aturan, TRANSFORMS_DIR / "seeds")  # every key checked now, not mid-run
+        except WhatIfError as error:
+            raise WhatIfError(f"Berkas aturan usulan {path}: {error}") from None
+        return aturan
 
 
-def _num(value: Any) -> str:
+@contextmanager
+def _kunci(nama: str, jenis: type) -> Iterator[None]:
+    """Errors of one key of the candidate YAML as a WhatIfError naming that key."""
+    try:
+        yield
+    except KeyError as error:
+        raise WhatIfError(f"Kunci {nama!r}: isian {error.args[0]!r} wajib ada.") from None
+    except (ArithmeticError, ValueError) as error:
+        raise WhatIfError(f"Kunci {nama!r}: {error}.") from None
+    except (TypeError, AttributeError):
+        bentuk = "pemetaan (kunci: nilai)" if jenis is dict else "daftar pemetaan"
+        raise WhatIfError(f"Kunci {nama!r} harus berupa {bentuk}.") from None
+
+
+def _num(value: Any, nama: str = "angka") -> str:
     """A rule number as the seeds write it (at most 4 decimals, no trailing zeros)."""
-    d = Decimal(str(value))
-    if d != d.quantize(Decimal("0.0001")):
-        raise WhatIfError(f"Angka aturan {value} punya lebih dari 4 desimal.")
+    try:
+        d = Decimal(str(value))
+    except ArithmeticError:
+        raise ValueError(f"{nama} {value!r} bukan angka") from None
+    if not d.is_finite() or d != d.quantize(Decimal("0.0001")):
+        raise ValueError(f"{nama} {value} punya lebih dari 4 desimal")
     text = format(d.normalize(), "f")
     return text
 
@@ -110,20 +134,34 @@ def candidate_rows(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str
         berlaku_sampai="",
         keterangan=aturan.keterangan or f"Usulan what-if dari {aturan.dasar}",
     )
-    for col, value in aturan.versi.items():
-        if col not in versi or col in ("versi", "berlaku_mulai", "berlaku_sampai"):
-            raise WhatIfError(f"Kolom aturan_versi {col!r} tidak bisa diubah.")
-        versi[col] = value if col in ("dasar_potongan", "jam_pemisah_tap") else _num(value)
+    with _kunci("versi", dict):
+        for col, value in aturan.versi.items():
+            if col not in versi or col in ("versi", "berlaku_mulai", "berlaku_sampai"):
+                raise WhatIfError(f"Kolom aturan_versi {col!r} tidak bisa diubah.")
+            if col == "dasar_potongan" and value not in ("DISIPLIN", "TOTAL"):
+                raise ValueError(f"dasar_potongan {value!r} harus DISIPLIN atau TOTAL")
+            versi[col] = value if col in ("dasar_potongan", "jam_pemisah_tap") else _num(value, col)
 
     def by_key(table: str, key: str, col: str, changes: dict[str, Any]) -> None:
         rows = {r[key]: r for r in out[table]}
-        for k, value in changes.items():
-            if k not in rows:
-                raise WhatIfError(f"{table}: {key} {k!r} tidak ada di versi {aturan.dasar}.")
-            rows[k][col] = _num(value)
+        with _kunci(key, dict):
+            for k, value in changes.items():
+                if k not in rows:
+                    raise WhatIfError(f"{table}: {key} {k!r} tidak ada di versi {aturan.dasar}.")
+                rows[k][col] = _num(value, k)
 
     by_key("aturan_predikat", "predikat", "persen_kinerja", aturan.predikat)
     by_key("aturan_status", "status", "persen_basis", aturan.status)
+    with _kunci("pph21", list):
+        _pph21(aturan, out)
+    with _kunci("basis_skala", list):
+        _basis_skala(aturan, out)
+    with _kunci("basis", list):
+        _basis(aturan, out)
+    return out
+
+
+def _pph21(aturan: AturanUsulan, out: dict[str, list[dict[str, str]]]) -> None:
     for change in aturan.pph21:
         hit = [
             r
@@ -133,32 +171,38 @@ def candidate_rows(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str
         if not hit:
             raise WhatIfError(f"aturan_pph21: {change} tidak cocok dengan baris mana pun.")
         for r in hit:
-            r["tarif"] = _num(change["tarif"])
+            r["tarif"] = _num(change["tarif"], "tarif")
+
+
+def _basis_skala(aturan: AturanUsulan, out: dict[str, list[dict[str, str]]]) -> None:
     basis = out["aturan_basis"]
     for skala in aturan.basis_skala:
         lo, hi = int(skala["kelas_dari"]), int(skala["kelas_sampai"])
-        persen = Decimal(str(skala["persen"]))
+        persen = Decimal(_num(skala["persen"], "persen"))
         opd = skala.get("kode_opd")
         for r in basis:
             if lo <= int(r["kelas_jabatan"]) <= hi and (opd is None or r["kode_opd"] == opd):
                 r["basis"] = str(
                     (Decimal(r["basis"]) * persen / 100).quantize(Decimal(1), ROUND_HALF_UP)
                 )
+
+
+def _basis(aturan: AturanUsulan, out: dict[str, list[dict[str, str]]]) -> None:
+    basis = out["aturan_basis"]
     for change in aturan.basis:
         kode, kelas = str(change.get("kode_opd", "*")), str(int(change["kelas_jabatan"]))
         hit = [r for r in basis if r["kode_opd"] == kode and r["kelas_jabatan"] == kelas]
         if hit:
-            hit[0]["basis"] = _num(change["basis"])
+            hit[0]["basis"] = _num(change["basis"], "basis")
         else:
             basis.append(
                 {
                     "versi": aturan.nama,
                     "kode_opd": kode,
                     "kelas_jabatan": kelas,
-                    "basis": _num(change["basis"]),
+                    "basis": _num(change["basis"], "basis"),
                 }
             )
-    return out
 
 
 def base_rows(
