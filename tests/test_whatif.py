@@ -374,3 +374,19 @@ def test_aturan_usulan_salah_menyebut_berkas_dan_kunci(tmp_path, isi, pesan):
     with pytest.raises(WhatIfError) as error:
         AturanUsulan.load(berkas)
     assert str(berkas) in str(error.value) and pesan in str(error.value)
+
+
+def test_basis_skala_satu_opd_memakai_basis_cadangan():
+    """basis_skala with kode_opd scales that department's effective basis: with only `*` rows
+    in the base version it gets rows of its own (it was silently a no-op); others keep `*`."""
+    rows = candidate_rows(
+        AturanUsulan.from_mapping(
+            {"basis_skala": [{"kelas_dari": 1, "kelas_sampai": 2, "persen": 110, "kode_opd": "X"}]}
+        ),
+        PROJECT_ROOT / "transforms" / "seeds",
+    )
+    basis = {
+        (r["kode_opd"], int(r["kelas_jabatan"])): int(r["basis"]) for r in rows["aturan_basis"]
+    }
+    assert basis[("X", 1)] == 1925000 and basis[("X", 2)] == 2090000
+    assert basis[("*", 1)] == 1750000 and ("X", 3) not in basis

@@ -180,6 +180,15 @@ def _basis_skala(aturan: AturanUsulan, out: dict[str, list[dict[str, str]]]) -> 
         lo, hi = int(skala["kelas_dari"]), int(skala["kelas_sampai"])
         persen = Decimal(_num(skala["persen"], "persen"))
         opd = skala.get("kode_opd")
+        if opd is not None:
+            # one department: its effective basis (own row, else the `*` fallback) is scaled
+            # into a row of its own; the fallback of the other departments stays
+            opd = str(opd)
+            sendiri = {r["kelas_jabatan"]: r for r in basis if r["kode_opd"] == opd}
+            for r in [r for r in basis if r["kode_opd"] == "*"]:
+                if lo <= int(r["kelas_jabatan"]) <= hi and r["kelas_jabatan"] not in sendiri:
+                    sendiri[r["kelas_jabatan"]] = dict(r, kode_opd=opd)
+                    basis.append(sendiri[r["kelas_jabatan"]])
         for r in basis:
             if lo <= int(r["kelas_jabatan"]) <= hi and (opd is None or r["kode_opd"] == opd):
                 r["basis"] = str(
