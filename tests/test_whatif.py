@@ -390,3 +390,25 @@ def test_basis_skala_satu_opd_memakai_basis_cadangan():
     }
     assert basis[("X", 1)] == 1925000 and basis[("X", 2)] == 2090000
     assert basis[("*", 1)] == 1750000 and ("X", 3) not in basis
+
+
+@pytest.mark.parametrize("tabel", ["aturan_shift", "aturan_pola_opd"])
+def test_jalur_cepat_menolak_dasar_dengan_hari_lain(tmp_path, tabel):
+    """Shifts and department patterns decide hari_kerja / hari_efektif like the working hours:
+    a base version that differs there cannot reuse the published day facts."""
+    from orchestration.whatif import fast_path_reason
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(PROJECT_ROOT / "transforms" / "seeds", seeds)
+    for path in seeds.glob("aturan_*.csv"):
+        lines = path.read_text().splitlines()
+        baru = [
+            ln.replace("default-2024,", "lain-2024,", 1)
+            for ln in lines
+            if ln.startswith("default-2024,")
+        ]
+        if path.stem == tabel:
+            baru[0] = baru[0].replace("07:00:00", "06:00:00").replace("KANTOR", "LAIN")
+        path.write_text("\n".join(lines + baru) + "\n")
+    aturan = AturanUsulan.from_mapping({"dasar": "lain-2024"})
+    assert tabel in (fast_path_reason(aturan, {"default-2024"}, seeds) or "")

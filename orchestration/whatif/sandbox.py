@@ -164,11 +164,12 @@ def fast_path_reason(
     aturan: AturanUsulan, versions: set[str], seeds: Path | None = None
 ) -> str | None:
     """Why the fast path cannot be used (None = it can): it keeps the published day facts
-    (hari_efektif, persen_disiplin, predikat), so the candidate must have the same working hours,
-    deduction bands and tap split as every version the published rows were computed with."""
+    (hari_kerja, hari_efektif, persen_disiplin, predikat), so the candidate must have the same
+    working hours, shifts, department patterns, deduction bands and tap split as every version
+    the published rows were computed with."""
     seeds = seeds or TRANSFORMS_DIR / "seeds"
     cand = candidate_rows(aturan, seeds)
-    for table in ("aturan_jam_kerja", "aturan_potongan"):
+    for table in ("aturan_jam_kerja", "aturan_shift", "aturan_pola_opd", "aturan_potongan"):
         _, rows = read_seed(seeds / f"{table}.csv")
         for v in versions:
             if _rows_without_versi([r for r in rows if r["versi"] == v]) != _rows_without_versi(
