@@ -364,6 +364,10 @@ def test_satu_mesin_selisih_untuk_koreksi_dan_whatif():
         ("predikat: [BAIK]\n", "Kunci 'predikat' harus berupa pemetaan"),
         ("status: {HONORER: 80}\n", "status 'HONORER' tidak ada"),
         ("bobot: 70\n", "Kunci tidak dikenal di aturan usulan: bobot"),
+        ("potongan: {XX9: {poin: 1}}\n", "aturan_potongan: kode 'XX9' tidak ada"),
+        ("potongan: {TL1: {prioritas: 1}}\n", "Kolom aturan_potongan 'prioritas' tidak bisa"),
+        ("potongan: {TL1: {menit_min: 1.5}}\n", "harus bilangan bulat menit"),
+        ("potongan: [TL1]\n", "Kunci 'potongan' harus berupa pemetaan"),
     ],
 )
 def test_aturan_usulan_salah_menyebut_berkas_dan_kunci(tmp_path, isi, pesan):
@@ -412,3 +416,32 @@ def test_jalur_cepat_menolak_dasar_dengan_hari_lain(tmp_path, tabel):
         path.write_text("\n".join(lines + baru) + "\n")
     aturan = AturanUsulan.from_mapping({"dasar": "lain-2024"})
     assert tabel in (fast_path_reason(aturan, {"default-2024"}, seeds) or "")
+
+
+def test_potongan_usulan_dihitung_ulang_lewat_dbt(data):
+    """tpp-rules.md: a region's own deduction points or minute-sum deductions are rulebook
+    data; a candidate may change a code's band and points (``potongan``). The fast path keeps the
+    published discipline, so such a candidate goes through the dbt sandbox: TL1 at 2 points
+    instead of 0.5 takes 1.5 more points per TL1 day off persen_disiplin, floored at 0."""
+    import polars as pl
+
+    from orchestration.whatif.sandbox import fast_path_reason
+
+    aturan = AturanUsulan.from_mapping(
+        {"nama": "tl1-dua-poin", "potongan": {"TL1": {"poin": 2}, "PSW4": {"menit_max": None}}}
+    )
+    rows = {
+        r["kode"]: r
+        for r in candidate_rows(aturan, PROJECT_ROOT / "transforms" / "seeds")["aturan_potongan"]
+    }
+    assert rows["TL1"]["poin"] == "2" and rows["TL2"]["poin"] in ("1.0", "1")
+    assert "aturan_potongan" in fast_path_reason(aturan, {"default-2024"})
+    lama = current_snapshot(data).read("tpp_bulanan", PERIODE)
+    baru = run_sandbox(data, aturan, PERIODE, PERIODE).tpp
+    key = ["periode", "nip", "kode_opd"]
+    j = lama.select(*key, "tl1", pl.col("persen_disiplin").cast(pl.Float64).alias("lama")).join(
+        baru.select(*key, pl.col("persen_disiplin").cast(pl.Float64).alias("baru")), on=key
+    )
+    assert j.height == lama.height and j.filter(pl.col("tl1") > 0).height > 5
+    harap = (pl.col("lama") - 1.5 * pl.col("tl1")).clip(lower_bound=0)
+    assert j.filter((pl.col("baru") - harap).abs() > 1e-9).is_empty()

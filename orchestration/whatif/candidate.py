@@ -16,6 +16,10 @@ from typing import Any
 
 from orchestration.core.paths import TRANSFORMS_DIR
 
+# what a candidate may change in a deduction code's row (aturan_potongan): its minute band and
+# its points (a regional preset of minute-sum deductions: poin_per_menit)
+POTONGAN_KOLOM = ("menit_min", "menit_max", "poin", "poin_per_menit")
+
 SEED_TABLES = (
     "aturan_versi",
     "aturan_jam_kerja",
@@ -48,6 +52,7 @@ class AturanUsulan:
     basis_skala: list[dict[str, Any]] = field(
         default_factory=list
     )  # {kelas_dari, kelas_sampai, persen[, kode_opd]}
+    potongan: dict[str, Any] = field(default_factory=dict)  # kode -> {POTONGAN_KOLOM: nilai}
 
     @classmethod
     def from_mapping(cls, raw: dict[str, Any], nama: str | None = None) -> AturanUsulan:
@@ -158,7 +163,33 @@ def candidate_rows(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str
         _basis_skala(aturan, out)
     with _kunci("basis", list):
         _basis(aturan, out)
+    with _kunci("potongan", dict):
+        _potongan(aturan, out)
     return out
+
+
+def _potongan(aturan: AturanUsulan, out: dict[str, list[dict[str, str]]]) -> None:
+    rows = {r["kode"]: r for r in out["aturan_potongan"]}
+    for kode, changes in aturan.potongan.items():
+        if kode not in rows:
+            raise WhatIfError(f"aturan_potongan: kode {kode!r} tidak ada di versi {aturan.dasar}.")
+        for col, value in changes.items():
+            if col not in POTONGAN_KOLOM:
+                raise WhatIfError(
+                    f"Kolom aturan_potongan {col!r} tidak bisa diubah; yang bisa: "
+                    f"{', '.join(POTONGAN_KOLOM)}."
+                )
+            if col.startswith("menit"):  # whole minutes; menit_max empty = no upper end
+                rows[kode][col] = "" if value is None else _whole(value, f"{kode} {col}")
+            else:
+                rows[kode][col] = _num(value, f"{kode} {col}")
+
+
+def _whole(value: Any, nama: str) -> str:
+    angka = _num(value, nama)
+    if "." in angka or int(angka) < 0:
+        raise ValueError(f"{nama} {value} harus bilangan bulat menit >= 0")
+    return angka
 
 
 def _pph21(aturan: AturanUsulan, out: dict[str, list[dict[str, str]]]) -> None:
