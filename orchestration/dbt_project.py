@@ -127,21 +127,42 @@ def _fresh(manifest: Path, project_dir: Path) -> bool:
 
 
 def _parse(project: DbtProject) -> None:
+    """``dbt parse`` into a folder of its own, then each file renamed into the target folder.
+
+    dbt writes ``manifest.json`` in place, and a file being written is "fresh" by its mtime: a
+    process that checks ``_fresh`` while another parses (two pytest workers, two pipelines on a
+    new checkout) would read half a manifest. A rename is atomic: readers see the old file or
+    the new one, whole. The previous partial-parse state is copied in, so only what changed is
+    parsed again."""
+    import shutil
+    import tempfile
+
     from dbt.cli.main import dbtRunner
 
     os.environ.setdefault("KINERJA_DATA", str(Path("data").resolve()))
-    args = [
-        "parse",
-        "--quiet",
-        "--project-dir",
-        str(project.project_dir),
-        "--profiles-dir",
-        str(project.profiles_dir),
-        "--target",
-        str(project.target),
-        "--target-path",
-        str(project.project_dir / project.target_path),
-    ]
-    result = dbtRunner().invoke(args)
-    if not result.success:
-        raise RuntimeError(f"dbt parse gagal: {result.exception}")
+    target = project.project_dir / project.target_path
+    target.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".parse-", dir=target) as staging:
+        state = target / "partial_parse.msgpack"
+        if state.exists():
+            shutil.copy2(state, staging)
+        args = [
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(project.project_dir),
+            "--profiles-dir",
+            str(project.profiles_dir),
+            "--target",
+            str(project.target),
+            "--target-path",
+            staging,
+        ]
+        result = dbtRunner().invoke(args)
+        if not result.success:
+            raise RuntimeError(f"dbt parse gagal: {result.exception}")
+        # the manifest last: whoever sees the new manifest also finds the rest beside it
+        files = sorted(Path(staging).iterdir(), key=lambda f: f.name == "manifest.json")
+        for f in files:
+            if f.is_file():
+                os.replace(f, target / f.name)

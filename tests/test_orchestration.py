@@ -1,6 +1,7 @@
 """The Dagster code location: pure helpers, and the asset graph pinned."""
 
 import os
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -144,3 +145,43 @@ def test_dbt_resource_runs_this_environments_dbt_without_version_subprocess(defi
     reported = subprocess.run([dbt.dbt_executable, "--version"], capture_output=True, text=True)
     assert f"installed: {dbt._cli_version}" in reported.stdout
     assert dbt._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_a_manifest_being_parsed_is_never_read_half_written(tmp_path, monkeypatch):
+    """dbt writes manifest.json in place and a file being written looks fresh by its mtime: a
+    second process (a pytest worker, a pipeline) checking it meanwhile read half a manifest
+    ("unexpected end of data"). The parse writes into a folder of its own and renames."""
+    import json
+    from types import SimpleNamespace
+
+    import dbt.cli.main
+
+    from orchestration import dbt_project
+
+    target = tmp_path / "target"
+    target.mkdir()
+    old = json.dumps({"nodes": {"a": 1}})
+    (target / "manifest.json").write_text(old)
+    (target / "partial_parse.msgpack").write_bytes(b"state")
+    seen = {}
+
+    class Runner:
+        def invoke(self, args):
+            staging = args[args.index("--target-path") + 1]
+            seen["state_copied"] = (Path(staging) / "partial_parse.msgpack").read_bytes()
+            with open(Path(staging) / "manifest.json", "w") as f:
+                f.write('{"nodes": {"a": 1, "b"')  # halfway through writing
+                seen["read_meanwhile"] = json.loads((target / "manifest.json").read_text())
+                f.write(": 2}}")
+            (Path(staging) / "partial_parse.msgpack").write_bytes(b"new state")
+            return SimpleNamespace(success=True, exception=None)
+
+    monkeypatch.setattr(dbt.cli.main, "dbtRunner", Runner)
+    project = SimpleNamespace(
+        project_dir=tmp_path, profiles_dir=tmp_path, target="duckdb", target_path=Path("target")
+    )
+    dbt_project._parse(project)
+    assert seen == {"state_copied": b"state", "read_meanwhile": {"nodes": {"a": 1}}}
+    assert json.loads((target / "manifest.json").read_text()) == {"nodes": {"a": 1, "b": 2}}
+    assert (target / "partial_parse.msgpack").read_bytes() == b"new state"
+    assert sorted(p.name for p in target.iterdir()) == ["manifest.json", "partial_parse.msgpack"]
