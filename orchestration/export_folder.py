@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from orchestration.core.contract import KINDS, XLSX_KINDS, parse_file_name, period_in_name_ok
+from orchestration.core.contract import (
+    FILE_NAME,
+    KINDS,
+    XLSX_KINDS,
+    parse_file_name,
+    period_in_name_ok,
+)
 
 
 class Discovery(dict[tuple[str, str], list[Path]]):
@@ -58,9 +64,6 @@ def _mtime_ns(path: Path) -> int:
 _LOOKS_LIKE_EXPORT = re.compile(
     rf"^(?:.*\.(?:csv|xlsx|xls)|(?:{'|'.join(KINDS)})[_\- ].*)$", re.IGNORECASE
 )
-_NAME_PARTS = re.compile(
-    rf"^(?P<kind>{'|'.join(KINDS)})_(?P<yyyymm>[0-9]{{6}})\.(?P<ext>csv|xlsx)$", re.IGNORECASE
-)
 
 
 def ignored_lines(found: Discovery) -> list[str]:
@@ -72,7 +75,7 @@ def ignored_lines(found: Discovery) -> list[str]:
         name = path.name
         if name.startswith(("~$", ".")) or not _LOOKS_LIKE_EXPORT.match(name):
             continue
-        m = _NAME_PARTS.match(name)
+        m = FILE_NAME.match(name)  # the export name pattern itself: why parse_file_name said no
         if m and not period_in_name_ok(m["yyyymm"]):
             reason = (
                 f"periode '{m['yyyymm']}' pada nama berkas bukan bulan yang sah (YYYYMM, tahun "
