@@ -387,15 +387,19 @@ tahun_ramadan as (
     select distinct tahun from {{ ref('stg_kalender_ramadan') }}
 ),
 
+tahun_periode as (
+    select periode, cast(extract(year from tanggal_awal) as integer) as tahun from periode
+),
+
 tahun_kalender as (
     select
         p.periode,
-        cast(extract(year from p.tanggal_awal) as integer) as tahun,
+        p.tahun,
         l.tahun is not null as ada_libur,
         r.tahun is not null as ada_ramadan
-    from periode as p
-    left join tahun_libur as l on l.tahun = cast(extract(year from p.tanggal_awal) as integer)
-    left join tahun_ramadan as r on r.tahun = cast(extract(year from p.tanggal_awal) as integer)
+    from tahun_periode as p
+    left join tahun_libur as l on l.tahun = p.tahun
+    left join tahun_ramadan as r on r.tahun = p.tahun
 ),
 
 kalender_kurang as (
