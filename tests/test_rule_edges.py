@@ -18,6 +18,7 @@ from tpp_fixtures import (
     RawZone,
     Taps,
     absen,
+    amounts,
     at,
     dbt_build,
     hitung_tpp,
@@ -28,15 +29,6 @@ from tpp_fixtures import (
 
 D = dt.date
 S = "SESUAI"
-AMOUNTS = (
-    "tpp_basis",
-    "tpp_kinerja",
-    "tpp_disiplin",
-    "tpp_bruto",
-    "pph21",
-    "iuran_bpjs",
-    "tpp_neto",
-)
 RSUD = "1.02.01"
 
 P = {
@@ -338,10 +330,6 @@ def day(run, key: str, tanggal: dt.date) -> dict:
     r = run.query("select * from tpp_harian where nip = ? and tanggal = ?", [P[key].nip, tanggal])
     assert len(r) == 1, r
     return r[0]
-
-
-def amounts(row: dict) -> dict[str, int]:
-    return {k: row[k] for k in AMOUNTS}
 
 
 def test_band_borders_60_61_90_91_minutes(run):

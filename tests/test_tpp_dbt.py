@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 import pytest
 from tpp_fixtures import (
+    AMOUNTS,
     EXPECTED_DISIPLIN,
     FEB,
     KEMENTERIAN,
@@ -20,20 +21,11 @@ from tpp_fixtures import (
     NIP_GANDA,
     UNKNOWN,
     P,
+    amounts,
     build_scenario,
     copy_data,
     dbt_build,
     hitung_tpp,
-)
-
-AMOUNTS = (
-    "tpp_basis",
-    "tpp_kinerja",
-    "tpp_disiplin",
-    "tpp_bruto",
-    "pph21",
-    "iuran_bpjs",
-    "tpp_neto",
 )
 
 # tpp-rules §7: the finance table has at least these columns
@@ -150,10 +142,6 @@ def one(run, periode: str, key: str) -> dict:
     found = rows(run, periode, key)
     assert len(found) == 1, found
     return found[0]
-
-
-def amounts(row: dict) -> dict[str, int]:
-    return {k: row[k] for k in AMOUNTS}
 
 
 # ----------------------------------------------------------------------------------------------

@@ -26,6 +26,21 @@ from orchestration.core.contract import QUARANTINE_SCHEMA, raw_schema
 from orchestration.core.paths import SEEDS_DIR, TRANSFORMS_DIR
 
 KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal")
+# the amount columns of a tpp_bulanan row, compared to the rupiah with hitung_tpp
+AMOUNTS = (
+    "tpp_basis",
+    "tpp_kinerja",
+    "tpp_disiplin",
+    "tpp_bruto",
+    "pph21",
+    "iuran_bpjs",
+    "tpp_neto",
+)
+
+
+def amounts(row: dict) -> dict[str, int]:
+    return {k: row[k] for k in AMOUNTS}
+
 
 # ----------------------------------------------------------------------------------------------
 # Calendar and default rulebook, as Python (read from the project's own seeds, never /work/shared)
