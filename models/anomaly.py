@@ -18,6 +18,7 @@ z-scores, worded with the values an analyst can check in the taps.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +40,7 @@ LABEL_ATURAN = {r: ATURAN[r]["label"] for r in anomaly_rules.NAMA_ATURAN}
 LABEL_MODEL = "Pola tidak lazim menurut model"
 MAKS_ALASAN = 3
 SAMPEL = 2048  # rows per tree
+BARIS_PARALEL = 20_000  # from this many rows the forest scores on two threads
 N_POHON = 100  # a second layer behind the rules: 100 trees (300 cost 3x, changed no flag class)
 # features that tell one story share one reason
 GRUP = {
@@ -72,7 +74,18 @@ class AnomalyModel:
 
     def score(self, df: pl.DataFrame) -> np.ndarray:
         """Anomaly score, higher = stranger (the negated IsolationForest score)."""
-        return -self.forest.score_samples(self.z(df))
+        return forest_score(self.forest, self.z(df))
+
+
+def forest_score(forest: IsolationForest, z: np.ndarray) -> np.ndarray:
+    """``-forest.score_samples(z)``, the two halves of the rows on two threads (the trees'
+    traversal releases the GIL; a year's 186,000 rows 0.52 -> 0.28 s). A row's score is the
+    same sum over the same trees in the same order whichever rows it is scored with: the
+    result is the same bit for bit (``tests/test_models_biaya.py``)."""
+    if len(z) < BARIS_PARALEL:
+        return -forest.score_samples(z)
+    with ThreadPoolExecutor(2) as pool:
+        return -np.concatenate(list(pool.map(forest.score_samples, np.array_split(z, 2))))
 
 
 def train(fitur: pl.DataFrame, seed: int, n_pohon: int = N_POHON) -> AnomalyModel:
@@ -113,7 +126,7 @@ def assess(model: AnomalyModel, fitur: pl.DataFrame, versi: str = "") -> pl.Data
     z = model.z(fitur)
     zdf = pl.DataFrame({f"z_{n}": z[:, i] for i, n in enumerate(model.fitur)})
     out = pl.concat([fitur, zdf], how="horizontal").with_columns(
-        skor=pl.Series(-model.forest.score_samples(z)),
+        skor=pl.Series(forest_score(model.forest, z)),
         skor_maks_z=pl.Series(z.max(axis=1)),
     )
     kunci = ["periode", "nip"]

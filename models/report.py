@@ -80,7 +80,7 @@ def _threshold_validation(fitur: pl.DataFrame, truth: pl.DataFrame, periods: lis
     def model_layer(ps: list[str], ambang: float) -> dict:
         f = fitur.filter(pl.col("periode").is_in(ps))
         z = model.z(f)
-        s = -model.forest.score_samples(z)
+        s = anomaly.forest_score(model.forest, z)
         rules = pl.any_horizontal(list(anomaly_rules.conditions().values()))
         tanpa_aturan = ~f.select(rules.fill_null(False)).to_series().to_numpy()
         calon = tanpa_aturan & (s >= ambang) & (z.max(axis=1) >= anomaly.Z_ALASAN)

@@ -230,3 +230,22 @@ def test_early_warning_dataset_computed_once_for_training_and_scoring(sim):  # n
     assert a[0].equals(early_warning.dataset(rk))
     b = pipeline.warning_dataset(data, PERIODS[:-1])  # other months: computed
     assert b is not a and b[0]["periode"].max() == PERIODS[-2]
+
+
+def test_forest_scored_on_two_threads_equals_one_call_bit_for_bit(sim):  # noqa: F811
+    """``anomaly.forest_score`` splits the rows in two halves on two threads: every row's score
+    is the one ``score_samples`` gives on all rows at once."""
+    from models import anomaly
+
+    _, data, _ = sim
+    fitur = anomaly_features(data, PERIODS)
+    model = anomaly.train(fitur, seed=42)
+    z = model.z(fitur)
+    # enough rows for the threaded path: the population's rows, shifted a little each time
+    rng = np.random.default_rng(7)
+    banyak = np.vstack([z + rng.normal(0, 0.3, z.shape).clip(0) for _ in range(12)])
+    assert len(banyak) >= anomaly.BARIS_PARALEL
+    sekali = -model.forest.score_samples(banyak)
+    assert np.array_equal(anomaly.forest_score(model.forest, banyak), sekali)
+    assert np.array_equal(anomaly.forest_score(model.forest, z), -model.forest.score_samples(z))
+    assert len(np.unique(sekali)) > 1000  # real scores, not a constant
