@@ -450,13 +450,11 @@ def test_assets_graph_partitions_and_deps():
     from orchestration.assets.models import model_assets
     from orchestration.partitions import monthly
 
-    keys = {}
-    for a in model_assets:
-        (key,) = a.keys
-        keys[key.to_user_string()] = a
-        assert a.partitions_def == monthly
-        assert a.backfill_policy == dg.BackfillPolicy.single_run()
-    assert set(keys) == {
+    (model,) = model_assets  # one subsettable step: the two chains side by side
+    assert model.partitions_def == monthly
+    assert model.backfill_policy == dg.BackfillPolicy.single_run()
+    assert model.can_subset
+    assert {k.to_user_string() for k in model.keys} == {
         "model/anomali",
         "model/skor_anomali",
         "model/peringatan",
@@ -465,13 +463,68 @@ def test_assets_graph_partitions_and_deps():
     }
 
     def deps(name):
-        return {k.to_user_string() for k in keys[name].asset_deps[dg.AssetKey(name.split("/"))]}
+        return {k.to_user_string() for k in model.asset_deps[dg.AssetKey(name.split("/"))]}
 
     assert {"raw/absensi", "tpp_harian", "published_tpp"} <= deps("model/anomali")
     assert {"tpp_bulanan", "raw/kinerja", "published_tpp"} <= deps("model/peringatan")
     assert "model/anomali" in deps("model/skor_anomali")
     assert "model/peringatan" in deps("model/skor_peringatan")
     assert {"model/skor_anomali", "model/skor_peringatan"} <= deps("model/pemantauan")
+
+
+def test_chains_run_side_by_side_and_a_failure_waits_for_the_other_chain():
+    """Both chains' parts come as each is done; a chain that fails does not cut the other one
+    short (its parts are all yielded), and its error is raised after them."""
+    import threading
+
+    from orchestration.assets.models import side_by_side
+
+    mulai = threading.Barrier(2, timeout=10)  # both chains must be running at the same time
+
+    def anomali():
+        mulai.wait()
+        yield dg.AssetKey("a"), "a1", {}
+        raise RuntimeError("fitur gagal")
+
+    def peringatan():
+        mulai.wait()
+        yield dg.AssetKey("p"), "p1", {}
+        yield dg.AssetKey("p"), "p2", {}
+
+    seen = []
+    with pytest.raises(RuntimeError, match="fitur gagal"):
+        for _, pesan, _ in side_by_side([anomali, peringatan]):
+            seen.append(pesan)
+    assert sorted(seen) == ["a1", "p1", "p2"]
+    assert seen.index("p1") < seen.index("p2")
+    assert list(side_by_side([])) == []
+
+
+def test_a_selection_runs_only_its_chains_parts(sim, tmp_path):
+    """Only the early warning selected: no anomaly model trained, no anomaly scores written."""
+    from orchestration.assets.models import MODEL_PERINGATAN, SKOR_PERINGATAN, model_assets
+    from orchestration.core.months import RANGE_END, RANGE_START
+    from orchestration.resources import KinerjaStorage
+
+    exports, original, _ = sim
+    data = _salin_raw(original, tmp_path)
+    storage = KinerjaStorage(exports_dir=str(exports), data_dir=str(data.root))
+    hasil = dg.materialize(
+        model_assets,
+        selection=[MODEL_PERINGATAN, SKOR_PERINGATAN],
+        resources={"storage": storage},
+        tags={RANGE_START: PERIODS[0], RANGE_END: PERIODS[-1]},
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert hasil.success
+    done = {
+        e.materialization.asset_key.to_user_string()
+        for e in hasil.get_asset_materialization_events()
+    }
+    assert done == {"model/peringatan", "model/skor_peringatan"}
+    assert sorted(load_warning_scores(data)["periode"].unique()) == PERIODS
+    assert load_anomaly_scores(data).is_empty()
+    assert registry.current(data, "anomali") is None
 
 
 def test_assets_materialize_range_and_first_month(sim, tmp_path):
