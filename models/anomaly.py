@@ -101,8 +101,10 @@ def train(fitur: pl.DataFrame, seed: int, n_pohon: int = N_POHON) -> AnomalyMode
         med = float(np.median(x)) if len(x) else 0.0
         mad = float(np.median(np.abs(x - med))) if len(x) else 0.0
         median[f.nama], skala[f.nama] = med, max(1.4826 * mad, f.skala_min)
+    # n_jobs: the trees are built on two threads; each tree's seed is drawn before, so the
+    # forest is the same as on one (tests/test_models_biaya.py)
     forest = IsolationForest(
-        n_estimators=n_pohon, max_samples=min(SAMPEL, fitur.height), random_state=seed
+        n_estimators=n_pohon, max_samples=min(SAMPEL, fitur.height), random_state=seed, n_jobs=2
     )
     model = AnomalyModel(seed, median, skala, forest)
     model.forest.fit(model.z(fitur))

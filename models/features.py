@@ -88,17 +88,19 @@ def anomaly_features(data: DataDir, periods: list[str], threads: int | None = No
     periods = sorted(set(periods))
     if not periods:
         return pl.DataFrame()
-
-    def one_month(periode: str) -> pl.DataFrame:
-        con = connect(data, [periode], threads or 1)
-        try:
-            day_tables.build(con)
-            return compute(con)
-        finally:
-            con.close()
-
     with ThreadPoolExecutor(min(BULAN_PARALEL, len(periods))) as pool:
-        return pl.concat(list(pool.map(one_month, periods)), how="vertical_relaxed")
+        months = pool.map(lambda p: month_features(data, p, threads), periods)
+        return pl.concat(list(months), how="vertical_relaxed")
+
+
+def month_features(data: DataDir, periode: str, threads: int | None = None) -> pl.DataFrame:
+    """One month of ``anomaly_features``, on a connection of its own."""
+    con = connect(data, [periode], threads or 1)
+    try:
+        day_tables.build(con)
+        return compute(con)
+    finally:
+        con.close()
 
 
 def month_fingerprint(data: DataDir, periode: str) -> str:
@@ -134,13 +136,16 @@ def cached_features(data: DataDir, periods: list[str], threads: int | None = Non
             months.append(pl.read_parquet(f))
             continue
         hitung_ulang[p] = sidik
+
+    def compute_and_keep(p: str) -> pl.DataFrame:  # the write beside the next month's work
+        df = month_features(data, p, threads)
+        write_parquet_atomic(df, cache / f"{p}.parquet")
+        (cache / f"{p}.sidik").write_text(hitung_ulang[p] + "\n")
+        return df
+
     if hitung_ulang:
-        baru = anomaly_features(data, list(hitung_ulang), threads)
-        for p, sidik in hitung_ulang.items():
-            df = baru.filter(pl.col("periode") == p)
-            write_parquet_atomic(df, cache / f"{p}.parquet")
-            (cache / f"{p}.sidik").write_text(sidik + "\n")
-            months.append(df)
+        with ThreadPoolExecutor(min(BULAN_PARALEL, len(hitung_ulang))) as pool:
+            months.extend(pool.map(compute_and_keep, hitung_ulang))
     if not months:
         return pl.DataFrame()
     return pl.concat(months, how="vertical_relaxed").sort("periode", "nip")

@@ -232,7 +232,7 @@ def test_early_warning_dataset_computed_once_for_training_and_scoring(sim):  # n
     assert b is not a and b[0]["periode"].max() == PERIODS[-2]
 
 
-def test_forest_scored_on_two_threads_equals_one_call_bit_for_bit(sim):  # noqa: F811
+def test_forest_built_and_scored_on_two_threads_equals_one_thread_bit_for_bit(sim):  # noqa: F811
     """``anomaly.forest_score`` splits the rows in two halves on two threads: every row's score
     is the one ``score_samples`` gives on all rows at once."""
     from models import anomaly
@@ -249,3 +249,9 @@ def test_forest_scored_on_two_threads_equals_one_call_bit_for_bit(sim):  # noqa:
     assert np.array_equal(anomaly.forest_score(model.forest, banyak), sekali)
     assert np.array_equal(anomaly.forest_score(model.forest, z), -model.forest.score_samples(z))
     assert len(np.unique(sekali)) > 1000  # real scores, not a constant
+    # the forest is built on two threads: the same trees as on one
+    from sklearn.base import clone
+
+    satu = clone(model.forest).set_params(n_jobs=1).fit(z)
+    assert model.forest.n_jobs == 2
+    assert np.array_equal(satu.score_samples(banyak), model.forest.score_samples(banyak))
