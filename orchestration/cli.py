@@ -229,6 +229,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         app=not args.tanpa_app,
         json_path=Path(args.json) if args.json else None,
         repeat=args.ulang,
+        model=not args.tanpa_model,
     )
     return 0 if all(s.kode_keluar == 0 for s in result.tahap) else 1
 
@@ -318,7 +319,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--oleh", default=None, help="nama yang mengunci (bawaan: $USER)")
     p.set_defaults(func=cmd_lock)
 
-    p = sub.add_parser("bench", help="ukur pipeline: setahun, inkremental, no-op, app, lantai")
+    p = sub.add_parser(
+        "bench", help="ukur pipeline: setahun, inkremental, no-op, app, lantai, model"
+    )
     p.add_argument("--folder", default="bench", help="simulasi dan data bench (dipakai ulang)")
     p.add_argument(
         "--skala",
@@ -327,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="kali jumlah pegawai: sebulan dan sekuartal pada 1x dan Nx",
     )
     p.add_argument("--tanpa-app", action="store_true", help="lewati render halaman utama app")
+    p.add_argument("--tanpa-model", action="store_true", help="lewati tahun dengan model (--model)")
     p.add_argument("--json", default=None, help="berkas JSON hasil (bawaan: di --folder)")
     p.add_argument("--ulang", type=int, default=3, help="ulangan kueri lantai (median)")
     p.set_defaults(func=cmd_bench)

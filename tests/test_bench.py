@@ -28,6 +28,7 @@ def test_steps_map_to_stages():
     assert bench.step_stage("tpp_dbt") == "dbt"
     assert bench.step_stage("cek_tpp_bulanan") == "checks"
     assert bench.step_stage("published_tpp") == "publish"
+    assert bench.step_stage("model") == bench.MODEL  # the model job's one step
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +44,7 @@ def runs(tmp_path_factory):
     bench.deliver(sim, exports, PERIODS[2:])
     incremental = bench.kinerja_run("inkremental", exports, data, 40)
     noop = bench.kinerja_run("tanpa_perubahan", exports, data, 40)
+    model = bench.kinerja_run(bench.MODEL, exports, data, 40, model=True)
     return SimpleNamespace(
         sim=sim,
         again=again,
@@ -50,6 +52,7 @@ def runs(tmp_path_factory):
         lantai=lantai,
         incremental=incremental,
         noop=noop,
+        model=model,
         data=data,
     )
 
@@ -104,7 +107,21 @@ def test_report_and_json(runs):
     assert result.target["tahun_vs_lantai"]["batas"] == round(limit, 2)
     assert result.target["tahun_vs_lantai"]["terpenuhi"] == (year.detik <= limit)
     assert "tetap" not in result.target  # no fixed-cost stage in this result
+    assert "model" not in result.target  # nor a run with the models
     json.dumps(result.to_json())
+
+
+def test_model_stage_is_the_model_step_and_judged_against_ten_seconds(runs):
+    model = runs.model
+    assert model.kode_keluar == 0 and model.periode == PERIODS  # every period, then the models
+    assert 0 < model.tahap[bench.MODEL] < model.detik
+    assert all(model.tahap[s] > 0 for s in bench.STAGES)
+    assert runs.first.tahap[bench.MODEL] == 0  # a run without --model has no model step
+    result = bench.Hasil(bench.machine(), {}, tahap=[model])
+    result.target = bench.judge(result)
+    assert result.target["model"]["batas"] == 10.0
+    assert result.target["model"]["nilai"] == round(model.tahap[bench.MODEL], 2)
+    assert f"{model.tahap[bench.MODEL]:>7.1f}" in bench.table(result)
 
 
 # --- the checks' shortcut: GX is skipped only where GX would certainly pass -------------------

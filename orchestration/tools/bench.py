@@ -13,6 +13,9 @@ One bench, on this machine:
    - ``tanpa_perubahan``: the same again with nothing new (the no-op short-circuit);
    - ``tetap``: the full year of a tiny population (same periods, 20 employees): the fixed cost
      of a run, start-up and per-period overheads, with almost no data;
+   - ``model``: ``kinerja run --model`` on the year's data directory right after ``tahun`` (no
+     models yet: every month's anomaly features computed), the year recomputed and then the
+     model job; its ``model`` stage is the model step of a full year;
 3. renders the app's main page (Streamlit AppTest, cold and warm) on what the year published;
 4. times the FLOOR: the same TPP (tpp-rules §1-5, default rulebook) computed by one hand-written
    DuckDB query over the raw-zone Parquet the pipeline wrote, and counts the rows where the
@@ -24,8 +27,8 @@ the simulator's time, to show how time and memory grow.
 
 Stage times come from the Dagster event log (step start/end of each run): ``ingest`` (the five
 ingest assets), ``dbt`` (the one ``dbt build``), ``checks`` (the asset checks), ``publish``;
-``lain`` is the rest of the wall time (interpreter, imports, definitions, Dagster between steps,
-alerts). Peak memory: ``rss_puncak`` is the largest sum of the RSS of the run's process tree
+``model`` (the model job's step); ``lain`` is the rest of the wall time (interpreter, imports,
+definitions, Dagster between steps, alerts). Peak memory: ``rss_puncak`` is the largest sum of the RSS of the run's process tree
 (sampled every 0.1 s from /proc); ``maxrss`` is the largest single process (``wait4`` rusage).
 """
 
@@ -55,11 +58,14 @@ NEXT = "2026-01"
 QUARTER = ("2025-01", "2025-03")
 TINY_PEGAWAI, TINY_OPD = 20, 3
 STAGES = ("ingest", "dbt", "checks", "publish")
+MODEL = "model"  # the model job's stage (a run with --model)
 GIB = 1024**3
 
 # issue 21's targets: the year within 3x the floor plus 10 s, the next month in 8 s, a no-op
-# in 2 s (the whole process), the fixed cost (TINY_PEGAWAI x 12 months) in 10 s, 2 GiB
+# in 2 s (the whole process), the fixed cost (TINY_PEGAWAI x 12 months) in 10 s, 2 GiB; issue
+# 20's (and 21's): the models of a full year in 10 s
 TARGETS = {
+    "model_detik": 10.0,
     "kali_lantai": 3.0,
     "tambahan_lantai_detik": 10.0,
     "inkremental_detik": 8.0,
@@ -226,8 +232,10 @@ def measure(
     return seconds, proc.returncode, peak, usage.ru_maxrss * 1024
 
 
-def kinerja_run(name: str, exports: Path, data: DataDir, pegawai: int) -> Tahap:
-    """Time one ``kinerja run --exports EXPORTS --data DATA`` and read what it did."""
+def kinerja_run(
+    name: str, exports: Path, data: DataDir, pegawai: int, model: bool = False
+) -> Tahap:
+    """Time one ``kinerja run --exports EXPORTS --data DATA [--model]`` and read what it did."""
     command = [
         sys.executable,
         "-m",
@@ -237,6 +245,7 @@ def kinerja_run(name: str, exports: Path, data: DataDir, pegawai: int) -> Tahap:
         str(exports),
         "--data",
         str(data.root),
+        *(["--model"] if model else []),
     ]
     started, samples = time.time(), []
     seconds, code, peak, maxrss = measure(command, _env(), samples)
@@ -280,6 +289,8 @@ def step_stage(step_key: str) -> str:
         return "checks"
     if step_key == "published_tpp":
         return "publish"
+    if step_key == MODEL or step_key.startswith(f"{MODEL}__"):  # before issue 20: five steps
+        return MODEL
     if "dbt" in step_key:
         return "dbt"
     return "lain"
@@ -291,7 +302,7 @@ def _stage_times(
     """(periods processed, seconds per stage, peak tree RSS MB per stage) from the event log."""
     from orchestration.core.months import RANGE_END, RANGE_START
 
-    times = dict.fromkeys(STAGES, 0.0)
+    times = dict.fromkeys((*STAGES, MODEL), 0.0)
     peaks: dict[str, float] = {}
     periods: list[str] = []
     if run_ids:
@@ -533,8 +544,10 @@ def bench_year(
     seed: int = BASE["seed"],
     app: bool = True,
     repeat: int = 3,
+    model: bool = True,
 ) -> Hasil:
-    """The full year, the incremental month, the no-op rerun, the fixed cost, the app, the floor."""
+    """The full year, the incremental month, the no-op rerun, the fixed cost, the app, the floor
+    and the model job of the year."""
     result = Hasil(
         machine(),
         {"pegawai": pegawai, "opd": opd, "seed": seed, "tahun": YEAR, "bulan_berikut": NEXT},
@@ -554,6 +567,9 @@ def bench_year(
     if app:
         _log("halaman utama app ...")
         result.app = app_render(data)
+    if model:  # the same year again with the models (every month's features computed)
+        _log("tahun dengan model ...")
+        result.tahap.append(kinerja_run(MODEL, exports, data, pegawai, model=True))
     deliver(sim, exports, [NEXT])
     _log(f"inkremental {NEXT} ...")
     result.tahap.append(kinerja_run("inkremental", exports, data, pegawai))
@@ -564,6 +580,7 @@ def bench_year(
     deliver(tiny, exports, year)
     _log(f"biaya tetap ({TINY_PEGAWAI} pegawai, {len(year)} bulan) ...")
     result.tahap.append(kinerja_run("tetap", exports, data, TINY_PEGAWAI))
+
     result.target = judge(result)
     result.mesin["beban_akhir"] = list(os.getloadavg())
     return result
@@ -627,6 +644,8 @@ def judge(result: Hasil) -> dict:
         }
     if fixed:
         out["tetap"] = _target(fixed.detik, TARGETS["tetap_detik"])
+    if (models := _stage(result, MODEL)) and models.kode_keluar == 0:
+        out["model"] = _target(models.tahap.get(MODEL, 0.0), TARGETS["model_detik"])
     if result.lantai:
         out["lantai_sama_dengan_tpp_bulanan"] = {
             "beda": result.lantai.beda,
@@ -663,7 +682,7 @@ def _target(value: float, limit: float) -> dict:
 def table(result: Hasil) -> str:
     head = (
         f"{'tahap':<16}{'detik':>8}{'ingest':>8}{'dbt':>8}{'checks':>8}{'publish':>8}"
-        f"{'lain':>7}{'RSS MB':>8}{'maxrss':>8}{'tap/s':>10}{'hari/s':>10}  periode"
+        f"{'model':>7}{'lain':>7}{'RSS MB':>8}{'maxrss':>8}{'tap/s':>10}{'hari/s':>10}  periode"
     )
     lines = [head, "-" * len(head)]
     for s in result.tahap:
@@ -672,7 +691,7 @@ def table(result: Hasil) -> str:
         lines.append(
             f"{s.nama:<16}{s.detik:>8.1f}"
             + "".join(f"{t.get(k, 0.0):>8.1f}" for k in STAGES)
-            + f"{t.get('lain', 0.0):>7.1f}{s.rss_puncak_mb:>8.0f}{s.maxrss_mb:>8.0f}"
+            + f"{t.get(MODEL, 0.0):>7.1f}{t.get('lain', 0.0):>7.1f}{s.rss_puncak_mb:>8.0f}{s.maxrss_mb:>8.0f}"
             f"{s.tap_per_detik:>10,.0f}{s.hari_per_detik:>10,.0f}  {span}"
             + ("" if s.kode_keluar == 0 else f"  GAGAL (kode {s.kode_keluar})")
             + (f"  {s.catatan}" if s.catatan else "")
@@ -722,13 +741,14 @@ def main(
     app: bool = True,
     json_path: Path | None = None,
     repeat: int = 3,
+    model: bool = True,
 ) -> Hasil:
     folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
     if skala and skala > 1:
         result = bench_scale(folder, skala, repeat=repeat)
     else:
-        result = bench_year(folder, app=app, repeat=repeat)
+        result = bench_year(folder, app=app, repeat=repeat, model=model)
     print(table(result))
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = json_path or folder / f"bench{'-skala' + str(skala) if skala else ''}-{stamp}.json"
