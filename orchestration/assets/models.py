@@ -220,7 +220,9 @@ def side_by_side(chains: list[Callable[[], Iterator[Part]]]) -> Iterator[Part]:
     """The parts of every chain as each is done, each chain on a thread of its own.
 
     A chain that fails does not stop the others (as Dagster runs independent steps): its
-    error is raised once every other chain has finished and its parts were yielded.
+    error is raised once every other chain has finished and its parts were yielded. A thread
+    cannot be stopped from outside: an interrupted step waits for the running chains to end
+    (seconds; every file they write is replaced atomically).
     """
     selesai = object()
     antrean: queue.Queue = queue.Queue()
