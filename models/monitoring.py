@@ -33,6 +33,7 @@ from models import early_warning, evaluate, registry, score_files
 from models.config import ATURAN
 from models.features import NAMA_FITUR
 from models.inputs import connect
+from orchestration.core.formatting import ribuan
 from orchestration.core.paths import DataDir
 
 NAMA = "pemantauan"
@@ -402,5 +403,7 @@ def write(data: DataDir, kebenaran: pl.DataFrame | None = None) -> dict:
     }
     p = score_files.path(data, NAMA).with_suffix(".json")
     p.write_text(json.dumps(ringkas, indent=1, ensure_ascii=False, default=str) + "\n")
-    ringkas["pesan"] = f"{tabel.height} baris pemantauan, {len(ringkas['sorotan'])} sorotan"
+    ringkas["pesan"] = (
+        f"{ribuan(tabel.height)} baris pemantauan, {ribuan(len(ringkas['sorotan']))} sorotan"
+    )
     return ringkas

@@ -27,6 +27,7 @@ from models import (
 )
 from models.config import ATURAN
 from models.inputs import available_periods, published_fingerprint, published_periods
+from orchestration.core.formatting import periode_panjang, ribuan
 from orchestration.core.paths import DataDir
 
 SEED = 42
@@ -65,7 +66,8 @@ def train_anomaly(
 ) -> JobResult:
     periods = window(data, sampai, bulan, ("absensi",))
     if not periods:
-        return JobResult(MODEL_ANOMALI, None, f"Belum ada data absensi terbit s.d. {sampai}.")
+        pesan = f"Belum ada data absensi terbit s.d. {periode_panjang(sampai)}."
+        return JobResult(MODEL_ANOMALI, None, pesan)
     sidik = {p: features.month_fingerprint(data, p) for p in periods}
     isi = {
         "fitur": features.NAMA_FITUR,
@@ -132,9 +134,9 @@ def score_anomalies(
     score_files.merge(data, score_files.KASUS, anomaly_rules.cases(flags))
     metrik = anomaly_metrics(hasil, kebenaran)
     pesan = (
-        f"{hasil.height} pegawai-bulan diskor: {metrik['ditandai_aturan']} ditandai aturan, "
-        f"{metrik['ditandai_model']} oleh model ({metrik['terpotong_beban']} di atas batas beban), "
-        f"{metrik['kasus']} kasus"
+        f"{ribuan(hasil.height)} pegawai-bulan diskor: {ribuan(metrik['ditandai_aturan'])} "
+        f"ditandai aturan, {ribuan(metrik['ditandai_model'])} oleh model "
+        f"({ribuan(metrik['terpotong_beban'])} di atas batas beban), {ribuan(metrik['kasus'])} kasus"
     )
     return JobResult(MODEL_ANOMALI, meta["versi"], pesan, {"metrik": metrik}, skor=keluar)
 
@@ -173,13 +175,15 @@ def anomaly_metrics(hasil: pl.DataFrame, kebenaran: pl.DataFrame | None) -> dict
 
 def _anomaly_summary(versi: str, metrik: dict) -> str:
     teks = (
-        f"Model anomali {versi}: {metrik['ditandai_aturan']} ditandai aturan, "
-        f"{metrik['ditandai_model']} oleh model, dari {metrik['baris']}"
+        f"Model anomali {versi}: {ribuan(metrik['ditandai_aturan'])} ditandai aturan, "
+        f"{ribuan(metrik['ditandai_model'])} oleh model, dari {ribuan(metrik['baris'])}"
     )
     kb = metrik.get("kebenaran")
     if isinstance(kb, dict):
         m = kb["gabungan"]
-        teks += f"; presisi {m['presisi']}, recall {m['recall']} (kebenaran simulator)"
+        teks += (
+            f"; presisi {_koma(m['presisi'])}, recall {_koma(m['recall'])} (kebenaran simulator)"
+        )
     return teks
 
 
@@ -219,7 +223,7 @@ def train_warning(
     lab = ds.filter(pl.col("label").is_not_null()) if ds is not None else None
     n_lab = lab["periode"].n_unique() if lab is not None else 0
     if n_lab < 2:
-        pesan = f"Data belum cukup untuk model peringatan: {n_lab} bulan berlabel (perlu >= 2)."
+        pesan = f"Data belum cukup untuk model peringatan: {n_lab} bulan berlabel (perlu 2)."
         return JobResult(MODEL_PERINGATAN, None, pesan)
     bulan_uji = bulan_uji or max(1, min(3, n_lab // 3))
     train, test, uji = early_warning.split_by_time(ds, bulan_uji)
@@ -298,15 +302,27 @@ def train_warning(
     m, b = metrik["model"], metrik["baseline_predikat_bulan_ini"]
     r, kb = metrik["baseline_rata_rata_penilaian"], metrik["kasus_baru"]
     pesan = (
-        f"Model peringatan {versi}: uji {uji[0]}..{uji[-1]} ROC-AUC {m['roc_auc']} "
-        f"(baseline predikat {b['roc_auc']}, rata-rata penilaian {r['roc_auc']}), Brier "
-        f"{m['brier']} (baseline {b['brier']}); kasus baru di daftar "
-        f"{kb['model']['tertangkap_di_daftar']['k']} vs baseline rata-rata "
-        f"{kb['baseline_rata_rata_penilaian']['tertangkap_di_daftar']['k']} dari "
-        f"{kb['model']['tertangkap_di_daftar']['n']}"
+        f"Model peringatan {versi}: uji {_rentang(uji)} ROC-AUC {_koma(m['roc_auc'])} "
+        f"(baseline predikat "
+        f"{_koma(b['roc_auc'])}, rata-rata penilaian {_koma(r['roc_auc'])}), Brier "
+        f"{_koma(m['brier'])} (baseline {_koma(b['brier'])}); kasus baru di daftar "
+        f"{ribuan(kb['model']['tertangkap_di_daftar']['k'])} vs baseline rata-rata "
+        f"{ribuan(kb['baseline_rata_rata_penilaian']['tertangkap_di_daftar']['k'])} dari "
+        f"{ribuan(kb['model']['tertangkap_di_daftar']['n'])}"
         + ("" if metrik["mengalahkan_baseline_rata_pada_kasus_baru"] else " (tidak lebih baik)")
     )
     return JobResult(MODEL_PERINGATAN, versi, pesan, meta, True)
+
+
+def _rentang(periods: list[str]) -> str:
+    """['2025-09', '2025-10', '2025-11'] -> 'September 2025 s.d. November 2025'."""
+    ujung = [periode_panjang(p) for p in (periods[0], periods[-1])]
+    return ujung[0] if ujung[0] == ujung[1] else " s.d. ".join(ujung)
+
+
+def _koma(x: float | None) -> str:
+    """0.8743 -> '0,8743' (a metric in a message; '-' when it could not be computed)."""
+    return "-" if x is None else str(x).replace(".", ",")
 
 
 def _caught(periode: pl.Series, p: np.ndarray, y: np.ndarray, baru: np.ndarray) -> dict:
@@ -362,5 +378,9 @@ def score_warning(data: DataDir, periods: list[str], sumber: str = "auto") -> Jo
     )
     score_files.merge(data, score_files.PERINGATAN, keluar)
     tinggi = int((keluar["tingkat"] == "TINGGI").sum())
-    pesan = f"{keluar.height} pegawai diskor untuk {', '.join(periods)}; {tinggi} berisiko TINGGI"
+    pesan = (
+        f"{ribuan(keluar.height)} pegawai-bulan diskor ({len(periods)} periode, "
+        f"{_rentang(periods)}); "
+        f"{ribuan(tinggi)} berisiko TINGGI"
+    )
     return JobResult(MODEL_PERINGATAN, meta["versi"], pesan, {"tinggi": tinggi}, skor=keluar)

@@ -863,3 +863,24 @@ def test_a_model_just_saved_is_scored_without_reading_it_back(tmp_path, monkeypa
     shutil.rmtree(registry.folder(data) / "contoh" / "v1")
     with pytest.raises(FileNotFoundError):  # gone from disk: never served from memory
         registry.load(data, "contoh", "v1")
+
+
+def test_messages_use_indonesian_numbers_and_month_names(sim, dilatih):
+    """The models' lines in the run log: thousands with a dot, decimals with a comma, months by
+    name (2.400 pegawai-bulan, ROC-AUC 0,87, Mei 2025), never 2400 / 0.87 / 2025-05."""
+    from orchestration.core.formatting import ribuan
+
+    _, data, truth = sim
+    a, w = dilatih
+    skor = pipeline.score_warning(data, PERIODS)
+    baris = a.meta["metrik"]["baris"]
+    assert baris >= 1000 and f"dari {ribuan(baris)};" in a.pesan
+    assert re.search(r"presisi \d,\d+, recall \d,\d+", a.pesan)
+    assert re.search(r"uji \w+ 2025 s\.d\. \w+ 2025 ROC-AUC 0,\d+ ", w.pesan)
+    assert skor.pesan.startswith(f"{ribuan(skor.skor.height)} pegawai-bulan diskor (6 periode")
+    for pesan in (a.pesan, w.pesan, skor.pesan):
+        teks = pesan.replace(a.versi, "").replace(w.versi, "")
+        # no YYYY-MM, no decimal point, no four digits in a row but a year or decimals
+        assert not re.search(
+            r"\d{4}-\d{2}|\d\.\d{1,2}\b|(?<![\d,])\d{4,}", teks.replace("2025", "")
+        ), pesan
