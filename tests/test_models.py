@@ -164,7 +164,8 @@ def test_rules_catch_the_planted_kinds_with_few_false_flags(dilatih):
             assert m["recall_jenis_sendiri"]["nilai"] >= 0.8, rule
     both = kb["gabungan"]
     assert both["presisi"] == both["presisi_rinci"]["nilai"] and isinstance(both["recall"], float)
-    assert f"presisi {both['presisi']}, recall {both['recall']}" in a.pesan
+    presisi, recall = (str(both[k]).replace(".", ",") for k in ("presisi", "recall"))
+    assert f"presisi {presisi}, recall {recall}" in a.pesan
     # the old fixed 2 % quota is reported next to it, as a baseline
     assert "isolation_forest_kuota_2pct" in kb["baseline"]
 
