@@ -248,7 +248,7 @@ def side_by_side(chains: list[Callable[[], Iterator[Part]]]) -> Iterator[Part]:
 
 
 @dg.multi_asset(name="model", specs=_SPECS, can_subset=True, **_COMMON)
-def models(context: dg.AssetExecutionContext, storage: KinerjaStorage):
+def both_models(context: dg.AssetExecutionContext, storage: KinerjaStorage):
     """Both models of the run's periods: the anomaly chain (train, score) and the early-warning
     chain (train, score) side by side, then the monitoring of both; only the selected assets."""
     selected, periods = context.selected_asset_keys, context.partition_keys
@@ -271,4 +271,4 @@ def models(context: dg.AssetExecutionContext, storage: KinerjaStorage):
         yield dg.MaterializeResult(asset_key=key, metadata=meta)
 
 
-model_assets: list = [models]
+model_assets: list = [both_models]
