@@ -9,7 +9,7 @@ nobody checked TERVERIFIKASI "oleh <analyst>".
 from __future__ import annotations
 
 import pytest
-from test_publish_support import ANA, build_warehouse, change, scenario
+from test_publish_support import ANA, build_warehouse, change, published, scenario
 
 from orchestration import lifecycle
 from orchestration.core.paths import DataDir
@@ -24,10 +24,7 @@ PERIODS = ["2025-02", "2025-03"]
 
 @pytest.fixture
 def data(tmp_path) -> DataDir:
-    data = DataDir(tmp_path / "data")
-    build_warehouse(data, scenario(*PERIODS))
-    publish(data, PERIODS)
-    return data
+    return published(DataDir(tmp_path / "data"), PERIODS)
 
 
 def test_a_verification_is_not_shown_for_files_that_changed_after_it(data):

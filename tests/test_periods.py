@@ -6,7 +6,7 @@ import sqlite3
 
 import duckdb
 import pytest
-from test_publish_support import ANA, build_warehouse, change, scenario
+from test_publish_support import ANA, build_warehouse, change, published, scenario
 
 from orchestration import lifecycle, periods
 from orchestration.cli import main
@@ -20,10 +20,7 @@ PERIODS = ["2025-02", "2025-03"]
 
 @pytest.fixture
 def data(tmp_path) -> DataDir:
-    data = DataDir(tmp_path / "data")
-    build_warehouse(data, scenario(*PERIODS))
-    publish(data, PERIODS)
-    return data
+    return published(DataDir(tmp_path / "data"), PERIODS)
 
 
 def test_cannot_verify_or_lock_what_is_not_published(tmp_path, data):

@@ -395,3 +395,12 @@ def lock_march_and_correct_it(data: DataDir) -> tuple[Scenario, Scenario]:
     build_warehouse(data, corrected, {"2025-03": "absensi_202503_v2.csv"})
     publish(data, ["2025-03", "2025-04"])
     return plan, corrected
+
+
+def published(data: DataDir, periods: list[str]) -> DataDir:
+    """``data`` with the scenario of ``periods`` built and published."""
+    from orchestration.publish import publish
+
+    build_warehouse(data, scenario(*periods))
+    publish(data, periods)
+    return data

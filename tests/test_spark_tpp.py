@@ -28,7 +28,7 @@ if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         "no Java runtime for Spark (java not on PATH, JAVA_HOME unset)", allow_module_level=True
     )
 
-from tpp_fixtures import dbt_build  # noqa: E402
+from tpp_fixtures import AMOUNTS, dbt_build  # noqa: E402
 
 from orchestration.core.paths import TRANSFORMS_DIR, DataDir  # noqa: E402
 from orchestration.dbt_project import environment  # noqa: E402
@@ -220,15 +220,7 @@ def test_kontrak_tipe_di_spark(engines):
     _, spark = engines
     types = dict(spark.table("kinerja.tpp_bulanan").dtypes)
     assert types["periode"] == types["nip"] == "string"
-    for c in (
-        "tpp_basis",
-        "tpp_kinerja",
-        "tpp_disiplin",
-        "tpp_bruto",
-        "pph21",
-        "iuran_bpjs",
-        "tpp_neto",
-    ):
+    for c in AMOUNTS:
         assert types[c] == "bigint", c
     assert types["persen_kinerja"] == "decimal(9,4)" and types["basis_efektif"] == "decimal(38,10)"
 

@@ -24,18 +24,11 @@ import polars as pl
 
 from orchestration.core.contract import QUARANTINE_SCHEMA, raw_schema
 from orchestration.core.paths import SEEDS_DIR, TRANSFORMS_DIR
+from quality.suites import AMOUNT_COLUMNS
 
 KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal")
 # the amount columns of a tpp_bulanan row, compared to the rupiah with hitung_tpp
-AMOUNTS = (
-    "tpp_basis",
-    "tpp_kinerja",
-    "tpp_disiplin",
-    "tpp_bruto",
-    "pph21",
-    "iuran_bpjs",
-    "tpp_neto",
-)
+AMOUNTS = AMOUNT_COLUMNS
 
 
 def amounts(row: dict) -> dict[str, int]:
