@@ -88,9 +88,14 @@ def anomaly_features(data: DataDir, periods: list[str], threads: int | None = No
     periods = sorted(set(periods))
     if not periods:
         return pl.DataFrame()
+    months = _side_by_side(lambda p: month_features(data, p, threads), periods)
+    return pl.concat(months, how="vertical_relaxed")
+
+
+def _side_by_side(compute, periods: list[str]) -> list[pl.DataFrame]:
+    """``compute`` of each period, ``BULAN_PARALEL`` months at a time, in the periods' order."""
     with ThreadPoolExecutor(min(BULAN_PARALEL, len(periods))) as pool:
-        months = pool.map(lambda p: month_features(data, p, threads), periods)
-        return pl.concat(list(months), how="vertical_relaxed")
+        return list(pool.map(compute, periods))
 
 
 def month_features(data: DataDir, periode: str, threads: int | None = None) -> pl.DataFrame:
@@ -144,8 +149,7 @@ def cached_features(data: DataDir, periods: list[str], threads: int | None = Non
         return df
 
     if hitung_ulang:
-        with ThreadPoolExecutor(min(BULAN_PARALEL, len(hitung_ulang))) as pool:
-            months.extend(pool.map(compute_and_keep, hitung_ulang))
+        months.extend(_side_by_side(compute_and_keep, list(hitung_ulang)))
     if not months:
         return pl.DataFrame()
     return pl.concat(months, how="vertical_relaxed").sort("periode", "nip")

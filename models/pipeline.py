@@ -27,7 +27,7 @@ from models import (
 )
 from models.config import ATURAN
 from models.inputs import available_periods, published_fingerprint, published_periods
-from orchestration.core.formatting import periode_panjang, ribuan
+from orchestration.core.formatting import periode_panjang, rentang_periode, ribuan
 from orchestration.core.paths import DataDir
 
 SEED = 42
@@ -223,7 +223,9 @@ def train_warning(
     lab = ds.filter(pl.col("label").is_not_null()) if ds is not None else None
     n_lab = lab["periode"].n_unique() if lab is not None else 0
     if n_lab < 2:
-        pesan = f"Data belum cukup untuk model peringatan: {n_lab} bulan berlabel (perlu 2)."
+        pesan = (
+            f"Data belum cukup untuk model peringatan: {n_lab} bulan berlabel (perlu sedikitnya 2)."
+        )
         return JobResult(MODEL_PERINGATAN, None, pesan)
     bulan_uji = bulan_uji or max(1, min(3, n_lab // 3))
     train, test, uji = early_warning.split_by_time(ds, bulan_uji)
@@ -302,7 +304,7 @@ def train_warning(
     m, b = metrik["model"], metrik["baseline_predikat_bulan_ini"]
     r, kb = metrik["baseline_rata_rata_penilaian"], metrik["kasus_baru"]
     pesan = (
-        f"Model peringatan {versi}: uji {_rentang(uji)} ROC-AUC {_koma(m['roc_auc'])} "
+        f"Model peringatan {versi}: uji {rentang_periode(uji)} ROC-AUC {_koma(m['roc_auc'])} "
         f"(baseline predikat "
         f"{_koma(b['roc_auc'])}, rata-rata penilaian {_koma(r['roc_auc'])}), Brier "
         f"{_koma(m['brier'])} (baseline {_koma(b['brier'])}); kasus baru di daftar "
@@ -312,12 +314,6 @@ def train_warning(
         + ("" if metrik["mengalahkan_baseline_rata_pada_kasus_baru"] else " (tidak lebih baik)")
     )
     return JobResult(MODEL_PERINGATAN, versi, pesan, meta, True)
-
-
-def _rentang(periods: list[str]) -> str:
-    """['2025-09', '2025-10', '2025-11'] -> 'September 2025 s.d. November 2025'."""
-    ujung = [periode_panjang(p) for p in (periods[0], periods[-1])]
-    return ujung[0] if ujung[0] == ujung[1] else " s.d. ".join(ujung)
 
 
 def _koma(x: float | None) -> str:
@@ -380,7 +376,7 @@ def score_warning(data: DataDir, periods: list[str], sumber: str = "auto") -> Jo
     tinggi = int((keluar["tingkat"] == "TINGGI").sum())
     pesan = (
         f"{ribuan(keluar.height)} pegawai-bulan diskor ({len(periods)} periode, "
-        f"{_rentang(periods)}); "
+        f"{rentang_periode(periods)}); "
         f"{ribuan(tinggi)} berisiko TINGGI"
     )
     return JobResult(MODEL_PERINGATAN, meta["versi"], pesan, {"tinggi": tinggi}, skor=keluar)

@@ -885,3 +885,12 @@ def test_messages_use_indonesian_numbers_and_month_names(sim, dilatih):
         assert not re.search(
             r"\d{4}-\d{2}|\d\.\d{1,2}\b|(?<![\d,])\d{4,}", teks.replace("2025", "")
         ), pesan
+
+
+def test_a_range_of_periods_in_words():
+    from orchestration.core.formatting import rentang_periode
+
+    assert rentang_periode(["2025-09", "2025-10", "2025-11"]) == "September 2025 s.d. November 2025"
+    assert rentang_periode(["2025-05"]) == "Mei 2025"
+    assert rentang_periode([]) == "-"
+    assert rentang_periode(["2025-09", "2025-11"], tulis=str) == "2025-09 s.d. 2025-11"  # what-if

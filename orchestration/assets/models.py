@@ -137,10 +137,11 @@ _SPECS = [
 Part = tuple[dg.AssetKey, str, dict]  # an asset done: its key, its line for the log, its metadata
 
 
-def _anomaly_chain(storage: KinerjaStorage, periods: list[str], selected) -> Iterator[Part]:
+def _anomaly_chain(
+    storage: KinerjaStorage, periods: list[str], selected, kebenaran
+) -> Iterator[Part]:
     from models import pipeline
 
-    kebenaran = _kebenaran(storage)
     if MODEL_ANOMALI in selected:
         hasil = pipeline.train_anomaly(storage.data, max(periods), kebenaran=kebenaran)
         yield (
@@ -204,10 +205,10 @@ def _warning_chain(storage: KinerjaStorage, periods: list[str], selected) -> Ite
         )
 
 
-def _monitoring(storage: KinerjaStorage) -> Part:
+def _monitoring(storage: KinerjaStorage, kebenaran) -> Part:
     from models import monitoring as pantau
 
-    ringkas = pantau.write(storage.data, _kebenaran(storage))
+    ringkas = pantau.write(storage.data, kebenaran)
     meta = {
         "pesan": ringkas["pesan"],
         "berkas": dg.MetadataValue.path(str(path(storage.data, pantau.NAMA))),
@@ -252,19 +253,17 @@ def both_models(context: dg.AssetExecutionContext, storage: KinerjaStorage):
     """Both models of the run's periods: the anomaly chain (train, score) and the early-warning
     chain (train, score) side by side, then the monitoring of both; only the selected assets."""
     selected, periods = context.selected_asset_keys, context.partition_keys
-    chains = [
-        functools.partial(chain, storage, periods, selected)
-        for chain, keys in (
-            (_anomaly_chain, {MODEL_ANOMALI, SKOR_ANOMALI}),
-            (_warning_chain, {MODEL_PERINGATAN, SKOR_PERINGATAN}),
-        )
-        if keys & selected
-    ]
+    kebenaran = _kebenaran(storage)  # the simulator's ground truth, read once for the step
+    chains = []
+    if selected & {MODEL_ANOMALI, SKOR_ANOMALI}:
+        chains.append(functools.partial(_anomaly_chain, storage, periods, selected, kebenaran))
+    if selected & {MODEL_PERINGATAN, SKOR_PERINGATAN}:
+        chains.append(functools.partial(_warning_chain, storage, periods, selected))
 
     def parts() -> Iterator[Part]:
         yield from side_by_side(chains)
         if PEMANTAUAN in selected:  # reads both score files: after both chains
-            yield _monitoring(storage)
+            yield _monitoring(storage, kebenaran)
 
     for key, pesan, meta in parts():
         context.log.info(pesan)

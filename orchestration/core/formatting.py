@@ -97,6 +97,15 @@ def periode_panjang(periode: str) -> str:
     return f"{BULAN[int(periode[5:]) - 1]} {periode[:4]}"
 
 
+def rentang_periode(periods: list[str], tulis=periode_panjang) -> str:
+    """['2025-09', '2025-10', '2025-11'] -> 'September 2025 s.d. November 2025'; one period
+    alone ('Mei 2025'); '-' for none. ``tulis`` writes one period (``str``: '2025-09')."""
+    if not periods:
+        return "-"
+    awal, akhir = tulis(periods[0]), tulis(periods[-1])
+    return awal if awal == akhir else f"{awal} s.d. {akhir}"
+
+
 def periode_bayar(periode: str) -> str:
     """The month a period is paid in: '2025-03' -> 'April 2025'."""
     bayar = next_month(periode)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.core.formatting import ribuan, rupiah
+from orchestration.core.formatting import rentang_periode, ribuan, rupiah
 from orchestration.core.rowdiff import selisih_baris
 
 KEY = ["periode", "nip", "kode_opd"]
@@ -162,9 +162,7 @@ def compare(
 
 
 def periode_teks(periods: list[str]) -> str:
-    if not periods:
-        return "-"
-    return periods[0] if len(periods) == 1 else f"{periods[0]} s.d. {periods[-1]}"
+    return rentang_periode(periods, tulis=str)
 
 
 def ringkasan(p: Perbandingan) -> str:
