@@ -88,6 +88,12 @@ def _expires(
         _message("Sesi Anda telah berakhir. Silakan masuk lagi.")
 
 
+def account_unchanged(data: DataDir, username: str, role: str, kode_opd: str | None) -> bool:
+    """The session's account still exists with the role and department it was opened with."""
+    user = load_users(data).get(username)
+    return user is not None and user.role == role and user.kode_opd == kode_opd
+
+
 def active_session(data: DataDir, now: float | None = None) -> Session | None:
     """The valid session of this browser tab (touching it), or None.
 
@@ -117,8 +123,7 @@ def active_session(data: DataDir, now: float | None = None) -> Session | None:
         user = load_users(data).get(row.username)
         nama = user.nama if user is not None else row.username
         sesi = Session(row.username, nama, row.role, row.kode_opd, row.dibuat, now, row.id)
-    user = load_users(data).get(sesi.username)
-    if user is None or user.role != sesi.role or user.kode_opd != sesi.kode_opd:
+    if not account_unchanged(data, sesi.username, sesi.role, sesi.kode_opd):
         st.session_state.pop(SESSION_KEY, None)
         store.end(data, sesi.id)
         audit.write(data, audit.SESI_BERAKHIR, sesi.username, sesi.role, alasan="akun berubah")

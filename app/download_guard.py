@@ -4,7 +4,8 @@ Streamlit serves a download button's file at ``/media/<id>.<ext>`` to anyone hol
 (browser history, a proxy's log), for as long as the file is kept (``app.processes.UMUR_MEDIA``
 with several processes). This ASGI middleware lets such a response (``Content-Disposition:
 attachment``) through only when the request's session cookie names a session that is still valid
-(``app.sessions``: not ended, expired or idle); otherwise it answers 403 and writes the refusal
+(``app.sessions``: not ended, expired or idle) of an account that still exists with the same
+role and department; otherwise it answers 403 and writes the refusal
 to the audit log. Other media (the login page's logo) are not touched: they hold no data.
 """
 
@@ -18,7 +19,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import audit, sessions
-from app.auth import IDLE_SECONDS
+from app.auth import IDLE_SECONDS, account_unchanged
 from orchestration.core.paths import DataDir
 
 
@@ -27,7 +28,9 @@ def session_valid(data: DataDir, cookie: str | None, now: float | None = None) -
     if not sesi_id:
         return False
     row = sessions.fetch(data, sesi_id)
-    return sessions.valid(row, IDLE_SECONDS, time.time() if now is None else now) is None
+    if sessions.valid(row, IDLE_SECONDS, time.time() if now is None else now) is not None:
+        return False
+    return account_unchanged(data, row.username, row.role, row.kode_opd)
 
 
 class DownloadsNeedASession:

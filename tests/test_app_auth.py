@@ -260,12 +260,35 @@ def test_a_download_url_alone_gets_nothing_without_a_valid_session(data, monkeyp
     assert client.get("/media/logo.svg").status_code == 200  # no data: public
     assert client.get(unduh, cookies={sessions.COOKIE: "sampah"}).status_code == 403
 
+    users.add_user(data, "kepala_1.01.01", "rahasia-sekali", users.KEPALA_OPD, "1.01.01")
     row, token = sessions.create(data, "kepala_1.01.01", users.KEPALA_OPD, "1.01.01")
     cookie = client.post("/api/sesi", content=token).cookies[sessions.COOKIE]
     served = client.get(unduh, cookies={sessions.COOKIE: cookie})
     assert served.status_code == 200 and served.content.startswith(b"nip,tpp_neto")
     client.post("/api/keluar", cookies={sessions.COOKIE: cookie})  # logout ends it
     assert client.get(unduh, cookies={sessions.COOKIE: cookie}).status_code == 403
+
+
+def test_a_download_is_refused_once_the_sessions_account_changed(data, monkeypatch):
+    """A session still within its time whose account was moved to another department (or
+    deleted) gets no file: the next page view would end it, the download must not wait for it."""
+    from app import sessions
+    from app.download_guard import session_valid
+
+    users.add_user(data, "kepala_1.01.01", "rahasia-sekali", users.KEPALA_OPD, "1.01.01")
+    _, token = sessions.create(data, "kepala_1.01.01", users.KEPALA_OPD, "1.01.01")
+    cookie, _ = sessions.exchange(data, token)
+    assert session_valid(data, cookie)
+    users.add_user(
+        data, "kepala_1.01.01", "rahasia-sekali", users.KEPALA_OPD, "1.02.01", replace=True
+    )
+    assert not session_valid(data, cookie)  # moved to another department
+    users.add_user(
+        data, "kepala_1.01.01", "rahasia-sekali", users.KEPALA_OPD, "1.01.01", replace=True
+    )
+    assert session_valid(data, cookie)
+    users.add_user(data, "kepala_1.01.01", "rahasia-sekali", users.ANALIS, replace=True)
+    assert not session_valid(data, cookie)  # another role
 
 
 def test_demo_users_created_once_when_many_sessions_start_together(data):
