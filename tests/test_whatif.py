@@ -368,6 +368,17 @@ def test_satu_mesin_selisih_untuk_koreksi_dan_whatif():
         ("potongan: {TL1: {prioritas: 1}}\n", "Kolom aturan_potongan 'prioritas' tidak bisa"),
         ("potongan: {TL1: {menit_min: 1.5}}\n", "harus bilangan bulat menit"),
         ("potongan: [TL1]\n", "Kunci 'potongan' harus berupa pemetaan"),
+        ("jam_kerja: [{pola: SEKOLAH, hari: 1, jam_masuk: 5:30}]\n", "dalam tanda kutip"),
+        ('jam_kerja: [{pola: SEKOLAH, hari: 8, jam_masuk: "05:30"}]\n', "1 (Senin) s.d. 7"),
+        ('jam_kerja: [{pola: SEKOLAH, hari: 1, jam_masuk: "25:00"}]\n', "bukan jam HH:MM"),
+        ('jam_kerja: [{pola: SHIFT, hari: 1, jam_masuk: "05:30"}]\n', "lewat kunci 'shift'"),
+        ('jam_kerja: [{pola: SEKOLAH, hari: 1, jam_masuk: "10:30"}]\n', "jam_masuk < jam_pemisah"),
+        ('jam_kerja: [{pola: KANTOR, hari: 6, jam_masuk: "08:00"}]\n', "perlu jam_pulang"),
+        ("jam_kerja: [{pola: KANTOR, hari: 1, libur: true, jam_masuk: x}]\n", "tidak punya jam"),
+        ("jam_kerja: [{pola: KANTOR, hari: 1, mulai: x}]\n", "isian mulai tidak dikenal"),
+        ("jam_kerja: [{hari: 1}]\n", "isian 'pola' wajib ada"),
+        ('shift: {SUBUH: {jam_masuk: "04:00"}}\n', "kode 'SUBUH' tidak ada"),
+        ('shift: {PAGI: {jam_pemisah: "10:00"}}\n', "Kolom aturan_shift 'jam_pemisah'"),
     ],
 )
 def test_aturan_usulan_salah_menyebut_berkas_dan_kunci(tmp_path, isi, pesan):
@@ -445,3 +456,139 @@ def test_potongan_usulan_dihitung_ulang_lewat_dbt(data):
     assert j.height == lama.height and j.filter(pl.col("tl1") > 0).height > 5
     harap = (pl.col("lama") - 1.5 * pl.col("tl1")).clip(lower_bound=0)
     assert j.filter((pl.col("baru") - harap).abs() > 1e-9).is_empty()
+
+
+def test_jam_kerja_dan_shift_usulan_ditulis_sebagai_baris_aturan():
+    """jadwal.md: hours are rulebook data ("hours change by decree": a school start at 05:30).
+    A candidate changes a weekday's hours, adds a working day (all three times) or removes one
+    (``libur``), and changes a shift's hours; the other rows of the base version stay."""
+    aturan = AturanUsulan.from_mapping(
+        {
+            "jam_kerja": [
+                {"pola": "SEKOLAH", "hari": [1, 2, 3, 4, 6], "jam_masuk": "05:30"},
+                {
+                    "pola": "KANTOR",
+                    "hari": 6,
+                    "jam_masuk": "07:30",
+                    "jam_pulang": "12:00:00",
+                    "jam_pemisah": "10:00",
+                },
+                {"pola": "SEKOLAH", "hari": 6, "ramadan": True, "libur": True},
+            ],
+            "shift": {"MALAM": {"jam_masuk": "22:00", "jam_pulang": "06:00"}},
+        }
+    )
+    seeds = PROJECT_ROOT / "transforms" / "seeds"
+    rows = candidate_rows(aturan, seeds)
+    jam = {(r["pola"], r["ramadan"], int(r["hari"])): r for r in rows["aturan_jam_kerja"]}
+    dasar = {
+        (r["pola"], r["ramadan"], int(r["hari"])): r
+        for r in candidate_rows(AturanUsulan.from_mapping({}), seeds)["aturan_jam_kerja"]
+    }
+    for h in (1, 2, 3, 4, 6):
+        assert jam[("SEKOLAH", "false", h)]["jam_masuk"] == "05:30:00"
+        assert (
+            jam[("SEKOLAH", "false", h)]["jam_pulang"]
+            == dasar[("SEKOLAH", "false", h)]["jam_pulang"]
+        )
+    assert jam[("SEKOLAH", "false", 5)] == {**dasar[("SEKOLAH", "false", 5)], "versi": aturan.nama}
+    assert ("KANTOR", "false", 6) not in dasar
+    assert (
+        jam[("KANTOR", "false", 6)]["jam_pulang"],
+        jam[("KANTOR", "false", 6)]["jam_pemisah"],
+    ) == (
+        "12:00:00",
+        "10:00:00",
+    )
+    assert ("SEKOLAH", "true", 6) in dasar and ("SEKOLAH", "true", 6) not in jam
+    assert len(jam) == len(dasar)  # one weekday added, one removed
+    shift = {r["kode_shift"]: r for r in rows["aturan_shift"]}
+    assert (shift["MALAM"]["jam_masuk"], shift["MALAM"]["jam_pulang"]) == ("22:00:00", "06:00:00")
+    assert shift["PAGI"]["jam_masuk"] == "07:00:00"
+
+
+def test_jam_sekolah_usulan_dihitung_ulang_lewat_dbt(data):
+    """A school start moved to 05:30 in Ramadan (March 2025 is Ramadan but its last day):
+    through the dbt sandbox, every teacher's present Ramadan school day (Mon-Thu, Sat) is late
+    by the minutes from 05:30 to the published check-in, banded as tpp-rules §2; Fridays, other
+    days and every office row keep their published codes and amounts."""
+    import polars as pl
+
+    from orchestration.whatif.sandbox import fast_path_reason
+
+    aturan = AturanUsulan.from_mapping(
+        {
+            "nama": "sekolah-0530",
+            "jam_kerja": [
+                {"pola": "SEKOLAH", "hari": [1, 2, 3, 4, 6], "ramadan": True, "jam_masuk": "05:30"}
+            ],
+        }
+    )
+    assert "aturan_jam_kerja" in fast_path_reason(aturan, {"default-2024"})
+    snap = current_snapshot(data)
+    lama = snap.read("tpp_bulanan", PERIODE)
+    key = ["periode", "nip", "kode_opd"]
+    hari = snap.read("tpp_harian", PERIODE).join(lama.select(*key, "pola_kerja"), on=key)
+    berubah = (
+        (pl.col("pola_kerja") == "SEKOLAH")
+        & pl.col("ramadan")
+        & pl.col("hari_iso").is_in([1, 2, 3, 4, 6])
+        & (pl.col("kode_hari") == "HADIR")
+    )
+    menit = (
+        (pl.col("waktu_datang") - pl.col("tanggal").cast(pl.Datetime("us")))
+        .dt.total_seconds()
+        .sub(5.5 * 3600)
+        .floordiv(60)
+        .clip(lower_bound=0)
+        .cast(pl.Int64)
+    )
+    harap_hari = hari.with_columns(
+        pl.when(berubah)
+        .then(
+            pl.when(pl.col("waktu_datang").is_null())
+            .then(pl.lit("TL4"))
+            .when(menit > 90)
+            .then(pl.lit("TL4"))
+            .when(menit > 60)
+            .then(pl.lit("TL3"))
+            .when(menit > 30)
+            .then(pl.lit("TL2"))
+            .when(menit > 0)
+            .then(pl.lit("TL1"))
+        )
+        .otherwise(pl.col("kode_datang"))
+        .alias("kode_datang")
+    )
+    assert harap_hari.filter(berubah).height > 100  # teachers' present Ramadan school days
+    harap = harap_hari.group_by(key).agg(
+        (pl.col("kode_datang") == f"TL{i}").sum().cast(pl.Int64).alias(f"tl{i}")
+        for i in (1, 2, 3, 4)
+    )
+    baru = run_sandbox(data, aturan, PERIODE, PERIODE).tpp
+    tl = [f"tl{i}" for i in (1, 2, 3, 4)]
+    got = baru.select(*key, *(pl.col(c).cast(pl.Int64) for c in tl)).sort(key)
+    want = (
+        lama.select(key)
+        .join(harap, on=key, how="left")
+        .with_columns(pl.col(tl).fill_null(0))
+        .sort(key)
+    )
+    assert got.equals(want)
+    assert (
+        got.filter(pl.col("nip").is_in(harap_hari.filter(berubah)["nip"].unique().implode()))[
+            "tl4"
+        ].sum()
+        > lama.filter(pl.col("pola_kerja") == "SEKOLAH")["tl4"].sum()
+    )
+    # office and shift rows: the same codes and amounts
+    kolom = [*key, *tl, "persen_disiplin", "tpp_bruto", "tpp_neto"]
+    lain = lama.filter(pl.col("pola_kerja") != "SEKOLAH").select(kolom)
+    assert lain.height > 20
+    assert (
+        baru.select(kolom)
+        .join(lain.select(key), on=key)
+        .with_columns(pl.col(c).cast(lain.schema[c]) for c in kolom)
+        .sort(key)
+        .equals(lain.sort(key))
+    )

@@ -23,6 +23,10 @@ row on (periode, nip, kode_opd): per department and in total old and new bruto a
 difference, who gains and who loses and by how much (quantiles and bins over the employees'
 sums for the window), a summary in Bahasa Indonesia and an XLSX for the meeting.
 
+A candidate may also change working hours (``jam_kerja``: a weekday of a weekly pattern changed,
+added or removed) and shift hours (``shift``): hours are rulebook data (jadwal.md: "hours change
+by decree"), and such a candidate always takes the dbt path, since the day facts change.
+
 Speed: the dbt path recomputes everything from taps (the day grid, discipline, evaluations), so
 a full year of 15,794 people takes what a pipeline build takes (see the report printed by the
 command). When a candidate only changes weights, predikat percentages, status share, basis, PPh

@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +20,10 @@ from orchestration.core.paths import TRANSFORMS_DIR
 # what a candidate may change in a deduction code's row (aturan_potongan): its minute band and
 # its points (a regional preset of minute-sum deductions: poin_per_menit)
 POTONGAN_KOLOM = ("menit_min", "menit_max", "poin", "poin_per_menit")
+# a weekday of a weekly pattern (aturan_jam_kerja) and a shift code (aturan_shift): their hours
+JAM_KOLOM = ("jam_masuk", "jam_pulang", "jam_pemisah")
+SHIFT_KOLOM = ("jam_masuk", "jam_pulang")
+_JAM = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 SEED_TABLES = (
     "aturan_versi",
@@ -53,6 +58,9 @@ class AturanUsulan:
         default_factory=list
     )  # {kelas_dari, kelas_sampai, persen[, kode_opd]}
     potongan: dict[str, Any] = field(default_factory=dict)  # kode -> {POTONGAN_KOLOM: nilai}
+    # weekly hours per pattern: {pola, hari, ramadan, jam_masuk, jam_pulang, jam_pemisah, libur}
+    jam_kerja: list[dict[str, Any]] = field(default_factory=list)
+    shift: dict[str, Any] = field(default_factory=dict)  # kode_shift -> {jam_masuk, jam_pulang}
 
     @classmethod
     def from_mapping(cls, raw: dict[str, Any], nama: str | None = None) -> AturanUsulan:
@@ -165,7 +173,89 @@ def candidate_rows(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str
         _basis(aturan, out)
     with _kunci("potongan", dict):
         _potongan(aturan, out)
+    with _kunci("jam_kerja", list):
+        _jam_kerja(aturan, out)
+    with _kunci("shift", dict):
+        _shift(aturan, out)
     return out
+
+
+def _jam(value: Any, nama: str) -> str:
+    """A time of day as the seeds write it (``HH:MM:SS``), from ``"05:30"`` or ``"05:30:00"``."""
+    if not isinstance(value, str):
+        # YAML 1.1 reads an unquoted 05:30 as the number 330 (base 60)
+        raise ValueError(f'{nama} {value!r} harus jam dalam tanda kutip, mis. "05:30"')
+    hit = _JAM.fullmatch(value.strip())
+    if hit is None or int(hit[1]) > 23 or int(hit[2]) > 59 or int(hit[3] or 0) > 59:
+        raise ValueError(f"{nama} {value!r} bukan jam HH:MM atau HH:MM:SS")
+    return f"{int(hit[1]):02d}:{hit[2]}:{hit[3] or '00'}"
+
+
+def _jam_kerja(aturan: AturanUsulan, out: dict[str, list[dict[str, str]]]) -> None:
+    """Hours of weekdays of a weekly pattern (jadwal.md §1): a weekday's row changed, added (a
+    new working day: all three times) or removed (``libur: true``: no longer a working day)."""
+    rows = out["aturan_jam_kerja"]
+    pola_ada = sorted({r["pola"] for r in rows})
+    for change in aturan.jam_kerja:
+        lain = set(change) - {"pola", "hari", "ramadan", "libur", *JAM_KOLOM}
+        if lain:
+            raise WhatIfError(
+                f"jam_kerja: isian {', '.join(sorted(lain))} tidak dikenal; yang dikenal: pola, "
+                f"hari, ramadan, libur, {', '.join(JAM_KOLOM)}."
+            )
+        pola = str(change["pola"])
+        if pola not in pola_ada:
+            raise WhatIfError(
+                f"jam_kerja: pola {pola!r} tidak ada di versi {aturan.dasar} (ada: "
+                f"{', '.join(pola_ada)}); jam shift diubah lewat kunci 'shift'."
+            )
+        hari = change["hari"] if isinstance(change["hari"], list) else [change["hari"]]
+        if not hari or any(isinstance(h, bool) or h not in range(1, 8) for h in hari):
+            raise ValueError(f"hari {change['hari']!r} harus 1 (Senin) s.d. 7 (Minggu)")
+        ramadan, libur = change.get("ramadan", False), change.get("libur", False)
+        if not isinstance(ramadan, bool) or not isinstance(libur, bool):
+            raise ValueError("ramadan dan libur harus true atau false")
+        if libur and set(change) & set(JAM_KOLOM):
+            raise ValueError("hari libur tidak punya jam: hapus jam_* atau libur")
+        ram = "true" if ramadan else "false"
+        for h in hari:
+            hit = [r for r in rows if (r["pola"], r["ramadan"], r["hari"]) == (pola, ram, str(h))]
+            if libur:
+                rows[:] = [r for r in rows if r not in hit]
+                continue
+            if not hit:
+                kurang = [c for c in JAM_KOLOM if c not in change]
+                if kurang:
+                    raise WhatIfError(
+                        f"jam_kerja: hari {h} bukan hari kerja {pola} di versi {aturan.dasar}; "
+                        f"hari kerja baru perlu {', '.join(kurang)}."
+                    )
+                hit = [{"versi": aturan.nama, "pola": pola, "ramadan": ram, "hari": str(h)}]
+                rows.append(hit[0])
+            row = hit[0]
+            for c in JAM_KOLOM:
+                if c in change:
+                    row[c] = _jam(change[c], c)
+            if not row["jam_masuk"] < row["jam_pemisah"] <= row["jam_pulang"]:
+                raise ValueError(
+                    f"{pola} hari {h}: perlu jam_masuk < jam_pemisah <= jam_pulang "
+                    f"({row['jam_masuk']}, {row['jam_pemisah']}, {row['jam_pulang']})"
+                )
+
+
+def _shift(aturan: AturanUsulan, out: dict[str, list[dict[str, str]]]) -> None:
+    """Hours of a shift code (jadwal.md §2; jam_pulang <= jam_masuk: ends the next day)."""
+    rows = {r["kode_shift"]: r for r in out["aturan_shift"]}
+    for kode, changes in aturan.shift.items():
+        if kode not in rows:
+            raise WhatIfError(f"aturan_shift: kode {kode!r} tidak ada di versi {aturan.dasar}.")
+        for col, value in changes.items():
+            if col not in SHIFT_KOLOM:
+                raise WhatIfError(
+                    f"Kolom aturan_shift {col!r} tidak bisa diubah; yang bisa: "
+                    f"{', '.join(SHIFT_KOLOM)}."
+                )
+            rows[kode][col] = _jam(value, f"{kode} {col}")
 
 
 def _potongan(aturan: AturanUsulan, out: dict[str, list[dict[str, str]]]) -> None:
