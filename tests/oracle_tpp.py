@@ -35,6 +35,8 @@ TL = ("tl1", "tl2", "tl3", "tl4")
 PSW = ("psw1", "psw2", "psw3", "psw4")
 ABSEN = ("ct", "cs", "cb", "cm", "cap", "cltn", "dl", "diklat", "tb", "izin")
 COUNTS = ("hari_kerja", "hari_efektif", "hadir", "tk", *TL, *PSW, *ABSEN)
+# not in tpp-rules §7 ("more columns are welcome"): the sums of late and early minutes
+MINUTES = ("menit_terlambat", "menit_pulang_cepat")
 AMOUNTS = (
     "tpp_basis",
     "tpp_kinerja",
@@ -380,7 +382,7 @@ class Oracle:
 
     def roster(self, periode: str) -> dict[str, dict[D, str]]:
         """nip -> tanggal -> kode_shift (valid rows only: known NIP and code; a day with two
-        different rows is dropped: JADWAL_GANDA)."""
+        different rows, a row with an unknown code included, is JADWAL_GANDA)."""
         key = ("roster", periode)
         if key in self._master:
             return self._master[key]  # type: ignore[return-value]
@@ -390,16 +392,19 @@ class Oracle:
             kode = (r["kode_shift"] or "").strip().upper()
             if not self.known(r["nip"], periode):
                 continue
-            if kode != "LIBUR" and kode not in rb.shift:
-                continue
             codes[r["nip"]][r["tanggal"]].add(kode)
         out: dict[str, dict[D, str]] = {}
         for nip, days in codes.items():
             out[nip] = {}
             for d, ks in days.items():
                 if len(ks) == 1:
-                    out[nip][d] = next(iter(ks))
+                    kode = next(iter(ks))
+                    if kode == "LIBUR" or kode in rb.shift:
+                        out[nip][d] = kode
                 else:
+                    # Spec ambiguity (jadwal.md §3): a row with an unknown code beside a valid
+                    # one. The platform counts it as a second, different row (JADWAL_GANDA: the
+                    # day is no working day); the oracle follows it (see the report).
                     self.findings.append((periode, nip, "JADWAL_GANDA"))
                     out[nip][d] = "GANDA"
         self._master[key] = out  # type: ignore[assignment]
@@ -548,9 +553,10 @@ class Oracle:
             for seg in segs:
                 pola = seg.pola
                 if pola == "SHIFT" and not roster.get(nip):
+                    # computed with KANTOR; the row keeps the employee's pattern SHIFT (the
+                    # platform's reading of jadwal.md §3, which does not say what the column shows)
                     self.findings.append((periode, nip, "JADWAL_TIDAK_ADA"))
                     pola = "KANTOR"
-                seg.pola = pola
                 if pola == "SHIFT":
                     own = roster[nip]
                     month_working = [d for d in days if own.get(d) not in (None, "LIBUR", "GANDA")]
@@ -591,7 +597,7 @@ class Oracle:
 
     def _row(self, periode, rb: Rulebook, seg: Segment, hari_kerja: int, predikat) -> dict:
         snap = seg.snap
-        counts = dict.fromkeys(COUNTS, 0)
+        counts = dict.fromkeys((*COUNTS, *MINUTES), 0)
         counts["hari_kerja"] = hari_kerja
         poin = Fraction(0)
         for day in seg.days:
@@ -603,6 +609,8 @@ class Oracle:
             counts["hari_efektif"] += 1
             if day.kode == "HADIR":
                 counts["hadir"] += 1
+                counts["menit_terlambat"] += day.menit_tl
+                counts["menit_pulang_cepat"] += day.menit_psw
                 for kode, menit in ((day.tl, day.menit_tl), (day.psw, day.menit_psw)):
                     if kode:
                         counts[kode.lower()] += 1
@@ -675,6 +683,7 @@ COMPARED = (
     "kelas_jabatan",
     "pola_kerja",
     *COUNTS,
+    *MINUTES,
     "predikat",
     "tanpa_penilaian",
     "persen_kinerja",
