@@ -105,6 +105,10 @@ BASE = {
     "shift_baru": ("PPPK", "XIII", 11, "1.02.02", "SHIFT"),
     # tpp-rules §5: transfer effective on the 1st: no previous-department row
     "mutasi_tgl1": ("PPPK", "VIII", 6, "4.01.01", None),
+    # tpp-rules §3: no tap on any school day of March: 23 TK (kementerian-2024: 115 points -> 0)
+    "bolos": ("PNS", "IV/e", 14, "1.01.01", "SEKOLAH"),
+    # jadwal §1/§5: SHIFT in March, transferred on 17 April to an office, rostered only after it
+    "shift_lalu": ("PNS", "III/a", 8, "1.02.02", "SHIFT"),
 }
 P = {k: _n(i + 201, 1 + i % 2) for i, k in enumerate(BASE)}
 NAMA = {k: k.replace("_", " ").title() for k in BASE}
@@ -164,6 +168,8 @@ SNAP: dict[tuple[str, str], dict | None] = {
     ("mutasi_tgl1", MAR): {"kode_opd": "1.03.01"},
     ("mutasi_tgl1", APR): {"tmt_opd": D(2025, 4, 1)},
     ("mutasi_tgl1", MAY): {"tmt_opd": D(2025, 4, 1)},
+    ("shift_lalu", APR): {"kode_opd": "4.01.01", "tmt_opd": D(2025, 4, 17), "pola_kerja": None},
+    ("shift_lalu", MAY): {"kode_opd": "4.01.01", "tmt_opd": D(2025, 4, 17), "pola_kerja": None},
 }
 
 # rosters: key -> {date: code}; days not listed are not in the file
@@ -224,6 +230,7 @@ ROSTER: dict[str, dict[D, str]] = {
         D(2025, 3, 25): "PAGI",
     },
     "shift_baru": {D(2025, 4, 12): "PAGI", D(2025, 4, 20): "SIANG", D(2025, 5, 2): "MALAM"},
+    "shift_lalu": {D(2025, 3, 3): "PAGI", D(2025, 4, 19): "PAGI", D(2025, 4, 26): "SIANG"},
 }
 ROSTER["libur_semua"].update({D(2025, 4, d): "LIBUR" for d in range(1, 31)})
 
@@ -277,6 +284,7 @@ SPECIAL: dict[tuple[str, D], list[tuple[T, str | None]]] = {
         (T(2025, 5, 31, 23, 0), "PULANG"),
     ],
     ("akhir_kosong", D(2025, 5, 31)): [],
+    **{("bolos", D(2025, 3, d)): [] for d in range(1, 32)},
     **{("absen_lintas", D(2025, 4, d)): [] for d in (28, 29, 30)},
     **{("absen_lintas", D(2025, 5, d)): [] for d in (2, 5, 6)},
     # PAGI: 03:00:00 is inside the window, 18:00:00 outside -> no check-out, PSW4
