@@ -410,12 +410,13 @@ class Oracle:
         self._master[key] = out  # type: ignore[assignment]
         return out
 
-    def taps(self, periode: str) -> dict[str, list[tuple[T, str | None]]]:
-        key = ("taps", periode)
+    def taps(self, periode: str, semua: bool = False) -> dict[str, list[tuple[T, str | None]]]:
+        """nip -> taps of the month's file; of known NIPs only unless ``semua``."""
+        key = ("taps", periode, semua)
         if key not in self._master:
             out: dict[str, list] = defaultdict(list)
             for r in self.raw.rows("absensi", periode):
-                if self.known(r["nip"], periode):
+                if semua or self.known(r["nip"], periode):
                     out[r["nip"]].append((r["waktu"], r["jenis"]))
             self._master[key] = out  # type: ignore[assignment]
         return self._master[key]  # type: ignore[return-value]
@@ -487,6 +488,11 @@ class Oracle:
         for p in (shift_periode(periode, -1), periode, shift_periode(periode, 1)):
             if self.known(nip, p) or p == periode:
                 taps.extend(self.taps(p).get(nip, []))
+            elif p > periode:
+                # the next month's file holds the morning of this month's last-day night shift
+                # (jadwal.md §4): those taps are this shift's, also of someone who left at this
+                # month's end (the NIP is judged by this month's master)
+                taps.extend(self.taps(p, semua=True).get(nip, []))
         out: dict[D, list] = defaultdict(list)
         for t, jenis in set(taps):
             cands = [x for x in shifts if x[0] - H4 <= t < x[1] + H4]

@@ -456,9 +456,7 @@ def build(root) -> RawZone:
 
 # Rows where the platform is known to differ from the specification: key -> reason. Each has
 # its own strict xfail test below, and is left out of the row-by-row comparison.
-PLATFORM_BUGS = {
-    "pensiun_malam": "a tap quarantined as NIP_TIDAK_DIKENAL is used as a check-out",
-}
+PLATFORM_BUGS: dict[str, str] = {}
 
 
 def _build(tmp_path_factory, name: str, versi: str | None):
@@ -500,21 +498,13 @@ def test_adversarial_rows_equal_the_oracle_with_the_ministry_preset(tmp_path_fac
     assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "platform bug: the May tap of an employee absent from May's master is quarantined as "
-        "NIP_TIDAK_DIKENAL and still used as the check-out of the night shift of 30 April "
-        "(sources.md: a quarantined row never reaches the TPP table)"
-    ),
-)
-def test_a_quarantined_tap_never_reaches_the_tpp_table(adversarial):
+def test_a_last_day_night_shift_uses_its_morning_tap_after_the_employee_left(adversarial):
     """pensiun_malam: active until 30 April, MALAM on 30 April, taps 20:55 (April's file) and
-    07:02 on 1 May (May's file); May's master no longer lists the employee. The platform
-    quarantines the 07:02 tap (NIP_TIDAK_DIKENAL, absensi 2025-05) and at the same time uses it
-    as the shift's check-out (no PSW). Either the tap is valid for April's shift (then it must not
-    be quarantined) or it is quarantined (then April's shift has no check-out: PSW4, as the
-    oracle computes). Both at once is the contradiction this test pins."""
+    07:02 on 1 May (May's file); May's master no longer lists the employee. jadwal.md §4: the
+    morning taps in May's file are used for April's shift, so the 07:02 tap is April's
+    check-out (no PSW) and, being the shift's, it is judged by April's master: not quarantined
+    as NIP_TIDAK_DIKENAL (sources.md: a quarantined row never reaches the TPP table). Before
+    the fix it was both quarantined and used."""
     platform, oracle, _, res = adversarial
     nip_ = P["pensiun_malam"]
     quarantined = res.query(
@@ -525,4 +515,6 @@ def test_a_quarantined_tap_never_reaches_the_tpp_table(adversarial):
         "select * from tpp_harian where nip = ? and tanggal = ? and waktu_pulang = ?",
         [nip_, D(2025, 4, 30), T(2025, 5, 1, 7, 2)],
     )
-    assert not (quarantined and used)
+    assert used and not quarantined
+    (april,) = [r for r in platform if r["nip"] == nip_ and r["periode"] == "2025-04"]
+    assert april["psw4"] == 0 and april["persen_disiplin"] == 100

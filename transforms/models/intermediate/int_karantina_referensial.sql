@@ -1,5 +1,6 @@
 -- Referential quarantine: every raw line (taps, absences, evaluations, activities, roster) whose
--- NIP is not in that period's employee master; and roster lines (jadwal.md §3) with a shift code
+-- NIP is not in that period's employee master (a tap of a shift of the month before: that
+-- month's master, below); and roster lines (jadwal.md §3) with a shift code
 -- the period's rulebook does not know, or that give one day two different codes (JADWAL_GANDA:
 -- all of that day's lines). These lines never reach the TPP. Periods without any
 -- master snapshot are not judged here (finding DATA_PEGAWAI_TIDAK_ADA instead).
@@ -19,7 +20,12 @@ ganda as (
 
 baris as (
     {%- for kind in ['absensi', 'ketidakhadiran', 'kinerja', 'aktivitas', 'jadwal'] %}
-    select '{{ kind }}' as kind, periode, source_file, line_no, nip
+    select '{{ kind }}' as kind, periode, source_file, line_no, nip,
+    {%- if kind == 'absensi' %}
+        tanggal, detik
+    {%- else %}
+        cast(null as date) as tanggal, cast(null as integer) as detik
+    {%- endif %}
     from {{ ref('stg_' ~ kind) }}
     {%- if not loop.last %}
     union all
@@ -27,8 +33,10 @@ baris as (
     {%- endfor %}
 ),
 
-nip_asing as (
+nip_asing_semua as (
 select
+    b.tanggal,
+    b.detik,
     b.kind,
     b.periode,
     b.source_file,
@@ -49,6 +57,31 @@ inner join periode as p on p.periode = b.periode
 left join pegawai as pg on pg.periode = b.periode and pg.nip = b.nip
 left join ganda as g on g.periode = b.periode and g.nip = b.nip
 where pg.nip is null
+),
+
+-- jadwal.md §4: a shift of the month before whose window [S - 4 h, E + 4 h) reaches into this
+-- month (a night shift of its last day) takes its taps from this month's file. Such a tap is
+-- the shift's, judged by the master of the shift's month: an employee who left at that
+-- month's end is no unknown NIP for it (the tap is used for that month, not quarantined)
+tap_shift_lalu as (
+    select distinct n.periode, n.line_no
+    from nip_asing_semua as n
+    inner join {{ ref('int_jadwal_shift') }} as s on s.nip = n.nilai
+    inner join pegawai as pg on pg.periode = s.periode and pg.nip = s.nip
+    inner join (select 1 as hari union all select 2 as hari) as g
+        on {{ tambah_hari('s.tanggal', 'g.hari') }} = n.tanggal
+    where n.kind = 'absensi'
+        and {{ periode_berikut('s.tanggal') }} = n.periode
+        and g.hari * 86400 + n.detik >= s.detik_masuk - 14400
+        and g.hari * 86400 + n.detik < s.detik_selesai + 14400
+),
+
+nip_asing as (
+    select n.kind, n.periode, n.source_file, n.line_no, n.kolom, n.nilai, n.kode_alasan, n.alasan
+    from nip_asing_semua as n
+    left join tap_shift_lalu as t
+        on n.kind = 'absensi' and t.periode = n.periode and t.line_no = n.line_no
+    where t.line_no is null
 ),
 
 jadwal as (
