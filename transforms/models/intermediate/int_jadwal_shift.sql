@@ -1,5 +1,6 @@
 -- The rostered shifts (jadwal.md §2-§4): one row per valid roster day (a known shift code of
--- the period's rulebook, not LIBUR, not a JADWAL_GANDA day; exact duplicate lines count once),
+-- the period's rulebook, not LIBUR, not a JADWAL_GANDA day, a NIP of the month's master when
+-- that master is loaded; exact duplicate lines count once),
 -- for the window and the month on each side of it (their shifts compete for the taps at the
 -- window's edges). Times are seconds from midnight of the shift's start day `tanggal` d:
 -- start S = detik_masuk, end E = detik_selesai (+ 1 day when the shift crosses midnight),
@@ -52,6 +53,17 @@ absensi_ada as (
     select periode from {{ ref('stg_absensi_berikut') }}
 ),
 
+-- a line whose NIP is not in its month's master (when that master is loaded) is quarantined
+-- and takes no taps: the employee who left at the end of the month before keeps the morning
+-- taps of their last night shift even when the next month's roster still lists them
+pegawai as (
+    select * from {{ ref('stg_pegawai_jadwal') }}
+),
+
+master_ada as (
+    select distinct periode from pegawai
+),
+
 shift as (
     select
         b.periode,
@@ -72,7 +84,9 @@ shift as (
         on s.aturan_versi = v.aturan_versi and s.kode_shift = b.kode_shift
     left join {{ ref('int_jadwal_ganda') }} as g
         on g.periode = b.periode and g.nip = b.nip and g.tanggal = b.tanggal
-    where g.nip is null
+    left join pegawai as pg on pg.periode = b.periode and pg.nip = b.nip
+    left join master_ada as m on m.periode = b.periode
+    where g.nip is null and (pg.nip is not null or m.periode is null)
 )
 
 select
