@@ -266,11 +266,16 @@ class Day:
     kode: str  # HADIR, TK or an absence code
     tl: str | None = None
     psw: str | None = None
-    menit_tl: int = 0
-    menit_psw: int = 0
+    # minutes of a HADIR day with that tap (None: not HADIR, or no check-in / check-out)
+    menit_tl: int | None = None
+    menit_psw: int | None = None
     start: T | None = None
     end: T | None = None
     kode_shift: str | None = None
+    # the day's taps; shown also on an absence day, where they are ignored (tpp-rules §2)
+    checkin: T | None = None
+    checkout: T | None = None
+    pulang_belum_tersedia: bool = False  # jadwal.md §4: a missing check-out not yet known
 
 
 def _band(rb: Rulebook, kategori: str, minutes: int | None) -> str | None:
@@ -296,13 +301,14 @@ def classify(
     end: T,
     checkout_pending: bool = False,
 ) -> Day:
-    if absence is not None:
-        return Day(d, absence, start=start, end=end)
     checkin = min(arrivals) if arrivals else None
     checkout = max(departures) if departures else None
+    taps = {"start": start, "end": end, "checkin": checkin, "checkout": checkout}
+    if absence is not None:
+        return Day(d, absence, **taps)
     if checkin is None and checkout is None:
-        return Day(d, "TK", start=start, end=end)
-    day = Day(d, "HADIR", start=start, end=end)
+        return Day(d, "TK", **taps, pulang_belum_tersedia=checkout_pending)
+    day = Day(d, "HADIR", **taps)
     if checkin is None:
         day.tl = _band(rb, "TERLAMBAT", None)
     else:
@@ -310,6 +316,7 @@ def classify(
         day.tl = _band(rb, "TERLAMBAT", day.menit_tl) if day.menit_tl > 0 else None
     if checkout is None:
         day.psw = None if checkout_pending else _band(rb, "PULANG_CEPAT", None)
+        day.pulang_belum_tersedia = checkout_pending
     else:
         day.menit_psw = max(0, int((end - checkout).total_seconds() // 60))
         day.psw = _band(rb, "PULANG_CEPAT", day.menit_psw) if day.menit_psw > 0 else None
@@ -347,7 +354,8 @@ class Oracle:
         self.neighbour_rosters = neighbour_rosters
         self._rb: dict[str, Rulebook] = {}
         self._master: dict[str, dict[str, dict]] = {}
-        self.findings: list[tuple[str, str, str]] = []  # (periode, nip, kode)
+        # (periode, nip, kode), kode as the platform's temuan.kode; see FINDINGS
+        self.findings: list[tuple[str, str, str]] = []
 
     # --- inputs ---------------------------------------------------------------------------
 
@@ -430,16 +438,23 @@ class Oracle:
         prio = {k: v[6] for k, v in rb.potongan.items() if v[6] is not None}
         days = set(month_days(periode))
         out: dict[str, dict[D, str]] = defaultdict(dict)
+        # tpp-rules §2: approved absences overlapping on a day of the month are a WARN (exact
+        # duplicate rows count once, sources.md)
+        covered: dict[tuple[str, D], set[tuple]] = defaultdict(set)
         for r in self.raw.rows("ketidakhadiran", periode):
             if r["status"] != "DISETUJUI" or not self.known(r["nip"], periode):
                 continue
             d = r["mulai"]
             while d <= r["selesai"]:
                 if d in days:
+                    covered[(r["nip"], d)].add((r["kode"], r["mulai"], r["selesai"]))
                     cur = out[r["nip"]].get(d)
                     if cur is None or prio[r["kode"]] < prio[cur]:
                         out[r["nip"]][d] = r["kode"]
                 d += ONE_DAY
+        for (nip, _d), rows in covered.items():
+            if len(rows) > 1:
+                self.findings.append((periode, nip, "ABSEN_TUMPANG_TINDIH"))
         self._master[key] = out  # type: ignore[assignment]
         return out
 
@@ -447,14 +462,18 @@ class Oracle:
         """Predikat of the counting FINAL evaluation (latest tanggal_penilaian, a tie to the
         later row of the file); the matrix is the truth."""
         best = None
+        finals = set()
         for r in self.raw.rows("kinerja", periode):
             if r["nip"] != nip or r["status"] != "FINAL" or not self.known(nip, periode):
                 continue
+            finals.add(tuple(v for k, v in sorted(r.items()) if k != "line_no"))
             key = (r["tanggal_penilaian"], r["line_no"])
             if best is None or key > best[0]:
                 best = (key, r)
         if best is None:
             return None
+        if len(finals) > 1:  # tpp-rules §4
+            self.findings.append((periode, nip, "PENILAIAN_FINAL_GANDA"))
         return self.matrix[(best[1]["hasil_kerja"], best[1]["perilaku"])]
 
     # --- days -----------------------------------------------------------------------------
@@ -545,6 +564,7 @@ class Oracle:
         nxt = shift_periode(periode, 1)
         next_loaded = self.raw.loaded("absensi", nxt)
         roster = self.roster(periode)
+        roster_nips = {r["nip"] for r in self.raw.rows("jadwal", periode)}
         absences = self.absences(periode)
         taps = self.taps(periode)
         out = []
@@ -560,8 +580,10 @@ class Oracle:
                 pola = seg.pola
                 if pola == "SHIFT" and not roster.get(nip):
                     # computed with KANTOR; the row keeps the employee's pattern SHIFT (the
-                    # platform's reading of jadwal.md §3, which does not say what the column shows)
-                    self.findings.append((periode, nip, "JADWAL_TIDAK_ADA"))
+                    # platform's reading of jadwal.md §3, which does not say what the column shows);
+                    # someone active on no day of the month is not computed at all (tpp-rules §7)
+                    if seg.first <= seg.last:
+                        self.findings.append((periode, nip, "JADWAL_TIDAK_ADA"))
                     pola = "KANTOR"
                 if pola == "SHIFT":
                     own = roster[nip]
@@ -580,12 +602,14 @@ class Oracle:
                             elif jenis == "PULANG" or (jenis is None and t >= p):
                                 dep.append(t)
                         pending = e.date() > days[-1] and not next_loaded
-                        if pending:
-                            self.findings.append((periode, nip, "PULANG_BELUM_TERSEDIA"))
                         day = classify(rb, d, absen.get(d), arr, dep, s, e, pending)
                         day.kode_shift = own[d]
+                        if day.pulang_belum_tersedia:
+                            self.findings.append((periode, nip, "PULANG_BELUM_TERSEDIA"))
                         seg.days.append(day)
                     hari_kerja = len(month_working)
+                    if hari_kerja == 0:  # jadwal §5: a roster of LIBUR only, "a WARN"
+                        self.findings.append((periode, nip, "JADWAL_TANPA_HARI_KERJA"))
                 else:
                     month_working = [d for d in days if self.weekly_working(pola, d, rb)]
                     for d in month_working:
@@ -596,9 +620,13 @@ class Oracle:
                 if seg.previous and not seg.working:
                     continue
                 if not seg.previous and seg.first > seg.last:
-                    self.findings.append((periode, nip, "TIDAK_AKTIF"))
+                    self.findings.append((periode, nip, "PEGAWAI_TIDAK_AKTIF"))
                     continue
                 out.append(self._row(periode, rb, seg, hari_kerja, predikat))
+            if nip in roster_nips and all(seg.pola != "SHIFT" for seg in segs):
+                # jadwal §3: roster rows of someone whose pattern this month is not SHIFT (in a
+                # transfer month with a SHIFT segment the roster is that segment's: no finding)
+                self.findings.append((periode, nip, "JADWAL_BUKAN_SHIFT"))
         return out
 
     def _row(self, periode, rb: Rulebook, seg: Segment, hari_kerja: int, predikat) -> dict:
@@ -615,12 +643,12 @@ class Oracle:
             counts["hari_efektif"] += 1
             if day.kode == "HADIR":
                 counts["hadir"] += 1
-                counts["menit_terlambat"] += day.menit_tl
-                counts["menit_pulang_cepat"] += day.menit_psw
+                counts["menit_terlambat"] += day.menit_tl or 0
+                counts["menit_pulang_cepat"] += day.menit_psw or 0
                 for kode, menit in ((day.tl, day.menit_tl), (day.psw, day.menit_psw)):
                     if kode:
                         counts[kode.lower()] += 1
-                        poin += rb.potongan[kode][4] + rb.potongan[kode][5] * menit
+                        poin += rb.potongan[kode][4] + rb.potongan[kode][5] * (menit or 0)
             else:
                 if day.kode == "TK":
                     counts["tk"] += 1
@@ -733,3 +761,118 @@ def platform_rows(warehouse: Path, periods: list[str] | None = None) -> list[dic
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
     return [r for r in rows if periods is None or r["periode"] in periods]
+
+
+# ----------------------------------------------------------------------------------------------
+# Findings (temuan) and the day table (tpp_harian)
+
+# The WARN findings the specification names, by the platform's code (temuan.kode):
+FINDINGS = {
+    "PENILAIAN_FINAL_GANDA": "tpp-rules §4: several FINAL evaluations for one employee-month",
+    "ABSEN_TUMPANG_TINDIH": "tpp-rules §2: approved absences overlapping on a day",
+    "PEGAWAI_TIDAK_AKTIF": "tpp-rules §7: a master row active on no day of the month",
+    "JADWAL_GANDA": "jadwal §3: two different roster rows for one (nip, tanggal)",
+    "JADWAL_BUKAN_SHIFT": "jadwal §3: roster rows of a non-SHIFT employee, once per employee",
+    "JADWAL_TIDAK_ADA": "jadwal §3: a SHIFT employee without any roster row",
+    "PULANG_BELUM_TERSEDIA": "jadwal §4: a last-day shift's check-out in a file not loaded",
+    "JADWAL_TANPA_HARI_KERJA": "jadwal §5: a SHIFT employee whose roster is all LIBUR",
+    # tpp-rules §4 flags the row; the platform also lists it as a finding
+    "TANPA_PENILAIAN": "tpp-rules §4: no FINAL evaluation (the row's tanpa_penilaian)",
+}
+
+
+def oracle_findings(oracle: Oracle, rows: list[dict]) -> set[tuple[str, str, str]]:
+    """(periode, nip, kode) of the compared codes, from ``oracle.compute`` and its rows."""
+    periods = {r["periode"] for r in rows}
+    out = {f for f in oracle.findings if f[0] in periods and f[2] in FINDINGS}
+    out |= {(r["periode"], r["nip"], "TANPA_PENILAIAN") for r in rows if r["tanpa_penilaian"]}
+    return out
+
+
+def platform_findings(warehouse: Path, periods: list[str]) -> set[tuple[str, str, str]]:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("select periode, nip, kode from temuan").fetchall()
+    return {tuple(r) for r in rows if r[0] in periods and r[2] in FINDINGS}
+
+
+def diff_findings(platform: set, oracle: set, nama: dict[str, str] | None = None) -> list[str]:
+    nama = nama or {}
+    out = []
+    for side, keys in (("platform", platform - oracle), ("oracle", oracle - platform)):
+        for p, n, k in sorted(keys, key=lambda x: (x[2], x[0], x[1])):
+            out.append(f"{k} {p} {nama.get(n, n)}: only in {side}")
+    return out
+
+
+DAY_COLS = (
+    "kode_hari",
+    "kode_datang",
+    "kode_pulang",
+    "menit_terlambat",
+    "menit_pulang_cepat",
+    "waktu_datang",
+    "waktu_pulang",
+    "kode_shift",
+    "jadwal_mulai",
+    "jadwal_selesai",
+    "hari_efektif",
+    "pulang_belum_tersedia",
+)
+
+
+def oracle_days(oracle: Oracle, rows: list[dict]) -> dict[tuple, dict]:
+    """(periode, nip, kode_opd, tanggal) -> the day's columns of tpp_harian."""
+    out = {}
+    for r in rows:
+        rb = oracle.rulebook(r["periode"])
+        for day in r["_days"]:
+            efektif = rb.potongan.get(day.kode, (None,) * 7 + (True,))[7]
+            out[(*key(r), day.tanggal)] = {
+                "kode_hari": day.kode,
+                "kode_datang": day.tl,
+                "kode_pulang": day.psw,
+                "menit_terlambat": day.menit_tl,
+                "menit_pulang_cepat": day.menit_psw,
+                "waktu_datang": day.checkin,
+                "waktu_pulang": day.checkout,
+                "kode_shift": day.kode_shift,
+                "jadwal_mulai": day.start,
+                "jadwal_selesai": day.end,
+                "hari_efektif": efektif,
+                "pulang_belum_tersedia": day.pulang_belum_tersedia,
+            }
+    return out
+
+
+def platform_days(warehouse: Path, periods: list[str], nips: set[str] | None = None) -> dict:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cur = con.execute(
+            f"select periode, nip, kode_opd, tanggal, {', '.join(DAY_COLS)} from tpp_harian"
+        )
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    return {
+        (r["periode"], r["nip"], r["kode_opd"], r["tanggal"]): {c: r[c] for c in DAY_COLS}
+        for r in rows
+        if r["periode"] in periods and (nips is None or r["nip"] in nips)
+    }
+
+
+def diff_days(platform: dict, oracle: dict, nama: dict[str, str] | None = None) -> list[str]:
+    nama = nama or {}
+
+    def show(k):
+        return f"{k[0]} {nama.get(k[1], k[1])} {k[2]} {k[3]}"
+
+    out = [f"only in platform: {show(k)}" for k in sorted(set(platform) - set(oracle))]
+    out += [f"only in oracle: {show(k)}" for k in sorted(set(oracle) - set(platform))]
+    for k in sorted(set(platform) & set(oracle)):
+        for c in DAY_COLS:
+            a, b = platform[k][c], oracle[k][c]
+            if a != b:
+                out.append(f"{show(k)} {c}: platform {a!r} != oracle {b!r}")
+    return out
