@@ -6,7 +6,8 @@ evaluations; 2 % dirty lines, so the ingest quarantines), February to April 2025
 Ramadan with cuti bersama and Idul Fitri on its last days, April's last-day night shifts have no
 May file. ``kinerja run`` computes the three months once; the oracle recomputes them from the
 same valid raw rows and the seeds, and every row must be equal: the same keys
-(periode, nip, kode_opd), every count and amount.
+(periode, nip, kode_opd), every count and amount. The same run's ``temuan`` (the WARN findings the
+specification names) and ``tpp_harian`` (every listed day) are compared too.
 """
 
 from __future__ import annotations
@@ -16,7 +17,17 @@ import io
 from collections import Counter
 
 import pytest
-from oracle_tpp import Oracle, diff, platform_rows
+from oracle_tpp import (
+    Oracle,
+    diff,
+    diff_days,
+    diff_findings,
+    oracle_days,
+    oracle_findings,
+    platform_days,
+    platform_findings,
+    platform_rows,
+)
 
 from orchestration.cli import main
 from orchestration.core.paths import DataDir
@@ -60,6 +71,24 @@ def test_every_row_of_tpp_bulanan_equals_the_oracle(simulated):
     platform, oracle, _, _ = simulated
     assert sorted({r["periode"] for r in platform}) == MONTHS
     problems = diff(platform, oracle)
+    assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])
+
+
+def test_the_findings_the_spec_names_equal_the_oracle(simulated):
+    """temuan: (periode, nip, kode) of every WARN the specification names."""
+    _, rows, oracle, data = simulated
+    problems = diff_findings(
+        platform_findings(data.warehouse, MONTHS), oracle_findings(oracle, rows)
+    )
+    assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])
+
+
+def test_every_day_of_tpp_harian_equals_the_oracle(simulated):
+    """tpp_harian: every listed day and its code, TL/PSW, minutes, taps, S/E and shift code."""
+    _, rows, oracle, data = simulated
+    expected = oracle_days(oracle, rows)
+    assert len(expected) > 15000
+    problems = diff_days(platform_days(data.warehouse, MONTHS), expected)
     assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])
 
 
