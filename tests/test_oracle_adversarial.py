@@ -6,7 +6,9 @@ one ``dbt build``; every ``tpp_bulanan`` row must equal the oracle's. March is R
 cuti bersama, Sat 29 Nyepi, Mon 31 Idul Fitri), April 1-4 and 7 are Idul Fitri holidays, May 31
 is a Saturday and the last month has no next month's absensi file.
 
-One employee per case; the case is in the key's comment.
+One employee per case; the case is in the key's comment. Besides ``tpp_bulanan``, the same
+build's ``temuan`` (every WARN code the specification names) and ``tpp_harian`` (every day of
+every case) are compared with the oracle.
 """
 
 from __future__ import annotations
@@ -14,7 +16,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from oracle_tpp import Oracle, diff, platform_rows
+from oracle_tpp import (
+    FINDINGS,
+    Oracle,
+    diff,
+    diff_days,
+    diff_findings,
+    oracle_days,
+    oracle_findings,
+    platform_days,
+    platform_findings,
+    platform_rows,
+)
 from tpp_fixtures import RawZone, dbt_build, nip
 
 D = dt.date
@@ -113,7 +126,28 @@ BASE = {
     "bolos": ("PNS", "IV/e", 14, "1.01.01", "SEKOLAH"),
     # jadwal §1/§5: SHIFT in March, transferred on 17 April to an office, rostered only after it
     "shift_lalu": ("PNS", "III/a", 8, "1.02.02", "SHIFT"),
+    # tpp-rules §7: still in April's and May's master with aktif_sampai 31 March: no row, a WARN
+    "tidak_aktif": ("PNS", "III/a", 8, "4.01.01", None),
+    # tpp-rules §7 / jadwal §3: a SHIFT hire in May's master from 2 June, no roster: no row,
+    # a WARN that they are inactive (not JADWAL_TIDAK_ADA: nobody is computed with KANTOR)
+    "belum_aktif": ("PNS", "III/a", 8, "1.02.02", "SHIFT"),
+    # tpp-rules §2: approved absences overlapping on a Sunday only (5-6 and 6 April)
+    "absen_minggu": ("PNS", "III/a", 8, "4.01.01", None),
+    # sources.md: an absence listed twice (exact duplicate rows): no overlap
+    "absen_dobel": ("PNS", "III/a", 8, "4.01.01", None),
+    # jadwal §3: a teacher (SEKOLAH) with roster rows: ignored, JADWAL_BUKAN_SHIFT once
+    "guru_jadwal": ("PNS", "III/a", 8, "1.01.01", "SEKOLAH"),
+    # jadwal §4: MALAM on 31 May covered by an approved DL, no tap, no June file: the taps are
+    # ignored, so no check-out is pending (no PULANG_BELUM_TERSEDIA)
+    "malam_dl": ("PNS", "III/a", 8, "1.02.02", "SHIFT"),
+    # tpp-rules §4 / sources.md: one FINAL evaluation listed twice (exact duplicates): one
+    "final_dobel": ("PNS", "III/a", 8, "4.01.01", None),
+    # jadwal §3/§5: April's only rostered day has two different rows (JADWAL_GANDA): no valid
+    # shift, hari_kerja 0
+    "ganda_saja": ("PNS", "III/a", 8, "1.02.02", "SHIFT"),
 }
+# cases that have no tpp_bulanan row at all (a finding instead)
+NO_ROWS = {"belum_aktif"}
 P = {k: _n(i + 201, 1 + i % 2) for i, k in enumerate(BASE)}
 NAMA = {k: k.replace("_", " ").title() for k in BASE}
 
@@ -176,6 +210,12 @@ SNAP: dict[tuple[str, str], dict | None] = {
     ("mutasi_tgl1", MAY): {"tmt_opd": D(2025, 4, 1)},
     ("shift_lalu", APR): {"kode_opd": "4.01.01", "tmt_opd": D(2025, 4, 17), "pola_kerja": None},
     ("shift_lalu", MAY): {"kode_opd": "4.01.01", "tmt_opd": D(2025, 4, 17), "pola_kerja": None},
+    ("tidak_aktif", APR): {"aktif_sampai": D(2025, 3, 31)},
+    ("tidak_aktif", MAY): {"aktif_sampai": D(2025, 3, 31)},
+    ("belum_aktif", FEB): None,
+    ("belum_aktif", MAR): None,
+    ("belum_aktif", APR): None,
+    ("belum_aktif", MAY): {"tmt_opd": D(2025, 6, 2)},
 }
 
 # rosters: key -> {date: code}; days not listed are not in the file
@@ -238,6 +278,9 @@ ROSTER: dict[str, dict[D, str]] = {
     },
     "shift_baru": {D(2025, 4, 12): "PAGI", D(2025, 4, 20): "SIANG", D(2025, 5, 2): "MALAM"},
     "shift_lalu": {D(2025, 3, 3): "PAGI", D(2025, 4, 19): "PAGI", D(2025, 4, 26): "SIANG"},
+    "guru_jadwal": {D(2025, 4, 12): "PAGI", D(2025, 4, 13): "SIANG"},
+    "malam_dl": {D(2025, 5, 30): "PAGI", D(2025, 5, 31): "MALAM"},
+    "ganda_saja": {D(2025, 3, 3): "PAGI", D(2025, 4, 10): "PAGI", D(2025, 5, 5): "PAGI"},
 }
 ROSTER["libur_semua"].update({D(2025, 4, d): "LIBUR" for d in range(1, 31)})
 
@@ -295,6 +338,7 @@ SPECIAL: dict[tuple[str, D], list[tuple[T, str | None]]] = {
         (T(2025, 5, 31, 23, 0), "PULANG"),
     ],
     ("akhir_kosong", D(2025, 5, 31)): [],
+    ("malam_dl", D(2025, 5, 31)): [],
     **{("bolos", D(2025, 3, d)): [] for d in range(1, 32)},
     **{("absen_lintas", D(2025, 4, d)): [] for d in (28, 29, 30)},
     **{("absen_lintas", D(2025, 5, d)): [] for d in (2, 5, 6)},
@@ -324,6 +368,11 @@ ABSENCES = [
     ("guru_mutasi", APR, "CT", D(2025, 4, 14), D(2025, 4, 17), "DISETUJUI"),
     ("mutasi_sabtu", MAR, "IZIN", D(2025, 3, 14), D(2025, 3, 17), "DISETUJUI"),
     ("absen_lintas", APR, "CS", D(2025, 4, 28), D(2025, 5, 6), "DISETUJUI"),
+    ("absen_minggu", APR, "CT", D(2025, 4, 5), D(2025, 4, 6), "DISETUJUI"),
+    ("absen_minggu", APR, "DL", D(2025, 4, 6), D(2025, 4, 6), "DISETUJUI"),
+    ("absen_dobel", APR, "IZIN", D(2025, 4, 22), D(2025, 4, 22), "DISETUJUI"),
+    ("absen_dobel", APR, "IZIN", D(2025, 4, 22), D(2025, 4, 22), "DISETUJUI"),
+    ("malam_dl", MAY, "DL", D(2025, 5, 31), D(2025, 5, 31), "DISETUJUI"),
 ]
 
 # evaluations: key -> list of (periode, hasil, perilaku, predikat, status, tanggal)
@@ -339,6 +388,11 @@ EVALS = {
         (MAY, "DI_BAWAH", "DI_ATAS", "BUTUH_PERBAIKAN", "FINAL", D(2025, 6, 3)),
     ],
     "pppk11": [(MAR, "SESUAI", "SESUAI", "BAIK", "DRAFT", None)],  # no FINAL in March
+    "final_dobel": [
+        (APR, "DI_BAWAH", "SESUAI", "BUTUH_PERBAIKAN", "FINAL", D(2025, 5, 2)),
+        (APR, "DI_BAWAH", "SESUAI", "BUTUH_PERBAIKAN", "FINAL", D(2025, 5, 2)),
+        (MAY, "SESUAI", "SESUAI", "BAIK", "FINAL", D(2025, 6, 3)),
+    ],
 }
 
 
@@ -428,6 +482,7 @@ def build(root) -> RawZone:
     z.add("jadwal", MAR, nip=P["ganda"], tanggal=D(2025, 3, 5), kode_shift="SIANG")
     z.add("jadwal", MAR, nip=P["ganda"], tanggal=D(2025, 3, 6), kode_shift="PAGI")
     z.add("jadwal", MAR, nip=P["ganda_kode"], tanggal=D(2025, 3, 20), kode_shift="PAGI2")
+    z.add("jadwal", APR, nip=P["ganda_saja"], tanggal=D(2025, 4, 10), kode_shift="SIANG")
     for key, periode, kode, mulai, selesai, status in ABSENCES:
         z.add(
             "ketidakhadiran",
@@ -495,18 +550,60 @@ def _without_known_bugs(rows: list[dict]) -> list[dict]:
 
 def test_adversarial_rows_equal_the_oracle(adversarial):
     platform, oracle, _, _ = adversarial
-    assert {r["nip"] for r in oracle} == set(P.values())
+    assert {r["nip"] for r in oracle} == {P[k] for k in BASE if k not in NO_ROWS}
     problems = diff(_without_known_bugs(platform), _without_known_bugs(oracle))
     assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems)
+
+
+def _findings_problems(oracle_rows, oracle, res) -> list[str]:
+    skip = {P[k] for k in PLATFORM_BUGS}
+    platform = platform_findings(res.data / "warehouse.duckdb", list(MONTHS))
+    expected = oracle_findings(oracle, oracle_rows)
+    return diff_findings(
+        {f for f in platform if f[1] not in skip},
+        {f for f in expected if f[1] not in skip},
+        {v: k for k, v in P.items()},
+    )
+
+
+def _day_problems(oracle_rows, oracle, res) -> list[str]:
+    nips = {P[k] for k in BASE if k not in PLATFORM_BUGS}
+    platform = platform_days(res.data / "warehouse.duckdb", list(MONTHS), nips)
+    expected = oracle_days(oracle, _without_known_bugs(oracle_rows))
+    assert len(expected) > 1000
+    return diff_days(platform, expected, {v: k for k, v in P.items()})
+
+
+def test_adversarial_findings_equal_the_oracle(adversarial):
+    """temuan: the set of (periode, nip, kode) of every WARN the specification names (see
+    ``oracle_tpp.FINDINGS``), each code reached by at least one case."""
+    _, oracle_rows, oracle, res = adversarial
+    expected = oracle_findings(oracle, oracle_rows)
+    assert {k for _, _, k in expected} == set(FINDINGS)
+    problems = _findings_problems(oracle_rows, oracle, res)
+    assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems)
+
+
+def test_adversarial_day_table_equals_the_oracle(adversarial):
+    """tpp_harian of every case: the same (periode, nip, kode_opd, tanggal) days, and per day
+    kode_hari, TL/PSW codes and minutes, check-in/out, S/E and shift code (jadwal §5)."""
+    _, oracle_rows, oracle, res = adversarial
+    problems = _day_problems(oracle_rows, oracle, res)
+    assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:60])
 
 
 def test_adversarial_rows_equal_the_oracle_with_the_ministry_preset(tmp_path_factory):
     """The same cases under the other rulebook version (70/30, deductions from the whole TPP,
-    its own bands and points), chosen with the dbt var ``aturan_versi``."""
-    platform, oracle, _, _ = _build(tmp_path_factory, "oracle_kementerian", "kementerian-2024")
+    its own bands and points), chosen with the dbt var ``aturan_versi``; its findings and day
+    table too."""
+    platform, oracle_rows, oracle, res = _build(
+        tmp_path_factory, "oracle_kementerian", "kementerian-2024"
+    )
     assert {r["aturan_versi"] for r in platform} == {"kementerian-2024"}
-    problems = diff(_without_known_bugs(platform), _without_known_bugs(oracle))
-    assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems)
+    problems = diff(_without_known_bugs(platform), _without_known_bugs(oracle_rows))
+    problems += _findings_problems(oracle_rows, oracle, res)
+    problems += _day_problems(oracle_rows, oracle, res)
+    assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:60])
 
 
 def test_a_last_day_night_shift_uses_its_morning_tap_after_the_employee_left(adversarial):
