@@ -145,6 +145,8 @@ BASE = {
     # jadwal §3/§5: April's only rostered day has two different rows (JADWAL_GANDA): no valid
     # shift, hari_kerja 0
     "ganda_saja": ("PNS", "III/a", 8, "1.02.02", "SHIFT"),
+    # tpp-rules §2: an approved CT overlapped by a pending IZIN and a refused DL: no WARN
+    "absen_ditolak": ("PNS", "III/a", 8, "4.01.01", None),
 }
 # cases that have no tpp_bulanan row at all (a finding instead)
 NO_ROWS = {"belum_aktif"}
@@ -373,6 +375,9 @@ ABSENCES = [
     ("absen_dobel", APR, "IZIN", D(2025, 4, 22), D(2025, 4, 22), "DISETUJUI"),
     ("absen_dobel", APR, "IZIN", D(2025, 4, 22), D(2025, 4, 22), "DISETUJUI"),
     ("malam_dl", MAY, "DL", D(2025, 5, 31), D(2025, 5, 31), "DISETUJUI"),
+    ("absen_ditolak", MAY, "CT", D(2025, 5, 5), D(2025, 5, 7), "DISETUJUI"),
+    ("absen_ditolak", MAY, "IZIN", D(2025, 5, 6), D(2025, 5, 6), "DIAJUKAN"),
+    ("absen_ditolak", MAY, "DL", D(2025, 5, 7), D(2025, 5, 8), "DITOLAK"),
 ]
 
 # evaluations: key -> list of (periode, hasil, perilaku, predikat, status, tanggal)
@@ -582,6 +587,11 @@ def test_adversarial_findings_equal_the_oracle(adversarial):
     assert {k for _, _, k in expected} == set(FINDINGS)
     problems = _findings_problems(oracle_rows, oracle, res)
     assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems)
+    # jadwal §3: JADWAL_BUKAN_SHIFT once per employee (kantor_jadwal and guru_jadwal: 2 rows)
+    once = res.query(
+        "select periode, nip, count(*) n from temuan where kode = 'JADWAL_BUKAN_SHIFT' group by all"
+    )
+    assert once and all(r["n"] == 1 for r in once), once
 
 
 def test_adversarial_day_table_equals_the_oracle(adversarial):
