@@ -427,7 +427,9 @@ SOURCE_OF = {
     "penilaian kinerja dikoreksi": "sumber_kinerja",
     "data pegawai dikoreksi": "sumber_pegawai",
 }
-DAY_SOURCES = ("sumber_absensi", "sumber_ketidakhadiran")
+# the files behind a day: its taps, its absence, and the next month's taps file holding the
+# check-out of a night shift that starts on the month's last day (jadwal.md §4)
+DAY_SOURCES = ("sumber_absensi", "sumber_ketidakhadiran", "sumber_absensi_pulang")
 
 
 def day_sources(frame: pl.DataFrame) -> dict[tuple[str, str], set[str]]:

@@ -481,23 +481,30 @@ def test_the_scenarios_change_what_they_should(story):
     assert set(story["E"]["koreksi_table"]["periode_bayar"]) == {FEB, MAR, APR}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="publish.DAY_SOURCES leaves out tpp_harian.sumber_absensi_pulang: the reason of a "
-    "month-end night shift's correction names this month's files, not the next month's absensi "
-    "that brought (or lacked) the check-out",
-)
 def test_a_night_shift_correction_names_the_file_that_brought_the_check_out(story):
     """jadwal.md §4: "When M+1's file arrives, M is computed again; if M is LOCKED by then, the
     difference is a correction row in the next open period, as for any correction." Any other
-    correction's ``alasan`` names the file it came from (test_publish_koreksi); here the amounts
-    are right but the reason points finance at files that did not change."""
+    correction's ``alasan`` names the file it came from (test_publish_koreksi): February's
+    night shift of the 28th, locked, gets its early check-out (06:05) from March's file, and the
+    reason names that file (it named February's files, which did not change)."""
     sc = story["scenario"]
-    cases = [
-        ("B", JAN, sc["malam_31_jan_tanpa_pulang"][1], "absensi_202502.csv"),
-        ("C", FEB, sc["malam_28_feb_pulang_cepat"][1], "absensi_202503.csv"),
-    ]
-    for step, asal, nip, file in cases:
-        koreksi = story[step]["koreksi_table"]
-        mine = koreksi.filter((pl.col("nip") == nip) & (pl.col("periode_asal") == asal))
-        assert file in " ".join(mine["alasan"]), mine["alasan"].to_list()
+    koreksi = story["C"]["koreksi_table"]
+    nip = sc["malam_28_feb_pulang_cepat"][1]
+    mine = koreksi.filter((pl.col("nip") == nip) & (pl.col("periode_asal") == FEB))
+    assert mine.height and "absensi_202503.csv" in " ".join(mine["alasan"]), mine["alasan"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a night shift's check-out that the next month's file lacks leaves no file on the day "
+    "row (tpp_harian.sumber_absensi_pulang is null): the reason names this month's files",
+)
+def test_a_missing_night_shift_check_out_names_the_next_months_file(story):
+    """31 January's night shift, locked while February's file was not loaded (no PSW yet);
+    February's file arrives without the nurse's check-out: PSW4, a correction in February whose
+    reason should name absensi_202502.csv (the file that settled it)."""
+    sc = story["scenario"]
+    koreksi = story["B"]["koreksi_table"]
+    nip = sc["malam_31_jan_tanpa_pulang"][1]
+    mine = koreksi.filter((pl.col("nip") == nip) & (pl.col("periode_asal") == JAN))
+    assert mine.height and "absensi_202502.csv" in " ".join(mine["alasan"]), mine["alasan"]
