@@ -24,7 +24,9 @@ from pathlib import Path
 
 import polars as pl
 
+from orchestration.core.contract import SCHEMAS
 from orchestration.core.paths import SEEDS_DIR
+from quality.suites import AMOUNT_COLUMNS as AMOUNTS
 
 D = dt.date
 T = dt.datetime
@@ -37,29 +39,7 @@ ABSEN = ("ct", "cs", "cb", "cm", "cap", "cltn", "dl", "diklat", "tb", "izin")
 COUNTS = ("hari_kerja", "hari_efektif", "hadir", "tk", *TL, *PSW, *ABSEN)
 # not in tpp-rules §7 ("more columns are welcome"): the sums of late and early minutes
 MINUTES = ("menit_terlambat", "menit_pulang_cepat")
-AMOUNTS = (
-    "tpp_basis",
-    "tpp_kinerja",
-    "tpp_disiplin",
-    "tpp_bruto",
-    "pph21",
-    "iuran_bpjs",
-    "tpp_neto",
-)
-PEGAWAI_COLS = (
-    "nip",
-    "nama",
-    "status",
-    "golongan",
-    "jenis_jabatan",
-    "nama_jabatan",
-    "kelas_jabatan",
-    "kode_opd",
-    "nama_opd",
-    "tmt_opd",
-    "aktif_sampai",
-    "pola_kerja",
-)
+PEGAWAI_COLS = tuple(c.name for c in SCHEMAS["pegawai"])  # the master's contract columns
 
 
 def round_half_up(x: Fraction) -> int:

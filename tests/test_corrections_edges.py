@@ -21,6 +21,7 @@ from test_publish_support import (
     PEOPLE,
     build_warehouse,
     change,
+    frozen,
     scenario,
     tpp_row,
 )
@@ -43,18 +44,6 @@ def lock(data: DataDir, *periods: str) -> None:
     for p in periods:
         lifecycle.verify(data, p, "Budi")
         lifecycle.lock(data, p, "Maria")
-
-
-def frozen(data: DataDir, periode: str) -> dict[str, bytes]:
-    """Every published file of the period and its terkunci copy, as bytes."""
-    snapshot = current_snapshot(data)
-    out = {
-        name: (snapshot.path / name).read_bytes()
-        for name, entry in snapshot.manifest["files"].items()
-        if entry["periode"] == periode
-    }
-    out["terkunci"] = (data.locked / f"{periode}.parquet").read_bytes()
-    return out
 
 
 def expected_selisih(plan_old, plan_new, periode: str) -> dict[tuple[str, str], dict[str, int]]:

@@ -37,6 +37,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from oracle_tpp import Oracle, diff
+from test_publish_support import frozen
 
 from orchestration.cli import main
 from orchestration.core.paths import DataDir
@@ -75,18 +76,6 @@ def copy_month(sim: Path, exports: Path, periode: str) -> None:
 
 # ----------------------------------------------------------------------------------------------
 # What is published, what the oracle expects
-
-
-def frozen(data: DataDir, periode: str) -> dict[str, bytes]:
-    """Every published file of the period and its terkunci copy (what was paid), as bytes."""
-    snapshot = current_snapshot(data)
-    out = {
-        name: (snapshot.path / name).read_bytes()
-        for name, entry in snapshot.manifest["files"].items()
-        if entry["periode"] == periode
-    }
-    out["terkunci"] = (data.locked / f"{periode}.parquet").read_bytes()
-    return out
 
 
 def by_key(rows, prefix: str = "") -> dict[tuple[str, str], dict[str, int]]:

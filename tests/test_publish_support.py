@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from orchestration.core.paths import DataDir
-from orchestration.core.published import APP_TABLES
+from orchestration.core.published import APP_TABLES, current_snapshot
 
 BASIS = {6: 3_000_000, 7: 3_400_000, 8: 3_900_000, 9: 4_600_000, 11: 6_100_000, 15: 14_500_000}
 PREDIKAT = {"SANGAT_BAIK": 100, "BAIK": 100, "BUTUH_PERBAIKAN": 75, "KURANG": 50}
@@ -404,3 +404,15 @@ def published(data: DataDir, periods: list[str]) -> DataDir:
     build_warehouse(data, scenario(*periods))
     publish(data, periods)
     return data
+
+
+def frozen(data: DataDir, periode: str) -> dict[str, bytes]:
+    """Every published file of the period and its terkunci copy (what was paid), as bytes."""
+    snapshot = current_snapshot(data)
+    out = {
+        name: (snapshot.path / name).read_bytes()
+        for name, entry in snapshot.manifest["files"].items()
+        if entry["periode"] == periode
+    }
+    out["terkunci"] = (data.locked / f"{periode}.parquet").read_bytes()
+    return out
