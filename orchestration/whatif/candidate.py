@@ -8,7 +8,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -245,34 +245,47 @@ def _jam_kerja(aturan: AturanUsulan, out: dict[str, list[dict[str, str]]]) -> No
 
 def _shift(aturan: AturanUsulan, out: dict[str, list[dict[str, str]]]) -> None:
     """Hours of a shift code (jadwal.md §2; jam_pulang <= jam_masuk: ends the next day)."""
-    rows = {r["kode_shift"]: r for r in out["aturan_shift"]}
-    for kode, changes in aturan.shift.items():
-        if kode not in rows:
-            raise WhatIfError(f"aturan_shift: kode {kode!r} tidak ada di versi {aturan.dasar}.")
-        for col, value in changes.items():
-            if col not in SHIFT_KOLOM:
-                raise WhatIfError(
-                    f"Kolom aturan_shift {col!r} tidak bisa diubah; yang bisa: "
-                    f"{', '.join(SHIFT_KOLOM)}."
-                )
-            rows[kode][col] = _jam(value, f"{kode} {col}")
+    _per_kode(
+        aturan,
+        out,
+        "aturan_shift",
+        "kode_shift",
+        aturan.shift,
+        SHIFT_KOLOM,
+        lambda kode, col, value: _jam(value, f"{kode} {col}"),
+    )
 
 
 def _potongan(aturan: AturanUsulan, out: dict[str, list[dict[str, str]]]) -> None:
-    rows = {r["kode"]: r for r in out["aturan_potongan"]}
-    for kode, changes in aturan.potongan.items():
-        if kode not in rows:
-            raise WhatIfError(f"aturan_potongan: kode {kode!r} tidak ada di versi {aturan.dasar}.")
-        for col, value in changes.items():
-            if col not in POTONGAN_KOLOM:
+    def nilai(kode: str, col: str, value: Any) -> str:
+        if col.startswith("menit"):  # whole minutes; menit_max empty = no upper end
+            return "" if value is None else _whole(value, f"{kode} {col}")
+        return _num(value, f"{kode} {col}")
+
+    _per_kode(aturan, out, "aturan_potongan", "kode", aturan.potongan, POTONGAN_KOLOM, nilai)
+
+
+def _per_kode(
+    aturan: AturanUsulan,
+    out: dict[str, list[dict[str, str]]],
+    table: str,
+    kunci: str,
+    changes: dict[str, Any],
+    boleh: tuple[str, ...],
+    nilai: Callable[[str, str, Any], str],
+) -> None:
+    """Columns ``boleh`` of the rows of the rulebook ``table`` keyed by a code (``kunci``),
+    changed as ``changes`` (code -> {column: value}) says, each value written by ``nilai``."""
+    by_code = {r[kunci]: r for r in out[table]}
+    for kode, cols in changes.items():
+        if kode not in by_code:
+            raise WhatIfError(f"{table}: kode {kode!r} tidak ada di versi {aturan.dasar}.")
+        for col, value in cols.items():
+            if col not in boleh:
                 raise WhatIfError(
-                    f"Kolom aturan_potongan {col!r} tidak bisa diubah; yang bisa: "
-                    f"{', '.join(POTONGAN_KOLOM)}."
+                    f"Kolom {table} {col!r} tidak bisa diubah; yang bisa: {', '.join(boleh)}."
                 )
-            if col.startswith("menit"):  # whole minutes; menit_max empty = no upper end
-                rows[kode][col] = "" if value is None else _whole(value, f"{kode} {col}")
-            else:
-                rows[kode][col] = _num(value, f"{kode} {col}")
+            by_code[kode][col] = nilai(kode, col, value)
 
 
 def _whole(value: Any, nama: str) -> str:
