@@ -50,3 +50,9 @@
 {% macro spark__tambah_detik(tanggal, detik) -%}
   (cast({{ tanggal }} as timestamp) + make_dt_interval(0, 0, 0, {{ detik }}))
 {%- endmacro %}
+
+{#- jadwal.md §4: a tap `detik` seconds after midnight of the shift's start day lies in the
+    window [S - 4 h, E + 4 h) of `shift` (a relation with detik_masuk S and detik_selesai E) -#}
+{% macro dalam_jendela_shift(detik, shift) -%}
+  ({{ detik }} >= {{ shift }}.detik_masuk - 14400 and {{ detik }} < {{ shift }}.detik_selesai + 14400)
+{%- endmacro %}

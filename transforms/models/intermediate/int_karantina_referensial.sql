@@ -72,8 +72,7 @@ tap_shift_lalu as (
         on {{ tambah_hari('s.tanggal', 'g.hari') }} = n.tanggal
     where n.kind = 'absensi'
         and {{ periode_berikut('s.tanggal') }} = n.periode
-        and g.hari * 86400 + n.detik >= s.detik_masuk - 14400
-        and g.hari * 86400 + n.detik < s.detik_selesai + 14400
+        and {{ dalam_jendela_shift('g.hari * 86400 + n.detik', 's') }}
 ),
 
 nip_asing as (

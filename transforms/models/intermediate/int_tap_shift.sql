@@ -68,8 +68,7 @@ kandidat as (
         ) as jarak
     from tap as t
     inner join kunci as k on k.nip = t.nip and k.tanggal_tap = t.tanggal
-    where k.geser_hari * 86400 + t.detik >= k.detik_masuk - 14400
-        and k.geser_hari * 86400 + t.detik < k.detik_selesai + 14400
+    where {{ dalam_jendela_shift('k.geser_hari * 86400 + t.detik', 'k') }}
 ),
 
 milik as (
