@@ -183,7 +183,7 @@ def candidate_rows(aturan: AturanUsulan, seeds: Path) -> dict[str, list[dict[str
 def _jam(value: Any, nama: str) -> str:
     """A time of day as the seeds write it (``HH:MM:SS``), from ``"05:30"`` or ``"05:30:00"``."""
     if not isinstance(value, str):
-        # YAML 1.1 reads an unquoted 05:30 as the number 330 (base 60)
+        # YAML 1.1 reads an unquoted 5:30 as the number 330 (base 60); 05:30 stays text
         raise ValueError(f'{nama} {value!r} harus jam dalam tanda kutip, mis. "05:30"')
     hit = _JAM.fullmatch(value.strip())
     if hit is None or int(hit[1]) > 23 or int(hit[2]) > 59 or int(hit[3] or 0) > 59:
