@@ -483,11 +483,6 @@ def test_a_night_shift_correction_names_the_file_that_brought_the_check_out(stor
     assert mine.height and "absensi_202503.csv" in " ".join(mine["alasan"]), mine["alasan"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a night shift's check-out that the next month's file lacks leaves no file on the day "
-    "row (tpp_harian.sumber_absensi_pulang is null): the reason names this month's files",
-)
 def test_a_missing_night_shift_check_out_names_the_next_months_file(story):
     """31 January's night shift, locked while February's file was not loaded (no PSW yet);
     February's file arrives without the nurse's check-out: PSW4, a correction in February whose

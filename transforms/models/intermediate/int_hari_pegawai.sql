@@ -139,7 +139,12 @@ hari_shift as (
         t.baris_datang,
         t.baris_pulang,
         coalesce(t.sumber_datang, t.sumber_pulang) as sumber_absensi,
-        t.sumber_pulang as sumber_absensi_pulang,
+        -- the file of the check-out tap; a night shift whose check-out the next month's
+        -- loaded file lacks: that file (it settled the missing check-out)
+        coalesce(
+            t.sumber_pulang,
+            case when j.pulang_di_bulan_berikut then j.sumber_absensi_berikut end
+        ) as sumber_absensi_pulang,
         j.pulang_di_bulan_berikut and not j.absensi_berikut_ada as pulang_tertunda
     from segmen as s
     inner join shift as j

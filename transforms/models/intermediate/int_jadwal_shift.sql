@@ -7,7 +7,7 @@
 -- split P = (S + E) / 2 kept doubled as detik_pemisah_x2 (exact for odd sums).
 -- `pulang_di_bulan_berikut`: E falls in the next month; `absensi_berikut_ada`: that month's
 -- attendance file is loaded, whatever its first days hold (else the check-out is not known
--- yet: PULANG_BELUM_TERSEDIA).
+-- yet: PULANG_BELUM_TERSEDIA); `sumber_absensi_berikut`: that file's name.
 with periode as (
     select * from {{ ref('int_periode') }}
 ),
@@ -48,9 +48,9 @@ baris as (
 -- the loaded attendance files: the window's, and the month after it (its file, not only its
 -- first mornings' taps: a loaded file without a check-out means the check-out is missing)
 absensi_ada as (
-    select distinct periode from {{ ref('stg_absensi') }}
+    select distinct periode, source_file from {{ ref('stg_absensi') }}
     union
-    select periode from {{ ref('stg_absensi_berikut') }}
+    select periode, source_file from {{ ref('stg_absensi_berikut') }}
 ),
 
 -- a line whose NIP is not in its month's master (when that master is loaded) is quarantined
@@ -106,6 +106,7 @@ select
     s.lintas_hari and s.tanggal = cast({{ dbt.last_day('s.tanggal', 'month') }} as date)
         as pulang_di_bulan_berikut,
     a.periode is not null as absensi_berikut_ada,
+    a.source_file as sumber_absensi_berikut,
     s.source_file,
     s.line_no
 from shift as s
