@@ -41,6 +41,9 @@ ASSUMPTIONS = {
     "A11": "an XLSX cell of another type than text for a text or date column",
     "A12": "a number written as 9.0 or with a sign",
     "A13": "a line whose values are all empty",
+    "A14": "a file with a header and no data line is read (an empty month), not rejected",
+    "A15": "a tap on the 1st in M+1's file of someone in M's master, not in M+1's (jadwal.md §4 "
+    "uses a night shift's check-out for M; sources.md quarantines an unknown NIP)",
 }
 
 KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal")
@@ -138,9 +141,11 @@ class Line:
     mentah: tuple = ()
     ambigu: set[str] = field(default_factory=set)
 
-    def quarantine(self, reason: str) -> None:
+    def quarantine(self, reason: str, value: str | None = None) -> None:
         self.verdict = "karantina"
         self.alasan.add(reason)
+        if value == "":
+            self.alasan.add("WAJIB_KOSONG")  # a required value left empty: also that
 
 
 @dataclass
@@ -208,6 +213,9 @@ def _cell(v, ambigu: set[str]) -> str:
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
+        if v.is_integer() and abs(v) >= 2**53:
+            # beyond a float's exact integers: the digits are gone (a NIP so stored is no NIP)
+            return f"{v:.15G}"
         ambigu.add("A11")
         return str(int(v)) if v.is_integer() else repr(v)
     if isinstance(v, dt.datetime):
@@ -275,14 +283,14 @@ def _code(ln: Line, kind: str, col: str, raw: str) -> str:
     if v != raw and col != "pola_kerja":  # README: pola_kerja in any case
         ln.ambigu.add("A2")
     if v not in CODES[(kind, col)]:
-        ln.quarantine("KODE_TIDAK_DIKENAL")
+        ln.quarantine("KODE_TIDAK_DIKENAL", v)
     return v
 
 
 def _nip(ln: Line, raw: str, col: str = "nip") -> str:
     if not nip_ok(raw):
         if col == "nip":
-            ln.quarantine("NIP_TIDAK_VALID")
+            ln.quarantine("NIP_TIDAK_VALID", raw)
         else:
             ln.ambigu.add("A8")
     return raw
@@ -293,7 +301,7 @@ def _date(ln: Line, raw: str, required: bool = True) -> dt.date | None:
         return None
     d = parse_date(raw)
     if d is None:
-        ln.quarantine("TANGGAL_TIDAK_VALID")
+        ln.quarantine("TANGGAL_TIDAK_VALID", raw)
     return d
 
 
@@ -307,7 +315,7 @@ def _int(ln: Line, raw: str, lo: int, hi: int) -> int | None:
                 ln.quarantine("DI_LUAR_RENTANG")
                 return int(s)
         else:
-            ln.quarantine("ANGKA_TIDAK_VALID")
+            ln.quarantine("ANGKA_TIDAK_VALID", s)
             return None
     v = int(s)
     if not lo <= v <= hi:
@@ -338,6 +346,7 @@ def judge_row(ln: Line, kind: str, v: dict[str, str]) -> None:
             # an unknown code or a value out of range: both fit the contract
             ln.quarantine("DI_LUAR_RENTANG")
             ln.quarantine("KODE_TIDAK_DIKENAL")
+            ln.quarantine("GOLONGAN_TIDAK_SESUAI")
         out["jenis_jabatan"] = _code(ln, kind, "jenis_jabatan", v["jenis_jabatan"])
         out["nama_jabatan"] = _text(ln, v["nama_jabatan"])
         out["kelas_jabatan"] = _int(ln, v["kelas_jabatan"], 1, 17)
@@ -351,7 +360,7 @@ def judge_row(ln: Line, kind: str, v: dict[str, str]) -> None:
         out["nip"] = _nip(ln, v["nip"])
         w = parse_time(v["waktu"])
         if w is None:
-            ln.quarantine("WAKTU_TIDAK_VALID")
+            ln.quarantine("WAKTU_TIDAK_VALID", v["waktu"])
         elif not first <= w.date() <= last:
             ln.quarantine("DI_LUAR_PERIODE")
         out["waktu"] = w
@@ -382,6 +391,7 @@ def judge_row(ln: Line, kind: str, v: dict[str, str]) -> None:
             if a > b:
                 ln.ambigu.add("A9")
                 ln.quarantine("DI_LUAR_RENTANG")
+                ln.quarantine("RENTANG_TANGGAL_TERBALIK")
             elif b < first or a > last:
                 ln.quarantine("DI_LUAR_PERIODE")
         out["status"] = _code(ln, kind, "status", v["status"])
@@ -390,7 +400,9 @@ def judge_row(ln: Line, kind: str, v: dict[str, str]) -> None:
         out["nip"] = _nip(ln, v["nip"])
         out["periode"] = v["periode"]
         if v["periode"] != ln.periode:
-            ln.quarantine("DI_LUAR_PERIODE")
+            ln.quarantine("DI_LUAR_PERIODE", v["periode"])
+            if not re.match(r"^\d{4}-\d{2}$", v["periode"]):
+                ln.quarantine("PERIODE_TIDAK_VALID")
         out["hasil_kerja"] = _code(ln, kind, "hasil_kerja", v["hasil_kerja"])
         out["perilaku"] = _code(ln, kind, "perilaku", v["perilaku"])
         out["predikat"] = _code(ln, kind, "predikat", v["predikat"]) or None
@@ -534,6 +546,11 @@ class FolderVerdict:
         return {(ln.file, ln.line): ln for ln in self.lines()}
 
 
+def _previous(periode: str) -> str:
+    y, m = int(periode[:4]), int(periode[5:7])
+    return f"{y - (m == 1)}-{(m - 2) % 12 + 1:02d}"
+
+
 def judge_folder(folder: Path) -> FolderVerdict:
     files = [judge_file(p) for p in sorted(Path(folder).iterdir()) if p.is_file()]
     # the master of each month: the NIPs of its valid rows; the quarantined ones apart (A7)
@@ -559,6 +576,10 @@ def judge_folder(folder: Path) -> FolderVerdict:
                 if ln.verdict == "duplikat":
                     ln.ambigu.add("A6")
                 ln.quarantine("NIP_TIDAK_DIKENAL")
+                w = ln.nilai.get("waktu")
+                before = master_ok.get(_previous(fv.periode), set())
+                if fv.kind == "absensi" and w and w.day == 1 and nip in before:
+                    ln.ambigu.add("A15")
     return FolderVerdict(files)
 
 
@@ -567,6 +588,21 @@ def judge_folder(folder: Path) -> FolderVerdict:
 
 # the platform's kode_alasan → the oracle's reason class, where the names differ
 PLATFORM_REASON: dict[str, str] = {}
+
+
+def staged_lines(data_root: Path) -> set[tuple[str, int]]:
+    """(source_file, line_no) of every row the warehouse's staging models (``stg_<kind>``) hold."""
+    import duckdb
+
+    con = duckdb.connect(str(Path(data_root) / "warehouse.duckdb"), read_only=True)
+    try:
+        return {
+            (f, n)
+            for kind in KINDS
+            for f, n in con.execute(f"select source_file, line_no from stg_{kind}").fetchall()
+        }
+    finally:
+        con.close()
 
 
 def platform_lines(data_root: Path) -> tuple[dict, dict]:
@@ -634,15 +670,21 @@ class Disagreement:
         return f"{self.file}:{self.line}: oracle {self.oracle} | platform {self.platform}{tag}"
 
 
-def compare(verdict: FolderVerdict, valid: dict, quarantined: dict) -> list[Disagreement]:
-    """Every (file, line) on which the oracle and the platform disagree."""
+def compare(
+    verdict: FolderVerdict, valid: dict, quarantined: dict, staged: set | None = None
+) -> list[Disagreement]:
+    """Every (file, line) on which the oracle and the platform disagree; with ``staged`` also
+    every valid line that the raw zone holds and the warehouse's staging lost."""
     out: list[Disagreement] = []
     seen: set[tuple[str, int]] = set()
     for fv in verdict.files:
         if not fv.dibaca:
-            for key in list(valid) + list(quarantined):
+            # a rejected file: no valid row, at most its file-level quarantine row (line 0)
+            for key in list(valid) + [k for k in quarantined if k[1] != 0]:
                 if key[0] == fv.file:
                     out.append(Disagreement(fv.file, key[1], f"file {fv.alasan}", "read", set()))
+            if fv.alasan == "KOLOM_HILANG" and not quarantined.get((fv.file, 0)):
+                out.append(Disagreement(fv.file, 0, "file KOLOM_HILANG", "not reported", set()))
             continue
         for ln in fv.lines:
             key = (ln.file, ln.line)
@@ -683,8 +725,12 @@ def compare(verdict: FolderVerdict, valid: dict, quarantined: dict) -> list[Disa
                         )
                     )
     for key in sorted(set(valid) | set(quarantined), key=str):
-        if key not in seen and any(f.file == key[0] and f.dibaca for f in verdict.files):
-            out.append(Disagreement(*key, "no such line", "row", set()))
+        read = [f for f in verdict.files if f.file == key[0] and f.dibaca]
+        if key not in seen and read:
+            codes = sorted(quarantined.get(key, set()))
+            # a file the oracle reads with no data line at all (header only): A14
+            amb = {"A14"} if key[1] == 0 and not read[0].lines else set()
+            out.append(Disagreement(*key, "no such line", f"row {codes}", amb))
     return out
 
 
