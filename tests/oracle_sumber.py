@@ -44,6 +44,8 @@ ASSUMPTIONS = {
     "A14": "a file with a header and no data line is read (an empty month), not rejected",
     "A15": "a tap on the 1st in M+1's file of someone in M's master, not in M+1's (jadwal.md §4 "
     "uses a night shift's check-out for M; sources.md quarantines an unknown NIP)",
+    "A16": "a NIP of real but implausible dates (born before 1900, TMT outside 19xx/20xx)",
+    "A17": "line ends CR only (the contract names LF and CRLF): read here, the platform rejects",
 }
 
 KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal")
@@ -288,6 +290,8 @@ def _code(ln: Line, kind: str, col: str, raw: str) -> str:
 
 
 def _nip(ln: Line, raw: str, col: str = "nip") -> str:
+    if nip_ok(raw) and not (1900 <= int(raw[:4]) <= 2099 and raw[8:10] in ("19", "20")):
+        ln.ambigu.add("A16")
     if not nip_ok(raw):
         if col == "nip":
             ln.quarantine("NIP_TIDAK_VALID", raw)

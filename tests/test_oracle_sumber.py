@@ -690,3 +690,45 @@ KNOWN_CHOICES: list[tuple[str, int, str]] = [
     # a header-only file is rejected (BERKAS_TANPA_DATA), not read as an empty month
     ("ketidakhadiran_202502.csv", 0, "A14"),
 ]
+
+
+# ---------------------------------------------------------------------------- single files
+
+
+def _kinerja_xlsx(path: Path, title_rows: int, *, empty_first_sheet: bool = False) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.create_sheet("Data") if empty_first_sheet else book.active
+    for k in range(title_rows):
+        sheet.append([f"REKAPITULASI PENILAIAN (nip dan nilai) {k}"])
+    sheet.append(KINERJA)
+    r = evaluation(STAFF[1], "2025-04")
+    sheet.append([r[c] for c in KINERJA])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("title_rows", "empty_first_sheet", "read"),
+    [(19, False, True), (20, False, False), (0, True, False), (1, False, True)],
+    ids=["header-row-20", "header-row-21", "data-on-second-sheet", "title-mentions-nip"],
+)
+def test_an_xlsx_header_is_found_where_the_contract_says(
+    tmp_path, title_rows, empty_first_sheet, read
+):
+    """sources.md: "first sheet, header row within the first 20 rows": the file is read (and its
+    line numbered by its sheet row) or rejected as a whole, as the oracle decides."""
+    from tests.test_validation import read_and_validate
+
+    path = _kinerja_xlsx(
+        tmp_path / "kinerja_202504.xlsx", title_rows, empty_first_sheet=empty_first_sheet
+    )
+    fv = judge_folder(tmp_path).files[0]
+    assert fv.dibaca is read
+    result = read_and_validate(path.read_bytes(), path.name)
+    if read:
+        assert result.valid["line_no"].to_list() == [ln.line for ln in fv.lines]
+        assert result.quarantine.height == 0
+    else:
+        assert result.valid.height == 0
+        assert result.quarantine["line_no"].to_list() == [0]
