@@ -22,9 +22,15 @@ from decimal import Decimal
 import polars as pl
 
 # one spelling of months, predikat, thousands and NIP for the app and the finance exports
-from orchestration.core.formatting import BULAN, BULAN_SINGKAT, PREDIKAT, nip_tampil, ribuan
+from orchestration.core.formatting import (
+    BULAN,
+    BULAN_SINGKAT,
+    PREDIKAT,
+    WITA,
+    nip_tampil,
+    ribuan,
+)
 
-WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
 KOSONG = "–"
 
 # work patterns (jadwal.md §1) as the app names them

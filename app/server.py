@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from app.warm import keep_warm, object_strings, warm, warm_data
+from orchestration.core.formatting import detik
 
 object_strings()
 WARM = warm()  # before anything serves
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config = {k: _typed(v) for k, v in SETTINGS.items()}
     config |= {"server.address": args.address, "server.port": args.port}
-    print(f"warm imports: {', '.join(f'{k} {v:.1f} s' for k, v in WARM.items())}", flush=True)
+    print(f"pemanasan: {', '.join(f'{k} {detik(v)}' for k, v in WARM.items())}", flush=True)
     app.run(config=config)
     return 0
 

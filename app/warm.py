@@ -14,6 +14,8 @@ import contextlib
 import importlib
 import time
 
+from orchestration.core.formatting import detik
+
 MODULES = (
     "numpy",
     "pyarrow",
@@ -74,7 +76,7 @@ def warm() -> dict[str, float]:
     for name in MODULES:
         with contextlib.suppress(ImportError):  # an optional part not installed
             importlib.import_module(name)
-    took["imports"] = time.perf_counter() - t0
+    took["impor"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     import altair as alt
@@ -93,7 +95,7 @@ def warm() -> dict[str, float]:
     alt.Chart(frame).mark_bar().encode(x="periode:N", y="persen:Q").to_dict()
     with duckdb.connect() as con:
         con.sql("select 1 as x").pl()
-    took["exercise"] = time.perf_counter() - t0
+    took["uji_jalan"] = time.perf_counter() - t0
     return took
 
 
@@ -127,7 +129,7 @@ def warm_data(data_dir, log=print) -> dict[str, float]:
             if dict(d.pola_kerja(periode, kode).iter_rows()).get("SHIFT"):
                 d.roster(periode, kode)
     took = {"data": time.perf_counter() - t0}
-    log(f"cache {d.snapshot.id}: {len(opd)} Perangkat Daerah, {took['data']:.1f} s")
+    log(f"cache {d.snapshot.id}: {len(opd)} Perangkat Daerah, {detik(took['data'])}")
     return took
 
 

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from orchestration.core.paths import DataDir
+from orchestration.core.formatting import detik, waktu_iso
+from orchestration.core.paths import TRANSFORMS_DIR, DataDir
 
 DEFAULT_EXPORTS = Path("exports")
 
@@ -21,6 +22,24 @@ class AlatTidakTersedia(Exception):
             "bench) yang tidak ikut dalam paket terpasang; jalankan dari salinan repositori "
             f"(uv run kinerja {perintah})."
         )
+
+
+class ProyekDbtTidakAda(Exception):
+    """``run`` and ``whatif`` compute with the dbt project (``transforms/``: models, rulebook
+    and calendar seeds), which only a checkout has: the wheel carries the code that reads
+    published data (app, export, verify, lock), not the project."""
+
+    def __init__(self, perintah: str) -> None:
+        super().__init__(
+            f"perintah '{perintah}' butuh proyek dbt ({TRANSFORMS_DIR}: model, buku aturan, "
+            "kalender) yang tidak ikut dalam paket terpasang; jalankan dari salinan repositori "
+            f"(uv run kinerja {perintah})."
+        )
+
+
+def _butuh_proyek_dbt(perintah: str) -> None:
+    if not (TRANSFORMS_DIR / "dbt_project.yml").is_file():
+        raise ProyekDbtTidakAda(perintah)
 
 
 def _alat_hilang(error: ModuleNotFoundError) -> bool:
@@ -59,15 +78,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         progress=True,
         jadwal=not getattr(args, "tanpa_jadwal", False),
     )
-    size = sum(p.stat().st_size for p in result.files) / 1e6
+    size = f"{sum(p.stat().st_size for p in result.files) / 1e6:.1f}".replace(".", ",")
     print(
-        f"{len(result.files)} file ({size:,.1f} MB) ditulis ke {args.out} "
-        f"dalam {result.seconds:.1f} detik."
+        f"{len(result.files)} file ({size} MB) ditulis ke {args.out} dalam {detik(result.seconds)}."
     )
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    _butuh_proyek_dbt("run")
     from orchestration.run import run_pipeline
 
     summary = run_pipeline(
@@ -83,15 +102,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     if summary.noop:
         print(
             f"Tidak ada yang baru untuk {len(summary.periods)} periode: data terbit sudah "
-            f"mutakhir ({summary.seconds:.1f} detik). Pakai --paksa untuk menjalankan ulang."
+            f"mutakhir ({detik(summary.seconds)}). Pakai --paksa untuk menjalankan ulang."
         )
         return 0
     if not summary.periods:
-        print(f"Selesai dalam {summary.seconds:.1f} detik: tidak ada periode TPP yang dihitung.")
+        print(f"Selesai dalam {detik(summary.seconds)}: tidak ada periode TPP yang dihitung.")
         return 0
     print(
         f"Selesai: {len(summary.periods)} periode ({summary.periods[0]} s.d. "
-        f"{summary.periods[-1]}) dalam {summary.seconds:.1f} detik. "
+        f"{summary.periods[-1]}) dalam {detik(summary.seconds)}. "
         f"Gudang data: {DataDir.resolve(args.data).warehouse}"
     )
     return 0
@@ -172,7 +191,7 @@ def _lifecycle(args: argparse.Namespace, step) -> int:
         return 1
     print(
         f"Periode {state.periode}: {LABEL[state.status]} ({state.status}) oleh {state.oleh} "
-        f"pada {state.pada}, data terbit {state.snapshot}."
+        f"pada {waktu_iso(state.pada)}, data terbit {state.snapshot}."
     )
     return 0
 
@@ -235,6 +254,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_whatif(args: argparse.Namespace) -> int:
+    _butuh_proyek_dbt("whatif")
     from orchestration.core.formatting import rupiah
     from orchestration.whatif import WhatIfError, whatif
 
@@ -253,7 +273,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     print(hasil.ringkasan)
     print(
         f"Selisih bruto total {rupiah(hasil.total['selisih_bruto'])}; hitung ulang "
-        f"({hasil.metode}) {hasil.detik_dbt:.1f} detik, total {hasil.detik_total:.1f} detik."
+        f"({hasil.metode}) {detik(hasil.detik_dbt)}, total {detik(hasil.detik_total)}."
     )
     if hasil.xlsx is not None:
         print(f"XLSX: {hasil.xlsx}")
@@ -266,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("simulate", help="tulis ekspor bulanan tersimulasi (format sources.md)")
+    p = sub.add_parser("simulate", help="tulis ekspor bulanan tersimulasi (format ekspor sumber)")
     p.add_argument("--out", required=True)
     p.add_argument("--pegawai", type=int, default=15794)
     p.add_argument("--opd", type=int, default=39)
@@ -368,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except (RunError, AlatTidakTersedia) as error:
+    except (RunError, AlatTidakTersedia, ProyekDbtTidakAda) as error:
         print(f"kinerja: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from orchestration.core.formatting import waktu_iso
 from orchestration.core.paths import DataDir, sha256_file
 from orchestration.core.published import Snapshot, current_snapshot
 from orchestration.periods import (
@@ -43,7 +44,7 @@ def _refuse_locked(current: StatusPeriode) -> None:
     if current.locked:
         raise PeriodeError(
             f"Periode {current.periode} sudah dikunci (LOCKED) oleh {current.oleh} pada "
-            f"{current.pada}; status tidak dapat diubah lagi."
+            f"{waktu_iso(current.pada)}; status tidak dapat diubah lagi."
         )
 
 

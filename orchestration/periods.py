@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 
+from orchestration.core.formatting import WITA
 from orchestration.core.paths import DataDir
 
 DRAFT = "DRAFT"
@@ -33,7 +34,6 @@ STATUSES = (DRAFT, VERIFIED, LOCKED)
 
 LABEL = {DRAFT: "DRAF", VERIFIED: "TERVERIFIKASI", LOCKED: "TERKUNCI"}
 
-WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
 
 SCHEMA = """
 create table if not exists periode (

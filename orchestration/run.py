@@ -13,6 +13,7 @@ notion of "what changed" with two callers, not two implementations.
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import hashlib
 import json
@@ -26,6 +27,7 @@ from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from orchestration.core.formatting import WITA, jam_wita
 from orchestration.core.months import (
     RANGE_END,
     RANGE_START,
@@ -161,6 +163,17 @@ def prepare_environment(exports: Path, data: DataDir) -> None:
     os.environ["DAGSTER_HOME"] = str(data.dagster_home)
 
 
+# dagster-dbt's info lines about the command it runs (English, for developers): run log only
+_LIBRARY_NOTICES = (
+    "Running dbt command",
+    "Finished dbt command",
+    "A dbt subsetted execution is not being performed",
+    "Copying `",  # dagster-dbt reusing the project's partial parse
+)
+# Dagster's note on a step it skips because a step before it failed
+_SKIPPED = re.compile(r"Dependencies for step .* failed: \[?'?([^\]']*)")
+
+
 class _ProgressHandler(logging.Handler):
     """Prints one short line per step and per message from our own assets."""
 
@@ -181,6 +194,11 @@ class _ProgressHandler(logging.Handler):
             if record.levelno < logging.INFO:
                 return
             text = meta.get("orig_message") or record.getMessage()
+            if text.startswith(_LIBRARY_NOTICES):  # dagster-dbt's notes on its own command
+                print(f"[{step}] {text}", file=self._log, flush=True)
+                return
+            if match := _SKIPPED.match(text):
+                text = f"dilewati: langkah sebelumnya gagal ({match.group(1)})"
         elif event.event_type_value in ("STEP_START", "STEP_SUCCESS", "STEP_FAILURE"):
             label = {"STEP_START": "mulai", "STEP_SUCCESS": "selesai"}
             kind = event.event_type_value
@@ -195,10 +213,13 @@ class _ProgressHandler(logging.Handler):
             evaluation = event.event_specific_data
             if evaluation.passed:
                 return
-            text = f"cek {evaluation.check_name} pada {evaluation.asset_key.to_user_string()} GAGAL"
+            hasil = "GAGAL" if evaluation.severity.value == "ERROR" else "PERINGATAN"
+            text = (
+                f"cek {evaluation.check_name} pada {evaluation.asset_key.to_user_string()}: {hasil}"
+            )
         else:
             return
-        line = f"[{time.strftime('%H:%M:%S')}] {step}: {text}"
+        line = f"[{jam_wita()}] {step}: {text}"
         print(line, file=sys.stderr, flush=True)
         print(line, file=self._log, flush=True)
 
@@ -291,7 +312,7 @@ def run_pipeline(
     unit_tests = "false" if unit_tests_passed(unit_key, state) else "true"
     log_dir = data.root / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    log_path = log_dir / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    log_path = log_dir / f"run-{dt.datetime.now(WITA):%Y%m%d-%H%M%S}.log"  # WITA, as snapshots
     run_ids = []
     # dbt's own output goes to the run log; the console gets one progress line per step, and the
     # run log gets the same lines plus every failure with its traceback
@@ -407,6 +428,8 @@ def failure_cause(event) -> str:
         error = error.cause
     if error is None:
         return "sebab tidak diketahui"
+    if error.cls_name == "DagsterAssetCheckFailedError":  # the checks' own lines say which
+        return "cek bertingkat ERROR gagal (lihat baris 'GAGAL' di atas); langkah berikutnya dihentikan"
     message = (error.message or "").strip().splitlines()
     return message[0] if message else error.cls_name
 

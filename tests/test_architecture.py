@@ -241,6 +241,35 @@ def test_developer_commands_say_the_tools_are_missing_in_a_wheel_install(wheel, 
     assert not (tmp_path / "ekspor").exists() and not (tmp_path / "data").exists()
 
 
+def test_commands_that_compute_say_the_dbt_project_is_missing_in_a_wheel_install(wheel, tmp_path):
+    """`kinerja run` and `whatif` need the dbt project (transforms/), which the wheel does not
+    carry: one Indonesian line and exit 1, no traceback, nothing written."""
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    (tmp_path / "ekspor").mkdir()
+    (tmp_path / "aturan.yaml").write_text("nama: coba\n")
+    code = (
+        "import sys\n"
+        "from orchestration.cli import main\n"
+        "for argv in (['run', '--exports', 'ekspor', '--data', 'data'],\n"
+        "             ['whatif', '--data', 'data', '--aturan', 'aturan.yaml',\n"
+        "              '--mulai', '2025-01', '--sampai', '2025-01']):\n"
+        "    print(argv[0], main(argv), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    for command in ("run", "whatif"):
+        assert f"{command} 1" in lines, result.stderr
+        message = next(line for line in lines if f"perintah '{command}'" in line)
+        assert message.startswith("kinerja: ") and "proyek dbt" in message
+    assert not (tmp_path / "data").exists()
+
+
 def test_a_missing_dependency_of_the_tools_is_not_reported_as_a_wheel_install():
     from orchestration.cli import _alat_hilang
 

@@ -321,6 +321,13 @@ def test_text_forms():
     )
     assert formatting.periode_panjang("2025-12") == "Desember 2025"
     assert formatting.periode_bayar("2025-12") == "Januari 2026"
+    # a moment for people: WITA, whatever offset it was stored with
+    assert formatting.waktu_iso("2026-12-05T16:28:39+08:00") == "5 Des 2026 16:28 WITA"
+    assert formatting.waktu_iso("2026-12-05T08:28:39+00:00") == "5 Des 2026 16:28 WITA"
+    assert formatting.waktu_iso(None) == "-"
+    assert formatting.detik(58.46) == "58,5 detik" and formatting.detik(0.04) == "0,0 detik"
+    utc = dt.datetime(2026, 12, 5, 23, 59, 1, tzinfo=dt.UTC)
+    assert formatting.jam_wita(utc) == "07:59:01"
 
 
 def test_an_export_replaces_the_previous_export_of_the_period(exported, tmp_path):

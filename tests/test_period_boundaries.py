@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from orchestration.cli import main
+from orchestration.core.formatting import WITA
 from orchestration.core.months import plan_months
 from orchestration.core.paths import DataDir
 from orchestration.core.published import current_snapshot
@@ -185,6 +186,26 @@ def test_library_warnings_do_not_reach_the_operator(one_month):
     assert rc == 0
     assert "BetaWarning" not in err and "Warning:" not in err
     assert "singular test with multiple dependencies" not in err
+    # dagster-dbt's notes on its own command are for the run log, not the operator
+    for note in ("Running dbt command", "Finished dbt command", "subsetted execution", "Copying"):
+        assert note not in err
+    log = next((one_month[1].root / "logs").glob("run-*.log")).read_text()
+    assert "Running dbt command" in log
+
+
+def test_progress_lines_carry_the_wita_clock(one_month):
+    """The operator's clock is WITA (the log's name too, as the snapshots'), whatever the
+    machine's time zone."""
+    *_, (rc, _, err) = one_month
+    stamps = [line[1:9] for line in err.splitlines() if line[:1] == "[" and line[9:10] == "]"]
+    assert stamps, err
+    now = dt.datetime.now(WITA)
+    first = dt.datetime.combine(now.date(), dt.time.fromisoformat(stamps[0]), WITA)
+    off = (now - first).total_seconds() % 86_400  # across midnight too
+    assert min(off, 86_400 - off) < 15 * 60  # minutes ago, not the 8 hours of UTC
+    log = next((one_month[1].root / "logs").glob("run-*.log"))
+    logged = dt.datetime.strptime(log.stem[4:], "%Y%m%d-%H%M%S").replace(tzinfo=WITA)
+    assert abs((now - logged).total_seconds()) < 60 * 60
 
 
 # --- 2. a master-only month blocks nothing; an incomplete month stops no complete month ------------

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from orchestration.core.months import next_month
 
+WITA = dt.timezone(dt.timedelta(hours=8), "WITA")  # UTC+8, no daylight saving
+
 BULAN = (
     "Januari",
     "Februari",
@@ -115,3 +117,24 @@ def periode_bayar(periode: str) -> str:
 def tanggal(day: dt.date) -> str:
     """date(2026, 11, 29) -> '29 Nov 2026'."""
     return f"{day.day} {BULAN_SINGKAT[day.month - 1]} {day.year}"
+
+
+def waktu_iso(iso: str | None) -> str:
+    """'2026-11-29T13:10:55+08:00' -> '29 Nov 2026 13:10 WITA' (an offset-aware moment is shown
+    in WITA; a naive one is WITA wall-clock already); '-' for none."""
+    if not iso:
+        return "-"
+    moment = dt.datetime.fromisoformat(iso)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(WITA)
+    return f"{tanggal(moment.date())} {moment:%H:%M} WITA"
+
+
+def detik(seconds: float) -> str:
+    """58.46 -> '58,5 detik' (a duration for people: one decimal, decimal comma)."""
+    return f"{seconds:.1f}".replace(".", ",") + " detik"
+
+
+def jam_wita(moment: dt.datetime | None = None) -> str:
+    """The WITA clock time of ``moment`` (now by default): '16:28:39'."""
+    return (moment or dt.datetime.now(WITA)).astimezone(WITA).strftime("%H:%M:%S")

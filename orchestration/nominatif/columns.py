@@ -94,7 +94,9 @@ def heading_lines(daftar: Daftar) -> list[str]:
     status = daftar.status.get("status") or "DRAFT"
     keterangan = formatting.STATUS.get(status, status)
     if daftar.status.get("oleh") and status != "DRAFT":
-        keterangan += f", oleh {daftar.status['oleh']} pada {waktu(daftar.status.get('pada'))}"
+        keterangan += (
+            f", oleh {daftar.status['oleh']} pada {formatting.waktu_iso(daftar.status.get('pada'))}"
+        )
     return [
         PEMDA,
         JUDUL,
@@ -103,14 +105,6 @@ def heading_lines(daftar: Daftar) -> list[str]:
         f"(dibayarkan {formatting.periode_bayar(daftar.periode)})",
         f"Status data: {keterangan}. Sumber: data terbit {daftar.snapshot}.",
     ]
-
-
-def waktu(iso: str | None) -> str:
-    """'2026-11-29T13:10:55+08:00' -> '29 Nov 2026 13:10 WITA'."""
-    if not iso:
-        return "-"
-    moment = dt.datetime.fromisoformat(iso)
-    return f"{formatting.tanggal(moment.date())} {moment:%H:%M} WITA"
 
 
 def place_and_date(tempat: str, tanggal: dt.date) -> str:
