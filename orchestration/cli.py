@@ -225,8 +225,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ExportError as error:
         print(f"kinerja: {error}", file=sys.stderr)
         return 1
+    berkas = [f for f in result.files if f.endswith(f".{args.format}")]
     print(
-        f"{len(result.files)} file {args.format} ditulis ke {result.folder} dari data terbit "
+        f"{len(berkas)} file {args.format} (dan ringkasan JSON) ditulis ke {result.folder} "
+        "dari data terbit "
         f"{result.snapshot} (status {result.status}); TPP neto {rupiah(result.jumlah['tpp_neto'])}"
         f", koreksi {rupiah(result.jumlah_koreksi['tpp_neto'])}. Periksa: cd {result.folder} "
         "&& sha256sum -c SHA256SUMS"
