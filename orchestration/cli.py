@@ -289,12 +289,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("simulate", help="tulis ekspor bulanan tersimulasi (format ekspor sumber)")
-    p.add_argument("--out", required=True)
-    p.add_argument("--pegawai", type=int, default=15794)
-    p.add_argument("--opd", type=int, default=39)
-    p.add_argument("--mulai", type=_periode, default="2025-01")
-    p.add_argument("--sampai", type=_periode, default="2025-12")
-    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--out", required=True, help="folder ekspor yang ditulis")
+    p.add_argument("--pegawai", type=int, default=15794, help="jumlah pegawai (bawaan: 15794)")
+    p.add_argument("--opd", type=int, default=39, help="jumlah Perangkat Daerah (bawaan: 39)")
+    p.add_argument("--mulai", type=_periode, default="2025-01", help="YYYY-MM (bawaan: 2025-01)")
+    p.add_argument("--sampai", type=_periode, default="2025-12", help="YYYY-MM (bawaan: 2025-12)")
+    p.add_argument("--seed", type=int, default=42, help="benih acak: benih sama, byte sama")
     p.add_argument("--kotor", type=float, default=0.0, help="porsi baris cacat yang disisipkan")
     p.add_argument("--xlsx", action="store_true", help="pegawai dan kinerja sebagai XLSX")
     p.add_argument(
@@ -305,39 +305,48 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("run", help="jalankan pipeline (ingest, dbt, cek) lewat Dagster")
-    p.add_argument("--exports", default=str(DEFAULT_EXPORTS))
+    p.add_argument(
+        "--exports", default=str(DEFAULT_EXPORTS), help="folder ekspor (bawaan: ./exports)"
+    )
     p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
-    p.add_argument("--periode", type=_periode, default=None)
+    p.add_argument(
+        "--periode",
+        type=_periode,
+        default=None,
+        help="hanya periode YYYY-MM ini (bawaan: yang baru)",
+    )
     p.add_argument("--paksa", action="store_true", help="jalankan ulang walau tidak ada yang baru")
     p.add_argument("--model", action="store_true", help="latih dan skor model sesudah TPP")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("demo", help="simulasikan setahun lalu jalankan pipeline")
-    p.add_argument("--exports", default=str(DEFAULT_EXPORTS))
-    p.add_argument("--data", default=None)
-    p.add_argument("--pegawai", type=int, default=15794)
-    p.add_argument("--mulai", type=_periode, default="2025-01")
-    p.add_argument("--sampai", type=_periode, default="2025-12")
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument(
+        "--exports", default=str(DEFAULT_EXPORTS), help="folder ekspor (dipakai ulang bila ada)"
+    )
+    p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
+    p.add_argument("--pegawai", type=int, default=15794, help="jumlah pegawai (bawaan: 15794)")
+    p.add_argument("--mulai", type=_periode, default="2025-01", help="YYYY-MM (bawaan: 2025-01)")
+    p.add_argument("--sampai", type=_periode, default="2025-12", help="YYYY-MM (bawaan: 2025-12)")
+    p.add_argument("--port", type=int, default=8501, help="port aplikasi (bawaan: 8501)")
     p.add_argument("--tanpa-app", action="store_true", help="berhenti setelah pipeline selesai")
     p.add_argument("--tanpa-model", action="store_true", help="tanpa melatih model anomali")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("app", help="jalankan aplikasi Streamlit atas data terbit")
-    p.add_argument("--data", default=None)
-    p.add_argument("--address", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
+    p.add_argument("--address", default="127.0.0.1", help="alamat dengar (bawaan: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8501, help="port (bawaan: 8501)")
     p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("verify", help="tandai periode terbit sebagai TERVERIFIKASI (VERIFIED)")
     p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
-    p.add_argument("--periode", type=_periode, required=True)
+    p.add_argument("--periode", type=_periode, required=True, help="YYYY-MM")
     p.add_argument("--oleh", default=None, help="nama pemeriksa (bawaan: $USER)")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("lock", help="kunci periode terverifikasi (LOCKED): tidak berubah lagi")
     p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
-    p.add_argument("--periode", type=_periode, required=True)
+    p.add_argument("--periode", type=_periode, required=True, help="YYYY-MM")
     p.add_argument("--oleh", default=None, help="nama yang mengunci (bawaan: $USER)")
     p.set_defaults(func=cmd_lock)
 
@@ -359,8 +368,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="ekspor Daftar Nominatif TPP dari data terbit")
     p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
-    p.add_argument("--periode", type=_periode, required=True)
-    p.add_argument("--format", choices=("xlsx", "csv", "parquet", "pdf"), required=True)
+    p.add_argument("--periode", type=_periode, required=True, help="YYYY-MM")
+    p.add_argument(
+        "--format",
+        choices=("xlsx", "csv", "parquet", "pdf"),
+        required=True,
+        help="xlsx/pdf: Daftar Nominatif per OPD; csv/parquet: untuk sistem gaji",
+    )
     p.add_argument("--out", required=True, help="folder tujuan (SHA256SUMS ditulis di sini)")
     p.add_argument("--opd", action="append", default=None, help="kode OPD (boleh berulang)")
     p.add_argument("--tempat", default="Kupang", help="tempat pada blok tanda tangan")
@@ -371,8 +385,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
     p.add_argument("--aturan", required=True, help="YAML aturan usulan (transforms/whatif/)")
-    p.add_argument("--mulai", type=_periode, required=True)
-    p.add_argument("--sampai", type=_periode, required=True)
+    p.add_argument("--mulai", type=_periode, required=True, help="YYYY-MM")
+    p.add_argument("--sampai", type=_periode, required=True, help="YYYY-MM")
     p.add_argument("--out", default=None, help="folder XLSX perbandingan untuk rapat")
     p.add_argument(
         "--metode",
