@@ -30,6 +30,7 @@ from orchestration.core.formatting import (
     nip_tampil,
     ribuan,
 )
+from orchestration.core.formatting import waktu as waktu_tampil
 
 KOSONG = "–"
 
@@ -157,11 +158,7 @@ def jam(t: dt.datetime | dt.time | str | None, wita: bool = False) -> str:
 
 def waktu(t: dt.datetime | None) -> str:
     """``29 Nov 2026 13:05 WITA`` (UTC-aware timestamps are converted to WITA)."""
-    if t is None:
-        return KOSONG
-    if t.tzinfo is not None:
-        t = t.astimezone(WITA)
-    return f"{tanggal(t)} {t.hour:02d}:{t.minute:02d} WITA"
+    return KOSONG if t is None else waktu_tampil(t)
 
 
 def waktu_iso(text: str | None) -> str:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from orchestration.core.formatting import detik, waktu_iso
+from orchestration.core.formatting import detik, satu_desimal, waktu_iso
 from orchestration.core.paths import TRANSFORMS_DIR, DataDir
 
 DEFAULT_EXPORTS = Path("exports")
@@ -78,7 +78,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         progress=True,
         jadwal=not getattr(args, "tanpa_jadwal", False),
     )
-    size = f"{sum(p.stat().st_size for p in result.files) / 1e6:.1f}".replace(".", ",")
+    size = satu_desimal(sum(p.stat().st_size for p in result.files) / 1e6)
     print(
         f"{len(result.files)} file ({size} MB) ditulis ke {args.out} dalam {detik(result.seconds)}."
     )

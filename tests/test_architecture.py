@@ -213,60 +213,68 @@ def test_the_wheel_holds_the_product_and_no_tool_or_test_helper(wheel):
     assert "kinerja = orchestration.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
-def test_developer_commands_say_the_tools_are_missing_in_a_wheel_install(wheel, tmp_path):
-    """The wheel unpacked on its own (the dependencies from this environment): `kinerja
-    simulate`, `demo` (with no exports to reuse) and `bench` exit 1 with one Indonesian line."""
-    site = tmp_path / "site"
+def _from_the_wheel(wheel: Path, cwd: Path, argvs: list[list[str]]) -> list[str]:
+    """``kinerja <argv>`` for each argv, from the wheel unpacked on its own (the dependencies
+    from this environment), in one process run in ``cwd``: its stderr lines, each command's
+    ``<command> <exit code>`` among them. No traceback may reach them."""
+    site = cwd / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (
         "import sys, orchestration\n"
         f"assert orchestration.__file__.startswith({str(site)!r}), orchestration.__file__\n"
         "from orchestration.cli import main\n"
-        "for argv in (['simulate', '--out', 'ekspor'],\n"
-        "             ['demo', '--exports', 'kosong', '--data', 'data', '--tanpa-app'],\n"
-        "             ['bench', '--folder', 'bench']):\n"
+        f"for argv in {argvs!r}:\n"
         "    print(argv[0], main(argv), file=sys.stderr)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(site)}
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
+    return result.stderr.splitlines()
+
+
+def _says_one_line(lines: list[str], command: str, what: str) -> None:
+    """``command`` exited 1 with one ``kinerja: perintah '<command>' ...`` line naming ``what``."""
+    assert f"{command} 1" in lines, lines
+    message = next(line for line in lines if f"perintah '{command}'" in line)
+    assert message.startswith("kinerja: ") and what in message
+
+
+def test_developer_commands_say_the_tools_are_missing_in_a_wheel_install(wheel, tmp_path):
+    """`kinerja simulate`, `demo` (with no exports to reuse) and `bench` from the wheel exit 1
+    with one Indonesian line."""
+    lines = _from_the_wheel(
+        wheel,
+        tmp_path,
+        [
+            ["simulate", "--out", "ekspor"],
+            ["demo", "--exports", "kosong", "--data", "data", "--tanpa-app"],
+            ["bench", "--folder", "bench"],
+        ],
+    )
     for command in ("simulate", "demo", "bench"):
-        assert f"{command} 1" in lines, result.stderr
-        message = next(line for line in lines if f"perintah '{command}'" in line)
-        assert message.startswith("kinerja: ") and "alat pengembang" in message
+        _says_one_line(lines, command, "alat pengembang")
     assert not (tmp_path / "ekspor").exists() and not (tmp_path / "data").exists()
 
 
 def test_commands_that_compute_say_the_dbt_project_is_missing_in_a_wheel_install(wheel, tmp_path):
     """`kinerja run` and `whatif` need the dbt project (transforms/), which the wheel does not
     carry: one Indonesian line and exit 1, no traceback, nothing written."""
-    site = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(site)
     (tmp_path / "ekspor").mkdir()
     (tmp_path / "aturan.yaml").write_text("nama: coba\n")
-    code = (
-        "import sys\n"
-        "from orchestration.cli import main\n"
-        "for argv in (['run', '--exports', 'ekspor', '--data', 'data'],\n"
-        "             ['whatif', '--data', 'data', '--aturan', 'aturan.yaml',\n"
-        "              '--mulai', '2025-01', '--sampai', '2025-01']):\n"
-        "    print(argv[0], main(argv), file=sys.stderr)\n"
+    lines = _from_the_wheel(
+        wheel,
+        tmp_path,
+        [
+            ["run", "--exports", "ekspor", "--data", "data"],
+            ["whatif", "--data", "data", "--aturan", "aturan.yaml"]
+            + ["--mulai", "2025-01", "--sampai", "2025-01"],
+        ],
     )
-    env = {**os.environ, "PYTHONPATH": str(site)}
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
     for command in ("run", "whatif"):
-        assert f"{command} 1" in lines, result.stderr
-        message = next(line for line in lines if f"perintah '{command}'" in line)
-        assert message.startswith("kinerja: ") and "proyek dbt" in message
+        _says_one_line(lines, command, "proyek dbt")
     assert not (tmp_path / "data").exists()
 
 

@@ -22,39 +22,22 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from oracle_sumber import compare, judge_folder, platform_lines, staged_lines, summary
+from oracle_sumber import (
+    COLUMNS,
+    compare,
+    judge_folder,
+    platform_lines,
+    staged_lines,
+    summary,
+)
 
 from orchestration.cli import main
 from orchestration.core.paths import DataDir
 
-PEGAWAI = [
-    "nip",
-    "nama",
-    "status",
-    "golongan",
-    "jenis_jabatan",
-    "nama_jabatan",
-    "kelas_jabatan",
-    "kode_opd",
-    "nama_opd",
-    "tmt_opd",
-    "aktif_sampai",
-    "pola_kerja",
-]
-ABSENSI = ["id_mesin", "nip", "waktu", "jenis", "metode", "lat", "lon"]
-KETIDAKHADIRAN = ["nip", "kode", "mulai", "selesai", "status", "nomor_surat"]
-KINERJA = [
-    "nip",
-    "periode",
-    "hasil_kerja",
-    "perilaku",
-    "predikat",
-    "status",
-    "nip_penilai",
-    "tanggal_penilaian",
-]
-AKTIVITAS = ["nip", "tanggal", "uraian", "durasi_menit", "status"]
-JADWAL = ["nip", "tanggal", "kode_shift"]
+# the headers the contract names, as the oracle reads them (written, then judged)
+PEGAWAI, ABSENSI, KETIDAKHADIRAN, KINERJA, AKTIVITAS, JADWAL = (
+    COLUMNS[k] for k in ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal")
+)
 
 
 def nip(i: int) -> str:

@@ -119,20 +119,27 @@ def tanggal(day: dt.date) -> str:
     return f"{day.day} {BULAN_SINGKAT[day.month - 1]} {day.year}"
 
 
-def waktu_iso(iso: str | None) -> str:
-    """'2026-11-29T13:10:55+08:00' -> '29 Nov 2026 13:10 WITA' (an offset-aware moment is shown
-    in WITA; a naive one is WITA wall-clock already); '-' for none."""
-    if not iso:
-        return "-"
-    moment = dt.datetime.fromisoformat(iso)
+def waktu(moment: dt.datetime) -> str:
+    """A moment for people: '29 Nov 2026 13:10 WITA' (an offset-aware moment is shown in WITA; a
+    naive one is WITA wall-clock already)."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(WITA)
     return f"{tanggal(moment.date())} {moment:%H:%M} WITA"
 
 
+def waktu_iso(iso: str | None) -> str:
+    """``waktu`` of an ISO text ('2026-11-29T13:10:55+08:00'); '-' for none."""
+    return waktu(dt.datetime.fromisoformat(iso)) if iso else "-"
+
+
+def satu_desimal(x: float) -> str:
+    """A measure for people (a duration, a size): 58.46 -> '58,5' (one decimal, decimal comma)."""
+    return f"{x:.1f}".replace(".", ",")
+
+
 def detik(seconds: float) -> str:
-    """58.46 -> '58,5 detik' (a duration for people: one decimal, decimal comma)."""
-    return f"{seconds:.1f}".replace(".", ",") + " detik"
+    """58.46 -> '58,5 detik'."""
+    return f"{satu_desimal(seconds)} detik"
 
 
 def jam_wita(moment: dt.datetime | None = None) -> str:
