@@ -5,7 +5,8 @@ running by default under ``dagster dev`` / the daemon:
 - ``alert_run_gagal``: a run failed -> one alert per failed asset check of the run (a blocking
   ERROR check fails the run) plus one alert for the run itself when a step failed for another
   reason (ingest error, dbt error, missing file);
-- ``alert_cek_gagal``: a run succeeded -> one alert per failed (WARN) check of the run.
+- ``alert_cek_gagal``: a run succeeded -> one alert per failed check of the run (WARN, or the
+  per-period ERROR check ``tanpa_temuan_error``, whose months the run did not publish).
 
 Alerts are de-duplicated by ``quality.alerts.send_alert``; the in-process pipeline
 (``kinerja run``), which has no daemon, calls ``send_run_alerts(run_id)`` itself.
@@ -193,7 +194,8 @@ def alert_sensors() -> list[dg.SensorDefinition]:
     @dg.run_status_sensor(
         run_status=dg.DagsterRunStatus.SUCCESS,
         name="alert_cek_gagal",
-        description="Kirim alert untuk cek mutu (WARN) yang gagal di run yang berhasil.",
+        description="Kirim alert untuk cek mutu yang gagal di run yang berhasil (WARN, atau periode "
+        "yang diblokir temuan ERROR).",
         minimum_interval_seconds=30,
         default_status=dg.DefaultSensorStatus.RUNNING,
     )

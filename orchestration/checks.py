@@ -3,7 +3,9 @@
 One ``multi_asset_check`` per judged asset reads the data once and reports every check of that
 asset over the run's period range (``context.partition_key_range``). ERROR checks are
 ``blocking=True``: when one fails, nothing downstream of that asset is built in the run and the
-run fails. Every result also goes to the check history (``DATA/quality.sqlite``) for the app.
+run fails; except a per-period one (``tanpa_temuan_error``, ``Spec.blocks_run``): it fails
+only its periods, which publish leaves out, and the run's other periods are published. Every
+result also goes to the check history (``DATA/quality.sqlite``) for the app.
 
 Asset keys judged:
 - ``raw/<kind>`` for every source kind (the ingest assets, ``dg.AssetKey(["raw", kind])``);
@@ -119,7 +121,7 @@ def _check_for(asset: str) -> dg.AssetChecksDefinition:
             s.name,
             asset=asset_key(asset),
             description=s.judul,
-            blocking=s.severity == ERROR,
+            blocking=s.blocks_run,
             additional_deps=[asset_key(r) for r in s.reads] or None,
             metadata={"tingkat": s.severity},
         )

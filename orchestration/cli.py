@@ -113,7 +113,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"{summary.periods[-1]}) dalam {detik(summary.seconds)}. "
         f"Gudang data: {DataDir.resolve(args.data).warehouse}"
     )
-    return 0
+    if not summary.blocked:
+        return 0
+    # the other periods are published; the blocked ones wait for a corrected source
+    for periode, why in summary.blocked.items():
+        print(f"kinerja: periode {periode} TIDAK diterbitkan: {why}", file=sys.stderr)
+    terbit = [p for p in summary.periods if p not in summary.blocked]
+    print(f"kinerja: diterbitkan: {', '.join(terbit) or 'tidak ada'}.", file=sys.stderr)
+    return 1
 
 
 def cmd_app(args: argparse.Namespace) -> int:

@@ -56,6 +56,12 @@ def _transition(data: DataDir, periode: str) -> Iterator[tuple[StatusPeriode, Sn
         current = status(data, periode)
         _refuse_locked(current)
         snapshot, sha = _published(data, periode)
+        if periode in snapshot.blocked:
+            raise PeriodeError(
+                f"Periode {periode} diblokir: perhitungan terakhirnya punya temuan ERROR, jadi "
+                "yang terbit masih versi sebelumnya; perbaiki sumber data dan jalankan ulang "
+                "pipeline sebelum verifikasi atau penguncian."
+            )
         yield current, snapshot, sha
     publish(data, [])
 

@@ -2,20 +2,25 @@
 
 ``publish(data, periods)``:
 
-1. reads the marts of ``periods`` from the warehouse (one short read-only connection) and writes
+1. leaves out the periods blocked by an ERROR finding (``temuan.tingkat``; sources.md: "the
+   period is blocked ... until the source is corrected"): not written, not recomputed into
+   corrections; a version published before is carried as it was, and the period stays listed
+   as blocked (``diblokir``, refused by verify and lock) until a run publishes it. The other
+   periods go on;
+2. reads the marts of the other ``periods`` from the warehouse (one short read-only connection) and writes
    them as deterministic Parquet (rows sorted by key, zstd, no timestamps: same rows, same bytes)
    into a hidden folder ``published/snapshots/.tmp-<id>``;
-2. carries every other period of the previous snapshot by hard link (copy where links are not
+3. carries every other period of the previous snapshot by hard link (copy where links are not
    possible), so each snapshot is complete on its own;
-3. LOCKED periods are never rewritten: their files are carried untouched even when they were
+4. LOCKED periods are never rewritten: their files are carried untouched even when they were
    recomputed; the difference between the recomputed rows and the locked ones goes to
    ``tpp_koreksi`` of the next open period (see ``koreksi_rows``). Only a table of the app's
    metric marts (``APP_TABLES``) that a locked period does not have yet (published before the
    table existed) is added from its recomputation, once; nothing already published changes;
-4. writes ``manifest.json`` (periods with status, totals and fingerprint; every file with rows
+5. writes ``manifest.json`` (periods with status, totals and fingerprint; every file with rows
    and sha256), renames the folder to ``snapshots/<id>`` and points ``published/current`` at it
    with ``os.replace`` of a fresh symlink: readers see the old snapshot or the new one;
-5. prunes old snapshots, keeping the current one, the last ``keep`` (at least 3) and any that
+6. prunes old snapshots, keeping the current one, the last ``keep`` (at least 3) and any that
    was superseded less than ``grace_seconds`` ago, so a reader mid-read never loses its files.
 
 Publishers serialise on ``published/.publish.lock``; readers take no lock at all.
@@ -125,6 +130,7 @@ class PublishResult:
     totals: dict[str, dict[str, int]]  # per period: rows and money totals of tpp_bulanan
     koreksi: dict[str, dict[str, int]] = field(default_factory=dict)  # per periode_bayar
     pruned: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)  # requested, left out: ERROR findings
 
 
 # ----------------------------------------------------------------------------------------------
@@ -356,6 +362,16 @@ class Warehouse:
         """``fetch`` as a stream of record batches: the rows are not all held in Arrow at once
         (and DuckDB keeps no materialised copy of the result)."""
         return self.con.sql(self._query(table, columns), params=[periode]).to_arrow_reader()
+
+    def blocked(self, periods: list[str]) -> list[str]:
+        """Those of ``periods`` with an ERROR finding in ``temuan``: not paid from until the
+        source is corrected (the check ``tanpa_temuan_error`` reports them)."""
+        rows = self.con.execute(
+            f"select distinct periode from {WAREHOUSE_SCHEMA}.temuan "
+            "where tingkat = 'ERROR' and list_contains(?, periode) order by periode",
+            [periods],
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def _query(self, table: str, columns: list[str] | None = None) -> str:
         """The rows of one period (parameter ``?``) in the publish order."""
@@ -611,11 +627,15 @@ def _publish(data: DataDir, periods: list[str], keep: int, grace: float) -> Publ
     try:
         totals: dict[str, dict[str, int]] = {}
         recomputed: dict[str, tuple[pl.DataFrame, dict]] = {}
+        blocked: list[str] = []
         if periods:
             with _connect(data, snapshot_id) as con:
                 warehouse = Warehouse(con)
                 for table in MART_TABLES:  # every mart or nothing
                     warehouse.columns(table)
+                blocked = warehouse.blocked(periods)
+                fresh = [p for p in fresh if p not in blocked]
+                relocked = [p for p in relocked if p not in blocked]
                 # streamed: one row group of a mart in Arrow at a time (the day table of a
                 # large month is ~0.7 GB whole); two marts at a time, so that one query runs
                 # while the other's file is written (DuckDB and pyarrow release the GIL)
@@ -647,7 +667,11 @@ def _publish(data: DataDir, periods: list[str], keep: int, grace: float) -> Publ
             totals[periode] = previous.totals(periode)
 
         koreksi_totals = _publish_koreksi(build, previous, locked, recomputed, set(totals))
-        manifest = _manifest(build, now, previous, statuses, totals, koreksi_totals, periods)
+        still = set(previous.blocked) - set(fresh) - set(relocked) if previous else set()
+        diblokir = sorted(still | set(blocked))
+        manifest = _manifest(
+            build, now, previous, statuses, totals, koreksi_totals, periods, diblokir
+        )
         with open(folder / MANIFEST, "w", encoding="utf-8") as handle:
             json.dump(manifest, handle, indent=2, sort_keys=True, ensure_ascii=False)
             handle.write("\n")
@@ -673,6 +697,7 @@ def _publish(data: DataDir, periods: list[str], keep: int, grace: float) -> Publ
         totals={p: totals[p] for p in sorted(totals)},
         koreksi=koreksi_totals,
         pruned=pruned,
+        blocked=blocked,
     )
 
 
@@ -750,6 +775,7 @@ def _manifest(
     totals: dict[str, dict[str, int]],
     koreksi: dict[str, dict[str, int]],
     requested: list[str],
+    blocked: list[str],
 ) -> dict[str, Any]:
     periods = {}
     for periode in sorted(totals):
@@ -771,6 +797,7 @@ def _manifest(
         "zona_waktu": "WITA (UTC+08:00)",
         "previous": previous.id if previous else None,
         "requested": requested,
+        "diblokir": blocked,  # ERROR findings in the latest computation (``publish`` step 1)
         "periods": periods,
         "koreksi": koreksi,
         "files": dict(sorted(build.files.items())),

@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from orchestration.core.formatting import WITA, jam_wita
@@ -50,6 +50,9 @@ class RunSummary:
     seconds: float
     noop: bool = False
     plan: MonthPlan | None = None  # payroll, reference and incomplete months of the folder
+    # computed but not published, with the finding that blocks each (sources.md: an ERROR
+    # finding blocks its period until the source is corrected; the other periods go on)
+    blocked: dict[str, str] = field(default_factory=dict)
 
 
 def project_fingerprint() -> str:
@@ -363,13 +366,19 @@ def run_pipeline(
         if periods:  # dbt ran, its unit tests with it when they had not passed yet
             state["uji_unit"] = unit_key
             _record_unit_tests_passed(unit_key)
-        if periode is None:  # every payroll month of the folder is now up to date
+        # every payroll month of the folder is now up to date; a blocked one is not (the next
+        # run computes the folder again and reports it again, until its source is corrected)
+        if periode is None and not jobs.blocked:
             state["project"] = fingerprint
         _state_file(data).write_text(json.dumps(state))
-        for start, end in contiguous_ranges(periods) if with_models else []:
+        published = [p for p in periods if p not in jobs.blocked]
+        for start, end in contiguous_ranges(published) if with_models else []:
             if reason := jobs.run(MODEL_JOB_NAME, start, end):
                 raise RunError(f"{reason} (log: {log_path})")
-    return RunSummary(periods, run_ids, time.perf_counter() - started, plan=plan)
+    seconds = time.perf_counter() - started
+    return RunSummary(
+        periods, run_ids, seconds, plan=plan, blocked=dict(sorted(jobs.blocked.items()))
+    )
 
 
 @dataclass
@@ -384,6 +393,7 @@ class _Jobs:
     log: object
     log_path: Path
     run_ids: list[str]
+    blocked: dict[str, str] = field(default_factory=dict)  # periode -> why (``blocked_periods``)
 
     def run(self, name: str, start: str, end: str) -> str | None:
         """``None`` when the job succeeded over ``start..end``, else the reason (also logged)."""
@@ -397,6 +407,7 @@ class _Jobs:
         self.run_ids.append(result.run_id)
         _send_alerts(result.run_id, self.instance, self.data)
         if result.success:
+            self.blocked.update(blocked_periods(result))
             return None
         self.log.flush()
         reason = _failure_reason(result, start, end, self.log_path)
@@ -432,6 +443,26 @@ def failure_cause(event) -> str:
         return "cek bertingkat ERROR gagal (lihat baris 'GAGAL' di atas); langkah berikutnya dihentikan"
     message = (error.message or "").strip().splitlines()
     return message[0] if message else error.cls_name
+
+
+def blocked_periods(result) -> dict[str, str]:
+    """The periods a successful run left unpublished: those a failed per-period ERROR check
+    (``CheckInfo.per_periode``) names in ``periode_gagal``, each with that check's sentence."""
+    import dagster as dg
+
+    out: dict[str, str] = {}
+    for e in result.all_events:
+        if e.event_type_value != "ASSET_CHECK_EVALUATION":
+            continue
+        check = e.event_specific_data
+        if check.passed or check.severity != dg.AssetCheckSeverity.ERROR:
+            continue
+        meta = {k: getattr(v, "value", v) for k, v in check.metadata.items()}
+        per_periode = meta.get("rincian") or {}
+        for periode in filter(None, str(meta.get("periode_gagal", "")).split(", ")):
+            why = (per_periode.get(periode) or {}).get("keterangan") or check.description
+            out[periode] = why or f"cek {check.check_name} gagal"
+    return out
 
 
 def _blocking_checks(result, step_key: str) -> str:

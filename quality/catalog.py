@@ -18,6 +18,10 @@ class CheckInfo:
     severity: str
     judul: str  # what the check ensures, in Bahasa Indonesia
     reads: tuple[str, ...] = ()  # other assets it reads (they must be built first)
+    # an ERROR check that blocks only the periods it fails (publish leaves them out, the other
+    # periods of the run are published: sources.md, "the period is blocked"); any other ERROR
+    # check blocks the whole run (nothing downstream is built)
+    per_periode: bool = False
 
 
 PAYROLL = (
@@ -30,6 +34,7 @@ PAYROLL = (
         ERROR,
         "Tidak ada temuan tingkat ERROR untuk periode (mis. NIP ganda di data pegawai).",
         ("temuan",),
+        per_periode=True,
     ),
     CheckInfo(
         "total_opd_sesuai_rincian",

@@ -36,6 +36,12 @@ class Spec:
     severity: str
     judul: str
     reads: tuple[str, ...] = ()
+    per_periode: bool = False  # blocks only the periods it fails (``CheckInfo.per_periode``)
+
+    @property
+    def blocks_run(self) -> bool:
+        """A failure stops everything downstream of the asset in the run."""
+        return self.severity == ERROR and not self.per_periode
 
 
 def _suite_name(asset: str) -> str:
@@ -55,7 +61,7 @@ def specs_for(asset: str) -> list[Spec]:
             )
         )
     specs += [
-        Spec(c.name, c.asset, c.severity, c.judul, c.reads)
+        Spec(c.name, c.asset, c.severity, c.judul, c.reads, c.per_periode)
         for c in CHECKS.values()
         if c.asset == asset
     ]

@@ -911,6 +911,28 @@ def test_analyst_verifies_and_finance_locks_with_confirmation_and_audit(tmp_path
     assert "draf" not in teks(at).lower() and "Terkunci oleh keuangan" in teks(at)
 
 
+def test_a_blocked_period_says_why_and_offers_no_verify_or_lock(tmp_path, monkeypatch):
+    """A run whose computation of March has ERROR findings leaves March's published version as
+    it was and lists March as blocked (``diblokir`` in the manifest, as ``publish`` writes it)."""
+    from app import lifecycle
+    from orchestration import periods
+
+    data = sample_data(tmp_path / "blokir")
+    monkeypatch.setenv("KINERJA_DATA", str(data.root))
+    manifest = current_snapshot(data).path / "manifest.json"
+    isi = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps(isi | {"diblokir": ["2025-03"]}))
+    for peran in ("analis", "keuangan"):
+        at = masuk(peran)
+        at.switch_page("views/periode.py").run()
+        tidak_ada_error(at)
+        assert "tidak dapat diverifikasi atau dikunci" in teks(at)
+        assert not at.get("checkbox")  # neither the verify nor the lock form
+    with pytest.raises(lifecycle.LifecycleFailed, match="diblokir"):
+        lifecycle.run(data, "analis", users.ANALIS, "2025-03", periods.VERIFIED)
+    assert periods.status(data, "2025-03").status == periods.DRAFT
+
+
 def test_lifecycle_refuses_the_wrong_role_and_a_locked_period(tmp_path):
     from app import lifecycle
     from app.data import AccessDenied

@@ -33,6 +33,7 @@ from oracle_sumber import (
 
 from orchestration.cli import main
 from orchestration.core.paths import DataDir
+from orchestration.core.published import current_snapshot
 
 # the headers the contract names, as the oracle reads them (written, then judged)
 PEGAWAI, ABSENSI, KETIDAKHADIRAN, KINERJA, AKTIVITAS, JADWAL = (
@@ -604,9 +605,12 @@ def compared(tmp_path_factory):
         assert rc == 0, err.getvalue()
         build_adversarial(exports)
         rc = main(["run", "--exports", str(exports), "--data", str(data.root)])
-    # April is blocked by its NIP conflict (ERROR NIP_GANDA): the run says so and fails
+    # April is blocked by its NIP conflict (ERROR NIP_GANDA): the run says so and fails, and
+    # publishes the other months
     assert rc == 1, err.getvalue()
+    assert "periode 2025-04 TIDAK diterbitkan" in err.getvalue(), err.getvalue()
     assert "NIP_GANDA" in err.getvalue(), err.getvalue()
+    assert current_snapshot(data).periods == ["2025-02", "2025-03", *SIMULATED]
     verdict = judge_folder(exports)
     valid, quarantined = platform_lines(data.root)
     staged = staged_lines(data.root)

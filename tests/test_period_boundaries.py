@@ -285,7 +285,49 @@ def test_the_warehouse_shows_what_was_paid_for_a_locked_month(whole_folder, tmp_
     assert current_snapshot(data).status("2024-10") == "LOCKED"
 
 
-# --- 3. the reason of a failure reaches the last line ---------------------------------------------
+# --- 3. an ERROR finding blocks its own month, not the run's other months -------------------------
+def test_a_month_with_an_error_finding_is_left_out_and_the_other_months_are_published(tmp_path):
+    """sources.md: two different master rows for one NIP cannot be paid from; "the period is
+    blocked by an ERROR finding until the source is corrected". October's master lists Budi
+    twice (two departments): October is computed, reported and not published; November (its
+    own files clean) is published. The next run reports October again (no silent no-op); with
+    the corrected master both months are published and November's files keep their bytes."""
+    exports = write_exports(tmp_path / "exports", november=True)
+    (exports / "pegawai_202411.csv").write_text(_master("1.02.01", "2024-10-16"))
+    clean = (exports / "pegawai_202410.csv").read_text()
+    budi = next(line for line in clean.splitlines() if line.startswith(BUDI))
+    conflict = budi.replace("1.02.01,Dinas Kesehatan", "4.01.01,Sekretariat Daerah")
+    (exports / "pegawai_202410.csv").write_text(clean + conflict + "\n")
+    data = DataDir.resolve(tmp_path / "data")
+    run = ("run", "--exports", str(exports), "--data", str(data.root))
+
+    rc, out, err = kinerja(*run)
+    assert rc == 1, err
+    assert "Selesai: 2 periode (2024-10 s.d. 2024-11)" in out
+    [blocked] = [line for line in err.splitlines() if "TIDAK diterbitkan" in line]
+    assert blocked.startswith("kinerja: periode 2024-10 TIDAK diterbitkan: 2 temuan ERROR")
+    assert "(NIP_GANDA 2x)" in blocked
+    assert "Pertama: NIP 19880520 201212 2 002 muncul pada lebih dari satu baris" in blocked
+    assert err.strip().splitlines()[-1] == "kinerja: diterbitkan: 2024-11."
+    snapshot = current_snapshot(data)
+    assert snapshot.periods == ["2024-11"] and snapshot.manifest["diblokir"] == ["2024-10"]
+    november = snapshot.file_entry("tpp_bulanan", "2024-11")["sha256"]
+    assert snapshot.totals("2024-11")["rows"] == 3  # Budi too: November's master is clean
+
+    rc, out, err = kinerja(*run)  # nothing changed: still blocked, said again
+    assert rc == 1 and "Tidak ada yang baru" not in out
+    assert [line for line in err.splitlines() if "TIDAK diterbitkan" in line] == [blocked]
+
+    (exports / "pegawai_202410.csv").write_text(clean)
+    rc, _, err = kinerja(*run)
+    assert rc == 0, err
+    snapshot = current_snapshot(data)
+    assert snapshot.periods == ["2024-10", "2024-11"] and snapshot.manifest["diblokir"] == []
+    assert andi_rows(data) == TRANSFER
+    assert snapshot.file_entry("tpp_bulanan", "2024-11")["sha256"] == november
+
+
+# --- 4. the reason of a failure reaches the last line ---------------------------------------------
 def test_rejected_required_file_names_step_period_and_cause(tmp_path):
     exports = write_exports(tmp_path / "exports")
     (exports / "absensi_202410.csv").write_text("id,waktu\n1,2024-10-01 07:00:00\n")

@@ -85,16 +85,30 @@ def test_history_records_who_and_when(data):
     assert all(h["pada"].endswith("+08:00") and h["snapshot"] for h in periods.history(data))
 
 
-def test_verify_refuses_a_period_with_error_findings(data):
+def test_a_period_with_error_findings_is_not_published_verified_or_locked(data):
     with duckdb.connect(str(data.warehouse)) as con:
         con.execute(
             "insert into main.temuan values ('2025-03', 'ERROR', 'NIP_GANDA', ?, '4.01.01', "
             "'pegawai_202503.xlsx', 9, 'NIP muncul dua kali.')",
             [ANA.nip],
         )
-    publish(data, ["2025-03"])
-    with pytest.raises(PeriodeError, match="temuan ERROR"):
-        lifecycle.verify(data, "2025-03", "Budi")
+    lifecycle.verify(data, "2025-03", "Budi")  # what is published now
+    before = current_snapshot(data).file_entry("tpp_bulanan", "2025-03")
+    result = publish(data, ["2025-03"])
+    # not published from a computation with an ERROR finding: the version before stays, blocked
+    assert result.blocked == ["2025-03"] and result.written == []
+    snapshot = current_snapshot(data)
+    assert snapshot.blocked == ["2025-03"]
+    assert snapshot.file_entry("tpp_bulanan", "2025-03")["sha256"] == before["sha256"]
+    for step in (lifecycle.verify, lifecycle.lock):
+        with pytest.raises(PeriodeError, match="diblokir: perhitungan terakhirnya punya temuan"):
+            step(data, "2025-03", "Maria")
+    publish(data, [])  # a republish (after verify or lock) keeps it blocked
+    assert current_snapshot(data).blocked == ["2025-03"]
+    with duckdb.connect(str(data.warehouse)) as con:  # the source corrected, computed again
+        con.execute("delete from main.temuan where tingkat = 'ERROR'")
+    assert publish(data, ["2025-03"]).written == ["2025-03"]
+    assert current_snapshot(data).blocked == []
 
 
 def test_cli_verify_and_lock_default_to_the_login_name(data, monkeypatch, capsys):

@@ -19,7 +19,7 @@ from orchestration.resources import KinerjaStorage
 from quality.alerts import DITEKAN, TERKIRIM, load_alert_history
 from quality.config import AlertConfig, WebhookConfig
 from quality.history import load_check_history
-from quality.outcome import ERROR, WARN
+from quality.outcome import WARN
 from quality.runner import ASSETS, all_specs
 from tests.support.capture import webhook_server
 from tests.support.quality_sample import sample_month, sample_months, write_data_dir
@@ -101,9 +101,11 @@ def test_every_check_is_declared_with_its_blocking_flag():
         for checks in build_asset_checks()
         for spec in checks.check_specs
     }
-    expected = {(s.asset, s.name): s.severity == ERROR for s in all_specs()}
+    expected = {(s.asset, s.name): s.blocks_run for s in all_specs()}
     assert declared == expected
     assert declared[("tpp_bulanan", "bruto_tidak_melebihi_basis")] is True
+    # an ERROR finding blocks its period only: publish leaves that period out, not the run
+    assert declared[("tpp_bulanan", "tanpa_temuan_error")] is False
     assert declared[("tpp_bulanan", "drift_total_tpp")] is False
     assert declared[("raw/pegawai", "gx_raw_pegawai")] is True
     assert declared[("raw/kinerja", "predikat_tidak_sesuai_matriks")] is False

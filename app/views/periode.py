@@ -69,12 +69,22 @@ def _run(ke: str) -> None:
 
 
 peran = ctx.sesi.role
+diblokir = periode in d.snapshot.blocked
+if diblokir:  # kinerja run: its latest computation has ERROR findings (not published)
+    st.error(
+        "Perhitungan terakhir periode ini punya temuan ERROR sehingga tidak diterbitkan; yang "
+        "tampil adalah versi terbitan sebelumnya. Periode ini tidak dapat diverifikasi atau "
+        "dikunci sampai sumber data diperbaiki dan pipeline dijalankan ulang.",
+        icon=":material/block:",
+    )
 if status == LOCKED:
     st.info(
         "Periode ini sudah dikunci: dasar pembayaran, tidak berubah lagi. Perbedaan yang "
         "muncul kemudian dibayar sebagai koreksi pada periode terbuka berikutnya.",
         icon=":material/lock:",
     )
+elif diblokir:
+    pass  # said above; verify and lock refuse it (orchestration.lifecycle)
 elif peran == ANALIS:
     if baris["error"]:
         st.error(

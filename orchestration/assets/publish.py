@@ -31,6 +31,11 @@ def published_tpp(
             f"Periode {', '.join(result.locked)} TERKUNCI: file terbitnya tidak diubah; selisih "
             "hasil hitung ulang dicatat sebagai koreksi (tpp_koreksi) di periode terbuka berikutnya."
         )
+    if result.blocked:
+        context.log.warning(
+            f"Periode {', '.join(result.blocked)} DIBLOKIR oleh temuan ERROR: tidak diterbitkan "
+            "(cek tanpa_temuan_error); perbaiki sumbernya lalu jalankan ulang."
+        )
     rows = []
     for periode in context.partition_keys:
         totals = result.totals.get(periode, {})
@@ -38,7 +43,7 @@ def published_tpp(
             dg.TableRecord(
                 {
                     "periode": periode,
-                    "aksi": "terkunci" if periode in result.locked else "terbit",
+                    "aksi": _action(periode, result),
                     "baris": int(totals.get("rows", 0)),
                     "tpp_bruto": int(totals.get("tpp_bruto", 0)),
                     "tpp_neto": int(totals.get("tpp_neto", 0)),
@@ -64,3 +69,9 @@ def published_tpp(
             "pruned": dg.MetadataValue.json(result.pruned),
         }
     )
+
+
+def _action(periode: str, result) -> str:
+    if periode in result.blocked:
+        return "diblokir"
+    return "terkunci" if periode in result.locked else "terbit"

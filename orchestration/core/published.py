@@ -87,6 +87,13 @@ class Snapshot:
         """Periods whose TPP table is published (sorted)."""
         return sorted(self.manifest["periods"])
 
+    @property
+    def blocked(self) -> list[str]:
+        """Periods whose latest computation has an ERROR finding: not published from it (a
+        version published before stays, as it was) and not verified or locked until a run
+        publishes them again (``publish``, step 1)."""
+        return list(self.manifest.get("diblokir", []))
+
     def period(self, periode: str) -> dict[str, Any]:
         try:
             return self.manifest["periods"][periode]
