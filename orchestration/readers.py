@@ -441,7 +441,8 @@ def _read_xlsx(data: bytes, name: str, kind: str | None, periode: str | None) ->
                 f"diabaikan: {others}."
             )
         sheet.reset_dimensions()  # some writers record a wrong used range
-        rows = [tuple(_cell_text(v) for v in row) for row in sheet.iter_rows(values_only=True)]
+        cells = list(sheet.iter_rows(values_only=True))
+        rows = [tuple(_cell_text(v) for v in row) for row in cells]
     except Exception as exc:  # noqa: BLE001 - any parser failure is a rejected file, with reason
         detail = f"isi lembar tidak dapat dibaca ({type(exc).__name__}: {exc})"
         return _rejected(name, kind, "BERKAS_TIDAK_TERBACA", detail=detail, periode=periode)
@@ -475,8 +476,9 @@ def _read_xlsx(data: bytes, name: str, kind: str | None, periode: str | None) ->
             name, kind, "KOLOM_GANDA", periode=periode, notes=notes, kolom=dup[0], n=dup[1]
         )
     names = _header_names(header)
+    months = [j for j, n in enumerate(names) if n in _month_columns(kind)]
     body = [
-        (line, r)
+        (line, _with_months(r, cells[line - 1], months))
         for line, r in enumerate(rows[header_index + 1 :], start=header_index + 2)
         if any(v is not None for v in r)
     ]
@@ -496,6 +498,27 @@ def _read_xlsx(data: bytes, name: str, kind: str | None, periode: str | None) ->
         header=[c for c in frame.columns if c != LINE_NO],
         notes=notes,
     )
+
+
+def _month_columns(kind: str) -> set[str]:
+    """The columns of ``kind`` that hold a month (``YYYY-MM``: kinerja's ``periode``)."""
+    return {c.name for c in SCHEMAS[kind] if c.kind == "periode"}
+
+
+def _with_months(row: tuple, cells: tuple, months: list[int]) -> tuple:
+    """``row`` with each month column that the spreadsheet holds as a date on the 1st (Excel
+    turns a typed ``2025-03`` into 1 March 2025, shown as ``Mar-25``) as ``YYYY-MM``; any other
+    date stays a date, which the month's parser rejects with its line."""
+    if not months:
+        return row
+    out = list(row)
+    for j in months:
+        value = cells[j] if j < len(cells) else None
+        if isinstance(value, datetime) and value.time() != time(0, 0):
+            continue
+        if isinstance(value, date) and value.day == 1:
+            out[j] = f"{value.year:04d}-{value.month:02d}"
+    return tuple(out)
 
 
 def _find_header(rows: list[tuple[str | None, ...]], kind: str) -> int | None:

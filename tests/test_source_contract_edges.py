@@ -207,3 +207,34 @@ def test_xlsx_header_on_row_20_is_found_on_row_21_it_is_not():
     [q] = result.quarantine.rows(named=True)
     assert (q["line_no"], q["kode_alasan"]) == (0, "JUDUL_TIDAK_DITEMUKAN")
     assert "20 baris pertama" in q["alasan"] and "'pegawai_202403.xlsx'" in q["alasan"]
+
+
+def test_xlsx_periode_typed_as_a_month_is_the_month_any_other_date_is_quarantined():
+    """sources.md: kinerja ``periode`` is ``YYYY-MM`` and kinerja "may also arrive as .xlsx".
+    Excel turns a typed ``2024-03`` into the date 1 March 2024 (shown ``Mar-24``): that cell is
+    the month, not an invalid value (an evaluation lost would pay the person as unevaluated).
+    A date on another day is no month: quarantined with its line, like a text ``2024-03-15``."""
+    import datetime as dt
+    import io
+
+    import openpyxl
+
+    from tests.test_validation import GOOD
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = "REKAPITULASI PENILAIAN KINERJA"
+    columns = list(GOOD["kinerja"])
+    sheet.append(columns)
+    cells = [dt.date(2024, 3, 1), dt.datetime(2024, 3, 1), "2024-03", dt.date(2024, 3, 15)]
+    for k, periode in enumerate(cells):
+        row = GOOD["kinerja"] | {"periode": periode, "nip": f"19900815201601100{k + 5}"}
+        sheet.append([row[c] for c in columns])
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    result = read_and_validate(buffer.getvalue(), "kinerja_202403.xlsx")
+    assert result.valid["line_no"].to_list() == [3, 4, 5]
+    assert set(result.valid["periode"].to_list()) == {"2024-03"}
+    [q] = result.quarantine.rows(named=True)
+    assert (q["line_no"], q["kolom"]) == (6, "periode") and "2024-03-15" in q["alasan"]
