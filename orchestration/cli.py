@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from orchestration.cli_parser import Parser
 from orchestration.core.formatting import detik, satu_desimal, waktu_iso
 from orchestration.core.paths import TRANSFORMS_DIR, DataDir
 
@@ -290,9 +291,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kinerja", description="Si-Kinerja Analytics: TPP ASN Provinsi NTT"
-    )
+    parser = Parser(prog="kinerja", description="Si-Kinerja Analytics: TPP ASN Provinsi NTT")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("simulate", help="tulis ekspor bulanan tersimulasi (format ekspor sumber)")

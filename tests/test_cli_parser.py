@@ -1,0 +1,73 @@
+"""The ``kinerja`` command speaks Indonesian in its usage, help and argument errors too
+(argparse's own words are English): ``orchestration/cli_parser.py``."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from orchestration.cli import build_parser, main
+from orchestration.cli_parser import terjemahkan
+
+ENGLISH = re.compile(r"usage:|options:|positional arguments|show this help|error:|invalid|argument")
+SUBCOMMANDS = ("simulate", "run", "demo", "app", "verify", "lock", "bench", "export", "whatif")
+
+
+def test_the_parser_knows_every_subcommand_this_test_walks():
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    assert set(sub.choices) == set(SUBCOMMANDS)
+
+
+@pytest.mark.parametrize("argv", [[], *([c] for c in SUBCOMMANDS)], ids=["kinerja", *SUBCOMMANDS])
+def test_help_is_indonesian(argv, capsys):
+    with pytest.raises(SystemExit) as done:
+        main([*argv, "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"pemakaian: kinerja{' ' + argv[0] if argv else ''} [-h]")
+    assert "opsi:" in text and "-h, --help" in text and "tampilkan bantuan ini lalu keluar" in text
+    assert not ENGLISH.search(text), ENGLISH.search(text)
+
+
+@pytest.mark.parametrize(
+    ("argv", "last_line"),
+    [
+        (["simulate"], "kinerja simulate: galat: argumen berikut wajib diisi: --out"),
+        (
+            ["run", "--periode", "2025-13"],
+            "kinerja run: galat: argumen --periode: periode harus berbentuk YYYY-MM, bukan "
+            "'2025-13'",
+        ),
+        (
+            ["bench", "--skala", "abc"],
+            "kinerja bench: galat: argumen --skala: nilai bilangan bulat tidak sah: 'abc'",
+        ),
+        (
+            ["export", "--periode", "2025-01", "--out", "x", "--format", "doc"],
+            "kinerja export: galat: argumen --format: pilihan 'doc' tidak dikenal (pilih dari "
+            "'xlsx', 'csv', 'parquet', 'pdf')",
+        ),
+        (["run", "--paksa", "lagi"], "kinerja: galat: argumen tidak dikenal: lagi"),
+        (
+            ["jalan"],
+            "kinerja: galat: argumen PERINTAH: pilihan 'jalan' tidak dikenal (pilih dari "
+            "'simulate', 'run', 'demo', 'app', 'verify', 'lock', 'bench', 'export', 'whatif')",
+        ),
+        (["run", "--periode"], "kinerja run: galat: argumen --periode: butuh satu nilai"),
+    ],
+)
+def test_a_wrong_command_line_is_told_in_indonesian(argv, last_line, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("pemakaian: kinerja")
+    assert err.strip().splitlines()[-1] == last_line
+
+
+def test_an_unknown_sentence_is_left_as_it_is():
+    assert terjemahkan("sesuatu yang lain") == "sesuatu yang lain"
+    assert terjemahkan("argument --x: invalid float value: 'a'") == (
+        "argumen --x: nilai angka tidak sah: 'a'"
+    )
