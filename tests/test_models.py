@@ -35,7 +35,9 @@ from models.score_files import (
 from orchestration.cli import main
 from orchestration.core.contract import format_nip
 from orchestration.core.paths import DataDir
+from orchestration.tools.built_once import built_once
 from orchestration.tools.simulator import simulate
+from tests.support.shared import session_folder
 
 PERIODS = [f"2025-{m:02d}" for m in range(1, 7)]
 SIM = {"pegawai": 400, "opd": 8, "mulai": PERIODS[0], "sampai": PERIODS[-1], "seed": 11}
@@ -49,15 +51,20 @@ def jalankan_pipeline(exports: Path, data: DataDir) -> None:
         assert main(["run", "--exports", str(exports), "--data", str(data.root)]) == 0
 
 
+def _province(root: Path) -> None:
+    simulate(root / "exports", progress=False, **SIM)
+    jalankan_pipeline(root / "exports", DataDir.resolve(root / "data"))
+
+
 @pytest.fixture(scope="module")
 def sim(tmp_path_factory):
     """Exports of 400 ASN × 6 months (every planted kind occurs) run through the pipeline
-    (raw zone, dbt marts, published snapshot)."""
+    (raw zone, dbt marts, published snapshot): built once per session (three test files use
+    it), copied per module (the model tests write their models into it)."""
+    shared = built_once(session_folder(tmp_path_factory) / "models-sim", _province)
     root = tmp_path_factory.mktemp("models")
-    exports = root / "exports"
-    simulate(exports, progress=False, **SIM)
-    data = DataDir.resolve(root / "data")
-    jalankan_pipeline(exports, data)
+    shutil.copytree(shared, root, symlinks=True, dirs_exist_ok=True)
+    exports, data = root / "exports", DataDir.resolve(root / "data")
     truth = read_groundtruth(exports / "_groundtruth" / "anomali.csv")
     assert set(truth["jenis_anomali"]) == {
         "TITIP_ABSEN",

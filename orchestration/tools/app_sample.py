@@ -22,6 +22,7 @@ from pathlib import Path
 from unittest import mock
 
 from orchestration.core.paths import DataDir
+from orchestration.tools.built_once import built_once
 
 # Seed 4: a province of 160 people in the first 5 departments (Setda, Dikbud with its teachers,
 # Dinkes, the RSUD with its rostered ward staff, PU) with transfers between departments in March.
@@ -95,18 +96,29 @@ def build(
 
 
 _TEMPLATES: dict[tuple[int, int], Path] = {}
+SAMPLE_CACHE = "KINERJA_SAMPLE_CACHE"
 
 
 def sample_data(root, pegawai: int = 160, opd: int = 5) -> DataDir:
     """A data directory with a published Jan-Mar 2025 (Jan locked, Feb verified, Mar draft).
 
     Built once per process and size (a pipeline run), then copied into ``root`` (the snapshot
-    pointer is a relative symlink, so copies stay whole).
+    pointer is a relative symlink, so copies stay whole). With ``KINERJA_SAMPLE_CACHE`` (a
+    folder; the test suite sets its session folder) the build is shared by every process that
+    points there: the first builds it, the others wait and copy (``built_once``).
     """
     key = (pegawai, opd)
     if key not in _TEMPLATES:
-        folder = Path(tempfile.mkdtemp(prefix="sik-sample-"))
-        _TEMPLATES[key] = build(folder, pegawai=pegawai, opd=opd).root
+
+        def make(folder: Path) -> None:
+            build(folder, pegawai=pegawai, opd=opd)
+
+        if shared := os.environ.get(SAMPLE_CACHE):
+            folder = built_once(Path(shared) / f"sik-sample-{pegawai}-{opd}", make)
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="sik-sample-"))
+            make(folder)
+        _TEMPLATES[key] = folder / "data"  # build's data directory (its exports beside it)
     data = DataDir.resolve(root)
     shutil.copytree(_TEMPLATES[key], data.root, symlinks=True, dirs_exist_ok=True)
     return data
