@@ -30,6 +30,8 @@ SETTINGS = {
     # of the server's CPU (Python's own generational GC still runs)
     "runner.postScriptGC": "false",
     "browser.gatherUsageStats": "false",
+    # Streamlit's English "You can now view your Streamlit app": the launcher says it itself
+    "logger.hideWelcomeMessage": "true",
     "client.toolbarMode": "minimal",
     # no built-in CSV download / clipboard copy of tables and chart data: every export of
     # scoped data goes through an audited download button (app.ui.download)
@@ -80,6 +82,10 @@ def main(
     except KeyboardInterrupt:
         return 130
     finally:
+        # a second SIGTERM or Ctrl+C (the service manager, the terminal's whole group) must not
+        # interrupt the stopping of the servers with a traceback
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         for p in procs:
             if p.poll() is None:
                 p.terminate()

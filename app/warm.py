@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
 import time
 
 from orchestration.core.formatting import detik
@@ -71,11 +72,20 @@ def warm() -> dict[str, float]:
     """Import ``MODULES`` and run each heavy library once; returns seconds per step."""
     took: dict[str, float] = {}
     t0 = time.perf_counter()
-    # (cached functions declared before the runtime exists make Streamlit log "No runtime
-    # found" once each: harmless, their storage is made at the first call, in the runtime)
-    for name in MODULES:
-        with contextlib.suppress(ImportError):  # an optional part not installed
-            importlib.import_module(name)
+    # cached functions declared before the runtime exists make Streamlit log "No runtime found"
+    # (in English, on the operator's console) once each: harmless, their storage is made at
+    # the first call, in the runtime; that logger is quiet while the modules load
+    from streamlit.logger import get_logger
+
+    cache_log = get_logger("streamlit.runtime.caching.cache_data_api")
+    level = cache_log.level
+    cache_log.setLevel(logging.ERROR)
+    try:
+        for name in MODULES:
+            with contextlib.suppress(ImportError):  # an optional part not installed
+                importlib.import_module(name)
+    finally:
+        cache_log.setLevel(level)
     took["impor"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

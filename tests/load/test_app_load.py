@@ -86,15 +86,18 @@ def _alive(pid: int) -> bool:
 
 def test_kinerja_app_stops_its_servers_on_sigterm(tmp_path):
     """``kill <pid of kinerja app>`` (what a service manager sends to the one process it started)
-    stops the launcher and every server process with it: none keeps serving the port."""
+    stops the launcher and every server process with it: none keeps serving the port. A
+    manager that signals the whole group (the launcher and the servers get SIGTERM too) stops
+    them as cleanly: the console shows no traceback, and no English line of Streamlit's."""
     data = sample_data(tmp_path / "data")
     port = _free_port()
+    console = tmp_path / "konsol.txt"
     app = subprocess.Popen(
         [sys.executable, "-m", "orchestration.cli", "app", "--data", str(data.root)]
         + ["--port", str(port)],
         start_new_session=True,  # the signal goes to this process only, not to a group
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=console.open("w"),
+        stderr=subprocess.STDOUT,
     )
     below: set[int] = set()
     try:
@@ -105,12 +108,19 @@ def test_kinerja_app_stops_its_servers_on_sigterm(tmp_path):
         below = _descendants(app.pid)
         assert len(below) >= 2  # the launcher and at least one server
         app.send_signal(signal.SIGTERM)
+        for pid in below:  # the group too, right after
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
         app.wait(timeout=60)
         deadline = time.monotonic() + 30
         while any(map(_alive, below)) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not any(map(_alive, below)), [p for p in below if _alive(p)]
         assert not sehat(port, 1)
+        text = console.read_text()
+        assert text.startswith("Si-Kinerja Analytics: http://") and "pemanasan" in text
+        for english in ("Traceback", "You can now view", "No runtime found", "Stopping..."):
+            assert english not in text, text
     finally:  # nothing left behind, also when the test fails
         for pid in {app.pid, *below, *_descendants(app.pid)}:
             with contextlib.suppress(OSError):
