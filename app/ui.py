@@ -217,14 +217,19 @@ STATUS_LABEL = {"DRAFT": "Draf", "VERIFIED": "Terverifikasi", "LOCKED": "Terkunc
 
 
 def periode_with_status(d: Data) -> pl.DataFrame:
-    """The published periods with their status, who and when (display columns ``t_*``) and
-    the number of ERROR findings (``error``): the status tables of Keuangan and Status Periode."""
+    """The published periods with their status, who and when (display columns ``t_*``), the
+    number of ERROR findings (``error``) and whether the latest computation was blocked by
+    ERROR findings (``diblokir``: the published version is an earlier one; its status reads
+    "… · diblokir"): the status tables of Keuangan and Status Periode."""
     temuan = d.temuan_per_periode()
     error = dict(
         temuan.filter(pl.col("tingkat") == "ERROR").select("periode", "jumlah").iter_rows()
     )
+    diblokir = pl.col("periode").is_in(d.snapshot.blocked if d.snapshot else [])
+    status = pl.col("status").replace_strict(STATUS_LABEL, default=pl.col("status"))
     return d.finance_periods().with_columns(
-        pl.col("status").replace_strict(STATUS_LABEL, default=pl.col("status")).alias("t_status"),
+        pl.when(diblokir).then(status + " · diblokir").otherwise(status).alias("t_status"),
+        diblokir.alias("diblokir"),
         fmt.periode_expr(pl.col("periode")).alias("t_periode"),
         pl.col("oleh").fill_null(fmt.KOSONG).alias("t_oleh"),
         fmt.waktu_iso_expr(pl.col("pada")).alias("t_pada"),

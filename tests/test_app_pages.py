@@ -928,6 +928,11 @@ def test_a_blocked_period_says_why_and_offers_no_verify_or_lock(tmp_path, monkey
         tidak_ada_error(at)
         assert "tidak dapat diverifikasi atau dikunci" in teks(at)
         assert not at.get("checkbox")  # neither the verify nor the lock form
+        status = next(df.value for df in at.dataframe if "t_status" in df.value.columns)
+        assert status["t_status"].tolist() == ["Draf · diblokir", "Terverifikasi", "Terkunci"]
+    at.switch_page("views/keuangan.py").run()  # finance: not to be paid
+    tidak_ada_error(at)
+    assert "versi terbitan sebelumnya dan tidak boleh dibayar" in teks(at)
     with pytest.raises(lifecycle.LifecycleFailed, match="diblokir"):
         lifecycle.run(data, "analis", users.ANALIS, "2025-03", periods.VERIFIED)
     assert periods.status(data, "2025-03").status == periods.DRAFT

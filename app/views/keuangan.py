@@ -48,7 +48,14 @@ if status != "LOCKED":
     st.page_link(
         "views/periode.py", label="Verifikasi dan kunci di Status Periode", icon=":material/lock:"
     )
-if baris["error"]:
+if baris["diblokir"]:
+    st.error(
+        "Perhitungan terakhir periode ini punya temuan ERROR sehingga tidak diterbitkan: angka "
+        "di sini versi terbitan sebelumnya dan tidak boleh dibayar sampai sumber data "
+        "diperbaiki dan pipeline dijalankan ulang.",
+        icon=":material/block:",
+    )
+elif baris["error"]:
     st.error(
         f"Ada {fmt.number(baris['error'])} temuan ERROR pada periode ini: periode tidak boleh "
         "dibayar sampai sumber data diperbaiki.",

@@ -69,7 +69,7 @@ def _run(ke: str) -> None:
 
 
 peran = ctx.sesi.role
-diblokir = periode in d.snapshot.blocked
+diblokir = baris["diblokir"]
 if diblokir:  # kinerja run: its latest computation has ERROR findings (not published)
     st.error(
         "Perhitungan terakhir periode ini punya temuan ERROR sehingga tidak diterbitkan; yang "
