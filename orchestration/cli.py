@@ -241,6 +241,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         f", koreksi {rupiah(result.jumlah_koreksi['tpp_neto'])}. Periksa: cd {result.folder} "
         "&& sha256sum -c SHA256SUMS"
     )
+    if result.diblokir:
+        print(
+            f"PERINGATAN: periode {args.periode} diblokir: perhitungan terakhirnya punya temuan "
+            "ERROR, jadi file ini dari versi terbitan sebelumnya dan tidak boleh dibayar sampai "
+            "sumber data diperbaiki dan pipeline dijalankan ulang.",
+            file=sys.stderr,
+        )
     return 0
 
 

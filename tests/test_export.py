@@ -309,6 +309,27 @@ def test_cli_export(exported, tmp_path, capsys):
     assert "belum diterbitkan" in capsys.readouterr().err
 
 
+def test_an_export_of_a_blocked_period_is_marked_and_warned(exported, tmp_path, capsys):
+    """A run whose new computation of the period had ERROR findings left its earlier version
+    published and listed it as ``diblokir``: its files are still written (the meeting, the
+    check) but the summary says so and the command warns that it is not to be paid from."""
+    import json
+    import shutil
+
+    data = DataDir(tmp_path / "data")
+    shutil.copytree(exported[0].root, data.root, symlinks=True)
+    manifest = current_snapshot(data).path / "manifest.json"
+    manifest.write_text(json.dumps(json.loads(manifest.read_text()) | {"diblokir": [PERIODE]}))
+    out = tmp_path / "ekspor"
+    args = ["export", "--data", str(data.root), "--periode", PERIODE, "--format", "csv"]
+    assert main([*args, "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert f"PERINGATAN: periode {PERIODE} diblokir" in err and "tidak boleh dibayar" in err
+    info = json.loads((out / f"ekspor_{PERIODE}_csv.json").read_text())
+    assert info["diblokir"] is True and sha256sums.check(out) == []
+    assert json.loads(next(exported[1].glob("ekspor_*_csv.json")).read_text())["diblokir"] is False
+
+
 def test_text_forms():
     assert formatting.rupiah(4_324_000) == "Rp 4.324.000"
     assert formatting.rupiah(-700_488) == "-Rp 700.488"

@@ -49,6 +49,9 @@ class ExportResult:
     status: str
     jumlah: dict[str, int]  # tpp_bulanan totals of the selection
     jumlah_koreksi: dict[str, int]
+    # the period's latest computation had ERROR findings: these files are an earlier version
+    # (``Snapshot.blocked``), not to be paid from until a run publishes the period again
+    diblokir: bool = False
 
 
 def _safe(code: str) -> str:
@@ -118,6 +121,7 @@ def export(
         "snapshot": snapshot.id,
         "snapshot_created_at": snapshot.created_at,
         "status": snapshot.status(periode),
+        "diblokir": periode in snapshot.blocked,
         "terbitan": snapshot.period(periode),
         "dibuat": dt.datetime.now(WITA).replace(microsecond=0).isoformat(),
         "baris": sum(len(d.baris) for d in daftar),
@@ -141,6 +145,7 @@ def export(
         status=snapshot.status(periode),
         jumlah=jumlah,
         jumlah_koreksi=jumlah_koreksi,
+        diblokir=info["diblokir"],
     )
 
 
