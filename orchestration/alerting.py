@@ -194,8 +194,10 @@ def alert_sensors() -> list[dg.SensorDefinition]:
     @dg.run_status_sensor(
         run_status=dg.DagsterRunStatus.SUCCESS,
         name="alert_cek_gagal",
-        description="Kirim alert untuk cek mutu yang gagal di run yang berhasil (WARN, atau periode "
-        "yang diblokir temuan ERROR).",
+        description=(
+            "Kirim alert untuk cek mutu yang gagal di run yang berhasil (WARN, atau periode "
+            "yang diblokir temuan ERROR)."
+        ),
         minimum_interval_seconds=30,
         default_status=dg.DefaultSensorStatus.RUNNING,
     )

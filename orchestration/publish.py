@@ -7,9 +7,9 @@
    corrections; a version published before is carried as it was, and the period stays listed
    as blocked (``diblokir``, refused by verify and lock) until a run publishes it. The other
    periods go on;
-2. reads the marts of the other ``periods`` from the warehouse (one short read-only connection) and writes
-   them as deterministic Parquet (rows sorted by key, zstd, no timestamps: same rows, same bytes)
-   into a hidden folder ``published/snapshots/.tmp-<id>``;
+2. reads the marts of the other ``periods`` from the warehouse (one short read-only connection)
+   and writes them as deterministic Parquet (rows sorted by key, zstd, no timestamps: same rows,
+   same bytes) into a hidden folder ``published/snapshots/.tmp-<id>``;
 3. carries every other period of the previous snapshot by hard link (copy where links are not
    possible), so each snapshot is complete on its own;
 4. LOCKED periods are never rewritten: their files are carried untouched even when they were
