@@ -129,6 +129,12 @@ with st.sidebar:
         )
         st.query_params["periode"] = periode
         ui.status_badge(data.status(periode)["status"])
+        if periode in data.snapshot.blocked:  # every page: these are an earlier version's numbers
+            st.badge("Diblokir", icon=":material/block:", color="red")
+            st.caption(
+                "Perhitungan terakhir periode ini punya temuan ERROR: angka yang tampil versi "
+                "terbitan sebelumnya."
+            )
     st.divider()
     with st.container(border=True):
         st.markdown(f":material/account_circle: **{sesi.nama}**")
