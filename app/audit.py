@@ -81,13 +81,32 @@ def write(
 
 
 def read(data: DataDir, limit: int | None = None) -> list[dict[str, Any]]:
-    """Events, newest first."""
+    """Events, newest first; with ``limit`` only the last ``limit`` lines are read and parsed
+    (the log grows by every download and login of the province: the audit page must not parse
+    a year of it on every view)."""
     path = audit_path(data)
     if not path.is_file():
         return []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    events = [json.loads(line) for line in reversed(lines) if line.strip()]
-    return events[:limit] if limit else events
+    if limit:
+        lines = _last_lines(path, limit)
+    else:
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in reversed(lines)]
+
+
+def _last_lines(path: Path, n: int, block: int = 1 << 16) -> list[str]:
+    """The last ``n`` non-empty lines of ``path``, read backwards in blocks: more than ``n``
+    line ends are read (or the whole file), so the first, possibly cut, line is never kept."""
+    with open(path, "rb") as f:
+        end = f.seek(0, 2)
+        tail = b""
+        while end > 0 and tail.count(b"\n") <= n:
+            start = max(0, end - block)
+            f.seek(start)
+            tail = f.read(end - start) + tail
+            end = start
+    lines = [line for line in tail.decode("utf-8", errors="replace").splitlines() if line.strip()]
+    return lines[-n:]
 
 
 def frame(data: DataDir, limit: int = 500) -> pl.DataFrame:

@@ -113,6 +113,23 @@ def test_audit_log_appends_one_json_line_per_event(data):
     assert [e["aksi"] for e in audit.read(data)] == ["LOGIN", "UNDUH"]  # newest first
 
 
+def test_the_audit_page_reads_only_the_tail_of_a_long_log(data):
+    """A year of logins and downloads is hundreds of thousands of lines: ``read(limit=n)``
+    reads the last blocks of the file only, and gives the same newest ``n`` events as reading
+    it whole (names with multi-byte letters across the block boundaries included)."""
+    from app import audit
+
+    for k in range(4000):
+        audit.write(data, audit.UNDUH, f"pengguna-{k}", "ANALIS", objek="Ñèñè Sèmuèl Lōdè " * 3)
+    whole = audit.read(data)
+    assert len(whole) == 4000 and whole[0]["pengguna"] == "pengguna-3999"
+    for n in (1, 7, 500, 3999, 4000, 9000):
+        assert audit.read(data, limit=n) == whole[:n]
+    assert audit._last_lines(audit.audit_path(data), 3, block=5) == [
+        json.dumps(e, ensure_ascii=False) for e in reversed(whole[:3])
+    ]
+
+
 def test_wrong_passwords_back_off_per_pair_and_never_lock_the_owner_out(data, monkeypatch):
     from app import auth, sessions
 
