@@ -27,9 +27,7 @@ Checked after every run, against the oracle computed from the same raw zone:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import shutil
 from collections import defaultdict
 from pathlib import Path
@@ -39,20 +37,19 @@ import pytest
 from oracle_tpp import Oracle, diff
 from test_publish_support import frozen
 
-from orchestration.cli import main
 from orchestration.core.paths import DataDir
 from orchestration.core.published import AMOUNTS, current_snapshot
+from tests.support.cli import kinerja as run_kinerja
 
 JAN, FEB, MAR, APR = "2025-01", "2025-02", "2025-03", "2025-04"
 KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal")
 
 
 def kinerja(*args: str) -> str:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = main(list(args))
-    assert rc == 0, err.getvalue()[-3000:]
-    return out.getvalue()
+    """``kinerja *args``, which must succeed: its stdout."""
+    rc, out, err = run_kinerja(*args)
+    assert rc == 0, err[-3000:]
+    return out
 
 
 def yyyymm(periode: str) -> str:

@@ -10,20 +10,18 @@ PNS III/b, kelas 9 (basis 4.600.000), BAIK, never late (tpp-rules §5):
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.cli import main
 from orchestration.core.formatting import WITA
 from orchestration.core.months import plan_months
 from orchestration.core.paths import DataDir
 from orchestration.core.published import current_snapshot
+from tests.support.cli import kinerja
 
 ANDI, BUDI, CITRA = "199001152015031001", "198805202012122002", "199203112019032003"
 PENILAI = "197001011995031001"
@@ -79,14 +77,6 @@ def write_exports(folder: Path, november: bool = False) -> Path:
         (folder / "absensi_202411.csv").write_text(_taps(2024, 11))
         (folder / "kinerja_202411.csv").write_text(_evaluations("2024-11"))
     return folder
-
-
-def kinerja(*args: str) -> tuple[int, str, str]:
-    """``kinerja`` in-process: (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = main(list(args))
-    return rc, out.getvalue(), err.getvalue()
 
 
 def andi_rows(data: DataDir, table: str = "tpp_bulanan") -> dict[str, tuple]:

@@ -19,16 +19,14 @@ correction row paid in November.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import shutil
 
 import pytest
 
-from orchestration.cli import main
 from orchestration.core.paths import DataDir
 from orchestration.core.published import current_snapshot
+from tests.support.cli import kinerja
 
 PERAWAT_A = "199203112019032003"  # the worked examples
 PERAWAT_B = "199105052018032004"  # LIBUR every day
@@ -38,13 +36,6 @@ STAF = "199407072019011016"  # KANTOR, with a roster row by mistake
 ASING = "198001012005011099"  # not in the master
 PENILAI = "197001011995031001"
 RSUD = ("1.02.02", "RSUD Prof. Dr. W. Z. Johannes Kupang")
-
-
-def kinerja(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        rc = main(list(args))
-    return rc, out.getvalue(), err.getvalue()
 
 
 def _pegawai() -> str:
