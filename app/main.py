@@ -131,10 +131,7 @@ with st.sidebar:
         ui.status_badge(data.status(periode)["status"])
         if periode in data.snapshot.blocked:  # every page: these are an earlier version's numbers
             st.badge("Diblokir", icon=":material/block:", color="red")
-            st.caption(
-                "Perhitungan terakhir periode ini punya temuan ERROR: angka yang tampil versi "
-                "terbitan sebelumnya."
-            )
+            st.caption(f"{ui.DIBLOKIR}.")
     st.divider()
     with st.container(border=True):
         st.markdown(f":material/account_circle: **{sesi.nama}**")

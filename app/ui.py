@@ -213,6 +213,11 @@ def title(teks: str, sub: str | None = None) -> None:
 
 
 STATUS_WARNA = {"DRAFT": "orange", "VERIFIED": "blue", "LOCKED": "green"}
+# a period the latest run left unpublished (``Snapshot.blocked``): each page adds what it means
+DIBLOKIR = (
+    "Perhitungan terakhir periode ini punya temuan ERROR sehingga tidak diterbitkan: angka yang "
+    "tampil versi terbitan sebelumnya"
+)
 STATUS_LABEL = {"DRAFT": "Draf", "VERIFIED": "Terverifikasi", "LOCKED": "Terkunci"}
 
 

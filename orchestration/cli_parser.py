@@ -12,11 +12,14 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from typing import NoReturn
+
+_JENIS = {"int": "bilangan bulat", "float": "angka"}  # argparse names a type by its function
 
 # argparse's sentences (``argparse._(...)``) -> Indonesian, longest first where one contains
 # another; ``%s``-style parts are kept as argparse filled them in
-_KALIMAT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+_KALIMAT: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(pola), ganti)
     for pola, ganti in (
         (r"^the following arguments are required: (.*)$", r"argumen berikut wajib diisi: \1"),
@@ -28,7 +31,10 @@ _KALIMAT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"invalid choice: (.*) \(choose from (.*)\)$",
             r"pilihan \1 tidak dikenal (pilih dari \2)",
         ),
-        (r"invalid (\w+) value: (.*)$", r"nilai \1 tidak sah: \2"),
+        (
+            r"invalid (\w+) value: (.*)$",
+            lambda m: f"nilai {_JENIS.get(m[1], m[1])} tidak sah: {m[2]}",
+        ),
         (r"not allowed with argument (.*)$", r"tidak boleh bersama argumen \1"),
         (r"expected one argument$", r"butuh satu nilai"),
         (r"expected at least one argument$", r"butuh sedikitnya satu nilai"),
@@ -36,16 +42,13 @@ _KALIMAT: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"ignored explicit argument (.*)$", r"nilai \1 diabaikan"),
     )
 )
-_JENIS = {"int": "bilangan bulat", "float": "angka"}
 
 
 def terjemahkan(pesan: str) -> str:
     """One argparse error sentence in Indonesian (an unknown one is left as it is)."""
     for pola, ganti in _KALIMAT:
         pesan = pola.sub(ganti, pesan)
-    return re.sub(
-        r"nilai (int|float) tidak sah", lambda m: f"nilai {_JENIS[m[1]]} tidak sah", pesan
-    )
+    return pesan
 
 
 class _Bantuan(argparse.HelpFormatter):

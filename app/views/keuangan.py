@@ -50,9 +50,8 @@ if status != "LOCKED":
     )
 if baris["diblokir"]:
     st.error(
-        "Perhitungan terakhir periode ini punya temuan ERROR sehingga tidak diterbitkan: angka "
-        "di sini versi terbitan sebelumnya dan tidak boleh dibayar sampai sumber data "
-        "diperbaiki dan pipeline dijalankan ulang.",
+        f"{ui.DIBLOKIR} dan tidak boleh dibayar sampai sumber data diperbaiki dan pipeline "
+        "dijalankan ulang.",
         icon=":material/block:",
     )
 elif baris["error"]:

@@ -72,9 +72,8 @@ peran = ctx.sesi.role
 diblokir = baris["diblokir"]
 if diblokir:  # kinerja run: its latest computation has ERROR findings (not published)
     st.error(
-        "Perhitungan terakhir periode ini punya temuan ERROR sehingga tidak diterbitkan; yang "
-        "tampil adalah versi terbitan sebelumnya. Periode ini tidak dapat diverifikasi atau "
-        "dikunci sampai sumber data diperbaiki dan pipeline dijalankan ulang.",
+        f"{ui.DIBLOKIR}. Periode ini tidak dapat diverifikasi atau dikunci sampai sumber data "
+        "diperbaiki dan pipeline dijalankan ulang.",
         icon=":material/block:",
     )
 if status == LOCKED:
