@@ -31,13 +31,15 @@ HEADER_PEGAWAI = (
 )
 
 
-def _master(andi_opd: str, andi_tmt: str) -> str:
+def _master(
+    andi_opd: str, andi_tmt: str, budi: tuple[str, str] = ("1.02.01", "2015-01-01")
+) -> str:
     opd = {"4.01.01": "Sekretariat Daerah", "1.02.01": "Dinas Kesehatan"}
     return HEADER_PEGAWAI + "".join(
         f"{nip},{nama},PNS,III/b,PELAKSANA,Analis Kebijakan,9,{kode},{opd[kode]},{tmt},\n"
         for nip, nama, kode, tmt in [
             (ANDI, "Andi Lado", andi_opd, andi_tmt),
-            (BUDI, "Budi Fanggidae", "1.02.01", "2015-01-01"),
+            (BUDI, "Budi Fanggidae", *budi),
             (CITRA, "Citra Manafe", "4.01.01", "2019-03-01"),
         ]
     )
@@ -276,14 +278,39 @@ def test_the_warehouse_shows_what_was_paid_for_a_locked_month(whole_folder, tmp_
 
 
 # --- 3. an ERROR finding blocks its own month, not the run's other months -------------------------
+def november(data: DataDir) -> tuple[dict[str, list[tuple]], list[str]]:
+    """November's finance rows per person (department, hari_kerja, hari_efektif, bruto, neto)
+    and Budi's findings about the previous snapshot."""
+    with duckdb.connect(str(data.warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select nip, kode_opd, hari_kerja, hari_efektif, tpp_bruto, tpp_neto "
+            "from tpp_bulanan where periode = '2024-11' order by nip, kode_opd"
+        ).fetchall()
+        findings = con.execute(
+            "select pesan from temuan where periode = '2024-11' and nip = ? "
+            "and kode = 'SNAPSHOT_SEBELUMNYA_TIDAK_ADA'",
+            [BUDI],
+        ).fetchall()
+    people: dict[str, list[tuple]] = {}
+    for nip, *rest in rows:
+        people.setdefault(nip, []).append(tuple(rest))
+    return people, [f for (f,) in findings]
+
+
 def test_a_month_with_an_error_finding_is_left_out_and_the_other_months_are_published(tmp_path):
     """sources.md: two different master rows for one NIP cannot be paid from; "the period is
     blocked by an ERROR finding until the source is corrected". October's master lists Budi
     twice (two departments): October is computed, reported and not published; November (its
-    own files clean) is published. The next run reports October again (no silent no-op); with
-    the corrected master both months are published and November's files keep their bytes."""
+    own files clean) is published. Budi moves to Sekretariat Daerah on 18 November: with
+    October's rows of him quarantined his previous department is unknown, so November pays him
+    from the 18th and says why (a WARN finding, not a silent new hire). The next run reports
+    October again (no silent no-op); with the corrected master both months are published,
+    Budi's days before the 18th are paid by Dinas Kesehatan, and nobody else's November
+    changes."""
     exports = write_exports(tmp_path / "exports", november=True)
-    (exports / "pegawai_202411.csv").write_text(_master("1.02.01", "2024-10-16"))
+    (exports / "pegawai_202411.csv").write_text(
+        _master("1.02.01", "2024-10-16", budi=("4.01.01", "2024-11-18"))
+    )
     clean = (exports / "pegawai_202410.csv").read_text()
     budi = next(line for line in clean.splitlines() if line.startswith(BUDI))
     conflict = budi.replace("1.02.01,Dinas Kesehatan", "4.01.01,Sekretariat Daerah")
@@ -301,8 +328,11 @@ def test_a_month_with_an_error_finding_is_left_out_and_the_other_months_are_publ
     assert err.strip().splitlines()[-1] == "kinerja: diterbitkan: 2024-11."
     snapshot = current_snapshot(data)
     assert snapshot.periods == ["2024-11"] and snapshot.manifest["diblokir"] == ["2024-10"]
-    november = snapshot.file_entry("tpp_bulanan", "2024-11")["sha256"]
     assert snapshot.totals("2024-11")["rows"] == 3  # Budi too: November's master is clean
+    before, [finding] = november(data)
+    assert "lebih dari satu baris (NIP_GANDA)" in finding and "2024-11-18" in finding
+    [(opd, hari_kerja, from_18th, *_)] = before[BUDI]
+    assert opd == "4.01.01" and 0 < from_18th < hari_kerja
 
     rc, out, err = kinerja(*run)  # nothing changed: still blocked, said again
     assert rc == 1 and "Tidak ada yang baru" not in out
@@ -314,7 +344,12 @@ def test_a_month_with_an_error_finding_is_left_out_and_the_other_months_are_publ
     snapshot = current_snapshot(data)
     assert snapshot.periods == ["2024-10", "2024-11"] and snapshot.manifest["diblokir"] == []
     assert andi_rows(data) == TRANSFER
-    assert snapshot.file_entry("tpp_bulanan", "2024-11")["sha256"] == november
+    after, findings = november(data)
+    assert findings == []
+    assert {nip: after[nip] for nip in (ANDI, CITRA)} == {nip: before[nip] for nip in (ANDI, CITRA)}
+    old_department, new_department = after[BUDI]
+    assert old_department[:2] == ("1.02.01", hari_kerja)
+    assert old_department[2] == hari_kerja - from_18th and new_department == before[BUDI][0]
 
 
 # --- 4. the reason of a failure reaches the last line ---------------------------------------------

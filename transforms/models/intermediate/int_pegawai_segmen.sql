@@ -6,6 +6,10 @@
 --   golongan and kelas. Same department in the previous snapshot -> one UTAMA segment over the
 --   whole month with this month's values.
 -- A NIP listed twice in one snapshot cannot be paid from (NIP_GANDA finding); it gets no segment.
+-- Listed twice in the previous snapshot, it has no known previous department: with tmt_opd inside
+-- the month the days before it are not counted and the segment is flagged
+-- (`tanpa_snapshot_sebelumnya`, `snapshot_sebelumnya_ganda`: a WARN finding), as when the
+-- previous master is missing; the correction of that master recomputes this month.
 -- `pola_kerja` (jadwal.md §1): the snapshot's own value, else the rulebook's pattern of the
 -- segment's department (`*` = every department); each segment uses the pattern of the snapshot
 -- it takes its other values from. `pola_hari` = what decides the segment's days: its own
@@ -30,6 +34,8 @@ berjadwal as (
 
 ganda as (
     select periode, nip from pegawai group by periode, nip having count(*) > 1
+    union
+    select periode, nip from {{ ref('stg_pegawai_ganda') }}
 ),
 
 unik as (
@@ -58,6 +64,7 @@ gabung as (
     select
         k.*,
         s.nip is not null as ada_snapshot_sebelumnya,
+        gs.nip is not null as sebelum_ganda,
         s.kode_opd as sebelum_kode_opd,
         s.nama_opd as sebelum_nama_opd,
         s.status as sebelum_status,
@@ -77,6 +84,7 @@ gabung as (
         ) as mutasi
     from kini as k
     left join unik as s on s.periode = k.periode_sebelumnya and s.nip = k.nip
+    left join ganda as gs on gs.periode = k.periode_sebelumnya and gs.nip = k.nip
 ),
 
 segmen as (
@@ -104,7 +112,9 @@ segmen as (
         pola_kerja as pola_kerja_master,
         mutasi,
         (tmt_opd > tanggal_awal and tmt_opd <= tanggal_akhir
-            and not ada_snapshot_sebelumnya and not ada_pegawai_sebelumnya) as tanpa_snapshot_sebelumnya,
+            and not ada_snapshot_sebelumnya
+            and (not ada_pegawai_sebelumnya or sebelum_ganda)) as tanpa_snapshot_sebelumnya,
+        (tmt_opd > tanggal_awal and tmt_opd <= tanggal_akhir and sebelum_ganda) as snapshot_sebelumnya_ganda,
         periode as periode_snapshot,
         source_file,
         line_no
@@ -136,6 +146,7 @@ segmen as (
         sebelum_pola_kerja as pola_kerja_master,
         mutasi,
         false as tanpa_snapshot_sebelumnya,
+        false as snapshot_sebelumnya_ganda,
         periode_sebelumnya as periode_snapshot,
         sebelum_source_file as source_file,
         sebelum_line_no as line_no

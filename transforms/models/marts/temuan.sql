@@ -147,7 +147,12 @@ tanpa_snapshot as (
         source_file,
         line_no,
         'tmt_opd ' || cast(tmt_opd as {{ dbt.type_string() }}) || ' di tengah bulan, tetapi data pegawai periode sebelumnya '
-            || 'tidak tersedia: hari sebelum tmt_opd tidak dihitung untuk departemen mana pun.' as pesan
+            || case
+                when snapshot_sebelumnya_ganda
+                    then 'memuat NIP ini pada lebih dari satu baris (NIP_GANDA) sehingga departemen asalnya tidak diketahui'
+                else 'tidak tersedia'
+            end
+            || ': hari sebelum tmt_opd tidak dihitung untuk departemen mana pun.' as pesan
     from segmen
     where segmen = 'UTAMA' and tanpa_snapshot_sebelumnya
 ),
