@@ -34,7 +34,7 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.core.contract import KINDS
+from orchestration.core.contract import KINDS, MAY_BE_EMPTY
 from orchestration.core.formatting import ribuan
 from orchestration.core.paths import DataDir
 from orchestration.export_folder import Discovery, discover
@@ -157,7 +157,7 @@ def _rejection_reason(result: ValidationResult) -> tuple[str, str] | None:
     if result.file_rejected:
         row = result.quarantine.filter(pl.col("line_no") == 0).row(0, named=True)
         return row["kode_alasan"], row["alasan"]
-    if result.valid.height == 0:
+    if result.valid.height == 0 and not (result.read == 0 and result.kind in MAY_BE_EMPTY):
         template = "BERKAS_TANPA_DATA" if result.read == 0 else "SEMUA_BARIS_DITOLAK"
         extra = quarantine_row(
             result.kind, result.periode, result.source_file, template, n=ribuan(result.read)
@@ -214,6 +214,8 @@ def _apply(
             else f"berkas {chosen.name} dimuat"
         )
         message = f"{kind} {periode}: {what} — {_counts_text(counts)}."
+        if result.read == 0:  # MAY_BE_EMPTY: said, not silent
+            message += f" Berkas hanya berisi judul kolom: tidak ada data {kind} periode ini."
     if result.errors:
         message += (
             f" PERIODE DIBLOKIR: {len(result.errors)} temuan ERROR (NIP ganda), lihat karantina."

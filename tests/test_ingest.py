@@ -343,6 +343,34 @@ def test_files_with_nothing_to_load_are_rejected(env, content, kode):
     assert registry_rows(data, "SELECT * FROM current") == []
 
 
+@pytest.mark.parametrize("kind", ["ketidakhadiran", "aktivitas"])
+def test_a_header_only_file_of_a_kind_that_may_be_empty_is_an_empty_month(env, kind):
+    """A month with no approved absence (or no logged activity) is a real export: its
+    header-only file loads as no rows, and as a correction it empties the month (the absences
+    of the replaced file no longer count). Taps, masters, evaluations and rosters keep the
+    rejection above (a header-only one is a broken export)."""
+    data, exports = env
+    header = {
+        "ketidakhadiran": "nip,kode,mulai,selesai,status,nomor_surat",
+        "aktivitas": "nip,tanggal,uraian,durasi_menit,status",
+    }[kind]
+    row = {
+        "ketidakhadiran": f"{nip(1)},CT,2024-03-04,2024-03-05,DISETUJUI,800/12/2024",
+        "aktivitas": f"{nip(1)},2024-03-04,Menyusun laporan,90,DISETUJUI",
+    }[kind]
+    path = exports / f"{kind}_202403.csv"
+    path.write_text(f"{header}\n{row}\n")
+    first = ingest_period(data, exports, kind, PERIODE, now=NOW)
+    assert first.action == "loaded" and first.counts["loaded"] == 1, first.message
+    path.write_text(f"\ufeff{header}\r\n")
+    os.utime(path, (3_000, 3_000))
+    empty = ingest_period(data, exports, kind, PERIODE, now=NOW)
+    assert empty.action == "replaced", empty.message
+    assert f"tidak ada data {kind} periode ini" in empty.message
+    assert pl.read_parquet(data.raw_file(kind, PERIODE)).height == 0
+    assert registry_rows(data, "SELECT sha256 FROM current") == [(empty.sha256,)]
+
+
 # --- several files, missing files, the sensor -----------------------------------------------------
 def test_several_files_for_one_period_newest_wins(env):
     data, exports = env

@@ -674,8 +674,6 @@ KNOWN_CHOICES: list[tuple[str, int, str]] = [
     ("kinerja_202503.csv", 22, "A6"),
     # durasi_menit 60.0 is no integer
     ("aktivitas_202503.csv", 8, "A12"),
-    # a header-only file is rejected (BERKAS_TANPA_DATA), not read as an empty month
-    ("ketidakhadiran_202502.csv", 0, "A14"),
 ]
 
 

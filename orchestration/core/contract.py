@@ -16,6 +16,10 @@ from orchestration.core.paths import SEEDS_DIR
 
 KINDS = ("pegawai", "absensi", "ketidakhadiran", "kinerja", "aktivitas", "jadwal")
 XLSX_KINDS = ("pegawai", "kinerja")
+# Kinds whose month may truly have no row: a header-only file is "nothing this month" (no
+# approved absence, no logged activity) and, as a correction, empties the month. A header-only
+# master, tap, evaluation or roster file is a broken export and is rejected (BERKAS_TANPA_DATA).
+MAY_BE_EMPTY = ("ketidakhadiran", "aktivitas")
 
 FILE_NAME = re.compile(
     r"^(?P<kind>pegawai|absensi|ketidakhadiran|kinerja|aktivitas|jadwal)_(?P<yyyymm>\d{6})\.(?P<ext>csv|xlsx)$",
