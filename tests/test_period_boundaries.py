@@ -31,9 +31,7 @@ HEADER_PEGAWAI = (
 )
 
 
-def _master(
-    andi_opd: str, andi_tmt: str, budi: tuple[str, str] = ("1.02.01", "2015-01-01")
-) -> str:
+def _master(andi_opd: str, andi_tmt: str, budi: tuple[str, str] = ("1.02.01", "2015-01-01")) -> str:
     opd = {"4.01.01": "Sekretariat Daerah", "1.02.01": "Dinas Kesehatan"}
     return HEADER_PEGAWAI + "".join(
         f"{nip},{nama},PNS,III/b,PELAKSANA,Analis Kebijakan,9,{kode},{opd[kode]},{tmt},\n"
