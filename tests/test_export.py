@@ -253,6 +253,7 @@ def test_machine_formats_have_stable_columns_and_plain_integers(exported):
     assert tuple(header) == machine_readable.KOLOM_TPP
     ana = dict(zip(header, next(r for r in rows if r[3] == ANA.nip), strict=True))
     assert ana["tpp_neto"] == "4324000" and ana["persen_disiplin"] == "100"
+    assert {r[-1] for r in rows} == {"DRAFT"}  # status_periode: not yet a basis for payment
     assert not (out / f"tpp_{PERIODE}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     schema = pq.read_schema(out / f"tpp_{PERIODE}.parquet")
     assert schema.names == list(machine_readable.KOLOM_TPP)

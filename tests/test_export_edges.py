@@ -72,9 +72,14 @@ def test_payroll_files_of_a_locked_month_are_the_same_after_a_correction(tmp_pat
         return {n: (tmp_path / folder / n).read_bytes() for n in names}
 
     paid = exported("dibayar")
+    tpp_csv = paid["tpp_2025-03.csv"].decode().splitlines()
+    assert tpp_csv[0].endswith(",status_periode")
+    assert {line.rsplit(",", 1)[1] for line in tpp_csv[1:]} == {"LOCKED"}
     corrected = dict(plan)
     corrected["2025-03"] = change(plan["2025-03"], SAMUEL.nip, tk=0, predikat="BAIK")
     build_warehouse(data, corrected)
     publish(data, list(plan))
     assert exported("lagi") == paid
     assert export(data, "2025-04", "csv", tmp_path / "april").jumlah_koreksi["tpp_neto"] > 0
+    koreksi = (tmp_path / "april" / "tpp_koreksi_2025-04.csv").read_text().splitlines()
+    assert len(koreksi) > 1 and all(line.endswith(",DRAFT") for line in koreksi[1:])

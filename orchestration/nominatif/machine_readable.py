@@ -4,6 +4,8 @@ Two files per run, with stable column names: ``tpp_<periode>`` (one row per tpp_
 and ``tpp_koreksi_<periode>`` (corrections paid with the period; header only when none).
 Amounts are plain integers (whole rupiah); percentages are plain decimals with a dot (``92.5``);
 CSV is UTF-8 without BOM, comma separated, ``\\n`` line ends; NIP is text (18 digits).
+Every row ends with ``status_periode`` (``DRAFT``, ``VERIFIED`` or ``LOCKED``: the period's
+status as published), so an import can refuse rows that are not yet a basis for payment.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ KOLOM_TPP = (
     "persen_disiplin",
     *AMOUNTS,
     "aturan_versi",
+    "status_periode",
 )
 KOLOM_KOREKSI = (
     "periode_bayar",
@@ -50,6 +53,7 @@ KOLOM_KOREKSI = (
     "nama",
     *(f"selisih_{a}" for a in AMOUNTS),
     "alasan",
+    "status_periode",
 )
 
 _INT = {"kelas_jabatan", "hari_kerja", "hari_efektif", "tk", "tl", "psw", *AMOUNTS}
@@ -69,6 +73,10 @@ SKEMA_TPP = pa.schema(
 SKEMA_KOREKSI = pa.schema(
     [(c, pa.int64() if c.startswith("selisih_") else pa.string()) for c in KOLOM_KOREKSI]
 )
+
+
+def _status(daftar: Daftar) -> str:
+    return daftar.status.get("status") or "DRAFT"
 
 
 def tpp_rows(daftar: list[Daftar]) -> list[dict]:
@@ -94,6 +102,7 @@ def tpp_rows(daftar: list[Daftar]) -> list[dict]:
             "persen_disiplin": b.persen_disiplin,
             **b.jumlah,
             "aturan_versi": b.aturan_versi,
+            "status_periode": _status(d),
         }
         for d in daftar
         for b in d.baris
@@ -111,6 +120,7 @@ def koreksi_file_rows(daftar: list[Daftar]) -> list[dict]:
             "nama": k.nama,
             **{f"selisih_{a}": k.selisih[a] for a in AMOUNTS},
             "alasan": k.alasan,
+            "status_periode": _status(d),
         }
         for d in daftar
         for k in d.koreksi
