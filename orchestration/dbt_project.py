@@ -139,10 +139,16 @@ def _parse(project: DbtProject) -> None:
 
     from dbt.cli.main import dbtRunner
 
-    os.environ.setdefault("KINERJA_DATA", str(Path("data").resolve()))
+    from orchestration.dbt_in_data import HERE
+
     target = project.project_dir / project.target_path
     target.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".parse-", dir=target) as staging:
+    # the data directory as kinerja-dbt names it, so every data directory's first build
+    # reuses this parse's state
+    with (
+        environment({"KINERJA_DATA": HERE}),
+        tempfile.TemporaryDirectory(prefix=".parse-", dir=target) as staging,
+    ):
         state = target / "partial_parse.msgpack"
         if state.exists():
             shutil.copy2(state, staging)

@@ -58,6 +58,9 @@ class KinerjaDbtCli(DbtCliResource):
     @classmethod
     def for_project(cls, project) -> KinerjaDbtCli:
         """The resource for ``project``, running the ``dbt`` of this environment (found even
-        when the environment's bin folder is not on PATH)."""
-        beside = Path(sys.executable).with_name("dbt")
-        return cls(project_dir=project, dbt_executable=str(beside) if beside.exists() else "dbt")
+        when the environment's bin folder is not on PATH); for DuckDB ``kinerja-dbt``, which
+        starts it inside the data directory so that a new data directory parses only what the
+        project's own parse has not (``orchestration/dbt_in_data.py``)."""
+        name = "kinerja-dbt" if project.target == "duckdb" else "dbt"
+        beside = Path(sys.executable).with_name(name)
+        return cls(project_dir=project, dbt_executable=str(beside) if beside.exists() else name)

@@ -5,19 +5,21 @@ One small simulated population, run once; a second run with nothing new must cha
 
 import hashlib
 import shutil
+from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
 
 from orchestration.cli import main
-from orchestration.core.paths import DataDir
+from orchestration.core.paths import TRANSFORMS_DIR, DataDir
 from orchestration.core.published import current_snapshot
 from orchestration.export_folder import discover
 from orchestration.file_registry import pending_periods
 from orchestration.tools.simulator import simulate
 
 PERIODS = ["2025-02", "2025-03"]
+TRANSFORMS_WAREHOUSE = TRANSFORMS_DIR / "warehouse.duckdb"  # a relative path gone wrong
 
 
 def _published_digest(data: DataDir) -> dict[str, str]:
@@ -113,13 +115,33 @@ def test_period_without_files_fails_clearly(pipeline, tmp_path, capsys):
     assert "2024-07" in capsys.readouterr().err
 
 
+def dbt_events(target: Path) -> list[dict]:
+    """dbt's JSON log events in a dbt target folder, oldest first (dbt rotates its log at
+    10 MB: dbt.log.2, dbt.log.1, dbt.log)."""
+    import json
+
+    age = {p: 0 if p.name == "dbt.log" else int(p.suffix[1:]) for p in target.glob("dbt.log*")}
+    logs = sorted(age, key=age.get, reverse=True)
+    return [json.loads(line) for log in logs for line in log.read_text().splitlines()]
+
+
+def test_a_new_data_directory_reuses_the_projects_parse(pipeline):
+    """kinerja-dbt starts dbt inside the data directory, named ``.`` in the profile: the first
+    build of a new data directory reuses the project's own parse (before, "Unable to do partial
+    parsing because profile has changed": the whole project parsed again, ~5 s a new data
+    directory), and the warehouse is the data directory's."""
+    _, data, *_ = pipeline
+    names = [e["info"]["name"] for e in dbt_events(data.root / "dbt" / "duckdb")]
+    assert "UnableToPartialParse" not in names
+    assert "PartialParsingSkipParsing" in names or "PartialParsingEnabled" in names
+    assert data.warehouse.exists() and not TRANSFORMS_WAREHOUSE.exists()
+
+
 def test_next_window_reuses_dbt_parse_and_target_in_the_data_dir(pipeline, tmp_path):
     """A run over another window keeps dbt's partial parse (the window is not a dbt var), writes
     dbt's target into DATA/dbt/duckdb (nothing new in the project), and recomputing months
     with the same exports gives the same published bytes."""
     import json
-
-    from orchestration.core.paths import TRANSFORMS_DIR
 
     exports, data, *_ = pipeline
     moved = DataDir.resolve(tmp_path / "data")  # a copy: the module's data dir stays as it is
@@ -129,8 +151,7 @@ def test_next_window_reuses_dbt_parse_and_target_in_the_data_dir(pipeline, tmp_p
     before = _published_digest(moved)
     project_targets = set((TRANSFORMS_DIR / "target").glob("*"))
 
-    # the first run in the moved directory parses in full (the profile's data path changed),
-    # the next one, over another window, must not
+    # a moved data directory is still "." to dbt: no run in it parses in full
     for periode in PERIODS:
         rc = main(
             [
@@ -155,14 +176,11 @@ def test_next_window_reuses_dbt_parse_and_target_in_the_data_dir(pipeline, tmp_p
     results = json.loads((target / "run_results.json").read_text())
     statuses = {r["status"] for r in results["results"]}
     assert statuses and statuses <= {"success", "pass"}
-    # dbt rotates its log at 10 MB: dbt.log.2, dbt.log.1, dbt.log, oldest first
-    age = {p: 0 if p.name == "dbt.log" else int(p.suffix[1:]) for p in target.glob("dbt.log*")}
-    logs = sorted(age, key=age.get, reverse=True)
-    events = [json.loads(line) for log in logs for line in log.read_text().splitlines()]
+    events = dbt_events(target)
     last = events[-1]["info"]["invocation_id"]
     names = {e["info"]["name"] for e in events if e["info"]["invocation_id"] == last}
     assert "PartialParsingSkipParsing" in names or "PartialParsingEnabled" in names
-    assert "UnableToPartialParse" not in names
+    assert "UnableToPartialParse" not in {e["info"]["name"] for e in events}
 
 
 def test_unit_tests_run_once_per_project_version_not_per_data_directory(
