@@ -61,6 +61,6 @@ class KinerjaDbtCli(DbtCliResource):
         when the environment's bin folder is not on PATH); for DuckDB ``kinerja-dbt``, which
         starts it inside the data directory so that a new data directory parses only what the
         project's own parse has not (``orchestration/dbt_in_data.py``)."""
-        name = "kinerja-dbt" if project.target == "duckdb" else "dbt"
-        beside = Path(sys.executable).with_name(name)
-        return cls(project_dir=project, dbt_executable=str(beside) if beside.exists() else name)
+        names = ("kinerja-dbt", "dbt") if project.target == "duckdb" else ("dbt",)
+        found = [b for b in (Path(sys.executable).with_name(n) for n in names) if b.exists()]
+        return cls(project_dir=project, dbt_executable=str(found[0]) if found else "dbt")

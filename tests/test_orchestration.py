@@ -142,6 +142,7 @@ def test_dbt_resource_runs_this_environments_dbt_without_version_subprocess(defi
     assert callable(DbtCliResource.__dict__["_initialize_dbt_core_adapter"])
     dbt = definitions.resources["dbt"]
     assert isinstance(dbt, KinerjaDbtCli)
+    assert Path(dbt.dbt_executable).name == "kinerja-dbt"  # DuckDB: inside the data directory
     reported = subprocess.run([dbt.dbt_executable, "--version"], capture_output=True, text=True)
     assert f"installed: {dbt._cli_version}" in reported.stdout
     assert dbt._initialize_dbt_core_adapter(["build"]) is None
