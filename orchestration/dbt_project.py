@@ -139,14 +139,15 @@ def _parse(project: DbtProject) -> None:
 
     from dbt.cli.main import dbtRunner
 
-    from orchestration.dbt_in_data import HERE
+    from orchestration.dbt_in_data import WAREHOUSE_HERE
 
+    os.environ.setdefault("KINERJA_DATA", str(Path("data").resolve()))
     target = project.project_dir / project.target_path
     target.mkdir(parents=True, exist_ok=True)
-    # the data directory as kinerja-dbt names it, so every data directory's first build
-    # reuses this parse's state
+    # the warehouse as kinerja-dbt names it, so every data directory's first build reuses
+    # this parse's state
     with (
-        environment({"KINERJA_DATA": HERE}),
+        environment(WAREHOUSE_HERE),
         tempfile.TemporaryDirectory(prefix=".parse-", dir=target) as staging,
     ):
         state = target / "partial_parse.msgpack"

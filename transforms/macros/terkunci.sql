@@ -1,6 +1,8 @@
 {#- The folder of the paid rows of LOCKED periods: DATA/terkunci/<YYYY-MM>.parquet, copied by
-    `kinerja lock` (orchestration/periods.py) and never changed afterwards. -#}
+    `kinerja lock` (orchestration/periods.py) and never changed afterwards. Read only when
+    executing, so the data directory is not part of dbt's parse state (macros/sumber.sql). -#}
 {% macro lokasi_terkunci() -%}
+  {%- if not execute -%}{{ return('terkunci') }}{%- endif -%}
   {{ return(env_var('KINERJA_DATA') ~ '/terkunci') }}
 {%- endmacro %}
 
