@@ -135,6 +135,13 @@ def test_a_new_data_directory_reuses_the_projects_parse(pipeline):
     assert "UnableToPartialParse" not in names
     assert "PartialParsingSkipParsing" in names or "PartialParsingEnabled" in names
     assert data.warehouse.exists() and not TRANSFORMS_WAREHOUSE.exists()
+    # the staging views name the raw zone by its full path: queryable from any folder
+    with duckdb.connect(str(data.warehouse), read_only=True) as con:
+        [(sql,)] = con.execute(
+            "select sql from duckdb_views() where view_name = 'stg_pegawai'"
+        ).fetchall()
+        assert f"read_parquet('{data.root}/raw/pegawai/" in sql
+        assert con.execute("select count(*) from stg_pegawai").fetchone()[0] > 0
 
 
 def test_next_window_reuses_dbt_parse_and_target_in_the_data_dir(pipeline, tmp_path):
