@@ -1,8 +1,9 @@
 -- The taps of each rostered shift of the window (jadwal.md §4). A shift's window is
 -- [S - 4 h, E + 4 h); a tap inside the windows of two shifts of the same employee belongs to
 -- the shift whose S or E is nearer to it, a tie to the later shift; a tap in no window is not
--- used. Taps are read from the window's files and from the first mornings of the month after
--- (a night shift of the last day ends there). Arrival = MASUK, or no jenis and before the
+-- used. Taps are read from the window's files, from the first mornings of the month after
+-- (a night shift of the last day ends there) and from the last day of the month before (a
+-- shift starting before 04:00 on the first day opens its window there). Arrival = MASUK, or no jenis and before the
 -- split P = (S + E) / 2; departure = PULANG, or no jenis and at or after P. Check-in = the
 -- earliest arrival, check-out = the latest departure; at one second the first line wins.
 -- Exact duplicate taps count once. Seconds are counted from midnight of the shift's day.
@@ -18,6 +19,8 @@ tap_mentah as (
     select * from {{ ref('stg_absensi') }}
     union all
     select * from {{ ref('stg_absensi_sesudah') }}
+    union all
+    select * from {{ ref('stg_absensi_sebelum') }}
 ),
 
 tap as (
