@@ -86,7 +86,8 @@ def _periods_to_run(data: DataDir, periods: list[str], fingerprint: str, scanned
 
     All of them when the dbt project or the quality configuration changed, when no run has
     finished yet or nothing is published. Otherwise only the periods whose export files are
-    new or changed, the month after each of them (its transfers read that month's master), and
+    new or changed, the month after each of them (its transfers read that month's master, a
+    shift starting before 04:00 on its first day that month's last evening of taps), and
     any period not published yet: the other periods would come out the same, and publishing
     carries them over from the current snapshot. ``scanned``: the folder's ``export_folder.discover``.
     """
