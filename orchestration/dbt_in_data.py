@@ -7,10 +7,11 @@ whole project again, ~5 s (docs/benchmarks.md). Started inside the data director
 ``KINERJA_WAREHOUSE=warehouse.duckdb``, the profile reads the same for every data directory, so
 the state of the project's own parse (``ensure_manifest``, parsed with the same value) is reused;
 DuckDB opens the relative path in this working directory. Only the profile changes: the
-sources' Parquet globs keep the data directory's full path (``KINERJA_DATA``), because DuckDB
-stores them in the staging views, which other processes query from elsewhere (dbt re-parses
-just the files that read ``KINERJA_DATA`` when it differs). Dagster runs this for the DuckDB
-engine (``KinerjaDbtCli.for_project``); Spark keeps plain ``dbt``.
+sources' Parquet globs keep the data directory's full path (``KINERJA_DATA``, put in only when
+executing: macros/sumber.sql), because DuckDB stores them in the staging views, which other
+processes query from elsewhere. ``KINERJA_DATA`` is a full path here (``definitions`` and
+``run_pipeline`` set it so). Dagster runs this for the DuckDB engine
+(``KinerjaDbtCli.for_project``); Spark keeps plain ``dbt``.
 """
 
 from __future__ import annotations

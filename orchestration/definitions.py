@@ -31,9 +31,10 @@ def build_definitions() -> dg.Definitions:
     from quality.budget import build_budget_check
 
     storage = KinerjaStorage.from_env()
-    # dbt (a subprocess) finds the warehouse through its profile's env_var('KINERJA_DATA'):
-    # the same folder as the resource, also when only the default ./data is in use (paths.py)
-    os.environ.setdefault("KINERJA_DATA", storage.data_dir)
+    # dbt (a subprocess, started in the dbt project's folder) finds the warehouse through
+    # env_var('KINERJA_DATA'): the same folder as the resource, by its full path, also when
+    # only the default ./data is in use or the variable was given relative (paths.py)
+    os.environ["KINERJA_DATA"] = storage.data_dir
     # the payroll run stays lean; the models train and score in their own monthly job
     models = dg.AssetSelection.groups("models")
     job = dg.define_asset_job(JOB_NAME, selection=dg.AssetSelection.all() - models)
