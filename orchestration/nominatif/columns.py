@@ -91,7 +91,7 @@ def koreksi_cells(no: int, k: KoreksiRow) -> list:
 
 def heading_lines(daftar: Daftar) -> list[str]:
     """The lines above the table."""
-    status = daftar.status.get("status") or "DRAFT"
+    status = daftar.status_periode
     keterangan = formatting.STATUS.get(status, status)
     if daftar.status.get("oleh") and status != "DRAFT":
         keterangan += (

@@ -72,8 +72,14 @@ class Daftar:
         return {a: self.jumlah[a] + self.jumlah_koreksi[a] for a in AMOUNTS}
 
     @property
+    def status_periode(self) -> str:
+        """The period's status as published: DRAFT (also when none is recorded), VERIFIED or
+        LOCKED."""
+        return self.status.get("status") or "DRAFT"
+
+    @property
     def terkunci(self) -> bool:
-        return self.status.get("status") == "LOCKED"
+        return self.status_periode == "LOCKED"
 
 
 def _int(value: Any) -> int:

@@ -75,10 +75,6 @@ SKEMA_KOREKSI = pa.schema(
 )
 
 
-def _status(daftar: Daftar) -> str:
-    return daftar.status.get("status") or "DRAFT"
-
-
 def tpp_rows(daftar: list[Daftar]) -> list[dict]:
     return [
         {
@@ -102,7 +98,7 @@ def tpp_rows(daftar: list[Daftar]) -> list[dict]:
             "persen_disiplin": b.persen_disiplin,
             **b.jumlah,
             "aturan_versi": b.aturan_versi,
-            "status_periode": _status(d),
+            "status_periode": d.status_periode,
         }
         for d in daftar
         for b in d.baris
@@ -120,7 +116,7 @@ def koreksi_file_rows(daftar: list[Daftar]) -> list[dict]:
             "nama": k.nama,
             **{f"selisih_{a}": k.selisih[a] for a in AMOUNTS},
             "alasan": k.alasan,
-            "status_periode": _status(d),
+            "status_periode": d.status_periode,
         }
         for d in daftar
         for k in d.koreksi

@@ -89,7 +89,7 @@ class _Document(FPDF):
         d = self.daftar
         self.set_y(-9)
         self.set_font(FONT, "", 6.5)
-        status = d.status.get("status") or "DRAFT"
+        status = d.status_periode
         self.cell(
             0,
             4,
