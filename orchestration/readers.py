@@ -476,7 +476,8 @@ def _read_xlsx(data: bytes, name: str, kind: str | None, periode: str | None) ->
             name, kind, "KOLOM_GANDA", periode=periode, notes=notes, kolom=dup[0], n=dup[1]
         )
     names = _header_names(header)
-    months = [j for j, n in enumerate(names) if n in _month_columns(kind)]
+    month_names = _month_columns(kind)
+    months = [j for j, n in enumerate(names) if n in month_names]
     body = [
         (line, _with_months(r, cells[line - 1], months))
         for line, r in enumerate(rows[header_index + 1 :], start=header_index + 2)
