@@ -123,7 +123,44 @@ def ensure_manifest(engine: str | None = None) -> Path:
 
 
 def _fresh(manifest: Path, project_dir: Path) -> bool:
-    return manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime(project_dir)
+    return (
+        manifest.exists()
+        and manifest.stat().st_mtime >= _newest_source_mtime(project_dir)
+        and parsed_here(manifest.with_name(PARSE_STATE), project_dir)
+    )
+
+
+PARSE_STATE = "partial_parse.msgpack"  # dbt's saved parse, reused by the next command
+
+
+def parsed_here(state: Path, project_dir: Path) -> bool:
+    """Whether dbt's saved parse ``state`` (when there is one) was made of the project in
+    ``project_dir``.
+
+    dbt saves each node with the project's absolute folder (``root_path``) and does not compare
+    it when it reuses the state: reused after the project moved (a new checkout or release in
+    another folder, a data directory last built by another clone) every seed is read from the
+    old folder ("No files found that match the pattern .../seeds/aturan_basis.csv") and the
+    build fails. dagster-dbt knows the problem (its ``prepare`` marks the seeds as changed); a
+    state from elsewhere is not reused here."""
+    if not state.exists():
+        return True
+    import msgpack  # dbt's own format for the state (a dependency of dbt-core)
+
+    with open(state, "rb") as f:
+        saved = msgpack.unpack(f, raw=False, strict_map_key=False)
+    here = {str(project_dir), str(project_dir.resolve())}
+    return all(
+        node["root_path"] in here for node in saved.get("nodes", {}).values() if "root_path" in node
+    )
+
+
+def forget_parse_from_elsewhere(target: Path, project_dir: Path) -> None:
+    """Remove the saved parse of a dbt target folder made of the project in another folder
+    (``parsed_here``): dagster-dbt then copies in the project's own, made here."""
+    state = target / PARSE_STATE
+    if not parsed_here(state, project_dir):
+        state.unlink(missing_ok=True)
 
 
 def _parse(project: DbtProject) -> None:
@@ -150,8 +187,8 @@ def _parse(project: DbtProject) -> None:
         environment(WAREHOUSE_HERE),
         tempfile.TemporaryDirectory(prefix=".parse-", dir=target) as staging,
     ):
-        state = target / "partial_parse.msgpack"
-        if state.exists():
+        state = target / PARSE_STATE
+        if state.exists() and parsed_here(state, project.project_dir):
             shutil.copy2(state, staging)
         args = [
             "parse",

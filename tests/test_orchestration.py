@@ -156,6 +156,7 @@ def test_a_manifest_being_parsed_is_never_read_half_written(tmp_path, monkeypatc
     from types import SimpleNamespace
 
     import dbt.cli.main
+    import msgpack
 
     from orchestration import dbt_project
 
@@ -163,7 +164,8 @@ def test_a_manifest_being_parsed_is_never_read_half_written(tmp_path, monkeypatc
     target.mkdir()
     old = json.dumps({"nodes": {"a": 1}})
     (target / "manifest.json").write_text(old)
-    (target / "partial_parse.msgpack").write_bytes(b"state")
+    state = msgpack.packb({"nodes": {"seed.kinerja.ref_opd": {"root_path": str(tmp_path)}}})
+    (target / "partial_parse.msgpack").write_bytes(state)
     seen = {}
 
     class Runner:
@@ -182,7 +184,42 @@ def test_a_manifest_being_parsed_is_never_read_half_written(tmp_path, monkeypatc
         project_dir=tmp_path, profiles_dir=tmp_path, target="duckdb", target_path=Path("target")
     )
     dbt_project._parse(project)
-    assert seen == {"state_copied": b"state", "read_meanwhile": {"nodes": {"a": 1}}}
+    assert seen == {"state_copied": state, "read_meanwhile": {"nodes": {"a": 1}}}
     assert json.loads((target / "manifest.json").read_text()) == {"nodes": {"a": 1, "b": 2}}
     assert (target / "partial_parse.msgpack").read_bytes() == b"new state"
     assert sorted(p.name for p in target.iterdir()) == ["manifest.json", "partial_parse.msgpack"]
+
+
+def test_a_parse_state_made_in_another_folder_is_not_reused(tmp_path, monkeypatch):
+    """dbt keeps the project's absolute folder in its saved parse and does not compare it: a
+    project moved with its ``target/`` (a release unpacked elsewhere) would load its seeds from
+    the old folder. The manifest counts as stale and the parse starts without that state."""
+    from types import SimpleNamespace
+
+    import dbt.cli.main
+    import msgpack
+
+    from orchestration import dbt_project
+
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "manifest.json").write_text('{"nodes": {}}')
+    foreign = {"nodes": {"seed.kinerja.ref_opd": {"root_path": "/elsewhere/transforms"}}}
+    (target / "partial_parse.msgpack").write_bytes(msgpack.packb(foreign))
+    assert not dbt_project.parsed_here(target / "partial_parse.msgpack", tmp_path)
+    assert not dbt_project._fresh(target / "manifest.json", tmp_path)
+    seen = {}
+
+    class Runner:
+        def invoke(self, args):
+            staging = Path(args[args.index("--target-path") + 1])
+            seen["state_copied"] = (staging / "partial_parse.msgpack").exists()
+            (staging / "manifest.json").write_text('{"nodes": {}}')
+            return SimpleNamespace(success=True, exception=None)
+
+    monkeypatch.setattr(dbt.cli.main, "dbtRunner", Runner)
+    project = SimpleNamespace(
+        project_dir=tmp_path, profiles_dir=tmp_path, target="duckdb", target_path=Path("target")
+    )
+    dbt_project._parse(project)
+    assert seen == {"state_copied": False}

@@ -190,6 +190,37 @@ def test_next_window_reuses_dbt_parse_and_target_in_the_data_dir(pipeline, tmp_p
     assert "UnableToPartialParse" not in {e["info"]["name"] for e in events}
 
 
+def test_a_data_directory_last_built_by_a_checkout_elsewhere_still_builds(pipeline, tmp_path):
+    """dbt saves the project's absolute folder in its parse state and reuses the state without
+    comparing it: a data directory whose last build ran from another checkout (a release in a
+    new folder, another clone) loaded every seed from that folder ("No files found that match
+    the pattern /elsewhere/transforms/seeds/aturan_basis.csv") and the run failed. Such a state
+    is set aside for the project's own."""
+    import msgpack
+
+    from orchestration.dbt_project import PARSE_STATE, parsed_here
+
+    exports, data, *_ = pipeline
+    moved = DataDir.resolve(tmp_path / "data")
+    shutil.copytree(data.root, moved.root, symlinks=True)
+    before = _published_digest(moved)
+    state = moved.root / "dbt" / "duckdb" / PARSE_STATE
+    saved = msgpack.unpackb(state.read_bytes(), raw=False, strict_map_key=False)
+    for node in saved["nodes"].values():
+        node["root_path"] = "/elsewhere/transforms"  # what the other checkout's build left
+    state.write_bytes(msgpack.packb(saved))
+    assert not parsed_here(state, TRANSFORMS_DIR)
+
+    periode = PERIODS[-1]
+    rc = main(
+        ["run", "--exports", str(exports), "--data", str(moved.root), "--periode", periode]
+        + ["--paksa"]
+    )
+    assert rc == 0
+    assert parsed_here(state, TRANSFORMS_DIR)
+    assert _published_digest(moved) == before
+
+
 def test_unit_tests_run_once_per_project_version_not_per_data_directory(
     pipeline, tmp_path, monkeypatch
 ):

@@ -11,6 +11,7 @@ from orchestration.dbt_project import (
     dbt_project,
     dbt_target_path,
     ensure_manifest,
+    forget_parse_from_elsewhere,
     window_environment,
 )
 from orchestration.partitions import monthly
@@ -43,6 +44,7 @@ def build_tpp_dbt_assets(engine: str | None = None) -> dg.AssetsDefinition:
         window = context.partition_key_range
         unit_tests = context.run.tags.get(UNIT_TESTS_TAG) != "false"
         target = dbt_target_path(storage.data.root, engine)
+        forget_parse_from_elsewhere(target, dbt_project(engine).project_dir)
         with window_environment(window.start, window.end):
             invocation = dbt.cli(
                 dbt_build_args(unit_tests=unit_tests), context=context, target_path=target
