@@ -21,6 +21,7 @@ from app import sessions as store
 from app.auth import Session
 from app.data import AccessDenied, Data, NotAvailable
 from app.users import ANALIS, KEPALA_OPD, KEUANGAN
+from orchestration import periods
 from orchestration.core.paths import DataDir
 
 APP_DIR = Path(__file__).resolve().parent
@@ -214,10 +215,7 @@ def title(teks: str, sub: str | None = None) -> None:
 
 STATUS_WARNA = {"DRAFT": "orange", "VERIFIED": "blue", "LOCKED": "green"}
 # a period the latest run left unpublished (``Snapshot.blocked``): each page adds what it means
-DIBLOKIR = (
-    "Perhitungan terakhir periode ini punya temuan ERROR sehingga tidak diterbitkan: angka yang "
-    "tampil versi terbitan sebelumnya"
-)
+DIBLOKIR = f"Periode ini diblokir: {periods.DIBLOKIR}"
 STATUS_LABEL = {"DRAFT": "Draf", "VERIFIED": "Terverifikasi", "LOCKED": "Terkunci"}
 
 

@@ -219,6 +219,7 @@ def cmd_lock(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from orchestration.core.formatting import rupiah
     from orchestration.nominatif import ExportError, export
+    from orchestration.periods import DIBLOKIR
 
     try:
         result = export(
@@ -243,9 +244,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     if result.diblokir:
         print(
-            f"PERINGATAN: periode {args.periode} diblokir: perhitungan terakhirnya punya temuan "
-            "ERROR, jadi file ini dari versi terbitan sebelumnya dan tidak boleh dibayar sampai "
-            "sumber data diperbaiki dan pipeline dijalankan ulang.",
+            f"PERINGATAN: periode {args.periode} diblokir: {DIBLOKIR}, dan file ini darinya; "
+            "tidak boleh dibayar sampai sumber data diperbaiki dan pipeline dijalankan ulang.",
             file=sys.stderr,
         )
     return 0

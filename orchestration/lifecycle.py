@@ -17,6 +17,7 @@ from orchestration.core.formatting import waktu_iso
 from orchestration.core.paths import DataDir, sha256_file
 from orchestration.core.published import Snapshot, current_snapshot
 from orchestration.periods import (
+    DIBLOKIR,
     LOCKED,
     VERIFIED,
     PeriodeError,
@@ -58,9 +59,8 @@ def _transition(data: DataDir, periode: str) -> Iterator[tuple[StatusPeriode, Sn
         snapshot, sha = _published(data, periode)
         if periode in snapshot.blocked:
             raise PeriodeError(
-                f"Periode {periode} diblokir: perhitungan terakhirnya punya temuan ERROR, jadi "
-                "yang terbit masih versi sebelumnya; perbaiki sumber data dan jalankan ulang "
-                "pipeline sebelum verifikasi atau penguncian."
+                f"Periode {periode} diblokir: {DIBLOKIR}; perbaiki sumber data dan jalankan "
+                "ulang pipeline sebelum verifikasi atau penguncian."
             )
         yield current, snapshot, sha
     publish(data, [])

@@ -34,6 +34,13 @@ STATUSES = (DRAFT, VERIFIED, LOCKED)
 
 LABEL = {DRAFT: "DRAF", VERIFIED: "TERVERIFIKASI", LOCKED: "TERKUNCI"}
 
+# why a period in the manifest's ``diblokir`` may not be verified, locked or paid (said by the
+# lifecycle, ``kinerja export`` and the app)
+DIBLOKIR = (
+    "perhitungan terakhirnya punya temuan ERROR sehingga tidak diterbitkan; yang terbit masih "
+    "versi sebelumnya"
+)
+
 
 SCHEMA = """
 create table if not exists periode (

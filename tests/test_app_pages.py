@@ -932,10 +932,10 @@ def test_a_blocked_period_says_why_and_offers_no_verify_or_lock(tmp_path, monkey
         assert status["t_status"].tolist() == ["Draf · diblokir", "Terverifikasi", "Terkunci"]
     at.switch_page("views/keuangan.py").run()  # finance: not to be paid
     tidak_ada_error(at)
-    assert "versi terbitan sebelumnya dan tidak boleh dibayar" in teks(at)
+    assert "yang terbit masih versi sebelumnya dan tidak boleh dibayar" in teks(at)
     at = masuk("analis")  # any page: the sidebar says so
     sidebar = " ".join(c.value for c in at.sidebar.caption)
-    assert "angka yang tampil versi terbitan sebelumnya" in sidebar
+    assert "yang terbit masih versi sebelumnya" in sidebar
     with pytest.raises(lifecycle.LifecycleFailed, match="diblokir"):
         lifecycle.run(data, "analis", users.ANALIS, "2025-03", periods.VERIFIED)
     assert periods.status(data, "2025-03").status == periods.DRAFT
