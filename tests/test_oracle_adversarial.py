@@ -147,6 +147,10 @@ BASE = {
     "ganda_saja": ("PNS", "III/a", 8, "1.02.02", "SHIFT"),
     # tpp-rules §2: an approved CT overlapped by a pending IZIN and a refused DL: no WARN
     "absen_ditolak": ("PNS", "III/a", 8, "4.01.01", None),
+    # jadwal §3 / sources.md: April's roster has only a code the rulebook does not know (every
+    # row quarantined): no roster that month -> KANTOR (JADWAL_TIDAK_ADA), never a month of
+    # zeros; March's valid roster makes March SHIFT. Office hours' taps throughout.
+    "kode_asing": ("PNS", "III/a", 8, "1.02.02", "SHIFT"),
 }
 # cases that have no tpp_bulanan row at all (a finding instead)
 NO_ROWS = {"belum_aktif"}
@@ -283,6 +287,10 @@ ROSTER: dict[str, dict[D, str]] = {
     "guru_jadwal": {D(2025, 4, 12): "PAGI", D(2025, 4, 13): "SIANG"},
     "malam_dl": {D(2025, 5, 30): "PAGI", D(2025, 5, 31): "MALAM"},
     "ganda_saja": {D(2025, 3, 3): "PAGI", D(2025, 4, 10): "PAGI", D(2025, 5, 5): "PAGI"},
+    "kode_asing": {
+        **{D(2025, 3, d): "PAGI" for d in (3, 4, 5, 6, 7)},
+        **{D(2025, 4, d): "SORE" for d in range(1, 31) if D(2025, 4, d).isoweekday() <= 5},
+    },
 }
 ROSTER["libur_semua"].update({D(2025, 4, d): "LIBUR" for d in range(1, 31)})
 
@@ -463,7 +471,7 @@ def build(root) -> RawZone:
                 if (key, d) in SPECIAL:
                     for t, jenis in SPECIAL[(key, d)]:
                         tap(key, t, jenis)
-                elif (m["pola_kerja"] == "SHIFT" and key != "tanpa_jadwal") or (
+                elif (m["pola_kerja"] == "SHIFT" and key not in ("tanpa_jadwal", "kode_asing")) or (
                     key == "shift_kantor" and d < D(2025, 5, 12)
                 ):
                     kode = roster.get(d)

@@ -157,8 +157,8 @@ tanpa_snapshot as (
     where segmen = 'UTAMA' and tanpa_snapshot_sebelumnya
 ),
 
--- jadwal.md §3: a SHIFT employee with no roster row in the month is computed with the KANTOR
--- pattern (never a silent zero).
+-- jadwal.md §3: a SHIFT employee with no roster row in the month (none that its quarantine
+-- keeps) is computed with the KANTOR pattern (never a silent zero).
 tanpa_jadwal as (
     select
         periode,
@@ -168,8 +168,9 @@ tanpa_jadwal as (
         kode_opd,
         source_file,
         line_no,
-        'Pola kerja SHIFT tetapi tidak ada jadwal dinas (jadwal_' || replace(periode, '-', '')
-            || ') untuk pegawai ini: hari kerja dan jam dihitung dengan pola KANTOR.' as pesan
+        'Pola kerja SHIFT tetapi tidak ada baris jadwal dinas yang sah (jadwal_'
+            || replace(periode, '-', '') || '; baris berkode shift tidak dikenal dikarantina) '
+            || 'untuk pegawai ini: hari kerja dan jam dihitung dengan pola KANTOR.' as pesan
     from segmen
     where aktif and pola_kerja = 'SHIFT' and pola_hari <> 'SHIFT'
 ),
