@@ -137,6 +137,26 @@ P = {
     "perawat_setengah": Pegawai(
         nip("19901111", "201501", 2, 111), "Klara Tallo", "PNS", "II/a", 1, RSUD, D(2015, 1, 1)
     ),
+    # sources.md: a CT 24 Feb - 4 Mar listed only in February's file (March's days count without
+    # it: TK, and a WARN); the same CT listed in both months' files (March's days are CT)
+    "lanjut_hilang": Pegawai(
+        nip("19901212", "201501", 1, 112),
+        "Lusia Kolo",
+        "PNS",
+        "III/a",
+        7,
+        "4.01.01",
+        D(2015, 1, 1),
+    ),
+    "lanjut_ada": Pegawai(
+        nip("19910101", "201501", 2, 113),
+        "Maria Naitili",
+        "PNS",
+        "III/a",
+        7,
+        "4.01.01",
+        D(2015, 1, 1),
+    ),
 }
 SHIFT = {"perawat", "perawat_mar", "perawat_setengah"}
 GURU_FEB = {"mutasi_guru"}  # SEKOLAH in February
@@ -216,6 +236,8 @@ def build(root) -> RawZone:
                     continue
                 if key == "setengah_dis" and d == D(2025, 2, 3):
                     continue  # CLTN
+                if key.startswith("lanjut_") and D(2025, 2, 24) <= d <= D(2025, 3, 4):
+                    continue  # CT, listed in one or both months' files
                 if (key, d) in special:
                     for hms, jenis in special[(key, d)]:
                         t[periode].tap(p.nip, at(d, hms), jenis)
@@ -234,6 +256,8 @@ def build(root) -> RawZone:
                 t[periode].tap(p.nip, at(d, masuk), None)
                 t[periode].tap(p.nip, at(d, pulang), None)
     absen(z, FEB, P["setengah_dis"].nip, "CLTN", D(2025, 2, 3), D(2025, 2, 3))
+    for periode, key in ((FEB, "lanjut_hilang"), (FEB, "lanjut_ada"), (MAR, "lanjut_ada")):
+        absen(z, periode, P[key].nip, "CT", D(2025, 2, 24), D(2025, 3, 4))
     tu = P["tumpang"].nip
     for kode in ("IZIN", "DL"):
         absen(z, FEB, tu, kode, D(2025, 2, 3), D(2025, 2, 3))
@@ -551,3 +575,23 @@ def test_loaded_next_month_without_early_taps_gives_the_missing_check_out(night_
         "select * from temuan where kode = 'PULANG_BELUM_TERSEDIA' and nip = ?", [P["perawat"].nip]
     )
     assert warn == []
+
+
+def test_an_absence_running_into_a_month_whose_file_leaves_it_out_is_a_warning(run):
+    """sources.md: every row belongs to its file's month, so a CT of 24 Feb - 4 Mar listed only
+    in February's file covers February's days (CT 5) and not March's: Mon 3 and Tue 4 March are
+    TK, and the month says so once (KETIDAKHADIRAN_LANJUTAN_TIDAK_ADA, the two working days,
+    February's file and line). Listed in March's file too, March's days are CT: no finding."""
+    hilang, ada = one(run, MAR, "lanjut_hilang"), one(run, MAR, "lanjut_ada")
+    assert one(run, FEB, "lanjut_hilang")["ct"] == one(run, FEB, "lanjut_ada")["ct"] == 5
+    assert (hilang["ct"], hilang["tk"]) == (0, 2)
+    assert (ada["ct"], ada["tk"]) == (2, 0)
+    found = run.query(
+        "select * from temuan where kode = 'KETIDAKHADIRAN_LANJUTAN_TIDAK_ADA' order by nip"
+    )
+    assert [(f["periode"], f["nip"], f["tingkat"]) for f in found] == [
+        (MAR, P["lanjut_hilang"].nip, "WARN")
+    ]
+    [f] = found
+    assert f["source_file"] == "ketidakhadiran_202502.csv"
+    assert "2 hari kerja (2025-03-03 s.d. 2025-03-04)" in f["pesan"], f["pesan"]

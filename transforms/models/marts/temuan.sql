@@ -259,6 +259,38 @@ pulang_belum_tersedia as (
     where pulang_belum_tersedia
 ),
 
+-- sources.md: a row belongs to its file's month, so an approved absence of last month's file
+-- that runs on into this month covers this month's days only when this month's file lists it
+-- too. Its working days here that no absence of this month's file covers (counted as without
+-- it: TK when there is no tap) are a WARN once per absence: the export of this month may have
+-- left it out, or it was cut short.
+absen_lanjutan as (
+    select
+        h.periode,
+        'WARN' as tingkat,
+        'KETIDAKHADIRAN_LANJUTAN_TIDAK_ADA' as kode,
+        h.nip,
+        min(h.kode_opd) as kode_opd,
+        l.source_file,
+        l.line_no,
+        'Ketidakhadiran ' || l.kode || ' ' || cast(l.mulai as {{ dbt.type_string() }}) || ' s.d. '
+            || cast(l.selesai as {{ dbt.type_string() }}) || ' (' || l.source_file || ' baris '
+            || cast(l.line_no as {{ dbt.type_string() }}) || ') berlanjut ke periode ' || h.periode
+            || ', tetapi berkas ketidakhadiran periode ini tidak memuatnya: '
+            || cast(count(*) as {{ dbt.type_string() }}) || ' hari kerja ('
+            || cast(min(h.tanggal) as {{ dbt.type_string() }}) || ' s.d. '
+            || cast(max(h.tanggal) as {{ dbt.type_string() }})
+            || ') dihitung tanpa ketidakhadiran itu. Bila masih berlaku, kirim ulang berkas '
+            || 'ketidakhadiran periode ini yang memuatnya.' as pesan
+    from {{ ref('stg_ketidakhadiran_lanjutan') }} as l
+    inner join {{ ref('int_hari_pegawai') }} as h
+        on h.periode = {{ periode_berikut(awal_periode('l.periode')) }}
+        and h.nip = l.nip
+        and h.tanggal <= l.selesai
+        and h.kode_absen is null
+    group by h.periode, h.nip, l.periode, l.kode, l.mulai, l.selesai, l.source_file, l.line_no
+),
+
 tpp as (
     select * from {{ ref('int_tpp_bulanan') }}
 ),
@@ -442,6 +474,7 @@ semua as (
     union all select * from jadwal_ganda
     union all select * from jadwal_bukan_shift
     union all select * from pulang_belum_tersedia
+    union all select * from absen_lanjutan
     union all select * from segmen_tanpa_hari
     union all select * from nip_ganda
     union all select * from pegawai_dikarantina
