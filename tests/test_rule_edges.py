@@ -8,6 +8,7 @@ Expected amounts come from ``tpp_fixtures.hitung_tpp`` (exact fractions, tpp-rul
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 
 import pytest
 from tpp_fixtures import (
@@ -595,3 +596,27 @@ def test_an_absence_running_into_a_month_whose_file_leaves_it_out_is_a_warning(r
     [f] = found
     assert f["source_file"] == "ketidakhadiran_202502.csv"
     assert "2 hari kerja (2025-03-03 s.d. 2025-03-04)" in f["pesan"], f["pesan"]
+
+
+def test_a_transfer_between_patterns_paid_over_a_whole_month_is_a_warning(run):
+    """tpp-rules §5 with jadwal.md §5: the teacher's ASAL segment (SEKOLAH, 1-11 March) is
+    pro-rated by March's school days, the UTAMA one (KANTOR from 12 March) by its office days:
+    together more than one month's basis. Paid as the rules say, with one WARN saying by how
+    much; the people who transfer within one pattern get none."""
+    segments = rows(run, MAR, "mutasi_guru")
+    assert [r["pola_kerja"] for r in segments] == ["SEKOLAH", "KANTOR"]
+    sekolah, kantor = _school_days(MAR), working_days(MAR)
+    before = [d for d in sekolah if d < D(2025, 3, 12)]
+    after = [d for d in kantor if d >= D(2025, 3, 12)]
+    assert [(r["hari_efektif"], r["hari_kerja"]) for r in segments] == [
+        (len(before), len(sekolah)),
+        (len(after), len(kantor)),
+    ]
+    share = Fraction(len(before), len(sekolah)) + Fraction(len(after), len(kantor))
+    assert share > 1
+    found = run.query("select * from temuan where kode = 'PRORATA_LEBIH_DARI_SEBULAN'")
+    assert [(f["periode"], f["nip"], f["kode_opd"]) for f in found] == [
+        (MAR, P["mutasi_guru"].nip, "4.01.01")
+    ]
+    percent = f"{round(float(share * 100), 1):.1f}".replace(".", ",")
+    assert f"dibayar {percent} % dari basis sebulan penuh" in found[0]["pesan"], found[0]["pesan"]

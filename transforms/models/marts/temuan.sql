@@ -310,6 +310,36 @@ segmen_tanpa_hari as (
     where pola_kerja = 'SHIFT' and hari_kerja = 0 and segmen = 'UTAMA'
 ),
 
+-- tpp-rules §5 with jadwal.md §5: each segment of a transfer month is pro-rated by the
+-- hari_kerja of its own pattern over the whole month. When the patterns differ (a SHIFT segment
+-- counts only its rostered days, a SEKOLAH one Saturdays too) the rows of one person can add
+-- up to more than a whole month's basis: paid as the rules say, and a WARN for finance to look
+-- at before paying.
+prorata_lebih as (
+    select
+        periode,
+        'WARN' as tingkat,
+        'PRORATA_LEBIH_DARI_SEBULAN' as kode,
+        nip,
+        max(case when segmen = 'UTAMA' then kode_opd end) as kode_opd,
+        max(case when segmen = 'UTAMA' then source_file end) as source_file,
+        max(case when segmen = 'UTAMA' then line_no end) as line_no,
+        'Baris TPP pegawai ini pada periode ' || periode || ' (mutasi antarpola kerja: '
+            || {{ gabung_teks('pola_kerja', "', '", ['tanggal_mulai']) }}
+            || ') bersama-sama dibayar '
+            || replace(
+                cast(round(100 * sum(cast(hari_efektif as double) / hari_kerja), 1) as {{ dbt.type_string() }}),
+                '.', ','
+            )
+            || ' % dari basis sebulan penuh, karena setiap baris dibagi hari kerja pola kerjanya '
+            || 'sendiri; periksa sebelum membayar.' as pesan
+    from tpp
+    where hari_kerja > 0
+    group by periode, nip
+    having count(distinct pola_kerja) > 1
+        and sum(cast(hari_efektif as double) / hari_kerja) > 1 + 1e-9
+),
+
 nip_ganda as (
     select
         k.periode,
@@ -476,6 +506,7 @@ semua as (
     union all select * from pulang_belum_tersedia
     union all select * from absen_lanjutan
     union all select * from segmen_tanpa_hari
+    union all select * from prorata_lebih
     union all select * from nip_ganda
     union all select * from pegawai_dikarantina
     union all select * from tanpa_penilaian
