@@ -458,8 +458,47 @@ def day_sources(frame: pl.DataFrame) -> dict[tuple[str, str], set[str]]:
     return {(r[0], r[1]): set(r[2]) for r in grouped.iter_rows()}
 
 
+# the kinds whose files decide a day's attendance: the taps, the absences, the roster
+ATTENDANCE_KINDS = ("absensi", "ketidakhadiran", "jadwal")
+
+
+def attendance_files_since(data: DataDir, statuses: dict[str, StatusPeriode]) -> dict[str, set]:
+    """LOCKED periode -> the attendance files loaded since it was locked (at or after the
+    lock's second): the month's own taps, absences and roster, and the next month's taps and
+    roster (its first morning closes the month's last night shift). These are what a
+    correction of the period's days came from, named in its koreksi row."""
+    from orchestration.file_registry import current_files
+
+    if not data.registry.exists():
+        return {}
+    loaded = current_files(data).filter(pl.col("kind").is_in(ATTENDANCE_KINDS))
+    out: dict[str, set] = {}
+    for periode, status in statuses.items():
+        if not status.locked or not status.pada:
+            continue
+        since = _aware(status.pada).replace(microsecond=0)
+        nearby = loaded.filter(
+            (pl.col("periode") == periode)
+            | ((pl.col("periode") == next_month(periode)) & (pl.col("kind") != "ketidakhadiran"))
+        )
+        out[periode] = {
+            r["file_name"] for r in nearby.iter_rows(named=True) if _aware(r["loaded_at"]) >= since
+        }
+    return out
+
+
+def _aware(iso: str) -> dt.datetime:
+    """An ISO timestamp as an aware datetime (one written without an offset is WITA's)."""
+    moment = dt.datetime.fromisoformat(iso)
+    return moment if moment.tzinfo else moment.replace(tzinfo=WITA)
+
+
 def _alasan(
-    periode: str, row: dict[str, Any], fields: list[str], days: tuple[set[str], set[str]]
+    periode: str,
+    row: dict[str, Any],
+    fields: list[str],
+    days: tuple[set[str], set[str]],
+    since_lock: set[str] = frozenset(),
 ) -> str:
     if row["_lama"] is None and row["_baru"] is None:
         parts = ["baris yang sudah dikoreksi tidak ada lagi pada perhitungan ulang"]
@@ -477,7 +516,11 @@ def _alasan(
             files: set[str] = set()
             if source == "sumber_absensi":
                 new_days, old_days = days
-                files = (new_days - old_days) or new_days
+                # the files loaded since the lock that hold this row's days (or the roster)
+                files = {
+                    f for f in since_lock if f in new_days | old_days or f.startswith("jadwal_")
+                }
+                files = files or (new_days - old_days) or new_days
             elif source and f"{source}_baru" in row and row[f"{source}_baru"]:
                 files = {row[f"{source}_baru"]}
             parts.append(what + (f" (file {', '.join(sorted(files))})" if files else ""))
@@ -499,6 +542,7 @@ def koreksi_rows(
     new_rows: pl.DataFrame,
     paid: pl.DataFrame,
     days: tuple[dict, dict] = ({}, {}),
+    since_lock: set[str] = frozenset(),
 ) -> pa.Table:
     """Correction rows for a LOCKED ``periode`` to be paid in ``target``.
 
@@ -532,7 +576,7 @@ def koreksi_rows(
                 "nip": row["nip"],
                 "nama": row.get("nama_baru") or row.get("nama"),
                 **{f"selisih_{a}": int(row[f"selisih_{a}"]) for a in AMOUNTS},
-                "alasan": _alasan(periode, row, fields, both),
+                "alasan": _alasan(periode, row, fields, both, since_lock),
             }
         )
     return pa.Table.from_pylist(rows, schema=KOREKSI_SCHEMA)
@@ -666,7 +710,10 @@ def _publish(data: DataDir, periods: list[str], keep: int, grace: float) -> Publ
                     build.carry(previous, name)
             totals[periode] = previous.totals(periode)
 
-        koreksi_totals = _publish_koreksi(build, previous, locked, recomputed, set(totals))
+        since_lock = attendance_files_since(data, statuses) if recomputed else {}
+        koreksi_totals = _publish_koreksi(
+            build, previous, locked, recomputed, set(totals), since_lock
+        )
         still = set(previous.blocked) - set(fresh) - set(relocked) if previous else set()
         diblokir = sorted(still | set(blocked))
         manifest = _manifest(
@@ -707,6 +754,7 @@ def _publish_koreksi(
     locked: set[str],
     recomputed: dict[str, tuple[pl.DataFrame, dict]],
     tpp_periods: set[str],
+    since_lock: dict[str, set] | None = None,
 ) -> dict[str, dict[str, int]]:
     """Write tpp_koreksi per periode_bayar; LOCKED ones are carried, open ones rebuilt."""
     empty = pl.from_arrow(KOREKSI_SCHEMA.empty_table())
@@ -724,7 +772,15 @@ def _publish_koreksi(
         )
         target = next_open(periode, locked)
         parts.append(
-            koreksi_rows(periode, target, locked_rows, new_rows, paid, (new_days, old_days))
+            koreksi_rows(
+                periode,
+                target,
+                locked_rows,
+                new_rows,
+                paid,
+                (new_days, old_days),
+                (since_lock or {}).get(periode, set()),
+            )
         )
         before = before.filter(
             (pl.col("periode_asal") != periode) | pl.col("periode_bayar").is_in(sorted(locked))

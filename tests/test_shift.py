@@ -330,3 +330,30 @@ def test_both_months_in_one_run_publish_what_month_by_month_did(november, tmp_pa
     assert files == sorted(p.relative_to(b.path) for p in b.path.rglob("*.parquet"))
     assert len(files) > 10
     assert [f for f in files if (a.path / f).read_bytes() != (b.path / f).read_bytes()] == []
+
+
+def test_a_roster_corrected_after_the_lock_is_named_in_the_correction(october, tmp_path):
+    """October is locked; then October's roster is corrected (Citra's Saturday 12 PAGI becomes
+    SIANG: her 07:10 tap is outside SIANG's window, 14:02 is a late arrival, no departure).
+    The correction row says the roster file did it, not the taps file, which did not change."""
+    exports, first = october
+    data = DataDir.resolve(tmp_path / "data")
+    shutil.copytree(first.root, data.root, symlinks=True)
+    for step, oleh in (("verify", "a"), ("lock", "k")):
+        rc, _, err = kinerja(step, "--data", str(data.root), "--periode", "2024-10", "--oleh", oleh)
+        assert rc == 0, err
+    folder = tmp_path / "exports"
+    shutil.copytree(exports, folder)
+    jadwal = _jadwal_october().replace(
+        f"{PERAWAT_A},2024-10-12,PAGI", f"{PERAWAT_A},2024-10-12,SIANG"
+    )
+    (folder / "jadwal_202410.csv").write_text(jadwal)
+    (folder / "absensi_202411.csv").unlink(missing_ok=True)
+    rc, _, err = kinerja("run", "--exports", str(folder), "--data", str(data.root))
+    assert rc == 0, err
+    koreksi = current_snapshot(data).read("tpp_koreksi", "2024-11")
+    assert koreksi["nip"].to_list() == [PERAWAT_A]
+    [row] = koreksi.to_dicts()
+    assert row["selisih_tpp_disiplin"] < 0, row
+    assert "data absensi dikoreksi (file jadwal_202410.csv)" in row["alasan"], row["alasan"]
+    assert "absensi_202410.csv" not in row["alasan"], row["alasan"]
