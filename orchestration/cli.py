@@ -97,6 +97,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if plan is not None:
         for line in [*plan.ignored, *plan.before_first_lines()]:  # whatever month was asked for
             print(line)
+        for line in plan.rejected_kept_lines():  # a correction that did not take
+            print(line, file=sys.stderr)
     if plan is not None and args.periode is None:
         for line in plan.reference_lines() + plan.incomplete_lines():
             print(line)

@@ -158,6 +158,29 @@ def rejected_kinds(data: DataDir, discovered: Discovery) -> list[tuple[str, str]
     ]
 
 
+def rejected_corrections(data: DataDir, discovered: Discovery) -> list[str]:
+    """The rejection message of each (kind, periode) whose file in the folder (the preferred
+    one) was rejected while an earlier file of the period stays in effect: a correction that
+    did not take. Said on every run while that file is the folder's, so that nobody pays from
+    the old data believing it corrected."""
+    if not data.registry.exists():
+        return []
+    with registry(data) as con:
+        rows = con.execute(
+            """SELECT r.kind, r.periode, r.sha256, f.message FROM rejected_current r
+               JOIN current c ON c.kind = r.kind AND c.periode = r.periode
+               JOIN files f ON f.sha256 = r.sha256 AND f.kind = r.kind
+                           AND f.periode = r.periode AND f.result = 'REJECTED'
+               GROUP BY r.kind, r.periode ORDER BY r.periode, r.kind"""
+        ).fetchall()
+    return [
+        r["message"]
+        for r in rows
+        if (r["kind"], r["periode"]) in discovered
+        and file_sha256(data, discovered[(r["kind"], r["periode"])][0]) == r["sha256"]
+    ]
+
+
 def file_sha256(data: DataDir, path: Path) -> str:
     """SHA-256 of a file, cached by (path, size, mtime) so a sensor does not re-hash every tick."""
     st = path.stat()

@@ -233,10 +233,14 @@ def month_plan(found, data: DataDir) -> MonthPlan:
     ``found``: the folder's ``export_folder.discover``."""
     from orchestration.core.months import plan_months
     from orchestration.export_folder import ignored_lines
-    from orchestration.file_registry import loaded_kinds, rejected_kinds
+    from orchestration.file_registry import loaded_kinds, rejected_corrections, rejected_kinds
 
     plan = plan_months(found, loaded_kinds(data), rejected_kinds(data, found))
-    return replace(plan, ignored=tuple(ignored_lines(found))) if found.ignored else plan
+    return replace(
+        plan,
+        ignored=tuple(ignored_lines(found)),
+        rejected_kept=tuple(rejected_corrections(data, found)),
+    )
 
 
 def _requested(plan: MonthPlan, periode: str | None, exports: Path) -> tuple[list[str], list[str]]:
@@ -377,6 +381,8 @@ def run_pipeline(
             if reason := jobs.run(MODEL_JOB_NAME, start, end):
                 raise RunError(f"{reason} (log: {log_path})")
     seconds = time.perf_counter() - started
+    # what this run's ingest rejected is in the registry now
+    plan = replace(plan, rejected_kept=month_plan(scanned, data).rejected_kept)
     return RunSummary(
         periods, run_ids, seconds, plan=plan, blocked=dict(sorted(jobs.blocked.items()))
     )

@@ -241,3 +241,34 @@ def test_unit_tests_run_once_per_project_version_not_per_data_directory(
     assert not run_module.unit_tests_passed(key, {})
     run_module._record_unit_tests_passed(key)
     assert run_module.unit_tests_passed(key, {})
+
+
+def test_a_rejected_correction_is_said_on_every_run_while_the_old_file_counts(pipeline, tmp_path):
+    """A correction of March's absences whose every row breaks the contract is rejected and
+    March keeps the file loaded before (good data is never replaced by nothing). That was one
+    progress line in the middle of the run: the operator who sent the correction saw "Selesai"
+    and could pay from the old absences. The run's summary now says it, and so does every
+    following run (a no-op too) while that file is the folder's."""
+    from tests.support.cli import kinerja
+
+    exports, data, *_ = pipeline
+    folder, moved = tmp_path / "exports", DataDir.resolve(tmp_path / "data")
+    shutil.copytree(exports, folder)
+    shutil.copytree(data.root, moved.root, symlinks=True)
+    before = _published_digest(moved)
+    (folder / "ketidakhadiran_202503.csv").write_text(
+        "nip,kode,mulai,selesai,status,nomor_surat\n"
+        "199001012015031001,CUTI,2025-03-03,2025-03-04,DISETUJUI,800/1/2025\n"
+    )
+    said = (
+        "PERINGATAN: ketidakhadiran 2025-03: berkas ketidakhadiran_202503.csv DITOLAK",
+        "data periode ini tetap dari berkas ketidakhadiran_202503.csv yang dimuat sebelumnya",
+    )
+    rc, out, err = kinerja("run", "--exports", str(folder), "--data", str(moved.root))
+    assert rc == 0, err
+    assert all(s in err for s in said), err
+    tpp = {k: v for k, v in _published_digest(moved).items() if k.startswith("tpp_")}
+    assert tpp == {k: v for k, v in before.items() if k.startswith("tpp_")}  # the same data
+    rc, out, err = kinerja("run", "--exports", str(folder), "--data", str(moved.root))
+    assert rc == 0 and "Tidak ada yang baru" in out, out
+    assert all(s in err for s in said), err

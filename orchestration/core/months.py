@@ -90,6 +90,12 @@ class MonthPlan:
     rejected: frozenset[tuple[str, str]] = frozenset()  # (kind, periode) rejected, none loaded
     ignored: tuple[str, ...] = ()  # one line per misnamed export file (export_folder.ignored_lines)
     before_first: list[str] = field(default_factory=list)  # months before first_period()
+    # a correction of the folder rejected while the period keeps its earlier file: its message
+    rejected_kept: tuple[str, ...] = ()
+
+    def rejected_kept_lines(self) -> list[str]:
+        """One line per rejected correction (``file_registry.rejected_corrections``)."""
+        return [f"PERINGATAN: {message}" for message in self.rejected_kept]
 
     def incomplete_lines(self) -> list[str]:
         """One line per incomplete month, for the operator (Bahasa Indonesia)."""
