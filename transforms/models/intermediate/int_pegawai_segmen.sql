@@ -13,11 +13,11 @@
 -- `pola_kerja` (jadwal.md §1): the snapshot's own value, else the rulebook's pattern of the
 -- segment's department (`*` = every department); each segment uses the pattern of the snapshot
 -- it takes its other values from. `pola_hari` = what decides the segment's days: its own
--- pattern; SHIFT only when the month's roster has a row for the employee that its quarantine
--- keeps (a shift code of the period's rulebook or LIBUR) or a JADWAL_GANDA day (the roster made
--- that day no working day), else KANTOR (jadwal.md §3: never a silent zero, WARN
--- JADWAL_TIDAK_ADA). A roster whose every row has an unknown code is no roster: its rows are
--- quarantined and never reach the TPP table (sources.md), so they cannot make a month of zeros.
+-- pattern; SHIFT only when the month's roster has a row for the employee that is not
+-- quarantined for an unknown shift code (int_karantina_referensial: LIBUR and a JADWAL_GANDA
+-- day, which the roster made no working day, count), else KANTOR (jadwal.md §3: never a silent
+-- zero, WARN JADWAL_TIDAK_ADA). A roster whose every row has an unknown code is no roster: its
+-- rows never reach the TPP table (sources.md), so they cannot make a month of zeros.
 -- `aktif` = the segment has at least one calendar day.
 with periode as (
     select * from {{ ref('int_periode') }}
@@ -35,11 +35,10 @@ berjadwal as (
     select distinct j.periode, j.nip
     from {{ ref('stg_jadwal') }} as j
     inner join periode as p on p.periode = j.periode
-    left join {{ ref('stg_aturan_shift') }} as s
-        on s.aturan_versi = p.aturan_versi and s.kode_shift = j.kode_shift
-    left join {{ ref('int_jadwal_ganda') }} as g
-        on g.periode = j.periode and g.nip = j.nip and g.tanggal = j.tanggal
-    where j.kode_shift = 'LIBUR' or s.kode_shift is not null or g.nip is not null
+    left join {{ ref('int_karantina_referensial') }} as q
+        on q.kind = 'jadwal' and q.periode = j.periode and q.line_no = j.line_no
+        and q.kode_alasan = 'KODE_SHIFT_TIDAK_DIKENAL'
+    where q.line_no is null
 ),
 
 ganda as (
