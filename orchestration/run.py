@@ -285,7 +285,7 @@ def run_pipeline(
 
     from orchestration.core.published import night_shifts_into
     from orchestration.export_folder import discover
-    from orchestration.file_registry import pending_periods
+    from orchestration.file_registry import pending_periods, rejected_corrections
 
     started = time.perf_counter()
     if not exports.is_dir():
@@ -382,7 +382,7 @@ def run_pipeline(
                 raise RunError(f"{reason} (log: {log_path})")
     seconds = time.perf_counter() - started
     # what this run's ingest rejected is in the registry now
-    plan = replace(plan, rejected_kept=month_plan(scanned, data).rejected_kept)
+    plan = replace(plan, rejected_kept=tuple(rejected_corrections(data, scanned)))
     return RunSummary(
         periods, run_ids, seconds, plan=plan, blocked=dict(sorted(jobs.blocked.items()))
     )
