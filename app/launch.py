@@ -8,7 +8,6 @@ the app's settings.
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import subprocess
@@ -16,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from orchestration.cli_parser import Parser
 from orchestration.core.paths import DataDir
 
 MAIN = Path(__file__).resolve().parent / "main.py"
@@ -106,18 +106,23 @@ def _sigterm(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(prog="python -m app.launch", description="Jalankan aplikasi")
+def build_parser() -> Parser:
+    """``python -m app.launch``'s arguments (``kinerja app`` passes the same), in Indonesian."""
+    parser = Parser(prog="python -m app.launch", description="Jalankan aplikasi")
     parser.add_argument(
         "--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)"
     )
-    parser.add_argument("--address", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8501)
+    parser.add_argument("--address", default="127.0.0.1", help="alamat dengar (bawaan: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8501, help="port (bawaan: 8501)")
     parser.add_argument(
         "--proses",
         type=int,
         default=None,
         help="jumlah proses server pada port yang sama (bawaan: $KINERJA_APP_PROSES, atau 2 bila ada 2 inti)",
     )
-    args = parser.parse_args()
+    return parser
+
+
+if __name__ == "__main__":
+    args = build_parser().parse_args()
     sys.exit(main(args.data, args.address, args.port, args.proses))

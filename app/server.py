@@ -13,7 +13,6 @@ Run it with ``KINERJA_DATA=DATA python -m app.server [--port 8501]`` (what ``app
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gc
 import sys
@@ -22,6 +21,7 @@ import time
 from pathlib import Path
 
 from app.warm import keep_warm, object_strings, warm, warm_data
+from orchestration.cli_parser import Parser
 from orchestration.core.formatting import detik
 
 object_strings()
@@ -96,13 +96,18 @@ app = st.App(
 )
 
 
+def build_parser() -> Parser:
+    """``python -m app.server``'s arguments (one server process), in Indonesian."""
+    parser = Parser(prog="python -m app.server", description="Server aplikasi (satu proses)")
+    parser.add_argument("--address", default="127.0.0.1", help="alamat dengar (bawaan: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8501, help="port (bawaan: 8501)")
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
     from app.launch import SETTINGS
 
-    parser = argparse.ArgumentParser(prog="python -m app.server", description="Server aplikasi")
-    parser.add_argument("--address", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8501)
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     config = {k: _typed(v) for k, v in SETTINGS.items()}
     config |= {"server.address": args.address, "server.port": args.port}
     print(f"pemanasan: {', '.join(f'{k} {detik(v)}' for k, v in WARM.items())}", flush=True)

@@ -71,3 +71,41 @@ def test_an_unknown_sentence_is_left_as_it_is():
     assert terjemahkan("argument --x: invalid float value: 'a'") == (
         "argumen --x: nilai angka tidak sah: 'a'"
     )
+
+
+def test_the_app_launcher_speaks_indonesian_too(capsys):
+    """``python -m app.launch`` (what ``kinerja app`` starts; an operator may call it directly)."""
+    from app.launch import build_parser
+
+    with pytest.raises(SystemExit) as done:
+        build_parser().parse_args(["--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("pemakaian: python -m app.launch [-h]")
+    assert "alamat dengar" in text and not ENGLISH.search(text), ENGLISH.search(text)
+    with pytest.raises(SystemExit) as done:
+        build_parser().parse_args(["--port", "x"])
+    assert done.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        "python -m app.launch: galat: argumen --port: nilai bilangan bulat tidak sah: 'x'"
+    )
+
+
+def test_the_app_server_speaks_indonesian_too(tmp_path):
+    """``python -m app.server --help`` (one server process; it warms up before it parses)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KINERJA_DATA": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "app.server", "--help"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    usage = done.stdout[done.stdout.index("pemakaian:") :]
+    assert usage.startswith("pemakaian: python -m app.server [-h]")
+    assert "alamat dengar" in usage and not ENGLISH.search(usage), ENGLISH.search(usage)
