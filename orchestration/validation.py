@@ -92,7 +92,7 @@ def quarantine_row(
     """One quarantine row (default: a finding about the whole file, line 0)."""
     kode, teks = alasan(template_id, berkas=source_file, periode=periode, **fields)
     return pl.DataFrame(
-        [[kind, periode, source_file, line_no, kolom, nilai, kode, teks]],
+        [[kind, periode, source_file, line_no, kolom, nilai, kode, teks, None]],
         schema=QUARANTINE_SCHEMA,
         orient="row",
     )
@@ -131,7 +131,7 @@ def rejected_result(
 ) -> ValidationResult:
     """A whole file rejected with an already rendered reason (e.g. from the reader)."""
     quarantine = pl.DataFrame(
-        [[kind, periode, source_file, 0, kolom, nilai, kode, teks]],
+        [[kind, periode, source_file, 0, kolom, nilai, kode, teks, None]],
         schema=QUARANTINE_SCHEMA,
         orient="row",
     )
@@ -438,12 +438,25 @@ def _quarantine_frame(
             pl.lit(source_file, pl.String).alias("source_file"),
             pl.col(LINE_NO).cast(pl.Int32),
             chain.alias("__r"),
+            _whose(df).alias("nip"),
         )
         .unnest("__r")
         .sort(LINE_NO)
         .select(list(QUARANTINE_SCHEMA))
         .cast(dict(QUARANTINE_SCHEMA))
     )
+
+
+def _whose(df: pl.DataFrame) -> pl.Expr:
+    """The NIP of each quarantined row when the row's own ``nip`` is a valid NIP (a row rejected
+    for its golongan still names its employee); null for a row the reader could not map safely
+    (its columns may be shifted) or an invalid NIP."""
+    if "nip" not in df.columns:
+        return pl.lit(None, pl.String)
+    ok = nip_valid(cleaned("nip"))
+    if READ_PROBLEM in df.columns:
+        ok = ok & pl.col(READ_PROBLEM).is_null()
+    return pl.when(ok).then(cleaned("nip"))
 
 
 def _blocking_errors(df: pl.DataFrame, periode: str, source_file: str) -> list[str]:

@@ -186,6 +186,9 @@ QUARANTINE_SCHEMA = pl.Schema(
         "nilai": pl.String,
         "kode_alasan": pl.String,  # machine code, e.g. NIP_TIDAK_VALID, KOLOM_HILANG, NIP_GANDA
         "alasan": pl.String,  # plain Bahasa Indonesia sentence for people
+        # the row's NIP when it is a valid one (whichever column failed), so that a rejected
+        # row still says whose it is; null for a finding about the whole file or an unreadable row
+        "nip": pl.String,
     }
 )
 

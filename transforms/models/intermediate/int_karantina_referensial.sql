@@ -76,7 +76,9 @@ tap_shift_lalu as (
 ),
 
 nip_asing as (
-    select n.kind, n.periode, n.source_file, n.line_no, n.kolom, n.nilai, n.kode_alasan, n.alasan
+    select
+        n.kind, n.periode, n.source_file, n.line_no, n.kolom, n.nilai, n.kode_alasan, n.alasan,
+        n.nilai as nip
     from nip_asing_semua as n
     left join tap_shift_lalu as t
         on n.kind = 'absensi' and t.periode = n.periode and t.line_no = n.line_no
@@ -115,7 +117,8 @@ jadwal_salah as (
             else
                 'Kode shift ' || j.kode_shift || ' tidak dikenal rulebook periode ' || j.periode
                 || ' (kode yang sah: aturan_shift, atau LIBUR); baris ini tidak dipakai.'
-        end as alasan
+        end as alasan,
+        j.nip
     from jadwal as j
     left join {{ ref('int_jadwal_ganda') }} as g on g.periode = j.periode and g.nip = j.nip and g.tanggal = j.tanggal
     left join kode_shift as k on k.periode = j.periode and k.kode_shift = j.kode_shift

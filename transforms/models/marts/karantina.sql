@@ -9,8 +9,8 @@
 -- Everything that did not reach the TPP, with file, line, column, value and reason
 -- (QUARANTINE_SCHEMA): the ingest's file-level quarantine plus the referential quarantine
 -- (NIP not in the period's master).
-select kind, periode, source_file, line_no, kolom, nilai, kode_alasan, alasan
+select kind, periode, source_file, line_no, kolom, nilai, kode_alasan, alasan, nip
 from {{ ref('stg_karantina') }}
 union all
-select kind, periode, source_file, line_no, kolom, nilai, kode_alasan, alasan
+select kind, periode, source_file, line_no, kolom, nilai, kode_alasan, alasan, nip
 from {{ ref('int_karantina_referensial') }}

@@ -380,7 +380,8 @@ pegawai_dikarantina as (
         periode,
         'WARN' as tingkat,
         'PEGAWAI_DIKARANTINA' as kode,
-        max(case when kolom = 'nip' then nilai end) as nip,
+        -- the row's NIP (QUARANTINE_SCHEMA.nip: valid, whichever column failed)
+        coalesce(max(nip), max(case when kolom = 'nip' then nilai end)) as nip,
         cast(null as {{ dbt.type_string() }}) as kode_opd,
         source_file,
         line_no,

@@ -10,7 +10,8 @@ select
     cast(kolom as {{ dbt.type_string() }}) as kolom,
     cast(nilai as {{ dbt.type_string() }}) as nilai,
     cast(kode_alasan as {{ dbt.type_string() }}) as kode_alasan,
-    cast(alasan as {{ dbt.type_string() }}) as alasan
+    cast(alasan as {{ dbt.type_string() }}) as alasan,
+    cast(nip as {{ dbt.type_string() }}) as nip
 from {{ source('raw', 'karantina_' ~ kind) }}
 where {{ dalam_jendela('periode') }}
 {%- if not loop.last %}
