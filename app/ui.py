@@ -574,6 +574,9 @@ TERJEMAHAN = {
     "Format": "Format",
     "Type to search": "Ketik untuk mencari",
     "Running...": "Memproses…",
+    # the hint under a form's last text field and under a text input
+    "Press Enter to submit form": "Tekan Enter untuk mengirim",
+    "Press Enter to apply": "Tekan Enter untuk menerapkan",
     "Stop": "Berhenti",
     # the notice of a URL that is no page of the app (it then opens the home page)
     "Page not found": "Halaman tidak ditemukan",

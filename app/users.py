@@ -15,7 +15,6 @@ no users file the app creates the demo users of ``DEMO_USERS`` and says so on th
 
 from __future__ import annotations
 
-import argparse
 import base64
 import fcntl
 import getpass
@@ -31,6 +30,7 @@ import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from orchestration.cli_parser import Parser
 from orchestration.core.paths import DataDir
 
 ANALIS = "ANALIS"
@@ -212,18 +212,18 @@ def demo_hint(data: DataDir) -> list[tuple[str, str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m app.users", description="Pengguna aplikasi")
+    parser = Parser(prog="python -m app.users", description="Pengguna aplikasi")
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("tambah", help="tambah atau perbarui pengguna")
     p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
-    p.add_argument("--username", required=True)
-    p.add_argument("--peran", required=True, choices=ROLES)
+    p.add_argument("--username", required=True, help="nama pengguna untuk masuk")
+    p.add_argument("--peran", required=True, choices=ROLES, help="peran pengguna")
     p.add_argument("--opd", default=None, help="kode_opd (wajib untuk KEPALA_OPD)")
-    p.add_argument("--nama", default=None)
+    p.add_argument("--nama", default=None, help="nama lengkap yang ditampilkan")
     p.add_argument("--ganti", action="store_true", help="perbarui bila sudah ada")
     p.add_argument("--password-stdin", action="store_true", help="baca kata sandi dari stdin")
     p = sub.add_parser("daftar", help="daftar pengguna")
-    p.add_argument("--data", default=None)
+    p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
     args = parser.parse_args(argv)
     data = DataDir.resolve(args.data)
     if args.cmd == "daftar":

@@ -175,7 +175,7 @@ _LIBRARY_NOTICES = (
     "Copying `",  # dagster-dbt reusing the project's partial parse
 )
 # Dagster's note on a step it skips because a step before it failed
-_SKIPPED = re.compile(r"Dependencies for step .* failed: \[?'?([^\]']*)")
+_SKIPPED = re.compile(r"Dependencies for step .* (failed|were not executed): \[?'?([^\]']*)")
 
 
 class _ProgressHandler(logging.Handler):
@@ -202,7 +202,8 @@ class _ProgressHandler(logging.Handler):
                 print(f"[{step}] {text}", file=self._log, flush=True)
                 return
             if match := _SKIPPED.match(text):
-                text = f"dilewati: langkah sebelumnya gagal ({match.group(1)})"
+                sebab = "gagal" if match[1] == "failed" else "tidak dijalankan"
+                text = f"dilewati: langkah sebelumnya {sebab} ({match[2]})"
         elif event.event_type_value in ("STEP_START", "STEP_SUCCESS", "STEP_FAILURE"):
             label = {"STEP_START": "mulai", "STEP_SUCCESS": "selesai"}
             kind = event.event_type_value

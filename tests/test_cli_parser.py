@@ -109,3 +109,49 @@ def test_the_app_server_speaks_indonesian_too(tmp_path):
     usage = done.stdout[done.stdout.index("pemakaian:") :]
     assert usage.startswith("pemakaian: python -m app.server [-h]")
     assert "alamat dengar" in usage and not ENGLISH.search(usage), ENGLISH.search(usage)
+
+
+def test_the_user_tool_speaks_indonesian_too(capsys):
+    """``python -m app.users`` (the login page tells an administrator to run it)."""
+    from app.users import main as users
+
+    with pytest.raises(SystemExit) as done:
+        users(["tambah", "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("pemakaian: python -m app.users tambah [-h]")
+    assert "nama pengguna" in text and not ENGLISH.search(text), ENGLISH.search(text)
+    with pytest.raises(SystemExit) as done:
+        users(["tambah"])
+    assert done.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        "python -m app.users tambah: galat: argumen berikut wajib diisi: --username, --peran"
+    )
+
+
+@pytest.mark.parametrize(
+    ("dagster", "line"),
+    [
+        (
+            "Dependencies for step cek_karantina were not executed: ['tpp_dbt']. Not executing.",
+            "cek_karantina: dilewati: langkah sebelumnya tidak dijalankan (tpp_dbt)",
+        ),
+        (
+            "Dependencies for step published_tpp failed: ['tpp_dbt']. Not executing.",
+            "published_tpp: dilewati: langkah sebelumnya gagal (tpp_dbt)",
+        ),
+    ],
+)
+def test_a_skipped_step_is_told_in_indonesian(dagster, line, capsys):
+    """Dagster's own note on a step it skips, as ``kinerja run`` prints it."""
+    import io
+    import logging
+
+    from orchestration.run import _ProgressHandler
+
+    step = line.split(":")[0]
+    record = logging.LogRecord("kinerja.progress", logging.INFO, __file__, 0, dagster, None, None)
+    record.dagster_meta = {"orig_message": dagster, "step_key": step}
+    _ProgressHandler(io.StringIO()).emit(record)
+    printed = capsys.readouterr().err.strip()
+    assert printed.endswith(f"] {line}"), printed

@@ -135,9 +135,17 @@ def test_bobot_70_30_sama_dengan_hitungan_tangan(data):
 
 
 def test_contoh_aturan_xlsx_dan_ringkasan(data, tmp_path):
+    import datetime as dt
+
+    from orchestration.core.formatting import WITA
+
     before = _digest(data)
+    mulai = dt.datetime.now(WITA).replace(microsecond=0, tzinfo=None)
     result = whatif(data, CONTOH, PERIODE, PERIODE, out=tmp_path / "rapat")
     assert _digest(data) == before
+    # the file is stamped in WITA, the time its readers live in (not the server's UTC)
+    stamp = dt.datetime.strptime(result.xlsx.stem.rsplit("_", 1)[1], "%Y%m%d-%H%M%S")
+    assert mulai <= stamp <= mulai + dt.timedelta(minutes=5), (mulai, stamp)
     assert result.total["selisih_bruto"] != 0
     assert (
         result.total["pegawai_naik"] + result.total["pegawai_turun"] + result.total["pegawai_tetap"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from orchestration.core.formatting import WITA
 from orchestration.core.months import months_between
 from orchestration.core.paths import DataDir
 from orchestration.whatif.candidate import AturanUsulan, WhatIfError
@@ -66,7 +67,7 @@ def whatif(
     if result.pagu is not None and result.pagu.height:
         result.ringkasan += "\n" + ringkasan_pagu(result.pagu)
     if out is not None:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = dt.datetime.now(WITA).strftime("%Y%m%d-%H%M%S")  # the file names WITA time
         result.xlsx = write_xlsx(
             result, Path(out) / f"whatif_{aturan.nama}_{periods[0]}_{periods[-1]}_{stamp}.xlsx"
         )
