@@ -199,9 +199,14 @@ def _lifecycle(args: argparse.Namespace, step) -> int:
     except (PeriodeError, PublishError) as error:
         print(f"kinerja: {error}", file=sys.stderr)
         return 1
+    from orchestration.core.published import current_snapshot
+
+    # the snapshot that wrote the period's files, as the printed list and the export say
+    snapshot = current_snapshot(DataDir.resolve(args.data))
+    sumber = snapshot.source(state.periode) if snapshot is not None else state.snapshot
     print(
         f"Periode {state.periode}: {LABEL[state.status]} ({state.status}) oleh {state.oleh} "
-        f"pada {waktu_iso(state.pada)}, data terbit {state.snapshot}."
+        f"pada {waktu_iso(state.pada)}, data terbit {sumber}."
     )
     return 0
 
@@ -240,7 +245,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(
         f"{len(berkas)} file {args.format} (dan ringkasan JSON) ditulis ke {result.folder} "
         "dari data terbit "
-        f"{result.snapshot} (status {result.status}); TPP neto {rupiah(result.jumlah['tpp_neto'])}"
+        f"{result.sumber} (status {result.status}); TPP neto {rupiah(result.jumlah['tpp_neto'])}"
         f", koreksi {rupiah(result.jumlah_koreksi['tpp_neto'])}. Periksa: cd {result.folder} "
         "&& sha256sum -c SHA256SUMS"
     )

@@ -329,6 +329,14 @@ def test_an_export_of_a_blocked_period_is_marked_and_warned(exported, tmp_path, 
     info = json.loads((out / f"ekspor_{PERIODE}_csv.json").read_text())
     assert info["diblokir"] is True and sha256sums.check(out) == []
     assert json.loads(next(exported[1].glob("ekspor_*_csv.json")).read_text())["diblokir"] is False
+    # the printed lists say it too, above the table (a signed paper travels without the JSON)
+    assert main([*args[:-2], "--format", "pdf", "--out", str(out)]) == 0
+    for f in out.glob("nominatif_*.pdf"):
+        heading = next(t for t in pdf_texts(f) if t.startswith("Status data:"))
+        assert "DIBLOKIR: perhitungan terakhirnya punya temuan ERROR" in heading, heading
+        assert "bukan dasar pembayaran sampai sumber data diperbaiki" in heading
+    for f in exported[1].glob("nominatif_*.pdf"):
+        assert not any("DIBLOKIR" in t for t in pdf_texts(f))
 
 
 def test_text_forms():

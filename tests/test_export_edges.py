@@ -56,22 +56,27 @@ def test_a_department_paying_only_corrections_gets_its_list_in_every_format(tmp_
 
 
 def test_payroll_files_of_a_locked_month_are_the_same_after_a_correction(tmp_path):
-    """The payroll system's CSV/Parquet of a LOCKED month exported again after a correction of
-    that month (carried into the next open month) have the same bytes: what was paid."""
+    """The payroll system's CSV/Parquet and the signed lists (XLSX, PDF) of a LOCKED month
+    exported again after a correction of that month (carried into the next open month), and
+    after April is verified (each a new snapshot), have the same bytes: what was paid."""
     data = DataDir(tmp_path / "data")
     plan = scenario("2025-03", "2025-04")
     build_warehouse(data, plan)
     publish(data, list(plan))
     lifecycle.verify(data, "2025-03", "Budi")
     lifecycle.lock(data, "2025-03", "Maria")
-    names = ["tpp_2025-03.csv", "tpp_koreksi_2025-03.csv", "tpp_2025-03.parquet"]
 
     def exported(folder: str) -> dict[str, bytes]:
-        for fmt in ("csv", "parquet"):
+        for fmt in ("csv", "parquet", "xlsx", "pdf"):
             export(data, "2025-03", fmt, tmp_path / folder, tanggal=dt.date(2025, 4, 2))
-        return {n: (tmp_path / folder / n).read_bytes() for n in names}
+        files = sorted((tmp_path / folder).glob("*.*"))
+        # the JSON summary says when it was made (and SHA256SUMS its hash): the rest is data
+        return {f.name: f.read_bytes() for f in files if f.suffix != ".json"}
 
     paid = exported("dibayar")
+    names = ["tpp_2025-03.csv", "tpp_koreksi_2025-03.csv", "tpp_2025-03.parquet"]
+    assert set(names) < set(paid) and sum(n.startswith("nominatif_") for n in paid) >= 4
+    assert exported("dibayar_lagi") == paid  # twice from the same snapshot
     tpp_csv = paid["tpp_2025-03.csv"].decode().splitlines()
     assert tpp_csv[0].endswith(",status_periode")
     assert {line.rsplit(",", 1)[1] for line in tpp_csv[1:]} == {"LOCKED"}
@@ -83,3 +88,5 @@ def test_payroll_files_of_a_locked_month_are_the_same_after_a_correction(tmp_pat
     assert export(data, "2025-04", "csv", tmp_path / "april").jumlah_koreksi["tpp_neto"] > 0
     koreksi = (tmp_path / "april" / "tpp_koreksi_2025-04.csv").read_text().splitlines()
     assert len(koreksi) > 1 and all(line.endswith(",DRAFT") for line in koreksi[1:])
+    lifecycle.verify(data, "2025-04", "Budi")  # another month's transition: a new snapshot
+    assert exported("sesudah_verifikasi_april") == paid

@@ -14,6 +14,7 @@ the old publish or the new one, never a mix. Reading takes no lock.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -25,6 +26,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from orchestration.core.formatting import WITA
 from orchestration.core.months import last_day, previous_month
 from orchestration.core.paths import DataDir
 
@@ -99,6 +101,20 @@ class Snapshot:
             return self.manifest["periods"][periode]
         except KeyError:
             raise KeyError(f"Periode {periode} tidak ada di snapshot {self.id}.") from None
+
+    def source(self, periode: str) -> str:
+        """The snapshot that wrote the period's TPP and correction files (the later of the two).
+
+        Every publish writes a new snapshot that carries unchanged files over: naming the
+        current one would change a LOCKED period's printed list whenever another month is
+        published, though not one of its rupiah changed. The files' own snapshot changes only
+        when they do."""
+        ids = [
+            entry["diterbitkan"]
+            for table in ("tpp_bulanan", KOREKSI)
+            if (entry := self.file_entry(table, periode)) and entry.get("diterbitkan")
+        ]
+        return max(ids) if ids else self.id
 
     def status(self, periode: str) -> str:
         return self.period(periode)["status"]
@@ -230,3 +246,10 @@ def night_shifts_into(data: DataDir, periods: list[str]) -> list[str]:
         return []
     before = {previous_month(p) for p in periods} - set(periods)
     return snapshot.periods_with_night_shift_into_next(before)
+
+
+def snapshot_time(snapshot_id: str) -> str:
+    """A snapshot's time from its id (``000003-20261205T153739``, WITA: ``publish._new_id``), ISO
+    with the WITA offset; the snapshot's own folder may have been pruned since."""
+    waktu = dt.datetime.strptime(snapshot_id.split("-", 1)[1], "%Y%m%dT%H%M%S")
+    return waktu.replace(tzinfo=WITA).isoformat()

@@ -45,7 +45,8 @@ class ExportResult:
     folder: Path
     files: list[str]  # names inside folder, SHA256SUMS excluded
     sha256sums: Path
-    snapshot: str
+    snapshot: str  # the snapshot read (the current one)
+    sumber: str  # the snapshot that wrote the period's files (``Snapshot.source``)
     status: str
     jumlah: dict[str, int]  # tpp_bulanan totals of the selection
     jumlah_koreksi: dict[str, int]
@@ -96,7 +97,12 @@ def export(
         raise ExportError(f"Tidak ada baris TPP pada periode {periode}.")
     tanggal = tanggal or dt.datetime.now(WITA).date()
 
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"--out {out} adalah sebuah file, bukan folder; pilih folder tujuan.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportError(f"Folder tujuan {out} tidak dapat dibuat: {error.strerror}.") from None
     suffix = "".join(f"_{_safe(k)}" for k in opd) if opd else ""
     written: dict[str, str] = {}
     if fmt in ("xlsx", "pdf"):
@@ -142,6 +148,7 @@ def export(
         files=sorted(written),
         sha256sums=sums,
         snapshot=snapshot.id,
+        sumber=snapshot.source(periode),
         status=snapshot.status(periode),
         jumlah=jumlah,
         jumlah_koreksi=jumlah_koreksi,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from orchestration.core import formatting
 from orchestration.core.published import AMOUNTS
 from orchestration.nominatif.daftar import Daftar, KoreksiRow, Row
+from orchestration.periods import DIBLOKIR
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,17 @@ def heading_lines(daftar: Daftar) -> list[str]:
         f"Perangkat Daerah: {daftar.kode_opd} - {daftar.nama_opd}",
         f"Periode kinerja: {formatting.periode_panjang(daftar.periode)} "
         f"(dibayarkan {formatting.periode_bayar(daftar.periode)})",
-        f"Status data: {keterangan}. Sumber: data terbit {daftar.snapshot}.",
+        f"Status data: {keterangan}.{_blocked(daftar)} Sumber: data terbit {daftar.snapshot}.",
     ]
+
+
+def _blocked(daftar: Daftar) -> str:
+    """The warning of a period whose latest computation has an ERROR finding (it cannot be
+    verified or locked: these rows are the version published before). A LOCKED list stays what
+    was paid; the difference is a correction in an open period once the source is fixed."""
+    if not daftar.diblokir or daftar.terkunci:
+        return ""
+    return f" DIBLOKIR: {DIBLOKIR}; bukan dasar pembayaran sampai sumber data diperbaiki."
 
 
 def place_and_date(tempat: str, tanggal: dt.date) -> str:

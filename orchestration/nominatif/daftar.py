@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from orchestration.core.published import AMOUNTS, KOREKSI, Snapshot
+from orchestration.core.published import AMOUNTS, KOREKSI, Snapshot, snapshot_time
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,12 @@ class Daftar:
     periode: str
     kode_opd: str
     nama_opd: str
-    snapshot: str
-    snapshot_created_at: str
+    snapshot: str  # the snapshot that wrote the period's files (``Snapshot.source``)
+    snapshot_created_at: str  # its time, ISO with the WITA offset
     status: dict[str, Any]  # status, oleh, pada as published
     baris: list[Row] = field(default_factory=list)
     koreksi: list[KoreksiRow] = field(default_factory=list)
+    diblokir: bool = False  # the latest computation has an ERROR finding (``Snapshot.blocked``)
 
     @property
     def jumlah(self) -> dict[str, int]:
@@ -141,6 +142,7 @@ def assemble(snapshot: Snapshot, periode: str, opd: list[str] | None = None) -> 
     codes = set(tpp["kode_opd"].to_list() if not tpp.is_empty() else [])
     codes |= set(koreksi["kode_opd"].to_list() if not koreksi.is_empty() else [])
     status = {k: snapshot.period(periode).get(k) for k in ("status", "oleh", "pada")}
+    sumber = snapshot.source(periode)
     out = []
     for kode in sorted(codes):
         rows = _order(tpp.filter(pl.col("kode_opd") == kode)) if not tpp.is_empty() else tpp
@@ -154,11 +156,12 @@ def assemble(snapshot: Snapshot, periode: str, opd: list[str] | None = None) -> 
                 periode=periode,
                 kode_opd=kode,
                 nama_opd=names.get(kode) or kode,
-                snapshot=snapshot.id,
-                snapshot_created_at=snapshot.created_at,
+                snapshot=sumber,
+                snapshot_created_at=snapshot_time(sumber),
                 status=status,
                 baris=[_row(r) for r in rows.iter_rows(named=True)],
                 koreksi=[_koreksi(r) for r in fixes.iter_rows(named=True)],
+                diblokir=periode in snapshot.blocked,
             )
         )
     return out

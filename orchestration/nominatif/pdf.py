@@ -19,6 +19,7 @@ from orchestration.core import formatting
 from orchestration.core.published import AMOUNTS
 from orchestration.nominatif import columns
 from orchestration.nominatif.daftar import Daftar
+from orchestration.periods import LABEL
 
 F4_LANDSCAPE = (215, 330)
 MARGIN = 8
@@ -89,7 +90,7 @@ class _Document(FPDF):
         d = self.daftar
         self.set_y(-9)
         self.set_font(FONT, "", 6.5)
-        status = d.status_periode
+        status = LABEL.get(d.status_periode, d.status_periode)
         self.cell(
             0,
             4,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
+import zipfile
 from copy import copy
 
 from openpyxl import Workbook
@@ -183,11 +185,32 @@ def render(daftar: Daftar, tempat: str, tanggal: dt.date) -> bytes:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
-    created = dt.datetime.fromisoformat(daftar.snapshot_created_at).replace(tzinfo=None)
+    # the document's dates are UTC in the file (openpyxl writes a naive time with "Z")
+    created = dt.datetime.fromisoformat(daftar.snapshot_created_at).astimezone(dt.UTC)
+    created = created.replace(tzinfo=None)
     wb.properties.creator = "Si-Kinerja Analytics"
     wb.properties.title = f"Daftar Nominatif TPP {daftar.periode} {daftar.kode_opd}"
     wb.properties.subject = f"Data terbit {daftar.snapshot}"
     wb.properties.created = wb.properties.modified = created
     buffer = io.BytesIO()
     wb.save(buffer)
-    return buffer.getvalue()
+    return _same_bytes(buffer.getvalue(), created)
+
+
+def _same_bytes(content: bytes, when: dt.datetime) -> bytes:
+    """The workbook with the data's time where openpyxl puts the time of saving: the
+    ``dcterms:modified`` of ``docProps/core.xml`` (``save`` sets it to now) and every zip
+    member's date. The same period exported twice is then the same file, byte for byte."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    modified = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as old, zipfile.ZipFile(out, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = modified.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+            info = zipfile.ZipInfo(item.filename, date_time=when.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = item.external_attr
+            new.writestr(info, data)
+    return out.getvalue()
