@@ -25,6 +25,24 @@ class AlatTidakTersedia(Exception):
         )
 
 
+class FolderDataTidakAda(Exception):
+    """``verify``, ``lock`` and ``export`` read what a run published: a mistyped ``--data`` must
+    not create an empty data directory and then say that the period is not published."""
+
+    def __init__(self, data: DataDir) -> None:
+        super().__init__(
+            f"folder data {data.root} tidak ada; periksa --data (atau $KINERJA_DATA), atau "
+            "jalankan 'kinerja run' dulu."
+        )
+
+
+def _folder_data(args: argparse.Namespace) -> DataDir:
+    data = DataDir.resolve(args.data)
+    if not data.root.is_dir():
+        raise FolderDataTidakAda(data)
+    return data
+
+
 class ProyekDbtTidakAda(Exception):
     """``run`` and ``whatif`` compute with the dbt project (``transforms/``: models, rulebook
     and calendar seeds), which only a checkout has: the wheel carries the code that reads
@@ -49,6 +67,16 @@ def _alat_hilang(error: ModuleNotFoundError) -> bool:
     return error.name is not None and (
         error.name == "orchestration.tools" or error.name.startswith("orchestration.tools.")
     )
+
+
+def _positif(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"harus bilangan bulat, bukan {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"harus lebih dari 0, bukan {value}")
+    return value
 
 
 def _periode(text: str) -> str:
@@ -195,14 +223,14 @@ def _lifecycle(args: argparse.Namespace, step) -> int:
     from orchestration.publish import PublishError
 
     try:
-        state = step(DataDir.resolve(args.data), args.periode, args.oleh)
+        state = step(_folder_data(args), args.periode, args.oleh)
     except (PeriodeError, PublishError) as error:
         print(f"kinerja: {error}", file=sys.stderr)
         return 1
     from orchestration.core.published import current_snapshot
 
     # the snapshot that wrote the period's files, as the printed list and the export say
-    snapshot = current_snapshot(DataDir.resolve(args.data))
+    snapshot = current_snapshot(_folder_data(args))
     sumber = snapshot.source(state.periode) if snapshot is not None else state.snapshot
     print(
         f"Periode {state.periode}: {LABEL[state.status]} ({state.status}) oleh {state.oleh} "
@@ -230,7 +258,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     try:
         result = export(
-            DataDir.resolve(args.data),
+            _folder_data(args),
             args.periode,
             args.format,
             Path(args.out),
@@ -310,8 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("simulate", help="tulis ekspor bulanan tersimulasi (format ekspor sumber)")
     p.add_argument("--out", required=True, help="folder ekspor yang ditulis")
-    p.add_argument("--pegawai", type=int, default=15794, help="jumlah pegawai (bawaan: 15794)")
-    p.add_argument("--opd", type=int, default=39, help="jumlah Perangkat Daerah (bawaan: 39)")
+    p.add_argument("--pegawai", type=_positif, default=15794, help="jumlah pegawai (bawaan: 15794)")
+    p.add_argument("--opd", type=_positif, default=39, help="jumlah Perangkat Daerah (bawaan: 39)")
     p.add_argument("--mulai", type=_periode, default="2025-01", help="YYYY-MM (bawaan: 2025-01)")
     p.add_argument("--sampai", type=_periode, default="2025-12", help="YYYY-MM (bawaan: 2025-12)")
     p.add_argument("--seed", type=int, default=42, help="benih acak: benih sama, byte sama")
@@ -344,7 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--exports", default=str(DEFAULT_EXPORTS), help="folder ekspor (dipakai ulang bila ada)"
     )
     p.add_argument("--data", default=None, help="folder data (bawaan: $KINERJA_DATA atau ./data)")
-    p.add_argument("--pegawai", type=int, default=15794, help="jumlah pegawai (bawaan: 15794)")
+    p.add_argument("--pegawai", type=_positif, default=15794, help="jumlah pegawai (bawaan: 15794)")
     p.add_argument("--mulai", type=_periode, default="2025-01", help="YYYY-MM (bawaan: 2025-01)")
     p.add_argument("--sampai", type=_periode, default="2025-12", help="YYYY-MM (bawaan: 2025-12)")
     p.add_argument("--port", type=int, default=8501, help="port aplikasi (bawaan: 8501)")
@@ -419,12 +447,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    mulai, sampai = getattr(args, "mulai", None), getattr(args, "sampai", None)
+    if mulai and sampai and mulai > sampai:
+        parser.error(f"--mulai {mulai} sesudah --sampai {sampai}")
     from orchestration.run import RunError
 
     try:
         return args.func(args)
-    except (RunError, AlatTidakTersedia, ProyekDbtTidakAda) as error:
+    except (RunError, AlatTidakTersedia, ProyekDbtTidakAda, FolderDataTidakAda) as error:
         print(f"kinerja: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -55,6 +55,14 @@ def test_help_is_indonesian(argv, capsys):
             "'simulate', 'run', 'demo', 'app', 'verify', 'lock', 'bench', 'export', 'whatif')",
         ),
         (["run", "--periode"], "kinerja run: galat: argumen --periode: butuh satu nilai"),
+        (
+            ["simulate", "--out", "x", "--pegawai", "-5"],
+            "kinerja simulate: galat: argumen --pegawai: harus lebih dari 0, bukan -5",
+        ),
+        (
+            ["simulate", "--out", "x", "--mulai", "2025-05", "--sampai", "2025-03"],
+            "kinerja: galat: --mulai 2025-05 sesudah --sampai 2025-03",
+        ),
     ],
 )
 def test_a_wrong_command_line_is_told_in_indonesian(argv, last_line, capsys):
@@ -155,3 +163,17 @@ def test_a_skipped_step_is_told_in_indonesian(dagster, line, capsys):
     _ProgressHandler(io.StringIO()).emit(record)
     printed = capsys.readouterr().err.strip()
     assert printed.endswith(f"] {line}"), printed
+
+
+@pytest.mark.parametrize("command", ["verify", "lock", "export"])
+def test_a_mistyped_data_folder_is_said_and_not_created(command, tmp_path, capsys):
+    salah = tmp_path / "dta"
+    argv = [command, "--data", str(salah), "--periode", "2025-03"]
+    if command == "export":
+        argv += ["--format", "csv", "--out", str(tmp_path / "keluar")]
+    assert main(argv) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"kinerja: folder data {salah} tidak ada; periksa --data (atau $KINERJA_DATA), atau "
+        "jalankan 'kinerja run' dulu."
+    )
+    assert not salah.exists()
