@@ -79,6 +79,12 @@ def _positif(text: str) -> int:
     return value
 
 
+def _tidak_kosong(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("tidak boleh kosong")
+    return text.strip()
+
+
 def _periode(text: str) -> str:
     import re
 
@@ -425,7 +431,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, help="folder tujuan (SHA256SUMS ditulis di sini)")
     p.add_argument("--opd", action="append", default=None, help="kode OPD (boleh berulang)")
-    p.add_argument("--tempat", default="Kupang", help="tempat pada blok tanda tangan")
+    p.add_argument(
+        "--tempat", type=_tidak_kosong, default="Kupang", help="tempat pada blok tanda tangan"
+    )
     p.add_argument("--tanggal", type=_tanggal, default=None, help="YYYY-MM-DD (bawaan: hari ini)")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser(

@@ -56,6 +56,10 @@ def test_help_is_indonesian(argv, capsys):
         ),
         (["run", "--periode"], "kinerja run: galat: argumen --periode: butuh satu nilai"),
         (
+            ["export", "--periode", "2025-01", "--out", "x", "--format", "pdf", "--tempat", " "],
+            "kinerja export: galat: argumen --tempat: tidak boleh kosong",
+        ),
+        (
             ["simulate", "--out", "x", "--pegawai", "-5"],
             "kinerja simulate: galat: argumen --pegawai: harus lebih dari 0, bukan -5",
         ),
