@@ -516,9 +516,17 @@ def _alasan(
             files: set[str] = set()
             if source == "sumber_absensi":
                 new_days, old_days = days
-                # the files loaded since the lock that hold this row's days (or the roster)
+                # the files loaded since the lock that hold this row's days, and the roster of
+                # a shift worker (an office worker's row never reads one; a row locked before
+                # rows carried their pattern may be either)
+                shift = "pola_kerja" not in fields or "SHIFT" in (
+                    row["pola_kerja"],
+                    row["pola_kerja_baru"],
+                )
                 files = {
-                    f for f in since_lock if f in new_days | old_days or f.startswith("jadwal_")
+                    f
+                    for f in since_lock
+                    if f in new_days | old_days or (shift and f.startswith("jadwal_"))
                 }
                 files = files or (new_days - old_days) or new_days
             elif source and f"{source}_baru" in row and row[f"{source}_baru"]:
@@ -556,6 +564,7 @@ def koreksi_rows(
         "aturan_versi",
         "nama",
         "nama_opd",
+        "pola_kerja",  # whether a roster file can be this row's reason
     }
     sources = [s for s in SOURCE_OF.values() if s in new_rows.columns]
     fields = sorted((descriptive & set(locked_rows.columns)) & set(new_rows.columns))

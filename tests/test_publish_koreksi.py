@@ -218,3 +218,51 @@ def test_app_marts_are_outside_the_fingerprint_and_added_once_to_a_locked_period
     name = "tpp_opd_indikator/2025-03.parquet"
     assert last.manifest["files"][name]["sha256"] != new.manifest["files"][name]["sha256"]
     assert last.period("2025-03")["sidik"] == sidik_maret
+
+
+def test_a_roster_file_is_a_reason_only_for_a_shift_workers_row():
+    """After the lock both an absence file and a roster file of March were loaded again: an
+    office worker's correction names the absence file (which holds its days), a nurse's names
+    the roster too; a row locked before rows carried their pattern may be either."""
+    from orchestration.core.published import AMOUNTS
+    from orchestration.publish import koreksi_rows
+
+    def frame(rows: list[tuple[str, str, int, int]], pola: bool = True) -> pl.DataFrame:
+        return pl.DataFrame(
+            [
+                {
+                    "nip": nip,
+                    "kode_opd": "1.01.01",
+                    "nama": f"Pegawai {nip}",
+                    "tk": tk,
+                    **({"pola_kerja": p} if pola else {}),
+                    **dict.fromkeys(AMOUNTS, amount),
+                }
+                for nip, p, tk, amount in rows
+            ]
+        )
+
+    lama = [("1", "KANTOR", 0, 1000), ("2", "SHIFT", 0, 1000)]
+    baru = [("1", "KANTOR", 2, 900), ("2", "SHIFT", 2, 900)]
+    paid = pl.DataFrame(
+        schema={
+            "nip": pl.String,
+            "kode_opd": pl.String,
+            **{f"selisih_{a}": pl.Int64 for a in AMOUNTS},
+        }
+    )
+    absen = {"ketidakhadiran_202503.csv"}
+    days = ({(n, "1.01.01"): absen for n in "12"}, {})
+    since_lock = {"ketidakhadiran_202503.csv", "jadwal_202503.csv"}
+
+    def alasan(pola_lama: bool) -> dict[str, str]:
+        rows = koreksi_rows(
+            "2025-03", "2025-04", frame(lama, pola_lama), frame(baru), paid, days, since_lock
+        )
+        return dict(pl.from_arrow(rows).select("nip", "alasan").iter_rows())
+
+    now = alasan(pola_lama=True)
+    assert "(file ketidakhadiran_202503.csv)" in now["1"] and "jadwal_" not in now["1"]
+    assert "(file jadwal_202503.csv, ketidakhadiran_202503.csv)" in now["2"]
+    before = alasan(pola_lama=False)  # locked before pola_kerja existed: both may be the cause
+    assert all("(file jadwal_202503.csv, ketidakhadiran_202503.csv)" in t for t in before.values())
