@@ -224,7 +224,7 @@ class _ProgressHandler(logging.Handler):
             )
         else:
             return
-        line = f"[{jam_wita()}] {step}: {text}"
+        line = f"[{jam_wita()} WITA] {step}: {text}"
         print(line, file=sys.stderr, flush=True)
         print(line, file=self._log, flush=True)
 

@@ -166,7 +166,7 @@ def test_a_skipped_step_is_told_in_indonesian(dagster, line, capsys):
     record.dagster_meta = {"orig_message": dagster, "step_key": step}
     _ProgressHandler(io.StringIO()).emit(record)
     printed = capsys.readouterr().err.strip()
-    assert printed.endswith(f"] {line}"), printed
+    assert re.fullmatch(rf"\[\d\d:\d\d:\d\d WITA\] {re.escape(line)}", printed), printed
 
 
 @pytest.mark.parametrize("command", ["verify", "lock", "export"])
