@@ -163,6 +163,16 @@ def test_contoh_aturan_xlsx_dan_ringkasan(data, tmp_path):
     assert wb.sheetnames == ["Ringkasan", "Per OPD", "Distribusi", "Sebaran", "Pagu", "Per Pegawai"]
     assert "pagu" in result.ringkasan and result.pagu is not None and result.pagu.height
     assert wb["Per OPD"].max_row == result.per_opd.height + 1
+    # for a meeting: the headers, the NIPs and the flags as people read them
+    assert [c.value for c in wb["Per OPD"][1]][:3] == [
+        "Kode OPD",
+        "Perangkat Daerah",
+        "TPP bruto lama",
+    ]
+    nips = [r[0] for r in wb["Per Pegawai"].iter_rows(min_row=2, values_only=True)]
+    assert nips and all(re.fullmatch(r"\d{8} \d{6} [12] \d{3}", n) for n in nips), nips[:3]
+    assert {r[5] for r in wb["Pagu"].iter_rows(min_row=2, values_only=True)} <= {"ya", "tidak"}
+    assert wb["Ringkasan"]["A1"].value == "Simulasi TPP: aturan usulan"
 
 
 SEMUA_KUNCI = {  # every editable key, dasar_potongan TOTAL and 4-decimal numbers

@@ -216,3 +216,9 @@ def parse_file_name(name: str) -> tuple[str, str, str] | None:
 def format_nip(nip: str) -> str:
     """``199008152016011005`` -> ``19900815 201601 1 005`` (display form)."""
     return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}" if len(nip) == 18 else nip
+
+
+def format_nip_expr(nip: pl.Expr) -> pl.Expr:
+    """``format_nip`` as a Polars expression (no Python per row)."""
+    parts = (nip.str.slice(0, 8), nip.str.slice(8, 6), nip.str.slice(14, 1), nip.str.slice(15))
+    return pl.when(nip.str.len_chars() == 18).then(pl.format("{} {} {} {}", *parts)).otherwise(nip)

@@ -7,7 +7,43 @@ from pathlib import Path
 
 import polars as pl
 
+from orchestration.core.contract import format_nip_expr
 from orchestration.whatif.comparison import Perbandingan, periode_teks
+
+# the columns' headers for people (the frames keep their machine names)
+JUDUL = {
+    "kode_opd": "Kode OPD",
+    "nama_opd": "Perangkat Daerah",
+    "nip": "NIP",
+    "tpp_bruto_lama": "TPP bruto lama",
+    "tpp_bruto_baru": "TPP bruto usulan",
+    "selisih_bruto": "Selisih bruto",
+    "persen_selisih_bruto": "Selisih bruto (%)",
+    "tpp_neto_lama": "TPP neto lama",
+    "tpp_neto_baru": "TPP neto usulan",
+    "selisih_neto": "Selisih neto",
+    "pegawai_naik": "Pegawai naik",
+    "pegawai_turun": "Pegawai turun",
+    "pegawai_tetap": "Pegawai tetap",
+    "pegawai": "Pegawai",
+    "kuantil": "Kuantil",
+    "selisih_bruto_per_pegawai": "Selisih bruto per pegawai",
+    "rentang": "Rentang selisih",
+    "tahun": "Tahun",
+    "pagu": "Pagu",
+    "bulan_terbayar": "Bulan terbayar",
+    "proyeksi_lama": "Proyeksi akhir tahun (lama)",
+    "melebihi_lama": "Melebihi pagu (lama)",
+    "proyeksi_baru": "Proyeksi akhir tahun (usulan)",
+    "melebihi_baru": "Melebihi pagu (usulan)",
+}
+
+
+def _for_people(value):
+    """A cell's value as people read it: yes/no for a flag."""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    return value
 
 
 def write_xlsx(p: Perbandingan, path: Path) -> Path:
@@ -31,7 +67,7 @@ def write_xlsx(p: Perbandingan, path: Path) -> Path:
     ws = wb.create_sheet("Ringkasan")
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 22
-    ws.append([cell(ws, "What-if TPP: aturan usulan", font=Font(bold=True, size=13)), p.aturan])
+    ws.append([cell(ws, "Simulasi TPP: aturan usulan", font=Font(bold=True, size=13)), p.aturan])
     ws.append(["Periode", periode_teks(p.periods)])
     ws.append([])
     for line in p.ringkasan.splitlines():
@@ -59,8 +95,10 @@ def write_xlsx(p: Perbandingan, path: Path) -> Path:
         s.freeze_panes = "A2"
         for j, col in enumerate(frame.columns):
             letter = chr(ord("A") + j)
-            s.column_dimensions[letter].width = max(12, min(40, len(col) + 4))
-        s.append([cell(s, c, font=bold) for c in frame.columns])
+            s.column_dimensions[letter].width = max(12, min(40, len(JUDUL.get(col, col)) + 4))
+        s.append([cell(s, JUDUL.get(c, c), font=bold) for c in frame.columns])
+        if "nip" in frame.columns:  # shown as 19900815 201601 1 005
+            frame = frame.with_columns(format_nip_expr(pl.col("nip")))
         is_money = [c in money for c in frame.columns]
         for row in frame.iter_rows():
             out = []
@@ -70,7 +108,7 @@ def write_xlsx(p: Perbandingan, path: Path) -> Path:
                     c.number_format = rp
                     out.append(c)
                 else:
-                    out.append(value)
+                    out.append(_for_people(value))
             s.append(out)
 
     money = {
