@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from app import media_owner
 from orchestration.core.paths import DataDir
 
 UMUR_MEDIA = 3600
@@ -48,24 +49,27 @@ def install(data: DataDir) -> None:
     starlette_server._bind_socket = _bind_shared_socket
     folder = media_folder(data)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    media_owner.install()
     basis = media_mod.MemoryMediaFileStorage
 
     class SharedMedia(basis):
-        """Streamlit's in-memory media store, mirrored to files every process can read."""
+        """Streamlit's in-memory media store, mirrored to files every process can read, with
+        the accounts that built each file (``app.media_owner``)."""
 
-        def load_and_get_id(self, path_or_data, mimetype, kind, filename=None) -> str:
-            file_id = super().load_and_get_id(path_or_data, mimetype, kind, filename)
+        def owners_of(self, file_id: str, pemilik: set[str]) -> None:
+            if not _ID.match(file_id):
+                return
             target = folder / file_id
-            if _ID.match(file_id) and not target.exists():
-                berkas = self._files_by_id[file_id]
-                meta = {
-                    "mimetype": berkas.mimetype,
-                    "kind": berkas.kind.value,
-                    "filename": berkas.filename,
-                }
-                _write(folder / f"{file_id}.json", json.dumps(meta).encode())
+            berkas = self._files_by_id[file_id]
+            meta = {
+                "mimetype": berkas.mimetype,
+                "kind": berkas.kind.value,
+                "filename": berkas.filename,
+                "pemilik": sorted(pemilik | media_owner.owners(data, file_id)),
+            }
+            _write(folder / f"{file_id}.json", json.dumps(meta).encode())
+            if not target.exists():
                 _write(target, berkas.content)
-            return file_id
 
         def get_file(self, filename: str):
             try:

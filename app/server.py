@@ -54,10 +54,11 @@ gc.freeze()  # the modules and objects of the start-up are never garbage: GC ski
 import streamlit as st  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 
-from app import processes  # noqa: E402
+from app import media_owner, processes  # noqa: E402
 from app.download_guard import DownloadsNeedASession  # noqa: E402
 from app.routes import ROUTES  # noqa: E402
 
+media_owner.install()  # a download's URL serves only the account that built the file
 if (
     processes.process_count() > 1
 ):  # several processes behind one port: shared socket and media store

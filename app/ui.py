@@ -15,7 +15,7 @@ import polars as pl
 import polars.selectors as cs
 import streamlit as st
 
-from app import audit, auth
+from app import audit, auth, media_owner
 from app import format as fmt
 from app import sessions as store
 from app.auth import Session
@@ -476,7 +476,9 @@ def _audited_file(data: DataDir, sesi: Session, buat: Callable[[], bytes], detai
         )
         raise AccessDenied("Sesi Anda telah berakhir. Silakan masuk lagi untuk mengunduh.")
     audit.write(data, audit.UNDUH, sesi.username, sesi.role, **detail)
-    return buat()
+    content = buat()
+    media_owner.built_for(sesi.username)  # only this account may fetch the file's URL
+    return content
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:

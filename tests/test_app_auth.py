@@ -286,6 +286,65 @@ def test_a_download_url_alone_gets_nothing_without_a_valid_session(data, monkeyp
     assert client.get(unduh, cookies={sessions.COOKIE: cookie}).status_code == 403
 
 
+def test_a_download_url_serves_only_the_account_that_built_the_file(data, monkeypatch):
+    """Finance builds the province's payment list; a department head who got hold of its URL
+    (a shared screen, a proxy's log) and has a valid session of their own gets 403, audited;
+    finance gets the file. Built in this process (``media_owner``'s record) or in another one
+    (the shared store's metadata, several server processes)."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import Response
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from app import media_owner, routes, sessions
+    from app.download_guard import DownloadsNeedASession
+    from app.processes import media_folder
+
+    monkeypatch.setenv("KINERJA_DATA", str(data.root))
+
+    def media(request):
+        disposition = 'attachment; filename="tpp_2025-03_semua.zip"'
+        return Response(b"nip,tpp_neto\n1,2\n", headers={"Content-Disposition": disposition})
+
+    client = TestClient(
+        Starlette(
+            routes=[*routes.ROUTES, Route("/media/{name}", media)],
+            middleware=[Middleware(DownloadsNeedASession)],
+        )
+    )
+
+    def cookie(username: str, role: str, opd: str | None) -> dict[str, str]:
+        users.add_user(data, username, "rahasia-sekali", role, opd)
+        _, token = sessions.create(data, username, role, opd)
+        return {sessions.COOKIE: client.post("/api/sesi", content=token).cookies[sessions.COOKIE]}
+
+    keuangan = cookie("keuangan", users.KEUANGAN, None)
+    kepala = cookie("kepala_1.01.01", users.KEPALA_OPD, "1.01.01")
+    here, there = "a" * 32, "b" * 32
+    media_owner.built_for("keuangan")  # what app.ui's builder does before the store call
+    assert media_owner.take() == "keuangan" and media_owner.take() is None
+    media_owner.remember(here, "keuangan")
+    folder = media_folder(data)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{there}.json").write_text(json.dumps({"pemilik": ["keuangan"]}))
+    for file_id in (here, there):
+        url = f"/media/{file_id}.zip"
+        refused = client.get(url, cookies=kepala)
+        assert refused.status_code == 403 and b"nip" not in refused.content, file_id
+        event = json.loads((data.root / "audit.jsonl").read_text().splitlines()[-1])
+        assert (event["aksi"], event["pengguna"], event["pesan"]) == (
+            audit.AKSES_DITOLAK,
+            "kepala_1.01.01",
+            "berkas dibuat untuk pengguna lain",
+        )
+        served = client.get(url, cookies=keuangan)
+        assert served.status_code == 200 and served.content.startswith(b"nip,tpp_neto")
+    # the same bytes built by the head too (Streamlit names a file by its content): both may
+    media_owner.remember(here, "kepala_1.01.01")
+    assert client.get(f"/media/{here}.zip", cookies=kepala).status_code == 200
+
+
 def test_a_download_is_refused_once_the_sessions_account_changed(data, monkeypatch):
     """A session still within its time whose account was moved to another department (or
     deleted) gets no file: the next page view would end it, the download must not wait for it."""
