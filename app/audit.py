@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,10 @@ def write(
     path = audit_path(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps(event, ensure_ascii=False, default=str) + "\n"
-    with open(path, "a", encoding="utf-8") as f:
+    # readable by the app's own user only (NIPs, analysts' notes, addresses), as its other files
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    os.fchmod(fd, 0o600)  # a log created before this rule too
+    with open(fd, "a", encoding="utf-8") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:
             f.write(line)

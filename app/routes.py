@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app import sessions
+from app import audit, sessions
 from orchestration.core.paths import DataDir
 
 
@@ -53,10 +53,20 @@ async def api_logout(request: Request) -> JSONResponse:
         sessions.read_cookie, data, request.cookies.get(sessions.COOKIE)
     )
     if sesi_id:
-        await run_in_threadpool(sessions.end, data, sesi_id)
+        await run_in_threadpool(_end_and_audit, data, sesi_id)
     response = _json({"ok": True})
     response.delete_cookie(sessions.COOKIE, path="/", httponly=True, samesite="strict")
     return response
+
+
+def _end_and_audit(data: DataDir, sesi_id: str) -> None:
+    """End the session; a logout that did not come through the app's own button (which ended
+    the session and wrote LOGOUT already) is written to the audit log here."""
+    row = sessions.fetch(data, sesi_id)
+    if sessions.end(data, sesi_id) and row is not None:
+        audit.write(
+            data, audit.LOGOUT, row.username, row.role, kode_opd=row.kode_opd, objek="/api/keluar"
+        )
 
 
 ROUTES = [

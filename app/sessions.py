@@ -219,13 +219,15 @@ def touch(data: DataDir, row: SessionRow, now: float) -> None:
         )
 
 
-def end(data: DataDir, sesi_id: str, now: float | None = None) -> None:
-    """End a session on the server (logout, expiry): its cookie no longer works."""
+def end(data: DataDir, sesi_id: str, now: float | None = None) -> bool:
+    """End a session on the server (logout, expiry): its cookie no longer works. True when it
+    was still open (this call ended it)."""
     now = time.time() if now is None else now
     with _connect(data) as con:
-        con.execute(
+        done = con.execute(
             "update sesi set diakhiri = ? where id = ? and diakhiri is null", (now, sesi_id)
         )
+        return done.rowcount == 1
 
 
 def valid(row: SessionRow | None, idle_seconds: float, now: float) -> str | None:

@@ -284,6 +284,13 @@ def test_a_download_url_alone_gets_nothing_without_a_valid_session(data, monkeyp
     assert served.status_code == 200 and served.content.startswith(b"nip,tpp_neto")
     client.post("/api/keluar", cookies={sessions.COOKIE: cookie})  # logout ends it
     assert client.get(unduh, cookies={sessions.COOKIE: cookie}).status_code == 403
+    log = [json.loads(x) for x in (data.root / "audit.jsonl").read_text().splitlines()]
+    keluar = [e for e in log if e["aksi"] == audit.LOGOUT]
+    assert [(e["pengguna"], e["objek"]) for e in keluar] == [("kepala_1.01.01", "/api/keluar")]
+    client.post("/api/keluar", cookies={sessions.COOKIE: cookie})  # again: nothing new
+    log = [json.loads(x) for x in (data.root / "audit.jsonl").read_text().splitlines()]
+    assert sum(e["aksi"] == audit.LOGOUT for e in log) == 1
+    assert (data.root / "audit.jsonl").stat().st_mode & 0o777 == 0o600  # NIPs, notes, addresses
 
 
 def test_a_download_url_serves_only_the_account_that_built_the_file(data, monkeypatch):
