@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
+from pathlib import Path
 
 from orchestration.core.paths import DataDir
 
@@ -21,6 +22,11 @@ _THREAD = threading.local()  # the account whose file this thread's next store c
 _OWNERS: dict[str, set[str]] = {}  # file id -> usernames, files stored by this process
 _LOCK = threading.Lock()
 MAX_REMEMBERED = 10_000  # the oldest are forgotten first (Streamlit drops them long before)
+
+
+def media_folder(data: DataDir) -> Path:
+    """Where the server processes share their media files (``app.processes``)."""
+    return data.root / ".media"
 
 
 def built_for(username: str) -> None:
@@ -54,8 +60,6 @@ def owners(data: DataDir, file_id: str) -> set[str]:
     through the audited builder (public)."""
     with _LOCK:
         here = set(_OWNERS.get(file_id, ()))
-    from app.processes import media_folder
-
     try:
         meta = json.loads((media_folder(data) / f"{file_id}.json").read_text())
     except (OSError, ValueError):

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from app import media_owner
+from app.media_owner import media_folder
 from orchestration.core.paths import DataDir
 
 UMUR_MEDIA = 3600
@@ -35,10 +36,6 @@ _ID = re.compile(r"^[0-9a-f]{16,128}$")
 
 def process_count() -> int:
     return max(1, int(os.environ.get("KINERJA_APP_PROSES", "1")))
-
-
-def media_folder(data: DataDir) -> Path:
-    return data.root / ".media"
 
 
 def install(data: DataDir) -> None:
