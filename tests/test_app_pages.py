@@ -630,6 +630,11 @@ def test_anomaly_layers_cases_and_cap_are_shown_within_scope(data, bulanan, mode
         f for f in frames if "Temuan utama" in str(f.columns) or "label_utama" in f.columns
     )
     assert set(aturan["label_utama"]) == {"Jam masuk identik"}
+    # the rules met, named as people read them (the file says "jam_identik,titip_absen")
+    assert set(aturan["t_aturan"]) == {
+        "Jam masuk identik",
+        "Jam masuk identik, Tap beruntun dengan rekan yang sama",
+    }
     kasus = next(f for f in frames if "orang" in f.columns)
     pasangan = kasus[kasus["jenis"] == "Pasangan (titip absen)"]
     assert len(pasangan) == 1 and "," in pasangan["orang"].iloc[0]  # both people, by name

@@ -24,6 +24,16 @@ JENIS_KASUS = {"PEGAWAI": "Satu pegawai", "PASANGAN": "Pasangan (titip absen)"}
 KEPUTUSAN_LABEL = {k: v[0] for k, v in keputusan_app.PILIHAN.items()}
 
 
+def _rule_labels() -> dict[str, str]:
+    """Rule code -> its label for people (``anomaly_rules.toml``), if readable."""
+    try:
+        from models.config import ATURAN
+
+        return {k: str(v["label"]) for k, v in ATURAN.items() if "label" in v}
+    except (ImportError, KeyError, TypeError):
+        return {}
+
+
 def _workload_cap() -> int | None:
     """The model layer's workload cap per month (``anomaly_rules.toml``), if readable."""
     try:
@@ -99,9 +109,21 @@ tab_anomali, tab_peringatan = st.tabs(
 with tab_anomali:
     skor = _scores("anomali", "anomali")
     if skor is not None:
-        for nama, nilai in (("lapisan", None), ("label_utama", None), ("terpotong_beban", False)):
+        for nama, nilai in (
+            ("lapisan", None),
+            ("label_utama", None),
+            ("terpotong_beban", False),
+            ("aturan", None),
+        ):
             skor = _columns(skor, nama, nilai)
         skor = skor.with_columns(
+            # the rules met, as people name them ("jam_identik,titip_absen" is the file's form)
+            pl.col("aturan")
+            .cast(pl.String)
+            .str.split(",")
+            .list.eval(pl.element().replace(_rule_labels()))
+            .list.join(", ")
+            .alias("t_aturan"),
             pl.col("lapisan")
             .replace_strict(LAPISAN, default=None, return_dtype=pl.String)
             .alias("t_lapisan"),
@@ -202,7 +224,7 @@ with tab_anomali:
                         "nip_format": "NIP",
                         "nama_opd": "Perangkat Daerah",
                         "label_utama": "Temuan utama",
-                        "aturan": "Aturan terpenuhi",
+                        "t_aturan": "Aturan terpenuhi",
                         "alasan": "Alasan",
                     },
                     lebar={"alasan": "large"},
