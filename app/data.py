@@ -4,7 +4,8 @@ Every function takes the caller's ``Scope`` (made from the logged-in session, ne
 or a widget) and applies it here, on the server:
 
 - ``KEPALA_OPD`` sees rows of its own department only. A request for another department raises
-  ``AksesDitolak``; a search or a NIP outside it finds nothing (and the attempt is refused).
+  ``AksesDitolak``; a person's NIP outside it is refused and audited; a search finds nothing
+  outside it (the same answer whether the NIP exists elsewhere or not at all).
 - ``ANALIS`` and ``KEUANGAN`` see every department; quality and audit history are for ANALIS.
 
 The business metrics are defined in dbt (the app's marts ``tpp_opd_indikator``, ``tpp_opd_hari``,
