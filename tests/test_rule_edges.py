@@ -595,7 +595,7 @@ def test_an_absence_running_into_a_month_whose_file_leaves_it_out_is_a_warning(r
     ]
     [f] = found
     assert f["source_file"] == "ketidakhadiran_202502.csv"
-    assert "2 hari kerja (2025-03-03 s.d. 2025-03-04)" in f["pesan"], f["pesan"]
+    assert "2 hari kerja (3 Mar 2025 s.d. 4 Mar 2025)" in f["pesan"], f["pesan"]
 
 
 def test_a_transfer_between_patterns_paid_over_a_whole_month_is_a_warning(run):

@@ -26,3 +26,13 @@
   {%- endfor -%}
   array_join(transform(array_sort(collect_list(named_struct({{ fields | join(', ') }}, 'v', {{ measure }}))), x -> x.v), {{ delimiter_text }})
 {%- endmacro %}
+
+{#- a date for people: 29 Nov 2026 (orchestration.core.formatting.tanggal); plain SQL, the same
+    on DuckDB and Spark -#}
+{% macro tanggal_teks(tanggal) -%}
+  (cast(day({{ tanggal }}) as {{ dbt.type_string() }}) || ' ' || case month({{ tanggal }})
+    {%- for nama in ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'] %}
+    when {{ loop.index }} then '{{ nama }}'
+    {%- endfor %}
+  end || ' ' || cast(year({{ tanggal }}) as {{ dbt.type_string() }}))
+{%- endmacro %}

@@ -111,7 +111,7 @@ jadwal_salah as (
         case when g.nip is not null then 'JADWAL_GANDA' else 'KODE_SHIFT_TIDAK_DIKENAL' end as kode_alasan,
         case
             when g.nip is not null then
-                'Jadwal NIP ' || {{ format_nip('j.nip') }} || ' tanggal ' || cast(j.tanggal as {{ dbt.type_string() }})
+                'Jadwal NIP ' || {{ format_nip('j.nip') }} || ' tanggal ' || {{ tanggal_teks('j.tanggal') }}
                 || ' tercatat lebih dari sekali dengan kode berbeda: semua baris hari itu dikarantina '
                 || 'dan hari itu bukan hari kerja.'
             else

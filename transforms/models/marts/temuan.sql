@@ -37,9 +37,9 @@ tumpang_tindih as (
         b.source_file,
         b.line_no,
         'Ketidakhadiran disetujui tumpang tindih: ' || a.kode || ' (baris ' || cast(a.line_no as {{ dbt.type_string() }})
-            || ', ' || cast(a.mulai as {{ dbt.type_string() }}) || ' s.d. ' || cast(a.selesai as {{ dbt.type_string() }}) || ') dan '
-            || b.kode || ' (baris ' || cast(b.line_no as {{ dbt.type_string() }}) || ', ' || cast(b.mulai as {{ dbt.type_string() }})
-            || ' s.d. ' || cast(b.selesai as {{ dbt.type_string() }}) || '); pada hari yang sama berlaku '
+            || ', ' || {{ tanggal_teks('a.mulai') }} || ' s.d. ' || {{ tanggal_teks('a.selesai') }} || ') dan '
+            || b.kode || ' (baris ' || cast(b.line_no as {{ dbt.type_string() }}) || ', ' || {{ tanggal_teks('b.mulai') }}
+            || ' s.d. ' || {{ tanggal_teks('b.selesai') }} || '); pada hari yang sama berlaku '
             || case
                 when a.prioritas is null or (b.prioritas is not null and b.prioritas < a.prioritas)
                     then b.kode
@@ -80,7 +80,7 @@ final_ganda as (
         k.line_no,
         'Ada ' || cast(k.jumlah_final as {{ dbt.type_string() }}) || ' penilaian FINAL untuk periode ' || k.periode
             || '; yang dipakai baris ' || cast(k.line_no as {{ dbt.type_string() }}) || ' (tanggal penilaian '
-            || cast(k.tanggal_penilaian as {{ dbt.type_string() }}) || ', terbaru).' as pesan
+            || {{ tanggal_teks('k.tanggal_penilaian') }} || ', terbaru).' as pesan
     from {{ ref('int_kinerja_bulanan') }} as k
     inner join pegawai as pg on pg.periode = k.periode and pg.nip = k.nip
     where k.jumlah_final > 1
@@ -210,7 +210,7 @@ jadwal_ganda as (
         pg.kode_opd,
         g.source_file,
         g.line_no,
-        'Jadwal dinas tanggal ' || cast(g.tanggal as {{ dbt.type_string() }}) || ' tercatat '
+        'Jadwal dinas tanggal ' || {{ tanggal_teks('g.tanggal') }} || ' tercatat '
             || cast(g.jumlah_kode as {{ dbt.type_string() }}) || ' kali dengan kode berbeda ('
             || g.daftar_kode
             || '): semua barisnya dikarantina dan hari itu bukan hari kerja sampai jadwal diperbaiki.' as pesan
@@ -252,7 +252,7 @@ pulang_belum_tersedia as (
         kode_opd,
         sumber_absensi as source_file,
         baris_datang as line_no,
-        'Shift ' || kode_shift || ' tanggal ' || cast(tanggal as {{ dbt.type_string() }})
+        'Shift ' || kode_shift || ' tanggal ' || {{ tanggal_teks('tanggal') }}
             || ' berakhir di bulan berikutnya dan file absensi bulan itu belum dimuat: jam pulang belum '
             || 'diketahui, belum ada kode PSW. Periode ini dihitung ulang saat file itu masuk.' as pesan
     from hari_shift
@@ -273,13 +273,13 @@ absen_lanjutan as (
         min(h.kode_opd) as kode_opd,
         l.source_file,
         l.line_no,
-        'Ketidakhadiran ' || l.kode || ' ' || cast(l.mulai as {{ dbt.type_string() }}) || ' s.d. '
-            || cast(l.selesai as {{ dbt.type_string() }}) || ' (' || l.source_file || ' baris '
+        'Ketidakhadiran ' || l.kode || ' ' || {{ tanggal_teks('l.mulai') }} || ' s.d. '
+            || {{ tanggal_teks('l.selesai') }} || ' (' || l.source_file || ' baris '
             || cast(l.line_no as {{ dbt.type_string() }}) || ') berlanjut ke periode ' || h.periode
             || ', tetapi berkas ketidakhadiran periode ini tidak memuatnya: '
             || cast(count(*) as {{ dbt.type_string() }}) || ' hari kerja ('
-            || cast(min(h.tanggal) as {{ dbt.type_string() }}) || ' s.d. '
-            || cast(max(h.tanggal) as {{ dbt.type_string() }})
+            || {{ tanggal_teks('min(h.tanggal)') }} || ' s.d. '
+            || {{ tanggal_teks('max(h.tanggal)') }}
             || ') dihitung tanpa ketidakhadiran itu. Bila masih berlaku, kirim ulang berkas '
             || 'ketidakhadiran periode ini yang memuatnya.' as pesan
     from {{ ref('stg_ketidakhadiran_lanjutan') }} as l
