@@ -187,7 +187,7 @@ def test_progress_lines_carry_the_wita_clock(one_month):
     """The operator's clock is WITA (the log's name too, as the snapshots'), whatever the
     machine's time zone."""
     *_, (rc, _, err) = one_month
-    stamps = [line[1:9] for line in err.splitlines() if line[:1] == "[" and line[9:10] == "]"]
+    stamps = [line[1:9] for line in err.splitlines() if line[:1] == "[" and line[9:15] == " WITA]"]
     assert stamps, err
     now = dt.datetime.now(WITA)
     first = dt.datetime.combine(now.date(), dt.time.fromisoformat(stamps[0]), WITA)
