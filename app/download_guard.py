@@ -54,6 +54,23 @@ def allowed(data: DataDir, cookie: str | None, path: str) -> tuple[bool, str | N
     return True, username, ""
 
 
+async def _refuse(
+    data: DataDir, scope: Scope, receive: Receive, send: Send, username: str, why: str, teks: str
+) -> None:
+    """A 403 with ``teks`` for people, written to the audit log with ``why``."""
+    await run_in_threadpool(
+        audit.write,
+        data,
+        audit.AKSES_DITOLAK,
+        username,
+        None,
+        objek=f"unduh {scope['path']}",
+        pesan=why,
+    )
+    response = PlainTextResponse(teks, status_code=403, headers={"Cache-Control": "no-store"})
+    await response(scope, receive, send)
+
+
 class DownloadsNeedASession:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -69,21 +86,9 @@ class DownloadsNeedASession:
             await self.app(scope, receive, send)
             return
         if username is not None:  # a file built for another account: refused whatever it is
-            await run_in_threadpool(
-                audit.write,
-                data,
-                audit.AKSES_DITOLAK,
-                username,
-                None,
-                objek=f"unduh {scope['path']}",
-                pesan=why,
+            await _refuse(
+                data, scope, receive, send, username, why, "Berkas ini dibuat untuk pengguna lain."
             )
-            response = PlainTextResponse(
-                "Berkas ini dibuat untuk pengguna lain.",
-                status_code=403,
-                headers={"Cache-Control": "no-store"},
-            )
-            await response(scope, receive, send)
             return
         refused = False
 
@@ -93,21 +98,15 @@ class DownloadsNeedASession:
                 disposition = dict(message.get("headers") or []).get(b"content-disposition", b"")
                 if b"attachment" in disposition.lower():
                     refused = True
-                    await run_in_threadpool(
-                        audit.write,
+                    await _refuse(
                         data,
-                        audit.AKSES_DITOLAK,
+                        scope,
+                        receive,
+                        send,
                         "-",
-                        None,
-                        objek=f"unduh {scope['path']}",
-                        pesan=why,
-                    )
-                    response = PlainTextResponse(
+                        why,
                         "Masuk dulu untuk mengunduh berkas ini.",
-                        status_code=403,
-                        headers={"Cache-Control": "no-store"},
                     )
-                    await response(scope, receive, send)
                     return
             if not refused:  # the refused file's own body is dropped
                 await send(message)

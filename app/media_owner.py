@@ -54,17 +54,22 @@ def remember(file_id: str, username: str | None) -> set[str]:
         return set(owners)
 
 
-def owners(data: DataDir, file_id: str) -> set[str]:
-    """The accounts that built ``file_id``: this process's record and the shared file's
-    metadata written by another process (``app.processes``); empty for a file nobody built
-    through the audited builder (public)."""
-    with _LOCK:
-        here = set(_OWNERS.get(file_id, ()))
+def shared_owners(data: DataDir, file_id: str) -> set[str] | None:
+    """The owners in the shared file's metadata (``app.processes``); None when there is none."""
     try:
         meta = json.loads((media_folder(data) / f"{file_id}.json").read_text())
     except (OSError, ValueError):
-        return here
-    return here | set(meta.get("pemilik") or []) if isinstance(meta, dict) else here
+        return None
+    return set(meta.get("pemilik") or []) if isinstance(meta, dict) else None
+
+
+def owners(data: DataDir, file_id: str) -> set[str]:
+    """The accounts that built ``file_id``: this process's record and the shared file's
+    metadata written by another process; empty for a file nobody built through the audited
+    builder (public)."""
+    with _LOCK:
+        here = set(_OWNERS.get(file_id, ()))
+    return here | (shared_owners(data, file_id) or set())
 
 
 def install() -> None:

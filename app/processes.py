@@ -57,12 +57,15 @@ def install(data: DataDir) -> None:
             if not _ID.match(file_id):
                 return
             target = folder / file_id
+            shared = media_owner.shared_owners(data, file_id)
+            if shared is not None and pemilik <= shared and target.exists():
+                return  # stored before with these owners (the logo: every login page)
             berkas = self._files_by_id[file_id]
             meta = {
                 "mimetype": berkas.mimetype,
                 "kind": berkas.kind.value,
                 "filename": berkas.filename,
-                "pemilik": sorted(pemilik | media_owner.owners(data, file_id)),
+                "pemilik": sorted(pemilik | (shared or set())),
             }
             _write(folder / f"{file_id}.json", json.dumps(meta).encode())
             if not target.exists():

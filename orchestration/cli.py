@@ -228,15 +228,16 @@ def _lifecycle(args: argparse.Namespace, step) -> int:
     from orchestration.periods import LABEL, PeriodeError
     from orchestration.publish import PublishError
 
+    data = _folder_data(args)
     try:
-        state = step(_folder_data(args), args.periode, args.oleh)
+        state = step(data, args.periode, args.oleh)
     except (PeriodeError, PublishError) as error:
         print(f"kinerja: {error}", file=sys.stderr)
         return 1
     from orchestration.core.published import current_snapshot
 
     # the snapshot that wrote the period's files, as the printed list and the export say
-    snapshot = current_snapshot(_folder_data(args))
+    snapshot = current_snapshot(data)
     sumber = snapshot.source(state.periode) if snapshot is not None else state.snapshot
     print(
         f"Periode {state.periode}: {LABEL[state.status]} ({state.status}) oleh {state.oleh} "

@@ -57,6 +57,7 @@ from orchestration.core.published import (
     AMOUNTS,
     APP_TABLES,
     CURRENT,
+    ID_WAKTU,
     KOREKSI,
     MANIFEST,
     MART_TABLES,
@@ -269,7 +270,7 @@ def _snapshot_ids(data: DataDir) -> list[str]:
 def _new_id(data: DataDir, now: dt.datetime) -> str:
     ids = _snapshot_ids(data)
     sequence = int(ids[-1][:6]) + 1 if ids else 1
-    return f"{sequence:06d}-{now.strftime('%Y%m%dT%H%M%S')}"
+    return f"{sequence:06d}-{now.strftime(ID_WAKTU)}"
 
 
 def _switch(data: DataDir, snapshot_id: str) -> None:

@@ -248,8 +248,11 @@ def night_shifts_into(data: DataDir, periods: list[str]) -> list[str]:
     return snapshot.periods_with_night_shift_into_next(before)
 
 
+ID_WAKTU = "%Y%m%dT%H%M%S"  # the WITA time in a snapshot's id: 000003-20261205T153739
+
+
 def snapshot_time(snapshot_id: str) -> str:
-    """A snapshot's time from its id (``000003-20261205T153739``, WITA: ``publish._new_id``), ISO
-    with the WITA offset; the snapshot's own folder may have been pruned since."""
-    waktu = dt.datetime.strptime(snapshot_id.split("-", 1)[1], "%Y%m%dT%H%M%S")
+    """A snapshot's time from its id (``publish._new_id``), ISO with the WITA offset; the
+    snapshot's own folder may have been pruned since."""
+    waktu = dt.datetime.strptime(snapshot_id.split("-", 1)[1], ID_WAKTU)
     return waktu.replace(tzinfo=WITA).isoformat()
